@@ -1,0 +1,34 @@
+// One feed entry: an indexed post plus the facts the index adds (stable id, updated time)
+// and its resolved links. Value type; thread-compatible.
+#pragma once
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include "storage/post.h"
+
+namespace feedd::feeds {
+
+struct Alternate {
+  std::string lang;   // the translation's language
+  std::string url;    // its absolute permalink
+  std::string title;  // its title
+};
+
+struct Entry {
+  storage::Post post;
+  std::string id;  // stable tag: URI assigned by the index when the post was first seen
+  std::chrono::sys_seconds updated{};  // when what a reader sees last changed
+  std::string url;                     // absolute permalink (post.url or the template)
+  std::vector<Alternate> translations;  // other languages of the same article
+};
+
+// The entries of one feed: `lang` is a configured language code, or empty for the feed of
+// all languages. Entries are newest first and already limited to feeds.entries.
+struct FeedContent {
+  std::string lang;
+  std::vector<Entry> entries;
+};
+
+}  // namespace feedd::feeds

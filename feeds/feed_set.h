@@ -1,0 +1,25 @@
+// Renders every feed the site publishes: for each language and for all languages together,
+// Atom, RSS and JSON Feed. Pure and deterministic; thread-safe.
+#pragma once
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include "feeds/entry.h"
+#include "feeds/site_options.h"
+
+namespace feedd::feeds {
+
+struct RenderedFeed {
+  std::string path;          // relative to feeds_url: "ja/atom.xml", "rss.xml", "feed.json"
+  std::string content_type;  // e.g. "application/atom+xml; charset=utf-8"
+  std::string body;
+  std::chrono::sys_seconds last_modified{};  // newest `updated` among its entries (epoch if none)
+};
+
+// `feeds` holds one FeedContent per configured language plus one with lang "" (all).
+std::vector<RenderedFeed> render_feed_set(const SiteOptions& site,
+                                          const std::vector<FeedContent>& feeds);
+
+}  // namespace feedd::feeds

@@ -1,0 +1,46 @@
+// The plain model of one blog post, as read from a post file and as kept in the index.
+// A value type with no behaviour: no SQLite, no I/O. feeds/ depends on this header only.
+// Thread-compatible (copy it freely; share only as const).
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace feedd::storage {
+
+enum class SourceFormat { page_text, markdown, mt_export };
+
+struct Post {
+  // --- identity ---
+  // The post's stable key: front matter `id`, Movable Type BASENAME, else the file stem.
+  // Unique across the store; never changes for the same post.
+  std::string key;
+  std::string source_path;  // relative to store.path, '/' separated
+  int source_line = 1;      // 1-based line where the post starts in its file
+  int position = 0;         // order within its file (export formats) or among same-date files
+  SourceFormat format = SourceFormat::markdown;
+
+  // --- what a reader sees ---
+  std::string lang;          // BCP 47 code from `languages`, e.g. "ja", "en"
+  std::string title;         // plain text, language marker removed
+  std::string content_html;  // HTML fragment; links may be relative to the post's URL
+  std::string summary;       // plain text given by the author; empty: derived from content
+  std::string url;           // explicit permalink; empty: site.post_url template
+  std::string slug;
+  std::string author;        // empty: site.author
+  std::vector<std::string> tags;
+  std::vector<std::string> categories;
+  std::chrono::sys_seconds published{};              // UTC instant
+  std::optional<std::chrono::sys_seconds> updated;   // explicit `updated`, if any
+  std::string local_date;  // "YYYY-MM-DD" of `published` in site.timezone
+  bool draft = false;
+
+  // --- translation hints ---
+  std::string translation_key;  // explicit; empty: paired by neighbours (page text)
+  std::string previous_title;   // page-text navigation neighbours, as shown (markers kept)
+  std::string next_title;
+};
+
+}  // namespace feedd::storage
