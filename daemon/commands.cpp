@@ -1,0 +1,199 @@
+#include "daemon/commands.h"
+
+#include <boost/program_options.hpp>
+
+#include <chrono>
+#include <cstdio>
+#include <iostream>
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "daemon/config.h"
+#include "daemon/file_output.h"
+#include "daemon/log.h"
+#include "daemon/site_generator.h"
+
+namespace feedd::daemon {
+namespace po = boost::program_options;
+namespace {
+
+using std::chrono::sys_seconds;
+
+sys_seconds now_seconds() {
+  return std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
+}
+
+constexpr const char* kUsage =
+    "usage: feedd [--config FILE] COMMAND [options]\n"
+    "\n"
+    "commands:\n"
+    "  serve            run the feed server (see feedd serve --help)\n"
+    "  build --out DIR  scan the store once and write every feed to DIR\n"
+    "  check            validate the configuration and every post file\n"
+    "  posts [--lang L] list the indexed posts\n"
+    "\n"
+    "options:\n"
+    "  --config FILE    configuration (default /etc/feedd/feedd.toml, or etc/feedd.toml\n"
+    "                   when run in a source tree)\n"
+    "  --help           this text; COMMAND --help describes one command\n"
+    "  --version        print the version\n";
+
+int print_problems(const std::vector<storage::Problem>& problems) {
+  for (const auto& problem : problems) {
+    std::cout << problem.to_string() << '\n';
+  }
+  return problems.empty() ? 0 : 1;
+}
+
+int cmd_build(const Config& config, const std::filesystem::path& out) {
+  SiteGenerator generator(config);
+  auto now = now_seconds();
+  auto report = generator.scan(now);
+  if (report.store_missing) {
+    log::error("build", config.store.path.string() +
+                            ": the store directory does not exist (set store.path in " +
+                            config.source.string() + ")");
+    return 1;
+  }
+  auto feeds = generator.render(now);
+  auto written = write_feeds(out, feeds);
+  if (!written) {
+    log::error("build", written.error().message());
+    return 1;
+  }
+  auto problems = generator.index().problems();
+  log::info("build", "wrote " + std::to_string(feeds.size()) + " feeds to " + out.string() +
+                         " (" + std::to_string(*written) + " changed)" +
+                         (problems.empty() ? ""
+                                           : "; " + std::to_string(problems.size()) +
+                                                 " problems in post files, see `feedd check`"));
+  for (const auto& problem : problems) {
+    log::error("store", problem.to_string());
+  }
+  return problems.empty() ? 0 : 1;
+}
+
+// Checks every post file from scratch into a throw-away in-memory index, so that checking
+// neither needs nor touches the real one.
+int cmd_check(Config config) {
+  config.store.index = ":memory:";
+  log::set_threshold(log::Level::warning);
+  SiteGenerator generator(config);
+  auto report = generator.scan(now_seconds());
+  auto problems = generator.index().problems();
+  problems.insert(problems.end(), report.unreadable.begin(), report.unreadable.end());
+  int status = print_problems(problems);
+  std::cerr << config.source.string() << ": configuration is valid; " << report.files_seen
+            << " post files, " << problems.size() << " problems\n";
+  return status;
+}
+
+int cmd_posts(const Config& config, const std::string& lang) {
+  log::set_threshold(log::Level::warning);
+  SiteGenerator generator(config);
+  auto now = now_seconds();
+  generator.scan(now);
+  auto& index = generator.index();
+  std::cout << "id\tlanguage\tdate\ttitle\ttranslations\n";
+  auto posts = index.newest(lang, sys_seconds::max(), -1);
+  for (const auto& post : posts) {
+    std::string translations;
+    for (const auto& translation : index.translations_of(post, sys_seconds::max())) {
+      translations += (translations.empty() ? "" : ",") + translation.post.lang + ":" +
+                      translation.post.key;
+    }
+    std::cout << post.post.key << '\t' << post.post.lang << '\t' << post.post.local_date
+              << (post.post.published > now ? " (scheduled)" : "") << '\t' << post.post.title
+              << '\t' << translations << '\n';
+  }
+  return 0;
+}
+
+}  // namespace
+
+int run_command_line(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  // The command is the first word that is neither an option nor --config's value.
+  std::string command;
+  std::vector<std::string> rest;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    if (command.empty() && !args[i].starts_with("-") &&
+        (i == 0 || args[i - 1] != "--config")) {
+      command = args[i];
+    } else {
+      rest.push_back(args[i]);
+    }
+  }
+
+  po::options_description common("options");
+  common.add_options()("config", po::value<std::string>(), "configuration file")(
+      "help", "describe the command")("version", "print the version");
+  po::options_description specific(command.empty() ? "feedd" : "feedd " + command);
+  if (command == "build") {
+    specific.add_options()("out", po::value<std::string>(), "directory to write the feeds to");
+  } else if (command == "posts") {
+    specific.add_options()("lang", po::value<std::string>()->default_value(""),
+                           "only posts in this language");
+  }
+  specific.add(common);
+
+  po::variables_map vm;
+  try {
+    po::store(po::command_line_parser(rest).options(specific).run(), vm);
+    po::notify(vm);
+  } catch (const po::error& error) {
+    std::cerr << "feedd: " << error.what() << "\n\n" << kUsage;
+    return 2;
+  }
+  if (vm.count("version")) {
+    std::cout << "feedd " << FEEDD_VERSION << '\n';
+    return 0;
+  }
+  if (command.empty() || (vm.count("help") && command.empty())) {
+    (vm.count("help") ? std::cout : std::cerr) << kUsage;
+    return vm.count("help") ? 0 : 2;
+  }
+  if (command != "serve" && command != "build" && command != "check" && command != "posts") {
+    std::cerr << "feedd: unknown command \"" << command << "\"\n\n" << kUsage;
+    return 2;
+  }
+  if (vm.count("help")) {
+    std::cout << "usage: feedd " << command << " [options]\n\n" << specific << '\n';
+    return 0;
+  }
+  if (command == "build" && !vm.count("out")) {
+    std::cerr << "feedd build: --out DIR is required (the directory to write the feeds to)\n";
+    return 2;
+  }
+
+  std::filesystem::path config_path =
+      vm.count("config") ? std::filesystem::path(vm["config"].as<std::string>())
+                         : default_config_path();
+  try {
+    Config config = load_config(config_path);
+    if (command == "build") {
+      return cmd_build(config, vm["out"].as<std::string>());
+    }
+    if (command == "check") {
+      return cmd_check(config);
+    }
+    if (command == "posts") {
+      return cmd_posts(config, vm["lang"].as<std::string>());
+    }
+    std::cerr << "feedd serve: not available yet\n";
+    return 2;
+  } catch (const ConfigError& error) {
+    log::error("config", error.what());
+    return 2;
+  } catch (const storage::IndexError& error) {
+    log::error("index", error.what());
+    return 1;
+  } catch (const std::exception& error) {
+    log::error("feedd", error.what());
+    return 1;
+  }
+}
+
+}  // namespace feedd::daemon

@@ -1,0 +1,361 @@
+#include "daemon/config.h"
+
+#include <date/tz.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+#include <toml++/toml.h>
+
+namespace feedd::daemon {
+namespace {
+
+// Reads one table's keys, remembering which were used so the rest are reported as unknown.
+class TableReader {
+ public:
+  TableReader(const toml::table& table, std::string prefix, const std::filesystem::path& file)
+      : table_(table), prefix_(std::move(prefix)), file_(file) {}
+
+  [[noreturn]] void fail(const toml::node& node, const std::string& key,
+                         const std::string& reason) const {
+    throw ConfigError(file_.string() + ":" + std::to_string(node.source().begin.line) + ": " +
+                      prefix_ + key + ": " + reason);
+  }
+
+  const toml::node* find(const std::string& key) {
+    known_.insert(key);
+    return table_.get(key);
+  }
+
+  void read(const std::string& key, std::string& out) {
+    if (const auto* node = find(key)) {
+      auto value = node->value<std::string>();
+      if (!value || !node->is_string()) {
+        fail(*node, key, "expected a string");
+      }
+      out = *value;
+    }
+  }
+
+  void read(const std::string& key, std::int64_t& out, std::int64_t min, std::int64_t max) {
+    if (const auto* node = find(key)) {
+      if (!node->is_integer()) {
+        fail(*node, key, "expected an integer");
+      }
+      auto value = *node->value<std::int64_t>();
+      if (value < min || value > max) {
+        fail(*node, key,
+             "must be between " + std::to_string(min) + " and " + std::to_string(max));
+      }
+      out = value;
+    }
+  }
+
+  void read(const std::string& key, std::vector<std::string>& out) {
+    if (const auto* node = find(key)) {
+      const auto* array = node->as_array();
+      if (!array) {
+        fail(*node, key, "expected an array of strings");
+      }
+      out.clear();
+      for (const auto& element : *array) {
+        if (!element.is_string()) {
+          fail(element, key, "expected an array of strings");
+        }
+        out.push_back(*element.value<std::string>());
+      }
+    }
+  }
+
+  // Every key of the table must have been asked for.
+  void reject_unknown() const {
+    for (const auto& [key, node] : table_) {
+      if (!known_.contains(std::string(key.str()))) {
+        throw ConfigError(file_.string() + ":" + std::to_string(key.source().begin.line) +
+                          ": unknown key " + prefix_ + std::string(key.str()));
+      }
+    }
+  }
+
+ private:
+  const toml::table& table_;
+  std::string prefix_;
+  const std::filesystem::path& file_;
+  std::set<std::string> known_;
+};
+
+const toml::table& subtable(TableReader& parent, const toml::table& root, const std::string& name,
+                            const std::filesystem::path& file) {
+  static const toml::table kEmpty;
+  const auto* node = parent.find(name);
+  if (!node) {
+    return kEmpty;
+  }
+  const auto* table = node->as_table();
+  if (!table) {
+    throw ConfigError(file.string() + ":" + std::to_string(node->source().begin.line) + ": " +
+                      name + ": expected a table");
+  }
+  (void)root;
+  return *table;
+}
+
+std::string with_trailing_slash(std::string url) {
+  if (!url.empty() && url.back() != '/') {
+    url.push_back('/');
+  }
+  return url;
+}
+
+bool is_http_url(const std::string& url) {
+  return (url.starts_with("https://") || url.starts_with("http://")) &&
+         url.find('/', url.find("//") + 2) != std::string::npos;
+}
+
+std::chrono::minutes parse_time_of_day(const std::string& text, bool& ok) {
+  ok = false;
+  int hours = 0;
+  int minutes = 0;
+  char colon = 0;
+  std::istringstream in(text);
+  if (text.size() == 5 && (in >> hours >> colon >> minutes) && colon == ':' && hours >= 0 &&
+      hours < 24 && minutes >= 0 && minutes < 60) {
+    ok = true;
+  }
+  return std::chrono::hours(hours) + std::chrono::minutes(minutes);
+}
+
+std::filesystem::path anchored(const std::filesystem::path& file, const std::filesystem::path& p) {
+  if (p.empty() || p.is_absolute()) {
+    return p;
+  }
+  return file.parent_path() / p;
+}
+
+}  // namespace
+
+Config parse_config(std::string_view toml_text, const std::filesystem::path& path) {
+  toml::table root;
+  try {
+    root = toml::parse(toml_text, path.string());
+  } catch (const toml::parse_error& error) {
+    throw ConfigError(path.string() + ":" + std::to_string(error.source().begin.line) + ": " +
+                      std::string(error.description()));
+  }
+
+  Config config;
+  config.source = path;
+  TableReader top(root, "", path);
+
+  // [site]
+  {
+    TableReader site(subtable(top, root, "site", path), "site.", path);
+    site.read("base_url", config.site.base_url);
+    site.read("feeds_url", config.site.feeds_url);
+    site.read("author", config.site.author);
+    site.read("timezone", config.site.timezone);
+    std::string default_time = "00:00";
+    site.read("default_time", default_time);
+    site.read("default_language", config.site.default_language);
+    site.read("post_url", config.site.post_url);
+    site.reject_unknown();
+
+    if (config.site.base_url.empty()) {
+      throw ConfigError(path.string() + ": site.base_url is required (e.g. \"https://blog.example.org/\")");
+    }
+    if (!is_http_url(config.site.base_url + "/")) {
+      throw ConfigError(path.string() + ": site.base_url must be an absolute http(s) URL, got \"" +
+                        config.site.base_url + "\"");
+    }
+    config.site.base_url = with_trailing_slash(config.site.base_url);
+    config.site.feeds_url = with_trailing_slash(
+        config.site.feeds_url.empty() ? config.site.base_url : config.site.feeds_url);
+    if (!is_http_url(config.site.feeds_url)) {
+      throw ConfigError(path.string() + ": site.feeds_url must be an absolute http(s) URL");
+    }
+    try {
+      (void)date::locate_zone(config.site.timezone);
+    } catch (const std::exception&) {
+      throw ConfigError(path.string() + ": site.timezone: unknown IANA time zone \"" +
+                        config.site.timezone + "\" (e.g. \"Asia/Tokyo\"; is tzdata installed?)");
+    }
+    bool ok = false;
+    config.site.default_time = parse_time_of_day(default_time, ok);
+    if (!ok) {
+      throw ConfigError(path.string() + ": site.default_time must be \"HH:MM\", got \"" +
+                        default_time + "\"");
+    }
+  }
+
+  // [languages.*]
+  {
+    const auto& languages = subtable(top, root, "languages", path);
+    for (const auto& [code, node] : languages) {
+      const auto* table = node.as_table();
+      if (!table) {
+        throw ConfigError(path.string() + ":" + std::to_string(node.source().begin.line) +
+                          ": languages." + std::string(code.str()) + ": expected a table");
+      }
+      LanguageConfig language;
+      language.code = std::string(code.str());
+      TableReader reader(*table, "languages." + language.code + ".", path);
+      language.title = language.code;
+      reader.read("title", language.title);
+      reader.read("description", language.description);
+      reader.read("markers", language.markers);
+      reader.reject_unknown();
+      config.languages.push_back(std::move(language));
+    }
+    // toml++ tables are ordered by key; keep the order of the file instead.
+    std::sort(config.languages.begin(), config.languages.end(), [&](const auto& a, const auto& b) {
+      return languages.get(a.code)->source().begin < languages.get(b.code)->source().begin;
+    });
+    if (config.languages.empty()) {
+      config.languages.push_back({"ja", "ja", "", {}});
+    }
+    if (config.site.default_language.empty()) {
+      config.site.default_language = config.languages.front().code;
+    }
+    bool known = std::any_of(config.languages.begin(), config.languages.end(),
+                             [&](const auto& l) { return l.code == config.site.default_language; });
+    if (!known) {
+      throw ConfigError(path.string() + ": site.default_language \"" +
+                        config.site.default_language + "\" is not one of [languages.*]");
+    }
+  }
+
+  // [store]
+  {
+    TableReader store(subtable(top, root, "store", path), "store.", path);
+    std::string store_path = config.store.path.string();
+    std::string index_path;
+    std::int64_t debounce_ms = 50;
+    std::int64_t rescan_s = 600;
+    store.read("path", store_path);
+    store.read("index", index_path);
+    store.read("debounce_ms", debounce_ms, 0, 60'000);
+    store.read("rescan_s", rescan_s, 0, 86'400 * 7);
+    store.reject_unknown();
+    config.store.path = anchored(path, store_path);
+    if (!index_path.empty()) {
+      config.store.index = anchored(path, index_path);
+    } else if (const char* state = std::getenv("STATE_DIRECTORY"); state && *state) {
+      // systemd may pass several directories separated by ':'; the first is ours.
+      std::string first(state);
+      config.store.index = std::filesystem::path(first.substr(0, first.find(':'))) / "index.sqlite";
+    } else {
+      config.store.index = "feedd-index.sqlite";
+    }
+    config.store.debounce = std::chrono::milliseconds(debounce_ms);
+    config.store.rescan = std::chrono::seconds(rescan_s);
+  }
+
+  // [feeds]
+  {
+    TableReader feeds(subtable(top, root, "feeds", path), "feeds.", path);
+    std::int64_t entries = 20;
+    std::string content = "full";
+    feeds.read("entries", entries, 1, 10'000);
+    feeds.read("content", content);
+    feeds.reject_unknown();
+    if (content != "full" && content != "summary") {
+      throw ConfigError(path.string() + ": feeds.content must be \"full\" or \"summary\", got \"" +
+                        content + "\"");
+    }
+    config.feeds.entries = static_cast<int>(entries);
+    config.feeds.full_content = content == "full";
+  }
+
+  // [server]
+  {
+    TableReader server(subtable(top, root, "server", path), "server.", path);
+    std::int64_t threads = 0;
+    std::int64_t max_age_s = 300;
+    std::int64_t timeout_s = 30;
+    server.read("listen", config.server.listen);
+    server.read("threads", threads, 0, 256);
+    server.read("max_age_s", max_age_s, 0, 86'400 * 365);
+    server.read("timeout_s", timeout_s, 1, 3600);
+    server.reject_unknown();
+    config.server.threads = static_cast<int>(threads);
+    config.server.max_age_s = static_cast<int>(max_age_s);
+    config.server.timeout = std::chrono::seconds(timeout_s);
+  }
+
+  // [hooks]
+  {
+    TableReader hooks(subtable(top, root, "hooks", path), "hooks.", path);
+    std::string secret_file;
+    std::int64_t command_timeout_s = 60;
+    std::int64_t max_body = 1048576;
+    hooks.read("secret", config.hooks.secret);
+    hooks.read("secret_file", secret_file);
+    hooks.read("command", config.hooks.command);
+    hooks.read("command_timeout_s", command_timeout_s, 1, 86'400);
+    hooks.read("max_body", max_body, 1, std::int64_t{1} << 30);
+    hooks.reject_unknown();
+    config.hooks.secret_file = anchored(path, secret_file);
+    config.hooks.command_timeout = std::chrono::seconds(command_timeout_s);
+    config.hooks.max_body = static_cast<std::uint64_t>(max_body);
+  }
+
+  top.reject_unknown();
+  return config;
+}
+
+Config load_config(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    throw ConfigError(path.string() + ": cannot read the configuration file (use --config FILE)");
+  }
+  std::ostringstream text;
+  text << in.rdbuf();
+  return parse_config(text.str(), path);
+}
+
+std::filesystem::path default_config_path() {
+  // A source tree (the README's run command) uses its bundled sample; an installed feedd uses
+  // /etc. The tree is recognised by its layout, not by the sample alone.
+  std::error_code ec;
+  if (std::filesystem::exists("etc/feedd.toml", ec) &&
+      std::filesystem::exists("daemon/config.h", ec)) {
+    return "etc/feedd.toml";
+  }
+  return "/etc/feedd/feedd.toml";
+}
+
+storage::ReaderOptions Config::reader_options() const {
+  storage::ReaderOptions options;
+  options.timezone = date::locate_zone(site.timezone);
+  options.default_time = site.default_time;
+  options.default_language = site.default_language;
+  for (const auto& language : languages) {
+    options.languages.push_back(language.code);
+    for (const auto& marker : language.markers) {
+      options.markers.push_back({marker, language.code});
+    }
+  }
+  std::stable_sort(options.markers.begin(), options.markers.end(),
+                   [](const auto& a, const auto& b) { return a.marker.size() > b.marker.size(); });
+  return options;
+}
+
+feeds::SiteOptions Config::site_options() const {
+  feeds::SiteOptions options;
+  options.base_url = site.base_url;
+  options.feeds_url = site.feeds_url;
+  options.author = site.author;
+  options.timezone = date::locate_zone(site.timezone);
+  options.post_url_template = site.post_url;
+  for (const auto& language : languages) {
+    options.languages.push_back({language.code, language.title, language.description});
+  }
+  options.max_age_s = server.max_age_s;
+  options.full_content = feeds.full_content;
+  return options;
+}
+
+}  // namespace feedd::daemon

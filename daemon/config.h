@@ -1,0 +1,87 @@
+// feedd's configuration: one plain struct, parsed once from TOML at start-up (and on SIGHUP),
+// then passed down as const&. Every key has a default except site.base_url. Parsing fails
+// with a ConfigError naming the file, the key and its line for unknown keys, wrong types
+// and bad values. Immutable after parsing; thread-compatible.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "feeds/site_options.h"
+#include "storage/reader_options.h"
+
+namespace feedd::daemon {
+
+struct LanguageConfig {
+  std::string code;                  // table name under [languages], e.g. "ja"
+  std::string title;                 // default: the code
+  std::string description;           // default: ""
+  std::vector<std::string> markers;  // title prefixes that mark this language; default none
+};
+
+struct Config {
+  std::filesystem::path source;  // the file it was read from
+
+  struct Site {
+    std::string base_url;       // required; normalised to end with '/'
+    std::string feeds_url;      // default: base_url; ends with '/'
+    std::string author;         // default: ""
+    std::string timezone = "UTC";         // IANA name
+    std::chrono::minutes default_time{0};  // "HH:MM", default 00:00
+    std::string default_language;          // default: the first language
+    std::string post_url = "{base_url}{yyyy}/{mm}/{id}.html";
+  } site;
+
+  std::vector<LanguageConfig> languages;  // in file order; default: one "ja" language
+
+  struct Store {
+    std::filesystem::path path = "posts";  // relative paths are relative to the config file
+    std::filesystem::path index;           // default: $STATE_DIRECTORY/index.sqlite or
+                                           // ./feedd-index.sqlite
+    std::chrono::milliseconds debounce{50};
+    std::chrono::seconds rescan{600};
+  } store;
+
+  struct Feeds {
+    int entries = 20;
+    bool full_content = true;  // content = "full" | "summary"
+  } feeds;
+
+  struct Server {
+    std::vector<std::string> listen{"127.0.0.1:8080"};
+    int threads = 0;  // 0: one per core
+    int max_age_s = 300;
+    std::chrono::seconds timeout{30};
+  } server;
+
+  struct Hooks {
+    std::string secret;
+    std::filesystem::path secret_file;
+    std::vector<std::string> command;
+    std::chrono::seconds command_timeout{60};
+    std::uint64_t max_body = 1048576;
+  } hooks;
+
+  // The options the readers and renderers take, derived from the fields above.
+  storage::ReaderOptions reader_options() const;
+  feeds::SiteOptions site_options() const;
+};
+
+class ConfigError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// Reads and validates `path`. Throws ConfigError with "path:line: reason".
+Config load_config(const std::filesystem::path& path);
+// Same, from text already in memory (`path` names it in errors and anchors relative paths).
+Config parse_config(std::string_view toml_text, const std::filesystem::path& path);
+
+// The default --config: /etc/feedd/feedd.toml, or etc/feedd.toml when run in a source tree.
+std::filesystem::path default_config_path();
+
+}  // namespace feedd::daemon

@@ -1,0 +1,24 @@
+// Writes rendered feeds into a directory for static hosting: each file is replaced
+// atomically (temporary file, fsync, rename), and a file whose bytes are unchanged is left
+// alone so its mtime and any cache validators built on it stay. Thread-compatible.
+// Fails with the errno of the first write that fails, naming nothing else changed after it.
+#pragma once
+
+#include <boost/system/result.hpp>
+#include <filesystem>
+#include <string_view>
+#include <vector>
+
+#include "feeds/feed_set.h"
+
+namespace feedd::daemon {
+
+// Writes `bytes` to `path` atomically unless it already holds them. Returns whether it wrote.
+boost::system::result<bool> write_file_atomically(const std::filesystem::path& path,
+                                                  std::string_view bytes);
+
+// Writes every feed under `dir` (creating it). Returns how many files changed.
+boost::system::result<int> write_feeds(const std::filesystem::path& dir,
+                                       const std::vector<feeds::RenderedFeed>& feeds);
+
+}  // namespace feedd::daemon

@@ -1,0 +1,35 @@
+#include "daemon/site_generator.h"
+
+#include "daemon/feed_generation.h"
+#include "daemon/log.h"
+
+namespace feedd::daemon {
+
+SiteGenerator::SiteGenerator(const Config& config)
+    : config_(config),
+      reader_options_(config.reader_options()),
+      site_(config.site_options()),
+      index_(config.store.index, config.site.base_url) {}
+
+storage::ScanReport SiteGenerator::scan(std::chrono::sys_seconds now) {
+  auto report = storage::scan_store(index_, config_.store.path, reader_options_, now);
+  for (const auto& problem : report.unreadable) {
+    log::warning("store", problem.to_string());
+  }
+  for (const auto& problem : report.applied.problems) {
+    log::error("store", problem.to_string());
+  }
+  log::info("store", "scanned " + std::to_string(report.files_seen) + " files (" +
+                         std::to_string(report.files_read) + " read, " +
+                         std::to_string(report.files_parsed) + " parsed): " +
+                         std::to_string(report.applied.added) + " posts added, " +
+                         std::to_string(report.applied.changed) + " changed, " +
+                         std::to_string(report.applied.deleted) + " deleted");
+  return report;
+}
+
+std::vector<feeds::RenderedFeed> SiteGenerator::render(std::chrono::sys_seconds now) {
+  return feeds::render_feed_set(site_, collect_feeds(index_, config_, site_, now));
+}
+
+}  // namespace feedd::daemon

@@ -1,0 +1,37 @@
+// Owns the index for one configuration and turns the store into rendered feeds: scan (read
+// changed files into the index), then render (query + feeds::render_feed_set). NOT
+// thread-safe: use it from one thread (the indexer). Logs what each scan did. Opening the
+// index throws storage::IndexError (a start-up error); scans and renders throw it when
+// SQLite fails, after rolling back.
+#pragma once
+
+#include <chrono>
+#include <vector>
+
+#include "daemon/config.h"
+#include "feeds/feed_set.h"
+#include "storage/index.h"
+#include "storage/store_scan.h"
+
+namespace feedd::daemon {
+
+class SiteGenerator {
+ public:
+  explicit SiteGenerator(const Config& config);
+
+  // Scans the whole store into the index and logs the outcome and every new problem.
+  storage::ScanReport scan(std::chrono::sys_seconds now);
+  // Renders every feed from the index as it is now.
+  std::vector<feeds::RenderedFeed> render(std::chrono::sys_seconds now);
+
+  storage::Index& index() { return index_; }
+  const feeds::SiteOptions& site() const { return site_; }
+
+ private:
+  const Config& config_;
+  storage::ReaderOptions reader_options_;
+  feeds::SiteOptions site_;
+  storage::Index index_;
+};
+
+}  // namespace feedd::daemon

@@ -1,0 +1,102 @@
+// The SQLite index of the post store (schema and its meaning: storage/schema.sql).
+// One Index owns one connection and its prepared statements; it is NOT thread-safe: use it
+// from one thread (or strand) only. Opening or migrating fails with IndexError (a start-up
+// error); afterwards every call reports failures as IndexError too, and a failed apply()
+// rolls back, leaving the last complete scan in place. SQLite exceptions never leave storage/.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "storage/post.h"
+#include "storage/post_reader.h"
+#include "storage/problem.h"
+
+namespace feedd::storage {
+
+class IndexError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// What the index remembers of a post file, to skip unchanged files without reading them.
+struct FileState {
+  std::int64_t size = 0;
+  std::int64_t mtime_ns = 0;
+  std::string sha256;
+  std::vector<Problem> problems;  // from the last read
+};
+
+// The result of reading one changed file during a scan.
+struct FileRead {
+  std::string path;  // relative to the store
+  std::int64_t size = 0;
+  std::int64_t mtime_ns = 0;
+  std::string sha256;
+  bool bytes_unchanged = false;  // same sha256 as indexed: only size/mtime are updated
+  ReadResult result;             // empty when bytes_unchanged
+};
+
+// One scan's worth of changes, applied in one transaction.
+struct ScanBatch {
+  std::vector<FileRead> reads;        // files that are new or whose stat changed
+  std::vector<std::string> removed;   // indexed files no longer in the store
+};
+
+struct ApplyResult {
+  int added = 0;      // posts seen for the first time (or restored after deletion)
+  int changed = 0;    // posts whose visible content changed
+  int deleted = 0;    // posts whose file (or entry) went away
+  std::vector<Problem> problems;  // duplicate keys and the like, found while applying
+  bool wrote() const { return added + changed + deleted > 0; }
+};
+
+// A post as indexed: the parsed fields plus the facts only the index knows.
+struct IndexedPost {
+  Post post;
+  std::string entry_id;
+  std::chrono::sys_seconds first_seen{};
+  std::chrono::sys_seconds updated{};
+  std::optional<std::chrono::sys_seconds> deleted_at;
+};
+
+class Index {
+ public:
+  // Opens (creating if needed) the index at `path` (":memory:" for tests), sets WAL mode and
+  // migrates the schema forward. `base_url` gives the host of new entry ids.
+  Index(const std::filesystem::path& path, std::string base_url);
+  ~Index();
+  Index(const Index&) = delete;
+  Index& operator=(const Index&) = delete;
+
+  std::unordered_map<std::string, FileState> file_states();
+
+  // Applies a scan in one transaction. `now` stamps first_seen/updated/deleted_at.
+  ApplyResult apply(const ScanBatch& batch, std::chrono::sys_seconds now);
+
+  // Live, published (not draft, published <= now) posts of `lang` (empty: every language),
+  // newest first, at most `limit` (negative: all).
+  std::vector<IndexedPost> newest(const std::string& lang, std::chrono::sys_seconds now,
+                                  int limit);
+  // Live published posts that are translations of `post` (other languages).
+  std::vector<IndexedPost> translations_of(const IndexedPost& post, std::chrono::sys_seconds now);
+  // Problems of every file as last read, sorted by path and line.
+  std::vector<Problem> problems();
+  // The earliest publication time after `now` of a live non-draft post, if any.
+  std::optional<std::chrono::sys_seconds> next_publication_after(std::chrono::sys_seconds now);
+
+  static constexpr int kSchemaVersion = 1;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace feedd::storage

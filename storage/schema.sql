@@ -1,0 +1,57 @@
+-- The feedd index, version 1 (PRAGMA user_version = 1).
+--
+-- The index is a cache of the post store plus the facts the store cannot hold: when each
+-- post was first seen, when what a reader sees last changed, the stable entry id, and the
+-- posts that were deleted. Deleting the file loses no post: the next scan rebuilds it, and
+-- ids are derived from the store (host, first date, key), so they come back the same.
+--
+-- Every scan is one transaction; a crash leaves the last complete state. WAL journal mode.
+
+-- One row per post file that was read. Change detection compares (size, mtime_ns) first and
+-- the SHA-256 of the bytes second, so an unchanged store is scanned without a single write.
+CREATE TABLE files (
+  path        TEXT PRIMARY KEY,  -- relative to store.path, '/' separated
+  size        INTEGER NOT NULL,
+  mtime_ns    INTEGER NOT NULL,
+  sha256      TEXT NOT NULL,     -- hex of the bytes last read
+  problems    TEXT NOT NULL      -- "line\treason" lines from the last read; '' when good
+);
+
+-- One row per post ever seen. Rows are never removed: a deleted post keeps its row with
+-- deleted_at set, so that its id is not reused and a restored post keeps its first_seen.
+CREATE TABLE posts (
+  key             TEXT PRIMARY KEY,  -- Post::key: front matter id, BASENAME, or file stem
+  entry_id        TEXT NOT NULL,     -- tag: URI, assigned when first seen, never changed
+  source_path     TEXT NOT NULL,
+  source_line     INTEGER NOT NULL,
+  position        INTEGER NOT NULL,
+  format          INTEGER NOT NULL,  -- storage::SourceFormat
+  lang            TEXT NOT NULL,
+  title           TEXT NOT NULL,
+  content_html    TEXT NOT NULL,
+  summary         TEXT NOT NULL,
+  url             TEXT NOT NULL,
+  slug            TEXT NOT NULL,
+  author          TEXT NOT NULL,
+  tags            TEXT NOT NULL,     -- joined with U+001F
+  categories      TEXT NOT NULL,     -- joined with U+001F
+  published       INTEGER NOT NULL,  -- Unix seconds, UTC
+  explicit_updated INTEGER,          -- front matter `updated`, Unix seconds, or NULL
+  local_date      TEXT NOT NULL,     -- YYYY-MM-DD in site.timezone
+  draft           INTEGER NOT NULL,
+  translation_key TEXT NOT NULL,
+  previous_title  TEXT NOT NULL,
+  next_title      TEXT NOT NULL,
+  visible_sha256  TEXT NOT NULL,     -- hash of everything a reader sees
+  first_seen      INTEGER NOT NULL,  -- Unix seconds
+  updated         INTEGER NOT NULL,  -- Unix seconds; changes only with visible_sha256
+  deleted_at      INTEGER            -- Unix seconds, NULL while the post exists
+);
+
+-- The feed query: newest live posts of one language.
+CREATE INDEX posts_by_lang ON posts (lang, published DESC) WHERE deleted_at IS NULL AND draft = 0;
+CREATE INDEX posts_by_published ON posts (published DESC) WHERE deleted_at IS NULL AND draft = 0;
+-- Translation lookups.
+CREATE INDEX posts_by_date ON posts (local_date) WHERE deleted_at IS NULL;
+CREATE INDEX posts_by_translation ON posts (translation_key) WHERE translation_key != '';
+CREATE INDEX posts_by_source ON posts (source_path);

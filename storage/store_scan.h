@@ -1,0 +1,31 @@
+// One scan of the post store into the index: walks store.path, reads only the files whose
+// size or mtime changed (and, of those, parses only the ones whose bytes changed), and
+// applies everything in one index transaction. Not thread-safe (it drives one Index).
+// Problems with post files are returned, never thrown; an IndexError (SQLite failure) is.
+#pragma once
+
+#include <chrono>
+#include <filesystem>
+#include <vector>
+
+#include "storage/index.h"
+#include "storage/problem.h"
+#include "storage/reader_options.h"
+
+namespace feedd::storage {
+
+struct ScanReport {
+  int files_seen = 0;      // post files found in the store
+  int files_read = 0;      // of those, read because their stat changed
+  int files_parsed = 0;    // of those, parsed because their bytes changed
+  ApplyResult applied;     // posts added / changed / deleted, duplicate-key problems
+  std::vector<Problem> unreadable;  // files or directories that could not be read (skipped)
+  bool store_missing = false;       // store.path does not exist or is not a directory
+};
+
+// Scans the whole store. A missing store changes nothing in the index (nothing is deleted
+// because a mount went away) and sets store_missing.
+ScanReport scan_store(Index& index, const std::filesystem::path& root,
+                      const ReaderOptions& options, std::chrono::sys_seconds now);
+
+}  // namespace feedd::storage
