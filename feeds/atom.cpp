@@ -1,0 +1,90 @@
+// render_atom() (declared in feeds/render.h): Atom 1.0 (RFC 4287). Validated by
+// tests/feeds/testdata/atom.rng, the RFC's appendix B schema in RELAX NG XML syntax.
+#include "feeds/dates.h"
+#include "feeds/feed_info.h"
+#include "feeds/render.h"
+#include "feeds/summary.h"
+#include "feeds/xml_output.h"
+#include "feeds/xml_text.h"
+
+namespace feedd::feeds {
+namespace {
+
+constexpr const char* kAtomNamespace = "http://www.w3.org/2005/Atom";
+
+void append_link(pugi::xml_node parent, std::string_view rel, std::string_view type,
+                 std::string_view href, std::string_view hreflang = {},
+                 std::string_view title = {}) {
+  pugi::xml_node link = parent.append_child("link");
+  set_attribute(link, "rel", rel);
+  set_attribute(link, "type", type);
+  if (!hreflang.empty()) {
+    set_attribute(link, "hreflang", hreflang);
+  }
+  set_attribute(link, "href", href);
+  if (!title.empty()) {
+    set_attribute(link, "title", title);
+  }
+}
+
+void append_author(pugi::xml_node parent, const std::string& name) {
+  append_text(parent.append_child("author"), "name", name);
+}
+
+void append_entry(pugi::xml_node feed_node, const SiteOptions& site, const FeedContent& feed,
+                  const Entry& entry) {
+  pugi::xml_node node = feed_node.append_child("entry");
+  if (feed.lang.empty() && !entry.post.lang.empty()) {
+    set_attribute(node, "xml:lang", entry.post.lang);
+  }
+  append_text(node, "id", entry.id);
+  append_text(node, "title", entry.post.title);
+  append_text(node, "published", format_rfc3339(entry.post.published, site.timezone));
+  append_text(node, "updated", format_rfc3339(entry_updated(entry), site.timezone));
+  append_link(node, "alternate", "text/html", entry.url);
+  for (const Alternate& translation : entry_translations(entry)) {
+    append_link(node, "alternate", "text/html", translation.url, translation.lang,
+                translation.title);
+  }
+  append_author(node, entry_author(site, entry));
+  for (const std::string& term : entry_terms(entry)) {
+    set_attribute(node.append_child("category"), "term", term);
+  }
+  append_text(node, "summary", make_summary(entry.post));
+  if (site.full_content) {
+    pugi::xml_node content = append_text(node, "content", entry_content(entry));
+    set_attribute(content, "type", "html");
+    set_attribute(content, "xml:base", entry.url);
+  }
+}
+
+}  // namespace
+
+std::string render_atom(const SiteOptions& site, const FeedContent& feed) {
+  pugi::xml_document doc;
+  pugi::xml_node root = begin_document(doc, site, "feed");
+  set_attribute(root, "xmlns", kAtomNamespace);
+  if (!feed.lang.empty()) {
+    set_attribute(root, "xml:lang", feed.lang);
+  }
+  append_text(root, "id", feed_tag_id(site, feed_path(feed.lang, FeedFormat::atom)));
+  append_text(root, "title", feed_title(site, feed.lang));
+  if (const std::string subtitle = feed_description(site, feed.lang); !subtitle.empty()) {
+    append_text(root, "subtitle", subtitle);
+  }
+  append_text(root, "updated", format_rfc3339(newest_updated(feed), site.timezone));
+  append_link(root, "self", "application/atom+xml", feed_url(site, feed.lang, FeedFormat::atom));
+  append_link(root, "alternate", "text/html", site.base_url);
+  for (const LanguageInfo& other : other_languages(site, feed.lang)) {
+    append_link(root, "alternate", "application/atom+xml",
+                feed_url(site, other.code, FeedFormat::atom), other.code, other.title);
+  }
+  append_author(root, site_author(site));
+  append_text(root, "generator", kGenerator);
+  for (const Entry& entry : feed.entries) {
+    append_entry(root, site, feed, entry);
+  }
+  return save_document(doc);
+}
+
+}  // namespace feedd::feeds

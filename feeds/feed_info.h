@@ -1,0 +1,54 @@
+// Facts every renderer derives the same way from the site and one feed: paths, ids, titles,
+// dates, authors, terms and the prepared content of an entry. Keeping them here makes the
+// Atom, RSS and JSON feeds agree. Pure functions; thread-safe; never throw.
+#pragma once
+
+#include <chrono>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "feeds/entry.h"
+#include "feeds/site_options.h"
+
+namespace feedd::feeds {
+
+enum class FeedFormat { atom, rss, json };
+
+inline constexpr std::string_view kGenerator = "feedd";
+
+// "atom.xml", "rss.xml", "feed.json", prefixed with "L/" for a language feed.
+std::string feed_path(std::string_view lang, FeedFormat format);
+std::string feed_url(const SiteOptions& site, std::string_view lang, FeedFormat format);
+
+// The Atom feed id: "tag:HOST,2005:PATH" where HOST is feeds_url's host and PATH its path
+// (without the leading '/') followed by feed_path(), e.g.
+// "tag:blog.example.org,2005:feeds/ja/atom.xml". The date is fixed (the year of RFC 4287)
+// so the id never changes; no clock is read.
+std::string feed_tag_id(const SiteOptions& site, std::string_view path);
+
+// Title and description of a language's feed; for the all-languages feed (lang ""), every
+// language's value joined with " / " in configuration order.
+std::string feed_title(const SiteOptions& site, std::string_view lang);
+std::string feed_description(const SiteOptions& site, std::string_view lang);
+
+// The configured languages other than `lang` (all of them for the all-languages feed).
+std::vector<LanguageInfo> other_languages(const SiteOptions& site, std::string_view lang);
+
+// entry.updated, or post.updated / post.published when the index gave none.
+std::chrono::sys_seconds entry_updated(const Entry& entry);
+// The newest entry_updated() of the feed; the Unix epoch for a feed with no entries.
+std::chrono::sys_seconds newest_updated(const FeedContent& feed);
+
+// site.author, else the all-languages feed title (Atom needs a name).
+std::string site_author(const SiteOptions& site);
+// post.author, else site_author().
+std::string entry_author(const SiteOptions& site, const Entry& entry);
+// Tags then categories, duplicates and empty terms dropped, cleaned.
+std::vector<std::string> entry_terms(const Entry& entry);
+// Translations with distinct languages (first wins), none in the entry's own language.
+std::vector<Alternate> entry_translations(const Entry& entry);
+// Full HTML content, cleaned of forbidden characters, links absolute against entry.url.
+std::string entry_content(const Entry& entry);
+
+}  // namespace feedd::feeds

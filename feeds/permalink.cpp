@@ -1,0 +1,84 @@
+// permalink() (declared in feeds/render.h): a post's absolute URL from post.url or the
+// site's template.
+#include <cstdio>
+#include <string_view>
+
+#include "feeds/absolute_links.h"
+#include "feeds/dates.h"
+#include "feeds/render.h"
+
+namespace feedd::feeds {
+namespace {
+
+// Percent-encodes everything but RFC 3986 unreserved characters and '/', so keys and
+// slugs with spaces or non-ASCII letters still give a valid URL.
+std::string encode_path_part(std::string_view text) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    const bool unreserved = (byte >= 'a' && byte <= 'z') || (byte >= 'A' && byte <= 'Z') ||
+                            (byte >= '0' && byte <= '9') || c == '-' || c == '.' || c == '_' ||
+                            c == '~' || c == '/';
+    if (unreserved) {
+      out.push_back(c);
+    } else {
+      out.push_back('%');
+      out.push_back(kHex[byte >> 4]);
+      out.push_back(kHex[byte & 0x0F]);
+    }
+  }
+  return out;
+}
+
+std::string two_digits(unsigned value) {
+  char buffer[8];
+  std::snprintf(buffer, sizeof buffer, "%02u", value % 100);
+  return buffer;
+}
+
+}  // namespace
+
+std::string permalink(const SiteOptions& site, const storage::Post& post) {
+  if (!post.url.empty()) {
+    return resolve_url(site.base_url, post.url);
+  }
+  const LocalDate day = local_date(post.published, site.timezone);
+  char year[8];
+  std::snprintf(year, sizeof year, "%04d", day.year);
+  const std::string_view slug = post.slug.empty() ? post.key : post.slug;
+  const std::string_view tmpl = site.post_url_template;
+  std::string out;
+  std::size_t i = 0;
+  while (i < tmpl.size()) {
+    const std::size_t open = tmpl.find('{', i);
+    const std::size_t close = open == std::string_view::npos ? open : tmpl.find('}', open);
+    if (close == std::string_view::npos) {
+      out.append(tmpl.substr(i));
+      break;
+    }
+    out.append(tmpl.substr(i, open - i));
+    const std::string_view name = tmpl.substr(open + 1, close - open - 1);
+    if (name == "base_url") {
+      out.append(site.base_url);
+    } else if (name == "yyyy") {
+      out.append(year);
+    } else if (name == "mm") {
+      out.append(two_digits(day.month));
+    } else if (name == "dd") {
+      out.append(two_digits(day.day));
+    } else if (name == "id") {
+      out.append(encode_path_part(post.key));
+    } else if (name == "slug") {
+      out.append(encode_path_part(slug));
+    } else if (name == "lang") {
+      out.append(encode_path_part(post.lang));
+    } else {
+      out.append(tmpl.substr(open, close - open + 1));  // unknown: kept as written
+    }
+    i = close + 1;
+  }
+  return resolve_url(site.base_url, out);
+}
+
+}  // namespace feedd::feeds
