@@ -1,0 +1,94 @@
+// Configuration parsing: defaults, validation with key and line, derived options.
+#include "daemon/config.h"
+
+#include <date/tz.h>
+
+#include <boost/test/unit_test.hpp>
+
+namespace feedd::daemon {
+namespace {
+
+std::string error_of(std::string_view toml) {
+  try {
+    parse_config(toml, "/etc/feedd/feedd.toml");
+  } catch (const ConfigError& error) {
+    return error.what();
+  }
+  return "";
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(config_test)
+
+BOOST_AUTO_TEST_CASE(minimal_config_gets_every_default) {
+  auto config = parse_config("[site]\nbase_url = \"https://b.example\"\n", "/etc/feedd/feedd.toml");
+  BOOST_TEST(config.site.base_url == "https://b.example/");
+  BOOST_TEST(config.site.feeds_url == "https://b.example/");
+  BOOST_TEST(config.site.timezone == "UTC");
+  BOOST_TEST(config.languages.size() == 1u);
+  BOOST_TEST(config.site.default_language == "ja");
+  BOOST_TEST(config.store.path == "/etc/feedd/posts");
+  BOOST_TEST(config.store.debounce.count() == 50);
+  BOOST_TEST(config.store.rescan.count() == 600);
+  BOOST_TEST(config.feeds.entries == 20);
+  BOOST_TEST(config.feeds.full_content);
+  BOOST_TEST(config.server.listen == std::vector<std::string>{"127.0.0.1:8080"});
+  BOOST_TEST(config.server.max_age_s == 300);
+  BOOST_TEST(config.server.timeout.count() == 30);
+  BOOST_TEST(config.hooks.max_body == 1048576u);
+  BOOST_TEST(config.hooks.command_timeout.count() == 60);
+}
+
+BOOST_AUTO_TEST_CASE(languages_keep_file_order_and_markers_sort_longest_first) {
+  auto config = parse_config(R"([site]
+base_url = "https://b.example/"
+timezone = "Asia/Tokyo"
+default_time = "09:30"
+[languages.ja]
+title = "ブログ"
+[languages.en]
+title = "Blog"
+markers = ["[EN]", "[Eng]"]
+)",
+                             "/x/feedd.toml");
+  BOOST_REQUIRE_EQUAL(config.languages.size(), 2u);
+  BOOST_TEST(config.languages[0].code == "ja");
+  BOOST_TEST(config.languages[1].code == "en");
+  auto reader = config.reader_options();
+  BOOST_TEST(reader.default_time.count() == 9 * 60 + 30);
+  BOOST_REQUIRE_EQUAL(reader.markers.size(), 2u);
+  BOOST_TEST(reader.markers[0].marker == "[Eng]");
+  BOOST_TEST(reader.timezone->name() == "Asia/Tokyo");
+  auto site = config.site_options();
+  BOOST_TEST(site.languages[1].title == "Blog");
+}
+
+BOOST_AUTO_TEST_CASE(errors_name_the_key_and_line) {
+  BOOST_TEST(error_of("[site]\n") ==
+             "/etc/feedd/feedd.toml: site.base_url is required (e.g. \"https://blog.example.org/\")");
+  BOOST_TEST(error_of("[site]\nbase_url = \"https://b/\"\ncolour = 1\n") ==
+             "/etc/feedd/feedd.toml:3: unknown key site.colour");
+  BOOST_TEST(error_of("[site]\nbase_url = \"https://b/\"\n[stor]\npath = \"x\"\n") ==
+             "/etc/feedd/feedd.toml:3: unknown key stor");
+  BOOST_TEST(error_of("[site]\nbase_url = \"https://b/\"\n[feeds]\nentries = \"ten\"\n") ==
+             "/etc/feedd/feedd.toml:4: feeds.entries: expected an integer");
+  BOOST_TEST(error_of("[site]\nbase_url = \"https://b/\"\ntimezone = \"Mars/Olympus\"\n")
+                 .find("unknown IANA time zone") != std::string::npos);
+  BOOST_TEST(error_of("[site]\nbase_url = \"https://b/\"\n[feeds]\ncontent = \"some\"\n")
+                 .find("feeds.content") != std::string::npos);
+  BOOST_TEST(error_of("[site]\nbase_url = \"https://b/\"\n[server]\ntimeout_s = 0\n") ==
+             "/etc/feedd/feedd.toml:4: server.timeout_s: must be between 1 and 3600");
+  BOOST_TEST(error_of("[site\n").find("/etc/feedd/feedd.toml:1:") == 0u);
+  BOOST_TEST(error_of("[site]\nbase_url = \"ftp://b/\"\n").find("http(s)") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(sample_config_is_valid) {
+  auto config = load_config(FEEDD_SOURCE_DIR "/etc/feedd.toml");
+  BOOST_TEST(config.languages.size() == 2u);
+  BOOST_TEST(config.site.timezone == "Asia/Tokyo");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+}  // namespace feedd::daemon

@@ -1,0 +1,175 @@
+// The feedd binary end to end: build, check, posts and the command line itself, with every
+// produced feed checked by xmllint, a RELAX NG schema for RFC 4287 and python3-feedparser.
+#include <boost/test/unit_test.hpp>
+
+#include <set>
+
+#include "tests/support/test_support.h"
+
+namespace feedd::testing {
+namespace {
+
+const std::vector<std::string> kFeedFiles = {"ja/atom.xml", "ja/rss.xml", "ja/feed.json",
+                                             "en/atom.xml", "en/rss.xml", "en/feed.json",
+                                             "atom.xml",    "rss.xml",    "feed.json"};
+
+CommandResult feedd(const std::vector<std::string>& args) {
+  std::vector<std::string> argv{feedd_binary().string()};
+  argv.insert(argv.end(), args.begin(), args.end());
+  return run_command(argv);
+}
+
+// Validates every feed in `out`; returns the feedparser report.
+std::string validate_feeds(const std::filesystem::path& out) {
+  std::vector<std::string> parse{"/usr/bin/python3",
+                                 (testdata_dir() / "integration/check_feeds.py").string()};
+  for (const auto& file : kFeedFiles) {
+    auto path = (out / file).string();
+    BOOST_REQUIRE_MESSAGE(std::filesystem::exists(path), "missing " << file);
+    parse.push_back(path);
+    if (file.ends_with(".xml")) {
+      auto lint = run_command({"xmllint", "--noout", path});
+      BOOST_TEST(lint.exit_status == 0, file << ": " << lint.output);
+    }
+    if (file.ends_with("atom.xml")) {
+      auto schema = run_command({"xmllint", "--noout", "--relaxng",
+                                 (testdata_dir() / "feeds/testdata/atom.rng").string(), path});
+      BOOST_TEST(schema.exit_status == 0, file << ": " << schema.output);
+    }
+  }
+  auto parsed = run_command(parse);
+  BOOST_TEST(parsed.exit_status == 0, parsed.output);
+  return parsed.output;
+}
+
+std::filesystem::path sample_store() { return source_dir() / "etc/posts"; }
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(cli_test)
+
+BOOST_AUTO_TEST_CASE(sample_store_builds_valid_feeds_in_both_languages) {
+  TempDir dir;
+  auto config = write_config(dir.path(), sample_store(), dir / "index.sqlite");
+  auto result = feedd({"build", "--config", config.string(), "--out", (dir / "out").string()});
+  BOOST_TEST(result.exit_status == 0, result.output);
+  auto report = validate_feeds(dir / "out");
+  BOOST_TEST(report.find("ja/atom.xml 0") == std::string::npos, report);
+  BOOST_TEST(report.find("en/atom.xml 0") == std::string::npos, report);
+  // Only Japanese entries in the Japanese feed.
+  auto ja = read_file(dir / "out/ja/atom.xml");
+  BOOST_TEST(ja.find("xml:lang=\"ja\"") != std::string::npos);
+  BOOST_TEST(ja.find("xml:lang=\"en\"") == std::string::npos);
+  BOOST_TEST(ja.find("hreflang=\"en\"") != std::string::npos, "translations are linked");
+}
+
+BOOST_AUTO_TEST_CASE(same_index_and_fresh_index_give_byte_identical_feeds) {
+  TempDir dir;
+  auto config = write_config(dir.path(), sample_store(), dir / "index.sqlite");
+  BOOST_REQUIRE(feedd({"build", "--config", config.string(), "--out", (dir / "a").string()})
+                    .exit_status == 0);
+  BOOST_REQUIRE(feedd({"build", "--config", config.string(), "--out", (dir / "b").string()})
+                    .exit_status == 0);
+  TempDir other;
+  auto other_config = write_config(other.path(), sample_store(), other / "index.sqlite");
+  BOOST_REQUIRE(feedd({"build", "--config", other_config.string(), "--out",
+                       (other / "c").string()})
+                    .exit_status == 0);
+  for (const auto& file : kFeedFiles) {
+    auto a = read_file(dir / "a" / file);
+    BOOST_TEST((a == read_file(dir / "b" / file)), file);
+    BOOST_TEST((a == read_file(other / "c" / file)), file);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(generated_thousand_post_store_is_valid) {
+  TempDir dir;
+  for (int i = 0; i < 1000; ++i) {
+    auto n = std::to_string(i);
+    auto day = std::to_string(1 + i % 28);
+    if (day.size() == 1) {
+      day = "0" + day;
+    }
+    auto month = std::to_string(1 + (i / 28) % 12);
+    if (month.size() == 1) {
+      month = "0" + month;
+    }
+    std::string date = std::to_string(2020 + i / 336) + "-" + month + "-" + day;
+    if (i % 3 == 0) {
+      write_file(dir / ("store/" + n + ".md"),
+                 "---\ntitle: \"Post <" + n + "> & more\"\ndate: " + date +
+                     "\nlang: en\ntags: [a, b]\n---\nHello *world* [link](../x/" + n +
+                     ".html) \x01 end.\n\n![img](img/" + n + ".png)\n");
+    } else if (i % 3 == 1) {
+      write_file(dir / ("store/" + n + ".md"),
+                 "+++\ntitle = \"記事 " + n + "\"\ndate = " + date +
+                     "\nlang = \"ja\"\n+++\n本文です。**強調**と`コード`。\n");
+    } else {
+      std::string dotted = date;
+      std::replace(dotted.begin(), dotted.end(), '-', '.');
+      write_file(dir / ("store/" + std::string(3 - std::min<size_t>(3, n.size()), '0') + n +
+                        "_p.txt"),
+                 "« 前 | トップ | 次 »\n\n" + dotted + "\n\nページ " + n +
+                     "\n\n最初の段落です。\n\n見出し\n見出しの下の段落。\n\n|\n\n« 前 | トップ | 次 »\n");
+    }
+  }
+  auto config = write_config(dir.path(), dir / "store", dir / "index.sqlite",
+                             "[feeds]\nentries = 1000\n");
+  auto result = feedd({"build", "--config", config.string(), "--out", (dir / "out").string()});
+  BOOST_TEST(result.exit_status == 0, result.output);
+  auto report = validate_feeds(dir / "out");
+  BOOST_TEST(report.find("atom.xml 1000") != std::string::npos, report);
+}
+
+BOOST_AUTO_TEST_CASE(broken_post_file_is_reported_with_path_and_line_and_exit_1) {
+  TempDir dir;
+  write_file(dir / "store/good.md", "---\ntitle: Good\ndate: 2025-01-01\nlang: en\n---\nok\n");
+  write_file(dir / "store/bad.md", "---\ntitle: Bad\nlang: en\n---\nno date\n");
+  auto config = write_config(dir.path(), dir / "store", dir / "index.sqlite");
+  auto build = feedd({"build", "--config", config.string(), "--out", (dir / "out").string()});
+  BOOST_TEST(build.exit_status == 1);
+  BOOST_TEST(build.output.find("bad.md:") != std::string::npos, build.output);
+  BOOST_TEST(read_file(dir / "out/en/atom.xml").find("Good") != std::string::npos);
+  // A warm build still reports the problem (it is kept in the index).
+  auto again = feedd({"build", "--config", config.string(), "--out", (dir / "out").string()});
+  BOOST_TEST(again.exit_status == 1);
+
+  auto check = feedd({"check", "--config", config.string()});
+  BOOST_TEST(check.exit_status == 1);
+  BOOST_TEST(check.output.find("bad.md:") == 0u, check.output);
+  std::filesystem::remove(dir / "store/bad.md");
+  BOOST_TEST(feedd({"check", "--config", config.string()}).exit_status == 0);
+}
+
+BOOST_AUTO_TEST_CASE(posts_lists_by_language) {
+  TempDir dir;
+  auto config = write_config(dir.path(), sample_store(), dir / "index.sqlite");
+  auto en = feedd({"posts", "--config", config.string(), "--lang", "en"});
+  BOOST_TEST(en.exit_status == 0, en.output);
+  auto all = feedd({"posts", "--config", config.string()});
+  BOOST_TEST(en.output.find("\tja\t") == std::string::npos, en.output);
+  BOOST_TEST(all.output.find("\tja\t") != std::string::npos, all.output);
+  BOOST_TEST(all.output.find("\ten\t") != std::string::npos, all.output);
+}
+
+BOOST_AUTO_TEST_CASE(command_line_help_version_and_errors) {
+  BOOST_TEST(feedd({"--version"}).output.find("feedd ") == 0u);
+  for (std::string command : {"serve", "build", "check", "posts"}) {
+    auto help = feedd({command, "--help"});
+    BOOST_TEST(help.exit_status == 0, command);
+    BOOST_TEST(help.output.find("--config") != std::string::npos, command);
+  }
+  BOOST_TEST(feedd({"--help"}).exit_status == 0);
+  BOOST_TEST(feedd({}).exit_status == 2);
+  BOOST_TEST(feedd({"frobnicate"}).exit_status == 2);
+  BOOST_TEST(feedd({"build", "--config", "/nonexistent.toml", "--out", "/tmp/x"}).exit_status != 0);
+  TempDir dir;
+  auto config = write_config(dir.path(), dir / "store", dir / "index.sqlite", "colour = 1\n");
+  auto bad = feedd({"check", "--config", config.string()});
+  BOOST_TEST(bad.exit_status != 0);
+  BOOST_TEST(bad.output.find("unknown key store.colour") != std::string::npos, bad.output);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+}  // namespace feedd::testing

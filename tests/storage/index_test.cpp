@@ -1,0 +1,212 @@
+// The SQLite index: stable ids, updated times that move only on visible changes, deletion
+// marks, last good versions kept for broken files, and persistence across reopening.
+#include "storage/index.h"
+
+#include <SQLiteCpp/SQLiteCpp.h>
+
+#include <boost/test/unit_test.hpp>
+
+#include "tests/support/test_support.h"
+
+namespace feedd::storage {
+namespace {
+
+using namespace std::chrono_literals;
+using std::chrono::sys_days;
+using std::chrono::sys_seconds;
+
+const sys_seconds kT0 = sys_days{std::chrono::year{2025} / 4 / 30} + 0s;
+
+Post make_post(std::string key, std::string path, std::string title, std::string lang = "ja") {
+  Post post;
+  post.key = std::move(key);
+  post.source_path = std::move(path);
+  post.title = std::move(title);
+  post.lang = std::move(lang);
+  post.content_html = "<p>" + post.title + "</p>";
+  post.published = kT0 - 24h;
+  post.local_date = "2025-04-29";
+  return post;
+}
+
+FileRead read_of(std::string path, std::vector<Post> posts, std::string sha = "x",
+                 std::vector<Problem> problems = {}) {
+  FileRead read;
+  read.path = std::move(path);
+  read.size = 1;
+  read.mtime_ns = 1;
+  read.sha256 = std::move(sha);
+  read.result.posts = std::move(posts);
+  read.result.problems = std::move(problems);
+  return read;
+}
+
+ApplyResult apply_reads(Index& index, std::vector<FileRead> reads, sys_seconds now,
+                        std::vector<std::string> removed = {}) {
+  ScanBatch batch;
+  batch.reads = std::move(reads);
+  batch.removed = std::move(removed);
+  return index.apply(batch, now);
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(index_test)
+
+BOOST_AUTO_TEST_CASE(new_post_gets_tag_id_and_its_own_date_as_updated) {
+  Index index(":memory:", "https://Blog.Example.org/");
+  auto result = apply_reads(index, {read_of("a.txt", {make_post("001_a", "a.txt", "A")})}, kT0);
+  BOOST_TEST(result.added == 1);
+  auto posts = index.newest("", kT0, 10);
+  BOOST_REQUIRE_EQUAL(posts.size(), 1u);
+  BOOST_TEST(posts[0].entry_id == "tag:blog.example.org,2025-04-29:001_a");
+  BOOST_TEST((posts[0].updated == kT0 - 24h));
+  BOOST_TEST((posts[0].first_seen == kT0));
+}
+
+BOOST_AUTO_TEST_CASE(invisible_change_keeps_updated_visible_change_moves_it) {
+  Index index(":memory:", "https://blog.example.org/");
+  apply_reads(index, {read_of("a.txt", {make_post("k", "a.txt", "A")})}, kT0);
+  // Same visible content from a renamed file: no change in updated, no "changed" count.
+  auto moved = apply_reads(index, {read_of("b.txt", {make_post("k", "b.txt", "A")})}, kT0 + 1h,
+                           {"a.txt"});
+  BOOST_TEST(moved.changed == 0);
+  BOOST_TEST(moved.deleted == 0);
+  auto posts = index.newest("", kT0 + 1h, 10);
+  BOOST_REQUIRE_EQUAL(posts.size(), 1u);
+  BOOST_TEST((posts[0].updated == kT0 - 24h));
+  BOOST_TEST(posts[0].post.source_path == "b.txt");
+  // Title edited: updated becomes the time the change was seen; the id stays.
+  auto edited = apply_reads(index, {read_of("b.txt", {make_post("k", "b.txt", "A2")}, "y")},
+                            kT0 + 2h);
+  BOOST_TEST(edited.changed == 1);
+  posts = index.newest("", kT0 + 2h, 10);
+  BOOST_TEST((posts[0].updated == kT0 + 2h));
+  BOOST_TEST(posts[0].entry_id == "tag:blog.example.org,2025-04-29:k");
+}
+
+BOOST_AUTO_TEST_CASE(unchanged_batch_writes_nothing) {
+  Index index(":memory:", "https://blog.example.org/");
+  apply_reads(index, {read_of("a.txt", {make_post("k", "a.txt", "A")})}, kT0);
+  auto again = apply_reads(index, {read_of("a.txt", {make_post("k", "a.txt", "A")})}, kT0 + 1h);
+  BOOST_TEST(!again.wrote());
+}
+
+BOOST_AUTO_TEST_CASE(removed_file_marks_posts_deleted_and_restoring_keeps_first_seen) {
+  Index index(":memory:", "https://blog.example.org/");
+  apply_reads(index, {read_of("a.txt", {make_post("k", "a.txt", "A")})}, kT0);
+  auto removed = apply_reads(index, {}, kT0 + 1h, {"a.txt"});
+  BOOST_TEST(removed.deleted == 1);
+  BOOST_TEST(index.newest("", kT0 + 1h, 10).empty());
+  auto restored = apply_reads(index, {read_of("a.txt", {make_post("k", "a.txt", "A")})}, kT0 + 2h);
+  BOOST_TEST(restored.added == 1);
+  auto posts = index.newest("", kT0 + 2h, 10);
+  BOOST_REQUIRE_EQUAL(posts.size(), 1u);
+  BOOST_TEST((posts[0].first_seen == kT0));
+  BOOST_TEST((posts[0].updated == kT0 - 24h));
+}
+
+BOOST_AUTO_TEST_CASE(broken_file_keeps_last_good_version) {
+  Index index(":memory:", "https://blog.example.org/");
+  apply_reads(index, {read_of("a.mt", {make_post("one", "a.mt", "One"), make_post("two", "a.mt", "Two")})},
+              kT0);
+  // Now the file yields only "one" and a problem: "two" must stay as it was.
+  auto broken = apply_reads(
+      index, {read_of("a.mt", {make_post("one", "a.mt", "One")}, "y", {{"a.mt", 9, "bad DATE"}})},
+      kT0 + 1h);
+  BOOST_TEST(broken.deleted == 0);
+  BOOST_TEST(index.newest("", kT0 + 1h, 10).size() == 2u);
+  auto problems = index.problems();
+  BOOST_REQUIRE_EQUAL(problems.size(), 1u);
+  BOOST_TEST(problems[0].to_string() == "a.mt:9: bad DATE");
+  // Fixed without "two": now it is deleted, and the problem is gone.
+  apply_reads(index, {read_of("a.mt", {make_post("one", "a.mt", "One")}, "z")}, kT0 + 2h);
+  BOOST_TEST(index.newest("", kT0 + 2h, 10).size() == 1u);
+  BOOST_TEST(index.problems().empty());
+}
+
+BOOST_AUTO_TEST_CASE(duplicate_key_in_another_file_is_a_problem_not_a_takeover) {
+  Index index(":memory:", "https://blog.example.org/");
+  apply_reads(index, {read_of("a.md", {make_post("same", "a.md", "First")})}, kT0);
+  auto result = apply_reads(index, {read_of("b.md", {make_post("same", "b.md", "Second")})}, kT0);
+  BOOST_REQUIRE_EQUAL(result.problems.size(), 1u);
+  BOOST_TEST(result.problems[0].path == "b.md");
+  auto posts = index.newest("", kT0, 10);
+  BOOST_REQUIRE_EQUAL(posts.size(), 1u);
+  BOOST_TEST(posts[0].post.title == "First");
+}
+
+BOOST_AUTO_TEST_CASE(future_and_draft_posts_are_not_published_until_their_time) {
+  Index index(":memory:", "https://blog.example.org/");
+  auto future = make_post("future", "f.md", "Later");
+  future.published = kT0 + 3h;
+  auto draft = make_post("draft", "d.md", "Draft");
+  draft.draft = true;
+  apply_reads(index, {read_of("f.md", {future}), read_of("d.md", {draft})}, kT0);
+  BOOST_TEST(index.newest("", kT0, 10).empty());
+  BOOST_TEST((index.next_publication_after(kT0) == kT0 + 3h));
+  BOOST_TEST(index.newest("", kT0 + 3h, 10).size() == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(languages_and_order) {
+  Index index(":memory:", "https://blog.example.org/");
+  auto older = make_post("old", "o.md", "Old", "en");
+  older.published = kT0 - 48h;
+  apply_reads(index, {read_of("o.md", {older}), read_of("n.md", {make_post("new", "n.md", "New", "en")}),
+                      read_of("j.md", {make_post("ja", "j.md", "日本語")})},
+              kT0);
+  auto en = index.newest("en", kT0, 10);
+  BOOST_REQUIRE_EQUAL(en.size(), 2u);
+  BOOST_TEST(en[0].post.key == "new");
+  BOOST_TEST(en[1].post.key == "old");
+  BOOST_TEST(index.newest("", kT0, 2).size() == 2u);
+}
+
+BOOST_AUTO_TEST_CASE(translations_by_key_and_by_page_text_neighbours) {
+  Index index(":memory:", "https://blog.example.org/");
+  auto ja = make_post("j", "j.md", "記事");
+  ja.translation_key = "t1";
+  auto en = make_post("e", "e.md", "Article", "en");
+  en.translation_key = "t1";
+  auto pja = make_post("001", "001.txt", "ページ");
+  pja.format = SourceFormat::page_text;
+  pja.next_title = "[Eng] Page";
+  auto pen = make_post("002", "002.txt", "Page", "en");
+  pen.format = SourceFormat::page_text;
+  pen.previous_title = "ページ";
+  apply_reads(index, {read_of("j.md", {ja}), read_of("e.md", {en}), read_of("001.txt", {pja}),
+                      read_of("002.txt", {pen})},
+              kT0);
+  for (const auto& post : index.newest("", kT0, 10)) {
+    auto translations = index.translations_of(post, kT0);
+    BOOST_REQUIRE_EQUAL(translations.size(), 1u);
+    BOOST_TEST(translations[0].post.lang != post.post.lang);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(times_survive_reopening_and_schema_is_versioned) {
+  testing::TempDir dir;
+  auto path = dir / "index.sqlite";
+  {
+    Index index(path, "https://blog.example.org/");
+    apply_reads(index, {read_of("a.txt", {make_post("k", "a.txt", "A")})}, kT0);
+    apply_reads(index, {read_of("a.txt", {make_post("k", "a.txt", "B")}, "y")}, kT0 + 5h);
+  }
+  {
+    Index index(path, "https://blog.example.org/");
+    auto posts = index.newest("", kT0 + 6h, 10);
+    BOOST_REQUIRE_EQUAL(posts.size(), 1u);
+    BOOST_TEST((posts[0].updated == kT0 + 5h));
+    BOOST_TEST((posts[0].first_seen == kT0));
+    BOOST_TEST(index.file_states().at("a.txt").sha256 == "y");
+  }
+  SQLite::Database db(path.string());
+  BOOST_TEST(db.execAndGet("PRAGMA user_version").getInt() == Index::kSchemaVersion);
+  BOOST_TEST(db.execAndGet("PRAGMA journal_mode").getString() == "wal");
+  db.exec("PRAGMA user_version = 99");
+  BOOST_CHECK_THROW(Index(path, "https://blog.example.org/"), IndexError);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+}  // namespace feedd::storage

@@ -1,0 +1,181 @@
+// Scanning a real store directory into a real SQLite file: change detection, renames, broken
+// files, ignored names, unreadable files, and rebuilding a deleted index.
+#include "storage/store_scan.h"
+
+#include <date/tz.h>
+#include <sys/stat.h>
+
+#include <boost/test/unit_test.hpp>
+
+#include "tests/support/test_support.h"
+
+namespace feedd::storage {
+namespace {
+
+using namespace std::chrono_literals;
+using std::chrono::sys_seconds;
+
+const sys_seconds kNow = std::chrono::sys_days{std::chrono::year{2026} / 1 / 1} + 0s;
+
+ReaderOptions options() {
+  ReaderOptions o;
+  o.timezone = date::locate_zone("Asia/Tokyo");
+  o.default_language = "ja";
+  o.languages = {"ja", "en"};
+  o.markers = {{"[Eng]", "en"}};
+  return o;
+}
+
+std::string markdown(std::string_view title, std::string_view extra = "",
+                     std::string_view body = "Body text.") {
+  return "---\ntitle: " + std::string(title) + "\ndate: 2025-04-30\nlang: en\n" +
+         std::string(extra) + "---\n" + std::string(body) + "\n";
+}
+
+// The bytes of the index file once every connection is closed (WAL checkpointed).
+std::string index_bytes(const std::filesystem::path& db) { return testing::read_file(db); }
+
+struct Fixture {
+  testing::TempDir dir;
+  std::filesystem::path store = dir / "posts";
+  std::filesystem::path db = dir / "index.sqlite";
+  ReaderOptions reader = options();
+
+  ScanReport scan(sys_seconds now = kNow) {
+    Index index(db, "https://blog.example.org/");
+    return scan_store(index, store, reader, now);
+  }
+  std::vector<IndexedPost> posts(sys_seconds now = kNow) {
+    Index index(db, "https://blog.example.org/");
+    return index.newest("", now, -1);
+  }
+};
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(store_scan_test)
+
+BOOST_FIXTURE_TEST_CASE(unchanged_store_is_not_read_again, Fixture) {
+  testing::write_file(store / "a.md", markdown("A"));
+  testing::write_file(store / "sub/b.md", markdown("B"));
+  auto first = scan();
+  BOOST_TEST(first.files_seen == 2);
+  BOOST_TEST(first.applied.added == 2);
+  auto before = index_bytes(db);
+  auto second = scan(kNow + 1h);
+  BOOST_TEST(second.files_read == 0);
+  BOOST_TEST(!second.applied.wrote());
+  BOOST_TEST((index_bytes(db) == before), "an unchanged store must not write to the index");
+}
+
+BOOST_FIXTURE_TEST_CASE(ignored_names_are_skipped, Fixture) {
+  testing::write_file(store / "a.md", markdown("A"));
+  testing::write_file(store / ".hidden.md", markdown("H"));
+  testing::write_file(store / "a.md~", markdown("Backup"));
+  testing::write_file(store / ".a.md.swp", "swap");
+  testing::write_file(store / "#a.md#", markdown("Autosave"));
+  testing::write_file(store / ".git/config.md", markdown("Git"));
+  auto report = scan();
+  BOOST_TEST(report.files_seen == 1);
+  BOOST_TEST(posts().size() == 1u);
+}
+
+BOOST_FIXTURE_TEST_CASE(renamed_file_with_id_keeps_its_entry_id, Fixture) {
+  testing::write_file(store / "old-name.md", markdown("A", "id: keep-me\n"));
+  scan();
+  auto before = posts();
+  std::filesystem::rename(store / "old-name.md", store / "moved/new-name.md");
+  auto report = scan(kNow + 1h);
+  BOOST_TEST(report.applied.deleted == 0);
+  auto after = posts(kNow + 1h);
+  BOOST_REQUIRE_EQUAL(after.size(), 1u);
+  BOOST_TEST(after[0].entry_id == before[0].entry_id);
+  BOOST_TEST((after[0].updated == before[0].updated));
+  BOOST_TEST(after[0].post.source_path == "moved/new-name.md");
+}
+
+BOOST_FIXTURE_TEST_CASE(edit_changes_updated_only_when_visible, Fixture) {
+  testing::write_file(store / "a.md", markdown("A"));
+  scan();
+  auto original = posts()[0];
+  // Same visible content, new bytes (a trailing blank line): updated stays.
+  testing::write_file(store / "a.md", markdown("A") + "\n\n");
+  auto touched = scan(kNow + 1h);
+  BOOST_TEST(touched.files_parsed == 1);
+  BOOST_TEST((posts(kNow + 1h)[0].updated == original.updated));
+  // Visible edit: updated moves to the time it was seen.
+  testing::write_file(store / "a.md", markdown("A", "", "New body."));
+  scan(kNow + 2h);
+  auto edited = posts(kNow + 2h)[0];
+  BOOST_TEST((edited.updated == kNow + 2h));
+  BOOST_TEST(edited.entry_id == original.entry_id);
+}
+
+BOOST_FIXTURE_TEST_CASE(broken_file_keeps_its_last_good_version, Fixture) {
+  testing::write_file(store / "a.md", markdown("Good"));
+  scan();
+  testing::write_file(store / "a.md", "---\ntitle: [unclosed\n");
+  auto report = scan(kNow + 1h);
+  BOOST_TEST(!report.applied.problems.empty());
+  auto kept = posts(kNow + 1h);
+  BOOST_REQUIRE_EQUAL(kept.size(), 1u);
+  BOOST_TEST(kept[0].post.title == "Good");
+  Index index(db, "https://blog.example.org/");
+  BOOST_TEST(!index.problems().empty());
+  BOOST_TEST(index.problems()[0].path == "a.md");
+}
+
+BOOST_FIXTURE_TEST_CASE(deleted_file_removes_post_from_feeds, Fixture) {
+  testing::write_file(store / "a.md", markdown("A"));
+  testing::write_file(store / "b.md", markdown("B"));
+  scan();
+  std::filesystem::remove(store / "a.md");
+  auto report = scan(kNow + 1h);
+  BOOST_TEST(report.applied.deleted == 1);
+  BOOST_TEST(posts(kNow + 1h).size() == 1u);
+}
+
+BOOST_FIXTURE_TEST_CASE(deleting_the_index_loses_no_post_and_keeps_ids, Fixture) {
+  testing::write_file(store / "a.md", markdown("A"));
+  testing::write_file(store / "2025/001_abc.txt", "2025.04.30\n\nページの記事\n\n本文です。\n");
+  scan();
+  auto before = posts();
+  std::filesystem::remove(db);
+  std::filesystem::remove(dir / "index.sqlite-wal");
+  std::filesystem::remove(dir / "index.sqlite-shm");
+  scan(kNow + 5h);
+  auto after = posts(kNow + 5h);
+  BOOST_REQUIRE_EQUAL(after.size(), before.size());
+  for (std::size_t i = 0; i < after.size(); ++i) {
+    BOOST_TEST(after[i].entry_id == before[i].entry_id);
+    BOOST_TEST((after[i].updated == before[i].updated));
+  }
+}
+
+BOOST_FIXTURE_TEST_CASE(unreadable_file_is_reported_and_its_posts_kept, Fixture) {
+  if (geteuid() == 0) {
+    // root reads everything; simulate with a file that disappears mid-scan instead.
+    BOOST_TEST_MESSAGE("running as root: permission check skipped");
+    return;
+  }
+  testing::write_file(store / "a.md", markdown("A"));
+  scan();
+  testing::write_file(store / "a.md", markdown("A2"));
+  chmod((store / "a.md").c_str(), 0);
+  auto report = scan(kNow + 1h);
+  BOOST_TEST(report.unreadable.size() == 1u);
+  BOOST_TEST(posts(kNow + 1h).size() == 1u);
+}
+
+BOOST_FIXTURE_TEST_CASE(missing_store_changes_nothing, Fixture) {
+  testing::write_file(store / "a.md", markdown("A"));
+  scan();
+  std::filesystem::remove_all(store);
+  auto report = scan(kNow + 1h);
+  BOOST_TEST(report.store_missing);
+  BOOST_TEST(posts(kNow + 1h).size() == 1u);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+}  // namespace feedd::storage
