@@ -205,7 +205,7 @@ std::string resolve_url(std::string_view base, std::string_view reference) {
     }
   }
   if (ref->has_scheme()) {
-    return std::string(reference);
+    return encoded.empty() ? std::string(reference) : encoded;
   }
   boost::urls::url resolved;
   if (!boost::urls::resolve(*base_url, *ref, resolved)) {

@@ -9,8 +9,9 @@
 namespace feedd::feeds {
 
 // `reference` resolved against the absolute URL `base` (RFC 3986 §5, via Boost.URL).
-// References that already have a scheme (https:, mailto:, data:...) come back unchanged;
-// "#frag" becomes base#frag. Spaces and non-ASCII bytes are percent-encoded first.
+// References that already have a scheme (https:, mailto:, data:...) come back unchanged
+// unless they need percent-encoding (spaces, non-ASCII bytes and the like are encoded
+// first); "#frag" becomes base#frag.
 std::string resolve_url(std::string_view base, std::string_view reference);
 
 // `html` with the values of href, src, poster, cite, action and every URL of srcset

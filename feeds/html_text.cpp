@@ -72,9 +72,9 @@ std::size_t decode_one(std::string_view text, std::string& out) {
 }
 
 // Tags that do not separate words; every other tag counts as white space.
-constexpr std::array<std::string_view, 19> kInlineTags = {
-    "a",    "abbr", "b",   "cite", "code", "em",   "i",    "kbd", "mark", "q",
-    "ruby", "s",    "small", "span", "strong", "sub", "sup", "u",  "var"};
+constexpr std::array<std::string_view, 21> kInlineTags = {
+    "a",  "abbr", "b",    "cite", "code",  "em",   "i",      "kbd", "mark", "q",  "rp",
+    "rt", "ruby", "s",    "small", "span", "strong", "sub",  "sup", "u",    "var"};
 
 bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'; }
 

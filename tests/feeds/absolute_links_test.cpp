@@ -1,0 +1,53 @@
+#include "feeds/absolute_links.h"
+
+#include <boost/test/unit_test.hpp>
+
+using feedd::feeds::absolutize_links;
+using feedd::feeds::resolve_url;
+
+namespace {
+constexpr const char* kBase = "https://blog.example.org/2025/04/post.html";
+}
+
+BOOST_AUTO_TEST_SUITE(absolute_links)
+
+BOOST_AUTO_TEST_CASE(relative_references_resolve_against_the_post) {
+  BOOST_TEST(resolve_url(kBase, "img/a.png") == "https://blog.example.org/2025/04/img/a.png");
+  BOOST_TEST(resolve_url(kBase, "../x.html") == "https://blog.example.org/2025/x.html");
+  BOOST_TEST(resolve_url(kBase, "/about") == "https://blog.example.org/about");
+  BOOST_TEST(resolve_url(kBase, "//cdn.example.net/a.js") == "https://cdn.example.net/a.js");
+  BOOST_TEST(resolve_url(kBase, "?page=2") == "https://blog.example.org/2025/04/post.html?page=2");
+  BOOST_TEST(resolve_url(kBase, "#top") == "https://blog.example.org/2025/04/post.html#top");
+  BOOST_TEST(resolve_url(kBase, "写真 1.jpg") ==
+             "https://blog.example.org/2025/04/%E5%86%99%E7%9C%9F%201.jpg");
+}
+
+BOOST_AUTO_TEST_CASE(absolute_and_special_references_are_left_alone) {
+  BOOST_TEST(resolve_url(kBase, "https://other.example/x") == "https://other.example/x");
+  BOOST_TEST(resolve_url(kBase, "mailto:me@example.org") == "mailto:me@example.org");
+  BOOST_TEST(resolve_url(kBase, "data:image/png;base64,AAAA") == "data:image/png;base64,AAAA");
+  BOOST_TEST(resolve_url("not a url", "a.png") == "a.png");
+}
+
+BOOST_AUTO_TEST_CASE(html_attributes_are_rewritten) {
+  BOOST_TEST(absolutize_links(R"(<p>See <a href="next.html">next</a>.</p>)", kBase) ==
+             R"(<p>See <a href="https://blog.example.org/2025/04/next.html">next</a>.</p>)");
+  BOOST_TEST(absolutize_links("<img src='a.png' alt=x>", kBase) ==
+             R"(<img src="https://blog.example.org/2025/04/a.png" alt=x>)");
+  BOOST_TEST(absolutize_links("<IMG SRC=a.png/>", kBase) ==
+             R"(<IMG SRC="https://blog.example.org/2025/04/a.png/">)");
+  BOOST_TEST(absolutize_links(R"(<a href="q?a=1&amp;b=2">q</a>)", kBase) ==
+             R"(<a href="https://blog.example.org/2025/04/q?a=1&amp;b=2">q</a>)");
+  BOOST_TEST(absolutize_links(R"(<img srcset="a.png 1x, /b.png 2x" src="a.png">)", kBase) ==
+             R"(<img srcset="https://blog.example.org/2025/04/a.png 1x, )"
+             R"(https://blog.example.org/b.png 2x" src="https://blog.example.org/2025/04/a.png">)");
+}
+
+BOOST_AUTO_TEST_CASE(everything_else_is_copied_byte_for_byte) {
+  const std::string html =
+      "<p class=\"x\" data-n='1'>a &lt; b <!-- <a href=\"c\"> --> <a href=\"https://x.example/\" "
+      "title=t>t</a> <a href=\"mailto:a@b\">m</a> 1 < 2 <br/> <input disabled></p>";
+  BOOST_TEST(absolutize_links(html, kBase) == html);
+}
+
+BOOST_AUTO_TEST_SUITE_END()

@@ -1,0 +1,58 @@
+#include "feeds/dates.h"
+
+#include <boost/test/unit_test.hpp>
+#include <date/tz.h>
+
+using feedd::feeds::format_rfc3339;
+using feedd::feeds::format_rfc822;
+
+namespace {
+
+std::chrono::sys_seconds utc(int y, unsigned m, unsigned d, int hh, int mm, int ss = 0) {
+  return date::sys_days{date::year{y} / m / d} + std::chrono::hours(hh) +
+         std::chrono::minutes(mm) + std::chrono::seconds(ss);
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(dates)
+
+BOOST_AUTO_TEST_CASE(tokyo_has_a_fixed_offset) {
+  const auto* tokyo = date::locate_zone("Asia/Tokyo");
+  const auto t = utc(2025, 4, 29, 15, 0);  // 2025-04-30 00:00 in Tokyo
+  BOOST_TEST(format_rfc3339(t, tokyo) == "2025-04-30T00:00:00+09:00");
+  BOOST_TEST(format_rfc822(t, tokyo) == "Wed, 30 Apr 2025 00:00:00 +0900");
+}
+
+BOOST_AUTO_TEST_CASE(utc_and_null_zone) {
+  const auto t = utc(2025, 1, 5, 7, 8, 9);
+  BOOST_TEST(format_rfc3339(t, nullptr) == "2025-01-05T07:08:09+00:00");
+  BOOST_TEST(format_rfc822(t, date::locate_zone("UTC")) == "Sun, 05 Jan 2025 07:08:09 +0000");
+  BOOST_TEST(format_rfc3339(std::chrono::sys_seconds{}, nullptr) == "1970-01-01T00:00:00+00:00");
+}
+
+BOOST_AUTO_TEST_CASE(new_york_spring_forward_2025_03_09) {
+  const auto* ny = date::locate_zone("America/New_York");
+  // 06:59:59Z is 01:59:59 EST; one second later it is 03:00:00 EDT.
+  BOOST_TEST(format_rfc3339(utc(2025, 3, 9, 6, 59, 59), ny) == "2025-03-09T01:59:59-05:00");
+  BOOST_TEST(format_rfc3339(utc(2025, 3, 9, 7, 0, 0), ny) == "2025-03-09T03:00:00-04:00");
+  BOOST_TEST(format_rfc822(utc(2025, 3, 9, 7, 0, 0), ny) == "Sun, 09 Mar 2025 03:00:00 -0400");
+}
+
+BOOST_AUTO_TEST_CASE(new_york_fall_back_2025_11_02) {
+  const auto* ny = date::locate_zone("America/New_York");
+  // 01:30 happens twice: first in EDT (05:30Z), then in EST (06:30Z).
+  BOOST_TEST(format_rfc3339(utc(2025, 11, 2, 5, 30), ny) == "2025-11-02T01:30:00-04:00");
+  BOOST_TEST(format_rfc3339(utc(2025, 11, 2, 6, 30), ny) == "2025-11-02T01:30:00-05:00");
+  BOOST_TEST(format_rfc822(utc(2025, 11, 2, 6, 30), ny) == "Sun, 02 Nov 2025 01:30:00 -0500");
+}
+
+BOOST_AUTO_TEST_CASE(local_date_crosses_midnight) {
+  const auto* tokyo = date::locate_zone("Asia/Tokyo");
+  const auto day = feedd::feeds::local_date(utc(2025, 12, 31, 15, 0), tokyo);
+  BOOST_TEST(day.year == 2026);
+  BOOST_TEST(day.month == 1u);
+  BOOST_TEST(day.day == 1u);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
