@@ -7,6 +7,8 @@
 #include "feeds/xml_output.h"
 #include "feeds/xml_text.h"
 
+#include <vector>
+
 namespace feedd::feeds {
 namespace {
 
@@ -41,10 +43,18 @@ void append_entry(pugi::xml_node feed_node, const SiteOptions& site, const FeedC
   append_text(node, "title", entry.post.title);
   append_text(node, "published", format_rfc3339(entry.post.published, site.timezone));
   append_text(node, "updated", format_rfc3339(entry_updated(entry), site.timezone));
+  // Readers disagree on which alternate link is "the" link: SimplePie and Miniflux take
+  // the first, feedparser the last. With translations, the entry's own page is therefore
+  // both first (no hreflang) and last (its own hreflang): distinct (type, hreflang) pairs,
+  // as RFC 4287 section 4.1.1 requires.
   append_link(node, "alternate", "text/html", entry.url);
-  for (const Alternate& translation : entry_translations(entry)) {
+  const std::vector<Alternate> translations = entry_translations(entry);
+  for (const Alternate& translation : translations) {
     append_link(node, "alternate", "text/html", translation.url, translation.lang,
                 translation.title);
+  }
+  if (!translations.empty() && !entry.post.lang.empty()) {
+    append_link(node, "alternate", "text/html", entry.url, entry.post.lang, entry.post.title);
   }
   append_author(node, entry_author(site, entry));
   for (const std::string& term : entry_terms(entry)) {
