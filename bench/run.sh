@@ -130,8 +130,8 @@ median() { tr ' ' '\n' | grep -v '^$' | sort -g |
   awk '{v[NR] = $1} END {if (NR == 0) print "nan"; else if (NR % 2) print v[(NR + 1) / 2];
        else print (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
 maximum() { tr ' ' '\n' | grep -v '^$' | sort -g | tail -n 1; }
-items() { grep -o '<item>' "$1" 2>/dev/null | wc -l; }
-entries() { grep -o '<entry>' "$1" 2>/dev/null | wc -l; }
+items() { grep -oE '<item[ >]' "$1" 2>/dev/null | wc -l; }
+entries() { grep -oE '<entry[ >]' "$1" 2>/dev/null | wc -l; }
 
 # ---------------------------------------------------------------- stage: build
 
