@@ -13,6 +13,7 @@
 #include "daemon/config.h"
 #include "daemon/file_output.h"
 #include "daemon/log.h"
+#include "daemon/serve.h"
 #include "daemon/site_generator.h"
 
 namespace feedd::daemon {
@@ -182,8 +183,10 @@ int run_command_line(int argc, char** argv) {
     if (command == "posts") {
       return cmd_posts(config, vm["lang"].as<std::string>());
     }
-    std::cerr << "feedd serve: not available yet\n";
-    return 2;
+    // serve: FEEDD_ACCESS_LOG=1 turns the access log on (off by default).
+    const char* access_log = std::getenv("FEEDD_ACCESS_LOG");
+    return run_serve(config,
+                     ServeOptions{access_log != nullptr && std::string(access_log) == "1"});
   } catch (const ConfigError& error) {
     log::error("config", error.what());
     return 2;

@@ -1,0 +1,44 @@
+// Counters for /metrics: requests by route and status, 304s, bytes sent. Every counter is
+// a relaxed std::atomic, so recording is lock-free and safe from any thread; rendering reads
+// them without stopping writers (each value is exact, the set is not a single instant).
+// One Metrics lives as long as the server; it owns nothing else.
+#pragma once
+
+#include <array>
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace feedd::feeds {
+class Snapshot;
+}
+
+namespace feedd::daemon {
+
+// What a request was for, as the "route" label of feedd_http_requests_total.
+enum class RouteKind : std::uint8_t { feed, page, asset, healthz, metrics, hook, redirect, other };
+inline constexpr std::size_t kRouteKindCount = 8;
+std::string_view route_kind_name(RouteKind kind);
+
+class Metrics {
+ public:
+  void record(RouteKind route, int status, std::uint64_t bytes);
+
+  // Prometheus text exposition format 0.0.4 (the counters, then gauges about `snapshot`
+  // as of `now`).
+  std::string render(const feeds::Snapshot& snapshot, std::chrono::sys_seconds now) const;
+
+ private:
+  static constexpr std::array<int, 13> kStatuses = {200, 301, 304, 400, 404, 405, 406,
+                                                    408, 413, 431, 500, 503, 0};  // 0: other
+  static std::size_t status_slot(int status);
+
+  std::array<std::array<std::atomic<std::uint64_t>, kStatuses.size()>, kRouteKindCount>
+      requests_{};
+  std::atomic<std::uint64_t> not_modified_{0};
+  std::atomic<std::uint64_t> bytes_{0};
+};
+
+}  // namespace feedd::daemon

@@ -1,0 +1,157 @@
+#include "feeds/snapshot.h"
+
+#include <brotli/encode.h>
+#include <openssl/evp.h>
+#include <zlib.h>
+
+#include <algorithm>
+
+#include "feeds/http_date.h"
+
+namespace feedd::feeds {
+namespace {
+
+constexpr std::string_view kBase64Url =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+std::string base64url(const unsigned char* data, std::size_t size) {
+  std::string out;
+  out.reserve((size * 4 + 2) / 3);
+  std::size_t i = 0;
+  for (; i + 3 <= size; i += 3) {
+    const unsigned v = (data[i] << 16) | (data[i + 1] << 8) | data[i + 2];
+    out += kBase64Url[(v >> 18) & 63];
+    out += kBase64Url[(v >> 12) & 63];
+    out += kBase64Url[(v >> 6) & 63];
+    out += kBase64Url[v & 63];
+  }
+  if (size - i == 1) {
+    const unsigned v = data[i] << 16;
+    out += kBase64Url[(v >> 18) & 63];
+    out += kBase64Url[(v >> 12) & 63];
+  } else if (size - i == 2) {
+    const unsigned v = (data[i] << 16) | (data[i + 1] << 8);
+    out += kBase64Url[(v >> 18) & 63];
+    out += kBase64Url[(v >> 12) & 63];
+    out += kBase64Url[(v >> 6) & 63];
+  }
+  return out;
+}
+
+std::shared_ptr<const Resource> make_resource(ResourceSource source,
+                                              std::chrono::sys_seconds built_at) {
+  auto resource = std::make_shared<Resource>();
+  resource->path = std::move(source.path);
+  resource->content_type = std::move(source.content_type);
+  resource->last_modified = std::min(source.last_modified, built_at);
+  resource->last_modified_text = format_http_date(resource->last_modified);
+
+  auto identity = std::make_shared<Representation>();
+  identity->etag = make_etag(source.body, Coding::identity);
+  if (source.compress && !source.body.empty()) {
+    std::string gz = gzip_compress(source.body);
+    if (!gz.empty() && gz.size() < source.body.size()) {
+      resource->representations[static_cast<std::size_t>(Coding::gzip)] =
+          std::make_shared<const Representation>(
+              Representation{std::move(gz), make_etag(source.body, Coding::gzip)});
+    }
+    std::string br = brotli_compress(source.body);
+    if (!br.empty() && br.size() < source.body.size()) {
+      resource->representations[static_cast<std::size_t>(Coding::br)] =
+          std::make_shared<const Representation>(
+              Representation{std::move(br), make_etag(source.body, Coding::br)});
+    }
+  }
+  identity->body = std::move(source.body);
+  resource->representations[static_cast<std::size_t>(Coding::identity)] = std::move(identity);
+  return resource;
+}
+
+}  // namespace
+
+std::string_view coding_name(Coding coding) {
+  switch (coding) {
+    case Coding::gzip:
+      return "gzip";
+    case Coding::br:
+      return "br";
+    case Coding::identity:
+      break;
+  }
+  return "identity";
+}
+
+std::string make_etag(std::string_view identity, Coding coding) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  EVP_Digest(identity.data(), identity.size(), digest, &length, EVP_sha256(), nullptr);
+  std::string etag = "\"" + base64url(digest, 16);
+  if (coding == Coding::gzip) {
+    etag += "-gz";
+  } else if (coding == Coding::br) {
+    etag += "-br";
+  }
+  etag += '"';
+  return etag;
+}
+
+std::string gzip_compress(std::string_view bytes) {
+  z_stream stream{};
+  // windowBits 15 + 16: gzip framing (header with mtime 0, so the bytes are deterministic).
+  if (deflateInit2(&stream, Z_BEST_COMPRESSION, Z_DEFLATED, 31, 9, Z_DEFAULT_STRATEGY) != Z_OK) {
+    return {};
+  }
+  std::string out(deflateBound(&stream, bytes.size()), '\0');
+  stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(bytes.data()));
+  stream.avail_in = static_cast<uInt>(bytes.size());
+  stream.next_out = reinterpret_cast<Bytef*>(out.data());
+  stream.avail_out = static_cast<uInt>(out.size());
+  const int status = deflate(&stream, Z_FINISH);
+  out.resize(stream.total_out);
+  deflateEnd(&stream);
+  return status == Z_STREAM_END ? out : std::string{};
+}
+
+std::string brotli_compress(std::string_view bytes) {
+  std::string out(BrotliEncoderMaxCompressedSize(bytes.size()), '\0');
+  std::size_t size = out.size();
+  if (out.empty() ||
+      !BrotliEncoderCompress(BROTLI_MAX_QUALITY, BROTLI_DEFAULT_WINDOW, BROTLI_MODE_TEXT,
+                             bytes.size(), reinterpret_cast<const uint8_t*>(bytes.data()),
+                             &size, reinterpret_cast<uint8_t*>(out.data()))) {
+    return {};
+  }
+  out.resize(size);
+  return out;
+}
+
+std::shared_ptr<const Snapshot> Snapshot::build(
+    std::vector<ResourceSource> sources, std::chrono::sys_seconds built_at,
+    std::uint64_t generation, const Snapshot* previous,
+    std::vector<std::pair<std::string, std::size_t>> posts_by_lang) {
+  std::shared_ptr<Snapshot> snapshot(new Snapshot());
+  snapshot->generation_ = generation;
+  snapshot->built_at_ = built_at;
+  snapshot->posts_by_lang_ = std::move(posts_by_lang);
+  snapshot->resources_.reserve(sources.size());
+  for (ResourceSource& source : sources) {
+    const Resource* old = previous ? previous->find(source.path) : nullptr;
+    if (old && old->content_type == source.content_type &&
+        old->get(Coding::identity)->body == source.body) {
+      snapshot->resources_.emplace(source.path, previous->resources_.find(source.path)->second);
+      ++snapshot->reused_;
+      continue;
+    }
+    std::string path = source.path;
+    snapshot->resources_.insert_or_assign(std::move(path),
+                                          make_resource(std::move(source), built_at));
+  }
+  return snapshot;
+}
+
+const Resource* Snapshot::find(std::string_view path) const {
+  auto it = resources_.find(path);
+  return it == resources_.end() ? nullptr : it->second.get();
+}
+
+}  // namespace feedd::feeds

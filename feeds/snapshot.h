@@ -1,0 +1,101 @@
+// An immutable snapshot of everything feedd serves: per path, the identity bytes plus gzip
+// and brotli copies (made once here, kept only when smaller), each with its own strong
+// ETag derived from the bytes, the Last-Modified date and the content type. Built off the
+// I/O threads; once built it never changes, so any number of threads may read it without
+// locks (share it as shared_ptr<const Snapshot>). Building cannot fail short of memory.
+#pragma once
+
+#include <array>
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+namespace feedd::feeds {
+
+enum class Coding : std::uint8_t { identity = 0, gzip = 1, br = 2 };
+inline constexpr std::size_t kCodingCount = 3;
+std::string_view coding_name(Coding coding);  // "identity", "gzip", "br"
+
+struct Representation {
+  std::string body;
+  std::string etag;  // strong, quoted: "\"<22 base64url chars>\"" (+ "-gz"/"-br" inside)
+};
+
+// One path's resource. Immutable; shared between snapshots while its bytes are unchanged.
+struct Resource {
+  std::string path;          // "/ja/atom.xml", "/", "/ja/", "/feed.css"
+  std::string content_type;  // e.g. "application/atom+xml; charset=utf-8"
+  std::chrono::sys_seconds last_modified{};
+  std::string last_modified_text;  // IMF-fixdate of last_modified
+  // Indexed by Coding; identity always has a body; a compressed one may be absent (null).
+  std::array<std::shared_ptr<const Representation>, kCodingCount> representations;
+
+  const Representation* get(Coding coding) const {
+    return representations[static_cast<std::size_t>(coding)].get();
+  }
+};
+
+// What a snapshot is built from: rendered feeds, pages and static assets alike.
+struct ResourceSource {
+  std::string path;  // with the leading '/'
+  std::string content_type;
+  std::string body;
+  std::chrono::sys_seconds last_modified{};
+  bool compress = true;  // false for bodies too small or already compressed
+};
+
+class Snapshot {
+ public:
+  struct StringHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view text) const {
+      return std::hash<std::string_view>{}(text);
+    }
+  };
+  using ResourceMap = std::unordered_map<std::string, std::shared_ptr<const Resource>,
+                                         StringHash, std::equal_to<>>;
+
+  // Builds generation `generation` at `built_at`. Last-Modified is each source's
+  // last_modified clamped to built_at. A path whose bytes equal those in `previous` keeps
+  // that resource unchanged (bodies, ETags, Last-Modified), without compressing again.
+  // `posts_by_lang` is carried for /metrics.
+  static std::shared_ptr<const Snapshot> build(
+      std::vector<ResourceSource> sources, std::chrono::sys_seconds built_at,
+      std::uint64_t generation, const Snapshot* previous,
+      std::vector<std::pair<std::string, std::size_t>> posts_by_lang = {});
+
+  // The resource at `path` (exact match, leading '/'), or null.
+  const Resource* find(std::string_view path) const;
+
+  const ResourceMap& resources() const { return resources_; }
+  std::uint64_t generation() const { return generation_; }
+  std::chrono::sys_seconds built_at() const { return built_at_; }
+  std::size_t reused() const { return reused_; }  // resources taken from `previous`
+  const std::vector<std::pair<std::string, std::size_t>>& posts_by_lang() const {
+    return posts_by_lang_;
+  }
+
+ private:
+  Snapshot() = default;
+
+  ResourceMap resources_;
+  std::uint64_t generation_ = 0;
+  std::chrono::sys_seconds built_at_{};
+  std::size_t reused_ = 0;
+  std::vector<std::pair<std::string, std::size_t>> posts_by_lang_;
+};
+
+// The strong ETag of `identity` bytes served with `coding`: the first 16 bytes of their
+// SHA-256 in base64url, suffixed "-gz" or "-br" for the compressed codings, in quotes.
+std::string make_etag(std::string_view identity, Coding coding);
+
+// Compression helpers (exposed for tests and the benchmark). Empty on failure.
+std::string gzip_compress(std::string_view bytes);
+std::string brotli_compress(std::string_view bytes);
+
+}  // namespace feedd::feeds
