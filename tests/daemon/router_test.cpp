@@ -1,0 +1,270 @@
+// The pure router: RFC 9110 conditional GET, content coding selection, HEAD, errors.
+// One case per rule, against a snapshot built in memory (no sockets, fixed clock).
+#include "daemon/router.h"
+
+#include <boost/test/unit_test.hpp>
+
+#include "feeds/http_date.h"
+
+namespace feedd::daemon {
+namespace {
+
+using namespace std::chrono;
+using feeds::Coding;
+
+// Feeds updated 2025-01-02 00:00:00 UTC; snapshot built and requests served later.
+const sys_seconds kUpdated = sys_days{2025y / 1 / 2};
+const sys_seconds kBuilt = sys_days{2025y / 3 / 1};
+const sys_seconds kNow = kBuilt + hours(1);
+
+std::string feed_body() {
+  std::string body = "<?xml version=\"1.0\"?><feed>";
+  for (int i = 0; i < 200; ++i) {
+    body += "<entry><title>Entry " + std::to_string(i) + "</title></entry>";
+  }
+  return body + "</feed>";
+}
+
+struct Fixture {
+  Fixture() {
+    std::vector<feeds::ResourceSource> sources;
+    sources.push_back({"/en/atom.xml", "application/atom+xml; charset=utf-8", feed_body(),
+                       kUpdated, true});
+    sources.push_back({"/en/", "text/html; charset=utf-8", "<p>page</p>", kUpdated, true});
+    snapshot = feeds::Snapshot::build(std::move(sources), kBuilt, 1, nullptr);
+    resource = snapshot->find("/en/atom.xml");
+    date_text = feeds::format_http_date(kNow);
+    context.now = kNow;
+    context.date = date_text;
+    context.cache_control = "public, max-age=300";
+    context.metrics = &metrics;
+  }
+
+  Response get(std::string_view target, std::optional<std::string_view> inm = {},
+               std::optional<std::string_view> ims = {},
+               std::optional<std::string_view> accept = {}, std::string_view method = "GET") {
+    Request request;
+    request.method = method;
+    request.target = target;
+    request.if_none_match = inm;
+    request.if_modified_since = ims;
+    request.accept_encoding = accept;
+    return route(request, *snapshot, context);
+  }
+  std::string etag(Coding coding) const { return resource->get(coding)->etag; }
+  std::string weak(Coding coding) const { return "W/" + etag(coding); }
+
+  std::shared_ptr<const feeds::Snapshot> snapshot;
+  const feeds::Resource* resource = nullptr;
+  std::string date_text;
+  Metrics metrics;
+  RouteContext context;
+};
+
+std::string header(const Response& response, std::string_view name) {
+  return std::string(response.header(name).value_or("<absent>"));
+}
+
+}  // namespace
+
+BOOST_FIXTURE_TEST_SUITE(router_test, Fixture)
+
+BOOST_AUTO_TEST_CASE(plain_get_carries_every_validator_and_cache_header) {
+  Response r = get("/en/atom.xml");
+  BOOST_TEST(r.status == 200);
+  BOOST_TEST(header(r, "ETag") == etag(Coding::identity));
+  BOOST_TEST(header(r, "Last-Modified") == "Thu, 02 Jan 2025 00:00:00 GMT");
+  BOOST_TEST(header(r, "Cache-Control") == "public, max-age=300");
+  BOOST_TEST(header(r, "Vary") == "Accept-Encoding");
+  BOOST_TEST(header(r, "Content-Type") == "application/atom+xml; charset=utf-8");
+  BOOST_TEST(header(r, "Content-Encoding") == "<absent>");
+  BOOST_TEST(header(r, "Date") == date_text);
+  BOOST_TEST(r.body() == feed_body());
+}
+
+BOOST_AUTO_TEST_CASE(if_none_match_exact_gives_304) {
+  BOOST_TEST(get("/en/atom.xml", etag(Coding::identity)).status == 304);
+}
+
+BOOST_AUTO_TEST_CASE(if_none_match_uses_weak_comparison) {
+  BOOST_TEST(get("/en/atom.xml", weak(Coding::identity)).status == 304);
+}
+
+BOOST_AUTO_TEST_CASE(if_none_match_star_matches_an_existing_resource) {
+  BOOST_TEST(get("/en/atom.xml", "*").status == 304);
+}
+
+BOOST_AUTO_TEST_CASE(if_none_match_list_matches_any_member) {
+  const std::string list = "\"nope\", W/\"other\" ,\t" + etag(Coding::identity) + ", \"x\"";
+  BOOST_TEST(get("/en/atom.xml", list).status == 304);
+  BOOST_TEST(get("/en/atom.xml", std::string_view("\"nope\", W/\"other\"")).status == 200);
+}
+
+BOOST_AUTO_TEST_CASE(if_none_match_mismatch_gives_200) {
+  BOOST_TEST(get("/en/atom.xml", std::string_view("\"stale\"")).status == 200);
+  BOOST_TEST(get("/en/atom.xml", std::string_view("garbage")).status == 200);
+}
+
+BOOST_AUTO_TEST_CASE(if_none_match_wins_over_if_modified_since) {
+  // A matching IMS must not turn a failed INM into a 304 (RFC 9110 §13.1.3) ...
+  BOOST_TEST(get("/en/atom.xml", std::string_view("\"stale\""), "Sat, 01 Mar 2025 00:00:00 GMT")
+                 .status == 200);
+  // ... and an old IMS must not turn a matching INM into a 200.
+  BOOST_TEST(get("/en/atom.xml", etag(Coding::identity), "Sun, 01 Jan 2000 00:00:00 GMT")
+                 .status == 304);
+}
+
+BOOST_AUTO_TEST_CASE(if_modified_since_accepts_all_three_date_formats) {
+  BOOST_TEST(get("/en/atom.xml", {}, "Thu, 02 Jan 2025 00:00:00 GMT").status == 304);
+  BOOST_TEST(get("/en/atom.xml", {}, "Thursday, 02-Jan-25 00:00:00 GMT").status == 304);
+  BOOST_TEST(get("/en/atom.xml", {}, "Thu Jan  2 00:00:00 2025").status == 304);
+  // One second earlier than Last-Modified: modified since then.
+  BOOST_TEST(get("/en/atom.xml", {}, "Wed, 01 Jan 2025 23:59:59 GMT").status == 200);
+  BOOST_TEST(get("/en/atom.xml", {}, "Wednesday, 01-Jan-25 23:59:59 GMT").status == 200);
+  BOOST_TEST(get("/en/atom.xml", {}, "Wed Jan  1 23:59:59 2025").status == 200);
+}
+
+BOOST_AUTO_TEST_CASE(invalid_if_modified_since_is_ignored) {
+  BOOST_TEST(get("/en/atom.xml", {}, "yesterday").status == 200);
+  BOOST_TEST(get("/en/atom.xml", {}, "Fri, 02 Jan 2025 00:00:00 GMT").status == 200);  // weekday
+  BOOST_TEST(get("/en/atom.xml", {}, "Thu, 02 Jan 2025 00:00:00 GMT, x").status == 200);
+  BOOST_TEST(get("/en/atom.xml", {}, "2025-01-02T00:00:00Z").status == 200);
+}
+
+BOOST_AUTO_TEST_CASE(identity_etag_does_not_match_the_gzip_representation) {
+  BOOST_REQUIRE(resource->get(Coding::gzip) != nullptr);
+  Response r = get("/en/atom.xml", etag(Coding::identity), {}, "gzip");
+  BOOST_TEST(r.status == 200);
+  BOOST_TEST(header(r, "Content-Encoding") == "gzip");
+  BOOST_TEST(header(r, "ETag") == etag(Coding::gzip));
+  BOOST_TEST(get("/en/atom.xml", etag(Coding::gzip), {}, "gzip").status == 304);
+  BOOST_TEST(get("/en/atom.xml", etag(Coding::gzip)).status == 200);  // identity selected
+}
+
+BOOST_AUTO_TEST_CASE(not_modified_carries_the_required_headers_and_no_body) {
+  Response r = get("/en/atom.xml", etag(Coding::gzip), {}, "gzip");
+  BOOST_TEST(r.status == 304);
+  BOOST_TEST(header(r, "ETag") == etag(Coding::gzip));
+  BOOST_TEST(header(r, "Vary") == "Accept-Encoding");
+  BOOST_TEST(header(r, "Cache-Control") == "public, max-age=300");
+  BOOST_TEST(header(r, "Last-Modified") == "Thu, 02 Jan 2025 00:00:00 GMT");
+  BOOST_TEST(header(r, "Date") == date_text);
+  BOOST_TEST(header(r, "Content-Encoding") == "<absent>");
+  BOOST_TEST(r.body().empty());
+}
+
+BOOST_AUTO_TEST_CASE(last_modified_is_never_later_than_date) {
+  // A feed whose newest entry claims to be from the future is clamped to the build time.
+  std::vector<feeds::ResourceSource> sources;
+  sources.push_back({"/f.xml", "application/rss+xml", "x", kNow + days(365), true});
+  auto future = feeds::Snapshot::build(std::move(sources), kBuilt, 1, nullptr);
+  Request request;
+  request.method = "GET";
+  request.target = "/f.xml";
+  Response r = route(request, *future, context);
+  auto last_modified = feeds::parse_http_date(header(r, "Last-Modified"));
+  auto date = feeds::parse_http_date(header(r, "Date"));
+  BOOST_REQUIRE(last_modified && date);
+  BOOST_TEST((*last_modified <= *date));
+  BOOST_TEST((*last_modified == kBuilt));
+}
+
+BOOST_AUTO_TEST_CASE(accept_encoding_honours_q_values) {
+  const auto& res = *resource;
+  BOOST_TEST((choose_coding(res, std::nullopt) == Coding::identity));
+  BOOST_TEST((choose_coding(res, "") == Coding::identity));
+  BOOST_TEST((choose_coding(res, "gzip") == Coding::gzip));
+  BOOST_TEST((choose_coding(res, "x-gzip") == Coding::gzip));
+  BOOST_TEST((choose_coding(res, "gzip, deflate, br") == Coding::br));
+  BOOST_TEST((choose_coding(res, "br;q=0.5, gzip;q=0.8") == Coding::gzip));
+  BOOST_TEST((choose_coding(res, "br;q=0, gzip") == Coding::gzip));
+  BOOST_TEST((choose_coding(res, "gzip;q=0, br;q=0") == Coding::identity));
+  BOOST_TEST((choose_coding(res, "*") == Coding::br));
+  BOOST_TEST((choose_coding(res, "*;q=0.5, br;q=0") == Coding::gzip));
+  BOOST_TEST((choose_coding(res, "identity;q=1, gzip;q=0.5") == Coding::identity));
+  BOOST_TEST((choose_coding(res, "GZIP;Q=1.0") == Coding::gzip));
+  BOOST_TEST((choose_coding(res, "gzip;q=2") == Coding::identity));  // invalid qvalue
+  BOOST_TEST((choose_coding(res, "deflate") == Coding::identity));
+  // Identity excluded and nothing else acceptable: identity anyway (RFC 9110 §12.5.3).
+  BOOST_TEST((choose_coding(res, "identity;q=0, deflate") == Coding::identity));
+}
+
+BOOST_AUTO_TEST_CASE(small_bodies_are_not_compressed) {
+  const feeds::Resource* page = snapshot->find("/en/");
+  BOOST_REQUIRE(page != nullptr);
+  BOOST_TEST(page->get(Coding::gzip) == nullptr);  // gzip of 11 bytes is larger
+  Response r = get("/en/", {}, {}, "gzip");
+  BOOST_TEST(header(r, "Content-Encoding") == "<absent>");
+  BOOST_TEST(header(r, "Vary") == "Accept-Encoding");
+}
+
+BOOST_AUTO_TEST_CASE(head_has_the_get_headers_and_no_body_sent) {
+  Response g = get("/en/atom.xml", {}, {}, "gzip");
+  Response h = get("/en/atom.xml", {}, {}, "gzip", "HEAD");
+  BOOST_TEST(h.status == 200);
+  BOOST_TEST(h.head);
+  BOOST_TEST(!g.head);
+  BOOST_TEST(header(h, "ETag") == header(g, "ETag"));
+  BOOST_TEST(header(h, "Content-Encoding") == "gzip");
+  BOOST_TEST(h.body().size() == g.body().size());  // Content-Length of the GET
+  BOOST_TEST(get("/en/atom.xml", etag(Coding::identity), {}, {}, "HEAD").status == 304);
+}
+
+BOOST_AUTO_TEST_CASE(unknown_paths_are_404) {
+  BOOST_TEST(get("/nope.xml").status == 404);
+  BOOST_TEST(get("/en/atom.xml/").status == 404);
+  BOOST_TEST(get("/EN/ATOM.XML").status == 404);
+}
+
+BOOST_AUTO_TEST_CASE(other_methods_are_405_with_allow) {
+  Response r = get("/en/atom.xml", {}, {}, {}, "POST");
+  BOOST_TEST(r.status == 405);
+  BOOST_TEST(header(r, "Allow") == "GET, HEAD");
+  BOOST_TEST(get("/en/", {}, {}, {}, "DELETE").status == 405);
+  Response hook = get("/hooks/rebuild");
+  BOOST_TEST(hook.status == 405);
+  BOOST_TEST(header(hook, "Allow") == "POST");
+}
+
+BOOST_AUTO_TEST_CASE(query_strings_are_ignored_and_absolute_form_is_accepted) {
+  BOOST_TEST(get("/en/atom.xml?utm_source=x").status == 200);
+  BOOST_TEST(get("http://feeds.example/en/atom.xml").status == 200);
+  BOOST_TEST(get("*", {}, {}, {}, "OPTIONS").status == 400);
+  BOOST_TEST(get("en/atom.xml").status == 400);
+}
+
+BOOST_AUTO_TEST_CASE(language_without_slash_redirects) {
+  Response r = get("/en");
+  BOOST_TEST(r.status == 301);
+  BOOST_TEST(header(r, "Location") == "/en/");
+  BOOST_TEST(get("/de").status == 404);
+}
+
+BOOST_AUTO_TEST_CASE(healthz_metrics_and_hook) {
+  Response health = get("/healthz");
+  BOOST_TEST(health.status == 200);
+  BOOST_TEST(health.body() == "ok\n");
+  metrics.record(RouteKind::feed, 304, 100);
+  Response m = get("/metrics");
+  BOOST_TEST(m.status == 200);
+  BOOST_TEST(m.body().find("feedd_http_requests_total{route=\"feed\",status=\"304\"} 1") !=
+             std::string_view::npos);
+  BOOST_TEST(m.body().find("feedd_http_not_modified_total 1") != std::string_view::npos);
+  BOOST_TEST(m.body().find("feedd_snapshot_generation 1") != std::string_view::npos);
+  BOOST_TEST(m.body().find("feedd_snapshot_age_seconds 3600") != std::string_view::npos);
+  Response hook = get("/hooks/rebuild", {}, {}, {}, "POST");
+  BOOST_TEST(hook.status == 503);
+  BOOST_TEST(header(hook, "Content-Type") == "application/json");
+}
+
+BOOST_AUTO_TEST_CASE(date_cache_formats_once_per_second) {
+  DateCache cache;
+  std::string_view first = cache.text(kNow);
+  BOOST_TEST(first == "Sat, 01 Mar 2025 01:00:00 GMT");
+  BOOST_TEST(cache.text(kNow).data() == first.data());
+  BOOST_TEST(cache.text(kNow + seconds(1)) == "Sat, 01 Mar 2025 01:00:01 GMT");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+}  // namespace feedd::daemon
