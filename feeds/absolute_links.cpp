@@ -1,10 +1,9 @@
 #include "feeds/absolute_links.h"
 
+#include <array>
 #include <boost/url/parse.hpp>
 #include <boost/url/url.hpp>
 #include <boost/url/url_view.hpp>
-
-#include <array>
 #include <cctype>
 
 #include "feeds/html_text.h"

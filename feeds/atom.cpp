@@ -1,13 +1,13 @@
 // render_atom() (declared in feeds/render.h): Atom 1.0 (RFC 4287). Validated by
 // tests/feeds/testdata/atom.rng, the RFC's appendix B schema in RELAX NG XML syntax.
+#include <vector>
+
 #include "feeds/dates.h"
 #include "feeds/feed_info.h"
 #include "feeds/render.h"
 #include "feeds/summary.h"
 #include "feeds/xml_output.h"
 #include "feeds/xml_text.h"
-
-#include <vector>
 
 namespace feedd::feeds {
 namespace {

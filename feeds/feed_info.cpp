@@ -1,9 +1,8 @@
 #include "feeds/feed_info.h"
 
+#include <algorithm>
 #include <boost/url/parse.hpp>
 #include <boost/url/url_view.hpp>
-
-#include <algorithm>
 
 #include "feeds/absolute_links.h"
 #include "feeds/xml_text.h"
@@ -124,9 +123,8 @@ std::vector<std::string> entry_terms(const Entry& entry) {
 std::vector<Alternate> entry_translations(const Entry& entry) {
   std::vector<Alternate> result;
   for (const Alternate& alternate : entry.translations) {
-    const bool seen = std::any_of(result.begin(), result.end(), [&](const Alternate& a) {
-      return a.lang == alternate.lang;
-    });
+    const bool seen = std::any_of(result.begin(), result.end(),
+                                  [&](const Alternate& a) { return a.lang == alternate.lang; });
     if (seen || alternate.lang == entry.post.lang || alternate.url.empty()) {
       continue;
     }

@@ -10,12 +10,11 @@ namespace feedd::feeds {
 namespace {
 
 constexpr std::array<std::pair<std::string_view, char32_t>, 22> kNamedEntities = {{
-    {"amp", U'&'},       {"lt", U'<'},        {"gt", U'>'},       {"quot", U'"'},
-    {"apos", U'\''},     {"nbsp", 0xA0},      {"hellip", 0x2026}, {"mdash", 0x2014},
-    {"ndash", 0x2013},   {"lsquo", 0x2018},   {"rsquo", 0x2019},  {"ldquo", 0x201C},
-    {"rdquo", 0x201D},   {"laquo", 0xAB},     {"raquo", 0xBB},    {"middot", 0xB7},
-    {"bull", 0x2022},    {"copy", 0xA9},      {"reg", 0xAE},      {"trade", 0x2122},
-    {"yen", 0xA5},       {"euro", 0x20AC},
+    {"amp", U'&'},     {"lt", U'<'},       {"gt", U'>'},      {"quot", U'"'},    {"apos", U'\''},
+    {"nbsp", 0xA0},    {"hellip", 0x2026}, {"mdash", 0x2014}, {"ndash", 0x2013}, {"lsquo", 0x2018},
+    {"rsquo", 0x2019}, {"ldquo", 0x201C},  {"rdquo", 0x201D}, {"laquo", 0xAB},   {"raquo", 0xBB},
+    {"middot", 0xB7},  {"bull", 0x2022},   {"copy", 0xA9},    {"reg", 0xAE},     {"trade", 0x2122},
+    {"yen", 0xA5},     {"euro", 0x20AC},
 }};
 
 bool iequals(std::string_view a, std::string_view b) {
@@ -73,8 +72,8 @@ std::size_t decode_one(std::string_view text, std::string& out) {
 
 // Tags that do not separate words; every other tag counts as white space.
 constexpr std::array<std::string_view, 21> kInlineTags = {
-    "a",  "abbr", "b",    "cite", "code",  "em",   "i",      "kbd", "mark", "q",  "rp",
-    "rt", "ruby", "s",    "small", "span", "strong", "sub",  "sup", "u",    "var"};
+    "a",  "abbr", "b", "cite",  "code", "em",     "i",   "kbd", "mark", "q",  "rp",
+    "rt", "ruby", "s", "small", "span", "strong", "sub", "sup", "u",    "var"};
 
 bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'; }
 
@@ -161,8 +160,7 @@ std::string html_to_text(std::string_view html) {
     i = gt == std::string_view::npos ? html.size() : gt + 1;
     if (name == "script" || name == "style" || name == "rt" || name == "rp") {
       const std::size_t close = ifind(html, "</" + name, i);
-      const std::size_t close_gt =
-          close == std::string_view::npos ? close : html.find('>', close);
+      const std::size_t close_gt = close == std::string_view::npos ? close : html.find('>', close);
       i = close_gt == std::string_view::npos ? html.size() : close_gt + 1;
     }
     // Tags separate words (a <br> or a block boundary); inline tags rarely split a word.

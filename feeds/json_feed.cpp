@@ -109,8 +109,7 @@ std::string render_json(const SiteOptions& site, const FeedContent& feed) {
   root["title"] = text(feed_title(site, feed.lang));
   root["home_page_url"] = text(site.base_url);
   root["feed_url"] = text(feed_url(site, feed.lang, FeedFormat::json));
-  if (const std::string description = feed_description(site, feed.lang);
-      !description.empty()) {
+  if (const std::string description = feed_description(site, feed.lang); !description.empty()) {
     root["description"] = text(description);
   }
   if (!feed.lang.empty()) {

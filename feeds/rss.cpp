@@ -83,8 +83,8 @@ std::string render_rss(const SiteOptions& site, const FeedContent& feed) {
   append_text(channel, "generator", kGenerator);
   append_atom_link(channel, "self", feed_url(site, feed.lang, FeedFormat::rss));
   for (const LanguageInfo& other : other_languages(site, feed.lang)) {
-    append_atom_link(channel, "alternate", feed_url(site, other.code, FeedFormat::rss),
-                     other.code, other.title);
+    append_atom_link(channel, "alternate", feed_url(site, other.code, FeedFormat::rss), other.code,
+                     other.title);
   }
   for (const Entry& entry : feed.entries) {
     append_item(channel, site, feed, entry);

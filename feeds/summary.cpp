@@ -54,14 +54,14 @@ std::string collapse_spaces(std::string_view text) {
 }  // namespace
 
 bool is_cjk(char32_t cp) {
-  return (cp >= 0x1100 && cp <= 0x11FF) ||    // Hangul Jamo
-         (cp >= 0x2E80 && cp <= 0x9FFF) ||    // radicals, CJK punctuation, kana, Han
-         (cp >= 0xA960 && cp <= 0xA97F) ||    // Hangul Jamo Extended-A
-         (cp >= 0xAC00 && cp <= 0xD7AF) ||    // Hangul syllables
-         (cp >= 0xF900 && cp <= 0xFAFF) ||    // CJK compatibility ideographs
-         (cp >= 0xFE30 && cp <= 0xFE4F) ||    // CJK compatibility forms
-         (cp >= 0xFF00 && cp <= 0xFFEF) ||    // half-width and full-width forms
-         (cp >= 0x20000 && cp <= 0x3FFFF);    // Han extensions
+  return (cp >= 0x1100 && cp <= 0x11FF) ||  // Hangul Jamo
+         (cp >= 0x2E80 && cp <= 0x9FFF) ||  // radicals, CJK punctuation, kana, Han
+         (cp >= 0xA960 && cp <= 0xA97F) ||  // Hangul Jamo Extended-A
+         (cp >= 0xAC00 && cp <= 0xD7AF) ||  // Hangul syllables
+         (cp >= 0xF900 && cp <= 0xFAFF) ||  // CJK compatibility ideographs
+         (cp >= 0xFE30 && cp <= 0xFE4F) ||  // CJK compatibility forms
+         (cp >= 0xFF00 && cp <= 0xFFEF) ||  // half-width and full-width forms
+         (cp >= 0x20000 && cp <= 0x3FFFF);  // Han extensions
 }
 
 std::string cut_text(std::string_view text, std::size_t max_chars) {
@@ -95,9 +95,8 @@ std::string cut_text(std::string_view text, std::size_t max_chars) {
 }
 
 std::string make_summary(const storage::Post& post) {
-  std::string text = post.summary.empty()
-                         ? first_paragraph_text(clean_xml_text(post.content_html))
-                         : collapse_spaces(clean_xml_text(post.summary));
+  std::string text = post.summary.empty() ? first_paragraph_text(clean_xml_text(post.content_html))
+                                          : collapse_spaces(clean_xml_text(post.summary));
   return cut_text(clean_xml_text(text), kSummaryMaxChars);
 }
 

@@ -1,7 +1,8 @@
 #include "feeds/dates.h"
 
-#include <boost/test/unit_test.hpp>
 #include <date/tz.h>
+
+#include <boost/test/unit_test.hpp>
 
 using feedd::feeds::format_rfc3339;
 using feedd::feeds::format_rfc822;
@@ -9,8 +10,8 @@ using feedd::feeds::format_rfc822;
 namespace {
 
 std::chrono::sys_seconds utc(int y, unsigned m, unsigned d, int hh, int mm, int ss = 0) {
-  return date::sys_days{date::year{y} / m / d} + std::chrono::hours(hh) +
-         std::chrono::minutes(mm) + std::chrono::seconds(ss);
+  return date::sys_days{date::year{y} / m / d} + std::chrono::hours(hh) + std::chrono::minutes(mm) +
+         std::chrono::seconds(ss);
 }
 
 }  // namespace

@@ -2,7 +2,6 @@
 // tests/feeds/testdata/<case>/expected.{atom,rss,json}. FEEDD_UPDATE_GOLDEN=1 rewrites them
 // (then review the diff by eye before committing).
 #include <boost/test/unit_test.hpp>
-
 #include <cstdlib>
 #include <filesystem>
 #include <string>
@@ -79,8 +78,8 @@ BOOST_AUTO_TEST_CASE(feed_set_paths_types_and_last_modified) {
   const testing::SampleFeeds sample = testing::sample_feeds();
   const auto rendered = render_feed_set(sample.site, sample.feeds);
   BOOST_REQUIRE_EQUAL(rendered.size(), 9u);
-  const char* paths[] = {"ja/atom.xml", "ja/rss.xml", "ja/feed.json", "en/atom.xml", "en/rss.xml",
-                         "en/feed.json", "atom.xml",  "rss.xml",    "feed.json"};
+  const char* paths[] = {"ja/atom.xml",  "ja/rss.xml", "ja/feed.json", "en/atom.xml", "en/rss.xml",
+                         "en/feed.json", "atom.xml",   "rss.xml",      "feed.json"};
   const char* types[] = {"application/atom+xml; charset=utf-8",
                          "application/rss+xml; charset=utf-8", "application/feed+json"};
   for (std::size_t i = 0; i < rendered.size(); ++i) {

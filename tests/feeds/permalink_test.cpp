@@ -1,5 +1,6 @@
-#include <boost/test/unit_test.hpp>
 #include <date/tz.h>
+
+#include <boost/test/unit_test.hpp>
 
 #include "feeds/render.h"
 

@@ -118,8 +118,8 @@ inline FeedContent many_entries(const SiteOptions& site, int count) {
     post.key = "bulk_" + std::to_string(i);
     post.lang = "en";
     post.title = "Post number " + std::to_string(i);
-    post.content_html = "<p>Body of post " + std::to_string(i) +
-                        " with <a href=\"../" + std::to_string(i - 1) + ".html\">a link</a>.</p>";
+    post.content_html = "<p>Body of post " + std::to_string(i) + " with <a href=\"../" +
+                        std::to_string(i - 1) + ".html\">a link</a>.</p>";
     post.tags = {"bulk"};
     post.published = tokyo_time(0, i);
     post.local_date = "2025-04-27";

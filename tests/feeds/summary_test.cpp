@@ -1,7 +1,6 @@
 #include "feeds/summary.h"
 
 #include <boost/test/unit_test.hpp>
-
 #include <string>
 
 #include "feeds/html_text.h"

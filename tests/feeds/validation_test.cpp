@@ -4,7 +4,6 @@
 // Broken documents are fed to the same checks to show they can fail.
 #include <boost/json.hpp>
 #include <boost/test/unit_test.hpp>
-
 #include <filesystem>
 #include <string>
 #include <vector>
