@@ -12,6 +12,8 @@
 #   BENCH_NICE=10              niceness of everything this script runs (shared machine)
 #   BENCH_TIMEOUT=900          seconds before a single run is killed
 #   BENCH_FEEDD=path           use this feedd binary instead of building build-bench/feedd
+#   BENCH_REV=HEAD             build that commit (git archive into the work dir) instead of
+#                              the working tree (which may hold others' unfinished edits)
 #   BENCH_HUGO=0               skip Hugo
 #   BENCH_WORK=bench/work      generated stores, outputs, logs and results (gitignored)
 #
@@ -27,6 +29,8 @@ NICE=${BENCH_NICE:-10}
 TIMEOUT=${BENCH_TIMEOUT:-900}
 BUILD_DIR=$ROOT/build-bench
 FEEDD=${BENCH_FEEDD:-}
+FEEDD_NOTE=""
+REV=${BENCH_REV:-}
 RUN_HUGO=${BENCH_HUGO:-1}
 STAGES=(build)
 
@@ -52,23 +56,44 @@ ensure_packages() {
 }
 
 # build_feedd — sets FEEDD to a Release binary, or to "" when there is none to measure.
+# BENCH_REV=<commit> builds that commit (exported with git archive into $WORK/src-<rev>)
+# instead of the working tree, which may hold someone's half-finished edits.
 build_feedd() {
   if [[ -n $FEEDD ]]; then
     [[ -x $FEEDD ]] || { warn "BENCH_FEEDD=$FEEDD is not executable"; FEEDD=""; }
+    FEEDD_NOTE="given with BENCH_FEEDD"
     return 0
   fi
-  if [[ ! -f $ROOT/daemon/main.cpp ]]; then
+  local src=$ROOT build=$BUILD_DIR rev
+  if [[ -n $REV ]]; then
+    rev=$(git -C "$ROOT" rev-parse --short "$REV") || { warn "bad BENCH_REV=$REV"; return 0; }
+    src=$WORK/src-$rev build=$WORK/src-$rev/build-bench
+    if [[ ! -d $src ]]; then
+      mkdir -p "$src" && git -C "$ROOT" archive "$rev" | tar -x -C "$src" ||
+        { warn "git archive $rev failed"; rm -rf "$src"; return 0; }
+    fi
+    FEEDD_NOTE="commit $rev"
+  else
+    FEEDD_NOTE="working tree at $(git -C "$ROOT" rev-parse --short HEAD)"
+    [[ -n $(git -C "$ROOT" status --porcelain -- ':!bench' 2>/dev/null) ]] &&
+      FEEDD_NOTE+=" plus uncommitted changes"
+  fi
+  if [[ ! -f $src/daemon/main.cpp ]]; then
     warn "daemon/main.cpp does not exist yet: no feedd binary, measuring Hugo only"
     return 0
   fi
-  log "building feedd (Release) in $BUILD_DIR"
-  if nice -n "$NICE" cmake -S "$ROOT" -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=Release \
+  log "building feedd (Release) in $build"
+  if nice -n "$NICE" cmake -S "$src" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release \
         -DFEEDD_BUILD_TESTS=OFF >"$WORK/logs/cmake.log" 2>&1 &&
-     nice -n "$NICE" cmake --build "$BUILD_DIR" >>"$WORK/logs/cmake.log" 2>&1; then
-    FEEDD=$BUILD_DIR/feedd
+     nice -n "$NICE" cmake --build "$build" >>"$WORK/logs/cmake.log" 2>&1; then
+    FEEDD=$build/feedd
+  elif [[ -x $build/feedd ]]; then
+    warn "feedd did not build (see $WORK/logs/cmake.log): measuring the previous binary"
+    FEEDD=$build/feedd
+    FEEDD_NOTE+="; STALE: rebuild failed, binary of $(date -u -r "$FEEDD" '+%H:%M UTC')"
   else
     warn "feedd did not build (see $WORK/logs/cmake.log): measuring Hugo only"
-    tail -n 20 "$WORK/logs/cmake.log" >&2
+    grep -m 5 -E 'error|FAILED' "$WORK/logs/cmake.log" >&2
   fi
 }
 
@@ -112,9 +137,10 @@ EOF
 }
 
 # measure LOGFILE CMD... — runs CMD niced under /usr/bin/time -v; prints
-# "<wall seconds> <max RSS kB> <exit status>". CMD's output goes to LOGFILE.
+# "<wall seconds> <max RSS kB> <exit status> <CPU seconds (user + sys)>". CMD's output goes
+# to LOGFILE. CPU time says how much work was done even when other jobs steal the cores.
 measure() {
-  local logfile=$1 tf t0 t1 rss rc
+  local logfile=$1 tf t0 t1 rss rc cpu
   shift
   tf=$(mktemp)
   t0=$EPOCHREALTIME
@@ -122,8 +148,10 @@ measure() {
   rc=$?
   t1=$EPOCHREALTIME
   rss=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$tf")
+  cpu=$(awk -F': ' '/(User|System) time \(seconds\)/ {s += $2} END {print s + 0}' "$tf")
   rm -f "$tf"
-  awk -v a="$t0" -v b="$t1" -v r="${rss:-0}" -v c="$rc" 'BEGIN {printf "%.4f %d %d\n", b - a, r, c}'
+  awk -v a="$t0" -v b="$t1" -v r="${rss:-0}" -v c="$rc" -v u="$cpu" \
+    'BEGIN {printf "%.4f %d %d %.2f\n", b - a, r, c, u}'
 }
 
 median() { tr ' ' '\n' | grep -v '^$' | sort -g |
@@ -192,16 +220,20 @@ bench_size() {
     ((r[2] == 0)) || warn "feedd build exited ${r[2]} (see $logs/feedd-warmup.log)"
     for ((i = 1; i <= REPS; i++)); do
       r=($(feedd_run "$n" cold "$logs/feedd-cold-$i.log"))
-      log "$n posts: feedd cold #$i: ${r[0]} s, ${r[1]} kB, exit ${r[2]}"
-      cold+=("${r[0]}"); RESULT[$n,cold_rss]+=" ${r[1]}"; ((r[2] == 0)) || rc_bad=1
+      log "$n posts: feedd cold #$i: ${r[0]} s (CPU ${r[3]} s), ${r[1]} kB, exit ${r[2]}"
+      cold+=("${r[0]}"); RESULT[$n,cold_rss]+=" ${r[1]}"; RESULT[$n,cold_cpu]+=" ${r[3]}"
+      ((r[2] == 0)) || rc_bad=1
     done
     for ((i = 1; i <= REPS; i++)); do
       r=($(feedd_run "$n" warm "$logs/feedd-warm-$i.log"))
-      log "$n posts: feedd warm #$i: ${r[0]} s, ${r[1]} kB, exit ${r[2]}"
-      warm+=("${r[0]}"); RESULT[$n,warm_rss]+=" ${r[1]}"; ((r[2] == 0)) || rc_bad=1
+      log "$n posts: feedd warm #$i: ${r[0]} s (CPU ${r[3]} s), ${r[1]} kB, exit ${r[2]}"
+      warm+=("${r[0]}"); RESULT[$n,warm_rss]+=" ${r[1]}"; RESULT[$n,warm_cpu]+=" ${r[3]}"
+      ((r[2] == 0)) || rc_bad=1
     done
     RESULT[$n,cold]=$(echo "${cold[*]}" | median)
     RESULT[$n,warm]=$(echo "${warm[*]}" | median)
+    RESULT[$n,cold_cpu]=$(echo "${RESULT[$n,cold_cpu]}" | median)
+    RESULT[$n,warm_cpu]=$(echo "${RESULT[$n,warm_cpu]}" | median)
     RESULT[$n,cold_rss]=$(echo "${RESULT[$n,cold_rss]}" | maximum)
     RESULT[$n,warm_rss]=$(echo "${RESULT[$n,warm_rss]}" | maximum)
     RESULT[$n,cold_all]="${cold[*]}"
@@ -215,10 +247,11 @@ bench_size() {
     ((r[2] == 0)) || warn "hugo exited ${r[2]} (see $logs/hugo-warmup.log)"
     for ((i = 1; i <= REPS; i++)); do
       r=($(hugo_run "$n" "$logs/hugo-$i.log"))
-      log "$n posts: hugo #$i: ${r[0]} s, ${r[1]} kB, exit ${r[2]}"
-      hugo+=("${r[0]}"); RESULT[$n,hugo_rss]+=" ${r[1]}"
+      log "$n posts: hugo #$i: ${r[0]} s (CPU ${r[3]} s), ${r[1]} kB, exit ${r[2]}"
+      hugo+=("${r[0]}"); RESULT[$n,hugo_rss]+=" ${r[1]}"; RESULT[$n,hugo_cpu]+=" ${r[3]}"
     done
     RESULT[$n,hugo]=$(echo "${hugo[*]}" | median)
+    RESULT[$n,hugo_cpu]=$(echo "${RESULT[$n,hugo_cpu]}" | median)
     RESULT[$n,hugo_rss]=$(echo "${RESULT[$n,hugo_rss]}" | maximum)
     RESULT[$n,hugo_all]="${hugo[*]}"
   fi
@@ -250,7 +283,7 @@ report_build() {
   echo "- command: \`${BENCH_CMDLINE}\` (BENCH_REPS=$REPS, BENCH_NICE=$NICE)"
   echo "- machine: $(nproc) CPUs, $(lscpu | sed -n 's/^Model name: *//p' | head -n 1)," \
        "$(awk '/MemTotal/ {printf "%.1f GB RAM", $2 / 1048576}' /proc/meminfo)"
-  echo "- feedd: ${FEEDD:-none} ($(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null))"
+  echo "- feedd: ${FEEDD:-none} (${FEEDD_NOTE:-not built})"
   echo "- hugo: $( ((RUN_HUGO)) && hugo version 2>/dev/null | cut -d' ' -f1-2 || echo skipped)"
   echo
   echo "| posts | feedd cold | feedd warm | peak RSS cold | peak RSS warm | hugo | hugo peak RSS | hugo/feedd cold | hugo/feedd warm | load avg before → after |"
@@ -264,7 +297,17 @@ report_build() {
          "| ${RESULT[$n,load0]:-} → ${RESULT[$n,load1]:-} |"
   done
   echo
-  echo "Medians of $REPS runs; peak RSS is the largest of those runs. All runs (seconds):"
+  echo "CPU time (user + sys), medians — less disturbed by other load than wall time:"
+  echo
+  echo "| posts | feedd cold | feedd warm | hugo | hugo/feedd cold |"
+  echo "| ---: | ---: | ---: | ---: | ---: |"
+  for n in $SIZES; do
+    echo "| $n | $(fmt_s "${RESULT[$n,cold_cpu]:-}") | $(fmt_s "${RESULT[$n,warm_cpu]:-}")" \
+         "| $(fmt_s "${RESULT[$n,hugo_cpu]:-}")" \
+         "| $(ratio "${RESULT[$n,hugo_cpu]:-}" "${RESULT[$n,cold_cpu]:-}") |"
+  done
+  echo
+  echo "Wall-time medians of $REPS runs; peak RSS is the largest of those runs. All runs (seconds):"
   echo
   for n in $SIZES; do
     echo "- $n: feedd cold [${RESULT[$n,cold_all]:-}], warm [${RESULT[$n,warm_all]:-}]," \
