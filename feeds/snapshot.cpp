@@ -11,6 +11,8 @@
 namespace feedd::feeds {
 namespace {
 
+constexpr std::size_t kBrotliBestUpTo = 64 * 1024;
+
 constexpr std::string_view kBase64Url =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
@@ -113,10 +115,13 @@ std::string gzip_compress(std::string_view bytes) {
 }
 
 std::string brotli_compress(std::string_view bytes) {
+  // Quality 11 compresses at about 0.3 MB/s here, quality 9 ten times faster for ~8% more
+  // bytes: the best for the small bodies, and regeneration stays fast for big feeds.
+  const int quality = bytes.size() <= kBrotliBestUpTo ? BROTLI_MAX_QUALITY : 9;
   std::string out(BrotliEncoderMaxCompressedSize(bytes.size()), '\0');
   std::size_t size = out.size();
   if (out.empty() ||
-      !BrotliEncoderCompress(BROTLI_MAX_QUALITY, BROTLI_DEFAULT_WINDOW, BROTLI_MODE_TEXT,
+      !BrotliEncoderCompress(quality, BROTLI_DEFAULT_WINDOW, BROTLI_MODE_TEXT,
                              bytes.size(), reinterpret_cast<const uint8_t*>(bytes.data()),
                              &size, reinterpret_cast<uint8_t*>(out.data()))) {
     return {};

@@ -1,0 +1,356 @@
+// The HTTP server end to end, in process on 127.0.0.1 port 0: conditional GET over real
+// sockets (Beast client and curl), HEAD, keep-alive, pipelining, every limit, slow clients,
+// and python3-feedparser's etag/modified round trip.
+#include <poll.h>
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <boost/test/unit_test.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <thread>
+
+#include "daemon/config.h"
+#include "daemon/http_server.h"
+#include "daemon/log.h"
+#include "daemon/serve.h"
+#include "tests/support/test_support.h"
+
+namespace feedd::testing {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using asio::ip::tcp;
+using Reply = http::response<http::string_body>;
+using namespace std::chrono_literals;
+
+void write_posts(const std::filesystem::path& store) {
+  write_file(store / "hello.md",
+             "---\ntitle: Hello\ndate: 2025-01-02\nlang: en\n---\nFirst English post with "
+             "enough text to be worth compressing. " +
+                 std::string(40, 'x') + "\n");
+  write_file(store / "second.md",
+             "---\ntitle: Second\ndate: 2025-01-05\nlang: en\n---\nAnother post.\n");
+  write_file(store / "konnichiwa.md",
+             "---\ntitle: こんにちは\ndate: 2025-01-03\nlang: ja\n---\n日本語の本文です。\n");
+}
+
+// A server over a temporary store with a few posts; timeout 1 s, max body 1 KiB, 1 thread.
+struct Server {
+  explicit Server(int threads = 1) {
+    daemon::log::set_threshold(daemon::log::Level::warning);
+    write_posts(dir / "posts");
+    auto path = write_config(dir.path(), dir / "posts", dir / "index.sqlite",
+                             "[server]\ntimeout_s = 1\n[hooks]\nmax_body = 1024\n");
+    config = daemon::load_config(path);
+    generator = std::make_unique<daemon::SiteGenerator>(config);
+    const auto now = std::chrono::time_point_cast<std::chrono::seconds>(
+        std::chrono::system_clock::now());
+    generator->scan(now);
+    store = std::make_unique<daemon::SnapshotStore>(
+        daemon::build_snapshot(*generator, config, now, 1, nullptr));
+    daemon::ServerOptions options;
+    options.listen = {"127.0.0.1:0"};
+    options.threads = threads;
+    options.timeout = config.server.timeout;
+    options.max_body = config.hooks.max_body;
+    server = std::make_unique<daemon::HttpServer>(options, *store, metrics);
+    server->start();
+    port = server->ports().at(0);
+  }
+  ~Server() {
+    server->stop();
+    server->wait();
+  }
+  std::string url(std::string_view path) const {
+    return "http://127.0.0.1:" + std::to_string(port) + std::string(path);
+  }
+
+  TempDir dir;
+  daemon::Config config;
+  std::unique_ptr<daemon::SiteGenerator> generator;
+  std::unique_ptr<daemon::SnapshotStore> store;
+  daemon::Metrics metrics;
+  std::unique_ptr<daemon::HttpServer> server;
+  std::uint16_t port = 0;
+};
+
+// A blocking Beast client on one connection.
+struct Client {
+  explicit Client(std::uint16_t port) {
+    socket.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
+  }
+  void send(std::string_view raw) { asio::write(socket, asio::buffer(raw)); }
+  Reply read(bool head = false) {
+    http::response_parser<http::string_body> parser;
+    parser.body_limit(64 << 20);
+    parser.skip(head);
+    http::read(socket, buffer, parser);
+    return parser.release();
+  }
+  Reply get(std::string_view target, std::string_view headers = "",
+            std::string_view method = "GET") {
+    send(std::string(method) + " " + std::string(target) + " HTTP/1.1\r\nHost: test\r\n" +
+         std::string(headers) + "\r\n");
+    return read(method == "HEAD");
+  }
+  // True when the server closed the connection within `limit` (EOF or reset).
+  bool closed_within(std::chrono::milliseconds limit) {
+    pollfd fd{socket.native_handle(), POLLIN, 0};
+    if (::poll(&fd, 1, static_cast<int>(limit.count())) <= 0) {
+      return false;
+    }
+    char byte;
+    boost::system::error_code ec;
+    socket.read_some(asio::buffer(&byte, 1), ec);
+    return ec.failed();
+  }
+
+  asio::io_context io;
+  tcp::socket socket{io};
+  beast::flat_buffer buffer;
+};
+
+std::string field(const Reply& reply, std::string_view name) {
+  auto it = reply.find(name);
+  return it == reply.end() ? "<absent>" : std::string(it->value());
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(http_test)
+
+BOOST_AUTO_TEST_CASE(conditional_get_table_over_the_wire) {
+  Server server;
+  Client client(server.port);
+  Reply plain = client.get("/en/atom.xml");
+  BOOST_TEST(plain.result_int() == 200);
+  const std::string etag = field(plain, "ETag");
+  const std::string last_modified = field(plain, "Last-Modified");
+  BOOST_TEST(field(plain, "Cache-Control") == "public, max-age=300");
+  BOOST_TEST(field(plain, "Vary") == "Accept-Encoding");
+  BOOST_TEST(plain.body().starts_with("<?xml"));
+
+  struct Case {
+    std::string headers;
+    int status;
+  };
+  const std::vector<Case> cases = {
+      {"If-None-Match: " + etag + "\r\n", 304},
+      {"If-None-Match: W/" + etag + "\r\n", 304},  // weak comparison
+      {"If-None-Match: *\r\n", 304},
+      {"If-None-Match: \"a\", " + etag + "\r\n", 304},
+      {"If-None-Match: \"a\"\r\nIf-None-Match: " + etag + "\r\n", 304},  // two fields
+      {"If-None-Match: \"stale\"\r\n", 200},
+      {"If-None-Match: \"stale\"\r\nIf-Modified-Since: " + last_modified + "\r\n", 200},
+      {"If-Modified-Since: " + last_modified + "\r\n", 304},
+      {"If-Modified-Since: Sun, 01 Jan 2000 00:00:00 GMT\r\n", 200},
+      {"If-Modified-Since: not a date\r\n", 200},
+      {"Accept-Encoding: gzip\r\nIf-None-Match: " + etag + "\r\n", 200},  // gzip's own ETag
+  };
+  for (const Case& c : cases) {
+    Reply reply = client.get("/en/atom.xml", c.headers);
+    BOOST_TEST(reply.result_int() == c.status, c.headers);
+    if (reply.result_int() == 304) {
+      BOOST_TEST(reply.body().empty());
+      BOOST_TEST(field(reply, "ETag") == etag);
+      BOOST_TEST(field(reply, "Vary") == "Accept-Encoding");
+      BOOST_TEST(field(reply, "Cache-Control") == "public, max-age=300");
+      BOOST_TEST(field(reply, "Last-Modified") == last_modified);
+      BOOST_TEST(field(reply, "Date") != "<absent>");
+    }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(curl_sees_gzip_brotli_and_304) {
+  Server server;
+  auto fetch = [&](std::vector<std::string> extra) {
+    std::vector<std::string> argv{"curl", "-s", "-o", "/dev/null", "-w",
+                                  "%{http_code} %header{content-encoding} %header{etag}"};
+    argv.insert(argv.end(), extra.begin(), extra.end());
+    argv.push_back(server.url("/ja/rss.xml"));
+    return run_command(argv).output;
+  };
+  const std::string gzip = fetch({"-H", "Accept-Encoding: gzip"});
+  BOOST_TEST(gzip.starts_with("200 gzip \""), gzip);
+  const std::string gzip_etag = gzip.substr(gzip.find('"'));
+  BOOST_TEST(fetch({"-H", "Accept-Encoding: br;q=1, gzip;q=0.5"}).starts_with("200 br "));
+  BOOST_TEST(fetch({"-H", "Accept-Encoding: gzip", "-H", "If-None-Match: " + gzip_etag})
+                 .starts_with("304 "));
+  auto decoded = run_command({"curl", "-sf", "--compressed", server.url("/ja/rss.xml")});
+  BOOST_TEST(decoded.exit_status == 0);
+  BOOST_TEST(decoded.output.find("こんにちは") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(head_matches_get_without_a_body) {
+  Server server;
+  Client client(server.port);
+  Reply get = client.get("/en/rss.xml");
+  Reply head = client.get("/en/rss.xml", "", "HEAD");
+  BOOST_TEST(head.result_int() == 200);
+  BOOST_TEST(field(head, "Content-Length") == std::to_string(get.body().size()));
+  BOOST_TEST(field(head, "ETag") == field(get, "ETag"));
+  BOOST_TEST(head.body().empty());
+  // The connection is still in sync: the next response parses.
+  BOOST_TEST(client.get("/healthz").body() == "ok\n");
+}
+
+BOOST_AUTO_TEST_CASE(keep_alive_serves_many_requests_on_one_connection) {
+  Server server;
+  Client client(server.port);
+  for (int i = 0; i < 20; ++i) {
+    Reply reply = client.get(i % 2 ? "/en/atom.xml" : "/");
+    BOOST_TEST(reply.result_int() == 200);
+    BOOST_TEST(reply.keep_alive());
+  }
+  Reply last = client.get("/healthz", "Connection: close\r\n");
+  BOOST_TEST(!last.keep_alive());
+  BOOST_TEST(client.closed_within(2000ms));
+}
+
+BOOST_AUTO_TEST_CASE(pipelined_requests_are_answered_in_order) {
+  Server server;
+  Client client(server.port);
+  const std::vector<std::string> targets = {"/healthz", "/en/atom.xml", "/missing", "/ja/",
+                                            "/feed.css"};
+  std::string batch;
+  for (int i = 0; i < 10; ++i) {
+    batch += "GET " + targets[i % targets.size()] + " HTTP/1.1\r\nHost: test\r\n\r\n";
+  }
+  client.send(batch);  // one write, ten requests
+  for (int i = 0; i < 10; ++i) {
+    Reply reply = client.read();
+    const std::string& target = targets[i % targets.size()];
+    if (target == "/healthz") {
+      BOOST_TEST(reply.body() == "ok\n");
+    } else if (target == "/missing") {
+      BOOST_TEST(reply.result_int() == 404);
+    } else if (target == "/en/atom.xml") {
+      BOOST_TEST(field(reply, "Content-Type").starts_with("application/atom+xml"));
+    } else if (target == "/ja/") {
+      BOOST_TEST(field(reply, "Content-Type").starts_with("text/html"));
+    } else {
+      BOOST_TEST(field(reply, "Content-Type").starts_with("text/css"));
+    }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(limits_431_413_400) {
+  Server server;
+  {
+    Client client(server.port);
+    Reply reply = client.get("/", "X-Big: " + std::string(20000, 'a') + "\r\n");
+    BOOST_TEST(reply.result_int() == 431);
+    BOOST_TEST(client.closed_within(3000ms));
+  }
+  {
+    Client client(server.port);
+    client.send("POST /hooks/rebuild HTTP/1.1\r\nHost: t\r\nContent-Length: 5000\r\n\r\n" +
+                std::string(5000, 'b'));
+    BOOST_TEST(client.read().result_int() == 413);
+  }
+  {
+    Client client(server.port);
+    client.send("POST /hooks/rebuild HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n"
+                "800\r\n" + std::string(2048, 'c') + "\r\n0\r\n\r\n");
+    BOOST_TEST(client.read().result_int() == 413);
+  }
+  {
+    Client client(server.port);
+    Reply small = client.get("/hooks/rebuild", "Content-Length: 2\r\n\r\n{}", "POST");
+    BOOST_TEST(small.result_int() == 503);  // accepted size; webhooks not configured
+  }
+  {
+    Client client(server.port);
+    client.send("NOT HTTP AT ALL\r\n\r\n");
+    BOOST_TEST(client.read().result_int() == 400);
+  }
+  auto curl = run_command({"curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "--data-binary",
+                           std::string(4096, 'd'), server.url("/hooks/rebuild")});
+  BOOST_TEST(curl.output == "413");
+}
+
+BOOST_AUTO_TEST_CASE(idle_and_slow_clients_are_closed_after_the_timeout) {
+  Server server;
+  Client idle(server.port);
+  const auto start = std::chrono::steady_clock::now();
+  BOOST_TEST(idle.closed_within(3000ms));
+  BOOST_TEST((std::chrono::steady_clock::now() - start >= 900ms));
+  // Keep-alive connections idle between requests are closed too.
+  Client between(server.port);
+  BOOST_TEST(between.get("/healthz").result_int() == 200);
+  BOOST_TEST(between.closed_within(3000ms));
+}
+
+BOOST_AUTO_TEST_CASE(a_byte_per_second_client_does_not_delay_others) {
+  Server server;  // one I/O thread: only the coroutines keep the others going
+  Client slow(server.port);
+  std::atomic<bool> done{false};
+  std::thread dripper([&] {
+    const std::string request = "GET /en/atom.xml HTTP/1.1\r\nHost: test\r\n\r\n";
+    boost::system::error_code ec;
+    for (std::size_t i = 0; i < request.size() && !done && !ec; ++i) {
+      asio::write(slow.socket, asio::buffer(&request[i], 1), ec);
+      std::this_thread::sleep_for(1s);
+    }
+  });
+  auto worst = std::chrono::steady_clock::duration::zero();
+  for (int i = 0; i < 30; ++i) {
+    const auto start = std::chrono::steady_clock::now();
+    Client client(server.port);
+    BOOST_TEST(client.get("/en/atom.xml").result_int() == 200);
+    worst = std::max(worst, std::chrono::steady_clock::now() - start);
+    std::this_thread::sleep_for(30ms);
+  }
+  BOOST_TEST((worst < 250ms), "slowest request took "
+                                  << std::chrono::duration<double>(worst).count() << " s");
+  BOOST_TEST(slow.closed_within(3000ms));  // its whole request did not arrive in time
+  done = true;
+  dripper.join();
+}
+
+BOOST_AUTO_TEST_CASE(feedparser_etag_and_modified_round_trip_gets_304) {
+  Server server;
+  TempDir dir;
+  write_file(dir / "poll.py", R"(import sys, feedparser
+url = sys.argv[1]
+first = feedparser.parse(url)
+assert not first.bozo, first.bozo_exception
+again = feedparser.parse(url, etag=first.etag, modified=first.modified)
+modified_only = feedparser.parse(url, modified=first.modified)
+print(first.status, again.status, modified_only.status, len(first.entries))
+)");
+  for (const char* path : {"/en/atom.xml", "/ja/rss.xml", "/rss.xml"}) {
+    auto result = run_command({"/usr/bin/python3", (dir / "poll.py").string(), server.url(path)});
+    BOOST_TEST(result.exit_status == 0, result.output);
+    BOOST_TEST(result.output.starts_with("200 304 304 "), path << ": " << result.output);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(pages_and_metrics) {
+  Server server;
+  Client client(server.port);
+  Reply index = client.get("/");
+  BOOST_TEST(index.body().find("<link rel=\"alternate\" type=\"application/atom+xml\" "
+                               "href=\"ja/atom.xml\"") != std::string::npos);
+  Reply en = client.get("/en/");
+  BOOST_TEST(en.body().find(">Hello</a>") != std::string::npos);
+  BOOST_TEST(en.body().find("href=\"../en/rss.xml\"") != std::string::npos);
+  BOOST_TEST(client.get("/en").result_int() == 301);
+  Reply metrics = client.get("/metrics");
+  BOOST_TEST(metrics.body().find("feedd_http_requests_total{route=\"page\",status=\"200\"} 2") !=
+             std::string::npos, metrics.body());
+  BOOST_TEST(metrics.body().find("feedd_posts{lang=\"en\"} 2") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+}  // namespace feedd::testing
