@@ -70,8 +70,15 @@ int cmd_build(const Config& config, const std::filesystem::path& out) {
                          (problems.empty() ? ""
                                            : "; " + std::to_string(problems.size()) +
                                                  " problems in post files, see `feedd check`"));
+  // Problems found by an earlier scan are still problems: say them again (once).
+  std::set<std::string> said;
+  for (const auto& problem : report.applied.problems) {
+    said.insert(problem.to_string());
+  }
   for (const auto& problem : problems) {
-    log::error("store", problem.to_string());
+    if (!said.contains(problem.to_string())) {
+      log::warning("store", problem.to_string());
+    }
   }
   return problems.empty() ? 0 : 1;
 }
@@ -80,7 +87,7 @@ int cmd_build(const Config& config, const std::filesystem::path& out) {
 // neither needs nor touches the real one.
 int cmd_check(Config config) {
   config.store.index = ":memory:";
-  log::set_threshold(log::Level::warning);
+  log::set_threshold(log::Level::error);  // the problems are the output, on stdout
   SiteGenerator generator(config);
   auto report = generator.scan(now_seconds());
   auto problems = generator.index().problems();

@@ -16,8 +16,9 @@ storage::ScanReport SiteGenerator::scan(std::chrono::sys_seconds now) {
   for (const auto& problem : report.unreadable) {
     log::warning("store", problem.to_string());
   }
+  // Bad post files are data problems, not daemon errors: warnings, once, when first seen.
   for (const auto& problem : report.applied.problems) {
-    log::error("store", problem.to_string());
+    log::warning("store", problem.to_string());
   }
   log::info("store", "scanned " + std::to_string(report.files_seen) + " files (" +
                          std::to_string(report.files_read) + " read, " +

@@ -200,7 +200,7 @@ BOOST_AUTO_TEST_CASE(times_survive_reopening_and_schema_is_versioned) {
     BOOST_TEST((posts[0].first_seen == kT0));
     BOOST_TEST(index.file_states().at("a.txt").sha256 == "y");
   }
-  SQLite::Database db(path.string());
+  SQLite::Database db(path.string(), SQLite::OPEN_READWRITE);
   BOOST_TEST(db.execAndGet("PRAGMA user_version").getInt() == Index::kSchemaVersion);
   BOOST_TEST(db.execAndGet("PRAGMA journal_mode").getString() == "wal");
   db.exec("PRAGMA user_version = 99");

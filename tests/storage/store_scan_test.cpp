@@ -84,6 +84,7 @@ BOOST_FIXTURE_TEST_CASE(renamed_file_with_id_keeps_its_entry_id, Fixture) {
   testing::write_file(store / "old-name.md", markdown("A", "id: keep-me\n"));
   scan();
   auto before = posts();
+  std::filesystem::create_directories(store / "moved");
   std::filesystem::rename(store / "old-name.md", store / "moved/new-name.md");
   auto report = scan(kNow + 1h);
   BOOST_TEST(report.applied.deleted == 0);
