@@ -30,8 +30,9 @@ using boost::system::error_code;
 struct RequestData {
   std::string method;
   std::string target;
-  std::string if_none_match, if_modified_since, accept_encoding;
+  std::string if_none_match, if_modified_since, accept_encoding, accept;
   bool has_if_none_match = false, has_if_modified_since = false, has_accept_encoding = false;
+  bool has_accept = false;
   bool expect_continue = false;
   int version = 11;
   std::string body;
@@ -42,7 +43,8 @@ struct RequestData {
     if_none_match.clear();
     if_modified_since.clear();
     accept_encoding.clear();
-    has_if_none_match = has_if_modified_since = has_accept_encoding = false;
+    accept.clear();
+    has_if_none_match = has_if_modified_since = has_accept_encoding = has_accept = false;
     expect_continue = false;
     version = 11;
     body.clear();
@@ -60,6 +62,9 @@ struct RequestData {
     }
     if (has_accept_encoding) {
       request.accept_encoding = accept_encoding;
+    }
+    if (has_accept) {
+      request.accept = accept;
     }
     request.body = body;
     return request;
@@ -100,6 +105,9 @@ class RequestParser : public http::basic_parser<true> {
         break;
       case http::field::accept_encoding:
         append_field(data_.accept_encoding, data_.has_accept_encoding, text);
+        break;
+      case http::field::accept:
+        append_field(data_.accept, data_.has_accept, text);
         break;
       case http::field::expect:
         data_.expect_continue = beast::iequals(value, "100-continue");

@@ -81,10 +81,10 @@ RouteKind kind_of(std::string_view path) {
 }
 
 bool not_modified(const Request& request, const feeds::Resource& resource,
-                  const feeds::Representation& representation) {
+                  std::string_view etag) {
   // RFC 9110 §13.2.2: If-None-Match first; If-Modified-Since only when it is absent.
   if (request.if_none_match) {
-    return if_none_match_matches(*request.if_none_match, representation.etag);
+    return if_none_match_matches(*request.if_none_match, etag);
   }
   if (request.if_modified_since) {
     auto since = feeds::parse_http_date(*request.if_modified_since);
@@ -97,19 +97,22 @@ Response serve_resource(const Request& request, const feeds::Resource& resource,
                         const RouteContext& context) {
   const Coding coding = choose_coding(resource, request.accept_encoding);
   const feeds::Representation& representation = *resource.get(coding);
+  const bool negotiates_type = !resource.browser_content_type.empty();
+  const bool browser = negotiates_type && wants_browser_view(request.accept);
+  const std::string_view etag = browser ? representation.browser_etag : representation.etag;
   Response response;
   response.route = kind_of(resource.path);
   response.head = request.method == "HEAD";
   response.add("Date", context.date);
-  response.add("ETag", representation.etag);
+  response.add("ETag", etag);
   response.add("Last-Modified", resource.last_modified_text);
   response.add("Cache-Control", context.cache_control);
-  response.add("Vary", "Accept-Encoding");
-  if (not_modified(request, resource, representation)) {
+  response.add("Vary", negotiates_type ? "Accept-Encoding, Accept" : "Accept-Encoding");
+  if (not_modified(request, resource, etag)) {
     response.status = 304;
     return response;
   }
-  response.add("Content-Type", resource.content_type);
+  response.add("Content-Type", browser ? resource.browser_content_type : resource.content_type);
   if (coding != Coding::identity) {
     response.add("Content-Encoding", feeds::coding_name(coding));
   }
@@ -191,6 +194,19 @@ feeds::Coding choose_coding(const feeds::Resource& resource,
   }
   // Nothing better: identity, even when excluded (RFC 9110 §12.5.3 permits it over a 406).
   return Coding::identity;
+}
+
+bool wants_browser_view(std::optional<std::string_view> accept) {
+  if (!accept || accept->find("text/html") == std::string_view::npos) {
+    return false;
+  }
+  for (std::string_view feed_type :
+       {"application/atom+xml", "application/rss+xml", "application/feed+json"}) {
+    if (accept->find(feed_type) != std::string_view::npos) {
+      return false;
+    }
+  }
+  return true;
 }
 
 bool if_none_match_matches(std::string_view field, std::string_view etag) {

@@ -24,6 +24,7 @@ struct Request {
   std::optional<std::string_view> if_none_match;
   std::optional<std::string_view> if_modified_since;
   std::optional<std::string_view> accept_encoding;
+  std::optional<std::string_view> accept;
   std::string_view body;
 };
 
@@ -86,6 +87,9 @@ std::string_view reason_phrase(int status);
 // identity when nothing else is acceptable.
 feeds::Coding choose_coding(const feeds::Resource& resource,
                             std::optional<std::string_view> accept_encoding);
+// True for a browser navigation (Accept names text/html and no feed media type): such
+// requests get a resource's browser_content_type (see feeds::Resource).
+bool wants_browser_view(std::optional<std::string_view> accept);
 // RFC 9110 §13.1.2 weak comparison of `etag` with an If-None-Match value ("*" matches).
 bool if_none_match_matches(std::string_view field, std::string_view etag);
 

@@ -59,8 +59,12 @@ std::shared_ptr<const feeds::Snapshot> build_snapshot(SiteGenerator& generator,
   const auto contents = collect_feeds(generator.index(), config, generator.site(), now);
   std::vector<feeds::ResourceSource> sources;
   for (auto& feed : feeds::render_feed_set(generator.site(), contents)) {
+    // Browsers get the same bytes as generic XML / JSON, which they display (with
+    // feed.css) instead of showing the feed as plain text or downloading it.
+    std::string browser_type = feed.path.ends_with(".xml") ? "application/xml; charset=utf-8"
+                                                           : "application/json";
     sources.push_back({"/" + feed.path, std::move(feed.content_type), std::move(feed.body),
-                       feed.last_modified, true});
+                       feed.last_modified, true, std::move(browser_type)});
   }
   for (auto& page : feeds::render_pages(generator.site(), contents)) {
     sources.push_back({"/" + page.path, std::move(page.content_type), std::move(page.body),

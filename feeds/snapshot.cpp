@@ -45,23 +45,28 @@ std::shared_ptr<const Resource> make_resource(ResourceSource source,
   auto resource = std::make_shared<Resource>();
   resource->path = std::move(source.path);
   resource->content_type = std::move(source.content_type);
+  resource->browser_content_type = std::move(source.browser_content_type);
+  const bool browser = !resource->browser_content_type.empty();
   resource->last_modified = std::min(source.last_modified, built_at);
   resource->last_modified_text = format_http_date(resource->last_modified);
 
   auto identity = std::make_shared<Representation>();
   identity->etag = make_etag(source.body, Coding::identity);
+  identity->browser_etag = browser ? make_etag(source.body, Coding::identity, true) : "";
   if (source.compress && !source.body.empty()) {
     std::string gz = gzip_compress(source.body);
     if (!gz.empty() && gz.size() < source.body.size()) {
       resource->representations[static_cast<std::size_t>(Coding::gzip)] =
           std::make_shared<const Representation>(
-              Representation{std::move(gz), make_etag(source.body, Coding::gzip)});
+              Representation{std::move(gz), make_etag(source.body, Coding::gzip),
+                             browser ? make_etag(source.body, Coding::gzip, true) : ""});
     }
     std::string br = brotli_compress(source.body);
     if (!br.empty() && br.size() < source.body.size()) {
       resource->representations[static_cast<std::size_t>(Coding::br)] =
           std::make_shared<const Representation>(
-              Representation{std::move(br), make_etag(source.body, Coding::br)});
+              Representation{std::move(br), make_etag(source.body, Coding::br),
+                             browser ? make_etag(source.body, Coding::br, true) : ""});
     }
   }
   identity->body = std::move(source.body);
@@ -83,7 +88,7 @@ std::string_view coding_name(Coding coding) {
   return "identity";
 }
 
-std::string make_etag(std::string_view identity, Coding coding) {
+std::string make_etag(std::string_view identity, Coding coding, bool browser) {
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int length = 0;
   EVP_Digest(identity.data(), identity.size(), digest, &length, EVP_sha256(), nullptr);
@@ -92,6 +97,9 @@ std::string make_etag(std::string_view identity, Coding coding) {
     etag += "-gz";
   } else if (coding == Coding::br) {
     etag += "-br";
+  }
+  if (browser) {
+    etag += "-xml";
   }
   etag += '"';
   return etag;
@@ -142,6 +150,7 @@ std::shared_ptr<const Snapshot> Snapshot::build(
   for (ResourceSource& source : sources) {
     const Resource* old = previous ? previous->find(source.path) : nullptr;
     if (old && old->content_type == source.content_type &&
+        old->browser_content_type == source.browser_content_type &&
         old->get(Coding::identity)->body == source.body) {
       snapshot->resources_.emplace(source.path, previous->resources_.find(source.path)->second);
       ++snapshot->reused_;

@@ -24,12 +24,17 @@ std::string_view coding_name(Coding coding);  // "identity", "gzip", "br"
 struct Representation {
   std::string body;
   std::string etag;  // strong, quoted: "\"<22 base64url chars>\"" (+ "-gz"/"-br" inside)
+  std::string browser_etag;  // the same bytes labelled browser_content_type (+ "-xml");
+                             // empty when the resource has no browser_content_type
 };
 
 // One path's resource. Immutable; shared between snapshots while its bytes are unchanged.
 struct Resource {
   std::string path;          // "/ja/atom.xml", "/", "/ja/", "/feed.css"
   std::string content_type;  // e.g. "application/atom+xml; charset=utf-8"
+  // What browsers get instead ("application/xml; charset=utf-8" renders feed.css where
+  // Chromium shows application/atom+xml as plain text); empty: content_type for everyone.
+  std::string browser_content_type;
   std::chrono::sys_seconds last_modified{};
   std::string last_modified_text;  // IMF-fixdate of last_modified
   // Indexed by Coding; identity always has a body; a compressed one may be absent (null).
@@ -47,6 +52,7 @@ struct ResourceSource {
   std::string body;
   std::chrono::sys_seconds last_modified{};
   bool compress = true;  // false for bodies too small or already compressed
+  std::string browser_content_type = {};  // see Resource
 };
 
 class Snapshot {
@@ -91,8 +97,9 @@ class Snapshot {
 };
 
 // The strong ETag of `identity` bytes served with `coding`: the first 16 bytes of their
-// SHA-256 in base64url, suffixed "-gz" or "-br" for the compressed codings, in quotes.
-std::string make_etag(std::string_view identity, Coding coding);
+// SHA-256 in base64url, suffixed "-gz" or "-br" for the compressed codings and "-xml" when
+// labelled with the browser content type, in quotes.
+std::string make_etag(std::string_view identity, Coding coding, bool browser = false);
 
 // Compression helpers (exposed for tests and the benchmark). Empty on failure.
 std::string gzip_compress(std::string_view bytes);

@@ -257,6 +257,36 @@ BOOST_AUTO_TEST_CASE(healthz_metrics_and_hook) {
   BOOST_TEST(header(hook, "Content-Type") == "application/json");
 }
 
+BOOST_AUTO_TEST_CASE(browsers_get_the_feed_as_xml_with_its_own_etag) {
+  std::vector<feeds::ResourceSource> sources;
+  sources.push_back({"/rss.xml", "application/rss+xml; charset=utf-8", feed_body(), kUpdated,
+                     true, "application/xml; charset=utf-8"});
+  auto negotiated = feeds::Snapshot::build(std::move(sources), kBuilt, 1, nullptr);
+  auto fetch = [&](std::optional<std::string_view> accept, std::optional<std::string_view> inm) {
+    Request request;
+    request.method = "GET";
+    request.target = "/rss.xml";
+    request.accept = accept;
+    request.if_none_match = inm;
+    return route(request, *negotiated, context);
+  };
+  const std::string_view chromium =
+      "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,*/*;q=0.8";
+  const std::string_view reader = "application/rss+xml, application/xml;q=0.9, text/html;q=0.1";
+  Response browser = fetch(chromium, {});
+  Response feed = fetch(reader, {});
+  Response none = fetch({}, {});
+  BOOST_TEST(header(browser, "Content-Type") == "application/xml; charset=utf-8");
+  BOOST_TEST(header(feed, "Content-Type") == "application/rss+xml; charset=utf-8");
+  BOOST_TEST(header(none, "Content-Type") == "application/rss+xml; charset=utf-8");
+  BOOST_TEST(header(browser, "ETag") != header(feed, "ETag"));
+  BOOST_TEST(header(browser, "Vary") == "Accept-Encoding, Accept");
+  BOOST_TEST(header(feed, "Vary") == "Accept-Encoding, Accept");
+  BOOST_TEST(fetch(chromium, header(browser, "ETag")).status == 304);
+  BOOST_TEST(fetch(reader, header(feed, "ETag")).status == 304);
+  BOOST_TEST(fetch(reader, header(browser, "ETag")).status == 200);
+}
+
 BOOST_AUTO_TEST_CASE(date_cache_formats_once_per_second) {
   DateCache cache;
   std::string_view first = cache.text(kNow);

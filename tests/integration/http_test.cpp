@@ -136,7 +136,7 @@ BOOST_AUTO_TEST_CASE(conditional_get_table_over_the_wire) {
   const std::string etag = field(plain, "ETag");
   const std::string last_modified = field(plain, "Last-Modified");
   BOOST_TEST(field(plain, "Cache-Control") == "public, max-age=300");
-  BOOST_TEST(field(plain, "Vary") == "Accept-Encoding");
+  BOOST_TEST(field(plain, "Vary") == "Accept-Encoding, Accept");
   BOOST_TEST(plain.body().starts_with("<?xml"));
 
   struct Case {
@@ -162,7 +162,7 @@ BOOST_AUTO_TEST_CASE(conditional_get_table_over_the_wire) {
     if (reply.result_int() == 304) {
       BOOST_TEST(reply.body().empty());
       BOOST_TEST(field(reply, "ETag") == etag);
-      BOOST_TEST(field(reply, "Vary") == "Accept-Encoding");
+      BOOST_TEST(field(reply, "Vary") == "Accept-Encoding, Accept");
       BOOST_TEST(field(reply, "Cache-Control") == "public, max-age=300");
       BOOST_TEST(field(reply, "Last-Modified") == last_modified);
       BOOST_TEST(field(reply, "Date") != "<absent>");
@@ -185,6 +185,14 @@ BOOST_AUTO_TEST_CASE(curl_sees_gzip_brotli_and_304) {
   BOOST_TEST(fetch({"-H", "Accept-Encoding: br;q=1, gzip;q=0.5"}).starts_with("200 br "));
   BOOST_TEST(fetch({"-H", "Accept-Encoding: gzip", "-H", "If-None-Match: " + gzip_etag})
                  .starts_with("304 "));
+  // A browser gets generic XML (rendered with feed.css) under its own ETag.
+  const std::string browser = run_command({"curl", "-s", "-o", "/dev/null", "-w",
+                                           "%{content_type} %header{etag}", "-H",
+                                           "Accept: text/html,application/xml;q=0.9,*/*;q=0.8",
+                                           server.url("/ja/rss.xml")})
+                                  .output;
+  BOOST_TEST(browser.starts_with("application/xml; charset=utf-8 \""), browser);
+  BOOST_TEST(browser.ends_with("-xml\""), browser);
   auto decoded = run_command({"curl", "-sf", "--compressed", server.url("/ja/rss.xml")});
   BOOST_TEST(decoded.exit_status == 0);
   BOOST_TEST(decoded.output.find("こんにちは") != std::string::npos);
