@@ -51,13 +51,15 @@ FrontMatter parse_yaml_front_matter(std::string_view text, int first_line) {
       result.error_line = first_line + std::max(root.Mark().line, 0);
       return result;
     }
-    for (auto it = root.begin(); it != root.end(); ++it) {
-      if (!it->first.IsScalar()) {
+    // Range-for, not it->first: the iterator's operator-> proxy makes g++ 12 warn at -O2.
+    for (const auto& pair : root) {
+      const YAML::Node& key = pair.first;
+      if (!key.IsScalar()) {
         continue;
       }
       FrontMatterValue value;
-      value.line = first_line + std::max(it->first.Mark().line, 0);
-      const YAML::Node& node = it->second;
+      value.line = first_line + std::max(key.Mark().line, 0);
+      const YAML::Node& node = pair.second;
       if (node.IsScalar()) {
         value.items.push_back(node.Scalar());
       } else if (node.IsSequence()) {
@@ -70,7 +72,7 @@ FrontMatter parse_yaml_front_matter(std::string_view text, int first_line) {
       } else {
         continue;  // null or a nested mapping
       }
-      result.fields[it->first.Scalar()] = std::move(value);
+      result.fields[key.Scalar()] = std::move(value);
     }
   } catch (const YAML::Exception& e) {
     result.fields.clear();

@@ -1,6 +1,8 @@
 #include "storage/mt_export_reader.h"
 
 #include <algorithm>
+#include <cstdio>
+#include <map>
 #include <optional>
 #include <set>
 #include <vector>
@@ -188,6 +190,19 @@ std::string entry_html(const Entry& entry, std::string_view part) {
   return std::string(part);  // "0", "richtext" and others: HTML as written
 }
 
+// "YYYYMMDDhhmmss"
+std::string compact_date_time(date::local_seconds local) {
+  const auto day = date::floor<date::days>(local);
+  const date::year_month_day ymd{day};
+  const date::hh_mm_ss<std::chrono::seconds> time{local - day};
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%04d%02u%02u%02d%02d%02d", static_cast<int>(ymd.year()),
+                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
+                static_cast<int>(time.hours().count()), static_cast<int>(time.minutes().count()),
+                static_cast<int>(time.seconds().count()));
+  return buffer;
+}
+
 }  // namespace
 
 std::string convert_breaks(std::string_view html) {
@@ -257,6 +272,7 @@ ReadResult read_mt_export(std::string_view path, std::string_view bytes,
   const Lines lines = text::split_lines(bytes);
   const std::string stem(text::path_stem(path));
   std::set<std::string> keys;
+  std::map<std::string, int> repeats;
   int index = 0;
   for (std::size_t begin = 0; begin < lines.size();) {
     std::size_t end = begin;
@@ -339,13 +355,16 @@ ReadResult read_mt_export(std::string_view path, std::string_view bytes,
       std::replace(post.key.begin(), post.key.end(), '/', '-');
       post.slug = basename.substr(basename.rfind('/') + 1);
     } else {
-      post.key = "mt-" + stem + "-" + date::format("%Y%m%d%H%M%S", *local);
+      post.key = "mt-" + stem + "-" + compact_date_time(*local);
     }
+    // A repeated key gets "-2", "-3", ... in file order; `repeats` keeps this linear.
     if (!keys.insert(post.key).second) {
+      int& n = repeats[post.key];
       std::string unique;
-      for (int n = 2; !keys.insert(unique = post.key + "-" + std::to_string(n)).second; ++n) {
-      }
-      post.key = unique;
+      do {
+        unique = post.key + "-" + std::to_string(++n + 1);
+      } while (!keys.insert(unique).second);
+      post.key = std::move(unique);
     }
     post.source_path = std::string(path);
     post.source_line = entry.first_line;

@@ -62,8 +62,13 @@ int line_of_offset(std::string_view bytes, std::size_t offset) {
 }
 
 void append_html_escaped(std::string& out, std::string_view s) {
-  for (char c : s) {
-    switch (c) {
+  while (!s.empty()) {
+    const std::size_t special = s.find_first_of("&<>\"");
+    out.append(s.substr(0, special));
+    if (special == std::string_view::npos) {
+      return;
+    }
+    switch (s[special]) {
       case '&':
         out += "&amp;";
         break;
@@ -73,13 +78,11 @@ void append_html_escaped(std::string& out, std::string_view s) {
       case '>':
         out += "&gt;";
         break;
-      case '"':
+      default:
         out += "&quot;";
         break;
-      default:
-        out += c;
-        break;
     }
+    s.remove_prefix(special + 1);
   }
 }
 

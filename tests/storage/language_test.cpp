@@ -1,0 +1,96 @@
+// Language decision: front matter, marker, script, default; marker stripping.
+#include "storage/language.h"
+
+#include <boost/test/unit_test.hpp>
+
+namespace feedd::storage {
+namespace {
+
+ReaderOptions bilingual() {
+  ReaderOptions options;
+  options.default_language = "ja";
+  options.languages = {"ja", "en"};
+  options.markers = {{"[Eng]", "en"}, {"[EN]", "en"}, {"[English]", "en"}};
+  return options;
+}
+
+Post post(std::string title, std::string html, std::string lang = {}) {
+  Post p;
+  p.title = std::move(title);
+  p.content_html = std::move(html);
+  p.lang = std::move(lang);
+  return p;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(language)
+
+BOOST_AUTO_TEST_CASE(marker_stripping) {
+  const ReaderOptions options = bilingual();
+  std::string title = "[English]  Long marker";
+  BOOST_TEST(strip_language_marker(title, options) == "en");
+  BOOST_TEST(title == "Long marker");
+  title = "[en]" "\xE3\x80\x80" "Full-width space";
+  BOOST_TEST(strip_language_marker(title, options) == "en");
+  BOOST_TEST(title == "Full-width space");
+  title = "No marker [Eng]";
+  BOOST_TEST(strip_language_marker(title, options).empty());
+  BOOST_TEST(title == "No marker [Eng]");
+}
+
+BOOST_AUTO_TEST_CASE(order_of_evidence) {
+  const ReaderOptions options = bilingual();
+  Post p = post("[Eng] 日本語のタイトル", "<p>日本語の本文です。</p>", "ja");
+  assign_language(p, options);
+  BOOST_TEST(p.lang == "ja");  // front matter wins
+  BOOST_TEST(p.title == "日本語のタイトル");
+
+  p = post("[Eng] 日本語のタイトル", "<p>日本語の本文です。</p>");
+  assign_language(p, options);
+  BOOST_TEST(p.lang == "en");  // then the marker
+
+  p = post("Title", "<p>日本語の本文です。</p>");
+  assign_language(p, options);
+  BOOST_TEST(p.lang == "ja");  // then the script
+
+  p = post("12345", "<p>!!!</p>");
+  assign_language(p, options);
+  BOOST_TEST(p.lang == "ja");  // then the default
+}
+
+BOOST_AUTO_TEST_CASE(script_counts) {
+  const ReaderOptions options = bilingual();
+  BOOST_TEST(language_of_script("今日はC++20のcoroutineを試した", options) == "ja");
+  BOOST_TEST(language_of_script("I visited 京都 today with friends", options) == "en");
+  BOOST_TEST(language_of_script("カタカナ", options) == "ja");
+  BOOST_TEST(language_of_script("<a href=\"https://example.org/long/english/path\">リンク</a>",
+                                options) == "ja");
+  BOOST_TEST(language_of_script("&amp;&amp;&amp; 日本", options) == "ja");
+  BOOST_TEST(language_of_script("1234 !!", options).empty());
+  BOOST_TEST(language_of_script("", options).empty());
+}
+
+BOOST_AUTO_TEST_CASE(unconfigured_languages) {
+  ReaderOptions options = bilingual();
+  options.languages = {"en", "fr"};
+  options.default_language = "en";
+  BOOST_TEST(language_of_script("日本語です", options).empty());
+  BOOST_TEST(language_of_script("Bonjour", options) == "en");
+  options.languages = {"ja"};
+  BOOST_TEST(language_of_script("Hello", options).empty());
+}
+
+BOOST_AUTO_TEST_CASE(front_matter_region_subtag) {
+  const ReaderOptions options = bilingual();
+  Post p = post("T", "", "en-US");
+  assign_language(p, options);
+  BOOST_TEST(p.lang == "en");
+  p = post("T", "", "de");
+  assign_language(p, options);
+  BOOST_TEST(p.lang == "de");  // kept as given: the index reports unknown languages
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+}  // namespace feedd::storage

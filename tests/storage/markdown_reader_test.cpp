@@ -1,0 +1,224 @@
+// Markdown with YAML or TOML front matter (SPEC format 2): fields, dates, errors with lines.
+#include "storage/markdown_reader.h"
+
+#include <boost/test/unit_test.hpp>
+#include <date/tz.h>
+
+#include <string>
+
+#include "storage/local_time.h"
+
+namespace feedd::storage {
+namespace {
+
+ReaderOptions tokyo_options() {
+  ReaderOptions options;
+  options.timezone = date::locate_zone("Asia/Tokyo");
+  options.default_language = "ja";
+  options.languages = {"ja", "en"};
+  options.markers = {{"[Eng]", "en"}};
+  return options;
+}
+
+std::chrono::sys_seconds utc(std::string_view text) {
+  auto t = parse_timestamp(text, nullptr, std::chrono::minutes{0});
+  BOOST_REQUIRE(t.has_value());
+  return *t;
+}
+
+ReadResult read(std::string_view bytes, std::string_view path = "2025/hello-world.md") {
+  return read_markdown(path, bytes, tokyo_options());
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(markdown_reader)
+
+BOOST_AUTO_TEST_CASE(yaml_front_matter_with_every_field) {
+  const ReadResult r = read(
+      "---\n"
+      "title: \"Hello, world\"\n"
+      "date: 2025-04-30T23:30:00+09:00\n"
+      "updated: 2025-05-01T08:00:00Z\n"
+      "lang: en\n"
+      "id: hello-2025\n"
+      "slug: hello\n"
+      "url: https://blog.example.org/hello.html\n"
+      "translation_key: hello\n"
+      "tags: [one, \"two words\"]\n"
+      "categories:\n"
+      "  - diary\n"
+      "author: Someone\n"
+      "summary: A short greeting.\n"
+      "draft: false\n"
+      "params:\n"
+      "  ignored: yes\n"
+      "---\n"
+      "Some *text* with ~~strike~~ and https://example.org.\n"
+      "\n"
+      "| a | b |\n"
+      "|---|---|\n"
+      "| 1 | 2 |\n"
+      "\n"
+      "- [x] done\n");
+  BOOST_REQUIRE(r.problems.empty());
+  BOOST_REQUIRE_EQUAL(r.posts.size(), 1u);
+  const Post& p = r.posts[0];
+  BOOST_TEST(p.title == "Hello, world");
+  BOOST_TEST((p.published == utc("2025-04-30T14:30:00Z")));
+  BOOST_TEST(p.local_date == "2025-04-30");
+  BOOST_REQUIRE(p.updated.has_value());
+  BOOST_TEST((*p.updated == utc("2025-05-01T08:00:00Z")));
+  BOOST_TEST(p.lang == "en");
+  BOOST_TEST(p.key == "hello-2025");
+  BOOST_TEST(p.slug == "hello");
+  BOOST_TEST(p.url == "https://blog.example.org/hello.html");
+  BOOST_TEST(p.translation_key == "hello");
+  BOOST_TEST((p.tags == std::vector<std::string>{"one", "two words"}));
+  BOOST_TEST((p.categories == std::vector<std::string>{"diary"}));
+  BOOST_TEST(p.author == "Someone");
+  BOOST_TEST(p.summary == "A short greeting.");
+  BOOST_TEST(!p.draft);
+  BOOST_TEST((p.format == SourceFormat::markdown));
+  BOOST_TEST(p.content_html.find("<em>text</em>") != std::string::npos);
+  BOOST_TEST(p.content_html.find("<del>strike</del>") != std::string::npos);
+  BOOST_TEST(p.content_html.find("<a href=\"https://example.org\">") != std::string::npos);
+  BOOST_TEST(p.content_html.find("<table>") != std::string::npos);
+  BOOST_TEST(p.content_html.find("type=\"checkbox\"") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(toml_front_matter_with_native_dates) {
+  const ReadResult r = read(
+      "+++\n"
+      "title = \"こんにちは\"\n"
+      "date = 2025-04-30T23:30:00+09:00\n"
+      "updated = 2025-05-01\n"
+      "tags = [\"a\", \"b\"]\n"
+      "draft = true\n"
+      "[params]\n"
+      "x = 1\n"
+      "+++\n"
+      "本文です。\n");
+  BOOST_REQUIRE(r.problems.empty());
+  const Post& p = r.posts.at(0);
+  BOOST_TEST(p.title == "こんにちは");
+  BOOST_TEST((p.published == utc("2025-04-30T14:30:00Z")));
+  BOOST_TEST((*p.updated == utc("2025-04-30T15:00:00Z")));  // 2025-05-01 00:00 in Tokyo
+  BOOST_TEST(p.draft);
+  BOOST_TEST(p.lang == "ja");
+  BOOST_TEST(p.key == "hello-world");
+  BOOST_TEST(p.content_html == "<p>本文です。</p>");
+}
+
+BOOST_AUTO_TEST_CASE(toml_local_date_time_is_in_the_site_zone) {
+  const ReadResult r = read("+++\ntitle = \"T\"\ndate = 2025-04-30T23:30:00\n+++\n");
+  BOOST_REQUIRE(r.problems.empty());
+  BOOST_TEST((r.posts.at(0).published == utc("2025-04-30T14:30:00Z")));
+}
+
+BOOST_AUTO_TEST_CASE(date_forms) {
+  const std::pair<std::string_view, std::string_view> cases[] = {
+      {"2025-04-30", "2025-04-29T15:00:00Z"},
+      {"2025-04-30 23:30", "2025-04-30T14:30:00Z"},
+      {"2025-04-30 23:30:15", "2025-04-30T14:30:15Z"},
+      {"2025-04-30T14:30:00Z", "2025-04-30T14:30:00Z"},
+      {"2025-04-30T14:30:00.123Z", "2025-04-30T14:30:00Z"},
+      {"2025-04-30T10:30:00-04:00", "2025-04-30T14:30:00Z"},
+      {"\"2025-04-30\"", "2025-04-29T15:00:00Z"},
+  };
+  for (const auto& [date_text, expected] : cases) {
+    const ReadResult r = read("---\ntitle: T\ndate: " + std::string(date_text) + "\n---\n");
+    BOOST_TEST_CONTEXT(date_text) {
+      BOOST_REQUIRE(r.problems.empty());
+      BOOST_TEST((r.posts.at(0).published == utc(expected)));
+    }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(missing_title_or_date_points_at_the_front_matter) {
+  ReadResult r = read("---\ndate: 2025-04-30\n---\nText\n");
+  BOOST_TEST(r.posts.empty());
+  BOOST_REQUIRE_EQUAL(r.problems.size(), 1u);
+  BOOST_TEST(r.problems[0].to_string() == "2025/hello-world.md:1: front matter has no title");
+
+  r = read("+++\ntitle = \"T\"\n+++\nText\n");
+  BOOST_REQUIRE_EQUAL(r.problems.size(), 1u);
+  BOOST_TEST(r.problems[0].line == 1);
+  BOOST_TEST(r.problems[0].reason == "front matter has no date");
+
+  r = read("---\n---\n");
+  BOOST_TEST(r.problems.size() == 2u);
+}
+
+BOOST_AUTO_TEST_CASE(bad_values_point_at_their_line) {
+  ReadResult r = read("---\ntitle: T\n\ndate: yesterday\n---\n");
+  BOOST_REQUIRE_EQUAL(r.problems.size(), 1u);
+  BOOST_TEST(r.problems[0].line == 4);
+  r = read("---\ntitle: T\ndate: 2025-02-30\n---\n");
+  BOOST_REQUIRE_EQUAL(r.problems.size(), 1u);
+  BOOST_TEST(r.problems[0].line == 3);
+  r = read("---\ntitle: T\ndate: 2025-04-30\ndraft: maybe\n---\n");
+  BOOST_REQUIRE_EQUAL(r.problems.size(), 1u);
+  BOOST_TEST(r.problems[0].line == 4);
+  r = read("---\ntitle: [a, b]\ndate: 2025-04-30\n---\n");
+  BOOST_TEST(r.posts.empty());
+  BOOST_TEST(r.problems.at(0).line == 2);
+}
+
+BOOST_AUTO_TEST_CASE(yaml_syntax_error_carries_the_file_line) {
+  const ReadResult r = read("---\ntitle: T\ndate: 2025-04-30\ntags: [a, b\nx: 1\n---\n");
+  BOOST_TEST(r.posts.empty());
+  BOOST_REQUIRE_EQUAL(r.problems.size(), 1u);
+  BOOST_TEST(r.problems[0].line >= 4);
+  BOOST_TEST(r.problems[0].line <= 6);
+  BOOST_TEST(r.problems[0].reason.starts_with("YAML front matter: "));
+}
+
+BOOST_AUTO_TEST_CASE(yaml_that_is_not_a_mapping) {
+  const ReadResult r = read("---\n- a\n- b\n---\n");
+  BOOST_TEST(r.posts.empty());
+  BOOST_REQUIRE_EQUAL(r.problems.size(), 1u);
+  BOOST_TEST(r.problems[0].line == 2);
+}
+
+BOOST_AUTO_TEST_CASE(toml_syntax_error_carries_the_file_line) {
+  const ReadResult r = read("+++\ntitle = \"T\"\ndate = 2025-04-30\nbroken = = 1\n+++\n");
+  BOOST_TEST(r.posts.empty());
+  BOOST_REQUIRE_EQUAL(r.problems.size(), 1u);
+  BOOST_TEST(r.problems[0].line == 4);
+  BOOST_TEST(r.problems[0].reason.starts_with("TOML front matter: "));
+}
+
+BOOST_AUTO_TEST_CASE(unclosed_front_matter) {
+  const ReadResult r = read("---\ntitle: T\ndate: 2025-04-30\n");
+  BOOST_TEST(r.posts.empty());
+  BOOST_REQUIRE_EQUAL(r.problems.size(), 1u);
+  BOOST_TEST(r.problems[0].line == 1);
+}
+
+BOOST_AUTO_TEST_CASE(title_marker_and_script_language) {
+  ReadResult r = read("---\ntitle: \"[Eng] Marked\"\ndate: 2025-04-30\n---\n日本語\n");
+  BOOST_TEST(r.posts.at(0).title == "Marked");
+  BOOST_TEST(r.posts.at(0).lang == "en");
+  r = read("---\ntitle: \"[Eng] Marked\"\ndate: 2025-04-30\nlang: ja\n---\n");
+  BOOST_TEST(r.posts.at(0).title == "Marked");
+  BOOST_TEST(r.posts.at(0).lang == "ja");
+  r = read("---\ntitle: Plain English\ndate: 2025-04-30\n---\nWords only.\n");
+  BOOST_TEST(r.posts.at(0).lang == "en");
+}
+
+BOOST_AUTO_TEST_CASE(relative_links_are_kept) {
+  const ReadResult r =
+      read("---\ntitle: T\ndate: 2025-04-30\n---\n[next](other.html) ![](images/x.png)\n");
+  BOOST_TEST(r.posts.at(0).content_html ==
+             "<p><a href=\"other.html\">next</a> <img src=\"images/x.png\" alt=\"\"></p>");
+}
+
+BOOST_AUTO_TEST_CASE(tags_as_a_comma_separated_string) {
+  const ReadResult r = read("---\ntitle: T\ndate: 2025-04-30\ntags: a, b ,c\n---\n");
+  BOOST_TEST((r.posts.at(0).tags == std::vector<std::string>{"a", "b", "c"}));
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+}  // namespace feedd::storage

@@ -1,0 +1,211 @@
+// Movable Type export (SPEC format 3): entries, statuses, sections, bad entries.
+#include "storage/mt_export_reader.h"
+
+#include <boost/test/unit_test.hpp>
+#include <date/tz.h>
+
+#include <string>
+
+#include "storage/local_time.h"
+
+namespace feedd::storage {
+namespace {
+
+ReaderOptions tokyo_options() {
+  ReaderOptions options;
+  options.timezone = date::locate_zone("Asia/Tokyo");
+  options.default_language = "ja";
+  options.languages = {"ja", "en"};
+  options.markers = {{"[Eng]", "en"}};
+  return options;
+}
+
+std::chrono::sys_seconds utc(std::string_view text) {
+  auto t = parse_timestamp(text, nullptr, std::chrono::minutes{0});
+  BOOST_REQUIRE(t.has_value());
+  return *t;
+}
+
+constexpr std::string_view kExport =
+    "AUTHOR: Hanako\n"                       // 1
+    "TITLE: 春の散歩\n"                      // 2
+    "BASENAME: 2025/04/30/233000\n"          // 3
+    "STATUS: Publish\n"                      // 4
+    "CONVERT BREAKS: 1\n"                    // 5
+    "PRIMARY CATEGORY: 日記\n"               // 6
+    "CATEGORY: 日記\n"                       // 7
+    "CATEGORY: 散歩\n"                       // 8
+    "DATE: 04/30/2025 11:30:00 PM\n"         // 9
+    "TAGS: \"Movable Type\",spring\n"        // 10
+    "-----\n"                                // 11
+    "BODY:\n"                                // 12
+    "川沿いを歩きました。\n"                 // 13
+    "桜はもう葉桜です。\n"                   // 14
+    "\n"                                     // 15
+    "<ul><li>一</li></ul>\n"                 // 16
+    "-----\n"                                // 17
+    "EXTENDED BODY:\n"                       // 18
+    "続きです。\n"                           // 19
+    "-----\n"                                // 20
+    "EXCERPT:\n"                             // 21
+    "川沿いの散歩。\n"                       // 22
+    "-----\n"                                // 23
+    "COMMENT:\n"                             // 24
+    "AUTHOR: Visitor\n"                      // 25
+    "Nice.\n"                                // 26
+    "-----\n"                                // 27
+    "--------\n"                             // 28
+    "TITLE: Draft entry\n"                   // 29
+    "STATUS: Draft\n"                        // 30
+    "DATE: 05/01/2025 12:05:00 AM\n"         // 31
+    "-----\n"                                // 32
+    "BODY:\n"                                // 33
+    "<p>Not yet.</p>\n"                      // 34
+    "-----\n"                                // 35
+    "--------\n"                             // 36
+    "TITLE: [Eng] A spring walk\n"           // 37
+    "STATUS: Publish\n"                      // 38
+    "CONVERT BREAKS: 0\n"                    // 39
+    "DATE: 05/02/2025 12:15:00 PM\n"         // 40
+    "-----\n"                                // 41
+    "BODY:\n"                                // 42
+    "<p>We walked.</p>\n"                    // 43
+    "-----\n"                                // 44
+    "--------\n";                            // 45
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(mt_export_reader)
+
+BOOST_AUTO_TEST_CASE(reads_all_entries) {
+  BOOST_TEST(looks_like_mt_export(kExport));
+  const ReadResult r = read_mt_export("export/blog.mt.txt", kExport, tokyo_options());
+  BOOST_REQUIRE(r.problems.empty());
+  BOOST_REQUIRE_EQUAL(r.posts.size(), 3u);
+
+  const Post& a = r.posts[0];
+  BOOST_TEST(a.title == "春の散歩");
+  BOOST_TEST(a.key == "2025-04-30-233000");
+  BOOST_TEST(a.slug == "233000");
+  BOOST_TEST(a.author == "Hanako");
+  BOOST_TEST((a.categories == std::vector<std::string>{"日記", "散歩"}));
+  BOOST_TEST((a.tags == std::vector<std::string>{"Movable Type", "spring"}));
+  BOOST_TEST((a.published == utc("2025-04-30T14:30:00Z")));
+  BOOST_TEST(a.local_date == "2025-04-30");
+  BOOST_TEST(a.summary == "川沿いの散歩。");
+  BOOST_TEST(a.content_html ==
+             "<p>川沿いを歩きました。<br>\n桜はもう葉桜です。</p>\n<ul><li>一</li></ul>\n"
+             "<p>続きです。</p>");
+  BOOST_TEST(a.lang == "ja");
+  BOOST_TEST(!a.draft);
+  BOOST_TEST(a.source_line == 1);
+  BOOST_TEST(a.position == 0);
+  BOOST_TEST((a.format == SourceFormat::mt_export));
+
+  const Post& b = r.posts[1];
+  BOOST_TEST(b.draft);
+  BOOST_TEST(b.key == "mt-blog.mt-20250501000500");
+  BOOST_TEST((b.published == utc("2025-04-30T15:05:00Z")));  // 12:05 AM is just after midnight
+  BOOST_TEST(b.source_line == 29);
+  BOOST_TEST(b.position == 1);
+
+  const Post& c = r.posts[2];
+  BOOST_TEST(!c.draft);
+  BOOST_TEST(c.title == "A spring walk");
+  BOOST_TEST(c.lang == "en");
+  BOOST_TEST(c.content_html == "<p>We walked.</p>");
+  BOOST_TEST((c.published == utc("2025-05-02T03:15:00Z")));  // 12:15 PM is just after noon
+  BOOST_TEST(c.source_line == 37);
+  BOOST_TEST(c.position == 2);
+}
+
+BOOST_AUTO_TEST_CASE(a_bad_entry_does_not_stop_the_others) {
+  const std::string file =
+      "TITLE: Good one\nSTATUS: Publish\nDATE: 01/02/2025 10:00:00 AM\n-----\nBODY:\nA\n-----\n"
+      "--------\n"
+      "\n"
+      "TITLE: Bad date\nSTATUS: Publish\nDATE: 2025-01-03\n-----\nBODY:\nB\n-----\n"
+      "--------\n"
+      "TITLE: No status\nDATE: 01/04/2025 10:00:00 AM\n-----\n"
+      "--------\n"
+      "TITLE: Odd status\nSTATUS: Maybe\nDATE: 01/04/2025 10:00:00 AM\n"
+      "--------\n"
+      "TITLE: Garbage header\nthis is not a field\n"
+      "--------\n"
+      "STATUS: Publish\nDATE: 01/04/2025 10:00:00 AM\n"
+      "--------\n"
+      "TITLE: Second good\nSTATUS: publish\nDATE: 1/5/2025 13:00\n-----\nBODY:\nE\n-----\n"
+      "--------\n";
+  const ReadResult r = read_mt_export("x.txt", file, tokyo_options());
+  BOOST_REQUIRE_EQUAL(r.posts.size(), 2u);
+  BOOST_TEST(r.posts[0].title == "Good one");
+  BOOST_TEST(r.posts[1].title == "Second good");
+  BOOST_TEST(r.posts[1].position == 6);
+  BOOST_TEST((r.posts[1].published == utc("2025-01-05T04:00:00Z")));
+  BOOST_REQUIRE_EQUAL(r.problems.size(), 5u);
+  BOOST_TEST(r.problems[0].to_string() ==
+             "x.txt:12: DATE is \"2025-01-03\": expected MM/DD/YYYY hh:mm:ss AM or PM");
+  BOOST_TEST(r.problems[1].line == 18);
+  BOOST_TEST(r.problems[1].reason == "entry has no STATUS (Publish or Draft)");
+  BOOST_TEST(r.problems[2].line == 22);
+  BOOST_TEST(r.problems[3].line == 27);
+  BOOST_TEST(r.problems[4].reason == "entry has no TITLE");
+}
+
+BOOST_AUTO_TEST_CASE(truncated_export_keeps_complete_entries) {
+  const std::string file =
+      "TITLE: Whole\nSTATUS: Publish\nDATE: 01/02/2025 10:00:00 AM\n-----\nBODY:\nA\n-----\n"
+      "--------\n"
+      "TITLE: Cut\nSTATUS: Publish\nDATE: 01/02/2025 10:0";
+  const ReadResult r = read_mt_export("x.txt", file, tokyo_options());
+  BOOST_REQUIRE_EQUAL(r.posts.size(), 1u);
+  BOOST_REQUIRE_EQUAL(r.problems.size(), 1u);
+  BOOST_TEST(r.problems[0].line == 11);
+}
+
+BOOST_AUTO_TEST_CASE(duplicate_basenames_get_distinct_keys) {
+  const std::string entry =
+      "TITLE: T\nBASENAME: same\nSTATUS: Publish\nDATE: 01/02/2025 10:00:00 AM\n--------\n";
+  const ReadResult r = read_mt_export("x.txt", entry + entry, tokyo_options());
+  BOOST_REQUIRE_EQUAL(r.posts.size(), 2u);
+  BOOST_TEST(r.posts[0].key == "same");
+  BOOST_TEST(r.posts[1].key == "same-2");
+}
+
+BOOST_AUTO_TEST_CASE(convert_breaks_filter) {
+  BOOST_TEST(convert_breaks("one\ntwo\n\n<div>x</div>\n\n<b>bold</b> text") ==
+             "<p>one<br>\ntwo</p>\n<div>x</div>\n<p><b>bold</b> text</p>");
+  BOOST_TEST(convert_breaks("") == "");
+}
+
+BOOST_AUTO_TEST_CASE(markdown_convert_breaks) {
+  const ReadResult r = read_mt_export(
+      "x.txt",
+      "TITLE: T\nSTATUS: Publish\nCONVERT BREAKS: markdown\nDATE: 01/02/2025 10:00:00 AM\n"
+      "-----\nBODY:\n*hi*\n-----\n--------\n",
+      tokyo_options());
+  BOOST_TEST(r.posts.at(0).content_html == "<p><em>hi</em></p>");
+}
+
+BOOST_AUTO_TEST_CASE(mt_dates) {
+  using namespace std::chrono;
+  BOOST_TEST((*parse_mt_date("04/30/2025 11:30:00 PM") ==
+              date::local_days{date::year{2025} / 4 / 30} + hours{23} + minutes{30}));
+  BOOST_TEST((*parse_mt_date("04/30/2025 12:00:00 AM") == date::local_days{date::year{2025} / 4 / 30}));
+  BOOST_TEST(!parse_mt_date("04/30/2025 13:00:00 PM"));
+  BOOST_TEST(!parse_mt_date("04/31/2025 10:00:00 AM"));
+  BOOST_TEST(!parse_mt_date("04/30/2025"));
+  BOOST_TEST(!parse_mt_date("04/30/2025 10:00:00 XM"));
+}
+
+BOOST_AUTO_TEST_CASE(detection) {
+  BOOST_TEST(!looks_like_mt_export("2025.04.30\nTitle\n"));
+  BOOST_TEST(!looks_like_mt_export("NOTE: hello\n--------\n"));
+  BOOST_TEST(!looks_like_mt_export("TITLE: x\nno field\n-----\n"));
+  BOOST_TEST(!looks_like_mt_export("TITLE: x\n"));
+  BOOST_TEST(looks_like_mt_export("\nTITLE: x\nSTATUS: Draft\n--------\n"));
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+}  // namespace feedd::storage

@@ -1,0 +1,171 @@
+// read_post_file: format dispatch, bad bytes, file names, size, and the bundled sample store.
+#include "storage/post_reader.h"
+
+#include <boost/test/unit_test.hpp>
+#include <date/tz.h>
+
+#include <chrono>
+#include <filesystem>
+#include <map>
+#include <string>
+
+#include "tests/support/test_support.h"
+
+namespace feedd::storage {
+namespace {
+
+ReaderOptions tokyo_options() {
+  ReaderOptions options;
+  options.timezone = date::locate_zone("Asia/Tokyo");
+  options.default_language = "ja";
+  options.languages = {"ja", "en"};
+  options.markers = {{"[Eng]", "en"}};
+  return options;
+}
+
+ReadResult read(std::string_view path, std::string_view bytes) {
+  return read_post_file(path, bytes, tokyo_options());
+}
+
+std::string one_problem(const ReadResult& r) {
+  BOOST_TEST(r.posts.empty());
+  BOOST_REQUIRE_EQUAL(r.problems.size(), 1u);
+  return r.problems[0].to_string();
+}
+
+// Optimized builds must read 10 MB in well under a second, even on a busy 2-core machine;
+// unoptimized (Debug) builds run several times slower but must still be linear.
+#ifdef NDEBUG
+constexpr long kTenMegabyteBudgetMs = 1000;
+#else
+constexpr long kTenMegabyteBudgetMs = 5000;
+#endif
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(post_reader)
+
+BOOST_AUTO_TEST_CASE(dispatch_by_content) {
+  ReadResult r = read("a.txt", "---\ntitle: T\ndate: 2025-04-30\n---\nx\n");
+  BOOST_TEST((r.posts.at(0).format == SourceFormat::markdown));
+  r = read("a.md", "+++\ntitle = \"T\"\ndate = 2025-04-30\n+++\n");
+  BOOST_TEST((r.posts.at(0).format == SourceFormat::markdown));
+  r = read("a.txt", "TITLE: T\nSTATUS: Publish\nDATE: 04/30/2025 10:00:00 AM\n-----\n--------\n");
+  BOOST_TEST((r.posts.at(0).format == SourceFormat::mt_export));
+  r = read("a.md", "2025.04.30\nタイトル\n");  // extension only breaks ties
+  BOOST_TEST(r.posts.empty());
+  BOOST_TEST(r.problems.at(0).reason.starts_with("Markdown post without front matter"));
+  r = read("a.txt", "\xEF\xBB\xBF" "2025.04.30\nタイトル\n");  // byte order mark
+  BOOST_TEST((r.posts.at(0).format == SourceFormat::page_text));
+  BOOST_TEST(r.posts.at(0).title == "タイトル");
+}
+
+BOOST_AUTO_TEST_CASE(bad_bytes) {
+  BOOST_TEST(one_problem(read("e.txt", "")) == "e.txt: empty file");
+  BOOST_TEST(one_problem(read("e.txt", " \n\n\t\n")) == "e.txt: empty file");
+  BOOST_TEST(one_problem(read("b.txt", std::string_view("2025.04.30\n\0\x01\x02", 14))) ==
+             "b.txt: binary file (contains NUL bytes)");
+  BOOST_TEST(one_problem(read("u.txt", "2025.04.30\nTitle\n\nok\nbad \xFF here\n")) ==
+             "u.txt:5: invalid UTF-8 (byte 0xFF at column 5)");
+  BOOST_TEST(one_problem(read("u.txt", "\xE6\x97")) ==
+             "u.txt:1: invalid UTF-8 (byte 0xE6 at column 1)");
+  BOOST_TEST(one_problem(read("l.txt", "latin-1 caf\xE9\n")) ==
+             "l.txt:1: invalid UTF-8 (byte 0xE9 at column 12)");
+}
+
+BOOST_AUTO_TEST_CASE(ignored_file_names) {
+  for (std::string_view name : {".hidden.txt", "post.txt~", ".post.txt.swp", "post.swp",
+                                "x.swx", "#post.txt#", "notes.html", "README", "2025/.git",
+                                "image.png"}) {
+    BOOST_TEST_CONTEXT(name) { BOOST_TEST(is_ignored_file_name(name)); }
+  }
+  for (std::string_view name : {"001_a1b2c3.txt", "post.md", "post.markdown", "blog.mt",
+                                "2025/001.TXT", "export/blog.mt.txt"}) {
+    BOOST_TEST_CONTEXT(name) { BOOST_TEST(!is_ignored_file_name(name)); }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(ten_megabytes_parse_quickly) {
+  std::string big = "« 前 | Top page | 次 »\n\n2025.04.30\n\n[Eng] Big\n\n";
+  const std::string paragraph =
+      "A long paragraph of English text, with <markup> & entities, 日本語も少し。\n\n"
+      "Heading\nand text under it.\n\n";
+  while (big.size() < 10 * 1024 * 1024) {
+    big += paragraph;
+  }
+  std::string markdown = "---\ntitle: Big\ndate: 2025-04-30\n---\n";
+  while (markdown.size() < 10 * 1024 * 1024) {
+    markdown += "Some *markdown* text with a [link](x.html).\n\n";
+  }
+  std::string mt;
+  for (int i = 0; mt.size() < 10 * 1024 * 1024; ++i) {
+    mt += "TITLE: Entry " + std::to_string(i) +
+          "\nSTATUS: Publish\nDATE: 04/30/2025 10:00:00 AM\n-----\nBODY:\n" + paragraph +
+          "-----\n--------\n";
+  }
+  for (const auto& [name, bytes] : std::map<std::string, std::string>{
+           {"big.txt", big}, {"big.md", markdown}, {"big.mt", mt}}) {
+    const auto start = std::chrono::steady_clock::now();
+    const ReadResult r = read(name, bytes);
+    const auto elapsed = std::chrono::steady_clock::now() - start;
+    BOOST_TEST_CONTEXT(name) {
+      BOOST_TEST(r.problems.empty());
+      BOOST_TEST(!r.posts.empty());
+      BOOST_TEST(std::chrono::duration_cast<std::chrono::milliseconds>(elapsed).count() <
+                 kTenMegabyteBudgetMs);
+      BOOST_TEST_MESSAGE(name << ": " << r.posts.size() << " posts in "
+                              << std::chrono::duration<double>(elapsed).count() << " s");
+    }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(sample_store_reads_cleanly) {
+  const std::filesystem::path root = testing::source_dir() / "samples" / "posts";
+  BOOST_REQUIRE(std::filesystem::is_directory(root));
+  std::map<std::string, Post> by_key;
+  int drafts = 0;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(root)) {
+    const std::string rel = std::filesystem::relative(entry.path(), root).generic_string();
+    if (!entry.is_regular_file() || is_ignored_file_name(rel)) {
+      continue;
+    }
+    const ReadResult r = read_post_file(rel, testing::read_file(entry.path()), tokyo_options());
+    for (const Problem& p : r.problems) {
+      BOOST_ERROR(p.to_string());
+    }
+    for (const Post& p : r.posts) {
+      BOOST_TEST_CONTEXT(rel) { BOOST_TEST(by_key.emplace(p.key, p).second); }
+      drafts += p.draft ? 1 : 0;
+    }
+  }
+  BOOST_TEST(drafts == 1);
+  const Post& ja = by_key.at("001_a1b2c3");
+  const Post& en = by_key.at("002_d4e5f6");
+  BOOST_TEST(ja.lang == "ja");
+  BOOST_TEST(en.lang == "en");
+  BOOST_TEST(ja.local_date == en.local_date);
+  BOOST_TEST(ja.next_title == "[Eng] " + en.title);
+  BOOST_TEST(en.previous_title == ja.title);
+  BOOST_TEST(ja.content_html.find("<h3>") != std::string::npos);
+  BOOST_TEST(en.content_html.find("<h3>") != std::string::npos);
+
+  int markdown = 0;
+  std::string translation_key;
+  for (const auto& [key, post] : by_key) {
+    if (post.format == SourceFormat::markdown) {
+      ++markdown;
+      BOOST_TEST(!post.translation_key.empty());
+      BOOST_TEST(post.content_html.find("src=\"images/") != std::string::npos);
+      translation_key = post.translation_key;
+    }
+  }
+  BOOST_TEST(markdown == 2);
+  const auto same_key = std::count_if(by_key.begin(), by_key.end(), [&](const auto& kv) {
+    return kv.second.translation_key == translation_key;
+  });
+  BOOST_TEST(same_key == 2);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+}  // namespace feedd::storage
