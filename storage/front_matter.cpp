@@ -1,10 +1,10 @@
 #include "storage/front_matter.h"
 
+#include <toml++/toml.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
 #include <sstream>
-#include <toml++/toml.h>
 
 namespace feedd::storage {
 namespace {

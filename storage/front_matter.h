@@ -21,8 +21,8 @@ struct FrontMatter {
   // nested lists are left out. Scalars are given as written (TOML dates in RFC 3339 form,
   // booleans as "true"/"false").
   std::map<std::string, FrontMatterValue> fields;
-  std::string error;    // empty when the front matter parsed
-  int error_line = 0;   // file line of the error
+  std::string error;   // empty when the front matter parsed
+  int error_line = 0;  // file line of the error
 };
 
 // `text` is the front matter without its fences; `first_line` is the file line of its

@@ -135,8 +135,8 @@ std::optional<date::year_month_day> parse_date_line(std::string_view line) {
     if (!in.number(1, 2, m) || !in.literal(std::string_view(&sep, 1)) || !in.number(1, 2, d)) {
       return std::nullopt;
     }
-  } else if (!in.literal("年") || !in.number(1, 2, m) || !in.literal("月") ||
-             !in.number(1, 2, d) || !in.literal("日")) {
+  } else if (!in.literal("年") || !in.number(1, 2, m) || !in.literal("月") || !in.number(1, 2, d) ||
+             !in.literal("日")) {
     return std::nullopt;
   }
   if (!weekday_suffix_then_end(in)) {
@@ -168,9 +168,8 @@ std::string format_local_date(const date::time_zone& zone, std::chrono::sys_seco
 }
 
 std::string format_local_date(const date::time_zone* zone, std::chrono::sys_seconds instant) {
-  const date::local_seconds local = zone != nullptr
-                                        ? zone->to_local(instant)
-                                        : date::local_seconds{instant.time_since_epoch()};
+  const date::local_seconds local =
+      zone != nullptr ? zone->to_local(instant) : date::local_seconds{instant.time_since_epoch()};
   const date::year_month_day day{date::floor<date::days>(local)};
   char buffer[16];
   std::snprintf(buffer, sizeof buffer, "%04d-%02u-%02u", static_cast<int>(day.year()),

@@ -82,9 +82,10 @@ std::string join_section(const Lines& lines) {
 
 bool starts_with_block_tag(std::string_view paragraph) {
   static constexpr std::string_view kBlockTags[] = {
-      "p",  "div", "h1", "h2",  "h3",  "h4",         "h5",     "h6",    "ul",    "ol",
-      "li", "dl",  "pre", "table", "blockquote", "figure", "hr",    "form",  "section",
-      "article", "aside", "header", "footer", "nav", "address", "iframe", "script", "style"};
+      "p",          "div",    "h1",  "h2",      "h3",      "h4",      "h5",
+      "h6",         "ul",     "ol",  "li",      "dl",      "pre",     "table",
+      "blockquote", "figure", "hr",  "form",    "section", "article", "aside",
+      "header",     "footer", "nav", "address", "iframe",  "script",  "style"};
   if (!paragraph.starts_with('<')) {
     return false;
   }
@@ -309,10 +310,10 @@ ReadResult read_mt_export(std::string_view path, std::string_view bytes,
       continue;
     }
     const bool publish = text::iequals(*entry.status, "Publish");
-    const bool draft = !publish && (text::iequals(*entry.status, "Draft") ||
-                                    text::iequals(*entry.status, "Future") ||
-                                    text::iequals(*entry.status, "Review") ||
-                                    text::iequals(*entry.status, "Unpublish"));
+    const bool draft =
+        !publish &&
+        (text::iequals(*entry.status, "Draft") || text::iequals(*entry.status, "Future") ||
+         text::iequals(*entry.status, "Review") || text::iequals(*entry.status, "Unpublish"));
     if (!publish && !draft) {
       problem(entry.first_line, "unknown STATUS \"" + *entry.status + "\" (Publish or Draft)");
       continue;

@@ -32,8 +32,7 @@ std::optional<Navigation> parse_navigation(std::string_view line) {
   }
   Navigation nav;
   if (has_previous) {
-    nav.previous_title =
-        text::trim(line.substr(kPrevious.size(), first_bar - kPrevious.size()));
+    nav.previous_title = text::trim(line.substr(kPrevious.size(), first_bar - kPrevious.size()));
   }
   if (has_next) {
     const std::size_t last_bar = line.rfind('|');
@@ -50,8 +49,13 @@ bool is_not_content(std::string_view line) {
 }
 
 bool has_sentence_punctuation(std::string_view line) {
-  static constexpr std::string_view kMarks[] = {".", "!", "?", ":", "\xE3\x80\x82" /*。*/,
-                                                "\xEF\xBC\x81" /*！*/, "\xEF\xBC\x9F" /*？*/,
+  static constexpr std::string_view kMarks[] = {".",
+                                                "!",
+                                                "?",
+                                                ":",
+                                                "\xE3\x80\x82" /*。*/,
+                                                "\xEF\xBC\x81" /*！*/,
+                                                "\xEF\xBC\x9F" /*？*/,
                                                 "\xEF\xBC\x9A" /*：*/};
   for (std::string_view mark : kMarks) {
     if (line.find(mark) != std::string_view::npos) {
@@ -161,7 +165,8 @@ ReadResult read_page_text(std::string_view path, std::string_view bytes,
     if (!day) {
       return fail(static_cast<int>(i) + 1,
                   "expected a date line (YYYY.MM.DD, YYYY-MM-DD, YYYY/MM/DD or YYYY年M月D日), "
-                  "found " + quoted_excerpt(lines[i]));
+                  "found " +
+                      quoted_excerpt(lines[i]));
     }
   }
   if (!day) {

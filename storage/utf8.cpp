@@ -29,8 +29,7 @@ std::size_t sequence_length(std::string_view s, std::size_t pos) {
     return 3;
   }
   if (b0 >= 0xF0 && b0 <= 0xF4) {
-    if (left < 4 || !is_continuation(at(1)) || !is_continuation(at(2)) ||
-        !is_continuation(at(3))) {
+    if (left < 4 || !is_continuation(at(1)) || !is_continuation(at(2)) || !is_continuation(at(3))) {
       return 0;
     }
     if (b0 == 0xF0 && at(1) < 0x90) {

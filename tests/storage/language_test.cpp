@@ -31,7 +31,10 @@ BOOST_AUTO_TEST_CASE(marker_stripping) {
   std::string title = "[English]  Long marker";
   BOOST_TEST(strip_language_marker(title, options) == "en");
   BOOST_TEST(title == "Long marker");
-  title = "[en]" "\xE3\x80\x80" "Full-width space";
+  title =
+      "[en]"
+      "\xE3\x80\x80"
+      "Full-width space";
   BOOST_TEST(strip_language_marker(title, options) == "en");
   BOOST_TEST(title == "Full-width space");
   title = "No marker [Eng]";

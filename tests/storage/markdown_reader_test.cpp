@@ -1,9 +1,9 @@
 // Markdown with YAML or TOML front matter (SPEC format 2): fields, dates, errors with lines.
 #include "storage/markdown_reader.h"
 
-#include <boost/test/unit_test.hpp>
 #include <date/tz.h>
 
+#include <boost/test/unit_test.hpp>
 #include <string>
 
 #include "storage/local_time.h"

@@ -1,9 +1,9 @@
 // Movable Type export (SPEC format 3): entries, statuses, sections, bad entries.
 #include "storage/mt_export_reader.h"
 
-#include <boost/test/unit_test.hpp>
 #include <date/tz.h>
 
+#include <boost/test/unit_test.hpp>
 #include <string>
 
 #include "storage/local_time.h"
@@ -27,51 +27,51 @@ std::chrono::sys_seconds utc(std::string_view text) {
 }
 
 constexpr std::string_view kExport =
-    "AUTHOR: Hanako\n"                       // 1
-    "TITLE: 春の散歩\n"                      // 2
-    "BASENAME: 2025/04/30/233000\n"          // 3
-    "STATUS: Publish\n"                      // 4
-    "CONVERT BREAKS: 1\n"                    // 5
-    "PRIMARY CATEGORY: 日記\n"               // 6
-    "CATEGORY: 日記\n"                       // 7
-    "CATEGORY: 散歩\n"                       // 8
-    "DATE: 04/30/2025 11:30:00 PM\n"         // 9
-    "TAGS: \"Movable Type\",spring\n"        // 10
-    "-----\n"                                // 11
-    "BODY:\n"                                // 12
-    "川沿いを歩きました。\n"                 // 13
-    "桜はもう葉桜です。\n"                   // 14
-    "\n"                                     // 15
-    "<ul><li>一</li></ul>\n"                 // 16
-    "-----\n"                                // 17
-    "EXTENDED BODY:\n"                       // 18
-    "続きです。\n"                           // 19
-    "-----\n"                                // 20
-    "EXCERPT:\n"                             // 21
-    "川沿いの散歩。\n"                       // 22
-    "-----\n"                                // 23
-    "COMMENT:\n"                             // 24
-    "AUTHOR: Visitor\n"                      // 25
-    "Nice.\n"                                // 26
-    "-----\n"                                // 27
-    "--------\n"                             // 28
-    "TITLE: Draft entry\n"                   // 29
-    "STATUS: Draft\n"                        // 30
-    "DATE: 05/01/2025 12:05:00 AM\n"         // 31
-    "-----\n"                                // 32
-    "BODY:\n"                                // 33
-    "<p>Not yet.</p>\n"                      // 34
-    "-----\n"                                // 35
-    "--------\n"                             // 36
-    "TITLE: [Eng] A spring walk\n"           // 37
-    "STATUS: Publish\n"                      // 38
-    "CONVERT BREAKS: 0\n"                    // 39
-    "DATE: 05/02/2025 12:15:00 PM\n"         // 40
-    "-----\n"                                // 41
-    "BODY:\n"                                // 42
-    "<p>We walked.</p>\n"                    // 43
-    "-----\n"                                // 44
-    "--------\n";                            // 45
+    "AUTHOR: Hanako\n"                 // 1
+    "TITLE: 春の散歩\n"                // 2
+    "BASENAME: 2025/04/30/233000\n"    // 3
+    "STATUS: Publish\n"                // 4
+    "CONVERT BREAKS: 1\n"              // 5
+    "PRIMARY CATEGORY: 日記\n"         // 6
+    "CATEGORY: 日記\n"                 // 7
+    "CATEGORY: 散歩\n"                 // 8
+    "DATE: 04/30/2025 11:30:00 PM\n"   // 9
+    "TAGS: \"Movable Type\",spring\n"  // 10
+    "-----\n"                          // 11
+    "BODY:\n"                          // 12
+    "川沿いを歩きました。\n"           // 13
+    "桜はもう葉桜です。\n"             // 14
+    "\n"                               // 15
+    "<ul><li>一</li></ul>\n"           // 16
+    "-----\n"                          // 17
+    "EXTENDED BODY:\n"                 // 18
+    "続きです。\n"                     // 19
+    "-----\n"                          // 20
+    "EXCERPT:\n"                       // 21
+    "川沿いの散歩。\n"                 // 22
+    "-----\n"                          // 23
+    "COMMENT:\n"                       // 24
+    "AUTHOR: Visitor\n"                // 25
+    "Nice.\n"                          // 26
+    "-----\n"                          // 27
+    "--------\n"                       // 28
+    "TITLE: Draft entry\n"             // 29
+    "STATUS: Draft\n"                  // 30
+    "DATE: 05/01/2025 12:05:00 AM\n"   // 31
+    "-----\n"                          // 32
+    "BODY:\n"                          // 33
+    "<p>Not yet.</p>\n"                // 34
+    "-----\n"                          // 35
+    "--------\n"                       // 36
+    "TITLE: [Eng] A spring walk\n"     // 37
+    "STATUS: Publish\n"                // 38
+    "CONVERT BREAKS: 0\n"              // 39
+    "DATE: 05/02/2025 12:15:00 PM\n"   // 40
+    "-----\n"                          // 41
+    "BODY:\n"                          // 42
+    "<p>We walked.</p>\n"              // 43
+    "-----\n"                          // 44
+    "--------\n";                      // 45
 
 }  // namespace
 
@@ -191,7 +191,8 @@ BOOST_AUTO_TEST_CASE(mt_dates) {
   using namespace std::chrono;
   BOOST_TEST((*parse_mt_date("04/30/2025 11:30:00 PM") ==
               date::local_days{date::year{2025} / 4 / 30} + hours{23} + minutes{30}));
-  BOOST_TEST((*parse_mt_date("04/30/2025 12:00:00 AM") == date::local_days{date::year{2025} / 4 / 30}));
+  BOOST_TEST(
+      (*parse_mt_date("04/30/2025 12:00:00 AM") == date::local_days{date::year{2025} / 4 / 30}));
   BOOST_TEST(!parse_mt_date("04/30/2025 13:00:00 PM"));
   BOOST_TEST(!parse_mt_date("04/31/2025 10:00:00 AM"));
   BOOST_TEST(!parse_mt_date("04/30/2025"));

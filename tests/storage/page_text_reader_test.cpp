@@ -1,9 +1,9 @@
 // Page text (SPEC format 1): navigation, date forms, markers, headings, time zones, bad files.
 #include "storage/page_text_reader.h"
 
-#include <boost/test/unit_test.hpp>
 #include <date/tz.h>
 
+#include <boost/test/unit_test.hpp>
 #include <chrono>
 #include <string>
 
@@ -79,9 +79,9 @@ BOOST_AUTO_TEST_CASE(reads_a_full_page) {
 }
 
 BOOST_AUTO_TEST_CASE(accepts_every_date_form) {
-  for (std::string_view line : {"2025.04.30", "2025-04-30", "2025/04/30", "2025年4月30日",
-                                "2025年04月30日", "2025.4.30", "  2025.04.30  ",
-                                "2025年4月30日(水)", "2025年4月30日（水）"}) {
+  for (std::string_view line :
+       {"2025.04.30", "2025-04-30", "2025/04/30", "2025年4月30日", "2025年04月30日", "2025.4.30",
+        "  2025.04.30  ", "2025年4月30日(水)", "2025年4月30日（水）"}) {
     const std::string file = std::string(line) + "\n\n日本語のタイトル\n\n本文です。\n";
     const ReadResult r = read_page_text("a.txt", file, tokyo_options());
     BOOST_TEST_CONTEXT("date line " << line) {
@@ -130,9 +130,8 @@ BOOST_AUTO_TEST_CASE(navigation_with_one_neighbour) {
   BOOST_TEST(first.posts[0].previous_title.empty());
   BOOST_TEST(first.posts[0].next_title == "Next one");
 
-  const ReadResult last =
-      read_page_text("a.txt", "2025.04.30\nTitle\n\nText\n\n|\n« [Eng] Before | Top page\n",
-                     tokyo_options());
+  const ReadResult last = read_page_text(
+      "a.txt", "2025.04.30\nTitle\n\nText\n\n|\n« [Eng] Before | Top page\n", tokyo_options());
   BOOST_REQUIRE(last.problems.empty());
   BOOST_TEST(last.posts[0].previous_title == "[Eng] Before");
   BOOST_TEST(last.posts[0].next_title.empty());
@@ -159,18 +158,15 @@ BOOST_AUTO_TEST_CASE(headings_need_a_short_line_without_punctuation_and_more_lin
     return s;
   }();
   const std::string body = "2025.04.30\nTitle\n\n" + forty + "\nbody\n\n" + forty_one +
-                           "\nbody\n\n" + forty_kanji + "\nbody\n\nEnds here.\nbody\n\n"
+                           "\nbody\n\n" + forty_kanji +
+                           "\nbody\n\nEnds here.\nbody\n\n"
                            "見出し：\n本文\n\n見出し\n本文\n\nAlone\n";
   const ReadResult r = read_page_text("a.txt", body, tokyo_options());
   BOOST_REQUIRE(r.problems.empty());
   BOOST_TEST(r.posts[0].content_html ==
-             "<h3>" + forty + "</h3>\n<p>body</p>\n" +
-             "<p>" + forty_one + "<br>\nbody</p>\n" +
-             "<h3>" + forty_kanji + "</h3>\n<p>body</p>\n" +
-             "<p>Ends here.<br>\nbody</p>\n" +
-             "<p>見出し：<br>\n本文</p>\n" +
-             "<h3>見出し</h3>\n<p>本文</p>\n" +
-             "<p>Alone</p>");
+             "<h3>" + forty + "</h3>\n<p>body</p>\n" + "<p>" + forty_one + "<br>\nbody</p>\n" +
+                 "<h3>" + forty_kanji + "</h3>\n<p>body</p>\n" + "<p>Ends here.<br>\nbody</p>\n" +
+                 "<p>見出し：<br>\n本文</p>\n" + "<h3>見出し</h3>\n<p>本文</p>\n" + "<p>Alone</p>");
 }
 
 BOOST_AUTO_TEST_CASE(markers_longest_first_and_case_insensitive) {

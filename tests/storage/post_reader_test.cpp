@@ -1,9 +1,9 @@
 // read_post_file: format dispatch, bad bytes, file names, size, and the bundled sample store.
 #include "storage/post_reader.h"
 
-#include <boost/test/unit_test.hpp>
 #include <date/tz.h>
 
+#include <boost/test/unit_test.hpp>
 #include <chrono>
 #include <filesystem>
 #include <map>
@@ -55,7 +55,9 @@ BOOST_AUTO_TEST_CASE(dispatch_by_content) {
   r = read("a.md", "2025.04.30\nタイトル\n");  // extension only breaks ties
   BOOST_TEST(r.posts.empty());
   BOOST_TEST(r.problems.at(0).reason.starts_with("Markdown post without front matter"));
-  r = read("a.txt", "\xEF\xBB\xBF" "2025.04.30\nタイトル\n");  // byte order mark
+  r = read("a.txt",
+           "\xEF\xBB\xBF"
+           "2025.04.30\nタイトル\n");  // byte order mark
   BOOST_TEST((r.posts.at(0).format == SourceFormat::page_text));
   BOOST_TEST(r.posts.at(0).title == "タイトル");
 }
@@ -74,9 +76,8 @@ BOOST_AUTO_TEST_CASE(bad_bytes) {
 }
 
 BOOST_AUTO_TEST_CASE(ignored_file_names) {
-  for (std::string_view name : {".hidden.txt", "post.txt~", ".post.txt.swp", "post.swp",
-                                "x.swx", "#post.txt#", "notes.html", "README", "2025/.git",
-                                "image.png"}) {
+  for (std::string_view name : {".hidden.txt", "post.txt~", ".post.txt.swp", "post.swp", "x.swx",
+                                "#post.txt#", "notes.html", "README", "2025/.git", "image.png"}) {
     BOOST_TEST_CONTEXT(name) { BOOST_TEST(is_ignored_file_name(name)); }
   }
   for (std::string_view name : {"001_a1b2c3.txt", "post.md", "post.markdown", "blog.mt",
@@ -103,8 +104,8 @@ BOOST_AUTO_TEST_CASE(ten_megabytes_parse_quickly) {
           "\nSTATUS: Publish\nDATE: 04/30/2025 10:00:00 AM\n-----\nBODY:\n" + paragraph +
           "-----\n--------\n";
   }
-  for (const auto& [name, bytes] : std::map<std::string, std::string>{
-           {"big.txt", big}, {"big.md", markdown}, {"big.mt", mt}}) {
+  for (const auto& [name, bytes] :
+       std::map<std::string, std::string>{{"big.txt", big}, {"big.md", markdown}, {"big.mt", mt}}) {
     const auto start = std::chrono::steady_clock::now();
     const ReadResult r = read(name, bytes);
     const auto elapsed = std::chrono::steady_clock::now() - start;
