@@ -1,5 +1,6 @@
 #include "daemon/http_server.h"
 
+#include <signal.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 
@@ -169,6 +170,8 @@ void HttpServer::Impl::close_idle_sessions() {
 
 HttpServer::HttpServer(ServerOptions options, SnapshotStore& store, Metrics& metrics)
     : impl_(std::make_unique<Impl>(std::move(options), store, metrics)) {
+  // sendfile() to a client that went away raises SIGPIPE (send() is told MSG_NOSIGNAL).
+  ::signal(SIGPIPE, SIG_IGN);
   auto& shared = impl_->shared;
   shared.cache_control = "public, max-age=" + std::to_string(shared.options.max_age_s);
   impl_->thread_count = shared.options.threads > 0

@@ -3,6 +3,7 @@
 // start-up error), then start() runs `threads` I/O threads, one coroutine per connection,
 // answering from the SnapshotStore through route(). stop() is thread-safe and graceful:
 // stop accepting, close idle connections, let in-flight responses finish; wait() joins.
+// Constructing one sets SIGPIPE to SIG_IGN for the process (a closed peer is an error value).
 #pragma once
 
 #include <chrono>

@@ -2,6 +2,7 @@
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/buffer.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
@@ -9,6 +10,9 @@
 #include <boost/beast/http/basic_parser.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/read.hpp>
+
+#include <sys/sendfile.h>
+#include <sys/socket.h>
 
 #include <array>
 #include <charconv>
@@ -261,6 +265,44 @@ asio::awaitable<void> linger(beast::tcp_stream& stream) {
   }
 }
 
+// Writes `head` then `length` bytes of `file` with sendfile(), waiting for the socket when
+// it is full; `deadline` (armed by the caller) cancels the socket when the client is too
+// slow. Returns the bytes written and the first error.
+asio::awaitable<std::pair<error_code, std::size_t>> send_with_file(asio::ip::tcp::socket& socket,
+                                                                   std::string_view head,
+                                                                   int file, std::size_t length) {
+  const auto token = asio::as_tuple(asio::use_awaitable);
+  std::size_t sent = 0;
+  error_code ec;
+  while (sent < head.size()) {  // MSG_MORE: the head leaves with the first body bytes
+    auto [send_ec, n] = co_await socket.async_send(asio::buffer(head.substr(sent)), MSG_MORE,
+                                                   token);
+    if (send_ec) {
+      co_return std::pair{send_ec, sent};
+    }
+    sent += n;
+  }
+  off_t offset = 0;
+  while (static_cast<std::size_t>(offset) < length) {
+    const ssize_t n = ::sendfile(socket.native_handle(), file, &offset,
+                                 length - static_cast<std::size_t>(offset));
+    if (n > 0) {
+      continue;
+    }
+    if (n < 0 && (errno == EAGAIN || errno == EINTR)) {
+      auto [wait_ec] = co_await socket.async_wait(asio::socket_base::wait_write, token);
+      if (wait_ec) {
+        ec = wait_ec;
+        break;
+      }
+      continue;
+    }
+    ec = n == 0 ? asio::error::eof : error_code(errno, boost::system::system_category());
+    break;
+  }
+  co_return std::pair{ec, sent + static_cast<std::size_t>(offset)};
+}
+
 }  // namespace
 
 asio::awaitable<void> run_session(asio::ip::tcp::socket socket, ServerShared& shared) {
@@ -273,6 +315,10 @@ asio::awaitable<void> run_session(asio::ip::tcp::socket socket, ServerShared& sh
   const std::string remote = shared.options.access_log ? remote_of(stream.socket()) : "";
   error_code ignored;
   stream.socket().set_option(asio::ip::tcp::no_delay(true), ignored);
+  // A send buffer that holds a whole typical feed: one write per response, not several
+  // rounds through epoll while the kernel's autotuning catches up (4x the req/s at 66 KB).
+  stream.socket().set_option(asio::socket_base::send_buffer_size(512 * 1024), ignored);
+  asio::steady_timer file_deadline(control->executor);
 
   beast::flat_buffer buffer;
   RequestData data;
@@ -317,9 +363,26 @@ asio::awaitable<void> run_session(asio::ip::tcp::socket socket, ServerShared& sh
     }
     serialize_head(response, keep_alive, data.version == 10, head);
     const std::string_view body = response.head ? std::string_view{} : response.body();
-    const std::array<asio::const_buffer, 2> buffers = {asio::buffer(head), asio::buffer(body)};
-    stream.expires_after(timeout);
-    auto [wec, written] = co_await asio::async_write(stream, buffers, token);
+    error_code wec;
+    std::size_t written = 0;
+    if (!body.empty() && response.body_file >= 0) {
+      // Big snapshot bodies go out with sendfile() from their memfd (no user-space copy).
+      file_deadline.expires_after(timeout);
+      file_deadline.async_wait([control](error_code timer_ec) {
+        if (!timer_ec && control->socket != nullptr) {
+          error_code ignored_ec;
+          control->socket->cancel(ignored_ec);
+        }
+      });
+      std::tie(wec, written) =
+          co_await send_with_file(stream.socket(), head, response.body_file, body.size());
+      file_deadline.cancel();
+    } else {
+      const std::array<asio::const_buffer, 2> buffers = {asio::buffer(head),
+                                                         asio::buffer(body)};
+      stream.expires_after(timeout);
+      std::tie(wec, written) = co_await asio::async_write(stream, buffers, token);
+    }
     shared.metrics.record(response.route, response.status, written);
     if (shared.options.access_log) {
       log::info("access", remote + " \"" + data.method + " " + data.target + "\" " +

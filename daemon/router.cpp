@@ -116,7 +116,7 @@ Response serve_resource(const Request& request, const feeds::Resource& resource,
   if (coding != Coding::identity) {
     response.add("Content-Encoding", feeds::coding_name(coding));
   }
-  response.set_body(representation.body);
+  response.set_body(representation.body, representation.file.fd());
   return response;
 }
 

@@ -45,17 +45,22 @@ struct Response {
   std::optional<std::string_view> header(std::string_view name) const;
   // The body as it would be sent for GET (Content-Length counts it, HEAD omits it).
   std::string_view body() const { return owned_ ? std::string_view(owned_body_) : body_; }
-  void set_body(std::string_view shared) {
+  void set_body(std::string_view shared, int file = -1) {
     body_ = shared;
     owned_ = false;
+    body_file = file;
   }
   void set_owned_body(std::string body) {
     owned_body_ = std::move(body);
     owned_ = true;
+    body_file = -1;
   }
   // A redirect's Location value; kept out of `headers` (whose views must not point into
   // the Response itself, which moves). header("Location") returns it; the writer sends it.
   std::string location;
+  // A read-only descriptor holding body() (a snapshot's MemoryFile), or -1: the writer may
+  // sendfile() from it instead of copying body().
+  int body_file = -1;
 
  private:
   std::string_view body_;

@@ -1,6 +1,9 @@
 #include "feeds/snapshot.h"
 
 #include <brotli/encode.h>
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <unistd.h>
 #include <openssl/evp.h>
 #include <zlib.h>
 
@@ -40,6 +43,15 @@ std::string base64url(const unsigned char* data, std::size_t size) {
   return out;
 }
 
+// Adds the memfd copy of a body worth sending with sendfile().
+std::shared_ptr<const Representation> with_file(Representation representation,
+                                                std::string_view name) {
+  if (representation.body.size() >= kSendfileMin) {
+    representation.file = MemoryFile::create(name, representation.body);
+  }
+  return std::make_shared<const Representation>(std::move(representation));
+}
+
 std::shared_ptr<const Resource> make_resource(ResourceSource source,
                                               std::chrono::sys_seconds built_at) {
   auto resource = std::make_shared<Resource>();
@@ -50,31 +62,67 @@ std::shared_ptr<const Resource> make_resource(ResourceSource source,
   resource->last_modified = std::min(source.last_modified, built_at);
   resource->last_modified_text = format_http_date(resource->last_modified);
 
-  auto identity = std::make_shared<Representation>();
-  identity->etag = make_etag(source.body, Coding::identity);
-  identity->browser_etag = browser ? make_etag(source.body, Coding::identity, true) : "";
+  Representation identity;
+  identity.etag = make_etag(source.body, Coding::identity);
+  identity.browser_etag = browser ? make_etag(source.body, Coding::identity, true) : "";
   if (source.compress && !source.body.empty()) {
     std::string gz = gzip_compress(source.body);
     if (!gz.empty() && gz.size() < source.body.size()) {
-      resource->representations[static_cast<std::size_t>(Coding::gzip)] =
-          std::make_shared<const Representation>(
-              Representation{std::move(gz), make_etag(source.body, Coding::gzip),
-                             browser ? make_etag(source.body, Coding::gzip, true) : ""});
+      resource->representations[static_cast<std::size_t>(Coding::gzip)] = with_file(
+          Representation{std::move(gz), make_etag(source.body, Coding::gzip),
+                         browser ? make_etag(source.body, Coding::gzip, true) : ""},
+          resource->path);
     }
     std::string br = brotli_compress(source.body);
     if (!br.empty() && br.size() < source.body.size()) {
-      resource->representations[static_cast<std::size_t>(Coding::br)] =
-          std::make_shared<const Representation>(
-              Representation{std::move(br), make_etag(source.body, Coding::br),
-                             browser ? make_etag(source.body, Coding::br, true) : ""});
+      resource->representations[static_cast<std::size_t>(Coding::br)] = with_file(
+          Representation{std::move(br), make_etag(source.body, Coding::br),
+                         browser ? make_etag(source.body, Coding::br, true) : ""},
+          resource->path);
     }
   }
-  identity->body = std::move(source.body);
-  resource->representations[static_cast<std::size_t>(Coding::identity)] = std::move(identity);
+  identity.body = std::move(source.body);
+  resource->representations[static_cast<std::size_t>(Coding::identity)] =
+      with_file(std::move(identity), resource->path);
   return resource;
 }
 
 }  // namespace
+
+MemoryFile MemoryFile::create(std::string_view name, std::string_view bytes) {
+  MemoryFile file;
+  file.fd_ = memfd_create(std::string("feedd:").append(name).c_str(),
+                          MFD_CLOEXEC | MFD_ALLOW_SEALING);
+  if (file.fd_ < 0) {
+    return file;
+  }
+  std::size_t written = 0;
+  while (written < bytes.size()) {
+    const ssize_t n = ::write(file.fd_, bytes.data() + written, bytes.size() - written);
+    if (n <= 0) {
+      return MemoryFile();  // the partial one closes as `file` goes away
+    }
+    written += static_cast<std::size_t>(n);
+  }
+  fcntl(file.fd_, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL);
+  return file;
+}
+
+MemoryFile& MemoryFile::operator=(MemoryFile&& other) noexcept {
+  if (this != &other) {
+    if (fd_ >= 0) {
+      ::close(fd_);
+    }
+    fd_ = std::exchange(other.fd_, -1);
+  }
+  return *this;
+}
+
+MemoryFile::~MemoryFile() {
+  if (fd_ >= 0) {
+    ::close(fd_);
+  }
+}
 
 std::string_view coding_name(Coding coding) {
   switch (coding) {
@@ -92,7 +140,10 @@ std::string make_etag(std::string_view identity, Coding coding, bool browser) {
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int length = 0;
   EVP_Digest(identity.data(), identity.size(), digest, &length, EVP_sha256(), nullptr);
-  std::string etag = "\"" + base64url(digest, 16);
+  std::string etag;
+  etag.reserve(32);
+  etag += '"';
+  etag += base64url(digest, 16);
   if (coding == Coding::gzip) {
     etag += "-gz";
   } else if (coding == Coding::br) {

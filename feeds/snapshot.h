@@ -21,12 +21,31 @@ enum class Coding : std::uint8_t { identity = 0, gzip = 1, br = 2 };
 inline constexpr std::size_t kCodingCount = 3;
 std::string_view coding_name(Coding coding);  // "identity", "gzip", "br"
 
+// A read-only in-memory file (memfd) holding a copy of some bytes, so that the server can
+// sendfile() them (the kernel then needs no copy from user space). Move-only; closes its
+// descriptor on destruction; invalid (fd -1) when the system refused one.
+class MemoryFile {
+ public:
+  MemoryFile() = default;
+  static MemoryFile create(std::string_view name, std::string_view bytes);
+  MemoryFile(MemoryFile&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
+  MemoryFile& operator=(MemoryFile&& other) noexcept;
+  ~MemoryFile();
+
+  int fd() const { return fd_; }
+
+ private:
+  int fd_ = -1;
+};
+
 struct Representation {
   std::string body;
   std::string etag;  // strong, quoted: "\"<22 base64url chars>\"" (+ "-gz"/"-br" inside)
   std::string browser_etag;  // the same bytes labelled browser_content_type (+ "-xml");
                              // empty when the resource has no browser_content_type
+  MemoryFile file = {};      // `body` again, for bodies of kSendfileMin bytes or more
 };
+inline constexpr std::size_t kSendfileMin = 16 * 1024;
 
 // One path's resource. Immutable; shared between snapshots while its bytes are unchanged.
 struct Resource {

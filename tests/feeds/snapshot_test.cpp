@@ -3,6 +3,7 @@
 #include "feeds/snapshot.h"
 
 #include <brotli/decode.h>
+#include <unistd.h>
 #include <zlib.h>
 
 #include <boost/test/unit_test.hpp>
@@ -121,6 +122,25 @@ BOOST_AUTO_TEST_CASE(last_modified_is_clamped_to_the_build_time) {
   BOOST_TEST((snapshot->find("/x")->last_modified == kBuilt));
   BOOST_TEST(snapshot->find("/x")->last_modified_text == "Sat, 01 Mar 2025 00:00:00 GMT");
   BOOST_TEST(snapshot->find("/x")->get(Coding::gzip) == nullptr);
+}
+
+BOOST_AUTO_TEST_CASE(big_bodies_get_a_memory_file_with_the_same_bytes) {
+  std::string body;
+  for (int i = 0; i < 4; ++i) {
+    body += big_body("m" + std::to_string(i));
+  }
+  BOOST_REQUIRE(body.size() >= kSendfileMin);
+  auto snapshot = build(body);
+  const Representation& identity = *snapshot->find("/rss.xml")->get(Coding::identity);
+  BOOST_REQUIRE(identity.file.fd() >= 0);
+  std::string copy(body.size() + 10, '\0');
+  const ssize_t n = pread(identity.file.fd(), copy.data(), copy.size(), 0);
+  BOOST_TEST(n == static_cast<ssize_t>(body.size()));
+  copy.resize(body.size());
+  BOOST_TEST(copy == body);
+  BOOST_TEST(pwrite(identity.file.fd(), "x", 1, 0) < 0);  // sealed
+  // Small compressed copies are written from memory.
+  BOOST_TEST(snapshot->find("/rss.xml")->get(Coding::gzip)->file.fd() == -1);
 }
 
 BOOST_AUTO_TEST_CASE(http_dates_round_trip_in_all_three_formats) {
