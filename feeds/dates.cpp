@@ -34,7 +34,8 @@ LocalTime to_local(std::chrono::sys_seconds instant, const date::time_zone* zone
 
 void format_offset(char* buffer, std::size_t size, long offset_minutes, bool colon) {
   const char sign = offset_minutes < 0 ? '-' : '+';
-  const long magnitude = std::labs(offset_minutes);
+  // Zone offsets are under a day; the bound also tells the compiler the digits fit.
+  const long magnitude = std::labs(offset_minutes) % (24 * 60);
   std::snprintf(buffer, size, colon ? "%c%02ld:%02ld" : "%c%02ld%02ld", sign, magnitude / 60,
                 magnitude % 60);
 }

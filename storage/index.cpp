@@ -137,6 +137,20 @@ const std::vector<const char*> kMigrations = {kSchemaSql};
 struct Index::Impl {
   SQLite::Database db;
   std::string base_url;
+  // Prepared statements by SQL text: preparing costs more than running for one-row statements.
+  std::unordered_map<std::string, std::unique_ptr<SQLite::Statement>> statements;
+
+  // A prepared statement, reset and with its bindings cleared.
+  SQLite::Statement& cached(const std::string& sql) {
+    auto& slot = statements[sql];
+    if (!slot) {
+      slot = std::make_unique<SQLite::Statement>(db, sql);
+    } else {
+      slot->reset();
+      slot->clearBindings();
+    }
+    return *slot;
+  }
 
   Impl(const std::filesystem::path& path, std::string url)
       : db(path.string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE), base_url(std::move(url)) {
@@ -163,8 +177,7 @@ struct Index::Impl {
   }
 
   std::optional<IndexedPost> find(const std::string& key) {
-    SQLite::Statement query(db, std::string("SELECT ") + kPostColumns +
-                                    ", visible_sha256 FROM posts WHERE key = ?");
+    auto& query = cached(std::string("SELECT ") + kPostColumns + " FROM posts WHERE key = ?");
     query.bind(1, key);
     if (!query.executeStep()) {
       return std::nullopt;
@@ -172,7 +185,7 @@ struct Index::Impl {
     return row_to_post(query);
   }
 
-  void bind_post(SQLite::Statement& statement, const Post& post) {
+  void bind_post(SQLite::Statement& statement, const Post& post, const std::string& hash) {
     statement.bind(":key", post.key);
     statement.bind(":source_path", post.source_path);
     statement.bind(":source_line", post.source_line);
@@ -198,22 +211,21 @@ struct Index::Impl {
     statement.bind(":translation_key", post.translation_key);
     statement.bind(":previous_title", post.previous_title);
     statement.bind(":next_title", post.next_title);
-    statement.bind(":visible_sha256", visible_hash(post));
+    statement.bind(":visible_sha256", hash);
   }
 
   // Inserts or updates one post; returns what happened to the result counters.
   void upsert(const Post& post, sys_seconds now, ApplyResult& result) {
     std::string hash = visible_hash(post);
-    SQLite::Statement existing(
-        db, "SELECT visible_sha256, deleted_at, source_path, source_line, position, "
+    auto& existing = cached(
+        "SELECT visible_sha256, deleted_at, source_path, source_line, position, "
             "previous_title, next_title FROM posts WHERE key = ?");
     existing.bind(1, post.key);
     // When what a reader sees changes: the author's `updated` if given, else now (never
     // before the post's own date).
     sys_seconds visible_change = post.updated.value_or(std::max(now, post.published));
     if (!existing.executeStep()) {
-      SQLite::Statement insert(
-          db,
+      auto& insert = cached(
           "INSERT INTO posts (key, entry_id, source_path, source_line, position, format, lang, "
           "title, content_html, summary, url, slug, author, tags, categories, published, "
           "explicit_updated, local_date, draft, translation_key, previous_title, next_title, "
@@ -222,7 +234,7 @@ struct Index::Impl {
           ":summary, :url, :slug, :author, :tags, :categories, :published, :explicit_updated, "
           ":local_date, :draft, :translation_key, :previous_title, :next_title, "
           ":visible_sha256, :first_seen, :updated, NULL)");
-      bind_post(insert, post);
+      bind_post(insert, post, hash);
       insert.bind(":entry_id", make_entry_id(base_url, post.local_date, post.key));
       insert.bind(":first_seen", from_time(now));
       // A post's first version was last changed when it was written: its own dates.
@@ -241,8 +253,7 @@ struct Index::Impl {
     if (visible_same && !was_deleted && place_same) {
       return;  // nothing to write
     }
-    SQLite::Statement update(
-        db,
+    auto& update = cached(
         std::string("UPDATE posts SET source_path = :source_path, source_line = :source_line, "
                     "position = :position, format = :format, lang = :lang, title = :title, "
                     "content_html = :content_html, summary = :summary, url = :url, slug = :slug, "
@@ -253,7 +264,7 @@ struct Index::Impl {
                     "next_title = :next_title, visible_sha256 = :visible_sha256, "
                     "deleted_at = NULL") +
             (visible_same ? "" : ", updated = :updated") + " WHERE key = :key");
-    bind_post(update, post);
+    bind_post(update, post, hash);
     if (!visible_same) {
       update.bind(":updated", from_time(visible_change));
     }
@@ -268,8 +279,7 @@ struct Index::Impl {
   // Marks the live posts of `path` deleted, except those whose keys are in `keep`.
   void delete_posts_of(const std::string& path, const std::unordered_set<std::string>& keep,
                        sys_seconds now, ApplyResult& result) {
-    SQLite::Statement live(db,
-                           "SELECT key FROM posts WHERE source_path = ? AND deleted_at IS NULL");
+    auto& live = cached("SELECT key FROM posts WHERE source_path = ? AND deleted_at IS NULL");
     live.bind(1, path);
     std::vector<std::string> gone;
     while (live.executeStep()) {
@@ -278,20 +288,19 @@ struct Index::Impl {
         gone.push_back(std::move(key));
       }
     }
-    SQLite::Statement mark(db, "UPDATE posts SET deleted_at = ? WHERE key = ?");
     for (const auto& key : gone) {
+      auto& mark = cached("UPDATE posts SET deleted_at = ? WHERE key = ?");
       mark.bind(1, from_time(now));
       mark.bind(2, key);
       mark.exec();
-      mark.reset();
       ++result.deleted;
     }
   }
 
   std::vector<IndexedPost> select(const std::string& where, const std::string& tail,
                                   const std::function<void(SQLite::Statement&)>& bind) {
-    SQLite::Statement query(db, std::string("SELECT ") + kPostColumns + " FROM posts WHERE " +
-                                    where + " " + tail);
+    auto& query = cached(std::string("SELECT ") + kPostColumns + " FROM posts WHERE " + where +
+                         " " + tail);
     bind(query);
     std::vector<IndexedPost> posts;
     while (query.executeStep()) {
@@ -330,89 +339,123 @@ std::unordered_map<std::string, FileState> Index::file_states() {
   }
 }
 
-ApplyResult Index::apply(const ScanBatch& batch, sys_seconds now) {
+// The state of one scan being applied: which keys this scan has given to which file.
+struct Index::ScanWriter::State {
+  Index::Impl& impl;
+  sys_seconds now;
+  std::unordered_set<std::string> touched;  // paths this scan reads or removes
+  std::unordered_map<std::string, std::string> claimed;  // key -> path, in this scan
+  SQLite::Transaction transaction;
   ApplyResult result;
-  try {
-    SQLite::Transaction transaction(impl_->db);
-    // Keys claimed in this batch, so that two files cannot both own one post.
-    std::unordered_map<std::string, std::string> claimed;
-    std::set<std::string> touched_paths;
-    for (const auto& read : batch.reads) {
-      touched_paths.insert(read.path);
-    }
-    touched_paths.insert(batch.removed.begin(), batch.removed.end());
 
-    std::vector<std::pair<const FileRead*, std::unordered_set<std::string>>> kept_keys;
-    SQLite::Statement upsert_file(
-        impl_->db,
-        "INSERT INTO files (path, size, mtime_ns, sha256, problems) VALUES (?, ?, ?, ?, ?) "
-        "ON CONFLICT (path) DO UPDATE SET size = excluded.size, mtime_ns = excluded.mtime_ns, "
-        "sha256 = excluded.sha256, problems = excluded.problems");
-    SQLite::Statement touch_file(impl_->db,
-                                 "UPDATE files SET size = ?, mtime_ns = ? WHERE path = ?");
-    for (const auto& read : batch.reads) {
+  State(Index::Impl& i, sys_seconds n, std::unordered_set<std::string> t)
+      : impl(i), now(n), touched(std::move(t)), transaction(i.db) {}
+};
+
+Index::ScanWriter::ScanWriter(std::unique_ptr<State> state) : state_(std::move(state)) {}
+Index::ScanWriter::ScanWriter(ScanWriter&&) noexcept = default;
+Index::ScanWriter::~ScanWriter() = default;  // the transaction rolls back unless committed
+
+Index::ScanWriter Index::begin_scan(sys_seconds now, std::unordered_set<std::string> touched) {
+  try {
+    return ScanWriter(std::make_unique<ScanWriter::State>(*impl_, now, std::move(touched)));
+  } catch (const SQLite::Exception& error) {
+    throw IndexError(std::string("starting a scan: ") + error.what());
+  }
+}
+
+void Index::ScanWriter::add(const std::vector<FileRead>& reads) {
+  auto& impl = state_->impl;
+  auto& result = state_->result;
+  try {
+    for (const auto& read : reads) {
       if (read.bytes_unchanged) {
-        touch_file.bind(1, read.size);
-        touch_file.bind(2, read.mtime_ns);
-        touch_file.bind(3, read.path);
-        touch_file.exec();
-        touch_file.reset();
+        auto& touch = impl.cached("UPDATE files SET size = ?, mtime_ns = ? WHERE path = ?");
+        touch.bind(1, read.size);
+        touch.bind(2, read.mtime_ns);
+        touch.bind(3, read.path);
+        touch.exec();
         continue;
       }
       std::vector<Problem> problems = read.result.problems;
       std::unordered_set<std::string> keys;
       for (const auto& post : read.result.posts) {
-        auto [it, fresh] = claimed.emplace(post.key, read.path);
-        if (!fresh) {
-          problems.push_back({read.path, post.source_line,
-                              "duplicate id \"" + post.key + "\" (also in " + it->second +
-                                  "); this post is left out: give it its own id"});
-          continue;
-        }
+        auto [it, fresh] = state_->claimed.emplace(post.key, read.path);
+        std::string other = fresh ? "" : it->second;
         // A live post of the same key in a file this scan does not touch keeps its key.
-        if (auto owner = impl_->find(post.key);
-            owner && !owner->deleted_at && owner->post.source_path != read.path &&
-            !touched_paths.contains(owner->post.source_path)) {
+        if (fresh) {
+          if (auto owner = impl.find(post.key);
+              owner && !owner->deleted_at && owner->post.source_path != read.path &&
+              !state_->touched.contains(owner->post.source_path)) {
+            other = owner->post.source_path;
+          }
+        }
+        if (!other.empty()) {
           problems.push_back({read.path, post.source_line,
-                              "duplicate id \"" + post.key + "\" (also in " +
-                                  owner->post.source_path +
+                              "duplicate id \"" + post.key + "\" (also in " + other +
                                   "); this post is left out: give it its own id"});
           continue;
         }
-        impl_->upsert(post, now, result);
+        impl.upsert(post, state_->now, result);
         keys.insert(post.key);
       }
-      std::sort(problems.begin(), problems.end(),
-                [](const auto& a, const auto& b) { return a.line < b.line; });
+      std::stable_sort(problems.begin(), problems.end(),
+                       [](const auto& a, const auto& b) { return a.line < b.line; });
+      auto& upsert_file = impl.cached(
+          "INSERT INTO files (path, size, mtime_ns, sha256, problems) VALUES (?, ?, ?, ?, ?) "
+          "ON CONFLICT (path) DO UPDATE SET size = excluded.size, mtime_ns = excluded.mtime_ns, "
+          "sha256 = excluded.sha256, problems = excluded.problems");
       upsert_file.bind(1, read.path);
       upsert_file.bind(2, read.size);
       upsert_file.bind(3, read.mtime_ns);
       upsert_file.bind(4, read.sha256);
       upsert_file.bind(5, encode_problems(problems));
       upsert_file.exec();
-      upsert_file.reset();
       result.problems.insert(result.problems.end(), problems.begin(), problems.end());
       // A file with problems keeps the last good version of the posts it no longer yields.
+      // (A post that moved to a file applied later in this scan is deleted here and restored
+      // there, with its first_seen and updated times intact.)
       if (problems.empty()) {
-        kept_keys.emplace_back(&read, std::move(keys));
+        impl.delete_posts_of(read.path, keys, state_->now, result);
       }
     }
-    // Deletions last, so a post that moved to another file in this scan is not deleted.
-    for (const auto& [read, keys] : kept_keys) {
-      impl_->delete_posts_of(read->path, keys, now, result);
-    }
-    SQLite::Statement forget_file(impl_->db, "DELETE FROM files WHERE path = ?");
-    for (const auto& path : batch.removed) {
-      impl_->delete_posts_of(path, {}, now, result);
-      forget_file.bind(1, path);
-      forget_file.exec();
-      forget_file.reset();
-    }
-    transaction.commit();
   } catch (const SQLite::Exception& error) {
     throw IndexError(std::string("updating the index (rolled back): ") + error.what());
   }
-  return result;
+}
+
+void Index::ScanWriter::remove(const std::vector<std::string>& paths) {
+  auto& impl = state_->impl;
+  try {
+    for (const auto& path : paths) {
+      impl.delete_posts_of(path, {}, state_->now, state_->result);
+      auto& forget = impl.cached("DELETE FROM files WHERE path = ?");
+      forget.bind(1, path);
+      forget.exec();
+    }
+  } catch (const SQLite::Exception& error) {
+    throw IndexError(std::string("updating the index (rolled back): ") + error.what());
+  }
+}
+
+ApplyResult Index::ScanWriter::commit() {
+  try {
+    state_->transaction.commit();
+  } catch (const SQLite::Exception& error) {
+    throw IndexError(std::string("committing the scan (rolled back): ") + error.what());
+  }
+  return std::move(state_->result);
+}
+
+ApplyResult Index::apply(const ScanBatch& batch, sys_seconds now) {
+  std::unordered_set<std::string> touched(batch.removed.begin(), batch.removed.end());
+  for (const auto& read : batch.reads) {
+    touched.insert(read.path);
+  }
+  auto writer = begin_scan(now, std::move(touched));
+  writer.add(batch.reads);
+  writer.remove(batch.removed);
+  return writer.commit();
 }
 
 std::vector<IndexedPost> Index::newest(const std::string& lang, sys_seconds now, int limit) {
@@ -439,7 +482,10 @@ std::vector<IndexedPost> Index::translations_of(const IndexedPost& indexed, sys_
   try {
     if (!post.translation_key.empty()) {
       return impl_->select(std::string(kLive) +
-                               " AND translation_key = :tk AND lang != :lang AND key != :key",
+                               // The `!= ''` lets SQLite use the partial index (it cannot
+                               // tell that the bound value is not empty).
+                               " AND translation_key = :tk AND translation_key != ''"
+                               " AND lang != :lang AND key != :key",
                            "ORDER BY lang", [&](SQLite::Statement& q) {
                              q.bind(":now", from_time(now));
                              q.bind(":tk", post.translation_key);

@@ -13,6 +13,7 @@
 #include <stdexcept>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "storage/post.h"
@@ -80,6 +81,27 @@ class Index {
 
   // Applies a scan in one transaction. `now` stamps first_seen/updated/deleted_at.
   ApplyResult apply(const ScanBatch& batch, std::chrono::sys_seconds now);
+
+  // The same, in parts, so that a scan of a large store holds only one part in memory while
+  // the index still moves from one complete state to the next in a single transaction.
+  // Rolls back unless commit() is called. Use no other Index call until it is gone.
+  class ScanWriter {
+   public:
+    ScanWriter(ScanWriter&&) noexcept;
+    ~ScanWriter();
+    void add(const std::vector<FileRead>& reads);
+    void remove(const std::vector<std::string>& paths);
+    ApplyResult commit();
+
+   private:
+    friend class Index;
+    struct State;
+    explicit ScanWriter(std::unique_ptr<State> state);
+    std::unique_ptr<State> state_;
+  };
+  // `touched`: every path the scan will read or remove (a duplicate id in an untouched file
+  // is a conflict; in a touched one, the file may have given it up).
+  ScanWriter begin_scan(std::chrono::sys_seconds now, std::unordered_set<std::string> touched);
 
   // Live, published (not draft, published <= now) posts of `lang` (empty: every language),
   // newest first, at most `limit` (negative: all).

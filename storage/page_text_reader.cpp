@@ -132,7 +132,11 @@ std::string quoted_excerpt(std::string_view line) {
     utf8::decode(line, cut);
     ++count;
   }
-  return "\"" + std::string(line.substr(0, cut)) + (cut < line.size() ? "…\"" : "\"");
+  // Built with append: g++ 12 warns (-Wrestrict, a false positive) on "\"" + std::string.
+  std::string quoted = "\"";
+  quoted.append(line.substr(0, cut));
+  quoted.append(cut < line.size() ? "…\"" : "\"");
+  return quoted;
 }
 
 }  // namespace

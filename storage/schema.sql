@@ -48,9 +48,13 @@ CREATE TABLE posts (
   deleted_at      INTEGER            -- Unix seconds, NULL while the post exists
 );
 
--- The feed query: newest live posts of one language.
-CREATE INDEX posts_by_lang ON posts (lang, published DESC) WHERE deleted_at IS NULL AND draft = 0;
-CREATE INDEX posts_by_published ON posts (published DESC) WHERE deleted_at IS NULL AND draft = 0;
+-- The feed queries: newest live posts of one language, and of all. The index holds the whole
+-- ORDER BY so that SQLite walks it and stops after `entries` rows instead of sorting every
+-- post (which reads every row's content: hundreds of MB on a large store).
+CREATE INDEX posts_by_lang ON posts (lang, published DESC, source_path DESC, position DESC)
+  WHERE deleted_at IS NULL AND draft = 0;
+CREATE INDEX posts_by_published ON posts (published DESC, source_path DESC, position DESC)
+  WHERE deleted_at IS NULL AND draft = 0;
 -- Translation lookups.
 CREATE INDEX posts_by_date ON posts (local_date) WHERE deleted_at IS NULL;
 CREATE INDEX posts_by_translation ON posts (translation_key) WHERE translation_key != '';

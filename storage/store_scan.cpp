@@ -9,6 +9,8 @@
 #include <cstring>
 #include <string>
 #include <system_error>
+#include <future>
+#include <span>
 #include <thread>
 #include <unordered_set>
 
@@ -17,6 +19,9 @@
 
 namespace feedd::storage {
 namespace {
+
+// Files read, parsed and applied together; bounds the memory of a cold scan.
+constexpr std::size_t kChunkFiles = 1024;
 
 struct FoundFile {
   std::string relative;
@@ -105,43 +110,23 @@ bool read_whole(const std::filesystem::path& path, std::string& bytes, std::stri
   return true;
 }
 
-}  // namespace
+struct ChunkRead {
+  std::vector<FileRead> reads;      // the files that could be read, in order
+  std::vector<Problem> unreadable;  // the others
+};
 
-ScanReport scan_store(Index& index, const std::filesystem::path& root,
-                      const ReaderOptions& options, std::chrono::sys_seconds now) {
-  ScanReport report;
-  std::error_code ec;
-  if (!std::filesystem::is_directory(root, ec)) {
-    report.store_missing = true;
-    report.unreadable.push_back({root.string(), 0, "the store directory does not exist"});
-    return report;
-  }
-  auto files = list_store(root, report);
-  report.files_seen = static_cast<int>(files.size());
-  auto states = index.file_states();
-
-  // Files whose stat changed: read and hash them; parse those whose bytes changed.
-  ScanBatch batch;
-  std::vector<const FoundFile*> changed;
-  std::unordered_set<std::string> present;
-  for (const auto& file : files) {
-    present.insert(file.relative);
-    auto it = states.find(file.relative);
-    if (it == states.end() || it->second.size != file.size || it->second.mtime_ns != file.mtime_ns) {
-      changed.push_back(&file);
-    }
-  }
-  batch.reads.resize(changed.size());
-  std::vector<std::string> failures(changed.size());
-  // Parsing is the cold-scan cost; spread it over the cores. Each worker owns its slots.
+// Reads, hashes and (when the bytes changed) parses one chunk of files on every core.
+ChunkRead read_chunk(std::span<const FoundFile* const> files,
+                     const std::unordered_map<std::string, FileState>& states,
+                     const ReaderOptions& options) {
+  std::vector<FileRead> reads(files.size());
+  std::vector<std::string> failures(files.size());
   auto work = [&](std::size_t first, std::size_t step) {
     std::string bytes;
-    for (std::size_t i = first; i < changed.size(); i += step) {
-      const FoundFile& file = *changed[i];
-      FileRead& read = batch.reads[i];
-      std::string reason;
-      if (!read_whole(file.absolute, bytes, reason)) {
-        failures[i] = reason;
+    for (std::size_t i = first; i < files.size(); i += step) {
+      const FoundFile& file = *files[i];
+      FileRead& read = reads[i];
+      if (!read_whole(file.absolute, bytes, failures[i])) {
         continue;
       }
       read.path = file.relative;
@@ -157,49 +142,102 @@ ScanReport scan_store(Index& index, const std::filesystem::path& root,
     }
   };
   std::size_t workers = std::max(1u, std::min(4u, std::thread::hardware_concurrency()));
-  if (changed.size() < 64) {
+  if (files.size() < 64) {
     workers = 1;
   }
-  std::vector<std::jthread> threads;
-  for (std::size_t w = 1; w < workers; ++w) {
-    threads.emplace_back(work, w, workers);
+  {
+    std::vector<std::jthread> threads;
+    for (std::size_t w = 1; w < workers; ++w) {
+      threads.emplace_back(work, w, workers);
+    }
+    work(0, workers);
+  }  // joins
+  ChunkRead chunk;
+  chunk.reads.reserve(files.size());
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    if (failures[i].empty()) {
+      chunk.reads.push_back(std::move(reads[i]));
+    } else {
+      chunk.unreadable.push_back({files[i]->relative, 0, "cannot read: " + failures[i]});
+    }
   }
-  work(0, workers);
-  threads.clear();  // joins
+  return chunk;
+}
 
-  // Unreadable files are skipped: their posts stay as they were (nothing is lost).
-  std::vector<FileRead> reads;
-  reads.reserve(batch.reads.size());
-  for (std::size_t i = 0; i < changed.size(); ++i) {
-    if (!failures[i].empty()) {
-      report.unreadable.push_back({changed[i]->relative, 0, "cannot read: " + failures[i]});
-      states.erase(changed[i]->relative);  // neither read nor removed
-      continue;
-    }
-    ++report.files_read;
-    if (!batch.reads[i].bytes_unchanged) {
-      ++report.files_parsed;
-    }
-    reads.push_back(std::move(batch.reads[i]));
+}  // namespace
+
+ScanReport scan_store(Index& index, const std::filesystem::path& root,
+                      const ReaderOptions& options, std::chrono::sys_seconds now) {
+  ScanReport report;
+  std::error_code ec;
+  if (!std::filesystem::is_directory(root, ec)) {
+    report.store_missing = true;
+    report.unreadable.push_back({root.string(), 0, "the store directory does not exist"});
+    return report;
   }
-  batch.reads = std::move(reads);
+  auto files = list_store(root, report);
+  report.files_seen = static_cast<int>(files.size());
+  auto states = index.file_states();
+
+  // Files whose stat changed are read and hashed; those whose bytes changed are parsed.
+  std::vector<const FoundFile*> changed;
+  std::unordered_set<std::string> present;
+  std::unordered_set<std::string> touched;
+  for (const auto& file : files) {
+    present.insert(file.relative);
+    auto it = states.find(file.relative);
+    if (it == states.end() || it->second.size != file.size || it->second.mtime_ns != file.mtime_ns) {
+      changed.push_back(&file);
+      touched.insert(file.relative);
+    }
+  }
+  std::vector<std::string> removed;
   for (const auto& [path, state] : states) {
-    if (!present.contains(path)) {
-      // A file under a directory that could not be listed is not gone, only out of sight.
-      bool unreadable = std::any_of(
-          report.unreadable.begin(), report.unreadable.end(), [&](const Problem& p) {
-            return p.path == path || (path.size() > p.path.size() && path.starts_with(p.path) &&
-                                      path[p.path.size()] == '/');
-          });
-      if (!unreadable) {
-        batch.removed.push_back(path);
-      }
+    // A file under a directory that could not be listed is not gone, only out of sight.
+    bool hidden = std::any_of(report.unreadable.begin(), report.unreadable.end(),
+                              [&](const Problem& p) {
+                                return path.size() > p.path.size() && path.starts_with(p.path) &&
+                                       path[p.path.size()] == '/';
+                              });
+    if (!present.contains(path) && !hidden) {
+      removed.push_back(path);
+      touched.insert(path);
     }
   }
-  std::sort(batch.removed.begin(), batch.removed.end());
-  if (!batch.reads.empty() || !batch.removed.empty()) {
-    report.applied = index.apply(batch, now);
+  std::sort(removed.begin(), removed.end());
+  if (changed.empty() && removed.empty()) {
+    return report;  // an unchanged store: no transaction, no write
   }
+
+  // Parsing is the cold-scan cost: spread it over the cores, a chunk at a time, and while
+  // the index applies one chunk, read the next. Memory stays bounded on a large store, and
+  // all chunks still go into one transaction.
+  auto writer = index.begin_scan(now, std::move(touched));
+  auto read_from = [&](std::size_t begin) {
+    std::span<const FoundFile* const> chunk(changed.data() + begin,
+                                            std::min(kChunkFiles, changed.size() - begin));
+    return std::async(std::launch::async, read_chunk, chunk, std::cref(states), std::cref(options));
+  };
+  std::future<ChunkRead> next;
+  if (!changed.empty()) {
+    next = read_from(0);
+  }
+  for (std::size_t begin = 0; begin < changed.size(); begin += kChunkFiles) {
+    ChunkRead chunk = next.get();
+    if (begin + kChunkFiles < changed.size()) {
+      next = read_from(begin + kChunkFiles);
+    }
+    // Unreadable files are skipped: their posts stay as they were (nothing is lost).
+    report.unreadable.insert(report.unreadable.end(), chunk.unreadable.begin(),
+                             chunk.unreadable.end());
+    for (const auto& read : chunk.reads) {
+      ++report.files_read;
+      report.files_parsed += read.bytes_unchanged ? 0 : 1;
+    }
+    writer.add(chunk.reads);
+  }
+  writer.remove(removed);
+  report.applied = writer.commit();
   return report;
 }
 

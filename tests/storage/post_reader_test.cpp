@@ -121,7 +121,7 @@ BOOST_AUTO_TEST_CASE(ten_megabytes_parse_quickly) {
 }
 
 BOOST_AUTO_TEST_CASE(sample_store_reads_cleanly) {
-  const std::filesystem::path root = testing::source_dir() / "samples" / "posts";
+  const std::filesystem::path root = testing::source_dir() / "etc" / "posts";
   BOOST_REQUIRE(std::filesystem::is_directory(root));
   std::map<std::string, Post> by_key;
   int drafts = 0;
