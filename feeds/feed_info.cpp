@@ -48,18 +48,16 @@ std::string feed_url(const SiteOptions& site, std::string_view lang, FeedFormat 
 }
 
 std::string feed_tag_id(const SiteOptions& site, std::string_view path) {
+  // Named after the blog (base_url's host), not after where feedd happens to be reachable
+  // (feeds_url), so moving the feeds behind another host or path does not give readers a
+  // "new" feed; and a host, not an IP literal, is what RFC 4151 names.
   std::string host = "localhost";
-  std::string prefix;
-  if (const auto url = boost::urls::parse_uri(site.feeds_url); url && url->has_authority()) {
+  if (const auto url = boost::urls::parse_uri(site.base_url); url && url->has_authority()) {
     host = url->encoded_host();
-    prefix = url->encoded_path();
-  }
-  if (!prefix.empty() && prefix.front() == '/') {
-    prefix.erase(0, 1);
   }
   std::transform(host.begin(), host.end(), host.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return clean_xml_text("tag:" + host + ",2005:" + prefix + std::string(path));
+  return clean_xml_text("tag:" + host + ",2005:feeds/" + std::string(path));
 }
 
 std::string feed_title(const SiteOptions& site, std::string_view lang) {

@@ -21,8 +21,8 @@ inline constexpr std::string_view kGenerator = "feedd";
 std::string feed_path(std::string_view lang, FeedFormat format);
 std::string feed_url(const SiteOptions& site, std::string_view lang, FeedFormat format);
 
-// The Atom feed id: "tag:HOST,2005:PATH" where HOST is feeds_url's host and PATH its path
-// (without the leading '/') followed by feed_path(), e.g.
+// The Atom feed id: "tag:HOST,2005:feeds/PATH" where HOST is base_url's host (the blog's
+// name, whatever host serves the feeds) and PATH is feed_path(), e.g.
 // "tag:blog.example.org,2005:feeds/ja/atom.xml". The date is fixed (the year of RFC 4287)
 // so the id never changes; no clock is read.
 std::string feed_tag_id(const SiteOptions& site, std::string_view path);
