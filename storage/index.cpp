@@ -447,6 +447,57 @@ ApplyResult Index::ScanWriter::commit() {
   return std::move(state_->result);
 }
 
+std::optional<FileState> Index::file_state(const std::string& path) {
+  try {
+    auto& query = impl_->cached("SELECT size, mtime_ns, sha256, problems FROM files WHERE path = ?");
+    query.bind(1, path);
+    if (!query.executeStep()) {
+      return std::nullopt;
+    }
+    FileState state;
+    state.size = query.getColumn(0).getInt64();
+    state.mtime_ns = query.getColumn(1).getInt64();
+    state.sha256 = query.getColumn(2).getString();
+    state.problems = decode_problems(path, query.getColumn(3).getString());
+    return state;
+  } catch (const SQLite::Exception& error) {
+    throw IndexError(std::string("reading a file state: ") + error.what());
+  }
+}
+
+std::vector<std::string> Index::files_under(const std::string& directory) {
+  try {
+    // '/' + 1 is '0': [dir/, dir0) is exactly the paths that start with "dir/".
+    auto& query = impl_->cached("SELECT path FROM files WHERE path >= ? AND path < ? ORDER BY path");
+    query.bind(1, directory + "/");
+    query.bind(2, directory + "0");
+    std::vector<std::string> paths;
+    while (query.executeStep()) {
+      paths.push_back(query.getColumn(0).getString());
+    }
+    return paths;
+  } catch (const SQLite::Exception& error) {
+    throw IndexError(std::string("listing indexed files: ") + error.what());
+  }
+}
+
+std::int64_t Index::count_published(const std::string& lang, sys_seconds now) {
+  try {
+    auto& query = impl_->cached(lang.empty()
+                                    ? std::string("SELECT COUNT(*) FROM posts WHERE ") + kLive
+                                    : std::string("SELECT COUNT(*) FROM posts WHERE ") + kLive +
+                                          " AND lang = :lang");
+    query.bind(":now", from_time(now));
+    if (!lang.empty()) {
+      query.bind(":lang", lang);
+    }
+    query.executeStep();
+    return query.getColumn(0).getInt64();
+  } catch (const SQLite::Exception& error) {
+    throw IndexError(std::string("counting posts: ") + error.what());
+  }
+}
+
 ApplyResult Index::apply(const ScanBatch& batch, sys_seconds now) {
   std::unordered_set<std::string> touched(batch.removed.begin(), batch.removed.end());
   for (const auto& read : batch.reads) {

@@ -78,6 +78,9 @@ class Index {
   Index& operator=(const Index&) = delete;
 
   std::unordered_map<std::string, FileState> file_states();
+  std::optional<FileState> file_state(const std::string& path);
+  // Indexed files below the directory `directory` (relative, no trailing '/').
+  std::vector<std::string> files_under(const std::string& directory);
 
   // Applies a scan in one transaction. `now` stamps first_seen/updated/deleted_at.
   ApplyResult apply(const ScanBatch& batch, std::chrono::sys_seconds now);
@@ -109,6 +112,8 @@ class Index {
                                   int limit);
   // Live published posts that are translations of `post` (other languages).
   std::vector<IndexedPost> translations_of(const IndexedPost& post, std::chrono::sys_seconds now);
+  // How many posts of `lang` (empty: every language) are published at `now`.
+  std::int64_t count_published(const std::string& lang, std::chrono::sys_seconds now);
   // Problems of every file as last read, sorted by path and line.
   std::vector<Problem> problems();
   // The earliest publication time after `now` of a live non-draft post, if any.

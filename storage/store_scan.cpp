@@ -10,6 +10,7 @@
 #include <string>
 #include <system_error>
 #include <future>
+#include <set>
 #include <span>
 #include <thread>
 #include <unordered_set>
@@ -37,14 +38,32 @@ bool is_hidden_dir(const std::filesystem::path& p) {
   return !name.empty() && name.front() == '.';
 }
 
-// Lists the post files below `root`, sorted by relative path.
-std::vector<FoundFile> list_store(const std::filesystem::path& root, ScanReport& report) {
+// Stats one candidate post file; false when it is not a regular post file.
+bool stat_post_file(const std::filesystem::path& root, const std::filesystem::path& path,
+                    FoundFile& file) {
+  if (is_ignored_file_name(path.filename().string())) {
+    return false;
+  }
+  struct stat st {};
+  if (stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) {
+    return false;
+  }
+  file.relative = path.lexically_relative(root).generic_string();
+  file.absolute = path;
+  file.size = st.st_size;
+  file.mtime_ns = static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec;
+  return true;
+}
+
+// Lists the post files below `start` (root itself or a directory in it), sorted by path.
+std::vector<FoundFile> list_tree(const std::filesystem::path& root,
+                                 const std::filesystem::path& start, ScanReport& report) {
   std::vector<FoundFile> files;
   std::error_code ec;
   std::filesystem::recursive_directory_iterator it(
-      root, std::filesystem::directory_options::skip_permission_denied, ec);
+      start, std::filesystem::directory_options::skip_permission_denied, ec);
   if (ec) {
-    report.unreadable.push_back({root.string(), 0, "cannot list the store: " + ec.message()});
+    report.unreadable.push_back({start.string(), 0, "cannot list: " + ec.message()});
     return files;
   }
   for (auto end = std::filesystem::recursive_directory_iterator(); it != end; it.increment(ec)) {
@@ -63,19 +82,10 @@ std::vector<FoundFile> list_store(const std::filesystem::path& root, ScanReport&
       }
       continue;
     }
-    if (is_ignored_file_name(entry.path().filename().string())) {
-      continue;
-    }
-    struct stat st {};
-    if (stat(entry.path().c_str(), &st) != 0 || !S_ISREG(st.st_mode)) {
-      continue;
-    }
     FoundFile file;
-    file.relative = entry.path().lexically_relative(root).generic_string();
-    file.absolute = entry.path();
-    file.size = st.st_size;
-    file.mtime_ns = static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec;
-    files.push_back(std::move(file));
+    if (stat_post_file(root, entry.path(), file)) {
+      files.push_back(std::move(file));
+    }
   }
   std::sort(files.begin(), files.end(),
             [](const auto& a, const auto& b) { return a.relative < b.relative; });
@@ -164,54 +174,22 @@ ChunkRead read_chunk(std::span<const FoundFile* const> files,
   return chunk;
 }
 
-}  // namespace
-
-ScanReport scan_store(Index& index, const std::filesystem::path& root,
-                      const ReaderOptions& options, std::chrono::sys_seconds now) {
-  ScanReport report;
-  std::error_code ec;
-  if (!std::filesystem::is_directory(root, ec)) {
-    report.store_missing = true;
-    report.unreadable.push_back({root.string(), 0, "the store directory does not exist"});
-    return report;
+// Reads `changed` (a chunk at a time, on every core, while the index applies the previous
+// chunk) and removes `removed`, all in one transaction. `states` holds what the index knows
+// of (at least) the changed paths.
+void apply_scan(Index& index, const std::vector<FoundFile>& changed_files,
+                const std::vector<std::string>& removed,
+                const std::unordered_map<std::string, FileState>& states,
+                const ReaderOptions& options, std::chrono::sys_seconds now, ScanReport& report) {
+  if (changed_files.empty() && removed.empty()) {
+    return;  // nothing changed: no transaction, no write
   }
-  auto files = list_store(root, report);
-  report.files_seen = static_cast<int>(files.size());
-  auto states = index.file_states();
-
-  // Files whose stat changed are read and hashed; those whose bytes changed are parsed.
   std::vector<const FoundFile*> changed;
-  std::unordered_set<std::string> present;
-  std::unordered_set<std::string> touched;
-  for (const auto& file : files) {
-    present.insert(file.relative);
-    auto it = states.find(file.relative);
-    if (it == states.end() || it->second.size != file.size || it->second.mtime_ns != file.mtime_ns) {
-      changed.push_back(&file);
-      touched.insert(file.relative);
-    }
+  std::unordered_set<std::string> touched(removed.begin(), removed.end());
+  for (const auto& file : changed_files) {
+    changed.push_back(&file);
+    touched.insert(file.relative);
   }
-  std::vector<std::string> removed;
-  for (const auto& [path, state] : states) {
-    // A file under a directory that could not be listed is not gone, only out of sight.
-    bool hidden = std::any_of(report.unreadable.begin(), report.unreadable.end(),
-                              [&](const Problem& p) {
-                                return path.size() > p.path.size() && path.starts_with(p.path) &&
-                                       path[p.path.size()] == '/';
-                              });
-    if (!present.contains(path) && !hidden) {
-      removed.push_back(path);
-      touched.insert(path);
-    }
-  }
-  std::sort(removed.begin(), removed.end());
-  if (changed.empty() && removed.empty()) {
-    return report;  // an unchanged store: no transaction, no write
-  }
-
-  // Parsing is the cold-scan cost: spread it over the cores, a chunk at a time, and while
-  // the index applies one chunk, read the next. Memory stays bounded on a large store, and
-  // all chunks still go into one transaction.
   auto writer = index.begin_scan(now, std::move(touched));
   auto read_from = [&](std::size_t begin) {
     std::span<const FoundFile* const> chunk(changed.data() + begin,
@@ -238,6 +216,113 @@ ScanReport scan_store(Index& index, const std::filesystem::path& root,
   }
   writer.remove(removed);
   report.applied = writer.commit();
+}
+
+bool under(const std::string& path, const std::string& directory) {
+  return path.size() > directory.size() && path.starts_with(directory) &&
+         path[directory.size()] == '/';
+}
+
+bool changed_since(const FoundFile& file, const std::unordered_map<std::string, FileState>& states) {
+  auto it = states.find(file.relative);
+  return it == states.end() || it->second.size != file.size || it->second.mtime_ns != file.mtime_ns;
+}
+
+bool store_is_there(const std::filesystem::path& root, ScanReport& report) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(root, ec)) {
+    return true;
+  }
+  report.store_missing = true;
+  report.unreadable.push_back({root.string(), 0, "the store directory does not exist"});
+  return false;
+}
+
+}  // namespace
+
+ScanReport scan_store(Index& index, const std::filesystem::path& root,
+                      const ReaderOptions& options, std::chrono::sys_seconds now) {
+  ScanReport report;
+  if (!store_is_there(root, report)) {
+    return report;
+  }
+  auto files = list_tree(root, root, report);
+  report.files_seen = static_cast<int>(files.size());
+  auto states = index.file_states();
+
+  // Files whose stat changed are read and hashed; those whose bytes changed are parsed.
+  std::vector<FoundFile> changed;
+  std::unordered_set<std::string> present;
+  for (auto& file : files) {
+    present.insert(file.relative);
+    if (changed_since(file, states)) {
+      changed.push_back(std::move(file));
+    }
+  }
+  std::vector<std::string> removed;
+  for (const auto& [path, state] : states) {
+    // A file under a directory that could not be listed is not gone, only out of sight.
+    bool hidden = std::any_of(report.unreadable.begin(), report.unreadable.end(),
+                              [&](const Problem& p) { return under(path, p.path); });
+    if (!present.contains(path) && !hidden) {
+      removed.push_back(path);
+    }
+  }
+  std::sort(removed.begin(), removed.end());
+  apply_scan(index, changed, removed, states, options, now, report);
+  return report;
+}
+
+ScanReport scan_paths(Index& index, const std::filesystem::path& root,
+                      const std::vector<std::string>& paths, const ReaderOptions& options,
+                      std::chrono::sys_seconds now) {
+  ScanReport report;
+  if (!store_is_there(root, report)) {
+    return report;
+  }
+  std::vector<FoundFile> changed;
+  std::set<std::string> removed;
+  std::unordered_map<std::string, FileState> states;
+  std::set<std::string> seen;
+  auto consider = [&](FoundFile file) {
+    if (!seen.insert(file.relative).second) {
+      return;
+    }
+    ++report.files_seen;
+    if (auto state = index.file_state(file.relative)) {
+      states.emplace(file.relative, std::move(*state));
+    }
+    if (changed_since(file, states)) {
+      changed.push_back(std::move(file));
+    }
+  };
+  for (const auto& relative : paths) {
+    auto absolute = root / relative;
+    std::error_code ec;
+    auto status = std::filesystem::status(absolute, ec);
+    if (std::filesystem::is_directory(status)) {
+      // A directory that appeared (created, or moved in): everything in it is new to us.
+      for (auto& file : list_tree(root, absolute, report)) {
+        consider(std::move(file));
+      }
+    } else if (std::filesystem::exists(status)) {
+      FoundFile file;
+      if (stat_post_file(root, absolute, file)) {
+        consider(std::move(file));
+      }
+    } else {
+      // Gone: the file itself, or every indexed file under a directory that went away.
+      if (index.file_state(relative)) {
+        removed.insert(relative);
+      }
+      for (auto& path : index.files_under(relative)) {
+        removed.insert(std::move(path));
+      }
+    }
+  }
+  std::sort(changed.begin(), changed.end(),
+            [](const auto& a, const auto& b) { return a.relative < b.relative; });
+  apply_scan(index, changed, {removed.begin(), removed.end()}, states, options, now, report);
   return report;
 }
 

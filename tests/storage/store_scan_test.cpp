@@ -177,6 +177,41 @@ BOOST_FIXTURE_TEST_CASE(missing_store_changes_nothing, Fixture) {
   BOOST_TEST(posts(kNow + 1h).size() == 1u);
 }
 
+BOOST_FIXTURE_TEST_CASE(scan_paths_reads_only_the_named_paths, Fixture) {
+  testing::write_file(store / "a.md", markdown("A"));
+  testing::write_file(store / "b.md", markdown("B"));
+  scan();
+  testing::write_file(store / "a.md", markdown("A", "", "Edited."));
+  testing::write_file(store / "b.md", markdown("B", "", "Edited too, but not reported."));
+  Index index(db, "https://blog.example.org/");
+  auto report = scan_paths(index, store, {"a.md"}, reader, kNow + 1h);
+  BOOST_TEST(report.files_seen == 1);
+  BOOST_TEST(report.files_parsed == 1);
+  BOOST_TEST(report.applied.changed == 1);
+  // Nothing to do for an unchanged file, an ignored name or a path never indexed.
+  testing::write_file(store / ".a.md.swp", "x");
+  auto idle = scan_paths(index, store, {"a.md", ".a.md.swp", "never.md"}, reader, kNow + 2h);
+  BOOST_TEST(idle.files_read == 0);
+  BOOST_TEST(!idle.applied.wrote());
+}
+
+BOOST_FIXTURE_TEST_CASE(scan_paths_follows_directories_moving_in_and_out, Fixture) {
+  testing::write_file(store / "2025/a.md", markdown("A"));
+  testing::write_file(store / "2025/b.md", markdown("B"));
+  testing::write_file(store / "2025x/c.md", markdown("C"));  // shares a prefix, not the folder
+  scan();
+  std::filesystem::rename(store / "2025", dir / "elsewhere");
+  Index index(db, "https://blog.example.org/");
+  auto gone = scan_paths(index, store, {"2025"}, reader, kNow + 1h);
+  BOOST_TEST(gone.applied.deleted == 2);
+  BOOST_TEST(index.newest("", kNow + 1h, -1).size() == 1u);
+  std::filesystem::rename(dir / "elsewhere", store / "2026");
+  auto back = scan_paths(index, store, {"2026"}, reader, kNow + 2h);
+  BOOST_TEST(back.files_parsed == 2);
+  BOOST_TEST(back.applied.added == 2);
+  BOOST_TEST(index.newest("", kNow + 2h, -1).size() == 3u);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 }  // namespace feedd::storage
