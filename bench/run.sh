@@ -5,6 +5,8 @@
 # it in STAGES):
 #   build   feedd build (cold: index deleted; warm: index present, nothing changed) and
 #           Hugo's full build of the same posts, per store size; medians, peak RSS, targets.
+#   serve   feedd serve vs nginx (gzip_static, sendfile, same bytes from disk) under wrk on
+#           loopback: 200 gzip, 200 identity, 304 revalidation; req/s, p99, ratio feedd/nginx.
 #
 # Environment:
 #   BENCH_REPS=5               repetitions per measurement (the median is reported)
@@ -16,6 +18,10 @@
 #                              the working tree (which may hold others' unfinished edits)
 #   BENCH_HUGO=0               skip Hugo
 #   BENCH_WORK=bench/work      generated stores, outputs, logs and results (gitignored)
+#   BENCH_SERVE_POSTS=1000     store size for the serve stage
+#   BENCH_SERVE_THREADS=1      feedd server.threads = nginx worker_processes
+#   BENCH_SERVE_CONNS=64       wrk connections;  BENCH_SERVE_SECONDS=10 per wrk run
+#   BENCH_SERVE_WRK_THREADS=1  wrk threads (the load generator shares the machine)
 #
 # It is a report: it exits 0 whether targets pass or fail (2 only for a bad command line).
 set -uo pipefail
@@ -32,7 +38,7 @@ FEEDD=${BENCH_FEEDD:-}
 FEEDD_NOTE=""
 REV=${BENCH_REV:-}
 RUN_HUGO=${BENCH_HUGO:-1}
-STAGES=(build)
+STAGES=(build serve)
 
 log() { printf '[bench %(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
 warn() { log "WARNING: $*"; }
@@ -347,6 +353,199 @@ stage_build() {
   log "report saved to $out (paste it into bench/RESULTS.md)"
 }
 
+# ---------------------------------------------------------------- stage: serve
+
+SERVE_POSTS=${BENCH_SERVE_POSTS:-1000}
+SERVE_THREADS=${BENCH_SERVE_THREADS:-1}
+SERVE_CONNS=${BENCH_SERVE_CONNS:-64}
+SERVE_SECONDS=${BENCH_SERVE_SECONDS:-10}
+SERVE_WRK_THREADS=${BENCH_SERVE_WRK_THREADS:-1}
+SERVE_PATH=/en/atom.xml
+declare -A SERVE  # SERVE[server,case] = "rps p99_ms bad;" per run, appended
+
+# to_ms VALUE — wrk's "812.00us" / "1.23ms" / "1.01s" in milliseconds.
+to_ms() { awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) n /= 1000; else if (v ~ /ms$/) n += 0;
+  else if (v ~ /s$/) n *= 1000; printf "%.3f", n }'; }
+
+# wrk_run URL LOG [HEADER...] — prints "<requests/s> <p99 ms> <non-2xx/3xx count>".
+wrk_run() {
+  local url=$1 logfile=$2 args=() h rps p99 bad
+  shift 2
+  for h in "$@"; do args+=(-H "$h"); done
+  wrk -t"$SERVE_WRK_THREADS" -c"$SERVE_CONNS" -d"${SERVE_SECONDS}s" --latency "${args[@]}" \
+    "$url" >"$logfile" 2>&1
+  rps=$(awk '/^Requests\/sec:/ {print $2}' "$logfile")
+  p99=$(awk '$1 == "99%" {print $2}' "$logfile")
+  bad=$(awk '/Non-2xx or 3xx responses:/ {print $NF}' "$logfile")
+  echo "${rps:-0} $(to_ms "${p99:-0}") ${bad:-0}"
+}
+
+# wait_port PORT — until something answers on 127.0.0.1:PORT (5 s at most).
+wait_port() {
+  local i
+  for i in $(seq 50); do
+    curl -s -o /dev/null "http://127.0.0.1:$1/" && return 0
+    sleep 0.1
+  done
+  return 1
+}
+
+# nginx_conf DIR WWW PORT — nginx serving WWW like a tuned static server would.
+nginx_conf() {
+  local dir=$1 www=$2 port=$3
+  printf '%s\n' \
+    "worker_processes $SERVE_THREADS;" \
+    "daemon off;" \
+    "pid $dir/nginx.pid;" \
+    "error_log $dir/error.log warn;" \
+    "events { worker_connections 4096; }" \
+    "http {" \
+    "  types { application/atom+xml xml; }" \
+    "  default_type application/octet-stream;" \
+    "  access_log off;" \
+    "  sendfile on;" \
+    "  tcp_nopush on;" \
+    "  gzip_static on;" \
+    "  etag on;" \
+    "  keepalive_requests 100000000;" \
+    "  client_body_temp_path $dir/tmp;" \
+    "  server {" \
+    "    listen 127.0.0.1:$port;" \
+    "    root $www;" \
+    "    add_header Cache-Control \"public, max-age=300\";" \
+    "  }" \
+    "}"
+}
+
+# serve_target SERVER — sets port and etag for feedd or nginx.
+serve_target() {
+  if [[ $1 == feedd ]]; then port=$SERVE_FEEDD_PORT etag=$SERVE_FEEDD_ETAG
+  else port=$SERVE_NGINX_PORT etag=$SERVE_NGINX_ETAG; fi
+}
+
+stage_serve() {
+  local dir www feedd_pid nginx_pid case i r s out port etag headers
+  SERVE_FEEDD_PORT=18480 SERVE_NGINX_PORT=18481
+  ensure_packages wrk:wrk /usr/sbin/nginx:nginx curl:curl python3:python3 \
+    cmake:cmake ninja:ninja-build
+  build_feedd
+  [[ -n $FEEDD ]] || { warn "no feedd binary: skipping serve"; return 0; }
+  make_store "$SERVE_POSTS" || return 0
+  dir=$WORK/serve
+  www=$dir/www
+  rm -rf "$dir" && mkdir -p "$www/en" "$dir/nginx/tmp"
+  # The store's config plus a [server] table for the benchmark.
+  { cat "$WORK/store-$SERVE_POSTS/feedd.toml"
+    printf '\n[server]\nlisten = ["127.0.0.1:%s"]\nthreads = %s\n' \
+      "$SERVE_FEEDD_PORT" "$SERVE_THREADS"
+  } >"$dir/feedd.toml"
+  "$FEEDD" --config "$dir/feedd.toml" serve 2>"$WORK/logs/serve-feedd.log" &
+  feedd_pid=$!
+  if ! wait_port "$SERVE_FEEDD_PORT"; then
+    warn "feedd serve did not start:"
+    cat "$WORK/logs/serve-feedd.log" >&2
+    kill "$feedd_pid" 2>/dev/null
+    return 0
+  fi
+  # nginx serves feedd's own bytes: identity, and the gzip copy beside it for gzip_static.
+  curl -s -o "$www$SERVE_PATH" "http://127.0.0.1:$SERVE_FEEDD_PORT$SERVE_PATH"
+  curl -s -H 'Accept-Encoding: gzip' -o "$www$SERVE_PATH.gz" \
+    "http://127.0.0.1:$SERVE_FEEDD_PORT$SERVE_PATH"
+  touch -r "$www$SERVE_PATH" "$www$SERVE_PATH.gz"
+  nginx_conf "$dir/nginx" "$www" "$SERVE_NGINX_PORT" >"$dir/nginx/nginx.conf"
+  /usr/sbin/nginx -c "$dir/nginx/nginx.conf" -p "$dir/nginx" 2>"$WORK/logs/serve-nginx.log" &
+  nginx_pid=$!
+  wait_port "$SERVE_NGINX_PORT" || warn "nginx did not start (see $WORK/logs/serve-nginx.log)"
+
+  SERVE_FEEDD_ETAG=$(curl -sI "http://127.0.0.1:$SERVE_FEEDD_PORT$SERVE_PATH" | tr -d '\r' |
+    awk -F': ' 'tolower($1) == "etag" {print $2}')
+  SERVE_NGINX_ETAG=$(curl -sI "http://127.0.0.1:$SERVE_NGINX_PORT$SERVE_PATH" | tr -d '\r' |
+    awk -F': ' 'tolower($1) == "etag" {print $2}')
+  for s in feedd nginx; do  # sanity: both answer the three cases as expected
+    serve_target "$s"
+    log "$s: gzip -> $(curl -s -o /dev/null -H 'Accept-Encoding: gzip' \
+      -w '%{http_code} %{size_download} B %header{content-encoding}' \
+      "http://127.0.0.1:$port$SERVE_PATH"); identity -> $(curl -s -o /dev/null \
+      -w '%{http_code} %{size_download} B' "http://127.0.0.1:$port$SERVE_PATH");" \
+      "If-None-Match $etag -> $(curl -s -o /dev/null -w '%{http_code}' \
+      -H "If-None-Match: $etag" "http://127.0.0.1:$port$SERVE_PATH")"
+  done
+
+  SERVE_LOAD0=$(cut -d' ' -f1-3 /proc/loadavg)
+  for ((i = 1; i <= REPS; i++)); do
+    for s in feedd nginx; do  # alternate, so drift in the machine's load hits both
+      serve_target "$s"
+      for case in gzip identity 304; do
+        headers=()
+        [[ $case == gzip ]] && headers=("Accept-Encoding: gzip")
+        [[ $case == 304 ]] && headers=("If-None-Match: $etag")
+        r=$(wrk_run "http://127.0.0.1:$port$SERVE_PATH" "$WORK/logs/serve-$s-$case-$i.log" \
+          "${headers[@]}")
+        log "serve #$i $s $case: $r (req/s, p99 ms, non-2xx/3xx)"
+        SERVE[$s,$case]+="$r;"
+      done
+    done
+  done
+  SERVE_LOAD1=$(cut -d' ' -f1-3 /proc/loadavg)
+  kill -TERM "$feedd_pid" "$nginx_pid" 2>/dev/null
+  wait "$feedd_pid" "$nginx_pid" 2>/dev/null
+  out=$WORK/results-serve-$(date -u +%Y%m%dT%H%M%SZ).md
+  report_serve | tee "$out"
+  log "report saved to $out (paste it into bench/RESULTS.md)"
+}
+
+# serve_stat SERVER CASE FIELD (1 req/s, 2 p99 ms, 3 non-2xx/3xx) — median over the runs.
+serve_stat() {
+  echo "${SERVE[$1,$2]:-}" | tr ';' '\n' | awk -v f="$3" 'NF {print $f}' | median
+}
+
+report_serve() {
+  local case label fr nr fp np ratio_v worst_p99=0 min_ratio="" bad=0 b
+  echo "## serve — $(date -u '+%Y-%m-%d %H:%M UTC')"
+  echo
+  echo "- command: \`${BENCH_CMDLINE}\` (BENCH_REPS=$REPS; each run" \
+       "\`wrk -t$SERVE_WRK_THREADS -c$SERVE_CONNS -d${SERVE_SECONDS}s --latency\`" \
+       "GET $SERVE_PATH of a $SERVE_POSTS-post store)"
+  echo "- machine: $(nproc) CPUs, $(lscpu | sed -n 's/^Model name: *//p' | head -n 1)," \
+       "$(awk '/MemTotal/ {printf "%.1f GB RAM", $2 / 1048576}' /proc/meminfo)"
+  echo "- feedd: ${FEEDD:-none} (${FEEDD_NOTE:-}), server.threads = $SERVE_THREADS"
+  echo "- nginx: $(/usr/sbin/nginx -v 2>&1 | cut -d' ' -f3), worker_processes $SERVE_THREADS," \
+       "gzip_static on, sendfile on, access_log off, the same bytes from disk"
+  echo "- load average before → after: $SERVE_LOAD0 → $SERVE_LOAD1"
+  echo
+  echo "| case | feedd req/s | nginx req/s | feedd/nginx | feedd p99 | nginx p99 |"
+  echo "| --- | ---: | ---: | ---: | ---: | ---: |"
+  for case in gzip identity 304; do
+    fr=$(serve_stat feedd $case 1) nr=$(serve_stat nginx $case 1)
+    fp=$(serve_stat feedd $case 2) np=$(serve_stat nginx $case 2)
+    ratio_v=$(awk -v a="$fr" -v b="$nr" 'BEGIN {if (b > 0) printf "%.2f", a / b; else print 0}')
+    label="200 $case"
+    [[ $case == 304 ]] && label="304 revalidation"
+    printf '| %s | %.0f | %.0f | %s | %.2f ms | %.2f ms |\n' "$label" "$fr" "$nr" "$ratio_v" \
+      "$fp" "$np"
+    if [[ -z $min_ratio ]] || awk -v a="$ratio_v" -v b="$min_ratio" 'BEGIN {exit !(a < b)}'; then
+      min_ratio=$ratio_v
+    fi
+    awk -v a="$fp" -v b="$worst_p99" 'BEGIN {exit !(a > b)}' && worst_p99=$fp
+    b=$(serve_stat feedd $case 3)
+    awk -v a="$b" -v m="$bad" 'BEGIN {exit !(a > m)}' && bad=$b
+  done
+  echo
+  echo "Medians of $REPS runs each, feedd and nginx alternating. All runs (req/s p99-ms non-2xx/3xx):"
+  echo
+  for case in gzip identity 304; do
+    echo "- $case: feedd [${SERVE[feedd,$case]:-}] nginx [${SERVE[nginx,$case]:-}]"
+  done
+  echo
+  echo "Targets:"
+  echo
+  echo '```'
+  verdict "feedd/nginx >= 1.0 in all three cases (lowest ratio)" "$min_ratio" ">=" 1.0
+  verdict "feedd p99 < 5 ms in all three cases (highest)" "$worst_p99" "<" 5 "$worst_p99 ms"
+  verdict "feedd answers only 2xx/3xx (median errors)" "$bad" "<" 1
+  echo '```'
+}
+
 # ---------------------------------------------------------------- dispatcher
 
 usage() {
@@ -374,4 +573,4 @@ main() {
   return 0
 }
 
-main "$@"
+main "$@"; exit $?  # one line: bash reads a script as it runs it, so a later edit is never read
