@@ -43,11 +43,20 @@ void write_posts(const std::filesystem::path& store) {
              "---\ntitle: こんにちは\ndate: 2025-01-03\nlang: ja\n---\n日本語の本文です。\n");
 }
 
-// A server over a temporary store with a few posts; timeout 1 s, max body 1 KiB, 1 thread.
+// A server over a temporary store with a few posts (plus one of ~3 MB when `big`);
+// timeout 1 s, max body 1 KiB, 1 thread.
 struct Server {
-  explicit Server(int threads = 1) {
+  explicit Server(bool big = false) {
     daemon::log::set_threshold(daemon::log::Level::warning);
     write_posts(dir / "posts");
+    if (big) {
+      std::string body;
+      for (int i = 0; i < 60000; ++i) {
+        body += "Paragraph number " + std::to_string(i) + " of a very long post.\n\n";
+      }
+      write_file(dir / "posts/big.md",
+                 "---\ntitle: Big\ndate: 2025-01-06\nlang: en\n---\n" + body);
+    }
     auto path = write_config(dir.path(), dir / "posts", dir / "index.sqlite",
                              "[server]\ntimeout_s = 1\n[hooks]\nmax_body = 1024\n");
     config = daemon::load_config(path);
@@ -59,7 +68,7 @@ struct Server {
         daemon::build_snapshot(*generator, config, now, 1, nullptr));
     daemon::ServerOptions options;
     options.listen = {"127.0.0.1:0"};
-    options.threads = threads;
+    options.threads = 1;
     options.timeout = config.server.timeout;
     options.max_body = config.hooks.max_body;
     server = std::make_unique<daemon::HttpServer>(options, *store, metrics);
@@ -296,6 +305,31 @@ BOOST_AUTO_TEST_CASE(idle_and_slow_clients_are_closed_after_the_timeout) {
   Client between(server.port);
   BOOST_TEST(between.get("/healthz").result_int() == 200);
   BOOST_TEST(between.closed_within(3000ms));
+}
+
+BOOST_AUTO_TEST_CASE(a_client_that_stops_reading_a_big_body_is_closed_after_the_timeout) {
+  Server server(true);  // the big feed goes out with sendfile(), under its own deadline
+  asio::io_context io;
+  tcp::socket socket(io);
+  socket.open(tcp::v4());
+  socket.set_option(asio::socket_base::receive_buffer_size(4096));
+  socket.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), server.port));
+  asio::write(socket, asio::buffer(std::string("GET /en/feed.json HTTP/1.1\r\nHost: t\r\n\r\n")));
+  std::this_thread::sleep_for(2500ms);  // never reading: the server's write stalls
+  std::string received;
+  boost::system::error_code ec;
+  char buffer[65536];
+  while (!ec) {
+    received.append(buffer, socket.read_some(asio::buffer(buffer), ec));
+  }
+  const auto length_at = received.find("Content-Length: ");
+  BOOST_REQUIRE(length_at != std::string::npos);
+  const std::size_t length = std::stoul(received.substr(length_at + 16));
+  BOOST_TEST(length > 1000000u);
+  BOOST_TEST(received.size() < length);  // cut off, not delivered late
+  // The server is still fine.
+  Client client(server.port);
+  BOOST_TEST(client.get("/healthz").result_int() == 200);
 }
 
 BOOST_AUTO_TEST_CASE(a_byte_per_second_client_does_not_delay_others) {
