@@ -3,15 +3,20 @@
 #include <signal.h>
 #include <systemd/sd-daemon.h>
 
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
 #include <cstdlib>
 #include <cstring>
+#include <functional>
 #include <string>
 
 #include "daemon/feed_generation.h"
 #include "daemon/http_server.h"
 #include "daemon/log.h"
 #include "daemon/metrics.h"
+#include "daemon/regenerator.h"
 #include "daemon/snapshot_store.h"
+#include "daemon/store_watcher.h"
 #include "feeds/html_pages.h"
 
 namespace feedd::daemon {
@@ -61,8 +66,8 @@ std::shared_ptr<const feeds::Snapshot> build_snapshot(SiteGenerator& generator,
   for (auto& feed : feeds::render_feed_set(generator.site(), contents)) {
     // Browsers get the same bytes as generic XML / JSON, which they display (with
     // feed.css) instead of showing the feed as plain text or downloading it.
-    std::string browser_type = feed.path.ends_with(".xml") ? "application/xml; charset=utf-8"
-                                                           : "application/json";
+    std::string browser_type =
+        feed.path.ends_with(".xml") ? "application/xml; charset=utf-8" : "application/json";
     sources.push_back({"/" + feed.path, std::move(feed.content_type), std::move(feed.body),
                        feed.last_modified, true, std::move(browser_type)});
   }
@@ -75,34 +80,84 @@ std::shared_ptr<const feeds::Snapshot> build_snapshot(SiteGenerator& generator,
                      std::chrono::sys_seconds::max(), true});
   std::vector<std::pair<std::string, std::size_t>> posts;
   for (const LanguageConfig& language : config.languages) {
-    posts.emplace_back(language.code, generator.index().newest(language.code, now, -1).size());
+    posts.emplace_back(language.code, static_cast<std::size_t>(
+                                          generator.index().count_published(language.code, now)));
   }
-  return feeds::Snapshot::build(std::move(sources), now, generation, previous,
-                                std::move(posts));
+  return feeds::Snapshot::build(std::move(sources), now, generation, previous, std::move(posts));
 }
 
-int run_serve(const Config& config, const ServeOptions& options) {
-  // Block the signals before any thread starts, so that only sigwait() below sees them.
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGTERM);
-  sigaddset(&signals, SIGINT);
-  sigaddset(&signals, SIGHUP);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+namespace {
 
-  SiteGenerator generator(config);
-  auto now = now_seconds();
-  auto report = generator.scan(now);
-  if (report.store_missing) {
-    log::error(kChannel, config.store.path.string() +
-                             ": the store directory does not exist (set store.path in " +
-                             config.source.string() + ")");
-    return 1;
+// Everything that follows one configuration: the index, the regenerator and the watcher.
+// SIGHUP builds a new one beside the old and swaps them; the HTTP server and the snapshot
+// store outlive both, so no connection is dropped.
+class Pipeline {
+ public:
+  explicit Pipeline(Config config) : config_(std::move(config)), generator_(config_) {}
+
+  const Config& config() const { return config_; }
+  SiteGenerator& generator() { return generator_; }
+
+  // Starts following the store, publishing into `store` from `generation` on.
+  void attach(boost::asio::io_context& io, SnapshotStore& store, std::uint64_t generation) {
+    regenerator_ = std::make_unique<Regenerator>(io, config_, generator_, store, generation);
+    watcher_ =
+        std::make_unique<StoreWatcher>(io.get_executor(), config_.store.path,
+                                       config_.store.debounce, [this](StoreChanges changes) {
+                                         if (changes.rescan_all) {
+                                           regenerator_->rescan_all("store changed (full rescan)");
+                                         } else {
+                                           regenerator_->rescan_paths(changes.paths);
+                                         }
+                                       });
+    if (auto ec = watcher_->start()) {
+      log::error(kChannel, "cannot watch " + config_.store.path.string() + ": " + ec.message() +
+                               "; changes are seen by the periodic rescan only");
+    }
+    regenerator_->start();
   }
+
+  void stop() {
+    if (watcher_) {
+      watcher_->stop();
+      regenerator_->stop();
+    }
+  }
+
+  Regenerator& regenerator() { return *regenerator_; }
+
+ private:
+  Config config_;
+  SiteGenerator generator_;
+  std::unique_ptr<Regenerator> regenerator_;
+  std::unique_ptr<StoreWatcher> watcher_;
+};
+
+// Scans and renders for `config` into a new pipeline; throws on start-up errors.
+std::unique_ptr<Pipeline> open_pipeline(const Config& config, std::chrono::sys_seconds now) {
+  auto pipeline = std::make_unique<Pipeline>(config);
+  auto report = pipeline->generator().scan(now);
+  if (report.store_missing) {
+    // Not fatal: the store may be a mount that comes later; the watcher waits for it.
+    log::warning(kChannel, config.store.path.string() +
+                               ": the store directory does not exist (store.path in " +
+                               config.source.string() + "); serving what the index holds");
+  }
+  return pipeline;
+}
+
+}  // namespace
+
+int run_serve(const Config& initial_config, const ServeOptions& options) {
+  boost::asio::io_context control;  // the indexer: only this thread touches the index
+  auto now = now_seconds();
+  auto pipeline = open_pipeline(initial_config, now);
   std::uint64_t generation = 1;
-  SnapshotStore store(build_snapshot(generator, config, now, generation, nullptr));
+  SnapshotStore store(
+      build_snapshot(pipeline->generator(), pipeline->config(), now, generation, nullptr));
   Metrics metrics;
 
+  const Config& config = pipeline->config();
   ServerOptions server_options;
   server_options.inherited_fds = inherited_sockets();
   if (server_options.inherited_fds.empty()) {
@@ -114,11 +169,12 @@ int run_serve(const Config& config, const ServeOptions& options) {
   server_options.timeout = config.server.timeout;
   server_options.max_body = config.hooks.max_body;
   server_options.max_age_s = config.server.max_age_s;
-  server_options.hooks_configured = !config.hooks.secret.empty() ||
-                                     !config.hooks.secret_file.empty();
+  server_options.hooks_configured =
+      !config.hooks.secret.empty() || !config.hooks.secret_file.empty();
   server_options.access_log = options.access_log;
   HttpServer server(std::move(server_options), store, metrics);
   server.start();
+  pipeline->attach(control, store, generation);
   const auto snapshot = store.load();
   log::info(kChannel, "feedd " FEEDD_VERSION " serving " + std::to_string(count_feeds(*snapshot)) +
                           " feeds on " + join(server.addresses()) + " (" +
@@ -127,33 +183,52 @@ int run_serve(const Config& config, const ServeOptions& options) {
                           (options.access_log ? ", access log on" : "") + ")");
   sd_notify(0, "READY=1\nSTATUS=serving");
 
-  for (;;) {
-    int signal_number = 0;
-    if (sigwait(&signals, &signal_number) != 0) {
-      continue;
-    }
-    if (signal_number != SIGHUP) {
-      log::info(kChannel, std::string("received ") + strsignal(signal_number) +
-                              ": finishing in-flight responses");
-      sd_notify(0, "STOPPING=1");
-      break;
-    }
-    try {
-      now = now_seconds();
-      generator.scan(now);
-      auto previous = store.load();
-      auto next = build_snapshot(generator, config, now, ++generation, previous.get());
-      const std::size_t reused = next->reused();
-      const std::size_t total = next->resources().size();
-      store.publish(std::move(next));
-      log::info(kChannel, "SIGHUP: snapshot " + std::to_string(generation) + " published, " +
-                              std::to_string(total - reused) + " of " + std::to_string(total) +
-                              " resources changed");
-    } catch (const std::exception& error) {
-      log::error(kChannel, std::string("rebuild failed, still serving the last snapshot: ") +
-                               error.what());
-    }
-  }
+  boost::asio::signal_set signals(control, SIGTERM, SIGINT, SIGHUP);
+  std::function<void(const boost::system::error_code&, int)> on_signal =
+      [&](const boost::system::error_code& ec, int signal_number) {
+        if (ec) {
+          return;
+        }
+        if (signal_number != SIGHUP) {
+          log::info(kChannel, std::string("received ") + strsignal(signal_number) +
+                                  ": finishing in-flight responses");
+          sd_notify(0, "STOPPING=1");
+          pipeline->stop();
+          control.stop();
+          return;
+        }
+        sd_notify(0, "RELOADING=1");
+        try {
+          // A new configuration gets a new pipeline; the server keeps its sockets and
+          // connections (listen, threads and timeouts take effect on restart).
+          auto next_config = load_config(pipeline->config().source);
+          auto next = open_pipeline(next_config, now_seconds());
+          const auto previous = store.load();
+          const std::uint64_t next_generation = pipeline->regenerator().generation() + 1;
+          auto snapshot = build_snapshot(next->generator(), next->config(), now_seconds(),
+                                         next_generation, previous.get());
+          const std::size_t total = snapshot->resources().size();
+          const std::size_t changed = total - snapshot->reused();
+          store.publish(std::move(snapshot));
+          pipeline->stop();
+          pipeline = std::move(next);
+          pipeline->attach(control, store, next_generation);
+          log::info(kChannel, "SIGHUP: configuration reloaded from " +
+                                  pipeline->config().source.string() + ", snapshot " +
+                                  std::to_string(next_generation) + " published, " +
+                                  std::to_string(changed) + " of " + std::to_string(total) +
+                                  " resources changed");
+        } catch (const std::exception& error) {
+          log::error(kChannel, std::string("SIGHUP: reload failed, keeping the running "
+                                           "configuration: ") +
+                                   error.what());
+        }
+        sd_notify(0, "READY=1\nSTATUS=serving");
+        signals.async_wait(on_signal);
+      };
+  signals.async_wait(on_signal);
+  control.run();
+
   server.stop();
   server.wait();
   log::info(kChannel, "stopped");

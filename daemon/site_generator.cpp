@@ -13,6 +13,18 @@ SiteGenerator::SiteGenerator(const Config& config)
 
 storage::ScanReport SiteGenerator::scan(std::chrono::sys_seconds now) {
   auto report = storage::scan_store(index_, config_.store.path, reader_options_, now);
+  log_report(report);
+  return report;
+}
+
+storage::ScanReport SiteGenerator::scan_paths(const std::vector<std::string>& paths,
+                                              std::chrono::sys_seconds now) {
+  auto report = storage::scan_paths(index_, config_.store.path, paths, reader_options_, now);
+  log_report(report);
+  return report;
+}
+
+void SiteGenerator::log_report(const storage::ScanReport& report) {
   for (const auto& problem : report.unreadable) {
     log::warning("store", problem.to_string());
   }
@@ -26,7 +38,6 @@ storage::ScanReport SiteGenerator::scan(std::chrono::sys_seconds now) {
                          std::to_string(report.applied.added) + " posts added, " +
                          std::to_string(report.applied.changed) + " changed, " +
                          std::to_string(report.applied.deleted) + " deleted");
-  return report;
 }
 
 std::vector<feeds::RenderedFeed> SiteGenerator::render(std::chrono::sys_seconds now) {

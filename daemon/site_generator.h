@@ -21,6 +21,9 @@ class SiteGenerator {
 
   // Scans the whole store into the index and logs the outcome and every new problem.
   storage::ScanReport scan(std::chrono::sys_seconds now);
+  // Scans only `paths` (relative to the store, as the watcher reports them).
+  storage::ScanReport scan_paths(const std::vector<std::string>& paths,
+                                 std::chrono::sys_seconds now);
   // Renders every feed from the index as it is now.
   std::vector<feeds::RenderedFeed> render(std::chrono::sys_seconds now);
 
@@ -28,6 +31,8 @@ class SiteGenerator {
   const feeds::SiteOptions& site() const { return site_; }
 
  private:
+  void log_report(const storage::ScanReport& report);
+
   const Config& config_;
   storage::ReaderOptions reader_options_;
   feeds::SiteOptions site_;

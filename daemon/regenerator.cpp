@@ -1,0 +1,149 @@
+#include "daemon/regenerator.h"
+
+#include <boost/asio/post.hpp>
+
+#include "daemon/log.h"
+#include "daemon/serve.h"
+
+namespace feedd::daemon {
+namespace {
+
+constexpr std::string_view kChannel = "regenerate";
+
+std::chrono::sys_seconds now_seconds() {
+  return std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
+}
+
+}  // namespace
+
+Regenerator::Regenerator(boost::asio::io_context& io, const Config& config,
+                         SiteGenerator& generator, SnapshotStore& store,
+                         std::uint64_t first_generation)
+    : io_(io),
+      config_(config),
+      generator_(generator),
+      store_(store),
+      periodic_(io),
+      scheduled_(io),
+      generation_(first_generation) {}
+
+void Regenerator::start() {
+  arm_periodic();
+  arm_scheduled();
+}
+
+void Regenerator::stop() {
+  stopped_ = true;
+  periodic_.cancel();
+  scheduled_.cancel();
+}
+
+void Regenerator::rescan_all(std::string_view reason) {
+  try {
+    auto report = generator_.scan(now_seconds());
+    publish_if(report.applied.wrote(), reason);
+  } catch (const std::exception& error) {
+    log::error(kChannel, std::string(reason) + ": scan failed, still serving the last snapshot: " +
+                             error.what());
+  }
+}
+
+void Regenerator::rescan_paths(const std::vector<std::string>& paths) {
+  try {
+    auto report = generator_.scan_paths(paths, now_seconds());
+    publish_if(report.applied.wrote(), "store changed");
+  } catch (const std::exception& error) {
+    log::error(kChannel, std::string("scan failed, still serving the last snapshot: ") +
+                             error.what());
+  }
+}
+
+bool Regenerator::request_rescan(std::string reason, BeforeRescan before) {
+  if (rescan_pending_.exchange(true)) {
+    return false;
+  }
+  boost::asio::post(io_, [this, alive = std::weak_ptr<int>(alive_), reason = std::move(reason),
+                          before = std::move(before)] {
+    if (alive.expired()) {
+      return;  // this regenerator was replaced (SIGHUP) before the request ran
+    }
+    // Cleared first: a request arriving during the work below gets a rescan of its own,
+    // so a change pushed meanwhile is never missed.
+    rescan_pending_ = false;
+    if (stopped_) {
+      return;
+    }
+    if (before) {
+      before();
+    }
+    rescan_all(reason);
+  });
+  return true;
+}
+
+void Regenerator::publish_if(bool changed, std::string_view why) {
+  auto now = now_seconds();
+  // A scheduled post whose time has come changes the feeds without any file changing.
+  bool due = next_publication_ != std::chrono::sys_seconds{} && next_publication_ <= now;
+  if (!changed && !due) {
+    return;
+  }
+  auto previous = store_.load();
+  auto started = std::chrono::steady_clock::now();
+  auto next = build_snapshot(generator_, config_, now, generation_ + 1, previous.get());
+  const std::size_t total = next->resources().size();
+  const std::size_t changed_resources = total - next->reused();
+  store_.publish(std::move(next));
+  ++generation_;
+  auto took = std::chrono::duration_cast<std::chrono::milliseconds>(
+      std::chrono::steady_clock::now() - started);
+  log::info(kChannel, std::string(due && !changed ? "scheduled post due" : why) + ": snapshot " +
+                          std::to_string(generation_) + " published, " +
+                          std::to_string(changed_resources) + " of " + std::to_string(total) +
+                          " resources changed (" + std::to_string(took.count()) + " ms)");
+  arm_scheduled();
+}
+
+void Regenerator::arm_periodic() {
+  if (config_.store.rescan.count() == 0 || stopped_) {
+    return;
+  }
+  periodic_.expires_after(config_.store.rescan);
+  periodic_.async_wait([this](boost::system::error_code ec) {
+    if (ec || stopped_) {
+      return;
+    }
+    rescan_all("periodic rescan");
+    arm_periodic();
+  });
+}
+
+void Regenerator::arm_scheduled() {
+  if (stopped_) {
+    return;
+  }
+  std::optional<std::chrono::sys_seconds> next;
+  try {
+    next = generator_.index().next_publication_after(now_seconds());
+  } catch (const std::exception& error) {
+    log::error(kChannel, std::string("looking for scheduled posts: ") + error.what());
+  }
+  next_publication_ = next.value_or(std::chrono::sys_seconds{});
+  if (!next) {
+    scheduled_.cancel();
+    return;
+  }
+  // Wall-clock time to a steady timer: re-armed after every publish and periodic rescan, so
+  // a clock step delays a scheduled post by at most one rescan period.
+  auto wait = *next - std::chrono::system_clock::now() + std::chrono::milliseconds(5);
+  scheduled_.expires_after(std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+      std::max(wait, decltype(wait)::zero())));
+  scheduled_.async_wait([this](boost::system::error_code ec) {
+    if (ec || stopped_) {
+      return;
+    }
+    publish_if(false, "scheduled post due");
+  });
+}
+
+}  // namespace feedd::daemon
