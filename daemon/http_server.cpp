@@ -4,6 +4,7 @@
 #include <sys/resource.h>
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -14,8 +15,6 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
-
-#include <algorithm>
 #include <stdexcept>
 #include <thread>
 
@@ -139,16 +138,15 @@ asio::awaitable<void> HttpServer::Impl::accept_loop(tcp::acceptor& acceptor) {
     }
     shared.open_connections.fetch_add(1, std::memory_order_relaxed);
     auto executor = socket.get_executor();
-    asio::co_spawn(executor, run_session(std::move(socket), shared),
-                   [](std::exception_ptr error) {
-                     if (error) {  // a bug or bad_alloc: lose the connection, not the server
-                       try {
-                         std::rethrow_exception(error);
-                       } catch (const std::exception& e) {
-                         log::error(kChannel, std::string("connection failed: ") + e.what());
-                       }
-                     }
-                   });
+    asio::co_spawn(executor, run_session(std::move(socket), shared), [](std::exception_ptr error) {
+      if (error) {  // a bug or bad_alloc: lose the connection, not the server
+        try {
+          std::rethrow_exception(error);
+        } catch (const std::exception& e) {
+          log::error(kChannel, std::string("connection failed: ") + e.what());
+        }
+      }
+    });
   }
 }
 
@@ -177,8 +175,8 @@ HttpServer::HttpServer(ServerOptions options, SnapshotStore& store, Metrics& met
   impl_->thread_count = shared.options.threads > 0
                             ? shared.options.threads
                             : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  impl_->max_connections = shared.options.max_connections > 0 ? shared.options.max_connections
-                                                              : connection_cap();
+  impl_->max_connections =
+      shared.options.max_connections > 0 ? shared.options.max_connections : connection_cap();
   for (int fd : shared.options.inherited_fds) {
     auto acceptor = std::make_unique<tcp::acceptor>(impl_->io_context);
     sockaddr_storage address{};

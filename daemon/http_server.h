@@ -19,9 +19,9 @@ namespace feedd::daemon {
 
 struct ServerOptions {
   std::vector<std::string> listen{"127.0.0.1:8080"};  // "host:port", "[v6]:port"; port 0 ok
-  std::vector<int> inherited_fds;   // listening sockets passed by systemd (used as well)
-  int threads = 0;                  // 0: std::thread::hardware_concurrency()
-  std::chrono::seconds timeout{30};  // deadline for each read (whole request) and write
+  std::vector<int> inherited_fds;          // listening sockets passed by systemd (used as well)
+  int threads = 0;                         // 0: std::thread::hardware_concurrency()
+  std::chrono::seconds timeout{30};        // deadline for each read (whole request) and write
   std::uint32_t header_limit = 16 * 1024;  // bytes of request line + header fields -> 431
   std::uint64_t max_body = 1048576;        // bytes of request body -> 413
   int max_age_s = 300;                     // Cache-Control: public, max-age=N

@@ -1,5 +1,9 @@
 #include "daemon/http_session.h"
 
+#include <sys/sendfile.h>
+#include <sys/socket.h>
+
+#include <array>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/buffer.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -10,11 +14,6 @@
 #include <boost/beast/http/basic_parser.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/read.hpp>
-
-#include <sys/sendfile.h>
-#include <sys/socket.h>
-
-#include <array>
 #include <charconv>
 #include <chrono>
 
@@ -131,8 +130,7 @@ class RequestParser : public http::basic_parser<true> {
     return body.size();
   }
   void on_chunk_header_impl(std::uint64_t, beast::string_view, error_code&) override {}
-  std::size_t on_chunk_body_impl(std::uint64_t, beast::string_view body,
-                                 error_code&) override {
+  std::size_t on_chunk_body_impl(std::uint64_t, beast::string_view body, error_code&) override {
     data_.body.append(body.data(), body.size());
     return body.size();
   }
@@ -183,8 +181,8 @@ thread_local DateCache t_date_cache;
 
 RouteContext make_context(const ServerShared& shared) {
   RouteContext context;
-  context.now = std::chrono::time_point_cast<std::chrono::seconds>(
-      std::chrono::system_clock::now());
+  context.now =
+      std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
   context.date = t_date_cache.text(context.now);
   context.cache_control = shared.cache_control;
   context.metrics = &shared.metrics;
@@ -205,7 +203,8 @@ int status_for_read_error(const error_code& ec) {
       ec == asio::error::connection_reset || ec == http::error::partial_message) {
     return 0;
   }
-  if (ec.category() == http::make_error_code(http::error::bad_target).category()) {  // any other parse error
+  if (ec.category() ==
+      http::make_error_code(http::error::bad_target).category()) {  // any other parse error
     return 400;
   }
   return 0;
@@ -256,8 +255,8 @@ asio::awaitable<void> linger(beast::tcp_stream& stream) {
   std::size_t drained = 0;
   stream.expires_after(std::chrono::seconds(1));
   while (drained < 4 * 1024 * 1024) {
-    auto [ec, n] = co_await stream.async_read_some(asio::buffer(sink),
-                                                   asio::as_tuple(asio::use_awaitable));
+    auto [ec, n] =
+        co_await stream.async_read_some(asio::buffer(sink), asio::as_tuple(asio::use_awaitable));
     if (ec) {
       break;
     }
@@ -269,14 +268,14 @@ asio::awaitable<void> linger(beast::tcp_stream& stream) {
 // it is full; `deadline` (armed by the caller) cancels the socket when the client is too
 // slow. Returns the bytes written and the first error.
 asio::awaitable<std::pair<error_code, std::size_t>> send_with_file(asio::ip::tcp::socket& socket,
-                                                                   std::string_view head,
-                                                                   int file, std::size_t length) {
+                                                                   std::string_view head, int file,
+                                                                   std::size_t length) {
   const auto token = asio::as_tuple(asio::use_awaitable);
   std::size_t sent = 0;
   error_code ec;
   while (sent < head.size()) {  // MSG_MORE: the head leaves with the first body bytes
-    auto [send_ec, n] = co_await socket.async_send(asio::buffer(head.substr(sent)), MSG_MORE,
-                                                   token);
+    auto [send_ec, n] =
+        co_await socket.async_send(asio::buffer(head.substr(sent)), MSG_MORE, token);
     if (send_ec) {
       co_return std::pair{send_ec, sent};
     }
@@ -378,8 +377,7 @@ asio::awaitable<void> run_session(asio::ip::tcp::socket socket, ServerShared& sh
           co_await send_with_file(stream.socket(), head, response.body_file, body.size());
       file_deadline.cancel();
     } else {
-      const std::array<asio::const_buffer, 2> buffers = {asio::buffer(head),
-                                                         asio::buffer(body)};
+      const std::array<asio::const_buffer, 2> buffers = {asio::buffer(head), asio::buffer(body)};
       stream.expires_after(timeout);
       std::tie(wec, written) = co_await asio::async_write(stream, buffers, token);
     }

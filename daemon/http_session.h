@@ -4,11 +4,10 @@
 // at connect and disconnect, never per request). Everything else in it is atomic or fixed.
 #pragma once
 
+#include <atomic>
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/ip/tcp.hpp>
-
-#include <atomic>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -23,7 +22,7 @@ namespace feedd::daemon {
 struct SessionControl {
   boost::asio::any_io_executor executor;
   boost::asio::ip::tcp::socket* socket = nullptr;  // null once the session ended
-  bool busy = false;                                // between a request and its response
+  bool busy = false;                               // between a request and its response
 };
 
 struct ServerShared {
@@ -39,7 +38,6 @@ struct ServerShared {
 };
 
 // Serves one connection until it closes, times out, or the server stops. Never throws.
-boost::asio::awaitable<void> run_session(boost::asio::ip::tcp::socket socket,
-                                         ServerShared& shared);
+boost::asio::awaitable<void> run_session(boost::asio::ip::tcp::socket socket, ServerShared& shared);
 
 }  // namespace feedd::daemon

@@ -35,8 +35,7 @@ class Metrics {
                                                     408, 413, 431, 500, 503, 0};  // 0: other
   static std::size_t status_slot(int status);
 
-  std::array<std::array<std::atomic<std::uint64_t>, kStatuses.size()>, kRouteKindCount>
-      requests_{};
+  std::array<std::array<std::atomic<std::uint64_t>, kStatuses.size()>, kRouteKindCount> requests_{};
   std::atomic<std::uint64_t> not_modified_{0};
   std::atomic<std::uint64_t> bytes_{0};
 };

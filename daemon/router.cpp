@@ -63,8 +63,7 @@ Response simple(int status, RouteKind route, std::string_view body, const RouteC
   return response;
 }
 
-Response method_not_allowed(RouteKind route, std::string_view allow,
-                            const RouteContext& context) {
+Response method_not_allowed(RouteKind route, std::string_view allow, const RouteContext& context) {
   Response response = simple(405, route, "method not allowed\n", context);
   response.add("Allow", allow);
   return response;
@@ -80,8 +79,7 @@ RouteKind kind_of(std::string_view path) {
   return RouteKind::asset;
 }
 
-bool not_modified(const Request& request, const feeds::Resource& resource,
-                  std::string_view etag) {
+bool not_modified(const Request& request, const feeds::Resource& resource, std::string_view etag) {
   // RFC 9110 §13.2.2: If-None-Match first; If-Modified-Since only when it is absent.
   if (request.if_none_match) {
     return if_none_match_matches(*request.if_none_match, etag);
@@ -181,8 +179,8 @@ feeds::Coding choose_coding(const feeds::Resource& resource,
   const int identity = q_identity >= 0 ? q_identity : (q_any >= 0 ? q_any : 1);
   Coding best = Coding::identity;
   int best_q = 0;
-  const std::pair<Coding, int> candidates[] = {
-      {Coding::br, effective(q_br)}, {Coding::gzip, effective(q_gzip)}};
+  const std::pair<Coding, int> candidates[] = {{Coding::br, effective(q_br)},
+                                               {Coding::gzip, effective(q_gzip)}};
   for (const auto& [coding, q] : candidates) {
     if (q > best_q && resource.get(coding) != nullptr) {
       best = coding;
@@ -255,23 +253,40 @@ Response error_response(int status, const RouteContext& context) {
 
 std::string_view reason_phrase(int status) {
   switch (status) {
-    case 100: return "Continue";
-    case 200: return "OK";
-    case 202: return "Accepted";
-    case 301: return "Moved Permanently";
-    case 304: return "Not Modified";
-    case 400: return "Bad Request";
-    case 401: return "Unauthorized";
-    case 404: return "Not Found";
-    case 405: return "Method Not Allowed";
-    case 406: return "Not Acceptable";
-    case 408: return "Request Timeout";
-    case 413: return "Content Too Large";
-    case 431: return "Request Header Fields Too Large";
-    case 500: return "Internal Server Error";
-    case 501: return "Not Implemented";
-    case 503: return "Service Unavailable";
-    default: return "Unknown";
+    case 100:
+      return "Continue";
+    case 200:
+      return "OK";
+    case 202:
+      return "Accepted";
+    case 301:
+      return "Moved Permanently";
+    case 304:
+      return "Not Modified";
+    case 400:
+      return "Bad Request";
+    case 401:
+      return "Unauthorized";
+    case 404:
+      return "Not Found";
+    case 405:
+      return "Method Not Allowed";
+    case 406:
+      return "Not Acceptable";
+    case 408:
+      return "Request Timeout";
+    case 413:
+      return "Content Too Large";
+    case 431:
+      return "Request Header Fields Too Large";
+    case 500:
+      return "Internal Server Error";
+    case 501:
+      return "Not Implemented";
+    case 503:
+      return "Service Unavailable";
+    default:
+      return "Unknown";
   }
 }
 
@@ -339,7 +354,6 @@ Response route(const Request& request, const feeds::Snapshot& snapshot,
     if (snapshot.find(redirect.location) != nullptr) {  // "/ja" -> "/ja/"
       redirect.head = request.method == "HEAD";
       return redirect;  // Location: see Response::location
-
     }
   }
   Response missing = simple(404, RouteKind::other, "not found\n", context);

@@ -70,8 +70,8 @@ struct Response {
 
 struct RouteContext {
   std::chrono::sys_seconds now{};
-  std::string_view date;           // IMF-fixdate of `now` (see DateCache)
-  std::string_view cache_control;  // "public, max-age=300"
+  std::string_view date;             // IMF-fixdate of `now` (see DateCache)
+  std::string_view cache_control;    // "public, max-age=300"
   const Metrics* metrics = nullptr;  // null: /metrics is 404
   bool hooks_configured = false;     // hooks.secret set
 };

@@ -84,7 +84,7 @@ std::string head(std::string_view lang, std::string_view title) {
 }
 
 std::string index_page(const SiteOptions& site, const std::vector<FeedContent>& feeds) {
-  const std::string_view first_lang = site.languages.empty() ? "" : site.languages[0].code;
+  const std::string first_lang = site.languages.empty() ? std::string() : site.languages[0].code;
   std::string out = head(first_lang, feed_title(site, ""));
   append_autodiscovery(out, site, "", "");
   for (const LanguageInfo& language : site.languages) {
@@ -93,13 +93,12 @@ std::string index_page(const SiteOptions& site, const std::vector<FeedContent>& 
   out += "</head>\n<body>\n<h1>" + escape_html(feed_title(site, "")) + "</h1>\n";
   out += "<p class=\"description\">" + escape_html(feed_description(site, "")) + "</p>\n<ul>\n";
   for (const LanguageInfo& language : site.languages) {
-    const bool has_page = std::any_of(feeds.begin(), feeds.end(), [&](const FeedContent& f) {
-      return f.lang == language.code;
-    });
+    const bool has_page = std::any_of(
+        feeds.begin(), feeds.end(), [&](const FeedContent& f) { return f.lang == language.code; });
     out += "<li lang=\"" + escape_html(language.code) + "\">";
     if (has_page) {
-      out += "<a href=\"" + escape_html(language.code) + "/\">" + escape_html(language.title) +
-             "</a>";
+      out +=
+          "<a href=\"" + escape_html(language.code) + "/\">" + escape_html(language.title) + "</a>";
     } else {
       out += escape_html(language.title);
     }
@@ -117,8 +116,7 @@ std::string language_page(const SiteOptions& site, const FeedContent& feed) {
   std::string out = head(feed.lang, feed_title(site, feed.lang));
   append_autodiscovery(out, site, feed.lang, "../");
   out += "</head>\n<body>\n<h1>" + escape_html(feed_title(site, feed.lang)) + "</h1>\n";
-  out += "<p class=\"description\">" + escape_html(feed_description(site, feed.lang)) +
-         "</p>\n";
+  out += "<p class=\"description\">" + escape_html(feed_description(site, feed.lang)) + "</p>\n";
   append_subscribe(out, feed.lang, "../");
   out += "<p><a href=\"../\">All feeds</a></p>\n<ol class=\"entries\">\n";
   for (const Entry& entry : feed.entries) {
@@ -129,8 +127,8 @@ std::string language_page(const SiteOptions& site, const FeedContent& feed) {
            escape_html(entry.post.local_date) + "</time>";
     for (const Alternate& translation : entry_translations(entry)) {
       out += " · <a href=\"" + escape_html(translation.url) + "\" hreflang=\"" +
-             escape_html(translation.lang) + "\" lang=\"" + escape_html(translation.lang) +
-             "\">" + escape_html(language_title(site, translation.lang)) + "</a>";
+             escape_html(translation.lang) + "\" lang=\"" + escape_html(translation.lang) + "\">" +
+             escape_html(language_title(site, translation.lang)) + "</a>";
     }
     out += "</p>\n<p>" + escape_html(make_summary(entry.post)) + "</p>\n</article></li>\n";
   }

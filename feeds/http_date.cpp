@@ -8,10 +8,9 @@ namespace {
 
 using namespace std::chrono;
 
-constexpr std::array<std::string_view, 7> kDays = {"Sun", "Mon", "Tue", "Wed",
-                                                   "Thu", "Fri", "Sat"};
-constexpr std::array<std::string_view, 7> kLongDays = {
-    "Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"};
+constexpr std::array<std::string_view, 7> kDays = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
+constexpr std::array<std::string_view, 7> kLongDays = {"Sunday",   "Monday", "Tuesday", "Wednesday",
+                                                       "Thursday", "Friday", "Saturday"};
 constexpr std::array<std::string_view, 12> kMonths = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                                       "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
 
@@ -69,14 +68,13 @@ std::string_view trim(std::string_view text) {
 }
 
 bool time_of_day(Cursor& cursor, int& h, int& m, int& s) {
-  return cursor.digits(2, h) && cursor.literal(":") && cursor.digits(2, m) &&
-         cursor.literal(":") && cursor.digits(2, s) && h < 24 && m < 60 && s <= 60;
+  return cursor.digits(2, h) && cursor.literal(":") && cursor.digits(2, m) && cursor.literal(":") &&
+         cursor.digits(2, s) && h < 24 && m < 60 && s <= 60;
 }
 
 // Validates the calendar date and the day of the week, then builds the instant.
 std::optional<sys_seconds> make_instant(int y, int mon, int d, int h, int m, int s, int wday) {
-  year_month_day ymd{year{y}, month{static_cast<unsigned>(mon + 1)},
-                     day{static_cast<unsigned>(d)}};
+  year_month_day ymd{year{y}, month{static_cast<unsigned>(mon + 1)}, day{static_cast<unsigned>(d)}};
   if (!ymd.ok()) {
     return std::nullopt;
   }
@@ -120,8 +118,8 @@ std::optional<sys_seconds> parse_http_date(std::string_view text) {
         c.name(kMonths, mon) && c.literal("-") && c.digits(2, y) && c.literal(" ") &&
         time_of_day(c, h, m, s) && c.literal(" GMT") && c.empty()) {
       // The century is the one that puts the date no more than 50 years in the future.
-      const int this_year = static_cast<int>(
-          year_month_day{floor<days>(system_clock::now())}.year());
+      const int this_year =
+          static_cast<int>(year_month_day{floor<days>(system_clock::now())}.year());
       int full = (this_year / 100) * 100 + y;
       if (full > this_year + 50) {
         full -= 100;

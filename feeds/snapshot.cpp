@@ -2,9 +2,9 @@
 
 #include <brotli/encode.h>
 #include <fcntl.h>
+#include <openssl/evp.h>
 #include <sys/mman.h>
 #include <unistd.h>
-#include <openssl/evp.h>
 #include <zlib.h>
 
 #include <algorithm>
@@ -68,17 +68,17 @@ std::shared_ptr<const Resource> make_resource(ResourceSource source,
   if (source.compress && !source.body.empty()) {
     std::string gz = gzip_compress(source.body);
     if (!gz.empty() && gz.size() < source.body.size()) {
-      resource->representations[static_cast<std::size_t>(Coding::gzip)] = with_file(
-          Representation{std::move(gz), make_etag(source.body, Coding::gzip),
-                         browser ? make_etag(source.body, Coding::gzip, true) : ""},
-          resource->path);
+      resource->representations[static_cast<std::size_t>(Coding::gzip)] =
+          with_file(Representation{std::move(gz), make_etag(source.body, Coding::gzip),
+                                   browser ? make_etag(source.body, Coding::gzip, true) : ""},
+                    resource->path);
     }
     std::string br = brotli_compress(source.body);
     if (!br.empty() && br.size() < source.body.size()) {
-      resource->representations[static_cast<std::size_t>(Coding::br)] = with_file(
-          Representation{std::move(br), make_etag(source.body, Coding::br),
-                         browser ? make_etag(source.body, Coding::br, true) : ""},
-          resource->path);
+      resource->representations[static_cast<std::size_t>(Coding::br)] =
+          with_file(Representation{std::move(br), make_etag(source.body, Coding::br),
+                                   browser ? make_etag(source.body, Coding::br, true) : ""},
+                    resource->path);
     }
   }
   identity.body = std::move(source.body);
@@ -91,8 +91,8 @@ std::shared_ptr<const Resource> make_resource(ResourceSource source,
 
 MemoryFile MemoryFile::create(std::string_view name, std::string_view bytes) {
   MemoryFile file;
-  file.fd_ = memfd_create(std::string("feedd:").append(name).c_str(),
-                          MFD_CLOEXEC | MFD_ALLOW_SEALING);
+  file.fd_ =
+      memfd_create(std::string("feedd:").append(name).c_str(), MFD_CLOEXEC | MFD_ALLOW_SEALING);
   if (file.fd_ < 0) {
     return file;
   }
@@ -180,9 +180,9 @@ std::string brotli_compress(std::string_view bytes) {
   std::string out(BrotliEncoderMaxCompressedSize(bytes.size()), '\0');
   std::size_t size = out.size();
   if (out.empty() ||
-      !BrotliEncoderCompress(quality, BROTLI_DEFAULT_WINDOW, BROTLI_MODE_TEXT,
-                             bytes.size(), reinterpret_cast<const uint8_t*>(bytes.data()),
-                             &size, reinterpret_cast<uint8_t*>(out.data()))) {
+      !BrotliEncoderCompress(quality, BROTLI_DEFAULT_WINDOW, BROTLI_MODE_TEXT, bytes.size(),
+                             reinterpret_cast<const uint8_t*>(bytes.data()), &size,
+                             reinterpret_cast<uint8_t*>(out.data()))) {
     return {};
   }
   out.resize(size);

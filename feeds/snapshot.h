@@ -40,7 +40,7 @@ class MemoryFile {
 
 struct Representation {
   std::string body;
-  std::string etag;  // strong, quoted: "\"<22 base64url chars>\"" (+ "-gz"/"-br" inside)
+  std::string etag;          // strong, quoted: "\"<22 base64url chars>\"" (+ "-gz"/"-br" inside)
   std::string browser_etag;  // the same bytes labelled browser_content_type (+ "-xml");
                              // empty when the resource has no browser_content_type
   MemoryFile file = {};      // `body` again, for bodies of kSendfileMin bytes or more
@@ -70,7 +70,7 @@ struct ResourceSource {
   std::string content_type;
   std::string body;
   std::chrono::sys_seconds last_modified{};
-  bool compress = true;  // false for bodies too small or already compressed
+  bool compress = true;                   // false for bodies too small or already compressed
   std::string browser_content_type = {};  // see Resource
 };
 
@@ -82,8 +82,8 @@ class Snapshot {
       return std::hash<std::string_view>{}(text);
     }
   };
-  using ResourceMap = std::unordered_map<std::string, std::shared_ptr<const Resource>,
-                                         StringHash, std::equal_to<>>;
+  using ResourceMap =
+      std::unordered_map<std::string, std::shared_ptr<const Resource>, StringHash, std::equal_to<>>;
 
   // Builds generation `generation` at `built_at`. Last-Modified is each source's
   // last_modified clamped to built_at. A path whose bytes equal those in `previous` keeps

@@ -28,8 +28,8 @@ std::string feed_body() {
 struct Fixture {
   Fixture() {
     std::vector<feeds::ResourceSource> sources;
-    sources.push_back({"/en/atom.xml", "application/atom+xml; charset=utf-8", feed_body(),
-                       kUpdated, true});
+    sources.push_back(
+        {"/en/atom.xml", "application/atom+xml; charset=utf-8", feed_body(), kUpdated, true});
     sources.push_back({"/en/", "text/html; charset=utf-8", "<p>page</p>", kUpdated, true});
     snapshot = feeds::Snapshot::build(std::move(sources), kBuilt, 1, nullptr);
     resource = snapshot->find("/en/atom.xml");
@@ -107,11 +107,12 @@ BOOST_AUTO_TEST_CASE(if_none_match_mismatch_gives_200) {
 
 BOOST_AUTO_TEST_CASE(if_none_match_wins_over_if_modified_since) {
   // A matching IMS must not turn a failed INM into a 304 (RFC 9110 §13.1.3) ...
-  BOOST_TEST(get("/en/atom.xml", std::string_view("\"stale\""), "Sat, 01 Mar 2025 00:00:00 GMT")
-                 .status == 200);
+  BOOST_TEST(
+      get("/en/atom.xml", std::string_view("\"stale\""), "Sat, 01 Mar 2025 00:00:00 GMT").status ==
+      200);
   // ... and an old IMS must not turn a matching INM into a 200.
-  BOOST_TEST(get("/en/atom.xml", etag(Coding::identity), "Sun, 01 Jan 2000 00:00:00 GMT")
-                 .status == 304);
+  BOOST_TEST(get("/en/atom.xml", etag(Coding::identity), "Sun, 01 Jan 2000 00:00:00 GMT").status ==
+             304);
 }
 
 BOOST_AUTO_TEST_CASE(if_modified_since_accepts_all_three_date_formats) {
@@ -259,8 +260,8 @@ BOOST_AUTO_TEST_CASE(healthz_metrics_and_hook) {
 
 BOOST_AUTO_TEST_CASE(browsers_get_the_feed_as_xml_with_its_own_etag) {
   std::vector<feeds::ResourceSource> sources;
-  sources.push_back({"/rss.xml", "application/rss+xml; charset=utf-8", feed_body(), kUpdated,
-                     true, "application/xml; charset=utf-8"});
+  sources.push_back({"/rss.xml", "application/rss+xml; charset=utf-8", feed_body(), kUpdated, true,
+                     "application/xml; charset=utf-8"});
   auto negotiated = feeds::Snapshot::build(std::move(sources), kBuilt, 1, nullptr);
   auto fetch = [&](std::optional<std::string_view> accept, std::optional<std::string_view> inm) {
     Request request;

@@ -26,11 +26,10 @@ std::string big_body(std::string_view word) {
 }
 
 std::shared_ptr<const Snapshot> build(std::string body, const Snapshot* previous = nullptr,
-                                      std::uint64_t generation = 1,
-                                      sys_seconds built = kBuilt) {
+                                      std::uint64_t generation = 1, sys_seconds built = kBuilt) {
   std::vector<ResourceSource> sources;
-  sources.push_back({"/rss.xml", "application/rss+xml", std::move(body),
-                     sys_days{2025y / 1 / 2}, true});
+  sources.push_back(
+      {"/rss.xml", "application/rss+xml", std::move(body), sys_days{2025y / 1 / 2}, true});
   return Snapshot::build(std::move(sources), built, generation, previous);
 }
 
@@ -51,10 +50,9 @@ std::string gunzip(std::string_view bytes) {
 std::string unbrotli(std::string_view bytes) {
   std::string out(1 << 20, '\0');
   std::size_t size = out.size();
-  BOOST_REQUIRE(BrotliDecoderDecompress(bytes.size(),
-                                        reinterpret_cast<const uint8_t*>(bytes.data()), &size,
-                                        reinterpret_cast<uint8_t*>(out.data())) ==
-                BROTLI_DECODER_RESULT_SUCCESS);
+  BOOST_REQUIRE(BrotliDecoderDecompress(
+                    bytes.size(), reinterpret_cast<const uint8_t*>(bytes.data()), &size,
+                    reinterpret_cast<uint8_t*>(out.data())) == BROTLI_DECODER_RESULT_SUCCESS);
   out.resize(size);
   return out;
 }

@@ -3,6 +3,7 @@
 // and python3-feedparser's etag/modified round trip.
 #include <poll.h>
 
+#include <atomic>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -11,8 +12,6 @@
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/test/unit_test.hpp>
-
-#include <atomic>
 #include <chrono>
 #include <thread>
 
@@ -54,15 +53,14 @@ struct Server {
       for (int i = 0; i < 60000; ++i) {
         body += "Paragraph number " + std::to_string(i) + " of a very long post.\n\n";
       }
-      write_file(dir / "posts/big.md",
-                 "---\ntitle: Big\ndate: 2025-01-06\nlang: en\n---\n" + body);
+      write_file(dir / "posts/big.md", "---\ntitle: Big\ndate: 2025-01-06\nlang: en\n---\n" + body);
     }
     auto path = write_config(dir.path(), dir / "posts", dir / "index.sqlite",
                              "[server]\ntimeout_s = 1\n[hooks]\nmax_body = 1024\n");
     config = daemon::load_config(path);
     generator = std::make_unique<daemon::SiteGenerator>(config);
-    const auto now = std::chrono::time_point_cast<std::chrono::seconds>(
-        std::chrono::system_clock::now());
+    const auto now =
+        std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
     generator->scan(now);
     store = std::make_unique<daemon::SnapshotStore>(
         daemon::build_snapshot(*generator, config, now, 1, nullptr));
@@ -182,8 +180,9 @@ BOOST_AUTO_TEST_CASE(conditional_get_table_over_the_wire) {
 BOOST_AUTO_TEST_CASE(curl_sees_gzip_brotli_and_304) {
   Server server;
   auto fetch = [&](std::vector<std::string> extra) {
-    std::vector<std::string> argv{"curl", "-s", "-o", "/dev/null", "-w",
-                                  "%{http_code} %header{content-encoding} %header{etag}"};
+    std::vector<std::string> argv{"curl", "-s",
+                                  "-o",   "/dev/null",
+                                  "-w",   "%{http_code} %header{content-encoding} %header{etag}"};
     argv.insert(argv.end(), extra.begin(), extra.end());
     argv.push_back(server.url("/ja/rss.xml"));
     return run_command(argv).output;
@@ -195,11 +194,10 @@ BOOST_AUTO_TEST_CASE(curl_sees_gzip_brotli_and_304) {
   BOOST_TEST(fetch({"-H", "Accept-Encoding: gzip", "-H", "If-None-Match: " + gzip_etag})
                  .starts_with("304 "));
   // A browser gets generic XML (rendered with feed.css) under its own ETag.
-  const std::string browser = run_command({"curl", "-s", "-o", "/dev/null", "-w",
-                                           "%{content_type} %header{etag}", "-H",
-                                           "Accept: text/html,application/xml;q=0.9,*/*;q=0.8",
-                                           server.url("/ja/rss.xml")})
-                                  .output;
+  const std::string browser =
+      run_command({"curl", "-s", "-o", "/dev/null", "-w", "%{content_type} %header{etag}", "-H",
+                   "Accept: text/html,application/xml;q=0.9,*/*;q=0.8", server.url("/ja/rss.xml")})
+          .output;
   BOOST_TEST(browser.starts_with("application/xml; charset=utf-8 \""), browser);
   BOOST_TEST(browser.ends_with("-xml\""), browser);
   auto decoded = run_command({"curl", "-sf", "--compressed", server.url("/ja/rss.xml")});
@@ -276,8 +274,10 @@ BOOST_AUTO_TEST_CASE(limits_431_413_400) {
   }
   {
     Client client(server.port);
-    client.send("POST /hooks/rebuild HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n"
-                "800\r\n" + std::string(2048, 'c') + "\r\n0\r\n\r\n");
+    client.send(
+        "POST /hooks/rebuild HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n"
+        "800\r\n" +
+        std::string(2048, 'c') + "\r\n0\r\n\r\n");
     BOOST_TEST(client.read().result_int() == 413);
   }
   {
@@ -352,8 +352,8 @@ BOOST_AUTO_TEST_CASE(a_byte_per_second_client_does_not_delay_others) {
     worst = std::max(worst, std::chrono::steady_clock::now() - start);
     std::this_thread::sleep_for(30ms);
   }
-  BOOST_TEST((worst < 250ms), "slowest request took "
-                                  << std::chrono::duration<double>(worst).count() << " s");
+  BOOST_TEST((worst < 250ms),
+             "slowest request took " << std::chrono::duration<double>(worst).count() << " s");
   BOOST_TEST(slow.closed_within(3000ms));  // its whole request did not arrive in time
   done = true;
   dripper.join();
@@ -389,7 +389,8 @@ BOOST_AUTO_TEST_CASE(pages_and_metrics) {
   BOOST_TEST(client.get("/en").result_int() == 301);
   Reply metrics = client.get("/metrics");
   BOOST_TEST(metrics.body().find("feedd_http_requests_total{route=\"page\",status=\"200\"} 2") !=
-             std::string::npos, metrics.body());
+                 std::string::npos,
+             metrics.body());
   BOOST_TEST(metrics.body().find("feedd_posts{lang=\"en\"} 2") != std::string::npos);
 }
 

@@ -8,7 +8,6 @@
 #include <unistd.h>
 
 #include <boost/test/unit_test.hpp>
-
 #include <chrono>
 #include <fstream>
 #include <regex>
@@ -121,8 +120,7 @@ BOOST_AUTO_TEST_CASE(sigterm_finishes_the_response_in_flight_and_exits_0) {
 
   // SIGHUP rebuilds without changing anything.
   child.signal(SIGHUP);
-  for (int i = 0; i < 100 && child.log().find("snapshot 2 published") == std::string::npos;
-       ++i) {
+  for (int i = 0; i < 100 && child.log().find("snapshot 2 published") == std::string::npos; ++i) {
     std::this_thread::sleep_for(50ms);
   }
   BOOST_TEST(child.log().find("0 of") != std::string::npos, child.log());
