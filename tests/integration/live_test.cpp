@@ -1,0 +1,138 @@
+// `feedd serve` following its store live: files created, edited, renamed and deleted reach
+// the served feeds (and only the feeds whose bytes change get a new ETag); a burst of files
+// is one regeneration; a scheduled post appears at its time; a store that vanishes and
+// comes back is recovered.
+#include <time.h>
+
+#include <boost/test/unit_test.hpp>
+#include <regex>
+#include <thread>
+
+#include "tests/support/feedd_process.h"
+#include "tests/support/test_support.h"
+
+namespace feedd::testing {
+namespace {
+
+using namespace std::chrono_literals;
+
+std::string post(const std::string& title, const std::string& lang, const std::string& date,
+                 const std::string& extra = "") {
+  return "---\ntitle: " + title + "\ndate: " + date + "\nlang: " + lang + "\n" + extra +
+         "---\nText of " + title + ".\n";
+}
+
+std::size_t count(const std::string& text, const std::string& needle) {
+  std::size_t n = 0;
+  for (auto at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1)) {
+    ++n;
+  }
+  return n;
+}
+
+struct LiveFixture {
+  TempDir dir;
+  std::filesystem::path store = dir / "posts";
+  std::unique_ptr<FeeddProcess> feedd;
+  int port = 0;
+
+  LiveFixture() {
+    write_file(store / "ja.md", post("日本語の記事", "ja", "2025-01-01"));
+    write_file(store / "en.md", post("English post", "en", "2025-01-01"));
+  }
+
+  void start(std::string extra = "") {
+    auto config = write_config(dir.path(), store, dir / "index.sqlite",
+                               "rescan_s = 0\n[server]\nlisten = [\"127.0.0.1:0\"]\n" + extra);
+    feedd = std::make_unique<FeeddProcess>(config, dir / "serve.log");
+    port = feedd->wait_for_port();
+    BOOST_REQUIRE_MESSAGE(port > 0, feedd->log());
+  }
+
+  std::string etag(const std::string& path) { return fetch(port, path).etag; }
+  bool serves(const std::string& path, const std::string& text) {
+    return fetch(port, path).body.find(text) != std::string::npos;
+  }
+  std::size_t publications() { return count(feedd->log(), " published"); }
+};
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(live_test)
+
+BOOST_FIXTURE_TEST_CASE(create_edit_rename_delete_reach_readers, LiveFixture) {
+  start();
+  const auto ja_etag = etag("/ja/atom.xml");
+  auto en_etag = etag("/en/atom.xml");
+
+  write_file(store / "new.md", post("Fresh post", "en", "2025-02-01"));
+  BOOST_TEST(eventually([&] { return serves("/en/atom.xml", "Fresh post"); }), feedd->log());
+  BOOST_TEST(etag("/en/atom.xml") != en_etag);
+  BOOST_TEST(etag("/ja/atom.xml") == ja_etag, "an unrelated feed keeps its ETag");
+
+  write_file(store / "new.md", post("Fresh post, edited", "en", "2025-02-01"));
+  BOOST_TEST(eventually([&] { return serves("/en/rss.xml", "Fresh post, edited"); }));
+
+  // Renamed (with an id, so it stays the same post): the entry keeps its id, no duplicate.
+  write_file(store / "kept.md", post("Kept id", "en", "2025-03-01", "id: kept\n"));
+  BOOST_REQUIRE(eventually([&] { return serves("/en/atom.xml", "Kept id"); }));
+  const auto before_rename = fetch(port, "/en/atom.xml");
+  std::filesystem::create_directories(store / "moved");
+  std::filesystem::rename(store / "kept.md", store / "moved/renamed.md");
+  std::this_thread::sleep_for(500ms);
+  const auto after_rename = fetch(port, "/en/atom.xml");
+  BOOST_TEST(count(after_rename.body, "tag:blog.example.org,2025-03-01:kept") == 1u);
+  BOOST_TEST(after_rename.etag == before_rename.etag, "a rename changes no byte");
+
+  std::filesystem::remove(store / "new.md");
+  BOOST_TEST(eventually([&] { return !serves("/en/atom.xml", "Fresh post"); }));
+  BOOST_TEST(etag("/ja/atom.xml") == ja_etag);
+}
+
+BOOST_FIXTURE_TEST_CASE(a_burst_of_500_files_is_one_regeneration, LiveFixture) {
+  start();  // the default debounce (50 ms)
+  const auto before = publications();
+  // Like a `git pull`: write every file into a new directory, then move it into the store.
+  for (int i = 0; i < 500; ++i) {
+    write_file(dir / ("pull/p" + std::to_string(i) + ".md"),
+               post("Pulled " + std::to_string(i), "en", "2025-06-01"));
+  }
+  std::filesystem::rename(dir / "pull", store / "pull");
+  BOOST_REQUIRE_MESSAGE(
+      eventually([&] { return feedd->log().find("500 posts added") != std::string::npos; }),
+      feedd->log());
+  BOOST_TEST(eventually([&] { return serves("/en/feed.json", "Pulled"); }), feedd->log());
+  std::this_thread::sleep_for(300ms);
+  BOOST_TEST(publications() - before == 1u, feedd->log());
+}
+
+BOOST_FIXTURE_TEST_CASE(scheduled_post_appears_at_its_time_without_a_file_change, LiveFixture) {
+  std::time_t at = std::time(nullptr) + 3;
+  char stamp[32];
+  std::strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&at));
+  write_file(store / "later.md", post("From the future", "en", stamp));
+  start();
+  BOOST_TEST(!serves("/en/atom.xml", "From the future"));
+  BOOST_TEST(eventually([&] { return serves("/en/atom.xml", "From the future"); }, 8000ms),
+             feedd->log());
+  BOOST_TEST(feedd->log().find("scheduled post due") != std::string::npos, feedd->log());
+}
+
+BOOST_FIXTURE_TEST_CASE(store_removed_and_recreated_is_recovered, LiveFixture) {
+  start();
+  std::filesystem::rename(store, dir / "away");
+  std::this_thread::sleep_for(300ms);
+  // Nothing is lost while the store is away: the feeds keep what they had.
+  BOOST_TEST(serves("/en/atom.xml", "English post"));
+  write_file(dir / "away/back.md", post("Back again", "en", "2025-05-01"));
+  std::filesystem::rename(dir / "away", store);
+  BOOST_TEST(eventually([&] { return serves("/en/atom.xml", "Back again"); }, 8000ms),
+             feedd->log());
+  // And it is watched again.
+  write_file(store / "after.md", post("After the return", "en", "2025-05-02"));
+  BOOST_TEST(eventually([&] { return serves("/en/atom.xml", "After the return"); }));
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+}  // namespace feedd::testing

@@ -1,0 +1,106 @@
+#include "tests/support/feedd_process.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <regex>
+#include <thread>
+
+#include "tests/support/test_support.h"
+
+namespace feedd::testing {
+
+using namespace std::chrono_literals;
+
+FeeddProcess::FeeddProcess(const std::filesystem::path& config, const std::filesystem::path& log)
+    : log_(log) {
+  pid_ = fork();
+  if (pid_ == 0) {
+    const int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    dup2(fd, 1);
+    dup2(fd, 2);
+    const std::string binary = feedd_binary().string();
+    execl(binary.c_str(), binary.c_str(), "--config", config.c_str(), "serve", nullptr);
+    _exit(127);
+  }
+}
+
+FeeddProcess::~FeeddProcess() {
+  if (pid_ > 0) {
+    kill(pid_, SIGKILL);
+    waitpid(pid_, nullptr, 0);
+  }
+}
+
+int FeeddProcess::wait_for_port() {
+  static const std::regex kLine("serving [0-9]+ feeds on 127\\.0\\.0\\.1:([0-9]+)");
+  int port = 0;
+  eventually(
+      [&] {
+        std::smatch match;
+        const std::string text = log();
+        if (std::regex_search(text, match, kLine)) {
+          port = std::stoi(match[1]);
+        }
+        return port != 0;
+      },
+      10s);
+  return port;
+}
+
+int FeeddProcess::wait_exit(std::chrono::milliseconds limit) {
+  for (auto waited = 0ms; waited < limit; waited += 20ms) {
+    int status = 0;
+    if (waitpid(pid_, &status, WNOHANG) == pid_) {
+      pid_ = -1;
+      return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    }
+    std::this_thread::sleep_for(20ms);
+  }
+  return -1;
+}
+
+void FeeddProcess::signal(int number) { kill(pid_, number); }
+
+std::string FeeddProcess::log() const {
+  std::ifstream in(log_);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+Fetched fetch(int port, const std::string& path) {
+  auto result = run_command({"curl", "-s", "-D", "-", "--max-time", "5",
+                             "http://127.0.0.1:" + std::to_string(port) + path});
+  Fetched fetched;
+  const auto& text = result.output;
+  auto head_end = text.find("\r\n\r\n");
+  if (result.exit_status != 0 || head_end == std::string::npos || text.size() < 12) {
+    return fetched;
+  }
+  fetched.status = std::atoi(text.c_str() + 9);
+  std::string head = text.substr(0, head_end);
+  static const std::regex kEtag("\r\n[Ee][Tt][Aa][Gg]: ([^\r]*)");
+  std::smatch match;
+  if (std::regex_search(head, match, kEtag)) {
+    fetched.etag = match[1];
+  }
+  fetched.body = text.substr(head_end + 4);
+  return fetched;
+}
+
+bool eventually(const std::function<bool()>& condition, std::chrono::milliseconds limit) {
+  auto deadline = std::chrono::steady_clock::now() + limit;
+  while (true) {
+    if (condition()) {
+      return true;
+    }
+    if (std::chrono::steady_clock::now() > deadline) {
+      return false;
+    }
+    std::this_thread::sleep_for(20ms);
+  }
+}
+
+}  // namespace feedd::testing

@@ -1,0 +1,48 @@
+// A `feedd serve` child process for integration tests: started on a configuration, its
+// stderr captured in a file, killed (SIGKILL) on destruction if still running. Also a small
+// curl-based fetch for headers and bodies. Not thread-safe; one object per test.
+#pragma once
+
+#include <sys/types.h>
+
+#include <chrono>
+#include <filesystem>
+#include <functional>
+#include <string>
+
+namespace feedd::testing {
+
+class FeeddProcess {
+ public:
+  FeeddProcess(const std::filesystem::path& config, const std::filesystem::path& log);
+  ~FeeddProcess();
+  FeeddProcess(const FeeddProcess&) = delete;
+  FeeddProcess& operator=(const FeeddProcess&) = delete;
+
+  // Waits for the start-up line and returns the IPv4 port it names (0 on failure).
+  int wait_for_port();
+  // The exit status, waiting at most `limit` (-1 while still running).
+  int wait_exit(std::chrono::milliseconds limit);
+  void signal(int number);
+  std::string log() const;
+  pid_t pid() const { return pid_; }
+
+ private:
+  std::filesystem::path log_;
+  pid_t pid_ = -1;
+};
+
+struct Fetched {
+  int status = 0;
+  std::string etag;  // the ETag header's value, quotes included ("" when absent)
+  std::string body;
+};
+
+// GET http://127.0.0.1:port/path with curl (no compression).
+Fetched fetch(int port, const std::string& path);
+
+// Polls `condition` every 20 ms until it holds or `limit` passes; returns whether it held.
+bool eventually(const std::function<bool()>& condition,
+                std::chrono::milliseconds limit = std::chrono::milliseconds(5000));
+
+}  // namespace feedd::testing
