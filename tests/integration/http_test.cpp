@@ -45,7 +45,7 @@ void write_posts(const std::filesystem::path& store) {
 // A server over a temporary store with a few posts (plus one of ~3 MB when `big`);
 // timeout 1 s, max body 1 KiB, 1 thread.
 struct Server {
-  explicit Server(bool big = false) {
+  explicit Server(bool big = false, std::size_t max_connections = 0) {
     daemon::log::set_threshold(daemon::log::Level::warning);
     write_posts(dir / "posts");
     if (big) {
@@ -67,6 +67,7 @@ struct Server {
     daemon::ServerOptions options;
     options.listen = {"127.0.0.1:0"};
     options.threads = 1;
+    options.max_connections = max_connections;
     options.timeout = config.server.timeout;
     options.max_body = config.hooks.max_body;
     server = std::make_unique<daemon::HttpServer>(options, *store, metrics);
@@ -330,6 +331,18 @@ BOOST_AUTO_TEST_CASE(a_client_that_stops_reading_a_big_body_is_closed_after_the_
   // The server is still fine.
   Client client(server.port);
   BOOST_TEST(client.get("/healthz").result_int() == 200);
+}
+
+BOOST_AUTO_TEST_CASE(at_the_connection_cap_new_clients_wait_and_are_then_served) {
+  Server server(false, 2);
+  Client first(server.port);
+  Client second(server.port);
+  BOOST_TEST(first.get("/healthz").result_int() == 200);  // both accepted, now idle
+  BOOST_TEST(second.get("/healthz").result_int() == 200);
+  const auto start = std::chrono::steady_clock::now();
+  Client third(server.port);  // queued in the backlog until an idle one times out (1 s)
+  BOOST_TEST(third.get("/healthz").result_int() == 200);
+  BOOST_TEST((std::chrono::steady_clock::now() - start >= 500ms));
 }
 
 BOOST_AUTO_TEST_CASE(a_byte_per_second_client_does_not_delay_others) {
