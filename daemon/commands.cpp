@@ -65,7 +65,7 @@ int cmd_build(const Config& config, const std::filesystem::path& out) {
     return 1;
   }
   auto problems = generator.index().problems();
-  log::info("build", "wrote " + std::to_string(feeds.size()) + " feeds to " + out.string() +
+  log::info("build", "wrote " + std::to_string(feeds.size()) + " files to " + out.string() +
                          " (" + std::to_string(*written) + " changed)" +
                          (problems.empty() ? ""
                                            : "; " + std::to_string(problems.size()) +

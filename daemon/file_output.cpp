@@ -75,7 +75,10 @@ boost::system::result<int> write_feeds(const std::filesystem::path& dir,
                                        const std::vector<feeds::RenderedFeed>& feeds) {
   int changed = 0;
   for (const auto& feed : feeds) {
-    auto wrote = write_file_atomically(dir / feed.path, feed.body);
+    // Pages are directories on the web ("", "ja/"): their files are index.html.
+    auto file = feed.path.empty() || feed.path.ends_with('/') ? feed.path + "index.html"
+                                                              : feed.path;
+    auto wrote = write_file_atomically(dir / file, feed.body);
     if (!wrote) {
       return {boost::system::in_place_error, wrote.error()};
     }

@@ -17,7 +17,8 @@ namespace feedd::daemon {
 boost::system::result<bool> write_file_atomically(const std::filesystem::path& path,
                                                   std::string_view bytes);
 
-// Writes every feed under `dir` (creating it). Returns how many files changed.
+// Writes every feed, page and stylesheet under `dir` (creating it); a page path ("",
+// "ja/") is written as its index.html. Returns how many files changed.
 boost::system::result<int> write_feeds(const std::filesystem::path& dir,
                                        const std::vector<feeds::RenderedFeed>& feeds);
 

@@ -61,23 +61,18 @@ std::shared_ptr<const feeds::Snapshot> build_snapshot(SiteGenerator& generator,
                                                       std::chrono::sys_seconds now,
                                                       std::uint64_t generation,
                                                       const feeds::Snapshot* previous) {
-  const auto contents = collect_feeds(generator.index(), config, generator.site(), now);
   std::vector<feeds::ResourceSource> sources;
-  for (auto& feed : feeds::render_feed_set(generator.site(), contents)) {
-    // Browsers get the same bytes as generic XML / JSON, which they display (with
+  for (auto& rendered : generator.render(now)) {
+    const bool is_feed = rendered.path.ends_with(".xml") || rendered.path.ends_with(".json");
+    // Browsers get a feed's bytes as generic XML / JSON, which they display (with
     // feed.css) instead of showing the feed as plain text or downloading it.
-    std::string browser_type =
-        feed.path.ends_with(".xml") ? "application/xml; charset=utf-8" : "application/json";
-    sources.push_back({"/" + feed.path, std::move(feed.content_type), std::move(feed.body),
-                       feed.last_modified, true, std::move(browser_type)});
+    std::string browser_type = !is_feed ? ""
+                               : rendered.path.ends_with(".xml") ? "application/xml; charset=utf-8"
+                                                                 : "application/json";
+    sources.push_back({"/" + rendered.path, std::move(rendered.content_type),
+                       std::move(rendered.body), rendered.last_modified, true,
+                       std::move(browser_type)});
   }
-  for (auto& page : feeds::render_pages(generator.site(), contents)) {
-    sources.push_back({"/" + page.path, std::move(page.content_type), std::move(page.body),
-                       page.last_modified, true});
-  }
-  // The stylesheet changes only with the program: dated by the first snapshot that has it.
-  sources.push_back({"/feed.css", "text/css; charset=utf-8", std::string(feeds::feed_css()),
-                     std::chrono::sys_seconds::max(), true});
   std::vector<std::pair<std::string, std::size_t>> posts;
   for (const LanguageConfig& language : config.languages) {
     posts.emplace_back(language.code, static_cast<std::size_t>(

@@ -2,6 +2,7 @@
 
 #include "daemon/feed_generation.h"
 #include "daemon/log.h"
+#include "feeds/html_pages.h"
 
 namespace feedd::daemon {
 
@@ -41,7 +42,15 @@ void SiteGenerator::log_report(const storage::ScanReport& report) {
 }
 
 std::vector<feeds::RenderedFeed> SiteGenerator::render(std::chrono::sys_seconds now) {
-  return feeds::render_feed_set(site_, collect_feeds(index_, config_, site_, now));
+  const auto contents = collect_feeds(index_, config_, site_, now);
+  auto rendered = feeds::render_feed_set(site_, contents);
+  for (auto& page : feeds::render_pages(site_, contents)) {
+    rendered.push_back(std::move(page));
+  }
+  // The stylesheet changes only with the program: it carries no date of its own.
+  rendered.push_back({"feed.css", "text/css; charset=utf-8", std::string(feeds::feed_css()),
+                      std::chrono::sys_seconds::max()});
+  return rendered;
 }
 
 }  // namespace feedd::daemon

@@ -24,7 +24,8 @@ class SiteGenerator {
   // Scans only `paths` (relative to the store, as the watcher reports them).
   storage::ScanReport scan_paths(const std::vector<std::string>& paths,
                                  std::chrono::sys_seconds now);
-  // Renders every feed from the index as it is now.
+  // Renders everything published from the index as it is now: every feed, the HTML pages
+  // ("" and "L/", see feeds/html_pages.h) and "feed.css"; paths relative to feeds_url.
   std::vector<feeds::RenderedFeed> render(std::chrono::sys_seconds now);
 
   storage::Index& index() { return index_; }
