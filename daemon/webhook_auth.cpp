@@ -13,6 +13,7 @@ namespace {
 
 constexpr std::string_view kWhsecPrefix = "whsec_";
 constexpr std::string_view kSha256Prefix = "sha256=";
+constexpr std::size_t kMacSize = Sha256Mac{}.size();
 
 char ascii_lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
 
@@ -48,7 +49,7 @@ WebhookCheck verify_github(const WebhookHeaders& headers, std::string_view body,
                   "X-Hub-Signature-256 does not start with sha256=", id);
   }
   std::optional<std::string> sent = hex_decode(value.substr(kSha256Prefix.size()));
-  if (!sent || sent->size() != std::tuple_size_v<Sha256Mac>) {
+  if (!sent || sent->size() != kMacSize) {
     return refuse(WebhookVerdict::bad_signature, kStyle,
                   "X-Hub-Signature-256 is not sha256=<64 hex digits>", id);
   }
@@ -134,8 +135,7 @@ WebhookCheck verify_standard(const WebhookHeaders& headers, std::string_view bod
                   id);
   }
   // Checked after the signature, so a refusal for time tells the operator the secret is right
-  // and a clock is wrong.
-  // In whole seconds: a far-off timestamp must not overflow a nanosecond time_point.
+  // and a clock is wrong. In whole seconds, so that a far-off timestamp cannot overflow.
   std::int64_t now_s = std::chrono::floor<std::chrono::seconds>(now).time_since_epoch().count();
   std::int64_t skew = now_s > seconds ? now_s - seconds : seconds - now_s;
   if (skew > kWebhookTimestampTolerance.count()) {
