@@ -7,6 +7,8 @@
 #           Hugo's full build of the same posts, per store size; medians, peak RSS, targets.
 #   serve   feedd serve vs nginx (gzip_static, sendfile, same bytes from disk) under wrk on
 #           loopback: 200 gzip, 200 identity, 304 revalidation; req/s, p99, ratio feedd/nginx.
+#   latency edit one post of a live feedd serve, time until the new ETag is served (50 edits,
+#           p50/p99/max), next to Hugo's full rebuild after the same edit; ratio, targets.
 #
 # Environment:
 #   BENCH_REPS=5               repetitions per measurement (the median is reported)
@@ -22,6 +24,10 @@
 #   BENCH_SERVE_THREADS=1      feedd server.threads = nginx worker_processes
 #   BENCH_SERVE_CONNS=64       wrk connections;  BENCH_SERVE_SECONDS=10 per wrk run
 #   BENCH_SERVE_WRK_THREADS=1  wrk threads (the load generator shares the machine)
+#   BENCH_LATENCY_POSTS=100000 store size for the latency stage
+#   BENCH_LATENCY_EDITS=50     edits timed against feedd serve
+#   BENCH_LATENCY_HUGO_EDITS=5 edits timed against Hugo (a full build each; the median counts)
+#   BENCH_LATENCY_HUGO_SERVER=1  also time `hugo server --disableFastRender` (its watcher)
 #
 # It is a report: it exits 0 whether targets pass or fail (2 only for a bad command line).
 set -uo pipefail
@@ -38,7 +44,7 @@ FEEDD=${BENCH_FEEDD:-}
 FEEDD_NOTE=""
 REV=${BENCH_REV:-}
 RUN_HUGO=${BENCH_HUGO:-1}
-STAGES=(build serve)
+STAGES=(build serve latency)
 
 log() { printf '[bench %(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
 warn() { log "WARNING: $*"; }
@@ -275,7 +281,7 @@ verdict() {
   local name=$1 value=$2 op=$3 limit=$4 shown=${5:-$2}
   if [[ -z $value ]]; then printf '  SKIP  %s (not measured)\n' "$name"; return; fi
   if awk -v v="$value" -v l="$limit" -v op="$op" \
-       'BEGIN {exit !((op == "<" && v < l) || (op == ">=" && v >= l))}'; then
+       'BEGIN {exit !((op == "<" && v < l) || (op == "<=" && v <= l) || (op == ">=" && v >= l))}'; then
     printf '  PASS  %s: %s\n' "$name" "$shown"
   else
     printf '  FAIL  %s: %s\n' "$name" "$shown"
@@ -543,6 +549,200 @@ report_serve() {
   verdict "feedd/nginx >= 1.0 in all three cases (lowest ratio)" "$min_ratio" ">=" 1.0
   verdict "feedd p99 < 5 ms in all three cases (highest)" "$worst_p99" "<" 5 "$worst_p99 ms"
   verdict "feedd answers only 2xx/3xx (median errors)" "$bad" "<" 1
+  echo '```'
+}
+
+# ---------------------------------------------------------------- stage: latency
+
+LAT_POSTS=${BENCH_LATENCY_POSTS:-100000}
+LAT_EDITS=${BENCH_LATENCY_EDITS:-50}
+LAT_HUGO_EDITS=${BENCH_LATENCY_HUGO_EDITS:-5}
+LAT_HUGO_SERVER=${BENCH_LATENCY_HUGO_SERVER:-1}
+declare -A LAT  # LAT[key] = value, for report_latency
+
+free_port() {
+  /usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# wait_http URL PID SECONDS — until URL answers 200 (1 on timeout or when PID is gone).
+wait_http() {
+  local deadline=$((SECONDS + $3))
+  while ((SECONDS < deadline)); do
+    kill -0 "$2" 2>/dev/null || return 1
+    [[ $(curl -s -o /dev/null -w '%{http_code}' "$1") == 200 ]] && return 0
+    sleep 0.1
+  done
+  return 1
+}
+
+# lat_field FILE KEY — KEY's value on the "result k=v …" line latency.py prints last.
+lat_field() {
+  awk -v k="$2" '$1 == "result" {for (i = 2; i <= NF; i++) {split($i, a, "=");
+    if (a[1] == k) v = a[2]}} END {print v}' "$1" 2>/dev/null
+}
+# lat_samples FILE — the milliseconds of every timed edit, space-separated.
+lat_samples() { awk '$1 == "edit" && $5 ~ /^[0-9.]+$/ {printf "%s ", $5}' "$1" 2>/dev/null; }
+
+# stop_pid PID — SIGTERM, then wait (SIGKILL after 20 s).
+stop_pid() {
+  local i
+  kill -TERM "$1" 2>/dev/null
+  for ((i = 0; i < 200; i++)); do kill -0 "$1" 2>/dev/null || break; sleep 0.1; done
+  kill -KILL "$1" 2>/dev/null
+  wait "$1" 2>/dev/null
+}
+
+stage_latency() {
+  local n=$LAT_POSTS dir=$WORK/store-$LAT_POSTS ldir=$WORK/latency-$LAT_POSTS port pid t0 out
+  local flog=$WORK/logs/latency-feedd.log
+  ensure_packages hugo:hugo curl:curl python3:python3 cmake:cmake ninja:ninja-build
+  build_feedd
+  [[ -n $FEEDD ]] || { warn "no feedd binary: skipping latency"; return 0; }
+  command -v hugo >/dev/null || { warn "no hugo: skipping Hugo"; RUN_HUGO=0; }
+  make_store "$n" || return 0
+  mkdir -p "$ldir"
+  # The store's configuration with an index of its own (kept between runs, so later runs
+  # start warm; the build stage deletes the store's) and a free loopback port.
+  port=$(free_port)
+  LAT[index]=cold
+  [[ -f $ldir/store.index ]] && LAT[index]=warm
+  sed "s|^index = .*|index = \"$ldir/store.index\"|" "$dir/feedd.toml" >"$ldir/feedd.toml"
+  printf '\n[server]\nlisten = ["127.0.0.1:%s"]\n' "$port" >>"$ldir/feedd.toml"
+  LAT[load0]=$(cut -d' ' -f1-3 /proc/loadavg)
+
+  log "latency: feedd serve on 127.0.0.1:$port, $n posts, ${LAT[index]} index $ldir/store.index"
+  t0=$EPOCHREALTIME
+  nice -n "$NICE" "$FEEDD" serve --config "$ldir/feedd.toml" 2>"$flog" &
+  pid=$!
+  if ! wait_http "http://127.0.0.1:$port/en/atom.xml" "$pid" "$TIMEOUT"; then
+    warn "feedd serve did not serve /en/atom.xml within $TIMEOUT s:"
+    tail -n 20 "$flog" >&2
+    stop_pid "$pid"
+    return 0
+  fi
+  LAT[startup]=$(awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN {printf "%.1f", b - a}')
+  log "latency: feedd serving after ${LAT[startup]} s; $LAT_EDITS edits"
+  sleep 1  # let the start-up settle (no scan in flight when the first edit lands)
+  nice -n "$NICE" /usr/bin/python3 "$BENCH_DIR/latency.py" feedd "http://127.0.0.1:$port" \
+    "$dir/posts" --edits "$LAT_EDITS" >"$WORK/logs/latency-feedd.txt"
+  sed 's/^/  /' "$WORK/logs/latency-feedd.txt" >&2
+  LAT[feedd_hwm]=$(awk '/^VmHWM/ {print $2}' "/proc/$pid/status" 2>/dev/null)
+  stop_pid "$pid"
+  # feedd's own account of each publish: "... snapshot N published, K of M resources
+  # changed (T ms)" — T is the snapshot build only (after the debounce and the re-scan).
+  LAT[regen_n]=$(grep -c 'regenerate: store changed' "$flog")
+  LAT[regen_ms]=$(sed -nE 's/.*regenerate: store changed.*\(([0-9]+) ms\)$/\1/p' "$flog" |
+    tr '\n' ' ')
+  LAT[regen_res]=$(sed -nE 's/.*regenerate: store changed.* ([0-9]+ of [0-9]+) resources.*/\1/p' \
+    "$flog" | sort | uniq -c | sort -rn | head -n 3 | awk '{printf "%s%s×%s %s %s", s, $1, $2, $3, $4; s = ", "}')
+
+  if ((RUN_HUGO)); then
+    rm -f "$dir/hugo/.hugo_build.lock"
+    log "latency: Hugo warm-up build (untimed: page cache, destination, cacheDir)"
+    t0=$EPOCHREALTIME
+    nice -n "$NICE" hugo --quiet --source "$dir/hugo" --destination "$ldir/public" \
+      --cacheDir "$ldir/hugo-cache" >"$WORK/logs/latency-hugo-warmup.log" 2>&1 ||
+      warn "hugo warm-up failed (see $WORK/logs/latency-hugo-warmup.log)"
+    LAT[hugo_warmup]=$(awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN {printf "%.1f", b - a}')
+    log "latency: Hugo full builds, $LAT_HUGO_EDITS edits (warm-up took ${LAT[hugo_warmup]} s)"
+    /usr/bin/python3 "$BENCH_DIR/latency.py" hugo-build "$dir/hugo" "$ldir/public" \
+      --edits "$LAT_HUGO_EDITS" --nice "$NICE" --hugo-arg=--cacheDir \
+      --hugo-arg="$ldir/hugo-cache" >"$WORK/logs/latency-hugo.txt"
+    sed 's/^/  /' "$WORK/logs/latency-hugo.txt" >&2
+    if ((LAT_HUGO_SERVER)); then
+      port=$(free_port)
+      log "latency: hugo server (watching) on 127.0.0.1:$port"
+      t0=$EPOCHREALTIME
+      nice -n "$NICE" hugo server --source "$dir/hugo" --bind 127.0.0.1 --port "$port" \
+        --disableLiveReload --disableFastRender --cacheDir "$ldir/hugo-cache" \
+        >"$WORK/logs/latency-hugo-server.log" 2>&1 &
+      pid=$!
+      if wait_http "http://127.0.0.1:$port/en/index.xml" "$pid" "$TIMEOUT"; then
+        LAT[hugo_server_startup]=$(awk -v a="$t0" -v b="$EPOCHREALTIME" \
+          'BEGIN {printf "%.1f", b - a}')
+        sleep 1
+        nice -n "$NICE" /usr/bin/python3 "$BENCH_DIR/latency.py" hugo-server \
+          "http://127.0.0.1:$port" "$dir/hugo" --edits "$LAT_HUGO_EDITS" --interval 0.002 \
+          >"$WORK/logs/latency-hugo-server.txt"
+        sed 's/^/  /' "$WORK/logs/latency-hugo-server.txt" >&2
+        LAT[hugo_server_hwm]=$(awk '/^VmHWM/ {print $2}' "/proc/$pid/status" 2>/dev/null)
+      else
+        warn "hugo server did not serve /en/index.xml (see $WORK/logs/latency-hugo-server.log)"
+      fi
+      stop_pid "$pid"
+    fi
+  fi
+  LAT[load1]=$(cut -d' ' -f1-3 /proc/loadavg)
+  out=$WORK/results-latency-$(date -u +%Y%m%dT%H%M%SZ).md
+  report_latency | tee "$out"
+  log "report saved to $out (paste it into bench/RESULTS.md)"
+}
+
+report_latency() {
+  local f=$WORK/logs/latency-feedd.txt h=$WORK/logs/latency-hugo.txt
+  local s=$WORK/logs/latency-hugo-server.txt hmed="" fmed fp99 rows k
+  fmed=$(lat_field "$f" p50) fp99=$(lat_field "$f" p99)
+  ((RUN_HUGO)) && hmed=$(lat_samples "$h" | median)
+  [[ $hmed == nan ]] && hmed=""
+  echo "## latency — $(date -u '+%Y-%m-%d %H:%M UTC')"
+  echo
+  echo "- command: \`${BENCH_CMDLINE}\` ($LAT_POSTS posts, $LAT_EDITS edits to feedd," \
+       "$LAT_HUGO_EDITS to Hugo, BENCH_NICE=$NICE)"
+  echo "- machine: $(nproc) CPUs, $(lscpu | sed -n 's/^Model name: *//p' | head -n 1)," \
+       "$(awk '/MemTotal/ {printf "%.1f GB RAM", $2 / 1048576}' /proc/meminfo)"
+  echo "- feedd: ${FEEDD:-none} (${FEEDD_NOTE:-}); \`feedd serve\`, default store.debounce_ms" \
+       "(50), ${LAT[index]:-?} index; serving ${LAT[startup]:-?} s after launch;" \
+       "peak RSS $(fmt_mb "${LAT[feedd_hwm]:-}")"
+  echo "- hugo: $(hugo version 2>/dev/null | cut -d' ' -f2) — full build: \`hugo --quiet\` into a" \
+       "kept destination with a kept --cacheDir, as a site owner runs it (warm-up build" \
+       "${LAT[hugo_warmup]:-?} s)"
+  echo "- edit: append one sentence with a unique marker to a random post among the newest 20" \
+       "of its language (en and ja alternating), then put the original bytes back (untimed," \
+       "waited for). feedd: clock from the file's close to a 200 with a new ETag whose body holds" \
+       "the marker, polling GET /LANG/atom.xml (If-None-Match) every 1 ms on one keep-alive" \
+       "connection (\`bench/latency.py\`). Hugo: from the file's close to the build's exit," \
+       "LANG/index.xml then checked for the marker."
+  echo "- load average before → after: ${LAT[load0]:-} → ${LAT[load1]:-}"
+  echo
+  echo "| edit → new feed served | edits | p50 | p99 | max | failed |"
+  echo "| --- | ---: | ---: | ---: | ---: | ---: |"
+  printf '| feedd serve (watcher, debounce 50 ms) | %s | %s ms | %s ms | %s ms | %s |\n' \
+    "$(lat_field "$f" n)" "$fmed" "$fp99" "$(lat_field "$f" max)" "$(lat_field "$f" failed)"
+  if ((RUN_HUGO)); then
+    printf '| hugo, full build | %s | %s ms | – | %s ms | %s |\n' "$(lat_field "$h" n)" \
+      "${hmed:-n/a}" "$(lat_field "$h" max)" "$(lat_field "$h" failed)"
+    ((LAT_HUGO_SERVER)) &&
+      printf '| hugo server --disableFastRender (watcher; information) | %s | %s ms | – | %s ms | %s |\n' \
+        "$(lat_field "$s" n)" "$(lat_field "$s" p50)" "$(lat_field "$s" max)" \
+        "$(lat_field "$s" failed)"
+  fi
+  echo
+  echo "Ratio Hugo full build / feedd (medians): $(ratio "$hmed" "$fmed")"
+  ((RUN_HUGO && LAT_HUGO_SERVER)) &&
+    echo "Ratio hugo server / feedd (medians, information): $(ratio "$(lat_field "$s" p50)" "$fmed")" \
+         "— hugo server started in ${LAT[hugo_server_startup]:-?} s," \
+         "peak RSS $(fmt_mb "${LAT[hugo_server_hwm]:-}")"
+  echo
+  echo "feedd's log: ${LAT[regen_n]:-0} publishes (edits and restores); snapshot build time" \
+       "(the \"(T ms)\" of each regenerate line) median $(echo "${LAT[regen_ms]:-}" | median) ms," \
+       "max $(echo "${LAT[regen_ms]:-}" | maximum) ms; resources changed: ${LAT[regen_res]:-n/a}."
+  grep -m 1 '^restores' "$f" 2>/dev/null | sed 's/^restores/Restores (untimed edits back to the original, ms):/'
+  echo
+  echo "All timed edits (ms):"
+  echo
+  echo "- feedd: [$(lat_samples "$f")]"
+  ((RUN_HUGO)) && echo "- hugo full build: [$(lat_samples "$h")]"
+  ((RUN_HUGO && LAT_HUGO_SERVER)) && echo "- hugo server: [$(lat_samples "$s")]"
+  echo
+  echo "Targets:"
+  echo
+  echo '```'
+  verdict "feedd p99 <= 100 ms (edit to new ETag served)" "$fp99" "<=" 100 "$fp99 ms"
+  k=""
+  [[ -n $hmed && -n $fmed ]] && k=$(awk -v a="$hmed" -v b="$fmed" 'BEGIN {print a / b}')
+  verdict "feedd >= 20x faster than Hugo's full build (medians)" "$k" ">=" 20 \
+    "$(ratio "$hmed" "$fmed")"
+  verdict "every edit served (failed edits)" "$(lat_field "$f" failed)" "<" 1
   echo '```'
 }
 
