@@ -17,6 +17,8 @@
 
 namespace feedd::daemon {
 
+class WebhookEndpoint;
+
 struct ServerOptions {
   std::vector<std::string> listen{"127.0.0.1:8080"};  // "host:port", "[v6]:port"; port 0 ok
   std::vector<int> inherited_fds;          // listening sockets passed by systemd (used as well)
@@ -25,7 +27,7 @@ struct ServerOptions {
   std::uint32_t header_limit = 16 * 1024;  // bytes of request line + header fields -> 431
   std::uint64_t max_body = 1048576;        // bytes of request body -> 413
   int max_age_s = 300;                     // Cache-Control: public, max-age=N
-  bool hooks_configured = false;
+  WebhookEndpoint* hooks = nullptr;  // POST /hooks/rebuild; null: 503 not configured
   bool access_log = false;          // one log line per request on channel "access"
   std::size_t max_connections = 0;  // 0: derived from RLIMIT_NOFILE
 };

@@ -39,6 +39,12 @@ struct RequestData {
   bool expect_continue = false;
   int version = 11;
   std::string body;
+  // Webhook signature fields (only POST /hooks/rebuild reads them); first field of a name wins.
+  static constexpr std::array<std::string_view, 6> kWebhookFields = {
+      "x-hub-signature-256", "x-github-event",    "x-github-delivery",
+      "webhook-id",          "webhook-timestamp", "webhook-signature"};
+  std::array<std::string, 6> webhook_values;
+  std::array<bool, 6> has_webhook{};
 
   void clear() {
     method.clear();
@@ -51,6 +57,7 @@ struct RequestData {
     expect_continue = false;
     version = 11;
     body.clear();
+    has_webhook.fill(false);
   }
 
   Request view() const {
@@ -68,6 +75,15 @@ struct RequestData {
     }
     if (has_accept) {
       request.accept = accept;
+    }
+    std::array<std::optional<std::string_view>*, 6> targets = {
+        &request.webhook.hub_signature_256, &request.webhook.github_event,
+        &request.webhook.github_delivery,   &request.webhook.webhook_id,
+        &request.webhook.webhook_timestamp, &request.webhook.webhook_signature};
+    for (std::size_t i = 0; i < targets.size(); ++i) {
+      if (has_webhook[i]) {
+        *targets[i] = webhook_values[i];
+      }
     }
     request.body = body;
     return request;
@@ -95,7 +111,7 @@ class RequestParser : public http::basic_parser<true> {
     data_.target.assign(target.data(), target.size());
   }
   void on_response_impl(int, beast::string_view, int, error_code&) override {}
-  void on_field_impl(http::field name, beast::string_view, beast::string_view value,
+  void on_field_impl(http::field name, beast::string_view name_text, beast::string_view value,
                      error_code&) override {
     const std::string_view text(value.data(), value.size());
     switch (name) {
@@ -114,6 +130,15 @@ class RequestParser : public http::basic_parser<true> {
         break;
       case http::field::expect:
         data_.expect_continue = beast::iequals(value, "100-continue");
+        break;
+      case http::field::unknown:
+        for (std::size_t i = 0; i < RequestData::kWebhookFields.size(); ++i) {
+          if (!data_.has_webhook[i] &&
+              beast::iequals(name_text, RequestData::kWebhookFields[i])) {
+            data_.webhook_values[i].assign(text);
+            data_.has_webhook[i] = true;
+          }
+        }
         break;
       default:
         break;
@@ -186,7 +211,7 @@ RouteContext make_context(const ServerShared& shared) {
   context.date = t_date_cache.text(context.now);
   context.cache_control = shared.cache_control;
   context.metrics = &shared.metrics;
-  context.hooks_configured = shared.options.hooks_configured;
+  context.hooks = shared.options.hooks;
   return context;
 }
 

@@ -1,5 +1,7 @@
 #include "daemon/router.h"
 
+#include "daemon/webhook_endpoint.h"
+
 #include <algorithm>
 
 #include "feeds/http_date.h"
@@ -316,14 +318,15 @@ Response route(const Request& request, const feeds::Snapshot& snapshot,
     if (request.method != "POST") {
       return method_not_allowed(RouteKind::hook, "POST", context);
     }
-    // TODO(issue 4): verify the signature and trigger a rescan; until then nothing runs.
     Response response = simple(503, RouteKind::hook, "", context);
     response.headers[1].value = "application/json";
-    response.set_body(context.hooks_configured
-                          ? R"({"status":"error","error":"webhooks are not implemented yet"})"
-                            "\n"
-                          : R"({"status":"error","error":"webhooks not configured"})"
-                            "\n");
+    if (context.hooks == nullptr) {
+      response.set_body("{\"status\":\"error\",\"error\":\"webhooks not configured\"}\n");
+      return response;
+    }
+    auto answer = context.hooks->handle(request.webhook, request.body);
+    response.status = answer.status;
+    response.set_owned_body(std::move(answer.body));
     return response;
   }
   if (path == "/healthz" || (path == "/metrics" && context.metrics != nullptr)) {

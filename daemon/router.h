@@ -1,5 +1,6 @@
 // The HTTP router: a pure function from a parsed request and the current snapshot to a
-// response. No I/O, no locks, no clock (the caller passes the time and the Date text), so
+// response (the webhook route hands the request to the WebhookEndpoint in the context, which
+// only queues work). No I/O, no locks, no clock (the caller passes the time and the Date text), so
 // it is unit-tested without sockets. A Response may point into the Snapshot and into the
 // Request's strings: keep both alive until the response is written. Never throws except
 // std::bad_alloc.
@@ -13,9 +14,12 @@
 #include <string_view>
 
 #include "daemon/metrics.h"
+#include "daemon/webhook_auth.h"
 #include "feeds/snapshot.h"
 
 namespace feedd::daemon {
+
+class WebhookEndpoint;
 
 struct Request {
   std::string_view method;  // as sent, e.g. "GET"
@@ -25,6 +29,7 @@ struct Request {
   std::optional<std::string_view> if_modified_since;
   std::optional<std::string_view> accept_encoding;
   std::optional<std::string_view> accept;
+  WebhookHeaders webhook;  // the signature fields, for POST /hooks/rebuild
   std::string_view body;
 };
 
@@ -73,7 +78,9 @@ struct RouteContext {
   std::string_view date;             // IMF-fixdate of `now` (see DateCache)
   std::string_view cache_control;    // "public, max-age=300"
   const Metrics* metrics = nullptr;  // null: /metrics is 404
-  bool hooks_configured = false;     // hooks.secret set
+  // Answers POST /hooks/rebuild (the one route with an effect: it queues a rescan and
+  // returns at once); null: the route answers 503 "not configured".
+  WebhookEndpoint* hooks = nullptr;
 };
 
 Response route(const Request& request, const feeds::Snapshot& snapshot,

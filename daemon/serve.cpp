@@ -1,10 +1,11 @@
 #include "daemon/serve.h"
 
 #include <signal.h>
-#include <systemd/sd-daemon.h>
 
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <cstdlib>
 #include <cstring>
 #include <functional>
@@ -17,6 +18,9 @@
 #include "daemon/regenerator.h"
 #include "daemon/snapshot_store.h"
 #include "daemon/store_watcher.h"
+#include "daemon/systemd_notify.h"
+#include "daemon/webhook_endpoint.h"
+#include "daemon/webhook_secret.h"
 #include "feeds/html_pages.h"
 
 namespace feedd::daemon {
@@ -34,16 +38,6 @@ std::string join(const std::vector<std::string>& parts) {
     out += (out.empty() ? "" : " ") + part;
   }
   return out;
-}
-
-// Sockets passed by systemd socket activation (LISTEN_FDS), if any.
-std::vector<int> inherited_sockets() {
-  std::vector<int> fds;
-  const int count = sd_listen_fds(1);
-  for (int i = 0; i < count; ++i) {
-    fds.push_back(SD_LISTEN_FDS_START + i);
-  }
-  return fds;
 }
 
 std::size_t count_feeds(const feeds::Snapshot& snapshot) {
@@ -141,6 +135,19 @@ std::unique_ptr<Pipeline> open_pipeline(const Config& config, std::chrono::sys_s
   return pipeline;
 }
 
+// hooks.secret, or hooks.secret_file's contents; an unreadable file is a start-up error.
+std::string read_secret(const Config& config) {
+  auto secret = read_webhook_secret(config.hooks.secret, config.hooks.secret_file);
+  if (!secret) {
+    throw ConfigError(config.source.string() + ": hooks.secret_file " +
+                      config.hooks.secret_file.string() + ": " + secret.error().message());
+  }
+  if (secret->empty()) {
+    log::info(kChannel, "no webhook secret (hooks.secret): POST /hooks/rebuild answers 503");
+  }
+  return std::move(*secret);
+}
+
 }  // namespace
 
 int run_serve(const Config& initial_config, const ServeOptions& options) {
@@ -153,8 +160,22 @@ int run_serve(const Config& initial_config, const ServeOptions& options) {
   Metrics metrics;
 
   const Config& config = pipeline->config();
+  auto sockets = systemd::listen_fds();
+  if (!sockets) {
+    throw std::runtime_error("sockets passed by systemd (LISTEN_FDS): " +
+                             sockets.error().message());
+  }
+  // Webhooks: verified on the I/O threads; the command and the rescan request run on the
+  // endpoint's worker; the rescan itself on the control thread, in whatever pipeline is
+  // current by then.
+  WebhookEndpoint hooks(read_secret(config), config.hooks.command, config.hooks.command_timeout,
+                        [&](std::string reason) {
+                          boost::asio::post(control, [&pipeline, reason = std::move(reason)] {
+                            pipeline->regenerator().request_rescan(reason);
+                          });
+                        });
   ServerOptions server_options;
-  server_options.inherited_fds = inherited_sockets();
+  server_options.inherited_fds = *sockets;
   if (server_options.inherited_fds.empty()) {
     server_options.listen = config.server.listen;
   } else {
@@ -164,8 +185,7 @@ int run_serve(const Config& initial_config, const ServeOptions& options) {
   server_options.timeout = config.server.timeout;
   server_options.max_body = config.hooks.max_body;
   server_options.max_age_s = config.server.max_age_s;
-  server_options.hooks_configured =
-      !config.hooks.secret.empty() || !config.hooks.secret_file.empty();
+  server_options.hooks = &hooks;
   server_options.access_log = options.access_log;
   HttpServer server(std::move(server_options), store, metrics);
   server.start();
@@ -176,7 +196,25 @@ int run_serve(const Config& initial_config, const ServeOptions& options) {
                           std::to_string(server.threads()) + " threads, up to " +
                           std::to_string(server.max_connections()) + " connections" +
                           (options.access_log ? ", access log on" : "") + ")");
-  sd_notify(0, "READY=1\nSTATUS=serving");
+  systemd::notify_ready();
+  systemd::notify_status("serving " + std::to_string(count_feeds(*snapshot)) + " feeds, snapshot " +
+                         std::to_string(snapshot->generation()));
+
+  // WATCHDOG=1 from the control thread at half the interval: if the indexer hangs, systemd
+  // notices (the I/O threads alone staying up is not health).
+  boost::asio::steady_timer watchdog(control);
+  std::function<void(const boost::system::error_code&)> on_watchdog;
+  if (auto interval = systemd::watchdog_interval()) {
+    on_watchdog = [&, period = *interval / 2](const boost::system::error_code& ec) {
+      if (ec) {
+        return;
+      }
+      systemd::notify_watchdog();
+      watchdog.expires_after(period);
+      watchdog.async_wait(on_watchdog);
+    };
+    on_watchdog({});
+  }
 
   boost::asio::signal_set signals(control, SIGTERM, SIGINT, SIGHUP);
   std::function<void(const boost::system::error_code&, int)> on_signal =
@@ -187,16 +225,18 @@ int run_serve(const Config& initial_config, const ServeOptions& options) {
         if (signal_number != SIGHUP) {
           log::info(kChannel, std::string("received ") + strsignal(signal_number) +
                                   ": finishing in-flight responses");
-          sd_notify(0, "STOPPING=1");
+          systemd::notify_stopping();
+          watchdog.cancel();
           pipeline->stop();
           control.stop();
           return;
         }
-        sd_notify(0, "RELOADING=1");
+        systemd::notify_reloading();
         try {
           // A new configuration gets a new pipeline; the server keeps its sockets and
           // connections (listen, threads and timeouts take effect on restart).
           auto next_config = load_config(pipeline->config().source);
+          auto next_secret = read_secret(next_config);
           auto next = open_pipeline(next_config, now_seconds());
           const auto previous = store.load();
           const std::uint64_t next_generation = pipeline->regenerator().generation() + 1;
@@ -207,6 +247,8 @@ int run_serve(const Config& initial_config, const ServeOptions& options) {
           store.publish(std::move(snapshot));
           pipeline->stop();
           pipeline = std::move(next);
+          hooks.set_secret(std::move(next_secret), pipeline->config().hooks.command,
+                           pipeline->config().hooks.command_timeout);
           pipeline->attach(control, store, next_generation);
           log::info(kChannel, "SIGHUP: configuration reloaded from " +
                                   pipeline->config().source.string() + ", snapshot " +
@@ -218,7 +260,8 @@ int run_serve(const Config& initial_config, const ServeOptions& options) {
                                            "configuration: ") +
                                    error.what());
         }
-        sd_notify(0, "READY=1\nSTATUS=serving");
+        systemd::notify_ready();
+        systemd::notify_status("serving, snapshot " + std::to_string(store.load()->generation()));
         signals.async_wait(on_signal);
       };
   signals.async_wait(on_signal);
