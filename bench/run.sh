@@ -686,8 +686,10 @@ report_latency() {
   [[ $hmed == nan ]] && hmed=""
   echo "## latency — $(date -u '+%Y-%m-%d %H:%M UTC')"
   echo
+  local hugo_note="$LAT_HUGO_EDITS to Hugo"
+  ((RUN_HUGO)) || hugo_note="Hugo skipped"
   echo "- command: \`${BENCH_CMDLINE}\` ($LAT_POSTS posts, $LAT_EDITS edits to feedd," \
-       "$LAT_HUGO_EDITS to Hugo, BENCH_NICE=$NICE)"
+       "$hugo_note, BENCH_NICE=$NICE)"
   echo "- machine: $(nproc) CPUs, $(lscpu | sed -n 's/^Model name: *//p' | head -n 1)," \
        "$(awk '/MemTotal/ {printf "%.1f GB RAM", $2 / 1048576}' /proc/meminfo)"
   echo "- feedd: ${FEEDD:-none} (${FEEDD_NOTE:-}); \`feedd serve\`, default store.debounce_ms" \
@@ -717,7 +719,7 @@ report_latency() {
         "$(lat_field "$s" failed)"
   fi
   echo
-  echo "Ratio Hugo full build / feedd (medians): $(ratio "$hmed" "$fmed")"
+  ((RUN_HUGO)) && echo "Ratio Hugo full build / feedd (medians): $(ratio "$hmed" "$fmed")"
   ((RUN_HUGO && LAT_HUGO_SERVER)) &&
     echo "Ratio hugo server / feedd (medians, information): $(ratio "$(lat_field "$s" p50)" "$fmed")" \
          "— hugo server started in ${LAT[hugo_server_startup]:-?} s," \
