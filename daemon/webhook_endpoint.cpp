@@ -10,6 +10,9 @@ namespace feedd::daemon {
 namespace {
 
 constexpr std::string_view kChannel = "webhook";
+// A burst of hooks (a push to several branches, a sender's retries) is one job: the worker
+// waits until no hook came for this long before it runs.
+constexpr std::chrono::milliseconds kQuiet{250};
 
 }  // namespace
 
@@ -37,6 +40,9 @@ WebhookEndpoint::WebhookEndpoint(std::string secret, std::vector<std::string> co
       {
         std::unique_lock lock(w.mutex);
         w.wake.wait(lock, [&] { return w.queued || w.stopping; });
+        // Every new hook notifies; keep waiting while they keep coming.
+        while (!w.stopping && w.wake.wait_for(lock, kQuiet) != std::cv_status::timeout) {
+        }
         if (w.stopping) {
           return;
         }

@@ -1,0 +1,258 @@
+// The real daemon as systemd and webhook senders see it: signed GitHub and Standard Webhooks
+// requests trigger hooks.command and a rescan, forged ones do nothing; the sd_notify
+// messages arrive on a NOTIFY_SOCKET the test owns; socket activation serves on a socket the
+// test passes with LISTEN_FDS.
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <boost/test/unit_test.hpp>
+#include <ctime>
+#include <thread>
+
+#include "daemon/encoding.h"
+#include "daemon/hmac.h"
+#include "tests/support/feedd_process.h"
+#include "tests/support/test_support.h"
+
+namespace feedd::testing {
+namespace {
+
+using namespace std::chrono_literals;
+
+constexpr const char* kSecret = "It's a Secret to Everybody";
+
+struct HookFixture {
+  TempDir dir;
+  std::filesystem::path store = dir / "posts";
+  std::filesystem::path ran = dir / "ran";
+  std::unique_ptr<FeeddProcess> feedd;
+  int port = 0;
+
+  explicit HookFixture(const std::string& command_timeout = "60", const std::string& sleep = "0") {
+    write_file(store / "a.md", "---\ntitle: A\ndate: 2025-01-01\nlang: en\n---\nx\n");
+    // The command records each run; "$(...)" and ";" in its arguments stay literal text.
+    auto config = write_config(
+        dir.path(), store, dir / "index.sqlite",
+        "[server]\nlisten = [\"127.0.0.1:0\"]\n[hooks]\nsecret = \"" + std::string(kSecret) +
+            "\"\nmax_body = 4096\ncommand_timeout_s = " + command_timeout +
+            "\ncommand = [\"sh\", \"-c\", \"echo run >> \\\"$0\\\"; sleep \\\"$1\\\"\", \"" +
+            ran.string() + "\", \"" + sleep + "\"]\n");
+    feedd = std::make_unique<FeeddProcess>(config, dir / "serve.log");
+    port = feedd->wait_for_port();
+    BOOST_REQUIRE_MESSAGE(port > 0, feedd->log());
+  }
+
+  // POSTs `body` with `headers` (each "Name: value"); returns "status body".
+  std::string post(const std::vector<std::string>& headers, const std::string& body) {
+    std::vector<std::string> argv{"curl", "-s", "-X", "POST", "--max-time", "5", "-w", " %{http_code}",
+                                  "--data-binary", body};
+    for (const auto& header : headers) {
+      argv.push_back("-H");
+      argv.push_back(header);
+    }
+    argv.push_back("http://127.0.0.1:" + std::to_string(port) + "/hooks/rebuild");
+    auto result = run_command(argv);
+    auto space = result.output.rfind(' ');
+    return result.output.substr(space + 1) + " " + result.output.substr(0, space);
+  }
+  int runs() {
+    std::error_code ec;
+    if (!std::filesystem::exists(ran, ec)) {
+      return 0;
+    }
+    auto text = read_file(ran);
+    return static_cast<int>(std::count(text.begin(), text.end(), '\n'));
+  }
+};
+
+std::size_t count_scans(const std::string& log) {
+  std::size_t n = 0;
+  for (auto at = log.find("scanned "); at != std::string::npos; at = log.find("scanned ", at + 1)) {
+    ++n;
+  }
+  return n;
+}
+
+std::string github_signature(const std::string& body, const std::string& secret = kSecret) {
+  return "X-Hub-Signature-256: sha256=" +
+         daemon::hex_encode(daemon::as_bytes(daemon::hmac_sha256(secret, body)));
+}
+
+std::vector<std::string> standard_headers(const std::string& id, std::time_t timestamp,
+                                          const std::string& body) {
+  auto ts = std::to_string(timestamp);
+  auto mac = daemon::hmac_sha256(kSecret, id + "." + ts + "." + body);
+  return {"webhook-id: " + id, "webhook-timestamp: " + ts,
+          "webhook-signature: v1," + daemon::base64_encode(daemon::as_bytes(mac))};
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(webhook_systemd_test)
+
+BOOST_AUTO_TEST_CASE(webhook_matrix_against_the_running_daemon) {
+  HookFixture f;
+  const std::string body = R"({"ref":"refs/heads/main"})";
+  // GitHub ping: answered, nothing runs.
+  BOOST_TEST(f.post({"X-GitHub-Event: ping", "X-GitHub-Delivery: p1", github_signature(body)},
+                    body).rfind("200 ", 0) == 0u);
+  // Forged: wrong secret, missing signature, malformed header, stale timestamp.
+  BOOST_TEST(f.post({"X-GitHub-Event: push", "X-GitHub-Delivery: x1",
+                     github_signature(body, "wrong")}, body).rfind("401 ", 0) == 0u);
+  BOOST_TEST(f.post({"X-GitHub-Event: push", "X-GitHub-Delivery: x2"}, body).rfind("401 ", 0) ==
+             0u);
+  BOOST_TEST(f.post({"X-Hub-Signature-256: sha1=abc"}, body).rfind("401 ", 0) == 0u);
+  BOOST_TEST(f.post(standard_headers("msg_old", std::time(nullptr) - 600, body), body)
+                 .rfind("401 ", 0) == 0u);
+  // Oversized body: 413 before any check.
+  BOOST_TEST(f.post({github_signature(std::string(8192, 'x'))}, std::string(8192, 'x'))
+                 .rfind("413", 0) == 0u);
+  std::this_thread::sleep_for(300ms);
+  BOOST_TEST(f.runs() == 0, "nothing runs for a forged or unsigned hook");
+
+  // Valid GitHub push: 202, the command runs, a rescan follows.
+  auto accepted = f.post({"X-GitHub-Event: push", "X-GitHub-Delivery: d1", github_signature(body)},
+                         body);
+  BOOST_TEST(accepted.rfind("202 ", 0) == 0u, accepted);
+  BOOST_TEST(accepted.find("\"accepted\"") != std::string::npos, accepted);
+  BOOST_TEST(eventually([&] { return f.runs() == 1; }), f.feedd->log());
+  // Replayed delivery id: refused, not run again.
+  BOOST_TEST(f.post({"X-GitHub-Event: push", "X-GitHub-Delivery: d1", github_signature(body)},
+                    body).rfind("409 ", 0) == 0u);
+  // Valid Standard Webhooks message, then its replay.
+  auto headers = standard_headers("msg_1", std::time(nullptr), body);
+  BOOST_TEST(f.post(headers, body).rfind("202 ", 0) == 0u);
+  BOOST_TEST(eventually([&] { return f.runs() == 2; }), f.feedd->log());
+  BOOST_TEST(f.post(headers, body).rfind("409 ", 0) == 0u);
+  std::this_thread::sleep_for(300ms);
+  BOOST_TEST(f.runs() == 2);
+  BOOST_TEST(f.feedd->log().find("hooks.command sh: exited 0") != std::string::npos,
+             f.feedd->log());
+}
+
+BOOST_AUTO_TEST_CASE(burst_of_hooks_is_one_run) {
+  HookFixture f;
+  const std::string body = "{}";
+  // Fire 10 distinct valid hooks at once.
+  std::vector<std::thread> senders;
+  for (int i = 0; i < 10; ++i) {
+    senders.emplace_back([&, i] {
+      f.post({"X-GitHub-Event: push", "X-GitHub-Delivery: burst" + std::to_string(i),
+              github_signature(body)}, body);
+    });
+  }
+  for (auto& sender : senders) {
+    sender.join();
+  }
+  BOOST_TEST(eventually([&] { return f.runs() >= 1; }));
+  std::this_thread::sleep_for(500ms);
+  BOOST_TEST(f.runs() == 1, "a burst joins the queued job: " << f.runs() << " runs");
+}
+
+BOOST_AUTO_TEST_CASE(command_over_its_time_limit_is_killed_and_the_rescan_still_runs) {
+  HookFixture f("1", "30");  // command_timeout_s = 1; the command sleeps 30 s
+  const std::string body = "{}";
+  auto started = std::chrono::steady_clock::now();
+  BOOST_TEST(f.post({"X-GitHub-Delivery: slow", github_signature(body)}, body).rfind("202 ", 0) ==
+             0u);
+  const bool killed = eventually(
+      [&] { return f.feedd->log().find("timed out") != std::string::npos; }, 10s);
+  BOOST_TEST(killed, f.feedd->log());
+  BOOST_TEST((std::chrono::steady_clock::now() - started < 10s));
+  const bool rescanned = eventually(
+      [&] { return count_scans(f.feedd->log()) >= 2; }, 5s);
+  BOOST_TEST(rescanned, f.feedd->log());
+}
+
+BOOST_AUTO_TEST_CASE(notify_socket_receives_ready_reloading_stopping_watchdog) {
+  TempDir dir;
+  write_file(dir / "posts/a.md", "---\ntitle: A\ndate: 2025-01-01\nlang: en\n---\nx\n");
+  auto config = write_config(dir.path(), dir / "posts", dir / "index.sqlite",
+                             "[server]\nlisten = [\"127.0.0.1:0\"]\n");
+  auto socket_path = dir / "notify.sock";
+  int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  sockaddr_un address{};
+  address.sun_family = AF_UNIX;
+  std::strncpy(address.sun_path, socket_path.c_str(), sizeof address.sun_path - 1);
+  BOOST_REQUIRE(bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
+  timeval timeout{0, 200'000};
+  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+
+  setenv("NOTIFY_SOCKET", socket_path.c_str(), 1);
+  setenv("WATCHDOG_USEC", "400000", 1);  // 0.4 s: pings every 0.2 s
+  FeeddProcess feedd(config, dir / "serve.log");
+  unsetenv("NOTIFY_SOCKET");
+  unsetenv("WATCHDOG_USEC");
+
+  std::string received;
+  auto drain = [&] {
+    char buffer[4096];
+    ssize_t n;
+    while ((n = recv(fd, buffer, sizeof buffer, 0)) > 0) {
+      received.append(buffer, static_cast<std::size_t>(n)).push_back('\n');
+    }
+  };
+  BOOST_REQUIRE(feedd.wait_for_port() > 0);
+  BOOST_TEST(eventually([&] { drain(); return received.find("READY=1") != std::string::npos; }),
+             received);
+  BOOST_TEST(eventually([&] { drain(); return received.find("WATCHDOG=1") != std::string::npos; }),
+             received);
+  feedd.signal(SIGHUP);
+  BOOST_TEST(eventually([&] { drain(); return received.find("RELOADING=1") != std::string::npos; }),
+             received);
+  feedd.signal(SIGTERM);
+  BOOST_TEST(eventually([&] { drain(); return received.find("STOPPING=1") != std::string::npos; }),
+             received);
+  BOOST_TEST(feedd.wait_exit(5s) == 0);
+  BOOST_TEST(received.find("STATUS=") != std::string::npos, received);
+  close(fd);
+}
+
+BOOST_AUTO_TEST_CASE(socket_activation_serves_on_the_passed_socket) {
+  TempDir dir;
+  write_file(dir / "posts/a.md", "---\ntitle: Activated\ndate: 2025-01-01\nlang: en\n---\nx\n");
+  // listen is ignored when systemd passes sockets: a bogus address proves it.
+  auto config = write_config(dir.path(), dir / "posts", dir / "index.sqlite",
+                             "[server]\nlisten = [\"192.0.2.1:1\"]\n");
+  int listener = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  BOOST_REQUIRE(bind(listener, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
+  BOOST_REQUIRE(listen(listener, 16) == 0);
+  socklen_t length = sizeof address;
+  getsockname(listener, reinterpret_cast<sockaddr*>(&address), &length);
+  const int port = ntohs(address.sin_port);
+
+  const std::string binary = feedd_binary().string();
+  const std::string log_path = (dir / "serve.log").string();
+  pid_t pid = fork();
+  if (pid == 0) {
+    // As systemd does: the socket at fd 3, LISTEN_PID naming this process.
+    dup2(listener, 3);
+    fcntl(3, F_SETFD, 0);  // dup2 onto itself (listener == 3) would keep FD_CLOEXEC
+    setenv("LISTEN_FDS", "1", 1);
+    setenv("LISTEN_PID", std::to_string(getpid()).c_str(), 1);
+    int log = ::open(log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    dup2(log, 2);
+    execl(binary.c_str(), "feedd", "--config", config.c_str(), "serve", nullptr);
+    _exit(127);
+  }
+  close(listener);
+  const bool served = eventually(
+      [&] { return fetch(port, "/en/atom.xml").body.find("Activated") != std::string::npos; });
+  BOOST_TEST(served, read_file(dir / "serve.log"));
+  kill(pid, SIGTERM);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  BOOST_TEST((WIFEXITED(status) && WEXITSTATUS(status) == 0));
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+}  // namespace feedd::testing
