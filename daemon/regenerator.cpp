@@ -41,7 +41,7 @@ void Regenerator::stop() {
 void Regenerator::rescan_all(std::string_view reason) {
   try {
     auto report = generator_.scan(now_seconds());
-    publish_if(report.applied.wrote(), reason);
+    publish_if(report.applied, reason);
   } catch (const std::exception& error) {
     log::error(kChannel, std::string(reason) + ": scan failed, still serving the last snapshot: " +
                              error.what());
@@ -51,7 +51,7 @@ void Regenerator::rescan_all(std::string_view reason) {
 void Regenerator::rescan_paths(const std::vector<std::string>& paths) {
   try {
     auto report = generator_.scan_paths(paths, now_seconds());
-    publish_if(report.applied.wrote(), "store changed");
+    publish_if(report.applied, "store changed");
   } catch (const std::exception& error) {
     log::error(kChannel, std::string("scan failed, still serving the last snapshot: ") +
                              error.what());
@@ -81,16 +81,18 @@ bool Regenerator::request_rescan(std::string reason, BeforeRescan before) {
   return true;
 }
 
-void Regenerator::publish_if(bool changed, std::string_view why) {
+void Regenerator::publish_if(const storage::ApplyResult& applied, std::string_view why) {
   auto now = now_seconds();
+  const bool changed = applied.wrote();
   // A scheduled post whose time has come changes the feeds without any file changing.
   bool due = next_publication_ != std::chrono::sys_seconds{} && next_publication_ <= now;
+  const bool recount = due || applied.added > 0 || applied.deleted > 0 || applied.reclassified;
   if (!changed && !due) {
     return;
   }
   auto previous = store_.load();
   auto started = std::chrono::steady_clock::now();
-  auto next = build_snapshot(generator_, config_, now, generation_ + 1, previous.get());
+  auto next = build_snapshot(generator_, config_, now, generation_ + 1, previous.get(), recount);
   const std::size_t total = next->resources().size();
   const std::size_t changed_resources = total - next->reused();
   store_.publish(std::move(next));
@@ -142,7 +144,7 @@ void Regenerator::arm_scheduled() {
     if (ec || stopped_) {
       return;
     }
-    publish_if(false, "scheduled post due");
+    publish_if({}, "scheduled post due");
   });
 }
 

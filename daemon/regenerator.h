@@ -45,7 +45,7 @@ class Regenerator {
   std::uint64_t generation() const { return generation_.load(); }
 
  private:
-  void publish_if(bool changed, std::string_view why);
+  void publish_if(const storage::ApplyResult& applied, std::string_view why);
   void arm_periodic();
   void arm_scheduled();
 

@@ -54,7 +54,8 @@ std::shared_ptr<const feeds::Snapshot> build_snapshot(SiteGenerator& generator,
                                                       const Config& config,
                                                       std::chrono::sys_seconds now,
                                                       std::uint64_t generation,
-                                                      const feeds::Snapshot* previous) {
+                                                      const feeds::Snapshot* previous,
+                                                      bool recount) {
   std::vector<feeds::ResourceSource> sources;
   for (auto& rendered : generator.render(now)) {
     const bool is_feed = rendered.path.ends_with(".xml") || rendered.path.ends_with(".json");
@@ -68,9 +69,13 @@ std::shared_ptr<const feeds::Snapshot> build_snapshot(SiteGenerator& generator,
                        std::move(browser_type)});
   }
   std::vector<std::pair<std::string, std::size_t>> posts;
-  for (const LanguageConfig& language : config.languages) {
-    posts.emplace_back(language.code, static_cast<std::size_t>(
-                                          generator.index().count_published(language.code, now)));
+  if (previous != nullptr && !recount) {
+    posts = previous->posts_by_lang();
+  } else {
+    for (const LanguageConfig& language : config.languages) {
+      posts.emplace_back(language.code, static_cast<std::size_t>(
+                                            generator.index().count_published(language.code, now)));
+    }
   }
   return feeds::Snapshot::build(std::move(sources), now, generation, previous, std::move(posts));
 }

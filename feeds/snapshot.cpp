@@ -1,5 +1,7 @@
 #include "feeds/snapshot.h"
 
+#include <future>
+
 #include <brotli/encode.h>
 #include <fcntl.h>
 #include <openssl/evp.h>
@@ -201,6 +203,9 @@ std::shared_ptr<const Snapshot> Snapshot::build(
   snapshot->built_at_ = built_at;
   snapshot->posts_by_lang_ = std::move(posts_by_lang);
   snapshot->resources_.reserve(sources.size());
+  // Unchanged resources are taken over; the changed ones are compressed in parallel (gzip
+  // and brotli of a 66 KB feed take ~3.6 ms, and a change touches up to seven resources).
+  std::vector<std::pair<std::string, std::future<std::shared_ptr<const Resource>>>> fresh;
   for (ResourceSource& source : sources) {
     const Resource* old = previous ? previous->find(source.path) : nullptr;
     if (old && old->content_type == source.content_type &&
@@ -211,8 +216,14 @@ std::shared_ptr<const Snapshot> Snapshot::build(
       continue;
     }
     std::string path = source.path;
-    snapshot->resources_.insert_or_assign(std::move(path),
-                                          make_resource(std::move(source), built_at));
+    fresh.emplace_back(std::move(path),
+                       std::async(std::launch::async, [source = std::move(source), built_at]() mutable {
+                         return std::shared_ptr<const Resource>(
+                             make_resource(std::move(source), built_at));
+                       }));
+  }
+  for (auto& [path, resource] : fresh) {
+    snapshot->resources_.insert_or_assign(std::move(path), resource.get());
   }
   return snapshot;
 }

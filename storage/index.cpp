@@ -219,7 +219,7 @@ struct Index::Impl {
     std::string hash = visible_hash(post);
     auto& existing = cached(
         "SELECT visible_sha256, deleted_at, source_path, source_line, position, "
-            "previous_title, next_title FROM posts WHERE key = ?");
+        "previous_title, next_title, lang, draft, published FROM posts WHERE key = ?");
     existing.bind(1, post.key);
     // When what a reader sees changes: the author's `updated` if given, else now (never
     // before the post's own date).
@@ -245,6 +245,11 @@ struct Index::Impl {
     }
     bool visible_same = existing.getColumn(0).getString() == hash;
     bool was_deleted = !existing.getColumn(1).isNull();
+    if (existing.getColumn(7).getString() != post.lang ||
+        (existing.getColumn(8).getInt() != 0) != post.draft ||
+        existing.getColumn(9).getInt64() != from_time(post.published)) {
+      result.reclassified = true;
+    }
     bool place_same = existing.getColumn(2).getString() == post.source_path &&
                       existing.getColumn(3).getInt() == post.source_line &&
                       existing.getColumn(4).getInt() == post.position &&

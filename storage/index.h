@@ -55,6 +55,8 @@ struct ApplyResult {
   int added = 0;      // posts seen for the first time (or restored after deletion)
   int changed = 0;    // posts whose visible content changed
   int deleted = 0;    // posts whose file (or entry) went away
+  // A post's language, draft flag or date changed: the published counts may differ.
+  bool reclassified = false;
   std::vector<Problem> problems;  // duplicate keys and the like, found while applying
   bool wrote() const { return added + changed + deleted > 0; }
 };
