@@ -4,77 +4,19 @@
 #include <netinet/in.h>
 #include <signal.h>
 #include <sys/socket.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <boost/test/unit_test.hpp>
 #include <chrono>
-#include <fstream>
-#include <regex>
 #include <thread>
 
+#include "tests/support/feedd_process.h"
 #include "tests/support/test_support.h"
 
 namespace feedd::testing {
 namespace {
 
 using namespace std::chrono_literals;
-
-// A running `feedd serve`; its stderr goes to a file. Killed if the test did not reap it.
-class Child {
- public:
-  Child(const std::filesystem::path& config, const std::filesystem::path& log) : log_(log) {
-    pid_ = fork();
-    if (pid_ == 0) {
-      const int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-      dup2(fd, 1);
-      dup2(fd, 2);
-      const std::string binary = feedd_binary().string();
-      execl(binary.c_str(), binary.c_str(), "--config", config.c_str(), "serve", nullptr);
-      _exit(127);
-    }
-  }
-  ~Child() {
-    if (pid_ > 0) {
-      kill(pid_, SIGKILL);
-      waitpid(pid_, nullptr, 0);
-    }
-  }
-  // Waits for the start-up line and returns the port it names (0 on failure).
-  int wait_for_port() {
-    static const std::regex kLine("serving [0-9]+ feeds on 127\\.0\\.0\\.1:([0-9]+)");
-    for (int i = 0; i < 200; ++i) {
-      std::smatch match;
-      const std::string text = log();
-      if (std::regex_search(text, match, kLine)) {
-        return std::stoi(match[1]);
-      }
-      std::this_thread::sleep_for(50ms);
-    }
-    return 0;
-  }
-  // The exit status, waiting at most `limit` (-1 when still running).
-  int wait_exit(std::chrono::milliseconds limit) {
-    for (auto waited = 0ms; waited < limit; waited += 20ms) {
-      int status = 0;
-      if (waitpid(pid_, &status, WNOHANG) == pid_) {
-        pid_ = -1;
-        return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-      }
-      std::this_thread::sleep_for(20ms);
-    }
-    return -1;
-  }
-  void signal(int number) { kill(pid_, number); }
-  std::string log() const {
-    std::ifstream in(log_);
-    return std::string(std::istreambuf_iterator<char>(in), {});
-  }
-
- private:
-  std::filesystem::path log_;
-  pid_t pid_ = -1;
-};
 
 // A client with a tiny receive buffer, so that a large response stays in flight.
 int connect_slow_reader(int port) {
@@ -114,7 +56,7 @@ BOOST_AUTO_TEST_CASE(sigterm_finishes_the_response_in_flight_and_exits_0) {
   write_file(dir / "posts/big.md", "---\ntitle: Big\ndate: 2025-01-02\nlang: en\n---\n" + body);
   auto config = write_config(dir.path(), dir / "posts", dir / "index.sqlite",
                              "[server]\nlisten = [\"127.0.0.1:0\"]\nthreads = 2\n");
-  Child child(config, dir / "serve.log");
+  FeeddProcess child(config, dir / "serve.log");
   const int port = child.wait_for_port();
   BOOST_REQUIRE_MESSAGE(port > 0, child.log());
 
@@ -148,7 +90,7 @@ BOOST_AUTO_TEST_CASE(a_bad_listen_address_fails_start_up) {
   write_file(dir / "posts/a.md", "---\ntitle: A\ndate: 2025-01-02\nlang: en\n---\nA\n");
   auto config = write_config(dir.path(), dir / "posts", dir / "index.sqlite",
                              "[server]\nlisten = [\"192.0.2.1:1\"]\n");
-  Child child(config, dir / "serve.log");
+  FeeddProcess child(config, dir / "serve.log");
   BOOST_TEST(child.wait_exit(10000ms) == 1, child.log());
   BOOST_TEST(child.log().find("cannot listen on 192.0.2.1:1") != std::string::npos, child.log());
 }
