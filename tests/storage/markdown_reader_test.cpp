@@ -8,23 +8,12 @@
 
 #include "storage/local_time.h"
 
+#include "tests/support/reader_fixtures.h"
 namespace feedd::storage {
 namespace {
 
-ReaderOptions tokyo_options() {
-  ReaderOptions options;
-  options.timezone = date::locate_zone("Asia/Tokyo");
-  options.default_language = "ja";
-  options.languages = {"ja", "en"};
-  options.markers = {{"[Eng]", "en"}};
-  return options;
-}
-
-std::chrono::sys_seconds utc(std::string_view text) {
-  auto t = parse_timestamp(text, nullptr, std::chrono::minutes{0});
-  BOOST_REQUIRE(t.has_value());
-  return *t;
-}
+using testing::tokyo_options;
+using testing::utc;
 
 ReadResult read(std::string_view bytes, std::string_view path = "2025/hello-world.md") {
   return read_markdown(path, bytes, tokyo_options());

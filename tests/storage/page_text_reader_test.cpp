@@ -10,23 +10,12 @@
 #include "storage/local_time.h"
 #include "storage/post_reader.h"
 
+#include "tests/support/reader_fixtures.h"
 namespace feedd::storage {
 namespace {
 
-ReaderOptions tokyo_options() {
-  ReaderOptions options;
-  options.timezone = date::locate_zone("Asia/Tokyo");
-  options.default_language = "ja";
-  options.languages = {"ja", "en"};
-  options.markers = {{"[Eng]", "en"}, {"[EN]", "en"}};
-  return options;
-}
-
-std::chrono::sys_seconds utc(std::string_view text) {
-  auto t = parse_timestamp(text, nullptr, std::chrono::minutes{0});
-  BOOST_REQUIRE(t.has_value());
-  return *t;
-}
+using testing::tokyo_options;
+using testing::utc;
 
 constexpr std::string_view kEnglishPage =
     "« 前の記事 | Top page | 次の記事 »\n"

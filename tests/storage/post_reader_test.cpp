@@ -11,17 +11,12 @@
 
 #include "tests/support/test_support.h"
 
+#include "tests/support/reader_fixtures.h"
 namespace feedd::storage {
 namespace {
 
-ReaderOptions tokyo_options() {
-  ReaderOptions options;
-  options.timezone = date::locate_zone("Asia/Tokyo");
-  options.default_language = "ja";
-  options.languages = {"ja", "en"};
-  options.markers = {{"[Eng]", "en"}};
-  return options;
-}
+using testing::tokyo_options;
+using testing::utc;
 
 ReadResult read(std::string_view path, std::string_view bytes) {
   return read_post_file(path, bytes, tokyo_options());
