@@ -318,10 +318,10 @@ Response route(const Request& request, const feeds::Snapshot& snapshot,
     if (request.method != "POST") {
       return method_not_allowed(RouteKind::hook, "POST", context);
     }
-    Response response = simple(503, RouteKind::hook, "", context);
+    Response response = simple(401, RouteKind::hook, "", context);
     response.headers[1].value = "application/json";
     if (context.hooks == nullptr) {
-      response.set_body("{\"status\":\"error\",\"error\":\"webhooks not configured\"}\n");
+      response.set_body("{\"status\":\"refused\",\"reason\":\"webhooks not configured\"}\n");
       return response;
     }
     auto answer = context.hooks->handle(request.webhook, request.body);

@@ -79,7 +79,7 @@ struct RouteContext {
   std::string_view cache_control;    // "public, max-age=300"
   const Metrics* metrics = nullptr;  // null: /metrics is 404
   // Answers POST /hooks/rebuild (the one route with an effect: it queues a rescan and
-  // returns at once); null: the route answers 503 "not configured".
+  // returns at once); null: the route answers 401 "not configured" (nothing can verify).
   WebhookEndpoint* hooks = nullptr;
 };
 

@@ -148,7 +148,7 @@ std::string read_secret(const Config& config) {
                       config.hooks.secret_file.string() + ": " + secret.error().message());
   }
   if (secret->empty()) {
-    log::info(kChannel, "no webhook secret (hooks.secret): POST /hooks/rebuild answers 503");
+    log::info(kChannel, "no webhook secret (hooks.secret): POST /hooks/rebuild answers 401");
   }
   return std::move(*secret);
 }
