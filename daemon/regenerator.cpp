@@ -1,6 +1,7 @@
 #include "daemon/regenerator.h"
 
 #include <boost/asio/post.hpp>
+#include <algorithm>
 
 #include "daemon/log.h"
 #include "daemon/serve.h"
@@ -137,14 +138,22 @@ void Regenerator::arm_scheduled() {
   }
   // Wall-clock time to a steady timer: re-armed after every publish and periodic rescan, so
   // a clock step delays a scheduled post by at most one rescan period.
-  auto wait = *next - std::chrono::system_clock::now() + std::chrono::milliseconds(5);
-  scheduled_.expires_after(std::chrono::duration_cast<std::chrono::steady_clock::duration>(
-      std::max(wait, decltype(wait)::zero())));
+  // Waits of at most an hour: a post dated centuries ahead must not overflow the steady
+  // clock, and a wall-clock step is caught up within the hour.
+  auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(
+      *next - std::chrono::system_clock::now() + std::chrono::milliseconds(5));
+  wait = std::clamp(wait, std::chrono::milliseconds::zero(),
+                    std::chrono::milliseconds(std::chrono::hours(1)));
+  scheduled_.expires_after(wait);
   scheduled_.async_wait([this](boost::system::error_code ec) {
     if (ec || stopped_) {
       return;
     }
-    publish_if({}, "scheduled post due");
+    if (next_publication_ <= now_seconds()) {
+      publish_if({}, "scheduled post due");  // re-arms for the next one
+    } else {
+      arm_scheduled();
+    }
   });
 }
 

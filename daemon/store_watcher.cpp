@@ -70,7 +70,11 @@ class StoreWatcher::Impl : public std::enable_shared_from_this<Impl> {
   // directory below it. False when the directory cannot be watched (e.g. it is gone).
   bool watch_tree(const std::string& relative) {
     auto absolute = relative.empty() ? root_ : root_ / relative;
-    int wd = inotify_add_watch(stream_.native_handle(), absolute.c_str(), kDirectoryEvents);
+    // store.path itself may be a symlink (/srv/posts -> a checkout): follow it; below the
+    // root, symlinked directories are not walked (the scan does not follow them either).
+    const std::uint32_t mask = relative.empty() ? kDirectoryEvents & ~IN_DONT_FOLLOW
+                                                : kDirectoryEvents;
+    int wd = inotify_add_watch(stream_.native_handle(), absolute.c_str(), mask);
     if (wd < 0) {
       if (errno == ENOSPC) {
         log::error(kChannel, absolute.string() +

@@ -139,6 +139,15 @@ BOOST_FIXTURE_TEST_CASE(store_that_vanishes_and_returns_is_rescanned, Fixture) {
   BOOST_TEST(reported("b.md"));
 }
 
+BOOST_FIXTURE_TEST_CASE(a_store_path_that_is_a_symlink_is_watched, Fixture) {
+  std::filesystem::create_directory_symlink(store, dir / "link");
+  store = dir / "link";
+  start();
+  testing::write_file(dir / "posts/through-link.md", "x");
+  run_until(1);
+  BOOST_TEST(reported("through-link.md"));
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 }  // namespace feedd::daemon
