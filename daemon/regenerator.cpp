@@ -4,7 +4,7 @@
 #include <algorithm>
 
 #include "daemon/log.h"
-#include "daemon/serve.h"
+#include "daemon/snapshot_builder.h"
 
 namespace feedd::daemon {
 namespace {

@@ -18,7 +18,7 @@
 #include "daemon/config.h"
 #include "daemon/http_server.h"
 #include "daemon/log.h"
-#include "daemon/serve.h"
+#include "daemon/snapshot_builder.h"
 #include "tests/support/test_support.h"
 
 namespace feedd::testing {
