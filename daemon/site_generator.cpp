@@ -2,6 +2,7 @@
 
 #include "daemon/feed_generation.h"
 #include "daemon/log.h"
+#include "feeds/feed_digest.h"
 #include "feeds/html_pages.h"
 
 namespace feedd::daemon {
@@ -43,10 +44,26 @@ void SiteGenerator::log_report(const storage::ScanReport& report) {
 
 std::vector<feeds::RenderedFeed> SiteGenerator::render(std::chrono::sys_seconds now) {
   const auto contents = collect_feeds(index_, config_, site_, now);
-  auto rendered = feeds::render_feed_set(site_, contents);
-  for (auto& page : feeds::render_pages(site_, contents)) {
-    rendered.push_back(std::move(page));
+  // Only feeds whose input changed are rendered again; the others reuse their last bytes.
+  std::vector<feeds::RenderedFeed> rendered;
+  std::string all_digests;
+  for (const auto& content : contents) {
+    auto digest = feeds::feed_digest(content);
+    all_digests += digest;
+    auto& cached = rendered_feeds_[content.lang];
+    if (cached.digest != digest) {
+      cached.rendered = feeds::render_feed_set(site_, {content});
+      cached.digest = std::move(digest);
+      ++renders_;
+    }
+    rendered.insert(rendered.end(), cached.rendered.begin(), cached.rendered.end());
   }
+  // The pages show every language's entries: rendered again when any feed's input changed.
+  if (pages_.digest != all_digests) {
+    pages_.rendered = feeds::render_pages(site_, contents);
+    pages_.digest = std::move(all_digests);
+  }
+  rendered.insert(rendered.end(), pages_.rendered.begin(), pages_.rendered.end());
   // The stylesheet changes only with the program: it carries no date of its own.
   rendered.push_back({"feed.css", "text/css; charset=utf-8", std::string(feeds::feed_css()),
                       std::chrono::sys_seconds::max()});

@@ -6,6 +6,9 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
+#include <map>
+#include <string>
 #include <vector>
 
 #include "daemon/config.h"
@@ -26,18 +29,31 @@ class SiteGenerator {
                                  std::chrono::sys_seconds now);
   // Renders everything published from the index as it is now: every feed, the HTML pages
   // ("" and "L/", see feeds/html_pages.h) and "feed.css"; paths relative to feeds_url.
+  // A feed whose entries (see feeds/feed_digest.h) are unchanged since the last call is not
+  // rendered again: its previous bytes are returned.
   std::vector<feeds::RenderedFeed> render(std::chrono::sys_seconds now);
 
   storage::Index& index() { return index_; }
+  // How many feeds render() has rendered (feeds whose input was unchanged are not counted).
+  std::uint64_t feeds_rendered() const { return renders_; }
   const feeds::SiteOptions& site() const { return site_; }
 
  private:
   void log_report(const storage::ScanReport& report);
 
+  // The last rendering of some input, and the digest of that input.
+  struct Rendered {
+    std::string digest;
+    std::vector<feeds::RenderedFeed> rendered;
+  };
+
   const Config& config_;
   storage::ReaderOptions reader_options_;
   feeds::SiteOptions site_;
   storage::Index index_;
+  std::map<std::string, Rendered> rendered_feeds_;  // by language ("" for all)
+  Rendered pages_;
+  std::uint64_t renders_ = 0;
 };
 
 }  // namespace feedd::daemon

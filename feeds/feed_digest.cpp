@@ -1,0 +1,53 @@
+#include "feeds/feed_digest.h"
+
+#include "storage/sha256.h"
+
+namespace feedd::feeds {
+namespace {
+
+void add_time(storage::Sha256& hash, std::chrono::sys_seconds t) {
+  hash.field(std::to_string(t.time_since_epoch().count()));
+}
+
+void add_list(storage::Sha256& hash, const std::vector<std::string>& items) {
+  hash.field(std::to_string(items.size()));
+  for (const auto& item : items) {
+    hash.field(item);
+  }
+}
+
+void add_post(storage::Sha256& hash, const storage::Post& post) {
+  hash.field(post.key).field(post.source_path);
+  hash.field(std::to_string(post.source_line)).field(std::to_string(post.position));
+  hash.field(std::to_string(static_cast<int>(post.format)));
+  hash.field(post.lang).field(post.title).field(post.content_html).field(post.summary);
+  hash.field(post.url).field(post.slug).field(post.author);
+  add_list(hash, post.tags);
+  add_list(hash, post.categories);
+  add_time(hash, post.published);
+  hash.field(post.updated ? "u" : "-");
+  if (post.updated) {
+    add_time(hash, *post.updated);
+  }
+  hash.field(post.local_date).field(post.draft ? "draft" : "");
+  hash.field(post.translation_key).field(post.previous_title).field(post.next_title);
+}
+
+}  // namespace
+
+std::string feed_digest(const FeedContent& feed) {
+  storage::Sha256 hash;
+  hash.field(feed.lang).field(std::to_string(feed.entries.size()));
+  for (const Entry& entry : feed.entries) {
+    add_post(hash, entry.post);
+    hash.field(entry.id).field(entry.url);
+    add_time(hash, entry.updated);
+    hash.field(std::to_string(entry.translations.size()));
+    for (const Alternate& alternate : entry.translations) {
+      hash.field(alternate.lang).field(alternate.url).field(alternate.title);
+    }
+  }
+  return hash.hex();
+}
+
+}  // namespace feedd::feeds
