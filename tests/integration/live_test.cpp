@@ -66,7 +66,7 @@ BOOST_FIXTURE_TEST_CASE(create_edit_rename_delete_reach_readers, LiveFixture) {
   auto en_etag = etag("/en/atom.xml");
 
   write_file(store / "new.md", post("Fresh post", "en", "2025-02-01"));
-  BOOST_TEST(eventually([&] { return serves("/en/atom.xml", "Fresh post"); }), feedd->log());
+  FEEDD_CHECK_AFTER(eventually([&] { return serves("/en/atom.xml", "Fresh post"); }), feedd->log());
   BOOST_TEST(etag("/en/atom.xml") != en_etag);
   BOOST_TEST(etag("/ja/atom.xml") == ja_etag, "an unrelated feed keeps its ETag");
 
@@ -98,10 +98,10 @@ BOOST_FIXTURE_TEST_CASE(a_burst_of_500_files_is_one_regeneration, LiveFixture) {
                post("Pulled " + std::to_string(i), "en", "2025-06-01"));
   }
   std::filesystem::rename(dir / "pull", store / "pull");
-  BOOST_REQUIRE_MESSAGE(
+  FEEDD_REQUIRE_AFTER(
       eventually([&] { return feedd->log().find("500 posts added") != std::string::npos; }),
       feedd->log());
-  BOOST_TEST(eventually([&] { return serves("/en/feed.json", "Pulled"); }), feedd->log());
+  FEEDD_CHECK_AFTER(eventually([&] { return serves("/en/feed.json", "Pulled"); }), feedd->log());
   std::this_thread::sleep_for(300ms);
   BOOST_TEST(publications() - before == 1u, feedd->log());
 }
@@ -113,7 +113,7 @@ BOOST_FIXTURE_TEST_CASE(scheduled_post_appears_at_its_time_without_a_file_change
   write_file(store / "later.md", post("From the future", "en", stamp));
   start();
   BOOST_TEST(!serves("/en/atom.xml", "From the future"));
-  BOOST_TEST(eventually([&] { return serves("/en/atom.xml", "From the future"); }, 8000ms),
+  FEEDD_CHECK_AFTER(eventually([&] { return serves("/en/atom.xml", "From the future"); }, 8000ms),
              feedd->log());
   BOOST_TEST(feedd->log().find("scheduled post due") != std::string::npos, feedd->log());
 }
@@ -126,7 +126,7 @@ BOOST_FIXTURE_TEST_CASE(store_removed_and_recreated_is_recovered, LiveFixture) {
   BOOST_TEST(serves("/en/atom.xml", "English post"));
   write_file(dir / "away/back.md", post("Back again", "en", "2025-05-01"));
   std::filesystem::rename(dir / "away", store);
-  BOOST_TEST(eventually([&] { return serves("/en/atom.xml", "Back again"); }, 8000ms),
+  FEEDD_CHECK_AFTER(eventually([&] { return serves("/en/atom.xml", "Back again"); }, 8000ms),
              feedd->log());
   // And it is watched again.
   write_file(store / "after.md", post("After the return", "en", "2025-05-02"));

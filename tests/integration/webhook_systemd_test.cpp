@@ -120,14 +120,14 @@ BOOST_AUTO_TEST_CASE(webhook_matrix_against_the_running_daemon) {
                          body);
   BOOST_TEST(accepted.rfind("202 ", 0) == 0u, accepted);
   BOOST_TEST(accepted.find("\"accepted\"") != std::string::npos, accepted);
-  BOOST_TEST(eventually([&] { return f.runs() == 1; }), f.feedd->log());
+  FEEDD_CHECK_AFTER(eventually([&] { return f.runs() == 1; }), f.feedd->log());
   // Replayed delivery id: refused, not run again.
   BOOST_TEST(f.post({"X-GitHub-Event: push", "X-GitHub-Delivery: d1", github_signature(body)},
                     body).rfind("409 ", 0) == 0u);
   // Valid Standard Webhooks message, then its replay.
   auto headers = standard_headers("msg_1", std::time(nullptr), body);
   BOOST_TEST(f.post(headers, body).rfind("202 ", 0) == 0u);
-  BOOST_TEST(eventually([&] { return f.runs() == 2; }), f.feedd->log());
+  FEEDD_CHECK_AFTER(eventually([&] { return f.runs() == 2; }), f.feedd->log());
   BOOST_TEST(f.post(headers, body).rfind("409 ", 0) == 0u);
   std::this_thread::sleep_for(300ms);
   BOOST_TEST(f.runs() == 2);
@@ -198,15 +198,15 @@ BOOST_AUTO_TEST_CASE(notify_socket_receives_ready_reloading_stopping_watchdog) {
     }
   };
   BOOST_REQUIRE(feedd.wait_for_port() > 0);
-  BOOST_TEST(eventually([&] { drain(); return received.find("READY=1") != std::string::npos; }),
+  FEEDD_CHECK_AFTER(eventually([&] { drain(); return received.find("READY=1") != std::string::npos; }),
              received);
-  BOOST_TEST(eventually([&] { drain(); return received.find("WATCHDOG=1") != std::string::npos; }),
+  FEEDD_CHECK_AFTER(eventually([&] { drain(); return received.find("WATCHDOG=1") != std::string::npos; }),
              received);
   feedd.signal(SIGHUP);
-  BOOST_TEST(eventually([&] { drain(); return received.find("RELOADING=1") != std::string::npos; }),
+  FEEDD_CHECK_AFTER(eventually([&] { drain(); return received.find("RELOADING=1") != std::string::npos; }),
              received);
   feedd.signal(SIGTERM);
-  BOOST_TEST(eventually([&] { drain(); return received.find("STOPPING=1") != std::string::npos; }),
+  FEEDD_CHECK_AFTER(eventually([&] { drain(); return received.find("STOPPING=1") != std::string::npos; }),
              received);
   BOOST_TEST(feedd.wait_exit(5s) == 0);
   BOOST_TEST(received.find("STATUS=") != std::string::npos, received);
