@@ -2,6 +2,7 @@
 
 #include <boost/program_options.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <iostream>
@@ -99,6 +100,16 @@ int cmd_check(Config config) {
 }
 
 int cmd_posts(const Config& config, const std::string& lang) {
+  if (!lang.empty() && std::none_of(config.languages.begin(), config.languages.end(),
+                                    [&](const auto& l) { return l.code == lang; })) {
+    std::string known;
+    for (const auto& l : config.languages) {
+      known += (known.empty() ? "" : ", ") + l.code;
+    }
+    std::cerr << "feedd posts: --lang " << lang << " is not a configured language (" << known
+              << ")\n";
+    return 2;
+  }
   log::set_threshold(log::Level::warning);
   SiteGenerator generator(config);
   auto now = now_seconds();

@@ -150,6 +150,10 @@ BOOST_AUTO_TEST_CASE(posts_lists_by_language) {
   BOOST_TEST(en.output.find("\tja\t") == std::string::npos, en.output);
   BOOST_TEST(all.output.find("\tja\t") != std::string::npos, all.output);
   BOOST_TEST(all.output.find("\ten\t") != std::string::npos, all.output);
+  auto unknown = feedd({"posts", "--config", config.string(), "--lang", "fr"});
+  BOOST_TEST(unknown.exit_status == 2);
+  BOOST_TEST(unknown.output.find("not a configured language (ja, en)") != std::string::npos,
+             unknown.output);
 }
 
 BOOST_AUTO_TEST_CASE(command_line_help_version_and_errors) {
