@@ -13,6 +13,7 @@
 
 #include "daemon/config.h"
 #include "daemon/file_output.h"
+#include "daemon/clock.h"
 #include "daemon/log.h"
 #include "daemon/serve.h"
 #include "daemon/site_generator.h"
@@ -22,10 +23,6 @@ namespace po = boost::program_options;
 namespace {
 
 using std::chrono::sys_seconds;
-
-sys_seconds now_seconds() {
-  return std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
-}
 
 constexpr const char* kUsage =
     "usage: feedd [--config FILE] COMMAND [options]\n"

@@ -87,7 +87,7 @@ class TableReader {
   std::set<std::string> known_;
 };
 
-const toml::table& subtable(TableReader& parent, const toml::table& root, const std::string& name,
+const toml::table& subtable(TableReader& parent, const std::string& name,
                             const std::filesystem::path& file) {
   static const toml::table kEmpty;
   const auto* node = parent.find(name);
@@ -99,7 +99,6 @@ const toml::table& subtable(TableReader& parent, const toml::table& root, const 
     throw ConfigError(file.string() + ":" + std::to_string(node->source().begin.line) + ": " +
                       name + ": expected a table");
   }
-  (void)root;
   return *table;
 }
 
@@ -152,7 +151,7 @@ Config parse_config(std::string_view toml_text, const std::filesystem::path& pat
 
   // [site]
   {
-    TableReader site(subtable(top, root, "site", path), "site.", path);
+    TableReader site(subtable(top, "site", path), "site.", path);
     site.read("base_url", config.site.base_url);
     site.read("feeds_url", config.site.feeds_url);
     site.read("author", config.site.author);
@@ -192,7 +191,7 @@ Config parse_config(std::string_view toml_text, const std::filesystem::path& pat
 
   // [languages.*]
   {
-    const auto& languages = subtable(top, root, "languages", path);
+    const auto& languages = subtable(top, "languages", path);
     for (const auto& [code, node] : languages) {
       const auto* table = node.as_table();
       if (!table) {
@@ -229,7 +228,7 @@ Config parse_config(std::string_view toml_text, const std::filesystem::path& pat
 
   // [store]
   {
-    TableReader store(subtable(top, root, "store", path), "store.", path);
+    TableReader store(subtable(top, "store", path), "store.", path);
     std::string store_path = config.store.path.string();
     std::string index_path;
     std::int64_t debounce_ms = 50;
@@ -255,7 +254,7 @@ Config parse_config(std::string_view toml_text, const std::filesystem::path& pat
 
   // [feeds]
   {
-    TableReader feeds(subtable(top, root, "feeds", path), "feeds.", path);
+    TableReader feeds(subtable(top, "feeds", path), "feeds.", path);
     std::int64_t entries = 20;
     std::string content = "full";
     feeds.read("entries", entries, 1, 10'000);
@@ -271,7 +270,7 @@ Config parse_config(std::string_view toml_text, const std::filesystem::path& pat
 
   // [server]
   {
-    TableReader server(subtable(top, root, "server", path), "server.", path);
+    TableReader server(subtable(top, "server", path), "server.", path);
     std::int64_t threads = 0;
     std::int64_t max_age_s = 300;
     std::int64_t timeout_s = 30;
@@ -287,7 +286,7 @@ Config parse_config(std::string_view toml_text, const std::filesystem::path& pat
 
   // [hooks]
   {
-    TableReader hooks(subtable(top, root, "hooks", path), "hooks.", path);
+    TableReader hooks(subtable(top, "hooks", path), "hooks.", path);
     std::string secret_file;
     std::int64_t command_timeout_s = 60;
     std::int64_t max_body = 1048576;

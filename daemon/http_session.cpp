@@ -17,6 +17,7 @@
 #include <charconv>
 #include <chrono>
 
+#include "daemon/clock.h"
 #include "daemon/log.h"
 #include "daemon/router.h"
 
@@ -206,8 +207,7 @@ thread_local DateCache t_date_cache;
 
 RouteContext make_context(const ServerShared& shared) {
   RouteContext context;
-  context.now =
-      std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
+  context.now = now_seconds();
   context.date = t_date_cache.text(context.now);
   context.cache_control = shared.cache_control;
   context.metrics = &shared.metrics;

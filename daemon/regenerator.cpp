@@ -1,8 +1,8 @@
 #include "daemon/regenerator.h"
 
-#include <boost/asio/post.hpp>
 #include <algorithm>
 
+#include "daemon/clock.h"
 #include "daemon/log.h"
 #include "daemon/snapshot_builder.h"
 
@@ -11,17 +11,12 @@ namespace {
 
 constexpr std::string_view kChannel = "regenerate";
 
-std::chrono::sys_seconds now_seconds() {
-  return std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
-}
-
 }  // namespace
 
 Regenerator::Regenerator(boost::asio::io_context& io, const Config& config,
                          SiteGenerator& generator, SnapshotStore& store,
                          std::uint64_t first_generation)
-    : io_(io),
-      config_(config),
+    : config_(config),
       generator_(generator),
       store_(store),
       periodic_(io),
@@ -57,29 +52,6 @@ void Regenerator::rescan_paths(const std::vector<std::string>& paths) {
     log::error(kChannel, std::string("scan failed, still serving the last snapshot: ") +
                              error.what());
   }
-}
-
-bool Regenerator::request_rescan(std::string reason, BeforeRescan before) {
-  if (rescan_pending_.exchange(true)) {
-    return false;
-  }
-  boost::asio::post(io_, [this, alive = std::weak_ptr<int>(alive_), reason = std::move(reason),
-                          before = std::move(before)] {
-    if (alive.expired()) {
-      return;  // this regenerator was replaced (SIGHUP) before the request ran
-    }
-    // Cleared first: a request arriving during the work below gets a rescan of its own,
-    // so a change pushed meanwhile is never missed.
-    rescan_pending_ = false;
-    if (stopped_) {
-      return;
-    }
-    if (before) {
-      before();
-    }
-    rescan_all(reason);
-  });
-  return true;
 }
 
 void Regenerator::publish_if(const storage::ApplyResult& applied, std::string_view why) {

@@ -6,13 +6,12 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <cstdlib>
 #include <cstring>
 #include <functional>
 #include <string>
 
-#include "daemon/feed_generation.h"
 #include "daemon/http_server.h"
+#include "daemon/clock.h"
 #include "daemon/log.h"
 #include "daemon/metrics.h"
 #include "daemon/regenerator.h"
@@ -22,16 +21,11 @@
 #include "daemon/systemd_notify.h"
 #include "daemon/webhook_endpoint.h"
 #include "daemon/webhook_secret.h"
-#include "feeds/html_pages.h"
 
 namespace feedd::daemon {
 namespace {
 
 constexpr std::string_view kChannel = "serve";
-
-std::chrono::sys_seconds now_seconds() {
-  return std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
-}
 
 std::string join(const std::vector<std::string>& parts) {
   std::string out;
@@ -48,10 +42,6 @@ std::size_t count_feeds(const feeds::Snapshot& snapshot) {
   }
   return count;
 }
-
-}  // namespace
-
-namespace {
 
 // Everything that follows one configuration: the index, the regenerator and the watcher.
 // SIGHUP builds a new one beside the old and swaps them; the HTTP server and the snapshot
@@ -147,7 +137,7 @@ int run_serve(const Config& initial_config, const ServeOptions& options) {
   WebhookEndpoint hooks(read_secret(config), config.hooks.command, config.hooks.command_timeout,
                         [&](std::string reason) {
                           boost::asio::post(control, [&pipeline, reason = std::move(reason)] {
-                            pipeline->regenerator().request_rescan(reason);
+                            pipeline->regenerator().rescan_all(reason);
                           });
                         });
   ServerOptions server_options;

@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <functional>
-#include <set>
 #include <unordered_set>
 
 #include "storage/entry_id.h"
@@ -176,13 +175,14 @@ struct Index::Impl {
     }
   }
 
-  std::optional<IndexedPost> find(const std::string& key) {
-    auto& query = cached(std::string("SELECT ") + kPostColumns + " FROM posts WHERE key = ?");
+  // The source file of the live post with `key`, if there is one.
+  std::optional<std::string> live_owner(const std::string& key) {
+    auto& query = cached("SELECT source_path FROM posts WHERE key = ? AND deleted_at IS NULL");
     query.bind(1, key);
     if (!query.executeStep()) {
       return std::nullopt;
     }
-    return row_to_post(query);
+    return query.getColumn(0).getString();
   }
 
   void bind_post(SQLite::Statement& statement, const Post& post, const std::string& hash) {
@@ -389,10 +389,9 @@ void Index::ScanWriter::add(const std::vector<FileRead>& reads) {
         std::string other = fresh ? "" : it->second;
         // A live post of the same key in a file this scan does not touch keeps its key.
         if (fresh) {
-          if (auto owner = impl.find(post.key);
-              owner && !owner->deleted_at && owner->post.source_path != read.path &&
-              !state_->touched.contains(owner->post.source_path)) {
-            other = owner->post.source_path;
+          if (auto owner = impl.live_owner(post.key);
+              owner && *owner != read.path && !state_->touched.contains(*owner)) {
+            other = *owner;
           }
         }
         if (!other.empty()) {
