@@ -28,14 +28,6 @@ std::string one_problem(const ReadResult& r) {
   return r.problems[0].to_string();
 }
 
-// Optimized builds must read 10 MB in well under a second, even on a busy 2-core machine;
-// unoptimized (Debug) builds run several times slower but must still be linear.
-#ifdef NDEBUG
-constexpr long kTenMegabyteBudgetMs = 1000;
-#else
-constexpr long kTenMegabyteBudgetMs = 5000;
-#endif
-
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(post_reader)
@@ -81,7 +73,9 @@ BOOST_AUTO_TEST_CASE(ignored_file_names) {
   }
 }
 
-BOOST_AUTO_TEST_CASE(ten_megabytes_parse_quickly) {
+// 10 MB files of each format parse completely. How fast is the benchmarks' business (the
+// project checks speed there, never with timed unit tests); the time is only reported here.
+BOOST_AUTO_TEST_CASE(ten_megabyte_files_parse) {
   std::string big = "« 前 | Top page | 次 »\n\n2025.04.30\n\n[Eng] Big\n\n";
   const std::string paragraph =
       "A long paragraph of English text, with <markup> & entities, 日本語も少し。\n\n"
@@ -107,8 +101,6 @@ BOOST_AUTO_TEST_CASE(ten_megabytes_parse_quickly) {
     BOOST_TEST_CONTEXT(name) {
       BOOST_TEST(r.problems.empty());
       BOOST_TEST(!r.posts.empty());
-      BOOST_TEST(std::chrono::duration_cast<std::chrono::milliseconds>(elapsed).count() <
-                 kTenMegabyteBudgetMs);
       BOOST_TEST_MESSAGE(name << ": " << r.posts.size() << " posts in "
                               << std::chrono::duration<double>(elapsed).count() << " s");
     }
