@@ -1,6 +1,7 @@
 #include "storage/index.h"
 
 #include <SQLiteCpp/SQLiteCpp.h>
+#include <sqlite3.h>
 
 #include <algorithm>
 #include <functional>
@@ -25,6 +26,11 @@ constexpr const char* kPostColumns =
     "draft, translation_key, previous_title, next_title, first_seen, updated, deleted_at";
 
 constexpr const char* kLive = "deleted_at IS NULL AND draft = 0 AND published <= :now";
+
+[[noreturn]] void fail(const std::string& doing, const SQLite::Exception& error) {
+  throw IndexError(doing + ": " + error.what(), fault_of_sqlite_code(error.getExtendedErrorCode()),
+                   error.what());
+}
 
 std::string join(const std::vector<std::string>& items) {
   std::string out;
@@ -151,21 +157,65 @@ struct Index::Impl {
     return *slot;
   }
 
-  Impl(const std::filesystem::path& path, std::string url)
-      : db(path.string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE), base_url(std::move(url)) {
+  Impl(const std::filesystem::path& path, std::string url, Index::Mode mode)
+      : db(mode == Index::Mode::read_write ? path.string() : immutable_uri(path),
+           mode == Index::Mode::read_write ? SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE
+                                           : SQLite::OPEN_READONLY | SQLite::OPEN_URI),
+        base_url(std::move(url)) {
     db.setBusyTimeout(5000);
-    db.exec("PRAGMA journal_mode = WAL");
-    db.exec("PRAGMA synchronous = NORMAL");
+    if (mode == Index::Mode::read_write) {
+      db.exec("PRAGMA journal_mode = WAL");  // reads the header: a non-database fails here
+      db.exec("PRAGMA synchronous = NORMAL");
+      // SQLite quietly opens a file it may not write read-only: say so now, not at the
+      // first scan that has something to write.
+      if (sqlite3_db_readonly(db.getHandle(), "main") == 1) {
+        throw IndexError("the index or its directory is read-only", IndexFault::not_writable,
+                         "read-only file system or file");
+      }
+    }
     db.exec("PRAGMA foreign_keys = ON");
-    migrate();
+    migrate(mode);
   }
 
-  void migrate() {
+  // "file:PATH?immutable=1": read without locks or a -shm file, so that a read-only
+  // directory can still be read (a -wal file left there is ignored).
+  static std::string immutable_uri(const std::filesystem::path& path) {
+    std::string uri = "file:";
+    for (char c : std::filesystem::absolute(path).string()) {
+      if (c == '%' || c == '?' || c == '#') {
+        static constexpr char kHex[] = "0123456789ABCDEF";
+        uri += '%';
+        uri += kHex[static_cast<unsigned char>(c) >> 4];
+        uri += kHex[static_cast<unsigned char>(c) & 15];
+      } else {
+        uri += c;
+      }
+    }
+    return uri + "?immutable=1";
+  }
+
+  // Checks that this is a feedd index of a known schema (reading the schema also finds a
+  // damaged first page) and migrates it forward. Damage elsewhere shows when it is read.
+  void migrate(Index::Mode mode) {
     int version = db.execAndGet("PRAGMA user_version").getInt();
     if (version > kSchemaVersion) {
       throw IndexError("the index was written by a newer feedd (schema " +
-                       std::to_string(version) + ", this feedd knows " +
-                       std::to_string(kSchemaVersion) + "); delete it to rebuild it");
+                           std::to_string(version) + ", this feedd knows " +
+                           std::to_string(kSchemaVersion) + ")",
+                       IndexFault::unusable);
+    }
+    const int tables = db.execAndGet(
+                             "SELECT COUNT(*) FROM sqlite_schema WHERE type = 'table' AND "
+                             "name IN ('files', 'posts')")
+                           .getInt();
+    if (version > 0 && tables != 2) {
+      throw IndexError("not a feedd index (schema " + std::to_string(version) +
+                           " without its tables)",
+                       IndexFault::unusable);
+    }
+    if (version < kSchemaVersion && mode == Index::Mode::read_only) {
+      throw IndexError("schema " + std::to_string(version) + " cannot be migrated read-only",
+                       IndexFault::not_writable);
     }
     for (; version < kSchemaVersion; ++version) {
       SQLite::Transaction transaction(db);
@@ -315,11 +365,14 @@ struct Index::Impl {
   }
 };
 
-Index::Index(const std::filesystem::path& path, std::string base_url) {
+Index::Index(const std::filesystem::path& path, std::string base_url, Mode mode) {
   try {
-    impl_ = std::make_unique<Impl>(path, std::move(base_url));
+    impl_ = std::make_unique<Impl>(path, std::move(base_url), mode);
   } catch (const SQLite::Exception& error) {
-    throw IndexError(path.string() + ": cannot open the index: " + error.what());
+    throw IndexError(path.string() + ": cannot open the index: " + error.what(),
+                     fault_of_open_failure(path, error.getExtendedErrorCode()), error.what());
+  } catch (const IndexError& error) {
+    throw IndexError(path.string() + ": " + error.what(), error.fault(), error.cause());
   }
 }
 
@@ -340,7 +393,7 @@ std::unordered_map<std::string, FileState> Index::file_states() {
     }
     return states;
   } catch (const SQLite::Exception& error) {
-    throw IndexError(std::string("reading file states: ") + error.what());
+    fail("reading file states", error);
   }
 }
 
@@ -365,7 +418,7 @@ Index::ScanWriter Index::begin_scan(sys_seconds now, std::unordered_set<std::str
   try {
     return ScanWriter(std::make_unique<ScanWriter::State>(*impl_, now, std::move(touched)));
   } catch (const SQLite::Exception& error) {
-    throw IndexError(std::string("starting a scan: ") + error.what());
+    fail("starting a scan", error);
   }
 }
 
@@ -424,7 +477,7 @@ void Index::ScanWriter::add(const std::vector<FileRead>& reads) {
       }
     }
   } catch (const SQLite::Exception& error) {
-    throw IndexError(std::string("updating the index (rolled back): ") + error.what());
+    fail("updating the index (rolled back)", error);
   }
 }
 
@@ -438,7 +491,7 @@ void Index::ScanWriter::remove(const std::vector<std::string>& paths) {
       forget.exec();
     }
   } catch (const SQLite::Exception& error) {
-    throw IndexError(std::string("updating the index (rolled back): ") + error.what());
+    fail("updating the index (rolled back)", error);
   }
 }
 
@@ -446,7 +499,7 @@ ApplyResult Index::ScanWriter::commit() {
   try {
     state_->transaction.commit();
   } catch (const SQLite::Exception& error) {
-    throw IndexError(std::string("committing the scan (rolled back): ") + error.what());
+    fail("committing the scan (rolled back)", error);
   }
   return std::move(state_->result);
 }
@@ -465,7 +518,7 @@ std::optional<FileState> Index::file_state(const std::string& path) {
     state.problems = decode_problems(path, query.getColumn(3).getString());
     return state;
   } catch (const SQLite::Exception& error) {
-    throw IndexError(std::string("reading a file state: ") + error.what());
+    fail("reading a file state", error);
   }
 }
 
@@ -481,7 +534,7 @@ std::vector<std::string> Index::files_under(const std::string& directory) {
     }
     return paths;
   } catch (const SQLite::Exception& error) {
-    throw IndexError(std::string("listing indexed files: ") + error.what());
+    fail("listing indexed files", error);
   }
 }
 
@@ -498,7 +551,7 @@ std::int64_t Index::count_published(const std::string& lang, sys_seconds now) {
     query.executeStep();
     return query.getColumn(0).getInt64();
   } catch (const SQLite::Exception& error) {
-    throw IndexError(std::string("counting posts: ") + error.what());
+    fail("counting posts", error);
   }
 }
 
@@ -528,7 +581,7 @@ std::vector<IndexedPost> Index::newest(const std::string& lang, sys_seconds now,
                            q.bind(":limit", limit);
                          });
   } catch (const SQLite::Exception& error) {
-    throw IndexError(std::string("querying posts: ") + error.what());
+    fail("querying posts", error);
   }
 }
 
@@ -570,7 +623,7 @@ std::vector<IndexedPost> Index::translations_of(const IndexedPost& indexed, sys_
     }
     return picked;
   } catch (const SQLite::Exception& error) {
-    throw IndexError(std::string("querying translations: ") + error.what());
+    fail("querying translations", error);
   }
 }
 
@@ -586,7 +639,7 @@ std::vector<Problem> Index::problems() {
     }
     return problems;
   } catch (const SQLite::Exception& error) {
-    throw IndexError(std::string("reading problems: ") + error.what());
+    fail("reading problems", error);
   }
 }
 
@@ -601,7 +654,7 @@ std::optional<sys_seconds> Index::next_publication_after(sys_seconds now) {
     }
     return std::nullopt;
   } catch (const SQLite::Exception& error) {
-    throw IndexError(std::string("querying scheduled posts: ") + error.what());
+    fail("querying scheduled posts", error);
   }
 }
 

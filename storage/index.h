@@ -1,8 +1,9 @@
 // The SQLite index of the post store (schema and its meaning: storage/schema.sql).
 // One Index owns one connection and its prepared statements; it is NOT thread-safe: use it
-// from one thread (or strand) only. Opening or migrating fails with IndexError (a start-up
-// error); afterwards every call reports failures as IndexError too, and a failed apply()
-// rolls back, leaving the last complete scan in place. SQLite exceptions never leave storage/.
+// from one thread (or strand) only. Opening or migrating fails with IndexError; afterwards
+// every call reports failures as IndexError too (its fault() says whether the file is
+// unusable or not writable, see index_error.h), and a failed apply() rolls back, leaving
+// the last complete scan in place. SQLite exceptions never leave storage/.
 #pragma once
 
 #include <chrono>
@@ -10,22 +11,17 @@
 #include <filesystem>
 #include <memory>
 #include <optional>
-#include <stdexcept>
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
 #include <vector>
 
+#include "storage/index_error.h"
 #include "storage/post.h"
 #include "storage/post_reader.h"
 #include "storage/problem.h"
 
 namespace feedd::storage {
-
-class IndexError : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
-};
 
 // What the index remembers of a post file, to skip unchanged files without reading them.
 struct FileState {
@@ -72,9 +68,16 @@ struct IndexedPost {
 
 class Index {
  public:
-  // Opens (creating if needed) the index at `path` (":memory:" for tests), sets WAL mode and
-  // migrates the schema forward. `base_url` gives the host of new entry ids.
-  Index(const std::filesystem::path& path, std::string base_url);
+  enum class Mode {
+    read_write,  // created if missing, WAL mode, migrated forward
+    read_only,   // an existing index read as immutable (no locks, no -shm; -wal ignored),
+                 // for a state directory that refuses writes; every write fails not_writable
+  };
+  // Opens the index at `path` (":memory:" for tests), sets WAL mode and migrates the schema
+  // forward. `base_url` gives the host of new entry ids. Checks the header, the schema
+  // version and the tables (IndexFault::unusable when they are wrong); damage elsewhere in
+  // the file shows as unusable when a call reads it.
+  Index(const std::filesystem::path& path, std::string base_url, Mode mode = Mode::read_write);
   ~Index();
   Index(const Index&) = delete;
   Index& operator=(const Index&) = delete;
