@@ -62,7 +62,7 @@ int cmd_build(const Config& config, const std::filesystem::path& out) {
     log::error("build", written.error().message());
     return 1;
   }
-  auto problems = generator.index().problems();
+  auto problems = generator.read_index([](storage::Index& index) { return index.problems(); }, now);
   log::info("build", "wrote " + std::to_string(feeds.size()) + " files to " + out.string() +
                          " (" + std::to_string(*written) + " changed)" +
                          (problems.empty() ? ""
@@ -88,7 +88,8 @@ int cmd_check(Config config) {
   log::set_threshold(log::Level::error);  // the problems are the output, on stdout
   SiteGenerator generator(config);
   auto report = generator.scan(now_seconds());
-  auto problems = generator.index().problems();
+  auto problems = generator.read_index([](storage::Index& index) { return index.problems(); },
+                                       now_seconds());
   problems.insert(problems.end(), report.unreadable.begin(), report.unreadable.end());
   int status = print_problems(problems);
   std::cerr << config.source.string() << ": configuration is valid; " << report.files_seen
@@ -111,19 +112,24 @@ int cmd_posts(const Config& config, const std::string& lang) {
   SiteGenerator generator(config);
   auto now = now_seconds();
   generator.scan(now);
-  auto& index = generator.index();
-  std::cout << "id\tlanguage\tdate\ttitle\ttranslations\n";
-  auto posts = index.newest(lang, sys_seconds::max(), -1);
-  for (const auto& post : posts) {
-    std::string translations;
-    for (const auto& translation : index.translations_of(post, sys_seconds::max())) {
-      translations += (translations.empty() ? "" : ",") + translation.post.lang + ":" +
-                      translation.post.key;
-    }
-    std::cout << post.post.key << '\t' << post.post.lang << '\t' << post.post.local_date
-              << (post.post.published > now ? " (scheduled)" : "") << '\t' << post.post.title
-              << '\t' << translations << '\n';
-  }
+  // Every row is read here: damage the scan did not reach shows now, and is rebuilt too.
+  const std::string listing = generator.read_index(
+      [&](storage::Index& index) {
+        std::string out = "id\tlanguage\tdate\ttitle\ttranslations\n";
+        for (const auto& post : index.newest(lang, sys_seconds::max(), -1)) {
+          std::string translations;
+          for (const auto& translation : index.translations_of(post, sys_seconds::max())) {
+            translations += (translations.empty() ? "" : ",") + translation.post.lang + ":" +
+                            translation.post.key;
+          }
+          out += post.post.key + '\t' + post.post.lang + '\t' + post.post.local_date +
+                 (post.post.published > now ? " (scheduled)" : "") + '\t' + post.post.title +
+                 '\t' + translations + '\n';
+        }
+        return out;
+      },
+      now);
+  std::cout << listing;
   return 0;
 }
 

@@ -90,6 +90,23 @@ std::string Metrics::render(const feeds::Snapshot& snapshot, std::chrono::sys_se
   for (const auto& [lang, count] : snapshot.posts_by_lang()) {
     out += "feedd_posts{lang=\"" + lang + "\"} " + std::to_string(count) + "\n";
   }
+  out +=
+      "# HELP feedd_index_writable 1 when the index can be written, 0 while scans cannot be "
+      "saved (the last snapshot is served).\n"
+      "# TYPE feedd_index_writable gauge\n"
+      "feedd_index_writable " +
+      std::string(index_health_.writable() ? "1" : "0") +
+      "\n"
+      "# HELP feedd_index_write_errors_total Scans that could not be written to the index.\n"
+      "# TYPE feedd_index_write_errors_total counter\n"
+      "feedd_index_write_errors_total " +
+      std::to_string(index_health_.write_errors()) +
+      "\n"
+      "# HELP feedd_index_rebuilds_total Unusable indexes moved aside and rebuilt from the "
+      "store.\n"
+      "# TYPE feedd_index_rebuilds_total counter\n"
+      "feedd_index_rebuilds_total " +
+      std::to_string(index_health_.recoveries()) + "\n";
   return out;
 }
 

@@ -1,7 +1,7 @@
 // Counters for /metrics: requests by route and status, 304s, bytes sent. Every counter is
 // a relaxed std::atomic, so recording is lock-free and safe from any thread; rendering reads
 // them without stopping writers (each value is exact, the set is not a single instant).
-// One Metrics lives as long as the server; it owns nothing else.
+// One Metrics lives as long as the server; it owns the IndexHealth that /healthz reports.
 #pragma once
 
 #include <array>
@@ -10,6 +10,8 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+
+#include "daemon/index_health.h"
 
 namespace feedd::feeds {
 class Snapshot;
@@ -30,6 +32,9 @@ class Metrics {
   // as of `now`).
   std::string render(const feeds::Snapshot& snapshot, std::chrono::sys_seconds now) const;
 
+  IndexHealth& index_health() { return index_health_; }
+  const IndexHealth& index_health() const { return index_health_; }
+
  private:
   static constexpr std::array<int, 16> kStatuses = {200, 202, 301, 304, 400, 401, 404, 405,
                                                     406, 408, 409, 413, 431, 500, 503,
@@ -39,6 +44,7 @@ class Metrics {
   std::array<std::array<std::atomic<std::uint64_t>, kStatuses.size()>, kRouteKindCount> requests_{};
   std::atomic<std::uint64_t> not_modified_{0};
   std::atomic<std::uint64_t> bytes_{0};
+  IndexHealth index_health_;
 };
 
 }  // namespace feedd::daemon

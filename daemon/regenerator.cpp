@@ -21,45 +21,76 @@ Regenerator::Regenerator(boost::asio::io_context& io, const Config& config,
       store_(store),
       periodic_(io),
       scheduled_(io),
+      retry_(io),
+      replacements_seen_(generator.index_replacements()),
       generation_(first_generation) {}
 
 void Regenerator::start() {
   arm_periodic();
   arm_scheduled();
+  arm_retry();
 }
 
 void Regenerator::stop() {
   stopped_ = true;
   periodic_.cancel();
   scheduled_.cancel();
+  retry_.cancel();
+}
+
+template <class Scan>
+void Regenerator::attempt(Scan&& scan, std::string_view why) {
+  try {
+    auto report = scan();
+    publish_if(report.applied, why);
+  } catch (const storage::IndexError& error) {
+    // An index that cannot be written is logged by the generator, once per change.
+    if (error.fault() != storage::IndexFault::not_writable) {
+      log::error(kChannel, std::string(why) + ": failed, still serving the last snapshot: " +
+                               error.what());
+    }
+  } catch (const std::exception& error) {
+    log::error(kChannel, std::string(why) + ": failed, still serving the last snapshot: " +
+                             error.what());
+  }
+  arm_retry();
 }
 
 void Regenerator::rescan_all(std::string_view reason) {
-  try {
-    auto report = generator_.scan(now_seconds());
-    publish_if(report.applied, reason);
-  } catch (const std::exception& error) {
-    log::error(kChannel, std::string(reason) + ": scan failed, still serving the last snapshot: " +
-                             error.what());
-  }
+  attempt([&] { return generator_.scan(now_seconds()); }, reason);
 }
 
 void Regenerator::rescan_paths(const std::vector<std::string>& paths) {
-  try {
-    auto report = generator_.scan_paths(paths, now_seconds());
-    publish_if(report.applied, "store changed");
-  } catch (const std::exception& error) {
-    log::error(kChannel, std::string("scan failed, still serving the last snapshot: ") +
-                             error.what());
+  attempt([&] { return generator_.scan_paths(paths, now_seconds()); }, "store changed");
+}
+
+void Regenerator::arm_retry() {
+  if (stopped_ || generator_.health().writable()) {
+    retry_after_ = std::chrono::seconds(0);
+    retry_.cancel();
+    return;
   }
+  if (retry_after_.count() != 0 && retry_.expiry() > std::chrono::steady_clock::now()) {
+    return;  // one is pending
+  }
+  retry_after_ = std::clamp(retry_after_ * 2, std::chrono::seconds(1), std::chrono::seconds(60));
+  retry_.expires_after(retry_after_);
+  retry_.async_wait([this](boost::system::error_code ec) {
+    if (!ec && !stopped_) {
+      rescan_all("retrying the index");
+    }
+  });
 }
 
 void Regenerator::publish_if(const storage::ApplyResult& applied, std::string_view why) {
   auto now = now_seconds();
-  const bool changed = applied.wrote();
+  // A replaced index (rebuilt, or reopened after a fallback) may differ from what is served.
+  const bool replaced = generator_.index_replacements() != replacements_seen_;
+  const bool changed = applied.wrote() || replaced;
   // A scheduled post whose time has come changes the feeds without any file changing.
   bool due = next_publication_ != std::chrono::sys_seconds{} && next_publication_ <= now;
-  const bool recount = due || applied.added > 0 || applied.deleted > 0 || applied.reclassified;
+  const bool recount =
+      due || replaced || applied.added > 0 || applied.deleted > 0 || applied.reclassified;
   if (!changed && !due) {
     return;
   }
@@ -70,6 +101,7 @@ void Regenerator::publish_if(const storage::ApplyResult& applied, std::string_vi
   const std::size_t changed_resources = total - next->reused();
   store_.publish(std::move(next));
   ++generation_;
+  replacements_seen_ = generator_.index_replacements();
   auto took = std::chrono::duration_cast<std::chrono::milliseconds>(
       std::chrono::steady_clock::now() - started);
   log::info(kChannel, std::string(due && !changed ? "scheduled post due" : why) + ": snapshot " +
@@ -122,7 +154,8 @@ void Regenerator::arm_scheduled() {
       return;
     }
     if (next_publication_ <= now_seconds()) {
-      publish_if({}, "scheduled post due");  // re-arms for the next one
+      // Re-arms for the next one.
+      attempt([] { return storage::ScanReport{}; }, "scheduled post due");
     } else {
       arm_scheduled();
     }

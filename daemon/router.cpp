@@ -338,6 +338,11 @@ Response route(const Request& request, const feeds::Snapshot& snapshot,
     Response response = simple(200, kind, "ok\n", context);
     response.head = request.method == "HEAD";
     response.add("Cache-Control", "no-store");
+    // Still 200 when the index cannot be written: the replica serves its last snapshot, so
+    // a load balancer should keep it; the body says what is wrong.
+    if (health && context.metrics != nullptr && !context.metrics->index_health().writable()) {
+      response.set_owned_body(context.metrics->index_health().detail() + "\n");
+    }
     if (!health) {
       response.headers[1].value = "text/plain; version=0.0.4; charset=utf-8";
       response.set_owned_body(context.metrics->render(snapshot, context.now));

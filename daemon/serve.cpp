@@ -48,7 +48,8 @@ std::size_t count_feeds(const feeds::Snapshot& snapshot) {
 // store outlive both, so no connection is dropped.
 class Pipeline {
  public:
-  explicit Pipeline(Config config) : config_(std::move(config)), generator_(config_) {}
+  Pipeline(Config config, IndexHealth& health)
+      : config_(std::move(config)), generator_(config_, &health) {}
 
   const Config& config() const { return config_; }
   SiteGenerator& generator() { return generator_; }
@@ -89,9 +90,19 @@ class Pipeline {
 };
 
 // Scans and renders for `config` into a new pipeline; throws on start-up errors.
-std::unique_ptr<Pipeline> open_pipeline(const Config& config, std::chrono::sys_seconds now) {
-  auto pipeline = std::make_unique<Pipeline>(config);
-  auto report = pipeline->generator().scan(now);
+std::unique_ptr<Pipeline> open_pipeline(const Config& config, IndexHealth& health,
+                                        std::chrono::sys_seconds now) {
+  auto pipeline = std::make_unique<Pipeline>(config, health);
+  storage::ScanReport report;
+  try {
+    report = pipeline->generator().scan(now);
+  } catch (const storage::IndexError& error) {
+    if (error.fault() != storage::IndexFault::not_writable) {
+      throw;
+    }
+    // Logged by the generator; the regenerator retries until the scan can be saved.
+    log::warning(kChannel, "serving what the index holds until the scan can be saved");
+  }
   if (report.store_missing) {
     // Not fatal: the store may be a mount that comes later; the watcher waits for it.
     log::warning(kChannel, config.store.path.string() +
@@ -119,11 +130,11 @@ std::string read_secret(const Config& config) {
 int run_serve(const Config& initial_config, const ServeOptions& options) {
   boost::asio::io_context control;  // the indexer: only this thread touches the index
   auto now = now_seconds();
-  auto pipeline = open_pipeline(initial_config, now);
+  Metrics metrics;
+  auto pipeline = open_pipeline(initial_config, metrics.index_health(), now);
   std::uint64_t generation = 1;
   SnapshotStore store(
       build_snapshot(pipeline->generator(), pipeline->config(), now, generation, nullptr));
-  Metrics metrics;
 
   const Config& config = pipeline->config();
   auto sockets = systemd::listen_fds();
@@ -203,7 +214,7 @@ int run_serve(const Config& initial_config, const ServeOptions& options) {
           // connections (listen, threads and timeouts take effect on restart).
           auto next_config = load_config(pipeline->config().source);
           auto next_secret = read_secret(next_config);
-          auto next = open_pipeline(next_config, now_seconds());
+          auto next = open_pipeline(next_config, metrics.index_health(), now_seconds());
           const auto previous = store.load();
           const std::uint64_t next_generation = pipeline->regenerator().generation() + 1;
           auto snapshot = build_snapshot(next->generator(), next->config(), now_seconds(),

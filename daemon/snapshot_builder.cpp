@@ -29,8 +29,9 @@ std::shared_ptr<const feeds::Snapshot> build_snapshot(SiteGenerator& generator,
     posts = previous->posts_by_lang();
   } else {
     for (const LanguageConfig& language : config.languages) {
-      posts.emplace_back(language.code, static_cast<std::size_t>(
-                                            generator.index().count_published(language.code, now)));
+      const auto count = generator.read_index(
+          [&](storage::Index& index) { return index.count_published(language.code, now); }, now);
+      posts.emplace_back(language.code, static_cast<std::size_t>(count));
     }
   }
   return feeds::Snapshot::build(std::move(sources), now, generation, previous, std::move(posts));

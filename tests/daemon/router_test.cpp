@@ -258,6 +258,19 @@ BOOST_AUTO_TEST_CASE(healthz_metrics_and_hook) {
   BOOST_TEST(header(hook, "Content-Type") == "application/json");
 }
 
+BOOST_AUTO_TEST_CASE(healthz_and_metrics_report_an_index_that_cannot_be_written) {
+  metrics.index_health().set_not_writable("database or disk is full");
+  Response health = get("/healthz");
+  BOOST_TEST(health.status == 200);  // it still serves: keep it in rotation
+  BOOST_TEST(health.body() == "degraded: index not writable: database or disk is full\n");
+  Response m = get("/metrics");
+  BOOST_TEST(m.body().find("feedd_index_writable 0\n") != std::string_view::npos);
+  BOOST_TEST(m.body().find("feedd_index_write_errors_total 1\n") != std::string_view::npos);
+  metrics.index_health().set_writable();
+  BOOST_TEST(get("/healthz").body() == "ok\n");
+  BOOST_TEST(get("/metrics").body().find("feedd_index_writable 1\n") != std::string_view::npos);
+}
+
 BOOST_AUTO_TEST_CASE(browsers_get_the_feed_as_xml_with_its_own_etag) {
   std::vector<feeds::ResourceSource> sources;
   sources.push_back({"/rss.xml", "application/rss+xml; charset=utf-8", feed_body(), kUpdated, true,

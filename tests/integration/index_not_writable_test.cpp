@@ -1,0 +1,171 @@
+// A state directory that refuses writes never stops serving: with a full disk (a small
+// tmpfs) or a read-only state directory (a read-only bind mount), `feedd serve` keeps the
+// last snapshot, says so once in the log, in /healthz (still 200) and /metrics, and
+// recovers by itself once the index can be written again. Needs root for mount(2): without
+// it these tests fail (they never skip).
+#include <sys/mount.h>
+
+#include <boost/test/unit_test.hpp>
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <fstream>
+
+#include "tests/integration/index_test_support.h"
+#include "tests/support/feedd_process.h"
+
+namespace feedd::testing {
+namespace {
+
+using namespace std::chrono_literals;
+
+// A mount at `at` for the test's lifetime (detached on destruction).
+struct Mount {
+  std::filesystem::path at;
+  Mount(const char* source, const std::filesystem::path& target, const char* type,
+        unsigned long flags, const char* options)
+      : at(target) {
+    std::filesystem::create_directories(target);
+    BOOST_REQUIRE_MESSAGE(mount(source, target.c_str(), type, flags, options) == 0,
+                          "mount " + target.string() + ": " + std::strerror(errno) +
+                              " (these tests need root)");
+  }
+  ~Mount() { umount2(at.c_str(), MNT_DETACH); }
+};
+
+void set_read_only(const std::filesystem::path& at, bool read_only) {
+  const unsigned long flags = MS_REMOUNT | MS_BIND | (read_only ? MS_RDONLY : 0);
+  BOOST_REQUIRE_MESSAGE(mount(nullptr, at.c_str(), nullptr, flags, nullptr) == 0,
+                        std::string("remount: ") + std::strerror(errno));
+}
+
+// Fills the filesystem of `path` until writes fail with ENOSPC.
+void fill(const std::filesystem::path& path) {
+  std::ofstream out(path, std::ios::binary);
+  const std::string block(4096, 'f');
+  while (out.write(block.data(), block.size())) {
+  }
+}
+
+std::uint64_t metric(int port, const std::string& name) {
+  const auto body = fetch(port, "/metrics").body;
+  const auto at = body.find("\n" + name + " ");
+  return at == std::string::npos ? 0 : std::stoull(body.substr(at + name.size() + 2));
+}
+
+std::size_t count(const std::string& text, const std::string& what) {
+  std::size_t n = 0;
+  for (auto at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) {
+    ++n;
+  }
+  return n;
+}
+
+void write_big_post(const std::filesystem::path& store) {
+  std::string body;
+  while (body.size() < 600000) {
+    body += "A long paragraph that fills the index beyond the space left on the disk.\n\n";
+  }
+  write_file(store / "big.md",
+             "---\ntitle: Big\ndate: 2025-06-01\nlang: en\nid: big-post\n---\n" + body);
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(index_not_writable_test)
+
+BOOST_AUTO_TEST_CASE(a_full_disk_keeps_the_last_snapshot_and_recovers_when_space_returns) {
+  TempDir dir;
+  write_posts(dir / "posts", 10);
+  const auto config = serve_config(dir.path());
+  Mount state("tmpfs", dir / "state", "tmpfs", 0, "size=1m");
+  FeeddProcess child(config, dir / "serve.log");
+  const int port = child.wait_for_port();
+  BOOST_REQUIRE_MESSAGE(port > 0, child.log());
+  BOOST_TEST(fetch(port, "/healthz").body == "ok\n");
+  BOOST_TEST(metric(port, "feedd_index_writable") == 1u);
+
+  fill(dir / "state/filler");
+  write_big_post(dir / "posts");
+  FEEDD_REQUIRE_AFTER(eventually([&] { return metric(port, "feedd_index_write_errors_total") >= 3; },
+                                 20s),
+                      child.log());  // the first failure and two retries
+  const auto health = fetch(port, "/healthz");
+  BOOST_TEST(health.status == 200);
+  BOOST_TEST(health.body == "degraded: index not writable: database or disk is full\n");
+  BOOST_TEST(metric(port, "feedd_index_writable") == 0u);
+  const auto feed = fetch(port, "/feed.json");
+  BOOST_TEST(feed.status == 200);
+  BOOST_TEST(feed.body.find(":post-09\"") != std::string::npos);  // the last snapshot
+  BOOST_TEST(feed.body.find(":big-post\"") == std::string::npos);
+  BOOST_TEST(count(child.log(), "is not writable") == 1u, child.log());  // once, not per retry
+
+  std::filesystem::remove(dir / "state/filler");
+  FEEDD_CHECK_AFTER(eventually([&] { return fetch(port, "/healthz").body == "ok\n"; }, 30s),
+                    child.log());
+  FEEDD_CHECK_AFTER(eventually([&] {
+                      return fetch(port, "/feed.json").body.find(":big-post\"") !=
+                             std::string::npos;
+                    }),
+                    child.log());
+  BOOST_TEST(metric(port, "feedd_index_writable") == 1u);
+  BOOST_TEST(child.log().find("is writable again") != std::string::npos, child.log());
+}
+
+BOOST_AUTO_TEST_CASE(a_read_only_state_directory_serves_the_index_read_only_until_writable) {
+  TempDir dir;
+  write_posts(dir / "posts", 10);
+  const auto config = serve_config(dir.path());
+  const std::string listing = posts_listing(config);  // the index, made while writable
+  std::filesystem::rename(dir / "state", dir / "real-state");
+  Mount state((dir / "real-state").c_str(), dir / "state", nullptr, MS_BIND, nullptr);
+  set_read_only(dir / "state", true);
+
+  FeeddProcess child(config, dir / "serve.log");
+  const int port = child.wait_for_port();
+  BOOST_REQUIRE_MESSAGE(port > 0, child.log());
+  BOOST_TEST(child.log().find("serving it read-only") != std::string::npos, child.log());
+  const auto health = fetch(port, "/healthz");
+  BOOST_TEST(health.status == 200);
+  BOOST_TEST(health.body.starts_with("degraded: index not writable: "), health.body);
+  BOOST_TEST(fetch(port, "/feed.json").body.find(":post-09\"") != std::string::npos);
+
+  write_posts(dir / "posts", 12);  // two more posts: the scan cannot be saved
+  FEEDD_REQUIRE_AFTER(eventually([&] { return metric(port, "feedd_index_write_errors_total") >= 2; }),
+                      child.log());
+  BOOST_TEST(fetch(port, "/feed.json").body.find(":post-09\"") != std::string::npos);
+
+  set_read_only(dir / "state", false);
+  write_posts(dir / "posts", 13);  // the next scan opens the real index again
+  FEEDD_CHECK_AFTER(eventually([&] { return fetch(port, "/healthz").body == "ok\n"; }, 30s),
+                    child.log());
+  FEEDD_CHECK_AFTER(eventually([&] {
+                      return fetch(port, "/feed.json").body.find(":post-12\"") !=
+                             std::string::npos;
+                    }),
+                    child.log());
+  BOOST_TEST(child.log().find("can be written again") != std::string::npos, child.log());
+}
+
+BOOST_AUTO_TEST_CASE(a_read_only_state_directory_without_an_index_serves_from_memory) {
+  TempDir dir;
+  write_posts(dir / "posts", 10);
+  const auto config = serve_config(dir.path());
+  Mount state((dir / "state").c_str(), dir / "state", nullptr, MS_BIND, nullptr);
+  set_read_only(dir / "state", true);
+
+  FeeddProcess child(config, dir / "serve.log");
+  const int port = child.wait_for_port();
+  BOOST_REQUIRE_MESSAGE(port > 0, child.log());
+  BOOST_TEST(child.log().find("serving from an in-memory index") != std::string::npos,
+             child.log());
+  BOOST_TEST(fetch(port, "/healthz").body.starts_with("degraded: index not writable: "));
+  const auto feed = fetch(port, "/feed.json").body;
+  for (int i = 0; i < 10; ++i) {
+    BOOST_TEST(feed.find(":post-0" + std::to_string(i) + "\"") != std::string::npos);
+  }
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+}  // namespace feedd::testing
