@@ -1,6 +1,8 @@
 // Writes rendered feeds into a directory for static hosting: each file is replaced
-// atomically (temporary file, fsync, rename), and a file whose bytes are unchanged is left
-// alone so its mtime and any cache validators built on it stay. Thread-compatible.
+// atomically (hidden temporary file, fsync, rename, fsync of the directory), so a crash at
+// any moment leaves every path with its old bytes or its new ones, never half a file; a
+// file whose bytes are unchanged is left alone so its mtime and any cache validators built
+// on it stay. Thread-compatible.
 // Fails with the errno of the first write that fails, naming nothing else changed after it.
 #pragma once
 
@@ -18,7 +20,8 @@ boost::system::result<bool> write_file_atomically(const std::filesystem::path& p
                                                   std::string_view bytes);
 
 // Writes every feed, page and stylesheet under `dir` (creating it); a page path ("",
-// "ja/") is written as its index.html. Returns how many files changed.
+// "ja/") is written as its index.html. Then removes the temporary files a killed writer
+// left in those directories. Returns how many files changed.
 boost::system::result<int> write_feeds(const std::filesystem::path& dir,
                                        const std::vector<feeds::RenderedFeed>& feeds);
 
