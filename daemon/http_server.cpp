@@ -68,12 +68,15 @@ std::string endpoint_text(const tcp::endpoint& endpoint) {
          std::to_string(endpoint.port());
 }
 
-// Raises the soft file limit to the hard one and keeps a reserve for everything else.
+// Raises the soft file limit to the hard one (logged, so an operator sees how many
+// connections are possible) and keeps a reserve for everything else.
 std::size_t connection_cap() {
   rlimit limit{};
   if (getrlimit(RLIMIT_NOFILE, &limit) != 0) {
+    log::warning(kChannel, "getrlimit(RLIMIT_NOFILE) failed; allowing 1000 connections");
     return 1000;
   }
+  const rlim_t soft = limit.rlim_cur;
   if (limit.rlim_cur < limit.rlim_max) {
     rlimit raised = limit;
     raised.rlim_cur = limit.rlim_max;
@@ -81,6 +84,16 @@ std::size_t connection_cap() {
       limit = raised;
     }
   }
+  const auto text = [](rlim_t value) {
+    return value == RLIM_INFINITY ? std::string("unlimited") : std::to_string(value);
+  };
+  std::string note = " (the hard limit)";
+  if (limit.rlim_cur != soft) {
+    note = " (soft limit raised from " + text(soft) + ")";
+  } else if (limit.rlim_cur < limit.rlim_max) {
+    note = " (raising it to the hard limit " + text(limit.rlim_max) + " failed)";
+  }
+  log::info(kChannel, "open files limit " + text(limit.rlim_cur) + note);
   const rlim_t usable = limit.rlim_cur == RLIM_INFINITY ? 1u << 20 : limit.rlim_cur;
   return static_cast<std::size_t>(usable > 128 ? usable - 64 : usable / 2);
 }

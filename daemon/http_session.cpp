@@ -11,14 +11,12 @@
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
-#include <boost/beast/http/basic_parser.hpp>
-#include <boost/beast/http/error.hpp>
-#include <boost/beast/http/read.hpp>
 #include <charconv>
 #include <chrono>
 
 #include "daemon/clock.h"
 #include "daemon/log.h"
+#include "daemon/request_parser.h"
 #include "daemon/router.h"
 
 namespace feedd::daemon {
@@ -26,144 +24,103 @@ namespace {
 
 namespace asio = boost::asio;
 namespace beast = boost::beast;
-namespace http = beast::http;
 using boost::system::error_code;
 
-// The parts of one request the router needs, kept in strings that are reused from request
-// to request, so a connection stops allocating once warm.
-struct RequestData {
-  std::string method;
-  std::string target;
-  std::string if_none_match, if_modified_since, accept_encoding, accept;
-  bool has_if_none_match = false, has_if_modified_since = false, has_accept_encoding = false;
-  bool has_accept = false;
-  bool expect_continue = false;
-  int version = 11;
-  std::string body;
-  // Webhook signature fields (only POST /hooks/rebuild reads them); first field of a name wins.
-  static constexpr std::array<std::string_view, 6> kWebhookFields = {
-      "x-hub-signature-256", "x-github-event",    "x-github-delivery",
-      "webhook-id",          "webhook-timestamp", "webhook-signature"};
-  std::array<std::string, 6> webhook_values;
-  std::array<bool, 6> has_webhook{};
+constexpr std::size_t kReadSize = 16 * 1024;
 
-  void clear() {
-    method.clear();
-    target.clear();
-    if_none_match.clear();
-    if_modified_since.clear();
-    accept_encoding.clear();
-    accept.clear();
-    has_if_none_match = has_if_modified_since = has_accept_encoding = has_accept = false;
-    expect_continue = false;
-    version = 11;
-    body.clear();
-    has_webhook.fill(false);
-  }
-
-  Request view() const {
-    Request request;
-    request.method = method;
-    request.target = target;
-    if (has_if_none_match) {
-      request.if_none_match = if_none_match;
-    }
-    if (has_if_modified_since) {
-      request.if_modified_since = if_modified_since;
-    }
-    if (has_accept_encoding) {
-      request.accept_encoding = accept_encoding;
-    }
-    if (has_accept) {
-      request.accept = accept;
-    }
-    std::array<std::optional<std::string_view>*, 6> targets = {
-        &request.webhook.hub_signature_256, &request.webhook.github_event,
-        &request.webhook.github_delivery,   &request.webhook.webhook_id,
-        &request.webhook.webhook_timestamp, &request.webhook.webhook_signature};
-    for (std::size_t i = 0; i < targets.size(); ++i) {
-      if (has_webhook[i]) {
-        *targets[i] = webhook_values[i];
-      }
-    }
-    request.body = body;
-    return request;
-  }
-};
-
-void append_field(std::string& to, bool& present, std::string_view value) {
-  if (present) {
-    to += ", ";  // several fields of one name are one comma-separated list
-  }
-  to += value;
-  present = true;
+std::string_view view_of(const beast::flat_buffer& buffer) {
+  const auto bytes = buffer.data();
+  return {static_cast<const char*>(bytes.data()), bytes.size()};
 }
 
-// A Beast parser that copies only what RequestData keeps (no per-field allocations).
-class RequestParser : public http::basic_parser<true> {
- public:
-  explicit RequestParser(RequestData& data) : data_(data) { data_.clear(); }
+// Appends what one read returns (at most `max` bytes) to `buffer`.
+asio::awaitable<error_code> read_more(beast::tcp_stream& stream, beast::flat_buffer& buffer,
+                                      std::size_t max) {
+  auto [ec, n] = co_await stream.async_read_some(buffer.prepare(max),
+                                                 asio::as_tuple(asio::use_awaitable));
+  buffer.commit(n);
+  co_return ec;
+}
 
- private:
-  void on_request_impl(http::verb, beast::string_view method, beast::string_view target,
-                       int version, error_code&) override {
-    data_.version = version;
-    data_.method.assign(method.data(), method.size());
-    data_.target.assign(target.data(), target.size());
-  }
-  void on_response_impl(int, beast::string_view, int, error_code&) override {}
-  void on_field_impl(http::field name, beast::string_view name_text, beast::string_view value,
-                     error_code&) override {
-    const std::string_view text(value.data(), value.size());
-    switch (name) {
-      case http::field::if_none_match:
-        append_field(data_.if_none_match, data_.has_if_none_match, text);
-        break;
-      case http::field::if_modified_since:
-        // More than one member makes it invalid (RFC 9110 §13.1.3): the join won't parse.
-        append_field(data_.if_modified_since, data_.has_if_modified_since, text);
-        break;
-      case http::field::accept_encoding:
-        append_field(data_.accept_encoding, data_.has_accept_encoding, text);
-        break;
-      case http::field::accept:
-        append_field(data_.accept, data_.has_accept, text);
-        break;
-      case http::field::expect:
-        data_.expect_continue = beast::iequals(value, "100-continue");
-        break;
-      case http::field::unknown:
-        for (std::size_t i = 0; i < RequestData::kWebhookFields.size(); ++i) {
-          if (!data_.has_webhook[i] &&
-              beast::iequals(name_text, RequestData::kWebhookFields[i])) {
-            data_.webhook_values[i].assign(text);
-            data_.has_webhook[i] = true;
-          }
+// Reads a Content-Length or chunked body (the head is parsed and consumed).
+asio::awaitable<error_code> read_body(beast::tcp_stream& stream, beast::flat_buffer& buffer,
+                                      const RequestHead& head, std::string& body,
+                                      const ServerOptions& options) {
+  if (head.body == RequestHead::Body::length) {
+    if (head.content_length > options.max_body) {
+      co_return RequestError::body_too_large;
+    }
+    body.reserve(static_cast<std::size_t>(head.content_length));
+    while (body.size() < head.content_length) {
+      if (buffer.size() == 0) {
+        const auto missing = static_cast<std::size_t>(head.content_length - body.size());
+        if (auto ec = co_await read_more(stream, buffer, std::min(missing, 4 * kReadSize))) {
+          co_return ec;
         }
-        break;
-      default:
-        break;
+      }
+      const std::string_view bytes = view_of(buffer).substr(0, head.content_length - body.size());
+      body.append(bytes);
+      buffer.consume(bytes.size());
+    }
+    co_return error_code{};
+  }
+  ChunkedDecoder decoder;
+  while (true) {
+    auto used = decoder.feed(view_of(buffer), body, options.max_body, options.header_limit);
+    if (!used) {
+      co_return used.error();
+    }
+    buffer.consume(*used);
+    if (decoder.done()) {
+      co_return error_code{};
+    }
+    if (auto ec = co_await read_more(stream, buffer, 4 * kReadSize)) {
+      co_return ec;
     }
   }
-  void on_header_impl(error_code&) override {}
-  void on_body_init_impl(const boost::optional<std::uint64_t>& length, error_code&) override {
-    if (length) {
-      data_.body.reserve(static_cast<std::size_t>(*length));
-    }
-  }
-  std::size_t on_body_impl(beast::string_view body, error_code&) override {
-    data_.body.append(body.data(), body.size());
-    return body.size();
-  }
-  void on_chunk_header_impl(std::uint64_t, beast::string_view, error_code&) override {}
-  std::size_t on_chunk_body_impl(std::uint64_t, beast::string_view body, error_code&) override {
-    data_.body.append(body.data(), body.size());
-    return body.size();
-  }
-  void on_finish_impl(error_code&) override {}
+}
 
-  RequestData& data_;
-};
+// Reads the next request of the connection into `head` and `body`, strictly (RFC 9112; see
+// request_parser.h). Errors: a RequestError (answer it, then close) or the stream's (end of
+// stream, timeout, reset: close silently). Bytes of pipelined requests stay in `buffer`.
+asio::awaitable<error_code> read_request(beast::tcp_stream& stream, beast::flat_buffer& buffer,
+                                         RequestHead& head, std::string& body,
+                                         const ServerOptions& options) {
+  head.clear();
+  body.clear();
+  HeadScanner scanner;
+  std::size_t head_size = 0;
+  while (head_size == 0) {
+    auto scanned = scanner.scan(view_of(buffer), options.header_limit);
+    if (!scanned) {
+      co_return scanned.error();
+    }
+    head_size = *scanned;
+    if (head_size == 0) {
+      if (auto ec = co_await read_more(stream, buffer, kReadSize)) {
+        co_return ec;
+      }
+    }
+  }
+  if (auto parsed = parse_request_head(view_of(buffer).substr(0, head_size), head); !parsed) {
+    co_return parsed.error();
+  }
+  buffer.consume(head_size);
+  if (head.body == RequestHead::Body::none) {
+    co_return error_code{};
+  }
+  const bool too_large = head.body == RequestHead::Body::length &&
+                         head.content_length > options.max_body;
+  if (head.expect_continue && buffer.size() == 0 && !too_large) {
+    static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+    auto [ec, n] = co_await asio::async_write(stream, asio::buffer(kContinue),
+                                              asio::as_tuple(asio::use_awaitable));
+    if (ec) {
+      co_return ec;
+    }
+  }
+  co_return co_await read_body(stream, buffer, head, body, options);
+}
 
 void append_number(std::string& out, std::uint64_t value) {
   char digits[24];
@@ -213,26 +170,6 @@ RouteContext make_context(const ServerShared& shared) {
   context.metrics = &shared.metrics;
   context.hooks = shared.options.hooks;
   return context;
-}
-
-// Maps a failed read to the status to answer with, or 0 to close silently.
-int status_for_read_error(const error_code& ec) {
-  if (ec == http::error::header_limit) {
-    return 431;
-  }
-  if (ec == http::error::body_limit) {
-    return 413;
-  }
-  if (ec == http::error::end_of_stream || ec == asio::error::eof ||
-      ec == asio::error::operation_aborted || ec == beast::error::timeout ||
-      ec == asio::error::connection_reset || ec == http::error::partial_message) {
-    return 0;
-  }
-  if (ec.category() ==
-      http::make_error_code(http::error::bad_target).category()) {  // any other parse error
-    return 400;
-  }
-  return 0;
 }
 
 // Unregisters the session and decrements the open count when the coroutine ends.
@@ -345,47 +282,34 @@ asio::awaitable<void> run_session(asio::ip::tcp::socket socket, ServerShared& sh
   asio::steady_timer file_deadline(control->executor);
 
   beast::flat_buffer buffer;
-  RequestData data;
+  RequestHead request;
+  std::string body;
   std::string head;
   head.reserve(512);
   const auto timeout = shared.options.timeout;
 
   while (!shared.stopping.load(std::memory_order_acquire)) {
-    RequestParser parser(data);
-    parser.header_limit(shared.options.header_limit);
-    parser.body_limit(shared.options.max_body);
-    stream.expires_after(timeout);
-    auto [ec, n] = co_await http::async_read_header(stream, buffer, parser, token);
-    if (!ec && !parser.is_done()) {
-      if (data.expect_continue) {
-        static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
-        auto [wec, wn] = co_await asio::async_write(stream, asio::buffer(kContinue), token);
-        ec = wec;
-      }
-      if (!ec) {
-        std::tie(ec, n) = co_await http::async_read(stream, buffer, parser, token);
-      }
-    }
+    stream.expires_after(timeout);  // for the whole request: a slow client gets no more
+    const error_code ec = co_await read_request(stream, buffer, request, body, shared.options);
     control->busy = true;
     RouteContext context = make_context(shared);
     bool keep_alive = false;
     Response response;
     std::shared_ptr<const feeds::Snapshot> snapshot;
     if (ec) {
-      const int status = status_for_read_error(ec);
+      const int status = status_of(ec);
       if (status == 0) {
-        break;
+        break;  // end of stream, timeout, reset, or stopping
       }
-      if (status == 400) {
-        log::debug("http", remote_of(stream.socket()) + ": malformed request: " + ec.message());
-      }
+      log::debug("http", remote_of(stream.socket()) + ": refused request (" +
+                             std::to_string(status) + "): " + ec.message());
       response = error_response(status, context);
     } else {
       snapshot = shared.store.load();  // once per request; kept until the write completes
-      response = route(data.view(), *snapshot, context);
-      keep_alive = parser.keep_alive() && !shared.stopping.load(std::memory_order_acquire);
+      response = route(request.to_request(body), *snapshot, context);
+      keep_alive = request.keep_alive && !shared.stopping.load(std::memory_order_acquire);
     }
-    serialize_head(response, keep_alive, data.version == 10, head);
+    serialize_head(response, keep_alive, request.version == 10, head);
     const std::string_view body = response.head ? std::string_view{} : response.body();
     error_code wec;
     std::size_t written = 0;
@@ -408,7 +332,7 @@ asio::awaitable<void> run_session(asio::ip::tcp::socket socket, ServerShared& sh
     }
     shared.metrics.record(response.route, response.status, written);
     if (shared.options.access_log) {
-      log::info("access", remote + " \"" + data.method + " " + data.target + "\" " +
+      log::info("access", remote + " \"" + request.method + " " + request.target + "\" " +
                               std::to_string(response.status) + " " + std::to_string(written));
     }
     control->busy = false;

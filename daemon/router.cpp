@@ -240,8 +240,32 @@ bool if_none_match_matches(std::string_view field, std::string_view etag) {
   return false;
 }
 
+std::optional<std::string_view> request_path(std::string_view target) {
+  // absolute-form (RFC 9112 §3.2.2): the scheme is case-insensitive; the authority is
+  // ignored (every host is this site) and an empty path is "/".
+  for (std::string_view scheme : {"http://", "https://"}) {
+    if (target.size() >= scheme.size() && iequals(target.substr(0, scheme.size()), scheme)) {
+      const std::string_view rest = target.substr(scheme.size());
+      const std::size_t path_start = rest.find_first_of("/?#");
+      if (path_start == std::string_view::npos || rest[path_start] != '/') {
+        return std::string_view("/");
+      }
+      target = rest.substr(path_start);
+      break;
+    }
+  }
+  if (target.empty() || target.front() != '/') {
+    return std::nullopt;  // asterisk-form, authority-form, or not a URI
+  }
+  return target.substr(0, target.find_first_of("?#"));
+}
+
 Response error_response(int status, const RouteContext& context) {
   switch (status) {
+    case 501:
+      return simple(501, RouteKind::other, "transfer coding not implemented\n", context);
+    case 505:
+      return simple(505, RouteKind::other, "HTTP version not supported\n", context);
     case 408:
       return simple(408, RouteKind::other, "request timeout\n", context);
     case 413:
@@ -287,6 +311,8 @@ std::string_view reason_phrase(int status) {
       return "Not Implemented";
     case 503:
       return "Service Unavailable";
+    case 505:
+      return "HTTP Version Not Supported";
     default:
       return "Unknown";
   }
@@ -302,16 +328,11 @@ std::string_view DateCache::text(std::chrono::sys_seconds now) {
 
 Response route(const Request& request, const feeds::Snapshot& snapshot,
                const RouteContext& context) {
-  std::string_view path = request.target;
-  if (path.starts_with("http://") || path.starts_with("https://")) {  // absolute-form
-    const std::size_t authority = path.find("//") + 2;
-    const std::size_t slash = path.find('/', authority);
-    path = slash == std::string_view::npos ? std::string_view("/") : path.substr(slash);
-  }
-  if (path.empty() || path.front() != '/') {
+  const std::optional<std::string_view> target_path = request_path(request.target);
+  if (!target_path) {
     return simple(400, RouteKind::other, "bad request target\n", context);
   }
-  path = path.substr(0, path.find_first_of("?#"));
+  const std::string_view path = *target_path;
   const bool get_or_head = request.method == "GET" || request.method == "HEAD";
 
   if (path == "/hooks/rebuild") {

@@ -86,8 +86,13 @@ struct RouteContext {
 Response route(const Request& request, const feeds::Snapshot& snapshot,
                const RouteContext& context);
 
-// The answer to a request the server could not parse or accept (400, 408, 413, 431):
-// a short text body and Date; the caller closes the connection after it.
+// The path of a request target, for routing: origin-form "/a/b?q" and absolute-form
+// "http://host/a/b?q" give "/a/b" (a view into `target`; "/" for "http://host");
+// nullopt for any other form.
+std::optional<std::string_view> request_path(std::string_view target);
+
+// The answer to a request the server could not parse or accept (400, 408, 413, 431, 501,
+// 505): a short text body and Date; the caller closes the connection after it.
 Response error_response(int status, const RouteContext& context);
 
 // "OK", "Not Modified", ... for the status line ("Unknown" for codes we never send).

@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -15,10 +16,17 @@ namespace feedd::testing {
 
 using namespace std::chrono_literals;
 
-FeeddProcess::FeeddProcess(const std::filesystem::path& config, const std::filesystem::path& log)
+FeeddProcess::FeeddProcess(const std::filesystem::path& config, const std::filesystem::path& log,
+                           int open_files)
     : log_(log) {
   pid_ = fork();
   if (pid_ == 0) {
+    if (open_files > 0) {
+      const rlimit limit{static_cast<rlim_t>(open_files), static_cast<rlim_t>(open_files)};
+      if (setrlimit(RLIMIT_NOFILE, &limit) != 0) {
+        _exit(126);
+      }
+    }
     const int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     dup2(fd, 1);
     dup2(fd, 2);

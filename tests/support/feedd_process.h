@@ -14,7 +14,9 @@ namespace feedd::testing {
 
 class FeeddProcess {
  public:
-  FeeddProcess(const std::filesystem::path& config, const std::filesystem::path& log);
+  // `open_files` > 0: the child's soft and hard RLIMIT_NOFILE, set before exec.
+  FeeddProcess(const std::filesystem::path& config, const std::filesystem::path& log,
+               int open_files = 0);
   ~FeeddProcess();
   FeeddProcess(const FeeddProcess&) = delete;
   FeeddProcess& operator=(const FeeddProcess&) = delete;
