@@ -7,6 +7,12 @@
 #include "storage/mt_export_reader.h"
 #include "tests/fuzz/fuzz_support.h"
 
+// Loads the time zone database (a second or more on a busy machine) before the first input.
+extern "C" int LLVMFuzzerInitialize(int*, char***) {
+  (void)feedd::fuzz::sample_reader_options();
+  return 0;
+}
+
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string_view bytes(reinterpret_cast<const char*>(data), size);
   if (!feedd::fuzz::is_reader_input(bytes)) {
