@@ -16,6 +16,7 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
 }
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  const feedd::fuzz::CpuBudget budget;
   const std::string_view text(reinterpret_cast<const char*>(data), size);
   try {
     const auto config = feedd::daemon::parse_config(text, "/nonexistent/fuzz/feedd.toml");

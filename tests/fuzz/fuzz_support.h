@@ -1,10 +1,14 @@
-// Shared by the libFuzzer targets in this folder: the bilingual sample site's reader options,
-// the readers' input precondition, and the invariants every ReadResult must keep. A broken
-// invariant aborts with a message, which libFuzzer reports as a crash. Header-only; each
-// target is single-threaded.
+// Shared by the libFuzzer targets in this folder: a CPU-time limit per input, the bilingual
+// sample site's reader options, the readers' input precondition, and the invariants every
+// ReadResult must keep. A broken invariant or an input over its CPU time aborts with a
+// message, which libFuzzer reports as a crash (and saves the input). Header-only; each target
+// runs its inputs on one thread.
 #pragma once
 
 #include <date/tz.h>
+#include <signal.h>
+#include <time.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <cstdlib>
@@ -14,6 +18,43 @@
 #include "storage/utf8.h"
 
 namespace feedd::fuzz {
+
+// Aborts when one input uses more than 1 s of the calling thread's CPU time. libFuzzer's own
+// -timeout is wall-clock time, which a niced run on a busy shared machine exceeds while it
+// waits for a CPU; this limit holds there too. Construct one per input; it disarms on exit.
+class CpuBudget {
+ public:
+  CpuBudget() { arm(1); }
+  ~CpuBudget() { arm(0); }
+  CpuBudget(const CpuBudget&) = delete;
+  CpuBudget& operator=(const CpuBudget&) = delete;
+
+ private:
+  static void on_expiry(int) {
+    static constexpr char kMessage[] = "fuzz: one input used more than 1 s of CPU time\n";
+    (void)!::write(STDERR_FILENO, kMessage, sizeof kMessage - 1);
+    std::abort();
+  }
+  static void arm(time_t seconds) {
+    static timer_t timer = [] {
+      struct sigaction action = {};
+      action.sa_handler = &on_expiry;
+      sigaction(SIGXCPU, &action, nullptr);
+      sigevent event = {};
+      event.sigev_notify = SIGEV_SIGNAL;
+      event.sigev_signo = SIGXCPU;
+      timer_t created{};
+      if (timer_create(CLOCK_THREAD_CPUTIME_ID, &event, &created) != 0) {
+        std::perror("timer_create");
+        std::abort();
+      }
+      return created;
+    }();
+    itimerspec limit = {};
+    limit.it_value.tv_sec = seconds;
+    timer_settime(timer, 0, &limit, nullptr);
+  }
+};
 
 // The site of etc/feedd.toml: Asia/Tokyo, "ja" by default, "[Eng]"/"[EN]" mark English.
 inline const storage::ReaderOptions& sample_reader_options() {

@@ -10,7 +10,6 @@
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/local/stream_protocol.hpp>
@@ -21,6 +20,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
+#include <exception>
 #include <filesystem>
 #include <fstream>
 #include <memory>
@@ -120,6 +120,7 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
 }
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  const feedd::fuzz::CpuBudget budget;
   const std::string_view input(reinterpret_cast<const char*>(data), size);
   int fds[2];
   if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) != 0) {
@@ -130,9 +131,15 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   asio::ip::tcp::socket server(io, asio::ip::tcp::v4(), fds[0]);
   asio::local::stream_protocol::socket client(io, asio::local::stream_protocol(), fds[1]);
   std::string head;
-  asio::co_spawn(io, daemon::run_session(std::move(server), *g_fixture->shared), asio::detached);
-  asio::co_spawn(io, send_all(client, input), asio::detached);
-  asio::co_spawn(io, drain(client, head), asio::detached);
+  // run_session never throws (its contract): an exception escapes io.run() and is a crash.
+  const auto rethrow = [](std::exception_ptr error) {
+    if (error) {
+      std::rethrow_exception(error);
+    }
+  };
+  asio::co_spawn(io, daemon::run_session(std::move(server), *g_fixture->shared), rethrow);
+  asio::co_spawn(io, send_all(client, input), rethrow);
+  asio::co_spawn(io, drain(client, head), rethrow);
   io.restart();
   io.run();
   if (!head.empty() && !std::string_view(head).starts_with("HTTP/1.1 ")) {

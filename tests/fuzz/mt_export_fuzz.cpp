@@ -14,6 +14,7 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
 }
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  const feedd::fuzz::CpuBudget budget;
   const std::string_view bytes(reinterpret_cast<const char*>(data), size);
   if (!feedd::fuzz::is_reader_input(bytes)) {
     return -1;  // outside the reader's contract; keep it out of the corpus

@@ -14,6 +14,7 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
 }
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  const feedd::fuzz::CpuBudget budget;
   const std::string_view bytes(reinterpret_cast<const char*>(data), size);
   constexpr std::string_view kPath = "2025/001_fuzz.txt";
   const auto result =

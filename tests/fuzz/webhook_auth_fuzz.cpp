@@ -66,6 +66,7 @@ void check_with(const feedd::daemon::WebhookHeaders& headers, std::string_view b
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  const feedd::fuzz::CpuBudget budget;
   const std::string_view input(reinterpret_cast<const char*>(data), size);
   std::vector<HeaderField> fields;
   const std::string_view body = split_fields(input, fields);
