@@ -263,7 +263,7 @@ ScanReport scan_store(Index& index, const std::filesystem::path& root,
   for (const auto& [path, state] : states) {
     // A file under a directory that could not be listed is not gone, only out of sight.
     bool hidden = std::any_of(report.unreadable.begin(), report.unreadable.end(),
-                              [&](const Problem& p) { return under(path, p.path); });
+                              [&path = path](const Problem& p) { return under(path, p.path); });
     if (!present.contains(path) && !hidden) {
       removed.push_back(path);
     }
