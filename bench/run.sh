@@ -39,6 +39,8 @@
 #   BENCH_ABUSE_BIG_POSTS=4000 BENCH_ABUSE_BIG_ENTRIES=1550 BENCH_ABUSE_BIG_PATH=/atom.xml
 #                              the store, feeds.entries and path of the never-read answer
 #   BENCH_ABUSE_NOREAD_CLIENTS=100  clients that never read it
+#   BENCH_ABUSE_CAP=1          also the slowloris clients against servers limited to that
+#                              many connections (0: skip)
 #
 # It is a report: it exits 0 whether targets pass or fail (2 only for a bad command line).
 set -uo pipefail
@@ -772,6 +774,7 @@ ABUSE_BIG_POSTS=${BENCH_ABUSE_BIG_POSTS:-4000}
 ABUSE_BIG_ENTRIES=${BENCH_ABUSE_BIG_ENTRIES:-1550}
 ABUSE_BIG_PATH=${BENCH_ABUSE_BIG_PATH:-/atom.xml}
 ABUSE_NOREAD=${BENCH_ABUSE_NOREAD_CLIENTS:-100}
+ABUSE_CAP=${BENCH_ABUSE_CAP:-1}
 ABUSE_THREADS=2
 ABUSE_PATH=/en/atom.xml
 ABUSE_PIPE_PATHS=(/en/atom.xml /ja/rss.xml /en/feed.json /no/such/path /atom.xml)
@@ -791,17 +794,19 @@ abuse_field() {
     v = substr($i, length(k) + 2)} END {print v}' "$1" 2>/dev/null
 }
 
-# abuse_feedd NAME POSTS ENTRIES — feedd serve (server.threads = 2, server.timeout_s) on a
-# free port over store-POSTS with feeds.entries = ENTRIES; sets ABUSE_PID (empty on failure)
-# and ABUSE_PORT.
+# abuse_feedd NAME POSTS ENTRIES [NOFILE] — feedd serve (server.threads = 2,
+# server.timeout_s) on a free port over store-POSTS with feeds.entries = ENTRIES, under
+# `prlimit --nofile=NOFILE:NOFILE` if given; sets ABUSE_PID (empty on failure), ABUSE_PORT.
 abuse_feedd() {
-  local name=$1 d=$WORK/abuse
+  local name=$1 d=$WORK/abuse wrap=()
+  [[ -n ${4:-} ]] && wrap=(prlimit "--nofile=$4:$4")
   ABUSE_PORT=$(free_port) ABUSE_PID=""
   sed -e "s|^index = .*|index = \"$d/$name.index\"|" -e "s|^entries = .*|entries = $3|" \
     "$WORK/store-$2/feedd.toml" >"$d/$name.toml"
   printf '\n[server]\nlisten = ["127.0.0.1:%s"]\nthreads = %s\ntimeout_s = %s\n' \
     "$ABUSE_PORT" "$ABUSE_THREADS" "$ABUSE_TIMEOUT" >>"$d/$name.toml"
-  nice -n "$NICE" "$FEEDD" serve --config "$d/$name.toml" 2>>"$WORK/logs/abuse-$name.log" &
+  nice -n "$NICE" "${wrap[@]}" "$FEEDD" serve --config "$d/$name.toml" \
+    2>>"$WORK/logs/abuse-$name.log" &
   ABUSE_PID=$!
   if ! wait_http "http://127.0.0.1:$ABUSE_PORT$ABUSE_PATH" "$ABUSE_PID" "$TIMEOUT"; then
     warn "feedd serve ($name) did not serve $ABUSE_PATH:"
@@ -811,10 +816,10 @@ abuse_feedd() {
   fi
 }
 
-# abuse_nginx — nginx (2 workers, worker_connections above the idle count, the same
-# timeouts as feedd's server.timeout_s) serving feedd's bytes of $ABUSE_PATH from disk.
+# abuse_nginx [WORKER_CONNECTIONS] — nginx (2 workers, worker_connections above the idle
+# count unless given, the same timeouts as feedd's server.timeout_s) serving feedd's bytes.
 abuse_nginx() {
-  local d=$WORK/abuse/nginx
+  local d=$WORK/abuse/nginx conns=${1:-$((ABUSE_IDLE + 2048))}
   ABUSE_PORT=$(free_port) ABUSE_PID=""
   mkdir -p "$d/tmp"
   cp -r "$WORK/abuse/www" "$d/"
@@ -825,7 +830,7 @@ abuse_nginx() {
     "daemon off;" \
     "pid $d/nginx.pid;" \
     "error_log $d/error.log warn;" \
-    "events { worker_connections $((ABUSE_IDLE + 2048)); }" \
+    "events { worker_connections $conns; }" \
     "http {" \
     "  types { application/atom+xml xml; application/feed+json json; }" \
     "  access_log off;" \
@@ -872,6 +877,21 @@ abuse_server() {
   stop_pid "$ABUSE_PID"
 }
 
+# abuse_cap SERVER RUN — as many slowloris clients as the server takes connections: feedd
+# under RLIMIT_NOFILE = clients + 64 (its cap is the limit - 64), nginx with 2 workers of
+# clients / 2 + 1 worker_connections (one of each is its listening socket).
+abuse_cap() {
+  local s=$1 i=$2 etag
+  if [[ $s == feedd ]]; then abuse_feedd cap "$ABUSE_POSTS" 20 $((ABUSE_SLOW + 64))
+  else abuse_nginx $((ABUSE_SLOW / 2 + 1)); fi
+  [[ -n $ABUSE_PID ]] || return 0
+  etag=$(curl -s -o /dev/null -w '%header{etag}' "http://127.0.0.1:$ABUSE_PORT$ABUSE_PATH")
+  log "abuse #$i $s: $ABUSE_SLOW slowloris clients at its connection limit"
+  abuse_py "$WORK/logs/abuse-$s-cap-$i.txt" slowloris "127.0.0.1:$ABUSE_PORT" \
+    --clients "$ABUSE_SLOW" --path "$ABUSE_PATH" --etag "$etag" --timeout "$ABUSE_TIMEOUT"
+  stop_pid "$ABUSE_PID"
+}
+
 # abuse_noread RUN — clients that never read a ~5 MB answer, against a feedd whose feeds
 # hold BENCH_ABUSE_BIG_ENTRIES entries.
 abuse_noread() {
@@ -901,6 +921,7 @@ stage_abuse() {
   : >"$WORK/logs/abuse-serve.log"
   : >"$WORK/logs/abuse-big.log"
   : >"$WORK/logs/abuse-nginx.log"
+  : >"$WORK/logs/abuse-cap.log"
   ABUSE[nofile]="$(ulimit -Sn) soft, $(ulimit -Hn) hard"
   (($(ulimit -Hn) >= ABUSE_IDLE + 1000)) ||
     warn "RLIMIT_NOFILE hard limit $(ulimit -Hn) < $ABUSE_IDLE + 1000: idle connections will fail"
@@ -918,6 +939,7 @@ stage_abuse() {
     order="feedd nginx"
     ((i % 2 == 0)) && order="nginx feedd"  # alternate, so drift in the load hits both
     for s in $order; do abuse_server "$s" "$i"; done
+    ((ABUSE_CAP)) && for s in $order; do abuse_cap "$s" "$i"; done
     abuse_noread "$i"
     ABUSE[load1,$i]=$(uptime | sed 's/.*load average: //')
     log "abuse #$i done; load average ${ABUSE[load0,$i]} -> ${ABUSE[load1,$i]}"
@@ -1019,6 +1041,30 @@ report_abuse_slowloris() {
   echo
 }
 
+report_abuse_cap() {
+  local i s f
+  echo "### $ABUSE_SLOW slowloris clients at the connection limit"
+  echo
+  echo "The slowloris case again, against servers that take only $ABUSE_SLOW connections:" \
+       "feedd under \`prlimit --nofile=$((ABUSE_SLOW + 64))\` (its log: \"up to $ABUSE_SLOW" \
+       "connections\"), nginx with worker_connections $((ABUSE_SLOW / 2 + 1)) per worker. The" \
+       "probe gives up on a request after 5 s (a failure). Information, no target: what a" \
+       "client sees when an attacker holds every connection the server will take."
+  echo
+  echo "| run | server | probe answered / failed | keep-alive p50 / max | new connection p50 / max | slow ones closed after (median / max) |"
+  echo "| --- | --- | ---: | ---: | ---: | ---: |"
+  for ((i = 1; i <= ABUSE_REPS; i++)); do
+    for s in feedd nginx; do
+      f=$WORK/logs/abuse-$s-cap-$i.txt
+      echo "| $i | $s | $(abuse_f "$f" probe n) / $(abuse_f "$f" probe failed)" \
+           "| $(abuse_f "$f" probe_keepalive p50) / $(abuse_f "$f" probe_keepalive max) ms" \
+           "| $(abuse_f "$f" probe_new p50) / $(abuse_f "$f" probe_new max) ms" \
+           "| $(abuse_f "$f" result closed_p50_s) / $(abuse_f "$f" result closed_max_s) s |"
+    done
+  done
+  echo
+}
+
 report_abuse_noread() {
   local i f
   echo "### Clients that never read a large answer (feedd)"
@@ -1088,6 +1134,7 @@ report_abuse() {
   echo
   report_abuse_idle
   report_abuse_slowloris
+  ((ABUSE_CAP)) && report_abuse_cap
   report_abuse_noread
   report_abuse_pipeline
   echo "Targets (every run unless a median is named):"
