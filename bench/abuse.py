@@ -16,9 +16,11 @@
              on new connections, 10 on one keep-alive connection). Then it checks how many
              of the N the server still holds, and closes them.
   slowloris  a `probe` process alone for 5 s (baseline), then N connections that each send
-             a request header one byte per second (4 KiB long: it never ends) while a probe
-             runs from the moment they are all connected until T - 3 s after the first
-             one; the connections are watched until the server closes them or T + 15 s.
+             a request header one byte per second (4 KiB long: it never ends; the first
+             bytes spread over one second) while a probe runs from the moment every one of
+             them has sent its first byte (so that none is merely an idle new connection)
+             until T - 3 s after the first connect; the connections are watched until the
+             server closes them or T + 15 s (closed_early: closes before T - 1 s).
   noread     N clients (SO_RCVBUF --rcvbuf, default 256 KiB, so that the answer cannot
              vanish into loopback's autotuned buffers) send GET P (identity) and never read
              the answer; the server's RSS
@@ -398,8 +400,8 @@ def run_slowloris(args):
     t0 = time.monotonic()
     socks, failed = open_many(addr, args.clients)
     connected_s = time.monotonic() - t0
-    probe_s = max(5.0, args.timeout - 3 - connected_s)
-    proc = start_probe(args, probe_s)
+    proc, probe_started_s = None, float("nan")  # started once every client sent a byte
+    first_sent = 0
     sel = selectors.DefaultSelector()
     state = {}  # socket -> [bytes sent, next send time]
     start = time.monotonic()
@@ -416,8 +418,12 @@ def run_slowloris(args):
                     s.send(header[st[0]:st[0] + 1])
                     st[0] += 1
                     st[1] += 1.0
+                    first_sent += st[0] == 1
                 except OSError:
                     pass  # the read side records the close
+        if proc is None and (first_sent >= len(state) or now > start + 3):
+            probe_started_s = now - t0
+            proc = start_probe(args, max(5.0, args.timeout - 3 - probe_started_s))
         for key, _ in sel.select(timeout=0.05):
             s = key.fileobj
             try:
@@ -434,10 +440,13 @@ def run_slowloris(args):
             del state[s]
     for s in state:
         s.close()
-    probe_lines(proc, "probe")
+    if proc is not None:
+        probe_lines(proc, "probe")
     answer_text = ";".join(f"{k.replace(' ', '_')}:{v}" for k, v in answers.items()) or "none"
     print(f"result clients={args.clients} connected={len(socks)} connect_failed={failed} "
-          f"connect_s={connected_s:.1f} closed_by_server={len(closed_at)} open_at_end={len(state)} "
+          f"connect_s={connected_s:.1f} probe_from_s={probe_started_s:.1f} "
+          f"closed_by_server={len(closed_at)} open_at_end={len(state)} "
+          f"closed_early={sum(1 for c in closed_at if c < args.timeout - 1)} "
           f"closed_min_s={min(closed_at, default=float('nan')):.1f} "
           f"closed_p50_s={percentile(closed_at, 0.5):.1f} "
           f"closed_max_s={max(closed_at, default=float('nan')):.1f} "

@@ -1009,13 +1009,14 @@ report_abuse_slowloris() {
   echo "Each sends a request header one byte per second (4 KiB: it never ends), the clients" \
        "spread over the first second. A normal client (\`abuse.py probe\`, its own process)" \
        "polls \`GET $ABUSE_PATH\` with \`If-None-Match\` (a 304) every 10 ms, alternately on" \
-       "one keep-alive connection and on a new connection, from the moment all are connected" \
+       "one keep-alive connection and on a new connection, from the moment each has sent its" \
+       "first byte" \
        "until $((ABUSE_TIMEOUT - 3)) s after the first; latency from before the send (keep-alive)" \
        "or the connect (new) to the whole answer. Baseline: the same probe for 5 s before the" \
        "slowloris clients connect. The slowloris connections are then watched until the server" \
        "closes them (or $((ABUSE_TIMEOUT + 15)) s)."
   echo
-  echo "| run | server | baseline p50 / p99 | keep-alive p50 / p99 / max | new connection p50 / p99 / max | probe failures | closed by server | closed after (min / median / max) | what they received |"
+  echo "| run | server | baseline p50 / p99 | keep-alive p50 / p99 / max | new connection p50 / p99 / max | probe failures | closed by server (early) | closed after (min / median / max) | what they received |"
   echo "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |"
   for ((i = 1; i <= ABUSE_REPS; i++)); do
     for s in feedd nginx; do
@@ -1027,6 +1028,7 @@ report_abuse_slowloris() {
            "$(abuse_f "$f" probe_new max) ms" \
            "| $(abuse_f "$f" probe failed) of $(abuse_f "$f" probe n)" \
            "| $(abuse_f "$f" result closed_by_server) / $(abuse_f "$f" result connected)" \
+           "($(abuse_f "$f" result closed_early))" \
            "| $(abuse_f "$f" result closed_min_s) / $(abuse_f "$f" result closed_p50_s) /" \
            "$(abuse_f "$f" result closed_max_s) s | $(abuse_f "$f" result answers) |"
     done
@@ -1051,14 +1053,15 @@ report_abuse_cap() {
        "probe gives up on a request after 5 s (a failure). Information, no target: what a" \
        "client sees when an attacker holds every connection the server will take."
   echo
-  echo "| run | server | probe answered / failed | keep-alive p50 / max | new connection p50 / max | slow ones closed after (median / max) |"
-  echo "| --- | --- | ---: | ---: | ---: | ---: |"
+  echo "| run | server | probe answered / failed | keep-alive p50 / max | new connection p50 / max | slow ones closed early (before timeout − 1 s) | the others closed after (median / max) |"
+  echo "| --- | --- | ---: | ---: | ---: | ---: | ---: |"
   for ((i = 1; i <= ABUSE_REPS; i++)); do
     for s in feedd nginx; do
       f=$WORK/logs/abuse-$s-cap-$i.txt
       echo "| $i | $s | $(abuse_f "$f" probe n) / $(abuse_f "$f" probe failed)" \
            "| $(abuse_f "$f" probe_keepalive p50) / $(abuse_f "$f" probe_keepalive max) ms" \
            "| $(abuse_f "$f" probe_new p50) / $(abuse_f "$f" probe_new max) ms" \
+           "| $(abuse_f "$f" result closed_early)" \
            "| $(abuse_f "$f" result closed_p50_s) / $(abuse_f "$f" result closed_max_s) s |"
     done
   done
