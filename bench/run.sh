@@ -9,6 +9,10 @@
 #           loopback: 200 gzip, 200 identity, 304 revalidation; req/s, p99, ratio feedd/nginx.
 #   latency edit one post of a live feedd serve, time until the new ETag is served (50 edits,
 #           p50/p99/max), next to Hugo's full rebuild after the same edit; ratio, targets.
+#   abuse   feedd serve (2 threads) next to nginx (2 workers): 10,000 idle keep-alive
+#           connections (RSS per connection), 1,000 slowloris clients (a normal client's
+#           p99), clients that never read a ~5 MB answer (feedd only), 100 pipelined
+#           requests then a half-close (bench/abuse.py); 3 runs, medians, targets.
 #
 # Environment:
 #   BENCH_REPS=5               repetitions per measurement (the median is reported)
@@ -28,6 +32,15 @@
 #   BENCH_LATENCY_EDITS=50     edits timed against feedd serve
 #   BENCH_LATENCY_HUGO_EDITS=5 edits timed against Hugo (a full build each; the median counts)
 #   BENCH_LATENCY_HUGO_SERVER=1  also time `hugo server --disableFastRender` (its watcher)
+#   BENCH_ABUSE_REPS=3         runs of the abuse stage (servers restarted for each)
+#   BENCH_ABUSE_POSTS=1000     store size for the idle, slowloris and pipeline cases
+#   BENCH_ABUSE_IDLE=10000     idle connections;  BENCH_ABUSE_SLOWLORIS=1000 slow clients
+#   BENCH_ABUSE_TIMEOUT=30     feedd server.timeout_s = nginx's timeouts (seconds)
+#   BENCH_ABUSE_BIG_POSTS=4000 BENCH_ABUSE_BIG_ENTRIES=1550 BENCH_ABUSE_BIG_PATH=/atom.xml
+#                              the store, feeds.entries and path of the never-read answer
+#   BENCH_ABUSE_NOREAD_CLIENTS=100  clients that never read it
+#   BENCH_ABUSE_CAP=1          also the slowloris clients against servers limited to that
+#                              many connections (0: skip)
 #
 # It is a report: it exits 0 whether targets pass or fail (2 only for a bad command line).
 set -uo pipefail
@@ -44,7 +57,7 @@ FEEDD=${BENCH_FEEDD:-}
 FEEDD_NOTE=""
 REV=${BENCH_REV:-}
 RUN_HUGO=${BENCH_HUGO:-1}
-STAGES=(build serve latency)
+STAGES=(build serve latency abuse)
 
 log() { printf '[bench %(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
 warn() { log "WARNING: $*"; }
@@ -95,8 +108,10 @@ build_feedd() {
     return 0
   fi
   log "building feedd (Release) in $build"
+  local launcher=()  # ccache (shared by the worktrees) when installed: a rebuild is cheap
+  command -v ccache >/dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
   if nice -n "$NICE" cmake -S "$src" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release \
-        -DFEEDD_BUILD_TESTS=OFF >"$WORK/logs/cmake.log" 2>&1 &&
+        -DFEEDD_BUILD_TESTS=OFF "${launcher[@]}" >"$WORK/logs/cmake.log" 2>&1 &&
      nice -n "$NICE" cmake --build "$build" >>"$WORK/logs/cmake.log" 2>&1; then
     FEEDD=$build/feedd
   elif [[ -x $build/feedd ]]; then
@@ -745,6 +760,418 @@ report_latency() {
   verdict "feedd >= 20x faster than Hugo's full build (medians)" "$k" ">=" 20 \
     "$(ratio "$hmed" "$fmed")"
   verdict "every edit served (failed edits)" "$(lat_field "$f" failed)" "<" 1
+  echo '```'
+}
+
+# ---------------------------------------------------------------- stage: abuse
+
+ABUSE_REPS=${BENCH_ABUSE_REPS:-3}
+ABUSE_POSTS=${BENCH_ABUSE_POSTS:-1000}
+ABUSE_IDLE=${BENCH_ABUSE_IDLE:-10000}
+ABUSE_SLOW=${BENCH_ABUSE_SLOWLORIS:-1000}
+ABUSE_TIMEOUT=${BENCH_ABUSE_TIMEOUT:-30}
+ABUSE_BIG_POSTS=${BENCH_ABUSE_BIG_POSTS:-4000}
+ABUSE_BIG_ENTRIES=${BENCH_ABUSE_BIG_ENTRIES:-1550}
+ABUSE_BIG_PATH=${BENCH_ABUSE_BIG_PATH:-/atom.xml}
+ABUSE_NOREAD=${BENCH_ABUSE_NOREAD_CLIENTS:-100}
+ABUSE_CAP=${BENCH_ABUSE_CAP:-1}
+ABUSE_THREADS=2
+ABUSE_PATH=/en/atom.xml
+ABUSE_PIPE_PATHS=(/en/atom.xml /ja/rss.xml /en/feed.json /no/such/path /atom.xml)
+declare -A ABUSE  # ABUSE[key] = value, for report_abuse
+
+# abuse_py LOG MODE ARGS... — one bench/abuse.py run (niced), its output kept in LOG.
+abuse_py() {
+  local logfile=$1
+  shift
+  nice -n "$NICE" /usr/bin/python3 "$BENCH_DIR/abuse.py" "$@" >"$logfile" 2>&1
+  sed 's/^/  /' "$logfile" >&2
+}
+
+# abuse_field FILE LINE KEY — KEY's value on the line whose first word is LINE.
+abuse_field() {
+  awk -v t="$2" -v k="$3" '$1 == t {for (i = 2; i <= NF; i++) if (index($i, k "=") == 1)
+    v = substr($i, length(k) + 2)} END {print v}' "$1" 2>/dev/null
+}
+
+# abuse_feedd NAME POSTS ENTRIES [NOFILE] — feedd serve (server.threads = 2,
+# server.timeout_s) on a free port over store-POSTS with feeds.entries = ENTRIES, under
+# `prlimit --nofile=NOFILE:NOFILE` if given; sets ABUSE_PID (empty on failure), ABUSE_PORT.
+abuse_feedd() {
+  local name=$1 d=$WORK/abuse wrap=()
+  [[ -n ${4:-} ]] && wrap=(prlimit "--nofile=$4:$4")
+  ABUSE_PORT=$(free_port) ABUSE_PID=""
+  sed -e "s|^index = .*|index = \"$d/$name.index\"|" -e "s|^entries = .*|entries = $3|" \
+    "$WORK/store-$2/feedd.toml" >"$d/$name.toml"
+  printf '\n[server]\nlisten = ["127.0.0.1:%s"]\nthreads = %s\ntimeout_s = %s\n' \
+    "$ABUSE_PORT" "$ABUSE_THREADS" "$ABUSE_TIMEOUT" >>"$d/$name.toml"
+  nice -n "$NICE" "${wrap[@]}" "$FEEDD" serve --config "$d/$name.toml" \
+    2>>"$WORK/logs/abuse-$name.log" &
+  ABUSE_PID=$!
+  if ! wait_http "http://127.0.0.1:$ABUSE_PORT$ABUSE_PATH" "$ABUSE_PID" "$TIMEOUT"; then
+    warn "feedd serve ($name) did not serve $ABUSE_PATH:"
+    tail -n 20 "$WORK/logs/abuse-$name.log" >&2
+    stop_pid "$ABUSE_PID"
+    ABUSE_PID=""
+  fi
+}
+
+# abuse_nginx [WORKER_CONNECTIONS] — nginx (2 workers, worker_connections above the idle
+# count unless given, the same timeouts as feedd's server.timeout_s) serving feedd's bytes.
+abuse_nginx() {
+  local d=$WORK/abuse/nginx conns=${1:-$((ABUSE_IDLE + 2048))}
+  ABUSE_PORT=$(free_port) ABUSE_PID=""
+  mkdir -p "$d/tmp"
+  cp -r "$WORK/abuse/www" "$d/"
+  chmod -R a+rX "$d/www"  # the workers run as nobody; curl --create-dirs made them 0750
+  printf '%s\n' \
+    "worker_processes $ABUSE_THREADS;" \
+    "worker_rlimit_nofile $(ulimit -Hn);" \
+    "daemon off;" \
+    "pid $d/nginx.pid;" \
+    "error_log $d/error.log warn;" \
+    "events { worker_connections $conns; }" \
+    "http {" \
+    "  types { application/atom+xml xml; application/feed+json json; }" \
+    "  access_log off;" \
+    "  sendfile on;" \
+    "  etag on;" \
+    "  keepalive_requests 100000000;" \
+    "  keepalive_timeout ${ABUSE_TIMEOUT}s;" \
+    "  client_header_timeout ${ABUSE_TIMEOUT}s;" \
+    "  send_timeout ${ABUSE_TIMEOUT}s;" \
+    "  client_body_temp_path $d/tmp;" \
+    "  server {" \
+    "    listen 127.0.0.1:$ABUSE_PORT;" \
+    "    root $d/www;" \
+    "  }" \
+    "}" >"$d/nginx.conf"
+  nice -n "$NICE" /usr/sbin/nginx -p "$d" -c "$d/nginx.conf" 2>>"$WORK/logs/abuse-nginx.log" &
+  ABUSE_PID=$!
+  if ! wait_http "http://127.0.0.1:$ABUSE_PORT$ABUSE_PATH" "$ABUSE_PID" 10; then
+    warn "nginx did not start:"
+    tail -n 20 "$WORK/logs/abuse-nginx.log" "$d/error.log" >&2
+    stop_pid "$ABUSE_PID"
+    ABUSE_PID=""
+  fi
+}
+
+# abuse_server SERVER RUN — idle connections, slowloris and pipelining against a fresh
+# feedd or nginx.
+abuse_server() {
+  local s=$1 i=$2 etag addr logs=$WORK/logs/abuse
+  if [[ $s == feedd ]]; then abuse_feedd serve "$ABUSE_POSTS" 20; else abuse_nginx; fi
+  [[ -n $ABUSE_PID ]] || return 0
+  addr=127.0.0.1:$ABUSE_PORT
+  etag=$(curl -s -o /dev/null -w '%header{etag}' "http://$addr$ABUSE_PATH")
+  log "abuse #$i $s: $ABUSE_IDLE idle connections (pid $ABUSE_PID, ETag $etag)"
+  abuse_py "$logs-$s-idle-$i.txt" idle "$addr" --conns "$ABUSE_IDLE" --path "$ABUSE_PATH" \
+    --etag "$etag" --pid "$ABUSE_PID"
+  log "abuse #$i $s: $ABUSE_SLOW slowloris clients, probe polling $ABUSE_PATH"
+  abuse_py "$logs-$s-slowloris-$i.txt" slowloris "$addr" --clients "$ABUSE_SLOW" \
+    --path "$ABUSE_PATH" --etag "$etag" --timeout "$ABUSE_TIMEOUT"
+  log "abuse #$i $s: 100 pipelined requests, then a half-close"
+  abuse_py "$logs-$s-pipeline-$i.txt" pipeline "$addr" --requests 100 \
+    $(printf -- '--path %s ' "${ABUSE_PIPE_PATHS[@]}")
+  ABUSE[$s,hwm,$i]=$(awk '/^VmHWM/ {print $2}' "/proc/$ABUSE_PID/status" 2>/dev/null)
+  stop_pid "$ABUSE_PID"
+}
+
+# abuse_cap SERVER RUN — as many slowloris clients as the server takes connections: feedd
+# under RLIMIT_NOFILE = clients + 64 (its cap is the limit - 64), nginx with 2 workers of
+# clients / 2 + 1 worker_connections (one of each is its listening socket).
+abuse_cap() {
+  local s=$1 i=$2 etag
+  if [[ $s == feedd ]]; then abuse_feedd cap "$ABUSE_POSTS" 20 $((ABUSE_SLOW + 64))
+  else abuse_nginx $((ABUSE_SLOW / 2 + 1)); fi
+  [[ -n $ABUSE_PID ]] || return 0
+  etag=$(curl -s -o /dev/null -w '%header{etag}' "http://127.0.0.1:$ABUSE_PORT$ABUSE_PATH")
+  log "abuse #$i $s: $ABUSE_SLOW slowloris clients at its connection limit"
+  abuse_py "$WORK/logs/abuse-$s-cap-$i.txt" slowloris "127.0.0.1:$ABUSE_PORT" \
+    --clients "$ABUSE_SLOW" --path "$ABUSE_PATH" --etag "$etag" --timeout "$ABUSE_TIMEOUT"
+  stop_pid "$ABUSE_PID"
+}
+
+# abuse_noread RUN — clients that never read a ~5 MB answer, against a feedd whose feeds
+# hold BENCH_ABUSE_BIG_ENTRIES entries.
+abuse_noread() {
+  local i=$1 etag addr t0=$EPOCHREALTIME
+  abuse_feedd big "$ABUSE_BIG_POSTS" "$ABUSE_BIG_ENTRIES"
+  [[ -n $ABUSE_PID ]] || return 0
+  ABUSE[big_start,$i]=$(awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN {printf "%.1f", b - a}')
+  addr=127.0.0.1:$ABUSE_PORT
+  etag=$(curl -s -o /dev/null -w '%header{etag}' "http://$addr$ABUSE_PATH")
+  log "abuse #$i feedd: $ABUSE_NOREAD clients never read $ABUSE_BIG_PATH" \
+    "($(curl -s -o /dev/null -w '%{size_download}' "http://$addr$ABUSE_BIG_PATH") bytes)"
+  abuse_py "$WORK/logs/abuse-feedd-noread-$i.txt" noread "$addr" --clients "$ABUSE_NOREAD" \
+    --path "$ABUSE_BIG_PATH" --pid "$ABUSE_PID" --timeout "$ABUSE_TIMEOUT" --etag "$etag" \
+    --probe-path "$ABUSE_PATH"
+  stop_pid "$ABUSE_PID"
+}
+
+stage_abuse() {
+  local i s p order d=$WORK/abuse out
+  ensure_packages /usr/sbin/nginx:nginx curl:curl python3:python3 cmake:cmake ninja:ninja-build
+  build_feedd
+  [[ -n $FEEDD ]] || { warn "no feedd binary: skipping abuse"; return 0; }
+  make_store "$ABUSE_POSTS" || return 0
+  make_store "$ABUSE_BIG_POSTS" || return 0
+  rm -rf "$d" && mkdir -p "$d"
+  rm -f "$WORK"/logs/abuse-*-[0-9]*.txt  # no figure of an earlier run may enter the report
+  : >"$WORK/logs/abuse-serve.log"
+  : >"$WORK/logs/abuse-big.log"
+  : >"$WORK/logs/abuse-nginx.log"
+  : >"$WORK/logs/abuse-cap.log"
+  ABUSE[nofile]="$(ulimit -Sn) soft, $(ulimit -Hn) hard"
+  (($(ulimit -Hn) >= ABUSE_IDLE + 1000)) ||
+    warn "RLIMIT_NOFILE hard limit $(ulimit -Hn) < $ABUSE_IDLE + 1000: idle connections will fail"
+  # nginx serves feedd's bytes (identity) of every path the cases ask for, fetched once.
+  abuse_feedd serve "$ABUSE_POSTS" 20
+  [[ -n $ABUSE_PID ]] || return 0
+  for p in "${ABUSE_PIPE_PATHS[@]}"; do
+    [[ $p == /no/* ]] && continue
+    curl -s --create-dirs -o "$d/www$p" "http://127.0.0.1:$ABUSE_PORT$p"
+  done
+  ABUSE[max_conns]=$(grep -o '[0-9]* connections' "$WORK/logs/abuse-serve.log" | tail -n 1)
+  stop_pid "$ABUSE_PID"
+  for ((i = 1; i <= ABUSE_REPS; i++)); do
+    ABUSE[load0,$i]=$(uptime | sed 's/.*load average: //')
+    order="feedd nginx"
+    ((i % 2 == 0)) && order="nginx feedd"  # alternate, so drift in the load hits both
+    for s in $order; do abuse_server "$s" "$i"; done
+    ((ABUSE_CAP)) && for s in $order; do abuse_cap "$s" "$i"; done
+    abuse_noread "$i"
+    ABUSE[load1,$i]=$(uptime | sed 's/.*load average: //')
+    log "abuse #$i done; load average ${ABUSE[load0,$i]} -> ${ABUSE[load1,$i]}"
+  done
+  out=$WORK/results-abuse-$(date -u +%Y%m%dT%H%M%SZ).md
+  report_abuse | tee "$out"
+  log "report saved to $out (paste it into bench/RESULTS.md)"
+}
+
+# abuse_runs SERVER TEST LINE KEY — KEY in each run's log, space-separated ("-" if missing).
+abuse_runs() {
+  local i v out=()
+  for ((i = 1; i <= ABUSE_REPS; i++)); do
+    v=$(abuse_field "$WORK/logs/abuse-$1-$2-$i.txt" "$3" "$4")
+    out+=("${v:--}")
+  done
+  echo "${out[*]}"
+}
+abuse_median() { abuse_runs "$@" | tr ' ' '\n' | grep -vx -- '-' | median; }
+abuse_max() { abuse_runs "$@" | tr ' ' '\n' | grep -vx -- '-' | maximum; }
+abuse_min() { abuse_runs "$@" | tr ' ' '\n' | grep -vx -- '-' | sort -g | head -n 1; }
+
+# abuse_f FILE LINE KEY — like abuse_field, "–" when missing.
+abuse_f() { local v; v=$(abuse_field "$@"); echo "${v:-–}"; }
+kb_mb() { [[ $1 =~ ^[0-9]+$ ]] && awk -v v="$1" 'BEGIN {printf "%.1f", v / 1024}' || echo "–"; }
+
+report_abuse_idle() {
+  local i s f
+  echo "### $ABUSE_IDLE idle keep-alive connections"
+  echo
+  echo "Opened together (≤ 256 connects in flight), held until the server has accepted them all" \
+       "(its descriptors in /proc), then one \`GET $ABUSE_PATH\` with \`If-None-Match\` on each" \
+       "(a 304; the connection stays open, idle). RSS is VmRSS of the server (nginx: master +" \
+       "workers) 1 s after each step; bytes per connection = (RSS − RSS before) / connections." \
+       "\"Normal client\": 20 conditional GETs (10 on new connections, 10 on one keep-alive" \
+       "connection) while they are held."
+  echo
+  echo "| run | server | held / asked | RSS before | RSS open, no request | RSS idle after one request | RSS after close | VmHWM | B/conn open | B/conn idle | normal client (ok, max ms) |"
+  echo "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |"
+  for ((i = 1; i <= ABUSE_REPS; i++)); do
+    for s in feedd nginx; do
+      f=$WORK/logs/abuse-$s-idle-$i.txt
+      echo "| $i | $s | $(abuse_f "$f" result held) / $ABUSE_IDLE" \
+           "| $(kb_mb "$(abuse_field "$f" result rss_before_kb)") MB" \
+           "| $(kb_mb "$(abuse_field "$f" result rss_open_kb)") MB" \
+           "| $(kb_mb "$(abuse_field "$f" result rss_idle_kb)") MB" \
+           "| $(kb_mb "$(abuse_field "$f" result rss_after_kb)") MB" \
+           "| $(kb_mb "$(abuse_field "$f" result hwm_kb)") MB" \
+           "| $(abuse_f "$f" result open_bytes_per_conn) | $(abuse_f "$f" result idle_bytes_per_conn)" \
+           "| $(abuse_f "$f" result probe_ok), $(abuse_f "$f" result probe_max_ms) ms |"
+    done
+  done
+  echo
+  local fi ni
+  fi=$(abuse_median feedd idle result idle_bytes_per_conn)
+  ni=$(abuse_median nginx idle result idle_bytes_per_conn)
+  echo "Medians: idle bytes per connection feedd $fi, nginx $ni (feedd/nginx $(ratio "$fi" "$ni"));" \
+       "open, before any request: feedd $(abuse_median feedd idle result open_bytes_per_conn)," \
+       "nginx $(abuse_median nginx idle result open_bytes_per_conn)."
+  echo
+}
+
+report_abuse_slowloris() {
+  local i s f
+  echo "### $ABUSE_SLOW slowloris clients"
+  echo
+  echo "Each sends a request header one byte per second (4 KiB: it never ends), the clients" \
+       "spread over the first second. A normal client (\`abuse.py probe\`, its own process)" \
+       "polls \`GET $ABUSE_PATH\` with \`If-None-Match\` (a 304) every 10 ms, alternately on" \
+       "one keep-alive connection and on a new connection, from the moment each has sent its" \
+       "first byte" \
+       "until $((ABUSE_TIMEOUT - 3)) s after the first; latency from before the send (keep-alive)" \
+       "or the connect (new) to the whole answer. Baseline: the same probe for 5 s before the" \
+       "slowloris clients connect. The slowloris connections are then watched until the server" \
+       "closes them (or $((ABUSE_TIMEOUT + 15)) s)."
+  echo
+  echo "| run | server | baseline p50 / p99 | keep-alive p50 / p99 / max | new connection p50 / p99 / max | probe failures | closed by server (early) | closed after (min / median / max) | what they received |"
+  echo "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |"
+  for ((i = 1; i <= ABUSE_REPS; i++)); do
+    for s in feedd nginx; do
+      f=$WORK/logs/abuse-$s-slowloris-$i.txt
+      echo "| $i | $s | $(abuse_f "$f" baseline p50) / $(abuse_f "$f" baseline p99) ms" \
+           "| $(abuse_f "$f" probe_keepalive p50) / $(abuse_f "$f" probe_keepalive p99) /" \
+           "$(abuse_f "$f" probe_keepalive max) ms" \
+           "| $(abuse_f "$f" probe_new p50) / $(abuse_f "$f" probe_new p99) /" \
+           "$(abuse_f "$f" probe_new max) ms" \
+           "| $(abuse_f "$f" probe failed) of $(abuse_f "$f" probe n)" \
+           "| $(abuse_f "$f" result closed_by_server) / $(abuse_f "$f" result connected)" \
+           "($(abuse_f "$f" result closed_early))" \
+           "| $(abuse_f "$f" result closed_min_s) / $(abuse_f "$f" result closed_p50_s) /" \
+           "$(abuse_f "$f" result closed_max_s) s | $(abuse_f "$f" result answers) |"
+    done
+  done
+  echo
+  local fk fn nk nn
+  fk=$(abuse_median feedd slowloris probe_keepalive p99) fn=$(abuse_median feedd slowloris probe_new p99)
+  nk=$(abuse_median nginx slowloris probe_keepalive p99) nn=$(abuse_median nginx slowloris probe_new p99)
+  echo "Medians of the runs' p99: keep-alive feedd $fk ms, nginx $nk ms (feedd/nginx" \
+       "$(ratio "$fk" "$nk")); new connection feedd $fn ms, nginx $nn ms (feedd/nginx" \
+       "$(ratio "$fn" "$nn"))."
+  echo
+}
+
+report_abuse_cap() {
+  local i s f
+  echo "### $ABUSE_SLOW slowloris clients at the connection limit"
+  echo
+  echo "The slowloris case again, against servers that take only $ABUSE_SLOW connections:" \
+       "feedd under \`prlimit --nofile=$((ABUSE_SLOW + 64))\` (its log: \"up to $ABUSE_SLOW" \
+       "connections\"), nginx with worker_connections $((ABUSE_SLOW / 2 + 1)) per worker. The" \
+       "probe gives up on a request after 5 s (a failure). Information, no target: what a" \
+       "client sees when an attacker holds every connection the server will take."
+  echo
+  echo "| run | server | probe answered / failed | keep-alive p50 / max | new connection p50 / max | slow ones closed early (before timeout − 1 s) | the others closed after (median / max) |"
+  echo "| --- | --- | ---: | ---: | ---: | ---: | ---: |"
+  for ((i = 1; i <= ABUSE_REPS; i++)); do
+    for s in feedd nginx; do
+      f=$WORK/logs/abuse-$s-cap-$i.txt
+      echo "| $i | $s | $(abuse_f "$f" probe n) / $(abuse_f "$f" probe failed)" \
+           "| $(abuse_f "$f" probe_keepalive p50) / $(abuse_f "$f" probe_keepalive max) ms" \
+           "| $(abuse_f "$f" probe_new p50) / $(abuse_f "$f" probe_new max) ms" \
+           "| $(abuse_f "$f" result closed_early)" \
+           "| $(abuse_f "$f" result closed_p50_s) / $(abuse_f "$f" result closed_max_s) s |"
+    done
+  done
+  echo
+}
+
+report_abuse_noread() {
+  local i f
+  echo "### Clients that never read a large answer (feedd)"
+  echo
+  echo "A second feedd over a $ABUSE_BIG_POSTS-post store with feeds.entries = $ABUSE_BIG_ENTRIES:" \
+       "$ABUSE_NOREAD clients each send \`GET $ABUSE_BIG_PATH\` (identity) and never read." \
+       "RSS 2 s after they asked; a probe (as above, 5 s) and another client's full GET of the" \
+       "same body while they wait; then the server's descriptors are watched until it has" \
+       "dropped all of them; finally each client reads what reached it."
+  echo
+  echo "| run | feedd ready after | body | clients | RSS before / during / after | RSS growth per client | dropped after | received by each (max) | their streams ended | full GET meanwhile | probe p99 keep-alive / new |"
+  echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: |"
+  for ((i = 1; i <= ABUSE_REPS; i++)); do
+    f=$WORK/logs/abuse-feedd-noread-$i.txt
+    echo "| $i | ${ABUSE[big_start,$i]:-–} s | $(abuse_f "$f" result length) B | $(abuse_f "$f" result connected)" \
+         "| $(kb_mb "$(abuse_field "$f" result rss_before_kb)") / $(kb_mb "$(abuse_field "$f" result rss_during_kb)") /" \
+         "$(kb_mb "$(abuse_field "$f" result rss_after_kb)") MB" \
+         "| $(abuse_f "$f" result growth_per_client_kb) kB | $(abuse_f "$f" result closed_after_s) s" \
+         "| $(abuse_f "$f" result received_max) B | $(abuse_f "$f" result ends)" \
+         "| $(abuse_f "$f" result other_client_ms) ms" \
+         "| $(abuse_f "$f" probe_keepalive p99) / $(abuse_f "$f" probe_new p99) ms |"
+  done
+  echo
+}
+
+report_abuse_pipeline() {
+  local i s f
+  echo "### 100 pipelined requests, then a half-close"
+  echo
+  echo "One write of 100 requests (GET, every fifth HEAD, cycling over" \
+       "${ABUSE_PIPE_PATHS[*]}), then \`shutdown(SHUT_WR)\`; read until the server closes." \
+       "Each answer must be the one a single request gets (status, ETag, body length)."
+  echo
+  echo "| run | server | answered | matching, in order | stream ended | time | first mismatch |"
+  echo "| --- | --- | ---: | ---: | --- | ---: | --- |"
+  for ((i = 1; i <= ABUSE_REPS; i++)); do
+    for s in feedd nginx; do
+      f=$WORK/logs/abuse-$s-pipeline-$i.txt
+      echo "| $i | $s | $(abuse_f "$f" result answered) | $(abuse_f "$f" result matching_in_order)" \
+           "| $(abuse_f "$f" result end) | $(abuse_f "$f" result ms) ms | $(abuse_f "$f" result first_mismatch) |"
+    done
+  done
+  echo
+}
+
+report_abuse() {
+  local i
+  echo "## abuse — $(date -u '+%Y-%m-%d %H:%M UTC')"
+  echo
+  echo "- command: \`${BENCH_CMDLINE}\` (BENCH_ABUSE_REPS=$ABUSE_REPS, BENCH_NICE=$NICE," \
+       "server.timeout_s = nginx timeouts = $ABUSE_TIMEOUT s)"
+  echo "- machine: $(nproc) CPUs, $(lscpu | sed -n 's/^Model name: *//p' | head -n 1)," \
+       "$(awk '/MemTotal/ {printf "%.1f GB RAM", $2 / 1048576}' /proc/meminfo)," \
+       "$(uname -r); RLIMIT_NOFILE ${ABUSE[nofile]}"
+  echo "- feedd: ${FEEDD:-none} (${FEEDD_NOTE:-}); \`feedd serve\`, server.threads =" \
+       "$ABUSE_THREADS, a $ABUSE_POSTS-post store, $ABUSE_PATH $(wc -c <"$WORK/abuse/www$ABUSE_PATH") B;" \
+       "its log: \"up to ${ABUSE[max_conns]:-?}\" (the soft RLIMIT_NOFILE raised to the hard one)"
+  echo "- nginx: $(/usr/sbin/nginx -v 2>&1 | cut -d' ' -f3), worker_processes $ABUSE_THREADS," \
+       "worker_connections $((ABUSE_IDLE + 2048)), keepalive_timeout = client_header_timeout =" \
+       "send_timeout = $ABUSE_TIMEOUT s, sendfile, the same bytes of $ABUSE_PATH from disk"
+  echo "- clients: \`bench/abuse.py\` ($(/usr/bin/python3 -V 2>&1), stdlib, epoll; raises its" \
+       "soft RLIMIT_NOFILE to the hard limit; sources 127.0.0.1–16), everything under" \
+       "nice -n $NICE; each run restarts the servers; feedd and nginx alternate which goes first"
+  for ((i = 1; i <= ABUSE_REPS; i++)); do
+    echo "- run $i: load average (uptime) ${ABUSE[load0,$i]:-?} → ${ABUSE[load1,$i]:-?}"
+  done
+  echo
+  report_abuse_idle
+  report_abuse_slowloris
+  ((ABUSE_CAP)) && report_abuse_cap
+  report_abuse_noread
+  report_abuse_pipeline
+  echo "Targets (every run unless a median is named):"
+  echo
+  echo '```'
+  verdict "feedd holds $ABUSE_IDLE idle connections (fewest held)" \
+    "$(abuse_min feedd idle result held)" ">=" "$ABUSE_IDLE"
+  local ok=1 v
+  for v in $(abuse_runs feedd idle result probe_ok); do [[ $v == 20/20 ]] || ok=0; done
+  verdict "a normal client is served while they are held (20 of 20 requests, every run)" \
+    "$((ok ? 1 : 0))" ">=" 1 "$(abuse_runs feedd idle result probe_ok)"
+  v=$(printf '%s\n' "$(abuse_median feedd slowloris probe_keepalive p99)" \
+        "$(abuse_median feedd slowloris probe_new p99)" | maximum)
+  verdict "feedd p99 < 50 ms under $ABUSE_SLOW slowloris clients (median of runs, worse of keep-alive and new)" \
+    "$v" "<" 50 "$v ms"
+  verdict "no probe request failed under slowloris (most failures in a run)" \
+    "$(abuse_max feedd slowloris probe failed)" "<" 1
+  verdict "feedd closes all $ABUSE_SLOW slowloris connections (fewest closed)" \
+    "$(abuse_min feedd slowloris result closed_by_server)" ">=" "$ABUSE_SLOW"
+  verdict "... within server.timeout_s + 2 s of their connect (latest close)" \
+    "$(abuse_max feedd slowloris result closed_max_s)" "<=" "$((ABUSE_TIMEOUT + 2))" \
+    "$(abuse_max feedd slowloris result closed_max_s) s"
+  v=$(abuse_max feedd noread result rss_growth_kb)
+  verdict "never-read answers: RSS growth < one body for all $ABUSE_NOREAD clients (largest)" \
+    "$v" "<" "$(( $(abuse_min feedd noread result length) / 1024 ))" "$v kB"
+  verdict "never-read connections dropped within server.timeout_s + 5 s (latest)" \
+    "$(abuse_max feedd noread result closed_after_s)" "<=" "$((ABUSE_TIMEOUT + 5))" \
+    "$(abuse_max feedd noread result closed_after_s) s"
+  ok=1
+  for v in $(abuse_runs feedd noread result other_client_statuses); do [[ $v == 200:1 ]] || ok=0; done
+  verdict "another client gets the whole body meanwhile (every run)" "$((ok ? 1 : 0))" ">=" 1 \
+    "$(abuse_runs feedd noread result other_client_statuses)"
+  verdict "100 pipelined requests answered in order after a half-close (fewest)" \
+    "$(abuse_min feedd pipeline result matching_in_order)" ">=" 100
   echo '```'
 }
 
