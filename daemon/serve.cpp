@@ -164,6 +164,9 @@ int run_serve(const Config& initial_config, const ServeOptions& options) {
   server_options.max_age_s = config.server.max_age_s;
   server_options.hooks = &hooks;
   server_options.access_log = options.access_log;
+  // Signals are caught (and queued until handled below) before the first client is served:
+  // a SIGTERM right after a response is a graceful stop, not death by the default action.
+  boost::asio::signal_set signals(control, SIGTERM, SIGINT, SIGHUP);
   HttpServer server(std::move(server_options), store, metrics);
   server.start();
   pipeline->attach(control, store, generation);
@@ -193,7 +196,6 @@ int run_serve(const Config& initial_config, const ServeOptions& options) {
     on_watchdog({});
   }
 
-  boost::asio::signal_set signals(control, SIGTERM, SIGINT, SIGHUP);
   std::function<void(const boost::system::error_code&, int)> on_signal =
       [&](const boost::system::error_code& ec, int signal_number) {
         if (ec) {

@@ -232,6 +232,22 @@ BOOST_AUTO_TEST_CASE(query_strings_are_ignored_and_absolute_form_is_accepted) {
   BOOST_TEST(get("http://feeds.example/en/atom.xml").status == 200);
   BOOST_TEST(get("*", {}, {}, {}, "OPTIONS").status == 400);
   BOOST_TEST(get("en/atom.xml").status == 400);
+  BOOST_TEST(get("HTTPS://feeds.example/en/atom.xml#top").status == 200);
+  BOOST_TEST(get("ftp://feeds.example/en/atom.xml").status == 400);
+}
+
+BOOST_AUTO_TEST_CASE(request_path_of_every_target_form) {
+  auto path = [](std::string_view target) {
+    return std::string(request_path(target).value_or("<none>"));
+  };
+  BOOST_TEST(path("/en/atom.xml?x=/y") == "/en/atom.xml");
+  BOOST_TEST(path("http://host/en/atom.xml?x=1") == "/en/atom.xml");
+  BOOST_TEST(path("http://host") == "/");
+  BOOST_TEST(path("http://host?q=/en/atom.xml") == "/");  // a slash in the query is no path
+  BOOST_TEST(path("http://host:8080/healthz") == "/healthz");
+  BOOST_TEST(path("*") == "<none>");
+  BOOST_TEST(path("host:443") == "<none>");  // authority-form (CONNECT)
+  BOOST_TEST(path("") == "<none>");
 }
 
 BOOST_AUTO_TEST_CASE(language_without_slash_redirects) {
