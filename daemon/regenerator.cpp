@@ -44,8 +44,9 @@ void Regenerator::attempt(Scan&& scan, std::string_view why) {
     auto report = scan();
     publish_if(report.applied, why);
   } catch (const storage::IndexError& error) {
-    // An index that cannot be written is logged by the generator, once per change.
-    if (error.fault() != storage::IndexFault::not_writable) {
+    // An index that cannot be written is logged by the generator, once per change (a read
+    // failing while rendering is not a scan: logged here).
+    if (error.fault() != storage::IndexFault::not_writable || generator_.health().writable()) {
       log::error(kChannel, std::string(why) + ": failed, still serving the last snapshot: " +
                                error.what());
     }
