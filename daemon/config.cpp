@@ -237,7 +237,10 @@ Config parse_config(std::string_view toml_text, const std::filesystem::path& pat
     store.read("index", index_path);
     store.read("debounce_ms", debounce_ms, 0, 60'000);
     store.read("rescan_s", rescan_s, 0, 86'400 * 7);
+    std::int64_t max_file_bytes = 16 * 1024 * 1024;
+    store.read("max_file_bytes", max_file_bytes, 1, std::int64_t{1} << 30);
     store.reject_unknown();
+    config.store.max_file_bytes = static_cast<std::uint64_t>(max_file_bytes);
     config.store.path = anchored(path, store_path);
     if (!index_path.empty()) {
       config.store.index = anchored(path, index_path);
@@ -331,6 +334,7 @@ storage::ReaderOptions Config::reader_options() const {
   options.timezone = date::locate_zone(site.timezone);
   options.default_time = site.default_time;
   options.default_language = site.default_language;
+  options.max_file_bytes = static_cast<std::size_t>(store.max_file_bytes);
   for (const auto& language : languages) {
     options.languages.push_back(language.code);
     for (const auto& marker : language.markers) {

@@ -44,6 +44,7 @@ struct Config {
                                            // ./feedd-index.sqlite
     std::chrono::milliseconds debounce{50};
     std::chrono::seconds rescan{600};
+    std::uint64_t max_file_bytes = 16 * 1024 * 1024;  // larger post files are problems, unread
   } store;
 
   struct Feeds {

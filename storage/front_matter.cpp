@@ -6,6 +6,9 @@
 #include <algorithm>
 #include <sstream>
 
+#include "storage/front_matter_bounds.h"
+#include "storage/reader_limits.h"
+
 namespace feedd::storage {
 namespace {
 
@@ -37,13 +40,37 @@ bool toml_scalar_text(const toml::node& node, std::string& out) {
   return true;
 }
 
+// The error for a bound passed before parsing, or for too many keys or list items after.
+bool bounds_failed(const std::optional<BoundsError>& error, int first_line, FrontMatter& result) {
+  if (!error) {
+    return false;
+  }
+  result.error = error->reason;
+  result.error_line = error->line == 0 ? first_line - 1 : first_line - 1 + error->line;
+  return true;
+}
+
+std::optional<BoundsError> count_error(std::size_t count, const std::string& what, int line) {
+  if (count <= limits::kMaxListItems) {
+    return std::nullopt;
+  }
+  return BoundsError{line, what + " has " + std::to_string(count) + " items, more than " +
+                               std::to_string(limits::kMaxListItems)};
+}
+
 }  // namespace
 
 FrontMatter parse_yaml_front_matter(std::string_view text, int first_line) {
   FrontMatter result;
+  if (bounds_failed(yaml_bounds_error(text), first_line, result)) {
+    return result;
+  }
   try {
     const YAML::Node root = YAML::Load(std::string(text));
     if (root.IsNull()) {
+      return result;
+    }
+    if (bounds_failed(count_error(root.size(), "front matter", 1), first_line, result)) {
       return result;
     }
     if (!root.IsMap()) {
@@ -64,6 +91,12 @@ FrontMatter parse_yaml_front_matter(std::string_view text, int first_line) {
         value.items.push_back(node.Scalar());
       } else if (node.IsSequence()) {
         value.is_list = true;
+        if (bounds_failed(count_error(node.size(), "'" + key.Scalar() + "'",
+                                      value.line - first_line + 1),
+                          first_line, result)) {
+          result.fields.clear();
+          return result;
+        }
         for (const YAML::Node& item : node) {
           if (item.IsScalar()) {
             value.items.push_back(item.Scalar());
@@ -84,8 +117,14 @@ FrontMatter parse_yaml_front_matter(std::string_view text, int first_line) {
 
 FrontMatter parse_toml_front_matter(std::string_view text, int first_line) {
   FrontMatter result;
+  if (bounds_failed(toml_bounds_error(text), first_line, result)) {
+    return result;
+  }
   try {
     const toml::table table = toml::parse(text);
+    if (bounds_failed(count_error(table.size(), "front matter", 1), first_line, result)) {
+      return result;
+    }
     for (auto&& [key, node] : table) {
       FrontMatterValue value;
       value.line = first_line - 1 + static_cast<int>(std::max(key.source().begin.line, 1u));
@@ -94,6 +133,12 @@ FrontMatter parse_toml_front_matter(std::string_view text, int first_line) {
         value.items.push_back(std::move(item));
       } else if (const auto* array = node.as_array()) {
         value.is_list = true;
+        if (bounds_failed(count_error(array->size(), "'" + std::string(key.str()) + "'",
+                                      value.line - first_line + 1),
+                          first_line, result)) {
+          result.fields.clear();
+          return result;
+        }
         for (const toml::node& element : *array) {
           if (toml_scalar_text(element, item)) {
             value.items.push_back(std::move(item));

@@ -1,6 +1,8 @@
 // The front matter of a Markdown post, YAML (between "---" lines, via yaml-cpp) or TOML
 // (between "+++" lines, via toml++), flattened to the fields feedd reads. Pure functions;
 // thread-safe; parser exceptions are caught and returned as an error with its file line.
+// Bounded: text over its size or nesting bound is refused before a parser sees it, and a
+// list or mapping over kMaxListItems is an error (storage/reader_limits.h).
 #pragma once
 
 #include <map>

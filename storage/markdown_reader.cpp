@@ -7,6 +7,7 @@
 #include "storage/front_matter.h"
 #include "storage/language.h"
 #include "storage/local_time.h"
+#include "storage/reader_limits.h"
 #include "storage/text.h"
 
 namespace feedd::storage {
@@ -46,6 +47,67 @@ Split split_front_matter(std::string_view bytes) {
   }
   return split;
 }
+
+// The number of container marks opening `line`: ">" and list markers, each after at most
+// three spaces (four are indented code).
+int container_marks(std::string_view line) {
+  int marks = 0;
+  std::size_t i = 0;
+  while (i < line.size()) {
+    const std::size_t start = i;
+    while (i < line.size() && line[i] == ' ' && i - start < 4) {
+      ++i;
+    }
+    if (i == line.size() || i - start == 4) {
+      break;
+    }
+    std::size_t marker_end = i;
+    if (line[i] == '>') {
+      marker_end = i + 1;
+    } else if ((line[i] == '-' || line[i] == '+' || line[i] == '*') && i + 1 < line.size() &&
+               (line[i + 1] == ' ' || line[i + 1] == '\t')) {
+      marker_end = i + 1;
+    } else {
+      std::size_t j = i;
+      while (j < line.size() && j - i < 9 && line[j] >= '0' && line[j] <= '9') {
+        ++j;
+      }
+      if (j > i && j + 1 < line.size() && (line[j] == '.' || line[j] == ')') &&
+          (line[j + 1] == ' ' || line[j + 1] == '\t')) {
+        marker_end = j + 1;
+      }
+    }
+    if (marker_end == i) {
+      break;
+    }
+    ++marks;
+    i = marker_end;
+    if (i < line.size() && (line[i] == ' ' || line[i] == '\t')) {
+      ++i;
+    }
+  }
+  return marks;
+}
+
+// The quadratic part of md4c's work in one block (see kMaxMarkdownBlockWork).
+struct BlockCost {
+  std::size_t bytes = 0;
+  std::size_t candidates = 0;
+  int first_line = 0;
+
+  void add(std::string_view line, int number) {
+    first_line = bytes == 0 ? number : first_line;
+    bytes += line.size() + 1;
+    candidates += text::trim(line).starts_with('[') ? 1 : 0;
+    for (std::string_view mark : {"://", "www."}) {
+      for (std::size_t at = line.find(mark); at != std::string_view::npos;
+           at = line.find(mark, at + 1)) {
+        ++candidates;
+      }
+    }
+  }
+  bool too_costly() const { return candidates * bytes > limits::kMaxMarkdownBlockWork; }
+};
 
 class PostBuilder {
  public:
@@ -135,6 +197,27 @@ class PostBuilder {
   ReadResult& result_;
 };
 
+// The bounds a post passes before its body goes to md4c; false (reported) when it does not.
+bool check_bounds(PostBuilder& in, const Post& post, const Split& split, std::string_view bytes) {
+  if (post.title.size() > limits::kMaxTitleBytes) {
+    in.problem(in.line_of("title"), "'title' is " + std::to_string(post.title.size()) +
+                                        " bytes, more than " +
+                                        std::to_string(limits::kMaxTitleBytes));
+    return false;
+  }
+  if (post.key.size() > limits::kMaxKeyBytes) {
+    in.problem(in.line_of("id"), "the id is " + std::to_string(post.key.size()) +
+                                     " bytes, more than " + std::to_string(limits::kMaxKeyBytes));
+    return false;
+  }
+  if (auto error = markdown_bounds_error(split.body)) {
+    const int body_line = text::line_of_offset(bytes, bytes.size() - split.body.size());
+    in.problem(error->line == 0 ? body_line : body_line - 1 + error->line, error->reason);
+    return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 std::string markdown_to_html(std::string_view markdown) {
@@ -146,6 +229,42 @@ std::string markdown_to_html(std::string_view markdown) {
     html.pop_back();
   }
   return html;
+}
+
+std::optional<BoundsError> markdown_bounds_error(std::string_view markdown) {
+  if (markdown.size() > limits::kMaxMarkdownBytes) {
+    return BoundsError{0, "Markdown is " + std::to_string(markdown.size()) +
+                              " bytes, more than " + std::to_string(limits::kMaxMarkdownBytes)};
+  }
+  BlockCost block;
+  int line = 0;
+  for (std::size_t pos = 0; pos <= markdown.size();) {
+    std::size_t end = markdown.find('\n', pos);
+    end = end == std::string_view::npos ? markdown.size() : end;
+    const std::string_view text = markdown.substr(pos, end - pos);
+    ++line;
+    if (container_marks(text) > limits::kMaxMarkdownNesting) {
+      return BoundsError{line, "Markdown nested deeper than " +
+                                   std::to_string(limits::kMaxMarkdownNesting) +
+                                   " levels (quotes or lists)"};
+    }
+    const bool block_ends = text::is_blank(text) || end == markdown.size();
+    if (!text::is_blank(text)) {
+      block.add(text, line);
+    }
+    if (block_ends && block.too_costly()) {
+      return BoundsError{block.first_line,
+                         "a Markdown block of " + std::to_string(block.bytes) + " bytes with " +
+                             std::to_string(block.candidates) +
+                             " bare links or '[' lines is too costly to render: split it "
+                             "with blank lines"};
+    }
+    if (block_ends) {
+      block = BlockCost{};
+    }
+    pos = end + 1;
+  }
+  return std::nullopt;
 }
 
 ReadResult read_markdown(std::string_view path, std::string_view bytes,
@@ -196,6 +315,9 @@ ReadResult read_markdown(std::string_view path, std::string_view bytes,
   post.tags = in.list("tags");
   post.categories = in.list("categories");
   if (!result.problems.empty()) {
+    return result;
+  }
+  if (!check_bounds(in, post, split, bytes)) {
     return result;
   }
   post.source_path = std::string(path);

@@ -10,7 +10,9 @@
 #include "storage/language.h"
 #include "storage/local_time.h"
 #include "storage/markdown_reader.h"
+#include "storage/reader_limits.h"
 #include "storage/text.h"
+#include "storage/utf8.h"
 
 namespace feedd::storage {
 namespace {
@@ -107,6 +109,8 @@ bool starts_with_block_tag(std::string_view paragraph) {
 struct Entry {
   int first_line = 0;
   int date_line = 0;
+  int title_line = 0;
+  int basename_line = 0;
   std::optional<std::string> title, basename, status, date, convert_breaks;
   std::string author, primary_category, body, extended_body, excerpt;
   std::vector<std::string> categories, tags;
@@ -128,8 +132,10 @@ std::string parse_entry(const Lines& lines, std::size_t begin, std::size_t end, 
     }
     if (name == "TITLE") {
       entry.title = std::string(value);
+      entry.title_line = static_cast<int>(i) + 1;
     } else if (name == "BASENAME") {
       entry.basename = std::string(value);
+      entry.basename_line = static_cast<int>(i) + 1;
     } else if (name == "STATUS") {
       entry.status = std::string(value);
     } else if (name == "DATE") {
@@ -180,12 +186,60 @@ std::string parse_entry(const Lines& lines, std::size_t begin, std::size_t end, 
   return {};
 }
 
+// The first NUL byte or invalid UTF-8 in lines [begin, end): a damaged entry is a problem
+// of its own, the file's other entries still parse. Returns the reason (and `error_line`).
+std::string damaged_bytes(const Lines& lines, std::size_t begin, std::size_t end,
+                          int& error_line) {
+  for (std::size_t i = begin; i < end; ++i) {
+    error_line = static_cast<int>(i) + 1;
+    if (const std::size_t nul = lines[i].find('\0'); nul != std::string_view::npos) {
+      return "NUL byte at column " + std::to_string(nul + 1) + ": the entry is damaged";
+    }
+    if (const std::size_t bad = utf8::find_invalid(lines[i]); bad != utf8::kValid) {
+      return utf8::describe_invalid(lines[i], bad) + ": the entry is damaged";
+    }
+  }
+  return {};
+}
+
+bool is_markdown(const Entry& entry) {
+  return text::istarts_with(entry.convert_breaks.value_or("1"), "markdown");
+}
+
+// What makes an entry unpublishable once its fields are read; empty when it is good.
+std::string entry_bounds(const Entry& entry, int& error_line) {
+  if (entry.title && entry.title->size() > limits::kMaxTitleBytes) {
+    error_line = entry.title_line;
+    return "TITLE is " + std::to_string(entry.title->size()) + " bytes, more than " +
+           std::to_string(limits::kMaxTitleBytes);
+  }
+  if (entry.basename && entry.basename->size() > limits::kMaxKeyBytes) {
+    error_line = entry.basename_line;
+    return "BASENAME is " + std::to_string(entry.basename->size()) + " bytes, more than " +
+           std::to_string(limits::kMaxKeyBytes);
+  }
+  if (entry.tags.size() > limits::kMaxListItems ||
+      entry.categories.size() > limits::kMaxListItems) {
+    error_line = entry.first_line;
+    return "more than " + std::to_string(limits::kMaxListItems) + " TAGS or CATEGORY values";
+  }
+  if (is_markdown(entry)) {
+    for (const std::string* part : {&entry.body, &entry.extended_body}) {
+      if (auto error = markdown_bounds_error(*part)) {
+        error_line = entry.first_line;
+        return (part == &entry.body ? "BODY: " : "EXTENDED BODY: ") + error->reason;
+      }
+    }
+  }
+  return {};
+}
+
 std::string entry_html(const Entry& entry, std::string_view part) {
   const std::string mode = entry.convert_breaks.value_or("1");
   if (mode == "1" || mode == "__default__") {
     return convert_breaks(part);
   }
-  if (text::istarts_with(mode, "markdown")) {
+  if (is_markdown(entry)) {
     return markdown_to_html(part);
   }
   return std::string(part);  // "0", "richtext" and others: HTML as written
@@ -297,7 +351,14 @@ ReadResult read_mt_export(std::string_view path, std::string_view bytes,
     auto problem = [&](int line, std::string reason) {
       result.problems.push_back(Problem{std::string(path), line, std::move(reason)});
     };
-    if (std::string error = parse_entry(lines, first, end, entry, error_line); !error.empty()) {
+    std::string error = damaged_bytes(lines, first, end, error_line);
+    if (error.empty()) {
+      error = parse_entry(lines, first, end, entry, error_line);
+    }
+    if (error.empty()) {
+      error = entry_bounds(entry, error_line);
+    }
+    if (!error.empty()) {
       problem(error_line, std::move(error));
       continue;
     }

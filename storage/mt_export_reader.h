@@ -14,7 +14,9 @@ namespace feedd::storage {
 // include TITLE, BASENAME or STATUS, followed by a "-----" or "--------" line.
 bool looks_like_mt_export(std::string_view bytes);
 
-// `bytes` must be valid UTF-8 without NUL bytes (read_post_file checks this first).
+// Each entry's bytes are checked on their own: NUL bytes or invalid UTF-8 in an entry, a
+// TITLE or BASENAME over its bound, or Markdown over its bounds (reader_limits.h) make that
+// entry a problem at its line; the file's other entries are read as usual.
 // Every entry with STATUS Publish gives a post; Draft, Future, Review and Unpublish entries
 // give a post flagged `draft` (never in a feed). The key is BASENAME with '/' turned into
 // '-', else "mt-<file stem>-<YYYYMMDDhhmmss of DATE>". position is the entry's index.

@@ -6,6 +6,7 @@
 
 #include "storage/language.h"
 #include "storage/local_time.h"
+#include "storage/reader_limits.h"
 #include "storage/text.h"
 #include "storage/utf8.h"
 
@@ -65,8 +66,21 @@ bool has_sentence_punctuation(std::string_view line) {
   return false;
 }
 
-bool is_heading_line(std::string_view line) {
-  return utf8::count_code_points(line) <= kHeadingMaxCodePoints && !has_sentence_punctuation(line);
+// The SPEC's rule, by shape: "short" is relative to the paragraph the line heads.
+bool starts_with_heading(const std::vector<std::string_view>& lines) {
+  if (lines.size() < 2 || has_sentence_punctuation(lines.front())) {
+    return false;
+  }
+  const std::size_t heading = utf8::count_code_points(lines.front());
+  if (heading > kHeadingMaxCodePoints) {
+    return false;
+  }
+  for (std::size_t i = 1; i < lines.size(); ++i) {
+    if (utf8::count_code_points(lines[i]) >= kHeadingLengthRatio * heading) {
+      return true;
+    }
+  }
+  return false;
 }
 
 void append_paragraph(std::string& html, const std::vector<std::string_view>& lines,
@@ -82,7 +96,7 @@ void append_paragraph(std::string& html, const std::vector<std::string_view>& li
 }
 
 void append_block(std::string& html, const std::vector<std::string_view>& lines) {
-  if (lines.size() > 1 && is_heading_line(lines.front())) {
+  if (starts_with_heading(lines)) {
     html += "<h3>";
     text::append_html_escaped(html, lines.front());
     html += "</h3>\n";
@@ -186,6 +200,10 @@ ReadResult read_page_text(std::string_view path, std::string_view bytes,
   }
   const int title_line = static_cast<int>(i) + 1;
   post.title = std::string(text::trim(lines[i]));
+  if (post.title.size() > limits::kMaxTitleBytes) {
+    return fail(title_line, "the title is " + std::to_string(post.title.size()) +
+                                " bytes, more than " + std::to_string(limits::kMaxTitleBytes));
+  }
   ++i;
 
   // Navigation lines after the text name the neighbours when none came before the date.

@@ -9,9 +9,12 @@
 
 namespace feedd::storage {
 
-// A block whose first line has at most this many code points, no sentence-ending
-// punctuation (. 。 ! ? ！ ？ : ：) and more lines after it is a heading plus a paragraph.
-inline constexpr std::size_t kHeadingMaxCodePoints = 40;
+// A block of two or more lines whose first line has no sentence-ending punctuation
+// (. 。 ! ? ！ ？ : ：) and is short relative to the paragraph it heads (a following line at
+// least kHeadingLengthRatio times as long, in code points) is a heading plus a paragraph.
+// kHeadingMaxCodePoints only stops a whole unpunctuated line from passing for a heading.
+inline constexpr std::size_t kHeadingLengthRatio = 2;
+inline constexpr std::size_t kHeadingMaxCodePoints = 120;
 
 // `bytes` must be valid UTF-8 without NUL bytes (read_post_file checks this first).
 // The post's key is the file stem; its position the stem's leading number ("012_x" -> 12).

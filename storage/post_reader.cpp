@@ -1,7 +1,6 @@
 #include "storage/post_reader.h"
 
 #include <array>
-#include <cstdio>
 #include <string>
 
 #include "storage/markdown_reader.h"
@@ -28,22 +27,28 @@ std::string_view extension_of(std::string_view name) {
 
 }  // namespace
 
+std::string too_large(std::uint64_t size, std::uint64_t max_file_bytes) {
+  return "file is " + std::to_string(size) + " bytes, more than store.max_file_bytes (" +
+         std::to_string(max_file_bytes) + "): not read";
+}
+
 ReadResult read_post_file(std::string_view path, std::string_view bytes,
                           const ReaderOptions& options) {
-  if (bytes.find('\0') != std::string_view::npos) {
-    return one_problem(path, 0, "binary file (contains NUL bytes)");
+  if (bytes.size() > options.max_file_bytes) {
+    return one_problem(path, 0, too_large(bytes.size(), options.max_file_bytes));
   }
   if (bytes.starts_with(kByteOrderMark)) {
     bytes.remove_prefix(kByteOrderMark.size());
   }
+  // An export checks its bytes entry by entry: one damaged entry is one problem.
+  if (looks_like_mt_export(bytes)) {
+    return read_mt_export(path, bytes, options);
+  }
+  if (bytes.find('\0') != std::string_view::npos) {
+    return one_problem(path, 0, "binary file (contains NUL bytes)");
+  }
   if (const std::size_t bad = utf8::find_invalid(bytes); bad != utf8::kValid) {
-    const std::size_t line_start = bytes.rfind('\n', bad == 0 ? 0 : bad - 1);
-    const std::size_t column =
-        bad - (line_start == std::string_view::npos || bad == 0 ? 0 : line_start + 1) + 1;
-    char reason[96];
-    std::snprintf(reason, sizeof reason, "invalid UTF-8 (byte 0x%02X at column %zu)",
-                  static_cast<unsigned>(static_cast<unsigned char>(bytes[bad])), column);
-    return one_problem(path, text::line_of_offset(bytes, bad), reason);
+    return one_problem(path, text::line_of_offset(bytes, bad), utf8::describe_invalid(bytes, bad));
   }
   if (text::is_blank(bytes)) {
     return one_problem(path, 0, "empty file");
@@ -51,9 +56,6 @@ ReadResult read_post_file(std::string_view path, std::string_view bytes,
   const std::string_view first_line = text::trim(bytes.substr(0, bytes.find('\n')));
   if (first_line == "---" || first_line == "+++") {
     return read_markdown(path, bytes, options);
-  }
-  if (looks_like_mt_export(bytes)) {
-    return read_mt_export(path, bytes, options);
   }
   const std::string_view ext = extension_of(path.substr(path.rfind('/') + 1));
   if (text::iequals(ext, ".md") || text::iequals(ext, ".markdown")) {

@@ -4,8 +4,11 @@
 #pragma once
 
 #include <chrono>
+#include <cstddef>
 #include <string>
 #include <vector>
+
+#include "storage/reader_limits.h"
 
 namespace date {
 class time_zone;
@@ -24,6 +27,7 @@ struct ReaderOptions {
   std::string default_language = "ja";         // site.default_language
   std::vector<std::string> languages;          // configured language codes
   std::vector<LanguageMarker> markers;         // from languages.*.markers, longest first
+  std::size_t max_file_bytes = limits::kDefaultMaxFileBytes;  // store.max_file_bytes
 };
 
 }  // namespace feedd::storage

@@ -92,8 +92,16 @@ std::vector<FoundFile> list_tree(const std::filesystem::path& root,
   return files;
 }
 
-// Reads a whole file; false (with errno's reason) when it cannot be read.
-bool read_whole(const std::filesystem::path& path, std::string& bytes, std::string& reason) {
+// What the index keeps as the "hash" of a file too large to read: the bound it was checked
+// against, so that raising store.max_file_bytes reads it at the next scan.
+std::string too_large_mark(std::size_t max_file_bytes) {
+  return "too-large:" + std::to_string(max_file_bytes);
+}
+
+// Reads a whole file, or its first `limit` bytes when it is longer (the reader then reports
+// it too large); false (with errno's reason) when it cannot be read.
+bool read_whole(const std::filesystem::path& path, std::size_t limit, std::string& bytes,
+                std::string& reason) {
   int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
     reason = errno_text(errno);
@@ -115,6 +123,9 @@ bool read_whole(const std::filesystem::path& path, std::string& bytes, std::stri
       break;
     }
     bytes.append(buffer, static_cast<std::size_t>(n));
+    if (bytes.size() > limit) {
+      break;  // grew since it was stat'ed: enough to say it is too large
+    }
   }
   close(fd);
   return true;
@@ -136,12 +147,20 @@ ChunkRead read_chunk(std::span<const FoundFile* const> files,
     for (std::size_t i = first; i < files.size(); i += step) {
       const FoundFile& file = *files[i];
       FileRead& read = reads[i];
-      if (!read_whole(file.absolute, bytes, failures[i])) {
-        continue;
-      }
       read.path = file.relative;
       read.size = file.size;
       read.mtime_ns = file.mtime_ns;
+      if (static_cast<std::uint64_t>(file.size) > options.max_file_bytes) {
+        // Not read at all: a problem of its own; its last good posts stay in the index.
+        read.sha256 = too_large_mark(options.max_file_bytes);
+        read.result.problems.push_back(
+            {file.relative, 0, too_large(static_cast<std::uint64_t>(file.size),
+                                         options.max_file_bytes)});
+        continue;
+      }
+      if (!read_whole(file.absolute, options.max_file_bytes, bytes, failures[i])) {
+        continue;
+      }
       read.sha256 = sha256_hex(bytes);
       auto it = states.find(file.relative);
       if (it != states.end() && it->second.sha256 == read.sha256) {
@@ -223,9 +242,17 @@ bool under(const std::string& path, const std::string& directory) {
          path[directory.size()] == '/';
 }
 
-bool changed_since(const FoundFile& file, const std::unordered_map<std::string, FileState>& states) {
+// True when `file` must be read: new, its stat changed, or it was too large for a bound
+// that has changed since.
+bool changed_since(const FoundFile& file, const std::unordered_map<std::string, FileState>& states,
+                   const ReaderOptions& options) {
   auto it = states.find(file.relative);
-  return it == states.end() || it->second.size != file.size || it->second.mtime_ns != file.mtime_ns;
+  if (it == states.end() || it->second.size != file.size ||
+      it->second.mtime_ns != file.mtime_ns) {
+    return true;
+  }
+  return it->second.sha256.starts_with("too-large:") &&
+         it->second.sha256 != too_large_mark(options.max_file_bytes);
 }
 
 bool store_is_there(const std::filesystem::path& root, ScanReport& report) {
@@ -255,7 +282,7 @@ ScanReport scan_store(Index& index, const std::filesystem::path& root,
   std::unordered_set<std::string> present;
   for (auto& file : files) {
     present.insert(file.relative);
-    if (changed_since(file, states)) {
+    if (changed_since(file, states, options)) {
       changed.push_back(std::move(file));
     }
   }
@@ -292,7 +319,7 @@ ScanReport scan_paths(Index& index, const std::filesystem::path& root,
     if (auto state = index.file_state(file.relative)) {
       states.emplace(file.relative, std::move(*state));
     }
-    if (changed_since(file, states)) {
+    if (changed_since(file, states, options)) {
       changed.push_back(std::move(file));
     }
   };

@@ -2,6 +2,7 @@
 // size or mtime changed (and, of those, parses only the ones whose bytes changed), and
 // applies everything in one index transaction. Not thread-safe (it drives one Index).
 // Problems with post files are returned, never thrown; an IndexError (SQLite failure) is.
+// A file larger than options.max_file_bytes (by its stat) is a problem and is not read.
 #pragma once
 
 #include <chrono>

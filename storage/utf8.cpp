@@ -1,5 +1,7 @@
 #include "storage/utf8.h"
 
+#include <cstdio>
+
 namespace feedd::storage::utf8 {
 namespace {
 
@@ -99,6 +101,16 @@ std::size_t count_code_points(std::string_view bytes) {
     ++count;
   }
   return count;
+}
+
+std::string describe_invalid(std::string_view bytes, std::size_t offset) {
+  const std::size_t line_start = offset == 0 ? 0 : bytes.rfind('\n', offset - 1);
+  const std::size_t column =
+      offset - (line_start == std::string_view::npos || offset == 0 ? 0 : line_start + 1) + 1;
+  char reason[96];
+  std::snprintf(reason, sizeof reason, "invalid UTF-8 (byte 0x%02X at column %zu)",
+                static_cast<unsigned>(static_cast<unsigned char>(bytes[offset])), column);
+  return reason;
 }
 
 }  // namespace feedd::storage::utf8

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstddef>
+#include <string>
 #include <string_view>
 
 namespace feedd::storage::utf8 {
@@ -14,6 +15,10 @@ inline constexpr std::size_t kValid = std::string_view::npos;
 std::size_t find_invalid(std::string_view bytes);
 
 inline bool is_valid(std::string_view bytes) { return find_invalid(bytes) == kValid; }
+
+// "invalid UTF-8 (byte 0xFF at column 5)" for the bad byte at `offset` of `bytes`; the
+// column counts bytes from the start of offset's line. Precondition: offset < bytes.size().
+std::string describe_invalid(std::string_view bytes, std::size_t offset);
 
 // Decodes the code point starting at `pos` and advances `pos` past it. On a malformed
 // sequence returns U+FFFD and advances by one byte. Precondition: pos < bytes.size().

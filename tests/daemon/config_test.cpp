@@ -31,6 +31,8 @@ BOOST_AUTO_TEST_CASE(minimal_config_gets_every_default) {
   BOOST_TEST(config.store.path == "/etc/feedd/posts");
   BOOST_TEST(config.store.debounce.count() == 50);
   BOOST_TEST(config.store.rescan.count() == 600);
+  BOOST_TEST(config.store.max_file_bytes == 16777216u);
+  BOOST_TEST(config.reader_options().max_file_bytes == 16777216u);
   BOOST_TEST(config.feeds.entries == 20);
   BOOST_TEST(config.feeds.full_content);
   BOOST_TEST(config.server.listen == std::vector<std::string>{"127.0.0.1:8080"});
@@ -81,6 +83,17 @@ BOOST_AUTO_TEST_CASE(errors_name_the_key_and_line) {
              "/etc/feedd/feedd.toml:4: server.timeout_s: must be between 1 and 3600");
   BOOST_TEST(error_of("[site\n").find("/etc/feedd/feedd.toml:1:") == 0u);
   BOOST_TEST(error_of("[site]\nbase_url = \"ftp://b/\"\n").find("http(s)") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(store_max_file_bytes) {
+  auto config = parse_config("[site]\nbase_url = \"https://b/\"\n[store]\nmax_file_bytes = 4096\n",
+                             "/etc/feedd/feedd.toml");
+  BOOST_TEST(config.store.max_file_bytes == 4096u);
+  BOOST_TEST(config.reader_options().max_file_bytes == 4096u);
+  BOOST_TEST(error_of("[site]\nbase_url = \"https://b/\"\n[store]\nmax_file_bytes = 0\n") ==
+             "/etc/feedd/feedd.toml:4: store.max_file_bytes: must be between 1 and 1073741824");
+  BOOST_TEST(error_of("[site]\nbase_url = \"https://b/\"\n[store]\nmax_file_bytes = \"16M\"\n") ==
+             "/etc/feedd/feedd.toml:4: store.max_file_bytes: expected an integer");
 }
 
 BOOST_AUTO_TEST_CASE(sample_config_is_valid) {

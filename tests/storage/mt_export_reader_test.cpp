@@ -4,9 +4,14 @@
 #include <date/tz.h>
 
 #include <boost/test/unit_test.hpp>
+#include <algorithm>
+#include <map>
+#include <set>
 #include <string>
+#include <vector>
 
 #include "storage/local_time.h"
+#include "storage/post_reader.h"
 
 #include "tests/support/reader_fixtures.h"
 namespace feedd::storage {
@@ -139,6 +144,74 @@ BOOST_AUTO_TEST_CASE(a_bad_entry_does_not_stop_the_others) {
   BOOST_TEST(r.problems[2].line == 22);
   BOOST_TEST(r.problems[3].line == 27);
   BOOST_TEST(r.problems[4].reason == "entry has no TITLE");
+}
+
+// A real 15-year export: 1,000 entries, a handful broken in the ways old exports break. Read
+// through read_post_file, so that bad bytes in one entry cannot reject the whole file.
+BOOST_AUTO_TEST_CASE(a_thousand_entries_with_a_handful_broken) {
+  std::string file;
+  std::map<int, std::string> broken;  // entry number -> expected "line: reason" start
+  int line = 1;
+  for (int i = 0; i < 1000; ++i) {
+    const std::string n = std::to_string(i);
+    std::string title = "Entry " + n;
+    std::string date = "01/02/2020 10:00:00 AM";
+    std::string body = "Body of entry " + n + ".";
+    std::string header_extra;
+    if (i == 10) {
+      date = "2020-13-45";
+      broken[i] = std::to_string(line + 3) + ": DATE is \"2020-13-45\"";
+    } else if (i == 200) {
+      body = "caf\xE9 au lait";  // Latin-1 inside a UTF-8 export
+      broken[i] = std::to_string(line + 6) + ": invalid UTF-8 (byte 0xE9 at column 4)";
+    } else if (i == 300) {
+      title = std::string("Zero\0byte", 9);
+      broken[i] = std::to_string(line) + ": NUL byte at column 12";
+    } else if (i == 400) {
+      title = std::string(100 * 1024, 'T');
+      broken[i] = std::to_string(line) + ": TITLE is 102400 bytes, more than 4096";
+    } else if (i == 500) {
+      header_extra = "%%%% garbage %%%%\n\x7F\x7F binary-ish junk\n";
+      broken[i] = std::to_string(line + 4) + ": expected a 'FIELD: value' line";
+    }
+    if (i == 600) {  // control bytes in a good entry: published, the feed writer drops them
+      body = "Bell\x07 and escape\x1B in the text.";
+    }
+    const std::string entry = "TITLE: " + title + "\nBASENAME: entry-" + n +
+                              "\nSTATUS: Publish\nDATE: " + date + "\n" + header_extra +
+                              "-----\nBODY:\n" + body + "\n-----\n--------\n";
+    file += entry;
+    line += static_cast<int>(std::count(entry.begin(), entry.end(), '\n'));
+    if (i == 700) {  // garbage between separators: an entry of its own
+      broken[-1] = std::to_string(line) + ": expected a 'FIELD: value' line";
+      file += "<<<<<<< HEAD\n--------\n";
+      line += 2;
+    }
+  }
+  const ReadResult r = read_post_file("export/blog.txt", file, tokyo_options());
+  BOOST_TEST(r.posts.size() == 995u);
+  BOOST_REQUIRE_EQUAL(r.problems.size(), broken.size());
+  std::vector<std::string> got;
+  for (const Problem& p : r.problems) {
+    BOOST_TEST(p.path == "export/blog.txt");
+    got.push_back(std::to_string(p.line) + ": " + p.reason);
+  }
+  for (const auto& [entry, expected] : broken) {
+    BOOST_TEST_CONTEXT("entry " << entry << ": " << expected) {
+      BOOST_TEST(std::any_of(got.begin(), got.end(),
+                             [&](const std::string& g) { return g.starts_with(expected); }));
+    }
+  }
+  std::set<std::string> keys;
+  for (const Post& p : r.posts) {
+    keys.insert(p.key);
+  }
+  BOOST_TEST(keys.size() == 995u);
+  for (const char* gone : {"entry-10", "entry-200", "entry-300", "entry-400", "entry-500"}) {
+    BOOST_TEST(!keys.contains(gone));
+  }
+  BOOST_TEST(keys.contains("entry-999"));
+  BOOST_TEST(keys.contains("entry-600"));
 }
 
 BOOST_AUTO_TEST_CASE(truncated_export_keeps_complete_entries) {
