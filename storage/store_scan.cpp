@@ -92,11 +92,18 @@ std::vector<FoundFile> list_tree(const std::filesystem::path& root,
   return files;
 }
 
-// Reads a whole file; false (with errno's reason) when it cannot be read.
+// Reads a whole regular file; false (with the reason) when it cannot be read. O_NONBLOCK and
+// the fstat: a file replaced by a FIFO since it was listed must not hang the indexer.
 bool read_whole(const std::filesystem::path& path, std::string& bytes, std::string& reason) {
-  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
   if (fd < 0) {
     reason = errno_text(errno);
+    return false;
+  }
+  struct stat st {};
+  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    reason = "not a regular file";
+    close(fd);
     return false;
   }
   bytes.clear();
