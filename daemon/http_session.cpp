@@ -350,7 +350,10 @@ asio::awaitable<void> run_session(asio::ip::tcp::socket socket, ServerShared& sh
   head.reserve(512);
   const auto timeout = shared.options.timeout;
 
-  while (!shared.stopping.load(std::memory_order_acquire)) {
+  // A stopping server still reads and answers a new connection's first request: the client
+  // connected before the listening socket was closed (or the socket is systemd's, and the
+  // next process would have answered it), so closing it unread would reset it.
+  while (control->fresh || !shared.stopping.load(std::memory_order_acquire)) {
     RequestParser parser(data);
     parser.header_limit(shared.options.header_limit);
     parser.body_limit(shared.options.max_body);
@@ -367,6 +370,7 @@ asio::awaitable<void> run_session(asio::ip::tcp::socket socket, ServerShared& sh
       }
     }
     control->busy = true;
+    control->fresh = false;
     RouteContext context = make_context(shared);
     bool keep_alive = false;
     Response response;
