@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "daemon/clock.h"
+#include "daemon/indexer_stall.h"
 #include "daemon/log.h"
 #include "daemon/snapshot_builder.h"
 
@@ -35,6 +36,7 @@ void Regenerator::stop() {
 }
 
 void Regenerator::rescan_all(std::string_view reason) {
+  stall_indexer_if_asked();
   try {
     auto report = generator_.scan(now_seconds());
     publish_if(report.applied, reason);
@@ -45,6 +47,7 @@ void Regenerator::rescan_all(std::string_view reason) {
 }
 
 void Regenerator::rescan_paths(const std::vector<std::string>& paths) {
+  stall_indexer_if_asked();
   try {
     auto report = generator_.scan_paths(paths, now_seconds());
     publish_if(report.applied, "store changed");
