@@ -29,6 +29,19 @@ using asio::ip::tcp;
 using boost::system::error_code;
 
 constexpr std::string_view kChannel = "http";
+// On stop, how long a just-accepted connection may take to send its request.
+constexpr std::chrono::milliseconds kFreshGrace{500};
+
+// On the session's strand: ends an idle session's wait for a request, unless request bytes
+// have arrived (the session is reading them and answers with Connection: close). Cancelling
+// a read with unread bytes would make close() send a reset.
+void cancel_unless_request_waiting(SessionControl& control) {
+  error_code ec;
+  if (control.socket->available(ec) > 0 && !ec) {
+    return;
+  }
+  control.socket->cancel(ec);
+}
 
 // "127.0.0.1:8080", "[::1]:8080", "*:8080" / ":8080" (every IPv4 address), "[::]:0".
 tcp::endpoint parse_listen(const std::string& text) {
@@ -171,10 +184,20 @@ void HttpServer::Impl::close_idle_sessions() {
   }
   for (auto& control : sessions) {
     asio::post(control->executor, [control] {
-      if (control->socket != nullptr && !control->busy) {
-        error_code ignored;
-        control->socket->cancel(ignored);
+      if (control->socket == nullptr || control->busy) {
+        return;
       }
+      if (!control->fresh) {
+        cancel_unless_request_waiting(*control);
+        return;
+      }
+      // Just connected: its request may be a moment away. Give it that moment.
+      auto grace = std::make_shared<asio::steady_timer>(control->executor, kFreshGrace);
+      grace->async_wait([control, grace](error_code ec) {
+        if (!ec && control->socket != nullptr && !control->busy && control->fresh) {
+          cancel_unless_request_waiting(*control);
+        }
+      });
     });
   }
 }

@@ -288,10 +288,14 @@ asio::awaitable<void> run_session(asio::ip::tcp::socket socket, ServerShared& sh
   head.reserve(512);
   const auto timeout = shared.options.timeout;
 
-  while (!shared.stopping.load(std::memory_order_acquire)) {
+  // A stopping server still reads and answers a new connection's first request: the client
+  // connected before the listening socket was closed (or the socket is systemd's, and the
+  // next process would have answered it), so closing it unread would reset it.
+  while (control->fresh || !shared.stopping.load(std::memory_order_acquire)) {
     stream.expires_after(timeout);  // for the whole request: a slow client gets no more
     const error_code ec = co_await read_request(stream, buffer, request, body, shared.options);
     control->busy = true;
+    control->fresh = false;
     RouteContext context = make_context(shared);
     bool keep_alive = false;
     Response response;

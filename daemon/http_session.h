@@ -18,11 +18,14 @@
 namespace feedd::daemon {
 
 // One per connection; lives in the registry so that stop() can close idle connections.
-// `socket` and `busy` are touched only on the connection's strand (`executor`).
+// `socket`, `busy` and `fresh` are touched only on the connection's strand (`executor`).
 struct SessionControl {
   boost::asio::any_io_executor executor;
   boost::asio::ip::tcp::socket* socket = nullptr;  // null once the session ended
   bool busy = false;                               // between a request and its response
+  // No request read yet: the client has just connected and its request is on the way, so a
+  // stopping server answers it (Connection: close) rather than resetting the connection.
+  bool fresh = true;
 };
 
 struct ServerShared {

@@ -37,25 +37,46 @@ constexpr std::string_view level_name(Level level) {
 
 void set_threshold(Level level) { threshold.store(static_cast<int>(level)); }
 
+std::string format(Level level, std::string_view channel, std::string_view message,
+                   bool journal) {
+  std::string prefix;
+  if (journal) {
+    prefix += '<';
+    prefix += static_cast<char>('0' + static_cast<int>(level));
+    prefix += '>';
+  } else {
+    prefix += level_name(level);
+    prefix += ": ";
+  }
+  prefix += channel;
+  // journald splits on '\n': without a prefix of their own, the lines after the first would
+  // get the default priority, no context, and take a "<N>" in a command's output as theirs.
+  std::string lines;
+  lines.reserve(message.size() + prefix.size() + 24);
+  bool first = true;
+  while (first || !message.empty()) {
+    auto end = message.find('\n');
+    std::string_view part = message.substr(0, end);
+    message = end == std::string_view::npos ? std::string_view() : message.substr(end + 1);
+    lines += prefix;
+    lines += first ? ": " : ": | ";
+    for (char c : part) {
+      // Control characters (a progress bar's '\r', colour escapes) would make journalctl
+      // show the line as a blob.
+      lines += (static_cast<unsigned char>(c) < 0x20 && c != '\t') || c == '\x7f' ? ' ' : c;
+    }
+    lines += '\n';
+    first = false;
+  }
+  return lines;
+}
+
 void write(Level level, std::string_view channel, std::string_view message) {
   if (static_cast<int>(level) > threshold.load(std::memory_order_relaxed)) {
     return;
   }
-  std::string line;
-  line.reserve(message.size() + channel.size() + 24);
-  if (journal_prefixes()) {
-    line += '<';
-    line += static_cast<char>('0' + static_cast<int>(level));
-    line += '>';
-  } else {
-    line += level_name(level);
-    line += ": ";
-  }
-  line += channel;
-  line += ": ";
-  line += message;
-  line += '\n';
-  // One write(2) per line, so concurrent threads never interleave within a line.
+  const std::string line = format(level, channel, message, journal_prefixes());
+  // One write(2) per message, so concurrent threads never interleave within it.
   std::size_t done = 0;
   while (done < line.size()) {
     ssize_t n = ::write(STDERR_FILENO, line.data() + done, line.size() - done);

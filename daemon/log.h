@@ -1,8 +1,11 @@
-// A thin logging facade: one line per event on stderr, with a channel name per subsystem.
-// Under systemd (JOURNAL_STREAM set) each line starts with "<N>", the syslog priority that
-// journald parses. Thread-safe: each line is written with one call. Never log holding a lock.
+// A thin logging facade: one line per event on stderr, with a channel name per subsystem; a
+// multi-line message (a command's output) is one line per line, each prefixed, continuation
+// lines marked "| ", control characters as spaces. Under systemd (JOURNAL_STREAM set) each line
+// starts with "<N>", the syslog priority that journald parses. Thread-safe: each message is
+// written with one call. Never log holding a lock.
 #pragma once
 
+#include <string>
 #include <string_view>
 
 namespace feedd::daemon::log {
@@ -23,6 +26,10 @@ inline void info(std::string_view channel, std::string_view message) {
 inline void debug(std::string_view channel, std::string_view message) {
   write(Level::debug, channel, message);
 }
+
+// The bytes write() puts on stderr: "<N>channel: message" with `journal` (else
+// "level: channel: message"), one line per line of `message`, the later ones "channel: | ...".
+std::string format(Level level, std::string_view channel, std::string_view message, bool journal);
 
 // Lines below `level` are dropped (default: info). Set once at start-up.
 void set_threshold(Level level);

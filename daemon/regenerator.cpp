@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "daemon/clock.h"
+#include "daemon/indexer_stall.h"
 #include "daemon/log.h"
 #include "daemon/snapshot_builder.h"
 
@@ -58,10 +59,12 @@ void Regenerator::attempt(Scan&& scan, std::string_view why) {
 }
 
 void Regenerator::rescan_all(std::string_view reason) {
+  stall_indexer_if_asked();
   attempt([&] { return generator_.scan(now_seconds()); }, reason);
 }
 
 void Regenerator::rescan_paths(const std::vector<std::string>& paths) {
+  stall_indexer_if_asked();
   attempt([&] { return generator_.scan_paths(paths, now_seconds()); }, "store changed");
 }
 

@@ -176,9 +176,8 @@ int run_serve(const Config& initial_config, const ServeOptions& options) {
                           std::to_string(server.threads()) + " threads, up to " +
                           std::to_string(server.max_connections()) + " connections" +
                           (options.access_log ? ", access log on" : "") + ")");
-  systemd::notify_ready();
-  systemd::notify_status("serving " + std::to_string(count_feeds(*snapshot)) + " feeds, snapshot " +
-                         std::to_string(snapshot->generation()));
+  systemd::notify_ready("serving " + std::to_string(count_feeds(*snapshot)) + " feeds, snapshot " +
+                        std::to_string(snapshot->generation()));
 
   // WATCHDOG=1 from the control thread at half the interval: if the indexer hangs, systemd
   // notices (the I/O threads alone staying up is not health).
@@ -239,8 +238,7 @@ int run_serve(const Config& initial_config, const ServeOptions& options) {
                                            "configuration: ") +
                                    error.what());
         }
-        systemd::notify_ready();
-        systemd::notify_status("serving, snapshot " + std::to_string(store.load()->generation()));
+        systemd::notify_ready("serving, snapshot " + std::to_string(store.load()->generation()));
         signals.async_wait(on_signal);
       };
   signals.async_wait(on_signal);

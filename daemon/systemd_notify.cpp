@@ -21,17 +21,21 @@ std::uint64_t monotonic_usec() {
          static_cast<std::uint64_t>(ts.tv_nsec) / 1'000u;
 }
 
+std::string status_line(std::string_view text) {
+  std::string line = "STATUS=";
+  for (char c : text) {
+    line += (c == '\n' || c == '\r' || c == '\0') ? ' ' : c;
+  }
+  return line;
+}
+
 }  // namespace
 
-bool notify_ready() { return send("READY=1"); }
-
-bool notify_status(std::string_view text) {
-  std::string message = "STATUS=";
-  for (char c : text) {
-    message += (c == '\n' || c == '\r' || c == '\0') ? ' ' : c;
-  }
-  return send(message);
+bool notify_ready(std::string_view status) {
+  return send(status.empty() ? "READY=1" : "READY=1\n" + status_line(status));
 }
+
+bool notify_status(std::string_view text) { return send(status_line(text)); }
 
 bool notify_reloading() {
   return send("RELOADING=1\nMONOTONIC_USEC=" + std::to_string(monotonic_usec()));

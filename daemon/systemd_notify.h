@@ -14,7 +14,9 @@
 namespace feedd::daemon::systemd {
 
 // Each returns true when the message was sent to the service manager.
-bool notify_ready();                        // READY=1 (also after a reload has finished)
+// READY=1 (also after a reload has finished), with STATUS=<status> in the same message when
+// given: `systemctl start` then never returns before the status is there.
+bool notify_ready(std::string_view status = {});
 bool notify_status(std::string_view text);  // STATUS=<text> (line breaks become spaces)
 bool notify_reloading();  // RELOADING=1 + MONOTONIC_USEC=<now> (systemd ≥ 253 wants both)
 bool notify_stopping();   // STOPPING=1

@@ -98,13 +98,20 @@ std::string too_large_mark(std::size_t max_file_bytes) {
   return "too-large:" + std::to_string(max_file_bytes);
 }
 
-// Reads a whole file, or its first `limit` bytes when it is longer (the reader then reports
-// it too large); false (with errno's reason) when it cannot be read.
+// Reads a whole regular file, or its first `limit` bytes when it is longer (the reader then
+// reports it too large); false (with errno's reason) when it cannot be read. O_NONBLOCK and the
+// fstat: a file replaced by a FIFO since it was listed must not hang the indexer.
 bool read_whole(const std::filesystem::path& path, std::size_t limit, std::string& bytes,
                 std::string& reason) {
-  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
   if (fd < 0) {
     reason = errno_text(errno);
+    return false;
+  }
+  struct stat st {};
+  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    reason = "not a regular file";
+    close(fd);
     return false;
   }
   bytes.clear();

@@ -112,6 +112,8 @@ BOOST_AUTO_TEST_CASE(messages_reach_the_notify_socket) {
   NotifySocket manager;
   BOOST_TEST(notify_ready());
   BOOST_TEST(manager.receive() == "READY=1");
+  BOOST_TEST(notify_ready("serving 9 feeds,\nsnapshot 1"));
+  BOOST_TEST(manager.receive() == "READY=1\nSTATUS=serving 9 feeds, snapshot 1");
   BOOST_TEST(notify_status("serving 12 feeds\nfrom 340 posts"));
   BOOST_TEST(manager.receive() == "STATUS=serving 12 feeds from 340 posts");
   BOOST_TEST(notify_stopping());

@@ -174,6 +174,20 @@ BOOST_FIXTURE_TEST_CASE(missing_store_changes_nothing, Fixture) {
   BOOST_TEST(posts(kNow + 1h).size() == 1u);
 }
 
+// A FIFO (or socket, or device) in the store is not a post: scanning must neither block on
+// opening it (a FIFO without a writer never opens for reading) nor report it.
+BOOST_FIXTURE_TEST_CASE(fifo_in_the_store_is_skipped_without_blocking, Fixture) {
+  testing::write_file(store / "a.md", markdown("A"));
+  BOOST_REQUIRE(mkfifo((store / "pipe.md").c_str(), 0644) == 0);
+  auto report = scan();
+  BOOST_TEST(report.files_seen == 1);
+  BOOST_TEST(report.unreadable.empty());
+  Index index(db, "https://blog.example.org/");
+  auto paths = scan_paths(index, store, {"pipe.md"}, reader, kNow + 1h);
+  BOOST_TEST(paths.files_seen == 0);
+  BOOST_TEST(posts().size() == 1u);
+}
+
 BOOST_FIXTURE_TEST_CASE(scan_paths_reads_only_the_named_paths, Fixture) {
   testing::write_file(store / "a.md", markdown("A"));
   testing::write_file(store / "b.md", markdown("B"));

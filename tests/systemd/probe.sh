@@ -1,0 +1,419 @@
+#!/bin/bash
+# The boot test's checks, run by feedd-probe.service inside the container that
+# tests/systemd/run.sh boots (systemd as PID 1, feedd installed from the DESTDIR install, the
+# README's "Run under systemd" commands). One line per check goes to /results/report.txt:
+# "PASS name: detail" or "FAIL name: detail", and "DONE" when every section has run.
+# `probe.sh --finish` (ExecStopPost=) saves the journal and powers the container off.
+set -u
+export SYSTEMD_PAGER='' PAGER=cat LC_ALL=C.UTF-8
+T=/opt/feedd-test           # bin/: this directory; posts/: the sample store (etc/posts)
+R=/results
+REPORT=$R/report.txt
+URL=http://127.0.0.1:8080
+EN_POST=/srv/posts/2025/2025-05-05-tea.en.md   # an English post of the sample store
+DROPINS=/etc/systemd/system/feedd.service.d
+
+if [ "${1:-}" = --finish ]; then
+  journalctl -b --no-pager -o short-monotonic > $R/journal.txt 2>&1
+  journalctl -b --no-pager -o verbose -u feedd.service > $R/journal-feedd-verbose.txt 2>&1
+  journalctl --sync
+  cp -a /run/log/journal $R/journal   # journalctl -D BUILD_DIR/systemd-test/journal ...
+  systemctl --no-block poweroff
+  exit 0
+fi
+
+pass() { echo "PASS $1${2:+: $2}" >> "$REPORT"; }
+fail() { echo "FAIL $1${2:+: $2}" >> "$REPORT"; }
+# check NAME DETAIL COMMAND...: PASS when COMMAND succeeds.
+check() {
+  local name=$1 detail=$2
+  shift 2
+  if "$@"; then pass "$name" "$detail"; else fail "$name" "$detail"; fi
+}
+# wait_for SECONDS COMMAND...: until COMMAND succeeds (a positive signal), at most SECONDS.
+wait_for() {
+  local end=$((SECONDS + $1))
+  shift
+  until "$@"; do
+    if ((SECONDS >= end)); then return 1; fi
+    sleep 0.1
+  done
+}
+prop() { systemctl show -p "$1" --value feedd.service; }
+state() { echo "$(prop ActiveState)/$(prop SubState)"; }
+is_running() { [ "$(state)" = active/running ]; }
+metric() { curl -sf --max-time 60 $URL/metrics | awk -v m="$1" '$1 ~ "^"m {s += $2} END {print s + 0}'; }
+posts_total() { metric 'feedd_posts[{]'; }
+# Conditions for wait_for, evaluated on every try.
+posts_are() { [ "$(posts_total)" = "$1" ]; }
+metric_at_least() { [ "$(metric "$1")" -ge "$2" ]; }
+prop_is() { [ "$(prop "$1")" = "$2" ]; }
+# A point in the journal: the cursor of a marker line of the probe's own. since() starts there
+# with --cursor, not --after-cursor: journalctl 252 with a filter (-u, -p) skips the first
+# matching entry after the cursor (it steps over the cursor's entry even when that is filtered
+# out); the marker never matches feedd's filters, so --cursor includes nothing before it.
+cursor() {
+  local mark="mark-$RANDOM$RANDOM"
+  echo "$mark" | systemd-cat -t feedd-probe
+  wait_for 10 sh -c "journalctl -q -t feedd-probe -o cat | grep -qx $mark"
+  journalctl -q -t feedd-probe -o export |
+    awk -v m="MESSAGE=$mark" '/^__CURSOR=/ {c = substr($0, 10)} $0 == m {print c}'
+}
+# feedd's journal (its own lines and systemd's about it) since a cursor, as text.
+since() {
+  local c=$1
+  shift
+  journalctl --no-pager -q -u feedd.service --cursor="$c" -o cat "$@"
+}
+in_journal() { since "$1" | grep -qE -- "$2"; }
+# journal_has CURSOR PRIORITIES PATTERN: a line of feedd's of these priorities matches.
+journal_has() { since "$1" -p "$2" | grep -qE -- "$3"; }
+is_ok() { [ "$(curl -sf --max-time 30 "$1")" = ok ]; }
+eq() { [ "$1" = "$2" ]; }
+stall_started() { since "$1" | grep -q 'the indexer stalls'; }
+running_other_than() { is_running && [ "$(prop MainPID)" != "$1" ]; }
+restarted_since() { [ "$(prop NRestarts)" -gt "$1" ]; }
+
+restore_sample_store() {
+  systemctl stop feedd.service
+  systemctl clean --what=state feedd.service
+  rm -rf /srv/posts
+  cp -a $T/posts /srv/posts
+  chmod -R u+w,a+rX /srv/posts
+}
+
+# The README's commands after `cmake --install`, on the installed files.
+readme_commands() {
+  local rc=0 pid status soft hard exposure
+  # The store: the sample posts, root's, world-readable, as feedd.service's comment asks.
+  cp -a $T/posts /srv/posts
+  chmod -R u+w,a+rX /srv/posts
+  install -m 600 /dev/null /etc/feedd/webhook-secret
+  systemctl daemon-reload
+  timeout 120 systemctl enable --now feedd.socket feedd.service || rc=$?
+  check readme-enable-now "systemctl enable --now feedd.socket feedd.service: exit $rc" eq "$rc" 0
+  check notify-active-running "ActiveState/SubState $(state) once start returned" is_running
+  status=$(prop StatusText)
+  check notify-status "StatusText '$status' at once" eq "$status" "serving 9 feeds, snapshot 1"
+  check socket-ipv4 "GET /ja/atom.xml over 127.0.0.1" curl -sf -o /dev/null $URL/ja/atom.xml
+  check socket-ipv6 "GET /healthz over [::1]" is_ok 'http://[::1]:8080/healthz'
+  ss -Hltnp 'sport = :8080' > $R/listening.txt
+  check socket-listeners "0.0.0.0:8080 and [::]:8080 held by systemd and passed to feedd: $(tr -s ' \n' ' ' < $R/listening.txt)" \
+    test "$(grep -c 'pid=1,' $R/listening.txt)" = 2 -a "$(grep -c '"feedd"' $R/listening.txt)" = 2
+  pid=$(prop MainPID)
+  soft=$(awk '/^Max open files/ {print $4}' /proc/$pid/limits)
+  hard=$(awk '/^Max open files/ {print $5}' /proc/1/limits)
+  check limit-nofile "LimitNOFILE=$(prop LimitNOFILE); feedd's soft limit $soft (PID 1's hard limit here: $hard)" \
+    test "$(prop LimitNOFILE)" = 65536 -a "$soft" = "$((hard < 65536 ? hard : 65536))"
+  exposure=$(systemd-analyze security feedd.service --no-pager 2>&1 |
+    sed -n 's/.*Overall exposure level for feedd.service: \([0-9.]*\).*/\1/p')
+  check security-exposure "systemd-analyze security feedd.service in the booted system: ${exposure:-?}" \
+    awk -v e="${exposure:-9}" 'BEGIN {exit !(e <= 1.5)}'
+}
+
+sandbox() {
+  local pid uid out etag marker c newpid line
+  pid=$(prop MainPID)
+  uid=$(ps -o uid= -p "$pid" | tr -d ' ')
+  check dynamic-user "runs as $(ps -o user= -p "$pid") (uid $uid)" \
+    test "$(ps -o user= -p "$pid")" = feedd -a "$uid" -ge 61184 -a "$uid" -le 65519
+  check state-directory "index in /var/lib/private/feedd/index.sqlite, owned by uid $uid" \
+    test -L /var/lib/feedd -a "$(stat -c %u /var/lib/private/feedd/index.sqlite 2>/dev/null)" = "$uid"
+  out=$(nsenter -t "$pid" -m touch /srv/posts/probe-write 2>&1)
+  check store-read-only "writing /srv/posts in feedd's mount namespace: $out" \
+    grep -q 'Read-only file system' <<< "$out"
+  etag=$(curl -sfI $URL/en/atom.xml | tr -d '\r' | sed -n 's/^[Ee][Tt]ag: //p')
+  marker="probe-edit-$RANDOM$RANDOM"
+  printf '\nEdited by the probe: %s.\n' "$marker" >> $EN_POST
+  check store-edit-served "an edit of a post in the read-only store is served" \
+    wait_for 15 sh -c "curl -sf $URL/en/atom.xml | grep -q $marker"
+  check store-edit-new-etag "ETag $etag changed" \
+    test "$(curl -sfI $URL/en/atom.xml | tr -d '\r' | sed -n 's/^[Ee][Tt]ag: //p')" != "$etag"
+  c=$(cursor)
+  systemctl restart feedd.service
+  newpid=$(prop MainPID)
+  wait_for 10 in_journal "$c" "store: scanned"
+  line=$(since "$c" | grep 'store: scanned')
+  check index-kept-across-restart "new process $newpid: '$line'" grep -q '(0 read, 0 parsed)' <<< "$line"
+}
+
+# Readers polling (a new connection per request, IPv4 and IPv6) through three restarts (a
+# reset is a race around SIGTERM: one restart catches it about half the time).
+restart_under_load() {
+  local hammer old t0 t1 during=0 pids="" round
+  rm -f $R/restart-load* /run/restart-load.stop
+  python3 $T/bin/hammer.py $R/restart-load /run/restart-load.stop --fresh 4 --hosts 127.0.0.1,::1 &
+  hammer=$!
+  wait_for 20 test -f $R/restart-load.ready
+  old=$(prop MainPID)
+  for round in 1 2 3; do
+    t0=$(date +%s.%N)
+    systemctl restart feedd.service
+    t1=$(date +%s.%N)
+    echo "$t0 $t1" >> $R/restart-load.windows
+    pids="$pids $(prop MainPID)"
+    # The new process answers the hammer: its own request counter grows.
+    wait_for 20 metric_at_least 'feedd_http_requests_total[{]route="healthz"' 50
+  done
+  touch /run/restart-load.stop
+  wait $hammer
+  while read -r t0 t1; do
+    during=$((during + $(awk -v a="$t0" -v b="$t1" '$1 >= a && $1 <= b' $R/restart-load.requests | wc -l)))
+  done < $R/restart-load.windows
+  check restart-new-process "MainPID $old ->$pids" test "$(echo $old $pids | tr ' ' '\n' | sort -u | wc -l)" = 4
+  check restart-no-refused-connection "$(cat $R/restart-load); $during requests started during the 3 restarts" \
+    python3 -c 'import json,sys; s=json.load(open(sys.argv[1])); sys.exit(not (s["outcomes"].keys() == {"ok"} and int(sys.argv[2]) > 0))' \
+    $R/restart-load "$during"
+}
+
+# Keep-alive and new connections through a reload (SIGHUP): nothing dropped.
+reload_under_load() {
+  local hammer pid g0 t0 t1 during served
+  rm -f $R/reload-load* /run/reload-load.stop
+  python3 $T/bin/hammer.py $R/reload-load /run/reload-load.stop --fresh 2 --keepalive 2 --path /ja/atom.xml &
+  hammer=$!
+  wait_for 20 test -f $R/reload-load.ready
+  pid=$(prop MainPID)
+  g0=$(metric feedd_snapshot_generation)
+  t0=$(date +%s.%N)
+  systemctl reload feedd.service
+  # systemd 252 has no Type=notify-reload: `systemctl reload` returns once kill -HUP has, so
+  # wait for the reload's own signal, READY=1 with the next snapshot's number.
+  wait_for 30 prop_is StatusText "serving, snapshot $((g0 + 1))"
+  t1=$(date +%s.%N)
+  check reload-status "StatusText '$(prop StatusText)' after snapshot $g0" eq "$(prop StatusText)" "serving, snapshot $((g0 + 1))"
+  served=$(metric 'feedd_http_requests_total[{]route="feed"')
+  wait_for 20 metric_at_least 'feedd_http_requests_total[{]route="feed"' $((served + 50))
+  touch /run/reload-load.stop
+  wait $hammer
+  during=$(awk -v a="$t0" -v b="$t1" '$1 >= a && $1 <= b' $R/reload-load.requests | wc -l)
+  check reload-same-process "MainPID $pid -> $(prop MainPID)" eq "$(prop MainPID)" "$pid"
+  check reload-drops-nothing "$(cat $R/reload-load); $during requests started during the reload" \
+    python3 -c 'import json,sys; s=json.load(open(sys.argv[1])); sys.exit(not (s["outcomes"].keys() == {"ok"} and int(sys.argv[2]) > 0))' \
+    $R/reload-load "$during"
+}
+
+# Start-up with the store directory missing: the index's posts are served, warnings (and only
+# warnings) at priority warning, and the store is followed when it appears.
+store_missing() {
+  local before c warnings rc=0
+  before=$(posts_total)
+  systemctl stop feedd.service
+  mv /srv/posts /srv/posts.away
+  c=$(cursor)
+  timeout 60 systemctl start feedd.service || rc=$?
+  check missing-store-starts "systemctl start: exit $rc, $(state)" is_running
+  check missing-store-serves-index "posts $(posts_total), $before before" eq "$(posts_total)" "$before"
+  wait_for 10 in_journal "$c" 'serve: feedd .* serving'
+  warnings=$(since "$c" -p warning)
+  printf '%s\n' "$warnings" > $R/missing-store-warnings.txt
+  check journal-warning-priority "journalctl -p warning -u feedd: $(tr '\n' '|' <<< "$warnings")" \
+    grep -q '^serve: /srv/posts: the store directory does not exist' <<< "$warnings"
+  check journal-warnings-only "no line of priority info or debug among them" \
+    test -z "$(grep -vE '^(serve|watch|store): /srv/posts.*the store directory (does not exist|is missing)' <<< "$warnings")"
+  check journal-info-priority "the start-up line is at priority info" \
+    journal_has "$c" info..info '^serve: feedd .* serving'
+  mkdir -p /srv/posts.away/2025
+  printf -- '---\ntitle: Came back\ndate: 2025-06-01\nlang: en\nid: came-back\n---\nThe store is back.\n' \
+    > /srv/posts.away/2025/came-back.en.md
+  mv /srv/posts.away /srv/posts
+  check missing-store-comes-back "posts $before -> $((before + 1)) once the store appears" \
+    wait_for 20 posts_are $((before + 1))
+}
+
+store_empty() {
+  local rc=0 entries
+  restore_sample_store
+  rm -rf /srv/posts
+  mkdir /srv/posts
+  timeout 60 systemctl start feedd.service || rc=$?
+  check empty-store-starts "systemctl start: exit $rc, $(state), StatusText '$(prop StatusText)'" \
+    test "$rc" = 0 -a "$(state)" = active/running -a "$(prop StatusText)" = "serving 9 feeds, snapshot 1"
+  entries=$(curl -sf $URL/atom.xml | grep -c '<entry>')
+  check empty-store-serves-empty-feeds "posts $(posts_total), /atom.xml 200 with $entries entries" \
+    test "$(posts_total)" = 0 -a "$(curl -s -o /dev/null -w '%{http_code}' $URL/atom.xml)" = 200
+}
+
+# 20,000 posts and a FIFO, no index: READY=1 only once all are served.
+store_huge() {
+  local c rc=0 seen_activating=no early posts order
+  systemctl stop feedd.service
+  systemctl clean --what=state feedd.service
+  rm -rf /srv/posts
+  python3 - <<'EOF'
+import os
+for i in range(20000):
+    year, month, day = 2000 + i % 25, 1 + i % 12, 1 + i % 28
+    d = "/srv/posts/%d/%02d" % (year, month)
+    os.makedirs(d, exist_ok=True)
+    with open("%s/p%05d.md" % (d, i), "w") as f:
+        f.write("---\ntitle: Post %d\ndate: %d-%02d-%02dT12:00:00+09:00\nlang: %s\nid: p%05d\n---\n"
+                "Body of post %d.\n" % (i, year, month, day, "en" if i % 2 else "ja", i, i))
+EOF
+  mkfifo /srv/posts/2024/fifo.md
+  chmod -R a+rX /srv/posts
+  c=$(cursor)
+  systemctl start --no-block feedd.service
+  if wait_for 20 prop_is ActiveState activating; then seen_activating=yes; fi
+  # A reader arriving during start-up waits in the socket's queue for the first snapshot.
+  curl -sf --max-time 120 $URL/metrics > $R/huge-early-metrics.txt &
+  early=$!
+  timeout 120 systemctl start feedd.service || rc=$?
+  posts=$(posts_total)
+  check huge-store-starts "activating seen: $seen_activating; start: exit $rc, $(state), StatusText '$(prop StatusText)'" \
+    test "$seen_activating" = yes -a "$rc" = 0 -a "$(state)" = active/running -a "$(prop StatusText)" = "serving 9 feeds, snapshot 1"
+  check huge-store-ready-after-snapshot "posts $posts served as soon as start returned" eq "$posts" 20000
+  wait $early
+  check huge-store-early-reader "a request made while activating got snapshot $(awk '/^feedd_snapshot_generation / {print $2}' $R/huge-early-metrics.txt) with $(awk '/^feedd_posts[{]/ {s += $2} END {print s + 0}' $R/huge-early-metrics.txt) posts" \
+    eq "$(awk '/^feedd_posts[{]/ {s += $2} END {print s + 0}' $R/huge-early-metrics.txt)" 20000
+  order=$(since "$c" | grep -nE 'store: scanned|Started feedd.service' | cut -d: -f2- | tr '\n' '|')
+  check huge-store-scan-before-ready "journal order: $order" \
+    grep -qE '^store: scanned 20000 files \(20000 read, 20000 parsed\)[^|]*\|Started feedd.service' <<< "$order"
+  check huge-store-no-warnings "journalctl -p warning: $(since "$c" -p warning | head -3 | tr '\n' '|')" \
+    test -z "$(since "$c" -p warning)"
+}
+
+# The indexer hangs (test hook): the watchdog has systemd restart the service.
+watchdog() {
+  local c pid n0 marker
+  restore_sample_store
+  mkdir -p $DROPINS
+  printf '[Service]\nWatchdogSec=3s\nEnvironment=FEEDD_TEST_STALL_INDEXER=/run/feedd-test-stall\n' \
+    > $DROPINS/50-test-watchdog.conf
+  systemctl daemon-reload
+  systemctl start feedd.service
+  pid=$(prop MainPID)
+  n0=$(prop NRestarts)
+  c=$(cursor)
+  touch /run/feedd-test-stall
+  marker="watchdog-edit-$RANDOM$RANDOM"
+  printf '\nEdited while the indexer hangs: %s.\n' "$marker" >> $EN_POST
+  check watchdog-indexer-stalls "the edit's rescan stalls the indexer" wait_for 15 stall_started "$c"
+  wait_for 30 restarted_since "$n0"
+  check watchdog-restarts "NRestarts $n0 -> $(prop NRestarts) after WatchdogSec=3s" restarted_since "$n0"
+  check watchdog-journal "$(since "$c" | grep -E 'Watchdog timeout|Main process exited' | tr '\n' '|')" \
+    in_journal "$c" 'feedd.service: Watchdog timeout'
+  rm -f /run/feedd-test-stall
+  wait_for 30 running_other_than "$pid"
+  check watchdog-back-serving "$(state), MainPID $pid -> $(prop MainPID)" running_other_than "$pid"
+  check watchdog-edit-served "the edit made during the hang is served after the restart" \
+    wait_for 15 sh -c "curl -sf $URL/en/atom.xml | grep -q $marker"
+  rm -f $DROPINS/50-test-watchdog.conf
+  systemctl daemon-reload
+}
+
+# POST a webhook signed as the README's "Test it by hand" does.
+post_hook() {
+  local body='{}' sig
+  sig=$(printf %s "$body" | openssl dgst -sha256 -hmac "$(cat /etc/feedd/webhook-secret)" | cut -d' ' -f2)
+  curl -s -o /dev/null -w '%{http_code}' -X POST -H "X-GitHub-Event: push" \
+    -H "X-Hub-Signature-256: sha256=$sig" -d "$body" $URL/hooks/rebuild
+}
+
+# The hook's run since a cursor: its summary line ("webhook: hooks.command git: exited N ...").
+hook_line() {
+  wait_for 30 in_journal "$1" 'webhook: hooks.command git: '
+  since "$1" | grep -m1 'webhook: hooks.command git: '
+}
+
+# hooks.command `git pull` from a git server (git daemon on an address of its own, not
+# localhost) into the store: refused under the shipped unit, stopped by its IP filter without
+# IPAddressAllow=, working with the drop-in documented in feedd.service; the secret through
+# LoadCredential=; every output line readable in the journal.
+hooks() {
+  local c code before line dropin
+  export GIT_AUTHOR_NAME=probe GIT_AUTHOR_EMAIL=probe@example.org
+  export GIT_COMMITTER_NAME=probe GIT_COMMITTER_EMAIL=probe@example.org
+  restore_sample_store
+  rm -rf /srv/git /srv/posts /root/clone
+  ip addr add 192.0.2.10/32 dev lo
+  mkdir -p /srv/git
+  git init -q --bare -b main /srv/git/posts.git
+  git daemon --detach --reuseaddr --export-all --base-path=/srv/git --listen=192.0.2.10 \
+    --pid-file=/run/git-daemon.pid
+  git clone -q /srv/git/posts.git /root/clone 2> /dev/null
+  cp -a $T/posts/. /root/clone/
+  git -C /root/clone add -A
+  git -C /root/clone commit -qm "the sample store"
+  git -C /root/clone push -q origin main
+  wait_for 10 git ls-remote -q git://192.0.2.10/posts.git > /dev/null 2>&1
+  git clone -q git://192.0.2.10/posts.git /srv/posts
+  chmod -R a+rX /srv/posts
+  sed -i -e 's|^secret = ""|# secret = ""|' -e 's|^# secret_file = |secret_file = |' \
+    -e 's|^command = \[\]|command = ["git", "-C", "/srv/posts", "pull", "--ff-only"]|' \
+    -e 's|^command_timeout_s = 60|command_timeout_s = 3|' /etc/feedd/feedd.toml
+  openssl rand -hex 32 | tee /etc/feedd/webhook-secret > /dev/null
+  systemctl start feedd.service
+  before=$(posts_total)
+  printf -- '---\ntitle: Pulled by the hook\ndate: 2025-06-02\nlang: en\nid: pulled\n---\nFrom git.\n' \
+    > /root/clone/2025/pulled.en.md
+  git -C /root/clone add -A
+  git -C /root/clone commit -qm "a new post"
+  git -C /root/clone push -q origin main
+
+  c=$(cursor)
+  code=$(post_hook)
+  check hook-credential "signed POST /hooks/rebuild with the secret from LoadCredential=: $code" eq "$code" 202
+  line=$(hook_line "$c")
+  check hook-refused-by-sandbox "shipped unit: '$line' (priority err); git: $(since "$c" | grep -m1 'webhook: | ')" \
+    journal_has "$c" err 'hooks.command git: exited [1-9]'
+
+  # The documented relaxation, applied as feedd.service's comment says.
+  systemctl stop feedd.service
+  useradd --system --user-group --home-dir /var/lib/feedd feedd
+  chown -R feedd:feedd /srv/posts
+  dropin=$(sed -n '/in a drop-in (systemctl edit feedd):/,/^# (tests\/systemd\/probe.sh applies/p' \
+    /usr/lib/systemd/system/feedd.service | sed -n 's/^#   //p')
+  mkdir -p $DROPINS
+  # First without its IPAddressAllow= line: the shipped IP filter drops the connection to the
+  # git server (TCP: the SYN is dropped, so git waits until hooks.command_timeout_s).
+  grep -v '^IPAddressAllow=' <<< "$dropin" > $DROPINS/60-hooks-write.conf
+  systemctl daemon-reload
+  systemctl start feedd.service
+  c=$(cursor)
+  post_hook > /dev/null
+  line=$(hook_line "$c")
+  check ip-filter-stops-egress "without IPAddressAllow=any: '$line'; git: $(since "$c" | grep -m1 'webhook: | ')" \
+    journal_has "$c" err 'hooks.command git: timed out'
+
+  printf '%s\n' "$dropin" > $DROPINS/60-hooks-write.conf
+  cp $DROPINS/60-hooks-write.conf $R/hooks-dropin.conf
+  systemctl daemon-reload
+  systemctl restart feedd.service
+  c=$(cursor)
+  code=$(post_hook)
+  check hook-accepted-relaxed "POST /hooks/rebuild: $code" eq "$code" 202
+  line=$(hook_line "$c")
+  check hook-git-pull-with-dropin "'$line'" grep -q 'exited 0' <<< "$line"
+  check hook-pulled-post-served "posts $before -> $((before + 1))" wait_for 20 posts_are $((before + 1))
+  since "$c" > $R/hook-journal.txt
+  check hook-output-readable "$(grep -c '^webhook: | ' $R/hook-journal.txt) output lines as entries of their own, e.g. '$(grep -m1 'Fast-forward' $R/hook-journal.txt)'" \
+    grep -qx 'webhook: | Fast-forward' $R/hook-journal.txt
+  check hook-output-no-blob "no line shown as blob data" test -z "$(grep -i 'blob data' $R/hook-journal.txt)"
+  check hook-output-priority "every output line at priority info, with feedd's identifier" \
+    journal_has "$c" info..info '^webhook: \| Fast-forward$'
+  rm -f $DROPINS/60-hooks-write.conf
+  systemctl daemon-reload
+  kill "$(cat /run/git-daemon.pid)"
+}
+
+# Stopped, the service is started again by the first connection to the socket.
+stop_and_activate() {
+  local result
+  systemctl stop feedd.service
+  result=$(prop Result)
+  check clean-stop "$(state), Result=$result, $(journalctl -q -u feedd.service -n 3 -o cat | tr '\n' '|')" \
+    test "$(state)" = inactive/dead -a "$result" = success
+  check socket-activation-on-demand "a connection to the socket starts feedd.service" is_ok $URL/healthz
+  check on-demand-running "$(state)" is_running
+  systemctl stop feedd.socket feedd.service
+}
+
+: > "$REPORT"
+for section in readme_commands sandbox restart_under_load reload_under_load store_missing store_empty \
+  store_huge watchdog hooks stop_and_activate; do
+  started=$SECONDS
+  $section
+  echo "# $section: $((SECONDS - started)) s" >> "$REPORT"
+done
+echo DONE >> "$REPORT"
