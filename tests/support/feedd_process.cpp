@@ -47,7 +47,7 @@ int FeeddProcess::wait_for_port() {
         }
         return port != 0;
       },
-      10s);
+      120s);
   return port;
 }
 

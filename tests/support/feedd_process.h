@@ -19,7 +19,7 @@ class FeeddProcess {
   FeeddProcess(const FeeddProcess&) = delete;
   FeeddProcess& operator=(const FeeddProcess&) = delete;
 
-  // Waits for the start-up line and returns the IPv4 port it names (0 on failure).
+  // Waits (up to 120 s) for the start-up line and returns the IPv4 port it names (0 on failure).
   int wait_for_port();
   // The exit status, waiting at most `limit` (-1 while still running).
   int wait_exit(std::chrono::milliseconds limit);
@@ -42,8 +42,10 @@ struct Fetched {
 Fetched fetch(int port, const std::string& path);
 
 // Polls `condition` every 20 ms until it holds or `limit` passes; returns whether it held.
+// The default limit is long because only a failing test waits it out: sanitizer builds on
+// two busy cores take seconds for what takes milliseconds in a release build.
 bool eventually(const std::function<bool()>& condition,
-                std::chrono::milliseconds limit = std::chrono::milliseconds(5000));
+                std::chrono::milliseconds limit = std::chrono::seconds(30));
 
 }  // namespace feedd::testing
 
