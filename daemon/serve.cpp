@@ -153,6 +153,11 @@ int run_serve(const Config& initial_config, const ServeOptions& options) {
   server_options.max_age_s = config.server.max_age_s;
   server_options.hooks = &hooks;
   server_options.access_log = options.access_log;
+  // Handlers for SIGTERM, SIGINT and SIGHUP before anything says "ready" (the listening
+  // sockets, the start-up line, READY=1): a signal that came right after it otherwise met
+  // the default action and killed the process (a reload or a stop at start-up lost the
+  // responses in flight). Signals that arrive before async_wait() are kept for it.
+  boost::asio::signal_set signals(control, SIGTERM, SIGINT, SIGHUP);
   HttpServer server(std::move(server_options), store, metrics);
   server.start();
   pipeline->attach(control, store, generation);
@@ -182,7 +187,6 @@ int run_serve(const Config& initial_config, const ServeOptions& options) {
     on_watchdog({});
   }
 
-  boost::asio::signal_set signals(control, SIGTERM, SIGINT, SIGHUP);
   std::function<void(const boost::system::error_code&, int)> on_signal =
       [&](const boost::system::error_code& ec, int signal_number) {
         if (ec) {
