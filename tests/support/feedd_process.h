@@ -1,6 +1,7 @@
 // A `feedd serve` child process for integration tests: started on a configuration, its
-// stderr captured in a file, killed (SIGKILL) on destruction if still running. Also a small
-// curl-based fetch for headers and bodies. Not thread-safe; one object per test.
+// stderr captured in a file, killed (SIGKILL) on destruction if still running; a sanitizer
+// report in its log fails the running test then. Also a small curl-based fetch for headers
+// and bodies. Not thread-safe; one object per test.
 #pragma once
 
 #include <sys/types.h>
@@ -31,6 +32,10 @@ class FeeddProcess {
   std::filesystem::path log_;
   pid_t pid_ = -1;
 };
+
+// The first AddressSanitizer, LeakSanitizer, UndefinedBehaviorSanitizer or ThreadSanitizer
+// report in `log` (its first 4000 bytes), or "" when there is none.
+std::string sanitizer_report(const std::string& log);
 
 struct Fetched {
   int status = 0;
