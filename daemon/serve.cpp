@@ -164,8 +164,10 @@ int run_serve(const Config& initial_config, const ServeOptions& options) {
   server_options.max_age_s = config.server.max_age_s;
   server_options.hooks = &hooks;
   server_options.access_log = options.access_log;
-  // Signals are caught (and queued until handled below) before the first client is served:
-  // a SIGTERM right after a response is a graceful stop, not death by the default action.
+  // Handlers for SIGTERM, SIGINT and SIGHUP before anything says "ready" (the listening
+  // sockets, the start-up line, READY=1): a signal that came right after it otherwise met
+  // the default action and killed the process (a reload or a stop at start-up lost the
+  // responses in flight). Signals that arrive before async_wait() are kept for it.
   boost::asio::signal_set signals(control, SIGTERM, SIGINT, SIGHUP);
   HttpServer server(std::move(server_options), store, metrics);
   server.start();

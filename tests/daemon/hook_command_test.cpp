@@ -82,7 +82,8 @@ BOOST_AUTO_TEST_CASE(timeout_kills_a_long_command_within_the_limit) {
   BOOST_TEST((r.outcome == HookOutcome::timed_out));
   BOOST_TEST(!r.succeeded());
   BOOST_TEST(r.elapsed >= 300ms);
-  BOOST_TEST(r.elapsed < 2500ms);
+  // Far below the command's own 30 s, however busy the machine: it was killed, not awaited.
+  BOOST_TEST(r.elapsed < 15s);
   BOOST_TEST(r.summary().starts_with("timed out"));
 }
 
@@ -96,7 +97,7 @@ BOOST_AUTO_TEST_CASE(timeout_kills_the_whole_process_group) {
   BOOST_TEST((r.outcome == HookOutcome::timed_out));
   BOOST_TEST(r.output == "started\n");  // output before the kill is kept
   pid_t grandchild = std::stoi(testing::read_file(pid_file));
-  for (int i = 0; i < 100 && !process_gone(grandchild); ++i) {
+  for (int i = 0; i < 1000 && !process_gone(grandchild); ++i) {  // up to 10 s
     usleep(10'000);
   }
   BOOST_TEST(process_gone(grandchild));
@@ -110,7 +111,7 @@ BOOST_AUTO_TEST_CASE(a_command_ignoring_sigterm_gets_sigkill_after_the_grace) {
       run_hook_command({"sh", "-c", "trap '' TERM; echo trapped; sleep 30"}, options);
   BOOST_TEST((r.outcome == HookOutcome::timed_out));
   BOOST_TEST(r.elapsed >= 500ms);
-  BOOST_TEST(r.elapsed < 3000ms);
+  BOOST_TEST(r.elapsed < 15s);  // SIGKILL ended it, long before its 30 s
   BOOST_TEST(r.output == "trapped\n");
 }
 

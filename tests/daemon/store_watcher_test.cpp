@@ -19,6 +19,7 @@ struct Fixture {
   boost::asio::io_context io;
   std::vector<StoreChanges> reports;
   std::unique_ptr<StoreWatcher> watcher;
+  int markers = 0;
 
   Fixture() { std::filesystem::create_directories(store); }
 
@@ -28,14 +29,27 @@ struct Fixture {
     BOOST_REQUIRE(!watcher->start());
   }
 
-  // Runs the watcher until `count` reports arrived (or `limit` passed), then a little more
-  // so that extra reports would show.
+  // Runs the watcher until `count` reports arrived (or `limit` passed). Then, so that a
+  // report still to come would show, writes a marker file and runs until it is reported:
+  // inotify keeps events in order, so every earlier change has been reported by then. The
+  // marker's own report must name the marker alone; it is not kept in `reports`.
   void run_until(std::size_t count, std::chrono::milliseconds limit = 5000ms) {
     auto deadline = std::chrono::steady_clock::now() + limit;
     while (reports.size() < count && std::chrono::steady_clock::now() < deadline) {
       io.run_for(10ms);
     }
-    io.run_for(300ms);
+    const std::string marker = "marker-" + std::to_string(++markers) + ".md";
+    testing::write_file(store / marker, "x");
+    const std::size_t before = reports.size();
+    deadline = std::chrono::steady_clock::now() + limit;
+    while (!reported(marker) && std::chrono::steady_clock::now() < deadline) {
+      io.run_for(10ms);
+    }
+    BOOST_REQUIRE_MESSAGE(reported(marker), "the marker file was never reported");
+    BOOST_TEST((reports.back().paths == std::vector<std::string>{marker}),
+               "a late change was reported with the marker");
+    BOOST_TEST(reports.size() - before == 1u);
+    reports.pop_back();
   }
 
   bool reported(const std::string& path) const {

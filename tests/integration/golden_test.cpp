@@ -1,9 +1,11 @@
 // Golden files for one small store in each format: `feedd build` must write exactly the
-// bytes in tests/integration/golden/<format>/expected/ (reviewed by eye when written).
-// FEEDD_UPDATE_GOLDEN=1 rewrites them from the current output.
+// bytes in tests/integration/golden/<format>/expected/ (reviewed by eye when written), and
+// those files pass the same validators as every other feed (xmllint, atom.rng, feedparser).
+// FEEDD_UPDATE_GOLDEN=1 (exactly "1") rewrites them from the current output.
 #include <boost/test/unit_test.hpp>
 #include <cstdlib>
 
+#include "tests/support/feed_validation.h"
 #include "tests/support/test_support.h"
 
 namespace feedd::testing {
@@ -27,18 +29,18 @@ void check_golden(const std::string& format) {
   auto result = run_command({feedd_binary().string(), "build", "--config", config.string(),
                              "--out", out.string()});
   BOOST_REQUIRE_MESSAGE(result.exit_status == 0, result.output);
-  const bool update = std::getenv("FEEDD_UPDATE_GOLDEN") != nullptr;
-  for (const std::string file : {"ja/atom.xml", "ja/rss.xml", "ja/feed.json", "en/atom.xml",
-                                 "en/rss.xml", "en/feed.json", "atom.xml", "rss.xml",
-                                 "feed.json"}) {
+  const char* update = std::getenv("FEEDD_UPDATE_GOLDEN");
+  for (const std::string& file : kFeedFiles) {
     auto expected = root / "expected" / file;
     auto actual = read_file(out / file);
-    if (update) {
+    if (update != nullptr && std::string_view(update) == "1") {
       write_file(expected, actual);
       continue;
     }
     BOOST_TEST((actual == read_file(expected)), format << "/" << file << " differs from golden");
   }
+  const auto report = validate_feeds(root / "expected");
+  BOOST_TEST(report.find(" 0 ") == std::string::npos, "a golden feed has no entries:\n" << report);
 }
 
 }  // namespace

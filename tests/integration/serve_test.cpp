@@ -8,7 +8,6 @@
 
 #include <boost/test/unit_test.hpp>
 #include <chrono>
-#include <thread>
 
 #include "tests/support/feedd_process.h"
 #include "tests/support/test_support.h"
@@ -62,18 +61,27 @@ BOOST_AUTO_TEST_CASE(sigterm_finishes_the_response_in_flight_and_exits_0) {
 
   // SIGHUP rebuilds without changing anything.
   child.signal(SIGHUP);
-  for (int i = 0; i < 100 && child.log().find("snapshot 2 published") == std::string::npos; ++i) {
-    std::this_thread::sleep_for(50ms);
-  }
-  BOOST_TEST(child.log().find("0 of") != std::string::npos, child.log());
+  FEEDD_REQUIRE_AFTER(eventually([&] {
+                        return child.log().find("snapshot 2 published") != std::string::npos;
+                      }, 30s),
+                      child.log());
+  BOOST_TEST(child.log().find("snapshot 2 published, 0 of") != std::string::npos, child.log());
 
   const int fd = connect_slow_reader(port);
   const std::string request = "GET /en/feed.json HTTP/1.1\r\nHost: t\r\n\r\n";
   BOOST_REQUIRE(write(fd, request.data(), request.size()) == ssize_t(request.size()));
-  std::this_thread::sleep_for(300ms);  // the server is now blocked writing to us
+  // The response has begun (its first bytes are here); most of it cannot fit in our buffers.
+  char first[256];
+  const ssize_t got = read(fd, first, sizeof first);
+  BOOST_REQUIRE(got > 0);
   child.signal(SIGTERM);
-  BOOST_TEST(child.wait_exit(500ms) == -1);  // still draining: it waits for our response
-  const std::string response = read_all(fd);
+  FEEDD_REQUIRE_AFTER(eventually([&] {
+                        return child.log().find("finishing in-flight responses") !=
+                               std::string::npos;
+                      }, 30s),
+                      child.log());
+  BOOST_TEST(child.wait_exit(200ms) == -1);  // still draining: it waits for our response
+  const std::string response = std::string(first, static_cast<std::size_t>(got)) + read_all(fd);
   close(fd);
   const auto length_at = response.find("Content-Length: ");
   BOOST_REQUIRE(length_at != std::string::npos);

@@ -35,12 +35,14 @@ struct HookFixture {
 
   explicit HookFixture(const std::string& command_timeout = "60", const std::string& sleep = "0") {
     write_file(store / "a.md", "---\ntitle: A\ndate: 2025-01-01\nlang: en\n---\nx\n");
-    // The command records each run; "$(...)" and ";" in its arguments stay literal text.
+    // The command records each run, then sleeps `sleep` seconds and waits while the file
+    // <ran>.hold exists; "$(...)" and ";" in its arguments stay literal text.
     auto config = write_config(
         dir.path(), store, dir / "index.sqlite",
         "[server]\nlisten = [\"127.0.0.1:0\"]\n[hooks]\nsecret = \"" + std::string(kSecret) +
             "\"\nmax_body = 4096\ncommand_timeout_s = " + command_timeout +
-            "\ncommand = [\"sh\", \"-c\", \"echo run >> \\\"$0\\\"; sleep \\\"$1\\\"\", \"" +
+            "\ncommand = [\"sh\", \"-c\", \"echo run >> \\\"$0\\\"; sleep \\\"$1\\\"; "
+            "while [ -e \\\"$0.hold\\\" ]; do sleep 0.02; done\", \"" +
             ran.string() + "\", \"" + sleep + "\"]\n");
     feedd = std::make_unique<FeeddProcess>(config, dir / "serve.log");
     port = feedd->wait_for_port();
@@ -70,9 +72,9 @@ struct HookFixture {
   }
 };
 
-std::size_t count_scans(const std::string& log) {
+std::size_t count(const std::string& text, const std::string& needle) {
   std::size_t n = 0;
-  for (auto at = log.find("scanned "); at != std::string::npos; at = log.find("scanned ", at + 1)) {
+  for (auto at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1)) {
     ++n;
   }
   return n;
@@ -112,7 +114,10 @@ BOOST_AUTO_TEST_CASE(webhook_matrix_against_the_running_daemon) {
   // Oversized body: 413 before any check.
   BOOST_TEST(f.post({github_signature(std::string(8192, 'x'))}, std::string(8192, 'x'))
                  .rfind("413", 0) == 0u);
-  std::this_thread::sleep_for(300ms);
+  // Each answer was decided and logged before it was sent, and only an accepted hook queues
+  // a run: four refusals logged, none accepted, is nothing run.
+  BOOST_TEST(count(f.feedd->log(), "webhook: refused") == 4u, f.feedd->log());
+  BOOST_TEST(count(f.feedd->log(), "webhook: accepted") == 0u, f.feedd->log());
   BOOST_TEST(f.runs() == 0, "nothing runs for a forged or unsigned hook");
 
   // Valid GitHub push: 202, the command runs, a rescan follows.
@@ -129,7 +134,10 @@ BOOST_AUTO_TEST_CASE(webhook_matrix_against_the_running_daemon) {
   BOOST_TEST(f.post(headers, body).rfind("202 ", 0) == 0u);
   FEEDD_CHECK_AFTER(eventually([&] { return f.runs() == 2; }), f.feedd->log());
   BOOST_TEST(f.post(headers, body).rfind("409 ", 0) == 0u);
-  std::this_thread::sleep_for(300ms);
+  // Start-up's scan and one rescan per run: the second run is over.
+  FEEDD_CHECK_AFTER(eventually([&] { return count(f.feedd->log(), "scanned ") == 3u; }),
+                    f.feedd->log());
+  BOOST_TEST(count(f.feedd->log(), "webhook: accepted") == 2u, f.feedd->log());
   BOOST_TEST(f.runs() == 2);
   BOOST_TEST(f.feedd->log().find("hooks.command sh: exited 0") != std::string::npos,
              f.feedd->log());
@@ -138,20 +146,33 @@ BOOST_AUTO_TEST_CASE(webhook_matrix_against_the_running_daemon) {
 BOOST_AUTO_TEST_CASE(burst_of_hooks_is_one_run) {
   HookFixture f;
   const std::string body = "{}";
-  // Fire 10 distinct valid hooks at once.
+  auto hook = [&](const std::string& delivery) {
+    return f.post({"X-GitHub-Event: push", "X-GitHub-Delivery: " + delivery,
+                   github_signature(body)}, body);
+  };
+  const auto hold = f.ran.string() + ".hold";
+  write_file(hold, "");  // the first run waits until this file is removed
+  BOOST_TEST(hook("first").rfind("202 ", 0) == 0u);
+  FEEDD_REQUIRE_AFTER(eventually([&] { return f.runs() == 1; }), f.feedd->log());
+  // 10 distinct valid hooks at once, however they are spread in time, while that run holds
+  // the worker: the first queues a job, the other nine join it.
+  std::vector<std::string> answers(10);
   std::vector<std::thread> senders;
-  for (int i = 0; i < 10; ++i) {
-    senders.emplace_back([&, i] {
-      f.post({"X-GitHub-Event: push", "X-GitHub-Delivery: burst" + std::to_string(i),
-              github_signature(body)}, body);
-    });
+  for (std::size_t i = 0; i < answers.size(); ++i) {
+    senders.emplace_back([&, i] { answers[i] = hook("burst" + std::to_string(i)); });
   }
   for (auto& sender : senders) {
     sender.join();
   }
-  BOOST_TEST(eventually([&] { return f.runs() >= 1; }));
-  std::this_thread::sleep_for(500ms);
-  BOOST_TEST(f.runs() == 1, "a burst joins the queued job: " << f.runs() << " runs");
+  for (const auto& answer : answers) {
+    BOOST_TEST(answer.rfind("202 ", 0) == 0u, answer);
+  }
+  BOOST_TEST(count(f.feedd->log(), "this hook joins it") == 9u, f.feedd->log());
+  std::filesystem::remove(hold);
+  // Start-up's scan, then one rescan after each run: the queued job has run.
+  FEEDD_REQUIRE_AFTER(eventually([&] { return count(f.feedd->log(), "scanned ") == 3u; }, 15s),
+                      f.feedd->log());
+  BOOST_TEST(f.runs() == 2, "the burst joined one job: " << f.runs() - 1 << " runs");
 }
 
 BOOST_AUTO_TEST_CASE(command_over_its_time_limit_is_killed_and_the_rescan_still_runs) {
@@ -165,7 +186,7 @@ BOOST_AUTO_TEST_CASE(command_over_its_time_limit_is_killed_and_the_rescan_still_
   BOOST_TEST(killed, f.feedd->log());
   BOOST_TEST((std::chrono::steady_clock::now() - started < 10s));
   const bool rescanned = eventually(
-      [&] { return count_scans(f.feedd->log()) >= 2; }, 5s);
+      [&] { return count(f.feedd->log(), "scanned ") >= 2; }, 5s);
   BOOST_TEST(rescanned, f.feedd->log());
 }
 
@@ -193,7 +214,7 @@ BOOST_AUTO_TEST_CASE(notify_socket_receives_ready_reloading_stopping_watchdog) {
   auto drain = [&] {
     char buffer[4096];
     ssize_t n;
-    while ((n = recv(fd, buffer, sizeof buffer, 0)) > 0) {
+    while ((n = recv(fd, buffer, sizeof buffer, MSG_DONTWAIT)) > 0) {  // what has arrived
       received.append(buffer, static_cast<std::size_t>(n)).push_back('\n');
     }
   };
@@ -250,7 +271,8 @@ BOOST_AUTO_TEST_CASE(socket_activation_serves_on_the_passed_socket) {
   kill(pid, SIGTERM);
   int status = 0;
   waitpid(pid, &status, 0);
-  BOOST_TEST((WIFEXITED(status) && WEXITSTATUS(status) == 0));
+  BOOST_TEST((WIFEXITED(status) && WEXITSTATUS(status) == 0),
+             "wait status " << status << ":\n" << read_file(dir / "serve.log"));
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -1,6 +1,7 @@
 // A `feedd serve` child process for integration tests: started on a configuration, its
-// stderr captured in a file, killed (SIGKILL) on destruction if still running. Also a small
-// curl-based fetch for headers and bodies. Not thread-safe; one object per test.
+// stderr captured in a file, killed (SIGKILL) on destruction if still running; a sanitizer
+// report in its log fails the running test then. Also a small curl-based fetch for headers
+// and bodies. Not thread-safe; one object per test.
 #pragma once
 
 #include <sys/types.h>
@@ -21,7 +22,7 @@ class FeeddProcess {
   FeeddProcess(const FeeddProcess&) = delete;
   FeeddProcess& operator=(const FeeddProcess&) = delete;
 
-  // Waits for the start-up line and returns the IPv4 port it names (0 on failure).
+  // Waits (up to 120 s) for the start-up line and returns the IPv4 port it names (0 on failure).
   int wait_for_port();
   // The exit status, waiting at most `limit` (-1 while still running).
   int wait_exit(std::chrono::milliseconds limit);
@@ -34,6 +35,10 @@ class FeeddProcess {
   pid_t pid_ = -1;
 };
 
+// The first AddressSanitizer, LeakSanitizer, UndefinedBehaviorSanitizer or ThreadSanitizer
+// report in `log` (its first 4000 bytes), or "" when there is none.
+std::string sanitizer_report(const std::string& log);
+
 struct Fetched {
   int status = 0;
   std::string etag;  // the ETag header's value, quotes included ("" when absent)
@@ -44,8 +49,10 @@ struct Fetched {
 Fetched fetch(int port, const std::string& path);
 
 // Polls `condition` every 20 ms until it holds or `limit` passes; returns whether it held.
+// The default limit is long because only a failing test waits it out: sanitizer builds on
+// two busy cores take seconds for what takes milliseconds in a release build.
 bool eventually(const std::function<bool()>& condition,
-                std::chrono::milliseconds limit = std::chrono::milliseconds(5000));
+                std::chrono::milliseconds limit = std::chrono::seconds(30));
 
 }  // namespace feedd::testing
 
