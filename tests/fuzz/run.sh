@@ -23,13 +23,9 @@ if [ ${#targets[@]} -eq 0 ]; then
   done
 fi
 build="$root/build/fuzz"
-launcher=()
-if command -v ccache >/dev/null; then
-  launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
-fi
 if [ "${FUZZ_BUILD:-1}" != 0 ]; then
   cmake -S "$root" -B "$build" -G Ninja -DCMAKE_CXX_COMPILER=clang++-14 -DFEEDD_FUZZ=ON \
-    -DFEEDD_BUILD_TESTS=OFF -DCMAKE_BUILD_TYPE=RelWithDebInfo "${launcher[@]}" >/dev/null || exit 1
+    -DFEEDD_BUILD_TESTS=OFF -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null || exit 1
   cmake --build "$build" -j"$(nproc)" --target "${targets[@]/%/_fuzz}" || exit 1
 fi
 runs=()
