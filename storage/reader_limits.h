@@ -18,7 +18,7 @@ inline constexpr int kMaxFrontMatterDepth = 32;
 inline constexpr std::size_t kMaxListItems = 1000;
 // Markdown given to md4c (a file's body, an export entry's part): md4c costs up to ~0.2 µs
 // of CPU per byte of adversarial input.
-inline constexpr std::size_t kMaxMarkdownBytes = 2 * 1024 * 1024;
+inline constexpr std::size_t kMaxMarkdownBytes = 4 * 1024 * 1024;
 // md4c 0.4.8 is quadratic within one block (text between blank lines) in the number of
 // bare-URL autolinks ("://", "www.") and of lines starting with '[' (reference definition
 // candidates): a block may hold at most this many (candidates x block bytes), ~60 ms.
