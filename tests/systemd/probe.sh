@@ -39,6 +39,16 @@ wait_for() {
     sleep 0.1
   done
 }
+# The probe starts feedd.service far more often than an operator would (over 20 starts in a
+# minute): systemd's default start rate limit (5 starts in 10 s) would refuse some of them with
+# "start-limit-hit" on a fast machine. Every start the probe asks for resets that counter first;
+# restarts that systemd makes by itself (the watchdog) are not affected.
+systemctl() {
+  case "$1" in
+    start | restart) command systemctl reset-failed feedd.service feedd.socket 2>/dev/null || true ;;
+  esac
+  command systemctl "$@"
+}
 prop() { systemctl show -p "$1" --value feedd.service; }
 state() { echo "$(prop ActiveState)/$(prop SubState)"; }
 is_running() { [ "$(state)" = active/running ]; }
