@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <string_view>
 
+#include "storage/mt_export_reader.h"
 #include "storage/post_reader.h"
 #include "tests/fuzz/fuzz_support.h"
 
@@ -19,7 +20,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   constexpr std::string_view kPath = "2025/001_fuzz.txt";
   const auto result =
       feedd::storage::read_post_file(kPath, bytes, feedd::fuzz::sample_reader_options());
-  if (!feedd::fuzz::is_reader_input(bytes) && !result.posts.empty()) {
+  // A binary or non-UTF-8 file gives no posts, except a Movable Type export: there each entry
+  // stands alone, so bad bytes in one entry leave the others published (check_result still
+  // requires every field of every post to be valid UTF-8).
+  if (!feedd::fuzz::is_reader_input(bytes) && !result.posts.empty() &&
+      !feedd::storage::looks_like_mt_export(bytes)) {
     feedd::fuzz::invariant_failed("posts from a binary or non-UTF-8 file", bytes);
   }
   feedd::fuzz::check_result(result, kPath);
