@@ -19,6 +19,7 @@
 #include "daemon/http_server.h"
 #include "daemon/log.h"
 #include "daemon/snapshot_builder.h"
+#include "tests/integration/loopback_server.h"
 #include "tests/support/feedd_process.h"
 #include "tests/support/test_support.h"
 
@@ -32,64 +33,12 @@ using asio::ip::tcp;
 using Reply = http::response<http::string_body>;
 using namespace std::chrono_literals;
 
-void write_posts(const std::filesystem::path& store) {
-  write_file(store / "hello.md",
-             "---\ntitle: Hello\ndate: 2025-01-02\nlang: en\n---\nFirst English post with "
-             "enough text to be worth compressing. " +
-                 std::string(40, 'x') + "\n");
-  write_file(store / "second.md",
-             "---\ntitle: Second\ndate: 2025-01-05\nlang: en\n---\nAnother post.\n");
-  write_file(store / "konnichiwa.md",
-             "---\ntitle: こんにちは\ndate: 2025-01-03\nlang: ja\n---\n日本語の本文です。\n");
-}
-
-// A server over a temporary store with a few posts (plus one of ~3 MB when `big`);
-// timeout 1 s, max body 1 KiB, 1 thread.
-struct Server {
-  explicit Server(bool big = false, std::size_t max_connections = 0) {
-    daemon::log::set_threshold(daemon::log::Level::warning);
-    write_posts(dir / "posts");
-    if (big) {
-      std::string body;
-      for (int i = 0; i < 60000; ++i) {
-        body += "Paragraph number " + std::to_string(i) + " of a very long post.\n\n";
-      }
-      write_file(dir / "posts/big.md", "---\ntitle: Big\ndate: 2025-01-06\nlang: en\n---\n" + body);
-    }
-    auto path = write_config(dir.path(), dir / "posts", dir / "index.sqlite",
-                             "[server]\ntimeout_s = 1\n[hooks]\nmax_body = 1024\n");
-    config = daemon::load_config(path);
-    generator = std::make_unique<daemon::SiteGenerator>(config);
-    const auto now =
-        std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
-    generator->scan(now);
-    store = std::make_unique<daemon::SnapshotStore>(
-        daemon::build_snapshot(*generator, config, now, 1, nullptr));
-    daemon::ServerOptions options;
-    options.listen = {"127.0.0.1:0"};
-    options.threads = 1;
-    options.max_connections = max_connections;
-    options.timeout = config.server.timeout;
-    options.max_body = config.hooks.max_body;
-    server = std::make_unique<daemon::HttpServer>(options, *store, metrics);
-    server->start();
-    port = server->ports().at(0);
-  }
-  ~Server() {
-    server->stop();
-    server->wait();
-  }
-  std::string url(std::string_view path) const {
-    return "http://127.0.0.1:" + std::to_string(port) + std::string(path);
-  }
-
-  TempDir dir;
-  daemon::Config config;
-  std::unique_ptr<daemon::SiteGenerator> generator;
-  std::unique_ptr<daemon::SnapshotStore> store;
-  daemon::Metrics metrics;
-  std::unique_ptr<daemon::HttpServer> server;
-  std::uint16_t port = 0;
+// The shared loopback fixture (tests/integration/loopback_server.h) as these tests use it:
+// timeout 1 s, max body 1 KiB, 1 thread, a ~3 MB post when `big`.
+struct Server : LoopbackServer {
+  explicit Server(bool big = false, std::size_t max_connections = 0)
+      : LoopbackServer(
+            {.timeout_s = 1, .big = big, .threads = 1, .max_connections = max_connections}) {}
 };
 
 // A blocking Beast client on one connection.

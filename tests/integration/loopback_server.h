@@ -30,6 +30,7 @@ struct LoopbackOptions {
   int timeout_s = 5;             // server.timeout_s
   bool big = false;              // add a post that makes /en/feed.json a few MB
   int threads = 1;               // I/O threads: with one, a stuck session would stall all
+  std::size_t max_connections = 0;  // 0: from RLIMIT_NOFILE
 };
 
 // feedd's HttpServer over a store of three posts (plus a big one when asked); no webhook
@@ -38,7 +39,11 @@ struct LoopbackServer {
   explicit LoopbackServer(LoopbackOptions opts = {}) {
     daemon::log::set_threshold(daemon::log::Level::warning);
     write_file(dir / "posts/hello.md",
-               "---\ntitle: Hello\ndate: 2025-01-02\nlang: en\n---\nFirst post.\n");
+               "---\ntitle: Hello\ndate: 2025-01-02\nlang: en\n---\nFirst English post with "
+               "enough text to be worth compressing. " +
+                   std::string(40, 'x') + "\n");
+    write_file(dir / "posts/second.md",
+               "---\ntitle: Second\ndate: 2025-01-05\nlang: en\n---\nAnother post.\n");
     write_file(dir / "posts/konnichiwa.md",
                "---\ntitle: こんにちは\ndate: 2025-01-03\nlang: ja\n---\n日本語の本文です。\n");
     if (opts.big) {
@@ -62,6 +67,7 @@ struct LoopbackServer {
     daemon::ServerOptions options;
     options.listen = {"127.0.0.1:0"};
     options.threads = opts.threads;
+    options.max_connections = opts.max_connections;
     options.timeout = config.server.timeout;
     options.max_body = config.hooks.max_body;
     server = std::make_unique<daemon::HttpServer>(options, *store, metrics);
@@ -71,6 +77,9 @@ struct LoopbackServer {
   ~LoopbackServer() {
     server->stop();
     server->wait();
+  }
+  std::string url(std::string_view path) const {
+    return "http://127.0.0.1:" + std::to_string(port) + std::string(path);
   }
 
   TempDir dir;
