@@ -12,11 +12,11 @@
 #include <vector>
 
 #include "daemon/config.h"
-#include "daemon/file_output.h"
-#include "daemon/clock.h"
+#include "daemon/pipeline/file_output.h"
+#include "common/clock.h"
 #include "daemon/log.h"
 #include "daemon/serve.h"
-#include "daemon/site_generator.h"
+#include "daemon/pipeline/site_pipeline.h"
 
 namespace feedd::daemon {
 namespace po = boost::program_options;
@@ -47,22 +47,22 @@ int print_problems(const std::vector<storage::Problem>& problems) {
 }
 
 int cmd_build(const Config& config, const std::filesystem::path& out) {
-  SiteGenerator generator(config);
-  auto now = now_seconds();
-  auto report = generator.scan(now);
+  SitePipeline pipeline(config);
+  auto now = common::now_seconds();
+  auto report = pipeline.scan(now);
   if (report.store_missing) {
     log::error("build", config.store.path.string() +
                             ": the store directory does not exist (set store.path in " +
                             config.source.string() + ")");
     return 1;
   }
-  auto feeds = generator.render(now);
+  auto feeds = pipeline.render(now);
   auto written = write_feeds(out, feeds);
   if (!written) {
     log::error("build", written.error().message());
     return 1;
   }
-  auto problems = generator.read_index([](storage::Index& index) { return index.problems(); }, now);
+  auto problems = pipeline.read_index([](storage::Index& index) { return index.problems(); }, now);
   log::info("build", "wrote " + std::to_string(feeds.size()) + " files to " + out.string() +
                          " (" + std::to_string(*written) + " changed)" +
                          (problems.empty() ? ""
@@ -86,10 +86,10 @@ int cmd_build(const Config& config, const std::filesystem::path& out) {
 int cmd_check(Config config) {
   config.store.index = ":memory:";
   log::set_threshold(log::Level::error);  // the problems are the output, on stdout
-  SiteGenerator generator(config);
-  auto report = generator.scan(now_seconds());
-  auto problems = generator.read_index([](storage::Index& index) { return index.problems(); },
-                                       now_seconds());
+  SitePipeline pipeline(config);
+  auto report = pipeline.scan(common::now_seconds());
+  auto problems = pipeline.read_index([](storage::Index& index) { return index.problems(); },
+                                       common::now_seconds());
   problems.insert(problems.end(), report.unreadable.begin(), report.unreadable.end());
   int status = print_problems(problems);
   std::cerr << config.source.string() << ": configuration is valid; " << report.files_seen
@@ -109,11 +109,11 @@ int cmd_posts(const Config& config, const std::string& lang) {
     return 2;
   }
   log::set_threshold(log::Level::warning);
-  SiteGenerator generator(config);
-  auto now = now_seconds();
-  generator.scan(now);
+  SitePipeline pipeline(config);
+  auto now = common::now_seconds();
+  pipeline.scan(now);
   // Every row is read here: damage the scan did not reach shows now, and is rebuilt too.
-  const std::string listing = generator.read_index(
+  const std::string listing = pipeline.read_index(
       [&](storage::Index& index) {
         std::string out = "id\tlanguage\tdate\ttitle\ttranslations\n";
         for (const auto& post : index.newest(lang, sys_seconds::max(), -1)) {

@@ -319,11 +319,12 @@ Config load_config(const std::filesystem::path& path) {
 }
 
 std::filesystem::path default_config_path() {
-  // A source tree (the README's run command) uses its bundled sample; an installed feedd uses
-  // /etc. The tree is recognised by its layout, not by the sample alone.
+  // Run from the source tree it was built from (the README's run command), feedd uses the
+  // tree's bundled sample; anywhere else (an installed feedd) it uses /etc. The tree is the
+  // one CMake compiled in, so no file inside it has to stay where it is for this to work.
   std::error_code ec;
-  if (std::filesystem::exists("etc/feedd.toml", ec) &&
-      std::filesystem::exists("daemon/config.h", ec)) {
+  if (std::filesystem::equivalent(std::filesystem::current_path(ec), FEEDD_SOURCE_DIR, ec) &&
+      std::filesystem::exists("etc/feedd.toml", ec)) {
     return "etc/feedd.toml";
   }
   return "/etc/feedd/feedd.toml";

@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "feeds/site_options.h"
-#include "storage/reader_options.h"
+#include "storage/readers/reader_options.h"
 
 namespace feedd::daemon {
 

@@ -10,17 +10,17 @@
 #include <functional>
 #include <string>
 
-#include "daemon/http_server.h"
-#include "daemon/clock.h"
+#include "daemon/http/http_server.h"
+#include "common/clock.h"
 #include "daemon/log.h"
-#include "daemon/metrics.h"
-#include "daemon/regenerator.h"
-#include "daemon/snapshot_builder.h"
-#include "daemon/snapshot_store.h"
-#include "daemon/store_watcher.h"
+#include "daemon/http/metrics.h"
+#include "daemon/live/regenerator.h"
+#include "daemon/pipeline/snapshot_builder.h"
+#include "daemon/http/snapshot_store.h"
+#include "daemon/live/store_watcher.h"
 #include "daemon/systemd_notify.h"
-#include "daemon/webhook_endpoint.h"
-#include "daemon/webhook_secret.h"
+#include "daemon/hooks/webhook_endpoint.h"
+#include "daemon/hooks/webhook_secret.h"
 
 namespace feedd::daemon {
 namespace {
@@ -49,14 +49,14 @@ std::size_t count_feeds(const feeds::Snapshot& snapshot) {
 class Pipeline {
  public:
   Pipeline(Config config, IndexHealth& health)
-      : config_(std::move(config)), generator_(config_, &health) {}
+      : config_(std::move(config)), pipeline_(config_, &health) {}
 
   const Config& config() const { return config_; }
-  SiteGenerator& generator() { return generator_; }
+  SitePipeline& pipeline() { return pipeline_; }
 
   // Starts following the store, publishing into `store` from `generation` on.
   void attach(boost::asio::io_context& io, SnapshotStore& store, std::uint64_t generation) {
-    regenerator_ = std::make_unique<Regenerator>(io, config_, generator_, store, generation);
+    regenerator_ = std::make_unique<Regenerator>(io, config_, pipeline_, store, generation);
     watcher_ =
         std::make_unique<StoreWatcher>(io.get_executor(), config_.store.path,
                                        config_.store.debounce, [this](StoreChanges changes) {
@@ -84,7 +84,7 @@ class Pipeline {
 
  private:
   Config config_;
-  SiteGenerator generator_;
+  SitePipeline pipeline_;
   std::unique_ptr<Regenerator> regenerator_;
   std::unique_ptr<StoreWatcher> watcher_;
 };
@@ -95,12 +95,12 @@ std::unique_ptr<Pipeline> open_pipeline(const Config& config, IndexHealth& healt
   auto pipeline = std::make_unique<Pipeline>(config, health);
   storage::ScanReport report;
   try {
-    report = pipeline->generator().scan(now);
+    report = pipeline->pipeline().scan(now);
   } catch (const storage::IndexError& error) {
     if (error.fault() != storage::IndexFault::not_writable) {
       throw;
     }
-    // Logged by the generator; the regenerator retries until the scan can be saved.
+    // Logged by the pipeline; the regenerator retries until the scan can be saved.
     log::warning(kChannel, "serving what the index holds until the scan can be saved");
   }
   if (report.store_missing) {
@@ -129,12 +129,12 @@ std::string read_secret(const Config& config) {
 
 int run_serve(const Config& initial_config, const ServeOptions& options) {
   boost::asio::io_context control;  // the indexer: only this thread touches the index
-  auto now = now_seconds();
+  auto now = common::now_seconds();
   Metrics metrics;
   auto pipeline = open_pipeline(initial_config, metrics.index_health(), now);
   std::uint64_t generation = 1;
   SnapshotStore store(
-      build_snapshot(pipeline->generator(), pipeline->config(), now, generation, nullptr));
+      build_snapshot(pipeline->pipeline(), pipeline->config(), now, generation, nullptr));
 
   const Config& config = pipeline->config();
   auto sockets = systemd::listen_fds();
@@ -217,10 +217,10 @@ int run_serve(const Config& initial_config, const ServeOptions& options) {
           // connections (listen, threads and timeouts take effect on restart).
           auto next_config = load_config(pipeline->config().source);
           auto next_secret = read_secret(next_config);
-          auto next = open_pipeline(next_config, metrics.index_health(), now_seconds());
+          auto next = open_pipeline(next_config, metrics.index_health(), common::now_seconds());
           const auto previous = store.load();
           const std::uint64_t next_generation = pipeline->regenerator().generation() + 1;
-          auto snapshot = build_snapshot(next->generator(), next->config(), now_seconds(),
+          auto snapshot = build_snapshot(next->pipeline(), next->config(), common::now_seconds(),
                                          next_generation, previous.get());
           const std::size_t total = snapshot->resources().size();
           const std::size_t changed = total - snapshot->reused();

@@ -1,6 +1,6 @@
 // `feedd serve`: scans the store, builds the first snapshot, serves it over HTTP, rebuilds
 // on SIGHUP and drains on SIGTERM/SIGINT (exit 0). The calling thread is the indexer (the
-// only one that touches the SiteGenerator). Start-up failures (index, bind) throw; the
+// only one that touches the SitePipeline). Start-up failures (index, bind) throw; the
 // command line reports them and exits non-zero.
 #pragma once
 

@@ -1,22 +1,22 @@
 #include "feeds/feed_digest.h"
 
-#include "storage/sha256.h"
+#include "common/sha256.h"
 
 namespace feedd::feeds {
 namespace {
 
-void add_time(storage::Sha256& hash, std::chrono::sys_seconds t) {
+void add_time(common::Sha256& hash, std::chrono::sys_seconds t) {
   hash.field(std::to_string(t.time_since_epoch().count()));
 }
 
-void add_list(storage::Sha256& hash, const std::vector<std::string>& items) {
+void add_list(common::Sha256& hash, const std::vector<std::string>& items) {
   hash.field(std::to_string(items.size()));
   for (const auto& item : items) {
     hash.field(item);
   }
 }
 
-void add_post(storage::Sha256& hash, const storage::Post& post) {
+void add_post(common::Sha256& hash, const storage::Post& post) {
   hash.field(post.key).field(post.source_path);
   hash.field(std::to_string(post.source_line)).field(std::to_string(post.position));
   hash.field(std::to_string(static_cast<int>(post.format)));
@@ -36,7 +36,7 @@ void add_post(storage::Sha256& hash, const storage::Post& post) {
 }  // namespace
 
 std::string feed_digest(const FeedContent& feed) {
-  storage::Sha256 hash;
+  common::Sha256 hash;
   hash.field(feed.lang).field(std::to_string(feed.entries.size()));
   for (const Entry& entry : feed.entries) {
     add_post(hash, entry.post);

@@ -15,8 +15,8 @@
 #include <thread>
 #include <unordered_set>
 
-#include "storage/post_reader.h"
-#include "storage/sha256.h"
+#include "storage/readers/post_reader.h"
+#include "common/sha256.h"
 
 namespace feedd::storage {
 namespace {
@@ -168,7 +168,7 @@ ChunkRead read_chunk(std::span<const FoundFile* const> files,
       if (!read_whole(file.absolute, options.max_file_bytes, bytes, failures[i])) {
         continue;
       }
-      read.sha256 = sha256_hex(bytes);
+      read.sha256 = common::sha256_hex(bytes);
       auto it = states.find(file.relative);
       if (it != states.end() && it->second.sha256 == read.sha256) {
         read.bytes_unchanged = true;

@@ -9,9 +9,9 @@
 #include <filesystem>
 #include <vector>
 
-#include "storage/index.h"
+#include "storage/index/index.h"
 #include "storage/problem.h"
-#include "storage/reader_options.h"
+#include "storage/readers/reader_options.h"
 
 namespace feedd::storage {
 

@@ -1,7 +1,7 @@
 // hooks.command runs without a shell, in its own process group, with a time limit: exit
 // codes, captured and bounded output, timeouts that kill the whole group (also when SIGTERM is
 // ignored), literal arguments, spawn errors, and what the child does not inherit.
-#include "daemon/hook_command.h"
+#include "daemon/hooks/hook_command.h"
 
 #include <fcntl.h>
 #include <signal.h>

@@ -1,6 +1,6 @@
 // IndexHealth: a change of state is reported once (so it is logged once), every failure is
 // counted, and the detail text is what /healthz shows.
-#include "daemon/index_health.h"
+#include "daemon/pipeline/index_health.h"
 
 #include <boost/test/unit_test.hpp>
 

@@ -1,4 +1,4 @@
-// SiteGenerator keeps the index usable while running: damage that shows only later (here,
+// SitePipeline keeps the index usable while running: damage that shows only later (here,
 // garbage written under a live connection, exposed when another connection's commit makes
 // it drop its page cache) is met by the next scan, which moves the file aside, rebuilds it
 // from the store and goes on, with every post and the same ids.
@@ -8,7 +8,7 @@
 #include <algorithm>
 #include <fstream>
 
-#include "daemon/site_generator.h"
+#include "daemon/pipeline/site_pipeline.h"
 #include "tests/support/test_support.h"
 
 namespace feedd::daemon {
@@ -18,9 +18,9 @@ using namespace std::chrono_literals;
 
 const std::chrono::sys_seconds kNow = std::chrono::sys_days{std::chrono::year{2026} / 1 / 1} + 0s;
 
-std::vector<std::string> ids(SiteGenerator& generator) {
+std::vector<std::string> ids(SitePipeline& pipeline) {
   std::vector<std::string> out;
-  for (const auto& post : generator.index().newest("", kNow, -1)) {
+  for (const auto& post : pipeline.index().newest("", kNow, -1)) {
     out.push_back(post.entry_id);
   }
   return out;
@@ -41,9 +41,9 @@ BOOST_AUTO_TEST_CASE(corruption_met_by_a_later_scan_is_rebuilt_from_the_store) {
   const auto index = dir / "index.sqlite";
   auto config = load_config(testing::write_config(dir.path(), dir / "posts", index));
   IndexHealth health;
-  SiteGenerator generator(config, &health);
-  generator.scan(kNow);
-  const auto before = ids(generator);
+  SitePipeline pipeline(config, &health);
+  pipeline.scan(kNow);
+  const auto before = ids(pipeline);
   BOOST_REQUIRE_EQUAL(before.size(), 60u);
 
   // Everything into the database file, then damage every page after the first, then commit
@@ -60,12 +60,12 @@ BOOST_AUTO_TEST_CASE(corruption_met_by_a_later_scan_is_rebuilt_from_the_store) {
   other.exec("PRAGMA user_version = 1");
   testing::write_file(dir / "posts/new.md", "---\ntitle: New\ndate: 2025-02-01\nlang: en\n---\nN\n");
 
-  const auto report = generator.scan_paths({"new.md"}, kNow + 1h);
+  const auto report = pipeline.scan_paths({"new.md"}, kNow + 1h);
   BOOST_TEST(report.applied.added == 61);  // the whole store, into a fresh index
   BOOST_TEST(health.recoveries() == 1u);
   BOOST_TEST(health.writable());
-  BOOST_TEST(generator.index_replacements() == 1u);
-  auto after = ids(generator);
+  BOOST_TEST(pipeline.index_replacements() == 1u);
+  auto after = ids(pipeline);
   BOOST_TEST(after.size() == 61u);
   for (const auto& id : before) {
     BOOST_TEST((std::find(after.begin(), after.end(), id) != after.end()), id);

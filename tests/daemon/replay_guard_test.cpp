@@ -1,6 +1,6 @@
 // ReplayGuard with a fixed clock: repeats refused, expiry per id, the capacity bound, and
 // concurrent callers agreeing on exactly one winner per id.
-#include "daemon/replay_guard.h"
+#include "daemon/hooks/replay_guard.h"
 
 #include <atomic>
 #include <boost/test/unit_test.hpp>

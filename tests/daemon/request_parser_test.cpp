@@ -1,6 +1,6 @@
 // The strict HTTP/1.1 request parser (RFC 9112 §2-§7): one case per framing and syntax
 // rule, on byte buffers (no sockets), through parse_request() and its pieces.
-#include "daemon/request_parser.h"
+#include "daemon/http/request_parser.h"
 
 #include <boost/test/unit_test.hpp>
 

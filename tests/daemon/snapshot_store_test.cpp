@@ -3,7 +3,7 @@
 // name its own generation), generations never go backwards for a reader, and a snapshot a
 // reader still holds stays intact after it was replaced. Run under ThreadSanitizer in
 // .ci/run (build/tsan), where a race on a snapshot's contents or lifetime fails the suite.
-#include "daemon/snapshot_store.h"
+#include "daemon/http/snapshot_store.h"
 
 #include <atomic>
 #include <boost/test/unit_test.hpp>

@@ -1,6 +1,6 @@
 // The inotify watcher against a real directory: debounced reports, new subdirectories,
 // editors' save patterns, queue overflow and a store that vanishes and comes back.
-#include "daemon/store_watcher.h"
+#include "daemon/live/store_watcher.h"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/test/unit_test.hpp>

@@ -1,15 +1,15 @@
 // The webhook verification matrix: GitHub and Standard Webhooks signatures (the published
 // examples of both), wrong secrets, missing and malformed headers, replays, stale and future
 // timestamps, pings, header names in any case, and an empty secret.
-#include "daemon/webhook_auth.h"
+#include "daemon/hooks/webhook_auth.h"
 
 #include <boost/json/parse.hpp>
 #include <boost/test/unit_test.hpp>
 #include <string>
 #include <vector>
 
-#include "daemon/encoding.h"
-#include "daemon/hmac.h"
+#include "common/encoding.h"
+#include "common/hmac.h"
 
 namespace feedd::daemon {
 namespace {
@@ -22,13 +22,13 @@ constexpr std::string_view kSecret = "It's a Secret to Everybody";
 const TimePoint kNow = TimePoint(1'700'000'000s);
 
 std::string github_signature(std::string_view secret, std::string_view body) {
-  return "sha256=" + hex_encode(as_bytes(hmac_sha256(secret, body)));
+  return "sha256=" + common::hex_encode(common::as_bytes(common::hmac_sha256(secret, body)));
 }
 
 std::string standard_signature(std::string_view key, std::string_view id, std::string_view stamp,
                                std::string_view body) {
   std::string content = std::string(id) + "." + std::string(stamp) + "." + std::string(body);
-  return "v1," + base64_encode(as_bytes(hmac_sha256(key, content)));
+  return "v1," + common::base64_encode(common::as_bytes(common::hmac_sha256(key, content)));
 }
 
 std::string stamp_of(TimePoint t) {
@@ -56,7 +56,7 @@ struct StandardRequest {
   std::string id = "msg_2KWPBgLlAfxdpx2AI54pPJ85f4W";
   std::string stamp = stamp_of(kNow);
   std::string signature = standard_signature(
-      base64_decode("MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw").value(), id, stamp, body);
+      common::base64_decode("MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw").value(), id, stamp, body);
 
   WebhookHeaders headers() const {
     WebhookHeaders h;
@@ -234,7 +234,7 @@ BOOST_AUTO_TEST_CASE(standard_webhook_with_several_signatures) {
 
 BOOST_AUTO_TEST_CASE(standard_webhook_wrong_secret_or_tampering) {
   StandardRequest r;
-  BOOST_TEST(to_string(verify_webhook(r.headers(), r.body, "whsec_" + base64_encode("other"), kNow)
+  BOOST_TEST(to_string(verify_webhook(r.headers(), r.body, "whsec_" + common::base64_encode("other"), kNow)
                            .verdict) == "bad_signature");
   BOOST_TEST(to_string(verify_webhook(r.headers(), r.body + "x", r.secret, kNow).verdict) ==
              "bad_signature");
@@ -263,7 +263,7 @@ BOOST_AUTO_TEST_CASE(standard_webhook_missing_or_malformed_headers) {
                             "99999999999999999999999"}) {
     StandardRequest bad;
     bad.stamp = stamp;
-    bad.signature = standard_signature(base64_decode("MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw").value(),
+    bad.signature = standard_signature(common::base64_decode("MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw").value(),
                                        bad.id, bad.stamp, bad.body);
     BOOST_TEST(to_string(verify_webhook(bad.headers(), bad.body, bad.secret, kNow).verdict) ==
                    "bad_signature",
@@ -301,13 +301,13 @@ BOOST_AUTO_TEST_CASE(standard_webhook_stale_and_future_timestamps) {
   // Far-off timestamps do not overflow.
   StandardRequest far;
   far.stamp = "999999999999999999";
-  far.signature = standard_signature(base64_decode("MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw").value(),
+  far.signature = standard_signature(common::base64_decode("MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw").value(),
                                      far.id, far.stamp, far.body);
   BOOST_TEST(to_string(verify_webhook(far.headers(), far.body, far.secret, kNow).verdict) ==
              "stale_timestamp");
   StandardRequest zero;
   zero.stamp = "0";
-  zero.signature = standard_signature(base64_decode("MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw").value(),
+  zero.signature = standard_signature(common::base64_decode("MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw").value(),
                                       zero.id, zero.stamp, zero.body);
   BOOST_TEST(to_string(verify_webhook(zero.headers(), zero.body, zero.secret, kNow).verdict) ==
              "stale_timestamp");

@@ -1,5 +1,5 @@
 // The webhook secret from the configuration or from a (credential) file.
-#include "daemon/webhook_secret.h"
+#include "daemon/hooks/webhook_secret.h"
 
 #include <boost/test/unit_test.hpp>
 

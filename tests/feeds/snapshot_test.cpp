@@ -142,16 +142,23 @@ BOOST_AUTO_TEST_CASE(big_bodies_get_a_memory_file_with_the_same_bytes) {
 }
 
 BOOST_AUTO_TEST_CASE(http_dates_round_trip_in_all_three_formats) {
+  const sys_seconds kToday = sys_days{2026y / 11 / 29};
   const sys_seconds t = sys_days{1994y / 11 / 6} + hours(8) + minutes(49) + seconds(37);
   BOOST_TEST(format_http_date(t) == "Sun, 06 Nov 1994 08:49:37 GMT");
-  BOOST_TEST((parse_http_date("Sun, 06 Nov 1994 08:49:37 GMT") == t));
-  BOOST_TEST((parse_http_date("Sunday, 06-Nov-94 08:49:37 GMT") == t));
-  BOOST_TEST((parse_http_date("Sun Nov  6 08:49:37 1994") == t));
-  BOOST_TEST(!parse_http_date("Mon, 06 Nov 1994 08:49:37 GMT"));  // wrong weekday
-  BOOST_TEST(!parse_http_date("Sun, 06 Nov 1994 08:49:37 UTC"));
-  BOOST_TEST(!parse_http_date("Sun, 31 Feb 1994 08:49:37 GMT"));
-  BOOST_TEST(!parse_http_date("Sun, 06 Nov 1994 24:49:37 GMT"));
-  BOOST_TEST(!parse_http_date(""));
+  BOOST_TEST((parse_http_date("Sun, 06 Nov 1994 08:49:37 GMT", kToday) == t));
+  BOOST_TEST((parse_http_date("Sunday, 06-Nov-94 08:49:37 GMT", kToday) == t));
+  BOOST_TEST((parse_http_date("Sun Nov  6 08:49:37 1994", kToday) == t));
+  BOOST_TEST(!parse_http_date("Mon, 06 Nov 1994 08:49:37 GMT", kToday));  // wrong weekday
+  BOOST_TEST(!parse_http_date("Sun, 06 Nov 1994 08:49:37 UTC", kToday));
+  BOOST_TEST(!parse_http_date("Sun, 31 Feb 1994 08:49:37 GMT", kToday));
+  BOOST_TEST(!parse_http_date("Sun, 06 Nov 1994 24:49:37 GMT", kToday));
+  BOOST_TEST(!parse_http_date("", kToday));
+  // RFC 850's two-digit year: the nearest year not more than 50 years after `now`.
+  BOOST_TEST((parse_http_date("Sunday, 06-Nov-94 08:49:37 GMT", sys_days{2040y / 1 / 1}) == t));
+  // From 2050 on, "94" is 2094, when 6 November is a Saturday.
+  BOOST_TEST(!parse_http_date("Sunday, 06-Nov-94 08:49:37 GMT", sys_days{2050y / 1 / 1}));
+  BOOST_TEST((parse_http_date("Saturday, 06-Nov-94 08:49:37 GMT", sys_days{2050y / 1 / 1}) ==
+              t + (sys_days{2094y / 11 / 6} - sys_days{1994y / 11 / 6})));
 }
 
 BOOST_AUTO_TEST_SUITE_END()

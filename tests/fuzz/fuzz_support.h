@@ -14,8 +14,8 @@
 #include <cstdlib>
 #include <string_view>
 
-#include "storage/post_reader.h"
-#include "storage/utf8.h"
+#include "storage/readers/post_reader.h"
+#include "common/utf8.h"
 
 namespace feedd::fuzz {
 
@@ -76,14 +76,14 @@ inline const storage::ReaderOptions& sample_reader_options() {
 }
 
 inline void require_utf8(const char* what, std::string_view text) {
-  if (!storage::utf8::is_valid(text)) {
+  if (!common::utf8::is_valid(text)) {
     invariant_failed(what, text);
   }
 }
 
 // The precondition of the per-format readers (read_post_file checks it before them).
 inline bool is_reader_input(std::string_view bytes) {
-  return bytes.find('\0') == std::string_view::npos && storage::utf8::is_valid(bytes);
+  return bytes.find('\0') == std::string_view::npos && common::utf8::is_valid(bytes);
 }
 
 // Valid UTF-8 in gives valid UTF-8 out (feeds are XML and JSON), every post has a key and a

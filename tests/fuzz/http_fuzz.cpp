@@ -1,6 +1,6 @@
 // libFuzzer target: the HTTP server's request parsing and routing, end to end on one
 // connection. Each input is the byte stream a client sends (one or more pipelined requests);
-// it goes through a socketpair into the real per-connection coroutine (daemon/http_session:
+// it goes through a socketpair into the real per-connection coroutine (daemon/http/http_session:
 // Beast parser, limits, router, webhook endpoint, response writer) serving a fixed snapshot of
 // the sample store (etc/posts), built once in LLVMFuzzerInitialize. The client half-closes
 // after sending and drains every answer. Invariant: whatever the server writes starts with an
@@ -29,13 +29,13 @@
 #include <string_view>
 
 #include "daemon/config.h"
-#include "daemon/http_session.h"
+#include "daemon/http/http_session.h"
 #include "daemon/log.h"
-#include "daemon/metrics.h"
-#include "daemon/site_generator.h"
-#include "daemon/snapshot_builder.h"
-#include "daemon/snapshot_store.h"
-#include "daemon/webhook_endpoint.h"
+#include "daemon/http/metrics.h"
+#include "daemon/pipeline/site_pipeline.h"
+#include "daemon/pipeline/snapshot_builder.h"
+#include "daemon/http/snapshot_store.h"
+#include "daemon/hooks/webhook_endpoint.h"
 #include "tests/fuzz/fuzz_support.h"
 
 namespace {
@@ -67,9 +67,9 @@ std::shared_ptr<const feeds::Snapshot> sample_snapshot() {
   const auto now = std::chrono::sys_seconds(std::chrono::seconds(1767225600));  // 2026-01-01
   std::shared_ptr<const feeds::Snapshot> snapshot;
   {
-    daemon::SiteGenerator generator(config);
-    generator.scan(now);
-    snapshot = daemon::build_snapshot(generator, config, now, 1, nullptr);
+    daemon::SitePipeline pipeline(config);
+    pipeline.scan(now);
+    snapshot = daemon::build_snapshot(pipeline, config, now, 1, nullptr);
   }
   std::filesystem::remove_all(state);
   return snapshot;

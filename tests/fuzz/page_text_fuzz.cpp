@@ -3,7 +3,7 @@
 #include <cstdint>
 #include <string_view>
 
-#include "storage/page_text_reader.h"
+#include "storage/readers/page_text_reader.h"
 #include "tests/fuzz/fuzz_support.h"
 
 // Loads the time zone database (a second or more on a busy machine) before the first input.

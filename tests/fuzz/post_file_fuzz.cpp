@@ -4,8 +4,8 @@
 #include <cstdint>
 #include <string_view>
 
-#include "storage/mt_export_reader.h"
-#include "storage/post_reader.h"
+#include "storage/readers/mt_export_reader.h"
+#include "storage/readers/post_reader.h"
 #include "tests/fuzz/fuzz_support.h"
 
 // Loads the time zone database (a second or more on a busy machine) before the first input.

@@ -1,4 +1,4 @@
-// libFuzzer target: the webhook signature parsers (daemon/webhook_auth): GitHub's
+// libFuzzer target: the webhook signature parsers (daemon/hooks/webhook_auth): GitHub's
 // X-Hub-Signature-256 and the Standard Webhooks webhook-id/-timestamp/-signature headers.
 // Input: "Name: value" lines, an empty line, then the body (a request as the server hands it
 // over). Each input is checked against a plain secret and a "whsec_" secret at a fixed time
@@ -10,8 +10,8 @@
 #include <string_view>
 #include <vector>
 
-#include "daemon/replay_guard.h"
-#include "daemon/webhook_auth.h"
+#include "daemon/hooks/replay_guard.h"
+#include "daemon/hooks/webhook_auth.h"
 #include "tests/fuzz/fuzz_support.h"
 
 namespace {

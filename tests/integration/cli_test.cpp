@@ -166,6 +166,31 @@ BOOST_AUTO_TEST_CASE(command_line_help_version_and_errors) {
   }
 }
 
+BOOST_AUTO_TEST_CASE(default_configuration_is_the_sample_only_in_the_source_tree) {
+  TempDir state;
+  // From the source tree it was built from, `feedd check` needs no --config: the bundled
+  // sample is used (an installed feedd would look for /etc/feedd/feedd.toml and fail here).
+  const auto in_tree = run_command({"sh", "-c", "cd \"$1\" && STATE_DIRECTORY=\"$2\" exec \"$3\" check",
+                                    "sh", source_dir().string(), state.path().string(),
+                                    feedd_binary().string()});
+  BOOST_TEST(in_tree.exit_status == 0, in_tree.output);
+  BOOST_TEST(in_tree.output.find("/etc/feedd") == std::string::npos, in_tree.output);
+  // Elsewhere, a directory that merely looks like a source tree is not taken for one: its
+  // etc/feedd.toml (here with an unknown key) is never read.
+  TempDir look_alike;
+  std::filesystem::create_directories(look_alike / "etc");
+  std::filesystem::create_directories(look_alike / "daemon");
+  write_file(look_alike / "daemon/config.h", "");
+  write_file(look_alike / "etc/feedd.toml", read_file(source_dir() / "etc/feedd.toml") + "colour = 1\n");
+  const auto elsewhere = run_command({"sh", "-c", "cd \"$1\" && STATE_DIRECTORY=\"$2\" exec \"$3\" check",
+                                      "sh", look_alike.path().string(), state.path().string(),
+                                      feedd_binary().string()});
+  BOOST_TEST(elsewhere.output.find("colour") == std::string::npos, elsewhere.output);
+  const bool read_etc = elsewhere.output.find("/etc/feedd/feedd.toml") != std::string::npos ||
+                       std::filesystem::exists("/etc/feedd/feedd.toml");
+  BOOST_TEST(read_etc, elsewhere.output);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 }  // namespace feedd::testing

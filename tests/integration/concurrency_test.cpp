@@ -19,11 +19,11 @@
 #include <regex>
 #include <thread>
 
-#include "daemon/encoding.h"
-#include "daemon/hmac.h"
-#include "daemon/http_server.h"
+#include "common/encoding.h"
+#include "common/hmac.h"
+#include "daemon/http/http_server.h"
 #include "daemon/log.h"
-#include "daemon/snapshot_store.h"
+#include "daemon/http/snapshot_store.h"
 #include "tests/support/feedd_process.h"
 #include "tests/support/generation_snapshot.h"
 #include "tests/support/test_support.h"
@@ -255,7 +255,7 @@ BOOST_AUTO_TEST_CASE(daemon_keeps_answering_through_store_edits_sighup_reloads_a
   }
   // A signed webhook: its worker runs the command and asks the control thread to rescan.
   const std::string body = "{}";
-  const auto signature = daemon::hex_encode(daemon::as_bytes(daemon::hmac_sha256("s3cret", body)));
+  const auto signature = common::hex_encode(common::as_bytes(common::hmac_sha256("s3cret", body)));
   const auto hook = run_command({"curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "-X",
                                  "POST", "--max-time", "30", "-H", "X-GitHub-Event: push", "-H",
                                  "X-Hub-Signature-256: sha256=" + signature, "--data-binary",

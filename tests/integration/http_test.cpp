@@ -16,9 +16,9 @@
 #include <thread>
 
 #include "daemon/config.h"
-#include "daemon/http_server.h"
+#include "daemon/http/http_server.h"
 #include "daemon/log.h"
-#include "daemon/snapshot_builder.h"
+#include "daemon/pipeline/snapshot_builder.h"
 #include "tests/integration/loopback_server.h"
 #include "tests/support/feedd_process.h"
 #include "tests/support/test_support.h"

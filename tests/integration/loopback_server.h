@@ -18,10 +18,10 @@
 #include <string>
 
 #include "daemon/config.h"
-#include "daemon/http_server.h"
+#include "daemon/http/http_server.h"
 #include "daemon/log.h"
-#include "daemon/site_generator.h"
-#include "daemon/snapshot_builder.h"
+#include "daemon/pipeline/site_pipeline.h"
+#include "daemon/pipeline/snapshot_builder.h"
 #include "tests/support/test_support.h"
 
 namespace feedd::testing {
@@ -58,12 +58,12 @@ struct LoopbackServer {
                                    "[server]\ntimeout_s = " + std::to_string(opts.timeout_s) +
                                        "\n[hooks]\nmax_body = 1024\n");
     config = daemon::load_config(path);
-    generator = std::make_unique<daemon::SiteGenerator>(config);
+    pipeline = std::make_unique<daemon::SitePipeline>(config);
     const auto now =
         std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
-    generator->scan(now);
+    pipeline->scan(now);
     store = std::make_unique<daemon::SnapshotStore>(
-        daemon::build_snapshot(*generator, config, now, 1, nullptr));
+        daemon::build_snapshot(*pipeline, config, now, 1, nullptr));
     daemon::ServerOptions options;
     options.listen = {"127.0.0.1:0"};
     options.threads = opts.threads;
@@ -84,7 +84,7 @@ struct LoopbackServer {
 
   TempDir dir;
   daemon::Config config;
-  std::unique_ptr<daemon::SiteGenerator> generator;
+  std::unique_ptr<daemon::SitePipeline> pipeline;
   std::unique_ptr<daemon::SnapshotStore> store;
   daemon::Metrics metrics;
   std::unique_ptr<daemon::HttpServer> server;

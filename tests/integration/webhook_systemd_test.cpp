@@ -14,8 +14,8 @@
 #include <ctime>
 #include <thread>
 
-#include "daemon/encoding.h"
-#include "daemon/hmac.h"
+#include "common/encoding.h"
+#include "common/hmac.h"
 #include "tests/support/feedd_process.h"
 #include "tests/support/test_support.h"
 
@@ -82,15 +82,15 @@ std::size_t count(const std::string& text, const std::string& needle) {
 
 std::string github_signature(const std::string& body, const std::string& secret = kSecret) {
   return "X-Hub-Signature-256: sha256=" +
-         daemon::hex_encode(daemon::as_bytes(daemon::hmac_sha256(secret, body)));
+         common::hex_encode(common::as_bytes(common::hmac_sha256(secret, body)));
 }
 
 std::vector<std::string> standard_headers(const std::string& id, std::time_t timestamp,
                                           const std::string& body) {
   auto ts = std::to_string(timestamp);
-  auto mac = daemon::hmac_sha256(kSecret, id + "." + ts + "." + body);
+  auto mac = common::hmac_sha256(kSecret, id + "." + ts + "." + body);
   return {"webhook-id: " + id, "webhook-timestamp: " + ts,
-          "webhook-signature: v1," + daemon::base64_encode(daemon::as_bytes(mac))};
+          "webhook-signature: v1," + common::base64_encode(common::as_bytes(mac))};
 }
 
 }  // namespace

@@ -8,8 +8,8 @@
 #include <boost/test/unit_test.hpp>
 #include <fstream>
 
-#include "storage/index.h"
-#include "storage/index_aside.h"
+#include "storage/index/index.h"
+#include "storage/index/index_aside.h"
 #include "tests/support/test_support.h"
 
 namespace feedd::storage {

@@ -1,6 +1,6 @@
 // The SQLite index: stable ids, updated times that move only on visible changes, deletion
 // marks, last good versions kept for broken files, and persistence across reopening.
-#include "storage/index.h"
+#include "storage/index/index.h"
 
 #include <SQLiteCpp/SQLiteCpp.h>
 

@@ -1,5 +1,5 @@
 // Language decision: front matter, marker, script, default; marker stripping.
-#include "storage/language.h"
+#include "storage/readers/language.h"
 
 #include <boost/test/unit_test.hpp>
 

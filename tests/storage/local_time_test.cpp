@@ -1,5 +1,5 @@
 // Dates and local times: the date-line forms, timestamps, zones, gaps and overlaps.
-#include "storage/local_time.h"
+#include "storage/readers/local_time.h"
 
 #include <boost/test/unit_test.hpp>
 

@@ -1,12 +1,12 @@
 // Markdown with YAML or TOML front matter (SPEC format 2): fields, dates, errors with lines.
-#include "storage/markdown_reader.h"
+#include "storage/readers/markdown_reader.h"
 
 #include <date/tz.h>
 
 #include <boost/test/unit_test.hpp>
 #include <string>
 
-#include "storage/local_time.h"
+#include "storage/readers/local_time.h"
 
 #include "tests/support/reader_fixtures.h"
 namespace feedd::storage {

@@ -1,5 +1,5 @@
 // Movable Type export (SPEC format 3): entries, statuses, sections, bad entries.
-#include "storage/mt_export_reader.h"
+#include "storage/readers/mt_export_reader.h"
 
 #include <date/tz.h>
 
@@ -10,8 +10,8 @@
 #include <string>
 #include <vector>
 
-#include "storage/local_time.h"
-#include "storage/post_reader.h"
+#include "storage/readers/local_time.h"
+#include "storage/readers/post_reader.h"
 
 #include "tests/support/reader_fixtures.h"
 namespace feedd::storage {

@@ -1,5 +1,5 @@
 // Page text (SPEC format 1): navigation, date forms, markers, headings, time zones, bad files.
-#include "storage/page_text_reader.h"
+#include "storage/readers/page_text_reader.h"
 
 #include <date/tz.h>
 
@@ -7,9 +7,9 @@
 #include <chrono>
 #include <string>
 
-#include "storage/local_time.h"
-#include "storage/post_reader.h"
-#include "storage/utf8.h"
+#include "storage/readers/local_time.h"
+#include "storage/readers/post_reader.h"
+#include "common/utf8.h"
 
 #include "tests/support/reader_fixtures.h"
 namespace feedd::storage {
@@ -146,7 +146,7 @@ BOOST_AUTO_TEST_CASE(long_english_headings_over_long_paragraphs) {
       "local offices too little time to prepare, and a few asked for the details of the "
       "funding to be published before the bill reaches the upper house next month. Abroad, "
       "the reaction was more measured, with most governments saying they would study it.";
-  BOOST_REQUIRE_GT(utf8::count_code_points(para), 400u);
+  BOOST_REQUIRE_GT(common::utf8::count_code_points(para), 400u);
   const std::string h60 = "Domestic Reactions and International Responses to the Policy";
   const std::string h57 = "What the Ministry Said About the Schedule and the Budgets";
   const std::string h41 = "Why the Prefectures Asked for More Detail";

@@ -1,6 +1,6 @@
 // read_post_file: format dispatch, bad bytes, file names, size, and the bundled sample store.
-#include "storage/post_reader.h"
-#include "storage/reader_limits.h"
+#include "storage/readers/post_reader.h"
+#include "storage/readers/reader_limits.h"
 
 #include <date/tz.h>
 

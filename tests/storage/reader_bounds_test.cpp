@@ -1,14 +1,14 @@
 // Pathological post files (SPEC "Reading is bounded"): each is generated here, read through
 // read_post_file, and must come back as one problem with a useful reason and line, found by
-// a counted bound (storage/reader_limits.h), never by a timer. What each case costs is
+// a counted bound (storage/readers/reader_limits.h), never by a timer. What each case costs is
 // measured by hand (README "Reliability"); no test asserts a time.
 #include <boost/test/unit_test.hpp>
 #include <string>
 
-#include "storage/front_matter.h"
-#include "storage/markdown_reader.h"
-#include "storage/post_reader.h"
-#include "storage/reader_limits.h"
+#include "storage/readers/front_matter.h"
+#include "storage/readers/markdown_reader.h"
+#include "storage/readers/post_reader.h"
+#include "storage/readers/reader_limits.h"
 
 #include "tests/support/reader_fixtures.h"
 namespace feedd::storage {

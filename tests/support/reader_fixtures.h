@@ -9,8 +9,8 @@
 #include <chrono>
 #include <string_view>
 
-#include "storage/local_time.h"
-#include "storage/reader_options.h"
+#include "storage/readers/local_time.h"
+#include "storage/readers/reader_options.h"
 
 namespace feedd::testing {
 

@@ -1,0 +1,318 @@
+#include "daemon/http/http_server.h"
+
+#include <signal.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+
+#include <algorithm>
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ip/v6_only.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <stdexcept>
+#include <thread>
+
+#include "daemon/http/http_session.h"
+#include "daemon/log.h"
+
+namespace feedd::daemon {
+namespace {
+
+namespace asio = boost::asio;
+using asio::ip::tcp;
+using boost::system::error_code;
+
+constexpr std::string_view kChannel = "http";
+// On stop, how long a just-accepted connection may take to send its request.
+constexpr std::chrono::milliseconds kFreshGrace{500};
+
+// On the session's strand: ends an idle session's wait for a request, unless request bytes
+// have arrived (the session is reading them and answers with Connection: close). Cancelling
+// a read with unread bytes would make close() send a reset.
+void cancel_unless_request_waiting(SessionControl& control) {
+  error_code ec;
+  if (control.socket->available(ec) > 0 && !ec) {
+    return;
+  }
+  control.socket->cancel(ec);
+}
+
+// "127.0.0.1:8080", "[::1]:8080", "*:8080" / ":8080" (every IPv4 address), "[::]:0".
+tcp::endpoint parse_listen(const std::string& text) {
+  const std::size_t colon = text.rfind(':');
+  if (colon == std::string::npos) {
+    throw std::runtime_error("server.listen \"" + text + "\": expected host:port");
+  }
+  std::string host = text.substr(0, colon);
+  const std::string port_text = text.substr(colon + 1);
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
+    host = host.substr(1, host.size() - 2);
+  }
+  if (host.empty() || host == "*") {
+    host = "0.0.0.0";
+  }
+  unsigned long port = 0;
+  try {
+    std::size_t used = 0;
+    port = std::stoul(port_text, &used);
+    if (used != port_text.size() || port > 65535) {
+      throw std::out_of_range("port");
+    }
+  } catch (const std::exception&) {
+    throw std::runtime_error("server.listen \"" + text + "\": bad port");
+  }
+  error_code ec;
+  auto address = asio::ip::make_address(host, ec);
+  if (ec) {
+    throw std::runtime_error("server.listen \"" + text + "\": bad address: " + ec.message());
+  }
+  return tcp::endpoint(address, static_cast<unsigned short>(port));
+}
+
+std::string endpoint_text(const tcp::endpoint& endpoint) {
+  const auto address = endpoint.address();
+  return (address.is_v6() ? "[" + address.to_string() + "]" : address.to_string()) + ":" +
+         std::to_string(endpoint.port());
+}
+
+// Raises the soft file limit to the hard one (logged, so an operator sees how many
+// connections are possible) and keeps a reserve for everything else.
+std::size_t connection_cap() {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) != 0) {
+    log::warning(kChannel, "getrlimit(RLIMIT_NOFILE) failed; allowing 1000 connections");
+    return 1000;
+  }
+  const rlim_t soft = limit.rlim_cur;
+  if (limit.rlim_cur < limit.rlim_max) {
+    rlimit raised = limit;
+    raised.rlim_cur = limit.rlim_max;
+    if (setrlimit(RLIMIT_NOFILE, &raised) == 0) {
+      limit = raised;
+    }
+  }
+  const auto text = [](rlim_t value) {
+    return value == RLIM_INFINITY ? std::string("unlimited") : std::to_string(value);
+  };
+  std::string note = " (the hard limit)";
+  if (limit.rlim_cur != soft) {
+    note = " (soft limit raised from " + text(soft) + ")";
+  } else if (limit.rlim_cur < limit.rlim_max) {
+    note = " (raising it to the hard limit " + text(limit.rlim_max) + " failed)";
+  }
+  log::info(kChannel, "open files limit " + text(limit.rlim_cur) + note);
+  const rlim_t usable = limit.rlim_cur == RLIM_INFINITY ? 1u << 20 : limit.rlim_cur;
+  return static_cast<std::size_t>(usable > 128 ? usable - 64 : usable / 2);
+}
+
+bool out_of_descriptors(const error_code& ec) {
+  return ec == asio::error::no_descriptors || ec == asio::error::no_buffer_space ||
+         ec == asio::error::no_memory || ec.value() == ENFILE;
+}
+
+}  // namespace
+
+struct HttpServer::Impl {
+  Impl(ServerOptions options, SnapshotStore& store, Metrics& metrics)
+      : shared{std::move(options), store, metrics, {}, {}, {}, {}, {}} {}
+
+  asio::awaitable<void> accept_loop(tcp::acceptor& acceptor);
+  void close_idle_sessions();
+
+  ServerShared shared;
+  asio::io_context io_context;
+  std::vector<std::unique_ptr<tcp::acceptor>> acceptors;
+  std::vector<tcp::endpoint> bound;
+  std::vector<std::thread> threads;
+  int thread_count = 1;
+  std::size_t max_connections = 0;
+  std::atomic<bool> started{false};
+};
+
+asio::awaitable<void> HttpServer::Impl::accept_loop(tcp::acceptor& acceptor) {
+  const auto token = asio::as_tuple(asio::use_awaitable);
+  asio::steady_timer backoff(io_context);
+  auto last_warning = std::chrono::steady_clock::time_point{};
+  while (!shared.stopping.load(std::memory_order_acquire)) {
+    if (shared.open_connections.load(std::memory_order_relaxed) >= max_connections) {
+      // At the cap: leave new connections in the kernel's backlog, keep serving the others.
+      backoff.expires_after(std::chrono::milliseconds(20));
+      co_await backoff.async_wait(token);
+      continue;
+    }
+    auto [ec, socket] = co_await acceptor.async_accept(asio::make_strand(io_context), token);
+    if (ec) {
+      if (ec == asio::error::operation_aborted || shared.stopping.load()) {
+        break;
+      }
+      const auto now = std::chrono::steady_clock::now();
+      if (now - last_warning > std::chrono::seconds(10)) {
+        log::warning(kChannel, "accept on " + endpoint_text(acceptor.local_endpoint(ec)) +
+                                   " failed: " + ec.message() +
+                                   (out_of_descriptors(ec) ? " (backing off)" : ""));
+        last_warning = now;
+      }
+      backoff.expires_after(std::chrono::milliseconds(out_of_descriptors(ec) ? 100 : 10));
+      co_await backoff.async_wait(token);
+      continue;
+    }
+    shared.open_connections.fetch_add(1, std::memory_order_relaxed);
+    auto executor = socket.get_executor();
+    asio::co_spawn(executor, run_session(std::move(socket), shared), [](std::exception_ptr error) {
+      if (error) {  // a bug or bad_alloc: lose the connection, not the server
+        try {
+          std::rethrow_exception(error);
+        } catch (const std::exception& e) {
+          log::error(kChannel, std::string("connection failed: ") + e.what());
+        }
+      }
+    });
+  }
+}
+
+void HttpServer::Impl::close_idle_sessions() {
+  std::vector<std::shared_ptr<SessionControl>> sessions;
+  {
+    std::lock_guard lock(shared.sessions_mutex);
+    sessions.assign(shared.sessions.begin(), shared.sessions.end());
+  }
+  for (auto& control : sessions) {
+    asio::post(control->executor, [control] {
+      if (control->socket == nullptr || control->busy) {
+        return;
+      }
+      if (!control->fresh) {
+        cancel_unless_request_waiting(*control);
+        return;
+      }
+      // Just connected: its request may be a moment away. Give it that moment.
+      auto grace = std::make_shared<asio::steady_timer>(control->executor, kFreshGrace);
+      grace->async_wait([control, grace](error_code ec) {
+        if (!ec && control->socket != nullptr && !control->busy && control->fresh) {
+          cancel_unless_request_waiting(*control);
+        }
+      });
+    });
+  }
+}
+
+HttpServer::HttpServer(ServerOptions options, SnapshotStore& store, Metrics& metrics)
+    : impl_(std::make_unique<Impl>(std::move(options), store, metrics)) {
+  // sendfile() to a client that went away raises SIGPIPE (send() is told MSG_NOSIGNAL).
+  ::signal(SIGPIPE, SIG_IGN);
+  auto& shared = impl_->shared;
+  shared.cache_control = "public, max-age=" + std::to_string(shared.options.max_age_s);
+  impl_->thread_count = shared.options.threads > 0
+                            ? shared.options.threads
+                            : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  impl_->max_connections =
+      shared.options.max_connections > 0 ? shared.options.max_connections : connection_cap();
+  for (int fd : shared.options.inherited_fds) {
+    auto acceptor = std::make_unique<tcp::acceptor>(impl_->io_context);
+    sockaddr_storage address{};
+    socklen_t length = sizeof address;
+    error_code ec;
+    if (getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) != 0) {
+      ec = error_code(errno, boost::system::system_category());
+    } else {
+      acceptor->assign(address.ss_family == AF_INET6 ? tcp::v6() : tcp::v4(), fd, ec);
+    }
+    if (ec) {
+      throw std::runtime_error("inherited socket " + std::to_string(fd) + ": " + ec.message());
+    }
+    impl_->bound.push_back(acceptor->local_endpoint());
+    impl_->acceptors.push_back(std::move(acceptor));
+  }
+  for (const std::string& text : shared.options.listen) {
+    const tcp::endpoint endpoint = parse_listen(text);
+    auto acceptor = std::make_unique<tcp::acceptor>(impl_->io_context);
+    error_code ec;
+    acceptor->open(endpoint.protocol(), ec);
+    if (!ec) {
+      acceptor->set_option(asio::socket_base::reuse_address(true), ec);
+    }
+    if (!ec && endpoint.address().is_v6()) {
+      acceptor->set_option(asio::ip::v6_only(true), ec);
+    }
+    if (!ec) {
+      acceptor->bind(endpoint, ec);
+    }
+    if (!ec) {
+      acceptor->listen(asio::socket_base::max_listen_connections, ec);
+    }
+    if (ec) {
+      throw std::runtime_error("cannot listen on " + text + ": " + ec.message());
+    }
+    impl_->bound.push_back(acceptor->local_endpoint());
+    impl_->acceptors.push_back(std::move(acceptor));
+  }
+  if (impl_->acceptors.empty()) {
+    throw std::runtime_error("server.listen is empty: nothing to listen on");
+  }
+}
+
+HttpServer::~HttpServer() {
+  stop();
+  wait();
+}
+
+std::vector<std::string> HttpServer::addresses() const {
+  std::vector<std::string> out;
+  for (const auto& endpoint : impl_->bound) {
+    out.push_back(endpoint_text(endpoint));
+  }
+  return out;
+}
+
+std::vector<std::uint16_t> HttpServer::ports() const {
+  std::vector<std::uint16_t> out;
+  for (const auto& endpoint : impl_->bound) {
+    out.push_back(endpoint.port());
+  }
+  return out;
+}
+
+int HttpServer::threads() const { return impl_->thread_count; }
+std::size_t HttpServer::max_connections() const { return impl_->max_connections; }
+
+void HttpServer::start() {
+  if (impl_->started.exchange(true)) {
+    return;
+  }
+  for (auto& acceptor : impl_->acceptors) {
+    asio::co_spawn(impl_->io_context, impl_->accept_loop(*acceptor), asio::detached);
+  }
+  for (int i = 0; i < impl_->thread_count; ++i) {
+    impl_->threads.emplace_back([this] { impl_->io_context.run(); });
+  }
+}
+
+void HttpServer::stop() {
+  if (impl_->shared.stopping.exchange(true)) {
+    return;
+  }
+  asio::post(impl_->io_context, [impl = impl_.get()] {
+    for (auto& acceptor : impl->acceptors) {
+      error_code ignored;
+      acceptor->close(ignored);
+    }
+    impl->close_idle_sessions();
+  });
+}
+
+void HttpServer::wait() {
+  for (auto& thread : impl_->threads) {
+    if (thread.joinable()) {
+      thread.join();
+    }
+  }
+  impl_->threads.clear();
+}
+
+}  // namespace feedd::daemon

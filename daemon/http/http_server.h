@@ -1,0 +1,57 @@
+// The HTTP/1.1 server (Boost.Beast over Asio, kept out of this header): binds every listen
+// address at construction (throws std::runtime_error naming the address on failure, a
+// start-up error), then start() runs `threads` I/O threads, one coroutine per connection,
+// answering from the SnapshotStore through route(). stop() is thread-safe and graceful:
+// stop accepting, close idle connections, let in-flight responses finish; wait() joins.
+// Constructing one sets SIGPIPE to SIG_IGN for the process (a closed peer is an error value).
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "daemon/http/metrics.h"
+#include "daemon/http/snapshot_store.h"
+
+namespace feedd::daemon {
+
+class WebhookEndpoint;
+
+struct ServerOptions {
+  std::vector<std::string> listen{"127.0.0.1:8080"};  // "host:port", "[v6]:port"; port 0 ok
+  std::vector<int> inherited_fds;          // listening sockets passed by systemd (used as well)
+  int threads = 0;                         // 0: std::thread::hardware_concurrency()
+  std::chrono::seconds timeout{30};        // deadline for each read (whole request) and write
+  std::uint32_t header_limit = 16 * 1024;  // bytes of request line + header fields -> 431
+  std::uint64_t max_body = 1048576;        // bytes of request body -> 413
+  int max_age_s = 300;                     // Cache-Control: public, max-age=N
+  WebhookEndpoint* hooks = nullptr;  // POST /hooks/rebuild; null: 401 not configured
+  bool access_log = false;          // one log line per request on channel "access"
+  std::size_t max_connections = 0;  // 0: derived from RLIMIT_NOFILE
+};
+
+class HttpServer {
+ public:
+  HttpServer(ServerOptions options, SnapshotStore& store, Metrics& metrics);
+  ~HttpServer();  // stops and joins if still running
+  HttpServer(const HttpServer&) = delete;
+  HttpServer& operator=(const HttpServer&) = delete;
+
+  // The bound addresses with their real ports, e.g. "127.0.0.1:40123", "[::1]:40123".
+  std::vector<std::string> addresses() const;
+  std::vector<std::uint16_t> ports() const;
+  int threads() const;
+  std::size_t max_connections() const;
+
+  void start();
+  void stop();
+  void wait();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace feedd::daemon

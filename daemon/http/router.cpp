@@ -1,0 +1,394 @@
+#include "daemon/http/router.h"
+
+#include "daemon/hooks/webhook_endpoint.h"
+
+#include <algorithm>
+
+#include "feeds/http_date.h"
+
+namespace feedd::daemon {
+namespace {
+
+using feeds::Coding;
+
+constexpr std::string_view kTextPlain = "text/plain; charset=utf-8";
+constexpr std::string_view kAllowGetHead = "GET, HEAD";
+
+bool iequals(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return (x | 0x20) == (y | 0x20) || x == y;
+         });
+}
+
+bool is_ows(char c) { return c == ' ' || c == '\t'; }
+
+std::string_view trim(std::string_view text) {
+  while (!text.empty() && is_ows(text.front())) {
+    text.remove_prefix(1);
+  }
+  while (!text.empty() && is_ows(text.back())) {
+    text.remove_suffix(1);
+  }
+  return text;
+}
+
+// A qvalue (RFC 9110 §12.4.2) in thousandths: "0", "0.5", "1.000"; -1 when malformed.
+int parse_qvalue(std::string_view text) {
+  if (text.empty() || (text[0] != '0' && text[0] != '1')) {
+    return -1;
+  }
+  int value = (text[0] - '0') * 1000;
+  if (text.size() == 1) {
+    return value;
+  }
+  if (text[1] != '.' || text.size() > 5) {
+    return -1;
+  }
+  int scale = 100;
+  for (char c : text.substr(2)) {
+    if (c < '0' || c > '9' || (value == 1000 && c != '0')) {
+      return -1;
+    }
+    value += (c - '0') * scale;
+    scale /= 10;
+  }
+  return value;
+}
+
+Response simple(int status, RouteKind route, std::string_view body, const RouteContext& context) {
+  Response response;
+  response.status = status;
+  response.route = route;
+  response.add("Date", context.date);
+  response.add("Content-Type", kTextPlain);
+  response.set_body(body);
+  return response;
+}
+
+Response method_not_allowed(RouteKind route, std::string_view allow, const RouteContext& context) {
+  Response response = simple(405, route, "method not allowed\n", context);
+  response.add("Allow", allow);
+  return response;
+}
+
+RouteKind kind_of(std::string_view path) {
+  if (path.ends_with(".xml") || path.ends_with(".json")) {
+    return RouteKind::feed;
+  }
+  if (path.ends_with("/")) {
+    return RouteKind::page;
+  }
+  return RouteKind::asset;
+}
+
+bool not_modified(const Request& request, const feeds::Resource& resource, std::string_view etag,
+                  std::chrono::sys_seconds now) {
+  // RFC 9110 §13.2.2: If-None-Match first; If-Modified-Since only when it is absent.
+  if (request.if_none_match) {
+    return if_none_match_matches(*request.if_none_match, etag);
+  }
+  if (request.if_modified_since) {
+    auto since = feeds::parse_http_date(*request.if_modified_since, now);
+    return since && resource.last_modified <= *since;
+  }
+  return false;
+}
+
+Response serve_resource(const Request& request, const feeds::Resource& resource,
+                        const RouteContext& context) {
+  const Coding coding = choose_coding(resource, request.accept_encoding);
+  const feeds::Representation& representation = *resource.get(coding);
+  const bool negotiates_type = !resource.browser_content_type.empty();
+  const bool browser = negotiates_type && wants_browser_view(request.accept);
+  const std::string_view etag = browser ? representation.browser_etag : representation.etag;
+  Response response;
+  response.route = kind_of(resource.path);
+  response.head = request.method == "HEAD";
+  response.add("Date", context.date);
+  response.add("ETag", etag);
+  response.add("Last-Modified", resource.last_modified_text);
+  response.add("Cache-Control", context.cache_control);
+  response.add("Vary", negotiates_type ? "Accept-Encoding, Accept" : "Accept-Encoding");
+  if (not_modified(request, resource, etag, context.now)) {
+    response.status = 304;
+    return response;
+  }
+  response.add("Content-Type", browser ? resource.browser_content_type : resource.content_type);
+  if (coding != Coding::identity) {
+    response.add("Content-Encoding", feeds::coding_name(coding));
+  }
+  response.set_body(representation.body, representation.file.fd());
+  return response;
+}
+
+}  // namespace
+
+void Response::add(std::string_view name, std::string_view value) {
+  if (header_count < headers.size()) {
+    headers[header_count++] = Header{name, value};
+  }
+}
+
+std::optional<std::string_view> Response::header(std::string_view name) const {
+  if (!location.empty() && iequals(name, "Location")) {
+    return std::string_view(location);
+  }
+  for (std::size_t i = 0; i < header_count; ++i) {
+    if (iequals(headers[i].name, name)) {
+      return headers[i].value;
+    }
+  }
+  return std::nullopt;
+}
+
+feeds::Coding choose_coding(const feeds::Resource& resource,
+                            std::optional<std::string_view> accept_encoding) {
+  if (!accept_encoding) {
+    return Coding::identity;
+  }
+  // q in thousandths; -1: not mentioned.
+  int q_br = -1, q_gzip = -1, q_identity = -1, q_any = -1;
+  std::string_view rest = *accept_encoding;
+  while (!rest.empty()) {
+    const std::size_t comma = rest.find(',');
+    std::string_view element = trim(rest.substr(0, comma));
+    rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
+    const std::size_t semi = element.find(';');
+    const std::string_view name = trim(element.substr(0, semi));
+    int q = 1000;
+    if (semi != std::string_view::npos) {
+      std::string_view params = trim(element.substr(semi + 1));
+      if (params.size() < 2 || (params[0] | 0x20) != 'q' || params[1] != '=') {
+        continue;  // unknown parameter: ignore the element
+      }
+      q = parse_qvalue(trim(params.substr(2)));
+      if (q < 0) {
+        continue;
+      }
+    }
+    if (iequals(name, "br")) {
+      q_br = q;
+    } else if (iequals(name, "gzip") || iequals(name, "x-gzip")) {
+      q_gzip = q;
+    } else if (iequals(name, "identity")) {
+      q_identity = q;
+    } else if (name == "*") {
+      q_any = q;
+    }
+  }
+  auto effective = [&](int q) { return q >= 0 ? q : (q_any >= 0 ? q_any : 0); };
+  // Identity is acceptable unless excluded by "identity;q=0" or "*;q=0" (RFC 9110 §12.5.3);
+  // unnamed, it loses to any coding the client named.
+  const int identity = q_identity >= 0 ? q_identity : (q_any >= 0 ? q_any : 1);
+  Coding best = Coding::identity;
+  int best_q = 0;
+  const std::pair<Coding, int> candidates[] = {{Coding::br, effective(q_br)},
+                                               {Coding::gzip, effective(q_gzip)}};
+  for (const auto& [coding, q] : candidates) {
+    if (q > best_q && resource.get(coding) != nullptr) {
+      best = coding;
+      best_q = q;
+    }
+  }
+  if (best_q > 0 && (q_identity < 0 && q_any < 0 ? true : best_q >= identity)) {
+    return best;
+  }
+  // Nothing better: identity, even when excluded (RFC 9110 §12.5.3 permits it over a 406).
+  return Coding::identity;
+}
+
+bool wants_browser_view(std::optional<std::string_view> accept) {
+  if (!accept || accept->find("text/html") == std::string_view::npos) {
+    return false;
+  }
+  for (std::string_view feed_type :
+       {"application/atom+xml", "application/rss+xml", "application/feed+json"}) {
+    if (accept->find(feed_type) != std::string_view::npos) {
+      return false;
+    }
+  }
+  return true;
+}
+
+bool if_none_match_matches(std::string_view field, std::string_view etag) {
+  // Weak comparison: opaque-tags equal, W/ prefixes ignored. `etag` is "\"...\"".
+  std::size_t i = 0;
+  while (i < field.size()) {
+    while (i < field.size() && (is_ows(field[i]) || field[i] == ',')) {
+      ++i;
+    }
+    if (i >= field.size()) {
+      break;
+    }
+    if (field[i] == '*') {
+      return true;
+    }
+    if (field.compare(i, 2, "W/") == 0) {
+      i += 2;
+    }
+    if (i >= field.size() || field[i] != '"') {
+      return false;  // malformed list: nothing after this point can be trusted
+    }
+    const std::size_t close = field.find('"', i + 1);
+    if (close == std::string_view::npos) {
+      return false;
+    }
+    if (field.substr(i, close + 1 - i) == etag) {
+      return true;
+    }
+    i = close + 1;
+  }
+  return false;
+}
+
+std::optional<std::string_view> request_path(std::string_view target) {
+  // absolute-form (RFC 9112 §3.2.2): the scheme is case-insensitive; the authority is
+  // ignored (every host is this site) and an empty path is "/".
+  for (std::string_view scheme : {"http://", "https://"}) {
+    if (target.size() >= scheme.size() && iequals(target.substr(0, scheme.size()), scheme)) {
+      const std::string_view rest = target.substr(scheme.size());
+      const std::size_t path_start = rest.find_first_of("/?#");
+      if (path_start == std::string_view::npos || rest[path_start] != '/') {
+        return std::string_view("/");
+      }
+      target = rest.substr(path_start);
+      break;
+    }
+  }
+  if (target.empty() || target.front() != '/') {
+    return std::nullopt;  // asterisk-form, authority-form, or not a URI
+  }
+  return target.substr(0, target.find_first_of("?#"));
+}
+
+Response error_response(int status, const RouteContext& context) {
+  switch (status) {
+    case 501:
+      return simple(501, RouteKind::other, "transfer coding not implemented\n", context);
+    case 505:
+      return simple(505, RouteKind::other, "HTTP version not supported\n", context);
+    case 408:
+      return simple(408, RouteKind::other, "request timeout\n", context);
+    case 413:
+      return simple(413, RouteKind::other, "request body too large\n", context);
+    case 431:
+      return simple(431, RouteKind::other, "request header fields too large\n", context);
+    default:
+      return simple(status, RouteKind::other, "bad request\n", context);
+  }
+}
+
+std::string_view reason_phrase(int status) {
+  switch (status) {
+    case 100:
+      return "Continue";
+    case 200:
+      return "OK";
+    case 202:
+      return "Accepted";
+    case 301:
+      return "Moved Permanently";
+    case 304:
+      return "Not Modified";
+    case 400:
+      return "Bad Request";
+    case 401:
+      return "Unauthorized";
+    case 404:
+      return "Not Found";
+    case 405:
+      return "Method Not Allowed";
+    case 406:
+      return "Not Acceptable";
+    case 408:
+      return "Request Timeout";
+    case 413:
+      return "Content Too Large";
+    case 431:
+      return "Request Header Fields Too Large";
+    case 500:
+      return "Internal Server Error";
+    case 501:
+      return "Not Implemented";
+    case 503:
+      return "Service Unavailable";
+    case 505:
+      return "HTTP Version Not Supported";
+    default:
+      return "Unknown";
+  }
+}
+
+std::string_view DateCache::text(std::chrono::sys_seconds now) {
+  if (now != cached_for_ || text_.empty()) {
+    text_ = feeds::format_http_date(now);
+    cached_for_ = now;
+  }
+  return text_;
+}
+
+Response route(const Request& request, const feeds::Snapshot& snapshot,
+               const RouteContext& context) {
+  const std::optional<std::string_view> target_path = request_path(request.target);
+  if (!target_path) {
+    return simple(400, RouteKind::other, "bad request target\n", context);
+  }
+  const std::string_view path = *target_path;
+  const bool get_or_head = request.method == "GET" || request.method == "HEAD";
+
+  if (path == "/hooks/rebuild") {
+    if (request.method != "POST") {
+      return method_not_allowed(RouteKind::hook, "POST", context);
+    }
+    Response response = simple(401, RouteKind::hook, "", context);
+    response.headers[1].value = "application/json";
+    if (context.hooks == nullptr) {
+      response.set_body("{\"status\":\"refused\",\"reason\":\"webhooks not configured\"}\n");
+      return response;
+    }
+    auto answer = context.hooks->handle(request.webhook, request.body);
+    response.status = answer.status;
+    response.set_owned_body(std::move(answer.body));
+    return response;
+  }
+  if (path == "/healthz" || (path == "/metrics" && context.metrics != nullptr)) {
+    const bool health = path == "/healthz";
+    const RouteKind kind = health ? RouteKind::healthz : RouteKind::metrics;
+    if (!get_or_head) {
+      return method_not_allowed(kind, kAllowGetHead, context);
+    }
+    Response response = simple(200, kind, "ok\n", context);
+    response.head = request.method == "HEAD";
+    response.add("Cache-Control", "no-store");
+    // Still 200 when the index cannot be written: the replica serves its last snapshot, so
+    // a load balancer should keep it; the body says what is wrong.
+    if (health && context.metrics != nullptr && !context.metrics->index_health().writable()) {
+      response.set_owned_body(context.metrics->index_health().detail() + "\n");
+    }
+    if (!health) {
+      response.headers[1].value = "text/plain; version=0.0.4; charset=utf-8";
+      response.set_owned_body(context.metrics->render(snapshot, context.now));
+    }
+    return response;
+  }
+  if (const feeds::Resource* resource = snapshot.find(path)) {
+    if (!get_or_head) {
+      return method_not_allowed(kind_of(path), kAllowGetHead, context);
+    }
+    return serve_resource(request, *resource, context);
+  }
+  if (get_or_head && !path.ends_with('/')) {
+    Response redirect = simple(301, RouteKind::redirect, "moved permanently\n", context);
+    redirect.location.reserve(path.size() + 1);
+    redirect.location.append(path).push_back('/');
+    if (snapshot.find(redirect.location) != nullptr) {  // "/ja" -> "/ja/"
+      redirect.head = request.method == "HEAD";
+      return redirect;  // Location: see Response::location
+    }
+  }
+  Response missing = simple(404, RouteKind::other, "not found\n", context);
+  missing.head = request.method == "HEAD";
+  return missing;
+}
+
+}  // namespace feedd::daemon

@@ -1,0 +1,123 @@
+// The HTTP router: a pure function from a parsed request and the current snapshot to a
+// response (the webhook route hands the request to the WebhookEndpoint in the context, which
+// only queues work). No I/O, no locks, no clock (the caller passes the time and the Date text), so
+// it is unit-tested without sockets. A Response may point into the Snapshot and into the
+// Request's strings: keep both alive until the response is written. Never throws except
+// std::bad_alloc.
+#pragma once
+
+#include <array>
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "daemon/http/metrics.h"
+#include "daemon/hooks/webhook_auth.h"
+#include "feeds/snapshot.h"
+
+namespace feedd::daemon {
+
+class WebhookEndpoint;
+
+struct Request {
+  std::string_view method;  // as sent, e.g. "GET"
+  std::string_view target;  // origin-form "/ja/atom.xml?x=1" (or absolute-form)
+  // Header field values (several fields of one name joined with ", "); nullopt: absent.
+  std::optional<std::string_view> if_none_match;
+  std::optional<std::string_view> if_modified_since;
+  std::optional<std::string_view> accept_encoding;
+  std::optional<std::string_view> accept;
+  WebhookHeaders webhook;  // the signature fields, for POST /hooks/rebuild
+  std::string_view body;
+};
+
+struct Header {
+  std::string_view name;
+  std::string_view value;
+};
+
+struct Response {
+  int status = 200;
+  RouteKind route = RouteKind::other;
+  bool head = false;  // a HEAD answer: Content-Length of the body, but no body sent
+  std::array<Header, 10> headers{};
+  std::size_t header_count = 0;
+
+  void add(std::string_view name, std::string_view value);
+  // The value of the first header named `name` (case-insensitive), or nullopt.
+  std::optional<std::string_view> header(std::string_view name) const;
+  // The body as it would be sent for GET (Content-Length counts it, HEAD omits it).
+  std::string_view body() const { return owned_ ? std::string_view(owned_body_) : body_; }
+  void set_body(std::string_view shared, int file = -1) {
+    body_ = shared;
+    owned_ = false;
+    body_file = file;
+  }
+  void set_owned_body(std::string body) {
+    owned_body_ = std::move(body);
+    owned_ = true;
+    body_file = -1;
+  }
+  // A redirect's Location value; kept out of `headers` (whose views must not point into
+  // the Response itself, which moves). header("Location") returns it; the writer sends it.
+  std::string location;
+  // A read-only descriptor holding body() (a snapshot's MemoryFile), or -1: the writer may
+  // sendfile() from it instead of copying body().
+  int body_file = -1;
+
+ private:
+  std::string_view body_;
+  std::string owned_body_;
+  bool owned_ = false;
+};
+
+struct RouteContext {
+  std::chrono::sys_seconds now{};
+  std::string_view date;             // IMF-fixdate of `now` (see DateCache)
+  std::string_view cache_control;    // "public, max-age=300"
+  const Metrics* metrics = nullptr;  // null: /metrics is 404
+  // Answers POST /hooks/rebuild (the one route with an effect: it queues a rescan and
+  // returns at once); null: the route answers 401 "not configured" (nothing can verify).
+  WebhookEndpoint* hooks = nullptr;
+};
+
+Response route(const Request& request, const feeds::Snapshot& snapshot,
+               const RouteContext& context);
+
+// The path of a request target, for routing: origin-form "/a/b?q" and absolute-form
+// "http://host/a/b?q" give "/a/b" (a view into `target`; "/" for "http://host");
+// nullopt for any other form.
+std::optional<std::string_view> request_path(std::string_view target);
+
+// The answer to a request the server could not parse or accept (400, 408, 413, 431, 501,
+// 505): a short text body and Date; the caller closes the connection after it.
+Response error_response(int status, const RouteContext& context);
+
+// "OK", "Not Modified", ... for the status line ("Unknown" for codes we never send).
+std::string_view reason_phrase(int status);
+
+// Helpers, exposed for tests.
+// The representation to send for `accept_encoding` (nullopt: no Accept-Encoding field):
+// the highest q among those `resource` has, ties to the smaller (br, gzip, identity);
+// identity when nothing else is acceptable.
+feeds::Coding choose_coding(const feeds::Resource& resource,
+                            std::optional<std::string_view> accept_encoding);
+// True for a browser navigation (Accept names text/html and no feed media type): such
+// requests get a resource's browser_content_type (see feeds::Resource).
+bool wants_browser_view(std::optional<std::string_view> accept);
+// RFC 9110 §13.1.2 weak comparison of `etag` with an If-None-Match value ("*" matches).
+bool if_none_match_matches(std::string_view field, std::string_view etag);
+
+// Formats the Date header value at most once per second per thread.
+class DateCache {
+ public:
+  std::string_view text(std::chrono::sys_seconds now);
+
+ private:
+  std::chrono::sys_seconds cached_for_{};
+  std::string text_;
+};
+
+}  // namespace feedd::daemon

@@ -1,0 +1,62 @@
+// Keeps the served snapshot in step with the store: scans (the whole store, or the paths a
+// watcher reports), rebuilds the snapshot when the index changed or a scheduled post's time
+// came, and publishes it. Also owns the timers: the periodic safety rescan and the one that
+// wakes up for the next scheduled post. Everything runs on the
+// control io_context's single thread, the only one that touches the index. A failed scan or
+// rebuild is logged and the last snapshot keeps being served; while the index cannot be
+// written (see IndexHealth), the whole store is rescanned after 1, 2, 4, ... 60 s until a
+// scan succeeds, so the service recovers by itself when space returns.
+#pragma once
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <atomic>
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include "daemon/config.h"
+#include "daemon/pipeline/site_pipeline.h"
+#include "daemon/http/snapshot_store.h"
+
+namespace feedd::daemon {
+
+class Regenerator {
+ public:
+  Regenerator(boost::asio::io_context& io, const Config& config, SitePipeline& pipeline,
+              SnapshotStore& store, std::uint64_t first_generation);
+
+  // Arms the timers (periodic rescan, next scheduled post).
+  void start();
+  void stop();
+
+  // On the control thread.
+  void rescan_all(std::string_view reason);
+  void rescan_paths(const std::vector<std::string>& paths);
+
+  std::uint64_t generation() const { return generation_.load(); }
+
+ private:
+  template <class Scan>
+  void attempt(Scan&& scan, std::string_view why);
+  void publish_if(const storage::ApplyResult& applied, std::string_view why);
+  void arm_periodic();
+  void arm_scheduled();
+  void arm_retry();
+
+  // Fixed after construction.
+  const Config& config_;
+  SitePipeline& pipeline_;
+  SnapshotStore& store_;
+  // Used on the control thread only.
+  boost::asio::steady_timer periodic_;
+  boost::asio::steady_timer scheduled_;
+  boost::asio::steady_timer retry_;
+  std::chrono::seconds retry_after_{0};     // 0: no retry pending
+  std::uint64_t replacements_seen_ = 0;     // pipeline_.index_replacements() last published
+  std::chrono::sys_seconds next_publication_{};  // the scheduled post's time, if armed
+  bool stopped_ = false;
+  std::atomic<std::uint64_t> generation_;
+};
+
+}  // namespace feedd::daemon

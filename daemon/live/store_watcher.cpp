@@ -1,0 +1,238 @@
+#include "daemon/live/store_watcher.h"
+
+#include <sys/inotify.h>
+#include <unistd.h>
+
+#include <boost/asio/posix/stream_descriptor.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <set>
+#include <unordered_map>
+
+#include "daemon/log.h"
+#include "storage/readers/post_reader.h"
+
+namespace feedd::daemon {
+namespace asio = boost::asio;
+
+namespace {
+
+constexpr std::string_view kChannel = "watch";
+constexpr std::uint32_t kDirectoryEvents = IN_CREATE | IN_DELETE | IN_MODIFY | IN_CLOSE_WRITE |
+                                           IN_MOVED_FROM | IN_MOVED_TO | IN_ATTRIB |
+                                           IN_DELETE_SELF | IN_MOVE_SELF | IN_ONLYDIR |
+                                           IN_DONT_FOLLOW | IN_EXCL_UNLINK;
+// While events keep coming, report at least this often (a long `git pull` still shows up).
+constexpr int kMaxDebounces = 20;
+// How often to look for a store directory that vanished.
+constexpr std::chrono::seconds kRootPoll{1};
+
+bool is_hidden(std::string_view name) { return !name.empty() && name.front() == '.'; }
+
+}  // namespace
+
+class StoreWatcher::Impl : public std::enable_shared_from_this<Impl> {
+ public:
+  Impl(asio::any_io_executor executor, std::filesystem::path root,
+       std::chrono::milliseconds debounce, Handler handler)
+      : root_(std::move(root)),
+        debounce_(debounce),
+        handler_(std::move(handler)),
+        stream_(executor),
+        quiet_timer_(executor),
+        root_timer_(executor) {}
+
+  boost::system::error_code start() {
+    int fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+    if (fd < 0) {
+      return {errno, boost::system::system_category()};
+    }
+    stream_.assign(fd);
+    if (!watch_tree("")) {
+      log::warning(kChannel, root_.string() + ": the store directory is missing; waiting for it");
+      poll_for_root();
+    }
+    read_events();
+    return {};
+  }
+
+  void stop() {
+    stopped_ = true;
+    boost::system::error_code ignored;
+    quiet_timer_.cancel();
+    root_timer_.cancel();
+    stream_.close(ignored);
+  }
+
+  std::size_t watched() const { return directories_.size(); }
+
+ private:
+  // Adds watches for `relative` (a directory under the root, "" for the root) and every
+  // directory below it. False when the directory cannot be watched (e.g. it is gone).
+  bool watch_tree(const std::string& relative) {
+    auto absolute = relative.empty() ? root_ : root_ / relative;
+    // store.path itself may be a symlink (/srv/posts -> a checkout): follow it; below the
+    // root, symlinked directories are not walked (the scan does not follow them either).
+    const std::uint32_t mask = relative.empty() ? kDirectoryEvents & ~IN_DONT_FOLLOW
+                                                : kDirectoryEvents;
+    int wd = inotify_add_watch(stream_.native_handle(), absolute.c_str(), mask);
+    if (wd < 0) {
+      if (errno == ENOSPC) {
+        log::error(kChannel, absolute.string() +
+                                 ": inotify watch limit reached (raise fs.inotify.max_user_watches);"
+                                 " changes there are seen by the periodic rescan only");
+      }
+      return false;
+    }
+    directories_[wd] = relative;
+    std::error_code ec;
+    for (std::filesystem::directory_iterator it(absolute, ec), end; !ec && it != end;
+         it.increment(ec)) {
+      auto name = it->path().filename().string();
+      if (it->is_directory(ec) && !it->is_symlink(ec) && !is_hidden(name)) {
+        watch_tree(relative.empty() ? name : relative + "/" + name);
+      }
+    }
+    return true;
+  }
+
+  void read_events() {
+    stream_.async_read_some(
+        asio::buffer(buffer_),
+        [self = shared_from_this()](boost::system::error_code ec, std::size_t n) {
+          if (self->stopped_ || ec == asio::error::operation_aborted) {
+            return;
+          }
+          if (ec) {
+            log::error(kChannel, "reading inotify events: " + ec.message());
+            return;
+          }
+          self->handle_events(n);
+          self->read_events();
+        });
+  }
+
+  void handle_events(std::size_t length) {
+    bool relevant = false;
+    for (std::size_t offset = 0; offset + sizeof(inotify_event) <= length;) {
+      const auto* event = reinterpret_cast<const inotify_event*>(buffer_.data() + offset);
+      offset += sizeof(inotify_event) + event->len;
+      relevant |= handle(*event);
+    }
+    if (relevant) {
+      arm_quiet_timer();
+    }
+  }
+
+  // Returns whether the event may change the feeds.
+  bool handle(const inotify_event& event) {
+    if (event.mask & IN_Q_OVERFLOW) {
+      log::warning(kChannel, "inotify queue overflowed: rescanning the whole store");
+      rescan_all_ = true;
+      return true;
+    }
+    auto it = directories_.find(event.wd);
+    if (it == directories_.end()) {
+      return false;
+    }
+    const std::string directory = it->second;
+    if (event.mask & IN_IGNORED) {
+      directories_.erase(it);
+      return false;
+    }
+    if (event.mask & (IN_DELETE_SELF | IN_MOVE_SELF)) {
+      if (directory.empty()) {
+        log::warning(kChannel, root_.string() + ": the store directory went away; waiting for it");
+        // Moved away, the tree is still watched where it went: drop every watch.
+        for (const auto& [wd, path] : directories_) {
+          inotify_rm_watch(stream_.native_handle(), wd);
+        }
+        directories_.clear();
+        poll_for_root();
+      }
+      return false;  // the parent's event names the directory itself
+    }
+    std::string name = event.len > 0 ? std::string(event.name) : std::string();
+    if (name.empty()) {
+      return false;
+    }
+    bool is_directory = (event.mask & IN_ISDIR) != 0;
+    if (is_directory ? is_hidden(name) : storage::is_ignored_file_name(name)) {
+      return false;
+    }
+    std::string relative = directory.empty() ? name : directory + "/" + name;
+    if (is_directory && (event.mask & (IN_CREATE | IN_MOVED_TO))) {
+      watch_tree(relative);  // files created in it before the watch exist: scanned as a tree
+    }
+    if (is_directory && (event.mask & IN_MODIFY)) {
+      return false;
+    }
+    changed_.insert(std::move(relative));
+    return true;
+  }
+
+  void arm_quiet_timer() {
+    if (++debounces_ > kMaxDebounces && quiet_timer_.expiry() > asio::steady_timer::clock_type::now()) {
+      return;  // events keep coming: let the armed timer fire rather than wait forever
+    }
+    quiet_timer_.expires_after(debounce_);
+    quiet_timer_.async_wait([self = shared_from_this()](boost::system::error_code ec) {
+      if (!ec && !self->stopped_) {
+        self->report();
+      }
+    });
+  }
+
+  void report() {
+    StoreChanges changes;
+    changes.rescan_all = rescan_all_;
+    changes.paths.assign(changed_.begin(), changed_.end());
+    changed_.clear();
+    rescan_all_ = false;
+    debounces_ = 0;
+    handler_(std::move(changes));
+  }
+
+  void poll_for_root() {
+    root_timer_.expires_after(kRootPoll);
+    root_timer_.async_wait([self = shared_from_this()](boost::system::error_code ec) {
+      if (ec || self->stopped_) {
+        return;
+      }
+      if (self->watch_tree("")) {
+        log::info(kChannel, self->root_.string() + ": the store directory is back: rescanning");
+        self->rescan_all_ = true;
+        self->arm_quiet_timer();
+      } else {
+        self->poll_for_root();
+      }
+    });
+  }
+
+  // Fixed after construction.
+  const std::filesystem::path root_;
+  const std::chrono::milliseconds debounce_;
+  const Handler handler_;
+  // Used only on the executor.
+  asio::posix::stream_descriptor stream_;
+  asio::steady_timer quiet_timer_;
+  asio::steady_timer root_timer_;
+  std::array<char, 64 * 1024> buffer_{};
+  std::unordered_map<int, std::string> directories_;  // watch descriptor -> relative dir
+  std::set<std::string> changed_;
+  bool rescan_all_ = false;
+  int debounces_ = 0;
+  bool stopped_ = false;
+};
+
+StoreWatcher::StoreWatcher(asio::any_io_executor executor, std::filesystem::path root,
+                           std::chrono::milliseconds debounce, Handler handler)
+    : impl_(std::make_shared<Impl>(std::move(executor), std::move(root), debounce,
+                                   std::move(handler))) {}
+
+StoreWatcher::~StoreWatcher() { impl_->stop(); }
+
+boost::system::error_code StoreWatcher::start() { return impl_->start(); }
+void StoreWatcher::stop() { impl_->stop(); }
+std::size_t StoreWatcher::watched_directories() const { return impl_->watched(); }
+
+}  // namespace feedd::daemon

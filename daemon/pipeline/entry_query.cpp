@@ -1,0 +1,63 @@
+#include "daemon/pipeline/entry_query.h"
+
+#include <map>
+
+#include "feeds/render.h"
+
+namespace feedd::daemon {
+namespace {
+
+// Builds entries, memoising per key: the all-languages feed repeats the language feeds' posts.
+class EntryMaker {
+ public:
+  EntryMaker(storage::Index& index, const feeds::SiteOptions& site, std::chrono::sys_seconds now)
+      : index_(index), site_(site), now_(now) {}
+
+  const feeds::Entry& make(const storage::IndexedPost& indexed) {
+    auto it = made_.find(indexed.post.key);
+    if (it != made_.end()) {
+      return it->second;
+    }
+    feeds::Entry entry;
+    entry.post = indexed.post;
+    entry.id = indexed.entry_id;
+    entry.updated = indexed.updated;
+    entry.url = feeds::permalink(site_, indexed.post);
+    for (const auto& translation : index_.translations_of(indexed, now_)) {
+      entry.translations.push_back({translation.post.lang,
+                                    feeds::permalink(site_, translation.post),
+                                    translation.post.title});
+    }
+    return made_.emplace(indexed.post.key, std::move(entry)).first->second;
+  }
+
+ private:
+  storage::Index& index_;
+  const feeds::SiteOptions& site_;
+  std::chrono::sys_seconds now_;
+  std::map<std::string, feeds::Entry> made_;
+};
+
+}  // namespace
+
+std::vector<feeds::FeedContent> collect_feeds(storage::Index& index, const Config& config,
+                                              const feeds::SiteOptions& site,
+                                              std::chrono::sys_seconds now) {
+  EntryMaker maker(index, site, now);
+  std::vector<feeds::FeedContent> feeds;
+  auto collect = [&](const std::string& lang) {
+    feeds::FeedContent feed;
+    feed.lang = lang;
+    for (const auto& indexed : index.newest(lang, now, config.feeds.entries)) {
+      feed.entries.push_back(maker.make(indexed));
+    }
+    feeds.push_back(std::move(feed));
+  };
+  for (const auto& language : config.languages) {
+    collect(language.code);
+  }
+  collect("");
+  return feeds;
+}
+
+}  // namespace feedd::daemon

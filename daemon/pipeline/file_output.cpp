@@ -1,0 +1,132 @@
+#include "daemon/pipeline/file_output.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+namespace feedd::daemon {
+namespace {
+
+constexpr const char* kTemporaryMark = ".tmp-";
+
+// result<bool> does not convert from error_code implicitly (error_code converts to bool).
+boost::system::result<bool> failed(int error) {
+  return {boost::system::in_place_error, error, boost::system::system_category()};
+}
+
+bool holds(const std::filesystem::path& path, std::string_view bytes) {
+  std::error_code ec;
+  if (std::filesystem::file_size(path, ec) != bytes.size() || ec) {
+    return false;
+  }
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream current;
+  current << in.rdbuf();
+  return in && current.str() == bytes;
+}
+
+// ".atom.xml.tmp-<pid>" beside "atom.xml": hidden, and named for the process writing it.
+std::filesystem::path temporary_name(const std::filesystem::path& path) {
+  return path.parent_path() /
+         ("." + path.filename().string() + kTemporaryMark + std::to_string(getpid()));
+}
+
+void sync_directory(const std::filesystem::path& directory) {
+  const int fd = open(directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd >= 0) {
+    fsync(fd);
+    close(fd);
+  }
+}
+
+// Removes the temporary files that a killed writer left in `directory` (those of a process
+// still running are its business).
+void remove_stale_temporaries(const std::filesystem::path& directory) {
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(directory, ec)) {
+    const auto name = entry.path().filename().string();
+    const auto mark = name.rfind(kTemporaryMark);
+    if (name.front() != '.' || mark == std::string::npos) {
+      continue;
+    }
+    const long pid = std::strtol(name.c_str() + mark + std::strlen(kTemporaryMark), nullptr, 10);
+    if (pid > 0 && pid != getpid() && kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH) {
+      std::filesystem::remove(entry.path(), ec);
+    }
+  }
+}
+
+}  // namespace
+
+boost::system::result<bool> write_file_atomically(const std::filesystem::path& path,
+                                                  std::string_view bytes) {
+  if (holds(path, bytes)) {
+    return false;
+  }
+  std::error_code ec;
+  std::filesystem::create_directories(path.parent_path(), ec);
+  if (ec) {
+    return failed(ec.value());
+  }
+  const auto temporary = temporary_name(path);
+  int fd = open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) {
+    return failed(errno);
+  }
+  std::size_t done = 0;
+  while (done < bytes.size()) {
+    ssize_t n = write(fd, bytes.data() + done, bytes.size() - done);
+    if (n < 0 && errno == EINTR) {
+      continue;
+    }
+    if (n < 0) {
+      int error = errno;
+      close(fd);
+      unlink(temporary.c_str());
+      return failed(error);
+    }
+    done += static_cast<std::size_t>(n);
+  }
+  if (fsync(fd) != 0 || close(fd) != 0) {
+    int error = errno;
+    unlink(temporary.c_str());
+    return failed(error);
+  }
+  if (rename(temporary.c_str(), path.c_str()) != 0) {
+    int error = errno;
+    unlink(temporary.c_str());
+    return failed(error);
+  }
+  sync_directory(path.parent_path());  // the rename itself survives a power cut
+  return true;
+}
+
+boost::system::result<int> write_feeds(const std::filesystem::path& dir,
+                                       const std::vector<feeds::RenderedFeed>& feeds) {
+  int changed = 0;
+  std::set<std::filesystem::path> directories;
+  for (const auto& feed : feeds) {
+    // Pages are directories on the web ("", "ja/"): their files are index.html.
+    auto file = feed.path.empty() || feed.path.ends_with('/') ? feed.path + "index.html"
+                                                              : feed.path;
+    auto wrote = write_file_atomically(dir / file, feed.body);
+    if (!wrote) {
+      return {boost::system::in_place_error, wrote.error()};
+    }
+    changed += *wrote ? 1 : 0;
+    directories.insert((dir / file).parent_path());
+  }
+  for (const auto& directory : directories) {
+    remove_stale_temporaries(directory);
+  }
+  return changed;
+}
+
+}  // namespace feedd::daemon

@@ -1,0 +1,85 @@
+#include "daemon/pipeline/index_opener.h"
+
+#include "daemon/log.h"
+#include "storage/index/index_aside.h"
+
+namespace feedd::daemon {
+namespace {
+
+constexpr std::string_view kChannel = "index";
+
+using storage::Index;
+using storage::IndexError;
+using storage::IndexFault;
+
+OpenedIndex in_memory(const std::filesystem::path& path, const std::string& base_url,
+                      std::string reason) {
+  log::error(kChannel, path.string() + ": " + reason +
+                           "; serving from an in-memory index rebuilt from the store until the "
+                           "index can be written");
+  return {std::make_unique<Index>(":memory:", base_url), std::move(reason), std::nullopt};
+}
+
+// The state directory refuses writes: read the index as it is, or rebuild in memory.
+OpenedIndex fallback(const std::filesystem::path& path, const std::string& base_url,
+                     const std::string& reason) {
+  std::error_code ec;
+  if (std::filesystem::exists(path, ec)) {
+    try {
+      auto index = std::make_unique<Index>(path, base_url, Index::Mode::read_only);
+      log::error(kChannel, path.string() + ": the index is not writable (" + reason +
+                               "); serving it read-only: changes to the store wait until it "
+                               "can be written");
+      return {std::move(index), reason, std::nullopt};
+    } catch (const IndexError& error) {
+      log::warning(kChannel, std::string("cannot read it either: ") + error.what());
+    }
+  }
+  return in_memory(path, base_url, "the index cannot be written (" + reason + ")");
+}
+
+}  // namespace
+
+OpenedIndex open_index(const std::filesystem::path& path, const std::string& base_url,
+                       std::chrono::sys_seconds now) {
+  try {
+    return {std::make_unique<Index>(path, base_url), "", std::nullopt};
+  } catch (const IndexError& error) {
+    if (error.fault() == IndexFault::unusable) {
+      return replace_unusable_index(path, base_url, error, now);
+    }
+    if (error.fault() == IndexFault::not_writable && path != ":memory:") {
+      return fallback(path, base_url, error.cause());
+    }
+    throw;
+  }
+}
+
+OpenedIndex replace_unusable_index(const std::filesystem::path& path, const std::string& base_url,
+                                   const IndexError& error, std::chrono::sys_seconds now) {
+  if (path == ":memory:") {
+    throw error;  // nothing to move: a bug, not a file
+  }
+  auto moved = storage::move_index_aside(path, now);
+  if (!moved) {
+    return in_memory(path, base_url,
+                     std::string("the index is unusable (") + error.what() +
+                         ") and cannot be moved aside: " + moved.error().message());
+  }
+  log::error(kChannel, path.string() + " is unusable (" + error.cause() + "): moved it aside to " +
+                           moved->string() +
+                           " and rebuilding the index from the store (ids are kept; first-seen "
+                           "and updated times restart from the posts' own dates)");
+  try {
+    return {std::make_unique<Index>(path, base_url), "", *moved};
+  } catch (const IndexError& again) {
+    if (again.fault() == IndexFault::other) {
+      throw;
+    }
+    OpenedIndex opened = in_memory(path, base_url, again.what());
+    opened.moved_aside = *moved;
+    return opened;
+  }
+}
+
+}  // namespace feedd::daemon

@@ -1,0 +1,197 @@
+#include "daemon/pipeline/site_pipeline.h"
+
+#include "common/clock.h"
+#include "daemon/pipeline/entry_query.h"
+#include "daemon/pipeline/index_opener.h"
+#include "daemon/log.h"
+#include "feeds/feed_digest.h"
+#include "feeds/html_pages.h"
+
+namespace feedd::daemon {
+
+SitePipeline::SitePipeline(const Config& config, IndexHealth* health)
+    : config_(config),
+      reader_options_(config.reader_options()),
+      site_(config.site_options()),
+      health_(health != nullptr ? *health : own_health_) {
+  auto opened = open_index(config.store.index, config.site.base_url, common::now_seconds());
+  index_ = std::move(opened.index);
+  not_writable_ = std::move(opened.not_writable);
+  if (opened.moved_aside) {
+    health_.count_recovery();
+  }
+  if (!not_writable_.empty()) {
+    health_.set_not_writable(not_writable_);  // open_index logged it
+  }
+}
+
+template <class Scan>
+storage::ScanReport SitePipeline::run_scan(Scan&& scan, std::chrono::sys_seconds now) {
+  storage::ScanReport report;
+  try {
+    try {
+      report = scan(*index_);
+    } catch (const storage::IndexError& error) {
+      if (error.fault() != storage::IndexFault::unusable) {
+        throw;
+      }
+      report = rebuild(error, now);
+    }
+  } catch (const storage::IndexError& error) {
+    if (error.fault() != storage::IndexFault::not_writable) {
+      throw;
+    }
+    note_not_writable(error.cause());
+    if (!on_fallback() && holds_nothing()) {
+      report = scan_in_memory(error.cause(), now);  // better than serving an empty index
+    } else {
+      throw;
+    }
+  }
+  return finish_scan(std::move(report));
+}
+
+storage::ScanReport SitePipeline::scan(std::chrono::sys_seconds now) {
+  if (auto reopened = reopen(now)) {
+    return finish_scan(std::move(*reopened));
+  }
+  return run_scan(
+      [&](storage::Index& index) {
+        return storage::scan_store(index, config_.store.path, reader_options_, now);
+      },
+      now);
+}
+
+storage::ScanReport SitePipeline::scan_paths(const std::vector<std::string>& paths,
+                                              std::chrono::sys_seconds now) {
+  if (auto reopened = reopen(now)) {  // the whole store: the index may be behind on any file
+    return finish_scan(std::move(*reopened));
+  }
+  return run_scan(
+      [&](storage::Index& index) {
+        return storage::scan_paths(index, config_.store.path, paths, reader_options_, now);
+      },
+      now);
+}
+
+void SitePipeline::note_not_writable(const std::string& reason) {
+  // On a fallback, its reason stays the one reported: a failed write is no news then.
+  if (health_.set_not_writable(not_writable_.empty() ? reason : not_writable_)) {
+    log::error("index", config_.store.index.string() + " is not writable (" + reason +
+                            "): the scan was rolled back; still serving the last snapshot and "
+                            "retrying");
+  }
+}
+
+storage::ScanReport SitePipeline::rebuild(const storage::IndexError& error,
+                                           std::chrono::sys_seconds now) {
+  index_.reset();  // close the connection before its files move
+  auto opened = replace_unusable_index(config_.store.index, config_.site.base_url, error, now);
+  index_ = std::move(opened.index);
+  not_writable_ = std::move(opened.not_writable);
+  ++replacements_;
+  health_.count_recovery();
+  if (!not_writable_.empty()) {
+    health_.set_not_writable(not_writable_);
+  }
+  return storage::scan_store(*index_, config_.store.path, reader_options_, now);
+}
+
+bool SitePipeline::holds_nothing() {
+  try {
+    return index_->file_states().empty();
+  } catch (const storage::IndexError&) {
+    return false;
+  }
+}
+
+storage::ScanReport SitePipeline::scan_in_memory(const std::string& reason,
+                                                  std::chrono::sys_seconds now) {
+  log::error("index", config_.store.index.string() + " holds nothing yet and cannot be written (" +
+                          reason + "): serving from an in-memory index rebuilt from the store "
+                                   "until it can be written");
+  index_ = std::make_unique<storage::Index>(":memory:", config_.site.base_url);
+  not_writable_ = reason;
+  ++replacements_;
+  return storage::scan_store(*index_, config_.store.path, reader_options_, now);
+}
+
+std::optional<storage::ScanReport> SitePipeline::reopen(std::chrono::sys_seconds now) {
+  if (not_writable_.empty()) {
+    return std::nullopt;
+  }
+  std::unique_ptr<storage::Index> real;
+  storage::ScanReport report;
+  try {
+    real = std::make_unique<storage::Index>(config_.store.index, config_.site.base_url);
+    // Scanned before it is used: a disk still full fails here, and the fallback stays.
+    report = storage::scan_store(*real, config_.store.path, reader_options_, now);
+  } catch (const storage::IndexError& error) {
+    if (error.fault() == storage::IndexFault::unusable) {
+      real.reset();
+      return rebuild(error, now);  // moves it aside and builds the real one afresh
+    }
+    health_.set_not_writable(not_writable_);  // one more failure, same state
+    return std::nullopt;
+  }
+  index_ = std::move(real);
+  not_writable_.clear();
+  ++replacements_;
+  log::info("index", config_.store.index.string() + " can be written again: using it");
+  return report;
+}
+
+storage::ScanReport SitePipeline::finish_scan(storage::ScanReport report) {
+  if (not_writable_.empty() && health_.set_writable()) {
+    log::info("index", config_.store.index.string() + " is writable again: index up to date");
+  }
+  log_report(report);
+  return report;
+}
+
+void SitePipeline::log_report(const storage::ScanReport& report) {
+  for (const auto& problem : report.unreadable) {
+    log::warning("store", problem.to_string());
+  }
+  // Bad post files are data problems, not daemon errors: warnings, once, when first seen.
+  for (const auto& problem : report.applied.problems) {
+    log::warning("store", problem.to_string());
+  }
+  log::info("store", "scanned " + std::to_string(report.files_seen) + " files (" +
+                         std::to_string(report.files_read) + " read, " +
+                         std::to_string(report.files_parsed) + " parsed): " +
+                         std::to_string(report.applied.added) + " posts added, " +
+                         std::to_string(report.applied.changed) + " changed, " +
+                         std::to_string(report.applied.deleted) + " deleted");
+}
+
+std::vector<feeds::RenderedFeed> SitePipeline::render(std::chrono::sys_seconds now) {
+  const auto contents = read_index(
+      [&](storage::Index& index) { return collect_feeds(index, config_, site_, now); }, now);
+  // Only feeds whose input changed are rendered again; the others reuse their last bytes.
+  std::vector<feeds::RenderedFeed> rendered;
+  std::string all_digests;
+  for (const auto& content : contents) {
+    auto digest = feeds::feed_digest(content);
+    all_digests += digest;
+    auto& cached = rendered_feeds_[content.lang];
+    if (cached.digest != digest) {
+      cached.rendered = feeds::render_feed_set(site_, {content});
+      cached.digest = std::move(digest);
+      ++renders_;
+    }
+    rendered.insert(rendered.end(), cached.rendered.begin(), cached.rendered.end());
+  }
+  // The pages show every language's entries: rendered again when any feed's input changed.
+  if (pages_.digest != all_digests) {
+    pages_.rendered = feeds::render_pages(site_, contents);
+    pages_.digest = std::move(all_digests);
+  }
+  rendered.insert(rendered.end(), pages_.rendered.begin(), pages_.rendered.end());
+  // The stylesheet changes only with the program: it carries no date of its own.
+  rendered.push_back({"feed.css", "text/css; charset=utf-8", std::string(feeds::feed_css()),
+                      std::chrono::sys_seconds::max()});
+  return rendered;
+}
+
+}  // namespace feedd::daemon

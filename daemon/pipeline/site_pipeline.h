@@ -1,0 +1,107 @@
+// Owns the index for one configuration and turns the store into rendered feeds: scan (read
+// changed files into the index), then render (query + feeds::render_feed_set). NOT
+// thread-safe: use it from one thread (the indexer). Logs what each scan did. The index is
+// kept usable (daemon/pipeline/index_opener.h): an unusable one, at start-up or met by any scan or
+// query, is moved aside and rebuilt from the store; one that cannot be written is reported
+// through IndexHealth (logged once per change) and scans throw storage::IndexError
+// (not_writable) after rolling back, so the caller keeps serving what it has.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "daemon/config.h"
+#include "daemon/pipeline/index_health.h"
+#include "feeds/feed_set.h"
+#include "storage/index/index.h"
+#include "storage/store_scan.h"
+
+namespace feedd::daemon {
+
+class SitePipeline {
+ public:
+  // Opens the index (see index_opener.h). `health` (borrowed, may be null: a private one
+  // is used) receives the index's writability.
+  explicit SitePipeline(const Config& config, IndexHealth* health = nullptr);
+
+  // Scans the whole store into the index and logs the outcome and every new problem.
+  storage::ScanReport scan(std::chrono::sys_seconds now);
+  // Scans only `paths` (relative to the store, as the watcher reports them); the whole
+  // store when the index was just replaced.
+  storage::ScanReport scan_paths(const std::vector<std::string>& paths,
+                                 std::chrono::sys_seconds now);
+  // Renders everything published from the index as it is now: every feed, the HTML pages
+  // ("" and "L/", see feeds/html_pages.h) and "feed.css"; paths relative to feeds_url.
+  // A feed whose entries (see feeds/feed_digest.h) are unchanged since the last call is not
+  // rendered again: its previous bytes are returned.
+  std::vector<feeds::RenderedFeed> render(std::chrono::sys_seconds now);
+
+  // Runs `read(index)`; when the index turns out to be unusable, rebuilds it (moved aside,
+  // whole store scanned, logged) and runs `read` once more on the new one.
+  template <class Read>
+  auto read_index(Read&& read, std::chrono::sys_seconds now) {
+    try {
+      return read(*index_);
+    } catch (const storage::IndexError& error) {
+      if (error.fault() != storage::IndexFault::unusable) {
+        throw;
+      }
+      log_report(rebuild(error, now));
+      return read(*index_);
+    }
+  }
+
+  storage::Index& index() { return *index_; }
+  const IndexHealth& health() const { return health_; }
+  // True while a read-only or in-memory fallback stands in for the index file.
+  bool on_fallback() const { return !not_writable_.empty(); }
+  // Counts the times the index was replaced (rebuilt, or the real one reopened after a
+  // fallback): what is served may differ from the new index even if a scan wrote nothing.
+  std::uint64_t index_replacements() const { return replacements_; }
+  // How many feeds render() has rendered (feeds whose input was unchanged are not counted).
+  std::uint64_t feeds_rendered() const { return renders_; }
+  const feeds::SiteOptions& site() const { return site_; }
+
+ private:
+  void log_report(const storage::ScanReport& report);
+  // Moves the unusable index aside, opens a fresh one and scans the whole store into it.
+  storage::ScanReport rebuild(const storage::IndexError& error, std::chrono::sys_seconds now);
+  // On a fallback: opens the real index again and scans the whole store into it; the
+  // report when that worked (the real index is then used), nullopt otherwise.
+  std::optional<storage::ScanReport> reopen(std::chrono::sys_seconds now);
+  // Updates the health after a scan that worked, logs the report and returns it.
+  storage::ScanReport finish_scan(storage::ScanReport report);
+  // Runs one scan with the recovery and health rules of the class contract.
+  template <class Scan>
+  storage::ScanReport run_scan(Scan&& scan, std::chrono::sys_seconds now);
+  void note_not_writable(const std::string& reason);
+  // Whether the index holds no file at all (a new or rebuilt one).
+  bool holds_nothing();
+  // Replaces an empty index that cannot be written by an in-memory one and scans into it.
+  storage::ScanReport scan_in_memory(const std::string& reason, std::chrono::sys_seconds now);
+
+  // The last rendering of some input, and the digest of that input.
+  struct Rendered {
+    std::string digest;
+    std::vector<feeds::RenderedFeed> rendered;
+  };
+
+  const Config& config_;
+  storage::ReaderOptions reader_options_;
+  feeds::SiteOptions site_;
+  IndexHealth own_health_;
+  IndexHealth& health_;
+  std::unique_ptr<storage::Index> index_;
+  std::string not_writable_;  // why a fallback stands in for the index; empty: none
+  std::map<std::string, Rendered> rendered_feeds_;  // by language ("" for all)
+  Rendered pages_;
+  std::uint64_t renders_ = 0;
+  std::uint64_t replacements_ = 0;
+};
+
+}  // namespace feedd::daemon

@@ -1,0 +1,40 @@
+#include "daemon/pipeline/snapshot_builder.h"
+
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace feedd::daemon {
+
+std::shared_ptr<const feeds::Snapshot> build_snapshot(SitePipeline& pipeline,
+                                                      const Config& config,
+                                                      std::chrono::sys_seconds now,
+                                                      std::uint64_t generation,
+                                                      const feeds::Snapshot* previous,
+                                                      bool recount) {
+  std::vector<feeds::ResourceSource> sources;
+  for (auto& rendered : pipeline.render(now)) {
+    const bool is_feed = rendered.path.ends_with(".xml") || rendered.path.ends_with(".json");
+    // Browsers get a feed's bytes as generic XML / JSON, which they display (with
+    // feed.css) instead of showing the feed as plain text or downloading it.
+    std::string browser_type = !is_feed ? ""
+                               : rendered.path.ends_with(".xml") ? "application/xml; charset=utf-8"
+                                                                 : "application/json";
+    sources.push_back({"/" + rendered.path, std::move(rendered.content_type),
+                       std::move(rendered.body), rendered.last_modified, true,
+                       std::move(browser_type)});
+  }
+  std::vector<std::pair<std::string, std::size_t>> posts;
+  if (previous != nullptr && !recount) {
+    posts = previous->posts_by_lang();
+  } else {
+    for (const LanguageConfig& language : config.languages) {
+      const auto count = pipeline.read_index(
+          [&](storage::Index& index) { return index.count_published(language.code, now); }, now);
+      posts.emplace_back(language.code, static_cast<std::size_t>(count));
+    }
+  }
+  return feeds::Snapshot::build(std::move(sources), now, generation, previous, std::move(posts));
+}
+
+}  // namespace feedd::daemon

@@ -1,0 +1,134 @@
+// The SQLite index of the post store (schema and its meaning: storage/index/schema.sql).
+// One Index owns one connection and its prepared statements; it is NOT thread-safe: use it
+// from one thread (or strand) only. Opening or migrating fails with IndexError; afterwards
+// every call reports failures as IndexError too (its fault() says whether the file is
+// unusable or not writable, see index_error.h), and a failed apply() rolls back, leaving
+// the last complete scan in place. SQLite exceptions never leave storage/.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include "storage/index/index_error.h"
+#include "storage/post.h"
+#include "storage/readers/post_reader.h"
+#include "storage/problem.h"
+
+namespace feedd::storage {
+
+// What the index remembers of a post file, to skip unchanged files without reading them.
+struct FileState {
+  std::int64_t size = 0;
+  std::int64_t mtime_ns = 0;
+  std::string sha256;
+  std::vector<Problem> problems;  // from the last read
+};
+
+// The result of reading one changed file during a scan.
+struct FileRead {
+  std::string path;  // relative to the store
+  std::int64_t size = 0;
+  std::int64_t mtime_ns = 0;
+  std::string sha256;
+  bool bytes_unchanged = false;  // same sha256 as indexed: only size/mtime are updated
+  ReadResult result;             // empty when bytes_unchanged
+};
+
+// One scan's worth of changes, applied in one transaction.
+struct ScanBatch {
+  std::vector<FileRead> reads;        // files that are new or whose stat changed
+  std::vector<std::string> removed;   // indexed files no longer in the store
+};
+
+struct ApplyResult {
+  int added = 0;      // posts seen for the first time (or restored after deletion)
+  int changed = 0;    // posts whose visible content changed
+  int deleted = 0;    // posts whose file (or entry) went away
+  // A post's language, draft flag or date changed: the published counts may differ.
+  bool reclassified = false;
+  std::vector<Problem> problems;  // duplicate keys and the like, found while applying
+  bool wrote() const { return added + changed + deleted > 0; }
+};
+
+// A post as indexed: the parsed fields plus the facts only the index knows.
+struct IndexedPost {
+  Post post;
+  std::string entry_id;
+  std::chrono::sys_seconds first_seen{};
+  std::chrono::sys_seconds updated{};
+  std::optional<std::chrono::sys_seconds> deleted_at;
+};
+
+class Index {
+ public:
+  enum class Mode {
+    read_write,  // created if missing, WAL mode, migrated forward
+    read_only,   // an existing index read as immutable (no locks, no -shm; -wal ignored),
+                 // for a state directory that refuses writes; every write fails not_writable
+  };
+  // Opens the index at `path` (":memory:" for tests), sets WAL mode and migrates the schema
+  // forward. `base_url` gives the host of new entry ids. Checks the header, the schema
+  // version and the tables (IndexFault::unusable when they are wrong); damage elsewhere in
+  // the file shows as unusable when a call reads it.
+  Index(const std::filesystem::path& path, std::string base_url, Mode mode = Mode::read_write);
+  ~Index();
+  Index(const Index&) = delete;
+  Index& operator=(const Index&) = delete;
+
+  std::unordered_map<std::string, FileState> file_states();
+  std::optional<FileState> file_state(const std::string& path);
+  // Indexed files below the directory `directory` (relative, no trailing '/').
+  std::vector<std::string> files_under(const std::string& directory);
+
+  // Applies a scan in one transaction. `now` stamps first_seen/updated/deleted_at.
+  ApplyResult apply(const ScanBatch& batch, std::chrono::sys_seconds now);
+
+  // The same, in parts, so that a scan of a large store holds only one part in memory while
+  // the index still moves from one complete state to the next in a single transaction.
+  // Rolls back unless commit() is called. Use no other Index call until it is gone.
+  class ScanWriter {
+   public:
+    ScanWriter(ScanWriter&&) noexcept;
+    ~ScanWriter();
+    void add(const std::vector<FileRead>& reads);
+    void remove(const std::vector<std::string>& paths);
+    ApplyResult commit();
+
+   private:
+    friend class Index;
+    struct State;
+    explicit ScanWriter(std::unique_ptr<State> state);
+    std::unique_ptr<State> state_;
+  };
+  // `touched`: every path the scan will read or remove (a duplicate id in an untouched file
+  // is a conflict; in a touched one, the file may have given it up).
+  ScanWriter begin_scan(std::chrono::sys_seconds now, std::unordered_set<std::string> touched);
+
+  // Live, published (not draft, published <= now) posts of `lang` (empty: every language),
+  // newest first, at most `limit` (negative: all).
+  std::vector<IndexedPost> newest(const std::string& lang, std::chrono::sys_seconds now,
+                                  int limit);
+  // Live published posts that are translations of `post` (other languages).
+  std::vector<IndexedPost> translations_of(const IndexedPost& post, std::chrono::sys_seconds now);
+  // How many posts of `lang` (empty: every language) are published at `now`.
+  std::int64_t count_published(const std::string& lang, std::chrono::sys_seconds now);
+  // Problems of every file as last read, sorted by path and line.
+  std::vector<Problem> problems();
+  // The earliest publication time after `now` of a live non-draft post, if any.
+  std::optional<std::chrono::sys_seconds> next_publication_after(std::chrono::sys_seconds now);
+
+  static constexpr int kSchemaVersion = 1;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace feedd::storage

@@ -1,0 +1,441 @@
+#include "storage/readers/mt_export_reader.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <map>
+#include <optional>
+#include <set>
+#include <vector>
+
+#include "storage/readers/language.h"
+#include "storage/readers/local_time.h"
+#include "storage/readers/markdown_reader.h"
+#include "storage/readers/reader_limits.h"
+#include "common/text.h"
+#include "common/utf8.h"
+
+namespace feedd::storage {
+namespace {
+
+using Lines = std::vector<std::string_view>;
+
+constexpr std::string_view kEntryEnd = "--------";
+constexpr std::string_view kSectionEnd = "-----";
+
+bool is_line(std::string_view line, std::string_view what) { return common::text::trim(line) == what; }
+
+// "NAME: value" or "NAME:" with NAME of upper-case letters and spaces.
+bool split_field(std::string_view line, std::string_view& name, std::string_view& value) {
+  const std::size_t colon = line.find(':');
+  if (colon == 0 || colon == std::string_view::npos || line[0] == ' ') {
+    return false;
+  }
+  for (std::size_t i = 0; i < colon; ++i) {
+    if (!((line[i] >= 'A' && line[i] <= 'Z') || line[i] == ' ')) {
+      return false;
+    }
+  }
+  if (colon + 1 < line.size() && line[colon + 1] != ' ') {
+    return false;
+  }
+  name = line.substr(0, colon);
+  value = common::text::trim(line.substr(colon + 1));
+  return true;
+}
+
+// TAGS: "Movable Type",foo,bar
+std::vector<std::string> split_tags(std::string_view value) {
+  std::vector<std::string> tags;
+  std::string current;
+  bool quoted = false;
+  for (char c : value) {
+    if (c == '"') {
+      quoted = !quoted;
+    } else if (c == ',' && !quoted) {
+      tags.emplace_back(common::text::trim(current));
+      current.clear();
+    } else {
+      current += c;
+    }
+  }
+  tags.emplace_back(common::text::trim(current));
+  std::erase_if(tags, [](const std::string& t) { return t.empty(); });
+  return tags;
+}
+
+std::string join_section(const Lines& lines) {
+  std::size_t begin = 0;
+  std::size_t end = lines.size();
+  while (begin < end && common::text::is_blank(lines[begin])) {
+    ++begin;
+  }
+  while (end > begin && common::text::is_blank(lines[end - 1])) {
+    --end;
+  }
+  std::string out;
+  for (std::size_t i = begin; i < end; ++i) {
+    if (i > begin) {
+      out += '\n';
+    }
+    out += lines[i];
+  }
+  return out;
+}
+
+bool starts_with_block_tag(std::string_view paragraph) {
+  static constexpr std::string_view kBlockTags[] = {
+      "p",          "div",    "h1",  "h2",      "h3",      "h4",      "h5",
+      "h6",         "ul",     "ol",  "li",      "dl",      "pre",     "table",
+      "blockquote", "figure", "hr",  "form",    "section", "article", "aside",
+      "header",     "footer", "nav", "address", "iframe",  "script",  "style"};
+  if (!paragraph.starts_with('<')) {
+    return false;
+  }
+  std::string_view rest = paragraph.substr(1);
+  if (rest.starts_with('/')) {
+    rest.remove_prefix(1);
+  }
+  for (std::string_view tag : kBlockTags) {
+    if (common::text::istarts_with(rest, tag) && rest.size() > tag.size()) {
+      const char after = rest[tag.size()];
+      if (after == '>' || after == ' ' || after == '/' || after == '\n' || after == '\t') {
+        return true;
+      }
+    }
+  }
+  return rest.starts_with("!--");
+}
+
+struct Entry {
+  int first_line = 0;
+  int date_line = 0;
+  int title_line = 0;
+  int basename_line = 0;
+  std::optional<std::string> title, basename, status, date, convert_breaks;
+  std::string author, primary_category, body, extended_body, excerpt;
+  std::vector<std::string> categories, tags;
+};
+
+// Parses lines [begin, end) of one entry; returns an error reason (and sets `error_line`).
+std::string parse_entry(const Lines& lines, std::size_t begin, std::size_t end, Entry& entry,
+                        int& error_line) {
+  std::size_t i = begin;
+  for (; i < end && !is_line(lines[i], kSectionEnd); ++i) {
+    if (common::text::is_blank(lines[i])) {
+      continue;
+    }
+    std::string_view name;
+    std::string_view value;
+    if (!split_field(lines[i], name, value)) {
+      error_line = static_cast<int>(i) + 1;
+      return "expected a 'FIELD: value' line in the entry header";
+    }
+    if (name == "TITLE") {
+      entry.title = std::string(value);
+      entry.title_line = static_cast<int>(i) + 1;
+    } else if (name == "BASENAME") {
+      entry.basename = std::string(value);
+      entry.basename_line = static_cast<int>(i) + 1;
+    } else if (name == "STATUS") {
+      entry.status = std::string(value);
+    } else if (name == "DATE") {
+      entry.date = std::string(value);
+      entry.date_line = static_cast<int>(i) + 1;
+    } else if (name == "AUTHOR") {
+      entry.author = std::string(value);
+    } else if (name == "CATEGORY" && !value.empty()) {
+      entry.categories.emplace_back(value);
+    } else if (name == "PRIMARY CATEGORY") {
+      entry.primary_category = std::string(value);
+    } else if (name == "TAGS") {
+      entry.tags = split_tags(value);
+    } else if (name == "CONVERT BREAKS") {
+      entry.convert_breaks = std::string(value);
+    }
+  }
+  // Sections: "NAME:" then text up to the next "-----".
+  while (i < end) {
+    ++i;  // past "-----"
+    while (i < end && common::text::is_blank(lines[i])) {
+      ++i;
+    }
+    if (i == end) {
+      break;
+    }
+    std::string_view name;
+    std::string_view inline_text;
+    if (!split_field(lines[i], name, inline_text)) {
+      error_line = static_cast<int>(i) + 1;
+      return "expected a section name (BODY:, EXTENDED BODY:, EXCERPT:, ...) after '-----'";
+    }
+    Lines section;
+    if (!inline_text.empty()) {
+      section.push_back(inline_text);
+    }
+    for (++i; i < end && !is_line(lines[i], kSectionEnd); ++i) {
+      section.push_back(lines[i]);
+    }
+    if (name == "BODY") {
+      entry.body = join_section(section);
+    } else if (name == "EXTENDED BODY") {
+      entry.extended_body = join_section(section);
+    } else if (name == "EXCERPT") {
+      entry.excerpt = join_section(section);
+    }
+  }
+  return {};
+}
+
+// The first NUL byte or invalid UTF-8 in lines [begin, end): a damaged entry is a problem
+// of its own, the file's other entries still parse. Returns the reason (and `error_line`).
+std::string damaged_bytes(const Lines& lines, std::size_t begin, std::size_t end,
+                          int& error_line) {
+  for (std::size_t i = begin; i < end; ++i) {
+    error_line = static_cast<int>(i) + 1;
+    if (const std::size_t nul = lines[i].find('\0'); nul != std::string_view::npos) {
+      return "NUL byte at column " + std::to_string(nul + 1) + ": the entry is damaged";
+    }
+    if (const std::size_t bad = common::utf8::find_invalid(lines[i]); bad != common::utf8::kValid) {
+      return common::utf8::describe_invalid(lines[i], bad) + ": the entry is damaged";
+    }
+  }
+  return {};
+}
+
+bool is_markdown(const Entry& entry) {
+  return common::text::istarts_with(entry.convert_breaks.value_or("1"), "markdown");
+}
+
+// What makes an entry unpublishable once its fields are read; empty when it is good.
+std::string entry_bounds(const Entry& entry, int& error_line) {
+  if (entry.title && entry.title->size() > limits::kMaxTitleBytes) {
+    error_line = entry.title_line;
+    return "TITLE is " + std::to_string(entry.title->size()) + " bytes, more than " +
+           std::to_string(limits::kMaxTitleBytes);
+  }
+  if (entry.basename && entry.basename->size() > limits::kMaxKeyBytes) {
+    error_line = entry.basename_line;
+    return "BASENAME is " + std::to_string(entry.basename->size()) + " bytes, more than " +
+           std::to_string(limits::kMaxKeyBytes);
+  }
+  if (entry.tags.size() > limits::kMaxListItems ||
+      entry.categories.size() > limits::kMaxListItems) {
+    error_line = entry.first_line;
+    return "more than " + std::to_string(limits::kMaxListItems) + " TAGS or CATEGORY values";
+  }
+  if (is_markdown(entry)) {
+    for (const std::string* part : {&entry.body, &entry.extended_body}) {
+      if (auto error = markdown_bounds_error(*part)) {
+        error_line = entry.first_line;
+        return (part == &entry.body ? "BODY: " : "EXTENDED BODY: ") + error->reason;
+      }
+    }
+  }
+  return {};
+}
+
+std::string entry_html(const Entry& entry, std::string_view part) {
+  const std::string mode = entry.convert_breaks.value_or("1");
+  if (mode == "1" || mode == "__default__") {
+    return convert_breaks(part);
+  }
+  if (is_markdown(entry)) {
+    return markdown_to_html(part);
+  }
+  return std::string(part);  // "0", "richtext" and others: HTML as written
+}
+
+// "YYYYMMDDhhmmss"
+std::string compact_date_time(date::local_seconds local) {
+  const auto day = date::floor<date::days>(local);
+  const date::year_month_day ymd{day};
+  const date::hh_mm_ss<std::chrono::seconds> time{local - day};
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%04d%02u%02u%02d%02d%02d", static_cast<int>(ymd.year()),
+                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
+                static_cast<int>(time.hours().count()), static_cast<int>(time.minutes().count()),
+                static_cast<int>(time.seconds().count()));
+  return buffer;
+}
+
+}  // namespace
+
+std::string convert_breaks(std::string_view html) {
+  const Lines lines = common::text::split_lines(html);
+  std::string out;
+  Lines paragraph;
+  auto flush = [&] {
+    if (paragraph.empty()) {
+      return;
+    }
+    const std::string joined = join_section(paragraph);
+    if (!out.empty()) {
+      out += '\n';
+    }
+    if (starts_with_block_tag(joined)) {
+      out += joined;
+    } else {
+      out += "<p>";
+      for (std::size_t k = 0; k < paragraph.size(); ++k) {
+        out += k > 0 ? "<br>\n" : "";
+        out += paragraph[k];
+      }
+      out += "</p>";
+    }
+    paragraph.clear();
+  };
+  for (std::string_view line : lines) {
+    if (common::text::is_blank(line)) {
+      flush();
+    } else {
+      paragraph.push_back(line);
+    }
+  }
+  flush();
+  return out;
+}
+
+bool looks_like_mt_export(std::string_view bytes) {
+  bool key_field = false;
+  int fields = 0;
+  std::size_t pos = 0;
+  while (pos < bytes.size() && fields < 200) {
+    std::size_t end = bytes.find('\n', pos);
+    end = end == std::string_view::npos ? bytes.size() : end;
+    const std::string_view line = common::text::trim(bytes.substr(pos, end - pos));
+    pos = end + 1;
+    if (line.empty()) {
+      continue;
+    }
+    if (line == kSectionEnd || line == kEntryEnd) {
+      return key_field;
+    }
+    std::string_view name;
+    std::string_view value;
+    if (!split_field(line, name, value)) {
+      return false;
+    }
+    ++fields;
+    key_field = key_field || name == "TITLE" || name == "BASENAME" || name == "STATUS";
+  }
+  return false;
+}
+
+ReadResult read_mt_export(std::string_view path, std::string_view bytes,
+                          const ReaderOptions& options) {
+  ReadResult result;
+  const Lines lines = common::text::split_lines(bytes);
+  const std::string stem(common::text::path_stem(path));
+  std::set<std::string> keys;
+  std::map<std::string, int> repeats;
+  int index = 0;
+  for (std::size_t begin = 0; begin < lines.size();) {
+    std::size_t end = begin;
+    while (end < lines.size() && !is_line(lines[end], kEntryEnd)) {
+      ++end;
+    }
+    std::size_t first = begin;
+    while (first < end && common::text::is_blank(lines[first])) {
+      ++first;
+    }
+    const std::size_t next = end + 1;
+    if (first == end) {  // nothing but blank lines
+      begin = next;
+      continue;
+    }
+    const int position = index++;
+    begin = next;
+    Entry entry;
+    entry.first_line = static_cast<int>(first) + 1;
+    int error_line = entry.first_line;
+    auto problem = [&](int line, std::string reason) {
+      result.problems.push_back(Problem{std::string(path), line, std::move(reason)});
+    };
+    std::string error = damaged_bytes(lines, first, end, error_line);
+    if (error.empty()) {
+      error = parse_entry(lines, first, end, entry, error_line);
+    }
+    if (error.empty()) {
+      error = entry_bounds(entry, error_line);
+    }
+    if (!error.empty()) {
+      problem(error_line, std::move(error));
+      continue;
+    }
+    if (!entry.title || common::text::trim(*entry.title).empty()) {
+      problem(entry.first_line, "entry has no TITLE");
+      continue;
+    }
+    if (!entry.status) {
+      problem(entry.first_line, "entry has no STATUS (Publish or Draft)");
+      continue;
+    }
+    const bool publish = common::text::iequals(*entry.status, "Publish");
+    const bool draft =
+        !publish &&
+        (common::text::iequals(*entry.status, "Draft") || common::text::iequals(*entry.status, "Future") ||
+         common::text::iequals(*entry.status, "Review") || common::text::iequals(*entry.status, "Unpublish"));
+    if (!publish && !draft) {
+      problem(entry.first_line, "unknown STATUS \"" + *entry.status + "\" (Publish or Draft)");
+      continue;
+    }
+    if (!entry.date) {
+      problem(entry.first_line, "entry has no DATE");
+      continue;
+    }
+    const auto local = parse_mt_date(*entry.date);
+    if (!local) {
+      problem(entry.date_line,
+              "DATE is \"" + *entry.date + "\": expected MM/DD/YYYY hh:mm:ss AM or PM");
+      continue;
+    }
+
+    Post post;
+    post.title = std::string(common::text::trim(*entry.title));
+    post.published = local_to_sys(options.timezone, *local);
+    post.local_date = format_local_date(options.timezone, post.published);
+    post.draft = draft;
+    post.author = entry.author;
+    post.tags = entry.tags;
+    if (!entry.primary_category.empty()) {
+      post.categories.push_back(entry.primary_category);
+    }
+    for (const std::string& c : entry.categories) {
+      if (std::find(post.categories.begin(), post.categories.end(), c) == post.categories.end()) {
+        post.categories.push_back(c);
+      }
+    }
+    post.summary = entry.excerpt;
+    post.content_html = entry_html(entry, entry.body);
+    if (!entry.extended_body.empty()) {
+      post.content_html += '\n';
+      post.content_html += entry_html(entry, entry.extended_body);
+    }
+    const std::string basename = std::string(common::text::trim(entry.basename.value_or("")));
+    if (!basename.empty()) {
+      post.key = basename;
+      std::replace(post.key.begin(), post.key.end(), '/', '-');
+      post.slug = basename.substr(basename.rfind('/') + 1);
+    } else {
+      post.key = "mt-" + stem + "-" + compact_date_time(*local);
+    }
+    // A repeated key gets "-2", "-3", ... in file order; `repeats` keeps this linear.
+    if (!keys.insert(post.key).second) {
+      int& n = repeats[post.key];
+      std::string unique;
+      do {
+        unique = post.key + "-" + std::to_string(++n + 1);
+      } while (!keys.insert(unique).second);
+      post.key = std::move(unique);
+    }
+    post.source_path = std::string(path);
+    post.source_line = entry.first_line;
+    post.position = position;
+    post.format = SourceFormat::mt_export;
+    assign_language(post, options);
+    result.posts.push_back(std::move(post));
+  }
+  return result;
+}
+
+}  // namespace feedd::storage

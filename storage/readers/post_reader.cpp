@@ -1,0 +1,88 @@
+#include "storage/readers/post_reader.h"
+
+#include <array>
+#include <string>
+
+#include "storage/readers/markdown_reader.h"
+#include "storage/readers/mt_export_reader.h"
+#include "storage/readers/page_text_reader.h"
+#include "common/text.h"
+#include "common/utf8.h"
+
+namespace feedd::storage {
+namespace {
+
+constexpr std::string_view kByteOrderMark = "\xEF\xBB\xBF";
+
+ReadResult one_problem(std::string_view path, int line, std::string reason) {
+  ReadResult result;
+  result.problems.push_back(Problem{std::string(path), line, std::move(reason)});
+  return result;
+}
+
+std::string_view extension_of(std::string_view name) {
+  const std::size_t dot = name.rfind('.');
+  return dot == std::string_view::npos || dot == 0 ? std::string_view{} : name.substr(dot);
+}
+
+}  // namespace
+
+std::string too_large(std::uint64_t size, std::uint64_t max_file_bytes) {
+  return "file is " + std::to_string(size) + " bytes, more than store.max_file_bytes (" +
+         std::to_string(max_file_bytes) + "): not read";
+}
+
+ReadResult read_post_file(std::string_view path, std::string_view bytes,
+                          const ReaderOptions& options) {
+  if (bytes.size() > options.max_file_bytes) {
+    return one_problem(path, 0, too_large(bytes.size(), options.max_file_bytes));
+  }
+  if (bytes.starts_with(kByteOrderMark)) {
+    bytes.remove_prefix(kByteOrderMark.size());
+  }
+  // An export checks its bytes entry by entry: one damaged entry is one problem.
+  if (looks_like_mt_export(bytes)) {
+    return read_mt_export(path, bytes, options);
+  }
+  if (bytes.find('\0') != std::string_view::npos) {
+    return one_problem(path, 0, "binary file (contains NUL bytes)");
+  }
+  if (const std::size_t bad = common::utf8::find_invalid(bytes); bad != common::utf8::kValid) {
+    return one_problem(path, common::text::line_of_offset(bytes, bad), common::utf8::describe_invalid(bytes, bad));
+  }
+  if (common::text::is_blank(bytes)) {
+    return one_problem(path, 0, "empty file");
+  }
+  const std::string_view first_line = common::text::trim(bytes.substr(0, bytes.find('\n')));
+  if (first_line == "---" || first_line == "+++") {
+    return read_markdown(path, bytes, options);
+  }
+  const std::string_view ext = extension_of(path.substr(path.rfind('/') + 1));
+  if (common::text::iequals(ext, ".md") || common::text::iequals(ext, ".markdown")) {
+    return one_problem(path, 1,
+                       "Markdown post without front matter: start it with a '---' (YAML) or "
+                       "'+++' (TOML) line, then title and date");
+  }
+  return read_page_text(path, bytes, options);
+}
+
+bool is_ignored_file_name(std::string_view file_name) {
+  const std::size_t slash = file_name.rfind('/');
+  const std::string_view name =
+      slash == std::string_view::npos ? file_name : file_name.substr(slash + 1);
+  if (name.empty() || name.starts_with('.') || name.ends_with('~') ||
+      (name.starts_with('#') && name.ends_with('#'))) {
+    return true;
+  }
+  const std::string_view ext = extension_of(name);
+  static constexpr std::array<std::string_view, 4> kPostExtensions = {".txt", ".md", ".markdown",
+                                                                      ".mt"};
+  for (std::string_view allowed : kPostExtensions) {
+    if (common::text::iequals(ext, allowed)) {
+      return false;
+    }
+  }
+  return true;  // includes .swp, .swx, .bak and files without an extension
+}
+
+}  // namespace feedd::storage
