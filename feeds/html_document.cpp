@@ -46,15 +46,15 @@ class Arena {
 
 // Phrasing elements that do not separate words; any other element counts as white space.
 constexpr std::array<GumboTag, 21> kInline = {
-    GUMBO_TAG_A,    GUMBO_TAG_ABBR, GUMBO_TAG_B,     GUMBO_TAG_CITE,   GUMBO_TAG_CODE,
-    GUMBO_TAG_EM,   GUMBO_TAG_I,    GUMBO_TAG_KBD,   GUMBO_TAG_MARK,   GUMBO_TAG_Q,
-    GUMBO_TAG_RP,   GUMBO_TAG_RT,   GUMBO_TAG_RUBY,  GUMBO_TAG_S,      GUMBO_TAG_SMALL,
-    GUMBO_TAG_SPAN, GUMBO_TAG_STRONG, GUMBO_TAG_SUB, GUMBO_TAG_SUP,    GUMBO_TAG_U,
+    GUMBO_TAG_A,    GUMBO_TAG_ABBR,   GUMBO_TAG_B,    GUMBO_TAG_CITE, GUMBO_TAG_CODE,
+    GUMBO_TAG_EM,   GUMBO_TAG_I,      GUMBO_TAG_KBD,  GUMBO_TAG_MARK, GUMBO_TAG_Q,
+    GUMBO_TAG_RP,   GUMBO_TAG_RT,     GUMBO_TAG_RUBY, GUMBO_TAG_S,    GUMBO_TAG_SMALL,
+    GUMBO_TAG_SPAN, GUMBO_TAG_STRONG, GUMBO_TAG_SUB,  GUMBO_TAG_SUP,  GUMBO_TAG_U,
     GUMBO_TAG_VAR};
 // Elements whose content is no text a reader sees.
 constexpr std::array<GumboTag, 8> kHidden = {
-    GUMBO_TAG_SCRIPT, GUMBO_TAG_STYLE,   GUMBO_TAG_TEMPLATE, GUMBO_TAG_RT,
-    GUMBO_TAG_RP,     GUMBO_TAG_IFRAME,  GUMBO_TAG_NOEMBED,  GUMBO_TAG_NOFRAMES};
+    GUMBO_TAG_SCRIPT, GUMBO_TAG_STYLE,  GUMBO_TAG_TEMPLATE, GUMBO_TAG_RT,
+    GUMBO_TAG_RP,     GUMBO_TAG_IFRAME, GUMBO_TAG_NOEMBED,  GUMBO_TAG_NOFRAMES};
 // Attributes holding one URL.
 constexpr std::array<std::string_view, 5> kUrlAttributes = {"href", "src", "poster", "cite",
                                                             "action"};
@@ -81,6 +81,9 @@ class HtmlDocumentBuilder {
 
   void build() {
     const std::string& source = document_.source_;
+    if (source.empty()) {
+      return;
+    }
     if (!nesting_within_bounds(source)) {
       document_.too_deep_ = true;
       return;
@@ -192,13 +195,23 @@ class HtmlDocumentBuilder {
   // Appends `text`, collapsing white space (including U+00A0) to single spaces.
   void append_collapsed(std::string_view text) {
     std::string& out = document_.text_;
-    for (std::size_t i = 0; i < text.size(); ++i) {
-      const bool nbsp = text[i] == '\xC2' && i + 1 < text.size() && text[i + 1] == '\xA0';
-      if (is_space(text[i]) || nbsp) {
+    std::size_t i = 0;
+    while (i < text.size()) {
+      std::size_t run = i;
+      while (run < text.size() && !is_space(text[run]) && text[run] != '\xC2') {
+        ++run;
+      }
+      out.append(text, i, run - i);
+      if (run == text.size()) {
+        break;
+      }
+      const bool nbsp = text[run] == '\xC2' && run + 1 < text.size() && text[run + 1] == '\xA0';
+      if (is_space(text[run]) || nbsp) {
         separate();
-        i += nbsp ? 1 : 0;
+        i = run + (nbsp ? 2 : 1);
       } else {
-        out.push_back(text[i]);
+        out.push_back(text[run]);  // the lead byte of another U+0080..U+00BF
+        i = run + 1;
       }
     }
   }

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <boost/beast/core/string.hpp>
 #include <vector>
 
 namespace feedd::feeds {
@@ -9,14 +10,14 @@ namespace {
 
 // Elements that never hold children (HTML's void elements, plus the legacy ones).
 constexpr std::array<std::string_view, 18> kVoid = {
-    "area", "base",  "basefont", "bgsound", "br",    "col",   "embed",  "frame", "hr",
-    "img",  "image", "input",    "keygen",  "link",  "meta",  "param",  "source", "track"};
+    "area", "base",  "basefont", "bgsound", "br",   "col",  "embed", "frame",  "hr",
+    "img",  "image", "input",    "keygen",  "link", "meta", "param", "source", "track"};
 // Start tags that close an open p element first.
 constexpr std::array<std::string_view, 36> kClosesP = {
-    "address", "article", "aside",  "blockquote", "center",     "details", "dialog", "dir",
-    "div",     "dl",      "dd",     "dt",         "fieldset",   "figcaption", "figure", "footer",
-    "form",    "h1",      "h2",     "h3",         "h4",         "h5",      "h6",     "header",
-    "hgroup",  "hr",      "li",     "listing",    "main",       "menu",    "nav",    "ol",
+    "address", "article", "aside",   "blockquote", "center",   "details",    "dialog", "dir",
+    "div",     "dl",      "dd",      "dt",         "fieldset", "figcaption", "figure", "footer",
+    "form",    "h1",      "h2",      "h3",         "h4",       "h5",         "h6",     "header",
+    "hgroup",  "hr",      "li",      "listing",    "main",     "menu",       "nav",    "ol",
     "p",       "pre",     "section", "ul"};
 // Elements a start tag of the same name closes when it is the current node.
 constexpr std::array<std::string_view, 8> kSelfClosing = {"p",      "li", "dt", "dd",
@@ -24,32 +25,22 @@ constexpr std::array<std::string_view, 8> kSelfClosing = {"p",      "li", "dt", 
 // Phrasing elements that are neither "special" nor formatting elements: an end tag of an
 // element below them closes them for good (formatting elements may be reopened).
 constexpr std::array<std::string_view, 17> kPassable = {
-    "abbr", "bdi", "bdo", "cite", "data", "dfn", "kbd", "label", "mark",
+    "abbr", "bdi", "bdo", "cite", "data", "dfn",  "kbd",  "label", "mark",
     "q",    "rb",  "rp",  "rt",   "ruby", "samp", "span", "sub"};
 // Formatting elements: closed by another element's end tag, they are reopened later.
 constexpr std::array<std::string_view, 14> kFormatting = {
-    "a", "b", "big", "code", "em", "font", "i", "nobr", "s", "small", "strike", "strong", "tt", "u"};
+    "a",    "b", "big",   "code",   "em",     "font", "i",
+    "nobr", "s", "small", "strike", "strong", "tt",   "u"};
 // How far down an end tag looks for its element: keeps the estimate linear.
 constexpr std::size_t kLookback = 16;
 
-char lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
-
 bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
-
-bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() &&
-         std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) { return lower(x) == y; });
-}
 
 template <std::size_t N>
 bool is_one_of(std::string_view name, const std::array<std::string_view, N>& names) {
-  return std::any_of(names.begin(), names.end(),
-                     [&](std::string_view candidate) { return iequals(name, candidate); });
-}
-
-bool same_name(std::string_view a, std::string_view b) {
-  return a.size() == b.size() &&
-         std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) { return lower(x) == lower(y); });
+  return std::any_of(names.begin(), names.end(), [&](std::string_view candidate) {
+    return boost::beast::iequals(name, candidate);
+  });
 }
 
 // The tag name starting at html[from] (the tokenizer's: up to white space, '/' or '>').
@@ -76,7 +67,7 @@ class OpenElements {
   void close(std::string_view name, bool end_tag) {
     const std::size_t floor = open_.size() > kLookback ? open_.size() - kLookback : 0;
     for (std::size_t i = open_.size(); i > floor; --i) {
-      if (same_name(open_[i - 1], name)) {
+      if (boost::beast::iequals(open_[i - 1], name)) {
         for (std::size_t k = i; k < open_.size(); ++k) {
           reopened_ += is_one_of(open_[k], kFormatting) ? 1 : 0;
         }
@@ -118,7 +109,7 @@ std::size_t nesting_work(std::string_view html) {
       open.close("p", false);
     }
     if (!is_one_of(name, kVoid) &&
-               !(same_name(open.current(), name) && is_one_of(name, kSelfClosing))) {
+        !(boost::beast::iequals(open.current(), name) && is_one_of(name, kSelfClosing))) {
       open.open(name);
       work += open.depth() > kFreeNestingDepth ? open.depth() - kFreeNestingDepth : 0;
     }

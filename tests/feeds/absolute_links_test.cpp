@@ -71,8 +71,9 @@ BOOST_AUTO_TEST_CASE(rewritten_values_are_spliced_where_the_parser_found_them) {
   BOOST_TEST(absolutize_links(R"(<img alt='"a" > b' src=p.png>)", kBase) ==
              R"(<img alt='"a" > b' src="https://blog.example.org/2025/04/p.png">)");
   // Values are decoded as browsers decode attributes: "&copy=" is no reference there.
-  BOOST_TEST(absolutize_links(R"(<a href="?a=1&copy=2&amp;b=&lt;">q</a>)", kBase) ==
-             R"(<a href="https://blog.example.org/2025/04/post.html?a=1&amp;copy=2&amp;b=%3C">q</a>)");
+  BOOST_TEST(
+      absolutize_links(R"(<a href="?a=1&copy=2&amp;b=&lt;">q</a>)", kBase) ==
+      R"(<a href="https://blog.example.org/2025/04/post.html?a=1&amp;copy=2&amp;b=%3C">q</a>)");
 }
 
 BOOST_AUTO_TEST_CASE(the_tree_builder_does_not_duplicate_or_invent_values) {
@@ -81,8 +82,9 @@ BOOST_AUTO_TEST_CASE(the_tree_builder_does_not_duplicate_or_invent_values) {
              R"(<a href="https://blog.example.org/2025/04/x.html">1<p>2</a>3)");
   // A repeated attribute is dropped by the tokenizer (the first one counts), a valueless one
   // has nothing to resolve, an end tag has no attributes.
-  BOOST_TEST(absolutize_links(R"(<a href="a" href="b"><img src><img src=></a href="c">)", kBase) ==
-             R"(<a href="https://blog.example.org/2025/04/a" href="b"><img src><img src=></a href="c">)");
+  BOOST_TEST(
+      absolutize_links(R"(<a href="a" href="b"><img src><img src=></a href="c">)", kBase) ==
+      R"(<a href="https://blog.example.org/2025/04/a" href="b"><img src><img src=></a href="c">)");
   // SVG's xlink:href is a link too.
   BOOST_TEST(absolutize_links(R"(<svg><image xlink:href="i.png"/></svg>)", kBase) ==
              R"(<svg><image xlink:href="https://blog.example.org/2025/04/i.png"/></svg>)");
