@@ -4,7 +4,6 @@
 
 #include "feeds/dates.h"
 #include "feeds/feed_info.h"
-#include "feeds/summary.h"
 #include "feeds/xml_text.h"
 
 namespace feedd::feeds {
@@ -130,7 +129,7 @@ std::string language_page(const SiteOptions& site, const FeedContent& feed) {
              escape_html(translation.lang) + "\" lang=\"" + escape_html(translation.lang) + "\">" +
              escape_html(language_title(site, translation.lang)) + "</a>";
     }
-    out += "</p>\n<p>" + escape_html(make_summary(entry.post)) + "</p>\n</article></li>\n";
+    out += "</p>\n<p>" + escape_html(entry_summary(entry)) + "</p>\n</article></li>\n";
   }
   out += "</ol>\n</body>\n</html>\n";
   return out;

@@ -6,7 +6,6 @@
 #include "feeds/dates.h"
 #include "feeds/feed_info.h"
 #include "feeds/render.h"
-#include "feeds/summary.h"
 #include "feeds/xml_output.h"
 
 namespace feedd::feeds {
@@ -49,7 +48,7 @@ void append_item(pugi::xml_node channel, const SiteOptions& site, const FeedCont
   append_text(item, "link", entry.url);
   set_attribute(append_text(item, "guid", entry.id), "isPermaLink", "false");
   append_text(item, "pubDate", format_rfc822(entry.post.published, site.timezone));
-  append_text(item, "description", escape_html(make_summary(entry.post)));
+  append_text(item, "description", escape_html(entry_summary(entry)));
   if (site.full_content) {
     append_text(item, "content:encoded", entry_content(entry));
   }
