@@ -2,8 +2,9 @@
 
 #include <algorithm>
 #include <array>
-#include <boost/beast/core/string.hpp>
 #include <vector>
+
+#include "common/text.h"
 
 namespace feedd::feeds {
 namespace {
@@ -39,7 +40,7 @@ bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 template <std::size_t N>
 bool is_one_of(std::string_view name, const std::array<std::string_view, N>& names) {
   return std::any_of(names.begin(), names.end(), [&](std::string_view candidate) {
-    return boost::beast::iequals(name, candidate);
+    return common::text::iequals(name, candidate);
   });
 }
 
@@ -67,7 +68,7 @@ class OpenElements {
   void close(std::string_view name, bool end_tag) {
     const std::size_t floor = open_.size() > kLookback ? open_.size() - kLookback : 0;
     for (std::size_t i = open_.size(); i > floor; --i) {
-      if (boost::beast::iequals(open_[i - 1], name)) {
+      if (common::text::iequals(open_[i - 1], name)) {
         for (std::size_t k = i; k < open_.size(); ++k) {
           reopened_ += is_one_of(open_[k], kFormatting) ? 1 : 0;
         }
@@ -109,7 +110,7 @@ std::size_t nesting_work(std::string_view html) {
       open.close("p", false);
     }
     if (!is_one_of(name, kVoid) &&
-        !(boost::beast::iequals(open.current(), name) && is_one_of(name, kSelfClosing))) {
+        !(common::text::iequals(open.current(), name) && is_one_of(name, kSelfClosing))) {
       open.open(name);
       work += open.depth() > kFreeNestingDepth ? open.depth() - kFreeNestingDepth : 0;
     }
