@@ -3,6 +3,7 @@
 #include <sys/sendfile.h>
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <array>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/buffer.hpp>
@@ -49,6 +50,12 @@ asio::awaitable<error_code> read_more(beast::tcp_stream& stream, beast::flat_buf
                                                       asio::as_tuple(asio::use_awaitable));
   buffer.commit(n);
   co_return read_ec;
+}
+
+// How much the next read of a head may take: the room the buffer has, at least 1 KiB (most
+// heads are smaller), so that a request in progress costs what its head needs, not 16 KiB.
+std::size_t head_read_size(const beast::flat_buffer& buffer) {
+  return std::clamp<std::size_t>(buffer.capacity() - buffer.size(), 1024, kReadSize);
 }
 
 // Reads a Content-Length or chunked body (the head is parsed and consumed).
@@ -134,6 +141,17 @@ asio::awaitable<error_code> read_body_of(beast::tcp_stream& stream, RequestBuffe
   co_return co_await read_body(stream, b.input, head, b.body, options);
 }
 
+// The complete head at the start of `b.input` (`size` bytes) into `b.request`: the session
+// is busy from here on.
+error_code take_head(RequestBuffers& b, std::size_t size, SessionControl& control) {
+  control.phase.store(SessionPhase::busy, std::memory_order_relaxed);
+  if (auto parsed = parse_request_head(view_of(b.input).substr(0, size), b.request); !parsed) {
+    return parsed.error();
+  }
+  b.input.consume(size);
+  return {};
+}
+
 // Reads the next request of the connection into `b.request` and `b.body`, strictly (RFC
 // 9112; see request_parser.h). Errors: a RequestError (answer it, then close) or the
 // stream's (end of stream, timeout, reset, shed: close silently). Bytes of pipelined
@@ -159,22 +177,46 @@ asio::awaitable<error_code> read_request(beast::tcp_stream& stream, RequestBuffe
           co_return asio::error::operation_aborted;  // chosen to make room at the cap
         }
       }
-      if (auto ec = co_await read_more(stream, b.input, kReadSize)) {
+      if (auto ec = co_await read_more(stream, b.input, head_read_size(b.input))) {
         co_return ec;
       }
     }
   }
   slow.end();
-  control.phase.store(SessionPhase::busy, std::memory_order_relaxed);
-  if (auto parsed = parse_request_head(view_of(b.input).substr(0, head_size), b.request);
-      !parsed) {
-    co_return parsed.error();
+  if (auto ec = take_head(b, head_size, control)) {
+    co_return ec;
   }
-  b.input.consume(head_size);
   if (b.request.body == RequestHead::Body::none) {
     co_return error_code{};
   }
   co_return co_await read_body_of(stream, b, options);
+}
+
+// The fast path of read_request(), without suspending: scans what `b.input` holds plus what
+// the socket holds now. would_block when the head is not complete (read_request() starts
+// over from there); else as read_request(), but a body is left to read_body_of().
+error_code read_head_now(tcp::socket& socket, RequestBuffers& b, const ServerOptions& options,
+                         SessionControl& control) {
+  b.request.clear();
+  b.body.clear();
+  HeadScanner scanner;
+  auto scanned = scanner.scan(view_of(b.input), options.header_limit);
+  if (scanned && *scanned == 0) {
+    error_code ec;
+    const std::size_t got = socket.read_some(b.input.prepare(head_read_size(b.input)), ec);
+    b.input.commit(got);
+    if (ec) {
+      return ec;  // would_block included
+    }
+    scanned = scanner.scan(view_of(b.input), options.header_limit);
+  }
+  if (!scanned) {
+    return scanned.error();
+  }
+  if (*scanned == 0) {
+    return asio::error::would_block;
+  }
+  return take_head(b, *scanned, control);  // the body, if any, is read_body_of()'s
 }
 
 void append_number(std::string& out, std::uint64_t value) {
@@ -308,18 +350,6 @@ void disarm(asio::steady_timer& timer, SessionControl& control) {
   timer.cancel();
 }
 
-// Waits, holding no request memory, until the connection has bytes (or its end) to read.
-// An error when `deadline` passes first or the wait is cancelled (shed, server stopping).
-asio::awaitable<error_code> wait_readable(asio::steady_timer& timer,
-                                          const std::shared_ptr<SessionControl>& control,
-                                          std::chrono::steady_clock::time_point deadline) {
-  arm(timer, control, deadline);
-  auto [ec] = co_await control->socket->async_wait(tcp::socket::wait_read,
-                                                   asio::as_tuple(asio::use_awaitable));
-  disarm(timer, *control);
-  co_return ec;
-}
-
 // Writes `head` then `length` bytes of `file` with sendfile(), waiting for the socket when
 // it is full; `deadline` (armed by the caller) cancels the socket when the client is too
 // slow. Returns the bytes written and the first error.
@@ -366,11 +396,38 @@ std::int64_t steady_ticks() {
 
 namespace {
 
+// The parts of a response that is not sent from a file: head and body.
+std::array<asio::const_buffer, 2> parts_of(const RequestBuffers& b) {
+  const std::string_view body = b.response.head ? std::string_view{} : b.response.body();
+  return {asio::buffer(b.head), asio::buffer(body)};
+}
+
+// `parts` without their first `skip` bytes.
+std::array<asio::const_buffer, 2> after(std::array<asio::const_buffer, 2> parts,
+                                        std::size_t skip) {
+  const std::size_t first = std::min(skip, parts[0].size());
+  return {parts[0] + first, parts[1] + (skip - first)};
+}
+
+// Writes what the socket takes now (it is non-blocking) of `parts`, from `written` on,
+// adding to `written`; would_block when the rest must wait.
+error_code write_now(tcp::socket& socket, const std::array<asio::const_buffer, 2>& parts,
+                     std::size_t& written) {
+  const std::size_t total = parts[0].size() + parts[1].size();
+  error_code ec;
+  while (written < total && !ec) {
+    written += socket.write_some(after(parts, written), ec);
+  }
+  return ec;
+}
+
 // Writes the response in `b` (head serialized): big snapshot bodies with sendfile() from
-// their memfd (no user-space copy, under `timer`), the rest in one gathered write.
-asio::awaitable<std::pair<error_code, std::size_t>> write_response(
+// their memfd (no user-space copy, under `timer`); the rest at once when the socket takes
+// it, else in the background under the stream's deadline.
+asio::awaitable<std::pair<error_code, std::size_t>> write_slowly(
     beast::tcp_stream& stream, RequestBuffers& b, asio::steady_timer& timer,
-    const std::shared_ptr<SessionControl>& control, std::chrono::seconds timeout) {
+    const std::shared_ptr<SessionControl>& control, std::chrono::seconds timeout,
+    std::size_t written) {
   const std::string_view body = b.response.head ? std::string_view{} : b.response.body();
   if (!body.empty() && b.response.body_file >= 0) {
     arm(timer, control, std::chrono::steady_clock::now() + timeout);
@@ -379,46 +436,45 @@ asio::awaitable<std::pair<error_code, std::size_t>> write_response(
     disarm(timer, *control);
     co_return result;
   }
-  const std::array<asio::const_buffer, 2> buffers = {asio::buffer(b.head), asio::buffer(body)};
   stream.expires_after(timeout);
-  auto [ec, written] =
-      co_await asio::async_write(stream, buffers, asio::as_tuple(asio::use_awaitable));
-  co_return std::pair{ec, written};
+  auto [ec, n] = co_await asio::async_write(stream, after(parts_of(b), written),
+                                            asio::as_tuple(asio::use_awaitable));
+  co_return std::pair{ec, written + n};
 }
 
-// Answers the request read into `b`, or the error `ec` that refused it; true when the
-// connection may carry another request.
-asio::awaitable<bool> answer(beast::tcp_stream& stream, RequestBuffers& b, error_code ec,
-                             ServerShared& shared, const std::shared_ptr<SessionControl>& control,
-                             asio::steady_timer& timer, const std::string& remote) {
+// Routes the request read into `b`, or the error `ec` that refused it, into `b.response`
+// and `b.head` (`snapshot` keeps the body alive); false when there is nothing to answer
+// (end of stream, timeout, reset, shed or stopping). `keep_alive`: another may follow.
+bool prepare_answer(RequestBuffers& b, error_code ec, ServerShared& shared,
+                    const SessionControl& control, const tcp::socket& socket,
+                    std::shared_ptr<const feeds::Snapshot>& snapshot, bool& keep_alive) {
   RouteContext context = make_context(shared);
-  bool keep_alive = false;
-  std::shared_ptr<const feeds::Snapshot> snapshot;  // kept until the write completes
+  keep_alive = false;
   if (ec) {
     const int status = status_of(ec);
     if (status == 0) {
-      co_return false;  // end of stream, timeout, reset, shed or stopping
+      return false;
     }
-    log::debug("http", remote_of(stream.socket()) + ": refused request (" +
-                           std::to_string(status) + "): " + ec.message());
+    log::debug("http", remote_of(socket) + ": refused request (" + std::to_string(status) +
+                           "): " + ec.message());
     b.response = error_response(status, context);
   } else {
     snapshot = shared.store.load();  // once per request
     b.response = route(b.request.to_request(b.body), *snapshot, context);
     keep_alive = b.request.keep_alive && !shared.stopping.load(std::memory_order_acquire) &&
-                 !control->shed.load(std::memory_order_relaxed);
+                 !control.shed.load(std::memory_order_relaxed);
   }
   serialize_head(b.response, keep_alive, b.request.version == 10, b.head);
-  auto [wec, written] = co_await write_response(stream, b, timer, control, shared.options.timeout);
+  return true;
+}
+
+void count_answer(const RequestBuffers& b, std::size_t written, ServerShared& shared,
+                  const std::string& remote) {
   shared.metrics.record(b.response.route, b.response.status, written);
   if (shared.options.access_log) {
     log::info("access", remote + " \"" + b.request.method + " " + b.request.target + "\" " +
                             std::to_string(b.response.status) + " " + std::to_string(written));
   }
-  if (!wec && ec) {
-    co_await linger(stream);
-  }
-  co_return !wec && keep_alive;
 }
 
 }  // namespace
@@ -446,18 +502,48 @@ asio::awaitable<void> run_session(asio::ip::tcp::socket socket, ServerShared& sh
     // For the whole request, from the first wait: a slow client gets no more.
     const auto deadline = std::chrono::steady_clock::now() + shared.options.timeout;
     if (buffers == nullptr || buffers->input.size() == 0) {
-      RequestBuffers::give(std::move(buffers));  // an idle connection holds none
-      if (co_await wait_readable(timer, control, deadline)) {
-        break;  // timeout, shed, or stopping
+      // Wait for the next request holding no request memory (and no coroutine frame
+      // beyond this one): cancelled at the deadline, when shed, or when stopping.
+      RequestBuffers::give(std::move(buffers));
+      arm(timer, control, deadline);
+      auto [wait_ec] = co_await stream.socket().async_wait(tcp::socket::wait_read,
+                                                           asio::as_tuple(asio::use_awaitable));
+      disarm(timer, *control);
+      if (wait_ec) {
+        break;
       }
       buffers = RequestBuffers::take();
     }
+    // Read and answer without suspending when the socket allows (a keep-alive request in
+    // one packet and a small answer: no coroutine frame, no timer); else suspend.
+    error_code ec = read_head_now(stream.socket(), *buffers, shared.options, *control);
     stream.expires_at(deadline);
-    const error_code ec =
-        co_await read_request(stream, *buffers, shared.options, shared.metrics, *control);
+    if (ec == asio::error::would_block) {
+      ec = co_await read_request(stream, *buffers, shared.options, shared.metrics, *control);
+    } else if (!ec && buffers->request.body != RequestHead::Body::none) {
+      ec = co_await read_body_of(stream, *buffers, shared.options);
+    }
     control->phase.store(SessionPhase::busy, std::memory_order_relaxed);
     control->fresh = false;
-    if (!co_await answer(stream, *buffers, ec, shared, control, timer, remote)) {
+    std::shared_ptr<const feeds::Snapshot> snapshot;  // until the write completes
+    bool keep_alive = false;
+    if (!prepare_answer(*buffers, ec, shared, *control, stream.socket(), snapshot, keep_alive)) {
+      break;
+    }
+    std::size_t written = 0;
+    error_code wec = asio::error::would_block;
+    if (buffers->response.body_file < 0 || buffers->response.head) {
+      wec = write_now(stream.socket(), parts_of(*buffers), written);
+    }
+    if (wec == asio::error::would_block) {
+      std::tie(wec, written) = co_await write_slowly(stream, *buffers, timer, control,
+                                                     shared.options.timeout, written);
+    }
+    count_answer(*buffers, written, shared, remote);
+    if (!wec && ec) {
+      co_await linger(stream);
+    }
+    if (wec || !keep_alive) {
       break;
     }
     control->waiting_since.store(steady_ticks(), std::memory_order_relaxed);
