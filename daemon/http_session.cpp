@@ -17,6 +17,7 @@
 
 #include "daemon/clock.h"
 #include "daemon/log.h"
+#include "daemon/http_io.h"
 #include "daemon/request_buffers.h"
 #include "daemon/request_parser.h"
 #include "daemon/router.h"
@@ -28,13 +29,6 @@ namespace asio = boost::asio;
 namespace beast = boost::beast;
 using boost::system::error_code;
 using tcp = asio::ip::tcp;
-
-constexpr std::size_t kReadSize = 16 * 1024;
-
-std::string_view view_of(const beast::flat_buffer& buffer) {
-  const auto bytes = buffer.data();
-  return {static_cast<const char*>(bytes.data()), bytes.size()};
-}
 
 // Appends what one read returns (at most `max` bytes) to `buffer`: what the socket already
 // holds (it is in non-blocking mode), else what arrives before the stream's deadline.
@@ -50,12 +44,6 @@ asio::awaitable<error_code> read_more(beast::tcp_stream& stream, beast::flat_buf
                                                       asio::as_tuple(asio::use_awaitable));
   buffer.commit(n);
   co_return read_ec;
-}
-
-// How much the next read of a head may take: the room the buffer has, at least 1 KiB (most
-// heads are smaller), so that a request in progress costs what its head needs, not 16 KiB.
-std::size_t head_read_size(const beast::flat_buffer& buffer) {
-  return std::clamp<std::size_t>(buffer.capacity() - buffer.size(), 1024, kReadSize);
 }
 
 // Reads a Content-Length or chunked body (the head is parsed and consumed).
@@ -141,17 +129,6 @@ asio::awaitable<error_code> read_body_of(beast::tcp_stream& stream, RequestBuffe
   co_return co_await read_body(stream, b.input, head, b.body, options);
 }
 
-// The complete head at the start of `b.input` (`size` bytes) into `b.request`: the session
-// is busy from here on.
-error_code take_head(RequestBuffers& b, std::size_t size, SessionControl& control) {
-  control.phase.store(SessionPhase::busy, std::memory_order_relaxed);
-  if (auto parsed = parse_request_head(view_of(b.input).substr(0, size), b.request); !parsed) {
-    return parsed.error();
-  }
-  b.input.consume(size);
-  return {};
-}
-
 // Reads the next request of the connection into `b.request` and `b.body`, strictly (RFC
 // 9112; see request_parser.h). Errors: a RequestError (answer it, then close) or the
 // stream's (end of stream, timeout, reset, shed: close silently). Bytes of pipelined
@@ -190,71 +167,6 @@ asio::awaitable<error_code> read_request(beast::tcp_stream& stream, RequestBuffe
     co_return error_code{};
   }
   co_return co_await read_body_of(stream, b, options);
-}
-
-// The fast path of read_request(), without suspending: scans what `b.input` holds plus what
-// the socket holds now. would_block when the head is not complete (read_request() starts
-// over from there); else as read_request(), but a body is left to read_body_of().
-error_code read_head_now(tcp::socket& socket, RequestBuffers& b, const ServerOptions& options,
-                         SessionControl& control) {
-  b.request.clear();
-  b.body.clear();
-  HeadScanner scanner;
-  auto scanned = scanner.scan(view_of(b.input), options.header_limit);
-  if (scanned && *scanned == 0) {
-    error_code ec;
-    const std::size_t got = socket.read_some(b.input.prepare(head_read_size(b.input)), ec);
-    b.input.commit(got);
-    if (ec) {
-      return ec;  // would_block included
-    }
-    scanned = scanner.scan(view_of(b.input), options.header_limit);
-  }
-  if (!scanned) {
-    return scanned.error();
-  }
-  if (*scanned == 0) {
-    return asio::error::would_block;
-  }
-  return take_head(b, *scanned, control);  // the body, if any, is read_body_of()'s
-}
-
-void append_number(std::string& out, std::uint64_t value) {
-  char digits[24];
-  auto result = std::to_chars(digits, digits + sizeof digits, value);
-  out.append(digits, result.ptr);
-}
-
-// Status line and header section of `response` into `out` (cleared first).
-void serialize_head(const Response& response, bool keep_alive, bool http10, std::string& out) {
-  out.clear();
-  out += "HTTP/1.1 ";
-  append_number(out, static_cast<std::uint64_t>(response.status));
-  out += ' ';
-  out += reason_phrase(response.status);
-  out += "\r\n";
-  for (std::size_t i = 0; i < response.header_count; ++i) {
-    out += response.headers[i].name;
-    out += ": ";
-    out += response.headers[i].value;
-    out += "\r\n";
-  }
-  if (!response.location.empty()) {
-    out += "Location: ";
-    out += response.location;
-    out += "\r\n";
-  }
-  if (response.status != 304) {
-    out += "Content-Length: ";
-    append_number(out, response.body().size());
-    out += "\r\n";
-  }
-  if (!keep_alive) {
-    out += "Connection: close\r\n";
-  } else if (http10) {
-    out += "Connection: keep-alive\r\n";
-  }
-  out += "\r\n";
 }
 
 thread_local DateCache t_date_cache;
@@ -395,31 +307,6 @@ std::int64_t steady_ticks() {
 }
 
 namespace {
-
-// The parts of a response that is not sent from a file: head and body.
-std::array<asio::const_buffer, 2> parts_of(const RequestBuffers& b) {
-  const std::string_view body = b.response.head ? std::string_view{} : b.response.body();
-  return {asio::buffer(b.head), asio::buffer(body)};
-}
-
-// `parts` without their first `skip` bytes.
-std::array<asio::const_buffer, 2> after(std::array<asio::const_buffer, 2> parts,
-                                        std::size_t skip) {
-  const std::size_t first = std::min(skip, parts[0].size());
-  return {parts[0] + first, parts[1] + (skip - first)};
-}
-
-// Writes what the socket takes now (it is non-blocking) of `parts`, from `written` on,
-// adding to `written`; would_block when the rest must wait.
-error_code write_now(tcp::socket& socket, const std::array<asio::const_buffer, 2>& parts,
-                     std::size_t& written) {
-  const std::size_t total = parts[0].size() + parts[1].size();
-  error_code ec;
-  while (written < total && !ec) {
-    written += socket.write_some(after(parts, written), ec);
-  }
-  return ec;
-}
 
 // Writes the response in `b` (head serialized): big snapshot bodies with sendfile() from
 // their memfd (no user-space copy, under `timer`); the rest at once when the socket takes
