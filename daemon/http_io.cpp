@@ -105,8 +105,11 @@ std::array<asio::const_buffer, 2> after(std::array<asio::const_buffer, 2> parts,
   return {parts[0] + first, parts[1] + (skip - first)};
 }
 
-error_code write_now(tcp::socket& socket, const std::array<asio::const_buffer, 2>& parts,
-                     std::size_t& written) {
+error_code write_now(tcp::socket& socket, const RequestBuffers& b, std::size_t& written) {
+  if (b.response.body_file >= 0 && !b.response.head) {
+    return asio::error::would_block;
+  }
+  const auto parts = parts_of(b);
   const std::size_t total = parts[0].size() + parts[1].size();
   error_code ec;
   while (written < total && !ec) {

@@ -48,10 +48,10 @@ std::array<boost::asio::const_buffer, 2> parts_of(const RequestBuffers& b);
 std::array<boost::asio::const_buffer, 2> after(std::array<boost::asio::const_buffer, 2> parts,
                                                std::size_t skip);
 
-// Writes what `socket` (non-blocking) takes now of `parts`, from `written` on, adding to
-// `written`; would_block when the rest must wait.
+// Writes what `socket` (non-blocking) takes now of the response in `b` (head serialized),
+// adding to `written`; would_block when the rest must wait, and at once for a body sent
+// from a file (sendfile() is the session's).
 boost::system::error_code write_now(boost::asio::ip::tcp::socket& socket,
-                                    const std::array<boost::asio::const_buffer, 2>& parts,
-                                    std::size_t& written);
+                                    const RequestBuffers& b, std::size_t& written);
 
 }  // namespace feedd::daemon

@@ -243,6 +243,15 @@ asio::awaitable<void> linger(beast::tcp_stream& stream) {
   }
 }
 
+void configure(tcp::socket& socket) {
+  error_code ignored;
+  socket.set_option(asio::ip::tcp::no_delay(true), ignored);
+  // A send buffer that holds a whole typical feed: one write per response, not several
+  // rounds through epoll while the kernel's autotuning catches up (4x the req/s at 66 KB).
+  socket.set_option(asio::socket_base::send_buffer_size(512 * 1024), ignored);
+  socket.non_blocking(true, ignored);  // reads and writes try what the socket allows now
+}
+
 // Arms `timer` (on the session's strand) to cancel the session's socket at `at`, unless
 // disarm() comes first: a timer that fired just before being disarmed does nothing.
 void arm(asio::steady_timer& timer, const std::shared_ptr<SessionControl>& control,
@@ -306,6 +315,11 @@ std::int64_t steady_ticks() {
   return std::chrono::steady_clock::now().time_since_epoch().count();
 }
 
+void SessionControl::wait_again() {
+  waiting_since.store(steady_ticks(), std::memory_order_relaxed);
+  phase.store(SessionPhase::waiting, std::memory_order_relaxed);
+}
+
 namespace {
 
 // Writes the response in `b` (head serialized): big snapshot bodies with sendfile() from
@@ -333,8 +347,10 @@ asio::awaitable<std::pair<error_code, std::size_t>> write_slowly(
 // and `b.head` (`snapshot` keeps the body alive); false when there is nothing to answer
 // (end of stream, timeout, reset, shed or stopping). `keep_alive`: another may follow.
 bool prepare_answer(RequestBuffers& b, error_code ec, ServerShared& shared,
-                    const SessionControl& control, const tcp::socket& socket,
+                    SessionControl& control, const tcp::socket& socket,
                     std::shared_ptr<const feeds::Snapshot>& snapshot, bool& keep_alive) {
+  control.phase.store(SessionPhase::busy, std::memory_order_relaxed);
+  control.fresh = false;
   RouteContext context = make_context(shared);
   keep_alive = false;
   if (ec) {
@@ -373,24 +389,17 @@ asio::awaitable<void> run_session(asio::ip::tcp::socket socket, ServerShared& sh
   control->socket = &stream.socket();
   Registration registration(shared, control);
   const std::string remote = shared.options.access_log ? remote_of(stream.socket()) : "";
-  error_code ignored;
-  stream.socket().set_option(asio::ip::tcp::no_delay(true), ignored);
-  // A send buffer that holds a whole typical feed: one write per response, not several
-  // rounds through epoll while the kernel's autotuning catches up (4x the req/s at 66 KB).
-  stream.socket().set_option(asio::socket_base::send_buffer_size(512 * 1024), ignored);
-  stream.socket().non_blocking(true, ignored);  // read_more() reads what is there first
+  configure(stream.socket());
   asio::steady_timer timer(control->executor);
   std::unique_ptr<RequestBuffers> buffers;
 
-  // A stopping server still reads and answers a new connection's first request: the client
-  // connected before the listening socket was closed (or the socket is systemd's, and the
-  // next process would have answered it), so closing it unread would reset it.
+  // A stopping server still answers a new connection's first request: it connected before
+  // the listening socket closed (or to systemd's), so closing it unread would reset it.
   while (control->fresh || !shared.stopping.load(std::memory_order_acquire)) {
     // For the whole request, from the first wait: a slow client gets no more.
     const auto deadline = std::chrono::steady_clock::now() + shared.options.timeout;
     if (buffers == nullptr || buffers->input.size() == 0) {
-      // Wait for the next request holding no request memory (and no coroutine frame
-      // beyond this one): cancelled at the deadline, when shed, or when stopping.
+      // Wait holding no request memory; cancelled at the deadline, when shed or stopping.
       RequestBuffers::give(std::move(buffers));
       arm(timer, control, deadline);
       auto [wait_ec] = co_await stream.socket().async_wait(tcp::socket::wait_read,
@@ -410,18 +419,13 @@ asio::awaitable<void> run_session(asio::ip::tcp::socket socket, ServerShared& sh
     } else if (!ec && buffers->request.body != RequestHead::Body::none) {
       ec = co_await read_body_of(stream, *buffers, shared.options);
     }
-    control->phase.store(SessionPhase::busy, std::memory_order_relaxed);
-    control->fresh = false;
     std::shared_ptr<const feeds::Snapshot> snapshot;  // until the write completes
     bool keep_alive = false;
     if (!prepare_answer(*buffers, ec, shared, *control, stream.socket(), snapshot, keep_alive)) {
       break;
     }
     std::size_t written = 0;
-    error_code wec = asio::error::would_block;
-    if (buffers->response.body_file < 0 || buffers->response.head) {
-      wec = write_now(stream.socket(), parts_of(*buffers), written);
-    }
+    error_code wec = write_now(stream.socket(), *buffers, written);
     if (wec == asio::error::would_block) {
       std::tie(wec, written) = co_await write_slowly(stream, *buffers, timer, control,
                                                      shared.options.timeout, written);
@@ -433,10 +437,10 @@ asio::awaitable<void> run_session(asio::ip::tcp::socket socket, ServerShared& sh
     if (wec || !keep_alive) {
       break;
     }
-    control->waiting_since.store(steady_ticks(), std::memory_order_relaxed);
-    control->phase.store(SessionPhase::waiting, std::memory_order_relaxed);
+    control->wait_again();
   }
   RequestBuffers::give(std::move(buffers));
+  error_code ignored;
   stream.socket().shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
   stream.close();
 }

@@ -42,6 +42,8 @@ struct SessionControl {
   // or the end of its last response (a head that started arriving does not reset it).
   std::atomic<std::int64_t> waiting_since{0};
   std::atomic<bool> shed{false};  // chosen to make room: close at the first chance
+
+  void wait_again();  // after a response, on the strand: waiting, since now
 };
 
 struct ServerShared {

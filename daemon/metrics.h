@@ -62,6 +62,7 @@ class Metrics {
                                                     406, 408, 409, 413, 431, 500, 501, 503,
                                                     505, 0};  // 0: other
   static std::size_t status_slot(int status);
+  void render_connections(std::string& out) const;
 
   std::array<std::array<std::atomic<std::uint64_t>, kStatuses.size()>, kRouteKindCount> requests_{};
   std::atomic<std::uint64_t> not_modified_{0};
