@@ -26,6 +26,18 @@ std::string_view route_kind_name(RouteKind kind) {
   return "other";
 }
 
+std::string_view shed_reason_name(ShedReason reason) {
+  switch (reason) {
+    case ShedReason::idle:
+      return "idle";
+    case ShedReason::slow_head:
+      return "slow_head";
+    case ShedReason::full:
+      break;
+  }
+  return "full";
+}
+
 std::size_t Metrics::status_slot(int status) {
   for (std::size_t i = 0; i + 1 < kStatuses.size(); ++i) {
     if (kStatuses[i] == status) {
@@ -42,6 +54,35 @@ void Metrics::record(RouteKind route, int status, std::uint64_t bytes) {
     not_modified_.fetch_add(1, std::memory_order_relaxed);
   }
   bytes_.fetch_add(bytes, std::memory_order_relaxed);
+}
+
+void Metrics::render_connections(std::string& out) const {
+  out +=
+      "# HELP feedd_connections_open Client connections open.\n"
+      "# TYPE feedd_connections_open gauge\n"
+      "feedd_connections_open " +
+      std::to_string(connections_open_.load(std::memory_order_relaxed)) +
+      "\n"
+      "# HELP feedd_connections_max The connection cap; at it, new connections shed others.\n"
+      "# TYPE feedd_connections_max gauge\n"
+      "feedd_connections_max " +
+      std::to_string(connection_limit_.load(std::memory_order_relaxed)) +
+      "\n"
+      "# HELP feedd_connections_reading_head Connections that sent part of a request head "
+      "and wait for the rest.\n"
+      "# TYPE feedd_connections_reading_head gauge\n"
+      "feedd_connections_reading_head " +
+      std::to_string(reading_head_.load(std::memory_order_relaxed)) +
+      "\n"
+      "# HELP feedd_connections_shed_total Connections given up at the connection cap: "
+      "closed while waiting for a request (idle) or its head (slow_head), or new ones "
+      "answered 503 (full).\n"
+      "# TYPE feedd_connections_shed_total counter\n";
+  for (std::size_t i = 0; i < kShedReasonCount; ++i) {
+    out += "feedd_connections_shed_total{reason=\"";
+    out += shed_reason_name(static_cast<ShedReason>(i));
+    out += "\"} " + std::to_string(shed_[i].load(std::memory_order_relaxed)) + "\n";
+  }
 }
 
 std::string Metrics::render(const feeds::Snapshot& snapshot, std::chrono::sys_seconds now) const {
@@ -73,8 +114,9 @@ std::string Metrics::render(const feeds::Snapshot& snapshot, std::chrono::sys_se
       "bodies).\n"
       "# TYPE feedd_http_response_bytes_total counter\n"
       "feedd_http_response_bytes_total " +
-      std::to_string(bytes_.load(std::memory_order_relaxed)) +
-      "\n"
+      std::to_string(bytes_.load(std::memory_order_relaxed)) + "\n";
+  render_connections(out);
+  out +=
       "# HELP feedd_snapshot_generation Number of the snapshot being served (1 at start-up).\n"
       "# TYPE feedd_snapshot_generation gauge\n"
       "feedd_snapshot_generation " +
