@@ -254,8 +254,6 @@ Response error_response(int status, const RouteContext& context) {
       return simple(501, RouteKind::other, "transfer coding not implemented\n", context);
     case 505:
       return simple(505, RouteKind::other, "HTTP version not supported\n", context);
-    case 408:
-      return simple(408, RouteKind::other, "request timeout\n", context);
     case 413:
       return simple(413, RouteKind::other, "request body too large\n", context);
     case 431:
