@@ -173,7 +173,7 @@ thread_local DateCache t_date_cache;
 
 RouteContext make_context(const ServerShared& shared) {
   RouteContext context;
-  context.now = now_seconds();
+  context.now = common::now_seconds();
   context.date = t_date_cache.text(context.now);
   context.cache_control = shared.cache_control;
   context.metrics = &shared.metrics;
