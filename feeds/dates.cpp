@@ -58,8 +58,8 @@ std::string format_rfc822(std::chrono::sys_seconds instant, const date::time_zon
   std::snprintf(buffer, sizeof buffer, "%s, %02u %s %04d %02ld:%02ld:%02ld %s",
                 kWeekdayNames[t.weekday.c_encoding()].data(), static_cast<unsigned>(t.day.day()),
                 kMonthNames[static_cast<unsigned>(t.day.month()) - 1].data(),
-                static_cast<int>(t.day.year()),
-                t.seconds_of_day / 3600, t.seconds_of_day / 60 % 60, t.seconds_of_day % 60, offset);
+                static_cast<int>(t.day.year()), t.seconds_of_day / 3600, t.seconds_of_day / 60 % 60,
+                t.seconds_of_day % 60, offset);
   return buffer;
 }
 

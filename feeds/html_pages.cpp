@@ -142,7 +142,6 @@ std::string language_page(const SiteOptions& site, const FeedContent& feed) {
 
 }  // namespace
 
-
 std::vector<RenderedFeed> render_pages(const SiteOptions& site,
                                        const std::vector<FeedContent>& feeds) {
   std::vector<RenderedFeed> pages;

@@ -1,7 +1,5 @@
 #include "feeds/snapshot.h"
 
-#include <future>
-
 #include <brotli/encode.h>
 #include <fcntl.h>
 #include <sys/mman.h>
@@ -9,6 +7,7 @@
 #include <zlib.h>
 
 #include <algorithm>
+#include <future>
 
 #include "common/encoding.h"
 #include "common/sha256.h"
@@ -110,8 +109,8 @@ std::string make_etag(std::string_view identity, Coding coding, bool browser) {
   std::string etag;
   etag.reserve(32);
   etag += '"';
-  etag += common::base64url_encode(
-      std::string_view(reinterpret_cast<const char*>(digest.data()), 16));
+  etag +=
+      common::base64url_encode(std::string_view(reinterpret_cast<const char*>(digest.data()), 16));
   if (coding == Coding::gzip) {
     etag += "-gz";
   } else if (coding == Coding::br) {
@@ -177,11 +176,11 @@ std::shared_ptr<const Snapshot> Snapshot::build(
       continue;
     }
     std::string path = source.path;
-    fresh.emplace_back(std::move(path),
-                       std::async(std::launch::async, [source = std::move(source), built_at]() mutable {
-                         return std::shared_ptr<const Resource>(
-                             make_resource(std::move(source), built_at));
-                       }));
+    fresh.emplace_back(
+        std::move(path),
+        std::async(std::launch::async, [source = std::move(source), built_at]() mutable {
+          return std::shared_ptr<const Resource>(make_resource(std::move(source), built_at));
+        }));
   }
   for (auto& [path, resource] : fresh) {
     snapshot->resources_.insert_or_assign(std::move(path), resource.get());

@@ -105,8 +105,7 @@ ConnectionShedder::ConnectionShedder(ServerShared& shared, asio::io_context& io)
 bool ConnectionShedder::admit(int socket) {
   const std::size_t cap = shared_.max_connections;
   const std::size_t open = shared_.open_connections.load(std::memory_order_relaxed);
-  const std::size_t shedding =
-      std::min(shared_.shedding.load(std::memory_order_relaxed), open);
+  const std::size_t shedding = std::min(shared_.shedding.load(std::memory_order_relaxed), open);
   if (open - shedding < cap) {
     return true;
   }
@@ -145,8 +144,7 @@ bool ConnectionShedder::make_room() {
   }
   for (const Candidate& victim : oldest) {
     note(victim.phase == SessionPhase::head ? ShedReason::slow_head : ShedReason::idle);
-    asio::post(victim.control->executor,
-               [control = victim.control] { close_shed(*control); });
+    asio::post(victim.control->executor, [control = victim.control] { close_shed(*control); });
   }
   return true;
 }

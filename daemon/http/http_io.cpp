@@ -12,7 +12,6 @@ using tcp = asio::ip::tcp;
 
 namespace {
 
-
 void append_number(std::string& out, std::uint64_t value) {
   char digits[24];
   auto result = std::to_chars(digits, digits + sizeof digits, value);
@@ -99,8 +98,7 @@ std::array<asio::const_buffer, 2> parts_of(const RequestBuffers& b) {
   return {asio::buffer(b.head), asio::buffer(body)};
 }
 
-std::array<asio::const_buffer, 2> after(std::array<asio::const_buffer, 2> parts,
-                                        std::size_t skip) {
+std::array<asio::const_buffer, 2> after(std::array<asio::const_buffer, 2> parts, std::size_t skip) {
   const std::size_t first = std::min(skip, parts[0].size());
   return {parts[0] + first, parts[1] + (skip - first)};
 }

@@ -29,8 +29,7 @@ std::size_t head_read_size(const boost::beast::flat_buffer& buffer);
 
 // The complete head at the start of `b.input` (`size` bytes) parsed into `b.request` and
 // consumed; the session is busy from here on. A RequestError when it breaks a rule.
-boost::system::error_code take_head(RequestBuffers& b, std::size_t size,
-                                    SessionControl& control);
+boost::system::error_code take_head(RequestBuffers& b, std::size_t size, SessionControl& control);
 
 // Scans what `b.input` holds plus what `socket` (non-blocking) holds now: would_block when
 // the head is not complete yet (the session then reads it with suspending reads, starting
@@ -51,7 +50,7 @@ std::array<boost::asio::const_buffer, 2> after(std::array<boost::asio::const_buf
 // Writes what `socket` (non-blocking) takes now of the response in `b` (head serialized),
 // adding to `written`; would_block when the rest must wait, and at once for a body sent
 // from a file (sendfile() is the session's).
-boost::system::error_code write_now(boost::asio::ip::tcp::socket& socket,
-                                    const RequestBuffers& b, std::size_t& written);
+boost::system::error_code write_now(boost::asio::ip::tcp::socket& socket, const RequestBuffers& b,
+                                    std::size_t& written);
 
 }  // namespace feedd::daemon

@@ -121,8 +121,7 @@ bool out_of_descriptors(const error_code& ec) {
 
 struct HttpServer::Impl {
   Impl(ServerOptions options, SnapshotStore& store, Metrics& metrics)
-      : max_connections(options.max_connections > 0 ? options.max_connections
-                                                    : connection_cap()),
+      : max_connections(options.max_connections > 0 ? options.max_connections : connection_cap()),
         shared(std::move(options), store, metrics, max_connections),
         shedder(shared, io_context) {}
 

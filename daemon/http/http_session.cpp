@@ -16,11 +16,11 @@
 #include <chrono>
 
 #include "common/clock.h"
-#include "daemon/log.h"
 #include "daemon/http/http_io.h"
 #include "daemon/http/request_buffers.h"
 #include "daemon/http/request_parser.h"
 #include "daemon/http/router.h"
+#include "daemon/log.h"
 
 namespace feedd::daemon {
 namespace {
@@ -40,8 +40,8 @@ asio::awaitable<error_code> read_more(beast::tcp_stream& stream, beast::flat_buf
   if (ec != asio::error::would_block) {
     co_return ec;
   }
-  auto [read_ec, n] = co_await stream.async_read_some(buffer.prepare(max),
-                                                      asio::as_tuple(asio::use_awaitable));
+  auto [read_ec, n] =
+      co_await stream.async_read_some(buffer.prepare(max), asio::as_tuple(asio::use_awaitable));
   buffer.commit(n);
   co_return read_ec;
 }
@@ -116,8 +116,8 @@ class SlowHead {
 asio::awaitable<error_code> read_body_of(beast::tcp_stream& stream, RequestBuffers& b,
                                          const ServerOptions& options) {
   const RequestHead& head = b.request;
-  const bool too_large = head.body == RequestHead::Body::length &&
-                         head.content_length > options.max_body;
+  const bool too_large =
+      head.body == RequestHead::Body::length && head.content_length > options.max_body;
   if (head.expect_continue && b.input.size() == 0 && !too_large) {
     static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
     auto [ec, n] = co_await asio::async_write(stream, asio::buffer(kContinue),
@@ -311,9 +311,7 @@ asio::awaitable<std::pair<error_code, std::size_t>> send_with_file(asio::ip::tcp
 
 }  // namespace
 
-std::int64_t steady_ticks() {
-  return std::chrono::steady_clock::now().time_since_epoch().count();
-}
+std::int64_t steady_ticks() { return std::chrono::steady_clock::now().time_since_epoch().count(); }
 
 void SessionControl::wait_again() {
   waiting_since.store(steady_ticks(), std::memory_order_relaxed);
@@ -332,8 +330,8 @@ asio::awaitable<std::pair<error_code, std::size_t>> write_slowly(
   const std::string_view body = b.response.head ? std::string_view{} : b.response.body();
   if (!body.empty() && b.response.body_file >= 0) {
     arm(timer, control, std::chrono::steady_clock::now() + timeout);
-    auto result = co_await send_with_file(stream.socket(), b.head, b.response.body_file,
-                                          body.size());
+    auto result =
+        co_await send_with_file(stream.socket(), b.head, b.response.body_file, body.size());
     disarm(timer, *control);
     co_return result;
   }
@@ -346,9 +344,9 @@ asio::awaitable<std::pair<error_code, std::size_t>> write_slowly(
 // Routes the request read into `b`, or the error `ec` that refused it, into `b.response`
 // and `b.head` (`snapshot` keeps the body alive); false when there is nothing to answer
 // (end of stream, timeout, reset, shed or stopping). `keep_alive`: another may follow.
-bool prepare_answer(RequestBuffers& b, error_code ec, ServerShared& shared,
-                    SessionControl& control, const tcp::socket& socket,
-                    std::shared_ptr<const feeds::Snapshot>& snapshot, bool& keep_alive) {
+bool prepare_answer(RequestBuffers& b, error_code ec, ServerShared& shared, SessionControl& control,
+                    const tcp::socket& socket, std::shared_ptr<const feeds::Snapshot>& snapshot,
+                    bool& keep_alive) {
   control.phase.store(SessionPhase::busy, std::memory_order_relaxed);
   control.fresh = false;
   RouteContext context = make_context(shared);
@@ -427,8 +425,8 @@ asio::awaitable<void> run_session(asio::ip::tcp::socket socket, ServerShared& sh
     std::size_t written = 0;
     error_code wec = write_now(stream.socket(), *buffers, written);
     if (wec == asio::error::would_block) {
-      std::tie(wec, written) = co_await write_slowly(stream, *buffers, timer, control,
-                                                     shared.options.timeout, written);
+      std::tie(wec, written) =
+          co_await write_slowly(stream, *buffers, timer, control, shared.options.timeout, written);
     }
     count_answer(*buffers, written, shared, remote);
     if (!wec && ec) {

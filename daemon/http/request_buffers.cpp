@@ -13,9 +13,9 @@ constexpr std::size_t kPooledBytes = 24 * 1024;
 
 std::size_t heap_bytes(const RequestBuffers& buffers) {
   const RequestHead& request = buffers.request;
-  std::size_t bytes = buffers.input.capacity() + buffers.body.capacity() +
-                      buffers.head.capacity() + request.method.capacity() +
-                      request.target.capacity() + request.if_none_match.text.capacity() +
+  std::size_t bytes = buffers.input.capacity() + buffers.body.capacity() + buffers.head.capacity() +
+                      request.method.capacity() + request.target.capacity() +
+                      request.if_none_match.text.capacity() +
                       request.if_modified_since.text.capacity() +
                       request.accept_encoding.text.capacity() + request.accept.text.capacity();
   for (const FieldValue& field : request.webhook) {

@@ -1,10 +1,9 @@
 #include "daemon/http/router.h"
 
-#include "daemon/hooks/webhook_endpoint.h"
-
 #include <algorithm>
 
 #include "common/text.h"
+#include "daemon/hooks/webhook_endpoint.h"
 #include "daemon/http/http_syntax.h"
 #include "feeds/http_date.h"
 

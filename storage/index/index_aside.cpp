@@ -48,8 +48,8 @@ boost::system::result<std::filesystem::path> move_index_aside(const std::filesys
   const auto base = corrupt_index_name(index, now);
   auto target = base;
   std::error_code ec;
-  for (int n = 2; std::filesystem::symlink_status(target, ec).type() !=
-                  std::filesystem::file_type::not_found;
+  for (int n = 2;
+       std::filesystem::symlink_status(target, ec).type() != std::filesystem::file_type::not_found;
        ++n) {
     target = with_suffix(base, ("." + std::to_string(n)).c_str());
   }
@@ -59,8 +59,7 @@ boost::system::result<std::filesystem::path> move_index_aside(const std::filesys
   // The companions follow their database; a missing one is the usual case, not an error.
   for (const char* companion : {"-wal", "-shm"}) {
     const auto from = with_suffix(index, companion);
-    if (std::rename(from.c_str(), with_suffix(target, companion).c_str()) != 0 &&
-        errno != ENOENT) {
+    if (std::rename(from.c_str(), with_suffix(target, companion).c_str()) != 0 && errno != ENOENT) {
       std::filesystem::remove(from, ec);  // a stale companion must not meet the fresh index
     }
   }

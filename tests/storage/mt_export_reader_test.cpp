@@ -3,8 +3,8 @@
 
 #include <date/tz.h>
 
-#include <boost/test/unit_test.hpp>
 #include <algorithm>
+#include <boost/test/unit_test.hpp>
 #include <map>
 #include <set>
 #include <string>
@@ -12,7 +12,6 @@
 
 #include "storage/readers/local_time.h"
 #include "storage/readers/post_reader.h"
-
 #include "tests/support/reader_fixtures.h"
 namespace feedd::storage {
 namespace {
@@ -198,10 +197,9 @@ BOOST_AUTO_TEST_CASE(a_thousand_entries_with_a_handful_broken) {
   }
   for (const auto& [entry, expected] : broken) {
     BOOST_TEST_CONTEXT("entry " << entry << ": " << expected) {
-      BOOST_TEST(std::any_of(got.begin(), got.end(),
-                             [&, prefix = expected](const std::string& g) {
-                               return g.starts_with(prefix);  // (clang 14 cannot capture a binding)
-                             }));
+      BOOST_TEST(std::any_of(got.begin(), got.end(), [&, prefix = expected](const std::string& g) {
+        return g.starts_with(prefix);  // (clang 14 cannot capture a binding)
+      }));
     }
   }
   std::set<std::string> keys;
