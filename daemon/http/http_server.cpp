@@ -151,7 +151,11 @@ asio::awaitable<void> HttpServer::Impl::accept_loop(tcp::acceptor& acceptor) {
       }
       const auto now = std::chrono::steady_clock::now();
       if (now - last_warning > std::chrono::seconds(10)) {
-        log::warning(kChannel, "accept on " + endpoint_text(acceptor.local_endpoint(ec)) +
+        // Its own error_code: passing `ec` would overwrite the accept error before it is
+        // read, since the operands of + are unsequenced (clang read "Success").
+        error_code endpoint_error;
+        log::warning(kChannel, "accept on " +
+                                   endpoint_text(acceptor.local_endpoint(endpoint_error)) +
                                    " failed: " + ec.message() +
                                    (out_of_descriptors(ec) ? " (backing off)" : ""));
         last_warning = now;
