@@ -260,8 +260,12 @@ Config parse_config(std::string_view toml_text, const std::filesystem::path& pat
     TableReader feeds(subtable(top, "feeds", path), "feeds.", path);
     std::int64_t entries = 20;
     std::string content = "full";
+    std::int64_t topic_entries = 20;
+    std::int64_t topic_cache_mb = 64;
     feeds.read("entries", entries, 1, 10'000);
     feeds.read("content", content);
+    feeds.read("topic_entries", topic_entries, 1, 10'000);
+    feeds.read("topic_cache_mb", topic_cache_mb, 1, 1'048'576);
     feeds.reject_unknown();
     if (content != "full" && content != "summary") {
       throw ConfigError(path.string() + ": feeds.content must be \"full\" or \"summary\", got \"" +
@@ -269,6 +273,8 @@ Config parse_config(std::string_view toml_text, const std::filesystem::path& pat
     }
     config.feeds.entries = static_cast<int>(entries);
     config.feeds.full_content = content == "full";
+    config.feeds.topic_entries = static_cast<int>(topic_entries);
+    config.feeds.topic_cache_mb = static_cast<std::size_t>(topic_cache_mb);
   }
 
   // [server]

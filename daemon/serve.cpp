@@ -16,6 +16,7 @@
 #include "daemon/http/http_server.h"
 #include "daemon/http/metrics.h"
 #include "daemon/http/snapshot_store.h"
+#include "daemon/http/topic_feeds.h"
 #include "daemon/live/regenerator.h"
 #include "daemon/live/store_watcher.h"
 #include "daemon/log.h"
@@ -151,6 +152,16 @@ int run_serve(const Config& initial_config, const ServeOptions& options) {
                             pipeline->regenerator().rescan_all(reason);
                           });
                         });
+  // Topic feeds: rendered on the control thread (it owns the index), in whatever pipeline is
+  // current, when first asked for; cached for the I/O threads.
+  TopicFeeds topics(config.feeds.topic_cache_mb * 1024 * 1024, control.get_executor(),
+                    [&pipeline](const feeds::CatalogTopic& topic, feeds::FeedFormat format,
+                                std::chrono::sys_seconds built_at) {
+                      auto rendered =
+                          pipeline->pipeline().render_topic(topic, format, common::now_seconds());
+                      return feeds::make_resource(resource_source(std::move(rendered)), built_at);
+                    },
+                    metrics);
   ServerOptions server_options;
   server_options.inherited_fds = *sockets;
   if (server_options.inherited_fds.empty()) {
@@ -163,6 +174,7 @@ int run_serve(const Config& initial_config, const ServeOptions& options) {
   server_options.max_body = config.hooks.max_body;
   server_options.max_age_s = config.server.max_age_s;
   server_options.hooks = &hooks;
+  server_options.topics = &topics;
   server_options.access_log = options.access_log;
   // Handlers for SIGTERM, SIGINT and SIGHUP before anything says "ready" (the listening
   // sockets, the start-up line, READY=1): a signal that came right after it otherwise met

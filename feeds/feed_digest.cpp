@@ -38,6 +38,11 @@ void add_post(common::Sha256& hash, const storage::Post& post) {
 std::string feed_digest(const FeedContent& feed) {
   common::Sha256 hash;
   hash.field(feed.lang).field(std::to_string(feed.entries.size()));
+  if (feed.topic) {
+    hash.field(topic_kind_dir(feed.topic->kind)).field(feed.topic->name).field(feed.topic->segment);
+  } else {
+    hash.field("-");
+  }
   for (const Entry& entry : feed.entries) {
     add_post(hash, entry.post);
     hash.field(entry.id).field(entry.url);

@@ -17,6 +17,7 @@
 
 namespace feedd::daemon {
 
+class TopicFeeds;
 class WebhookEndpoint;
 
 struct ServerOptions {
@@ -28,6 +29,7 @@ struct ServerOptions {
   std::uint64_t max_body = 1048576;        // bytes of request body -> 413
   int max_age_s = 300;                     // Cache-Control: public, max-age=N
   WebhookEndpoint* hooks = nullptr;        // POST /hooks/rebuild; null: 401 not configured
+  TopicFeeds* topics = nullptr;            // the topic feeds; null: their paths are 404
   bool access_log = false;                 // one log line per request on channel "access"
   std::size_t max_connections = 0;         // 0: derived from RLIMIT_NOFILE
 };

@@ -85,6 +85,36 @@ void Metrics::render_connections(std::string& out) const {
   }
 }
 
+void Metrics::render_topics(std::string& out, const feeds::Snapshot& snapshot) const {
+  out +=
+      "# HELP feedd_topics Topics (tags and categories, per language and for all) with a "
+      "feed in the served snapshot.\n"
+      "# TYPE feedd_topics gauge\n"
+      "feedd_topics " +
+      std::to_string(snapshot.topics().topics().size()) +
+      "\n"
+      "# HELP feedd_topic_feed_renders_total Topic feeds rendered (on a request that found "
+      "no current bytes in the cache).\n"
+      "# TYPE feedd_topic_feed_renders_total counter\n"
+      "feedd_topic_feed_renders_total " +
+      std::to_string(topic_renders_.load(std::memory_order_relaxed)) +
+      "\n"
+      "# HELP feedd_topic_cache_hits_total Topic feed requests answered from the cache.\n"
+      "# TYPE feedd_topic_cache_hits_total counter\n"
+      "feedd_topic_cache_hits_total " +
+      std::to_string(topic_hits_.load(std::memory_order_relaxed)) +
+      "\n"
+      "# HELP feedd_topic_cache_bytes Bytes of topic feeds (all codings) in the cache.\n"
+      "# TYPE feedd_topic_cache_bytes gauge\n"
+      "feedd_topic_cache_bytes " +
+      std::to_string(topic_cache_bytes_.load(std::memory_order_relaxed)) +
+      "\n"
+      "# HELP feedd_topic_cache_entries Topic feeds in the cache.\n"
+      "# TYPE feedd_topic_cache_entries gauge\n"
+      "feedd_topic_cache_entries " +
+      std::to_string(topic_cache_entries_.load(std::memory_order_relaxed)) + "\n";
+}
+
 std::string Metrics::render(const feeds::Snapshot& snapshot, std::chrono::sys_seconds now) const {
   std::string out;
   out.reserve(2048);
@@ -132,6 +162,7 @@ std::string Metrics::render(const feeds::Snapshot& snapshot, std::chrono::sys_se
   for (const auto& [lang, count] : snapshot.posts_by_lang()) {
     out += "feedd_posts{lang=\"" + lang + "\"} " + std::to_string(count) + "\n";
   }
+  render_topics(out, snapshot);
   out +=
       "# HELP feedd_index_writable 1 when the index can be written, 0 while scans cannot be "
       "saved (the last snapshot is served).\n"

@@ -355,7 +355,7 @@ Response route(const Request& request, const feeds::Snapshot& snapshot,
     }
     return response;
   }
-  if (const feeds::Resource* resource = snapshot.find(path)) {
+  if (const feeds::Resource* resource = context.topic ? context.topic : snapshot.find(path)) {
     if (!get_or_head) {
       return method_not_allowed(kind_of(path), kAllowGetHead, context);
     }

@@ -611,6 +611,37 @@ std::vector<IndexedPost> Index::translations_of(const IndexedPost& indexed, sys_
   });
 }
 
+std::vector<PostTopics> Index::published_topics(sys_seconds now) {
+  return guard_sqlite("querying topics", [&]() -> std::vector<PostTopics> {
+    auto& query = impl_->cached(
+        std::string("SELECT key, lang, entry_id, updated, tags, categories FROM posts WHERE ") +
+        kLive + " AND (tags != '' OR categories != '') " +
+        "ORDER BY published DESC, source_path DESC, position DESC");
+    query.bind(":now", from_time(now));
+    std::vector<PostTopics> posts;
+    while (query.executeStep()) {
+      posts.push_back(PostTopics{query.getColumn(0).getString(), query.getColumn(1).getString(),
+                                 query.getColumn(2).getString(),
+                                 to_time(query.getColumn(3).getInt64()),
+                                 split(query.getColumn(4).getString()),
+                                 split(query.getColumn(5).getString())});
+    }
+    return posts;
+  });
+}
+
+std::vector<IndexedPost> Index::posts_by_keys(const std::vector<std::string>& keys) {
+  return guard_sqlite("querying posts by key", [&]() -> std::vector<IndexedPost> {
+    std::vector<IndexedPost> posts;
+    for (const std::string& key : keys) {
+      auto found = impl_->select("key = :key AND deleted_at IS NULL", "",
+                                 [&](SQLite::Statement& q) { q.bind(":key", key); });
+      posts.insert(posts.end(), found.begin(), found.end());
+    }
+    return posts;
+  });
+}
+
 std::vector<Problem> Index::problems() {
   return guard_sqlite("reading problems", [&]() -> std::vector<Problem> {
     std::vector<Problem> problems;

@@ -66,6 +66,16 @@ struct IndexedPost {
   std::optional<std::chrono::sys_seconds> deleted_at;
 };
 
+// A published post's topics, as the topic catalog reads them (no content is read).
+struct PostTopics {
+  std::string key;
+  std::string lang;
+  std::string entry_id;
+  std::chrono::sys_seconds updated{};
+  std::vector<std::string> tags;
+  std::vector<std::string> categories;
+};
+
 class Index {
  public:
   enum class Mode {
@@ -116,6 +126,11 @@ class Index {
   std::vector<IndexedPost> newest(const std::string& lang, std::chrono::sys_seconds now, int limit);
   // Live published posts that are translations of `post` (other languages).
   std::vector<IndexedPost> translations_of(const IndexedPost& post, std::chrono::sys_seconds now);
+  // Every published post at `now` that has a tag or a category, newest first (the order of
+  // newest()), with only what the topic catalog needs.
+  std::vector<PostTopics> published_topics(std::chrono::sys_seconds now);
+  // The live posts with these keys, in the order of `keys`; keys of no live post are skipped.
+  std::vector<IndexedPost> posts_by_keys(const std::vector<std::string>& keys);
   // How many posts of `lang` (empty: every language) are published at `now`.
   std::int64_t count_published(const std::string& lang, std::chrono::sys_seconds now);
   // Problems of every file as last read, sorted by path and line.
