@@ -43,8 +43,8 @@ std::optional<std::string> percent_decode(std::string_view text);
 // RFC 3986 §2.3 unreserved characters (ALPHA DIGIT - . _ ~): what a path segment keeps as
 // it is; `append_percent_encoded(out, segment, is_unreserved)` encodes every other byte.
 constexpr bool is_unreserved(unsigned char c) {
-  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-         c == '-' || c == '.' || c == '_' || c == '~';
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+         c == '.' || c == '_' || c == '~';
 }
 
 }  // namespace feedd::common

@@ -2,6 +2,7 @@
 
 #include <signal.h>
 
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
@@ -9,6 +10,7 @@
 #include <cstring>
 #include <functional>
 #include <string>
+#include <thread>
 
 #include "common/clock.h"
 #include "daemon/hooks/webhook_endpoint.h"
@@ -154,14 +156,14 @@ int run_serve(const Config& initial_config, const ServeOptions& options) {
                         });
   // Topic feeds: rendered on the control thread (it owns the index), in whatever pipeline is
   // current, when first asked for; cached for the I/O threads.
-  TopicFeeds topics(config.feeds.topic_cache_mb * 1024 * 1024, control.get_executor(),
-                    [&pipeline](const feeds::CatalogTopic& topic, feeds::FeedFormat format,
-                                std::chrono::sys_seconds built_at) {
-                      auto rendered =
-                          pipeline->pipeline().render_topic(topic, format, common::now_seconds());
-                      return feeds::make_resource(resource_source(std::move(rendered)), built_at);
-                    },
-                    metrics);
+  TopicFeeds topics(
+      config.feeds.topic_cache_mb * 1024 * 1024, control.get_executor(),
+      [&pipeline](const feeds::CatalogTopic& topic, feeds::FeedFormat format,
+                  std::chrono::sys_seconds built_at) {
+        auto rendered = pipeline->pipeline().render_topic(topic, format, common::now_seconds());
+        return feeds::make_resource(resource_source(std::move(rendered)), built_at);
+      },
+      metrics);
   ServerOptions server_options;
   server_options.inherited_fds = *sockets;
   if (server_options.inherited_fds.empty()) {
@@ -258,8 +260,15 @@ int run_serve(const Config& initial_config, const ServeOptions& options) {
   signals.async_wait(on_signal);
   control.run();
 
+  // Responses still in flight may wait for a topic render, which runs on the control
+  // context: keep it running (its timers and watchers are stopped) until they are written.
+  control.restart();
+  auto keep_running = boost::asio::make_work_guard(control);
+  std::thread renders([&control] { control.run(); });
   server.stop();
   server.wait();
+  keep_running.reset();
+  renders.join();
   log::info(kChannel, "stopped");
   return 0;
 }

@@ -67,8 +67,8 @@ void append_autodiscovery(std::string& out, const SiteOptions& site, std::string
 // A link to each format of the feeds in directory `dir` (relative, "" or ending in '/').
 void append_format_links(std::string& out, std::string_view dir) {
   for (const FormatInfo& format : kFormats) {
-    out += " <a href=\"" + escape_html(std::string(dir) + feed_path("", format.format)) +
-           "\" type=\"";
+    out +=
+        " <a href=\"" + escape_html(std::string(dir) + feed_path("", format.format)) + "\" type=\"";
     out += format.mime;
     out += "\">";
     out += format.label;
@@ -140,8 +140,9 @@ std::string index_page(const SiteOptions& site, const std::vector<FeedContent>& 
   }
   out += "<li>All languages · <a href=\"tags/\">Tags</a>\n";
   append_subscribe(out, "", "");
-  out += "</li>\n</ul>\n<p><a href=\"feeds.opml\" type=\"text/x-opml\">All feeds as OPML</a></p>\n"
-         "</body>\n</html>\n";
+  out +=
+      "</li>\n</ul>\n<p><a href=\"feeds.opml\" type=\"text/x-opml\">All feeds as OPML</a></p>\n"
+      "</body>\n</html>\n";
   return out;
 }
 
@@ -151,8 +152,9 @@ std::string language_page(const SiteOptions& site, const FeedContent& feed) {
   out += "</head>\n<body>\n<h1>" + escape_html(feed_title(site, feed.lang)) + "</h1>\n";
   out += "<p class=\"description\">" + escape_html(feed_description(site, feed.lang)) + "</p>\n";
   append_subscribe(out, feed.lang, "../");
-  out += "<p><a href=\"../\">All feeds</a> · <a href=\"tags/\">Tags</a></p>\n"
-         "<ol class=\"entries\">\n";
+  out +=
+      "<p><a href=\"../\">All feeds</a> · <a href=\"tags/\">Tags</a></p>\n"
+      "<ol class=\"entries\">\n";
   for (const Entry& entry : feed.entries) {
     out += "<li><article>\n<h2><a href=\"" + escape_html(entry.url) + "\">" +
            escape_html(clean_xml_text(entry.post.title)) + "</a></h2>\n";
@@ -215,8 +217,7 @@ RenderedFeed topic_page(const SiteOptions& site, const TopicCatalog& catalog,
 
 }  // namespace
 
-std::vector<RenderedFeed> render_topic_pages(const SiteOptions& site,
-                                             const TopicCatalog& catalog) {
+std::vector<RenderedFeed> render_topic_pages(const SiteOptions& site, const TopicCatalog& catalog) {
   std::vector<RenderedFeed> pages;
   pages.push_back(topic_page(site, catalog, ""));
   for (const LanguageInfo& language : site.languages) {

@@ -109,12 +109,11 @@ std::shared_ptr<const TopicCatalog> TopicCatalog::build(const std::vector<TopicP
 const CatalogTopic* TopicCatalog::find(std::string_view lang, TopicKind kind,
                                        std::string_view segment) const {
   const auto wanted = std::make_tuple(lang, kind, segment);
-  auto it = std::lower_bound(topics_.begin(), topics_.end(), wanted,
-                             [](const CatalogTopic& topic, const auto& key) {
-                               return std::make_tuple(std::string_view(topic.lang),
-                                                      topic.topic.kind,
-                                                      std::string_view(topic.topic.segment)) < key;
-                             });
+  auto it = std::lower_bound(
+      topics_.begin(), topics_.end(), wanted, [](const CatalogTopic& topic, const auto& key) {
+        return std::make_tuple(std::string_view(topic.lang), topic.topic.kind,
+                               std::string_view(topic.topic.segment)) < key;
+      });
   if (it == topics_.end() || it->lang != lang || it->topic.kind != kind ||
       it->topic.segment != segment) {
     return nullptr;

@@ -28,8 +28,8 @@ boost::asio::awaitable<std::shared_ptr<const feeds::Resource>> TopicFeeds::find(
   }
   // The feed's own path (its segment encoded as feedd encodes it) keys the cache, so that
   // every spelling of the request shares one entry.
-  std::string key = "/" + feeds::feed_path(feeds::FeedContent{topic->lang, {}, topic->topic},
-                                           parsed->format);
+  std::string key =
+      "/" + feeds::feed_path(feeds::FeedContent{topic->lang, {}, topic->topic}, parsed->format);
   if (auto hit = cache_.find(key, topic->digest)) {
     metrics_.record_topic_hit();
     co_return hit;

@@ -1,6 +1,7 @@
 // From the index to feed content: each language's newest entries (with their translations),
-// a topic's entries, and the rows the topic catalog is built from. Runs on the indexer's thread (it uses the Index);
-// the result is plain data that may be handed to any thread. Throws storage::IndexError.
+// a topic's entries, and the rows the topic catalog is built from. Runs on the indexer's thread (it
+// uses the Index); the result is plain data that may be handed to any thread. Throws
+// storage::IndexError.
 #pragma once
 
 #include <chrono>

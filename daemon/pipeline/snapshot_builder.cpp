@@ -13,8 +13,12 @@ feeds::ResourceSource resource_source(feeds::RenderedFeed rendered) {
   std::string browser_type = !is_feed                          ? ""
                              : rendered.path.ends_with(".xml") ? "application/xml; charset=utf-8"
                                                                : "application/json";
-  return {"/" + rendered.path, std::move(rendered.content_type), std::move(rendered.body),
-          rendered.last_modified, true, std::move(browser_type)};
+  return {"/" + rendered.path,
+          std::move(rendered.content_type),
+          std::move(rendered.body),
+          rendered.last_modified,
+          true,
+          std::move(browser_type)};
 }
 
 std::shared_ptr<const feeds::Snapshot> build_snapshot(SitePipeline& pipeline, const Config& config,

@@ -620,11 +620,10 @@ std::vector<PostTopics> Index::published_topics(sys_seconds now) {
     query.bind(":now", from_time(now));
     std::vector<PostTopics> posts;
     while (query.executeStep()) {
-      posts.push_back(PostTopics{query.getColumn(0).getString(), query.getColumn(1).getString(),
-                                 query.getColumn(2).getString(),
-                                 to_time(query.getColumn(3).getInt64()),
-                                 split(query.getColumn(4).getString()),
-                                 split(query.getColumn(5).getString())});
+      posts.push_back(
+          PostTopics{query.getColumn(0).getString(), query.getColumn(1).getString(),
+                     query.getColumn(2).getString(), to_time(query.getColumn(3).getInt64()),
+                     split(query.getColumn(4).getString()), split(query.getColumn(5).getString())});
     }
     return posts;
   });

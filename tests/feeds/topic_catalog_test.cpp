@@ -10,8 +10,11 @@ namespace {
 
 TopicPost post(std::string key, std::string lang, std::vector<std::string> tags,
                std::vector<std::string> categories = {}, int updated = 1) {
-  return TopicPost{key, std::move(lang), "tag:x,2025:" + key,
-                   std::chrono::sys_seconds(std::chrono::seconds(updated)), std::move(tags),
+  return TopicPost{key,
+                   std::move(lang),
+                   "tag:x,2025:" + key,
+                   std::chrono::sys_seconds(std::chrono::seconds(updated)),
+                   std::move(tags),
                    std::move(categories)};
 }
 
@@ -42,8 +45,9 @@ BOOST_AUTO_TEST_CASE(topics_per_language_and_for_all) {
   const auto& topics = catalog->topics();
   BOOST_TEST(topics.front().lang == "");
   for (std::size_t i = 1; i < topics.size(); ++i) {
-    BOOST_TEST((std::tie(topics[i - 1].lang, topics[i - 1].topic.kind, topics[i - 1].topic.segment) <
-                std::tie(topics[i].lang, topics[i].topic.kind, topics[i].topic.segment)));
+    BOOST_TEST(
+        (std::tie(topics[i - 1].lang, topics[i - 1].topic.kind, topics[i - 1].topic.segment) <
+         std::tie(topics[i].lang, topics[i].topic.kind, topics[i].topic.segment)));
   }
 }
 
@@ -68,11 +72,13 @@ BOOST_AUTO_TEST_CASE(digest_follows_only_the_topics_own_entries) {
              digest(after, "en", TopicKind::category, "diary"));
   BOOST_TEST(digest(before, "ja", TopicKind::tag, "茶道") ==
              digest(after, "ja", TopicKind::tag, "茶道"));
-  BOOST_TEST(digest(before, "", TopicKind::tag, "茶道") == digest(after, "", TopicKind::tag, "茶道"));
+  BOOST_TEST(digest(before, "", TopicKind::tag, "茶道") ==
+             digest(after, "", TopicKind::tag, "茶道"));
   // Same input, same digest; and the language and all-languages topics differ.
   BOOST_TEST(digest(before, "ja", TopicKind::tag, "茶道") ==
              digest(TopicCatalog::build(sample(), 20), "ja", TopicKind::tag, "茶道"));
-  BOOST_TEST(digest(before, "ja", TopicKind::tag, "茶道") != digest(before, "", TopicKind::tag, "茶道"));
+  BOOST_TEST(digest(before, "ja", TopicKind::tag, "茶道") !=
+             digest(before, "", TopicKind::tag, "茶道"));
 }
 
 BOOST_AUTO_TEST_SUITE_END()

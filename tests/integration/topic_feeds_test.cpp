@@ -19,12 +19,13 @@ namespace {
 using namespace std::chrono_literals;
 
 constexpr const char* kTeaJa = "/ja/tags/%E8%8C%B6%E9%81%93/";  // 茶道
-constexpr const char* kNoticeJa = "/ja/categories/%E3%81%8A%E7%9F%A5%E3%82%89%E3%81%9B/";  // お知らせ
+constexpr const char* kNoticeJa =
+    "/ja/categories/%E3%81%8A%E7%9F%A5%E3%82%89%E3%81%9B/";  // お知らせ
 
 std::string post(const std::string& title, const std::string& lang, const std::string& date,
                  const std::string& tags, const std::string& extra = "") {
-  return "---\ntitle: " + title + "\ndate: " + date + "\nlang: " + lang + "\ntags: " + tags +
-         "\n" + extra + "---\nText of " + title + ".\n";
+  return "---\ntitle: " + title + "\ndate: " + date + "\nlang: " + lang + "\ntags: " + tags + "\n" +
+         extra + "---\nText of " + title + ".\n";
 }
 
 constexpr const char* kExport = R"(AUTHOR: Site Author
@@ -106,16 +107,19 @@ BOOST_FIXTURE_TEST_CASE(japanese_tag_end_to_end, TopicFixture) {
   BOOST_TEST(contains(atom.body, "茶道の記事"));
   BOOST_TEST(contains(atom.body, "茶道ふたたび"));
   BOOST_TEST(!contains(atom.body, "Tea at noon"));
-  BOOST_TEST(contains(atom.body, "rel=\"self\" type=\"application/atom+xml\" "
-                                 "href=\"https://blog.example.org/ja/tags/%E8%8C%B6%E9%81%93/atom.xml\""),
+  BOOST_TEST(contains(atom.body,
+                      "rel=\"self\" type=\"application/atom+xml\" "
+                      "href=\"https://blog.example.org/ja/tags/%E8%8C%B6%E9%81%93/atom.xml\""),
              atom.body);
   const auto rss = get(std::string(kTeaJa) + "rss.xml");
   BOOST_TEST(rss.status == 200);
-  BOOST_TEST(contains(rss.body, "href=\"https://blog.example.org/ja/tags/%E8%8C%B6%E9%81%93/rss.xml\""));
+  BOOST_TEST(
+      contains(rss.body, "href=\"https://blog.example.org/ja/tags/%E8%8C%B6%E9%81%93/rss.xml\""));
   const auto json = get(std::string(kTeaJa) + "feed.json");
   BOOST_TEST(json.status == 200);
-  BOOST_TEST(contains(json.body,
-                      "\"feed_url\": \"https://blog.example.org/ja/tags/%E8%8C%B6%E9%81%93/feed.json\""));
+  BOOST_TEST(
+      contains(json.body,
+               "\"feed_url\": \"https://blog.example.org/ja/tags/%E8%8C%B6%E9%81%93/feed.json\""));
   // Lower-case hex is the same topic and the same bytes.
   BOOST_TEST(get("/ja/tags/%e8%8c%b6%e9%81%93/atom.xml").etag == atom.etag);
   // All languages.
@@ -138,8 +142,9 @@ BOOST_FIXTURE_TEST_CASE(japanese_tag_end_to_end, TopicFixture) {
   BOOST_TEST(contains(get("/tags/").body, "%E8%8C%B6%E9%81%93/atom.xml"));
   // OPML names it.
   const auto opml = get("/feeds.opml").body;
-  BOOST_TEST(contains(opml, "xmlUrl=\"https://blog.example.org/ja/tags/%E8%8C%B6%E9%81%93/atom.xml\""),
-             opml);
+  BOOST_TEST(
+      contains(opml, "xmlUrl=\"https://blog.example.org/ja/tags/%E8%8C%B6%E9%81%93/atom.xml\""),
+      opml);
 }
 
 BOOST_FIXTURE_TEST_CASE(english_spellings_merge_and_one_language_tags, TopicFixture) {
@@ -173,16 +178,17 @@ BOOST_FIXTURE_TEST_CASE(categories_from_a_movable_type_export, TopicFixture) {
   BOOST_TEST(news.status == 200);
   BOOST_TEST(contains(news.body, "Moving the Blog"));
   BOOST_TEST(get("/categories/news/atom.xml").status == 200);
-  BOOST_TEST(contains(get("/ja/tags/").body, "../categories/%E3%81%8A%E7%9F%A5%E3%82%89%E3%81%9B/"));
+  BOOST_TEST(
+      contains(get("/ja/tags/").body, "../categories/%E3%81%8A%E7%9F%A5%E3%82%89%E3%81%9B/"));
 }
 
 BOOST_FIXTURE_TEST_CASE(unknown_topics_are_404, TopicFixture) {
   write_sample();
   start();
   for (const char* path :
-       {"/ja/tags/nothing/atom.xml", "/ja/tags/%E8%8C%B6%E9%81%93/index.xml", "/xx/tags/%E8%8C%B6%E9%81%93/atom.xml",
-        "/ja/categories/%E8%8C%B6%E9%81%93/atom.xml", "/ja/tags/%E8%8C%B6%E9%81%9/atom.xml",
-        "/ja/tags/%E8%8C%B6%E9%81%93/"}) {
+       {"/ja/tags/nothing/atom.xml", "/ja/tags/%E8%8C%B6%E9%81%93/index.xml",
+        "/xx/tags/%E8%8C%B6%E9%81%93/atom.xml", "/ja/categories/%E8%8C%B6%E9%81%93/atom.xml",
+        "/ja/tags/%E8%8C%B6%E9%81%9/atom.xml", "/ja/tags/%E8%8C%B6%E9%81%93/"}) {
     BOOST_TEST(get(path).status == 404, path);
   }
   BOOST_TEST(metric_now("feedd_topic_feed_renders_total") == 0, "no render for a 404");
@@ -280,16 +286,20 @@ BOOST_FIXTURE_TEST_CASE(opml_is_well_formed_and_imported_by_newsboat, TopicFixtu
   const auto lint = run_command({"xmllint", "--noout", (dir / "feeds.opml").string()});
   BOOST_TEST(lint.exit_status == 0, lint.output);
   std::filesystem::create_directories(dir / "home");
-  const auto imported = run_command(
-      {"env", "HOME=" + (dir / "home").string(), "newsboat", "-i", (dir / "feeds.opml").string(),
-       "-u", (dir / "urls").string(), "-c", (dir / "cache.db").string()});
+  const auto imported = run_command({"env", "HOME=" + (dir / "home").string(), "newsboat", "-i",
+                                     (dir / "feeds.opml").string(), "-u", (dir / "urls").string(),
+                                     "-c", (dir / "cache.db").string()});
   BOOST_TEST_REQUIRE(imported.exit_status == 0, imported.output);
   const auto urls = read_file(dir / "urls");
-  for (const char* url : {"https://blog.example.org/ja/atom.xml", "https://blog.example.org/en/atom.xml",
-                          "https://blog.example.org/ja/tags/%E8%8C%B6%E9%81%93/atom.xml",
-                          "https://blog.example.org/en/tags/tea-time/atom.xml"}) {
-    BOOST_TEST(contains(urls, std::string(url) + (std::string(url).find("/tags/") == std::string::npos ? "\n" : " ")),
-               url << " in\n" << urls);
+  for (const char* url :
+       {"https://blog.example.org/ja/atom.xml", "https://blog.example.org/en/atom.xml",
+        "https://blog.example.org/ja/tags/%E8%8C%B6%E9%81%93/atom.xml",
+        "https://blog.example.org/en/tags/tea-time/atom.xml"}) {
+    BOOST_TEST(
+        contains(urls, std::string(url) +
+                           (std::string(url).find("/tags/") == std::string::npos ? "\n" : " ")),
+        url << " in\n"
+            << urls);
   }
 }
 
@@ -297,8 +307,8 @@ BOOST_FIXTURE_TEST_CASE(build_out_writes_what_serve_gives_and_every_feed_validat
   write_sample();
   // The same index as `serve` then opens: the same first-seen times, so the same bytes.
   auto config = write_config(dir.path(), store, dir / "index.sqlite");
-  const auto built = run_command(
-      {feedd_binary().string(), "build", "--config", config.string(), "--out", (dir / "out").string()});
+  const auto built = run_command({feedd_binary().string(), "build", "--config", config.string(),
+                                  "--out", (dir / "out").string()});
   BOOST_TEST_REQUIRE(built.exit_status == 0, built.output);
   start();
   // Every topic the served tag pages list, in every format: the same bytes in the directory
@@ -306,8 +316,8 @@ BOOST_FIXTURE_TEST_CASE(build_out_writes_what_serve_gives_and_every_feed_validat
   std::vector<std::string> files;
   for (const auto& entry : std::filesystem::recursive_directory_iterator(dir / "out")) {
     const auto rel = std::filesystem::relative(entry.path(), dir / "out").string();
-    if (entry.is_regular_file() && (rel.find("tags/") != std::string::npos ||
-                                    rel.find("categories/") != std::string::npos) &&
+    if (entry.is_regular_file() &&
+        (rel.find("tags/") != std::string::npos || rel.find("categories/") != std::string::npos) &&
         !rel.ends_with("index.html")) {
       files.push_back(rel);
     }
@@ -329,14 +339,16 @@ BOOST_FIXTURE_TEST_CASE(build_out_writes_what_serve_gives_and_every_feed_validat
       std::snprintf(hex, sizeof hex, "%%%02X", c);
       url_path += keep ? std::string(1, static_cast<char>(c)) : std::string(hex);
     }
-    const std::string served_path = "/" + match.prefix().str() + match[1].str() + "/" + url_path +
-                                    "/" + match.suffix().str();
+    const std::string served_path =
+        "/" + match.prefix().str() + match[1].str() + "/" + url_path + "/" + match.suffix().str();
     const auto served = get(served_path);
     BOOST_TEST(served.status == 200, served_path);
-    BOOST_TEST(served.body == read_file(dir / "out" / file), served_path << " differs from " << file);
+    BOOST_TEST(served.body == read_file(dir / "out" / file),
+               served_path << " differs from " << file);
   }
-  const std::pair<const char*, const char*> pages[] = {
-      {"/feeds.opml", "feeds.opml"}, {"/ja/tags/", "ja/tags/index.html"}, {"/tags/", "tags/index.html"}};
+  const std::pair<const char*, const char*> pages[] = {{"/feeds.opml", "feeds.opml"},
+                                                       {"/ja/tags/", "ja/tags/index.html"},
+                                                       {"/tags/", "tags/index.html"}};
   for (const auto& [path, file] : pages) {
     BOOST_TEST(get(path).body == read_file(dir / "out" / file), path);
   }

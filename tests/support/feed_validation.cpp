@@ -14,7 +14,8 @@ std::string validate_feeds(const std::filesystem::path& dir) {
   return validate_feeds(dir, kFeedFiles);
 }
 
-std::string validate_feeds(const std::filesystem::path& dir, const std::vector<std::string>& files) {
+std::string validate_feeds(const std::filesystem::path& dir,
+                           const std::vector<std::string>& files) {
   std::vector<std::string> parse{"/usr/bin/python3",
                                  (testdata_dir() / "integration/check_feeds.py").string()};
   for (const auto& file : files) {
