@@ -145,8 +145,15 @@ std::vector<Problem> decode_problems(const std::string& path, const std::string&
   return problems;
 }
 
+// Version 2 (see schema.sql): the topic catalog's query, answered from an index alone. Without
+// it SQLite reads each post's row through its content (overflow pages) to reach the tags:
+// ~60 ms per regeneration at 10,000 posts, ~7 ms with it.
+constexpr const char* kTopicIndexSql =
+    "CREATE INDEX posts_topics ON posts (published DESC, source_path DESC, position DESC, key, "
+    "lang, entry_id, updated, tags, categories) WHERE deleted_at IS NULL AND draft = 0";
+
 // Forward migrations: kMigrations[v] takes the schema from version v to v + 1.
-const std::vector<const char*> kMigrations = {kSchemaSql};
+const std::vector<const char*> kMigrations = {kSchemaSql, kTopicIndexSql};
 
 }  // namespace
 
@@ -614,7 +621,8 @@ std::vector<IndexedPost> Index::translations_of(const IndexedPost& indexed, sys_
 std::vector<PostTopics> Index::published_topics(sys_seconds now) {
   return guard_sqlite("querying topics", [&]() -> std::vector<PostTopics> {
     auto& query = impl_->cached(
-        std::string("SELECT key, lang, entry_id, updated, tags, categories FROM posts WHERE ") +
+        std::string("SELECT key, lang, entry_id, updated, tags, categories FROM posts "
+                    "INDEXED BY posts_topics WHERE ") +
         kLive + " AND (tags != '' OR categories != '') " +
         "ORDER BY published DESC, source_path DESC, position DESC");
     query.bind(":now", from_time(now));

@@ -138,7 +138,7 @@ class Index {
   // The earliest publication time after `now` of a live non-draft post, if any.
   std::optional<std::chrono::sys_seconds> next_publication_after(std::chrono::sys_seconds now);
 
-  static constexpr int kSchemaVersion = 1;
+  static constexpr int kSchemaVersion = 2;
 
  private:
   struct Impl;
