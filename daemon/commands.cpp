@@ -1,8 +1,7 @@
 #include "daemon/commands.h"
 
-#include <boost/program_options.hpp>
-
 #include <algorithm>
+#include <boost/program_options.hpp>
 #include <chrono>
 #include <cstdio>
 #include <iostream>
@@ -11,12 +10,12 @@
 #include <string>
 #include <vector>
 
-#include "daemon/config.h"
-#include "daemon/pipeline/file_output.h"
 #include "common/clock.h"
+#include "daemon/config.h"
 #include "daemon/log.h"
-#include "daemon/serve.h"
+#include "daemon/pipeline/file_output.h"
 #include "daemon/pipeline/site_pipeline.h"
+#include "daemon/serve.h"
 
 namespace feedd::daemon {
 namespace po = boost::program_options;
@@ -63,8 +62,8 @@ int cmd_build(const Config& config, const std::filesystem::path& out) {
     return 1;
   }
   auto problems = pipeline.read_index([](storage::Index& index) { return index.problems(); }, now);
-  log::info("build", "wrote " + std::to_string(feeds.size()) + " files to " + out.string() +
-                         " (" + std::to_string(*written) + " changed)" +
+  log::info("build", "wrote " + std::to_string(feeds.size()) + " files to " + out.string() + " (" +
+                         std::to_string(*written) + " changed)" +
                          (problems.empty() ? ""
                                            : "; " + std::to_string(problems.size()) +
                                                  " problems in post files, see `feedd check`"));
@@ -89,7 +88,7 @@ int cmd_check(Config config) {
   SitePipeline pipeline(config);
   auto report = pipeline.scan(common::now_seconds());
   auto problems = pipeline.read_index([](storage::Index& index) { return index.problems(); },
-                                       common::now_seconds());
+                                      common::now_seconds());
   problems.insert(problems.end(), report.unreadable.begin(), report.unreadable.end());
   int status = print_problems(problems);
   std::cerr << config.source.string() << ": configuration is valid; " << report.files_seen
@@ -123,8 +122,8 @@ int cmd_posts(const Config& config, const std::string& lang) {
                             translation.post.key;
           }
           out += post.post.key + '\t' + post.post.lang + '\t' + post.post.local_date +
-                 (post.post.published > now ? " (scheduled)" : "") + '\t' + post.post.title +
-                 '\t' + translations + '\n';
+                 (post.post.published > now ? " (scheduled)" : "") + '\t' + post.post.title + '\t' +
+                 translations + '\n';
         }
         return out;
       },
@@ -141,8 +140,7 @@ int run_command_line(int argc, char** argv) {
   std::string command;
   std::vector<std::string> rest;
   for (std::size_t i = 0; i < args.size(); ++i) {
-    if (command.empty() && !args[i].starts_with("-") &&
-        (i == 0 || args[i - 1] != "--config")) {
+    if (command.empty() && !args[i].starts_with("-") && (i == 0 || args[i - 1] != "--config")) {
       command = args[i];
     } else {
       rest.push_back(args[i]);
@@ -190,9 +188,9 @@ int run_command_line(int argc, char** argv) {
     return 2;
   }
 
-  std::filesystem::path config_path =
-      vm.count("config") ? std::filesystem::path(vm["config"].as<std::string>())
-                         : default_config_path();
+  std::filesystem::path config_path = vm.count("config")
+                                          ? std::filesystem::path(vm["config"].as<std::string>())
+                                          : default_config_path();
   try {
     Config config = load_config(config_path);
     if (command == "build") {
@@ -206,8 +204,7 @@ int run_command_line(int argc, char** argv) {
     }
     // serve: FEEDD_ACCESS_LOG=1 turns the access log on (off by default).
     const char* access_log = std::getenv("FEEDD_ACCESS_LOG");
-    return run_serve(config,
-                     ServeOptions{access_log != nullptr && std::string(access_log) == "1"});
+    return run_serve(config, ServeOptions{access_log != nullptr && std::string(access_log) == "1"});
   } catch (const ConfigError& error) {
     log::error("config", error.what());
     return 2;

@@ -1,6 +1,7 @@
 #include "daemon/config.h"
 
 #include <date/tz.h>
+#include <toml++/toml.h>
 
 #include <algorithm>
 #include <cstdlib>
@@ -8,7 +9,6 @@
 #include <map>
 #include <set>
 #include <sstream>
-#include <toml++/toml.h>
 
 namespace feedd::daemon {
 namespace {
@@ -47,8 +47,7 @@ class TableReader {
       }
       auto value = *node->value<std::int64_t>();
       if (value < min || value > max) {
-        fail(*node, key,
-             "must be between " + std::to_string(min) + " and " + std::to_string(max));
+        fail(*node, key, "must be between " + std::to_string(min) + " and " + std::to_string(max));
       }
       out = value;
     }
@@ -163,7 +162,8 @@ Config parse_config(std::string_view toml_text, const std::filesystem::path& pat
     site.reject_unknown();
 
     if (config.site.base_url.empty()) {
-      throw ConfigError(path.string() + ": site.base_url is required (e.g. \"https://blog.example.org/\")");
+      throw ConfigError(path.string() +
+                        ": site.base_url is required (e.g. \"https://blog.example.org/\")");
     }
     if (!is_http_url(config.site.base_url + "/")) {
       throw ConfigError(path.string() + ": site.base_url must be an absolute http(s) URL, got \"" +

@@ -27,10 +27,10 @@ struct Config {
   std::filesystem::path source;  // the file it was read from
 
   struct Site {
-    std::string base_url;       // required; normalised to end with '/'
-    std::string feeds_url;      // default: base_url; ends with '/'
-    std::string author;         // default: ""
-    std::string timezone = "UTC";         // IANA name
+    std::string base_url;                  // required; normalised to end with '/'
+    std::string feeds_url;                 // default: base_url; ends with '/'
+    std::string author;                    // default: ""
+    std::string timezone = "UTC";          // IANA name
     std::chrono::minutes default_time{0};  // "HH:MM", default 00:00
     std::string default_language;          // default: the first language
     std::string post_url = "{base_url}{yyyy}/{mm}/{id}.html";

@@ -37,8 +37,7 @@ constexpr std::string_view level_name(Level level) {
 
 void set_threshold(Level level) { threshold.store(static_cast<int>(level)); }
 
-std::string format(Level level, std::string_view channel, std::string_view message,
-                   bool journal) {
+std::string format(Level level, std::string_view channel, std::string_view message, bool journal) {
   std::string prefix;
   if (journal) {
     prefix += '<';

@@ -10,17 +10,17 @@
 #include <functional>
 #include <string>
 
-#include "daemon/http/http_server.h"
 #include "common/clock.h"
-#include "daemon/log.h"
-#include "daemon/http/metrics.h"
-#include "daemon/live/regenerator.h"
-#include "daemon/pipeline/snapshot_builder.h"
-#include "daemon/http/snapshot_store.h"
-#include "daemon/live/store_watcher.h"
-#include "daemon/systemd_notify.h"
 #include "daemon/hooks/webhook_endpoint.h"
 #include "daemon/hooks/webhook_secret.h"
+#include "daemon/http/http_server.h"
+#include "daemon/http/metrics.h"
+#include "daemon/http/snapshot_store.h"
+#include "daemon/live/regenerator.h"
+#include "daemon/live/store_watcher.h"
+#include "daemon/log.h"
+#include "daemon/pipeline/snapshot_builder.h"
+#include "daemon/systemd_notify.h"
 
 namespace feedd::daemon {
 namespace {

@@ -19,8 +19,8 @@ struct Alternate {
 struct Entry {
   storage::Post post;
   std::string id;  // stable tag: URI assigned by the index when the post was first seen
-  std::chrono::sys_seconds updated{};  // when what a reader sees last changed
-  std::string url;                     // absolute permalink (post.url or the template)
+  std::chrono::sys_seconds updated{};   // when what a reader sees last changed
+  std::string url;                      // absolute permalink (post.url or the template)
   std::vector<Alternate> translations;  // other languages of the same article
 };
 

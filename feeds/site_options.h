@@ -18,9 +18,9 @@ struct LanguageInfo {
 };
 
 struct SiteOptions {
-  std::string base_url;   // the blog itself, ends with '/'
-  std::string feeds_url;  // where feedd's paths are reachable, ends with '/'
-  std::string author;     // default author
+  std::string base_url;                       // the blog itself, ends with '/'
+  std::string feeds_url;                      // where feedd's paths are reachable, ends with '/'
+  std::string author;                         // default author
   const date::time_zone* timezone = nullptr;  // never null once configured
   std::string post_url_template = "{base_url}{yyyy}/{mm}/{id}.html";
   std::vector<LanguageInfo> languages;  // in configuration order

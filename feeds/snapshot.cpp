@@ -1,7 +1,5 @@
 #include "feeds/snapshot.h"
 
-#include <future>
-
 #include <brotli/encode.h>
 #include <fcntl.h>
 #include <openssl/evp.h>
@@ -10,6 +8,7 @@
 #include <zlib.h>
 
 #include <algorithm>
+#include <future>
 
 #include "feeds/http_date.h"
 
@@ -216,11 +215,11 @@ std::shared_ptr<const Snapshot> Snapshot::build(
       continue;
     }
     std::string path = source.path;
-    fresh.emplace_back(std::move(path),
-                       std::async(std::launch::async, [source = std::move(source), built_at]() mutable {
-                         return std::shared_ptr<const Resource>(
-                             make_resource(std::move(source), built_at));
-                       }));
+    fresh.emplace_back(
+        std::move(path),
+        std::async(std::launch::async, [source = std::move(source), built_at]() mutable {
+          return std::shared_ptr<const Resource>(make_resource(std::move(source), built_at));
+        }));
   }
   for (auto& [path, resource] : fresh) {
     snapshot->resources_.insert_or_assign(std::move(path), resource.get());

@@ -29,12 +29,12 @@ struct Post {
   std::string summary;       // plain text given by the author; empty: derived from content
   std::string url;           // explicit permalink; empty: site.post_url template
   std::string slug;
-  std::string author;        // empty: site.author
+  std::string author;  // empty: site.author
   std::vector<std::string> tags;
   std::vector<std::string> categories;
-  std::chrono::sys_seconds published{};              // UTC instant
-  std::optional<std::chrono::sys_seconds> updated;   // explicit `updated`, if any
-  std::string local_date;  // "YYYY-MM-DD" of `published` in site.timezone
+  std::chrono::sys_seconds published{};             // UTC instant
+  std::optional<std::chrono::sys_seconds> updated;  // explicit `updated`, if any
+  std::string local_date;                           // "YYYY-MM-DD" of `published` in site.timezone
   bool draft = false;
 
   // --- translation hints ---

@@ -7,16 +7,16 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
-#include <string>
-#include <system_error>
 #include <future>
 #include <set>
 #include <span>
+#include <string>
+#include <system_error>
 #include <thread>
 #include <unordered_set>
 
-#include "storage/readers/post_reader.h"
 #include "common/sha256.h"
+#include "storage/readers/post_reader.h"
 
 namespace feedd::storage {
 namespace {
@@ -161,8 +161,8 @@ ChunkRead read_chunk(std::span<const FoundFile* const> files,
         // Not read at all: a problem of its own; its last good posts stay in the index.
         read.sha256 = too_large_mark(options.max_file_bytes);
         read.result.problems.push_back(
-            {file.relative, 0, too_large(static_cast<std::uint64_t>(file.size),
-                                         options.max_file_bytes)});
+            {file.relative, 0,
+             too_large(static_cast<std::uint64_t>(file.size), options.max_file_bytes)});
         continue;
       }
       if (!read_whole(file.absolute, options.max_file_bytes, bytes, failures[i])) {
@@ -254,8 +254,7 @@ bool under(const std::string& path, const std::string& directory) {
 bool changed_since(const FoundFile& file, const std::unordered_map<std::string, FileState>& states,
                    const ReaderOptions& options) {
   auto it = states.find(file.relative);
-  if (it == states.end() || it->second.size != file.size ||
-      it->second.mtime_ns != file.mtime_ns) {
+  if (it == states.end() || it->second.size != file.size || it->second.mtime_ns != file.mtime_ns) {
     return true;
   }
   return it->second.sha256.starts_with("too-large:") &&
@@ -274,8 +273,8 @@ bool store_is_there(const std::filesystem::path& root, ScanReport& report) {
 
 }  // namespace
 
-ScanReport scan_store(Index& index, const std::filesystem::path& root,
-                      const ReaderOptions& options, std::chrono::sys_seconds now) {
+ScanReport scan_store(Index& index, const std::filesystem::path& root, const ReaderOptions& options,
+                      std::chrono::sys_seconds now) {
   ScanReport report;
   if (!store_is_there(root, report)) {
     return report;

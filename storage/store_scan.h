@@ -16,18 +16,18 @@
 namespace feedd::storage {
 
 struct ScanReport {
-  int files_seen = 0;      // post files found in the store
-  int files_read = 0;      // of those, read because their stat changed
-  int files_parsed = 0;    // of those, parsed because their bytes changed
-  ApplyResult applied;     // posts added / changed / deleted, duplicate-key problems
+  int files_seen = 0;               // post files found in the store
+  int files_read = 0;               // of those, read because their stat changed
+  int files_parsed = 0;             // of those, parsed because their bytes changed
+  ApplyResult applied;              // posts added / changed / deleted, duplicate-key problems
   std::vector<Problem> unreadable;  // files or directories that could not be read (skipped)
   bool store_missing = false;       // store.path does not exist or is not a directory
 };
 
 // Scans the whole store. A missing store changes nothing in the index (nothing is deleted
 // because a mount went away) and sets store_missing.
-ScanReport scan_store(Index& index, const std::filesystem::path& root,
-                      const ReaderOptions& options, std::chrono::sys_seconds now);
+ScanReport scan_store(Index& index, const std::filesystem::path& root, const ReaderOptions& options,
+                      std::chrono::sys_seconds now);
 
 // Scans only `paths` (relative to root; files or directories, as a watcher reports them): a
 // file that exists is read if its stat changed; a directory that exists is scanned whole (it

@@ -66,7 +66,8 @@ WebhookCheck verify_github(const WebhookHeaders& headers, std::string_view body,
 // The Standard Webhooks key: base64 after "whsec_", else the secret's own bytes.
 std::string standard_webhooks_key(std::string_view secret) {
   if (secret.starts_with(kWhsecPrefix)) {
-    if (auto key = common::base64_decode(secret.substr(kWhsecPrefix.size())); key && !key->empty()) {
+    if (auto key = common::base64_decode(secret.substr(kWhsecPrefix.size()));
+        key && !key->empty()) {
       return std::move(*key);
     }
   }
@@ -75,7 +76,8 @@ std::string standard_webhooks_key(std::string_view secret) {
 
 // True when any "v1,<base64>" entry of the space-separated list equals `expected`; sets
 // `saw_v1` when the list has at least one well-formed v1 entry.
-bool any_v1_signature_matches(std::string_view list, const common::Sha256Mac& expected, bool& saw_v1) {
+bool any_v1_signature_matches(std::string_view list, const common::Sha256Mac& expected,
+                              bool& saw_v1) {
   saw_v1 = false;
   bool matched = false;
   std::size_t i = 0;
@@ -125,8 +127,13 @@ WebhookCheck verify_standard(const WebhookHeaders& headers, std::string_view bod
                   "webhook-timestamp is not a number of seconds", id);
   }
   std::string key = standard_webhooks_key(secret);
-  common::Sha256Mac expected =
-      common::HmacSha256(key).update(id).update(".").update(stamp).update(".").update(body).finish();
+  common::Sha256Mac expected = common::HmacSha256(key)
+                                   .update(id)
+                                   .update(".")
+                                   .update(stamp)
+                                   .update(".")
+                                   .update(body)
+                                   .finish();
   bool saw_v1 = false;
   if (!any_v1_signature_matches(*headers.webhook_signature, expected, saw_v1)) {
     return refuse(WebhookVerdict::bad_signature, kStyle,

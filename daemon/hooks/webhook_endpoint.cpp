@@ -119,7 +119,8 @@ HookAnswer WebhookEndpoint::handle(const WebhookHeaders& headers, std::string_vi
   }
   if (secret.empty()) {
     // Nothing can verify a signature: every request is unsigned to us (401), nothing runs.
-    return {401, "{\"status\":\"refused\",\"reason\":\"webhooks not configured (hooks.secret)\"}\n"};
+    return {401,
+            "{\"status\":\"refused\",\"reason\":\"webhooks not configured (hooks.secret)\"}\n"};
   }
   auto check = check_webhook(headers, body, secret, std::chrono::system_clock::now(), guard_);
   HookAnswer answer{webhook_http_status(check.verdict), webhook_response_body(check)};

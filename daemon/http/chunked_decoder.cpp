@@ -74,7 +74,8 @@ result<std::size_t> ChunkedDecoder::feed(std::string_view bytes, std::string& bo
   while (used < bytes.size() && state_ != State::done) {
     const std::string_view rest = bytes.substr(used);
     if (state_ == State::data) {
-      const std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(remaining_, rest.size()));
+      const std::size_t n =
+          static_cast<std::size_t>(std::min<std::uint64_t>(remaining_, rest.size()));
       if (body.size() + n > max_body) {
         return RequestError::body_too_large;
       }

@@ -27,9 +27,9 @@ struct ServerOptions {
   std::uint32_t header_limit = 16 * 1024;  // bytes of request line + header fields -> 431
   std::uint64_t max_body = 1048576;        // bytes of request body -> 413
   int max_age_s = 300;                     // Cache-Control: public, max-age=N
-  WebhookEndpoint* hooks = nullptr;  // POST /hooks/rebuild; null: 401 not configured
-  bool access_log = false;          // one log line per request on channel "access"
-  std::size_t max_connections = 0;  // 0: derived from RLIMIT_NOFILE
+  WebhookEndpoint* hooks = nullptr;        // POST /hooks/rebuild; null: 401 not configured
+  bool access_log = false;                 // one log line per request on channel "access"
+  std::size_t max_connections = 0;         // 0: derived from RLIMIT_NOFILE
 };
 
 class HttpServer {

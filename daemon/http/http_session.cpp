@@ -15,9 +15,9 @@
 #include <chrono>
 
 #include "common/clock.h"
-#include "daemon/log.h"
 #include "daemon/http/request_parser.h"
 #include "daemon/http/router.h"
+#include "daemon/log.h"
 
 namespace feedd::daemon {
 namespace {
@@ -36,8 +36,8 @@ std::string_view view_of(const beast::flat_buffer& buffer) {
 // Appends what one read returns (at most `max` bytes) to `buffer`.
 asio::awaitable<error_code> read_more(beast::tcp_stream& stream, beast::flat_buffer& buffer,
                                       std::size_t max) {
-  auto [ec, n] = co_await stream.async_read_some(buffer.prepare(max),
-                                                 asio::as_tuple(asio::use_awaitable));
+  auto [ec, n] =
+      co_await stream.async_read_some(buffer.prepare(max), asio::as_tuple(asio::use_awaitable));
   buffer.commit(n);
   co_return ec;
 }
@@ -109,8 +109,8 @@ asio::awaitable<error_code> read_request(beast::tcp_stream& stream, beast::flat_
   if (head.body == RequestHead::Body::none) {
     co_return error_code{};
   }
-  const bool too_large = head.body == RequestHead::Body::length &&
-                         head.content_length > options.max_body;
+  const bool too_large =
+      head.body == RequestHead::Body::length && head.content_length > options.max_body;
   if (head.expect_continue && buffer.size() == 0 && !too_large) {
     static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
     auto [ec, n] = co_await asio::async_write(stream, asio::buffer(kContinue),

@@ -16,8 +16,8 @@ struct ByteClass {
       member[static_cast<unsigned char>(c)] = true;
     }
     for (int c = 0; alphanumerics && c < 256; ++c) {
-      member[c] = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                  member[c];
+      member[c] =
+          (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || member[c];
     }
   }
   constexpr bool operator()(char c) const { return member[static_cast<unsigned char>(c)]; }

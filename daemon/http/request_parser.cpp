@@ -2,16 +2,16 @@
 
 #include <charconv>
 
-#include "daemon/http/http_syntax.h"
 #include "common/text.h"
+#include "daemon/http/http_syntax.h"
 
 namespace feedd::daemon {
 namespace {
 
 using boost::system::result;
+using common::text::iequals;
 using http_syntax::is_token;
 using http_syntax::trim_ows;
-using common::text::iequals;
 
 // The fields the parser acts on; everything else is checked for syntax and dropped.
 enum class Known {
@@ -69,8 +69,7 @@ KnownField classify(std::string_view name) {
     case 13:
       return known("if-none-match", Known::if_none_match);
     case 14:
-      return is_name(name, "content-length") ? KnownField{Known::content_length, 0}
-                                             : webhook({1});
+      return is_name(name, "content-length") ? KnownField{Known::content_length, 0} : webhook({1});
     case 15:
       return known("accept-encoding", Known::accept_encoding);
     case 17:

@@ -9,9 +9,9 @@
 #include <array>
 #include <boost/system/result.hpp>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
-#include <optional>
 
 #include "daemon/http/chunked_decoder.h"
 #include "daemon/http/request_error.h"
@@ -41,7 +41,7 @@ struct RequestHead {
   int version = 11;    // 10 or 11 (HTTP/1.2 and up count as 1.1)
   Body body = Body::none;
   std::uint64_t content_length = 0;  // when body == Body::length
-  bool keep_alive = true;  // 1.1 unless "Connection: close"; 1.0 only with "keep-alive"
+  bool keep_alive = true;            // 1.1 unless "Connection: close"; 1.0 only with "keep-alive"
   bool expect_continue = false;
   FieldValue if_none_match, if_modified_since, accept_encoding, accept;
   std::array<FieldValue, kWebhookFields.size()> webhook;
@@ -83,4 +83,3 @@ boost::system::result<std::size_t> parse_request(std::string_view bytes, Request
                                                  std::string& body, const RequestLimits& limits);
 
 }  // namespace feedd::daemon
-

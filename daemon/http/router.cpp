@@ -1,9 +1,8 @@
 #include "daemon/http/router.h"
 
-#include "daemon/hooks/webhook_endpoint.h"
-
 #include <algorithm>
 
+#include "daemon/hooks/webhook_endpoint.h"
 #include "feeds/http_date.h"
 
 namespace feedd::daemon {

@@ -13,8 +13,8 @@
 #include <string>
 #include <string_view>
 
-#include "daemon/http/metrics.h"
 #include "daemon/hooks/webhook_auth.h"
+#include "daemon/http/metrics.h"
 #include "feeds/snapshot.h"
 
 namespace feedd::daemon {

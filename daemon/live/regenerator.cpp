@@ -14,9 +14,8 @@ constexpr std::string_view kChannel = "regenerate";
 
 }  // namespace
 
-Regenerator::Regenerator(boost::asio::io_context& io, const Config& config,
-                         SitePipeline& pipeline, SnapshotStore& store,
-                         std::uint64_t first_generation)
+Regenerator::Regenerator(boost::asio::io_context& io, const Config& config, SitePipeline& pipeline,
+                         SnapshotStore& store, std::uint64_t first_generation)
     : config_(config),
       pipeline_(pipeline),
       store_(store),
@@ -48,12 +47,12 @@ void Regenerator::attempt(Scan&& scan, std::string_view why) {
     // An index that cannot be written is logged by the pipeline, once per change (a read
     // failing while rendering is not a scan: logged here).
     if (error.fault() != storage::IndexFault::not_writable || pipeline_.health().writable()) {
-      log::error(kChannel, std::string(why) + ": failed, still serving the last snapshot: " +
-                               error.what());
+      log::error(kChannel,
+                 std::string(why) + ": failed, still serving the last snapshot: " + error.what());
     }
   } catch (const std::exception& error) {
-    log::error(kChannel, std::string(why) + ": failed, still serving the last snapshot: " +
-                             error.what());
+    log::error(kChannel,
+               std::string(why) + ": failed, still serving the last snapshot: " + error.what());
   }
   arm_retry();
 }

@@ -8,16 +8,16 @@
 // scan succeeds, so the service recovers by itself when space returns.
 #pragma once
 
+#include <atomic>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <atomic>
 #include <chrono>
 #include <string>
 #include <vector>
 
 #include "daemon/config.h"
-#include "daemon/pipeline/site_pipeline.h"
 #include "daemon/http/snapshot_store.h"
+#include "daemon/pipeline/site_pipeline.h"
 
 namespace feedd::daemon {
 
@@ -52,8 +52,8 @@ class Regenerator {
   boost::asio::steady_timer periodic_;
   boost::asio::steady_timer scheduled_;
   boost::asio::steady_timer retry_;
-  std::chrono::seconds retry_after_{0};     // 0: no retry pending
-  std::uint64_t replacements_seen_ = 0;     // pipeline_.index_replacements() last published
+  std::chrono::seconds retry_after_{0};          // 0: no retry pending
+  std::uint64_t replacements_seen_ = 0;          // pipeline_.index_replacements() last published
   std::chrono::sys_seconds next_publication_{};  // the scheduled post's time, if armed
   bool stopped_ = false;
   std::atomic<std::uint64_t> generation_;

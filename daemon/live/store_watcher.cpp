@@ -17,10 +17,9 @@ namespace asio = boost::asio;
 namespace {
 
 constexpr std::string_view kChannel = "watch";
-constexpr std::uint32_t kDirectoryEvents = IN_CREATE | IN_DELETE | IN_MODIFY | IN_CLOSE_WRITE |
-                                           IN_MOVED_FROM | IN_MOVED_TO | IN_ATTRIB |
-                                           IN_DELETE_SELF | IN_MOVE_SELF | IN_ONLYDIR |
-                                           IN_DONT_FOLLOW | IN_EXCL_UNLINK;
+constexpr std::uint32_t kDirectoryEvents =
+    IN_CREATE | IN_DELETE | IN_MODIFY | IN_CLOSE_WRITE | IN_MOVED_FROM | IN_MOVED_TO | IN_ATTRIB |
+    IN_DELETE_SELF | IN_MOVE_SELF | IN_ONLYDIR | IN_DONT_FOLLOW | IN_EXCL_UNLINK;
 // While events keep coming, report at least this often (a long `git pull` still shows up).
 constexpr int kMaxDebounces = 20;
 // How often to look for a store directory that vanished.
@@ -72,14 +71,15 @@ class StoreWatcher::Impl : public std::enable_shared_from_this<Impl> {
     auto absolute = relative.empty() ? root_ : root_ / relative;
     // store.path itself may be a symlink (/srv/posts -> a checkout): follow it; below the
     // root, symlinked directories are not walked (the scan does not follow them either).
-    const std::uint32_t mask = relative.empty() ? kDirectoryEvents & ~IN_DONT_FOLLOW
-                                                : kDirectoryEvents;
+    const std::uint32_t mask =
+        relative.empty() ? kDirectoryEvents & ~IN_DONT_FOLLOW : kDirectoryEvents;
     int wd = inotify_add_watch(stream_.native_handle(), absolute.c_str(), mask);
     if (wd < 0) {
       if (errno == ENOSPC) {
-        log::error(kChannel, absolute.string() +
-                                 ": inotify watch limit reached (raise fs.inotify.max_user_watches);"
-                                 " changes there are seen by the periodic rescan only");
+        log::error(kChannel,
+                   absolute.string() +
+                       ": inotify watch limit reached (raise fs.inotify.max_user_watches);"
+                       " changes there are seen by the periodic rescan only");
       }
       return false;
     }
@@ -171,7 +171,8 @@ class StoreWatcher::Impl : public std::enable_shared_from_this<Impl> {
   }
 
   void arm_quiet_timer() {
-    if (++debounces_ > kMaxDebounces && quiet_timer_.expiry() > asio::steady_timer::clock_type::now()) {
+    if (++debounces_ > kMaxDebounces &&
+        quiet_timer_.expiry() > asio::steady_timer::clock_type::now()) {
       return;  // events keep coming: let the armed timer fire rather than wait forever
     }
     quiet_timer_.expires_after(debounce_);

@@ -114,8 +114,8 @@ boost::system::result<int> write_feeds(const std::filesystem::path& dir,
   std::set<std::filesystem::path> directories;
   for (const auto& feed : feeds) {
     // Pages are directories on the web ("", "ja/"): their files are index.html.
-    auto file = feed.path.empty() || feed.path.ends_with('/') ? feed.path + "index.html"
-                                                              : feed.path;
+    auto file =
+        feed.path.empty() || feed.path.ends_with('/') ? feed.path + "index.html" : feed.path;
     auto wrote = write_file_atomically(dir / file, feed.body);
     if (!wrote) {
       return {boost::system::in_place_error, wrote.error()};

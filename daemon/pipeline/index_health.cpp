@@ -12,9 +12,7 @@ bool IndexHealth::set_not_writable(const std::string& reason) {
   return true;
 }
 
-bool IndexHealth::set_writable() {
-  return reason_.exchange(nullptr) != nullptr;
-}
+bool IndexHealth::set_writable() { return reason_.exchange(nullptr) != nullptr; }
 
 std::string IndexHealth::detail() const {
   const auto reason = reason_.load();

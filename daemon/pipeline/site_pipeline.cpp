@@ -1,9 +1,9 @@
 #include "daemon/pipeline/site_pipeline.h"
 
 #include "common/clock.h"
+#include "daemon/log.h"
 #include "daemon/pipeline/entry_query.h"
 #include "daemon/pipeline/index_opener.h"
-#include "daemon/log.h"
 #include "feeds/feed_digest.h"
 #include "feeds/html_pages.h"
 
@@ -63,7 +63,7 @@ storage::ScanReport SitePipeline::scan(std::chrono::sys_seconds now) {
 }
 
 storage::ScanReport SitePipeline::scan_paths(const std::vector<std::string>& paths,
-                                              std::chrono::sys_seconds now) {
+                                             std::chrono::sys_seconds now) {
   if (auto reopened = reopen(now)) {  // the whole store: the index may be behind on any file
     return finish_scan(std::move(*reopened));
   }
@@ -84,7 +84,7 @@ void SitePipeline::note_not_writable(const std::string& reason) {
 }
 
 storage::ScanReport SitePipeline::rebuild(const storage::IndexError& error,
-                                           std::chrono::sys_seconds now) {
+                                          std::chrono::sys_seconds now) {
   index_.reset();  // close the connection before its files move
   auto opened = replace_unusable_index(config_.store.index, config_.site.base_url, error, now);
   index_ = std::move(opened.index);
@@ -106,10 +106,11 @@ bool SitePipeline::holds_nothing() {
 }
 
 storage::ScanReport SitePipeline::scan_in_memory(const std::string& reason,
-                                                  std::chrono::sys_seconds now) {
+                                                 std::chrono::sys_seconds now) {
   log::error("index", config_.store.index.string() + " holds nothing yet and cannot be written (" +
-                          reason + "): serving from an in-memory index rebuilt from the store "
-                                   "until it can be written");
+                          reason +
+                          "): serving from an in-memory index rebuilt from the store "
+                          "until it can be written");
   index_ = std::make_unique<storage::Index>(":memory:", config_.site.base_url);
   not_writable_ = reason;
   ++replacements_;
@@ -159,8 +160,8 @@ void SitePipeline::log_report(const storage::ScanReport& report) {
   }
   log::info("store", "scanned " + std::to_string(report.files_seen) + " files (" +
                          std::to_string(report.files_read) + " read, " +
-                         std::to_string(report.files_parsed) + " parsed): " +
-                         std::to_string(report.applied.added) + " posts added, " +
+                         std::to_string(report.files_parsed) +
+                         " parsed): " + std::to_string(report.applied.added) + " posts added, " +
                          std::to_string(report.applied.changed) + " changed, " +
                          std::to_string(report.applied.deleted) + " deleted");
 }

@@ -6,8 +6,7 @@
 
 namespace feedd::daemon {
 
-std::shared_ptr<const feeds::Snapshot> build_snapshot(SitePipeline& pipeline,
-                                                      const Config& config,
+std::shared_ptr<const feeds::Snapshot> build_snapshot(SitePipeline& pipeline, const Config& config,
                                                       std::chrono::sys_seconds now,
                                                       std::uint64_t generation,
                                                       const feeds::Snapshot* previous,
@@ -17,7 +16,7 @@ std::shared_ptr<const feeds::Snapshot> build_snapshot(SitePipeline& pipeline,
     const bool is_feed = rendered.path.ends_with(".xml") || rendered.path.ends_with(".json");
     // Browsers get a feed's bytes as generic XML / JSON, which they display (with
     // feed.css) instead of showing the feed as plain text or downloading it.
-    std::string browser_type = !is_feed ? ""
+    std::string browser_type = !is_feed                          ? ""
                                : rendered.path.ends_with(".xml") ? "application/xml; charset=utf-8"
                                                                  : "application/json";
     sources.push_back({"/" + rendered.path, std::move(rendered.content_type),

@@ -18,8 +18,7 @@ namespace feedd::daemon {
 // is now into snapshot `generation`, reusing `previous`'s unchanged resources (and, unless
 // `recount`, its post counts: counting costs ~10 ms on 100,000 posts, and an edit changes
 // no count). Throws storage::IndexError when SQLite fails.
-std::shared_ptr<const feeds::Snapshot> build_snapshot(SitePipeline& pipeline,
-                                                      const Config& config,
+std::shared_ptr<const feeds::Snapshot> build_snapshot(SitePipeline& pipeline, const Config& config,
                                                       std::chrono::sys_seconds now,
                                                       std::uint64_t generation,
                                                       const feeds::Snapshot* previous,

@@ -17,8 +17,8 @@ std::string_view host_of(std::string_view url) {
 
 bool is_specific_char(unsigned char c) {
   // RFC 4151: specific = *( pchar / "/" / "?" ); keep unreserved plus a few safe ones.
-  return std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~' || c == '/' ||
-         c == ':' || c == '@';
+  return std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~' || c == '/' || c == ':' ||
+         c == '@';
 }
 
 }  // namespace

@@ -7,9 +7,9 @@
 #include <functional>
 #include <unordered_set>
 
+#include "common/sha256.h"
 #include "storage/index/entry_id.h"
 #include "storage/index/schema_sql.h"
-#include "common/sha256.h"
 #include "storage/index/translation_pairing.h"
 
 namespace feedd::storage {
@@ -199,9 +199,8 @@ struct Index::Impl {
   void migrate(Index::Mode mode) {
     int version = db.execAndGet("PRAGMA user_version").getInt();
     if (version > kSchemaVersion) {
-      throw IndexError("the index was written by a newer feedd (schema " +
-                           std::to_string(version) + ", this feedd knows " +
-                           std::to_string(kSchemaVersion) + ")",
+      throw IndexError("the index was written by a newer feedd (schema " + std::to_string(version) +
+                           ", this feedd knows " + std::to_string(kSchemaVersion) + ")",
                        IndexFault::unusable);
     }
     const int tables = db.execAndGet(
@@ -209,9 +208,9 @@ struct Index::Impl {
                              "name IN ('files', 'posts')")
                            .getInt();
     if (version > 0 && tables != 2) {
-      throw IndexError("not a feedd index (schema " + std::to_string(version) +
-                           " without its tables)",
-                       IndexFault::unusable);
+      throw IndexError(
+          "not a feedd index (schema " + std::to_string(version) + " without its tables)",
+          IndexFault::unusable);
     }
     if (version < kSchemaVersion && mode == Index::Mode::read_only) {
       throw IndexError("schema " + std::to_string(version) + " cannot be migrated read-only",
@@ -318,7 +317,7 @@ struct Index::Impl {
                     "translation_key = :translation_key, previous_title = :previous_title, "
                     "next_title = :next_title, visible_sha256 = :visible_sha256, "
                     "deleted_at = NULL") +
-            (visible_same ? "" : ", updated = :updated") + " WHERE key = :key");
+        (visible_same ? "" : ", updated = :updated") + " WHERE key = :key");
     bind_post(update, post, hash);
     if (!visible_same) {
       update.bind(":updated", from_time(visible_change));
@@ -354,8 +353,8 @@ struct Index::Impl {
 
   std::vector<IndexedPost> select(const std::string& where, const std::string& tail,
                                   const std::function<void(SQLite::Statement&)>& bind) {
-    auto& query = cached(std::string("SELECT ") + kPostColumns + " FROM posts WHERE " + where +
-                         " " + tail);
+    auto& query =
+        cached(std::string("SELECT ") + kPostColumns + " FROM posts WHERE " + where + " " + tail);
     bind(query);
     std::vector<IndexedPost> posts;
     while (query.executeStep()) {
@@ -401,7 +400,7 @@ std::unordered_map<std::string, FileState> Index::file_states() {
 struct Index::ScanWriter::State {
   Index::Impl& impl;
   sys_seconds now;
-  std::unordered_set<std::string> touched;  // paths this scan reads or removes
+  std::unordered_set<std::string> touched;               // paths this scan reads or removes
   std::unordered_map<std::string, std::string> claimed;  // key -> path, in this scan
   SQLite::Transaction transaction;
   ApplyResult result;
@@ -506,7 +505,8 @@ ApplyResult Index::ScanWriter::commit() {
 
 std::optional<FileState> Index::file_state(const std::string& path) {
   try {
-    auto& query = impl_->cached("SELECT size, mtime_ns, sha256, problems FROM files WHERE path = ?");
+    auto& query =
+        impl_->cached("SELECT size, mtime_ns, sha256, problems FROM files WHERE path = ?");
     query.bind(1, path);
     if (!query.executeStep()) {
       return std::nullopt;
@@ -525,7 +525,8 @@ std::optional<FileState> Index::file_state(const std::string& path) {
 std::vector<std::string> Index::files_under(const std::string& directory) {
   try {
     // '/' + 1 is '0': [dir/, dir0) is exactly the paths that start with "dir/".
-    auto& query = impl_->cached("SELECT path FROM files WHERE path >= ? AND path < ? ORDER BY path");
+    auto& query =
+        impl_->cached("SELECT path FROM files WHERE path >= ? AND path < ? ORDER BY path");
     query.bind(1, directory + "/");
     query.bind(2, directory + "0");
     std::vector<std::string> paths;
@@ -540,10 +541,10 @@ std::vector<std::string> Index::files_under(const std::string& directory) {
 
 std::int64_t Index::count_published(const std::string& lang, sys_seconds now) {
   try {
-    auto& query = impl_->cached(lang.empty()
-                                    ? std::string("SELECT COUNT(*) FROM posts WHERE ") + kLive
-                                    : std::string("SELECT COUNT(*) FROM posts WHERE ") + kLive +
-                                          " AND lang = :lang");
+    auto& query =
+        impl_->cached(lang.empty() ? std::string("SELECT COUNT(*) FROM posts WHERE ") + kLive
+                                   : std::string("SELECT COUNT(*) FROM posts WHERE ") + kLive +
+                                         " AND lang = :lang");
     query.bind(":now", from_time(now));
     if (!lang.empty()) {
       query.bind(":lang", lang);
@@ -572,7 +573,8 @@ std::vector<IndexedPost> Index::newest(const std::string& lang, sys_seconds now,
     if (!lang.empty()) {
       where += " AND lang = :lang";
     }
-    return impl_->select(where, "ORDER BY published DESC, source_path DESC, position DESC LIMIT :limit",
+    return impl_->select(where,
+                         "ORDER BY published DESC, source_path DESC, position DESC LIMIT :limit",
                          [&](SQLite::Statement& q) {
                            q.bind(":now", from_time(now));
                            if (!lang.empty()) {
@@ -604,15 +606,15 @@ std::vector<IndexedPost> Index::translations_of(const IndexedPost& indexed, sys_
     if (post.format != SourceFormat::page_text) {
       return {};
     }
-    auto candidates = impl_->select(
-        std::string(kLive) +
-            " AND local_date = :date AND lang != :lang AND format = :format AND translation_key = ''",
-        "ORDER BY source_path, position", [&](SQLite::Statement& q) {
-          q.bind(":now", from_time(now));
-          q.bind(":date", post.local_date);
-          q.bind(":lang", post.lang);
-          q.bind(":format", static_cast<int>(SourceFormat::page_text));
-        });
+    auto candidates = impl_->select(std::string(kLive) +
+                                        " AND local_date = :date AND lang != :lang AND format = "
+                                        ":format AND translation_key = ''",
+                                    "ORDER BY source_path, position", [&](SQLite::Statement& q) {
+                                      q.bind(":now", from_time(now));
+                                      q.bind(":date", post.local_date);
+                                      q.bind(":lang", post.lang);
+                                      q.bind(":format", static_cast<int>(SourceFormat::page_text));
+                                    });
     std::vector<Post> plain;
     for (const auto& candidate : candidates) {
       plain.push_back(candidate.post);

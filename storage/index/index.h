@@ -18,8 +18,8 @@
 
 #include "storage/index/index_error.h"
 #include "storage/post.h"
-#include "storage/readers/post_reader.h"
 #include "storage/problem.h"
+#include "storage/readers/post_reader.h"
 
 namespace feedd::storage {
 
@@ -43,14 +43,14 @@ struct FileRead {
 
 // One scan's worth of changes, applied in one transaction.
 struct ScanBatch {
-  std::vector<FileRead> reads;        // files that are new or whose stat changed
-  std::vector<std::string> removed;   // indexed files no longer in the store
+  std::vector<FileRead> reads;       // files that are new or whose stat changed
+  std::vector<std::string> removed;  // indexed files no longer in the store
 };
 
 struct ApplyResult {
-  int added = 0;      // posts seen for the first time (or restored after deletion)
-  int changed = 0;    // posts whose visible content changed
-  int deleted = 0;    // posts whose file (or entry) went away
+  int added = 0;    // posts seen for the first time (or restored after deletion)
+  int changed = 0;  // posts whose visible content changed
+  int deleted = 0;  // posts whose file (or entry) went away
   // A post's language, draft flag or date changed: the published counts may differ.
   bool reclassified = false;
   std::vector<Problem> problems;  // duplicate keys and the like, found while applying
@@ -113,8 +113,7 @@ class Index {
 
   // Live, published (not draft, published <= now) posts of `lang` (empty: every language),
   // newest first, at most `limit` (negative: all).
-  std::vector<IndexedPost> newest(const std::string& lang, std::chrono::sys_seconds now,
-                                  int limit);
+  std::vector<IndexedPost> newest(const std::string& lang, std::chrono::sys_seconds now, int limit);
   // Live published posts that are translations of `post` (other languages).
   std::vector<IndexedPost> translations_of(const IndexedPost& post, std::chrono::sys_seconds now);
   // How many posts of `lang` (empty: every language) are published at `now`.

@@ -22,8 +22,8 @@ std::filesystem::path with_suffix(std::filesystem::path path, const char* suffix
 
 // A rename is durable once its directory is synced.
 void sync_directory(const std::filesystem::path& directory) {
-  const int fd = open(directory.empty() ? "." : directory.c_str(),
-                      O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  const int fd =
+      open(directory.empty() ? "." : directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (fd >= 0) {
     fsync(fd);
     close(fd);
@@ -47,8 +47,8 @@ boost::system::result<std::filesystem::path> move_index_aside(const std::filesys
   const auto base = corrupt_index_name(index, now);
   auto target = base;
   std::error_code ec;
-  for (int n = 2; std::filesystem::symlink_status(target, ec).type() !=
-                  std::filesystem::file_type::not_found;
+  for (int n = 2;
+       std::filesystem::symlink_status(target, ec).type() != std::filesystem::file_type::not_found;
        ++n) {
     target = with_suffix(base, ("." + std::to_string(n)).c_str());
   }
@@ -58,8 +58,7 @@ boost::system::result<std::filesystem::path> move_index_aside(const std::filesys
   // The companions follow their database; a missing one is the usual case, not an error.
   for (const char* companion : {"-wal", "-shm"}) {
     const auto from = with_suffix(index, companion);
-    if (std::rename(from.c_str(), with_suffix(target, companion).c_str()) != 0 &&
-        errno != ENOENT) {
+    if (std::rename(from.c_str(), with_suffix(target, companion).c_str()) != 0 && errno != ENOENT) {
       std::filesystem::remove(from, ec);  // a stale companion must not meet the fresh index
     }
   }

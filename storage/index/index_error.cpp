@@ -61,7 +61,7 @@ IndexFault fault_of_open_failure(const std::filesystem::path& path, int extended
         return IndexFault::unusable;
       }
       break;
-    case SQLITE_ERROR:   // the schema names what is not there, or a migration cannot run
+    case SQLITE_ERROR:  // the schema names what is not there, or a migration cannot run
     case SQLITE_SCHEMA:
     case SQLITE_FORMAT:
     case SQLITE_MISMATCH:

@@ -91,9 +91,9 @@ FrontMatter parse_yaml_front_matter(std::string_view text, int first_line) {
         value.items.push_back(node.Scalar());
       } else if (node.IsSequence()) {
         value.is_list = true;
-        if (bounds_failed(count_error(node.size(), "'" + key.Scalar() + "'",
-                                      value.line - first_line + 1),
-                          first_line, result)) {
+        if (bounds_failed(
+                count_error(node.size(), "'" + key.Scalar() + "'", value.line - first_line + 1),
+                first_line, result)) {
           result.fields.clear();
           return result;
         }

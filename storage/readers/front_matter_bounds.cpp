@@ -11,8 +11,8 @@ std::optional<BoundsError> size_error(std::string_view text) {
   if (text.size() <= limits::kMaxFrontMatterBytes) {
     return std::nullopt;
   }
-  return BoundsError{0, "front matter is " + std::to_string(text.size()) +
-                            " bytes, more than " + std::to_string(limits::kMaxFrontMatterBytes)};
+  return BoundsError{0, "front matter is " + std::to_string(text.size()) + " bytes, more than " +
+                            std::to_string(limits::kMaxFrontMatterBytes)};
 }
 
 BoundsError depth_error(int line) {

@@ -4,11 +4,11 @@
 
 #include <optional>
 
+#include "common/text.h"
 #include "storage/readers/front_matter.h"
 #include "storage/readers/language.h"
 #include "storage/readers/local_time.h"
 #include "storage/readers/reader_limits.h"
-#include "common/text.h"
 
 namespace feedd::storage {
 namespace {
@@ -233,8 +233,8 @@ std::string markdown_to_html(std::string_view markdown) {
 
 std::optional<BoundsError> markdown_bounds_error(std::string_view markdown) {
   if (markdown.size() > limits::kMaxMarkdownBytes) {
-    return BoundsError{0, "Markdown is " + std::to_string(markdown.size()) +
-                              " bytes, more than " + std::to_string(limits::kMaxMarkdownBytes)};
+    return BoundsError{0, "Markdown is " + std::to_string(markdown.size()) + " bytes, more than " +
+                              std::to_string(limits::kMaxMarkdownBytes)};
   }
   BlockCost block;
   int line = 0;

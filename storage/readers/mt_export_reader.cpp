@@ -7,12 +7,12 @@
 #include <set>
 #include <vector>
 
+#include "common/text.h"
+#include "common/utf8.h"
 #include "storage/readers/language.h"
 #include "storage/readers/local_time.h"
 #include "storage/readers/markdown_reader.h"
 #include "storage/readers/reader_limits.h"
-#include "common/text.h"
-#include "common/utf8.h"
 
 namespace feedd::storage {
 namespace {
@@ -22,7 +22,9 @@ using Lines = std::vector<std::string_view>;
 constexpr std::string_view kEntryEnd = "--------";
 constexpr std::string_view kSectionEnd = "-----";
 
-bool is_line(std::string_view line, std::string_view what) { return common::text::trim(line) == what; }
+bool is_line(std::string_view line, std::string_view what) {
+  return common::text::trim(line) == what;
+}
 
 // "NAME: value" or "NAME:" with NAME of upper-case letters and spaces.
 bool split_field(std::string_view line, std::string_view& name, std::string_view& value) {
@@ -188,8 +190,7 @@ std::string parse_entry(const Lines& lines, std::size_t begin, std::size_t end, 
 
 // The first NUL byte or invalid UTF-8 in lines [begin, end): a damaged entry is a problem
 // of its own, the file's other entries still parse. Returns the reason (and `error_line`).
-std::string damaged_bytes(const Lines& lines, std::size_t begin, std::size_t end,
-                          int& error_line) {
+std::string damaged_bytes(const Lines& lines, std::size_t begin, std::size_t end, int& error_line) {
   for (std::size_t i = begin; i < end; ++i) {
     error_line = static_cast<int>(i) + 1;
     if (const std::size_t nul = lines[i].find('\0'); nul != std::string_view::npos) {
@@ -371,10 +372,10 @@ ReadResult read_mt_export(std::string_view path, std::string_view bytes,
       continue;
     }
     const bool publish = common::text::iequals(*entry.status, "Publish");
-    const bool draft =
-        !publish &&
-        (common::text::iequals(*entry.status, "Draft") || common::text::iequals(*entry.status, "Future") ||
-         common::text::iequals(*entry.status, "Review") || common::text::iequals(*entry.status, "Unpublish"));
+    const bool draft = !publish && (common::text::iequals(*entry.status, "Draft") ||
+                                    common::text::iequals(*entry.status, "Future") ||
+                                    common::text::iequals(*entry.status, "Review") ||
+                                    common::text::iequals(*entry.status, "Unpublish"));
     if (!publish && !draft) {
       problem(entry.first_line, "unknown STATUS \"" + *entry.status + "\" (Publish or Draft)");
       continue;

@@ -4,11 +4,11 @@
 #include <string>
 #include <vector>
 
+#include "common/text.h"
+#include "common/utf8.h"
 #include "storage/readers/language.h"
 #include "storage/readers/local_time.h"
 #include "storage/readers/reader_limits.h"
-#include "common/text.h"
-#include "common/utf8.h"
 
 namespace feedd::storage {
 namespace {
@@ -33,7 +33,8 @@ std::optional<Navigation> parse_navigation(std::string_view line) {
   }
   Navigation nav;
   if (has_previous) {
-    nav.previous_title = common::text::trim(line.substr(kPrevious.size(), first_bar - kPrevious.size()));
+    nav.previous_title =
+        common::text::trim(line.substr(kPrevious.size(), first_bar - kPrevious.size()));
   }
   if (has_next) {
     const std::size_t last_bar = line.rfind('|');

@@ -3,11 +3,11 @@
 #include <array>
 #include <string>
 
+#include "common/text.h"
+#include "common/utf8.h"
 #include "storage/readers/markdown_reader.h"
 #include "storage/readers/mt_export_reader.h"
 #include "storage/readers/page_text_reader.h"
-#include "common/text.h"
-#include "common/utf8.h"
 
 namespace feedd::storage {
 namespace {
@@ -48,7 +48,8 @@ ReadResult read_post_file(std::string_view path, std::string_view bytes,
     return one_problem(path, 0, "binary file (contains NUL bytes)");
   }
   if (const std::size_t bad = common::utf8::find_invalid(bytes); bad != common::utf8::kValid) {
-    return one_problem(path, common::text::line_of_offset(bytes, bad), common::utf8::describe_invalid(bytes, bad));
+    return one_problem(path, common::text::line_of_offset(bytes, bad),
+                       common::utf8::describe_invalid(bytes, bad));
   }
   if (common::text::is_blank(bytes)) {
     return one_problem(path, 0, "empty file");

@@ -22,11 +22,11 @@ struct LanguageMarker {
 };
 
 struct ReaderOptions {
-  const date::time_zone* timezone = nullptr;   // site.timezone; never null once configured
-  std::chrono::minutes default_time{0};        // site.default_time, minutes after midnight
-  std::string default_language = "ja";         // site.default_language
-  std::vector<std::string> languages;          // configured language codes
-  std::vector<LanguageMarker> markers;         // from languages.*.markers, longest first
+  const date::time_zone* timezone = nullptr;  // site.timezone; never null once configured
+  std::chrono::minutes default_time{0};       // site.default_time, minutes after midnight
+  std::string default_language = "ja";        // site.default_language
+  std::vector<std::string> languages;         // configured language codes
+  std::vector<LanguageMarker> markers;        // from languages.*.markers, longest first
   std::size_t max_file_bytes = limits::kDefaultMaxFileBytes;  // store.max_file_bytes
 };
 

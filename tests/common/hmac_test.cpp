@@ -51,8 +51,11 @@ BOOST_AUTO_TEST_CASE(empty_key_and_message) {
 }
 
 BOOST_AUTO_TEST_CASE(incremental_equals_one_shot) {
-  common::Sha256Mac parts =
-      common::HmacSha256("Jefe").update("what do ya ").update("").update("want for nothing?").finish();
+  common::Sha256Mac parts = common::HmacSha256("Jefe")
+                                .update("what do ya ")
+                                .update("")
+                                .update("want for nothing?")
+                                .finish();
   BOOST_TEST(common::hex_encode(common::as_bytes(parts)) ==
              "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
 }

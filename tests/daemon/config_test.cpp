@@ -67,8 +67,9 @@ markers = ["[EN]", "[Eng]"]
 }
 
 BOOST_AUTO_TEST_CASE(errors_name_the_key_and_line) {
-  BOOST_TEST(error_of("[site]\n") ==
-             "/etc/feedd/feedd.toml: site.base_url is required (e.g. \"https://blog.example.org/\")");
+  BOOST_TEST(
+      error_of("[site]\n") ==
+      "/etc/feedd/feedd.toml: site.base_url is required (e.g. \"https://blog.example.org/\")");
   BOOST_TEST(error_of("[site]\nbase_url = \"https://b/\"\ncolour = 1\n") ==
              "/etc/feedd/feedd.toml:3: unknown key site.colour");
   BOOST_TEST(error_of("[site]\nbase_url = \"https://b/\"\n[stor]\npath = \"x\"\n") ==

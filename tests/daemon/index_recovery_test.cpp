@@ -4,8 +4,8 @@
 // from the store and goes on, with every post and the same ids.
 #include <SQLiteCpp/SQLiteCpp.h>
 
-#include <boost/test/unit_test.hpp>
 #include <algorithm>
+#include <boost/test/unit_test.hpp>
 #include <fstream>
 
 #include "daemon/pipeline/site_pipeline.h"
@@ -58,7 +58,8 @@ BOOST_AUTO_TEST_CASE(corruption_met_by_a_later_scan_is_rebuilt_from_the_store) {
     file << std::string(size - 4096, '\x5a');
   }
   other.exec("PRAGMA user_version = 1");
-  testing::write_file(dir / "posts/new.md", "---\ntitle: New\ndate: 2025-02-01\nlang: en\n---\nN\n");
+  testing::write_file(dir / "posts/new.md",
+                      "---\ntitle: New\ndate: 2025-02-01\nlang: en\n---\nN\n");
 
   const auto report = pipeline.scan_paths({"new.md"}, kNow + 1h);
   BOOST_TEST(report.applied.added == 61);  // the whole store, into a fresh index

@@ -1,8 +1,8 @@
 // log::format: one prefixed line per line of a message, so that journald gives every line of a
 // command's output feedd's priority and channel, and nothing in the output can pose as either.
-#include <boost/test/unit_test.hpp>
-
 #include "daemon/log.h"
+
+#include <boost/test/unit_test.hpp>
 
 namespace feedd::daemon::log {
 namespace {
@@ -23,7 +23,8 @@ BOOST_AUTO_TEST_CASE(every_line_of_a_multi_line_message_carries_priority_and_cha
              "<6>hooks: | <3>not an error\n"
              "<6>hooks: | \n"
              "<6>hooks: | Fast-forward\n");
-  BOOST_TEST(format(Level::error, "hooks", "a\nb", false) == "error: hooks: a\nerror: hooks: | b\n");
+  BOOST_TEST(format(Level::error, "hooks", "a\nb", false) ==
+             "error: hooks: a\nerror: hooks: | b\n");
 }
 
 BOOST_AUTO_TEST_CASE(control_characters_become_spaces) {

@@ -48,8 +48,9 @@ std::string post(std::string_view fields, std::string_view body = "") {
 BOOST_AUTO_TEST_SUITE(request_parser_test)
 
 BOOST_AUTO_TEST_CASE(a_plain_request_parses_with_its_fields) {
-  Parsed p = parse(get("If-None-Match: \"a\"\r\nAccept-Encoding: gzip\r\nIf-None-Match: \"b\"\r\n"
-                       "X-Hub-Signature-256: sha256=1\r\nx-hub-signature-256: sha256=2\r\n"));
+  Parsed p =
+      parse(get("If-None-Match: \"a\"\r\nAccept-Encoding: gzip\r\nIf-None-Match: \"b\"\r\n"
+                "X-Hub-Signature-256: sha256=1\r\nx-hub-signature-256: sha256=2\r\n"));
   BOOST_TEST(!p.error);
   BOOST_TEST(p.head.method == "GET");
   BOOST_TEST(p.head.target == "/");
@@ -110,11 +111,11 @@ BOOST_AUTO_TEST_CASE(chunked_bodies_are_decoded_and_checked) {
   BOOST_TEST(!p.error);
   BOOST_TEST(p.body == "hello world");
   const std::string fields = "Transfer-Encoding: chunked\r\n";
-  BOOST_TEST(status(post(fields, "5\r\nhelloXX0\r\n\r\n")) == 400);     // no CRLF after data
-  BOOST_TEST(status(post(fields, "5\nhello\r\n0\r\n\r\n")) == 400);     // bare LF
-  BOOST_TEST(status(post(fields, "g\r\n")) == 400);                     // not hex
-  BOOST_TEST(status(post(fields, "5 x\r\nhello\r\n0\r\n\r\n")) == 400); // junk after size
-  BOOST_TEST(status(post(fields, "fffffffffffffffff\r\n")) == 400);     // overflow
+  BOOST_TEST(status(post(fields, "5\r\nhelloXX0\r\n\r\n")) == 400);      // no CRLF after data
+  BOOST_TEST(status(post(fields, "5\nhello\r\n0\r\n\r\n")) == 400);      // bare LF
+  BOOST_TEST(status(post(fields, "g\r\n")) == 400);                      // not hex
+  BOOST_TEST(status(post(fields, "5 x\r\nhello\r\n0\r\n\r\n")) == 400);  // junk after size
+  BOOST_TEST(status(post(fields, "fffffffffffffffff\r\n")) == 400);      // overflow
   BOOST_TEST(status(post(fields, "0\r\nbad trailer\r\n\r\n")) == 400);
   BOOST_TEST(status_of(parse(post(fields, "800\r\n"), {16384, 1024}).error) == 413);
   // Incomplete: more bytes are needed, nothing is wrong yet.
@@ -158,19 +159,20 @@ BOOST_AUTO_TEST_CASE(absolute_form_targets_are_kept_for_the_router) {
 }
 
 BOOST_AUTO_TEST_CASE(field_syntax) {
-  BOOST_TEST(status(get("X-A : 1\r\n")) == 400);           // whitespace before the colon
+  BOOST_TEST(status(get("X-A : 1\r\n")) == 400);  // whitespace before the colon
   BOOST_TEST(status(get("X-A\t: 1\r\n")) == 400);
   BOOST_TEST(status(get("X-A: 1\r\n folded\r\n")) == 400);  // obs-fold
   BOOST_TEST(status(get("X-A: 1\r\n\tfolded\r\n")) == 400);
-  BOOST_TEST(status(get("X-A: a\rb\r\n")) == 400);          // bare CR
+  BOOST_TEST(status(get("X-A: a\rb\r\n")) == 400);                   // bare CR
   BOOST_TEST(status(get(std::string("X-A: a\0b\r\n", 10))) == 400);  // NUL
-  BOOST_TEST(status(get("X-A: a\x01" "b\r\n")) == 400);
-  BOOST_TEST(status(get("X(A): 1\r\n")) == 400);            // not a token
+  BOOST_TEST(status(get("X-A: a\x01"
+                        "b\r\n")) == 400);
+  BOOST_TEST(status(get("X(A): 1\r\n")) == 400);  // not a token
   BOOST_TEST(status(get("X\xc3\xa9: 1\r\n")) == 400);
-  BOOST_TEST(status(get(": 1\r\n")) == 400);                // empty name
+  BOOST_TEST(status(get(": 1\r\n")) == 400);  // empty name
   BOOST_TEST(status(get("No colon\r\n")) == 400);
-  BOOST_TEST(status(get("X-A: caf\xc3\xa9\r\n")) == 0);     // obs-text in a value is fine
-  BOOST_TEST(status(get("X-A:\r\n")) == 0);                 // an empty value too
+  BOOST_TEST(status(get("X-A: caf\xc3\xa9\r\n")) == 0);  // obs-text in a value is fine
+  BOOST_TEST(status(get("X-A:\r\n")) == 0);              // an empty value too
   BOOST_TEST(parse(get("Accept:  \t text/html \t \r\n")).head.accept.text == "text/html");
 }
 

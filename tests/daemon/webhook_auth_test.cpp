@@ -234,8 +234,9 @@ BOOST_AUTO_TEST_CASE(standard_webhook_with_several_signatures) {
 
 BOOST_AUTO_TEST_CASE(standard_webhook_wrong_secret_or_tampering) {
   StandardRequest r;
-  BOOST_TEST(to_string(verify_webhook(r.headers(), r.body, "whsec_" + common::base64_encode("other"), kNow)
-                           .verdict) == "bad_signature");
+  BOOST_TEST(
+      to_string(verify_webhook(r.headers(), r.body, "whsec_" + common::base64_encode("other"), kNow)
+                    .verdict) == "bad_signature");
   BOOST_TEST(to_string(verify_webhook(r.headers(), r.body + "x", r.secret, kNow).verdict) ==
              "bad_signature");
   StandardRequest other_id = r;
@@ -263,8 +264,9 @@ BOOST_AUTO_TEST_CASE(standard_webhook_missing_or_malformed_headers) {
                             "99999999999999999999999"}) {
     StandardRequest bad;
     bad.stamp = stamp;
-    bad.signature = standard_signature(common::base64_decode("MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw").value(),
-                                       bad.id, bad.stamp, bad.body);
+    bad.signature =
+        standard_signature(common::base64_decode("MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw").value(),
+                           bad.id, bad.stamp, bad.body);
     BOOST_TEST(to_string(verify_webhook(bad.headers(), bad.body, bad.secret, kNow).verdict) ==
                    "bad_signature",
                "for timestamp \"" << stamp << "\"");
@@ -301,14 +303,16 @@ BOOST_AUTO_TEST_CASE(standard_webhook_stale_and_future_timestamps) {
   // Far-off timestamps do not overflow.
   StandardRequest far;
   far.stamp = "999999999999999999";
-  far.signature = standard_signature(common::base64_decode("MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw").value(),
-                                     far.id, far.stamp, far.body);
+  far.signature =
+      standard_signature(common::base64_decode("MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw").value(), far.id,
+                         far.stamp, far.body);
   BOOST_TEST(to_string(verify_webhook(far.headers(), far.body, far.secret, kNow).verdict) ==
              "stale_timestamp");
   StandardRequest zero;
   zero.stamp = "0";
-  zero.signature = standard_signature(common::base64_decode("MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw").value(),
-                                      zero.id, zero.stamp, zero.body);
+  zero.signature =
+      standard_signature(common::base64_decode("MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw").value(), zero.id,
+                         zero.stamp, zero.body);
   BOOST_TEST(to_string(verify_webhook(zero.headers(), zero.body, zero.secret, kNow).verdict) ==
              "stale_timestamp");
 }

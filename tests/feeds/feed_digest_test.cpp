@@ -57,7 +57,10 @@ BOOST_AUTO_TEST_CASE(every_rendered_field_changes_the_digest) {
       {"entry updated", [](Entry& e) { e.updated += std::chrono::seconds(1); }},
       {"translation title", [](Entry& e) { e.translations[0].title += "x"; }},
       {"translation url", [](Entry& e) { e.translations[0].url += "x"; }},
-      {"translation added", [](Entry& e) { e.translations.push_back({"fr", "u", "t"}); }},
+      {"translation added",
+       [](Entry& e) {
+         e.translations.push_back({"fr", "u", "t"});
+       }},
   };
   std::set<std::string> seen{feed_digest(sample())};
   for (const auto& [name, mutate] : mutations) {

@@ -14,8 +14,8 @@
 #include <cstdlib>
 #include <string_view>
 
-#include "storage/readers/post_reader.h"
 #include "common/utf8.h"
+#include "storage/readers/post_reader.h"
 
 namespace feedd::fuzz {
 

@@ -29,13 +29,13 @@
 #include <string_view>
 
 #include "daemon/config.h"
+#include "daemon/hooks/webhook_endpoint.h"
 #include "daemon/http/http_session.h"
-#include "daemon/log.h"
 #include "daemon/http/metrics.h"
+#include "daemon/http/snapshot_store.h"
+#include "daemon/log.h"
 #include "daemon/pipeline/site_pipeline.h"
 #include "daemon/pipeline/snapshot_builder.h"
-#include "daemon/http/snapshot_store.h"
-#include "daemon/hooks/webhook_endpoint.h"
 #include "tests/fuzz/fuzz_support.h"
 
 namespace {
@@ -88,8 +88,8 @@ asio::awaitable<void> send_all(asio::local::stream_protocol::socket& client,
 asio::awaitable<void> drain(asio::local::stream_protocol::socket& client, std::string& head) {
   std::array<char, 65536> buffer;
   while (true) {
-    auto [ec, n] = co_await client.async_read_some(asio::buffer(buffer),
-                                                   asio::as_tuple(asio::use_awaitable));
+    auto [ec, n] =
+        co_await client.async_read_some(asio::buffer(buffer), asio::as_tuple(asio::use_awaitable));
     if (head.size() < 16) {
       head.append(buffer.data(), std::min<std::size_t>(n, 16 - head.size()));
     }

@@ -4,8 +4,8 @@
 #include <cstdint>
 #include <string_view>
 
-#include "storage/readers/markdown_reader.h"
 #include "common/text.h"
+#include "storage/readers/markdown_reader.h"
 #include "tests/fuzz/fuzz_support.h"
 
 // Loads the time zone database (a second or more on a busy machine) before the first input.

@@ -1,8 +1,7 @@
 // The feedd binary end to end: build, check, posts and the command line itself, with every
 // produced feed checked by xmllint, a RELAX NG schema for RFC 4287 and python3-feedparser.
-#include <boost/test/unit_test.hpp>
-
 #include <algorithm>
+#include <boost/test/unit_test.hpp>
 #include <set>
 
 #include "tests/support/feed_validation.h"
@@ -41,14 +40,15 @@ BOOST_AUTO_TEST_CASE(sample_store_builds_valid_feeds_in_both_languages) {
 BOOST_AUTO_TEST_CASE(same_index_and_fresh_index_give_byte_identical_feeds) {
   TempDir dir;
   auto config = write_config(dir.path(), sample_store(), dir / "index.sqlite");
-  BOOST_REQUIRE(feedd({"build", "--config", config.string(), "--out", (dir / "a").string()})
-                    .exit_status == 0);
-  BOOST_REQUIRE(feedd({"build", "--config", config.string(), "--out", (dir / "b").string()})
-                    .exit_status == 0);
+  BOOST_REQUIRE(
+      feedd({"build", "--config", config.string(), "--out", (dir / "a").string()}).exit_status ==
+      0);
+  BOOST_REQUIRE(
+      feedd({"build", "--config", config.string(), "--out", (dir / "b").string()}).exit_status ==
+      0);
   TempDir other;
   auto other_config = write_config(other.path(), sample_store(), other / "index.sqlite");
-  BOOST_REQUIRE(feedd({"build", "--config", other_config.string(), "--out",
-                       (other / "c").string()})
+  BOOST_REQUIRE(feedd({"build", "--config", other_config.string(), "--out", (other / "c").string()})
                     .exit_status == 0);
   for (const auto& file : kFeedFiles) {
     auto a = read_file(dir / "a" / file);
@@ -82,14 +82,14 @@ BOOST_AUTO_TEST_CASE(generated_thousand_post_store_is_valid) {
     } else {
       std::string dotted = date;
       std::replace(dotted.begin(), dotted.end(), '-', '.');
-      write_file(dir / ("store/" + std::string(3 - std::min<size_t>(3, n.size()), '0') + n +
-                        "_p.txt"),
-                 "« 前 | トップ | 次 »\n\n" + dotted + "\n\nページ " + n +
-                     "\n\n最初の段落です。\n\n見出し\n見出しの下の段落。\n\n|\n\n« 前 | トップ | 次 »\n");
+      write_file(
+          dir / ("store/" + std::string(3 - std::min<size_t>(3, n.size()), '0') + n + "_p.txt"),
+          "« 前 | トップ | 次 »\n\n" + dotted + "\n\nページ " + n +
+              "\n\n最初の段落です。\n\n見出し\n見出しの下の段落。\n\n|\n\n« 前 | トップ | 次 »\n");
     }
   }
-  auto config = write_config(dir.path(), dir / "store", dir / "index.sqlite",
-                             "[feeds]\nentries = 1000\n");
+  auto config =
+      write_config(dir.path(), dir / "store", dir / "index.sqlite", "[feeds]\nentries = 1000\n");
   auto result = feedd({"build", "--config", config.string(), "--out", (dir / "out").string()});
   BOOST_TEST(result.exit_status == 0, result.output);
   auto report = validate_feeds(dir / "out");
@@ -145,8 +145,8 @@ BOOST_AUTO_TEST_CASE(command_line_help_version_and_errors) {
   // A bad configuration is status 2 for every command (README "Command line"), and the
   // message names the file, the line and the key.
   TempDir dir;
-  const auto missing = feedd({"build", "--config", (dir / "none.toml").string(), "--out",
-                              (dir / "out").string()});
+  const auto missing =
+      feedd({"build", "--config", (dir / "none.toml").string(), "--out", (dir / "out").string()});
   BOOST_TEST(missing.exit_status == 2, missing.output);
   BOOST_TEST(missing.output.find((dir / "none.toml").string()) != std::string::npos,
              missing.output);
@@ -170,9 +170,9 @@ BOOST_AUTO_TEST_CASE(default_configuration_is_the_sample_only_in_the_source_tree
   TempDir state;
   // From the source tree it was built from, `feedd check` needs no --config: the bundled
   // sample is used (an installed feedd would look for /etc/feedd/feedd.toml and fail here).
-  const auto in_tree = run_command({"sh", "-c", "cd \"$1\" && STATE_DIRECTORY=\"$2\" exec \"$3\" check",
-                                    "sh", source_dir().string(), state.path().string(),
-                                    feedd_binary().string()});
+  const auto in_tree =
+      run_command({"sh", "-c", "cd \"$1\" && STATE_DIRECTORY=\"$2\" exec \"$3\" check", "sh",
+                   source_dir().string(), state.path().string(), feedd_binary().string()});
   BOOST_TEST(in_tree.exit_status == 0, in_tree.output);
   BOOST_TEST(in_tree.output.find("/etc/feedd") == std::string::npos, in_tree.output);
   // Elsewhere, a directory that merely looks like a source tree is not taken for one: its
@@ -181,13 +181,14 @@ BOOST_AUTO_TEST_CASE(default_configuration_is_the_sample_only_in_the_source_tree
   std::filesystem::create_directories(look_alike / "etc");
   std::filesystem::create_directories(look_alike / "daemon");
   write_file(look_alike / "daemon/config.h", "");
-  write_file(look_alike / "etc/feedd.toml", read_file(source_dir() / "etc/feedd.toml") + "colour = 1\n");
-  const auto elsewhere = run_command({"sh", "-c", "cd \"$1\" && STATE_DIRECTORY=\"$2\" exec \"$3\" check",
-                                      "sh", look_alike.path().string(), state.path().string(),
-                                      feedd_binary().string()});
+  write_file(look_alike / "etc/feedd.toml",
+             read_file(source_dir() / "etc/feedd.toml") + "colour = 1\n");
+  const auto elsewhere =
+      run_command({"sh", "-c", "cd \"$1\" && STATE_DIRECTORY=\"$2\" exec \"$3\" check", "sh",
+                   look_alike.path().string(), state.path().string(), feedd_binary().string()});
   BOOST_TEST(elsewhere.output.find("colour") == std::string::npos, elsewhere.output);
   const bool read_etc = elsewhere.output.find("/etc/feedd/feedd.toml") != std::string::npos ||
-                       std::filesystem::exists("/etc/feedd/feedd.toml");
+                        std::filesystem::exists("/etc/feedd/feedd.toml");
   BOOST_TEST(read_etc, elsewhere.output);
 }
 

@@ -22,8 +22,8 @@
 #include "common/encoding.h"
 #include "common/hmac.h"
 #include "daemon/http/http_server.h"
-#include "daemon/log.h"
 #include "daemon/http/snapshot_store.h"
+#include "daemon/log.h"
 #include "tests/support/feedd_process.h"
 #include "tests/support/generation_snapshot.h"
 #include "tests/support/test_support.h"
@@ -83,8 +83,7 @@ void run_client(std::uint16_t port, const std::vector<std::string>& requests,
 }
 
 std::string get(std::string_view target, std::string_view headers = "") {
-  return "GET " + std::string(target) + " HTTP/1.1\r\nHost: t\r\n" + std::string(headers) +
-         "\r\n";
+  return "GET " + std::string(target) + " HTTP/1.1\r\nHost: t\r\n" + std::string(headers) + "\r\n";
 }
 
 // Waits until `answered` grew past `from`: the clients are running at this moment.
@@ -150,9 +149,8 @@ BOOST_AUTO_TEST_CASE(server_threads_answer_from_whole_snapshots_while_they_are_s
   std::vector<ClientLog> logs(plans.size());
   std::vector<std::thread> clients;
   for (std::size_t i = 0; i < plans.size(); ++i) {
-    clients.emplace_back([&, i] {
-      run_client(port, plans[i], i == 3 ? 2 : 0, stop, answered, logs[i]);
-    });
+    clients.emplace_back(
+        [&, i] { run_client(port, plans[i], i == 3 ? 2 : 0, stop, answered, logs[i]); });
   }
   // Each swap happens while the clients are running (they answered since the last one).
   bool overlapped = true;
@@ -213,8 +211,9 @@ BOOST_AUTO_TEST_CASE(daemon_keeps_answering_through_store_edits_sighup_reloads_a
   const auto store = dir / "posts";
   write_file(store / "ja.md", post("日本語の記事", "ja", "2025-01-01"));
   write_file(store / "en.md", post("English post", "en", "2025-01-01"));
-  const std::string base = "rescan_s = 0\n[server]\nlisten = [\"127.0.0.1:0\"]\nthreads = 4\n"
-                           "[hooks]\nsecret = \"s3cret\"\ncommand = [\"true\"]\n";
+  const std::string base =
+      "rescan_s = 0\n[server]\nlisten = [\"127.0.0.1:0\"]\nthreads = 4\n"
+      "[hooks]\nsecret = \"s3cret\"\ncommand = [\"true\"]\n";
   const auto config = write_config(dir.path(), store, dir / "index.sqlite", base);
   FeeddProcess feedd(config, dir / "serve.log");
   const int port = feedd.wait_for_port();
@@ -248,30 +247,33 @@ BOOST_AUTO_TEST_CASE(daemon_keeps_answering_through_store_edits_sighup_reloads_a
                         feedd.log());
     BOOST_REQUIRE(clients_answered_since(answered, answered.load()));
     feedd.signal(SIGHUP);
-    FEEDD_REQUIRE_AFTER(
-        eventually([&] { return count(feedd.log(), "SIGHUP: configuration reloaded") ==
-                                static_cast<std::size_t>(round); }, 30s),
-        feedd.log());
+    FEEDD_REQUIRE_AFTER(eventually(
+                            [&] {
+                              return count(feedd.log(), "SIGHUP: configuration reloaded") ==
+                                     static_cast<std::size_t>(round);
+                            },
+                            30s),
+                        feedd.log());
   }
   // A signed webhook: its worker runs the command and asks the control thread to rescan.
   const std::string body = "{}";
   const auto signature = common::hex_encode(common::as_bytes(common::hmac_sha256("s3cret", body)));
   const auto hook = run_command({"curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "-X",
                                  "POST", "--max-time", "30", "-H", "X-GitHub-Event: push", "-H",
-                                 "X-Hub-Signature-256: sha256=" + signature, "--data-binary",
-                                 body, "http://127.0.0.1:" + std::to_string(port) +
-                                 "/hooks/rebuild"});
+                                 "X-Hub-Signature-256: sha256=" + signature, "--data-binary", body,
+                                 "http://127.0.0.1:" + std::to_string(port) + "/hooks/rebuild"});
   BOOST_TEST(hook.output == "202");
-  FEEDD_CHECK_AFTER(eventually([&] {
-                      return feedd.log().find("hooks.command true: exited 0") != std::string::npos;
-                    }, 30s),
-                    feedd.log());
+  FEEDD_CHECK_AFTER(
+      eventually(
+          [&] { return feedd.log().find("hooks.command true: exited 0") != std::string::npos; },
+          30s),
+      feedd.log());
   // A bad configuration on SIGHUP keeps the running one, and serving goes on.
   write_file(config, read_file(config) + "[feeds]\ncolour = 1\n");
   feedd.signal(SIGHUP);
-  FEEDD_CHECK_AFTER(eventually([&] { return feedd.log().find("reload failed") != std::string::npos;
-                               }, 30s),
-                    feedd.log());
+  FEEDD_CHECK_AFTER(
+      eventually([&] { return feedd.log().find("reload failed") != std::string::npos; }, 30s),
+      feedd.log());
   BOOST_REQUIRE(clients_answered_since(answered, answered.load()));
   stop = true;
   for (auto& client : clients) {
@@ -294,8 +296,8 @@ BOOST_AUTO_TEST_CASE(daemon_keeps_answering_through_store_edits_sighup_reloads_a
       last = std::max(last, generation);
     }
   }
-  BOOST_TEST(problems.empty(), problems.size() << " problems, first: "
-                                               << (problems.empty() ? "" : problems.front()));
+  BOOST_TEST(problems.empty(),
+             problems.size() << " problems, first: " << (problems.empty() ? "" : problems.front()));
   for (const auto& log : logs) {
     BOOST_TEST(!log.answers.empty());
   }

@@ -98,7 +98,8 @@ BOOST_AUTO_TEST_CASE(serve_moves_a_bad_index_aside_and_serves_every_post) {
 BOOST_AUTO_TEST_CASE(posts_and_build_rebuild_a_bad_index_and_succeed) {
   Indexed indexed;
   overwrite_middle(indexed.index);
-  auto listed = run_command({feedd_binary().string(), "--config", indexed.config.string(), "posts"});
+  auto listed =
+      run_command({feedd_binary().string(), "--config", indexed.config.string(), "posts"});
   BOOST_TEST(listed.exit_status == 0, listed.output);
   BOOST_TEST(listed.output.find("is unusable (") != std::string::npos, listed.output);
   BOOST_TEST(listed.output.find(indexed.listing) != std::string::npos, listed.output);

@@ -155,7 +155,7 @@ BOOST_AUTO_TEST_CASE(kill_9_during_scans_loses_no_post_and_changes_no_id_or_upda
     SQLite::Database db((dir / "state/index.sqlite").string(), SQLite::OPEN_READWRITE);
     BOOST_TEST(db.execAndGet("PRAGMA integrity_check").getString() == "ok");
   }
-  BOOST_TEST(posts_listing(config) == listing);  // every post, once, same ids
+  BOOST_TEST(posts_listing(config) == listing);                 // every post, once, same ids
   BOOST_TEST(moved_aside(dir / "state/index.sqlite").empty());  // never rebuilt
   build(config, dir / "after");
   const Files after = read_tree(dir / "after");
@@ -172,8 +172,8 @@ BOOST_AUTO_TEST_CASE(kill_9_during_build_leaves_every_file_old_or_new) {
   build(config, dir / "old");
   const Files before = read_tree(dir / "old");
   for (int i = 0; i < 24; i += 3) {  // every feed changes
-    const auto path = dir / ("posts/post-" + std::string(i < 10 ? "0" : "") +
-                             std::to_string(i) + ".md");
+    const auto path =
+        dir / ("posts/post-" + std::string(i < 10 ? "0" : "") + std::to_string(i) + ".md");
     write_file(path, read_file(path) + "Edited.\n");
   }
   const auto started = std::chrono::steady_clock::now();
@@ -191,7 +191,8 @@ BOOST_AUTO_TEST_CASE(kill_9_during_build_leaves_every_file_old_or_new) {
     std::filesystem::copy(dir / "old", out, std::filesystem::copy_options::recursive);
     const pid_t pid = spawn(build_args(config, out));
     // Start-up and the scan take the first half of a build; the writing comes last.
-    kill_after(pid, std::chrono::microseconds(took.count() / 2 + random() % (took.count() / 2 + 1)));
+    kill_after(pid,
+               std::chrono::microseconds(took.count() / 2 + random() % (took.count() / 2 + 1)));
     check_old_or_new(out, before, after);
     const Files left = read_tree(out);
     mid_write += left != before && left != after ? 1 : 0;

@@ -16,18 +16,22 @@ void check_golden(const std::string& format) {
   TempDir dir;
   // A configuration of its own, so the golden bytes do not depend on write_config()'s.
   auto config = dir / "feedd.toml";
-  write_file(config, "[site]\nbase_url = \"https://blog.example.org/\"\n"
-                     "feeds_url = \"https://blog.example.org/feeds/\"\n"
-                     "author = \"Golden Author\"\ntimezone = \"Asia/Tokyo\"\n"
-                     "default_language = \"ja\"\n"
-                     "[languages.ja]\ntitle = \"ゴールデン\"\ndescription = \"日本語\"\n"
-                     "[languages.en]\ntitle = \"Golden\"\ndescription = \"English\"\n"
-                     "markers = [\"[Eng]\"]\n"
-                     "[store]\npath = \"" + (root / "posts").string() + "\"\n"
-                     "index = \"" + (dir / "index.sqlite").string() + "\"\n");
+  write_file(config,
+             "[site]\nbase_url = \"https://blog.example.org/\"\n"
+             "feeds_url = \"https://blog.example.org/feeds/\"\n"
+             "author = \"Golden Author\"\ntimezone = \"Asia/Tokyo\"\n"
+             "default_language = \"ja\"\n"
+             "[languages.ja]\ntitle = \"ゴールデン\"\ndescription = \"日本語\"\n"
+             "[languages.en]\ntitle = \"Golden\"\ndescription = \"English\"\n"
+             "markers = [\"[Eng]\"]\n"
+             "[store]\npath = \"" +
+                 (root / "posts").string() +
+                 "\"\n"
+                 "index = \"" +
+                 (dir / "index.sqlite").string() + "\"\n");
   auto out = dir / "out";
-  auto result = run_command({feedd_binary().string(), "build", "--config", config.string(),
-                             "--out", out.string()});
+  auto result = run_command(
+      {feedd_binary().string(), "build", "--config", config.string(), "--out", out.string()});
   BOOST_REQUIRE_MESSAGE(result.exit_status == 0, result.output);
   const char* update = std::getenv("FEEDD_UPDATE_GOLDEN");
   for (const std::string& file : kFeedFiles) {

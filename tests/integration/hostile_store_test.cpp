@@ -2,7 +2,6 @@
 // one bad file or export entry is one problem; reading is bounded). `feedd check` lists every
 // problem as path:line: reason, `feedd build` exits 1 yet writes feeds with every good post.
 #include <boost/test/unit_test.hpp>
-
 #include <string>
 
 #include "tests/support/test_support.h"
@@ -32,7 +31,8 @@ std::string mt_entry(const std::string& title, const std::string& date, const st
 // Writes the store: the good posts' titles contain "GOOD", nothing else does.
 void write_store(const std::filesystem::path& store) {
   write_file(store / "001_aa.txt", "2025.04.30\n\nGOOD page text\n\nA paragraph.\n");
-  write_file(store / "good.md", "---\ntitle: GOOD markdown\ndate: 2025-05-01\nlang: en\n---\nHi.\n");
+  write_file(store / "good.md",
+             "---\ntitle: GOOD markdown\ndate: 2025-05-01\nlang: en\n---\nHi.\n");
   std::string tags = "tags: [";
   for (int i = 0; i < 100'000; ++i) {
     tags += "t" + std::to_string(i) + ", ";
@@ -45,10 +45,10 @@ void write_store(const std::filesystem::path& store) {
              "---\ntitle: Quotes\ndate: 2025-05-01\n---\n" + repeat(">", 100'000) + " x\n");
   write_file(store / "huge.txt", "2025.04.30\n\nHuge\n\n" + repeat("x", 2 * 1024 * 1024) + "\n");
   write_file(store / "latin1.txt", "2025.04.30\n\nCaf\xE9\n\nText.\n");
-  std::string mt = mt_entry("GOOD entry one", "01/02/2020 10:00:00 AM", "One.") +   // 1-8
-                   mt_entry("Bad date", "2020-01-02", "Two.") +                      // 9-16
-                   mt_entry("Latin-1 caf\xE9", "01/03/2020 10:00:00 AM", "Three.") + // 17-24
-                   "garbage between separators\n--------\n" +                      // 25-26
+  std::string mt = mt_entry("GOOD entry one", "01/02/2020 10:00:00 AM", "One.") +     // 1-8
+                   mt_entry("Bad date", "2020-01-02", "Two.") +                       // 9-16
+                   mt_entry("Latin-1 caf\xE9", "01/03/2020 10:00:00 AM", "Three.") +  // 17-24
+                   "garbage between separators\n--------\n" +                         // 25-26
                    mt_entry("GOOD entry two", "01/04/2020 10:00:00 AM", "Four.");
   write_file(store / "export/blog.mt", mt);
 }

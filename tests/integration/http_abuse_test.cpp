@@ -94,11 +94,10 @@ BOOST_AUTO_TEST_CASE(a_client_that_never_reads_holds_up_nobody_and_is_dropped) {
   BOOST_TEST(requests_counted(metrics_of(server.port), "feed", "200") == 0,
              "the big response ended before the other clients were served");
   // After server.timeout_s the server gives up on it (counted when its write ends)...
-  FEEDD_REQUIRE_AFTER(eventually([&] {
-                        return requests_counted(metrics_of(server.port), "feed", "200") == 1;
-                      },
-                                 30s),
-                      metrics_of(server.port));
+  FEEDD_REQUIRE_AFTER(
+      eventually([&] { return requests_counted(metrics_of(server.port), "feed", "200") == 1; },
+                 30s),
+      metrics_of(server.port));
   // ...and the client, reading at last, finds the response cut short.
   std::string received;
   boost::system::error_code ec;
@@ -155,11 +154,9 @@ BOOST_AUTO_TEST_CASE(out_of_descriptors_in_accept_is_logged_and_survived) {
                   static_cast<ssize_t>(request.size()));
     clients.push_back(fd);
   }
-  FEEDD_REQUIRE_AFTER(eventually([&] {
-                        return feedd.log().find("Too many open files") != std::string::npos;
-                      },
-                                 20s),
-                      feedd.log());
+  FEEDD_REQUIRE_AFTER(
+      eventually([&] { return feedd.log().find("Too many open files") != std::string::npos; }, 20s),
+      feedd.log());
   for (std::size_t i = 0; i < clients.size() / 2; ++i) {  // some clients leave
     ::close(clients[i]);
   }

@@ -64,20 +64,18 @@ BOOST_AUTO_TEST_CASE(smuggling_framings_are_refused_before_the_webhook_route) {
       {hook("Transfer-Encoding: gzip, chunked\r\n", "0\r\n\r\n"), 501},
   };
   expect_refused(server, cases);
-  FEEDD_REQUIRE_AFTER(eventually([&] {
-                        return requests_counted(metrics_of(server.port), "other", "400") == 13;
-                      }),
-                      metrics_of(server.port));
+  FEEDD_REQUIRE_AFTER(
+      eventually([&] { return requests_counted(metrics_of(server.port), "other", "400") == 13; }),
+      metrics_of(server.port));
   const std::string after = metrics_of(server.port);
   BOOST_TEST(requests_counted(after, "other", "501") == 2, after);
   BOOST_TEST(after.find("route=\"hook\"") == std::string::npos, after);  // never ran
   // The same route does count a request that is well framed (so the check above can fail).
   RawClient client(server.port);
   BOOST_TEST(client.request(hook("Content-Length: 2\r\n", "{}")).result_int() == 401);
-  FEEDD_CHECK_AFTER(eventually([&] {
-                      return requests_counted(metrics_of(server.port), "hook", "401") == 1;
-                    }),
-                    metrics_of(server.port));
+  FEEDD_CHECK_AFTER(
+      eventually([&] { return requests_counted(metrics_of(server.port), "hook", "401") == 1; }),
+      metrics_of(server.port));
 }
 
 BOOST_AUTO_TEST_CASE(request_line_and_field_syntax_errors_close_the_connection) {
@@ -96,7 +94,7 @@ BOOST_AUTO_TEST_CASE(request_line_and_field_syntax_errors_close_the_connection) 
       {std::string("GET / HTTP/1.1\r\nHost: t\r\nX-A: a\0b\r\n\r\n", 37), 400},  // NUL
       {"GET / HTTP/1.1\r\nHost: t\r\nX[A]: 1\r\n\r\n", 400},
       {"GET / HTTP/1.1\nHost: t\n\n", 400},  // bare LF: refused at once
-      {"GET / HTTP/1.1\r\n\r\n", 400},      // no Host
+      {"GET / HTTP/1.1\r\n\r\n", 400},       // no Host
       {"GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n", 400},
       {"GET / HTTP/1.1\r\nHost: a b\r\n\r\n", 400},
   };
@@ -112,7 +110,8 @@ BOOST_AUTO_TEST_CASE(request_line_and_field_syntax_errors_close_the_connection) 
 BOOST_AUTO_TEST_CASE(absolute_form_targets_are_routed_by_path) {
   LoopbackServer server;
   RawClient client(server.port);
-  RawReply reply = client.request("GET http://elsewhere.example/healthz HTTP/1.1\r\nHost: t\r\n\r\n");
+  RawReply reply =
+      client.request("GET http://elsewhere.example/healthz HTTP/1.1\r\nHost: t\r\n\r\n");
   BOOST_TEST(reply.result_int() == 200);
   BOOST_TEST(reply.body() == "ok\n");
   reply = client.request("GET HTTP://t/en/atom.xml?x=1 HTTP/1.1\r\nHost: t\r\n\r\n");
@@ -161,7 +160,8 @@ BOOST_AUTO_TEST_CASE(connection_close_is_honoured_even_with_more_requests_pipeli
 BOOST_AUTO_TEST_CASE(a_chunked_webhook_body_is_still_read) {
   LoopbackServer server;
   RawClient client(server.port);
-  const RawReply reply = client.request(hook("Transfer-Encoding: chunked\r\n", "2\r\n{}\r\n0\r\n\r\n"));
+  const RawReply reply =
+      client.request(hook("Transfer-Encoding: chunked\r\n", "2\r\n{}\r\n0\r\n\r\n"));
   BOOST_TEST(reply.result_int() == 401);  // framed well: reaches the (unconfigured) webhook
   BOOST_TEST(field_of(reply, "Connection") == "<absent>");
   BOOST_TEST(client.request("GET /healthz HTTP/1.1\r\nHost: t\r\n\r\n").result_int() == 200);

@@ -26,9 +26,9 @@ struct Mount {
         unsigned long flags, const char* options)
       : at(target) {
     std::filesystem::create_directories(target);
-    BOOST_REQUIRE_MESSAGE(mount(source, target.c_str(), type, flags, options) == 0,
-                          "mount " + target.string() + ": " + std::strerror(errno) +
-                              " (these tests need root)");
+    BOOST_REQUIRE_MESSAGE(
+        mount(source, target.c_str(), type, flags, options) == 0,
+        "mount " + target.string() + ": " + std::strerror(errno) + " (these tests need root)");
   }
   ~Mount() { umount2(at.c_str(), MNT_DETACH); }
 };
@@ -87,9 +87,9 @@ BOOST_AUTO_TEST_CASE(a_full_disk_keeps_the_last_snapshot_and_recovers_when_space
 
   fill(dir / "state/filler");
   write_big_post(dir / "posts");
-  FEEDD_REQUIRE_AFTER(eventually([&] { return metric(port, "feedd_index_write_errors_total") >= 3; },
-                                 20s),
-                      child.log());  // the first failure and two retries
+  FEEDD_REQUIRE_AFTER(
+      eventually([&] { return metric(port, "feedd_index_write_errors_total") >= 3; }, 20s),
+      child.log());  // the first failure and two retries
   const auto health = fetch(port, "/healthz");
   BOOST_TEST(health.status == 200);
   BOOST_TEST(health.body == "degraded: index not writable: database or disk is full\n");
@@ -103,12 +103,11 @@ BOOST_AUTO_TEST_CASE(a_full_disk_keeps_the_last_snapshot_and_recovers_when_space
   std::filesystem::remove(dir / "state/filler");
   FEEDD_CHECK_AFTER(eventually([&] { return fetch(port, "/healthz").body == "ok\n"; }, 30s),
                     child.log());
-  FEEDD_CHECK_AFTER(eventually([&] {
-                      return fetch(port, "/feed.json").body.find(":big-post\"") !=
-                             std::string::npos;
-                    },
-                               60s),  // a regeneration with a big post, maybe under ASan
-                    child.log());
+  FEEDD_CHECK_AFTER(
+      eventually(
+          [&] { return fetch(port, "/feed.json").body.find(":big-post\"") != std::string::npos; },
+          60s),  // a regeneration with a big post, maybe under ASan
+      child.log());
   BOOST_TEST(metric(port, "feedd_index_writable") == 1u);
   BOOST_TEST(child.log().find("is writable again") != std::string::npos, child.log());
 }
@@ -132,8 +131,8 @@ BOOST_AUTO_TEST_CASE(a_read_only_state_directory_serves_the_index_read_only_unti
   BOOST_TEST(fetch(port, "/feed.json").body.find(":post-09\"") != std::string::npos);
 
   write_posts(dir / "posts", 12);  // two more posts: the scan cannot be saved
-  FEEDD_REQUIRE_AFTER(eventually([&] { return metric(port, "feedd_index_write_errors_total") >= 2; }),
-                      child.log());
+  FEEDD_REQUIRE_AFTER(
+      eventually([&] { return metric(port, "feedd_index_write_errors_total") >= 2; }), child.log());
   BOOST_TEST(fetch(port, "/feed.json").body.find(":post-09\"") != std::string::npos);
 
   set_read_only(dir / "state", false);
@@ -141,8 +140,7 @@ BOOST_AUTO_TEST_CASE(a_read_only_state_directory_serves_the_index_read_only_unti
   FEEDD_CHECK_AFTER(eventually([&] { return fetch(port, "/healthz").body == "ok\n"; }, 30s),
                     child.log());
   FEEDD_CHECK_AFTER(eventually([&] {
-                      return fetch(port, "/feed.json").body.find(":post-12\"") !=
-                             std::string::npos;
+                      return fetch(port, "/feed.json").body.find(":post-12\"") != std::string::npos;
                     }),
                     child.log());
   BOOST_TEST(child.log().find("can be written again") != std::string::npos, child.log());
@@ -158,8 +156,7 @@ BOOST_AUTO_TEST_CASE(a_read_only_state_directory_without_an_index_serves_from_me
   FeeddProcess child(config, dir / "serve.log");
   const int port = child.wait_for_port();
   BOOST_REQUIRE_MESSAGE(port > 0, child.log());
-  BOOST_TEST(child.log().find("serving from an in-memory index") != std::string::npos,
-             child.log());
+  BOOST_TEST(child.log().find("serving from an in-memory index") != std::string::npos, child.log());
   BOOST_TEST(fetch(port, "/healthz").body.starts_with("degraded: index not writable: "));
   const auto feed = fetch(port, "/feed.json").body;
   for (int i = 0; i < 10; ++i) {

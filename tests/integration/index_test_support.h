@@ -23,8 +23,8 @@ inline void write_posts(const std::filesystem::path& store, int count) {
     }
     write_file(store / (key + ".md"),
                "---\ntitle: Title " + key + "\ndate: 2025-0" + std::to_string(1 + i / 28) + "-" +
-                   (i % 28 < 9 ? "0" : "") + std::to_string(1 + i % 28) + "\nlang: " +
-                   (en ? "en" : "ja") + "\nid: " + key + "\n---\n" + body + "\n");
+                   (i % 28 < 9 ? "0" : "") + std::to_string(1 + i % 28) +
+                   "\nlang: " + (en ? "en" : "ja") + "\nid: " + key + "\n---\n" + body + "\n");
   }
 }
 

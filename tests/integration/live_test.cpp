@@ -81,8 +81,7 @@ BOOST_FIXTURE_TEST_CASE(create_edit_rename_delete_reach_readers, LiveFixture) {
   // The rename changes nothing served, so wait for a later change instead: a Japanese post
   // written after it is served only once the rename has been scanned (events in order).
   write_file(store / "after-rename.md", post("改名の後", "ja", "2025-03-02"));
-  FEEDD_REQUIRE_AFTER(eventually([&] { return serves("/ja/atom.xml", "改名の後"); }),
-                      feedd->log());
+  FEEDD_REQUIRE_AFTER(eventually([&] { return serves("/ja/atom.xml", "改名の後"); }), feedd->log());
   const auto after_rename = fetch(port, "/en/atom.xml");
   BOOST_TEST(count(after_rename.body, "tag:blog.example.org,2025-03-01:kept") == 1u);
   BOOST_TEST(after_rename.etag == before_rename.etag, "a rename changes no byte");
@@ -126,7 +125,7 @@ BOOST_FIXTURE_TEST_CASE(scheduled_post_appears_at_its_time_without_a_file_change
   BOOST_TEST(first.body.find("English post") != std::string::npos);
   BOOST_TEST(first.body.find("From the future") == std::string::npos);
   FEEDD_CHECK_AFTER(eventually([&] { return serves("/en/atom.xml", "From the future"); }, 15s),
-             feedd->log());
+                    feedd->log());
   BOOST_TEST(feedd->log().find("scheduled post due") != std::string::npos, feedd->log());
 }
 
@@ -143,7 +142,7 @@ BOOST_FIXTURE_TEST_CASE(store_removed_and_recreated_is_recovered, LiveFixture) {
   write_file(dir / "away/back.md", post("Back again", "en", "2025-05-01"));
   std::filesystem::rename(dir / "away", store);
   FEEDD_CHECK_AFTER(eventually([&] { return serves("/en/atom.xml", "Back again"); }, 8000ms),
-             feedd->log());
+                    feedd->log());
   // And it is watched again.
   write_file(store / "after.md", post("After the return", "en", "2025-05-02"));
   BOOST_TEST(eventually([&] { return serves("/en/atom.xml", "After the return"); }));

@@ -27,9 +27,9 @@
 namespace feedd::testing {
 
 struct LoopbackOptions {
-  int timeout_s = 5;             // server.timeout_s
-  bool big = false;              // add a post that makes /en/feed.json a few MB
-  int threads = 1;               // I/O threads: with one, a stuck session would stall all
+  int timeout_s = 5;                // server.timeout_s
+  bool big = false;                 // add a post that makes /en/feed.json a few MB
+  int threads = 1;                  // I/O threads: with one, a stuck session would stall all
   std::size_t max_connections = 0;  // 0: from RLIMIT_NOFILE
 };
 
@@ -51,12 +51,11 @@ struct LoopbackServer {
       for (int i = 0; i < 60000; ++i) {
         body += "Paragraph number " + std::to_string(i) + " of a very long post.\n\n";
       }
-      write_file(dir / "posts/big.md",
-                 "---\ntitle: Big\ndate: 2025-01-06\nlang: en\n---\n" + body);
+      write_file(dir / "posts/big.md", "---\ntitle: Big\ndate: 2025-01-06\nlang: en\n---\n" + body);
     }
-    const auto path = write_config(dir.path(), dir / "posts", dir / "index.sqlite",
-                                   "[server]\ntimeout_s = " + std::to_string(opts.timeout_s) +
-                                       "\n[hooks]\nmax_body = 1024\n");
+    const auto path = write_config(
+        dir.path(), dir / "posts", dir / "index.sqlite",
+        "[server]\ntimeout_s = " + std::to_string(opts.timeout_s) + "\n[hooks]\nmax_body = 1024\n");
     config = daemon::load_config(path);
     pipeline = std::make_unique<daemon::SitePipeline>(config);
     const auto now =

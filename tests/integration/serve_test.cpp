@@ -61,10 +61,10 @@ BOOST_AUTO_TEST_CASE(sigterm_finishes_the_response_in_flight_and_exits_0) {
 
   // SIGHUP rebuilds without changing anything.
   child.signal(SIGHUP);
-  FEEDD_REQUIRE_AFTER(eventually([&] {
-                        return child.log().find("snapshot 2 published") != std::string::npos;
-                      }, 120s),
-                      child.log());
+  FEEDD_REQUIRE_AFTER(
+      eventually([&] { return child.log().find("snapshot 2 published") != std::string::npos; },
+                 120s),
+      child.log());
   BOOST_TEST(child.log().find("snapshot 2 published, 0 of") != std::string::npos, child.log());
 
   const int fd = connect_slow_reader(port);
@@ -75,11 +75,11 @@ BOOST_AUTO_TEST_CASE(sigterm_finishes_the_response_in_flight_and_exits_0) {
   const ssize_t got = read(fd, first, sizeof first);
   BOOST_REQUIRE(got > 0);
   child.signal(SIGTERM);
-  FEEDD_REQUIRE_AFTER(eventually([&] {
-                        return child.log().find("finishing in-flight responses") !=
-                               std::string::npos;
-                      }, 120s),
-                      child.log());
+  FEEDD_REQUIRE_AFTER(
+      eventually(
+          [&] { return child.log().find("finishing in-flight responses") != std::string::npos; },
+          120s),
+      child.log());
   BOOST_TEST(child.wait_exit(200ms) == -1);  // still draining: it waits for our response
   const std::string response = std::string(first, static_cast<std::size_t>(got)) + read_all(fd);
   close(fd);

@@ -51,7 +51,8 @@ struct HookFixture {
 
   // POSTs `body` with `headers` (each "Name: value"); returns "status body".
   std::string post(const std::vector<std::string>& headers, const std::string& body) {
-    std::vector<std::string> argv{"curl", "-s", "-X", "POST", "--max-time", "5", "-w", " %{http_code}",
+    std::vector<std::string> argv{"curl",          "-s", "-X", "POST",
+                                  "--max-time",    "5",  "-w", " %{http_code}",
                                   "--data-binary", body};
     for (const auto& header : headers) {
       argv.push_back("-H");
@@ -101,19 +102,23 @@ BOOST_AUTO_TEST_CASE(webhook_matrix_against_the_running_daemon) {
   HookFixture f;
   const std::string body = R"({"ref":"refs/heads/main"})";
   // GitHub ping: answered, nothing runs.
-  BOOST_TEST(f.post({"X-GitHub-Event: ping", "X-GitHub-Delivery: p1", github_signature(body)},
-                    body).rfind("200 ", 0) == 0u);
+  BOOST_TEST(f.post({"X-GitHub-Event: ping", "X-GitHub-Delivery: p1", github_signature(body)}, body)
+                 .rfind("200 ", 0) == 0u);
   // Forged: wrong secret, missing signature, malformed header, stale timestamp.
-  BOOST_TEST(f.post({"X-GitHub-Event: push", "X-GitHub-Delivery: x1",
-                     github_signature(body, "wrong")}, body).rfind("401 ", 0) == 0u);
+  BOOST_TEST(
+      f.post({"X-GitHub-Event: push", "X-GitHub-Delivery: x1", github_signature(body, "wrong")},
+             body)
+          .rfind("401 ", 0) == 0u);
   BOOST_TEST(f.post({"X-GitHub-Event: push", "X-GitHub-Delivery: x2"}, body).rfind("401 ", 0) ==
              0u);
   BOOST_TEST(f.post({"X-Hub-Signature-256: sha1=abc"}, body).rfind("401 ", 0) == 0u);
-  BOOST_TEST(f.post(standard_headers("msg_old", std::time(nullptr) - 600, body), body)
-                 .rfind("401 ", 0) == 0u);
+  BOOST_TEST(
+      f.post(standard_headers("msg_old", std::time(nullptr) - 600, body), body).rfind("401 ", 0) ==
+      0u);
   // Oversized body: 413 before any check.
-  BOOST_TEST(f.post({github_signature(std::string(8192, 'x'))}, std::string(8192, 'x'))
-                 .rfind("413", 0) == 0u);
+  BOOST_TEST(
+      f.post({github_signature(std::string(8192, 'x'))}, std::string(8192, 'x')).rfind("413", 0) ==
+      0u);
   // Each answer was decided and logged before it was sent, and only an accepted hook queues
   // a run: four refusals logged, none accepted, is nothing run.
   BOOST_TEST(count(f.feedd->log(), "webhook: refused") == 4u, f.feedd->log());
@@ -121,14 +126,14 @@ BOOST_AUTO_TEST_CASE(webhook_matrix_against_the_running_daemon) {
   BOOST_TEST(f.runs() == 0, "nothing runs for a forged or unsigned hook");
 
   // Valid GitHub push: 202, the command runs, a rescan follows.
-  auto accepted = f.post({"X-GitHub-Event: push", "X-GitHub-Delivery: d1", github_signature(body)},
-                         body);
+  auto accepted =
+      f.post({"X-GitHub-Event: push", "X-GitHub-Delivery: d1", github_signature(body)}, body);
   BOOST_TEST(accepted.rfind("202 ", 0) == 0u, accepted);
   BOOST_TEST(accepted.find("\"accepted\"") != std::string::npos, accepted);
   FEEDD_CHECK_AFTER(eventually([&] { return f.runs() == 1; }), f.feedd->log());
   // Replayed delivery id: refused, not run again.
-  BOOST_TEST(f.post({"X-GitHub-Event: push", "X-GitHub-Delivery: d1", github_signature(body)},
-                    body).rfind("409 ", 0) == 0u);
+  BOOST_TEST(f.post({"X-GitHub-Event: push", "X-GitHub-Delivery: d1", github_signature(body)}, body)
+                 .rfind("409 ", 0) == 0u);
   // Valid Standard Webhooks message, then its replay.
   auto headers = standard_headers("msg_1", std::time(nullptr), body);
   BOOST_TEST(f.post(headers, body).rfind("202 ", 0) == 0u);
@@ -147,8 +152,8 @@ BOOST_AUTO_TEST_CASE(burst_of_hooks_is_one_run) {
   HookFixture f;
   const std::string body = "{}";
   auto hook = [&](const std::string& delivery) {
-    return f.post({"X-GitHub-Event: push", "X-GitHub-Delivery: " + delivery,
-                   github_signature(body)}, body);
+    return f.post(
+        {"X-GitHub-Event: push", "X-GitHub-Delivery: " + delivery, github_signature(body)}, body);
   };
   const auto hold = f.ran.string() + ".hold";
   write_file(hold, "");  // the first run waits until this file is removed
@@ -181,12 +186,11 @@ BOOST_AUTO_TEST_CASE(command_over_its_time_limit_is_killed_and_the_rescan_still_
   auto started = std::chrono::steady_clock::now();
   BOOST_TEST(f.post({"X-GitHub-Delivery: slow", github_signature(body)}, body).rfind("202 ", 0) ==
              0u);
-  const bool killed = eventually(
-      [&] { return f.feedd->log().find("timed out") != std::string::npos; }, 10s);
+  const bool killed =
+      eventually([&] { return f.feedd->log().find("timed out") != std::string::npos; }, 10s);
   BOOST_TEST(killed, f.feedd->log());
   BOOST_TEST((std::chrono::steady_clock::now() - started < 10s));
-  const bool rescanned = eventually(
-      [&] { return count(f.feedd->log(), "scanned ") >= 2; }, 5s);
+  const bool rescanned = eventually([&] { return count(f.feedd->log(), "scanned ") >= 2; }, 5s);
   BOOST_TEST(rescanned, f.feedd->log());
 }
 
@@ -219,16 +223,28 @@ BOOST_AUTO_TEST_CASE(notify_socket_receives_ready_reloading_stopping_watchdog) {
     }
   };
   BOOST_REQUIRE(feedd.wait_for_port() > 0);
-  FEEDD_CHECK_AFTER(eventually([&] { drain(); return received.find("READY=1") != std::string::npos; }),
-             received);
-  FEEDD_CHECK_AFTER(eventually([&] { drain(); return received.find("WATCHDOG=1") != std::string::npos; }),
-             received);
+  FEEDD_CHECK_AFTER(eventually([&] {
+                      drain();
+                      return received.find("READY=1") != std::string::npos;
+                    }),
+                    received);
+  FEEDD_CHECK_AFTER(eventually([&] {
+                      drain();
+                      return received.find("WATCHDOG=1") != std::string::npos;
+                    }),
+                    received);
   feedd.signal(SIGHUP);
-  FEEDD_CHECK_AFTER(eventually([&] { drain(); return received.find("RELOADING=1") != std::string::npos; }),
-             received);
+  FEEDD_CHECK_AFTER(eventually([&] {
+                      drain();
+                      return received.find("RELOADING=1") != std::string::npos;
+                    }),
+                    received);
   feedd.signal(SIGTERM);
-  FEEDD_CHECK_AFTER(eventually([&] { drain(); return received.find("STOPPING=1") != std::string::npos; }),
-             received);
+  FEEDD_CHECK_AFTER(eventually([&] {
+                      drain();
+                      return received.find("STOPPING=1") != std::string::npos;
+                    }),
+                    received);
   BOOST_TEST(feedd.wait_exit(5s) == 0);
   BOOST_TEST(received.find("STATUS=") != std::string::npos, received);
   close(fd);
@@ -271,8 +287,9 @@ BOOST_AUTO_TEST_CASE(socket_activation_serves_on_the_passed_socket) {
   kill(pid, SIGTERM);
   int status = 0;
   waitpid(pid, &status, 0);
-  BOOST_TEST((WIFEXITED(status) && WEXITSTATUS(status) == 0),
-             "wait status " << status << ":\n" << read_file(dir / "serve.log"));
+  BOOST_TEST((WIFEXITED(status) && WEXITSTATUS(status) == 0), "wait status "
+                                                                  << status << ":\n"
+                                                                  << read_file(dir / "serve.log"));
 }
 
 BOOST_AUTO_TEST_SUITE_END()

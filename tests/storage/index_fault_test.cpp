@@ -97,8 +97,8 @@ BOOST_AUTO_TEST_CASE(damaged_indexes_are_unusable) {
   testing::write_file(dir / "text.sqlite", std::string(5000, 'x'));
   std::filesystem::create_directory(dir / "directory.sqlite");
 
-  for (const char* name : {"garbage.sqlite", "truncated.sqlite", "future.sqlite",
-                           "foreign.sqlite", "text.sqlite", "directory.sqlite"}) {
+  for (const char* name : {"garbage.sqlite", "truncated.sqlite", "future.sqlite", "foreign.sqlite",
+                           "text.sqlite", "directory.sqlite"}) {
     auto fault = fault_of_using(dir / name);
     BOOST_TEST((fault == IndexFault::unusable), name);
   }
@@ -120,11 +120,11 @@ BOOST_AUTO_TEST_CASE(a_read_only_directory_is_not_writable_and_readable_read_onl
   std::filesystem::create_directory(dir / "rw");
   std::filesystem::create_directory(dir / "ro");
   make_index(dir / "rw/index.sqlite", 3);
-  BOOST_REQUIRE_MESSAGE(mount((dir / "rw").c_str(), (dir / "ro").c_str(), nullptr, MS_BIND,
-                              nullptr) == 0 &&
-                            mount(nullptr, (dir / "ro").c_str(), nullptr,
-                                  MS_REMOUNT | MS_BIND | MS_RDONLY, nullptr) == 0,
-                        "a read-only bind mount needs root (CAP_SYS_ADMIN)");
+  BOOST_REQUIRE_MESSAGE(
+      mount((dir / "rw").c_str(), (dir / "ro").c_str(), nullptr, MS_BIND, nullptr) == 0 &&
+          mount(nullptr, (dir / "ro").c_str(), nullptr, MS_REMOUNT | MS_BIND | MS_RDONLY,
+                nullptr) == 0,
+      "a read-only bind mount needs root (CAP_SYS_ADMIN)");
   struct Unmount {
     std::filesystem::path at;
     ~Unmount() { umount2(at.c_str(), MNT_DETACH); }

@@ -68,8 +68,8 @@ BOOST_AUTO_TEST_CASE(invisible_change_keeps_updated_visible_change_moves_it) {
   Index index(":memory:", "https://blog.example.org/");
   apply_reads(index, {read_of("a.txt", {make_post("k", "a.txt", "A")})}, kT0);
   // Same visible content from a renamed file: no change in updated, no "changed" count.
-  auto moved = apply_reads(index, {read_of("b.txt", {make_post("k", "b.txt", "A")})}, kT0 + 1h,
-                           {"a.txt"});
+  auto moved =
+      apply_reads(index, {read_of("b.txt", {make_post("k", "b.txt", "A")})}, kT0 + 1h, {"a.txt"});
   BOOST_TEST(moved.changed == 0);
   BOOST_TEST(moved.deleted == 0);
   auto posts = index.newest("", kT0 + 1h, 10);
@@ -77,8 +77,8 @@ BOOST_AUTO_TEST_CASE(invisible_change_keeps_updated_visible_change_moves_it) {
   BOOST_TEST((posts[0].updated == kT0 - 24h));
   BOOST_TEST(posts[0].post.source_path == "b.txt");
   // Title edited: updated becomes the time the change was seen; the id stays.
-  auto edited = apply_reads(index, {read_of("b.txt", {make_post("k", "b.txt", "A2")}, "y")},
-                            kT0 + 2h);
+  auto edited =
+      apply_reads(index, {read_of("b.txt", {make_post("k", "b.txt", "A2")}, "y")}, kT0 + 2h);
   BOOST_TEST(edited.changed == 1);
   posts = index.newest("", kT0 + 2h, 10);
   BOOST_TEST((posts[0].updated == kT0 + 2h));
@@ -108,7 +108,8 @@ BOOST_AUTO_TEST_CASE(removed_file_marks_posts_deleted_and_restoring_keeps_first_
 
 BOOST_AUTO_TEST_CASE(broken_file_keeps_last_good_version) {
   Index index(":memory:", "https://blog.example.org/");
-  apply_reads(index, {read_of("a.mt", {make_post("one", "a.mt", "One"), make_post("two", "a.mt", "Two")})},
+  apply_reads(index,
+              {read_of("a.mt", {make_post("one", "a.mt", "One"), make_post("two", "a.mt", "Two")})},
               kT0);
   // Now the file yields only "one" and a problem: "two" must stay as it was.
   auto broken = apply_reads(
@@ -152,8 +153,9 @@ BOOST_AUTO_TEST_CASE(languages_and_order) {
   Index index(":memory:", "https://blog.example.org/");
   auto older = make_post("old", "o.md", "Old", "en");
   older.published = kT0 - 48h;
-  apply_reads(index, {read_of("o.md", {older}), read_of("n.md", {make_post("new", "n.md", "New", "en")}),
-                      read_of("j.md", {make_post("ja", "j.md", "日本語")})},
+  apply_reads(index,
+              {read_of("o.md", {older}), read_of("n.md", {make_post("new", "n.md", "New", "en")}),
+               read_of("j.md", {make_post("ja", "j.md", "日本語")})},
               kT0);
   auto en = index.newest("en", kT0, 10);
   BOOST_REQUIRE_EQUAL(en.size(), 2u);
@@ -174,8 +176,9 @@ BOOST_AUTO_TEST_CASE(translations_by_key_and_by_page_text_neighbours) {
   auto pen = make_post("002", "002.txt", "Page", "en");
   pen.format = SourceFormat::page_text;
   pen.previous_title = "ページ";
-  apply_reads(index, {read_of("j.md", {ja}), read_of("e.md", {en}), read_of("001.txt", {pja}),
-                      read_of("002.txt", {pen})},
+  apply_reads(index,
+              {read_of("j.md", {ja}), read_of("e.md", {en}), read_of("001.txt", {pja}),
+               read_of("002.txt", {pen})},
               kT0);
   for (const auto& post : index.newest("", kT0, 10)) {
     auto translations = index.translations_of(post, kT0);

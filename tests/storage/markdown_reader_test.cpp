@@ -7,7 +7,6 @@
 #include <string>
 
 #include "storage/readers/local_time.h"
-
 #include "tests/support/reader_fixtures.h"
 namespace feedd::storage {
 namespace {

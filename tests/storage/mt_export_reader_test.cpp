@@ -3,8 +3,8 @@
 
 #include <date/tz.h>
 
-#include <boost/test/unit_test.hpp>
 #include <algorithm>
+#include <boost/test/unit_test.hpp>
 #include <map>
 #include <set>
 #include <string>
@@ -12,7 +12,6 @@
 
 #include "storage/readers/local_time.h"
 #include "storage/readers/post_reader.h"
-
 #include "tests/support/reader_fixtures.h"
 namespace feedd::storage {
 namespace {

@@ -7,10 +7,9 @@
 #include <chrono>
 #include <string>
 
+#include "common/utf8.h"
 #include "storage/readers/local_time.h"
 #include "storage/readers/post_reader.h"
-#include "common/utf8.h"
-
 #include "tests/support/reader_fixtures.h"
 namespace feedd::storage {
 namespace {
@@ -172,8 +171,8 @@ BOOST_AUTO_TEST_CASE(japanese_headings_over_long_paragraphs) {
       "まった。";
   const std::string h1 = "国内の反応と国際社会の受け止め方、そして今後の見通しについての整理";
   const std::string h2 = "読んだ本";
-  const std::string page = "2025年4月30日\n\n政策とその受け止め\n\n" + para + "\n\n" + h1 +
-                           "\n" + para + "\n\n" + h2 + "\n" + para + "\n";
+  const std::string page = "2025年4月30日\n\n政策とその受け止め\n\n" + para + "\n\n" + h1 + "\n" +
+                           para + "\n\n" + h2 + "\n" + para + "\n";
   const ReadResult r = read_page_text("a.txt", page, tokyo_options());
   BOOST_REQUIRE(r.problems.empty());
   const std::string p = "<p>" + para + "</p>";
@@ -187,19 +186,22 @@ BOOST_AUTO_TEST_CASE(blocks_that_are_not_headings) {
       "The trees were already green, but a few petals were left on the path, and the ducks "
       "were out on the water again after a week of rain.";
   const std::string unpunctuated_long(kHeadingMaxCodePoints + 1, 'x');
-  const std::string body = "2025.04.30\nTitle\n\n"
-                           // two short lines
-                           "Shopping list\nbread and milk\n\n"
-                           // a short sentence ending in a period, then a long line
-                           "It rained.\n" + long_line + "\n\n"
-                           // a colon, in either script
-                           "Note: on the trees\n" + long_line + "\n\n見出し：\n" + long_line +
-                           "\n\n"
-                           // one line only
-                           "Alone\n\n"
-                           // over the cap, even above a much longer line
-                           + unpunctuated_long + "\n" + unpunctuated_long + unpunctuated_long +
-                           "\n";
+  const std::string body =
+      "2025.04.30\nTitle\n\n"
+      // two short lines
+      "Shopping list\nbread and milk\n\n"
+      // a short sentence ending in a period, then a long line
+      "It rained.\n" +
+      long_line +
+      "\n\n"
+      // a colon, in either script
+      "Note: on the trees\n" +
+      long_line + "\n\n見出し：\n" + long_line +
+      "\n\n"
+      // one line only
+      "Alone\n\n"
+      // over the cap, even above a much longer line
+      + unpunctuated_long + "\n" + unpunctuated_long + unpunctuated_long + "\n";
   const ReadResult r = read_page_text("a.txt", body, tokyo_options());
   BOOST_REQUIRE(r.problems.empty());
   BOOST_TEST(r.posts.at(0).content_html ==
@@ -212,8 +214,8 @@ BOOST_AUTO_TEST_CASE(blocks_that_are_not_headings) {
 BOOST_AUTO_TEST_CASE(a_heading_needs_a_line_twice_its_length_after_it) {
   const std::string heading(30, 'h');
   const auto html_of = [&](std::size_t after) {
-    const std::string body = "2025.04.30\nTitle\n\n" + heading + "\n" + std::string(after, 'b') +
-                             "\n";
+    const std::string body =
+        "2025.04.30\nTitle\n\n" + heading + "\n" + std::string(after, 'b') + "\n";
     return read_page_text("a.txt", body, tokyo_options()).posts.at(0).content_html;
   };
   BOOST_TEST(html_of(59).starts_with("<p>"));
@@ -277,8 +279,8 @@ BOOST_AUTO_TEST_CASE(dst_change_days) {
 }
 
 BOOST_AUTO_TEST_CASE(crlf_line_endings) {
-  const ReadResult r =
-      read_page_text("a.txt", "2025.04.30\r\n\r\nTitle\r\n\r\nHead\r\nText under the head\r\n", tokyo_options());
+  const ReadResult r = read_page_text(
+      "a.txt", "2025.04.30\r\n\r\nTitle\r\n\r\nHead\r\nText under the head\r\n", tokyo_options());
   BOOST_REQUIRE(r.problems.empty());
   BOOST_TEST(r.posts[0].title == "Title");
   BOOST_TEST(r.posts[0].content_html == "<h3>Head</h3>\n<p>Text under the head</p>");

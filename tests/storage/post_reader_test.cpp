@@ -1,6 +1,5 @@
 // read_post_file: format dispatch, bad bytes, file names, size, and the bundled sample store.
 #include "storage/readers/post_reader.h"
-#include "storage/readers/reader_limits.h"
 
 #include <date/tz.h>
 
@@ -10,9 +9,9 @@
 #include <map>
 #include <string>
 
-#include "tests/support/test_support.h"
-
+#include "storage/readers/reader_limits.h"
 #include "tests/support/reader_fixtures.h"
+#include "tests/support/test_support.h"
 namespace feedd::storage {
 namespace {
 
@@ -74,8 +73,9 @@ BOOST_AUTO_TEST_CASE(ignored_file_names) {
   }
 }
 
-// 10 MB files of each format parse completely (Markdown: the largest body it accepts). How fast is the benchmarks' business (the
-// project checks speed there, never with timed unit tests); the time is only reported here.
+// 10 MB files of each format parse completely (Markdown: the largest body it accepts). How fast is
+// the benchmarks' business (the project checks speed there, never with timed unit tests); the time
+// is only reported here.
 BOOST_AUTO_TEST_CASE(ten_megabyte_files_parse) {
   std::string big = "« 前 | Top page | 次 »\n\n2025.04.30\n\n[Eng] Big\n\n";
   const std::string paragraph =

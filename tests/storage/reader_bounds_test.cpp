@@ -9,7 +9,6 @@
 #include "storage/readers/markdown_reader.h"
 #include "storage/readers/post_reader.h"
 #include "storage/readers/reader_limits.h"
-
 #include "tests/support/reader_fixtures.h"
 namespace feedd::storage {
 namespace {
@@ -108,7 +107,8 @@ BOOST_AUTO_TEST_CASE(deeply_nested_front_matter) {
       "params:\n  a:\n    b: [1, [2, {c: 3}]]\n"
       "summary: \"[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[\"\n"
       "note: '{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{'  # [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[\n"
-      "text: |\n  " + repeat("[", 40) + "\n    " + repeat("{", 40) + "\n");
+      "text: |\n  " +
+      repeat("[", 40) + "\n    " + repeat("{", 40) + "\n");
   const ReadResult r = read_post_file("fine.md", fine, tokyo_options());
   BOOST_TEST(r.problems.empty());
   BOOST_TEST(r.posts.size() == 1u);
@@ -122,8 +122,8 @@ BOOST_AUTO_TEST_CASE(huge_titles_and_ids) {
   const std::string title(100'000, 't');
   BOOST_TEST(one_problem("h.md", "---\ntitle: " + title + "\ndate: 2025-04-30\n---\nx\n") ==
              "h.md:1: front matter is 100025 bytes, more than 32768");
-  BOOST_TEST(one_problem("h.md", "---\ntitle: " + title.substr(0, 5000) +
-                                     "\ndate: 2025-04-30\n---\nx\n") ==
+  BOOST_TEST(one_problem("h.md",
+                         "---\ntitle: " + title.substr(0, 5000) + "\ndate: 2025-04-30\n---\nx\n") ==
              "h.md:2: 'title' is 5000 bytes, more than 4096");
   BOOST_TEST(one_problem("h.md", yaml("id: " + std::string(1000, 'i') + "\n")) ==
              "h.md:4: the id is 1000 bytes, more than 512");
@@ -136,7 +136,8 @@ BOOST_AUTO_TEST_CASE(deeply_nested_markdown) {
              "m.md:7: Markdown nested deeper than 32 levels (quotes or lists)");
   BOOST_TEST(one_problem("m.md", yaml({}, repeat("- ", 100'000) + "x\n")) ==
              "m.md:5: Markdown nested deeper than 32 levels (quotes or lists)");
-  BOOST_TEST(one_problem("m.md", yaml({}, repeat("1. > ", 20) + "x\n")).ends_with("levels (quotes or lists)"));
+  BOOST_TEST(one_problem("m.md", yaml({}, repeat("1. > ", 20) + "x\n"))
+                 .ends_with("levels (quotes or lists)"));
   const std::string ok = repeat("> ", 30) + "- quoted list\n\n* * *\n\n    > > > code\n";
   const ReadResult r = read_post_file("m.md", yaml({}, ok), tokyo_options());
   BOOST_TEST(r.problems.empty());
@@ -149,12 +150,12 @@ BOOST_AUTO_TEST_CASE(markdown_that_md4c_renders_in_quadratic_time) {
   BOOST_TEST(one_problem("q.md", yaml({}, "Intro.\n\n" + repeat("[a]\n", 65'536))) ==
              "q.md:7: a Markdown block of 262144 bytes with 65536 bare links or '[' lines is "
              "too costly to render: split it with blank lines");
-  BOOST_TEST(one_problem("q.md", yaml({}, repeat("www.a.b/(", 30'000))).starts_with(
-      "q.md:5: a Markdown block of "));
+  BOOST_TEST(one_problem("q.md", yaml({}, repeat("www.a.b/(", 30'000)))
+                 .starts_with("q.md:5: a Markdown block of "));
   // The same text in blocks of ordinary size renders.
-  const ReadResult r =
-      read_post_file("q.md", yaml({}, repeat("[a]\n\nSee www.example.org/(x) and more.\n\n", 20'000)),
-                     tokyo_options());
+  const ReadResult r = read_post_file(
+      "q.md", yaml({}, repeat("[a]\n\nSee www.example.org/(x) and more.\n\n", 20'000)),
+      tokyo_options());
   BOOST_TEST(r.problems.empty());
   BOOST_TEST(r.posts.size() == 1u);
 }

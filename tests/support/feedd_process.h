@@ -59,13 +59,13 @@ bool eventually(const std::function<bool()>& condition,
 // BOOST_TEST(condition, message) passes both to one function call, whose arguments g++
 // evaluates right to left: the message (a log, say) would be read before a waiting condition
 // ran, showing the state before the wait. These evaluate the condition first.
-#define FEEDD_CHECK_AFTER(condition, message)      \
-  do {                                             \
+#define FEEDD_CHECK_AFTER(condition, message)       \
+  do {                                              \
     const bool feedd_condition_held_ = (condition); \
     BOOST_TEST(feedd_condition_held_, message);     \
   } while (false)
 #define FEEDD_REQUIRE_AFTER(condition, message)            \
   do {                                                     \
-    const bool feedd_condition_held_ = (condition);         \
-    BOOST_REQUIRE_MESSAGE(feedd_condition_held_, message);  \
+    const bool feedd_condition_held_ = (condition);        \
+    BOOST_REQUIRE_MESSAGE(feedd_condition_held_, message); \
   } while (false)
