@@ -44,12 +44,29 @@ void Metrics::record(RouteKind route, int status, std::uint64_t bytes) {
   bytes_.fetch_add(bytes, std::memory_order_relaxed);
 }
 
+namespace {
+
+// The HELP and TYPE lines of metric `name`.
+void append_header(std::string& out, std::string_view name, std::string_view type,
+                   std::string_view help) {
+  out.append("# HELP ").append(name).append(" ").append(help).append("\n");
+  out.append("# TYPE ").append(name).append(" ").append(type).append("\n");
+}
+
+// A metric without labels: its HELP and TYPE lines and its one sample.
+void append_metric(std::string& out, std::string_view name, std::string_view type,
+                   std::string_view help, const std::string& value) {
+  append_header(out, name, type, help);
+  out.append(name).append(" ").append(value).append("\n");
+}
+
+}  // namespace
+
 std::string Metrics::render(const feeds::Snapshot& snapshot, std::chrono::sys_seconds now) const {
   std::string out;
   out.reserve(2048);
-  out +=
-      "# HELP feedd_http_requests_total HTTP requests answered, by route and status.\n"
-      "# TYPE feedd_http_requests_total counter\n";
+  append_header(out, "feedd_http_requests_total", "counter",
+                "HTTP requests answered, by route and status.");
   for (std::size_t r = 0; r < kRouteKindCount; ++r) {
     for (std::size_t s = 0; s < kStatuses.size(); ++s) {
       const std::uint64_t value = requests_[r][s].load(std::memory_order_relaxed);
@@ -63,50 +80,31 @@ std::string Metrics::render(const feeds::Snapshot& snapshot, std::chrono::sys_se
       out += "\"} " + std::to_string(value) + "\n";
     }
   }
-  out +=
-      "# HELP feedd_http_not_modified_total Responses 304 Not Modified.\n"
-      "# TYPE feedd_http_not_modified_total counter\n"
-      "feedd_http_not_modified_total " +
-      std::to_string(not_modified_.load(std::memory_order_relaxed)) +
-      "\n"
-      "# HELP feedd_http_response_bytes_total Bytes of responses written (headers and "
-      "bodies).\n"
-      "# TYPE feedd_http_response_bytes_total counter\n"
-      "feedd_http_response_bytes_total " +
-      std::to_string(bytes_.load(std::memory_order_relaxed)) +
-      "\n"
-      "# HELP feedd_snapshot_generation Number of the snapshot being served (1 at start-up).\n"
-      "# TYPE feedd_snapshot_generation gauge\n"
-      "feedd_snapshot_generation " +
-      std::to_string(snapshot.generation()) +
-      "\n"
-      "# HELP feedd_snapshot_age_seconds Seconds since the served snapshot was built.\n"
-      "# TYPE feedd_snapshot_age_seconds gauge\n"
-      "feedd_snapshot_age_seconds " +
-      std::to_string((now - snapshot.built_at()).count()) +
-      "\n"
-      "# HELP feedd_posts Published posts in the index, by language.\n"
-      "# TYPE feedd_posts gauge\n";
+  append_metric(out, "feedd_http_not_modified_total", "counter", "Responses 304 Not Modified.",
+                std::to_string(not_modified_.load(std::memory_order_relaxed)));
+  append_metric(out, "feedd_http_response_bytes_total", "counter",
+                "Bytes of responses written (headers and bodies).",
+                std::to_string(bytes_.load(std::memory_order_relaxed)));
+  append_metric(out, "feedd_snapshot_generation", "gauge",
+                "Number of the snapshot being served (1 at start-up).",
+                std::to_string(snapshot.generation()));
+  append_metric(out, "feedd_snapshot_age_seconds", "gauge",
+                "Seconds since the served snapshot was built.",
+                std::to_string((now - snapshot.built_at()).count()));
+  append_header(out, "feedd_posts", "gauge", "Published posts in the index, by language.");
   for (const auto& [lang, count] : snapshot.posts_by_lang()) {
     out += "feedd_posts{lang=\"" + lang + "\"} " + std::to_string(count) + "\n";
   }
-  out +=
-      "# HELP feedd_index_writable 1 when the index can be written, 0 while scans cannot be "
-      "saved (the last snapshot is served).\n"
-      "# TYPE feedd_index_writable gauge\n"
-      "feedd_index_writable " +
-      std::string(index_health_.writable() ? "1" : "0") +
-      "\n"
-      "# HELP feedd_index_write_errors_total Scans that could not be written to the index.\n"
-      "# TYPE feedd_index_write_errors_total counter\n"
-      "feedd_index_write_errors_total " +
-      std::to_string(index_health_.write_errors()) +
-      "\n"
-      "# HELP feedd_index_rebuilds_total Unusable indexes moved aside and rebuilt from the "
-      "store.\n"
-      "# TYPE feedd_index_rebuilds_total counter\n"
-      "feedd_index_rebuilds_total " +
-      std::to_string(index_health_.recoveries()) + "\n";
+  append_metric(out, "feedd_index_writable", "gauge",
+                "1 when the index can be written, 0 while scans cannot be saved (the last "
+                "snapshot is served).",
+                index_health_.writable() ? "1" : "0");
+  append_metric(out, "feedd_index_write_errors_total", "counter",
+                "Scans that could not be written to the index.",
+                std::to_string(index_health_.write_errors()));
+  append_metric(out, "feedd_index_rebuilds_total", "counter",
+                "Unusable indexes moved aside and rebuilt from the store.",
+                std::to_string(index_health_.recoveries()));
   return out;
 }
 

@@ -267,6 +267,26 @@ std::optional<BoundsError> markdown_bounds_error(std::string_view markdown) {
   return std::nullopt;
 }
 
+namespace {
+
+// The front matter's optional fields; the key defaults to the file name's stem.
+void read_optional_fields(PostBuilder& in, std::string_view path, Post& post) {
+  post.lang = std::string(common::text::trim(in.scalar("lang").value_or("")));
+  post.key = std::string(common::text::trim(in.scalar("id").value_or("")));
+  if (post.key.empty()) {
+    post.key = std::string(common::text::path_stem(path));
+  }
+  post.slug = in.scalar("slug").value_or("");
+  post.url = in.scalar("url").value_or("");
+  post.translation_key = in.scalar("translation_key").value_or("");
+  post.author = in.scalar("author").value_or("");
+  post.summary = std::string(common::text::trim(in.scalar("summary").value_or("")));
+  post.tags = in.list("tags");
+  post.categories = in.list("categories");
+}
+
+}  // namespace
+
 ReadResult read_markdown(std::string_view path, std::string_view bytes,
                          const ReaderOptions& options) {
   ReadResult result;
@@ -302,18 +322,7 @@ ReadResult read_markdown(std::string_view path, std::string_view bytes,
   }
   post.published = *published;
   post.local_date = format_local_date(options.timezone, post.published);
-  post.lang = std::string(common::text::trim(in.scalar("lang").value_or("")));
-  post.key = std::string(common::text::trim(in.scalar("id").value_or("")));
-  if (post.key.empty()) {
-    post.key = std::string(common::text::path_stem(path));
-  }
-  post.slug = in.scalar("slug").value_or("");
-  post.url = in.scalar("url").value_or("");
-  post.translation_key = in.scalar("translation_key").value_or("");
-  post.author = in.scalar("author").value_or("");
-  post.summary = std::string(common::text::trim(in.scalar("summary").value_or("")));
-  post.tags = in.list("tags");
-  post.categories = in.list("categories");
+  read_optional_fields(in, path, post);
   if (!result.problems.empty()) {
     return result;
   }
