@@ -31,7 +31,7 @@ bool is_hidden(std::string_view name) { return !name.empty() && name.front() == 
 
 class StoreWatcher::Impl : public std::enable_shared_from_this<Impl> {
  public:
-  Impl(asio::any_io_executor executor, std::filesystem::path root,
+  Impl(const asio::any_io_executor& executor, std::filesystem::path root,
        std::chrono::milliseconds debounce, Handler handler)
       : root_(std::move(root)),
         debounce_(debounce),
