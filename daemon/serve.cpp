@@ -58,7 +58,7 @@ class Pipeline {
     regenerator_ = std::make_unique<Regenerator>(io, config_, pipeline_, store, generation);
     watcher_ =
         std::make_unique<StoreWatcher>(io.get_executor(), config_.store.path,
-                                       config_.store.debounce, [this](StoreChanges changes) {
+                                       config_.store.debounce, [this](const StoreChanges& changes) {
                                          if (changes.rescan_all) {
                                            regenerator_->rescan_all("store changed (full rescan)");
                                          } else {

@@ -617,6 +617,7 @@ std::vector<IndexedPost> Index::translations_of(const IndexedPost& indexed, sys_
                                       q.bind(":format", static_cast<int>(SourceFormat::page_text));
                                     });
     std::vector<Post> plain;
+    plain.reserve(candidates.size());
     for (const auto& candidate : candidates) {
       plain.push_back(candidate.post);
     }

@@ -114,8 +114,9 @@ class Index {
   // Live, published (not draft, published <= now) posts of `lang` (empty: every language),
   // newest first, at most `limit` (negative: all).
   std::vector<IndexedPost> newest(const std::string& lang, std::chrono::sys_seconds now, int limit);
-  // Live published posts that are translations of `post` (other languages).
-  std::vector<IndexedPost> translations_of(const IndexedPost& post, std::chrono::sys_seconds now);
+  // Live published posts that are translations of `indexed` (other languages).
+  std::vector<IndexedPost> translations_of(const IndexedPost& indexed,
+                                           std::chrono::sys_seconds now);
   // How many posts of `lang` (empty: every language) are published at `now`.
   std::int64_t count_published(const std::string& lang, std::chrono::sys_seconds now);
   // Problems of every file as last read, sorted by path and line.
