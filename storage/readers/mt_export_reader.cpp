@@ -297,6 +297,7 @@ std::string convert_breaks(std::string_view html) {
 }
 
 bool looks_like_mt_export(std::string_view bytes) {
+  bytes = common::text::without_byte_order_mark(bytes);
   bool key_field = false;
   int fields = 0;
   std::size_t pos = 0;
@@ -325,7 +326,7 @@ bool looks_like_mt_export(std::string_view bytes) {
 ReadResult read_mt_export(std::string_view path, std::string_view bytes,
                           const ReaderOptions& options) {
   ReadResult result;
-  const Lines lines = common::text::split_lines(bytes);
+  const Lines lines = common::text::split_lines(common::text::without_byte_order_mark(bytes));
   const std::string stem(common::text::path_stem(path));
   std::set<std::string> keys;
   std::map<std::string, int> repeats;
