@@ -1,26 +1,48 @@
 #include "common/encoding.h"
 
 #include <array>
+#include <boost/algorithm/hex.hpp>
 #include <cstdint>
+#include <iterator>
 
 namespace feedd::common {
 namespace {
 
-constexpr std::string_view kHexDigits = "0123456789abcdef";
 constexpr std::string_view kBase64Alphabet =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') {
-    return c - '0';
+constexpr std::string_view kBase64UrlAlphabet =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+// Base64 of `bytes` in `alphabet` (64 characters), '=' padded when `pad`.
+std::string encode_base64(std::string_view bytes, std::string_view alphabet, bool pad) {
+  std::string out;
+  out.reserve((bytes.size() + 2) / 3 * 4);
+  auto byte = [&](std::size_t k) {
+    return static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[k]));
+  };
+  std::size_t i = 0;
+  for (; i + 3 <= bytes.size(); i += 3) {
+    const std::uint32_t v = (byte(i) << 16) | (byte(i + 1) << 8) | byte(i + 2);
+    out += alphabet[(v >> 18) & 63];
+    out += alphabet[(v >> 12) & 63];
+    out += alphabet[(v >> 6) & 63];
+    out += alphabet[v & 63];
   }
-  if (c >= 'a' && c <= 'f') {
-    return c - 'a' + 10;
+  const std::size_t rest = bytes.size() - i;
+  if (rest == 0) {
+    return out;
   }
-  if (c >= 'A' && c <= 'F') {
-    return c - 'A' + 10;
+  const std::uint32_t v = (byte(i) << 16) | (rest == 2 ? byte(i + 1) << 8 : 0);
+  out += alphabet[(v >> 18) & 63];
+  out += alphabet[(v >> 12) & 63];
+  if (rest == 2) {
+    out += alphabet[(v >> 6) & 63];
   }
-  return -1;
+  if (pad) {
+    out.append(3 - rest, '=');
+  }
+  return out;
 }
 
 // Maps a base64 character to its 6-bit value, or -1.
@@ -41,59 +63,27 @@ constexpr std::array<std::int8_t, 256> kBase64Values = make_base64_table();
 std::string hex_encode(std::string_view bytes) {
   std::string out;
   out.reserve(bytes.size() * 2);
-  for (char c : bytes) {
-    auto b = static_cast<unsigned char>(c);
-    out += kHexDigits[b >> 4];
-    out += kHexDigits[b & 0xF];
-  }
+  boost::algorithm::hex_lower(bytes.begin(), bytes.end(), std::back_inserter(out));
   return out;
 }
 
 std::optional<std::string> hex_decode(std::string_view text) {
-  if (text.size() % 2 != 0) {
-    return std::nullopt;
-  }
   std::string out;
   out.reserve(text.size() / 2);
-  for (std::size_t i = 0; i < text.size(); i += 2) {
-    int high = hex_value(text[i]);
-    int low = hex_value(text[i + 1]);
-    if (high < 0 || low < 0) {
-      return std::nullopt;
-    }
-    out += static_cast<char>((high << 4) | low);
+  try {
+    boost::algorithm::unhex(text.begin(), text.end(), std::back_inserter(out));
+  } catch (const boost::algorithm::hex_decode_error&) {
+    return std::nullopt;  // odd length or a non-hex digit
   }
   return out;
 }
 
 std::string base64_encode(std::string_view bytes) {
-  std::string out;
-  out.reserve((bytes.size() + 2) / 3 * 4);
-  std::size_t i = 0;
-  auto byte = [&](std::size_t k) {
-    return static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[k]));
-  };
-  for (; i + 3 <= bytes.size(); i += 3) {
-    std::uint32_t v = (byte(i) << 16) | (byte(i + 1) << 8) | byte(i + 2);
-    out += kBase64Alphabet[(v >> 18) & 63];
-    out += kBase64Alphabet[(v >> 12) & 63];
-    out += kBase64Alphabet[(v >> 6) & 63];
-    out += kBase64Alphabet[v & 63];
-  }
-  std::size_t rest = bytes.size() - i;
-  if (rest == 1) {
-    std::uint32_t v = byte(i) << 16;
-    out += kBase64Alphabet[(v >> 18) & 63];
-    out += kBase64Alphabet[(v >> 12) & 63];
-    out += "==";
-  } else if (rest == 2) {
-    std::uint32_t v = (byte(i) << 16) | (byte(i + 1) << 8);
-    out += kBase64Alphabet[(v >> 18) & 63];
-    out += kBase64Alphabet[(v >> 12) & 63];
-    out += kBase64Alphabet[(v >> 6) & 63];
-    out += '=';
-  }
-  return out;
+  return encode_base64(bytes, kBase64Alphabet, true);
+}
+
+std::string base64url_encode(std::string_view bytes) {
+  return encode_base64(bytes, kBase64UrlAlphabet, false);
 }
 
 std::optional<std::string> base64_decode(std::string_view text) {

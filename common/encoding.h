@@ -1,4 +1,6 @@
-// Text forms of bytes: lowercase hex, and base64 (RFC 4648 §4, standard alphabet, padded).
+// Text forms of bytes: lowercase hex, base64 (RFC 4648 §4, standard alphabet, padded),
+// base64url (RFC 4648 §5, unpadded; encoding only) and URI percent-encoding (RFC 3986 §2.1,
+// uppercase digits; encoding only).
 // Pure functions, thread-safe. Decoders are strict and return nullopt on any malformed input
 // (odd length, a character outside the alphabet, missing or misplaced padding, non-zero
 // trailing bits); they never throw except std::bad_alloc.
@@ -15,5 +17,23 @@ std::optional<std::string> hex_decode(std::string_view text);  // either case ac
 
 std::string base64_encode(std::string_view bytes);                // "AAEC/w=="
 std::optional<std::string> base64_decode(std::string_view text);  // padding required
+
+std::string base64url_encode(std::string_view bytes);  // "AAEC_w"
+
+// Appends `text` to `out`, each byte for which keep(byte) is false as "%XX".
+template <typename Keep>
+void append_percent_encoded(std::string& out, std::string_view text, Keep keep) {
+  constexpr std::string_view kDigits = "0123456789ABCDEF";
+  for (const char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (keep(byte)) {
+      out += c;
+    } else {
+      out += '%';
+      out += kDigits[byte >> 4];
+      out += kDigits[byte & 0xF];
+    }
+  }
+}
 
 }  // namespace feedd::common

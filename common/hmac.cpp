@@ -5,7 +5,7 @@
 #include <openssl/evp.h>
 #include <openssl/params.h>
 
-#include <cstdlib>
+#include "common/openssl_check.h"
 
 namespace feedd::common {
 namespace {
@@ -14,9 +14,7 @@ namespace {
 EVP_MAC* hmac_algorithm() {
   static EVP_MAC* const mac = [] {
     EVP_MAC* fetched = EVP_MAC_fetch(nullptr, "HMAC", nullptr);
-    if (fetched == nullptr) {
-      std::abort();
-    }
+    check_openssl(fetched != nullptr, "EVP_MAC_fetch");
     return fetched;
   }();
   return mac;
@@ -37,29 +35,25 @@ HmacSha256::HmacSha256(std::string_view key) : context_(EVP_MAC_CTX_new(hmac_alg
   static const unsigned char kEmpty = 0;
   const auto* key_bytes =
       key.empty() ? &kEmpty : reinterpret_cast<const unsigned char*>(key.data());
-  if (context_ == nullptr || EVP_MAC_init(as_ctx(context_), key_bytes, key.size(), params) != 1) {
-    std::abort();
-  }
+  check_openssl(context_ != nullptr, "EVP_MAC_CTX_new");
+  check_openssl(EVP_MAC_init(as_ctx(context_), key_bytes, key.size(), params) == 1, "EVP_MAC_init");
 }
 
 HmacSha256::~HmacSha256() { EVP_MAC_CTX_free(as_ctx(context_)); }
 
 HmacSha256& HmacSha256::update(std::string_view bytes) {
-  if (!bytes.empty() &&
-      EVP_MAC_update(as_ctx(context_), reinterpret_cast<const unsigned char*>(bytes.data()),
-                     bytes.size()) != 1) {
-    std::abort();
-  }
+  const auto* data = reinterpret_cast<const unsigned char*>(bytes.data());
+  check_openssl(bytes.empty() || EVP_MAC_update(as_ctx(context_), data, bytes.size()) == 1,
+                "EVP_MAC_update");
   return *this;
 }
 
 Sha256Mac HmacSha256::finish() {
   Sha256Mac mac{};
   std::size_t length = 0;
-  if (EVP_MAC_final(as_ctx(context_), mac.data(), &length, mac.size()) != 1 ||
-      length != mac.size()) {
-    std::abort();
-  }
+  check_openssl(
+      EVP_MAC_final(as_ctx(context_), mac.data(), &length, mac.size()) == 1 && length == mac.size(),
+      "EVP_MAC_final");
   return mac;
 }
 

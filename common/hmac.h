@@ -1,7 +1,8 @@
 // HMAC-SHA256 (RFC 2104) through OpenSSL 3's EVP_MAC, and a constant-time comparison.
 // Thread-safe: no shared mutable state (an HmacSha256 object is used by one thread at a time).
-// Keys of any length are accepted, the empty key included. OpenSSL failing (only when out of
-// memory) aborts, as common/sha256 does; nothing here throws.
+// Keys of any length are accepted, the empty key included. Every EVP_* return code is checked;
+// OpenSSL failing (only when out of memory) stops the process with a line naming the call
+// (common/openssl_check.h), as common/sha256 does; nothing here throws.
 #pragma once
 
 #include <array>

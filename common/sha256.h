@@ -1,12 +1,18 @@
-// SHA-256 of bytes, as 64 lowercase hex digits (OpenSSL EVP). Thread-safe; cannot fail
-// short of memory exhaustion (then it aborts, as OpenSSL does).
+// SHA-256 of bytes through OpenSSL EVP: the raw 32 bytes, or 64 lowercase hex digits.
+// Thread-safe (a Sha256 object is used by one thread at a time). Every EVP_* return code is
+// checked; a failure (only when memory runs out) stops the process with a line naming the
+// call (common/openssl_check.h). Nothing here throws but std::bad_alloc.
 #pragma once
 
+#include <array>
 #include <string>
 #include <string_view>
 
 namespace feedd::common {
 
+using Sha256Digest = std::array<unsigned char, 32>;
+
+Sha256Digest sha256(std::string_view bytes);
 std::string sha256_hex(std::string_view bytes);
 
 // Incremental form, for hashing several fields without concatenating them.

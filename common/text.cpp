@@ -61,14 +61,16 @@ int line_of_offset(std::string_view bytes, std::size_t offset) {
   return 1 + static_cast<int>(std::count(bytes.begin(), bytes.begin() + offset, '\n'));
 }
 
-void append_html_escaped(std::string& out, std::string_view s) {
+void append_html_escaped(std::string& out, std::string_view s, HtmlEscape what) {
+  static constexpr std::string_view kSpecial[] = {"&<>", "&<>\"", "&<>\"'"};
+  const std::string_view special = kSpecial[static_cast<int>(what)];
   while (!s.empty()) {
-    const std::size_t special = s.find_first_of("&<>\"");
-    out.append(s.substr(0, special));
-    if (special == std::string_view::npos) {
+    const std::size_t at = s.find_first_of(special);
+    out.append(s.substr(0, at));
+    if (at == std::string_view::npos) {
       return;
     }
-    switch (s[special]) {
+    switch (s[at]) {
       case '&':
         out += "&amp;";
         break;
@@ -78,18 +80,21 @@ void append_html_escaped(std::string& out, std::string_view s) {
       case '>':
         out += "&gt;";
         break;
-      default:
+      case '"':
         out += "&quot;";
         break;
+      default:
+        out += "&#39;";
+        break;
     }
-    s.remove_prefix(special + 1);
+    s.remove_prefix(at + 1);
   }
 }
 
-std::string html_escape(std::string_view s) {
+std::string html_escape(std::string_view s, HtmlEscape what) {
   std::string out;
-  out.reserve(s.size());
-  append_html_escaped(out, s);
+  out.reserve(s.size() + s.size() / 8);
+  append_html_escaped(out, s, what);
   return out;
 }
 

@@ -17,12 +17,43 @@ std::string_view trim(std::string_view s);
 
 inline bool is_blank(std::string_view s) { return trim(s).empty(); }
 
+// HTTP's optional whitespace (RFC 9110 §5.6.3): space and horizontal tab only.
+constexpr bool is_ows(char c) { return c == ' ' || c == '\t'; }
+
+constexpr std::string_view trim_ows(std::string_view s) {
+  while (!s.empty() && is_ows(s.front())) {
+    s.remove_prefix(1);
+  }
+  while (!s.empty() && is_ows(s.back())) {
+    s.remove_suffix(1);
+  }
+  return s;
+}
+
+// `bytes` without a leading UTF-8 byte order mark (editors on Windows write one).
+constexpr std::string_view without_byte_order_mark(std::string_view bytes) {
+  constexpr std::string_view kByteOrderMark = "\xEF\xBB\xBF";
+  if (bytes.starts_with(kByteOrderMark)) {
+    bytes.remove_prefix(kByteOrderMark.size());
+  }
+  return bytes;
+}
+
 // 1-based line number of byte `offset` in `bytes`.
 int line_of_offset(std::string_view bytes, std::size_t offset);
 
-// Appends `s` with & < > " escaped as HTML entities.
-void append_html_escaped(std::string& out, std::string_view s);
-std::string html_escape(std::string_view s);
+// Which characters HTML escaping replaces by character references. Each set is a superset
+// of the one before; callers keep the set their published bytes have always used.
+enum class HtmlEscape {
+  text,       // & < >: enough for element content (RSS descriptions)
+  attribute,  // & < > ": also double-quoted attribute values (converted plain text)
+  all,        // & < > " ': also single-quoted attribute values (the HTML pages)
+};
+
+// Appends `s` with the characters of `what` escaped (&amp; &lt; &gt; &quot; &#39;).
+void append_html_escaped(std::string& out, std::string_view s,
+                         HtmlEscape what = HtmlEscape::attribute);
+std::string html_escape(std::string_view s, HtmlEscape what = HtmlEscape::attribute);
 
 // ASCII case-insensitive comparisons.
 bool iequals(std::string_view a, std::string_view b);

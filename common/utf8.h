@@ -1,4 +1,4 @@
-// UTF-8 validation and decoding for the post readers. Strict (RFC 3629): no overlong forms,
+// UTF-8 validation and decoding, through utfcpp. Strict (RFC 3629): no overlong forms,
 // no surrogates, nothing past U+10FFFF. Pure functions on byte strings; thread-safe; they
 // never throw and never read past the end of their input.
 #pragma once
@@ -19,6 +19,10 @@ inline bool is_valid(std::string_view bytes) { return find_invalid(bytes) == kVa
 // "invalid UTF-8 (byte 0xFF at column 5)" for the bad byte at `offset` of `bytes`; the
 // column counts bytes from the start of offset's line. Precondition: offset < bytes.size().
 std::string describe_invalid(std::string_view bytes, std::size_t offset);
+
+// Length (1 to 4) of the well-formed sequence starting at `pos`, or 0 when the bytes there
+// are malformed. Precondition: pos < bytes.size().
+std::size_t valid_length(std::string_view bytes, std::size_t pos);
 
 // Decodes the code point starting at `pos` and advances `pos` past it. On a malformed
 // sequence returns U+FFFD and advances by one byte. Precondition: pos < bytes.size().

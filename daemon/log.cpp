@@ -23,8 +23,6 @@ constexpr std::string_view level_name(Level level) {
       return "error";
     case Level::warning:
       return "warning";
-    case Level::notice:
-      return "notice";
     case Level::info:
       return "info";
     case Level::debug:

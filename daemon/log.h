@@ -10,7 +10,7 @@
 
 namespace feedd::daemon::log {
 
-enum class Level { error = 3, warning = 4, notice = 5, info = 6, debug = 7 };
+enum class Level { error = 3, warning = 4, info = 6, debug = 7 };  // syslog priorities
 
 void write(Level level, std::string_view channel, std::string_view message);
 

@@ -1,18 +1,13 @@
 #include "feeds/absolute_links.h"
 
-#include <array>
 #include <boost/url/parse.hpp>
 #include <boost/url/url.hpp>
 #include <boost/url/url_view.hpp>
-#include <cctype>
 
-#include "feeds/html_text.h"
+#include "feeds/html_document.h"
 
 namespace feedd::feeds {
 namespace {
-
-constexpr std::array<std::string_view, 5> kUrlAttributes = {"href", "src", "poster", "cite",
-                                                            "action"};
 
 bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'; }
 
@@ -95,99 +90,6 @@ std::string resolve_srcset(std::string_view base, std::string_view srcset) {
   return out;
 }
 
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) {
-    return false;
-  }
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) != b[i]) {
-      return false;
-    }
-  }
-  return true;
-}
-
-// Copies the start tag at html[start] == '<' to `out`, rewriting URL attributes. Returns
-// the index just past the tag.
-// NOLINTNEXTLINE(readability-function-size): 77 lines; goes with the HTML parser rewrite.
-std::size_t copy_tag(std::string_view html, std::size_t start, std::string_view base,
-                     std::string& out) {
-  std::size_t i = start + 1;
-  while (i < html.size() && !is_space(html[i]) && html[i] != '>' && html[i] != '/') {
-    ++i;
-  }
-  out.append(html.substr(start, i - start));
-  while (i < html.size()) {
-    const std::size_t ws = i;
-    while (i < html.size() && (is_space(html[i]) || html[i] == '/')) {
-      ++i;
-    }
-    out.append(html.substr(ws, i - ws));
-    if (i >= html.size() || html[i] == '>') {
-      break;
-    }
-    const std::size_t name_start = i;
-    while (i < html.size() && !is_space(html[i]) && html[i] != '=' && html[i] != '>' &&
-           html[i] != '/') {
-      ++i;
-    }
-    const std::string_view name = html.substr(name_start, i - name_start);
-    std::size_t j = i;
-    while (j < html.size() && is_space(html[j])) {
-      ++j;
-    }
-    if (j >= html.size() || html[j] != '=') {
-      out.append(name);
-      continue;  // an attribute without a value
-    }
-    ++j;
-    while (j < html.size() && is_space(html[j])) {
-      ++j;
-    }
-    std::size_t value_start = j;
-    std::size_t value_end = j;
-    std::size_t after = j;
-    if (j < html.size() && (html[j] == '"' || html[j] == '\'')) {
-      value_start = j + 1;
-      value_end = html.find(html[j], value_start);
-      value_end = value_end == std::string_view::npos ? html.size() : value_end;
-      after = std::min(value_end + 1, html.size());
-    } else {
-      while (value_end < html.size() && !is_space(html[value_end]) && html[value_end] != '>') {
-        ++value_end;
-      }
-      after = value_end;
-    }
-    const std::string_view raw = html.substr(value_start, value_end - value_start);
-    bool is_url = false;
-    for (std::string_view attribute : kUrlAttributes) {
-      is_url = is_url || iequals(name, attribute);
-    }
-    const bool is_srcset = iequals(name, "srcset");
-    std::string rewritten;
-    if (is_url || is_srcset) {
-      const std::string value = decode_entities(raw);
-      const std::string resolved =
-          is_srcset ? resolve_srcset(base, value) : resolve_url(base, trim(value));
-      if (resolved != value) {
-        rewritten = "=\"" + escape_attribute(resolved) + "\"";
-      }
-    }
-    out.append(name);
-    if (rewritten.empty()) {
-      out.append(html.substr(i, after - i));
-    } else {
-      out.append(rewritten);
-    }
-    i = after;
-  }
-  if (i < html.size()) {
-    out.push_back('>');
-    ++i;
-  }
-  return i;
-}
-
 }  // namespace
 
 std::string resolve_url(std::string_view base, std::string_view reference) {
@@ -214,30 +116,34 @@ std::string resolve_url(std::string_view base, std::string_view reference) {
   return std::string(resolved.buffer());
 }
 
-std::string absolutize_links(std::string_view html, std::string_view base) {
+std::string absolutize_links(const HtmlDocument& document, std::string_view base) {
+  const std::string& html = document.source();
   std::string out;
-  out.reserve(html.size() + html.size() / 8);
-  std::size_t i = 0;
-  while (i < html.size()) {
-    const std::size_t lt = html.find('<', i);
-    if (lt == std::string_view::npos) {
-      out.append(html.substr(i));
-      break;
+  std::size_t copied = 0;
+  for (const UrlAttribute& attribute : document.url_attributes()) {
+    const std::string resolved = attribute.srcset ? resolve_srcset(base, attribute.value)
+                                                  : resolve_url(base, trim(attribute.value));
+    if (resolved == attribute.value) {
+      continue;
     }
-    out.append(html.substr(i, lt - i));
-    if (html.substr(lt, 4) == "<!--") {
-      const std::size_t end = html.find("-->", lt + 4);
-      const std::size_t stop = end == std::string_view::npos ? html.size() : end + 3;
-      out.append(html.substr(lt, stop - lt));
-      i = stop;
-    } else if (lt + 1 < html.size() && std::isalpha(static_cast<unsigned char>(html[lt + 1]))) {
-      i = copy_tag(html, lt, base, out);
-    } else {
-      out.push_back('<');
-      i = lt + 1;
+    if (out.empty()) {
+      out.reserve(html.size() + html.size() / 8);
     }
+    out.append(html, copied, attribute.offset - copied);
+    out += '"';
+    out += escape_attribute(resolved);
+    out += '"';
+    copied = attribute.offset + attribute.length;
   }
+  if (copied == 0) {
+    return html;
+  }
+  out.append(html, copied);
   return out;
+}
+
+std::string absolutize_links(std::string_view html, std::string_view base) {
+  return absolutize_links(HtmlDocument(std::string(html)), base);
 }
 
 }  // namespace feedd::feeds

@@ -8,15 +8,20 @@
 
 namespace feedd::feeds {
 
+class HtmlDocument;
+
 // `reference` resolved against the absolute URL `base` (RFC 3986 §5, via Boost.URL).
 // References that already have a scheme (https:, mailto:, data:...) come back unchanged
 // unless they need percent-encoding (spaces, non-ASCII bytes and the like are encoded
 // first); "#frag" becomes base#frag.
 std::string resolve_url(std::string_view base, std::string_view reference);
 
-// `html` with the values of href, src, poster, cite, action and every URL of srcset
-// resolved against `base`. Everything else (including comments and attributes that were
-// already absolute) is copied byte for byte; rewritten values are written double-quoted.
+// The document's source with its URL attributes (HtmlDocument::url_attributes: href, src,
+// poster, cite, action, SVG's xlink:href and every URL of srcset) resolved against `base`.
+// Only the values that change are spliced in, double-quoted, at the parser's source
+// offsets; every other byte (comments, script text, values already absolute) is copied.
+std::string absolutize_links(const HtmlDocument& document, std::string_view base);
+// The same for an HTML fragment not parsed yet.
 std::string absolutize_links(std::string_view html, std::string_view base);
 
 }  // namespace feedd::feeds

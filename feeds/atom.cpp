@@ -5,7 +5,6 @@
 #include "feeds/dates.h"
 #include "feeds/feed_info.h"
 #include "feeds/render.h"
-#include "feeds/summary.h"
 #include "feeds/xml_output.h"
 #include "feeds/xml_text.h"
 
@@ -60,7 +59,7 @@ void append_entry(pugi::xml_node feed_node, const SiteOptions& site, const FeedC
   for (const std::string& term : entry_terms(entry)) {
     set_attribute(node.append_child("category"), "term", term);
   }
-  append_text(node, "summary", make_summary(entry.post));
+  append_text(node, "summary", entry_summary(entry));
   if (site.full_content) {
     pugi::xml_node content = append_text(node, "content", entry_content(entry));
     set_attribute(content, "type", "html");

@@ -9,10 +9,6 @@
 namespace feedd::feeds {
 namespace {
 
-constexpr std::array<const char*, 7> kWeekdays = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
-constexpr std::array<const char*, 12> kMonths = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-                                                 "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-
 struct LocalTime {
   date::year_month_day day;
   date::weekday weekday;
@@ -60,9 +56,10 @@ std::string format_rfc822(std::chrono::sys_seconds instant, const date::time_zon
   format_offset(offset, sizeof offset, t.offset_minutes, false);
   char buffer[64];
   std::snprintf(buffer, sizeof buffer, "%s, %02u %s %04d %02ld:%02ld:%02ld %s",
-                kWeekdays[t.weekday.c_encoding()], static_cast<unsigned>(t.day.day()),
-                kMonths[static_cast<unsigned>(t.day.month()) - 1], static_cast<int>(t.day.year()),
-                t.seconds_of_day / 3600, t.seconds_of_day / 60 % 60, t.seconds_of_day % 60, offset);
+                kWeekdayNames[t.weekday.c_encoding()].data(), static_cast<unsigned>(t.day.day()),
+                kMonthNames[static_cast<unsigned>(t.day.month()) - 1].data(),
+                static_cast<int>(t.day.year()), t.seconds_of_day / 3600, t.seconds_of_day / 60 % 60,
+                t.seconds_of_day % 60, offset);
   return buffer;
 }
 

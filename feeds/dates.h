@@ -4,14 +4,23 @@
 // truncated to the minute, and the local time printed matches the printed offset.
 #pragma once
 
+#include <array>
 #include <chrono>
 #include <string>
+#include <string_view>
 
 namespace date {
 class time_zone;
 }
 
 namespace feedd::feeds {
+
+// The English names RFC 822 (RSS) and HTTP dates (RFC 9110 §5.6.7) spell: weekdays from
+// Sunday (date::weekday::c_encoding()), months from January. Null-terminated, for printf.
+inline constexpr std::array<std::string_view, 7> kWeekdayNames = {"Sun", "Mon", "Tue", "Wed",
+                                                                  "Thu", "Fri", "Sat"};
+inline constexpr std::array<std::string_view, 12> kMonthNames = {
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
 
 // RFC 3339 / ISO 8601, e.g. "2025-04-30T00:00:00+09:00" (Atom, JSON Feed).
 std::string format_rfc3339(std::chrono::sys_seconds instant, const date::time_zone* zone);

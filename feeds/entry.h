@@ -3,12 +3,15 @@
 #pragma once
 
 #include <chrono>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "storage/post.h"
 
 namespace feedd::feeds {
+
+class HtmlDocument;
 
 struct Alternate {
   std::string lang;   // the translation's language
@@ -22,6 +25,9 @@ struct Entry {
   std::chrono::sys_seconds updated{};   // when what a reader sees last changed
   std::string url;                      // absolute permalink (post.url or the template)
   std::vector<Alternate> translations;  // other languages of the same article
+  // post.content_html parsed once (parse_content) for every feed and page that shows the
+  // entry; null: each renderer parses it where needed.
+  std::shared_ptr<const HtmlDocument> html;
 };
 
 // The entries of one feed: `lang` is a configured language code, or empty for the feed of

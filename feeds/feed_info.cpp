@@ -5,6 +5,8 @@
 #include <boost/url/url_view.hpp>
 
 #include "feeds/absolute_links.h"
+#include "feeds/html_document.h"
+#include "feeds/summary.h"
 #include "feeds/xml_text.h"
 
 namespace feedd::feeds {
@@ -132,8 +134,19 @@ std::vector<Alternate> entry_translations(const Entry& entry) {
   return result;
 }
 
+std::shared_ptr<const HtmlDocument> entry_html(const Entry& entry) {
+  return entry.html ? entry.html : parse_content(entry.post);
+}
+
 std::string entry_content(const Entry& entry) {
-  return absolutize_links(clean_xml_text(entry.post.content_html), entry.url);
+  return absolutize_links(*entry_html(entry), entry.url);
+}
+
+std::string entry_summary(const Entry& entry) {
+  if (!entry.post.summary.empty()) {
+    return make_summary(entry.post, HtmlDocument(std::string()));
+  }
+  return make_summary(entry.post, *entry_html(entry));
 }
 
 }  // namespace feedd::feeds

@@ -48,7 +48,11 @@ std::string entry_author(const SiteOptions& site, const Entry& entry);
 std::vector<std::string> entry_terms(const Entry& entry);
 // Translations with distinct languages (first wins), none in the entry's own language.
 std::vector<Alternate> entry_translations(const Entry& entry);
+// entry.html, else post.content_html parsed now.
+std::shared_ptr<const HtmlDocument> entry_html(const Entry& entry);
 // Full HTML content, cleaned of forbidden characters, links absolute against entry.url.
 std::string entry_content(const Entry& entry);
+// make_summary() of the post, from entry_html().
+std::string entry_summary(const Entry& entry);
 
 }  // namespace feedd::feeds

@@ -2,15 +2,19 @@
 
 #include <algorithm>
 
+#include "common/text.h"
 #include "feeds/dates.h"
 #include "feeds/feed_info.h"
-#include "feeds/summary.h"
 #include "feeds/xml_text.h"
 
 namespace feedd::feeds {
 namespace {
 
 constexpr std::string_view kHtmlType = "text/html; charset=utf-8";
+
+std::string escape_html(std::string_view text) {
+  return common::text::html_escape(text, common::text::HtmlEscape::all);
+}
 
 struct FormatInfo {
   FeedFormat format;
@@ -130,40 +134,13 @@ std::string language_page(const SiteOptions& site, const FeedContent& feed) {
              escape_html(translation.lang) + "\" lang=\"" + escape_html(translation.lang) + "\">" +
              escape_html(language_title(site, translation.lang)) + "</a>";
     }
-    out += "</p>\n<p>" + escape_html(make_summary(entry.post)) + "</p>\n</article></li>\n";
+    out += "</p>\n<p>" + escape_html(entry_summary(entry)) + "</p>\n</article></li>\n";
   }
   out += "</ol>\n</body>\n</html>\n";
   return out;
 }
 
 }  // namespace
-
-std::string escape_html(std::string_view text) {
-  std::string out;
-  out.reserve(text.size() + text.size() / 8);
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
 
 std::vector<RenderedFeed> render_pages(const SiteOptions& site,
                                        const std::vector<FeedContent>& feeds) {

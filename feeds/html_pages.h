@@ -23,7 +23,4 @@ std::vector<RenderedFeed> render_pages(const SiteOptions& site,
 // The stylesheet the feeds reference as {feeds_url}feed.css.
 std::string_view feed_css();
 
-// `text` with & < > " ' replaced by character references.
-std::string escape_html(std::string_view text);
-
 }  // namespace feedd::feeds

@@ -3,16 +3,18 @@
 #include <array>
 #include <cstdio>
 
+#include "common/text.h"
+#include "feeds/dates.h"
+
 namespace feedd::feeds {
 namespace {
 
 using namespace std::chrono;
 
-constexpr std::array<std::string_view, 7> kDays = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
 constexpr std::array<std::string_view, 7> kLongDays = {"Sunday",   "Monday", "Tuesday", "Wednesday",
                                                        "Thursday", "Friday", "Saturday"};
-constexpr std::array<std::string_view, 12> kMonths = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-                                                      "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+constexpr const auto& kDays = kWeekdayNames;
+constexpr const auto& kMonths = kMonthNames;
 
 // A tiny cursor over the text; every take_* fails (returns false) without consuming on error.
 class Cursor {
@@ -57,16 +59,6 @@ class Cursor {
   std::string_view text_;
 };
 
-std::string_view trim(std::string_view text) {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) {
-    text.remove_prefix(1);
-  }
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) {
-    text.remove_suffix(1);
-  }
-  return text;
-}
-
 bool time_of_day(Cursor& cursor, int& h, int& m, int& s) {
   return cursor.digits(2, h) && cursor.literal(":") && cursor.digits(2, m) && cursor.literal(":") &&
          cursor.digits(2, s) && h < 24 && m < 60 && s <= 60;
@@ -102,7 +94,7 @@ std::string format_http_date(sys_seconds instant) {
 }
 
 std::optional<sys_seconds> parse_http_date(std::string_view text, sys_seconds now) {
-  text = trim(text);
+  text = common::text::trim_ows(text);
   int wday = 0, d = 0, mon = 0, y = 0, h = 0, m = 0, s = 0;
   {  // IMF-fixdate: "Sun, 06 Nov 1994 08:49:37 GMT"
     Cursor c(text);

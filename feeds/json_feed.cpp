@@ -7,7 +7,6 @@
 #include "feeds/dates.h"
 #include "feeds/feed_info.h"
 #include "feeds/render.h"
-#include "feeds/summary.h"
 #include "feeds/xml_text.h"
 
 namespace feedd::feeds {
@@ -65,7 +64,7 @@ json::object item(const SiteOptions& site, const Entry& entry) {
   object["id"] = text(entry.id);
   object["url"] = text(entry.url);
   object["title"] = text(entry.post.title);
-  const std::string summary = make_summary(entry.post);
+  const std::string summary = entry_summary(entry);
   if (site.full_content) {
     object["content_html"] = text(entry_content(entry));
   } else {

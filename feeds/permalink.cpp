@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <string_view>
 
+#include "common/encoding.h"
 #include "feeds/absolute_links.h"
 #include "feeds/dates.h"
 #include "feeds/render.h"
@@ -13,21 +14,11 @@ namespace {
 // Percent-encodes everything but RFC 3986 unreserved characters and '/', so keys and
 // slugs with spaces or non-ASCII letters still give a valid URL.
 std::string encode_path_part(std::string_view text) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
   std::string out;
-  for (char c : text) {
-    const auto byte = static_cast<unsigned char>(c);
-    const bool unreserved = (byte >= 'a' && byte <= 'z') || (byte >= 'A' && byte <= 'Z') ||
-                            (byte >= '0' && byte <= '9') || c == '-' || c == '.' || c == '_' ||
-                            c == '~' || c == '/';
-    if (unreserved) {
-      out.push_back(c);
-    } else {
-      out.push_back('%');
-      out.push_back(kHex[byte >> 4]);
-      out.push_back(kHex[byte & 0x0F]);
-    }
-  }
+  common::append_percent_encoded(out, text, [](unsigned char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+           c == '.' || c == '_' || c == '~' || c == '/';
+  });
   return out;
 }
 

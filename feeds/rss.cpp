@@ -3,30 +3,14 @@
 // readers treat description as HTML.
 #include <algorithm>
 
+#include "common/text.h"
 #include "feeds/dates.h"
 #include "feeds/feed_info.h"
 #include "feeds/render.h"
-#include "feeds/summary.h"
 #include "feeds/xml_output.h"
 
 namespace feedd::feeds {
 namespace {
-
-std::string escape_html(std::string_view text) {
-  std::string out;
-  for (char c : text) {
-    if (c == '&') {
-      out += "&amp;";
-    } else if (c == '<') {
-      out += "&lt;";
-    } else if (c == '>') {
-      out += "&gt;";
-    } else {
-      out.push_back(c);
-    }
-  }
-  return out;
-}
 
 void append_atom_link(pugi::xml_node parent, std::string_view rel, std::string_view href,
                       std::string_view hreflang = {}, std::string_view title = {}) {
@@ -49,7 +33,8 @@ void append_item(pugi::xml_node channel, const SiteOptions& site, const FeedCont
   append_text(item, "link", entry.url);
   set_attribute(append_text(item, "guid", entry.id), "isPermaLink", "false");
   append_text(item, "pubDate", format_rfc822(entry.post.published, site.timezone));
-  append_text(item, "description", escape_html(make_summary(entry.post)));
+  append_text(item, "description",
+              common::text::html_escape(entry_summary(entry), common::text::HtmlEscape::text));
   if (site.full_content) {
     append_text(item, "content:encoded", entry_content(entry));
   }

@@ -2,7 +2,6 @@
 
 #include <brotli/encode.h>
 #include <fcntl.h>
-#include <openssl/evp.h>
 #include <sys/mman.h>
 #include <unistd.h>
 #include <zlib.h>
@@ -10,6 +9,8 @@
 #include <algorithm>
 #include <future>
 
+#include "common/encoding.h"
+#include "common/sha256.h"
 #include "feeds/http_date.h"
 
 namespace feedd::feeds {
@@ -21,33 +22,6 @@ namespace {
 // only tiny bodies get q11.
 constexpr std::size_t kBrotliBestUpTo = 4 * 1024;
 constexpr int kBrotliQuality = 6;
-
-constexpr std::string_view kBase64Url =
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-
-std::string base64url(const unsigned char* data, std::size_t size) {
-  std::string out;
-  out.reserve((size * 4 + 2) / 3);
-  std::size_t i = 0;
-  for (; i + 3 <= size; i += 3) {
-    const unsigned v = (data[i] << 16) | (data[i + 1] << 8) | data[i + 2];
-    out += kBase64Url[(v >> 18) & 63];
-    out += kBase64Url[(v >> 12) & 63];
-    out += kBase64Url[(v >> 6) & 63];
-    out += kBase64Url[v & 63];
-  }
-  if (size - i == 1) {
-    const unsigned v = data[i] << 16;
-    out += kBase64Url[(v >> 18) & 63];
-    out += kBase64Url[(v >> 12) & 63];
-  } else if (size - i == 2) {
-    const unsigned v = (data[i] << 16) | (data[i + 1] << 8);
-    out += kBase64Url[(v >> 18) & 63];
-    out += kBase64Url[(v >> 12) & 63];
-    out += kBase64Url[(v >> 6) & 63];
-  }
-  return out;
-}
 
 // Adds the memfd copy of a body worth sending with sendfile().
 std::shared_ptr<const Representation> with_file(Representation representation,
@@ -96,38 +70,26 @@ std::shared_ptr<const Resource> make_resource(ResourceSource source,
 }  // namespace
 
 MemoryFile MemoryFile::create(std::string_view name, std::string_view bytes) {
-  MemoryFile file;
-  file.fd_ =
-      memfd_create(std::string("feedd:").append(name).c_str(), MFD_CLOEXEC | MFD_ALLOW_SEALING);
-  if (file.fd_ < 0) {
-    return file;
+  common::UniqueFd fd(
+      memfd_create(std::string("feedd:").append(name).c_str(), MFD_CLOEXEC | MFD_ALLOW_SEALING));
+  if (!fd) {
+    return {};
   }
   std::size_t written = 0;
   while (written < bytes.size()) {
-    const ssize_t n = ::write(file.fd_, bytes.data() + written, bytes.size() - written);
+    const ssize_t n = ::write(fd.get(), bytes.data() + written, bytes.size() - written);
     if (n <= 0) {
-      return MemoryFile();  // the partial one closes as `file` goes away
+      return {};  // the partial one closes as `fd` goes away
     }
     written += static_cast<std::size_t>(n);
   }
-  fcntl(file.fd_, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL);
+  // Unsealed, the bytes could change under a sendfile() in flight: better none at all.
+  if (fcntl(fd.get(), F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL) != 0) {
+    return {};
+  }
+  MemoryFile file;
+  file.fd_ = std::move(fd);
   return file;
-}
-
-MemoryFile& MemoryFile::operator=(MemoryFile&& other) noexcept {
-  if (this != &other) {
-    if (fd_ >= 0) {
-      ::close(fd_);
-    }
-    fd_ = std::exchange(other.fd_, -1);
-  }
-  return *this;
-}
-
-MemoryFile::~MemoryFile() {
-  if (fd_ >= 0) {
-    ::close(fd_);
-  }
 }
 
 std::string_view coding_name(Coding coding) {
@@ -143,13 +105,12 @@ std::string_view coding_name(Coding coding) {
 }
 
 std::string make_etag(std::string_view identity, Coding coding, bool browser) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  EVP_Digest(identity.data(), identity.size(), digest, &length, EVP_sha256(), nullptr);
+  const common::Sha256Digest digest = common::sha256(identity);
   std::string etag;
   etag.reserve(32);
   etag += '"';
-  etag += base64url(digest, 16);
+  etag +=
+      common::base64url_encode(std::string_view(reinterpret_cast<const char*>(digest.data()), 16));
   if (coding == Coding::gzip) {
     etag += "-gz";
   } else if (coding == Coding::br) {

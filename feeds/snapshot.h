@@ -15,6 +15,8 @@
 #include <utility>
 #include <vector>
 
+#include "common/unique_fd.h"
+
 namespace feedd::feeds {
 
 enum class Coding : std::uint8_t { identity = 0, gzip = 1, br = 2 };
@@ -23,19 +25,17 @@ std::string_view coding_name(Coding coding);  // "identity", "gzip", "br"
 
 // A read-only in-memory file (memfd) holding a copy of some bytes, so that the server can
 // sendfile() them (the kernel then needs no copy from user space). Move-only; closes its
-// descriptor on destruction; invalid (fd -1) when the system refused one.
+// descriptor on destruction; invalid (fd -1) when the system refused one or refused to seal
+// it (then the server sends `body` from memory).
 class MemoryFile {
  public:
   MemoryFile() = default;
   static MemoryFile create(std::string_view name, std::string_view bytes);
-  MemoryFile(MemoryFile&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
-  MemoryFile& operator=(MemoryFile&& other) noexcept;
-  ~MemoryFile();
 
-  int fd() const { return fd_; }
+  int fd() const { return fd_.get(); }
 
  private:
-  int fd_ = -1;
+  common::UniqueFd fd_;
 };
 
 struct Representation {

@@ -2,7 +2,7 @@
 
 #include <vector>
 
-#include "feeds/html_text.h"
+#include "feeds/html_document.h"
 #include "feeds/xml_text.h"
 
 namespace feedd::feeds {
@@ -94,10 +94,17 @@ std::string cut_text(std::string_view text, std::size_t max_chars) {
   return out;
 }
 
-std::string make_summary(const storage::Post& post) {
-  std::string text = post.summary.empty() ? first_paragraph_text(clean_xml_text(post.content_html))
+std::string make_summary(const storage::Post& post, const HtmlDocument& content) {
+  std::string text = post.summary.empty() ? content.first_paragraph_text()
                                           : collapse_spaces(clean_xml_text(post.summary));
   return cut_text(clean_xml_text(text), kSummaryMaxChars);
+}
+
+std::string make_summary(const storage::Post& post) {
+  if (!post.summary.empty()) {
+    return make_summary(post, HtmlDocument(std::string()));
+  }
+  return make_summary(post, *parse_content(post));
 }
 
 }  // namespace feedd::feeds

@@ -12,8 +12,12 @@
 
 namespace feedd::feeds {
 
+class HtmlDocument;
+
 inline constexpr std::size_t kSummaryMaxChars = 300;
 
+std::string make_summary(const storage::Post& post, const HtmlDocument& content);
+// The same, parsing post.content_html (parse_content) when the post has no summary.
 std::string make_summary(const storage::Post& post);
 
 // Cuts plain `text` (white space already collapsed) to at most `max_chars` code points,

@@ -1,5 +1,7 @@
 #include "feeds/xml_text.h"
 
+#include "common/utf8.h"
+
 namespace feedd::feeds {
 
 bool is_xml_char(char32_t cp) {
@@ -20,48 +22,16 @@ std::string clean_xml_text(std::string_view text) {
   out.reserve(text.size());
   std::size_t i = 0;
   while (i < text.size()) {
-    const auto lead = static_cast<unsigned char>(text[i]);
-    if (lead < 0x80) {
-      if (is_xml_char(lead)) {
-        out.push_back(static_cast<char>(lead));
-      }
-      ++i;
+    const std::size_t length = common::utf8::valid_length(text, i);
+    if (length == 0) {
+      ++i;  // drop the first byte; its continuation bytes are dropped as strays
       continue;
     }
-    std::size_t length = 0;
-    char32_t cp = 0;
-    char32_t minimum = 0;
-    if ((lead & 0xE0) == 0xC0) {
-      length = 2;
-      cp = lead & 0x1F;
-      minimum = 0x80;
-    } else if ((lead & 0xF0) == 0xE0) {
-      length = 3;
-      cp = lead & 0x0F;
-      minimum = 0x800;
-    } else if ((lead & 0xF8) == 0xF0) {
-      length = 4;
-      cp = lead & 0x07;
-      minimum = 0x10000;
-    } else {
-      ++i;  // a stray continuation byte or an impossible lead byte
-      continue;
+    std::size_t next = i;
+    if (is_xml_char(common::utf8::decode(text, next))) {
+      out.append(text.substr(i, length));
     }
-    bool valid = i + length <= text.size();
-    for (std::size_t k = 1; valid && k < length; ++k) {
-      const auto next = static_cast<unsigned char>(text[i + k]);
-      if ((next & 0xC0) != 0x80) {
-        valid = false;
-      } else {
-        cp = (cp << 6) | (next & 0x3F);
-      }
-    }
-    if (!valid || cp < minimum || !is_xml_char(cp)) {
-      ++i;  // drop the lead byte; its continuation bytes are dropped as strays
-      continue;
-    }
-    out.append(text.substr(i, length));
-    i += length;
+    i = next;
   }
   return out;
 }

@@ -16,6 +16,7 @@
 #include <unordered_set>
 
 #include "common/sha256.h"
+#include "common/unique_fd.h"
 #include "storage/readers/post_reader.h"
 
 namespace feedd::storage {
@@ -103,27 +104,25 @@ std::string too_large_mark(std::size_t max_file_bytes) {
 // fstat: a file replaced by a FIFO since it was listed must not hang the indexer.
 bool read_whole(const std::filesystem::path& path, std::size_t limit, std::string& bytes,
                 std::string& reason) {
-  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
-  if (fd < 0) {
+  const common::UniqueFd fd(open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY));
+  if (!fd) {
     reason = errno_text(errno);
     return false;
   }
   struct stat st {};
-  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+  if (fstat(fd.get(), &st) != 0 || !S_ISREG(st.st_mode)) {
     reason = "not a regular file";
-    close(fd);
     return false;
   }
   bytes.clear();
   char buffer[65536];
   while (true) {
-    ssize_t n = read(fd, buffer, sizeof buffer);
+    ssize_t n = read(fd.get(), buffer, sizeof buffer);
     if (n < 0 && errno == EINTR) {
       continue;
     }
     if (n < 0) {
       reason = errno_text(errno);
-      close(fd);
       return false;
     }
     if (n == 0) {
@@ -134,7 +133,6 @@ bool read_whole(const std::filesystem::path& path, std::size_t limit, std::strin
       break;  // grew since it was stat'ed: enough to say it is too large
     }
   }
-  close(fd);
   return true;
 }
 

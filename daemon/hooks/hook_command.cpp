@@ -14,6 +14,8 @@
 #include <string_view>
 #include <thread>
 
+#include "common/unique_fd.h"
+
 namespace feedd::daemon {
 namespace {
 
@@ -31,24 +33,6 @@ bool is_service_manager_variable(std::string_view entry) {
 }
 
 std::string errno_text(int error) { return std::strerror(error); }
-
-class Descriptor {
- public:
-  explicit Descriptor(int fd = -1) : fd_(fd) {}
-  ~Descriptor() { reset(); }
-  Descriptor(const Descriptor&) = delete;
-  Descriptor& operator=(const Descriptor&) = delete;
-  int get() const { return fd_; }
-  void reset() {
-    if (fd_ >= 0) {
-      ::close(fd_);
-      fd_ = -1;
-    }
-  }
-
- private:
-  int fd_;
-};
 
 // posix_spawn's attribute and file-action objects, destroyed on every path.
 struct SpawnSetup {
@@ -241,8 +225,8 @@ HookCommandResult run_hook_command(const std::vector<std::string>& argv,
     result.error = "pipe: " + errno_text(errno);
     return finish();
   }
-  Descriptor read_end(pipe_fds[0]);
-  Descriptor write_end(pipe_fds[1]);
+  common::UniqueFd read_end(pipe_fds[0]);
+  common::UniqueFd write_end(pipe_fds[1]);
 
   SpawnSetup setup;
   configure_spawn(setup, write_end.get());

@@ -7,27 +7,16 @@
 
 #include "common/encoding.h"
 #include "common/hmac.h"
+#include "common/text.h"
 
 namespace feedd::daemon {
 namespace {
 
+using common::text::iequals;
+
 constexpr std::string_view kWhsecPrefix = "whsec_";
 constexpr std::string_view kSha256Prefix = "sha256=";
 constexpr std::size_t kMacSize = common::Sha256Mac{}.size();
-
-char ascii_lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
-
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) {
-    return false;
-  }
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    if (ascii_lower(a[i]) != ascii_lower(b[i])) {
-      return false;
-    }
-  }
-  return true;
-}
 
 bool is_space(char c) { return c == ' ' || c == '\t'; }
 
@@ -157,22 +146,10 @@ WebhookCheck verify_standard(const WebhookHeaders& headers, std::string_view bod
 
 WebhookHeaders find_webhook_headers(std::span<const HeaderField> fields) {
   WebhookHeaders headers;
-  struct Slot {
-    std::string_view name;
-    std::optional<std::string_view> WebhookHeaders::*member;
-  };
-  const Slot slots[] = {
-      {"X-Hub-Signature-256", &WebhookHeaders::hub_signature_256},
-      {"X-GitHub-Event", &WebhookHeaders::github_event},
-      {"X-GitHub-Delivery", &WebhookHeaders::github_delivery},
-      {"webhook-id", &WebhookHeaders::webhook_id},
-      {"webhook-timestamp", &WebhookHeaders::webhook_timestamp},
-      {"webhook-signature", &WebhookHeaders::webhook_signature},
-  };
   for (const HeaderField& field : fields) {
-    for (const Slot& slot : slots) {
-      if (!(headers.*slot.member) && iequals(field.name, slot.name)) {
-        headers.*slot.member = field.value;
+    for (const WebhookField& known : kWebhookFields) {
+      if (!(headers.*known.member) && iequals(field.name, known.name)) {
+        headers.*known.member = field.value;
       }
     }
   }

@@ -5,6 +5,7 @@
 // Nothing throws except std::bad_alloc; every refusal is a verdict with a reason for the log.
 #pragma once
 
+#include <array>
 #include <chrono>
 #include <optional>
 #include <span>
@@ -35,6 +36,21 @@ struct WebhookHeaders {
   std::optional<std::string_view> webhook_timestamp;  // webhook-timestamp: Unix seconds
   std::optional<std::string_view> webhook_signature;  // webhook-signature: "v1,<b64> v1,<b64>"
 };
+
+// The fields above by lower-case name, in WebhookHeaders order: the one list both the server's
+// request parser and find_webhook_headers() pick fields by.
+struct WebhookField {
+  std::string_view name;
+  std::optional<std::string_view> WebhookHeaders::*member;
+};
+inline constexpr std::array<WebhookField, 6> kWebhookFields = {{
+    {"x-hub-signature-256", &WebhookHeaders::hub_signature_256},
+    {"x-github-event", &WebhookHeaders::github_event},
+    {"x-github-delivery", &WebhookHeaders::github_delivery},
+    {"webhook-id", &WebhookHeaders::webhook_id},
+    {"webhook-timestamp", &WebhookHeaders::webhook_timestamp},
+    {"webhook-signature", &WebhookHeaders::webhook_signature},
+}};
 
 struct HeaderField {
   std::string_view name;

@@ -92,11 +92,6 @@ void WebhookEndpoint::set_secret(std::string secret, std::vector<std::string> co
   command_timeout_ = command_timeout;
 }
 
-bool WebhookEndpoint::configured() const {
-  std::lock_guard lock(mutex_);
-  return !secret_.empty();
-}
-
 void WebhookEndpoint::queue_job(const std::string& delivery) {
   bool joined = false;
   {

@@ -38,7 +38,6 @@ class WebhookEndpoint {
   HookAnswer handle(const WebhookHeaders& headers, std::string_view body);
   void set_secret(std::string secret, std::vector<std::string> command,
                   std::chrono::seconds command_timeout);
-  bool configured() const;
 
  private:
   struct Worker;

@@ -5,6 +5,8 @@
 
 #include <cerrno>
 
+#include "common/unique_fd.h"
+
 namespace feedd::daemon {
 namespace {
 
@@ -27,32 +29,28 @@ boost::system::result<std::string> read_webhook_secret(std::string_view secret,
   if (secret_file.empty()) {
     return trim_trailing_space(std::string(secret));
   }
-  int fd = ::open(secret_file.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
+  const common::UniqueFd fd(::open(secret_file.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd) {
     return last_error();
   }
   std::string contents;
   char buffer[4096];
   while (true) {
-    ssize_t n = ::read(fd, buffer, sizeof buffer);
+    ssize_t n = ::read(fd.get(), buffer, sizeof buffer);
     if (n < 0 && errno == EINTR) {
       continue;
     }
     if (n < 0) {
-      auto error = last_error();
-      ::close(fd);
-      return error;
+      return last_error();
     }
     if (n == 0) {
       break;
     }
     contents.append(buffer, static_cast<std::size_t>(n));
     if (contents.size() > kMaxSecretFile) {
-      ::close(fd);
       return boost::system::error_code(EFBIG, boost::system::system_category());
     }
   }
-  ::close(fd);
   return trim_trailing_space(std::move(contents));
 }
 

@@ -18,6 +18,7 @@
 #include <stdexcept>
 #include <thread>
 
+#include "daemon/http/connection_shedder.h"
 #include "daemon/http/http_session.h"
 #include "daemon/log.h"
 
@@ -120,18 +121,21 @@ bool out_of_descriptors(const error_code& ec) {
 
 struct HttpServer::Impl {
   Impl(ServerOptions options, SnapshotStore& store, Metrics& metrics)
-      : shared{std::move(options), store, metrics, {}, {}, {}, {}, {}} {}
+      : max_connections(options.max_connections > 0 ? options.max_connections : connection_cap()),
+        shared(std::move(options), store, metrics, max_connections),
+        shedder(shared, io_context) {}
 
   asio::awaitable<void> accept_loop(tcp::acceptor& acceptor);
   void close_idle_sessions();
 
+  const std::size_t max_connections;
   ServerShared shared;
   asio::io_context io_context;
+  ConnectionShedder shedder;  // uses io_context
   std::vector<std::unique_ptr<tcp::acceptor>> acceptors;
   std::vector<tcp::endpoint> bound;
   std::vector<std::thread> threads;
   int thread_count = 1;
-  std::size_t max_connections = 0;
   std::atomic<bool> started{false};
 };
 
@@ -140,12 +144,6 @@ asio::awaitable<void> HttpServer::Impl::accept_loop(tcp::acceptor& acceptor) {
   asio::steady_timer backoff(io_context);
   auto last_warning = std::chrono::steady_clock::time_point{};
   while (!shared.stopping.load(std::memory_order_acquire)) {
-    if (shared.open_connections.load(std::memory_order_relaxed) >= max_connections) {
-      // At the cap: leave new connections in the kernel's backlog, keep serving the others.
-      backoff.expires_after(std::chrono::milliseconds(20));
-      co_await backoff.async_wait(token);
-      continue;
-    }
     auto [ec, socket] = co_await acceptor.async_accept(asio::make_strand(io_context), token);
     if (ec) {
       if (ec == asio::error::operation_aborted || shared.stopping.load()) {
@@ -153,13 +151,22 @@ asio::awaitable<void> HttpServer::Impl::accept_loop(tcp::acceptor& acceptor) {
       }
       const auto now = std::chrono::steady_clock::now();
       if (now - last_warning > std::chrono::seconds(10)) {
-        log::warning(kChannel, "accept on " + endpoint_text(acceptor.local_endpoint(ec)) +
+        // Its own error_code: passing `ec` would overwrite the accept error before it is
+        // read, since the operands of + are unsequenced (clang read "Success").
+        error_code endpoint_error;
+        log::warning(kChannel, "accept on " +
+                                   endpoint_text(acceptor.local_endpoint(endpoint_error)) +
                                    " failed: " + ec.message() +
                                    (out_of_descriptors(ec) ? " (backing off)" : ""));
         last_warning = now;
       }
       backoff.expires_after(std::chrono::milliseconds(out_of_descriptors(ec) ? 100 : 10));
       co_await backoff.async_wait(token);
+      continue;
+    }
+    if (!shedder.admit(socket.native_handle())) {
+      error_code ignored;
+      socket.close(ignored);  // at the cap with nothing to shed: answered 503
       continue;
     }
     shared.open_connections.fetch_add(1, std::memory_order_relaxed);
@@ -185,7 +192,8 @@ void HttpServer::Impl::close_idle_sessions() {
   }
   for (auto& control : sessions) {
     asio::post(control->executor, [control] {
-      if (control->socket == nullptr || control->busy) {
+      if (control->socket == nullptr ||
+          control->phase.load(std::memory_order_relaxed) == SessionPhase::busy) {
         return;
       }
       if (!control->fresh) {
@@ -195,7 +203,8 @@ void HttpServer::Impl::close_idle_sessions() {
       // Just connected: its request may be a moment away. Give it that moment.
       auto grace = std::make_shared<asio::steady_timer>(control->executor, kFreshGrace);
       grace->async_wait([control, grace](error_code ec) {
-        if (!ec && control->socket != nullptr && !control->busy && control->fresh) {
+        if (!ec && control->socket != nullptr && control->fresh &&
+            control->phase.load(std::memory_order_relaxed) != SessionPhase::busy) {
           cancel_unless_request_waiting(*control);
         }
       });
@@ -208,12 +217,10 @@ HttpServer::HttpServer(ServerOptions options, SnapshotStore& store, Metrics& met
   // sendfile() to a client that went away raises SIGPIPE (send() is told MSG_NOSIGNAL).
   ::signal(SIGPIPE, SIG_IGN);
   auto& shared = impl_->shared;
-  shared.cache_control = "public, max-age=" + std::to_string(shared.options.max_age_s);
   impl_->thread_count = shared.options.threads > 0
                             ? shared.options.threads
                             : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  impl_->max_connections =
-      shared.options.max_connections > 0 ? shared.options.max_connections : connection_cap();
+  shared.metrics.set_connection_limit(impl_->max_connections);
   for (int fd : shared.options.inherited_fds) {
     auto acceptor = std::make_unique<tcp::acceptor>(impl_->io_context);
     sockaddr_storage address{};
@@ -304,6 +311,7 @@ void HttpServer::stop() {
       acceptor->close(ignored);
     }
     impl->close_idle_sessions();
+    impl->shedder.stop();
   });
 }
 

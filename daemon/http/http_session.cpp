@@ -3,6 +3,7 @@
 #include <sys/sendfile.h>
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <array>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/buffer.hpp>
@@ -15,6 +16,8 @@
 #include <chrono>
 
 #include "common/clock.h"
+#include "daemon/http/http_io.h"
+#include "daemon/http/request_buffers.h"
 #include "daemon/http/request_parser.h"
 #include "daemon/http/router.h"
 #include "daemon/log.h"
@@ -25,21 +28,22 @@ namespace {
 namespace asio = boost::asio;
 namespace beast = boost::beast;
 using boost::system::error_code;
+using tcp = asio::ip::tcp;
 
-constexpr std::size_t kReadSize = 16 * 1024;
-
-std::string_view view_of(const beast::flat_buffer& buffer) {
-  const auto bytes = buffer.data();
-  return {static_cast<const char*>(bytes.data()), bytes.size()};
-}
-
-// Appends what one read returns (at most `max` bytes) to `buffer`.
+// Appends what one read returns (at most `max` bytes) to `buffer`: what the socket already
+// holds (it is in non-blocking mode), else what arrives before the stream's deadline.
 asio::awaitable<error_code> read_more(beast::tcp_stream& stream, beast::flat_buffer& buffer,
                                       std::size_t max) {
-  auto [ec, n] =
+  error_code ec;
+  const std::size_t got = stream.socket().read_some(buffer.prepare(max), ec);
+  buffer.commit(got);
+  if (ec != asio::error::would_block) {
+    co_return ec;
+  }
+  auto [read_ec, n] =
       co_await stream.async_read_some(buffer.prepare(max), asio::as_tuple(asio::use_awaitable));
   buffer.commit(n);
-  co_return ec;
+  co_return read_ec;
 }
 
 // Reads a Content-Length or chunked body (the head is parsed and consumed).
@@ -80,38 +84,41 @@ asio::awaitable<error_code> read_body(beast::tcp_stream& stream, beast::flat_buf
   }
 }
 
-// Reads the next request of the connection into `head` and `body`, strictly (RFC 9112; see
-// request_parser.h). Errors: a RequestError (answer it, then close) or the stream's (end of
-// stream, timeout, reset: close silently). Bytes of pipelined requests stay in `buffer`.
-asio::awaitable<error_code> read_request(beast::tcp_stream& stream, beast::flat_buffer& buffer,
-                                         RequestHead& head, std::string& body,
+// A head that did not arrive in one read: the session's phase is `head` (the shedder may
+// close it) and feedd_connections_reading_head counts it, until it ends.
+class SlowHead {
+ public:
+  SlowHead(Metrics& metrics, SessionControl& control) : metrics_(metrics), control_(control) {}
+  ~SlowHead() { end(); }
+  SlowHead(const SlowHead&) = delete;
+  SlowHead& operator=(const SlowHead&) = delete;
+  void start() {
+    if (!counted_) {
+      counted_ = true;
+      control_.phase.store(SessionPhase::head, std::memory_order_relaxed);
+      metrics_.head_started();
+    }
+  }
+  void end() {
+    if (counted_) {
+      counted_ = false;
+      metrics_.head_ended();
+    }
+  }
+
+ private:
+  Metrics& metrics_;
+  SessionControl& control_;
+  bool counted_ = false;
+};
+
+// After a head that announces a body: the body (with 100 Continue first when asked).
+asio::awaitable<error_code> read_body_of(beast::tcp_stream& stream, RequestBuffers& b,
                                          const ServerOptions& options) {
-  head.clear();
-  body.clear();
-  HeadScanner scanner;
-  std::size_t head_size = 0;
-  while (head_size == 0) {
-    auto scanned = scanner.scan(view_of(buffer), options.header_limit);
-    if (!scanned) {
-      co_return scanned.error();
-    }
-    head_size = *scanned;
-    if (head_size == 0) {
-      if (auto ec = co_await read_more(stream, buffer, kReadSize)) {
-        co_return ec;
-      }
-    }
-  }
-  if (auto parsed = parse_request_head(view_of(buffer).substr(0, head_size), head); !parsed) {
-    co_return parsed.error();
-  }
-  buffer.consume(head_size);
-  if (head.body == RequestHead::Body::none) {
-    co_return error_code{};
-  }
+  const RequestHead& head = b.request;
   const bool too_large =
       head.body == RequestHead::Body::length && head.content_length > options.max_body;
-  if (head.expect_continue && buffer.size() == 0 && !too_large) {
+  if (head.expect_continue && b.input.size() == 0 && !too_large) {
     static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
     auto [ec, n] = co_await asio::async_write(stream, asio::buffer(kContinue),
                                               asio::as_tuple(asio::use_awaitable));
@@ -119,45 +126,47 @@ asio::awaitable<error_code> read_request(beast::tcp_stream& stream, beast::flat_
       co_return ec;
     }
   }
-  co_return co_await read_body(stream, buffer, head, body, options);
+  co_return co_await read_body(stream, b.input, head, b.body, options);
 }
 
-void append_number(std::string& out, std::uint64_t value) {
-  char digits[24];
-  auto result = std::to_chars(digits, digits + sizeof digits, value);
-  out.append(digits, result.ptr);
-}
-
-// Status line and header section of `response` into `out` (cleared first).
-void serialize_head(const Response& response, bool keep_alive, bool http10, std::string& out) {
-  out.clear();
-  out += "HTTP/1.1 ";
-  append_number(out, static_cast<std::uint64_t>(response.status));
-  out += ' ';
-  out += reason_phrase(response.status);
-  out += "\r\n";
-  for (const Header& field : response.headers()) {
-    out += field.name;
-    out += ": ";
-    out += field.value;
-    out += "\r\n";
+// Reads the next request of the connection into `b.request` and `b.body`, strictly (RFC
+// 9112; see request_parser.h). Errors: a RequestError (answer it, then close) or the
+// stream's (end of stream, timeout, reset, shed: close silently). Bytes of pipelined
+// requests stay in `b.input`. The phase is `busy` once the head is complete.
+asio::awaitable<error_code> read_request(beast::tcp_stream& stream, RequestBuffers& b,
+                                         const ServerOptions& options, Metrics& metrics,
+                                         SessionControl& control) {
+  b.request.clear();
+  b.body.clear();
+  HeadScanner scanner;
+  std::size_t head_size = 0;
+  SlowHead slow(metrics, control);
+  while (head_size == 0) {
+    auto scanned = scanner.scan(view_of(b.input), options.header_limit);
+    if (!scanned) {
+      co_return scanned.error();
+    }
+    head_size = *scanned;
+    if (head_size == 0) {
+      if (b.input.size() > 0) {
+        slow.start();
+        if (control.shed.load(std::memory_order_relaxed)) {
+          co_return asio::error::operation_aborted;  // chosen to make room at the cap
+        }
+      }
+      if (auto ec = co_await read_more(stream, b.input, head_read_size(b.input))) {
+        co_return ec;
+      }
+    }
   }
-  if (!response.location.empty()) {
-    out += "Location: ";
-    out += response.location;
-    out += "\r\n";
+  slow.end();
+  if (auto ec = take_head(b, head_size, control)) {
+    co_return ec;
   }
-  if (response.status != 304) {
-    out += "Content-Length: ";
-    append_number(out, response.body().size());
-    out += "\r\n";
+  if (b.request.body == RequestHead::Body::none) {
+    co_return error_code{};
   }
-  if (!keep_alive) {
-    out += "Connection: close\r\n";
-  } else if (http10) {
-    out += "Connection: keep-alive\r\n";
-  }
-  out += "\r\n";
+  co_return co_await read_body_of(stream, b, options);
 }
 
 thread_local DateCache t_date_cache;
@@ -177,8 +186,12 @@ class Registration {
  public:
   Registration(ServerShared& shared, std::shared_ptr<SessionControl> control)
       : shared_(shared), control_(std::move(control)) {
-    std::lock_guard lock(shared_.sessions_mutex);
-    shared_.sessions.insert(control_);
+    control_->waiting_since.store(steady_ticks(), std::memory_order_relaxed);
+    {
+      std::lock_guard lock(shared_.sessions_mutex);
+      shared_.sessions.insert(control_);
+    }
+    shared_.metrics.connection_opened();
   }
   ~Registration() {
     control_->socket = nullptr;
@@ -186,7 +199,11 @@ class Registration {
       std::lock_guard lock(shared_.sessions_mutex);
       shared_.sessions.erase(control_);
     }
+    if (control_->shed.load(std::memory_order_relaxed)) {
+      shared_.shedding.fetch_sub(1, std::memory_order_relaxed);
+    }
     shared_.open_connections.fetch_sub(1, std::memory_order_relaxed);
+    shared_.metrics.connection_closed();
   }
   Registration(const Registration&) = delete;
   Registration& operator=(const Registration&) = delete;
@@ -224,6 +241,34 @@ asio::awaitable<void> linger(beast::tcp_stream& stream) {
     }
     drained += n;
   }
+}
+
+void configure(tcp::socket& socket) {
+  error_code ignored;
+  socket.set_option(asio::ip::tcp::no_delay(true), ignored);
+  // A send buffer that holds a whole typical feed: one write per response, not several
+  // rounds through epoll while the kernel's autotuning catches up (4x the req/s at 66 KB).
+  socket.set_option(asio::socket_base::send_buffer_size(512 * 1024), ignored);
+  socket.non_blocking(true, ignored);  // reads and writes try what the socket allows now
+}
+
+// Arms `timer` (on the session's strand) to cancel the session's socket at `at`, unless
+// disarm() comes first: a timer that fired just before being disarmed does nothing.
+void arm(asio::steady_timer& timer, const std::shared_ptr<SessionControl>& control,
+         std::chrono::steady_clock::time_point at) {
+  const std::uint32_t generation = ++control->deadline_generation;
+  timer.expires_at(at);
+  timer.async_wait([control, generation](error_code ec) {
+    if (!ec && control->deadline_generation == generation && control->socket != nullptr) {
+      error_code ignored;
+      control->socket->cancel(ignored);
+    }
+  });
+}
+
+void disarm(asio::steady_timer& timer, SessionControl& control) {
+  ++control.deadline_generation;
+  timer.cancel();
 }
 
 // Writes `head` then `length` bytes of `file` with sendfile(), waiting for the socket when
@@ -266,88 +311,134 @@ asio::awaitable<std::pair<error_code, std::size_t>> send_with_file(asio::ip::tcp
 
 }  // namespace
 
-// NOLINTNEXTLINE(readability-function-size): 84 lines; to be split with the session rewrite.
+std::int64_t steady_ticks() { return std::chrono::steady_clock::now().time_since_epoch().count(); }
+
+void SessionControl::wait_again() {
+  waiting_since.store(steady_ticks(), std::memory_order_relaxed);
+  phase.store(SessionPhase::waiting, std::memory_order_relaxed);
+}
+
+namespace {
+
+// Writes the response in `b` (head serialized): big snapshot bodies with sendfile() from
+// their memfd (no user-space copy, under `timer`); the rest at once when the socket takes
+// it, else in the background under the stream's deadline.
+asio::awaitable<std::pair<error_code, std::size_t>> write_slowly(
+    beast::tcp_stream& stream, RequestBuffers& b, asio::steady_timer& timer,
+    const std::shared_ptr<SessionControl>& control, std::chrono::seconds timeout,
+    std::size_t written) {
+  const std::string_view body = b.response.head ? std::string_view{} : b.response.body();
+  if (!body.empty() && b.response.body_file >= 0) {
+    arm(timer, control, std::chrono::steady_clock::now() + timeout);
+    auto result =
+        co_await send_with_file(stream.socket(), b.head, b.response.body_file, body.size());
+    disarm(timer, *control);
+    co_return result;
+  }
+  stream.expires_after(timeout);
+  auto [ec, n] = co_await asio::async_write(stream, after(parts_of(b), written),
+                                            asio::as_tuple(asio::use_awaitable));
+  co_return std::pair{ec, written + n};
+}
+
+// Routes the request read into `b`, or the error `ec` that refused it, into `b.response`
+// and `b.head` (`snapshot` keeps the body alive); false when there is nothing to answer
+// (end of stream, timeout, reset, shed or stopping). `keep_alive`: another may follow.
+bool prepare_answer(RequestBuffers& b, error_code ec, ServerShared& shared, SessionControl& control,
+                    const tcp::socket& socket, std::shared_ptr<const feeds::Snapshot>& snapshot,
+                    bool& keep_alive) {
+  control.phase.store(SessionPhase::busy, std::memory_order_relaxed);
+  control.fresh = false;
+  RouteContext context = make_context(shared);
+  keep_alive = false;
+  if (ec) {
+    const int status = status_of(ec);
+    if (status == 0) {
+      return false;
+    }
+    log::debug("http", remote_of(socket) + ": refused request (" + std::to_string(status) +
+                           "): " + ec.message());
+    b.response = error_response(status, context);
+  } else {
+    snapshot = shared.store.load();  // once per request
+    b.response = route(b.request.to_request(b.body), *snapshot, context);
+    keep_alive = b.request.keep_alive && !shared.stopping.load(std::memory_order_acquire) &&
+                 !control.shed.load(std::memory_order_relaxed);
+  }
+  serialize_head(b.response, keep_alive, b.request.version == 10, b.head);
+  return true;
+}
+
+void count_answer(const RequestBuffers& b, std::size_t written, ServerShared& shared,
+                  const std::string& remote) {
+  shared.metrics.record(b.response.route, b.response.status, written);
+  if (shared.options.access_log) {
+    log::info("access", remote + " \"" + b.request.method + " " + b.request.target + "\" " +
+                            std::to_string(b.response.status) + " " + std::to_string(written));
+  }
+}
+
+}  // namespace
+
 asio::awaitable<void> run_session(asio::ip::tcp::socket socket, ServerShared& shared) {
-  const auto token = asio::as_tuple(asio::use_awaitable);
   auto control = std::make_shared<SessionControl>();
   control->executor = socket.get_executor();
   beast::tcp_stream stream(std::move(socket));
   control->socket = &stream.socket();
   Registration registration(shared, control);
   const std::string remote = shared.options.access_log ? remote_of(stream.socket()) : "";
-  error_code ignored;
-  stream.socket().set_option(asio::ip::tcp::no_delay(true), ignored);
-  // A send buffer that holds a whole typical feed: one write per response, not several
-  // rounds through epoll while the kernel's autotuning catches up (4x the req/s at 66 KB).
-  stream.socket().set_option(asio::socket_base::send_buffer_size(512 * 1024), ignored);
-  asio::steady_timer file_deadline(control->executor);
+  configure(stream.socket());
+  asio::steady_timer timer(control->executor);
+  std::unique_ptr<RequestBuffers> buffers;
 
-  beast::flat_buffer buffer;
-  RequestHead request;
-  std::string body;
-  std::string head;
-  head.reserve(512);
-  const auto timeout = shared.options.timeout;
-
-  // A stopping server still reads and answers a new connection's first request: the client
-  // connected before the listening socket was closed (or the socket is systemd's, and the
-  // next process would have answered it), so closing it unread would reset it.
+  // A stopping server still answers a new connection's first request: it connected before
+  // the listening socket closed (or to systemd's), so closing it unread would reset it.
   while (control->fresh || !shared.stopping.load(std::memory_order_acquire)) {
-    stream.expires_after(timeout);  // for the whole request: a slow client gets no more
-    const error_code ec = co_await read_request(stream, buffer, request, body, shared.options);
-    control->busy = true;
-    control->fresh = false;
-    RouteContext context = make_context(shared);
+    // For the whole request, from the first wait: a slow client gets no more.
+    const auto deadline = std::chrono::steady_clock::now() + shared.options.timeout;
+    if (buffers == nullptr || buffers->input.size() == 0) {
+      // Wait holding no request memory; cancelled at the deadline, when shed or stopping.
+      RequestBuffers::give(std::move(buffers));
+      arm(timer, control, deadline);
+      auto [wait_ec] = co_await stream.socket().async_wait(tcp::socket::wait_read,
+                                                           asio::as_tuple(asio::use_awaitable));
+      disarm(timer, *control);
+      if (wait_ec) {
+        break;
+      }
+      buffers = RequestBuffers::take();
+    }
+    // Read and answer without suspending when the socket allows (a keep-alive request in
+    // one packet and a small answer: no coroutine frame, no timer); else suspend.
+    error_code ec = read_head_now(stream.socket(), *buffers, shared.options, *control);
+    stream.expires_at(deadline);
+    if (ec == asio::error::would_block) {
+      ec = co_await read_request(stream, *buffers, shared.options, shared.metrics, *control);
+    } else if (!ec && buffers->request.body != RequestHead::Body::none) {
+      ec = co_await read_body_of(stream, *buffers, shared.options);
+    }
+    std::shared_ptr<const feeds::Snapshot> snapshot;  // until the write completes
     bool keep_alive = false;
-    Response response;
-    std::shared_ptr<const feeds::Snapshot> snapshot;
-    if (ec) {
-      const int status = status_of(ec);
-      if (status == 0) {
-        break;  // end of stream, timeout, reset, or stopping
-      }
-      log::debug("http", remote_of(stream.socket()) + ": refused request (" +
-                             std::to_string(status) + "): " + ec.message());
-      response = error_response(status, context);
-    } else {
-      snapshot = shared.store.load();  // once per request; kept until the write completes
-      response = route(request.to_request(body), *snapshot, context);
-      keep_alive = request.keep_alive && !shared.stopping.load(std::memory_order_acquire);
-    }
-    serialize_head(response, keep_alive, request.version == 10, head);
-    const std::string_view body = response.head ? std::string_view{} : response.body();
-    error_code wec;
-    std::size_t written = 0;
-    if (!body.empty() && response.body_file >= 0) {
-      // Big snapshot bodies go out with sendfile() from their memfd (no user-space copy).
-      file_deadline.expires_after(timeout);
-      file_deadline.async_wait([control](error_code timer_ec) {
-        if (!timer_ec && control->socket != nullptr) {
-          error_code ignored_ec;
-          control->socket->cancel(ignored_ec);
-        }
-      });
-      std::tie(wec, written) =
-          co_await send_with_file(stream.socket(), head, response.body_file, body.size());
-      file_deadline.cancel();
-    } else {
-      const std::array<asio::const_buffer, 2> buffers = {asio::buffer(head), asio::buffer(body)};
-      stream.expires_after(timeout);
-      std::tie(wec, written) = co_await asio::async_write(stream, buffers, token);
-    }
-    shared.metrics.record(response.route, response.status, written);
-    if (shared.options.access_log) {
-      log::info("access", remote + " \"" + request.method + " " + request.target + "\" " +
-                              std::to_string(response.status) + " " + std::to_string(written));
-    }
-    control->busy = false;
-    if (wec || !keep_alive) {
-      if (!wec && ec) {
-        co_await linger(stream);
-      }
+    if (!prepare_answer(*buffers, ec, shared, *control, stream.socket(), snapshot, keep_alive)) {
       break;
     }
+    std::size_t written = 0;
+    error_code wec = write_now(stream.socket(), *buffers, written);
+    if (wec == asio::error::would_block) {
+      std::tie(wec, written) =
+          co_await write_slowly(stream, *buffers, timer, control, shared.options.timeout, written);
+    }
+    count_answer(*buffers, written, shared, remote);
+    if (!wec && ec) {
+      co_await linger(stream);
+    }
+    if (wec || !keep_alive) {
+      break;
+    }
+    control->wait_again();
   }
+  RequestBuffers::give(std::move(buffers));
+  error_code ignored;
   stream.socket().shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
   stream.close();
 }

@@ -1,13 +1,16 @@
-// Internal to the HTTP server (daemon/http/http_server.cpp and daemon/http/http_session.cpp): the
-// state the acceptors and connection coroutines share, and the per-connection coroutine.
+// Internal to the HTTP server (daemon/http/: http_server.cpp, http_session.cpp,
+// connection_shedder.cpp): the state the acceptors and connection coroutines share, and the
+// per-connection coroutine.
 // ServerShared outlives every session; its mutex guards only the session registry (touched
-// at connect and disconnect, never per request). Everything else in it is atomic or fixed.
+// at connect, disconnect and when shedding at the cap, never per request). Everything else
+// in it is atomic or fixed after construction.
 #pragma once
 
 #include <atomic>
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <cstdint>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -17,30 +20,60 @@
 
 namespace feedd::daemon {
 
-// One per connection; lives in the registry so that stop() can close idle connections.
-// `socket`, `busy` and `fresh` are touched only on the connection's strand (`executor`).
+// Where a connection is between requests, as the connection shedder sees it.
+enum class SessionPhase : std::uint8_t {
+  waiting,  // for a request: new, or kept alive after a response; nothing of it received
+  head,     // part of a request head received, waiting for the rest
+  busy,     // a request is being read (its body) or answered
+};
+
+// One per connection; lives in the registry so that stop() and the shedder can reach it.
+// `socket`, `fresh` and `deadline_generation` are touched only on the connection's strand
+// (`executor`, fixed); `phase`, `waiting_since` and `shed` are written by the session and
+// read (`shed`: set once) by the acceptors, from any thread.
 struct SessionControl {
   boost::asio::any_io_executor executor;
   boost::asio::ip::tcp::socket* socket = nullptr;  // null once the session ended
-  bool busy = false;                               // between a request and its response
   // No request read yet: the client has just connected and its request is on the way, so a
   // stopping server answers it (Connection: close) rather than resetting the connection.
   bool fresh = true;
+  std::uint32_t deadline_generation = 0;  // a deadline timer fires only for its own wait
+  std::atomic<SessionPhase> phase{SessionPhase::waiting};
+  // steady_clock ticks since when the connection waits for a complete request: its connect
+  // or the end of its last response (a head that started arriving does not reset it).
+  std::atomic<std::int64_t> waiting_since{0};
+  std::atomic<bool> shed{false};  // chosen to make room: close at the first chance
+
+  void wait_again();  // after a response, on the strand: waiting, since now
 };
 
 struct ServerShared {
-  ServerOptions options;
+  ServerShared(ServerOptions options_in, SnapshotStore& store_in, Metrics& metrics_in,
+               std::size_t max_connections_in)
+      : options(std::move(options_in)),
+        store(store_in),
+        metrics(metrics_in),
+        cache_control("public, max-age=" + std::to_string(options.max_age_s)),
+        max_connections(max_connections_in) {}
+
+  const ServerOptions options;
   SnapshotStore& store;
   Metrics& metrics;
-  std::string cache_control;  // "public, max-age=N"
+  const std::string cache_control;    // "public, max-age=N"
+  const std::size_t max_connections;  // the cap; see ConnectionShedder
   std::atomic<bool> stopping{false};
-  std::atomic<std::size_t> open_connections{0};
+  std::atomic<std::size_t> open_connections{0};  // counted at accept, until the session ends
+  std::atomic<std::size_t> shedding{0};          // sessions with `shed` set, not ended yet
 
   std::mutex sessions_mutex;
   std::unordered_set<std::shared_ptr<SessionControl>> sessions;  // guarded by sessions_mutex
 };
 
-// Serves one connection until it closes, times out, or the server stops. Never throws.
+// steady_clock::now() as the ticks SessionControl::waiting_since holds.
+std::int64_t steady_ticks();
+
+// Serves one connection until it closes, times out, is shed, or the server stops. Never
+// throws. Between requests it holds no request buffers (see request_buffers.h).
 boost::asio::awaitable<void> run_session(boost::asio::ip::tcp::socket socket, ServerShared& shared);
 
 }  // namespace feedd::daemon

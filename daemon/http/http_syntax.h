@@ -6,6 +6,8 @@
 #include <cstring>
 #include <string_view>
 
+#include "common/text.h"
+
 namespace feedd::daemon::http_syntax {
 
 // A 256-entry table of the bytes in `members` (lookups per byte on the request hot path).
@@ -41,17 +43,8 @@ constexpr bool is_token(std::string_view text) {
   return true;
 }
 
-constexpr bool is_ows(char c) { return c == ' ' || c == '\t'; }
-
-constexpr std::string_view trim_ows(std::string_view text) {
-  while (!text.empty() && is_ows(text.front())) {
-    text.remove_prefix(1);
-  }
-  while (!text.empty() && is_ows(text.back())) {
-    text.remove_suffix(1);
-  }
-  return text;
-}
+using common::text::is_ows;
+using common::text::trim_ows;
 
 // field-value bytes (RFC 9110 §5.5): VCHAR, obs-text, SP and HTAB; no NUL, CR, LF or other
 // control character.

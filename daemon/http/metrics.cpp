@@ -26,6 +26,18 @@ std::string_view route_kind_name(RouteKind kind) {
   return "other";
 }
 
+std::string_view shed_reason_name(ShedReason reason) {
+  switch (reason) {
+    case ShedReason::idle:
+      return "idle";
+    case ShedReason::slow_head:
+      return "slow_head";
+    case ShedReason::full:
+      break;
+  }
+  return "full";
+}
+
 std::size_t Metrics::status_slot(int status) {
   for (std::size_t i = 0; i + 1 < kStatuses.size(); ++i) {
     if (kStatuses[i] == status) {
@@ -62,6 +74,25 @@ void append_metric(std::string& out, std::string_view name, std::string_view typ
 
 }  // namespace
 
+void Metrics::render_connections(std::string& out) const {
+  append_metric(out, "feedd_connections_open", "gauge", "Client connections open.",
+                std::to_string(connections_open_.load(std::memory_order_relaxed)));
+  append_metric(out, "feedd_connections_max", "gauge",
+                "The connection cap; at it, new connections shed others.",
+                std::to_string(connection_limit_.load(std::memory_order_relaxed)));
+  append_metric(out, "feedd_connections_reading_head", "gauge",
+                "Connections that sent part of a request head and wait for the rest.",
+                std::to_string(reading_head_.load(std::memory_order_relaxed)));
+  append_header(out, "feedd_connections_shed_total", "counter",
+                "Connections given up at the connection cap: closed while waiting for a request "
+                "(idle) or its head (slow_head), or new ones answered 503 (full).");
+  for (std::size_t i = 0; i < kShedReasonCount; ++i) {
+    out += "feedd_connections_shed_total{reason=\"";
+    out += shed_reason_name(static_cast<ShedReason>(i));
+    out += "\"} " + std::to_string(shed_[i].load(std::memory_order_relaxed)) + "\n";
+  }
+}
+
 std::string Metrics::render(const feeds::Snapshot& snapshot, std::chrono::sys_seconds now) const {
   std::string out;
   out.reserve(2048);
@@ -85,6 +116,7 @@ std::string Metrics::render(const feeds::Snapshot& snapshot, std::chrono::sys_se
   append_metric(out, "feedd_http_response_bytes_total", "counter",
                 "Bytes of responses written (headers and bodies).",
                 std::to_string(bytes_.load(std::memory_order_relaxed)));
+  render_connections(out);
   append_metric(out, "feedd_snapshot_generation", "gauge",
                 "Number of the snapshot being served (1 at start-up).",
                 std::to_string(snapshot.generation()));

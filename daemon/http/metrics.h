@@ -1,4 +1,5 @@
-// Counters for /metrics: requests by route and status, 304s, bytes sent. Every counter is
+// Counters for /metrics: requests by route and status, 304s, bytes sent, connections (open,
+// the cap, reading a head, shed at the cap). Every counter is
 // a relaxed std::atomic, so recording is lock-free and safe from any thread; rendering reads
 // them without stopping writers (each value is exact, the set is not a single instant).
 // One Metrics lives as long as the server; it owns the IndexHealth that /healthz reports.
@@ -24,9 +25,30 @@ enum class RouteKind : std::uint8_t { feed, page, asset, healthz, metrics, hook,
 inline constexpr std::size_t kRouteKindCount = 8;
 std::string_view route_kind_name(RouteKind kind);
 
+// Why a connection was given up at the connection cap, as the "reason" label of
+// feedd_connections_shed_total.
+enum class ShedReason : std::uint8_t {
+  idle,       // closed: waiting for a request (new, or kept alive), nothing of it received
+  slow_head,  // closed: part of a request head received, the rest still awaited
+  full,       // a new connection answered 503 and closed: every connection was mid-request
+};
+inline constexpr std::size_t kShedReasonCount = 3;
+std::string_view shed_reason_name(ShedReason reason);
+
 class Metrics {
  public:
   void record(RouteKind route, int status, std::uint64_t bytes);
+
+  // Connections: called by the HTTP server at connect/disconnect, when a head arrives in
+  // more than one read (never for a head that comes whole), and at each shed.
+  void set_connection_limit(std::size_t limit) { connection_limit_.store(limit); }
+  void connection_opened() { connections_open_.fetch_add(1, std::memory_order_relaxed); }
+  void connection_closed() { connections_open_.fetch_sub(1, std::memory_order_relaxed); }
+  void head_started() { reading_head_.fetch_add(1, std::memory_order_relaxed); }
+  void head_ended() { reading_head_.fetch_sub(1, std::memory_order_relaxed); }
+  void record_shed(ShedReason reason) {
+    shed_[static_cast<std::size_t>(reason)].fetch_add(1, std::memory_order_relaxed);
+  }
 
   // Prometheus text exposition format 0.0.4 (the counters, then gauges about `snapshot`
   // as of `now`).
@@ -40,10 +62,15 @@ class Metrics {
                                                     404, 405, 406, 408, 409, 413,
                                                     431, 500, 501, 503, 505, 0};  // 0: other
   static std::size_t status_slot(int status);
+  void render_connections(std::string& out) const;
 
   std::array<std::array<std::atomic<std::uint64_t>, kStatuses.size()>, kRouteKindCount> requests_{};
   std::atomic<std::uint64_t> not_modified_{0};
   std::atomic<std::uint64_t> bytes_{0};
+  std::atomic<std::size_t> connection_limit_{0};
+  std::atomic<std::int64_t> connections_open_{0};
+  std::atomic<std::int64_t> reading_head_{0};
+  std::array<std::atomic<std::uint64_t>, kShedReasonCount> shed_{};
   IndexHealth index_health_;
 };
 

@@ -49,7 +49,7 @@ bool is_name(std::string_view name, std::string_view lower) {
 KnownField classify(std::string_view name) {
   const auto webhook = [&](std::initializer_list<std::size_t> candidates) -> KnownField {
     for (std::size_t index : candidates) {
-      if (is_name(name, kWebhookFields[index])) {
+      if (is_name(name, kWebhookFields[index].name)) {
         return {Known::webhook, index};
       }
     }
@@ -323,12 +323,9 @@ Request RequestHead::to_request(std::string_view body_bytes) const {
   request.if_modified_since = if_modified_since.view();
   request.accept_encoding = accept_encoding.view();
   request.accept = accept.view();
-  request.webhook.hub_signature_256 = webhook[0].view();
-  request.webhook.github_event = webhook[1].view();
-  request.webhook.github_delivery = webhook[2].view();
-  request.webhook.webhook_id = webhook[3].view();
-  request.webhook.webhook_timestamp = webhook[4].view();
-  request.webhook.webhook_signature = webhook[5].view();
+  for (std::size_t i = 0; i < kWebhookFields.size(); ++i) {
+    request.webhook.*kWebhookFields[i].member = webhook[i].view();  // the first line wins
+  }
   request.body = body_bytes;
   return request;
 }

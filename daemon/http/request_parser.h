@@ -28,11 +28,6 @@ struct FieldValue {
   }
 };
 
-// Names of the webhook signature fields, in WebhookHeaders order (the first line wins).
-inline constexpr std::array<std::string_view, 6> kWebhookFields = {
-    "x-hub-signature-256", "x-github-event",    "x-github-delivery",
-    "webhook-id",          "webhook-timestamp", "webhook-signature"};
-
 struct RequestHead {
   enum class Body { none, length, chunked };
 
@@ -44,7 +39,7 @@ struct RequestHead {
   bool keep_alive = true;            // 1.1 unless "Connection: close"; 1.0 only with "keep-alive"
   bool expect_continue = false;
   FieldValue if_none_match, if_modified_since, accept_encoding, accept;
-  std::array<FieldValue, kWebhookFields.size()> webhook;
+  std::array<FieldValue, kWebhookFields.size()> webhook;  // by kWebhookFields (webhook_auth.h)
 
   void clear();
   // The router's view; it points into this head and `body`.

@@ -4,35 +4,22 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "common/text.h"
 #include "daemon/hooks/webhook_endpoint.h"
+#include "daemon/http/http_syntax.h"
 #include "feeds/http_date.h"
 
 namespace feedd::daemon {
 namespace {
 
+using common::text::iequals;
 using feeds::Coding;
+using http_syntax::is_ows;
+using http_syntax::trim_ows;
 
 constexpr std::string_view kTextPlain = "text/plain; charset=utf-8";
 constexpr std::string_view kPrometheusText = "text/plain; version=0.0.4; charset=utf-8";
 constexpr std::string_view kAllowGetHead = "GET, HEAD";
-
-bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return (x | 0x20) == (y | 0x20) || x == y;
-         });
-}
-
-bool is_ows(char c) { return c == ' ' || c == '\t'; }
-
-std::string_view trim(std::string_view text) {
-  while (!text.empty() && is_ows(text.front())) {
-    text.remove_prefix(1);
-  }
-  while (!text.empty() && is_ows(text.back())) {
-    text.remove_suffix(1);
-  }
-  return text;
-}
 
 // A qvalue (RFC 9110 §12.4.2) in thousandths: "0", "0.5", "1.000"; -1 when malformed.
 int parse_qvalue(std::string_view text) {
@@ -196,17 +183,17 @@ feeds::Coding choose_coding(const feeds::Resource& resource,
   std::string_view rest = *accept_encoding;
   while (!rest.empty()) {
     const std::size_t comma = rest.find(',');
-    std::string_view element = trim(rest.substr(0, comma));
+    std::string_view element = trim_ows(rest.substr(0, comma));
     rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
     const std::size_t semi = element.find(';');
-    const std::string_view name = trim(element.substr(0, semi));
+    const std::string_view name = trim_ows(element.substr(0, semi));
     int q = 1000;
     if (semi != std::string_view::npos) {
-      std::string_view params = trim(element.substr(semi + 1));
-      if (params.size() < 2 || (params[0] | 0x20) != 'q' || params[1] != '=') {
+      std::string_view params = trim_ows(element.substr(semi + 1));
+      if (params.size() < 2 || (params[0] != 'q' && params[0] != 'Q') || params[1] != '=') {
         continue;  // unknown parameter: ignore the element
       }
-      q = parse_qvalue(trim(params.substr(2)));
+      q = parse_qvalue(trim_ows(params.substr(2)));
       if (q < 0) {
         continue;
       }
@@ -312,8 +299,6 @@ Response error_response(int status, const RouteContext& context) {
       return simple(501, RouteKind::other, "transfer coding not implemented\n", context);
     case 505:
       return simple(505, RouteKind::other, "HTTP version not supported\n", context);
-    case 408:
-      return simple(408, RouteKind::other, "request timeout\n", context);
     case 413:
       return simple(413, RouteKind::other, "request body too large\n", context);
     case 431:

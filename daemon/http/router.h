@@ -100,8 +100,9 @@ Response route(const Request& request, const feeds::Snapshot& snapshot,
 // nullopt for any other form.
 std::optional<std::string_view> request_path(std::string_view target);
 
-// The answer to a request the server could not parse or accept (400, 408, 413, 431, 501,
-// 505): a short text body and Date; the caller closes the connection after it.
+// The answer to a request the server could not parse or accept (the statuses status_of() in
+// request_error.h gives: 400, 413, 431, 501, 505): a short text body and Date; the caller
+// closes the connection after it.
 Response error_response(int status, const RouteContext& context);
 
 // "OK", "Not Modified", ... for the status line ("Unknown" for codes we never send).

@@ -62,8 +62,6 @@ class StoreWatcher::Impl : public std::enable_shared_from_this<Impl> {
     stream_.close(ignored);
   }
 
-  std::size_t watched() const { return directories_.size(); }
-
  private:
   // Adds watches for `relative` (a directory under the root, "" for the root) and every
   // directory below it. False when the directory cannot be watched (e.g. it is gone).
@@ -234,6 +232,5 @@ StoreWatcher::~StoreWatcher() { impl_->stop(); }
 
 boost::system::error_code StoreWatcher::start() { return impl_->start(); }
 void StoreWatcher::stop() { impl_->stop(); }
-std::size_t StoreWatcher::watched_directories() const { return impl_->watched(); }
 
 }  // namespace feedd::daemon

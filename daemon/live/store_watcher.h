@@ -36,8 +36,6 @@ class StoreWatcher {
   boost::system::error_code start();
   void stop();
 
-  std::size_t watched_directories() const;
-
  private:
   class Impl;
   std::shared_ptr<Impl> impl_;

@@ -2,6 +2,8 @@
 
 #include <map>
 
+#include "daemon/log.h"
+#include "feeds/html_document.h"
 #include "feeds/render.h"
 
 namespace feedd::daemon {
@@ -23,6 +25,12 @@ class EntryMaker {
     entry.id = indexed.entry_id;
     entry.updated = indexed.updated;
     entry.url = feeds::permalink(site_, indexed.post);
+    entry.html = feeds::parse_content(entry.post);  // once for all the feeds and pages
+    if (entry.html->too_deep()) {
+      log::warning("feeds", entry.post.source_path +
+                                ": HTML nested too deeply to parse: no summary from it, "
+                                "its links left as written");
+    }
     for (const auto& translation : index_.translations_of(indexed, now_)) {
       entry.translations.push_back({translation.post.lang,
                                     feeds::permalink(site_, translation.post),

@@ -11,6 +11,8 @@
 #include <set>
 #include <sstream>
 
+#include "common/unique_fd.h"
+
 namespace feedd::daemon {
 namespace {
 
@@ -39,10 +41,9 @@ std::filesystem::path temporary_name(const std::filesystem::path& path) {
 }
 
 void sync_directory(const std::filesystem::path& directory) {
-  const int fd = open(directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd >= 0) {
-    fsync(fd);
-    close(fd);
+  const common::UniqueFd fd(open(directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (fd) {
+    fsync(fd.get());
   }
 }
 
@@ -76,25 +77,26 @@ boost::system::result<bool> write_file_atomically(const std::filesystem::path& p
     return failed(ec.value());
   }
   const auto temporary = temporary_name(path);
-  int fd = open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) {
+  common::UniqueFd fd(open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
+  if (!fd) {
     return failed(errno);
   }
   std::size_t done = 0;
   while (done < bytes.size()) {
-    ssize_t n = write(fd, bytes.data() + done, bytes.size() - done);
+    ssize_t n = write(fd.get(), bytes.data() + done, bytes.size() - done);
     if (n < 0 && errno == EINTR) {
       continue;
     }
     if (n < 0) {
       int error = errno;
-      close(fd);
+      fd.reset();
       unlink(temporary.c_str());
       return failed(error);
     }
     done += static_cast<std::size_t>(n);
   }
-  if (fsync(fd) != 0 || close(fd) != 0) {
+  // close() reports a write-back failure here, so it is checked (fd gives it up first).
+  if (fsync(fd.get()) != 0 || close(fd.release()) != 0) {
     int error = errno;
     unlink(temporary.c_str());
     return failed(error);

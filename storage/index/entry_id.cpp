@@ -2,6 +2,8 @@
 
 #include <cctype>
 
+#include "common/encoding.h"
+
 namespace feedd::storage {
 namespace {
 
@@ -25,7 +27,6 @@ bool is_specific_char(unsigned char c) {
 
 std::string make_entry_id(std::string_view base_url, std::string_view local_date,
                           std::string_view key) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
   std::string id = "tag:";
   for (char c : host_of(base_url)) {
     id.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
@@ -33,16 +34,7 @@ std::string make_entry_id(std::string_view base_url, std::string_view local_date
   id += ',';
   id += local_date;
   id += ':';
-  for (char c : key) {
-    auto byte = static_cast<unsigned char>(c);
-    if (is_specific_char(byte)) {
-      id.push_back(c);
-    } else {
-      id += '%';
-      id.push_back(kHex[byte >> 4]);
-      id.push_back(kHex[byte & 0xF]);
-    }
-  }
+  common::append_percent_encoded(id, key, is_specific_char);
   return id;
 }
 

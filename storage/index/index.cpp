@@ -7,6 +7,7 @@
 #include <functional>
 #include <unordered_set>
 
+#include "common/encoding.h"
 #include "common/sha256.h"
 #include "storage/index/entry_id.h"
 #include "storage/index/schema_sql.h"
@@ -30,6 +31,16 @@ constexpr const char* kLive = "deleted_at IS NULL AND draft = 0 AND published <=
 [[noreturn]] void fail(const std::string& doing, const SQLite::Exception& error) {
   throw IndexError(doing + ": " + error.what(), fault_of_sqlite_code(error.getExtendedErrorCode()),
                    error.what());
+}
+
+// Runs `work`; a SQLite::Exception leaves it as an IndexError that says what was being done.
+template <typename Work>
+auto guard_sqlite(const char* doing, Work&& work) -> decltype(work()) {
+  try {
+    return work();
+  } catch (const SQLite::Exception& error) {
+    fail(doing, error);
+  }
 }
 
 std::string join(const std::vector<std::string>& items) {
@@ -181,16 +192,8 @@ struct Index::Impl {
   // directory can still be read (a -wal file left there is ignored).
   static std::string immutable_uri(const std::filesystem::path& path) {
     std::string uri = "file:";
-    for (char c : std::filesystem::absolute(path).string()) {
-      if (c == '%' || c == '?' || c == '#') {
-        static constexpr char kHex[] = "0123456789ABCDEF";
-        uri += '%';
-        uri += kHex[static_cast<unsigned char>(c) >> 4];
-        uri += kHex[static_cast<unsigned char>(c) & 15];
-      } else {
-        uri += c;
-      }
-    }
+    const auto plain = [](unsigned char c) { return c != '%' && c != '?' && c != '#'; };
+    common::append_percent_encoded(uri, std::filesystem::absolute(path).string(), plain);
     return uri + "?immutable=1";
   }
 
@@ -264,7 +267,6 @@ struct Index::Impl {
   }
 
   // Inserts or updates one post; returns what happened to the result counters.
-  // NOLINTNEXTLINE(readability-function-size): 65 lines; to split once the error blocks merge.
   void upsert(const Post& post, sys_seconds now, ApplyResult& result) {
     std::string hash = visible_hash(post);
     auto& existing = cached(
@@ -379,8 +381,9 @@ Index::Index(const std::filesystem::path& path, std::string base_url, Mode mode)
 Index::~Index() = default;
 
 std::unordered_map<std::string, FileState> Index::file_states() {
-  try {
-    std::unordered_map<std::string, FileState> states;
+  using States = std::unordered_map<std::string, FileState>;
+  return guard_sqlite("reading file states", [&]() -> States {
+    States states;
     SQLite::Statement query(impl_->db, "SELECT path, size, mtime_ns, sha256, problems FROM files");
     while (query.executeStep()) {
       auto path = query.getColumn(0).getString();
@@ -392,9 +395,7 @@ std::unordered_map<std::string, FileState> Index::file_states() {
       states.emplace(std::move(path), std::move(state));
     }
     return states;
-  } catch (const SQLite::Exception& error) {
-    fail("reading file states", error);
-  }
+  });
 }
 
 // The state of one scan being applied: which keys this scan has given to which file.
@@ -415,17 +416,15 @@ Index::ScanWriter::ScanWriter(ScanWriter&&) noexcept = default;
 Index::ScanWriter::~ScanWriter() = default;  // the transaction rolls back unless committed
 
 Index::ScanWriter Index::begin_scan(sys_seconds now, std::unordered_set<std::string> touched) {
-  try {
+  return guard_sqlite("starting a scan", [&]() -> Index::ScanWriter {
     return ScanWriter(std::make_unique<ScanWriter::State>(*impl_, now, std::move(touched)));
-  } catch (const SQLite::Exception& error) {
-    fail("starting a scan", error);
-  }
+  });
 }
 
 void Index::ScanWriter::add(const std::vector<FileRead>& reads) {
   auto& impl = state_->impl;
   auto& result = state_->result;
-  try {
+  guard_sqlite("updating the index (rolled back)", [&] {
     for (const auto& read : reads) {
       if (read.bytes_unchanged) {
         auto& touch = impl.cached("UPDATE files SET size = ?, mtime_ns = ? WHERE path = ?");
@@ -476,36 +475,28 @@ void Index::ScanWriter::add(const std::vector<FileRead>& reads) {
         impl.delete_posts_of(read.path, keys, state_->now, result);
       }
     }
-  } catch (const SQLite::Exception& error) {
-    fail("updating the index (rolled back)", error);
-  }
+  });
 }
 
 void Index::ScanWriter::remove(const std::vector<std::string>& paths) {
   auto& impl = state_->impl;
-  try {
+  guard_sqlite("updating the index (rolled back)", [&] {
     for (const auto& path : paths) {
       impl.delete_posts_of(path, {}, state_->now, state_->result);
       auto& forget = impl.cached("DELETE FROM files WHERE path = ?");
       forget.bind(1, path);
       forget.exec();
     }
-  } catch (const SQLite::Exception& error) {
-    fail("updating the index (rolled back)", error);
-  }
+  });
 }
 
 ApplyResult Index::ScanWriter::commit() {
-  try {
-    state_->transaction.commit();
-  } catch (const SQLite::Exception& error) {
-    fail("committing the scan (rolled back)", error);
-  }
+  guard_sqlite("committing the scan (rolled back)", [&] { state_->transaction.commit(); });
   return std::move(state_->result);
 }
 
 std::optional<FileState> Index::file_state(const std::string& path) {
-  try {
+  return guard_sqlite("reading a file state", [&]() -> std::optional<FileState> {
     auto& query =
         impl_->cached("SELECT size, mtime_ns, sha256, problems FROM files WHERE path = ?");
     query.bind(1, path);
@@ -518,13 +509,11 @@ std::optional<FileState> Index::file_state(const std::string& path) {
     state.sha256 = query.getColumn(2).getString();
     state.problems = decode_problems(path, query.getColumn(3).getString());
     return state;
-  } catch (const SQLite::Exception& error) {
-    fail("reading a file state", error);
-  }
+  });
 }
 
 std::vector<std::string> Index::files_under(const std::string& directory) {
-  try {
+  return guard_sqlite("listing indexed files", [&]() -> std::vector<std::string> {
     // '/' + 1 is '0': [dir/, dir0) is exactly the paths that start with "dir/".
     auto& query =
         impl_->cached("SELECT path FROM files WHERE path >= ? AND path < ? ORDER BY path");
@@ -535,13 +524,11 @@ std::vector<std::string> Index::files_under(const std::string& directory) {
       paths.push_back(query.getColumn(0).getString());
     }
     return paths;
-  } catch (const SQLite::Exception& error) {
-    fail("listing indexed files", error);
-  }
+  });
 }
 
 std::int64_t Index::count_published(const std::string& lang, sys_seconds now) {
-  try {
+  return guard_sqlite("counting posts", [&]() -> std::int64_t {
     auto& query =
         impl_->cached(lang.empty() ? std::string("SELECT COUNT(*) FROM posts WHERE ") + kLive
                                    : std::string("SELECT COUNT(*) FROM posts WHERE ") + kLive +
@@ -552,9 +539,7 @@ std::int64_t Index::count_published(const std::string& lang, sys_seconds now) {
     }
     query.executeStep();
     return query.getColumn(0).getInt64();
-  } catch (const SQLite::Exception& error) {
-    fail("counting posts", error);
-  }
+  });
 }
 
 ApplyResult Index::apply(const ScanBatch& batch, sys_seconds now) {
@@ -569,7 +554,7 @@ ApplyResult Index::apply(const ScanBatch& batch, sys_seconds now) {
 }
 
 std::vector<IndexedPost> Index::newest(const std::string& lang, sys_seconds now, int limit) {
-  try {
+  return guard_sqlite("querying posts", [&]() -> std::vector<IndexedPost> {
     std::string where = kLive;
     if (!lang.empty()) {
       where += " AND lang = :lang";
@@ -583,14 +568,12 @@ std::vector<IndexedPost> Index::newest(const std::string& lang, sys_seconds now,
                            }
                            q.bind(":limit", limit);
                          });
-  } catch (const SQLite::Exception& error) {
-    fail("querying posts", error);
-  }
+  });
 }
 
 std::vector<IndexedPost> Index::translations_of(const IndexedPost& indexed, sys_seconds now) {
   const Post& post = indexed.post;
-  try {
+  return guard_sqlite("querying translations", [&]() -> std::vector<IndexedPost> {
     if (!post.translation_key.empty()) {
       return impl_->select(std::string(kLive) +
                                // The `!= ''` lets SQLite use the partial index (it cannot
@@ -617,7 +600,6 @@ std::vector<IndexedPost> Index::translations_of(const IndexedPost& indexed, sys_
                                       q.bind(":format", static_cast<int>(SourceFormat::page_text));
                                     });
     std::vector<Post> plain;
-    plain.reserve(candidates.size());
     for (const auto& candidate : candidates) {
       plain.push_back(candidate.post);
     }
@@ -626,13 +608,11 @@ std::vector<IndexedPost> Index::translations_of(const IndexedPost& indexed, sys_
       picked.push_back(std::move(candidates[i]));
     }
     return picked;
-  } catch (const SQLite::Exception& error) {
-    fail("querying translations", error);
-  }
+  });
 }
 
 std::vector<Problem> Index::problems() {
-  try {
+  return guard_sqlite("reading problems", [&]() -> std::vector<Problem> {
     std::vector<Problem> problems;
     SQLite::Statement query(impl_->db,
                             "SELECT path, problems FROM files WHERE problems != '' ORDER BY path");
@@ -642,13 +622,11 @@ std::vector<Problem> Index::problems() {
       problems.insert(problems.end(), decoded.begin(), decoded.end());
     }
     return problems;
-  } catch (const SQLite::Exception& error) {
-    fail("reading problems", error);
-  }
+  });
 }
 
 std::optional<sys_seconds> Index::next_publication_after(sys_seconds now) {
-  try {
+  return guard_sqlite("querying scheduled posts", [&]() -> std::optional<sys_seconds> {
     SQLite::Statement query(impl_->db,
                             "SELECT MIN(published) FROM posts WHERE deleted_at IS NULL AND "
                             "draft = 0 AND published > ?");
@@ -657,9 +635,7 @@ std::optional<sys_seconds> Index::next_publication_after(sys_seconds now) {
       return to_time(query.getColumn(0).getInt64());
     }
     return std::nullopt;
-  } catch (const SQLite::Exception& error) {
-    fail("querying scheduled posts", error);
-  }
+  });
 }
 
 }  // namespace feedd::storage

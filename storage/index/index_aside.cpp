@@ -8,6 +8,8 @@
 #include <ctime>
 #include <string>
 
+#include "common/unique_fd.h"
+
 namespace feedd::storage {
 namespace {
 
@@ -22,11 +24,10 @@ std::filesystem::path with_suffix(std::filesystem::path path, const char* suffix
 
 // A rename is durable once its directory is synced.
 void sync_directory(const std::filesystem::path& directory) {
-  const int fd =
-      open(directory.empty() ? "." : directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd >= 0) {
-    fsync(fd);
-    close(fd);
+  const common::UniqueFd fd(
+      open(directory.empty() ? "." : directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (fd) {
+    fsync(fd.get());
   }
 }
 

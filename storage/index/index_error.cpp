@@ -4,6 +4,8 @@
 #include <sqlite3.h>
 #include <unistd.h>
 
+#include "common/unique_fd.h"
+
 namespace feedd::storage {
 namespace {
 
@@ -17,14 +19,12 @@ bool exists_unreadable(const std::filesystem::path& path) {
   if (!std::filesystem::is_regular_file(status)) {
     return true;
   }
-  const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
+  const common::UniqueFd fd(open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd) {
     return true;
   }
   char byte = 0;
-  const bool readable = read(fd, &byte, 1) >= 0;
-  close(fd);
-  return !readable;
+  return read(fd.get(), &byte, 1) < 0;
 }
 
 }  // namespace

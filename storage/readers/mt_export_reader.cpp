@@ -309,6 +309,7 @@ std::string convert_breaks(std::string_view html) {
 }
 
 bool looks_like_mt_export(std::string_view bytes) {
+  bytes = common::text::without_byte_order_mark(bytes);
   bool key_field = false;
   int fields = 0;
   std::size_t pos = 0;
@@ -468,7 +469,7 @@ class UniqueKeys {
 ReadResult read_mt_export(std::string_view path, std::string_view bytes,
                           const ReaderOptions& options) {
   ReadResult result;
-  const Lines lines = common::text::split_lines(bytes);
+  const Lines lines = common::text::split_lines(common::text::without_byte_order_mark(bytes));
   const std::string stem(common::text::path_stem(path));
   UniqueKeys keys;
   int index = 0;

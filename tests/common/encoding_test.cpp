@@ -58,6 +58,19 @@ BOOST_AUTO_TEST_CASE(base64_refuses_malformed_text) {
   BOOST_TEST(!common::base64_decode("Zg=a"));
 }
 
+// RFC 4648 §10 vectors in the URL-safe alphabet, unpadded (the ETags use it).
+BOOST_AUTO_TEST_CASE(base64url_is_unpadded_and_url_safe) {
+  BOOST_TEST(common::base64url_encode("") == "");
+  BOOST_TEST(common::base64url_encode("f") == "Zg");
+  BOOST_TEST(common::base64url_encode("fo") == "Zm8");
+  BOOST_TEST(common::base64url_encode("foo") == "Zm9v");
+  BOOST_TEST(common::base64url_encode("foob") == "Zm9vYg");
+  BOOST_TEST(common::base64url_encode(std::string("\xfb\xff\xbf", 3)) == "-_-_");
+  BOOST_TEST(common::base64_encode(std::string("\xfb\xff\xbf", 3)) == "+/+/");
+  BOOST_TEST(common::base64_encode("fo") == "Zm8=");
+  BOOST_TEST(common::base64_encode("f") == "Zg==");
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 }  // namespace

@@ -30,6 +30,77 @@ BOOST_AUTO_TEST_CASE(malformed_sequences) {
   BOOST_TEST(pos == 1u);
 }
 
+// RFC 3629 §4's grammar, written out, as the reference for every lead byte: the second
+// byte of a multi-byte sequence has a range that depends on the lead (no overlongs, no
+// surrogates, nothing past U+10FFFF); the others are plain continuation bytes.
+std::size_t rfc3629_length(std::string_view s) {
+  const auto at = [&](std::size_t i) {
+    return static_cast<unsigned>(static_cast<unsigned char>(s[i]));
+  };
+  const auto tail = [&](std::size_t i) { return i < s.size() && at(i) >= 0x80 && at(i) <= 0xBF; };
+  const unsigned b0 = at(0);
+  if (b0 < 0x80) {
+    return 1;
+  }
+  unsigned low = 0x80, high = 0xBF;
+  std::size_t n = 0;
+  if (b0 >= 0xC2 && b0 <= 0xDF) {
+    n = 2;
+  } else if (b0 >= 0xE0 && b0 <= 0xEF) {
+    n = 3;
+    low = b0 == 0xE0 ? 0xA0 : 0x80;
+    high = b0 == 0xED ? 0x9F : 0xBF;
+  } else if (b0 >= 0xF0 && b0 <= 0xF4) {
+    n = 4;
+    low = b0 == 0xF0 ? 0x90 : 0x80;
+    high = b0 == 0xF4 ? 0x8F : 0xBF;
+  } else {
+    return 0;
+  }
+  if (s.size() < 2 || at(1) < low || at(1) > high) {
+    return 0;
+  }
+  for (std::size_t i = 2; i < n; ++i) {
+    if (!tail(i)) {
+      return 0;
+    }
+  }
+  return n;
+}
+
+BOOST_AUTO_TEST_CASE(agrees_with_rfc3629_on_every_lead_and_second_byte) {
+  const unsigned char later[] = {0x00, 0x7F, 0x80, 0xBF, 0xC0, 0xFF};
+  std::size_t checked = 0;
+  for (unsigned b0 = 0; b0 < 256; ++b0) {
+    for (unsigned b1 = 0; b1 < 256; ++b1) {
+      for (unsigned char b2 : later) {
+        for (unsigned char b3 : later) {
+          const char bytes[] = {static_cast<char>(b0), static_cast<char>(b1), static_cast<char>(b2),
+                                static_cast<char>(b3)};
+          for (std::size_t size = 1; size <= 4; ++size) {
+            const std::string_view s(bytes, size);
+            const std::size_t expected = rfc3629_length(s);
+            if (common::utf8::valid_length(s, 0) != expected ||
+                (expected == 0) != (common::utf8::find_invalid(s) == 0)) {
+              BOOST_ERROR("disagrees on " << b0 << ' ' << b1 << ' ' << unsigned{b2} << ' '
+                                          << unsigned{b3} << " size " << size);
+              return;
+            }
+            std::size_t pos = 0;
+            const char32_t cp = common::utf8::decode(s, pos);
+            if (pos != (expected == 0 ? 1 : expected) || (expected == 0 && cp != U'\uFFFD')) {
+              BOOST_ERROR("decode disagrees on " << b0 << ' ' << b1 << " size " << size);
+              return;
+            }
+            ++checked;
+          }
+        }
+      }
+    }
+  }
+  BOOST_TEST(checked == 256u * 256u * 36u * 4u);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 }  // namespace feedd::storage

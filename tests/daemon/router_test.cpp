@@ -369,6 +369,17 @@ BOOST_AUTO_TEST_CASE(date_cache_formats_once_per_second) {
   BOOST_TEST(cache.text(kNow + seconds(1)) == "Sat, 01 Mar 2025 01:00:01 GMT");
 }
 
+// Header names compare ASCII case-insensitively and nothing else: '@' (0x40) and '`' (0x60)
+// differ only in bit 0x20, as 'A' and 'a' do, but are different characters.
+BOOST_AUTO_TEST_CASE(header_lookup_folds_letters_only) {
+  Response r;
+  r.add("X-Feed@Name", "at");
+  r.add("X-Feed[1]", "brackets");
+  BOOST_TEST(header(r, "x-feed@name") == "at");
+  BOOST_TEST(header(r, "X-Feed`Name") == "<absent>");
+  BOOST_TEST(header(r, "X-Feed{1}") == "<absent>");
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 }  // namespace feedd::daemon

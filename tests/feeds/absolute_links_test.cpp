@@ -50,4 +50,44 @@ BOOST_AUTO_TEST_CASE(everything_else_is_copied_byte_for_byte) {
   BOOST_TEST(absolutize_links(html, kBase) == html);
 }
 
+BOOST_AUTO_TEST_CASE(only_real_attributes_are_rewritten) {
+  // Script, style, textarea and comment text holds no tags; "<![CDATA[" outside SVG and
+  // MathML is a bogus comment up to the first '>'.
+  const std::string raw =
+      "<script>var s = '<img src=\"a.png\">';</script><style>/* <a href=x> */</style>"
+      "<textarea><a href=\"t.html\"></textarea><![CDATA[ <a href=\"c.html\">";
+  BOOST_TEST(absolutize_links(raw, kBase) == raw);
+  // "<!-->" is a whole (empty) comment, so the link after it is a link.
+  BOOST_TEST(absolutize_links(R"(<!--><a href="x.html">x</a>-->)", kBase) ==
+             R"(<!--><a href="https://blog.example.org/2025/04/x.html">x</a>-->)");
+}
+
+BOOST_AUTO_TEST_CASE(rewritten_values_are_spliced_where_the_parser_found_them) {
+  // White space around '=', CR LF inside the tag, multi-byte text before: byte offsets hold.
+  BOOST_TEST(absolutize_links("日本語<a\r\nhref = 'x.html'\r\ntitle=\"a > b\">y</a>", kBase) ==
+             "日本語<a\r\nhref = \"https://blog.example.org/2025/04/x.html\"\r\n"
+             "title=\"a > b\">y</a>");
+  // An attribute whose value holds '>' and quotes is one attribute.
+  BOOST_TEST(absolutize_links(R"(<img alt='"a" > b' src=p.png>)", kBase) ==
+             R"(<img alt='"a" > b' src="https://blog.example.org/2025/04/p.png">)");
+  // Values are decoded as browsers decode attributes: "&copy=" is no reference there.
+  BOOST_TEST(
+      absolutize_links(R"(<a href="?a=1&copy=2&amp;b=&lt;">q</a>)", kBase) ==
+      R"(<a href="https://blog.example.org/2025/04/post.html?a=1&amp;copy=2&amp;b=%3C">q</a>)");
+}
+
+BOOST_AUTO_TEST_CASE(the_tree_builder_does_not_duplicate_or_invent_values) {
+  // The adoption agency clones <a> into the <p>: one value in the source, one rewrite.
+  BOOST_TEST(absolutize_links(R"(<a href="x.html">1<p>2</a>3)", kBase) ==
+             R"(<a href="https://blog.example.org/2025/04/x.html">1<p>2</a>3)");
+  // A repeated attribute is dropped by the tokenizer (the first one counts), a valueless one
+  // has nothing to resolve, an end tag has no attributes.
+  BOOST_TEST(
+      absolutize_links(R"(<a href="a" href="b"><img src><img src=></a href="c">)", kBase) ==
+      R"(<a href="https://blog.example.org/2025/04/a" href="b"><img src><img src=></a href="c">)");
+  // SVG's xlink:href is a link too.
+  BOOST_TEST(absolutize_links(R"(<svg><image xlink:href="i.png"/></svg>)", kBase) ==
+             R"(<svg><image xlink:href="https://blog.example.org/2025/04/i.png"/></svg>)");
+}
+
 BOOST_AUTO_TEST_SUITE_END()

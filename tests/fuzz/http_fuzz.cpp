@@ -114,8 +114,8 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
   options.max_body = 4096;
   options.header_limit = 2048;
   options.hooks = g_fixture->hooks.get();
-  g_fixture->shared.reset(new daemon::ServerShared{
-      options, *g_fixture->store, g_fixture->metrics, "public, max-age=300", {}, {}, {}, {}});
+  g_fixture->shared =
+      std::make_unique<daemon::ServerShared>(options, *g_fixture->store, g_fixture->metrics, 1000);
   return 0;
 }
 

@@ -20,7 +20,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (!feedd::fuzz::is_reader_input(bytes)) {
     return -1;  // outside the reader's contract; keep it out of the corpus
   }
-  const std::string_view first_line = feedd::storage::text::trim(bytes.substr(0, bytes.find('\n')));
+  const std::string_view first_line = feedd::common::text::trim(bytes.substr(0, bytes.find('\n')));
   if (first_line != "---" && first_line != "+++") {
     return -1;
   }

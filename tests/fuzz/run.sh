@@ -8,7 +8,11 @@
 #   tests/fuzz/run.sh [SECONDS] [TARGET...]     e.g. tests/fuzz/run.sh 600 markdown http
 # Targets: the *_fuzz.cpp files here, without the suffix. Exit status 1 if any target failed.
 # Environment: FUZZ_RUNS=N also stops each target after N executions (long runs);
-# FUZZ_BUILD=0 skips the build (binaries already in build/fuzz); FUZZ_TIMEOUT=S sets the
+# FUZZ_SEED=N fixes libFuzzer's random seed (with FUZZ_RUNS, the same inputs on every run:
+# what .ci/run does, so CI can only go red on a change, never by luck);
+# FUZZ_BUILD_DIR=DIR uses that build tree instead of build/fuzz (.ci/run passes its clang
+# ASan tree, configured with FEEDD_FUZZ=ON, where the targets are already built);
+# FUZZ_BUILD=0 skips the build (binaries already there); FUZZ_TIMEOUT=S sets the
 # wall-clock limit (default 1; a niced run on a busy machine waits for a CPU for longer).
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -22,7 +26,7 @@ if [ ${#targets[@]} -eq 0 ]; then
     targets+=("$name")
   done
 fi
-build="$root/build/fuzz"
+build=${FUZZ_BUILD_DIR:-$root/build/fuzz}
 if [ "${FUZZ_BUILD:-1}" != 0 ]; then
   cmake -S "$root" -B "$build" -G Ninja -DCMAKE_CXX_COMPILER=clang++-14 -DFEEDD_FUZZ=ON \
     -DFEEDD_BUILD_TESTS=OFF -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null || exit 1
@@ -31,6 +35,9 @@ fi
 runs=()
 if [ -n "${FUZZ_RUNS:-}" ]; then
   runs=(-runs="$FUZZ_RUNS")
+fi
+if [ -n "${FUZZ_SEED:-}" ]; then
+  runs+=(-seed="$FUZZ_SEED")
 fi
 
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1}
@@ -61,7 +68,7 @@ for target in "${targets[@]}"; do
       continue
     fi
   fi
-  echo "== $target: fuzzing for ${seconds} s"
+  echo "== $target: fuzzing for up to ${seconds} s${FUZZ_RUNS:+ or $FUZZ_RUNS executions}${FUZZ_SEED:+ from seed $FUZZ_SEED}"
   log="$build/$target.log"
   start=$(date +%s)
   "$binary" "${options[@]}" "${runs[@]}" -max_total_time="$seconds" -print_final_stats=1 \

@@ -89,6 +89,28 @@ BOOST_AUTO_TEST_CASE(bad_files_and_entries_are_problems_and_good_posts_publish) 
   BOOST_TEST(lint.exit_status == 0, lint.output);
 }
 
+// gumbo's tree builder is quadratic in nesting depth: such a body is not parsed (that would
+// take minutes), it is logged, published as written, and the other posts are unaffected.
+BOOST_AUTO_TEST_CASE(html_nested_too_deeply_is_logged_and_published_as_written) {
+  TempDir dir;
+  write_file(dir / "store/deep.md", "---\ntitle: Deep\ndate: 2025-05-01\nlang: en\n---\n" +
+                                        repeat("<div>", 40'000) + "<a href=\"rel.html\">x</a>\n");
+  write_file(dir / "store/good.md",
+             "---\ntitle: GOOD\ndate: 2025-05-02\nlang: en\n---\nA [link](rel.html).\n");
+  auto config = write_config(dir.path(), dir / "store", dir / "index.sqlite", "");
+
+  auto build = feedd({"build", "--config", config.string(), "--out", (dir / "out").string()});
+  BOOST_TEST(build.exit_status == 0, build.output);
+  BOOST_TEST(build.output.find("deep.md: HTML nested too deeply to parse") != std::string::npos,
+             build.output);
+  const std::string all = read_file(dir / "out/feed.json");
+  BOOST_TEST(all.find("\"title\": \"Deep\"") != std::string::npos);
+  const std::size_t relative = all.find("href=\\\"rel.html\\\"");  // the deep post's, as written
+  BOOST_TEST(relative != std::string::npos, all.substr(0, 2000));
+  BOOST_TEST(all.find("href=\\\"rel.html\\\"", relative + 1) == std::string::npos);
+  BOOST_TEST(all.find("\"summary\": \"A link.\"") != std::string::npos);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 }  // namespace feedd::testing

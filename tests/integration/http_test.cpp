@@ -292,18 +292,6 @@ BOOST_AUTO_TEST_CASE(a_client_that_stops_reading_a_big_body_is_closed_after_the_
   BOOST_TEST(client.get("/healthz").result_int() == 200);
 }
 
-BOOST_AUTO_TEST_CASE(at_the_connection_cap_new_clients_wait_and_are_then_served) {
-  Server server(false, 2);
-  Client first(server.port);
-  Client second(server.port);
-  BOOST_TEST(first.get("/healthz").result_int() == 200);  // both accepted, now idle
-  BOOST_TEST(second.get("/healthz").result_int() == 200);
-  const auto start = std::chrono::steady_clock::now();
-  Client third(server.port);  // queued in the backlog until an idle one times out (1 s)
-  BOOST_TEST(third.get("/healthz").result_int() == 200);
-  BOOST_TEST((std::chrono::steady_clock::now() - start >= 500ms));
-}
-
 BOOST_AUTO_TEST_CASE(a_byte_per_second_client_does_not_delay_others) {
   Server server;  // one I/O thread: only the coroutines keep the others going
   Client slow(server.port);

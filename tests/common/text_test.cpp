@@ -1,0 +1,40 @@
+// common::text: ASCII case folding touches letters only, and the three HTML escaping sets.
+#include "common/text.h"
+
+#include <boost/test/unit_test.hpp>
+
+namespace feedd::common::text {
+namespace {
+
+BOOST_AUTO_TEST_SUITE(text)
+
+// '@' (0x40) and '`' (0x60), '[' and '{', '^' and '~' differ only in bit 0x20, as 'A' and 'a'
+// do; a fold by `c | 0x20` takes them for equal (router.cpp did).
+BOOST_AUTO_TEST_CASE(iequals_folds_ascii_letters_and_nothing_else) {
+  BOOST_TEST(iequals("Content-Type", "content-TYPE"));
+  BOOST_TEST(!iequals("@", "`"));
+  BOOST_TEST(!iequals("[", "{"));
+  BOOST_TEST(!iequals("^", "~"));
+  BOOST_TEST(!iequals("_", "\x7f"));
+  BOOST_TEST(!iequals("\xC3\x84", "\xC3\xA4"));  // Ä, ä: ASCII only
+  BOOST_TEST(!iequals("gzip", "gzip "));
+  BOOST_TEST(istarts_with("X-GitHub-Event", "x-github-"));
+  BOOST_TEST(!istarts_with("X@", "x`"));
+  BOOST_TEST(!istarts_with("x", "xy"));
+}
+
+BOOST_AUTO_TEST_CASE(html_escape_replaces_the_set_asked_for) {
+  const std::string_view s = "a&b<c>d\"e'f";
+  BOOST_TEST(html_escape(s, HtmlEscape::text) == "a&amp;b&lt;c&gt;d\"e'f");
+  BOOST_TEST(html_escape(s, HtmlEscape::attribute) == "a&amp;b&lt;c&gt;d&quot;e'f");
+  BOOST_TEST(html_escape(s) == html_escape(s, HtmlEscape::attribute));
+  BOOST_TEST(html_escape(s, HtmlEscape::all) == "a&amp;b&lt;c&gt;d&quot;e&#39;f");
+  std::string out = "<p>";
+  append_html_escaped(out, "plain");
+  BOOST_TEST(out == "<p>plain");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+}  // namespace
+}  // namespace feedd::common::text

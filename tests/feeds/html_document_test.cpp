@@ -1,0 +1,123 @@
+// HtmlDocument: one HTML5 parse (gumbo) per post body, as browsers parse it. Cases in the
+// spirit of html5lib's tokenizer and tree-construction tests, reduced to what the feeds
+// read from the tree: the text, the first paragraph and where URL values lie.
+#include "feeds/html_document.h"
+
+#include <boost/test/unit_test.hpp>
+#include <string>
+#include <vector>
+
+#include "feeds/html_nesting.h"
+
+namespace feedd::feeds {
+namespace {
+
+struct TextCase {
+  std::string html;
+  std::string text;
+};
+
+std::string repeat(const std::string& unit, std::size_t times) {
+  std::string out;
+  for (std::size_t i = 0; i < times; ++i) {
+    out += unit;
+  }
+  return out;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(html_document)
+
+BOOST_AUTO_TEST_CASE(text_as_the_tokenizer_and_tree_builder_give_it) {
+  const std::vector<TextCase> cases = {
+      // tokenizer: character references in data and RCDATA
+      {"&lt;&gt;&amp;&quot;&apos;", "<>&\"'"},
+      {"&ampx; &AMP; &Amp;", "&x; & &Amp;"},
+      {"<title>&amp;<b></title>", "&<b>"},
+      {"<textarea>&lt;/textarea&gt;</textarea>", "</textarea>"},
+      // tokenizer: raw text, script data, plaintext, comments, bogus comments
+      {"<style><!-- </style>x", "x"},
+      {"<script>a</script >b", "b"},
+      {"<plaintext></plaintext><p>", "</plaintext><p>"},
+      {"a<!-- b --!>c", "ac"},
+      {"a<!--->b-->c", "ab-->c"},
+      {"a<?php echo 1; ?>b", "ab"},
+      {"a</ b>c", "ac"},
+      {"a< b", "a< b"},
+      {"a<3 b", "a<3 b"},
+      // tree construction: misnesting, implied end tags, foreign content
+      {"<b>1<i>2</b>3</i>4", "1234"},
+      {"<a>1<a>2</a>3", "123"},
+      {"<ul><li>one<li>two</ul>", "one two"},
+      {"<table><tr><td>a<td>b</table>c", "a b c"},
+      {"<svg><![CDATA[x<y]]><desc>d</desc></svg>", "x<y d"},
+      {"<math><mi>x</mi><mo>=</mo><mn>1</mn></math>", "x = 1"},
+      {"<ruby>漢<rp>(</rp><rt>かん</rt><rp>)</rp></ruby>字", "漢字"},
+      {"a<br/>b<br>c</br>d", "a b c d"},
+      {"<iframe><p>fallback</p></iframe>x", "x"},
+      {"  \n\t<p>\u00A0 spaced \r\n out\f</p>  ", "spaced out"},
+  };
+  for (const TextCase& c : cases) {
+    BOOST_TEST(HtmlDocument(c.html).text() == c.text, "html: " << c.html);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(first_paragraph_is_the_first_p_element_with_text) {
+  BOOST_TEST(HtmlDocument("<h1>T</h1><p> </p><p>Two <em>words</em></p>").first_paragraph_text() ==
+             "Two words");
+  BOOST_TEST(HtmlDocument("<pre>code</pre><param>x").first_paragraph_text() == "code x");
+  BOOST_TEST(HtmlDocument("<svg><p>html p breaks out</p></svg>").first_paragraph_text() ==
+             "html p breaks out");
+  BOOST_TEST(HtmlDocument("<p><script>hidden</script></p>none").first_paragraph_text() == "none");
+}
+
+BOOST_AUTO_TEST_CASE(url_attributes_point_into_the_source) {
+  const HtmlDocument document(
+      "<p id=x>日本<a href='a.html' title=t>a</a><img src=\"b&amp;c.png\" "
+      "srcset=\"s.png 2x\" alt=\"<a href=no>\"><video poster=v.jpg></video>");
+  const auto& urls = document.url_attributes();
+  BOOST_TEST_REQUIRE(urls.size() == 4u);
+  const std::string& source = document.source();
+  BOOST_TEST(source.substr(urls[0].offset, urls[0].length) == "'a.html'");
+  BOOST_TEST(urls[0].value == "a.html");
+  BOOST_TEST(source.substr(urls[1].offset, urls[1].length) == "\"b&amp;c.png\"");
+  BOOST_TEST(urls[1].value == "b&c.png");
+  BOOST_TEST(urls[2].srcset);
+  BOOST_TEST(urls[2].value == "s.png 2x");
+  BOOST_TEST(source.substr(urls[3].offset, urls[3].length) == "v.jpg");
+  BOOST_TEST(!document.too_deep());
+}
+
+BOOST_AUTO_TEST_CASE(deep_nesting_is_refused_in_linear_time_not_parsed_for_hours) {
+  // 40,000 unclosed <div>s: gumbo's tree builder would spend seconds on them.
+  const HtmlDocument divs(repeat("<div>", 40'000) + "<p>text</p>");
+  BOOST_TEST(divs.too_deep());
+  BOOST_TEST(divs.text().empty());
+  BOOST_TEST(divs.url_attributes().empty());
+  // Formatting elements the tree builder keeps reopening count too.
+  std::string reopened;
+  for (int i = 0; i < 5000; ++i) {
+    reopened += "<font><b id=" + std::to_string(i) + ">x</font>";
+  }
+  BOOST_TEST(nesting_work(reopened) > kMaxNestingWork);
+  BOOST_TEST(nesting_work(repeat("<div><table></div>", 4000)) > kMaxNestingWork);
+}
+
+BOOST_AUTO_TEST_CASE(long_but_shallow_bodies_are_parsed) {
+  // Old exports: unclosed paragraphs and list items, misnested font and b, 100,000 tags.
+  const std::string sloppy = repeat("<p>para <li>item <font><b>x</font></b> <br>", 25'000);
+  BOOST_TEST(nesting_work(sloppy) == 0u);
+  const HtmlDocument document(sloppy + "<a href=z.html>end</a>");
+  BOOST_TEST(!document.too_deep());
+  BOOST_TEST(document.first_paragraph_text() == "para");  // <li> closes the <p>
+  BOOST_TEST(document.url_attributes().size() == 1u);
+  // Nesting a browser renders fine (500 levels) is no problem either.
+  const HtmlDocument nested(repeat("<div><span>", 500) + "deep");
+  BOOST_TEST(!nested.too_deep());
+  BOOST_TEST(nested.text() == "deep");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+}  // namespace feedd::feeds
