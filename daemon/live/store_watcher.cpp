@@ -223,10 +223,9 @@ class StoreWatcher::Impl : public std::enable_shared_from_this<Impl> {
   bool stopped_ = false;
 };
 
-StoreWatcher::StoreWatcher(asio::any_io_executor executor, std::filesystem::path root,
+StoreWatcher::StoreWatcher(const asio::any_io_executor& executor, std::filesystem::path root,
                            std::chrono::milliseconds debounce, Handler handler)
-    : impl_(std::make_shared<Impl>(std::move(executor), std::move(root), debounce,
-                                   std::move(handler))) {}
+    : impl_(std::make_shared<Impl>(executor, std::move(root), debounce, std::move(handler))) {}
 
 StoreWatcher::~StoreWatcher() { impl_->stop(); }
 

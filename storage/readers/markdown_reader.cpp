@@ -62,10 +62,9 @@ int container_marks(std::string_view line) {
       break;
     }
     std::size_t marker_end = i;
-    if (line[i] == '>') {
-      marker_end = i + 1;
-    } else if ((line[i] == '-' || line[i] == '+' || line[i] == '*') && i + 1 < line.size() &&
-               (line[i + 1] == ' ' || line[i + 1] == '\t')) {
+    const bool bullet = (line[i] == '-' || line[i] == '+' || line[i] == '*') &&
+                        i + 1 < line.size() && (line[i + 1] == ' ' || line[i + 1] == '\t');
+    if (line[i] == '>' || bullet) {
       marker_end = i + 1;
     } else {
       std::size_t j = i;
