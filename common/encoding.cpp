@@ -45,18 +45,19 @@ std::string encode_base64(std::string_view bytes, std::string_view alphabet, boo
   return out;
 }
 
-// Maps a base64 character to its 6-bit value, or -1.
-constexpr std::array<std::int8_t, 256> make_base64_table() {
-  std::array<std::int8_t, 256> table{};
+// Maps a base64 character to its 6-bit value, or kNotBase64.
+constexpr std::uint8_t kNotBase64 = 0xFF;
+constexpr std::array<std::uint8_t, 256> make_base64_table() {
+  std::array<std::uint8_t, 256> table{};
   for (auto& v : table) {
-    v = -1;
+    v = kNotBase64;
   }
   for (std::size_t i = 0; i < kBase64Alphabet.size(); ++i) {
-    table[static_cast<unsigned char>(kBase64Alphabet[i])] = static_cast<std::int8_t>(i);
+    table[static_cast<unsigned char>(kBase64Alphabet[i])] = static_cast<std::uint8_t>(i);
   }
   return table;
 }
-constexpr std::array<std::int8_t, 256> kBase64Values = make_base64_table();
+constexpr std::array<std::uint8_t, 256> kBase64Values = make_base64_table();
 
 }  // namespace
 
@@ -121,8 +122,8 @@ std::optional<std::string> base64_decode(std::string_view text) {
     }
     std::uint32_t v = 0;
     for (std::size_t k = 0; k < 4 - padding; ++k) {
-      int d = kBase64Values[static_cast<unsigned char>(text[i + k])];
-      if (d < 0) {
+      const std::uint8_t d = kBase64Values[static_cast<unsigned char>(text[i + k])];
+      if (d == kNotBase64) {
         return std::nullopt;
       }
       v |= static_cast<std::uint32_t>(d) << (18 - 6 * k);

@@ -30,6 +30,15 @@ constexpr std::string_view trim_ows(std::string_view s) {
   return s;
 }
 
+// `bytes` without a leading UTF-8 byte order mark (editors on Windows write one).
+constexpr std::string_view without_byte_order_mark(std::string_view bytes) {
+  constexpr std::string_view kByteOrderMark = "\xEF\xBB\xBF";
+  if (bytes.starts_with(kByteOrderMark)) {
+    bytes.remove_prefix(kByteOrderMark.size());
+  }
+  return bytes;
+}
+
 // 1-based line number of byte `offset` in `bytes`.
 int line_of_offset(std::string_view bytes, std::size_t offset);
 

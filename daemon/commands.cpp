@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <iostream>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -139,21 +140,29 @@ int cmd_posts(const Config& config, const std::string& lang) {
   return 0;
 }
 
-}  // namespace
-
-int run_command_line(int argc, char** argv) {
-  std::vector<std::string> args(argv + 1, argv + argc);
-  // The command is the first word that is neither an option nor --config's value.
+// The command is the first word that is neither an option nor --config's value; the rest are
+// its options.
+struct Invocation {
   std::string command;
   std::vector<std::string> rest;
+};
+
+Invocation split_command(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  Invocation invocation;
   for (std::size_t i = 0; i < args.size(); ++i) {
-    if (command.empty() && !args[i].starts_with("-") && (i == 0 || args[i - 1] != "--config")) {
-      command = args[i];
+    if (invocation.command.empty() && !args[i].starts_with("-") &&
+        (i == 0 || args[i - 1] != "--config")) {
+      invocation.command = args[i];
     } else {
-      rest.push_back(args[i]);
+      invocation.rest.push_back(args[i]);
     }
   }
+  return invocation;
+}
 
+// The options `command` takes, the common ones included.
+po::options_description options_for(const std::string& command) {
   po::options_description common("options");
   common.add_options()("config", po::value<std::string>(), "configuration file")(
       "help", "describe the command")("version", "print the version");
@@ -165,37 +174,40 @@ int run_command_line(int argc, char** argv) {
                            "only posts in this language");
   }
   specific.add(common);
+  return specific;
+}
 
-  po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(rest).options(specific).run(), vm);
-    po::notify(vm);
-  } catch (const po::error& error) {
-    std::cerr << "feedd: " << error.what() << "\n\n" << kUsage;
-    return 2;
-  }
-  if (vm.count("version")) {
+// The exit status when the command line is answered without running a command (--version,
+// --help, usage errors); nullopt when `command` should run.
+std::optional<int> answer_without_running(const std::string& command, const po::variables_map& vm,
+                                          const po::options_description& specific) {
+  if (vm.contains("version")) {
     std::cout << "feedd " << FEEDD_VERSION << '\n';
     return 0;
   }
-  if (command.empty() || (vm.count("help") && command.empty())) {
-    (vm.count("help") ? std::cout : std::cerr) << kUsage;
-    return vm.count("help") ? 0 : 2;
+  if (command.empty() || (vm.contains("help") && command.empty())) {
+    (vm.contains("help") ? std::cout : std::cerr) << kUsage;
+    return vm.contains("help") ? 0 : 2;
   }
   if (command != "serve" && command != "build" && command != "check" && command != "posts") {
     std::cerr << "feedd: unknown command \"" << command << "\"\n\n" << kUsage;
     return 2;
   }
-  if (vm.count("help")) {
+  if (vm.contains("help")) {
     std::cout << "usage: feedd " << command << " [options]\n\n" << specific << '\n';
     return 0;
   }
-  if (command == "build" && !vm.count("out")) {
+  if (command == "build" && !vm.contains("out")) {
     std::cerr << "feedd build: --out DIR is required (the directory to write the feeds to)\n";
     return 2;
   }
+  return std::nullopt;
+}
 
-  std::filesystem::path config_path = vm.count("config")
+// Loads the configuration and runs `command`; start-up errors are logged once here and
+// become the exit status (2 for the configuration, 1 for the rest).
+int run_command(const std::string& command, const po::variables_map& vm) {
+  std::filesystem::path config_path = vm.contains("config")
                                           ? std::filesystem::path(vm["config"].as<std::string>())
                                           : default_config_path();
   try {
@@ -222,6 +234,25 @@ int run_command_line(int argc, char** argv) {
     log::error("feedd", error.what());
     return 1;
   }
+}
+
+}  // namespace
+
+int run_command_line(int argc, char** argv) {
+  const Invocation invocation = split_command(argc, argv);
+  const po::options_description specific = options_for(invocation.command);
+  po::variables_map vm;
+  try {
+    po::store(po::command_line_parser(invocation.rest).options(specific).run(), vm);
+    po::notify(vm);
+  } catch (const po::error& error) {
+    std::cerr << "feedd: " << error.what() << "\n\n" << kUsage;
+    return 2;
+  }
+  if (auto status = answer_without_running(invocation.command, vm, specific)) {
+    return *status;
+  }
+  return run_command(invocation.command, vm);
 }
 
 }  // namespace feedd::daemon

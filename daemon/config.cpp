@@ -133,6 +133,170 @@ std::filesystem::path anchored(const std::filesystem::path& file, const std::fil
   return file.parent_path() / p;
 }
 
+// [site]: the URLs, time zone and defaults every feed is built with.
+void read_site(TableReader& top, const std::filesystem::path& path, Config::Site& site_config) {
+  TableReader site(subtable(top, "site", path), "site.", path);
+  site.read("base_url", site_config.base_url);
+  site.read("feeds_url", site_config.feeds_url);
+  site.read("author", site_config.author);
+  site.read("timezone", site_config.timezone);
+  std::string default_time = "00:00";
+  site.read("default_time", default_time);
+  site.read("default_language", site_config.default_language);
+  site.read("post_url", site_config.post_url);
+  site.reject_unknown();
+
+  if (site_config.base_url.empty()) {
+    throw ConfigError(path.string() +
+                      ": site.base_url is required (e.g. \"https://blog.example.org/\")");
+  }
+  if (!is_http_url(site_config.base_url + "/")) {
+    throw ConfigError(path.string() + ": site.base_url must be an absolute http(s) URL, got \"" +
+                      site_config.base_url + "\"");
+  }
+  site_config.base_url = with_trailing_slash(site_config.base_url);
+  site_config.feeds_url = with_trailing_slash(
+      site_config.feeds_url.empty() ? site_config.base_url : site_config.feeds_url);
+  if (!is_http_url(site_config.feeds_url)) {
+    throw ConfigError(path.string() + ": site.feeds_url must be an absolute http(s) URL");
+  }
+  try {
+    (void)date::locate_zone(site_config.timezone);
+  } catch (const std::exception&) {
+    throw ConfigError(path.string() + ": site.timezone: unknown IANA time zone \"" +
+                      site_config.timezone + "\" (e.g. \"Asia/Tokyo\"; is tzdata installed?)");
+  }
+  bool ok = false;
+  site_config.default_time = parse_time_of_day(default_time, ok);
+  if (!ok) {
+    throw ConfigError(path.string() + ": site.default_time must be \"HH:MM\", got \"" +
+                      default_time + "\"");
+  }
+}
+
+// [languages.*], in the order of the file; settles site.default_language.
+void read_languages(TableReader& top, const std::filesystem::path& path, Config& config) {
+  const auto& languages = subtable(top, "languages", path);
+  for (const auto& [code, node] : languages) {
+    const auto* table = node.as_table();
+    if (!table) {
+      throw ConfigError(path.string() + ":" + std::to_string(node.source().begin.line) +
+                        ": languages." + std::string(code.str()) + ": expected a table");
+    }
+    LanguageConfig language;
+    language.code = std::string(code.str());
+    TableReader reader(*table, "languages." + language.code + ".", path);
+    language.title = language.code;
+    reader.read("title", language.title);
+    reader.read("description", language.description);
+    reader.read("markers", language.markers);
+    reader.reject_unknown();
+    config.languages.push_back(std::move(language));
+  }
+  // toml++ tables are ordered by key; keep the order of the file instead.
+  std::sort(config.languages.begin(), config.languages.end(), [&](const auto& a, const auto& b) {
+    return languages.get(a.code)->source().begin < languages.get(b.code)->source().begin;
+  });
+  if (config.languages.empty()) {
+    config.languages.push_back({"ja", "ja", "", {}});
+  }
+  if (config.site.default_language.empty()) {
+    config.site.default_language = config.languages.front().code;
+  }
+  bool known = std::any_of(config.languages.begin(), config.languages.end(),
+                           [&](const auto& l) { return l.code == config.site.default_language; });
+  if (!known) {
+    throw ConfigError(path.string() + ": site.default_language \"" + config.site.default_language +
+                      "\" is not one of [languages.*]");
+  }
+}
+
+// The index file when store.index is not set: systemd's StateDirectory, else the working dir.
+std::filesystem::path default_index_path() {
+  if (const char* state = std::getenv("STATE_DIRECTORY"); state != nullptr && *state != '\0') {
+    // systemd may pass several directories separated by ':'; the first is ours.
+    std::string first(state);
+    return std::filesystem::path(first.substr(0, first.find(':'))) / "index.sqlite";
+  }
+  return "feedd-index.sqlite";
+}
+
+// [store]
+void read_store(TableReader& top, const std::filesystem::path& path, Config::Store& config) {
+  TableReader store(subtable(top, "store", path), "store.", path);
+  std::string store_path = config.path.string();
+  std::string index_path;
+  std::int64_t debounce_ms = 50;
+  std::int64_t rescan_s = 600;
+  store.read("path", store_path);
+  store.read("index", index_path);
+  store.read("debounce_ms", debounce_ms, 0, 60'000);
+  store.read("rescan_s", rescan_s, 0, 86'400 * 7);
+  std::int64_t max_file_bytes = 16 * 1024 * 1024;
+  store.read("max_file_bytes", max_file_bytes, 1, std::int64_t{1} << 30);
+  store.reject_unknown();
+  config.max_file_bytes = static_cast<std::uint64_t>(max_file_bytes);
+  config.path = anchored(path, store_path);
+  config.index = index_path.empty() ? default_index_path() : anchored(path, index_path);
+  config.debounce = std::chrono::milliseconds(debounce_ms);
+  config.rescan = std::chrono::seconds(rescan_s);
+}
+
+// [feeds]
+void read_feeds(TableReader& top, const std::filesystem::path& path, Config::Feeds& config) {
+  TableReader feeds(subtable(top, "feeds", path), "feeds.", path);
+  std::int64_t entries = 20;
+  std::string content = "full";
+  std::int64_t topic_entries = 20;
+  std::int64_t topic_cache_mb = 64;
+  feeds.read("entries", entries, 1, 10'000);
+  feeds.read("content", content);
+  feeds.read("topic_entries", topic_entries, 1, 10'000);
+  feeds.read("topic_cache_mb", topic_cache_mb, 1, 1'048'576);
+  feeds.reject_unknown();
+  if (content != "full" && content != "summary") {
+    throw ConfigError(path.string() + ": feeds.content must be \"full\" or \"summary\", got \"" +
+                      content + "\"");
+  }
+  config.entries = static_cast<int>(entries);
+  config.full_content = content == "full";
+  config.topic_entries = static_cast<int>(topic_entries);
+  config.topic_cache_mb = static_cast<std::size_t>(topic_cache_mb);
+}
+
+// [server]
+void read_server(TableReader& top, const std::filesystem::path& path, Config::Server& config) {
+  TableReader server(subtable(top, "server", path), "server.", path);
+  std::int64_t threads = 0;
+  std::int64_t max_age_s = 300;
+  std::int64_t timeout_s = 30;
+  server.read("listen", config.listen);
+  server.read("threads", threads, 0, 256);
+  server.read("max_age_s", max_age_s, 0, 86'400 * 365);
+  server.read("timeout_s", timeout_s, 1, 3600);
+  server.reject_unknown();
+  config.threads = static_cast<int>(threads);
+  config.max_age_s = static_cast<int>(max_age_s);
+  config.timeout = std::chrono::seconds(timeout_s);
+}
+
+// [hooks]
+void read_hooks(TableReader& top, const std::filesystem::path& path, Config::Hooks& config) {
+  TableReader hooks(subtable(top, "hooks", path), "hooks.", path);
+  std::string secret_file;
+  std::int64_t command_timeout_s = 60;
+  std::int64_t max_body = 1048576;
+  hooks.read("secret", config.secret);
+  hooks.read("secret_file", secret_file);
+  hooks.read("command", config.command);
+  hooks.read("command_timeout_s", command_timeout_s, 1, 86'400);
+  hooks.read("max_body", max_body, 1, std::int64_t{1} << 30);
+  hooks.reject_unknown();
+  config.secret_file = anchored(path, secret_file);
+  config.command_timeout = std::chrono::seconds(command_timeout_s);
+  config.max_body = static_cast<std::uint64_t>(max_body);
+}
+
 }  // namespace
 
 Config parse_config(std::string_view toml_text, const std::filesystem::path& path) {
@@ -147,169 +311,12 @@ Config parse_config(std::string_view toml_text, const std::filesystem::path& pat
   Config config;
   config.source = path;
   TableReader top(root, "", path);
-
-  // [site]
-  {
-    TableReader site(subtable(top, "site", path), "site.", path);
-    site.read("base_url", config.site.base_url);
-    site.read("feeds_url", config.site.feeds_url);
-    site.read("author", config.site.author);
-    site.read("timezone", config.site.timezone);
-    std::string default_time = "00:00";
-    site.read("default_time", default_time);
-    site.read("default_language", config.site.default_language);
-    site.read("post_url", config.site.post_url);
-    site.reject_unknown();
-
-    if (config.site.base_url.empty()) {
-      throw ConfigError(path.string() +
-                        ": site.base_url is required (e.g. \"https://blog.example.org/\")");
-    }
-    if (!is_http_url(config.site.base_url + "/")) {
-      throw ConfigError(path.string() + ": site.base_url must be an absolute http(s) URL, got \"" +
-                        config.site.base_url + "\"");
-    }
-    config.site.base_url = with_trailing_slash(config.site.base_url);
-    config.site.feeds_url = with_trailing_slash(
-        config.site.feeds_url.empty() ? config.site.base_url : config.site.feeds_url);
-    if (!is_http_url(config.site.feeds_url)) {
-      throw ConfigError(path.string() + ": site.feeds_url must be an absolute http(s) URL");
-    }
-    try {
-      (void)date::locate_zone(config.site.timezone);
-    } catch (const std::exception&) {
-      throw ConfigError(path.string() + ": site.timezone: unknown IANA time zone \"" +
-                        config.site.timezone + "\" (e.g. \"Asia/Tokyo\"; is tzdata installed?)");
-    }
-    bool ok = false;
-    config.site.default_time = parse_time_of_day(default_time, ok);
-    if (!ok) {
-      throw ConfigError(path.string() + ": site.default_time must be \"HH:MM\", got \"" +
-                        default_time + "\"");
-    }
-  }
-
-  // [languages.*]
-  {
-    const auto& languages = subtable(top, "languages", path);
-    for (const auto& [code, node] : languages) {
-      const auto* table = node.as_table();
-      if (!table) {
-        throw ConfigError(path.string() + ":" + std::to_string(node.source().begin.line) +
-                          ": languages." + std::string(code.str()) + ": expected a table");
-      }
-      LanguageConfig language;
-      language.code = std::string(code.str());
-      TableReader reader(*table, "languages." + language.code + ".", path);
-      language.title = language.code;
-      reader.read("title", language.title);
-      reader.read("description", language.description);
-      reader.read("markers", language.markers);
-      reader.reject_unknown();
-      config.languages.push_back(std::move(language));
-    }
-    // toml++ tables are ordered by key; keep the order of the file instead.
-    std::sort(config.languages.begin(), config.languages.end(), [&](const auto& a, const auto& b) {
-      return languages.get(a.code)->source().begin < languages.get(b.code)->source().begin;
-    });
-    if (config.languages.empty()) {
-      config.languages.push_back({"ja", "ja", "", {}});
-    }
-    if (config.site.default_language.empty()) {
-      config.site.default_language = config.languages.front().code;
-    }
-    bool known = std::any_of(config.languages.begin(), config.languages.end(),
-                             [&](const auto& l) { return l.code == config.site.default_language; });
-    if (!known) {
-      throw ConfigError(path.string() + ": site.default_language \"" +
-                        config.site.default_language + "\" is not one of [languages.*]");
-    }
-  }
-
-  // [store]
-  {
-    TableReader store(subtable(top, "store", path), "store.", path);
-    std::string store_path = config.store.path.string();
-    std::string index_path;
-    std::int64_t debounce_ms = 50;
-    std::int64_t rescan_s = 600;
-    store.read("path", store_path);
-    store.read("index", index_path);
-    store.read("debounce_ms", debounce_ms, 0, 60'000);
-    store.read("rescan_s", rescan_s, 0, 86'400 * 7);
-    std::int64_t max_file_bytes = 16 * 1024 * 1024;
-    store.read("max_file_bytes", max_file_bytes, 1, std::int64_t{1} << 30);
-    store.reject_unknown();
-    config.store.max_file_bytes = static_cast<std::uint64_t>(max_file_bytes);
-    config.store.path = anchored(path, store_path);
-    if (!index_path.empty()) {
-      config.store.index = anchored(path, index_path);
-    } else if (const char* state = std::getenv("STATE_DIRECTORY"); state && *state) {
-      // systemd may pass several directories separated by ':'; the first is ours.
-      std::string first(state);
-      config.store.index = std::filesystem::path(first.substr(0, first.find(':'))) / "index.sqlite";
-    } else {
-      config.store.index = "feedd-index.sqlite";
-    }
-    config.store.debounce = std::chrono::milliseconds(debounce_ms);
-    config.store.rescan = std::chrono::seconds(rescan_s);
-  }
-
-  // [feeds]
-  {
-    TableReader feeds(subtable(top, "feeds", path), "feeds.", path);
-    std::int64_t entries = 20;
-    std::string content = "full";
-    std::int64_t topic_entries = 20;
-    std::int64_t topic_cache_mb = 64;
-    feeds.read("entries", entries, 1, 10'000);
-    feeds.read("content", content);
-    feeds.read("topic_entries", topic_entries, 1, 10'000);
-    feeds.read("topic_cache_mb", topic_cache_mb, 1, 1'048'576);
-    feeds.reject_unknown();
-    if (content != "full" && content != "summary") {
-      throw ConfigError(path.string() + ": feeds.content must be \"full\" or \"summary\", got \"" +
-                        content + "\"");
-    }
-    config.feeds.entries = static_cast<int>(entries);
-    config.feeds.full_content = content == "full";
-    config.feeds.topic_entries = static_cast<int>(topic_entries);
-    config.feeds.topic_cache_mb = static_cast<std::size_t>(topic_cache_mb);
-  }
-
-  // [server]
-  {
-    TableReader server(subtable(top, "server", path), "server.", path);
-    std::int64_t threads = 0;
-    std::int64_t max_age_s = 300;
-    std::int64_t timeout_s = 30;
-    server.read("listen", config.server.listen);
-    server.read("threads", threads, 0, 256);
-    server.read("max_age_s", max_age_s, 0, 86'400 * 365);
-    server.read("timeout_s", timeout_s, 1, 3600);
-    server.reject_unknown();
-    config.server.threads = static_cast<int>(threads);
-    config.server.max_age_s = static_cast<int>(max_age_s);
-    config.server.timeout = std::chrono::seconds(timeout_s);
-  }
-
-  // [hooks]
-  {
-    TableReader hooks(subtable(top, "hooks", path), "hooks.", path);
-    std::string secret_file;
-    std::int64_t command_timeout_s = 60;
-    std::int64_t max_body = 1048576;
-    hooks.read("secret", config.hooks.secret);
-    hooks.read("secret_file", secret_file);
-    hooks.read("command", config.hooks.command);
-    hooks.read("command_timeout_s", command_timeout_s, 1, 86'400);
-    hooks.read("max_body", max_body, 1, std::int64_t{1} << 30);
-    hooks.reject_unknown();
-    config.hooks.secret_file = anchored(path, secret_file);
-    config.hooks.command_timeout = std::chrono::seconds(command_timeout_s);
-    config.hooks.max_body = static_cast<std::uint64_t>(max_body);
-  }
-
+  read_site(top, path, config.site);
+  read_languages(top, path, config);
+  read_store(top, path, config.store);
+  read_feeds(top, path, config.feeds);
+  read_server(top, path, config.server);
+  read_hooks(top, path, config.hooks);
   top.reject_unknown();
   return config;
 }

@@ -8,7 +8,6 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <cstring>
-#include <functional>
 #include <string>
 #include <thread>
 
@@ -62,7 +61,7 @@ class Pipeline {
     regenerator_ = std::make_unique<Regenerator>(io, config_, pipeline_, store, generation);
     watcher_ =
         std::make_unique<StoreWatcher>(io.get_executor(), config_.store.path,
-                                       config_.store.debounce, [this](StoreChanges changes) {
+                                       config_.store.debounce, [this](const StoreChanges& changes) {
                                          if (changes.rescan_all) {
                                            regenerator_->rescan_all("store changed (full rescan)");
                                          } else {
@@ -128,6 +127,157 @@ std::string read_secret(const Config& config) {
   return std::move(*secret);
 }
 
+// The HTTP server's options from the configuration; sockets passed by systemd replace
+// server.listen.
+ServerOptions server_options_for(const Config& config, std::vector<int> inherited_fds,
+                                 WebhookEndpoint& hooks, const ServeOptions& options) {
+  ServerOptions server_options;
+  server_options.inherited_fds = std::move(inherited_fds);
+  if (server_options.inherited_fds.empty()) {
+    server_options.listen = config.server.listen;
+  } else {
+    server_options.listen.clear();
+  }
+  server_options.threads = config.server.threads;
+  server_options.timeout = config.server.timeout;
+  server_options.max_body = config.hooks.max_body;
+  server_options.max_age_s = config.server.max_age_s;
+  server_options.hooks = &hooks;
+  server_options.access_log = options.access_log;
+  return server_options;
+}
+
+// Topic feeds: rendered on the control thread (it owns the index), in whatever pipeline is
+// current, when first asked for; cached for the I/O threads.
+TopicFeeds topic_feeds_for(const Config& config, boost::asio::io_context& control,
+                           std::unique_ptr<Pipeline>& pipeline, Metrics& metrics) {
+  return TopicFeeds(
+      config.feeds.topic_cache_mb * 1024 * 1024, control.get_executor(),
+      [&pipeline](const feeds::CatalogTopic& topic, feeds::FeedFormat format,
+                  std::chrono::sys_seconds built_at) {
+        auto rendered = pipeline->pipeline().render_topic(topic, format, common::now_seconds());
+        return feeds::make_resource(resource_source(std::move(rendered)), built_at);
+      },
+      metrics);
+}
+
+// WATCHDOG=1 from the control thread at half the interval: if the indexer hangs, systemd
+// notices (the I/O threads alone staying up is not health). Does nothing when systemd asked
+// for no watchdog. Control thread only.
+class Watchdog {
+ public:
+  explicit Watchdog(boost::asio::io_context& control) : timer_(control) {}
+
+  void start() {
+    if (auto interval = systemd::watchdog_interval()) {
+      period_ = *interval / 2;
+      tick({});
+    }
+  }
+  void cancel() { timer_.cancel(); }
+
+ private:
+  void tick(const boost::system::error_code& ec) {
+    if (ec) {
+      return;
+    }
+    systemd::notify_watchdog();
+    timer_.expires_after(period_);
+    timer_.async_wait([this](const boost::system::error_code& next) { tick(next); });
+  }
+
+  boost::asio::steady_timer timer_;
+  std::chrono::microseconds period_{0};
+};
+
+// SIGTERM and SIGINT stop the control thread (the caller then drains the server); SIGHUP
+// reloads the configuration into a new pipeline beside the running one and swaps them, or
+// keeps the running one when the new configuration fails. Control thread only; borrows
+// everything it is given for its lifetime.
+class SignalHandler {
+ public:
+  struct Borrowed {
+    boost::asio::io_context& control;
+    boost::asio::signal_set& signals;
+    std::unique_ptr<Pipeline>& pipeline;
+    SnapshotStore& store;
+    Metrics& metrics;
+    WebhookEndpoint& hooks;
+    Watchdog& watchdog;
+  };
+  explicit SignalHandler(Borrowed borrowed) : b_(borrowed) {}
+
+  void arm() {
+    b_.signals.async_wait([this](const boost::system::error_code& ec, int signal_number) {
+      on_signal(ec, signal_number);
+    });
+  }
+
+ private:
+  void on_signal(const boost::system::error_code& ec, int signal_number) {
+    if (ec) {
+      return;
+    }
+    if (signal_number != SIGHUP) {
+      log::info(kChannel, std::string("received ") + strsignal(signal_number) +
+                              ": finishing in-flight responses");
+      systemd::notify_stopping();
+      b_.watchdog.cancel();
+      b_.pipeline->stop();
+      b_.control.stop();
+      return;
+    }
+    systemd::notify_reloading();
+    try {
+      reload();
+    } catch (const std::exception& error) {
+      log::error(
+          kChannel,
+          std::string("SIGHUP: reload failed, keeping the running configuration: ") + error.what());
+    }
+    systemd::notify_ready("serving, snapshot " + std::to_string(b_.store.load()->generation()));
+    arm();
+  }
+
+  // A new configuration gets a new pipeline; the server keeps its sockets and connections
+  // (listen, threads and timeouts take effect on restart). Throws before anything is swapped.
+  void reload() {
+    auto next_config = load_config(b_.pipeline->config().source);
+    auto next_secret = read_secret(next_config);
+    auto next = open_pipeline(next_config, b_.metrics.index_health(), common::now_seconds());
+    const auto previous = b_.store.load();
+    const std::uint64_t next_generation = b_.pipeline->regenerator().generation() + 1;
+    auto snapshot = build_snapshot(next->pipeline(), next->config(), common::now_seconds(),
+                                   next_generation, previous.get());
+    const std::size_t total = snapshot->resources().size();
+    const std::size_t changed = total - snapshot->reused();
+    b_.store.publish(std::move(snapshot));
+    b_.pipeline->stop();
+    b_.pipeline = std::move(next);
+    const Config& config = b_.pipeline->config();
+    b_.hooks.set_secret(std::move(next_secret), config.hooks.command, config.hooks.command_timeout);
+    b_.pipeline->attach(b_.control, b_.store, next_generation);
+    log::info(kChannel, "SIGHUP: configuration reloaded from " + config.source.string() +
+                            ", snapshot " + std::to_string(next_generation) + " published, " +
+                            std::to_string(changed) + " of " + std::to_string(total) +
+                            " resources changed");
+  }
+
+  Borrowed b_;
+};
+
+void announce_serving(const HttpServer& server, const SnapshotStore& store,
+                      const ServeOptions& options) {
+  const auto snapshot = store.load();
+  log::info(kChannel, "feedd " FEEDD_VERSION " serving " + std::to_string(count_feeds(*snapshot)) +
+                          " feeds on " + join(server.addresses()) + " (" +
+                          std::to_string(server.threads()) + " threads, up to " +
+                          std::to_string(server.max_connections()) + " connections" +
+                          (options.access_log ? ", access log on" : "") + ")");
+  systemd::notify_ready("serving " + std::to_string(count_feeds(*snapshot)) + " feeds, snapshot " +
+                        std::to_string(snapshot->generation()));
+}
+
 }  // namespace
 
 int run_serve(const Config& initial_config, const ServeOptions& options) {
@@ -154,110 +304,23 @@ int run_serve(const Config& initial_config, const ServeOptions& options) {
                             pipeline->regenerator().rescan_all(reason);
                           });
                         });
-  // Topic feeds: rendered on the control thread (it owns the index), in whatever pipeline is
-  // current, when first asked for; cached for the I/O threads.
-  TopicFeeds topics(
-      config.feeds.topic_cache_mb * 1024 * 1024, control.get_executor(),
-      [&pipeline](const feeds::CatalogTopic& topic, feeds::FeedFormat format,
-                  std::chrono::sys_seconds built_at) {
-        auto rendered = pipeline->pipeline().render_topic(topic, format, common::now_seconds());
-        return feeds::make_resource(resource_source(std::move(rendered)), built_at);
-      },
-      metrics);
-  ServerOptions server_options;
-  server_options.inherited_fds = *sockets;
-  if (server_options.inherited_fds.empty()) {
-    server_options.listen = config.server.listen;
-  } else {
-    server_options.listen.clear();
-  }
-  server_options.threads = config.server.threads;
-  server_options.timeout = config.server.timeout;
-  server_options.max_body = config.hooks.max_body;
-  server_options.max_age_s = config.server.max_age_s;
-  server_options.hooks = &hooks;
-  server_options.topics = &topics;
-  server_options.access_log = options.access_log;
+  TopicFeeds topics = topic_feeds_for(config, control, pipeline, metrics);
   // Handlers for SIGTERM, SIGINT and SIGHUP before anything says "ready" (the listening
   // sockets, the start-up line, READY=1): a signal that came right after it otherwise met
   // the default action and killed the process (a reload or a stop at start-up lost the
   // responses in flight). Signals that arrive before async_wait() are kept for it.
   boost::asio::signal_set signals(control, SIGTERM, SIGINT, SIGHUP);
+  ServerOptions server_options = server_options_for(config, std::move(*sockets), hooks, options);
+  server_options.topics = &topics;
   HttpServer server(std::move(server_options), store, metrics);
   server.start();
   pipeline->attach(control, store, generation);
-  const auto snapshot = store.load();
-  log::info(kChannel, "feedd " FEEDD_VERSION " serving " + std::to_string(count_feeds(*snapshot)) +
-                          " feeds on " + join(server.addresses()) + " (" +
-                          std::to_string(server.threads()) + " threads, up to " +
-                          std::to_string(server.max_connections()) + " connections" +
-                          (options.access_log ? ", access log on" : "") + ")");
-  systemd::notify_ready("serving " + std::to_string(count_feeds(*snapshot)) + " feeds, snapshot " +
-                        std::to_string(snapshot->generation()));
+  announce_serving(server, store, options);
 
-  // WATCHDOG=1 from the control thread at half the interval: if the indexer hangs, systemd
-  // notices (the I/O threads alone staying up is not health).
-  boost::asio::steady_timer watchdog(control);
-  std::function<void(const boost::system::error_code&)> on_watchdog;
-  if (auto interval = systemd::watchdog_interval()) {
-    on_watchdog = [&, period = *interval / 2](const boost::system::error_code& ec) {
-      if (ec) {
-        return;
-      }
-      systemd::notify_watchdog();
-      watchdog.expires_after(period);
-      watchdog.async_wait(on_watchdog);
-    };
-    on_watchdog({});
-  }
-
-  std::function<void(const boost::system::error_code&, int)> on_signal =
-      [&](const boost::system::error_code& ec, int signal_number) {
-        if (ec) {
-          return;
-        }
-        if (signal_number != SIGHUP) {
-          log::info(kChannel, std::string("received ") + strsignal(signal_number) +
-                                  ": finishing in-flight responses");
-          systemd::notify_stopping();
-          watchdog.cancel();
-          pipeline->stop();
-          control.stop();
-          return;
-        }
-        systemd::notify_reloading();
-        try {
-          // A new configuration gets a new pipeline; the server keeps its sockets and
-          // connections (listen, threads and timeouts take effect on restart).
-          auto next_config = load_config(pipeline->config().source);
-          auto next_secret = read_secret(next_config);
-          auto next = open_pipeline(next_config, metrics.index_health(), common::now_seconds());
-          const auto previous = store.load();
-          const std::uint64_t next_generation = pipeline->regenerator().generation() + 1;
-          auto snapshot = build_snapshot(next->pipeline(), next->config(), common::now_seconds(),
-                                         next_generation, previous.get());
-          const std::size_t total = snapshot->resources().size();
-          const std::size_t changed = total - snapshot->reused();
-          store.publish(std::move(snapshot));
-          pipeline->stop();
-          pipeline = std::move(next);
-          hooks.set_secret(std::move(next_secret), pipeline->config().hooks.command,
-                           pipeline->config().hooks.command_timeout);
-          pipeline->attach(control, store, next_generation);
-          log::info(kChannel, "SIGHUP: configuration reloaded from " +
-                                  pipeline->config().source.string() + ", snapshot " +
-                                  std::to_string(next_generation) + " published, " +
-                                  std::to_string(changed) + " of " + std::to_string(total) +
-                                  " resources changed");
-        } catch (const std::exception& error) {
-          log::error(kChannel, std::string("SIGHUP: reload failed, keeping the running "
-                                           "configuration: ") +
-                                   error.what());
-        }
-        systemd::notify_ready("serving, snapshot " + std::to_string(store.load()->generation()));
-        signals.async_wait(on_signal);
-      };
-  signals.async_wait(on_signal);
+  Watchdog watchdog(control);
+  watchdog.start();
+  SignalHandler on_signal({control, signals, pipeline, store, metrics, hooks, watchdog});
+  on_signal.arm();
   control.run();
 
   // Responses still in flight may wait for a topic render, which runs on the control

@@ -19,7 +19,7 @@ std::string join_languages(const SiteOptions& site, std::string_view lang,
     if (!lang.empty() && info.code != lang) {
       continue;
     }
-    if (info.*field == "" || out == info.*field) {
+    if ((info.*field).empty() || out == info.*field) {
       continue;
     }
     if (!out.empty()) {

@@ -16,8 +16,6 @@
 
 #include "common/unique_fd.h"
 
-extern char** environ;
-
 namespace feedd::daemon {
 namespace {
 
@@ -131,6 +129,82 @@ class ChildWatch {
   bool eof_ = false;
 };
 
+// stdin from /dev/null, stdout and stderr into `output_fd`, nothing else inherited; its own
+// process group (to kill it with its children), no blocked signals, and default dispositions
+// for the signals a server commonly ignores (ignored ones survive exec).
+void configure_spawn(SpawnSetup& setup, int output_fd) {
+  posix_spawn_file_actions_addopen(&setup.actions, 0, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_adddup2(&setup.actions, output_fd, 1);
+  posix_spawn_file_actions_adddup2(&setup.actions, output_fd, 2);
+  posix_spawn_file_actions_addclosefrom_np(&setup.actions, 3);
+  sigset_t empty;
+  sigemptyset(&empty);
+  sigset_t defaults;
+  sigemptyset(&defaults);
+  for (int sig : {SIGPIPE, SIGHUP, SIGINT, SIGTERM, SIGQUIT, SIGCHLD, SIGUSR1, SIGUSR2}) {
+    sigaddset(&defaults, sig);
+  }
+  posix_spawnattr_setflags(&setup.attr,
+                           POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+  posix_spawnattr_setpgroup(&setup.attr, 0);
+  posix_spawnattr_setsigmask(&setup.attr, &empty);
+  posix_spawnattr_setsigdefault(&setup.attr, &defaults);
+}
+
+// argv as posix_spawnp takes it: pointers into `argv`, null-terminated.
+std::vector<char*> c_arguments(const std::vector<std::string>& argv) {
+  std::vector<char*> args;
+  args.reserve(argv.size() + 1);
+  for (const std::string& arg : argv) {
+    args.push_back(const_cast<char*>(arg.c_str()));
+  }
+  args.push_back(nullptr);
+  return args;
+}
+
+// Our environment without the variables that speak for this process to systemd.
+std::vector<char*> child_environment() {
+  std::vector<char*> env;
+  for (char** entry = environ; entry != nullptr && *entry != nullptr; ++entry) {
+    if (!is_service_manager_variable(*entry)) {
+      env.push_back(*entry);
+    }
+  }
+  env.push_back(nullptr);
+  return env;
+}
+
+// Collects the output of the started child `pid` until it exits or the timeout (counted from
+// `start`) passes, then kills its group (SIGTERM, kill_grace, SIGKILL), reaps it and records
+// how it ended.
+void supervise(pid_t pid, int output_fd, const HookCommandOptions& options, Clock::time_point start,
+               HookCommandResult& result) {
+  ChildWatch watch(pid, output_fd, options.max_output, result);
+  bool timed_out = !watch.pump_until(start + options.timeout);
+  if (timed_out) {
+    ::kill(-pid, SIGTERM);
+    watch.pump_until(Clock::now() + options.kill_grace);
+    // The leader is not reaped yet, so the group id cannot have been reused: this reaches
+    // the leader if it ignored SIGTERM and any descendants it left behind.
+    ::kill(-pid, SIGKILL);
+  }
+  watch.drain();
+  watch.finish_output();
+
+  int status = 0;
+  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  if (timed_out) {
+    result.outcome = HookOutcome::timed_out;
+  } else if (WIFEXITED(status)) {
+    result.outcome = HookOutcome::exited;
+    result.exit_code = WEXITSTATUS(status);
+  } else {
+    result.outcome = HookOutcome::signaled;
+    result.signal = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
+  }
+}
+
 }  // namespace
 
 HookCommandResult run_hook_command(const std::vector<std::string>& argv,
@@ -155,39 +229,9 @@ HookCommandResult run_hook_command(const std::vector<std::string>& argv,
   common::UniqueFd write_end(pipe_fds[1]);
 
   SpawnSetup setup;
-  // stdin from /dev/null, stdout and stderr into the pipe, nothing else inherited.
-  posix_spawn_file_actions_addopen(&setup.actions, 0, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_adddup2(&setup.actions, write_end.get(), 1);
-  posix_spawn_file_actions_adddup2(&setup.actions, write_end.get(), 2);
-  posix_spawn_file_actions_addclosefrom_np(&setup.actions, 3);
-  // Its own process group (to kill it with its children), no blocked signals, and default
-  // dispositions for the signals a server commonly ignores (ignored ones survive exec).
-  sigset_t empty;
-  sigemptyset(&empty);
-  sigset_t defaults;
-  sigemptyset(&defaults);
-  for (int sig : {SIGPIPE, SIGHUP, SIGINT, SIGTERM, SIGQUIT, SIGCHLD, SIGUSR1, SIGUSR2}) {
-    sigaddset(&defaults, sig);
-  }
-  posix_spawnattr_setflags(&setup.attr,
-                           POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
-  posix_spawnattr_setpgroup(&setup.attr, 0);
-  posix_spawnattr_setsigmask(&setup.attr, &empty);
-  posix_spawnattr_setsigdefault(&setup.attr, &defaults);
-
-  std::vector<char*> args;
-  for (const std::string& arg : argv) {
-    args.push_back(const_cast<char*>(arg.c_str()));
-  }
-  args.push_back(nullptr);
-  std::vector<char*> env;
-  for (char** entry = environ; entry != nullptr && *entry != nullptr; ++entry) {
-    if (!is_service_manager_variable(*entry)) {
-      env.push_back(*entry);
-    }
-  }
-  env.push_back(nullptr);
-
+  configure_spawn(setup, write_end.get());
+  std::vector<char*> args = c_arguments(argv);
+  std::vector<char*> env = child_environment();
   pid_t pid = -1;
   int error = ::posix_spawnp(&pid, args[0], &setup.actions, &setup.attr, args.data(), env.data());
   write_end.reset();
@@ -195,31 +239,7 @@ HookCommandResult run_hook_command(const std::vector<std::string>& argv,
     result.error = argv.front() + ": " + errno_text(error);
     return finish();
   }
-
-  ChildWatch watch(pid, read_end.get(), options.max_output, result);
-  bool timed_out = !watch.pump_until(start + options.timeout);
-  if (timed_out) {
-    ::kill(-pid, SIGTERM);
-    watch.pump_until(Clock::now() + options.kill_grace);
-    // The leader is not reaped yet, so the group id cannot have been reused: this reaches
-    // the leader if it ignored SIGTERM and any descendants it left behind.
-    ::kill(-pid, SIGKILL);
-  }
-  watch.drain();
-  watch.finish_output();
-
-  int status = 0;
-  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-  }
-  if (timed_out) {
-    result.outcome = HookOutcome::timed_out;
-  } else if (WIFEXITED(status)) {
-    result.outcome = HookOutcome::exited;
-    result.exit_code = WEXITSTATUS(status);
-  } else {
-    result.outcome = HookOutcome::signaled;
-    result.signal = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
-  }
+  supervise(pid, read_end.get(), options, start, result);
   return finish();
 }
 

@@ -69,10 +69,10 @@ void serialize_head(const Response& response, bool keep_alive, bool http10, std:
   out += ' ';
   out += reason_phrase(response.status);
   out += "\r\n";
-  for (std::size_t i = 0; i < response.header_count; ++i) {
-    out += response.headers[i].name;
+  for (const Header& field : response.headers()) {
+    out += field.name;
     out += ": ";
-    out += response.headers[i].value;
+    out += field.value;
     out += "\r\n";
   }
   if (!response.location.empty()) {

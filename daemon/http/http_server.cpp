@@ -171,15 +171,16 @@ asio::awaitable<void> HttpServer::Impl::accept_loop(tcp::acceptor& acceptor) {
     }
     shared.open_connections.fetch_add(1, std::memory_order_relaxed);
     auto executor = socket.get_executor();
-    asio::co_spawn(executor, run_session(std::move(socket), shared), [](std::exception_ptr error) {
-      if (error) {  // a bug or bad_alloc: lose the connection, not the server
-        try {
-          std::rethrow_exception(error);
-        } catch (const std::exception& e) {
-          log::error(kChannel, std::string("connection failed: ") + e.what());
-        }
-      }
-    });
+    asio::co_spawn(executor, run_session(std::move(socket), shared),
+                   [](const std::exception_ptr& error) {
+                     if (error) {  // a bug or bad_alloc: lose the connection, not the server
+                       try {
+                         std::rethrow_exception(error);
+                       } catch (const std::exception& e) {
+                         log::error(kChannel, std::string("connection failed: ") + e.what());
+                       }
+                     }
+                   });
   }
 }
 

@@ -67,7 +67,7 @@ inline bool is_field_value(std::string_view text) {
     std::uint64_t x = 0;
     std::memcpy(&x, text.data() + i, 8);
     const std::uint64_t del = x ^ (kOnes * 0x7f);
-    if ((((x - kOnes * 0x20) & ~x) | ((del - kOnes) & ~del)) & kHigh) {
+    if (((((x - kOnes * 0x20) & ~x) | ((del - kOnes) & ~del)) & kHigh) != 0) {
       break;
     }
   }

@@ -56,28 +56,36 @@ void Metrics::record(RouteKind route, int status, std::uint64_t bytes) {
   bytes_.fetch_add(bytes, std::memory_order_relaxed);
 }
 
+namespace {
+
+// The HELP and TYPE lines of metric `name`.
+void append_header(std::string& out, std::string_view name, std::string_view type,
+                   std::string_view help) {
+  out.append("# HELP ").append(name).append(" ").append(help).append("\n");
+  out.append("# TYPE ").append(name).append(" ").append(type).append("\n");
+}
+
+// A metric without labels: its HELP and TYPE lines and its one sample.
+void append_metric(std::string& out, std::string_view name, std::string_view type,
+                   std::string_view help, const std::string& value) {
+  append_header(out, name, type, help);
+  out.append(name).append(" ").append(value).append("\n");
+}
+
+}  // namespace
+
 void Metrics::render_connections(std::string& out) const {
-  out +=
-      "# HELP feedd_connections_open Client connections open.\n"
-      "# TYPE feedd_connections_open gauge\n"
-      "feedd_connections_open " +
-      std::to_string(connections_open_.load(std::memory_order_relaxed)) +
-      "\n"
-      "# HELP feedd_connections_max The connection cap; at it, new connections shed others.\n"
-      "# TYPE feedd_connections_max gauge\n"
-      "feedd_connections_max " +
-      std::to_string(connection_limit_.load(std::memory_order_relaxed)) +
-      "\n"
-      "# HELP feedd_connections_reading_head Connections that sent part of a request head "
-      "and wait for the rest.\n"
-      "# TYPE feedd_connections_reading_head gauge\n"
-      "feedd_connections_reading_head " +
-      std::to_string(reading_head_.load(std::memory_order_relaxed)) +
-      "\n"
-      "# HELP feedd_connections_shed_total Connections given up at the connection cap: "
-      "closed while waiting for a request (idle) or its head (slow_head), or new ones "
-      "answered 503 (full).\n"
-      "# TYPE feedd_connections_shed_total counter\n";
+  append_metric(out, "feedd_connections_open", "gauge", "Client connections open.",
+                std::to_string(connections_open_.load(std::memory_order_relaxed)));
+  append_metric(out, "feedd_connections_max", "gauge",
+                "The connection cap; at it, new connections shed others.",
+                std::to_string(connection_limit_.load(std::memory_order_relaxed)));
+  append_metric(out, "feedd_connections_reading_head", "gauge",
+                "Connections that sent part of a request head and wait for the rest.",
+                std::to_string(reading_head_.load(std::memory_order_relaxed)));
+  append_header(out, "feedd_connections_shed_total", "counter",
+                "Connections given up at the connection cap: closed while waiting for a request "
+                "(idle) or its head (slow_head), or new ones answered 503 (full).");
   for (std::size_t i = 0; i < kShedReasonCount; ++i) {
     out += "feedd_connections_shed_total{reason=\"";
     out += shed_reason_name(static_cast<ShedReason>(i));
@@ -86,41 +94,28 @@ void Metrics::render_connections(std::string& out) const {
 }
 
 void Metrics::render_topics(std::string& out, const feeds::Snapshot& snapshot) const {
-  out +=
-      "# HELP feedd_topics Topics (tags and categories, per language and for all) with a "
-      "feed in the served snapshot.\n"
-      "# TYPE feedd_topics gauge\n"
-      "feedd_topics " +
-      std::to_string(snapshot.topics().topics().size()) +
-      "\n"
-      "# HELP feedd_topic_feed_renders_total Topic feeds rendered (on a request that found "
-      "no current bytes in the cache).\n"
-      "# TYPE feedd_topic_feed_renders_total counter\n"
-      "feedd_topic_feed_renders_total " +
-      std::to_string(topic_renders_.load(std::memory_order_relaxed)) +
-      "\n"
-      "# HELP feedd_topic_cache_hits_total Topic feed requests answered from the cache.\n"
-      "# TYPE feedd_topic_cache_hits_total counter\n"
-      "feedd_topic_cache_hits_total " +
-      std::to_string(topic_hits_.load(std::memory_order_relaxed)) +
-      "\n"
-      "# HELP feedd_topic_cache_bytes Bytes of topic feeds (all codings) in the cache.\n"
-      "# TYPE feedd_topic_cache_bytes gauge\n"
-      "feedd_topic_cache_bytes " +
-      std::to_string(topic_cache_bytes_.load(std::memory_order_relaxed)) +
-      "\n"
-      "# HELP feedd_topic_cache_entries Topic feeds in the cache.\n"
-      "# TYPE feedd_topic_cache_entries gauge\n"
-      "feedd_topic_cache_entries " +
-      std::to_string(topic_cache_entries_.load(std::memory_order_relaxed)) + "\n";
+  append_metric(out, "feedd_topics", "gauge",
+                "Topics (tags and categories, per language and for all) with a feed in the "
+                "served snapshot.",
+                std::to_string(snapshot.topics().topics().size()));
+  append_metric(out, "feedd_topic_feed_renders_total", "counter",
+                "Topic feeds rendered (on a request that found no current bytes in the cache).",
+                std::to_string(topic_renders_.load(std::memory_order_relaxed)));
+  append_metric(out, "feedd_topic_cache_hits_total", "counter",
+                "Topic feed requests answered from the cache.",
+                std::to_string(topic_hits_.load(std::memory_order_relaxed)));
+  append_metric(out, "feedd_topic_cache_bytes", "gauge",
+                "Bytes of topic feeds (all codings) in the cache.",
+                std::to_string(topic_cache_bytes_.load(std::memory_order_relaxed)));
+  append_metric(out, "feedd_topic_cache_entries", "gauge", "Topic feeds in the cache.",
+                std::to_string(topic_cache_entries_.load(std::memory_order_relaxed)));
 }
 
 std::string Metrics::render(const feeds::Snapshot& snapshot, std::chrono::sys_seconds now) const {
   std::string out;
   out.reserve(2048);
-  out +=
-      "# HELP feedd_http_requests_total HTTP requests answered, by route and status.\n"
-      "# TYPE feedd_http_requests_total counter\n";
+  append_header(out, "feedd_http_requests_total", "counter",
+                "HTTP requests answered, by route and status.");
   for (std::size_t r = 0; r < kRouteKindCount; ++r) {
     for (std::size_t s = 0; s < kStatuses.size(); ++s) {
       const std::uint64_t value = requests_[r][s].load(std::memory_order_relaxed);
@@ -134,52 +129,33 @@ std::string Metrics::render(const feeds::Snapshot& snapshot, std::chrono::sys_se
       out += "\"} " + std::to_string(value) + "\n";
     }
   }
-  out +=
-      "# HELP feedd_http_not_modified_total Responses 304 Not Modified.\n"
-      "# TYPE feedd_http_not_modified_total counter\n"
-      "feedd_http_not_modified_total " +
-      std::to_string(not_modified_.load(std::memory_order_relaxed)) +
-      "\n"
-      "# HELP feedd_http_response_bytes_total Bytes of responses written (headers and "
-      "bodies).\n"
-      "# TYPE feedd_http_response_bytes_total counter\n"
-      "feedd_http_response_bytes_total " +
-      std::to_string(bytes_.load(std::memory_order_relaxed)) + "\n";
+  append_metric(out, "feedd_http_not_modified_total", "counter", "Responses 304 Not Modified.",
+                std::to_string(not_modified_.load(std::memory_order_relaxed)));
+  append_metric(out, "feedd_http_response_bytes_total", "counter",
+                "Bytes of responses written (headers and bodies).",
+                std::to_string(bytes_.load(std::memory_order_relaxed)));
   render_connections(out);
-  out +=
-      "# HELP feedd_snapshot_generation Number of the snapshot being served (1 at start-up).\n"
-      "# TYPE feedd_snapshot_generation gauge\n"
-      "feedd_snapshot_generation " +
-      std::to_string(snapshot.generation()) +
-      "\n"
-      "# HELP feedd_snapshot_age_seconds Seconds since the served snapshot was built.\n"
-      "# TYPE feedd_snapshot_age_seconds gauge\n"
-      "feedd_snapshot_age_seconds " +
-      std::to_string((now - snapshot.built_at()).count()) +
-      "\n"
-      "# HELP feedd_posts Published posts in the index, by language.\n"
-      "# TYPE feedd_posts gauge\n";
+  append_metric(out, "feedd_snapshot_generation", "gauge",
+                "Number of the snapshot being served (1 at start-up).",
+                std::to_string(snapshot.generation()));
+  append_metric(out, "feedd_snapshot_age_seconds", "gauge",
+                "Seconds since the served snapshot was built.",
+                std::to_string((now - snapshot.built_at()).count()));
+  append_header(out, "feedd_posts", "gauge", "Published posts in the index, by language.");
   for (const auto& [lang, count] : snapshot.posts_by_lang()) {
     out += "feedd_posts{lang=\"" + lang + "\"} " + std::to_string(count) + "\n";
   }
   render_topics(out, snapshot);
-  out +=
-      "# HELP feedd_index_writable 1 when the index can be written, 0 while scans cannot be "
-      "saved (the last snapshot is served).\n"
-      "# TYPE feedd_index_writable gauge\n"
-      "feedd_index_writable " +
-      std::string(index_health_.writable() ? "1" : "0") +
-      "\n"
-      "# HELP feedd_index_write_errors_total Scans that could not be written to the index.\n"
-      "# TYPE feedd_index_write_errors_total counter\n"
-      "feedd_index_write_errors_total " +
-      std::to_string(index_health_.write_errors()) +
-      "\n"
-      "# HELP feedd_index_rebuilds_total Unusable indexes moved aside and rebuilt from the "
-      "store.\n"
-      "# TYPE feedd_index_rebuilds_total counter\n"
-      "feedd_index_rebuilds_total " +
-      std::to_string(index_health_.recoveries()) + "\n";
+  append_metric(out, "feedd_index_writable", "gauge",
+                "1 when the index can be written, 0 while scans cannot be saved (the last "
+                "snapshot is served).",
+                index_health_.writable() ? "1" : "0");
+  append_metric(out, "feedd_index_write_errors_total", "counter",
+                "Scans that could not be written to the index.",
+                std::to_string(index_health_.write_errors()));
+  append_metric(out, "feedd_index_rebuilds_total", "counter",
+                "Unusable indexes moved aside and rebuilt from the store.",
+                std::to_string(index_health_.recoveries()));
   return out;
 }
 

@@ -1,6 +1,8 @@
 #include "daemon/http/router.h"
 
 #include <algorithm>
+#include <cstdio>
+#include <cstdlib>
 
 #include "common/text.h"
 #include "daemon/hooks/webhook_endpoint.h"
@@ -16,6 +18,7 @@ using http_syntax::is_ows;
 using http_syntax::trim_ows;
 
 constexpr std::string_view kTextPlain = "text/plain; charset=utf-8";
+constexpr std::string_view kPrometheusText = "text/plain; version=0.0.4; charset=utf-8";
 constexpr std::string_view kAllowGetHead = "GET, HEAD";
 
 // A qvalue (RFC 9110 §12.4.2) in thousandths: "0", "0.5", "1.000"; -1 when malformed.
@@ -41,12 +44,13 @@ int parse_qvalue(std::string_view text) {
   return value;
 }
 
-Response simple(int status, RouteKind route, std::string_view body, const RouteContext& context) {
+Response simple(int status, RouteKind route, std::string_view body, const RouteContext& context,
+                std::string_view content_type = kTextPlain) {
   Response response;
   response.status = status;
   response.route = route;
   response.add("Date", context.date);
-  response.add("Content-Type", kTextPlain);
+  response.add("Content-Type", content_type);
   response.set_body(body);
   return response;
 }
@@ -107,21 +111,63 @@ Response serve_resource(const Request& request, const feeds::Resource& resource,
   return response;
 }
 
+// POST /hooks/rebuild: answered by the WebhookEndpoint, or 401 when none is configured.
+Response hook_rebuild(const Request& request, const RouteContext& context) {
+  if (request.method != "POST") {
+    return method_not_allowed(RouteKind::hook, "POST", context);
+  }
+  Response response = simple(401, RouteKind::hook, "", context, "application/json");
+  if (context.hooks == nullptr) {
+    response.set_body("{\"status\":\"refused\",\"reason\":\"webhooks not configured\"}\n");
+    return response;
+  }
+  auto answer = context.hooks->handle(request.webhook, request.body);
+  response.status = answer.status;
+  response.set_owned_body(std::move(answer.body));
+  return response;
+}
+
+// GET /healthz (`health`) or /metrics (context.metrics set), never cached.
+Response health_or_metrics(const Request& request, bool health, const feeds::Snapshot& snapshot,
+                           const RouteContext& context) {
+  const RouteKind kind = health ? RouteKind::healthz : RouteKind::metrics;
+  if (request.method != "GET" && request.method != "HEAD") {
+    return method_not_allowed(kind, kAllowGetHead, context);
+  }
+  Response response = simple(200, kind, "ok\n", context, health ? kTextPlain : kPrometheusText);
+  response.head = request.method == "HEAD";
+  response.add("Cache-Control", "no-store");
+  // Still 200 when the index cannot be written: the replica serves its last snapshot, so
+  // a load balancer should keep it; the body says what is wrong.
+  if (health && context.metrics != nullptr && !context.metrics->index_health().writable()) {
+    response.set_owned_body(context.metrics->index_health().detail() + "\n");
+  }
+  if (!health) {
+    response.set_owned_body(context.metrics->render(snapshot, context.now));
+  }
+  return response;
+}
+
 }  // namespace
 
 void Response::add(std::string_view name, std::string_view value) {
-  if (header_count < headers.size()) {
-    headers[header_count++] = Header{name, value};
+  if (header_count_ == headers_.size()) {
+    // A route sets more fields than kMaxHeaders: a bug, caught by the first test that takes
+    // the route. Written with no allocation, as the response is being built.
+    std::fprintf(stderr, "feedd: bug: more than %zu header fields in a response (adding %.*s)\n",
+                 headers_.size(), static_cast<int>(name.size()), name.data());
+    std::abort();
   }
+  headers_[header_count_++] = Header{name, value};
 }
 
 std::optional<std::string_view> Response::header(std::string_view name) const {
   if (!location.empty() && iequals(name, "Location")) {
     return std::string_view(location);
   }
-  for (std::size_t i = 0; i < header_count; ++i) {
-    if (iequals(headers[i].name, name)) {
-      return headers[i].value;
+  for (const Header& field : headers()) {
+    if (iequals(field.name, name)) {
+      return field.value;
     }
   }
   return std::nullopt;
@@ -321,39 +367,10 @@ Response route(const Request& request, const feeds::Snapshot& snapshot,
   const bool get_or_head = request.method == "GET" || request.method == "HEAD";
 
   if (path == "/hooks/rebuild") {
-    if (request.method != "POST") {
-      return method_not_allowed(RouteKind::hook, "POST", context);
-    }
-    Response response = simple(401, RouteKind::hook, "", context);
-    response.headers[1].value = "application/json";
-    if (context.hooks == nullptr) {
-      response.set_body("{\"status\":\"refused\",\"reason\":\"webhooks not configured\"}\n");
-      return response;
-    }
-    auto answer = context.hooks->handle(request.webhook, request.body);
-    response.status = answer.status;
-    response.set_owned_body(std::move(answer.body));
-    return response;
+    return hook_rebuild(request, context);
   }
   if (path == "/healthz" || (path == "/metrics" && context.metrics != nullptr)) {
-    const bool health = path == "/healthz";
-    const RouteKind kind = health ? RouteKind::healthz : RouteKind::metrics;
-    if (!get_or_head) {
-      return method_not_allowed(kind, kAllowGetHead, context);
-    }
-    Response response = simple(200, kind, "ok\n", context);
-    response.head = request.method == "HEAD";
-    response.add("Cache-Control", "no-store");
-    // Still 200 when the index cannot be written: the replica serves its last snapshot, so
-    // a load balancer should keep it; the body says what is wrong.
-    if (health && context.metrics != nullptr && !context.metrics->index_health().writable()) {
-      response.set_owned_body(context.metrics->index_health().detail() + "\n");
-    }
-    if (!health) {
-      response.headers[1].value = "text/plain; version=0.0.4; charset=utf-8";
-      response.set_owned_body(context.metrics->render(snapshot, context.now));
-    }
-    return response;
+    return health_or_metrics(request, path == "/healthz", snapshot, context);
   }
   if (const feeds::Resource* resource = context.topic ? context.topic : snapshot.find(path)) {
     if (!get_or_head) {

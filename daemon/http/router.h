@@ -10,6 +10,7 @@
 #include <chrono>
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -42,10 +43,16 @@ struct Response {
   int status = 200;
   RouteKind route = RouteKind::other;
   bool head = false;  // a HEAD answer: Content-Length of the body, but no body sent
-  std::array<Header, 10> headers{};
-  std::size_t header_count = 0;
+  // Room for the fields the fullest route sets (a feed: Date, ETag, Last-Modified,
+  // Cache-Control, Vary, Content-Type, Content-Encoding) with a margin; fixed so that
+  // building a response (a 304 above all) never allocates.
+  static constexpr std::size_t kMaxHeaders = 10;
 
+  // Appends a field. Adding past kMaxHeaders is a bug in the router, never a silent drop:
+  // it reports the field on stderr and aborts, in every build.
   void add(std::string_view name, std::string_view value);
+  // The fields added so far, in order (Location aside, see `location`).
+  std::span<const Header> headers() const { return {headers_.data(), header_count_}; }
   // The value of the first header named `name` (case-insensitive), or nullopt.
   std::optional<std::string_view> header(std::string_view name) const;
   // The body as it would be sent for GET (Content-Length counts it, HEAD omits it).
@@ -68,6 +75,8 @@ struct Response {
   int body_file = -1;
 
  private:
+  std::array<Header, kMaxHeaders> headers_{};
+  std::size_t header_count_ = 0;
   std::string_view body_;
   std::string owned_body_;
   bool owned_ = false;

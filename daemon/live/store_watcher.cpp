@@ -31,7 +31,7 @@ bool is_hidden(std::string_view name) { return !name.empty() && name.front() == 
 
 class StoreWatcher::Impl : public std::enable_shared_from_this<Impl> {
  public:
-  Impl(asio::any_io_executor executor, std::filesystem::path root,
+  Impl(const asio::any_io_executor& executor, std::filesystem::path root,
        std::chrono::milliseconds debounce, Handler handler)
       : root_(std::move(root)),
         debounce_(debounce),
@@ -223,10 +223,9 @@ class StoreWatcher::Impl : public std::enable_shared_from_this<Impl> {
   bool stopped_ = false;
 };
 
-StoreWatcher::StoreWatcher(asio::any_io_executor executor, std::filesystem::path root,
+StoreWatcher::StoreWatcher(const asio::any_io_executor& executor, std::filesystem::path root,
                            std::chrono::milliseconds debounce, Handler handler)
-    : impl_(std::make_shared<Impl>(std::move(executor), std::move(root), debounce,
-                                   std::move(handler))) {}
+    : impl_(std::make_shared<Impl>(executor, std::move(root), debounce, std::move(handler))) {}
 
 StoreWatcher::~StoreWatcher() { impl_->stop(); }
 

@@ -27,7 +27,7 @@ class StoreWatcher {
  public:
   using Handler = std::function<void(StoreChanges)>;
 
-  StoreWatcher(boost::asio::any_io_executor executor, std::filesystem::path root,
+  StoreWatcher(const boost::asio::any_io_executor& executor, std::filesystem::path root,
                std::chrono::milliseconds debounce, Handler handler);
   ~StoreWatcher();
   StoreWatcher(const StoreWatcher&) = delete;

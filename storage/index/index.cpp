@@ -273,6 +273,25 @@ struct Index::Impl {
     statement.bind(":visible_sha256", hash);
   }
 
+  // Writes a post the index has never had (under its key).
+  void insert_post(const Post& post, const std::string& hash, sys_seconds now) {
+    auto& insert = cached(
+        "INSERT INTO posts (key, entry_id, source_path, source_line, position, format, lang, "
+        "title, content_html, summary, url, slug, author, tags, categories, published, "
+        "explicit_updated, local_date, draft, translation_key, previous_title, next_title, "
+        "visible_sha256, first_seen, updated, deleted_at) VALUES (:key, :entry_id, "
+        ":source_path, :source_line, :position, :format, :lang, :title, :content_html, "
+        ":summary, :url, :slug, :author, :tags, :categories, :published, :explicit_updated, "
+        ":local_date, :draft, :translation_key, :previous_title, :next_title, "
+        ":visible_sha256, :first_seen, :updated, NULL)");
+    bind_post(insert, post, hash);
+    insert.bind(":entry_id", make_entry_id(base_url, post.local_date, post.key));
+    insert.bind(":first_seen", from_time(now));
+    // A post's first version was last changed when it was written: its own dates.
+    insert.bind(":updated", from_time(post.updated.value_or(post.published)));
+    insert.exec();
+  }
+
   // Inserts or updates one post; returns what happened to the result counters.
   void upsert(const Post& post, sys_seconds now, ApplyResult& result) {
     std::string hash = visible_hash(post);
@@ -284,21 +303,7 @@ struct Index::Impl {
     // before the post's own date).
     sys_seconds visible_change = post.updated.value_or(std::max(now, post.published));
     if (!existing.executeStep()) {
-      auto& insert = cached(
-          "INSERT INTO posts (key, entry_id, source_path, source_line, position, format, lang, "
-          "title, content_html, summary, url, slug, author, tags, categories, published, "
-          "explicit_updated, local_date, draft, translation_key, previous_title, next_title, "
-          "visible_sha256, first_seen, updated, deleted_at) VALUES (:key, :entry_id, "
-          ":source_path, :source_line, :position, :format, :lang, :title, :content_html, "
-          ":summary, :url, :slug, :author, :tags, :categories, :published, :explicit_updated, "
-          ":local_date, :draft, :translation_key, :previous_title, :next_title, "
-          ":visible_sha256, :first_seen, :updated, NULL)");
-      bind_post(insert, post, hash);
-      insert.bind(":entry_id", make_entry_id(base_url, post.local_date, post.key));
-      insert.bind(":first_seen", from_time(now));
-      // A post's first version was last changed when it was written: its own dates.
-      insert.bind(":updated", from_time(post.updated.value_or(post.published)));
-      insert.exec();
+      insert_post(post, hash, now);
       ++result.added;
       return;
     }
@@ -607,6 +612,7 @@ std::vector<IndexedPost> Index::translations_of(const IndexedPost& indexed, sys_
                                       q.bind(":format", static_cast<int>(SourceFormat::page_text));
                                     });
     std::vector<Post> plain;
+    plain.reserve(candidates.size());
     for (const auto& candidate : candidates) {
       plain.push_back(candidate.post);
     }

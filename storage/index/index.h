@@ -124,8 +124,9 @@ class Index {
   // Live, published (not draft, published <= now) posts of `lang` (empty: every language),
   // newest first, at most `limit` (negative: all).
   std::vector<IndexedPost> newest(const std::string& lang, std::chrono::sys_seconds now, int limit);
-  // Live published posts that are translations of `post` (other languages).
-  std::vector<IndexedPost> translations_of(const IndexedPost& post, std::chrono::sys_seconds now);
+  // Live published posts that are translations of `indexed` (other languages).
+  std::vector<IndexedPost> translations_of(const IndexedPost& indexed,
+                                           std::chrono::sys_seconds now);
   // Every published post at `now` that has a tag or a category, newest first (the order of
   // newest()), with only what the topic catalog needs.
   std::vector<PostTopics> published_topics(std::chrono::sys_seconds now);

@@ -27,7 +27,9 @@ class IndexError : public std::runtime_error {
   // disk is full"), stable across the operations that meet it (default: `what`).
   explicit IndexError(const std::string& what, IndexFault fault = IndexFault::other,
                       std::string cause = {})
-      : std::runtime_error(what), fault_(fault), cause_(cause.empty() ? what : std::move(cause)) {}
+      : std::runtime_error(what),
+        fault_(fault),
+        cause_(cause.empty() ? std::string(what) : std::move(cause)) {}
   IndexFault fault() const noexcept { return fault_; }
   const std::string& cause() const noexcept { return cause_; }
 

@@ -37,7 +37,9 @@ int scan_yaml_flow(std::string_view line, std::size_t i, YamlScan& scan) {
     if (scan.quote == '"' && c == '\\') {
       ++i;
     } else if (scan.quote != 0) {
-      scan.quote = c == scan.quote ? 0 : scan.quote;
+      if (c == scan.quote) {
+        scan.quote = 0;  // the scalar ends
+      }
     } else if (c == '#' && is_space(previous)) {
       break;  // a comment
     } else if ((c == '"' || c == '\'') &&

@@ -177,10 +177,10 @@ std::string format_local_date(const date::time_zone* zone, std::chrono::sys_seco
   return buffer;
 }
 
-std::optional<std::chrono::sys_seconds> parse_timestamp(std::string_view value,
+std::optional<std::chrono::sys_seconds> parse_timestamp(std::string_view text,
                                                         const date::time_zone* zone,
                                                         std::chrono::minutes default_time) {
-  Scanner in(common::text::trim(value));
+  Scanner in(common::text::trim(text));
   const auto day = iso_date(in);
   if (!day) {
     return std::nullopt;
@@ -216,8 +216,8 @@ std::optional<std::chrono::sys_seconds> parse_timestamp(std::string_view value,
   return std::chrono::sys_seconds{local.time_since_epoch() - offset};
 }
 
-std::optional<date::local_seconds> parse_mt_date(std::string_view value) {
-  Scanner in(common::text::trim(value));
+std::optional<date::local_seconds> parse_mt_date(std::string_view text) {
+  Scanner in(common::text::trim(text));
   int m = 0;
   int d = 0;
   int y = 0;

@@ -62,10 +62,9 @@ int container_marks(std::string_view line) {
       break;
     }
     std::size_t marker_end = i;
-    if (line[i] == '>') {
-      marker_end = i + 1;
-    } else if ((line[i] == '-' || line[i] == '+' || line[i] == '*') && i + 1 < line.size() &&
-               (line[i + 1] == ' ' || line[i + 1] == '\t')) {
+    const bool bullet = (line[i] == '-' || line[i] == '+' || line[i] == '*') &&
+                        i + 1 < line.size() && (line[i + 1] == ' ' || line[i + 1] == '\t');
+    if (line[i] == '>' || bullet) {
       marker_end = i + 1;
     } else {
       std::size_t j = i;
@@ -267,6 +266,26 @@ std::optional<BoundsError> markdown_bounds_error(std::string_view markdown) {
   return std::nullopt;
 }
 
+namespace {
+
+// The front matter's optional fields; the key defaults to the file name's stem.
+void read_optional_fields(PostBuilder& in, std::string_view path, Post& post) {
+  post.lang = std::string(common::text::trim(in.scalar("lang").value_or("")));
+  post.key = std::string(common::text::trim(in.scalar("id").value_or("")));
+  if (post.key.empty()) {
+    post.key = std::string(common::text::path_stem(path));
+  }
+  post.slug = in.scalar("slug").value_or("");
+  post.url = in.scalar("url").value_or("");
+  post.translation_key = in.scalar("translation_key").value_or("");
+  post.author = in.scalar("author").value_or("");
+  post.summary = std::string(common::text::trim(in.scalar("summary").value_or("")));
+  post.tags = in.list("tags");
+  post.categories = in.list("categories");
+}
+
+}  // namespace
+
 ReadResult read_markdown(std::string_view path, std::string_view bytes,
                          const ReaderOptions& options) {
   ReadResult result;
@@ -302,18 +321,7 @@ ReadResult read_markdown(std::string_view path, std::string_view bytes,
   }
   post.published = *published;
   post.local_date = format_local_date(options.timezone, post.published);
-  post.lang = std::string(common::text::trim(in.scalar("lang").value_or("")));
-  post.key = std::string(common::text::trim(in.scalar("id").value_or("")));
-  if (post.key.empty()) {
-    post.key = std::string(common::text::path_stem(path));
-  }
-  post.slug = in.scalar("slug").value_or("");
-  post.url = in.scalar("url").value_or("");
-  post.translation_key = in.scalar("translation_key").value_or("");
-  post.author = in.scalar("author").value_or("");
-  post.summary = std::string(common::text::trim(in.scalar("summary").value_or("")));
-  post.tags = in.list("tags");
-  post.categories = in.list("categories");
+  read_optional_fields(in, path, post);
   if (!result.problems.empty()) {
     return result;
   }

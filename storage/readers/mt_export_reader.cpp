@@ -5,6 +5,7 @@
 #include <map>
 #include <optional>
 #include <set>
+#include <variant>
 #include <vector>
 
 #include "common/text.h"
@@ -118,44 +119,36 @@ struct Entry {
   std::vector<std::string> categories, tags;
 };
 
-// Parses lines [begin, end) of one entry; returns an error reason (and sets `error_line`).
-std::string parse_entry(const Lines& lines, std::size_t begin, std::size_t end, Entry& entry,
-                        int& error_line) {
-  std::size_t i = begin;
-  for (; i < end && !is_line(lines[i], kSectionEnd); ++i) {
-    if (common::text::is_blank(lines[i])) {
-      continue;
-    }
-    std::string_view name;
-    std::string_view value;
-    if (!split_field(lines[i], name, value)) {
-      error_line = static_cast<int>(i) + 1;
-      return "expected a 'FIELD: value' line in the entry header";
-    }
-    if (name == "TITLE") {
-      entry.title = std::string(value);
-      entry.title_line = static_cast<int>(i) + 1;
-    } else if (name == "BASENAME") {
-      entry.basename = std::string(value);
-      entry.basename_line = static_cast<int>(i) + 1;
-    } else if (name == "STATUS") {
-      entry.status = std::string(value);
-    } else if (name == "DATE") {
-      entry.date = std::string(value);
-      entry.date_line = static_cast<int>(i) + 1;
-    } else if (name == "AUTHOR") {
-      entry.author = std::string(value);
-    } else if (name == "CATEGORY" && !value.empty()) {
-      entry.categories.emplace_back(value);
-    } else if (name == "PRIMARY CATEGORY") {
-      entry.primary_category = std::string(value);
-    } else if (name == "TAGS") {
-      entry.tags = split_tags(value);
-    } else if (name == "CONVERT BREAKS") {
-      entry.convert_breaks = std::string(value);
-    }
+// One "FIELD: value" line of the entry header into `entry` (unknown fields are ignored).
+void take_field(std::string_view name, std::string_view value, int line, Entry& entry) {
+  if (name == "TITLE") {
+    entry.title = std::string(value);
+    entry.title_line = line;
+  } else if (name == "BASENAME") {
+    entry.basename = std::string(value);
+    entry.basename_line = line;
+  } else if (name == "STATUS") {
+    entry.status = std::string(value);
+  } else if (name == "DATE") {
+    entry.date = std::string(value);
+    entry.date_line = line;
+  } else if (name == "AUTHOR") {
+    entry.author = std::string(value);
+  } else if (name == "CATEGORY" && !value.empty()) {
+    entry.categories.emplace_back(value);
+  } else if (name == "PRIMARY CATEGORY") {
+    entry.primary_category = std::string(value);
+  } else if (name == "TAGS") {
+    entry.tags = split_tags(value);
+  } else if (name == "CONVERT BREAKS") {
+    entry.convert_breaks = std::string(value);
   }
-  // Sections: "NAME:" then text up to the next "-----".
+}
+
+// Sections from line `i` (a "-----" line) to `end`: "NAME:" then text up to the next "-----".
+// Returns an error reason (and sets `error_line`).
+std::string parse_sections(const Lines& lines, std::size_t i, std::size_t end, Entry& entry,
+                           int& error_line) {
   while (i < end) {
     ++i;  // past "-----"
     while (i < end && common::text::is_blank(lines[i])) {
@@ -186,6 +179,25 @@ std::string parse_entry(const Lines& lines, std::size_t begin, std::size_t end, 
     }
   }
   return {};
+}
+
+// Parses lines [begin, end) of one entry; returns an error reason (and sets `error_line`).
+std::string parse_entry(const Lines& lines, std::size_t begin, std::size_t end, Entry& entry,
+                        int& error_line) {
+  std::size_t i = begin;
+  for (; i < end && !is_line(lines[i], kSectionEnd); ++i) {
+    if (common::text::is_blank(lines[i])) {
+      continue;
+    }
+    std::string_view name;
+    std::string_view value;
+    if (!split_field(lines[i], name, value)) {
+      error_line = static_cast<int>(i) + 1;
+      return "expected a 'FIELD: value' line in the entry header";
+    }
+    take_field(name, value, static_cast<int>(i) + 1, entry);
+  }
+  return parse_sections(lines, i, end, entry, error_line);
 }
 
 // The first NUL byte or invalid UTF-8 in lines [begin, end): a damaged entry is a problem
@@ -297,6 +309,7 @@ std::string convert_breaks(std::string_view html) {
 }
 
 bool looks_like_mt_export(std::string_view bytes) {
+  bytes = common::text::without_byte_order_mark(bytes);
   bool key_field = false;
   int fields = 0;
   std::size_t pos = 0;
@@ -322,113 +335,159 @@ bool looks_like_mt_export(std::string_view bytes) {
   return false;
 }
 
+namespace {
+
+// One entry's lines: [first, end) without the leading blank lines; the next entry starts at
+// `next` (past the "--------" line).
+struct EntrySpan {
+  std::size_t first = 0;
+  std::size_t end = 0;
+  std::size_t next = 0;
+};
+
+EntrySpan find_entry(const Lines& lines, std::size_t begin) {
+  EntrySpan span;
+  span.end = begin;
+  while (span.end < lines.size() && !is_line(lines[span.end], kEntryEnd)) {
+    ++span.end;
+  }
+  span.first = begin;
+  while (span.first < span.end && common::text::is_blank(lines[span.first])) {
+    ++span.first;
+  }
+  span.next = span.end + 1;
+  return span;
+}
+
+// What the checks of a parsed entry settle: draft or published, and its local date.
+struct EntryState {
+  bool draft = false;
+  date::local_seconds local;
+};
+
+// Parses and checks lines `span` into `entry`; on failure returns the problem instead.
+std::variant<EntryState, Problem> check_entry(const Lines& lines, const EntrySpan& span,
+                                              std::string_view path, Entry& entry) {
+  entry.first_line = static_cast<int>(span.first) + 1;
+  int error_line = entry.first_line;
+  auto problem = [&](int line, std::string reason) {
+    return Problem{std::string(path), line, std::move(reason)};
+  };
+  std::string error = damaged_bytes(lines, span.first, span.end, error_line);
+  if (error.empty()) {
+    error = parse_entry(lines, span.first, span.end, entry, error_line);
+  }
+  if (error.empty()) {
+    error = entry_bounds(entry, error_line);
+  }
+  if (!error.empty()) {
+    return problem(error_line, std::move(error));
+  }
+  if (!entry.title || common::text::trim(*entry.title).empty()) {
+    return problem(entry.first_line, "entry has no TITLE");
+  }
+  if (!entry.status) {
+    return problem(entry.first_line, "entry has no STATUS (Publish or Draft)");
+  }
+  const bool publish = common::text::iequals(*entry.status, "Publish");
+  const bool draft = !publish && (common::text::iequals(*entry.status, "Draft") ||
+                                  common::text::iequals(*entry.status, "Future") ||
+                                  common::text::iequals(*entry.status, "Review") ||
+                                  common::text::iequals(*entry.status, "Unpublish"));
+  if (!publish && !draft) {
+    return problem(entry.first_line, "unknown STATUS \"" + *entry.status + "\" (Publish or Draft)");
+  }
+  if (!entry.date) {
+    return problem(entry.first_line, "entry has no DATE");
+  }
+  const auto local = parse_mt_date(*entry.date);
+  if (!local) {
+    return problem(entry.date_line,
+                   "DATE is \"" + *entry.date + "\": expected MM/DD/YYYY hh:mm:ss AM or PM");
+  }
+  return EntryState{draft, *local};
+}
+
+// A checked entry as a post, keyed by its BASENAME or "mt-<file stem>-<date>".
+Post entry_to_post(const Entry& entry, const EntryState& state, const std::string& stem,
+                   const ReaderOptions& options) {
+  Post post;
+  post.title = std::string(common::text::trim(*entry.title));
+  post.published = local_to_sys(options.timezone, state.local);
+  post.local_date = format_local_date(options.timezone, post.published);
+  post.draft = state.draft;
+  post.author = entry.author;
+  post.tags = entry.tags;
+  if (!entry.primary_category.empty()) {
+    post.categories.push_back(entry.primary_category);
+  }
+  for (const std::string& c : entry.categories) {
+    if (std::find(post.categories.begin(), post.categories.end(), c) == post.categories.end()) {
+      post.categories.push_back(c);
+    }
+  }
+  post.summary = entry.excerpt;
+  post.content_html = entry_html(entry, entry.body);
+  if (!entry.extended_body.empty()) {
+    post.content_html += '\n';
+    post.content_html += entry_html(entry, entry.extended_body);
+  }
+  const std::string basename = std::string(common::text::trim(entry.basename.value_or("")));
+  if (!basename.empty()) {
+    post.key = basename;
+    std::replace(post.key.begin(), post.key.end(), '/', '-');
+    post.slug = basename.substr(basename.rfind('/') + 1);
+  } else {
+    post.key = "mt-" + stem + "-" + compact_date_time(state.local);
+  }
+  return post;
+}
+
+// Keys unique within one file: a repeated key gets "-2", "-3", ... in file order; `repeats_`
+// keeps this linear.
+class UniqueKeys {
+ public:
+  std::string claim(std::string key) {
+    if (keys_.insert(key).second) {
+      return key;
+    }
+    int& n = repeats_[key];
+    std::string unique;
+    do {
+      unique = key + "-" + std::to_string(++n + 1);
+    } while (!keys_.insert(unique).second);
+    return unique;
+  }
+
+ private:
+  std::set<std::string> keys_;
+  std::map<std::string, int> repeats_;
+};
+
+}  // namespace
+
 ReadResult read_mt_export(std::string_view path, std::string_view bytes,
                           const ReaderOptions& options) {
   ReadResult result;
-  const Lines lines = common::text::split_lines(bytes);
+  const Lines lines = common::text::split_lines(common::text::without_byte_order_mark(bytes));
   const std::string stem(common::text::path_stem(path));
-  std::set<std::string> keys;
-  std::map<std::string, int> repeats;
+  UniqueKeys keys;
   int index = 0;
   for (std::size_t begin = 0; begin < lines.size();) {
-    std::size_t end = begin;
-    while (end < lines.size() && !is_line(lines[end], kEntryEnd)) {
-      ++end;
-    }
-    std::size_t first = begin;
-    while (first < end && common::text::is_blank(lines[first])) {
-      ++first;
-    }
-    const std::size_t next = end + 1;
-    if (first == end) {  // nothing but blank lines
-      begin = next;
+    const EntrySpan span = find_entry(lines, begin);
+    begin = span.next;
+    if (span.first == span.end) {  // nothing but blank lines
       continue;
     }
     const int position = index++;
-    begin = next;
     Entry entry;
-    entry.first_line = static_cast<int>(first) + 1;
-    int error_line = entry.first_line;
-    auto problem = [&](int line, std::string reason) {
-      result.problems.push_back(Problem{std::string(path), line, std::move(reason)});
-    };
-    std::string error = damaged_bytes(lines, first, end, error_line);
-    if (error.empty()) {
-      error = parse_entry(lines, first, end, entry, error_line);
-    }
-    if (error.empty()) {
-      error = entry_bounds(entry, error_line);
-    }
-    if (!error.empty()) {
-      problem(error_line, std::move(error));
+    auto checked = check_entry(lines, span, path, entry);
+    if (auto* problem = std::get_if<Problem>(&checked)) {
+      result.problems.push_back(std::move(*problem));
       continue;
     }
-    if (!entry.title || common::text::trim(*entry.title).empty()) {
-      problem(entry.first_line, "entry has no TITLE");
-      continue;
-    }
-    if (!entry.status) {
-      problem(entry.first_line, "entry has no STATUS (Publish or Draft)");
-      continue;
-    }
-    const bool publish = common::text::iequals(*entry.status, "Publish");
-    const bool draft = !publish && (common::text::iequals(*entry.status, "Draft") ||
-                                    common::text::iequals(*entry.status, "Future") ||
-                                    common::text::iequals(*entry.status, "Review") ||
-                                    common::text::iequals(*entry.status, "Unpublish"));
-    if (!publish && !draft) {
-      problem(entry.first_line, "unknown STATUS \"" + *entry.status + "\" (Publish or Draft)");
-      continue;
-    }
-    if (!entry.date) {
-      problem(entry.first_line, "entry has no DATE");
-      continue;
-    }
-    const auto local = parse_mt_date(*entry.date);
-    if (!local) {
-      problem(entry.date_line,
-              "DATE is \"" + *entry.date + "\": expected MM/DD/YYYY hh:mm:ss AM or PM");
-      continue;
-    }
-
-    Post post;
-    post.title = std::string(common::text::trim(*entry.title));
-    post.published = local_to_sys(options.timezone, *local);
-    post.local_date = format_local_date(options.timezone, post.published);
-    post.draft = draft;
-    post.author = entry.author;
-    post.tags = entry.tags;
-    if (!entry.primary_category.empty()) {
-      post.categories.push_back(entry.primary_category);
-    }
-    for (const std::string& c : entry.categories) {
-      if (std::find(post.categories.begin(), post.categories.end(), c) == post.categories.end()) {
-        post.categories.push_back(c);
-      }
-    }
-    post.summary = entry.excerpt;
-    post.content_html = entry_html(entry, entry.body);
-    if (!entry.extended_body.empty()) {
-      post.content_html += '\n';
-      post.content_html += entry_html(entry, entry.extended_body);
-    }
-    const std::string basename = std::string(common::text::trim(entry.basename.value_or("")));
-    if (!basename.empty()) {
-      post.key = basename;
-      std::replace(post.key.begin(), post.key.end(), '/', '-');
-      post.slug = basename.substr(basename.rfind('/') + 1);
-    } else {
-      post.key = "mt-" + stem + "-" + compact_date_time(*local);
-    }
-    // A repeated key gets "-2", "-3", ... in file order; `repeats` keeps this linear.
-    if (!keys.insert(post.key).second) {
-      int& n = repeats[post.key];
-      std::string unique;
-      do {
-        unique = post.key + "-" + std::to_string(++n + 1);
-      } while (!keys.insert(unique).second);
-      post.key = std::move(unique);
-    }
+    Post post = entry_to_post(entry, std::get<EntryState>(checked), stem, options);
+    post.key = keys.claim(std::move(post.key));
     post.source_path = std::string(path);
     post.source_line = entry.first_line;
     post.position = position;

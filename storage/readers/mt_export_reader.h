@@ -11,7 +11,8 @@
 namespace feedd::storage {
 
 // True when the file opens with "FIELD: value" header lines (upper-case names) that
-// include TITLE, BASENAME or STATUS, followed by a "-----" or "--------" line.
+// include TITLE, BASENAME or STATUS, followed by a "-----" or "--------" line. A leading
+// byte order mark is skipped, here and by read_mt_export.
 bool looks_like_mt_export(std::string_view bytes);
 
 // Each entry's bytes are checked on their own: NUL bytes or invalid UTF-8 in an entry, a

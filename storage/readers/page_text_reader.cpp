@@ -2,6 +2,7 @@
 
 #include <optional>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "common/text.h"
@@ -154,6 +155,48 @@ std::string quoted_excerpt(std::string_view line) {
   return quoted;
 }
 
+// Skips what may precede the date line (blank lines, navigation lines, lone '|' lines),
+// keeping the first navigation in `nav`; returns the date with `i` past its line, or the
+// problem.
+std::variant<date::year_month_day, Problem> read_date_line(
+    const std::vector<std::string_view>& lines, std::string_view path, std::size_t& i,
+    std::optional<Navigation>& nav) {
+  for (; i < lines.size(); ++i) {
+    if (common::text::is_blank(lines[i]) || is_lone_bar(lines[i])) {
+      continue;
+    }
+    if (auto n = parse_navigation(lines[i])) {
+      if (!nav) {
+        nav = std::move(n);
+      }
+      continue;
+    }
+    if (auto day = parse_date_line(lines[i])) {
+      ++i;
+      return *day;
+    }
+    return Problem{std::string(path), static_cast<int>(i) + 1,
+                   "expected a date line (YYYY.MM.DD, YYYY-MM-DD, YYYY/MM/DD or YYYY年M月D日), "
+                   "found " +
+                       quoted_excerpt(lines[i])};
+  }
+  return Problem{std::string(path), lines.empty() ? 0 : static_cast<int>(lines.size()),
+                 "no date line (YYYY.MM.DD) in page text"};
+}
+
+// Where the post came from and when it was published (the date line at default_time).
+void set_source(Post& post, std::string_view path, const date::year_month_day& day,
+                const ReaderOptions& options) {
+  const std::string_view stem = common::text::path_stem(path);
+  post.key = std::string(stem);
+  post.source_path = std::string(path);
+  post.source_line = 1;
+  post.position = leading_number(stem);
+  post.format = SourceFormat::page_text;
+  post.published = local_to_sys(options.timezone, local_date_time(day, options.default_time));
+  post.local_date = format_local_date(options.timezone, post.published);
+}
+
 }  // namespace
 
 ReadResult read_page_text(std::string_view path, std::string_view bytes,
@@ -167,30 +210,11 @@ ReadResult read_page_text(std::string_view path, std::string_view bytes,
 
   Post post;
   std::optional<Navigation> nav;
-  std::optional<date::year_month_day> day;
   std::size_t i = 0;
-  // Before the date: blank lines, navigation lines and lone '|' lines only.
-  for (; i < lines.size() && !day; ++i) {
-    if (common::text::is_blank(lines[i]) || is_lone_bar(lines[i])) {
-      continue;
-    }
-    if (auto n = parse_navigation(lines[i])) {
-      if (!nav) {
-        nav = std::move(n);
-      }
-      continue;
-    }
-    day = parse_date_line(lines[i]);
-    if (!day) {
-      return fail(static_cast<int>(i) + 1,
-                  "expected a date line (YYYY.MM.DD, YYYY-MM-DD, YYYY/MM/DD or YYYY年M月D日), "
-                  "found " +
-                      quoted_excerpt(lines[i]));
-    }
-  }
-  if (!day) {
-    return fail(lines.empty() ? 0 : static_cast<int>(lines.size()),
-                "no date line (YYYY.MM.DD) in page text");
+  auto day = read_date_line(lines, path, i, nav);
+  if (auto* problem = std::get_if<Problem>(&day)) {
+    result.problems.push_back(std::move(*problem));
+    return result;
   }
   const int date_line = static_cast<int>(i);
   while (i < lines.size() && common::text::is_blank(lines[i])) {
@@ -216,15 +240,7 @@ ReadResult read_page_text(std::string_view path, std::string_view bytes,
     post.next_title = std::move(nav->next_title);
   }
   post.content_html = render_body(lines, i);
-
-  const std::string_view stem = common::text::path_stem(path);
-  post.key = std::string(stem);
-  post.source_path = std::string(path);
-  post.source_line = 1;
-  post.position = leading_number(stem);
-  post.format = SourceFormat::page_text;
-  post.published = local_to_sys(options.timezone, local_date_time(*day, options.default_time));
-  post.local_date = format_local_date(options.timezone, post.published);
+  set_source(post, path, std::get<date::year_month_day>(day), options);
   assign_language(post, options);
   if (post.title.empty()) {
     return fail(title_line, "the title is only a language marker");

@@ -12,8 +12,6 @@
 namespace feedd::storage {
 namespace {
 
-constexpr std::string_view kByteOrderMark = "\xEF\xBB\xBF";
-
 ReadResult one_problem(std::string_view path, int line, std::string reason) {
   ReadResult result;
   result.problems.push_back(Problem{std::string(path), line, std::move(reason)});
@@ -37,9 +35,7 @@ ReadResult read_post_file(std::string_view path, std::string_view bytes,
   if (bytes.size() > options.max_file_bytes) {
     return one_problem(path, 0, too_large(bytes.size(), options.max_file_bytes));
   }
-  if (bytes.starts_with(kByteOrderMark)) {
-    bytes.remove_prefix(kByteOrderMark.size());
-  }
+  bytes = common::text::without_byte_order_mark(bytes);
   // An export checks its bytes entry by entry: one damaged entry is one problem.
   if (looks_like_mt_export(bytes)) {
     return read_mt_export(path, bytes, options);

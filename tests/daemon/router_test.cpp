@@ -2,7 +2,13 @@
 // One case per rule, against a snapshot built in memory (no sockets, fixed clock).
 #include "daemon/http/router.h"
 
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <boost/test/unit_test.hpp>
+#include <cstdio>
+#include <string>
 
 #include "feeds/http_date.h"
 
@@ -315,6 +321,44 @@ BOOST_AUTO_TEST_CASE(browsers_get_the_feed_as_xml_with_its_own_etag) {
   BOOST_TEST(fetch(chromium, header(browser, "ETag")).status == 304);
   BOOST_TEST(fetch(reader, header(feed, "ETag")).status == 304);
   BOOST_TEST(fetch(reader, header(browser, "ETag")).status == 200);
+}
+
+BOOST_AUTO_TEST_CASE(the_fullest_response_fits_and_one_field_more_aborts) {
+  // The fullest route: a feed, compressed.
+  Response full = get("/en/atom.xml", {}, {}, "gzip");
+  BOOST_TEST(full.status == 200);
+  BOOST_TEST(full.headers().size() == 7u);
+  BOOST_TEST(header(full, "Content-Encoding") == "gzip");
+
+  // Past kMaxHeaders the router has a bug: the process says so and aborts instead of
+  // dropping the field. Checked in a child process, whose stderr we read.
+  int err[2];
+  BOOST_REQUIRE(::pipe(err) == 0);
+  std::fflush(nullptr);
+  const pid_t pid = ::fork();
+  BOOST_REQUIRE(pid >= 0);
+  if (pid == 0) {
+    ::signal(SIGABRT, SIG_DFL);  // Boost.Test's handler would turn the abort into a report
+    ::dup2(err[1], 2);
+    Response response;
+    for (std::size_t i = 0; i <= Response::kMaxHeaders; ++i) {
+      response.add("X-Field", "v");
+    }
+    ::_exit(0);  // not reached when add() refuses the 11th field
+  }
+  ::close(err[1]);
+  std::string said;
+  char buffer[512];
+  for (ssize_t n; (n = ::read(err[0], buffer, sizeof buffer)) > 0;) {
+    said.append(buffer, static_cast<std::size_t>(n));
+  }
+  ::close(err[0]);
+  int status = 0;
+  BOOST_REQUIRE(::waitpid(pid, &status, 0) == pid);
+  BOOST_TEST(WIFSIGNALED(status));
+  BOOST_TEST((WIFSIGNALED(status) && WTERMSIG(status) == SIGABRT));
+  BOOST_TEST(said.find("more than 10 header fields in a response (adding X-Field)") !=
+             std::string::npos);
 }
 
 BOOST_AUTO_TEST_CASE(date_cache_formats_once_per_second) {

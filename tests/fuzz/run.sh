@@ -8,6 +8,8 @@
 #   tests/fuzz/run.sh [SECONDS] [TARGET...]     e.g. tests/fuzz/run.sh 600 markdown http
 # Targets: the *_fuzz.cpp files here, without the suffix. Exit status 1 if any target failed.
 # Environment: FUZZ_RUNS=N also stops each target after N executions (long runs);
+# FUZZ_SEED=N fixes libFuzzer's random seed (with FUZZ_RUNS, the same inputs on every run:
+# what .ci/run does, so CI can only go red on a change, never by luck);
 # FUZZ_BUILD_DIR=DIR uses that build tree instead of build/fuzz (.ci/run passes its clang
 # ASan tree, configured with FEEDD_FUZZ=ON, where the targets are already built);
 # FUZZ_BUILD=0 skips the build (binaries already there); FUZZ_TIMEOUT=S sets the
@@ -33,6 +35,9 @@ fi
 runs=()
 if [ -n "${FUZZ_RUNS:-}" ]; then
   runs=(-runs="$FUZZ_RUNS")
+fi
+if [ -n "${FUZZ_SEED:-}" ]; then
+  runs+=(-seed="$FUZZ_SEED")
 fi
 
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1}
@@ -63,7 +68,7 @@ for target in "${targets[@]}"; do
       continue
     fi
   fi
-  echo "== $target: fuzzing for ${seconds} s"
+  echo "== $target: fuzzing for up to ${seconds} s${FUZZ_RUNS:+ or $FUZZ_RUNS executions}${FUZZ_SEED:+ from seed $FUZZ_SEED}"
   log="$build/$target.log"
   start=$(date +%s)
   "$binary" "${options[@]}" "${runs[@]}" -max_total_time="$seconds" -print_final_stats=1 \

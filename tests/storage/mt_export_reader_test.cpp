@@ -269,6 +269,21 @@ BOOST_AUTO_TEST_CASE(detection) {
   BOOST_TEST(looks_like_mt_export("\nTITLE: x\nSTATUS: Draft\n--------\n"));
 }
 
+// Found by the post_file fuzz target: read_post_file strips a byte order mark before it sniffs,
+// so the sniffer and the reader must accept one too, and a bad entry after it stands alone.
+BOOST_AUTO_TEST_CASE(byte_order_mark_before_an_export) {
+  const std::string with_mark = "\xEF\xBB\xBF" + std::string(kExport);
+  BOOST_TEST(looks_like_mt_export(with_mark));
+  BOOST_TEST(read_mt_export("export/blog.mt.txt", with_mark, tokyo_options()).posts.size() == 3u);
+
+  const std::string damaged =
+      with_mark + "TITLE: bad\nSTATUS: Publish\n-----\nBODY:\n\xFF\n-----\n--------\n";
+  const ReadResult r = read_post_file("export/blog.mt.txt", damaged, tokyo_options());
+  BOOST_TEST(r.posts.size() == 3u);
+  BOOST_REQUIRE_EQUAL(r.problems.size(), 1u);
+  BOOST_TEST(r.problems[0].line == 50);  // the line of the bad byte
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 }  // namespace feedd::storage
