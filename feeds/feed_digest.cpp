@@ -1,5 +1,7 @@
 #include "feeds/feed_digest.h"
 
+#include <date/tz.h>
+
 #include "common/sha256.h"
 
 namespace feedd::feeds {
@@ -52,6 +54,19 @@ std::string feed_digest(const FeedContent& feed) {
       hash.field(alternate.lang).field(alternate.url).field(alternate.title);
     }
   }
+  return hash.hex();
+}
+
+std::string site_digest(const SiteOptions& site) {
+  common::Sha256 hash;
+  hash.field(site.base_url).field(site.feeds_url).field(site.author);
+  hash.field(site.timezone != nullptr ? site.timezone->name() : "");
+  hash.field(site.post_url_template);
+  hash.field(std::to_string(site.languages.size()));
+  for (const LanguageInfo& language : site.languages) {
+    hash.field(language.code).field(language.title).field(language.description);
+  }
+  hash.field(std::to_string(site.max_age_s)).field(site.full_content ? "full" : "summary");
   return hash.hex();
 }
 

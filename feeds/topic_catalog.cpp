@@ -21,7 +21,7 @@ struct Collecting {
 
 class Builder {
  public:
-  explicit Builder(std::size_t entries) : entries_(entries) {}
+  Builder(std::size_t entries, std::string_view salt) : entries_(entries), salt_(salt) {}
 
   void add(const TopicPost& post) {
     std::vector<std::pair<TopicKind, const std::string*>> seen;  // this post's topics
@@ -51,7 +51,9 @@ class Builder {
     topics.reserve(collecting_.size());
     for (auto& [key, collecting] : collecting_) {
       common::Sha256 hash;
-      hash.field(collecting.topic.lang).field(topic_kind_dir(collecting.topic.topic.kind));
+      hash.field(salt_)
+          .field(collecting.topic.lang)
+          .field(topic_kind_dir(collecting.topic.topic.kind));
       hash.field(collecting.topic.topic.segment).field(collecting.topic.topic.name);
       hash.field(collecting.ids);
       collecting.topic.digest = hash.hex();
@@ -89,6 +91,7 @@ class Builder {
   }
 
   const std::size_t entries_;
+  const std::string_view salt_;
   std::unordered_map<std::string, std::string> segments_;  // name -> segment, computed once
   std::map<TopicKey, Collecting> collecting_;
 };
@@ -96,8 +99,9 @@ class Builder {
 }  // namespace
 
 std::shared_ptr<const TopicCatalog> TopicCatalog::build(const std::vector<TopicPost>& posts,
-                                                        std::size_t entries_per_topic) {
-  Builder builder(entries_per_topic);
+                                                        std::size_t entries_per_topic,
+                                                        std::string_view salt) {
+  Builder builder(entries_per_topic, salt);
   for (const TopicPost& post : posts) {
     builder.add(post);
   }

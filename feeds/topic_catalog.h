@@ -39,9 +39,11 @@ struct CatalogTopic {
 class TopicCatalog {
  public:
   // `posts`: every published post, newest first (the order of the language feeds). Names
-  // whose segment is empty, "." or ".." name no topic.
+  // whose segment is empty, "." or ".." name no topic. `salt` goes into every digest: what
+  // else the feeds' bytes depend on (feeds::site_digest()).
   static std::shared_ptr<const TopicCatalog> build(const std::vector<TopicPost>& posts,
-                                                   std::size_t entries_per_topic);
+                                                   std::size_t entries_per_topic,
+                                                   std::string_view salt = {});
 
   // The topic, or null when no published post of `lang` ("" for all) has it.
   const CatalogTopic* find(std::string_view lang, TopicKind kind, std::string_view segment) const;

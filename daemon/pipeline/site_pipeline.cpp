@@ -193,7 +193,8 @@ std::vector<feeds::RenderedFeed> SitePipeline::render(std::chrono::sys_seconds n
   // The topics: listed (pages, OPML) now; their feeds are rendered on request.
   topics_ = feeds::TopicCatalog::build(
       read_index([&](storage::Index& index) { return collect_topic_posts(index, now); }, now),
-      static_cast<std::size_t>(config_.feeds.topic_entries));
+      static_cast<std::size_t>(config_.feeds.topic_entries),
+      feeds::site_digest(site_) + std::to_string(config_.feeds.topic_entries));
   for (auto& page : feeds::render_topic_pages(site_, *topics_)) {
     rendered.push_back(std::move(page));
   }

@@ -5,6 +5,8 @@
 
 #include <boost/test/unit_test.hpp>
 
+#include "feeds/feed_digest.h"
+
 namespace feedd::feeds {
 namespace {
 
@@ -79,6 +81,20 @@ BOOST_AUTO_TEST_CASE(digest_follows_only_the_topics_own_entries) {
              digest(TopicCatalog::build(sample(), 20), "ja", TopicKind::tag, "茶道"));
   BOOST_TEST(digest(before, "ja", TopicKind::tag, "茶道") !=
              digest(before, "", TopicKind::tag, "茶道"));
+}
+
+BOOST_AUTO_TEST_CASE(site_options_are_part_of_every_digest) {
+  // A reload that changes a language title must not serve bytes cached under the old one.
+  SiteOptions site;
+  site.base_url = "https://x/";
+  site.languages = {{"en", "Blog", ""}};
+  SiteOptions retitled = site;
+  retitled.languages[0].title = "Blog, renamed";
+  BOOST_TEST(site_digest(site) != site_digest(retitled));
+  auto before = TopicCatalog::build(sample(), 20, site_digest(site));
+  auto after = TopicCatalog::build(sample(), 20, site_digest(retitled));
+  BOOST_TEST(before->find("en", TopicKind::tag, "tea-time")->digest !=
+             after->find("en", TopicKind::tag, "tea-time")->digest);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
