@@ -1,9 +1,8 @@
-// Which topics (tags, categories) the published posts have, per language and for all
-// languages, with their post counts and, per topic, the keys of its newest posts and a
-// digest of what its feed shows of them (entry ids and updated times). Built once per
-// regeneration from light rows (no content); a topic feed is rendered only when asked for,
-// and its bytes stay valid while its digest is unchanged. Immutable once built: share it as
-// shared_ptr<const TopicCatalog> across threads. Building cannot fail short of memory.
+// Which topics (tags, categories) the published posts have, per language and for all, with
+// post counts, the keys of each topic's newest posts and a digest of what its feed shows of
+// them (entry ids, updated times): built once per regeneration from light rows, so topic feeds
+// are rendered only on request and stay valid while their digest does. Immutable once built
+// (share as shared_ptr<const TopicCatalog>); cannot fail short of memory.
 #pragma once
 
 #include <chrono>

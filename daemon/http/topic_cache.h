@@ -1,9 +1,7 @@
-// The rendered topic feeds kept between requests: per feed path, the resource rendered for
-// one digest of its input (feeds::CatalogTopic::digest), valid while the served snapshot's
-// catalog gives the same digest. Bounded: past `max_bytes` the least recently used feeds
-// go first (a feed is never split). Thread-safe (one mutex, held for lookups and inserts
-// only, never while rendering). Resources are shared, so an evicted one lives on with its
-// last reader.
+// The rendered topic feeds kept between requests: per feed path, the resource rendered for one
+// digest of its input (feeds::CatalogTopic::digest). Bounded by `max_bytes`, least recently
+// used first out (the newest entry always stays). Thread-safe: one mutex, held for lookups
+// and inserts only. Resources are shared: an evicted one lives on with its last reader.
 #pragma once
 
 #include <cstddef>

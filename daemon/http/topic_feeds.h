@@ -1,12 +1,8 @@
-// Serves the topic feeds (SPEC "Topic feeds and OPML"), which live beside the snapshot: a
-// request path naming a topic of the served snapshot's catalog gets that feed's resource
-// from the TopicCache when it holds bytes for the topic's current digest; otherwise the
-// feed is rendered on the render executor (the control thread, the one that owns the
-// index), made a resource like every snapshot resource (ETags from the bytes, gzip and
-// brotli), cached, and returned. Renders run there one at a time and each looks in the
-// cache first, so concurrent requests for one cold topic wait for one render, not their
-// own; the I/O threads only wait (suspended), never render. Thread-safe. A failed render
-// is logged and answered as no resource.
+// Serves the topic feeds beside the snapshot: the TopicCache's bytes when they match the topic's
+// current digest, else one render on the render executor (the control thread, owner of the
+// index), cached; renders run one at a time there and each looks in the cache first, so
+// concurrent requests for one cold topic share one render. Thread-safe; I/O threads only wait
+// (suspended). A failed render is logged and answered as no resource.
 #pragma once
 
 #include <boost/asio/any_io_executor.hpp>
