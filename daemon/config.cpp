@@ -226,13 +226,14 @@ void read_store(TableReader& top, const std::filesystem::path& path, Config::Sto
   TableReader store(subtable(top, "store", path), "store.", path);
   std::string store_path = config.path.string();
   std::string index_path;
-  std::int64_t debounce_ms = 50;
-  std::int64_t rescan_s = 600;
+  // Unset keys keep the defaults of Config's fields (config.h): each default is written once.
+  std::int64_t debounce_ms = config.debounce.count();
+  std::int64_t rescan_s = config.rescan.count();
   store.read("path", store_path);
   store.read("index", index_path);
   store.read("debounce_ms", debounce_ms, 0, 60'000);
   store.read("rescan_s", rescan_s, 0, 86'400 * 7);
-  std::int64_t max_file_bytes = 16 * 1024 * 1024;
+  auto max_file_bytes = static_cast<std::int64_t>(config.max_file_bytes);
   store.read("max_file_bytes", max_file_bytes, 1, std::int64_t{1} << 30);
   store.reject_unknown();
   config.max_file_bytes = static_cast<std::uint64_t>(max_file_bytes);
@@ -245,10 +246,10 @@ void read_store(TableReader& top, const std::filesystem::path& path, Config::Sto
 // [feeds]
 void read_feeds(TableReader& top, const std::filesystem::path& path, Config::Feeds& config) {
   TableReader feeds(subtable(top, "feeds", path), "feeds.", path);
-  std::int64_t entries = 20;
-  std::string content = "full";
-  std::int64_t topic_entries = 20;
-  std::int64_t topic_cache_mb = 64;
+  std::int64_t entries = config.entries;
+  std::string content = config.full_content ? "full" : "summary";
+  std::int64_t topic_entries = config.topic_entries;
+  auto topic_cache_mb = static_cast<std::int64_t>(config.topic_cache_mb);
   feeds.read("entries", entries, 1, 10'000);
   feeds.read("content", content);
   feeds.read("topic_entries", topic_entries, 1, 10'000);
@@ -267,9 +268,9 @@ void read_feeds(TableReader& top, const std::filesystem::path& path, Config::Fee
 // [server]
 void read_server(TableReader& top, const std::filesystem::path& path, Config::Server& config) {
   TableReader server(subtable(top, "server", path), "server.", path);
-  std::int64_t threads = 0;
-  std::int64_t max_age_s = 300;
-  std::int64_t timeout_s = 30;
+  std::int64_t threads = config.threads;
+  std::int64_t max_age_s = config.max_age_s;
+  std::int64_t timeout_s = config.timeout.count();
   server.read("listen", config.listen);
   server.read("threads", threads, 0, 256);
   server.read("max_age_s", max_age_s, 0, 86'400 * 365);
@@ -284,8 +285,8 @@ void read_server(TableReader& top, const std::filesystem::path& path, Config::Se
 void read_hooks(TableReader& top, const std::filesystem::path& path, Config::Hooks& config) {
   TableReader hooks(subtable(top, "hooks", path), "hooks.", path);
   std::string secret_file;
-  std::int64_t command_timeout_s = 60;
-  std::int64_t max_body = 1048576;
+  std::int64_t command_timeout_s = config.command_timeout.count();
+  auto max_body = static_cast<std::int64_t>(config.max_body);
   hooks.read("secret", config.secret);
   hooks.read("secret_file", secret_file);
   hooks.read("command", config.command);

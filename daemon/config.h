@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "daemon/defaults.h"
 #include "feeds/site_options.h"
 #include "storage/readers/reader_options.h"
 
@@ -57,8 +58,8 @@ struct Config {
   struct Server {
     std::vector<std::string> listen{"127.0.0.1:8080"};
     int threads = 0;  // 0: one per core
-    int max_age_s = 300;
-    std::chrono::seconds timeout{30};
+    int max_age_s = defaults::kMaxAgeSeconds;
+    std::chrono::seconds timeout = defaults::kServerTimeout;
   } server;
 
   struct Hooks {
@@ -66,7 +67,7 @@ struct Config {
     std::filesystem::path secret_file;
     std::vector<std::string> command;
     std::chrono::seconds command_timeout{60};
-    std::uint64_t max_body = 1048576;
+    std::uint64_t max_body = defaults::kMaxBody;
   } hooks;
 
   // The options the readers and renderers take, derived from the fields above.

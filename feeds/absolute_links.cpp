@@ -4,11 +4,15 @@
 #include <boost/url/url.hpp>
 #include <boost/url/url_view.hpp>
 
+#include "common/encoding.h"
+#include "common/text.h"
 #include "feeds/html_document.h"
 
 namespace feedd::feeds {
 namespace {
 
+// HTML's ASCII whitespace, which browsers strip from URL attributes: common::text::trim's
+// set is wider (vertical tab, U+3000), and would resolve some references differently.
 bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'; }
 
 std::string_view trim(std::string_view text) {
@@ -25,32 +29,11 @@ std::string_view trim(std::string_view text) {
 // the few ASCII characters outside RFC 3986), keeping '%' as written.
 std::string encode_loose(std::string_view text) {
   static constexpr std::string_view kBad = " \"<>\\^`{|}";
-  static constexpr char kHex[] = "0123456789ABCDEF";
   std::string out;
-  for (char c : text) {
-    const auto byte = static_cast<unsigned char>(c);
-    if (byte < 0x21 || byte >= 0x7F || kBad.find(c) != std::string_view::npos) {
-      out.push_back('%');
-      out.push_back(kHex[byte >> 4]);
-      out.push_back(kHex[byte & 0x0F]);
-    } else {
-      out.push_back(c);
-    }
-  }
-  return out;
-}
-
-std::string escape_attribute(std::string_view value) {
-  std::string out;
-  for (char c : value) {
-    if (c == '&') {
-      out += "&amp;";
-    } else if (c == '"') {
-      out += "&quot;";
-    } else {
-      out.push_back(c);
-    }
-  }
+  common::append_percent_encoded(out, text, [](unsigned char byte) {
+    return byte >= 0x21 && byte < 0x7F &&
+           kBad.find(static_cast<char>(byte)) == std::string_view::npos;
+  });
   return out;
 }
 
@@ -131,7 +114,7 @@ std::string absolutize_links(const HtmlDocument& document, std::string_view base
     }
     out.append(html, copied, attribute.offset - copied);
     out += '"';
-    out += escape_attribute(resolved);
+    common::text::append_html_escaped(out, resolved, common::text::HtmlEscape::attribute);
     out += '"';
     copied = attribute.offset + attribute.length;
   }

@@ -2,6 +2,7 @@
 
 #include <vector>
 
+#include "common/utf8.h"
 #include "feeds/html_document.h"
 #include "feeds/xml_text.h"
 
@@ -18,16 +19,9 @@ struct CodePoint {
 // Splits valid UTF-8 (as clean_xml_text returns) into code points.
 std::vector<CodePoint> code_points(std::string_view text) {
   std::vector<CodePoint> result;
-  std::size_t i = 0;
-  while (i < text.size()) {
-    const auto lead = static_cast<unsigned char>(text[i]);
-    std::size_t length = lead < 0x80 ? 1 : (lead < 0xE0 ? 2 : (lead < 0xF0 ? 3 : 4));
-    char32_t cp = length == 1 ? lead : (lead & (0x7F >> length));
-    for (std::size_t k = 1; k < length && i + k < text.size(); ++k) {
-      cp = (cp << 6) | (static_cast<unsigned char>(text[i + k]) & 0x3F);
-    }
-    result.push_back(CodePoint{i, cp});
-    i += length;
+  for (std::size_t i = 0; i < text.size();) {
+    const std::size_t offset = i;
+    result.push_back(CodePoint{offset, common::utf8::decode(text, i)});
   }
   return result;
 }

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "daemon/defaults.h"
 #include "daemon/http/metrics.h"
 #include "daemon/http/snapshot_store.h"
 
@@ -22,16 +23,17 @@ class WebhookEndpoint;
 
 struct ServerOptions {
   std::vector<std::string> listen{"127.0.0.1:8080"};  // "host:port", "[v6]:port"; port 0 ok
-  std::vector<int> inherited_fds;          // listening sockets passed by systemd (used as well)
-  int threads = 0;                         // 0: std::thread::hardware_concurrency()
-  std::chrono::seconds timeout{30};        // deadline for each read (whole request) and write
-  std::uint32_t header_limit = 16 * 1024;  // bytes of request line + header fields -> 431
-  std::uint64_t max_body = 1048576;        // bytes of request body -> 413
-  int max_age_s = 300;                     // Cache-Control: public, max-age=N
-  WebhookEndpoint* hooks = nullptr;        // POST /hooks/rebuild; null: 401 not configured
-  TopicFeeds* topics = nullptr;            // the topic feeds; null: their paths are 404
-  bool access_log = false;                 // one log line per request on channel "access"
-  std::size_t max_connections = 0;         // 0: derived from RLIMIT_NOFILE
+  std::vector<int> inherited_fds;  // listening sockets passed by systemd (used as well)
+  int threads = 0;                 // 0: std::thread::hardware_concurrency()
+  // Deadline for each read (the whole request) and each write.
+  std::chrono::seconds timeout = defaults::kServerTimeout;
+  std::uint32_t header_limit = defaults::kHeaderLimit;  // request line + fields -> 431
+  std::uint64_t max_body = defaults::kMaxBody;          // bytes of request body -> 413
+  int max_age_s = defaults::kMaxAgeSeconds;             // Cache-Control: public, max-age=N
+  WebhookEndpoint* hooks = nullptr;  // POST /hooks/rebuild; null: 401 not configured
+  TopicFeeds* topics = nullptr;      // the topic feeds; null: their paths are 404
+  bool access_log = false;           // one log line per request on channel "access"
+  std::size_t max_connections = 0;   // 0: derived from RLIMIT_NOFILE
 };
 
 class HttpServer {

@@ -13,6 +13,7 @@
 #include <string>
 #include <string_view>
 
+#include "daemon/defaults.h"
 #include "daemon/http/chunked_decoder.h"
 #include "daemon/http/request_error.h"
 #include "daemon/http/router.h"
@@ -67,8 +68,8 @@ class HeadScanner {
 boost::system::result<void> parse_request_head(std::string_view head, RequestHead& out);
 
 struct RequestLimits {
-  std::size_t header_limit = 16 * 1024;
-  std::uint64_t max_body = 1048576;
+  std::size_t header_limit = defaults::kHeaderLimit;
+  std::uint64_t max_body = defaults::kMaxBody;
 };
 
 // The whole-request entry point: parses the request at the start of `bytes` into `head` and

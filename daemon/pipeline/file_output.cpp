@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "common/encoding.h"
+#include "common/sync_directory.h"
 #include "common/unique_fd.h"
 
 namespace feedd::daemon {
@@ -39,13 +40,6 @@ bool holds(const std::filesystem::path& path, std::string_view bytes) {
 std::filesystem::path temporary_name(const std::filesystem::path& path) {
   return path.parent_path() /
          ("." + path.filename().string() + kTemporaryMark + std::to_string(getpid()));
-}
-
-void sync_directory(const std::filesystem::path& directory) {
-  const common::UniqueFd fd(open(directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-  if (fd) {
-    fsync(fd.get());
-  }
 }
 
 // Removes the temporary files that a killed writer left in `directory` (those of a process
@@ -107,7 +101,7 @@ boost::system::result<bool> write_file_atomically(const std::filesystem::path& p
     unlink(temporary.c_str());
     return failed(error);
   }
-  sync_directory(path.parent_path());  // the rename itself survives a power cut
+  common::sync_directory(path.parent_path());  // the rename itself survives a power cut
   return true;
 }
 

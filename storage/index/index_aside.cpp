@@ -1,14 +1,11 @@
 #include "storage/index/index_aside.h"
 
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <cerrno>
 #include <cstdio>
 #include <ctime>
 #include <string>
 
-#include "common/unique_fd.h"
+#include "common/sync_directory.h"
 
 namespace feedd::storage {
 namespace {
@@ -20,15 +17,6 @@ boost::system::result<std::filesystem::path> failed(int error) {
 std::filesystem::path with_suffix(std::filesystem::path path, const char* suffix) {
   path += suffix;
   return path;
-}
-
-// A rename is durable once its directory is synced.
-void sync_directory(const std::filesystem::path& directory) {
-  const common::UniqueFd fd(
-      open(directory.empty() ? "." : directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-  if (fd) {
-    fsync(fd.get());
-  }
 }
 
 }  // namespace
@@ -63,7 +51,7 @@ boost::system::result<std::filesystem::path> move_index_aside(const std::filesys
       std::filesystem::remove(from, ec);  // a stale companion must not meet the fresh index
     }
   }
-  sync_directory(index.parent_path());
+  common::sync_directory(index.parent_path());
   return target;
 }
 

@@ -24,8 +24,4 @@ bool looks_like_mt_export(std::string_view bytes);
 ReadResult read_mt_export(std::string_view path, std::string_view bytes,
                           const ReaderOptions& options);
 
-// The MT "Convert Breaks" filter: blank-line separated paragraphs that do not start with a
-// block-level tag become <p>…</p>, with <br> for single line breaks; the rest is kept.
-std::string convert_breaks(std::string_view html);
-
 }  // namespace feedd::storage

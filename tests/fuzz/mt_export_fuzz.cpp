@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <string_view>
 
+#include "storage/readers/convert_breaks.h"
 #include "storage/readers/mt_export_reader.h"
 #include "tests/fuzz/fuzz_support.h"
 

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "storage/readers/convert_breaks.h"
 #include "storage/readers/local_time.h"
 #include "storage/readers/post_reader.h"
 #include "tests/support/reader_fixtures.h"
