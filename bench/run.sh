@@ -1050,8 +1050,8 @@ report_abuse_cap() {
   echo "The slowloris case again, against servers that take only $ABUSE_SLOW connections:" \
        "feedd under \`prlimit --nofile=$((ABUSE_SLOW + 64))\` (its log: \"up to $ABUSE_SLOW" \
        "connections\"), nginx with worker_connections $((ABUSE_SLOW / 2 + 1)) per worker. The" \
-       "probe gives up on a request after 5 s (a failure). Information, no target: what a" \
-       "client sees when an attacker holds every connection the server will take."
+       "probe gives up on a request after 5 s (a failure). What a client sees when an" \
+       "attacker holds every connection the server will take; feedd's targets are below."
   echo
   echo "| run | server | probe answered / failed | keep-alive p50 / max | new connection p50 / max | slow ones closed early (before timeout − 1 s) | the others closed after (median / max) |"
   echo "| --- | --- | ---: | ---: | ---: | ---: | ---: |"
@@ -1172,6 +1172,13 @@ report_abuse() {
     "$(abuse_runs feedd noread result other_client_statuses)"
   verdict "100 pipelined requests answered in order after a half-close (fewest)" \
     "$(abuse_min feedd pipeline result matching_in_order)" ">=" 100
+  if ((ABUSE_CAP)); then
+    verdict "at the connection cap, held by $ABUSE_SLOW slowloris clients, no probe request failed (most failures in a run)" \
+      "$(abuse_max feedd cap probe failed)" "<" 1
+    v=$(printf '%s\n' "$(abuse_median feedd cap probe_keepalive p99)" \
+          "$(abuse_median feedd cap probe_new p99)" | maximum)
+    verdict "... and its p99 < 50 ms (median of runs, worse of keep-alive and new)" "$v" "<" 50 "$v ms"
+  fi
   echo '```'
 }
 

@@ -1,266 +1,14 @@
 #include "daemon/http/request_parser.h"
 
-#include <charconv>
-
-#include "common/text.h"
 #include "daemon/http/http_syntax.h"
+#include "daemon/http/request_fields.h"
 
 namespace feedd::daemon {
 namespace {
 
 using boost::system::result;
-using common::text::iequals;
 using http_syntax::is_token;
 using http_syntax::trim_ows;
-
-// The fields the parser acts on; everything else is checked for syntax and dropped.
-enum class Known {
-  host,
-  content_length,
-  transfer_encoding,
-  connection,
-  expect,
-  if_none_match,
-  if_modified_since,
-  accept_encoding,
-  accept,
-  webhook,  // kWebhookFields[index]
-  other,
-};
-
-struct KnownField {
-  Known kind = Known::other;
-  std::size_t index = 0;  // into kWebhookFields
-};
-
-// `name` (a token) equals `lower` (lower-case letters, digits and '-') ignoring case. For
-// those, setting bit 0x20 maps an upper-case letter to its lower case and changes no other
-// token character into one of them.
-bool is_name(std::string_view name, std::string_view lower) {
-  for (std::size_t i = 0; i < lower.size(); ++i) {
-    if (static_cast<char>(name[i] | 0x20) != lower[i]) {
-      return false;
-    }
-  }
-  return true;
-}
-
-// Dispatches on the length first: most names are compared with one candidate or none.
-KnownField classify(std::string_view name) {
-  const auto webhook = [&](std::initializer_list<std::size_t> candidates) -> KnownField {
-    for (std::size_t index : candidates) {
-      if (is_name(name, kWebhookFields[index].name)) {
-        return {Known::webhook, index};
-      }
-    }
-    return {};
-  };
-  const auto known = [&](std::string_view lower, Known kind) {
-    return is_name(name, lower) ? KnownField{kind, 0} : KnownField{};
-  };
-  switch (name.size()) {
-    case 4:
-      return known("host", Known::host);
-    case 6:
-      return is_name(name, "accept") ? KnownField{Known::accept, 0}
-                                     : known("expect", Known::expect);
-    case 10:
-      return is_name(name, "connection") ? KnownField{Known::connection, 0} : webhook({3});
-    case 13:
-      return known("if-none-match", Known::if_none_match);
-    case 14:
-      return is_name(name, "content-length") ? KnownField{Known::content_length, 0} : webhook({1});
-    case 15:
-      return known("accept-encoding", Known::accept_encoding);
-    case 17:
-      if (is_name(name, "transfer-encoding")) {
-        return {Known::transfer_encoding, 0};
-      }
-      return is_name(name, "if-modified-since") ? KnownField{Known::if_modified_since, 0}
-                                                : webhook({2, 4, 5});
-    case 19:
-      return webhook({0});
-    default:
-      return {};
-  }
-}
-
-void append_value(FieldValue& field, std::string_view value) {
-  if (field.present) {
-    field.text += ", ";  // several field lines of one name are one comma-separated list
-  }
-  field.text += value;
-  field.present = true;
-}
-
-// Calls `each` with every non-empty element of a comma-separated list, trimmed.
-template <typename Each>
-void for_each_element(std::string_view list, Each each) {
-  while (!list.empty()) {
-    const std::size_t comma = list.find(',');
-    const std::string_view element = trim_ows(list.substr(0, comma));
-    list = comma == std::string_view::npos ? std::string_view{} : list.substr(comma + 1);
-    if (!element.empty()) {
-      each(element);
-    }
-  }
-}
-
-// What the fields say about framing and the connection, checked once all are read.
-struct Framing {
-  int host_fields = 0;
-  bool has_length = false;
-  std::uint64_t length = 0;
-  bool length_conflict = false;
-  bool length_invalid = false;
-  bool has_transfer_encoding = false;
-  int codings = 0;
-  int chunked_count = 0;
-  bool last_is_chunked = false;
-  bool unknown_coding = false;
-  bool bad_coding = false;
-  bool close = false;
-  bool keep_alive = false;
-};
-
-// RFC 9110 §8.6: a list of decimal numbers (an empty element is invalid), all equal.
-void content_length(std::string_view value, Framing& framing) {
-  while (true) {
-    const std::size_t comma = value.find(',');
-    const std::string_view element = trim_ows(value.substr(0, comma));
-    std::uint64_t number = 0;
-    const char* end = element.data() + element.size();
-    const auto parsed = std::from_chars(element.data(), end, number);
-    // Digits only (from_chars takes no '+', and no '-' for an unsigned), no overflow.
-    if (element.empty() || parsed.ec != std::errc{} || parsed.ptr != end) {
-      framing.length_invalid = true;
-      return;
-    }
-    if (framing.has_length && number != framing.length) {
-      framing.length_conflict = true;
-    }
-    framing.has_length = true;
-    framing.length = number;
-    if (comma == std::string_view::npos) {
-      return;
-    }
-    value.remove_prefix(comma + 1);
-  }
-}
-
-// RFC 9112 §6.1: transfer-coding *( OWS ";" OWS transfer-parameter ), in order applied.
-void transfer_encoding(std::string_view value, Framing& framing) {
-  framing.has_transfer_encoding = true;
-  for_each_element(value, [&](std::string_view element) {
-    const std::string_view name = trim_ows(element.substr(0, element.find(';')));
-    ++framing.codings;
-    framing.last_is_chunked = iequals(name, "chunked");
-    if (framing.last_is_chunked) {
-      ++framing.chunked_count;
-    } else if (is_token(name)) {
-      framing.unknown_coding = true;
-    } else {
-      framing.bad_coding = true;
-    }
-  });
-}
-
-// Host = uri-host [ ":" port ] (RFC 9110 §7.2); empty is allowed.
-bool valid_host(std::string_view value) {
-  for (char c : value) {
-    if (!http_syntax::is_host_char(c)) {
-      return false;
-    }
-  }
-  return true;
-}
-
-result<void> field(std::string_view name, std::string_view value, RequestHead& out,
-                   Framing& framing) {
-  const KnownField known = classify(name);
-  switch (known.kind) {
-    case Known::host:
-      ++framing.host_fields;
-      if (!valid_host(value)) {
-        return RequestError::bad_host;
-      }
-      break;
-    case Known::content_length:
-      content_length(value, framing);
-      break;
-    case Known::transfer_encoding:
-      transfer_encoding(value, framing);
-      break;
-    case Known::connection:
-      for_each_element(value, [&](std::string_view option) {
-        framing.close = framing.close || iequals(option, "close");
-        framing.keep_alive = framing.keep_alive || iequals(option, "keep-alive");
-      });
-      break;
-    case Known::expect:
-      out.expect_continue = iequals(value, "100-continue");
-      break;
-    case Known::if_none_match:
-      append_value(out.if_none_match, value);
-      break;
-    case Known::if_modified_since:
-      // More than one member makes it invalid (RFC 9110 §13.1.3): the join won't parse.
-      append_value(out.if_modified_since, value);
-      break;
-    case Known::accept_encoding:
-      append_value(out.accept_encoding, value);
-      break;
-    case Known::accept:
-      append_value(out.accept, value);
-      break;
-    case Known::webhook:
-      if (!out.webhook[known.index].present) {
-        out.webhook[known.index].text.assign(value);
-        out.webhook[known.index].present = true;
-      }
-      break;
-    case Known::other:
-      break;
-  }
-  return {};
-}
-
-// RFC 9112 §3.2, §6.1, §6.3, §9.3: the rules that need every field.
-result<void> decide_framing(const Framing& framing, RequestHead& out) {
-  if (out.version == 11 && framing.host_fields == 0) {
-    return RequestError::missing_host;
-  }
-  if (framing.host_fields > 1) {
-    return RequestError::bad_host;
-  }
-  if (framing.has_transfer_encoding) {
-    if (out.version == 10) {
-      return RequestError::transfer_encoding_http10;
-    }
-    if (framing.has_length || framing.length_invalid) {
-      return RequestError::length_and_chunked;
-    }
-    if (framing.bad_coding || framing.codings == 0) {
-      return RequestError::chunked_not_last;
-    }
-    if (!framing.last_is_chunked || framing.chunked_count > 1) {
-      return RequestError::chunked_not_last;
-    }
-    if (framing.unknown_coding) {
-      return RequestError::unknown_transfer_coding;
-    }
-    out.body = RequestHead::Body::chunked;
-  } else if (framing.length_invalid) {
-    return RequestError::bad_content_length;
-  } else if (framing.length_conflict) {
-    return RequestError::conflicting_content_length;
-  } else if (framing.has_length && framing.length > 0) {
-    out.body = RequestHead::Body::length;
-    out.content_length = framing.length;
-  }
-  out.keep_alive = out.version == 11 ? !framing.close : framing.keep_alive && !framing.close;
-  return {};
-}
 
 // request-line = method SP request-target SP HTTP-version (RFC 9112 §3).
 result<void> request_line(std::string_view line, RequestHead& out) {
@@ -373,7 +121,7 @@ result<void> parse_request_head(std::string_view head, RequestHead& out) {
   if (auto line = request_line(head.substr(0, end), out); !line) {
     return line.error();
   }
-  Framing framing;
+  FieldFacts facts;
   for (std::size_t start = end + 2;; start = end + 2) {
     end = head.find("\r\n", start);
     if (end == std::string_view::npos) {
@@ -394,11 +142,11 @@ result<void> parse_request_head(std::string_view head, RequestHead& out) {
     if (!http_syntax::is_field_value(value)) {
       return RequestError::bad_field_value;
     }
-    if (auto ok = field(line.substr(0, colon), value, out, framing); !ok) {
+    if (auto ok = take_field(line.substr(0, colon), value, out, facts); !ok) {
       return ok.error();
     }
   }
-  return decide_framing(framing, out);
+  return decide_framing(facts, out);
 }
 
 result<std::size_t> parse_request(std::string_view bytes, RequestHead& head, std::string& body,

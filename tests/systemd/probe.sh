@@ -417,6 +417,10 @@ stop_and_activate() {
   check socket-activation-on-demand "a connection to the socket starts feedd.service" is_ok $URL/healthz
   check on-demand-running "$(state)" is_running
   systemctl stop feedd.socket feedd.service
+  # README "Run under systemd", removal: the index goes with `systemctl clean`.
+  systemctl clean --what=state feedd.service
+  check state-cleaned "/var/lib/private/feedd after systemctl clean: $(ls -A /var/lib/private/feedd 2>&1)" \
+    test ! -e /var/lib/private/feedd -a ! -e /var/lib/feedd
 }
 
 : > "$REPORT"

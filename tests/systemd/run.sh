@@ -57,7 +57,18 @@ cp -a "$T/dest" "$T/again"
 echo '# edited' >> "$T/again/etc/feedd/feedd.toml"
 DESTDIR="$T/again" cmake --install "$build" > /dev/null
 tail -n1 "$T/again/etc/feedd/feedd.toml" | grep -qx '# edited' || fail "a second install overwrote feedd.toml"
-echo "tests/systemd: PASS install layout: $(tr '\n' ' ' <<< "$expected")"
+# Uninstall takes away every file of the install and feedd's own directories; an edited
+# configuration stays (a conffile), and only it.
+DESTDIR="$T/gone" cmake --install "$build" > /dev/null
+DESTDIR="$T/gone" cmake --build "$build" --target uninstall > "$out/uninstall.log"
+left=$(cd "$T/gone" && find . -name feedd -o -type f -o -type l)
+[ -z "$left" ] || fail "uninstall left:$(printf '\n  %s' $left)"
+DESTDIR="$T/kept" cmake --install "$build" > /dev/null
+echo '# edited' >> "$T/kept/etc/feedd/feedd.toml"
+DESTDIR="$T/kept" cmake --build "$build" --target uninstall > /dev/null
+[ "$(files "$T/kept")" = "etc/feedd/feedd.toml" ] ||
+  fail "uninstall after an edit left:$(printf '\n  %s' $(files "$T/kept")) (expected etc/feedd/feedd.toml only)"
+echo "tests/systemd: PASS install layout and uninstall: $(tr '\n' ' ' <<< "$expected")"
 
 # --- 2. Boot the container on the installed files. ---
 mkdir -p "$T/etc/systemd/system" "$T/results"
