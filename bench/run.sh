@@ -5,8 +5,10 @@
 # it in STAGES):
 #   build   feedd build (cold: index deleted; warm: index present, nothing changed) and
 #           Hugo's full build of the same posts, per store size; medians, peak RSS, targets.
-#   serve   feedd serve vs nginx (gzip_static, sendfile, same bytes from disk) under wrk on
-#           loopback: 200 gzip, 200 identity, 304 revalidation; req/s, p99, ratio feedd/nginx.
+#   serve   feedd serve vs nginx (gzip_static, sendfile, open_file_cache, same bytes from
+#           disk) and vs the ceiling (bench/ceiling.c: one prebuilt response per request, no
+#           parsing) under wrk on loopback: 200 gzip, 200 identity, 304 revalidation; all
+#           three alternating; req/s, p99, feedd/nginx and feedd/ceiling.
 #   latency edit one post of a live feedd serve, time until the new ETag is served (50 edits,
 #           p50/p99/max), next to Hugo's full rebuild after the same edit; ratio, targets.
 #   abuse   feedd serve (2 threads) next to nginx (2 workers): 10,000 idle keep-alive
@@ -25,9 +27,9 @@
 #   BENCH_HUGO=0               skip Hugo
 #   BENCH_WORK=bench/work      generated stores, outputs, logs and results (gitignored)
 #   BENCH_SERVE_POSTS=1000     store size for the serve stage
-#   BENCH_SERVE_THREADS=1      feedd server.threads = nginx worker_processes
+#   BENCH_SERVE_THREADS=2      feedd server.threads = nginx worker_processes = ceiling threads
 #   BENCH_SERVE_CONNS=64       wrk connections;  BENCH_SERVE_SECONDS=10 per wrk run
-#   BENCH_SERVE_WRK_THREADS=1  wrk threads (the load generator shares the machine)
+#   BENCH_SERVE_WRK_THREADS=2  wrk threads (the load generator shares the machine)
 #   BENCH_LATENCY_POSTS=100000 store size for the latency stage
 #   BENCH_LATENCY_EDITS=50     edits timed against feedd serve
 #   BENCH_LATENCY_HUGO_EDITS=5 edits timed against Hugo (a full build each; the median counts)
@@ -377,10 +379,10 @@ stage_build() {
 # ---------------------------------------------------------------- stage: serve
 
 SERVE_POSTS=${BENCH_SERVE_POSTS:-1000}
-SERVE_THREADS=${BENCH_SERVE_THREADS:-1}
+SERVE_THREADS=${BENCH_SERVE_THREADS:-2}
 SERVE_CONNS=${BENCH_SERVE_CONNS:-64}
 SERVE_SECONDS=${BENCH_SERVE_SECONDS:-10}
-SERVE_WRK_THREADS=${BENCH_SERVE_WRK_THREADS:-1}
+SERVE_WRK_THREADS=${BENCH_SERVE_WRK_THREADS:-2}
 SERVE_PATH=/en/atom.xml
 declare -A SERVE  # SERVE[server,case] = "rps p99_ms bad;" per run, appended
 
@@ -426,6 +428,8 @@ nginx_conf() {
     "  access_log off;" \
     "  sendfile on;" \
     "  tcp_nopush on;" \
+    "  open_file_cache max=64 inactive=60s;" \
+    "  open_file_cache_valid 60s;" \
     "  gzip_static on;" \
     "  etag on;" \
     "  keepalive_requests 100000000;" \
@@ -438,17 +442,22 @@ nginx_conf() {
     "}"
 }
 
-# serve_target SERVER — sets port and etag for feedd or nginx.
+# serve_target SERVER [CASE] — sets port and etag for feedd, nginx or the ceiling (one
+# ceiling process per case, each answering with feedd's bytes for that case).
 serve_target() {
-  if [[ $1 == feedd ]]; then port=$SERVE_FEEDD_PORT etag=$SERVE_FEEDD_ETAG
-  else port=$SERVE_NGINX_PORT etag=$SERVE_NGINX_ETAG; fi
+  case $1 in
+    feedd) port=$SERVE_FEEDD_PORT etag=$SERVE_FEEDD_ETAG ;;
+    nginx) port=$SERVE_NGINX_PORT etag=$SERVE_NGINX_ETAG ;;
+    ceiling) port=${SERVE_CEILING_PORT[${2:-304}]} etag=$SERVE_FEEDD_ETAG ;;
+  esac
 }
 
 stage_serve() {
-  local dir www feedd_pid nginx_pid case i r s out port etag headers
+  local dir www feedd_pid nginx_pid ceiling_pids=() case i r s out port etag headers
   SERVE_FEEDD_PORT=18480 SERVE_NGINX_PORT=18481
+  declare -gA SERVE_CEILING_PORT=([gzip]=18482 [identity]=18483 [304]=18484)
   ensure_packages wrk:wrk /usr/sbin/nginx:nginx curl:curl python3:python3 \
-    cmake:cmake ninja:ninja-build
+    cmake:cmake ninja:ninja-build gcc:gcc
   build_feedd
   [[ -n $FEEDD ]] || { warn "no feedd binary: skipping serve"; return 0; }
   make_store "$SERVE_POSTS" || return 0
@@ -482,21 +491,37 @@ stage_serve() {
     awk -F': ' 'tolower($1) == "etag" {print $2}')
   SERVE_NGINX_ETAG=$(curl -sI "http://127.0.0.1:$SERVE_NGINX_PORT$SERVE_PATH" | tr -d '\r' |
     awk -F': ' 'tolower($1) == "etag" {print $2}')
-  for s in feedd nginx; do  # sanity: both answer the three cases as expected
-    serve_target "$s"
+  # The ceiling: feedd's own response bytes for each case (head and body as sent), answered
+  # by bench/ceiling.c once per request without parsing.
+  mkdir -p "$dir/ceiling"
+  gcc -O2 -pthread -o "$dir/ceiling/ceiling" "$BENCH_DIR/ceiling.c" || return 0
+  for case in gzip identity 304; do
+    headers=()
+    [[ $case == gzip ]] && headers=(-H "Accept-Encoding: gzip")
+    [[ $case == 304 ]] && headers=(-H "If-None-Match: $SERVE_FEEDD_ETAG")
+    curl -s -i --raw "${headers[@]}" -o "$dir/ceiling/$case.http" \
+      "http://127.0.0.1:$SERVE_FEEDD_PORT$SERVE_PATH"
+    "$dir/ceiling/ceiling" "${SERVE_CEILING_PORT[$case]}" "$SERVE_THREADS" \
+      "$dir/ceiling/$case.http" 2>"$WORK/logs/serve-ceiling-$case.log" &
+    ceiling_pids+=($!)
+    wait_port "${SERVE_CEILING_PORT[$case]}" || warn "ceiling ($case) did not start"
+  done
+  for s in feedd nginx ceiling; do  # sanity: all answer the three cases as expected
+    serve_target "$s" gzip
     log "$s: gzip -> $(curl -s -o /dev/null -H 'Accept-Encoding: gzip' \
       -w '%{http_code} %{size_download} B %header{content-encoding}' \
-      "http://127.0.0.1:$port$SERVE_PATH"); identity -> $(curl -s -o /dev/null \
+      "http://127.0.0.1:$port$SERVE_PATH");" \
+      "identity -> $(serve_target "$s" identity; curl -s -o /dev/null \
       -w '%{http_code} %{size_download} B' "http://127.0.0.1:$port$SERVE_PATH");" \
-      "If-None-Match $etag -> $(curl -s -o /dev/null -w '%{http_code}' \
+      "If-None-Match $etag -> $(serve_target "$s" 304; curl -s -o /dev/null -w '%{http_code}' \
       -H "If-None-Match: $etag" "http://127.0.0.1:$port$SERVE_PATH")"
   done
 
   SERVE_LOAD0=$(cut -d' ' -f1-3 /proc/loadavg)
   for ((i = 1; i <= REPS; i++)); do
-    for s in feedd nginx; do  # alternate, so drift in the machine's load hits both
-      serve_target "$s"
+    for s in feedd nginx ceiling; do  # alternate, so drift in the machine's load hits all
       for case in gzip identity 304; do
+        serve_target "$s" "$case"
         headers=()
         [[ $case == gzip ]] && headers=("Accept-Encoding: gzip")
         [[ $case == 304 ]] && headers=("If-None-Match: $etag")
@@ -508,8 +533,8 @@ stage_serve() {
     done
   done
   SERVE_LOAD1=$(cut -d' ' -f1-3 /proc/loadavg)
-  kill -TERM "$feedd_pid" "$nginx_pid" 2>/dev/null
-  wait "$feedd_pid" "$nginx_pid" 2>/dev/null
+  kill -TERM "$feedd_pid" "$nginx_pid" "${ceiling_pids[@]}" 2>/dev/null
+  wait "$feedd_pid" "$nginx_pid" "${ceiling_pids[@]}" 2>/dev/null
   out=$WORK/results-serve-$(date -u +%Y%m%dT%H%M%SZ).md
   report_serve | tee "$out"
   log "report saved to $out (paste it into bench/RESULTS.md)"
@@ -521,7 +546,8 @@ serve_stat() {
 }
 
 report_serve() {
-  local case label fr nr fp np ratio_v worst_p99=0 min_ratio="" bad=0 b
+  local case label fr nr cr fp np cp worst_p99=0 bad=0 b
+  local -A by_nginx by_ceiling
   echo "## serve — $(date -u '+%Y-%m-%d %H:%M UTC')"
   echo
   echo "- command: \`${BENCH_CMDLINE}\` (BENCH_REPS=$REPS; each run" \
@@ -531,38 +557,43 @@ report_serve() {
        "$(awk '/MemTotal/ {printf "%.1f GB RAM", $2 / 1048576}' /proc/meminfo)"
   echo "- feedd: ${FEEDD:-none} (${FEEDD_NOTE:-}), server.threads = $SERVE_THREADS"
   echo "- nginx: $(/usr/sbin/nginx -v 2>&1 | cut -d' ' -f3), worker_processes $SERVE_THREADS," \
-       "gzip_static on, sendfile on, access_log off, the same bytes from disk"
+       "gzip_static, sendfile, tcp_nopush, open_file_cache, access_log off, the same bytes from disk"
+  echo "- ceiling: bench/ceiling.c, $SERVE_THREADS threads (epoll, SO_REUSEPORT), feedd's response" \
+       "bytes for each case written once per request head, nothing parsed, no sendfile (so no" \
+       "ceiling for the 62 KB identity body)"
   echo "- load average before → after: $SERVE_LOAD0 → $SERVE_LOAD1"
   echo
-  echo "| case | feedd req/s | nginx req/s | feedd/nginx | feedd p99 | nginx p99 |"
-  echo "| --- | ---: | ---: | ---: | ---: | ---: |"
+  echo "| case | feedd req/s | nginx req/s | ceiling req/s | feedd/nginx | feedd/ceiling | feedd p99 | nginx p99 | ceiling p99 |"
+  echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
   for case in gzip identity 304; do
-    fr=$(serve_stat feedd $case 1) nr=$(serve_stat nginx $case 1)
-    fp=$(serve_stat feedd $case 2) np=$(serve_stat nginx $case 2)
-    ratio_v=$(awk -v a="$fr" -v b="$nr" 'BEGIN {if (b > 0) printf "%.2f", a / b; else print 0}')
+    fr=$(serve_stat feedd $case 1) nr=$(serve_stat nginx $case 1) cr=$(serve_stat ceiling $case 1)
+    fp=$(serve_stat feedd $case 2) np=$(serve_stat nginx $case 2) cp=$(serve_stat ceiling $case 2)
+    by_nginx[$case]=$(awk -v a="$fr" -v b="$nr" 'BEGIN {if (b > 0) printf "%.2f", a / b; else print 0}')
+    by_ceiling[$case]=$(awk -v a="$fr" -v b="$cr" 'BEGIN {if (b > 0) printf "%.2f", a / b; else print 0}')
     label="200 $case"
     [[ $case == 304 ]] && label="304 revalidation"
-    printf '| %s | %.0f | %.0f | %s | %.2f ms | %.2f ms |\n' "$label" "$fr" "$nr" "$ratio_v" \
-      "$fp" "$np"
-    if [[ -z $min_ratio ]] || awk -v a="$ratio_v" -v b="$min_ratio" 'BEGIN {exit !(a < b)}'; then
-      min_ratio=$ratio_v
-    fi
+    printf '| %s | %.0f | %.0f | %.0f | %s | %s | %.2f ms | %.2f ms | %.2f ms |\n' "$label" \
+      "$fr" "$nr" "$cr" "${by_nginx[$case]}" "${by_ceiling[$case]}" "$fp" "$np" "$cp"
     awk -v a="$fp" -v b="$worst_p99" 'BEGIN {exit !(a > b)}' && worst_p99=$fp
     b=$(serve_stat feedd $case 3)
     awk -v a="$b" -v m="$bad" 'BEGIN {exit !(a > m)}' && bad=$b
   done
   echo
-  echo "Medians of $REPS runs each, feedd and nginx alternating. All runs (req/s p99-ms non-2xx/3xx):"
+  echo "Medians of $REPS runs each, feedd, nginx and the ceiling alternating. All runs (req/s p99-ms non-2xx/3xx):"
   echo
   for case in gzip identity 304; do
-    echo "- $case: feedd [${SERVE[feedd,$case]:-}] nginx [${SERVE[nginx,$case]:-}]"
+    echo "- $case: feedd [${SERVE[feedd,$case]:-}] nginx [${SERVE[nginx,$case]:-}]" \
+         "ceiling [${SERVE[ceiling,$case]:-}]"
   done
   echo
-  echo "Targets:"
+  echo "Targets (issue 12):"
   echo
   echo '```'
-  verdict "feedd/nginx >= 1.0 in all three cases (lowest ratio)" "$min_ratio" ">=" 1.0
-  verdict "feedd p99 < 5 ms in all three cases (highest)" "$worst_p99" "<" 5 "$worst_p99 ms"
+  verdict "304 revalidation >= 0.9 x the ceiling" "${by_ceiling[304]}" ">=" 0.9
+  verdict "200 gzip >= 0.9 x the ceiling" "${by_ceiling[gzip]}" ">=" 0.9
+  verdict "200 identity >= 1.0 x nginx" "${by_nginx[identity]}" ">=" 1.0
+  verdict "feedd p99 < 2 ms at $SERVE_CONNS connections in all three cases (highest)" \
+    "$worst_p99" "<" 2 "$worst_p99 ms"
   verdict "feedd answers only 2xx/3xx (median errors)" "$bad" "<" 1
   echo '```'
 }
