@@ -79,6 +79,27 @@ std::optional<std::string> hex_decode(std::string_view text) {
   return out;
 }
 
+std::optional<std::string> percent_decode(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] != '%') {
+      out += text[i];
+      continue;
+    }
+    if (i + 2 >= text.size()) {
+      return std::nullopt;
+    }
+    auto byte = hex_decode(text.substr(i + 1, 2));
+    if (!byte) {
+      return std::nullopt;
+    }
+    out += *byte;
+    i += 2;
+  }
+  return out;
+}
+
 std::string base64_encode(std::string_view bytes) {
   return encode_base64(bytes, kBase64Alphabet, true);
 }

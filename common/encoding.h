@@ -1,6 +1,6 @@
 // Text forms of bytes: lowercase hex, base64 (RFC 4648 §4, standard alphabet, padded),
 // base64url (RFC 4648 §5, unpadded; encoding only) and URI percent-encoding (RFC 3986 §2.1,
-// uppercase digits; encoding only).
+// uppercase digits when encoding; either case when decoding).
 // Pure functions, thread-safe. Decoders are strict and return nullopt on any malformed input
 // (odd length, a character outside the alphabet, missing or misplaced padding, non-zero
 // trailing bits); they never throw except std::bad_alloc.
@@ -34,6 +34,17 @@ void append_percent_encoded(std::string& out, std::string_view text, Keep keep) 
       out += kDigits[byte & 0xF];
     }
   }
+}
+
+// Decodes every "%XX" (either case) of `text` into its byte; other characters are kept.
+// nullopt for a '%' not followed by two hex digits.
+std::optional<std::string> percent_decode(std::string_view text);
+
+// RFC 3986 §2.3 unreserved characters (ALPHA DIGIT - . _ ~): what a path segment keeps as
+// it is; `append_percent_encoded(out, segment, is_unreserved)` encodes every other byte.
+constexpr bool is_unreserved(unsigned char c) {
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+         c == '.' || c == '_' || c == '~';
 }
 
 }  // namespace feedd::common

@@ -57,6 +57,13 @@ int cmd_build(const Config& config, const std::filesystem::path& out) {
     return 1;
   }
   auto feeds = pipeline.render(now);
+  // Every topic feed too, rendered as `serve` renders each on its first request.
+  const auto topics = pipeline.topics();
+  for (const auto& topic : topics->topics()) {
+    for (auto format : {feeds::FeedFormat::atom, feeds::FeedFormat::rss, feeds::FeedFormat::json}) {
+      feeds.push_back(pipeline.render_topic(topic, format, now));
+    }
+  }
   auto written = write_feeds(out, feeds);
   if (!written) {
     log::error("build", written.error().message());

@@ -248,8 +248,12 @@ void read_feeds(TableReader& top, const std::filesystem::path& path, Config::Fee
   TableReader feeds(subtable(top, "feeds", path), "feeds.", path);
   std::int64_t entries = config.entries;
   std::string content = config.full_content ? "full" : "summary";
+  std::int64_t topic_entries = config.topic_entries;
+  auto topic_cache_mb = static_cast<std::int64_t>(config.topic_cache_mb);
   feeds.read("entries", entries, 1, 10'000);
   feeds.read("content", content);
+  feeds.read("topic_entries", topic_entries, 1, 10'000);
+  feeds.read("topic_cache_mb", topic_cache_mb, 1, 1'048'576);
   feeds.reject_unknown();
   if (content != "full" && content != "summary") {
     throw ConfigError(path.string() + ": feeds.content must be \"full\" or \"summary\", got \"" +
@@ -257,6 +261,8 @@ void read_feeds(TableReader& top, const std::filesystem::path& path, Config::Fee
   }
   config.entries = static_cast<int>(entries);
   config.full_content = content == "full";
+  config.topic_entries = static_cast<int>(topic_entries);
+  config.topic_cache_mb = static_cast<std::size_t>(topic_cache_mb);
 }
 
 // [server]

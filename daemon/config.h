@@ -50,7 +50,9 @@ struct Config {
 
   struct Feeds {
     int entries = 20;
-    bool full_content = true;  // content = "full" | "summary"
+    bool full_content = true;         // content = "full" | "summary"
+    int topic_entries = 20;           // entries per tag/category feed
+    std::size_t topic_cache_mb = 64;  // MiB of topic feeds rendered on request kept in memory
   } feeds;
 
   struct Server {

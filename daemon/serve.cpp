@@ -2,12 +2,14 @@
 
 #include <signal.h>
 
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <cstring>
 #include <string>
+#include <thread>
 
 #include "common/clock.h"
 #include "daemon/hooks/webhook_endpoint.h"
@@ -15,6 +17,7 @@
 #include "daemon/http/http_server.h"
 #include "daemon/http/metrics.h"
 #include "daemon/http/snapshot_store.h"
+#include "daemon/http/topic_feeds.h"
 #include "daemon/live/regenerator.h"
 #include "daemon/live/store_watcher.h"
 #include "daemon/log.h"
@@ -142,6 +145,20 @@ ServerOptions server_options_for(const Config& config, std::vector<int> inherite
   server_options.hooks = &hooks;
   server_options.access_log = options.access_log;
   return server_options;
+}
+
+// Topic feeds: rendered on the control thread (it owns the index), in whatever pipeline is
+// current, when first asked for; cached for the I/O threads.
+TopicFeeds topic_feeds_for(const Config& config, boost::asio::io_context& control,
+                           std::unique_ptr<Pipeline>& pipeline, Metrics& metrics) {
+  return TopicFeeds(
+      config.feeds.topic_cache_mb * 1024 * 1024, control.get_executor(),
+      [&pipeline](const feeds::CatalogTopic& topic, feeds::FeedFormat format,
+                  std::chrono::sys_seconds built_at) {
+        auto rendered = pipeline->pipeline().render_topic(topic, format, common::now_seconds());
+        return feeds::make_resource(resource_source(std::move(rendered)), built_at);
+      },
+      metrics);
 }
 
 // WATCHDOG=1 from the control thread at half the interval: if the indexer hangs, systemd
@@ -287,13 +304,15 @@ int run_serve(const Config& initial_config, const ServeOptions& options) {
                             pipeline->regenerator().rescan_all(reason);
                           });
                         });
+  TopicFeeds topics = topic_feeds_for(config, control, pipeline, metrics);
   // Handlers for SIGTERM, SIGINT and SIGHUP before anything says "ready" (the listening
   // sockets, the start-up line, READY=1): a signal that came right after it otherwise met
   // the default action and killed the process (a reload or a stop at start-up lost the
   // responses in flight). Signals that arrive before async_wait() are kept for it.
   boost::asio::signal_set signals(control, SIGTERM, SIGINT, SIGHUP);
-  HttpServer server(server_options_for(config, std::move(*sockets), hooks, options), store,
-                    metrics);
+  ServerOptions server_options = server_options_for(config, std::move(*sockets), hooks, options);
+  server_options.topics = &topics;
+  HttpServer server(std::move(server_options), store, metrics);
   server.start();
   pipeline->attach(control, store, generation);
   announce_serving(server, store, options);
@@ -304,8 +323,15 @@ int run_serve(const Config& initial_config, const ServeOptions& options) {
   on_signal.arm();
   control.run();
 
+  // Responses still in flight may wait for a topic render, which runs on the control
+  // context: keep it running (its timers and watchers are stopped) until they are written.
+  control.restart();
+  auto keep_running = boost::asio::make_work_guard(control);
+  std::thread renders([&control] { control.run(); });
   server.stop();
   server.wait();
+  keep_running.reset();
+  renders.join();
   log::info(kChannel, "stopped");
   return 0;
 }

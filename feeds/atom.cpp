@@ -76,15 +76,15 @@ std::string render_atom(const SiteOptions& site, const FeedContent& feed) {
   if (!feed.lang.empty()) {
     set_attribute(root, "xml:lang", feed.lang);
   }
-  append_text(root, "id", feed_tag_id(site, feed_path(feed.lang, FeedFormat::atom)));
-  append_text(root, "title", feed_title(site, feed.lang));
+  append_text(root, "id", feed_tag_id(site, feed_path(feed, FeedFormat::atom)));
+  append_text(root, "title", feed_title(site, feed));
   if (const std::string subtitle = feed_description(site, feed.lang); !subtitle.empty()) {
     append_text(root, "subtitle", subtitle);
   }
   append_text(root, "updated", format_rfc3339(newest_updated(feed), site.timezone));
-  append_link(root, "self", "application/atom+xml", feed_url(site, feed.lang, FeedFormat::atom));
+  append_link(root, "self", "application/atom+xml", feed_url(site, feed, FeedFormat::atom));
   append_link(root, "alternate", "text/html", site.base_url);
-  for (const LanguageInfo& other : other_languages(site, feed.lang)) {
+  for (const LanguageInfo& other : alternate_languages(site, feed)) {
     append_link(root, "alternate", "application/atom+xml",
                 feed_url(site, other.code, FeedFormat::atom), other.code, other.title);
   }

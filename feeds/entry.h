@@ -4,9 +4,11 @@
 
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "feeds/topic.h"
 #include "storage/post.h"
 
 namespace feedd::feeds {
@@ -31,10 +33,13 @@ struct Entry {
 };
 
 // The entries of one feed: `lang` is a configured language code, or empty for the feed of
-// all languages. Entries are newest first and already limited to feeds.entries.
+// all languages; with a `topic`, only that tag's or category's posts (a topic feed, rendered
+// by the same functions). Entries are newest first and already limited to feeds.entries
+// (feeds.topic_entries for a topic).
 struct FeedContent {
   std::string lang;
   std::vector<Entry> entries;
+  std::optional<FeedTopic> topic = std::nullopt;
 };
 
 }  // namespace feedd::feeds

@@ -1,5 +1,7 @@
 #include "feeds/feed_digest.h"
 
+#include <date/tz.h>
+
 #include "common/sha256.h"
 
 namespace feedd::feeds {
@@ -38,6 +40,11 @@ void add_post(common::Sha256& hash, const storage::Post& post) {
 std::string feed_digest(const FeedContent& feed) {
   common::Sha256 hash;
   hash.field(feed.lang).field(std::to_string(feed.entries.size()));
+  if (feed.topic) {
+    hash.field(topic_kind_dir(feed.topic->kind)).field(feed.topic->name).field(feed.topic->segment);
+  } else {
+    hash.field("-");
+  }
   for (const Entry& entry : feed.entries) {
     add_post(hash, entry.post);
     hash.field(entry.id).field(entry.url);
@@ -47,6 +54,19 @@ std::string feed_digest(const FeedContent& feed) {
       hash.field(alternate.lang).field(alternate.url).field(alternate.title);
     }
   }
+  return hash.hex();
+}
+
+std::string site_digest(const SiteOptions& site) {
+  common::Sha256 hash;
+  hash.field(site.base_url).field(site.feeds_url).field(site.author);
+  hash.field(site.timezone != nullptr ? site.timezone->name() : "");
+  hash.field(site.post_url_template);
+  hash.field(std::to_string(site.languages.size()));
+  for (const LanguageInfo& language : site.languages) {
+    hash.field(language.code).field(language.title).field(language.description);
+  }
+  hash.field(std::to_string(site.max_age_s)).field(site.full_content ? "full" : "summary");
   return hash.hex();
 }
 

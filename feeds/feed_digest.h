@@ -8,9 +8,14 @@
 #include <string>
 
 #include "feeds/entry.h"
+#include "feeds/site_options.h"
 
 namespace feedd::feeds {
 
 std::string feed_digest(const FeedContent& feed);
+
+// A digest of every SiteOptions field rendering reads: bytes cached under a digest of their
+// entries (topic feeds) are valid only under the same site options (a SIGHUP may change them).
+std::string site_digest(const SiteOptions& site);
 
 }  // namespace feedd::feeds

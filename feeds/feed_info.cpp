@@ -49,6 +49,17 @@ std::string feed_url(const SiteOptions& site, std::string_view lang, FeedFormat 
   return clean_xml_text(site.feeds_url + feed_path(lang, format));
 }
 
+std::string feed_path(const FeedContent& feed, FeedFormat format) {
+  if (!feed.topic) {
+    return feed_path(feed.lang, format);
+  }
+  return topic_dir(feed.lang, *feed.topic) + feed_path("", format);
+}
+
+std::string feed_url(const SiteOptions& site, const FeedContent& feed, FeedFormat format) {
+  return clean_xml_text(site.feeds_url + feed_path(feed, format));
+}
+
 std::string feed_tag_id(const SiteOptions& site, std::string_view path) {
   // Named after the blog (base_url's host), not after where feedd happens to be reachable
   // (feeds_url), so moving the feeds behind another host or path does not give readers a
@@ -69,6 +80,18 @@ std::string feed_title(const SiteOptions& site, std::string_view lang) {
 
 std::string feed_description(const SiteOptions& site, std::string_view lang) {
   return join_languages(site, lang, &LanguageInfo::description);
+}
+
+std::string feed_title(const SiteOptions& site, const FeedContent& feed) {
+  std::string title = feed_title(site, feed.lang);
+  if (feed.topic) {
+    title += ": " + clean_xml_text(feed.topic->name);
+  }
+  return title;
+}
+
+std::vector<LanguageInfo> alternate_languages(const SiteOptions& site, const FeedContent& feed) {
+  return feed.topic ? std::vector<LanguageInfo>{} : other_languages(site, feed.lang);
 }
 
 std::vector<LanguageInfo> other_languages(const SiteOptions& site, std::string_view lang) {

@@ -20,6 +20,9 @@ inline constexpr std::string_view kGenerator = "feedd";
 // "atom.xml", "rss.xml", "feed.json", prefixed with "L/" for a language feed.
 std::string feed_path(std::string_view lang, FeedFormat format);
 std::string feed_url(const SiteOptions& site, std::string_view lang, FeedFormat format);
+// The same for `feed`, a topic feed included: "ja/tags/%E8%8C%B6%E9%81%93/atom.xml".
+std::string feed_path(const FeedContent& feed, FeedFormat format);
+std::string feed_url(const SiteOptions& site, const FeedContent& feed, FeedFormat format);
 
 // The Atom feed id: "tag:HOST,2005:feeds/PATH" where HOST is base_url's host (the blog's
 // name, whatever host serves the feeds) and PATH is feed_path(), e.g.
@@ -31,9 +34,14 @@ std::string feed_tag_id(const SiteOptions& site, std::string_view path);
 // language's value joined with " / " in configuration order.
 std::string feed_title(const SiteOptions& site, std::string_view lang);
 std::string feed_description(const SiteOptions& site, std::string_view lang);
+// feed_title(site, feed.lang), followed by ": <topic name>" for a topic feed.
+std::string feed_title(const SiteOptions& site, const FeedContent& feed);
 
 // The configured languages other than `lang` (all of them for the all-languages feed).
 std::vector<LanguageInfo> other_languages(const SiteOptions& site, std::string_view lang);
+// The feeds `feed` links as its other languages: other_languages() for a language feed;
+// none for a topic feed (another language may not have the topic).
+std::vector<LanguageInfo> alternate_languages(const SiteOptions& site, const FeedContent& feed);
 
 // entry.updated, or post.updated / post.published when the index gave none.
 std::chrono::sys_seconds entry_updated(const Entry& entry);

@@ -1,24 +1,36 @@
 #include "feeds/feed_set.h"
 
-#include "feeds/feed_info.h"
 #include "feeds/render.h"
 
 namespace feedd::feeds {
+
+RenderedFeed render_feed(const SiteOptions& site, const FeedContent& feed, FeedFormat format) {
+  RenderedFeed rendered{feed_path(feed, format), "", "", newest_updated(feed)};
+  switch (format) {
+    case FeedFormat::atom:
+      rendered.content_type = "application/atom+xml; charset=utf-8";
+      rendered.body = render_atom(site, feed);
+      break;
+    case FeedFormat::rss:
+      rendered.content_type = "application/rss+xml; charset=utf-8";
+      rendered.body = render_rss(site, feed);
+      break;
+    case FeedFormat::json:
+      rendered.content_type = "application/feed+json";
+      rendered.body = render_json(site, feed);
+      break;
+  }
+  return rendered;
+}
 
 std::vector<RenderedFeed> render_feed_set(const SiteOptions& site,
                                           const std::vector<FeedContent>& feeds) {
   std::vector<RenderedFeed> rendered;
   rendered.reserve(feeds.size() * 3);
   for (const FeedContent& feed : feeds) {
-    const std::chrono::sys_seconds last_modified = newest_updated(feed);
-    rendered.push_back(RenderedFeed{feed_path(feed.lang, FeedFormat::atom),
-                                    "application/atom+xml; charset=utf-8", render_atom(site, feed),
-                                    last_modified});
-    rendered.push_back(RenderedFeed{feed_path(feed.lang, FeedFormat::rss),
-                                    "application/rss+xml; charset=utf-8", render_rss(site, feed),
-                                    last_modified});
-    rendered.push_back(RenderedFeed{feed_path(feed.lang, FeedFormat::json), "application/feed+json",
-                                    render_json(site, feed), last_modified});
+    for (FeedFormat format : {FeedFormat::atom, FeedFormat::rss, FeedFormat::json}) {
+      rendered.push_back(render_feed(site, feed, format));
+    }
   }
   return rendered;
 }

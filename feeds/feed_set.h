@@ -1,5 +1,6 @@
 // Renders every feed the site publishes: for each language and for all languages together,
-// Atom, RSS and JSON Feed. Pure and deterministic; thread-safe.
+// Atom, RSS and JSON Feed; and one feed in one format (what a topic feed renders on first
+// request). Both go through the same renderers. Pure and deterministic; thread-safe.
 #pragma once
 
 #include <chrono>
@@ -7,6 +8,7 @@
 #include <vector>
 
 #include "feeds/entry.h"
+#include "feeds/feed_info.h"
 #include "feeds/site_options.h"
 
 namespace feedd::feeds {
@@ -17,6 +19,9 @@ struct RenderedFeed {
   std::string body;
   std::chrono::sys_seconds last_modified{};  // newest `updated` among its entries (epoch if none)
 };
+
+// `feed` in `format`, at feed_path(feed, format).
+RenderedFeed render_feed(const SiteOptions& site, const FeedContent& feed, FeedFormat format);
 
 // `feeds` holds one FeedContent per configured language plus one with lang "" (all).
 std::vector<RenderedFeed> render_feed_set(const SiteOptions& site,

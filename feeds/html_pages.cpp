@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "common/text.h"
+#include "common/topic_segment.h"
 #include "feeds/dates.h"
 #include "feeds/feed_info.h"
 #include "feeds/xml_text.h"
@@ -63,17 +64,43 @@ void append_autodiscovery(std::string& out, const SiteOptions& site, std::string
   }
 }
 
-void append_subscribe(std::string& out, std::string_view lang, std::string_view prefix) {
-  out += "<p class=\"subscribe\">Subscribe:";
+// A link to each format of the feeds in directory `dir` (relative, "" or ending in '/').
+void append_format_links(std::string& out, std::string_view dir) {
   for (const FormatInfo& format : kFormats) {
-    out += " <a href=\"" + escape_html(std::string(prefix) + feed_path(lang, format.format)) +
-           "\" type=\"";
+    out +=
+        " <a href=\"" + escape_html(std::string(dir) + feed_path("", format.format)) + "\" type=\"";
     out += format.mime;
     out += "\">";
     out += format.label;
     out += "</a>";
   }
+}
+
+void append_subscribe(std::string& out, std::string_view lang, std::string_view prefix) {
+  out += "<p class=\"subscribe\">Subscribe:";
+  append_format_links(out, std::string(prefix) + (lang.empty() ? "" : std::string(lang) + "/"));
   out += "</p>\n";
+}
+
+// The entry's tags, each a link to its tag feed in the page's language ("tags/SEG/").
+void append_entry_tags(std::string& out, const Entry& entry) {
+  std::vector<std::string> segments;
+  std::string links;
+  for (const std::string& tag : entry.post.tags) {
+    std::string segment = common::topic_segment(tag);
+    if (segment.empty() || segment == "." || segment == ".." ||
+        std::find(segments.begin(), segments.end(), segment) != segments.end()) {
+      continue;
+    }
+    const FeedTopic topic{TopicKind::tag, tag, segment};
+    links += links.empty() ? " " : " · ";
+    links += "<a href=\"" + escape_html(topic_dir("", topic) + feed_path("", FeedFormat::atom)) +
+             "\" type=\"application/atom+xml\">" + escape_html(clean_xml_text(tag)) + "</a>";
+    segments.push_back(std::move(segment));
+  }
+  if (!links.empty()) {
+    out += "<p class=\"tags\">Tags:" + links + "</p>\n";
+  }
 }
 
 std::string head(std::string_view lang, std::string_view title) {
@@ -106,13 +133,16 @@ std::string index_page(const SiteOptions& site, const std::vector<FeedContent>& 
     } else {
       out += escape_html(language.title);
     }
-    out += " (" + escape_html(language.code) + ")\n";
+    out += " (" + escape_html(language.code) + ") · <a href=\"" + escape_html(language.code) +
+           "/tags/\">Tags</a>\n";
     append_subscribe(out, language.code, "");
     out += "</li>\n";
   }
-  out += "<li>All languages\n";
+  out += "<li>All languages · <a href=\"tags/\">Tags</a>\n";
   append_subscribe(out, "", "");
-  out += "</li>\n</ul>\n</body>\n</html>\n";
+  out +=
+      "</li>\n</ul>\n<p><a href=\"feeds.opml\" type=\"text/x-opml\">All feeds as OPML</a></p>\n"
+      "</body>\n</html>\n";
   return out;
 }
 
@@ -122,7 +152,9 @@ std::string language_page(const SiteOptions& site, const FeedContent& feed) {
   out += "</head>\n<body>\n<h1>" + escape_html(feed_title(site, feed.lang)) + "</h1>\n";
   out += "<p class=\"description\">" + escape_html(feed_description(site, feed.lang)) + "</p>\n";
   append_subscribe(out, feed.lang, "../");
-  out += "<p><a href=\"../\">All feeds</a></p>\n<ol class=\"entries\">\n";
+  out +=
+      "<p><a href=\"../\">All feeds</a> · <a href=\"tags/\">Tags</a></p>\n"
+      "<ol class=\"entries\">\n";
   for (const Entry& entry : feed.entries) {
     out += "<li><article>\n<h2><a href=\"" + escape_html(entry.url) + "\">" +
            escape_html(clean_xml_text(entry.post.title)) + "</a></h2>\n";
@@ -134,13 +166,65 @@ std::string language_page(const SiteOptions& site, const FeedContent& feed) {
              escape_html(translation.lang) + "\" lang=\"" + escape_html(translation.lang) + "\">" +
              escape_html(language_title(site, translation.lang)) + "</a>";
     }
-    out += "</p>\n<p>" + escape_html(entry_summary(entry)) + "</p>\n</article></li>\n";
+    out += "</p>\n";
+    append_entry_tags(out, entry);
+    out += "<p>" + escape_html(entry_summary(entry)) + "</p>\n</article></li>\n";
   }
   out += "</ol>\n</body>\n</html>\n";
   return out;
 }
 
+// The topics of one kind among `topics`, as linked from the scope's "tags/" page.
+void append_topic_list(std::string& out, const std::vector<const CatalogTopic*>& topics,
+                       TopicKind kind, std::string_view heading) {
+  out += "<h2>" + std::string(heading) + "</h2>\n<ul class=\"topics\">\n";
+  for (const CatalogTopic* topic : topics) {
+    if (topic->topic.kind != kind) {
+      continue;
+    }
+    // From "L/tags/": "SEG/" for a tag, "../categories/SEG/" for a category.
+    const std::string dir_of_kind = kind == TopicKind::tag ? std::string() : "../categories/";
+    const std::string link = dir_of_kind + common::topic_segment_url(topic->topic.segment) + "/";
+    out += "<li><a href=\"" + escape_html(link + feed_path("", FeedFormat::atom)) + "\">" +
+           escape_html(clean_xml_text(topic->topic.name)) + "</a> (" +
+           std::to_string(topic->posts) + (topic->posts == 1 ? " post" : " posts") + ") ·";
+    append_format_links(out, link);
+    out += "</li>\n";
+  }
+  out += "</ul>\n";
+}
+
+RenderedFeed topic_page(const SiteOptions& site, const TopicCatalog& catalog,
+                        const std::string& lang) {
+  std::vector<const CatalogTopic*> topics;
+  std::chrono::sys_seconds newest{};
+  for (const CatalogTopic& topic : catalog.topics()) {
+    if (topic.lang == lang) {
+      topics.push_back(&topic);
+      newest = std::max(newest, topic.last_modified);
+    }
+  }
+  const std::string title = feed_title(site, lang) + ": tags";
+  std::string out = head(lang, title);
+  out += "</head>\n<body>\n<h1>" + escape_html(title) + "</h1>\n";
+  out += "<p><a href=\"../\">" + escape_html(feed_title(site, lang)) + "</a></p>\n";
+  append_topic_list(out, topics, TopicKind::tag, "Tags");
+  append_topic_list(out, topics, TopicKind::category, "Categories");
+  out += "</body>\n</html>\n";
+  return RenderedFeed{(lang.empty() ? "" : lang + "/") + "tags/", std::string(kHtmlType),
+                      std::move(out), newest};
+}
+
 }  // namespace
+
+std::vector<RenderedFeed> render_topic_pages(const SiteOptions& site, const TopicCatalog& catalog) {
+  std::vector<RenderedFeed> pages;
+  pages.push_back(topic_page(site, catalog, ""));
+  for (const LanguageInfo& language : site.languages) {
+    pages.push_back(topic_page(site, catalog, language.code));
+  }
+  return pages;
+}
 
 std::vector<RenderedFeed> render_pages(const SiteOptions& site,
                                        const std::vector<FeedContent>& feeds) {

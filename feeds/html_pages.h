@@ -1,6 +1,8 @@
 // The HTML pages feedd serves beside the feeds: "/" lists every feed (with autodiscovery
-// <link rel="alternate"> tags), "L/" shows language L's entries with subscribe links, and
-// "feed.css" styles the RSS and Atom XML for a browser. Links between them are relative, so
+// <link rel="alternate"> tags and links to the tag pages), "L/" shows language L's entries
+// with subscribe links and each entry's tags as links to their feeds, "L/tags/" and "tags/"
+// list the topics with post counts and subscribe links, and "feed.css" styles the RSS and
+// Atom XML for a browser. Links between them are relative, so
 // they work at any mount point. Pure and deterministic (no clock); thread-safe; all text
 // is HTML-escaped.
 #pragma once
@@ -12,6 +14,7 @@
 #include "feeds/entry.h"
 #include "feeds/feed_set.h"
 #include "feeds/site_options.h"
+#include "feeds/topic_catalog.h"
 
 namespace feedd::feeds {
 
@@ -19,6 +22,11 @@ namespace feedd::feeds {
 // text/html; Last-Modified is the newest entry's updated time of the feeds shown.
 std::vector<RenderedFeed> render_pages(const SiteOptions& site,
                                        const std::vector<FeedContent>& feeds);
+
+// "tags/" (all languages) and "L/tags/" for each configured language, as text/html: the
+// tags, then the categories, of `catalog`'s scope, by segment, with post counts and links
+// to their feeds; Last-Modified is the newest of the topics shown.
+std::vector<RenderedFeed> render_topic_pages(const SiteOptions& site, const TopicCatalog& catalog);
 
 // The stylesheet the feeds reference as {feeds_url}feed.css.
 std::string_view feed_css();

@@ -105,9 +105,9 @@ json::object item(const SiteOptions& site, const Entry& entry) {
 std::string render_json(const SiteOptions& site, const FeedContent& feed) {
   json::object root;
   root["version"] = "https://jsonfeed.org/version/1.1";
-  root["title"] = text(feed_title(site, feed.lang));
+  root["title"] = text(feed_title(site, feed));
   root["home_page_url"] = text(site.base_url);
-  root["feed_url"] = text(feed_url(site, feed.lang, FeedFormat::json));
+  root["feed_url"] = text(feed_url(site, feed, FeedFormat::json));
   if (const std::string description = feed_description(site, feed.lang); !description.empty()) {
     root["description"] = text(description);
   }

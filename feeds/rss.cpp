@@ -57,7 +57,7 @@ std::string render_rss(const SiteOptions& site, const FeedContent& feed) {
   set_attribute(rss, "xmlns:content", "http://purl.org/rss/1.0/modules/content/");
   set_attribute(rss, "xmlns:dc", "http://purl.org/dc/elements/1.1/");
   pugi::xml_node channel = rss.append_child("channel");
-  append_text(channel, "title", feed_title(site, feed.lang));
+  append_text(channel, "title", feed_title(site, feed));
   append_text(channel, "link", site.base_url);
   append_text(channel, "description", feed_description(site, feed.lang));
   if (!feed.lang.empty()) {
@@ -66,8 +66,8 @@ std::string render_rss(const SiteOptions& site, const FeedContent& feed) {
   append_text(channel, "lastBuildDate", format_rfc822(newest_updated(feed), site.timezone));
   append_text(channel, "ttl", std::to_string(std::max(1, site.max_age_s / 60)));
   append_text(channel, "generator", kGenerator);
-  append_atom_link(channel, "self", feed_url(site, feed.lang, FeedFormat::rss));
-  for (const LanguageInfo& other : other_languages(site, feed.lang)) {
+  append_atom_link(channel, "self", feed_url(site, feed, FeedFormat::rss));
+  for (const LanguageInfo& other : alternate_languages(site, feed)) {
     append_atom_link(channel, "alternate", feed_url(site, other.code, FeedFormat::rss), other.code,
                      other.title);
   }

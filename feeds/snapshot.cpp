@@ -32,6 +32,8 @@ std::shared_ptr<const Representation> with_file(Representation representation,
   return std::make_shared<const Representation>(std::move(representation));
 }
 
+}  // namespace
+
 std::shared_ptr<const Resource> make_resource(ResourceSource source,
                                               std::chrono::sys_seconds built_at) {
   auto resource = std::make_shared<Resource>();
@@ -66,8 +68,6 @@ std::shared_ptr<const Resource> make_resource(ResourceSource source,
       with_file(std::move(identity), resource->path);
   return resource;
 }
-
-}  // namespace
 
 MemoryFile MemoryFile::create(std::string_view name, std::string_view bytes) {
   common::UniqueFd fd(
@@ -157,8 +157,10 @@ std::string brotli_compress(std::string_view bytes) {
 std::shared_ptr<const Snapshot> Snapshot::build(
     std::vector<ResourceSource> sources, std::chrono::sys_seconds built_at,
     std::uint64_t generation, const Snapshot* previous,
-    std::vector<std::pair<std::string, std::size_t>> posts_by_lang) {
+    std::vector<std::pair<std::string, std::size_t>> posts_by_lang,
+    std::shared_ptr<const TopicCatalog> topics) {
   std::shared_ptr<Snapshot> snapshot(new Snapshot());
+  snapshot->topics_ = topics ? std::move(topics) : TopicCatalog::build({}, 0);
   snapshot->generation_ = generation;
   snapshot->built_at_ = built_at;
   snapshot->posts_by_lang_ = std::move(posts_by_lang);

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "common/unique_fd.h"
+#include "feeds/topic_catalog.h"
 
 namespace feedd::feeds {
 
@@ -88,11 +89,13 @@ class Snapshot {
   // Builds generation `generation` at `built_at`. Last-Modified is each source's
   // last_modified clamped to built_at. A path whose bytes equal those in `previous` keeps
   // that resource unchanged (bodies, ETags, Last-Modified), without compressing again.
-  // `posts_by_lang` is carried for /metrics.
+  // `posts_by_lang` is carried for /metrics; `topics` says which topic feeds exist (they
+  // are rendered on request, outside the snapshot; null: none).
   static std::shared_ptr<const Snapshot> build(
       std::vector<ResourceSource> sources, std::chrono::sys_seconds built_at,
       std::uint64_t generation, const Snapshot* previous,
-      std::vector<std::pair<std::string, std::size_t>> posts_by_lang = {});
+      std::vector<std::pair<std::string, std::size_t>> posts_by_lang = {},
+      std::shared_ptr<const TopicCatalog> topics = nullptr);
 
   // The resource at `path` (exact match, leading '/'), or null.
   const Resource* find(std::string_view path) const;
@@ -104,6 +107,8 @@ class Snapshot {
   const std::vector<std::pair<std::string, std::size_t>>& posts_by_lang() const {
     return posts_by_lang_;
   }
+  // The topics whose feeds exist at this snapshot; never null.
+  const TopicCatalog& topics() const { return *topics_; }
 
  private:
   Snapshot() = default;
@@ -113,7 +118,13 @@ class Snapshot {
   std::chrono::sys_seconds built_at_{};
   std::size_t reused_ = 0;
   std::vector<std::pair<std::string, std::size_t>> posts_by_lang_;
+  std::shared_ptr<const TopicCatalog> topics_;
 };
+
+// One resource made from `source` as Snapshot::build makes each (compressed copies, ETags,
+// Last-Modified clamped to `built_at`): for resources served beside a snapshot (topic feeds).
+std::shared_ptr<const Resource> make_resource(ResourceSource source,
+                                              std::chrono::sys_seconds built_at);
 
 // The strong ETag of `identity` bytes served with `coding`: the first 16 bytes of their
 // SHA-256 in base64url, suffixed "-gz" or "-br" for the compressed codings and "-xml" when

@@ -18,6 +18,7 @@
 
 namespace feedd::daemon {
 
+class TopicFeeds;
 class WebhookEndpoint;
 
 struct ServerOptions {
@@ -30,6 +31,7 @@ struct ServerOptions {
   std::uint64_t max_body = defaults::kMaxBody;          // bytes of request body -> 413
   int max_age_s = defaults::kMaxAgeSeconds;             // Cache-Control: public, max-age=N
   WebhookEndpoint* hooks = nullptr;  // POST /hooks/rebuild; null: 401 not configured
+  TopicFeeds* topics = nullptr;      // the topic feeds; null: their paths are 404
   bool access_log = false;           // one log line per request on channel "access"
   std::size_t max_connections = 0;   // 0: derived from RLIMIT_NOFILE
 };

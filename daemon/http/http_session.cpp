@@ -20,6 +20,8 @@
 #include "daemon/http/request_buffers.h"
 #include "daemon/http/request_parser.h"
 #include "daemon/http/router.h"
+#include "daemon/http/topic_feeds.h"
+#include "daemon/http/topic_path.h"
 #include "daemon/log.h"
 
 namespace feedd::daemon {
@@ -346,10 +348,11 @@ asio::awaitable<std::pair<error_code, std::size_t>> write_slowly(
 // (end of stream, timeout, reset, shed or stopping). `keep_alive`: another may follow.
 bool prepare_answer(RequestBuffers& b, error_code ec, ServerShared& shared, SessionControl& control,
                     const tcp::socket& socket, std::shared_ptr<const feeds::Snapshot>& snapshot,
-                    bool& keep_alive) {
+                    const feeds::Resource* topic, bool& keep_alive) {
   control.phase.store(SessionPhase::busy, std::memory_order_relaxed);
   control.fresh = false;
   RouteContext context = make_context(shared);
+  context.topic = topic;
   keep_alive = false;
   if (ec) {
     const int status = status_of(ec);
@@ -360,7 +363,9 @@ bool prepare_answer(RequestBuffers& b, error_code ec, ServerShared& shared, Sess
                            "): " + ec.message());
     b.response = error_response(status, context);
   } else {
-    snapshot = shared.store.load();  // once per request
+    if (snapshot == nullptr) {
+      snapshot = shared.store.load();  // once per request
+    }
     b.response = route(b.request.to_request(b.body), *snapshot, context);
     keep_alive = b.request.keep_alive && !shared.stopping.load(std::memory_order_acquire) &&
                  !control.shed.load(std::memory_order_relaxed);
@@ -421,8 +426,16 @@ asio::awaitable<void> run_session(asio::ip::tcp::socket socket, ServerShared& sh
       ec = co_await read_body_of(stream, *buffers, shared.options);
     }
     std::shared_ptr<const feeds::Snapshot> snapshot;  // until the write completes
+    std::shared_ptr<const feeds::Resource> topic;     // likewise
+    if (!ec && shared.options.topics != nullptr) {
+      snapshot = shared.store.load();  // once per request
+      if (auto path = request_path(buffers->request.target); path && parse_topic_path(*path)) {
+        topic = co_await shared.options.topics->find(*path, snapshot);
+      }
+    }
     bool keep_alive = false;
-    if (!prepare_answer(*buffers, ec, shared, *control, stream.socket(), snapshot, keep_alive)) {
+    if (!prepare_answer(*buffers, ec, shared, *control, stream.socket(), snapshot, topic.get(),
+                        keep_alive)) {
       break;
     }
     std::size_t written = 0;

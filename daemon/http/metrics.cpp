@@ -93,6 +93,24 @@ void Metrics::render_connections(std::string& out) const {
   }
 }
 
+void Metrics::render_topics(std::string& out, const feeds::Snapshot& snapshot) const {
+  append_metric(out, "feedd_topics", "gauge",
+                "Topics (tags and categories, per language and for all) with a feed in the "
+                "served snapshot.",
+                std::to_string(snapshot.topics().topics().size()));
+  append_metric(out, "feedd_topic_feed_renders_total", "counter",
+                "Topic feeds rendered (on a request that found no current bytes in the cache).",
+                std::to_string(topic_renders_.load(std::memory_order_relaxed)));
+  append_metric(out, "feedd_topic_cache_hits_total", "counter",
+                "Topic feed requests answered from the cache.",
+                std::to_string(topic_hits_.load(std::memory_order_relaxed)));
+  append_metric(out, "feedd_topic_cache_bytes", "gauge",
+                "Bytes of topic feeds (all codings) in the cache.",
+                std::to_string(topic_cache_bytes_.load(std::memory_order_relaxed)));
+  append_metric(out, "feedd_topic_cache_entries", "gauge", "Topic feeds in the cache.",
+                std::to_string(topic_cache_entries_.load(std::memory_order_relaxed)));
+}
+
 std::string Metrics::render(const feeds::Snapshot& snapshot, std::chrono::sys_seconds now) const {
   std::string out;
   out.reserve(2048);
@@ -127,6 +145,7 @@ std::string Metrics::render(const feeds::Snapshot& snapshot, std::chrono::sys_se
   for (const auto& [lang, count] : snapshot.posts_by_lang()) {
     out += "feedd_posts{lang=\"" + lang + "\"} " + std::to_string(count) + "\n";
   }
+  render_topics(out, snapshot);
   append_metric(out, "feedd_index_writable", "gauge",
                 "1 when the index can be written, 0 while scans cannot be saved (the last "
                 "snapshot is served).",

@@ -1,5 +1,5 @@
 // Counters for /metrics: requests by route and status, 304s, bytes sent, connections (open,
-// the cap, reading a head, shed at the cap). Every counter is
+// the cap, reading a head, shed at the cap), topic feed renders and cache. Every counter is
 // a relaxed std::atomic, so recording is lock-free and safe from any thread; rendering reads
 // them without stopping writers (each value is exact, the set is not a single instant).
 // One Metrics lives as long as the server; it owns the IndexHealth that /healthz reports.
@@ -50,6 +50,15 @@ class Metrics {
     shed_[static_cast<std::size_t>(reason)].fetch_add(1, std::memory_order_relaxed);
   }
 
+  // Topic feeds (daemon/http/topic_feeds.h): renders done, requests answered from the cache,
+  // and what the cache holds.
+  void record_topic_render() { topic_renders_.fetch_add(1, std::memory_order_relaxed); }
+  void record_topic_hit() { topic_hits_.fetch_add(1, std::memory_order_relaxed); }
+  void set_topic_cache(std::size_t bytes, std::size_t entries) {
+    topic_cache_bytes_.store(bytes, std::memory_order_relaxed);
+    topic_cache_entries_.store(entries, std::memory_order_relaxed);
+  }
+
   // Prometheus text exposition format 0.0.4 (the counters, then gauges about `snapshot`
   // as of `now`).
   std::string render(const feeds::Snapshot& snapshot, std::chrono::sys_seconds now) const;
@@ -63,6 +72,7 @@ class Metrics {
                                                     431, 500, 501, 503, 505, 0};  // 0: other
   static std::size_t status_slot(int status);
   void render_connections(std::string& out) const;
+  void render_topics(std::string& out, const feeds::Snapshot& snapshot) const;
 
   std::array<std::array<std::atomic<std::uint64_t>, kStatuses.size()>, kRouteKindCount> requests_{};
   std::atomic<std::uint64_t> not_modified_{0};
@@ -71,6 +81,10 @@ class Metrics {
   std::atomic<std::int64_t> connections_open_{0};
   std::atomic<std::int64_t> reading_head_{0};
   std::array<std::atomic<std::uint64_t>, kShedReasonCount> shed_{};
+  std::atomic<std::uint64_t> topic_renders_{0};
+  std::atomic<std::uint64_t> topic_hits_{0};
+  std::atomic<std::size_t> topic_cache_bytes_{0};
+  std::atomic<std::size_t> topic_cache_entries_{0};
   IndexHealth index_health_;
 };
 

@@ -90,6 +90,9 @@ struct RouteContext {
   // Answers POST /hooks/rebuild (the one route with an effect: it queues a rescan and
   // returns at once); null: the route answers 401 "not configured" (nothing can verify).
   WebhookEndpoint* hooks = nullptr;
+  // The topic feed the request path names (see topic_feeds.h), found before routing; null:
+  // none. Served like a snapshot resource; must live until the response is written.
+  const feeds::Resource* topic = nullptr;
 };
 
 Response route(const Request& request, const feeds::Snapshot& snapshot,

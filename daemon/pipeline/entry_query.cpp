@@ -68,4 +68,26 @@ std::vector<feeds::FeedContent> collect_feeds(storage::Index& index, const Confi
   return feeds;
 }
 
+feeds::FeedContent collect_topic_feed(storage::Index& index, const feeds::SiteOptions& site,
+                                      const feeds::CatalogTopic& topic,
+                                      std::chrono::sys_seconds now) {
+  EntryMaker maker(index, site, now);
+  feeds::FeedContent feed{topic.lang, {}, topic.topic};
+  for (const auto& indexed : index.posts_by_keys(topic.keys)) {
+    feed.entries.push_back(maker.make(indexed));
+  }
+  return feed;
+}
+
+std::vector<feeds::TopicPost> collect_topic_posts(storage::Index& index,
+                                                  std::chrono::sys_seconds now) {
+  std::vector<feeds::TopicPost> posts;
+  for (auto& row : index.published_topics(now)) {
+    posts.push_back(feeds::TopicPost{std::move(row.key), std::move(row.lang),
+                                     std::move(row.entry_id), row.updated, std::move(row.tags),
+                                     std::move(row.categories)});
+  }
+  return posts;
+}
+
 }  // namespace feedd::daemon

@@ -1,6 +1,7 @@
-// From the index to rendered feeds: queries each language's newest entries (with their
-// translations) and renders the feed set. Runs on the indexer's thread (it uses the Index);
-// the result is plain data that may be handed to any thread. Throws storage::IndexError.
+// From the index to feed content: each language's newest entries (with their translations),
+// a topic's entries, and the rows the topic catalog is built from. Runs on the indexer's thread (it
+// uses the Index); the result is plain data that may be handed to any thread. Throws
+// storage::IndexError.
 #pragma once
 
 #include <chrono>
@@ -9,6 +10,7 @@
 #include "daemon/config.h"
 #include "feeds/entry.h"
 #include "feeds/feed_set.h"
+#include "feeds/topic_catalog.h"
 #include "storage/index/index.h"
 
 namespace feedd::daemon {
@@ -18,5 +20,15 @@ namespace feedd::daemon {
 std::vector<feeds::FeedContent> collect_feeds(storage::Index& index, const Config& config,
                                               const feeds::SiteOptions& site,
                                               std::chrono::sys_seconds now);
+
+// The content of `topic`'s feed: its posts (topic.keys, as the catalog listed them; any
+// deleted since are left out) made into entries exactly as collect_feeds() makes them.
+feeds::FeedContent collect_topic_feed(storage::Index& index, const feeds::SiteOptions& site,
+                                      const feeds::CatalogTopic& topic,
+                                      std::chrono::sys_seconds now);
+
+// Every published post with topics, newest first, for feeds::TopicCatalog::build().
+std::vector<feeds::TopicPost> collect_topic_posts(storage::Index& index,
+                                                  std::chrono::sys_seconds now);
 
 }  // namespace feedd::daemon

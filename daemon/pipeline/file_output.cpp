@@ -11,6 +11,7 @@
 #include <set>
 #include <sstream>
 
+#include "common/encoding.h"
 #include "common/sync_directory.h"
 #include "common/unique_fd.h"
 
@@ -112,6 +113,8 @@ boost::system::result<int> write_feeds(const std::filesystem::path& dir,
     // Pages are directories on the web ("", "ja/"): their files are index.html.
     auto file =
         feed.path.empty() || feed.path.ends_with('/') ? feed.path + "index.html" : feed.path;
+    // Topic segments never decode to '/', "." or "..": see common/topic_segment.h.
+    file = common::percent_decode(file).value_or(file);
     auto wrote = write_file_atomically(dir / file, feed.body);
     if (!wrote) {
       return {boost::system::in_place_error, wrote.error()};

@@ -20,7 +20,9 @@ boost::system::result<bool> write_file_atomically(const std::filesystem::path& p
                                                   std::string_view bytes);
 
 // Writes every feed, page and stylesheet under `dir` (creating it); a page path ("",
-// "ja/") is written as its index.html. Then removes the temporary files a killed writer
+// "ja/") is written as its index.html; a percent-encoded path ("ja/tags/%E8%8C%B6%E9%81%93/
+// atom.xml") is written under its decoded name ("ja/tags/茶道/atom.xml"), so that a static
+// server serves it at the encoded URL. Then removes the temporary files a killed writer
 // left in those directories. Returns how many files changed.
 boost::system::result<int> write_feeds(const std::filesystem::path& dir,
                                        const std::vector<feeds::RenderedFeed>& feeds);

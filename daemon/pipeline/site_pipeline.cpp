@@ -6,6 +6,7 @@
 #include "daemon/pipeline/index_opener.h"
 #include "feeds/feed_digest.h"
 #include "feeds/html_pages.h"
+#include "feeds/opml.h"
 
 namespace feedd::daemon {
 
@@ -189,10 +190,27 @@ std::vector<feeds::RenderedFeed> SitePipeline::render(std::chrono::sys_seconds n
     pages_.digest = std::move(all_digests);
   }
   rendered.insert(rendered.end(), pages_.rendered.begin(), pages_.rendered.end());
+  // The topics: listed (pages, OPML) now; their feeds are rendered on request.
+  topics_ = feeds::TopicCatalog::build(
+      read_index([&](storage::Index& index) { return collect_topic_posts(index, now); }, now),
+      static_cast<std::size_t>(config_.feeds.topic_entries),
+      feeds::site_digest(site_) + std::to_string(config_.feeds.topic_entries));
+  for (auto& page : feeds::render_topic_pages(site_, *topics_)) {
+    rendered.push_back(std::move(page));
+  }
+  rendered.push_back(feeds::render_opml(site_, *topics_));
   // The stylesheet changes only with the program: it carries no date of its own.
   rendered.push_back({"feed.css", "text/css; charset=utf-8", std::string(feeds::feed_css()),
                       std::chrono::sys_seconds::max()});
   return rendered;
+}
+
+feeds::RenderedFeed SitePipeline::render_topic(const feeds::CatalogTopic& topic,
+                                               feeds::FeedFormat format,
+                                               std::chrono::sys_seconds now) {
+  const auto content = read_index(
+      [&](storage::Index& index) { return collect_topic_feed(index, site_, topic, now); }, now);
+  return feeds::render_feed(site_, content, format);
 }
 
 }  // namespace feedd::daemon

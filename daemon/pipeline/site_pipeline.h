@@ -18,6 +18,7 @@
 #include "daemon/config.h"
 #include "daemon/pipeline/index_health.h"
 #include "feeds/feed_set.h"
+#include "feeds/topic_catalog.h"
 #include "storage/index/index.h"
 #include "storage/store_scan.h"
 
@@ -36,10 +37,18 @@ class SitePipeline {
   storage::ScanReport scan_paths(const std::vector<std::string>& paths,
                                  std::chrono::sys_seconds now);
   // Renders everything published from the index as it is now: every feed, the HTML pages
-  // ("" and "L/", see feeds/html_pages.h) and "feed.css"; paths relative to feeds_url.
-  // A feed whose entries (see feeds/feed_digest.h) are unchanged since the last call is not
-  // rendered again: its previous bytes are returned.
+  // ("", "L/", "tags/" and "L/tags/", see feeds/html_pages.h), "feeds.opml" and "feed.css";
+  // paths relative to feeds_url. A feed whose entries (see feeds/feed_digest.h) are
+  // unchanged since the last call is not rendered again: its previous bytes are returned.
+  // Topic feeds are not rendered: it builds the topic catalog (topics()) they are rendered
+  // from on request, by render_topic().
   std::vector<feeds::RenderedFeed> render(std::chrono::sys_seconds now);
+  // The topics as of the last render() (empty before the first).
+  std::shared_ptr<const feeds::TopicCatalog> topics() const { return topics_; }
+  // `topic`'s feed in `format`, from the index as it is now (see collect_topic_feed()),
+  // through the same renderer as every feed. Throws storage::IndexError.
+  feeds::RenderedFeed render_topic(const feeds::CatalogTopic& topic, feeds::FeedFormat format,
+                                   std::chrono::sys_seconds now);
 
   // Runs `read(index)`; when the index turns out to be unusable, rebuilds it (moved aside,
   // whole store scanned, logged) and runs `read` once more on the new one.
@@ -100,6 +109,7 @@ class SitePipeline {
   std::string not_writable_;  // why a fallback stands in for the index; empty: none
   std::map<std::string, Rendered> rendered_feeds_;  // by language ("" for all)
   Rendered pages_;
+  std::shared_ptr<const feeds::TopicCatalog> topics_ = feeds::TopicCatalog::build({}, 0);
   std::uint64_t renders_ = 0;
   std::uint64_t replacements_ = 0;
 };

@@ -6,6 +6,21 @@
 
 namespace feedd::daemon {
 
+feeds::ResourceSource resource_source(feeds::RenderedFeed rendered) {
+  const bool is_feed = rendered.path.ends_with(".xml") || rendered.path.ends_with(".json");
+  // Browsers get a feed's bytes as generic XML / JSON, which they display (with
+  // feed.css) instead of showing the feed as plain text or downloading it.
+  std::string browser_type = !is_feed                          ? ""
+                             : rendered.path.ends_with(".xml") ? "application/xml; charset=utf-8"
+                                                               : "application/json";
+  return {"/" + rendered.path,
+          std::move(rendered.content_type),
+          std::move(rendered.body),
+          rendered.last_modified,
+          true,
+          std::move(browser_type)};
+}
+
 std::shared_ptr<const feeds::Snapshot> build_snapshot(SitePipeline& pipeline, const Config& config,
                                                       std::chrono::sys_seconds now,
                                                       std::uint64_t generation,
@@ -13,15 +28,7 @@ std::shared_ptr<const feeds::Snapshot> build_snapshot(SitePipeline& pipeline, co
                                                       bool recount) {
   std::vector<feeds::ResourceSource> sources;
   for (auto& rendered : pipeline.render(now)) {
-    const bool is_feed = rendered.path.ends_with(".xml") || rendered.path.ends_with(".json");
-    // Browsers get a feed's bytes as generic XML / JSON, which they display (with
-    // feed.css) instead of showing the feed as plain text or downloading it.
-    std::string browser_type = !is_feed                          ? ""
-                               : rendered.path.ends_with(".xml") ? "application/xml; charset=utf-8"
-                                                                 : "application/json";
-    sources.push_back({"/" + rendered.path, std::move(rendered.content_type),
-                       std::move(rendered.body), rendered.last_modified, true,
-                       std::move(browser_type)});
+    sources.push_back(resource_source(std::move(rendered)));
   }
   std::vector<std::pair<std::string, std::size_t>> posts;
   if (previous != nullptr && !recount) {
@@ -33,7 +40,8 @@ std::shared_ptr<const feeds::Snapshot> build_snapshot(SitePipeline& pipeline, co
       posts.emplace_back(language.code, static_cast<std::size_t>(count));
     }
   }
-  return feeds::Snapshot::build(std::move(sources), now, generation, previous, std::move(posts));
+  return feeds::Snapshot::build(std::move(sources), now, generation, previous, std::move(posts),
+                                pipeline.topics());
 }
 
 }  // namespace feedd::daemon

@@ -24,4 +24,8 @@ std::shared_ptr<const feeds::Snapshot> build_snapshot(SitePipeline& pipeline, co
                                                       const feeds::Snapshot* previous,
                                                       bool recount = true);
 
+// A rendered feed or page as a snapshot resource source; a feed also gets the content type
+// browsers are given instead (see feeds::Resource).
+feeds::ResourceSource resource_source(feeds::RenderedFeed rendered);
+
 }  // namespace feedd::daemon

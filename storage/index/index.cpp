@@ -145,8 +145,15 @@ std::vector<Problem> decode_problems(const std::string& path, const std::string&
   return problems;
 }
 
+// Version 2 (see schema.sql): the topic catalog's query, answered from an index alone. Without
+// it SQLite reads each post's row through its content (overflow pages) to reach the tags:
+// ~60 ms per regeneration at 10,000 posts, ~7 ms with it.
+constexpr const char* kTopicIndexSql =
+    "CREATE INDEX posts_topics ON posts (published DESC, source_path DESC, position DESC, key, "
+    "lang, entry_id, updated, tags, categories) WHERE deleted_at IS NULL AND draft = 0";
+
 // Forward migrations: kMigrations[v] takes the schema from version v to v + 1.
-const std::vector<const char*> kMigrations = {kSchemaSql};
+const std::vector<const char*> kMigrations = {kSchemaSql, kTopicIndexSql};
 
 }  // namespace
 
@@ -614,6 +621,37 @@ std::vector<IndexedPost> Index::translations_of(const IndexedPost& indexed, sys_
       picked.push_back(std::move(candidates[i]));
     }
     return picked;
+  });
+}
+
+std::vector<PostTopics> Index::published_topics(sys_seconds now) {
+  return guard_sqlite("querying topics", [&]() -> std::vector<PostTopics> {
+    auto& query = impl_->cached(
+        std::string("SELECT key, lang, entry_id, updated, tags, categories FROM posts "
+                    "INDEXED BY posts_topics WHERE ") +
+        kLive + " AND (tags != '' OR categories != '') " +
+        "ORDER BY published DESC, source_path DESC, position DESC");
+    query.bind(":now", from_time(now));
+    std::vector<PostTopics> posts;
+    while (query.executeStep()) {
+      posts.push_back(
+          PostTopics{query.getColumn(0).getString(), query.getColumn(1).getString(),
+                     query.getColumn(2).getString(), to_time(query.getColumn(3).getInt64()),
+                     split(query.getColumn(4).getString()), split(query.getColumn(5).getString())});
+    }
+    return posts;
+  });
+}
+
+std::vector<IndexedPost> Index::posts_by_keys(const std::vector<std::string>& keys) {
+  return guard_sqlite("querying posts by key", [&]() -> std::vector<IndexedPost> {
+    std::vector<IndexedPost> posts;
+    for (const std::string& key : keys) {
+      auto found = impl_->select("key = :key AND deleted_at IS NULL", "",
+                                 [&](SQLite::Statement& q) { q.bind(":key", key); });
+      posts.insert(posts.end(), found.begin(), found.end());
+    }
+    return posts;
   });
 }
 

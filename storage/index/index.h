@@ -66,6 +66,16 @@ struct IndexedPost {
   std::optional<std::chrono::sys_seconds> deleted_at;
 };
 
+// A published post's topics, as the topic catalog reads them (no content is read).
+struct PostTopics {
+  std::string key;
+  std::string lang;
+  std::string entry_id;
+  std::chrono::sys_seconds updated{};
+  std::vector<std::string> tags;
+  std::vector<std::string> categories;
+};
+
 class Index {
  public:
   enum class Mode {
@@ -117,6 +127,11 @@ class Index {
   // Live published posts that are translations of `indexed` (other languages).
   std::vector<IndexedPost> translations_of(const IndexedPost& indexed,
                                            std::chrono::sys_seconds now);
+  // Every published post at `now` that has a tag or a category, newest first (the order of
+  // newest()), with only what the topic catalog needs.
+  std::vector<PostTopics> published_topics(std::chrono::sys_seconds now);
+  // The live posts with these keys, in the order of `keys`; keys of no live post are skipped.
+  std::vector<IndexedPost> posts_by_keys(const std::vector<std::string>& keys);
   // How many posts of `lang` (empty: every language) are published at `now`.
   std::int64_t count_published(const std::string& lang, std::chrono::sys_seconds now);
   // Problems of every file as last read, sorted by path and line.
@@ -124,7 +139,7 @@ class Index {
   // The earliest publication time after `now` of a live non-draft post, if any.
   std::optional<std::chrono::sys_seconds> next_publication_after(std::chrono::sys_seconds now);
 
-  static constexpr int kSchemaVersion = 1;
+  static constexpr int kSchemaVersion = 2;
 
  private:
   struct Impl;

@@ -1,4 +1,4 @@
--- The feedd index, version 1 (PRAGMA user_version = 1).
+-- The feedd index, version 1 (PRAGMA user_version = 1); version 2 adds one index, below.
 --
 -- The index is a cache of the post store plus the facts the store cannot hold: when each
 -- post was first seen, when what a reader sees last changed, the stable entry id, and the
@@ -59,3 +59,9 @@ CREATE INDEX posts_by_published ON posts (published DESC, source_path DESC, posi
 CREATE INDEX posts_by_date ON posts (local_date) WHERE deleted_at IS NULL;
 CREATE INDEX posts_by_translation ON posts (translation_key) WHERE translation_key != '';
 CREATE INDEX posts_by_source ON posts (source_path);
+-- Version 2 (migration in index.cpp, kTopicIndexSql) adds
+--   posts_topics ON posts (published DESC, source_path DESC, position DESC, key, lang,
+--                          entry_id, updated, tags, categories)
+--   WHERE deleted_at IS NULL AND draft = 0
+-- which holds every column the topic catalog reads (Index::published_topics), so that query
+-- never reads a post's content.

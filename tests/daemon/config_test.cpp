@@ -97,6 +97,21 @@ BOOST_AUTO_TEST_CASE(store_max_file_bytes) {
              "/etc/feedd/feedd.toml:4: store.max_file_bytes: expected an integer");
 }
 
+BOOST_AUTO_TEST_CASE(topic_feed_keys) {
+  auto defaults = parse_config("[site]\nbase_url = \"https://b/\"\n", "/etc/feedd/feedd.toml");
+  BOOST_TEST(defaults.feeds.topic_entries == 20);
+  BOOST_TEST(defaults.feeds.topic_cache_mb == 64u);
+  auto config = parse_config(
+      "[site]\nbase_url = \"https://b/\"\n[feeds]\ntopic_entries = 5\ntopic_cache_mb = 8\n",
+      "/etc/feedd/feedd.toml");
+  BOOST_TEST(config.feeds.topic_entries == 5);
+  BOOST_TEST(config.feeds.topic_cache_mb == 8u);
+  BOOST_TEST(error_of("[site]\nbase_url = \"https://b/\"\n[feeds]\ntopic_entries = 0\n") ==
+             "/etc/feedd/feedd.toml:4: feeds.topic_entries: must be between 1 and 10000");
+  BOOST_TEST(error_of("[site]\nbase_url = \"https://b/\"\n[feeds]\ntopic_cache_mb = -1\n") ==
+             "/etc/feedd/feedd.toml:4: feeds.topic_cache_mb: must be between 1 and 1048576");
+}
+
 BOOST_AUTO_TEST_CASE(sample_config_is_valid) {
   auto config = load_config(FEEDD_SOURCE_DIR "/etc/feedd.toml");
   BOOST_TEST(config.languages.size() == 2u);

@@ -79,6 +79,19 @@ BOOST_AUTO_TEST_CASE(every_rendered_field_changes_the_digest) {
   BOOST_TEST(feed_digest(sample()) == feed_digest(sample()));
 }
 
+BOOST_AUTO_TEST_CASE(the_topic_changes_the_digest) {
+  FeedContent plain = sample();
+  FeedContent tagged = sample();
+  tagged.topic = FeedTopic{TopicKind::tag, "A", "a"};
+  FeedContent category = tagged;
+  category.topic->kind = TopicKind::category;
+  FeedContent renamed = tagged;
+  renamed.topic->name = "a";
+  const std::set<std::string> digests = {feed_digest(plain), feed_digest(tagged),
+                                         feed_digest(category), feed_digest(renamed)};
+  BOOST_TEST(digests.size() == 4u);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 }  // namespace feedd::feeds

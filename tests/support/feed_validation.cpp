@@ -11,9 +11,14 @@ const std::vector<std::string> kFeedFiles = {"ja/atom.xml", "ja/rss.xml", "ja/fe
                                              "atom.xml",    "rss.xml",    "feed.json"};
 
 std::string validate_feeds(const std::filesystem::path& dir) {
+  return validate_feeds(dir, kFeedFiles);
+}
+
+std::string validate_feeds(const std::filesystem::path& dir,
+                           const std::vector<std::string>& files) {
   std::vector<std::string> parse{"/usr/bin/python3",
                                  (testdata_dir() / "integration/check_feeds.py").string()};
-  for (const auto& file : kFeedFiles) {
+  for (const auto& file : files) {
     auto path = (dir / file).string();
     BOOST_REQUIRE_MESSAGE(std::filesystem::exists(path), "missing " << path);
     parse.push_back(path);

@@ -16,5 +16,7 @@ extern const std::vector<std::string> kFeedFiles;
 // Validates every file of kFeedFiles under `dir` (each must exist); returns
 // check_feeds.py's report, one "<file> <entries> <lang>" line per feed.
 std::string validate_feeds(const std::filesystem::path& dir);
+// The same for `files` (relative to `dir`, feeds of any name).
+std::string validate_feeds(const std::filesystem::path& dir, const std::vector<std::string>& files);
 
 }  // namespace feedd::testing

@@ -94,9 +94,14 @@ std::string sanitizer_report(const std::string& log) {
   return {};
 }
 
-Fetched fetch(int port, const std::string& path) {
-  auto result = run_command({"curl", "-s", "-D", "-", "--max-time", "5",
-                             "http://127.0.0.1:" + std::to_string(port) + path});
+Fetched fetch(int port, const std::string& path, const std::vector<std::string>& headers) {
+  std::vector<std::string> argv{"curl", "-s", "-D", "-", "--max-time", "5"};
+  for (const auto& header : headers) {
+    argv.push_back("-H");
+    argv.push_back(header);
+  }
+  argv.push_back("http://127.0.0.1:" + std::to_string(port) + path);
+  auto result = run_command(argv);
   Fetched fetched;
   const auto& text = result.output;
   auto head_end = text.find("\r\n\r\n");

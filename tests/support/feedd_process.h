@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <functional>
 #include <string>
+#include <vector>
 
 namespace feedd::testing {
 
@@ -45,8 +46,9 @@ struct Fetched {
   std::string body;
 };
 
-// GET http://127.0.0.1:port/path with curl (no compression).
-Fetched fetch(int port, const std::string& path);
+// GET http://127.0.0.1:port/path with curl (no compression), sending `headers`
+// ("If-None-Match: \"...\"").
+Fetched fetch(int port, const std::string& path, const std::vector<std::string>& headers = {});
 
 // Polls `condition` every 20 ms until it holds or `limit` passes; returns whether it held.
 // The default limit is long because only a failing test waits it out: sanitizer builds on

@@ -1,0 +1,55 @@
+// Serves the topic feeds beside the snapshot: the TopicCache's bytes when they match the topic's
+// current digest, else one render on the render executor (the control thread, owner of the
+// index), cached; renders run one at a time there and each looks in the cache first, so
+// concurrent requests for one cold topic share one render. Thread-safe; I/O threads only wait
+// (suspended). A failed render is logged and answered as no resource.
+#pragma once
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "daemon/http/metrics.h"
+#include "daemon/http/topic_cache.h"
+#include "feeds/feed_info.h"
+#include "feeds/snapshot.h"
+
+namespace feedd::daemon {
+
+class TopicFeeds {
+ public:
+  // Renders `topic`'s feed in `format` into a resource (Last-Modified clamped to
+  // `built_at`); runs on the render executor only; may throw (the failure is logged).
+  using Render = std::function<std::shared_ptr<const feeds::Resource>(
+      const feeds::CatalogTopic& topic, feeds::FeedFormat format,
+      std::chrono::sys_seconds built_at)>;
+
+  TopicFeeds(std::size_t cache_bytes, boost::asio::any_io_executor render_executor, Render render,
+             Metrics& metrics);
+
+  // The feed at request path `path` as of `snapshot`; null when `path` names no topic feed
+  // of it (the caller answers 404) or its render failed.
+  boost::asio::awaitable<std::shared_ptr<const feeds::Resource>> find(
+      std::string_view path, std::shared_ptr<const feeds::Snapshot> snapshot);
+
+  const TopicCache& cache() const { return cache_; }
+
+ private:
+  // On the render executor: the cached resource if an earlier render made it, else a render.
+  boost::asio::awaitable<std::shared_ptr<const feeds::Resource>> render_once(
+      std::string path, feeds::CatalogTopic topic, feeds::FeedFormat format,
+      std::chrono::sys_seconds built_at);
+
+  // Fixed after construction.
+  const boost::asio::any_io_executor render_executor_;
+  const Render render_;
+  Metrics& metrics_;
+  // Thread-safe itself.
+  TopicCache cache_;
+};
+
+}  // namespace feedd::daemon

@@ -1,0 +1,57 @@
+#include "daemon/http/topic_path.h"
+
+#include <vector>
+
+#include "common/encoding.h"
+
+namespace feedd::daemon {
+namespace {
+
+std::optional<feeds::FeedFormat> format_of(std::string_view file) {
+  for (auto format : {feeds::FeedFormat::atom, feeds::FeedFormat::rss, feeds::FeedFormat::json}) {
+    if (file == feeds::feed_path("", format)) {
+      return format;
+    }
+  }
+  return std::nullopt;
+}
+
+std::optional<feeds::TopicKind> kind_of(std::string_view dir) {
+  for (auto kind : {feeds::TopicKind::tag, feeds::TopicKind::category}) {
+    if (dir == feeds::topic_kind_dir(kind)) {
+      return kind;
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<TopicPath> parse_topic_path(std::string_view path) {
+  if (path.empty() || path.front() != '/') {
+    return std::nullopt;
+  }
+  std::vector<std::string_view> parts;
+  for (std::size_t start = 1;;) {
+    const std::size_t slash = path.find('/', start);
+    parts.push_back(path.substr(start, slash - start));
+    if (slash == std::string_view::npos || parts.size() > 4) {
+      break;
+    }
+    start = slash + 1;
+  }
+  if (parts.size() != 3 && parts.size() != 4) {
+    return std::nullopt;
+  }
+  const std::size_t first = parts.size() - 3;  // 1 when a language comes first
+  const auto kind = kind_of(parts[first]);
+  const auto format = format_of(parts[first + 2]);
+  auto segment = common::percent_decode(parts[first + 1]);
+  if (!kind || !format || !segment || segment->empty() || (first == 1 && parts[0].empty())) {
+    return std::nullopt;
+  }
+  return TopicPath{first == 1 ? std::string(parts[0]) : std::string(), *kind, std::move(*segment),
+                   *format};
+}
+
+}  // namespace feedd::daemon

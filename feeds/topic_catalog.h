@@ -1,0 +1,56 @@
+// Which topics (tags, categories) the published posts have, per language and for all, with
+// post counts, the keys of each topic's newest posts and a digest of what its feed shows of
+// them (entry ids, updated times): built once per regeneration from light rows, so topic feeds
+// are rendered only on request and stay valid while their digest does. Immutable once built
+// (share as shared_ptr<const TopicCatalog>); cannot fail short of memory.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "feeds/topic.h"
+
+namespace feedd::feeds {
+
+// One published post as the catalog reads it.
+struct TopicPost {
+  std::string key;
+  std::string lang;
+  std::string entry_id;
+  std::chrono::sys_seconds updated{};
+  std::vector<std::string> tags;
+  std::vector<std::string> categories;
+};
+
+struct CatalogTopic {
+  std::string lang;  // a configured language, or "" for all languages
+  FeedTopic topic;
+  std::size_t posts = 0;          // published posts that have it
+  std::vector<std::string> keys;  // the newest of them, newest first, at most entries_per_topic
+  std::string digest;  // of lang, topic, and each key's entry id and updated time, in order
+  std::chrono::sys_seconds last_modified{};  // the newest updated time of `keys`' posts
+};
+
+class TopicCatalog {
+ public:
+  // `posts`: every published post, newest first (the order of the language feeds). Names
+  // whose segment is empty, "." or ".." name no topic. `salt` goes into every digest: what
+  // else the feeds' bytes depend on (feeds::site_digest()).
+  static std::shared_ptr<const TopicCatalog> build(const std::vector<TopicPost>& posts,
+                                                   std::size_t entries_per_topic,
+                                                   std::string_view salt = {});
+
+  // The topic, or null when no published post of `lang` ("" for all) has it.
+  const CatalogTopic* find(std::string_view lang, TopicKind kind, std::string_view segment) const;
+  // Every topic, sorted by language ("" first), kind (tags first), then segment.
+  const std::vector<CatalogTopic>& topics() const { return topics_; }
+
+ private:
+  std::vector<CatalogTopic> topics_;
+};
+
+}  // namespace feedd::feeds
