@@ -1,0 +1,81 @@
+// Index's private state, shared by its translation units: index.cpp (opening, migration,
+// writing a scan) and index_queries.cpp (reading). Not for any other file: the rest of
+// feedd sees only index.h. Same thread rules as Index (one thread at a time).
+#pragma once
+
+#include <SQLiteCpp/SQLiteCpp.h>
+
+#include <chrono>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include "storage/index/index.h"
+
+namespace feedd::storage {
+
+struct Index::Impl {
+  Impl(const std::filesystem::path& path, std::string url, Index::Mode mode);
+
+  SQLite::Database db;
+  std::string base_url;
+  // Prepared statements by SQL text: preparing costs more than running for one-row statements.
+  std::unordered_map<std::string, std::unique_ptr<SQLite::Statement>> statements;
+
+  // A prepared statement, reset and with its bindings cleared.
+  SQLite::Statement& cached(const std::string& sql);
+
+  // Opening (index.cpp).
+  // "file:PATH?immutable=1": read without locks or a -shm file, so that a read-only
+  // directory can still be read (a -wal file left there is ignored).
+  static std::string immutable_uri(const std::filesystem::path& path);
+  // Checks that this is a feedd index of a known schema (reading the schema also finds a
+  // damaged first page) and migrates it forward. Damage elsewhere shows when it is read.
+  void migrate(Index::Mode mode);
+
+  // Writing one scan (index.cpp).
+  // The source file of the live post with `key`, if there is one.
+  std::optional<std::string> live_owner(const std::string& key);
+  void bind_post(SQLite::Statement& statement, const Post& post, const std::string& hash);
+  // Writes a post the index has never had (under its key).
+  void insert_post(const Post& post, const std::string& hash, std::chrono::sys_seconds now);
+  // Inserts or updates one post; returns what happened to the result counters.
+  void upsert(const Post& post, std::chrono::sys_seconds now, ApplyResult& result);
+  // Marks the live posts of `path` deleted, except those whose keys are in `keep`.
+  void delete_posts_of(const std::string& path, const std::unordered_set<std::string>& keep,
+                       std::chrono::sys_seconds now, ApplyResult& result);
+
+  // Reading: the posts WHERE `where` (kLive and others), with `tail` (ORDER BY, LIMIT) and
+  // the bindings `bind` sets.
+  std::vector<IndexedPost> select(const std::string& where, const std::string& tail,
+                                  const std::function<void(SQLite::Statement&)>& bind);
+};
+
+namespace index_detail {
+
+// The posts a reader may see at :now.
+inline constexpr const char* kLive = "deleted_at IS NULL AND draft = 0 AND published <= :now";
+
+// Throws the IndexError for `error`, saying what was being done.
+[[noreturn]] inline void fail(const std::string& doing, const SQLite::Exception& error) {
+  throw IndexError(doing + ": " + error.what(), fault_of_sqlite_code(error.getExtendedErrorCode()),
+                   error.what());
+}
+
+// Runs `work`; a SQLite::Exception leaves it as an IndexError that says what was being done.
+template <typename Work>
+auto guard_sqlite(const char* doing, Work&& work) -> decltype(work()) {
+  try {
+    return work();
+  } catch (const SQLite::Exception& error) {
+    fail(doing, error);
+  }
+}
+
+}  // namespace index_detail
+}  // namespace feedd::storage

@@ -1,0 +1,45 @@
+// How a Post is stored in the index's `posts` and `files` rows and read back: lists joined
+// with U+001F, times as Unix seconds, problems as "line\treason" lines, and the hash of what
+// a feed reader sees. Pure functions; thread-safe; row_to_post throws SQLite::Exception only
+// for a row that lacks kPostColumns' columns (a bug).
+#pragma once
+
+#include <SQLiteCpp/Statement.h>
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "storage/index/index.h"
+#include "storage/post.h"
+#include "storage/problem.h"
+
+namespace feedd::storage::rows {
+
+// The columns of a post row, in the order row_to_post() reads them.
+inline constexpr const char* kPostColumns =
+    "key, entry_id, source_path, source_line, position, format, lang, title, content_html, "
+    "summary, url, slug, author, tags, categories, published, explicit_updated, local_date, "
+    "draft, translation_key, previous_title, next_title, first_seen, updated, deleted_at";
+
+// Tags and categories in one column; an empty list is "".
+std::string join(const std::vector<std::string>& items);
+std::vector<std::string> split(const std::string& joined);
+
+inline std::chrono::sys_seconds to_time(std::int64_t seconds) {
+  return std::chrono::sys_seconds(std::chrono::seconds(seconds));
+}
+inline std::int64_t from_time(std::chrono::sys_seconds t) { return t.time_since_epoch().count(); }
+
+// Everything a reader of a feed sees of a post (hex SHA-256); a change here is a visible change.
+std::string visible_hash(const Post& post);
+
+// A row selected with kPostColumns.
+IndexedPost row_to_post(SQLite::Statement& row);
+
+// A file's problems in its `files` row, and back (with the file's path).
+std::string encode_problems(const std::vector<Problem>& problems);
+std::vector<Problem> decode_problems(const std::string& path, const std::string& text);
+
+}  // namespace feedd::storage::rows
