@@ -23,6 +23,7 @@
 #include "daemon/log.h"
 #include "daemon/pipeline/snapshot_builder.h"
 #include "daemon/systemd_notify.h"
+#include "feeds/feed_info.h"
 
 namespace feedd::daemon {
 namespace {
@@ -40,7 +41,7 @@ std::string join(const std::vector<std::string>& parts) {
 std::size_t count_feeds(const feeds::Snapshot& snapshot) {
   std::size_t count = 0;
   for (const auto& [path, resource] : snapshot.resources()) {
-    count += path.ends_with(".xml") || path.ends_with(".json");
+    count += feeds::is_feed_path(path);
   }
   return count;
 }

@@ -24,6 +24,20 @@ std::string feed_url(const SiteOptions& site, std::string_view lang, FeedFormat 
 std::string feed_path(const FeedContent& feed, FeedFormat format);
 std::string feed_url(const SiteOptions& site, const FeedContent& feed, FeedFormat format);
 
+// Whether `path` names a feed document (Atom and RSS end in .xml, JSON Feed in .json; the
+// OPML listing and the HTML pages are not feeds), and the content type a browser gets for it
+// ("" for anything else): generic XML or JSON, which browsers display (with feed.css) instead
+// of offering a download. The one place the router, the snapshot and the status line ask.
+constexpr bool is_feed_path(std::string_view path) {
+  return path.ends_with(".xml") || path.ends_with(".json");
+}
+constexpr std::string_view browser_content_type(std::string_view path) {
+  if (path.ends_with(".xml")) {
+    return "application/xml; charset=utf-8";
+  }
+  return path.ends_with(".json") ? "application/json" : "";
+}
+
 // The Atom feed id: "tag:HOST,2005:feeds/PATH" where HOST is base_url's host (the blog's
 // name, whatever host serves the feeds) and PATH is feed_path(), e.g.
 // "tag:blog.example.org,2005:feeds/ja/atom.xml". The date is fixed (the year of RFC 4287)

@@ -7,6 +7,7 @@
 #include "common/text.h"
 #include "daemon/hooks/webhook_endpoint.h"
 #include "daemon/http/http_syntax.h"
+#include "feeds/feed_info.h"
 #include "feeds/http_date.h"
 
 namespace feedd::daemon {
@@ -62,7 +63,7 @@ Response method_not_allowed(RouteKind route, std::string_view allow, const Route
 }
 
 RouteKind kind_of(std::string_view path) {
-  if (path.ends_with(".xml") || path.ends_with(".json")) {
+  if (feeds::is_feed_path(path)) {
     return RouteKind::feed;
   }
   if (path.ends_with("/")) {

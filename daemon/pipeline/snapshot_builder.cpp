@@ -4,15 +4,12 @@
 #include <utility>
 #include <vector>
 
+#include "feeds/feed_info.h"
+
 namespace feedd::daemon {
 
 feeds::ResourceSource resource_source(feeds::RenderedFeed rendered) {
-  const bool is_feed = rendered.path.ends_with(".xml") || rendered.path.ends_with(".json");
-  // Browsers get a feed's bytes as generic XML / JSON, which they display (with
-  // feed.css) instead of showing the feed as plain text or downloading it.
-  std::string browser_type = !is_feed                          ? ""
-                             : rendered.path.ends_with(".xml") ? "application/xml; charset=utf-8"
-                                                               : "application/json";
+  std::string browser_type(feeds::browser_content_type(rendered.path));
   return {"/" + rendered.path,
           std::move(rendered.content_type),
           std::move(rendered.body),
