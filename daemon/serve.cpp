@@ -28,7 +28,7 @@
 namespace feedd::daemon {
 namespace {
 
-constexpr std::string_view kChannel = "serve";
+constexpr std::string_view kServeChannel = "serve";
 
 std::string join(const std::vector<std::string>& parts) {
   std::string out;
@@ -70,8 +70,9 @@ class Pipeline {
                                          }
                                        });
     if (auto ec = watcher_->start()) {
-      log::error(kChannel, "cannot watch " + config_.store.path.string() + ": " + ec.message() +
-                               "; changes are seen by the periodic rescan only");
+      log::error(kServeChannel, "cannot watch " + config_.store.path.string() + ": " +
+                                    ec.message() +
+                                    "; changes are seen by the periodic rescan only");
     }
     regenerator_->start();
   }
@@ -104,13 +105,13 @@ std::unique_ptr<Pipeline> open_pipeline(const Config& config, IndexHealth& healt
       throw;
     }
     // Logged by the pipeline; the regenerator retries until the scan can be saved.
-    log::warning(kChannel, "serving what the index holds until the scan can be saved");
+    log::warning(kServeChannel, "serving what the index holds until the scan can be saved");
   }
   if (report.store_missing) {
     // Not fatal: the store may be a mount that comes later; the watcher waits for it.
-    log::warning(kChannel, config.store.path.string() +
-                               ": the store directory does not exist (store.path in " +
-                               config.source.string() + "); serving what the index holds");
+    log::warning(kServeChannel, config.store.path.string() +
+                                    ": the store directory does not exist (store.path in " +
+                                    config.source.string() + "); serving what the index holds");
   }
   return pipeline;
 }
@@ -123,7 +124,7 @@ std::string read_secret(const Config& config) {
                       config.hooks.secret_file.string() + ": " + secret.error().message());
   }
   if (secret->empty()) {
-    log::info(kChannel, "no webhook secret (hooks.secret): POST /hooks/rebuild answers 401");
+    log::info(kServeChannel, "no webhook secret (hooks.secret): POST /hooks/rebuild answers 401");
   }
   return std::move(*secret);
 }
@@ -220,8 +221,8 @@ class SignalHandler {
       return;
     }
     if (signal_number != SIGHUP) {
-      log::info(kChannel, std::string("received ") + strsignal(signal_number) +
-                              ": finishing in-flight responses");
+      log::info(kServeChannel, std::string("received ") + strsignal(signal_number) +
+                                   ": finishing in-flight responses");
       systemd::notify_stopping();
       b_.watchdog.cancel();
       b_.pipeline->stop();
@@ -233,7 +234,7 @@ class SignalHandler {
       reload();
     } catch (const std::exception& error) {
       log::error(
-          kChannel,
+          kServeChannel,
           std::string("SIGHUP: reload failed, keeping the running configuration: ") + error.what());
     }
     systemd::notify_ready("serving, snapshot " + std::to_string(b_.store.load()->generation()));
@@ -258,10 +259,10 @@ class SignalHandler {
     const Config& config = b_.pipeline->config();
     b_.hooks.set_secret(std::move(next_secret), config.hooks.command, config.hooks.command_timeout);
     b_.pipeline->attach(b_.control, b_.store, next_generation);
-    log::info(kChannel, "SIGHUP: configuration reloaded from " + config.source.string() +
-                            ", snapshot " + std::to_string(next_generation) + " published, " +
-                            std::to_string(changed) + " of " + std::to_string(total) +
-                            " resources changed");
+    log::info(kServeChannel, "SIGHUP: configuration reloaded from " + config.source.string() +
+                                 ", snapshot " + std::to_string(next_generation) + " published, " +
+                                 std::to_string(changed) + " of " + std::to_string(total) +
+                                 " resources changed");
   }
 
   Borrowed b_;
@@ -270,11 +271,11 @@ class SignalHandler {
 void announce_serving(const HttpServer& server, const SnapshotStore& store,
                       const ServeOptions& options) {
   const auto snapshot = store.load();
-  log::info(kChannel, "feedd " FEEDD_VERSION " serving " + std::to_string(count_feeds(*snapshot)) +
-                          " feeds on " + join(server.addresses()) + " (" +
-                          std::to_string(server.threads()) + " threads, up to " +
-                          std::to_string(server.max_connections()) + " connections" +
-                          (options.access_log ? ", access log on" : "") + ")");
+  log::info(kServeChannel,
+            "feedd " FEEDD_VERSION " serving " + std::to_string(count_feeds(*snapshot)) +
+                " feeds on " + join(server.addresses()) + " (" + std::to_string(server.threads()) +
+                " threads, up to " + std::to_string(server.max_connections()) + " connections" +
+                (options.access_log ? ", access log on" : "") + ")");
   systemd::notify_ready("serving " + std::to_string(count_feeds(*snapshot)) + " feeds, snapshot " +
                         std::to_string(snapshot->generation()));
 }
@@ -333,7 +334,7 @@ int run_serve(const Config& initial_config, const ServeOptions& options) {
   server.wait();
   keep_running.reset();
   renders.join();
-  log::info(kChannel, "stopped");
+  log::info(kServeChannel, "stopped");
   return 0;
 }
 

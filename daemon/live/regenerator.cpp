@@ -10,7 +10,7 @@
 namespace feedd::daemon {
 namespace {
 
-constexpr std::string_view kChannel = "regenerate";
+constexpr std::string_view kRegenerateChannel = "regenerate";
 
 }  // namespace
 
@@ -47,11 +47,11 @@ void Regenerator::attempt(Scan&& scan, std::string_view why) {
     // An index that cannot be written is logged by the pipeline, once per change (a read
     // failing while rendering is not a scan: logged here).
     if (error.fault() != storage::IndexFault::not_writable || pipeline_.health().writable()) {
-      log::error(kChannel,
+      log::error(kRegenerateChannel,
                  std::string(why) + ": failed, still serving the last snapshot: " + error.what());
     }
   } catch (const std::exception& error) {
-    log::error(kChannel,
+    log::error(kRegenerateChannel,
                std::string(why) + ": failed, still serving the last snapshot: " + error.what());
   }
   arm_retry();
@@ -107,10 +107,11 @@ void Regenerator::publish_if(const storage::ApplyResult& applied, std::string_vi
   replacements_seen_ = pipeline_.index_replacements();
   auto took = std::chrono::duration_cast<std::chrono::milliseconds>(
       std::chrono::steady_clock::now() - started);
-  log::info(kChannel, std::string(due && !changed ? "scheduled post due" : why) + ": snapshot " +
-                          std::to_string(generation_) + " published, " +
-                          std::to_string(changed_resources) + " of " + std::to_string(total) +
-                          " resources changed (" + std::to_string(took.count()) + " ms)");
+  log::info(kRegenerateChannel, std::string(due && !changed ? "scheduled post due" : why) +
+                                    ": snapshot " + std::to_string(generation_) + " published, " +
+                                    std::to_string(changed_resources) + " of " +
+                                    std::to_string(total) + " resources changed (" +
+                                    std::to_string(took.count()) + " ms)");
   arm_scheduled();
 }
 
@@ -136,7 +137,7 @@ void Regenerator::arm_scheduled() {
   try {
     next = pipeline_.index().next_publication_after(common::now_seconds());
   } catch (const std::exception& error) {
-    log::error(kChannel, std::string("looking for scheduled posts: ") + error.what());
+    log::error(kRegenerateChannel, std::string("looking for scheduled posts: ") + error.what());
   }
   next_publication_ = next.value_or(std::chrono::sys_seconds{});
   if (!next) {
