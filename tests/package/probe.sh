@@ -67,6 +67,11 @@ check man-feedd-sections "man feedd shows COMMANDS, SIGNALS, FILES, EXIT STATUS"
   sh -c 'man feedd 2>/dev/null | col -b > /tmp/feedd.8.txt && for s in COMMANDS SIGNALS FILES "EXIT STATUS"; do grep -qx "$s" /tmp/feedd.8.txt || exit 1; done'
 check man-feedd-toml "man 5 feedd.toml shows store.rescan_s's default" \
   sh -c 'man 5 feedd.toml 2>/dev/null | col -b | grep -q "rescan_s (default: 600"'
+# The installed completion, loaded as bash-completion loads it, completes `feedd <TAB>`.
+out=$(bash -c 'source /usr/share/bash-completion/bash_completion
+  source /usr/share/bash-completion/completions/feedd
+  COMP_WORDS=(feedd ""); COMP_CWORD=1; _feedd; echo "${COMPREPLY[*]}"' 2>&1)
+check bash-completion "feedd <TAB>: $out" eq "$out" "serve build check posts --config --help --version"
 check not-enabled "after install: feedd.socket $(systemctl is-enabled feedd.socket 2>&1), feedd.service $(state)" \
   test "$(systemctl is-enabled feedd.socket 2>&1)" = disabled -a "$(state)" = inactive/dead
 check webhook-secret "postinst made /etc/feedd/webhook-secret: $(stat -c '%a %U %s bytes' /etc/feedd/webhook-secret 2>&1)" \
