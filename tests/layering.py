@@ -6,6 +6,7 @@
   storage/          common/ and itself; no feeds/, daemon/, Asio/Beast
   feeds/            common/, storage/post.h and itself; no SQL, sockets, Asio/Beast, clock
   daemon/pipeline/  no Asio/Beast, nothing from daemon/http|hooks|live
+  daemon/outbound/  common/, daemon/log.h and itself; no feeds/, storage/, other daemon/ folders
 """
 import pathlib
 import re
@@ -35,6 +36,9 @@ def rules_for(rel):
     if rel.parts[:2] == ("daemon", "pipeline"):
         return [(re.compile(r"^daemon/(http|hooks|live)/"), ASIO,
                  "daemon/pipeline/ has no Asio and sees no other daemon/ folder")], True
+    if rel.parts[:2] == ("daemon", "outbound"):
+        return [(re.compile(r"^(feeds|storage)/|^daemon/(?!outbound/|log\.h$)"), None,
+                 "daemon/outbound/ uses only common/, daemon/log.h and itself")], True
     return [], True
 
 
