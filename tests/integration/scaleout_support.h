@@ -115,23 +115,34 @@ class HttpClient {
 };
 
 // Every path below `site` ("https://blog.example.org/") reachable from "/" through the links
-// of what the server answers (pages, feeds, OPML), sorted; "/feed.css" and "/healthz" too.
+// of what the server answers (absolute links in feeds and OPML, relative ones in pages),
+// sorted; "/feed.css" and "/healthz" too.
 inline std::vector<std::string> crawl(HttpClient& client, const std::string& site) {
-  const std::regex link(std::regex_replace(site, std::regex(R"([.])"), R"(\.)") +
-                        R"(([^"'<>\s)]*))");
+  const std::regex absolute(std::regex_replace(site, std::regex(R"([.])"), R"(\.)") +
+                            R"(([^"'<>\s)]*))");
+  const std::regex relative(R"re((?:href|src)="([^":#?][^"#]*)")re");
   std::set<std::string> seen = {"/", "/feed.css", "/healthz"};
   std::deque<std::string> queue(seen.begin(), seen.end());
-  while (!queue.empty() && seen.size() < 500) {
+  auto add = [&](std::string found) {
+    if (seen.size() < 500 && seen.insert(found).second) {
+      queue.push_back(std::move(found));
+    }
+  };
+  while (!queue.empty()) {
     auto path = queue.front();
     queue.pop_front();
     auto answer = client.get(path, {{"Accept-Encoding", "identity"}});
-    for (std::sregex_iterator it(answer.body.begin(), answer.body.end(), link), end; it != end;
-         ++it) {
-      std::string found = "/" + (*it)[1].str();
-      found = found.substr(0, found.find('#'));
-      if (seen.insert(found).second) {
-        queue.push_back(found);
+    const std::string& body = answer.body;
+    for (std::sregex_iterator it(body.begin(), body.end(), absolute), end; it != end; ++it) {
+      add("/" + (*it)[1].str());
+    }
+    const std::string dir = path.substr(0, path.rfind('/') + 1);
+    for (std::sregex_iterator it(body.begin(), body.end(), relative), end; it != end; ++it) {
+      std::string link = (*it)[1].str();
+      if (link.starts_with("//") || link.find("://") != std::string::npos) {
+        continue;
       }
+      add(link.starts_with("/") ? link : dir + link);
     }
   }
   return {seen.begin(), seen.end()};

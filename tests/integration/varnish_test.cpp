@@ -103,18 +103,21 @@ BOOST_AUTO_TEST_CASE(two_replicas_behind_varnish) {
   }
 
   // PURGE: refused from outside the ACL (127.0.0.2 is loopback but not listed), allowed from it.
+  const std::vector<std::pair<std::string, std::string>> identity = {
+      {"Accept-Encoding", "identity"}};  // the variant the loop above cached
   HttpClient stranger(varnish_port, "127.0.0.2");
   BOOST_TEST(stranger.request("PURGE", "/en/atom.xml").status == 405);
-  BOOST_TEST(cache.get("/en/atom.xml").header("x-cache") == "HIT");
+  BOOST_TEST(cache.get("/en/atom.xml", identity).header("x-cache") == "HIT");
   BOOST_TEST(cache.request("PURGE", "/en/atom.xml").status == 200);
-  BOOST_TEST(cache.get("/en/atom.xml").header("x-cache") == "MISS");
+  BOOST_TEST(cache.get("/en/atom.xml", identity).header("x-cache") == "MISS");
 
   // An edit: both replicas purge what changed; max-age=300 alone would hide it for 5 minutes.
-  BOOST_TEST(cache.get("/en/atom.xml").header("x-cache") == "HIT");
+  BOOST_TEST(cache.get("/en/atom.xml", identity).header("x-cache") == "HIT");
   const auto edited_at = std::chrono::steady_clock::now();
   write_file(store / "tea.md", post("Tea, edited", "2025-01-04T00:00:00Z"));
-  BOOST_REQUIRE(eventually(
-      [&] { return cache.get("/en/atom.xml").body.find("Tea, edited") != std::string::npos; }));
+  BOOST_REQUIRE(eventually([&] {
+    return cache.get("/en/atom.xml", identity).body.find("Tea, edited") != std::string::npos;
+  }));
   const auto visible_after = std::chrono::steady_clock::now() - edited_at;
   BOOST_TEST(visible_after < 1s,
              std::chrono::duration_cast<std::chrono::milliseconds>(visible_after).count() << " ms");
