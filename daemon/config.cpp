@@ -235,7 +235,14 @@ void read_store(TableReader& top, const std::filesystem::path& path, Config::Sto
   store.read("rescan_s", rescan_s, 0, 86'400 * 7);
   auto max_file_bytes = static_cast<std::int64_t>(config.max_file_bytes);
   store.read("max_file_bytes", max_file_bytes, 1, std::int64_t{1} << 30);
+  store.read("updated_from", config.updated_from);
   store.reject_unknown();
+  if (config.updated_from != "auto" && config.updated_from != "git" &&
+      config.updated_from != "seen") {
+    throw ConfigError(path.string() +
+                      ": store.updated_from must be \"auto\", \"git\" or \"seen\", got \"" +
+                      config.updated_from + "\"");
+  }
   config.max_file_bytes = static_cast<std::uint64_t>(max_file_bytes);
   config.path = anchored(path, store_path);
   config.index = index_path.empty() ? default_index_path() : anchored(path, index_path);
@@ -298,6 +305,19 @@ void read_hooks(TableReader& top, const std::filesystem::path& path, Config::Hoo
   config.max_body = static_cast<std::uint64_t>(max_body);
 }
 
+// [cache]
+void read_cache(TableReader& top, const std::filesystem::path& path, Config::Cache& config) {
+  TableReader cache(subtable(top, "cache", path), "cache.", path);
+  cache.read("purge", config.purge);
+  cache.reject_unknown();
+  for (auto& url : config.purge) {
+    if (!url.starts_with("http://") || !is_http_url(url)) {
+      throw ConfigError(path.string() + ": cache.purge: \"" + url +
+                        "\" is not an http:// URL (e.g. \"http://127.0.0.1:6081/\")");
+    }
+  }
+}
+
 }  // namespace
 
 Config parse_config(std::string_view toml_text, const std::filesystem::path& path) {
@@ -318,6 +338,7 @@ Config parse_config(std::string_view toml_text, const std::filesystem::path& pat
   read_feeds(top, path, config.feeds);
   read_server(top, path, config.server);
   read_hooks(top, path, config.hooks);
+  read_cache(top, path, config.cache);
   top.reject_unknown();
   return config;
 }

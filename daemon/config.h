@@ -46,6 +46,9 @@ struct Config {
     std::chrono::milliseconds debounce{50};
     std::chrono::seconds rescan{600};
     std::uint64_t max_file_bytes = 16 * 1024 * 1024;  // larger post files are problems, unread
+    // Where an edited post's updated time comes from (README "Times from the store"):
+    // "auto" (git when path is in a git work tree, else seen), "git", "seen".
+    std::string updated_from = "auto";
   } store;
 
   struct Feeds {
@@ -69,6 +72,11 @@ struct Config {
     std::chrono::seconds command_timeout{60};
     std::uint64_t max_body = defaults::kMaxBody;
   } hooks;
+
+  struct Cache {
+    // HTTP caches (http://host[:port]/) sent PURGE <path> for every path whose bytes changed.
+    std::vector<std::string> purge;
+  } cache;
 
   // The options the readers and renderers take, derived from the fields above.
   storage::ReaderOptions reader_options() const;

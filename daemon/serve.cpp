@@ -18,9 +18,11 @@
 #include "daemon/http/metrics.h"
 #include "daemon/http/snapshot_store.h"
 #include "daemon/http/topic_feeds.h"
+#include "daemon/live/cache_purger.h"
 #include "daemon/live/regenerator.h"
 #include "daemon/live/store_watcher.h"
 #include "daemon/log.h"
+#include "daemon/outbound/outbound_service.h"
 #include "daemon/pipeline/snapshot_builder.h"
 #include "daemon/systemd_notify.h"
 #include "feeds/feed_info.h"
@@ -57,9 +59,15 @@ class Pipeline {
   const Config& config() const { return config_; }
   SitePipeline& pipeline() { return pipeline_; }
 
-  // Starts following the store, publishing into `store` from `generation` on.
-  void attach(boost::asio::io_context& io, SnapshotStore& store, std::uint64_t generation) {
+  // Starts following the store, publishing into `store` from `generation` on, and purging
+  // what each new snapshot changes from the caches of [cache] purge.
+  void attach(boost::asio::io_context& io, SnapshotStore& store, std::uint64_t generation,
+              Metrics& metrics, HttpClient& client) {
+    purger_ =
+        std::make_unique<CachePurger>(client, config_.cache.purge, config_.site.feeds_url, metrics);
     regenerator_ = std::make_unique<Regenerator>(io, config_, pipeline_, store, generation);
+    regenerator_->on_published([this](const feeds::Snapshot& previous,
+                                      const feeds::Snapshot& next) { purge(previous, next); });
     watcher_ =
         std::make_unique<StoreWatcher>(io.get_executor(), config_.store.path,
                                        config_.store.debounce, [this](const StoreChanges& changes) {
@@ -85,10 +93,16 @@ class Pipeline {
   }
 
   Regenerator& regenerator() { return *regenerator_; }
+  void purge(const feeds::Snapshot& previous, const feeds::Snapshot& next) {
+    if (purger_) {
+      purger_->purge(previous, next);
+    }
+  }
 
  private:
   Config config_;
   SitePipeline pipeline_;
+  std::unique_ptr<CachePurger> purger_;
   std::unique_ptr<Regenerator> regenerator_;
   std::unique_ptr<StoreWatcher> watcher_;
 };
@@ -204,6 +218,7 @@ class SignalHandler {
     std::unique_ptr<Pipeline>& pipeline;
     SnapshotStore& store;
     Metrics& metrics;
+    OutboundService& outbound;
     WebhookEndpoint& hooks;
     Watchdog& watchdog;
   };
@@ -253,16 +268,18 @@ class SignalHandler {
                                    next_generation, previous.get());
     const std::size_t total = snapshot->resources().size();
     const std::size_t changed = total - snapshot->reused();
+    std::shared_ptr<const feeds::Snapshot> published = snapshot;
     b_.store.publish(std::move(snapshot));
     b_.pipeline->stop();
     b_.pipeline = std::move(next);
     const Config& config = b_.pipeline->config();
     b_.hooks.set_secret(std::move(next_secret), config.hooks.command, config.hooks.command_timeout);
-    b_.pipeline->attach(b_.control, b_.store, next_generation);
+    b_.pipeline->attach(b_.control, b_.store, next_generation, b_.metrics, b_.outbound.client());
+    b_.pipeline->purge(*previous, *published);
     log::info(kServeChannel, "SIGHUP: configuration reloaded from " + config.source.string() +
-                                 ", snapshot " + std::to_string(next_generation) + " published, " +
-                                 std::to_string(changed) + " of " + std::to_string(total) +
-                                 " resources changed");
+                            ", snapshot " + std::to_string(next_generation) + " published, " +
+                            std::to_string(changed) + " of " + std::to_string(total) +
+                            " resources changed");
   }
 
   Borrowed b_;
@@ -286,6 +303,8 @@ int run_serve(const Config& initial_config, const ServeOptions& options) {
   boost::asio::io_context control;  // the indexer: only this thread touches the index
   auto now = common::now_seconds();
   Metrics metrics;
+  // Outgoing requests (cache purges) on their own thread; stopped before `metrics` goes.
+  OutboundService outbound{ClientOptions{}};
   auto pipeline = open_pipeline(initial_config, metrics.index_health(), now);
   std::uint64_t generation = 1;
   SnapshotStore store(
@@ -316,12 +335,12 @@ int run_serve(const Config& initial_config, const ServeOptions& options) {
   server_options.topics = &topics;
   HttpServer server(std::move(server_options), store, metrics);
   server.start();
-  pipeline->attach(control, store, generation);
+  pipeline->attach(control, store, generation, metrics, outbound.client());
   announce_serving(server, store, options);
 
   Watchdog watchdog(control);
   watchdog.start();
-  SignalHandler on_signal({control, signals, pipeline, store, metrics, hooks, watchdog});
+  SignalHandler on_signal({control, signals, pipeline, store, metrics, outbound, hooks, watchdog});
   on_signal.arm();
   control.run();
 

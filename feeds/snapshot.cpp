@@ -42,7 +42,9 @@ std::shared_ptr<const Resource> make_resource(ResourceSource source,
   resource->browser_content_type = std::move(source.browser_content_type);
   const bool browser = !resource->browser_content_type.empty();
   resource->last_modified = std::min(source.last_modified, built_at);
-  resource->last_modified_text = format_http_date(resource->last_modified);
+  if (source.last_modified != kUndated) {
+    resource->last_modified_text = format_http_date(resource->last_modified);
+  }
 
   Representation identity;
   identity.etag = make_etag(source.body, Coding::identity);

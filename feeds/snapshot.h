@@ -56,7 +56,7 @@ struct Resource {
   // Chromium shows application/atom+xml as plain text); empty: content_type for everyone.
   std::string browser_content_type;
   std::chrono::sys_seconds last_modified{};
-  std::string last_modified_text;  // IMF-fixdate of last_modified
+  std::string last_modified_text;  // IMF-fixdate of last_modified; empty when kUndated
   // Indexed by Coding; identity always has a body; a compressed one may be absent (null).
   std::array<std::shared_ptr<const Representation>, kCodingCount> representations;
 
@@ -64,6 +64,10 @@ struct Resource {
     return representations[static_cast<std::size_t>(coding)].get();
   }
 };
+
+// The last_modified of a source with no date of its own (the stylesheet): served without
+// Last-Modified (its ETag validates it), so that no build time reaches a header.
+inline constexpr std::chrono::sys_seconds kUndated = std::chrono::sys_seconds::min();
 
 // What a snapshot is built from: rendered feeds, pages and static assets alike.
 struct ResourceSource {

@@ -7,6 +7,7 @@
   feeds/            common/, storage/post.h and itself; no SQL, sockets, Asio/Beast, clock
   daemon/pipeline/  no Asio/Beast, nothing from daemon/http|hooks|live
   tests/integration/  none of storage/, feeds/, daemon/: it drives feedd as a process
+  daemon/outbound/  common/, daemon/log.h and itself; no feeds/, storage/, other daemon/ folders
 """
 import pathlib
 import re
@@ -42,6 +43,9 @@ def rules_for(rel):
         return [(re.compile(r"^(storage|feeds|daemon)/"), None,
                  "tests/integration/ drives feedd as a process: in-process tests belong in "
                  "tests/server/ or a unit suite")], True
+    if rel.parts[:2] == ("daemon", "outbound"):
+        return [(re.compile(r"^(feeds|storage)/|^daemon/(?!outbound/|log\.h$)"), None,
+                 "daemon/outbound/ uses only common/, daemon/log.h and itself")], True
     return [], True
 
 

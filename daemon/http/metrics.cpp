@@ -135,6 +135,12 @@ std::string Metrics::render(const feeds::Snapshot& snapshot, std::chrono::sys_se
                 "Bytes of responses written (headers and bodies).",
                 std::to_string(bytes_.load(std::memory_order_relaxed)));
   render_connections(out);
+  append_header(out, "feedd_cache_purges_total", "counter",
+                "PURGE requests sent to [cache] purge caches, by result (ok: 2xx).");
+  out += "feedd_cache_purges_total{result=\"ok\"} " +
+         std::to_string(purges_ok_.load(std::memory_order_relaxed)) + "\n";
+  out += "feedd_cache_purges_total{result=\"failed\"} " +
+         std::to_string(purges_failed_.load(std::memory_order_relaxed)) + "\n";
   append_metric(out, "feedd_snapshot_generation", "gauge",
                 "Number of the snapshot being served (1 at start-up).",
                 std::to_string(snapshot.generation()));

@@ -59,6 +59,11 @@ class Metrics {
     topic_cache_entries_.store(entries, std::memory_order_relaxed);
   }
 
+  // [cache] purge (daemon/live/cache_purger.h): a PURGE answered 2xx, or not.
+  void record_purge(bool ok) {
+    (ok ? purges_ok_ : purges_failed_).fetch_add(1, std::memory_order_relaxed);
+  }
+
   // Prometheus text exposition format 0.0.4 (the counters, then gauges about `snapshot`
   // as of `now`).
   std::string render(const feeds::Snapshot& snapshot, std::chrono::sys_seconds now) const;
@@ -76,6 +81,8 @@ class Metrics {
 
   std::array<std::array<std::atomic<std::uint64_t>, kStatuses.size()>, kRouteKindCount> requests_{};
   std::atomic<std::uint64_t> not_modified_{0};
+  std::atomic<std::uint64_t> purges_ok_{0};
+  std::atomic<std::uint64_t> purges_failed_{0};
   std::atomic<std::uint64_t> bytes_{0};
   std::atomic<std::size_t> connection_limit_{0};
   std::atomic<std::int64_t> connections_open_{0};

@@ -80,7 +80,7 @@ bool not_modified(const Request& request, const feeds::Resource& resource, std::
   }
   if (request.if_modified_since) {
     auto since = feeds::parse_http_date(*request.if_modified_since, now);
-    return since && resource.last_modified <= *since;
+    return since && !resource.last_modified_text.empty() && resource.last_modified <= *since;
   }
   return false;
 }
@@ -97,7 +97,9 @@ Response serve_resource(const Request& request, const feeds::Resource& resource,
   response.head = request.method == "HEAD";
   response.add("Date", context.date);
   response.add("ETag", etag);
-  response.add("Last-Modified", resource.last_modified_text);
+  if (!resource.last_modified_text.empty()) {
+    response.add("Last-Modified", resource.last_modified_text);
+  }
   response.add("Cache-Control", context.cache_control);
   response.add("Vary", negotiates_type ? "Accept-Encoding, Accept" : "Accept-Encoding");
   if (not_modified(request, resource, etag, context.now)) {

@@ -102,16 +102,19 @@ void Regenerator::publish_if(const storage::ApplyResult& applied, std::string_vi
   auto next = build_snapshot(pipeline_, config_, now, generation_ + 1, previous.get(), recount);
   const std::size_t total = next->resources().size();
   const std::size_t changed_resources = total - next->reused();
+  std::shared_ptr<const feeds::Snapshot> published = next;
   store_.publish(std::move(next));
   ++generation_;
   replacements_seen_ = pipeline_.index_replacements();
   auto took = std::chrono::duration_cast<std::chrono::milliseconds>(
       std::chrono::steady_clock::now() - started);
-  log::info(kRegenerateChannel, std::string(due && !changed ? "scheduled post due" : why) +
-                                    ": snapshot " + std::to_string(generation_) + " published, " +
-                                    std::to_string(changed_resources) + " of " +
-                                    std::to_string(total) + " resources changed (" +
-                                    std::to_string(took.count()) + " ms)");
+  log::info(kRegenerateChannel, std::string(due && !changed ? "scheduled post due" : why) + ": snapshot " +
+                          std::to_string(generation_) + " published, " +
+                          std::to_string(changed_resources) + " of " + std::to_string(total) +
+                          " resources changed (" + std::to_string(took.count()) + " ms)");
+  if (published_ && previous) {
+    published_(*previous, *published);
+  }
   arm_scheduled();
 }
 

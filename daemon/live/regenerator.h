@@ -12,6 +12,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <chrono>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -36,6 +37,12 @@ class Regenerator {
 
   std::uint64_t generation() const { return generation_.load(); }
 
+  // Called on the control thread after each snapshot it publishes, with the one it replaced
+  // (cache purges); must not block.
+  using Published =
+      std::function<void(const feeds::Snapshot& previous, const feeds::Snapshot& next)>;
+  void on_published(Published published) { published_ = std::move(published); }
+
  private:
   template <class Scan>
   void attempt(Scan&& scan, std::string_view why);
@@ -56,6 +63,7 @@ class Regenerator {
   std::uint64_t replacements_seen_ = 0;          // pipeline_.index_replacements() last published
   std::chrono::sys_seconds next_publication_{};  // the scheduled post's time, if armed
   bool stopped_ = false;
+  Published published_;
   std::atomic<std::uint64_t> generation_;
 };
 

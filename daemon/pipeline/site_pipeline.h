@@ -19,6 +19,7 @@
 #include "daemon/pipeline/index_health.h"
 #include "feeds/feed_set.h"
 #include "feeds/topic_catalog.h"
+#include "storage/history/git_change_clock.h"
 #include "storage/index/index.h"
 #include "storage/store_scan.h"
 
@@ -105,6 +106,7 @@ class SitePipeline {
   feeds::SiteOptions site_;
   IndexHealth own_health_;
   IndexHealth& health_;
+  std::unique_ptr<storage::GitChangeClock> clock_;  // null: edit times are the times seen
   std::unique_ptr<storage::Index> index_;
   std::string not_writable_;  // why a fallback stands in for the index; empty: none
   std::map<std::string, Rendered> rendered_feeds_;  // by language ("" for all)

@@ -16,6 +16,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "storage/history/change_clock.h"
 #include "storage/index/index_error.h"
 #include "storage/post.h"
 #include "storage/problem.h"
@@ -97,8 +98,10 @@ class Index {
   // Indexed files below the directory `directory` (relative, no trailing '/').
   std::vector<std::string> files_under(const std::string& directory);
 
-  // Applies a scan in one transaction. `now` stamps first_seen/updated/deleted_at.
-  ApplyResult apply(const ScanBatch& batch, std::chrono::sys_seconds now);
+  // Applies a scan in one transaction. `now` stamps first_seen, and updated/deleted_at when
+  // `clock` (borrowed, may be null: "seen") cannot tell from the store's history.
+  ApplyResult apply(const ScanBatch& batch, std::chrono::sys_seconds now,
+                    ChangeClock* clock = nullptr);
 
   // The same, in parts, so that a scan of a large store holds only one part in memory while
   // the index still moves from one complete state to the next in a single transaction.
@@ -119,7 +122,9 @@ class Index {
   };
   // `touched`: every path the scan will read or remove (a duplicate id in an untouched file
   // is a conflict; in a touched one, the file may have given it up).
-  ScanWriter begin_scan(std::chrono::sys_seconds now, std::unordered_set<std::string> touched);
+  // `clock`: as for apply(); it must outlive the writer.
+  ScanWriter begin_scan(std::chrono::sys_seconds now, std::unordered_set<std::string> touched,
+                        ChangeClock* clock = nullptr);
 
   // Live, published (not draft, published <= now) posts of `lang` (empty: every language),
   // newest first, at most `limit` (negative: all).

@@ -86,6 +86,27 @@ BOOST_AUTO_TEST_CASE(errors_name_the_key_and_line) {
   BOOST_TEST(error_of("[site]\nbase_url = \"ftp://b/\"\n").find("http(s)") != std::string::npos);
 }
 
+BOOST_AUTO_TEST_CASE(store_updated_from_and_cache_purge) {
+  const std::string site = "[site]\nbase_url = \"https://b/\"\n";
+  auto defaults = parse_config(site, "/etc/feedd/feedd.toml");
+  BOOST_TEST(defaults.store.updated_from == "auto");
+  BOOST_TEST(defaults.cache.purge.empty());
+  auto set = parse_config(site +
+                              "[store]\nupdated_from = \"git\"\n[cache]\npurge = "
+                              "[\"http://127.0.0.1:6081/\", \"http://cache:80/\"]\n",
+                          "/etc/feedd/feedd.toml");
+  BOOST_TEST(set.store.updated_from == "git");
+  BOOST_TEST(set.cache.purge ==
+             (std::vector<std::string>{"http://127.0.0.1:6081/", "http://cache:80/"}));
+  BOOST_TEST(error_of(site + "[store]\nupdated_from = \"mtime\"\n") ==
+             "/etc/feedd/feedd.toml: store.updated_from must be \"auto\", \"git\" or \"seen\", "
+             "got \"mtime\"");
+  BOOST_TEST(error_of(site + "[cache]\npurge = [\"https://cache/\"]\n") ==
+             "/etc/feedd/feedd.toml: cache.purge: \"https://cache/\" is not an http:// URL (e.g. "
+             "\"http://127.0.0.1:6081/\")");
+  BOOST_TEST(error_of(site + "[cache]\nttl = 1\n").find("cache.ttl") != std::string::npos);
+}
+
 BOOST_AUTO_TEST_CASE(store_max_file_bytes) {
   auto config = parse_config("[site]\nbase_url = \"https://b/\"\n[store]\nmax_file_bytes = 4096\n",
                              "/etc/feedd/feedd.toml");

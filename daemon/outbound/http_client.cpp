@@ -1,0 +1,192 @@
+#include "daemon/outbound/http_client.h"
+
+#include <atomic>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/asio/strand.hpp>
+#include <list>
+#include <map>
+#include <mutex>
+#include <stdexcept>
+
+#include "common/text.h"
+#include "daemon/outbound/http_exchange.h"
+#include "daemon/outbound/outbound_error.h"
+#include "daemon/outbound/outbound_url.h"
+
+namespace feedd::daemon {
+
+namespace asio = boost::asio;
+
+std::string OutboundResponse::header(std::string_view name) const {
+  for (const auto& [field, value] : headers) {
+    if (common::text::iequals(field, name)) {
+      return value;
+    }
+  }
+  return {};
+}
+
+struct HttpClient::Impl : std::enable_shared_from_this<Impl> {
+  struct Pending {
+    OutboundRequest request;
+    OutboundUrl url;
+    OutboundCallback done;
+  };
+
+  Impl(asio::io_context& io, ClientOptions o)
+      : strand(asio::make_strand(io)), tls(asio::ssl::context::tls_client), options(std::move(o)) {
+    boost::system::error_code ec;
+    if (options.ca_file.empty()) {
+      tls.set_default_verify_paths(ec);
+    } else {
+      tls.load_verify_file(options.ca_file, ec);
+    }
+    if (ec) {
+      throw std::runtime_error("outgoing TLS: cannot load trusted CAs: " + ec.message());
+    }
+    tls.set_verify_mode(asio::ssl::verify_peer);
+  }
+
+  // Runs `done` with `result` unless the client was shut down; counts it.
+  void finish(const OutboundCallback& done, OutboundResult result) {
+    std::lock_guard lock(callback_mutex);
+    if (stopped) {
+      return;
+    }
+    if (result) {
+      ++sent;
+    } else {
+      ++failed;
+      if (result.error() == OutboundError::forbidden_address) {
+        ++refused;
+      }
+    }
+    done(std::move(result));
+  }
+
+  void enqueue(OutboundRequest request, OutboundCallback done) {
+    auto url = parse_outbound_url(request.url);
+    if (!url) {
+      finish(done, url.error());
+      return;
+    }
+    if (stopping) {
+      return;
+    }
+    if (queue.size() >= options.max_queued) {
+      finish(done, OutboundError::queue_full);
+      return;
+    }
+    queue.push_back({std::move(request), std::move(*url), std::move(done)});
+    ++queued;
+    pump();
+  }
+
+  // Starts what the concurrency limits allow, oldest first.
+  void pump() {
+    for (auto it = queue.begin(); it != queue.end() && running < options.max_total;) {
+      auto& per_host = running_per_host[it->url.key()];
+      if (per_host >= options.max_per_host) {
+        ++it;
+        continue;
+      }
+      ++per_host;
+      ++running;
+      --queued;
+      start(std::make_shared<Pending>(std::move(*it)));
+      it = queue.erase(it);
+    }
+  }
+
+  void start(std::shared_ptr<Pending> pending) {
+    const std::uint64_t id = next_id++;
+    asio::co_spawn(
+        strand, run(pending, id),
+        [self = shared_from_this(), pending, id](std::exception_ptr error, OutboundResult result) {
+          self->aborts.erase(id);
+          const std::string key = pending->url.key();
+          if (--self->running_per_host[key] == 0) {
+            self->running_per_host.erase(key);
+          }
+          --self->running;
+          if (error) {
+            result = OutboundError::io_failed;
+          } else if (self->stopping && !result) {
+            result = OutboundError::shut_down;
+          }
+          self->finish(pending->done, std::move(result));
+          self->pump();
+        });
+  }
+
+  asio::awaitable<OutboundResult> run(std::shared_ptr<Pending> pending, std::uint64_t id) {
+    co_return co_await http_exchange(pending->url, pending->request, options, tls, aborts[id]);
+  }
+
+  void abort_all() {
+    queued -= queue.size();
+    queue.clear();
+    for (auto& [id, abort] : aborts) {
+      if (abort) {
+        abort();
+      }
+    }
+  }
+
+  asio::strand<asio::io_context::executor_type> strand;
+  asio::ssl::context tls;
+  const ClientOptions options;
+  // Touched only on the strand.
+  std::list<Pending> queue;
+  std::map<std::string, std::size_t> running_per_host;
+  std::map<std::uint64_t, std::function<void()>> aborts;  // of the running exchanges
+  std::uint64_t next_id = 0;
+  // Read by stats() from any thread.
+  std::atomic<std::size_t> running{0};
+  std::atomic<std::size_t> queued{0};
+  std::atomic<std::uint64_t> sent{0};
+  std::atomic<std::uint64_t> failed{0};
+  std::atomic<std::uint64_t> refused{0};
+  std::atomic<bool> stopping{false};
+  // Held while a callback runs, so that after shutdown() returns none runs any more.
+  std::recursive_mutex callback_mutex;
+  bool stopped = false;  // guarded by callback_mutex
+};
+
+HttpClient::HttpClient(asio::io_context& io, ClientOptions options)
+    : impl_(std::make_shared<Impl>(io, std::move(options))) {}
+
+HttpClient::~HttpClient() { shutdown(); }
+
+void HttpClient::send(OutboundRequest request, OutboundCallback done) {
+  asio::post(impl_->strand,
+             [impl = impl_, request = std::move(request), done = std::move(done)]() mutable {
+               impl->enqueue(std::move(request), std::move(done));
+             });
+}
+
+void HttpClient::shutdown() {
+  {
+    std::lock_guard lock(impl_->callback_mutex);
+    if (impl_->stopped) {
+      return;
+    }
+    impl_->stopped = true;
+  }
+  impl_->stopping = true;
+  asio::post(impl_->strand, [impl = impl_] { impl->abort_all(); });
+}
+
+ClientStats HttpClient::stats() const {
+  ClientStats stats;
+  stats.sent = impl_->sent;
+  stats.failed = impl_->failed;
+  stats.refused = impl_->refused;
+  stats.running = impl_->running;
+  stats.queued = impl_->queued;
+  return stats;
+}
+
+}  // namespace feedd::daemon

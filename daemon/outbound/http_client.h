@@ -1,0 +1,88 @@
+// HttpClient: feedd's outgoing HTTP/1.1 requests (WebSub deliveries and pings, cache purges).
+// send() is thread-safe and never blocks: the request joins a bounded queue and runs on the
+// io_context given at construction (one the daemon owns, never the serving threads), at most
+// `max_per_host` at once per scheme+host+port and `max_total` in all. The callback runs on
+// that io_context exactly once, with the response (any status) or an OutboundError / system
+// error_code. Every phase has a deadline, responses are size-capped, redirects are returned,
+// never followed, and resolved addresses are checked against address_policy (SSRF) unless the
+// request allows private destinations. TLS (https) verifies the peer against the system CA
+// store (or options.ca_file). shutdown() fails queued requests and aborts running ones.
+#pragma once
+
+#include <boost/asio/io_context.hpp>
+#include <boost/beast/http/verb.hpp>
+#include <boost/system/result.hpp>
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace feedd::daemon {
+
+using OutboundHeaders = std::vector<std::pair<std::string, std::string>>;
+
+struct OutboundRequest {
+  boost::beast::http::verb method = boost::beast::http::verb::get;  // GET, POST, PURGE, ...
+  std::string url;          // absolute http:// or https://; the target is its path and query
+  OutboundHeaders headers;  // added as given (a Host here replaces the URL's); Content-Length
+                            // and User-Agent are set here
+  std::string body;         // sent with Content-Length when not empty (or for POST)
+  // Sent instead of `body` when set: one feed's bytes shared by many deliveries.
+  std::shared_ptr<const std::string> shared_body;
+  bool allow_private = false;  // also connect to loopback/private/... destinations
+};
+
+struct OutboundResponse {
+  unsigned status = 0;
+  OutboundHeaders headers;  // in order received
+  std::string body;
+  // The first value of field `name` (case-insensitive), or "" when absent.
+  std::string header(std::string_view name) const;
+};
+
+using OutboundResult = boost::system::result<OutboundResponse>;
+using OutboundCallback = std::function<void(OutboundResult)>;
+
+struct ClientOptions {
+  std::chrono::milliseconds resolve_connect_timeout{10000};  // DNS and TCP (and TLS) setup
+  std::chrono::milliseconds write_timeout{10000};            // the whole request
+  std::chrono::milliseconds read_timeout{10000};             // the whole response
+  std::size_t max_response_bytes = 1 << 20;                  // body; headers are 16 KiB
+  std::size_t max_per_host = 4;                              // running at once per host
+  std::size_t max_total = 64;                                // running at once in all
+  std::size_t max_queued = 100000;                           // waiting; more: queue_full
+  std::string ca_file;  // PEM file of trusted CAs; empty: the system store (ca-certificates)
+  std::string user_agent = "feedd";
+};
+
+struct ClientStats {
+  std::uint64_t sent = 0;     // requests that got a response (any status)
+  std::uint64_t failed = 0;   // requests that ended with an error (refusals included)
+  std::uint64_t refused = 0;  // of which forbidden_address (SSRF)
+  std::size_t running = 0;    // now
+  std::size_t queued = 0;     // now
+};
+
+class HttpClient {
+ public:
+  // Throws std::runtime_error when the TLS context cannot be set up (a start-up error).
+  HttpClient(boost::asio::io_context& io, ClientOptions options);
+  ~HttpClient();  // shutdown(); running requests end soon after, their callbacks with shut_down
+  HttpClient(const HttpClient&) = delete;
+  HttpClient& operator=(const HttpClient&) = delete;
+
+  void send(OutboundRequest request, OutboundCallback done);
+  void shutdown();
+  ClientStats stats() const;
+
+  struct Impl;
+
+ private:
+  std::shared_ptr<Impl> impl_;
+};
+
+}  // namespace feedd::daemon

@@ -1,0 +1,174 @@
+#include "daemon/outbound/http_exchange.h"
+
+#include <openssl/ssl.h>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/error.hpp>
+#include <boost/asio/ssl/host_name_verification.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core/error.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/string.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <boost/beast/http/write.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
+#include <memory>
+#include <vector>
+
+#include "daemon/outbound/address_policy.h"
+#include "daemon/outbound/outbound_error.h"
+
+namespace feedd::daemon {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = asio::ip::tcp;
+using boost::system::error_code;
+constexpr auto kToken = asio::as_tuple(asio::use_awaitable);
+constexpr std::uint32_t kHeaderLimit = 16 * 1024;
+
+error_code classify(const error_code& ec, OutboundError otherwise) {
+  if (ec == beast::error::timeout) {
+    return OutboundError::timed_out;
+  }
+  if (ec == http::error::body_limit || ec == http::error::header_limit ||
+      ec == http::error::buffer_overflow) {
+    return OutboundError::response_too_large;
+  }
+  const auto& http_category = make_error_code(http::error::bad_version).category();
+  if (ec.category() == http_category && ec != http::error::end_of_stream &&
+      ec != http::error::partial_message) {
+    return OutboundError::bad_response;
+  }
+  return otherwise;
+}
+
+// Resolves with a deadline; keeps only the addresses the request may reach.
+asio::awaitable<boost::system::result<std::vector<tcp::endpoint>>> resolve(
+    const OutboundUrl& url, const OutboundRequest& request, std::chrono::milliseconds limit) {
+  const auto executor = co_await asio::this_coro::executor;
+  auto resolver = std::make_shared<tcp::resolver>(executor);
+  asio::steady_timer timer(executor, limit);
+  timer.async_wait([resolver](const error_code& ec) {
+    if (!ec) {
+      resolver->cancel();
+    }
+  });
+  auto [ec, results] = co_await resolver->async_resolve(url.host, url.port, kToken);
+  timer.cancel();
+  if (ec || results.empty()) {
+    co_return OutboundError::resolve_failed;
+  }
+  std::vector<tcp::endpoint> allowed;
+  for (const auto& entry : results) {
+    if (request.allow_private || !is_private_destination(entry.endpoint().address())) {
+      allowed.push_back(entry.endpoint());
+    }
+  }
+  if (allowed.empty()) {
+    co_return OutboundError::forbidden_address;
+  }
+  co_return allowed;
+}
+
+OutboundResponse to_response(http::response<http::string_body>&& message) {
+  OutboundResponse response;
+  response.status = message.result_int();
+  for (const auto& field : message) {
+    response.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
+  }
+  response.body = std::move(message.body());
+  return response;
+}
+
+template <class Stream>
+asio::awaitable<OutboundResult> write_and_read(Stream& stream, const OutboundUrl& url,
+                                               const OutboundRequest& request,
+                                               const ClientOptions& options) {
+  auto& lowest = beast::get_lowest_layer(stream);
+  http::request<http::string_body> message{request.method, url.target, 11};
+  message.set(http::field::host, url.host_header);
+  message.set(http::field::user_agent, options.user_agent);
+  message.set(http::field::connection, "close");
+  for (const auto& [name, value] : request.headers) {
+    if (beast::iequals(name, "host")) {
+      message.set(http::field::host, value);  // a cache's PURGE names the site, not the cache
+    } else {
+      message.insert(name, value);
+    }
+  }
+  message.body() = request.shared_body ? *request.shared_body : request.body;
+  if (!message.body().empty() || request.method == http::verb::post) {
+    message.prepare_payload();
+  }
+  lowest.expires_after(options.write_timeout);
+  auto [write_ec, written] = co_await http::async_write(stream, message, kToken);
+  if (write_ec) {
+    co_return classify(write_ec, OutboundError::io_failed);
+  }
+  http::response_parser<http::string_body> parser;
+  parser.header_limit(kHeaderLimit);
+  parser.body_limit(options.max_response_bytes);
+  parser.skip(request.method == http::verb::head);
+  beast::flat_buffer buffer;
+  lowest.expires_after(options.read_timeout);
+  auto [read_ec, read] = co_await http::async_read(stream, buffer, parser, kToken);
+  lowest.expires_never();
+  if (read_ec) {
+    co_return classify(read_ec, OutboundError::io_failed);
+  }
+  co_return to_response(parser.release());
+}
+
+}  // namespace
+
+asio::awaitable<OutboundResult> http_exchange(const OutboundUrl& url,
+                                              const OutboundRequest& request,
+                                              const ClientOptions& options, asio::ssl::context& tls,
+                                              std::function<void()>& abort) {
+  const auto started = std::chrono::steady_clock::now();
+  auto endpoints = co_await resolve(url, request, options.resolve_connect_timeout);
+  if (!endpoints) {
+    co_return endpoints.error();
+  }
+  const auto left = [&] {
+    return std::max(
+        std::chrono::milliseconds(1),
+        options.resolve_connect_timeout - std::chrono::duration_cast<std::chrono::milliseconds>(
+                                              std::chrono::steady_clock::now() - started));
+  };
+  const auto executor = co_await asio::this_coro::executor;
+  beast::ssl_stream<beast::tcp_stream> stream(executor, tls);
+  auto& lowest = beast::get_lowest_layer(stream);
+  abort = [&lowest] { lowest.close(); };
+  lowest.expires_after(left());
+  auto [connect_ec, peer] = co_await lowest.async_connect(*endpoints, kToken);
+  if (connect_ec) {
+    co_return classify(connect_ec, OutboundError::connect_failed);
+  }
+  if (!url.tls) {
+    co_return co_await write_and_read(lowest, url, request, options);
+  }
+  error_code ignored;
+  if (asio::ip::make_address(url.host, ignored), ignored) {  // SNI for names only
+    SSL_set_tlsext_host_name(stream.native_handle(), url.host.c_str());
+  }
+  stream.set_verify_mode(asio::ssl::verify_peer);
+  stream.set_verify_callback(asio::ssl::host_name_verification(url.host));
+  lowest.expires_after(left());
+  auto [handshake_ec] = co_await stream.async_handshake(asio::ssl::stream_base::client, kToken);
+  if (handshake_ec) {
+    co_return classify(handshake_ec, OutboundError::tls_failed);
+  }
+  co_return co_await write_and_read(stream, url, request, options);
+}
+
+}  // namespace feedd::daemon

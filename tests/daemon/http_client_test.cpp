@@ -1,0 +1,204 @@
+// HttpClient and its policies against scripted servers on loopback: methods, headers and
+// bodies on the wire; SSRF refusal before any connection; deadlines against a server that
+// never answers and one that trickles; the response size cap; redirects returned, not
+// followed; a stuck host does not hold up another; TLS is really spoken for https.
+#include <boost/test/unit_test.hpp>
+#include <future>
+
+#include "daemon/outbound/address_policy.h"
+#include "daemon/outbound/outbound_error.h"
+#include "daemon/outbound/outbound_service.h"
+#include "daemon/outbound/outbound_url.h"
+#include "tests/support/scripted_server.h"
+
+namespace feedd::daemon {
+namespace {
+
+using testing::ScriptedReply;
+using testing::ScriptedRequest;
+using testing::ScriptedServer;
+using Kind = ScriptedReply::Kind;
+namespace http = boost::beast::http;
+
+ClientOptions quick_options() {
+  ClientOptions options;
+  options.resolve_connect_timeout = std::chrono::milliseconds(2000);
+  options.write_timeout = std::chrono::milliseconds(2000);
+  options.read_timeout = std::chrono::milliseconds(300);
+  options.max_response_bytes = 1 << 20;
+  return options;
+}
+
+OutboundRequest local(http::verb method, std::string url) {
+  OutboundRequest request;
+  request.method = method;
+  request.url = std::move(url);
+  request.allow_private = true;  // the test servers are on loopback
+  return request;
+}
+
+std::future<OutboundResult> send(HttpClient& client, OutboundRequest request) {
+  auto promise = std::make_shared<std::promise<OutboundResult>>();
+  auto future = promise->get_future();
+  client.send(std::move(request),
+              [promise](OutboundResult result) { promise->set_value(std::move(result)); });
+  return future;
+}
+
+OutboundResult send_and_wait(HttpClient& client, OutboundRequest request) {
+  auto future = send(client, std::move(request));
+  BOOST_REQUIRE(future.wait_for(std::chrono::seconds(20)) == std::future_status::ready);
+  return future.get();
+}
+
+bool private_address(const char* text) {
+  return is_private_destination(boost::asio::ip::make_address(text));
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(http_client_test)
+
+BOOST_AUTO_TEST_CASE(private_ranges_are_recognised) {
+  for (const char* text :
+       {"127.0.0.1", "10.1.2.3", "172.16.0.1", "172.31.255.255", "192.168.1.1", "169.254.169.254",
+        "0.0.0.0", "100.64.0.1", "224.0.0.1", "255.255.255.255", "::1", "::", "fe80::1", "fc00::1",
+        "fd12::1", "ff02::1", "::ffff:127.0.0.1", "::ffff:10.0.0.1", "64:ff9b::a00:1"}) {
+    BOOST_TEST(private_address(text), text);
+  }
+  for (const char* text : {"93.184.216.34", "8.8.8.8", "172.32.0.1", "100.128.0.1", "2001:db8::1",
+                           "2606:4700::1111", "::ffff:8.8.8.8", "64:ff9b::808:808"}) {
+    BOOST_TEST(!private_address(text), text);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(urls_are_taken_apart_or_refused) {
+  const auto url = parse_outbound_url("https://[::1]:8443/a%20b/c?x=1&y=%2F#frag");
+  BOOST_TEST_REQUIRE(url.has_value());
+  BOOST_TEST(url->tls);
+  BOOST_TEST(url->host == "::1");
+  BOOST_TEST(url->port == "8443");
+  BOOST_TEST(url->target == "/a%20b/c?x=1&y=%2F");
+  BOOST_TEST(url->host_header == "[::1]:8443");
+  const auto plain = parse_outbound_url("http://Example.org");
+  BOOST_TEST_REQUIRE(plain.has_value());
+  BOOST_TEST(plain->port == "80");
+  BOOST_TEST(plain->target == "/");
+  for (const char* bad : {"ftp://example.org/", "http://user@example.org/", "/relative",
+                          "http:///nohost", "http://example.org:0/", "mailto:a@b", ""}) {
+    BOOST_TEST(parse_outbound_url(bad).error() == make_error_code(OutboundError::bad_url), bad);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(methods_headers_and_bodies_reach_the_server) {
+  ScriptedServer server([](const ScriptedRequest& request) {
+    return ScriptedReply::of(request.method == "POST" ? 202u : 200u, "got " + request.method,
+                             {{"X-Answer", "yes"}});
+  });
+  OutboundService service(quick_options());
+  auto post = local(http::verb::post, server.url("/hub?x=1"));
+  post.headers = {{"Content-Type", "application/x-www-form-urlencoded"}};
+  post.body = "hub.mode=publish&hub.url=x";
+  const auto posted = send_and_wait(service.client(), post);
+  BOOST_TEST_REQUIRE(posted.has_value(), posted.error().message());
+  BOOST_TEST(posted->status == 202u);
+  BOOST_TEST(posted->body == "got POST");
+  BOOST_TEST(posted->header("x-answer") == "yes");
+  const auto purged =
+      send_and_wait(service.client(), local(http::verb::purge, server.url("/en/atom.xml")));
+  BOOST_TEST_REQUIRE(purged.has_value());
+  BOOST_TEST(purged->body == "got PURGE");
+  const auto got = send_and_wait(service.client(), local(http::verb::get, server.url()));
+  BOOST_TEST_REQUIRE(got.has_value());
+  const auto seen = server.requests();
+  BOOST_TEST_REQUIRE(seen.size() == 3u);
+  BOOST_TEST(seen[0].target == "/hub?x=1");
+  BOOST_TEST(seen[0].body == "hub.mode=publish&hub.url=x");
+  BOOST_TEST(seen[0].header("Content-Type") == "application/x-www-form-urlencoded");
+  BOOST_TEST(seen[0].header("Host") == "127.0.0.1:" + std::to_string(server.port()));
+  BOOST_TEST(seen[1].method == "PURGE");
+  BOOST_TEST(seen[1].target == "/en/atom.xml");
+  BOOST_TEST(seen[2].method == "GET");
+  BOOST_TEST(service.client().stats().sent == 3u);
+}
+
+BOOST_AUTO_TEST_CASE(private_destinations_are_refused_before_connecting) {
+  ScriptedServer server;
+  OutboundService service(quick_options());
+  for (const std::string host : {"127.0.0.1", "localhost"}) {
+    auto request =
+        local(http::verb::get, "http://" + host + ":" + std::to_string(server.port()) + "/");
+    request.allow_private = false;
+    const auto result = send_and_wait(service.client(), request);
+    BOOST_TEST(result.error() == make_error_code(OutboundError::forbidden_address), host);
+  }
+  BOOST_TEST(server.connections() == 0u);
+  BOOST_TEST(service.client().stats().refused == 2u);
+}
+
+BOOST_AUTO_TEST_CASE(redirects_are_returned_not_followed) {
+  ScriptedServer server([](const ScriptedRequest&) {
+    return ScriptedReply::of(302, "", {{"Location", "http://127.0.0.1:1/elsewhere"}});
+  });
+  OutboundService service(quick_options());
+  const auto result = send_and_wait(service.client(), local(http::verb::get, server.url()));
+  BOOST_TEST_REQUIRE(result.has_value());
+  BOOST_TEST(result->status == 302u);
+  BOOST_TEST(server.requests().size() == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(deadlines_and_size_cap_end_bad_responses) {
+  ScriptedServer server([](const ScriptedRequest& request) {
+    if (request.target == "/hang") {
+      return ScriptedReply::hang();
+    }
+    if (request.target == "/trickle") {
+      return ScriptedReply::trickle();
+    }
+    return ScriptedReply::of(200, std::string((1 << 20) + 1, 'x'));
+  });
+  OutboundService service(quick_options());
+  const auto hung = send_and_wait(service.client(), local(http::verb::get, server.url("/hang")));
+  BOOST_TEST(hung.error() == make_error_code(OutboundError::timed_out));
+  const auto trickled =
+      send_and_wait(service.client(), local(http::verb::get, server.url("/trickle")));
+  BOOST_TEST(trickled.error() == make_error_code(OutboundError::timed_out));
+  const auto big = send_and_wait(service.client(), local(http::verb::get, server.url("/big")));
+  BOOST_TEST(big.error() == make_error_code(OutboundError::response_too_large));
+  BOOST_TEST(service.client().stats().failed == 3u);
+}
+
+// One host that never answers fills its share (max_per_host = 1: the second request waits
+// in the queue); another host is served meanwhile.
+BOOST_AUTO_TEST_CASE(a_stuck_host_does_not_hold_up_another) {
+  ScriptedServer stuck([](const ScriptedRequest&) { return ScriptedReply::hang(); });
+  ScriptedServer healthy;
+  auto options = quick_options();
+  options.read_timeout = std::chrono::seconds(30);
+  options.max_per_host = 1;
+  OutboundService service(options);
+  auto first = send(service.client(), local(http::verb::post, stuck.url("/1")));
+  auto second = send(service.client(), local(http::verb::post, stuck.url("/2")));
+  BOOST_TEST_REQUIRE(stuck.wait_for(1));
+  const auto served = send_and_wait(service.client(), local(http::verb::get, healthy.url()));
+  BOOST_TEST_REQUIRE(served.has_value());
+  BOOST_TEST(served->status == 200u);
+  BOOST_TEST(service.client().stats().queued == 1u);  // the second stuck one, not sent
+  BOOST_TEST(stuck.connections() == 1u);
+  service.stop();  // aborts the hung request; no callback runs after stop()
+  BOOST_TEST((first.wait_for(std::chrono::seconds(0)) == std::future_status::timeout));
+  BOOST_TEST((second.wait_for(std::chrono::seconds(0)) == std::future_status::timeout));
+}
+
+BOOST_AUTO_TEST_CASE(https_speaks_tls) {
+  ScriptedServer plain;  // answers the ClientHello by closing: not a TLS server
+  OutboundService service(quick_options());
+  auto request = local(http::verb::get, "https://127.0.0.1:" + std::to_string(plain.port()) + "/");
+  const auto result = send_and_wait(service.client(), request);
+  BOOST_TEST(result.error() == make_error_code(OutboundError::tls_failed));
+  BOOST_TEST(plain.connections() == 1u);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+}  // namespace feedd::daemon
