@@ -40,7 +40,8 @@ constexpr const char* kTopicIndexSql =
     "lang, entry_id, updated, tags, categories) WHERE deleted_at IS NULL AND draft = 0";
 
 // Forward migrations: kMigrations[v] takes the schema from version v to v + 1.
-const std::vector<const char*> kMigrations = {kSchemaSql, kTopicIndexSql};
+const std::vector<const char*> kMigrations = {kSchemaSql, kTopicIndexSql,
+                                              index_detail::kTombstonesSql};
 
 }  // namespace
 
@@ -183,6 +184,10 @@ void Index::Impl::upsert(const Post& post, sys_seconds now, ApplyResult& result)
   }
   bool visible_same = existing.getColumn(0).getString() == hash;
   bool was_deleted = !existing.getColumn(1).isNull();
+  // Published until this scan and not after it: it leaves the feeds now (RFC 6721).
+  const bool was_published = !was_deleted && existing.getColumn(8).getInt() == 0 &&
+                             existing.getColumn(9).getInt64() <= from_time(now);
+  const bool goes_away = was_published && (post.draft || post.published > now);
   if (existing.getColumn(7).getString() != post.lang ||
       (existing.getColumn(8).getInt() != 0) != post.draft ||
       existing.getColumn(9).getInt64() != from_time(post.published)) {
@@ -206,10 +211,14 @@ void Index::Impl::upsert(const Post& post, sys_seconds now, ApplyResult& result)
                   "translation_key = :translation_key, previous_title = :previous_title, "
                   "next_title = :next_title, visible_sha256 = :visible_sha256, "
                   "deleted_at = NULL") +
-      (visible_same ? "" : ", updated = :updated") + " WHERE key = :key");
+      (visible_same ? "" : ", updated = :updated") + (goes_away ? ", gone_at = :gone_at" : "") +
+      " WHERE key = :key");
   bind_post(update, post, hash);
   if (!visible_same) {
     update.bind(":updated", from_time(visible_change));
+  }
+  if (goes_away) {
+    update.bind(":gone_at", from_time(now));
   }
   update.exec();
   if (was_deleted) {
@@ -232,9 +241,13 @@ void Index::Impl::delete_posts_of(const std::string& path,
     }
   }
   for (const auto& key : gone) {
-    auto& mark = cached("UPDATE posts SET deleted_at = ? WHERE key = ?");
-    mark.bind(1, from_time(now));
-    mark.bind(2, key);
+    // A post published until now leaves the feeds now (RFC 6721); a draft or a future post
+    // that was never shown keeps no tombstone (or the one it has).
+    auto& mark = cached(
+        "UPDATE posts SET deleted_at = :now, gone_at = CASE WHEN draft = 0 AND published <= :now "
+        "THEN :now ELSE gone_at END WHERE key = :key");
+    mark.bind(":now", from_time(now));
+    mark.bind(":key", key);
     mark.exec();
     ++result.deleted;
   }
