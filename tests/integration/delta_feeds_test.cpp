@@ -81,7 +81,8 @@ struct DeltaFixture {
     Reply reply;
     reply.head = "\r\n" + result.output.substr(0, result.output.find("\r\n\r\n"));
     reply.status = result.output.size() > 12 ? std::atoi(result.output.c_str() + 9) : 0;
-    reply.body = std::filesystem::exists(body_file) ? read_file(body_file) : "";
+    // curl -I writes the header section where a body would go: a HEAD answer has none.
+    reply.body = method != "HEAD" && std::filesystem::exists(body_file) ? read_file(body_file) : "";
     return reply;
   }
   std::string etag(const std::string& path, const std::string& coding = "identity") {
@@ -155,7 +156,8 @@ BOOST_FIXTURE_TEST_CASE(deltas_follow_every_rule, DeltaFixture) {
   BOOST_TEST(count(rss_delta.body, "<item>") == 1u);
   BOOST_TEST(validate(rss_delta.body, "rss.xml").find(" 1 en") != std::string::npos);
   const Reply head = get(atom, feed_im, false, "HEAD");
-  BOOST_TEST((head.status == 226 && head.body.empty()));
+  BOOST_TEST((head.status == 226 && head.header("IM") == "feed"), head.head);
+  BOOST_TEST(head.header("Content-Length") == std::to_string(delta.body.size()));
   // Topic feeds go the same way.
   const Reply topic_delta = get(topic, {"A-IM: feed", "If-None-Match: " + t1});
   BOOST_TEST(topic_delta.status == 226, topic_delta.head);
@@ -184,6 +186,7 @@ BOOST_FIXTURE_TEST_CASE(deltas_follow_every_rule, DeltaFixture) {
   // A deletion: a tombstone and no entry; Alpha's id as the feed had it.
   std::smatch id;
   BOOST_REQUIRE(std::regex_search(full.body, id, std::regex("<id>(tag:[^<]*:a)</id>")));
+  const std::string v3_rss = etag(rss);
   std::filesystem::remove(store / "a.md");
   const std::string v4 = next_etag(atom, v3);
   const Reply deleted = get(atom, {"A-IM: feed", "If-None-Match: " + v3});
@@ -193,7 +196,9 @@ BOOST_FIXTURE_TEST_CASE(deltas_follow_every_rule, DeltaFixture) {
       deleted.body.find("<at:deleted-entry ref=\"" + id[1].str() + "\"") != std::string::npos,
       deleted.body);
   BOOST_TEST(validate(deleted.body, "atom.xml").find(" 0 en") != std::string::npos);
-  BOOST_TEST(get(rss, {"A-IM: feed", "If-None-Match: " + v1_rss}).status == 226);
+  const Reply rss_deleted = get(rss, {"A-IM: feed", "If-None-Match: " + v3_rss});
+  BOOST_TEST((rss_deleted.status == 226 && count(rss_deleted.body, "<item>") == 0u),
+             "RSS has no tombstones: nothing new");
   // Three versions remembered (v2, v3, v4): v1 is forgotten, a full 200.
   const Reply forgotten = get(atom, feed_im);
   BOOST_TEST((forgotten.status == 200 && forgotten.header("ETag") == v4));
@@ -229,16 +234,21 @@ BOOST_FIXTURE_TEST_CASE(newsboat_keeps_its_items_across_a_delta, DeltaFixture) {
                         "'SELECT title FROM rss_item'))))",
                         (dir / "cache.db").string()});
   };
-  const auto first = reload();
-  BOOST_TEST_REQUIRE(first.exit_status == 0, first.output);
+  // newsboat 2.21 keeps no ETag from a feed's first fetch: it sends one from the third on.
+  for (int i = 0; i < 2; ++i) {
+    const auto first = reload();
+    BOOST_TEST_REQUIRE(first.exit_status == 0, first.output);
+  }
   BOOST_TEST(titles().output == "Alpha,Beta\n");
   const std::string v1 = etag("/en/atom.xml");
   write_file(store / "c.md", post("Gamma", "2025-01-03"));
   next_etag("/en/atom.xml", v1);
   const auto second = reload();
   BOOST_TEST_REQUIRE(second.exit_status == 0, second.output);
-  BOOST_TEST(metric_now("feedd_http_requests_total{route=\"feed\",status=\"226\"}") == 1,
-             "newsboat asked for and got a delta");
+  const std::string metrics = get("/metrics").body;
+  BOOST_TEST(metric(metrics, "feedd_http_requests_total{route=\"feed\",status=\"226\"}") == 1,
+             "newsboat asked for and got a delta\n"
+                 << metrics);
   BOOST_TEST(titles().output == "Alpha,Beta,Gamma\n");
 }
 
