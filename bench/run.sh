@@ -11,6 +11,9 @@
 #           three alternating; req/s, p99, feedd/nginx and feedd/ceiling.
 #   latency edit one post of a live feedd serve, time until the new ETag is served (50 edits,
 #           p50/p99/max), next to Hugo's full rebuild after the same edit; ratio, targets.
+#   delta   a simulated day of polling by newsboat-like readers (bench/delta.py): one new post,
+#           a poll every 30 min, BENCH_DELTA_CLIENTS readers with A-IM: feed (RFC 3229 deltas)
+#           and as many without; bytes on the wire of each, and their ratio.
 #   abuse   feedd serve (2 threads) next to nginx (2 workers): 10,000 idle keep-alive
 #           connections (RSS per connection), 1,000 slowloris clients (a normal client's
 #           p99), clients that never read a ~5 MB answer (feedd only), 100 pipelined
@@ -34,6 +37,8 @@
 #   BENCH_LATENCY_EDITS=50     edits timed against feedd serve
 #   BENCH_LATENCY_HUGO_EDITS=5 edits timed against Hugo (a full build each; the median counts)
 #   BENCH_LATENCY_HUGO_SERVER=1  also time `hugo server --disableFastRender` (its watcher)
+#   BENCH_DELTA_POSTS=1000     store size for the delta stage
+#   BENCH_DELTA_CLIENTS=1000   readers per population;  BENCH_DELTA_PATH=/atom.xml
 #   BENCH_ABUSE_REPS=3         runs of the abuse stage (servers restarted for each)
 #   BENCH_ABUSE_POSTS=1000     store size for the idle, slowloris and pipeline cases
 #   BENCH_ABUSE_IDLE=10000     idle connections;  BENCH_ABUSE_SLOWLORIS=1000 slow clients
@@ -59,7 +64,7 @@ FEEDD=${BENCH_FEEDD:-}
 FEEDD_NOTE=""
 REV=${BENCH_REV:-}
 RUN_HUGO=${BENCH_HUGO:-1}
-STAGES=(build serve latency abuse)
+STAGES=(build serve latency delta abuse)
 
 log() { printf '[bench %(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
 warn() { log "WARNING: $*"; }
@@ -1211,6 +1216,76 @@ report_abuse() {
     verdict "... and its p99 < 50 ms (median of runs, worse of keep-alive and new)" "$v" "<" 50 "$v ms"
   fi
   echo '```'
+}
+
+# ---------------------------------------------------------------- stage: delta
+
+DELTA_POSTS=${BENCH_DELTA_POSTS:-1000}
+DELTA_CLIENTS=${BENCH_DELTA_CLIENTS:-1000}
+DELTA_PATH=${BENCH_DELTA_PATH:-/atom.xml}
+
+stage_delta() {
+  local d=$WORK/delta port pid json=$WORK/logs/delta.json out
+  ensure_packages curl:curl python3:python3 cmake:cmake ninja:ninja-build
+  build_feedd
+  [[ -n $FEEDD ]] || { warn "no feedd binary: skipping delta"; return 0; }
+  make_store "$DELTA_POSTS" || return 0
+  rm -rf "$d" "$json" && mkdir -p "$d" && cp -r "$WORK/store-$DELTA_POSTS/posts" "$d/posts"
+  port=$(free_port)
+  sed -e "s|^path = .*|path = \"$d/posts\"|" -e "s|^index = .*|index = \"$d/store.index\"|" \
+    "$WORK/store-$DELTA_POSTS/feedd.toml" >"$d/feedd.toml"
+  printf '\n[server]\nlisten = ["127.0.0.1:%s"]\nthreads = 2\n' "$port" >>"$d/feedd.toml"
+  nice -n "$NICE" "$FEEDD" serve --config "$d/feedd.toml" 2>"$WORK/logs/delta-serve.log" &
+  pid=$!
+  if ! wait_http "http://127.0.0.1:$port$DELTA_PATH" "$pid" "$TIMEOUT"; then
+    warn "feedd serve did not serve $DELTA_PATH (see $WORK/logs/delta-serve.log)"
+    stop_pid "$pid"
+    return 0
+  fi
+  log "delta: $DELTA_CLIENTS readers x 2 populations x 48 polls of $DELTA_PATH"
+  nice -n "$NICE" python3 "$BENCH_DIR/delta.py" --port "$port" --store "$d/posts" \
+    --path "$DELTA_PATH" --clients "$DELTA_CLIENTS" >"$json" 2>>"$WORK/logs/delta-serve.log" ||
+    warn "delta.py failed (see $WORK/logs/delta-serve.log)"
+  DELTA_RENDERS=$(curl -s "http://127.0.0.1:$port/metrics" | awk '$1 == "feedd_delta_renders_total" {print $2}')
+  stop_pid "$pid"
+  out=$WORK/results-delta-$(date -u +%Y%m%dT%H%M%SZ).md
+  report_delta "$json" | tee "$out"
+  log "report saved to $out (paste it into bench/RESULTS.md)"
+}
+
+report_delta() {
+  local f=$1
+  echo "## delta — $(date -u '+%Y-%m-%d %H:%M UTC')"
+  echo
+  echo "- command: \`${BENCH_CMDLINE}\` ($DELTA_POSTS posts, feeds.entries 20, $DELTA_CLIENTS" \
+       "readers per population, BENCH_NICE=$NICE)"
+  echo "- machine: $(nproc) CPUs, $(lscpu | sed -n 's/^Model name: *//p' | head -n 1)," \
+       "$(awk '/MemTotal/ {printf "%.1f GB RAM", $2 / 1048576}' /proc/meminfo)"
+  echo "- feedd: ${FEEDD:-none} (${FEEDD_NOTE:-}); \`feedd serve\`, 2 threads, defaults" \
+       "(feeds.delta_versions 32)"
+  echo "- day: 48 polls of $DELTA_PATH per reader (one every 30 min), one new post before poll" \
+       "25; newsboat's request (If-None-Match, If-Modified-Since, Accept-Encoding: gzip," \
+       "deflate), with A-IM: feed (delta) or without (plain); HTTP bytes both ways" \
+       "(\`bench/delta.py\`)"
+  echo
+  if [[ ! -s $f ]]; then
+    echo "no result (delta.py failed)"
+    return 0
+  fi
+  /usr/bin/python3 - "$f" "${DELTA_RENDERS:-?}" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+print("| readers | bytes on the wire | of which requests | statuses | response to the change |")
+print("| --- | ---: | ---: | --- | ---: |")
+for name in ("plain", "delta"):
+    p = r[name]
+    statuses = ", ".join(f"{k}: {v}" for k, v in p["statuses"].items())
+    print(f"| {name} | {p['bytes']:,} | {p['request_bytes']:,} | {statuses} | {p['changed_response_bytes']:,} B |")
+print()
+print(f"delta / plain bytes: {r['ratio']} (plain / delta: {r['plain']['bytes'] / r['delta']['bytes']:.2f}x);"
+      f" delta bodies rendered: {sys.argv[2]} for {r['delta']['statuses'].get('226', 0)} 226 responses;"
+      f" {r['seconds']} s")
+PY
 }
 
 # ---------------------------------------------------------------- dispatcher

@@ -261,6 +261,10 @@ void read_feeds(TableReader& top, const std::filesystem::path& path, Config::Fee
   feeds.read("content", content);
   feeds.read("topic_entries", topic_entries, 1, 10'000);
   feeds.read("topic_cache_mb", topic_cache_mb, 1, 1'048'576);
+  std::int64_t delta_versions = config.delta_versions;
+  std::int64_t tombstone_days = config.tombstone_days;
+  feeds.read("delta_versions", delta_versions, 0, 1'000);
+  feeds.read("tombstone_days", tombstone_days, 0, 36'500);
   feeds.reject_unknown();
   if (content != "full" && content != "summary") {
     throw ConfigError(path.string() + ": feeds.content must be \"full\" or \"summary\", got \"" +
@@ -270,6 +274,8 @@ void read_feeds(TableReader& top, const std::filesystem::path& path, Config::Fee
   config.full_content = content == "full";
   config.topic_entries = static_cast<int>(topic_entries);
   config.topic_cache_mb = static_cast<std::size_t>(topic_cache_mb);
+  config.delta_versions = static_cast<int>(delta_versions);
+  config.tombstone_days = static_cast<int>(tombstone_days);
 }
 
 // [server]

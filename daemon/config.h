@@ -56,6 +56,8 @@ struct Config {
     bool full_content = true;         // content = "full" | "summary"
     int topic_entries = 20;           // entries per tag/category feed
     std::size_t topic_cache_mb = 64;  // MiB of topic feeds rendered on request kept in memory
+    int delta_versions = 32;          // RFC 3229 versions remembered per feed; 0: no deltas
+    int tombstone_days = 30;          // RFC 6721 deleted-entry lifetime; 0: no tombstones
   } feeds;
 
   struct Server {

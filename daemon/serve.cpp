@@ -14,6 +14,7 @@
 #include "common/clock.h"
 #include "daemon/hooks/webhook_endpoint.h"
 #include "daemon/hooks/webhook_secret.h"
+#include "daemon/http/delta_feeds.h"
 #include "daemon/http/http_server.h"
 #include "daemon/http/metrics.h"
 #include "daemon/http/snapshot_store.h"
@@ -170,9 +171,12 @@ TopicFeeds topic_feeds_for(const Config& config, boost::asio::io_context& contro
   return TopicFeeds(
       config.feeds.topic_cache_mb * 1024 * 1024, control.get_executor(),
       [&pipeline](const feeds::CatalogTopic& topic, feeds::FeedFormat format,
-                  std::chrono::sys_seconds built_at) {
+                  std::chrono::sys_seconds built_at,
+                  std::shared_ptr<const feeds::FeedVersions> previous) {
         auto rendered = pipeline->pipeline().render_topic(topic, format, common::now_seconds());
-        return feeds::make_resource(resource_source(std::move(rendered)), built_at);
+        return feeds::make_resource(
+            resource_source(std::move(rendered), pipeline->config().feeds.delta_versions), built_at,
+            std::move(previous));
       },
       metrics);
 }
@@ -326,6 +330,7 @@ int run_serve(const Config& initial_config, const ServeOptions& options) {
                           });
                         });
   TopicFeeds topics = topic_feeds_for(config, control, pipeline, metrics);
+  DeltaFeeds deltas(kDeltaCacheBytes, metrics);
   // Handlers for SIGTERM, SIGINT and SIGHUP before anything says "ready" (the listening
   // sockets, the start-up line, READY=1): a signal that came right after it otherwise met
   // the default action and killed the process (a reload or a stop at start-up lost the
@@ -333,6 +338,7 @@ int run_serve(const Config& initial_config, const ServeOptions& options) {
   boost::asio::signal_set signals(control, SIGTERM, SIGINT, SIGHUP);
   ServerOptions server_options = server_options_for(config, std::move(*sockets), hooks, options);
   server_options.topics = &topics;
+  server_options.deltas = &deltas;
   HttpServer server(std::move(server_options), store, metrics);
   server.start();
   pipeline->attach(control, store, generation, metrics, outbound.client());

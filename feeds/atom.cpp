@@ -12,6 +12,7 @@ namespace feedd::feeds {
 namespace {
 
 constexpr const char* kAtomNamespace = "http://www.w3.org/2005/Atom";
+constexpr const char* kTombstonesNamespace = "http://purl.org/atompub/tombstones/1.0";
 
 void append_link(pugi::xml_node parent, std::string_view rel, std::string_view type,
                  std::string_view href, std::string_view hreflang = {},
@@ -73,6 +74,9 @@ std::string render_atom(const SiteOptions& site, const FeedContent& feed) {
   pugi::xml_document doc;
   pugi::xml_node root = begin_document(doc, site, "feed");
   set_attribute(root, "xmlns", kAtomNamespace);
+  if (!feed.tombstones.empty()) {
+    set_attribute(root, "xmlns:at", kTombstonesNamespace);
+  }
   if (!feed.lang.empty()) {
     set_attribute(root, "xml:lang", feed.lang);
   }
@@ -92,6 +96,11 @@ std::string render_atom(const SiteOptions& site, const FeedContent& feed) {
   append_text(root, "generator", kGenerator);
   for (const Entry& entry : feed.entries) {
     append_entry(root, site, feed, entry);
+  }
+  for (const Tombstone& tombstone : feed.tombstones) {  // RFC 6721 §2
+    pugi::xml_node deleted = root.append_child("at:deleted-entry");
+    set_attribute(deleted, "ref", tombstone.id);
+    set_attribute(deleted, "when", format_rfc3339(tombstone.when, site.timezone));
   }
   return save_document(doc);
 }

@@ -54,6 +54,11 @@ std::string feed_digest(const FeedContent& feed) {
       hash.field(alternate.lang).field(alternate.url).field(alternate.title);
     }
   }
+  hash.field(std::to_string(feed.tombstones.size()));
+  for (const Tombstone& tombstone : feed.tombstones) {
+    hash.field(tombstone.id);
+    add_time(hash, tombstone.when);
+  }
   return hash.hex();
 }
 

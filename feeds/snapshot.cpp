@@ -34,8 +34,9 @@ std::shared_ptr<const Representation> with_file(Representation representation,
 
 }  // namespace
 
-std::shared_ptr<const Resource> make_resource(ResourceSource source,
-                                              std::chrono::sys_seconds built_at) {
+std::shared_ptr<const Resource> make_resource(
+    ResourceSource source, std::chrono::sys_seconds built_at,
+    std::shared_ptr<const FeedVersions> previous_versions) {
   auto resource = std::make_shared<Resource>();
   resource->path = std::move(source.path);
   resource->content_type = std::move(source.content_type);
@@ -64,6 +65,10 @@ std::shared_ptr<const Resource> make_resource(ResourceSource source,
                                    browser ? make_etag(source.body, Coding::br, true) : ""},
                     resource->path);
     }
+  }
+  if (source.entry_set != nullptr && source.delta_versions > 0) {
+    resource->versions = FeedVersions::next(previous_versions.get(), identity.etag,
+                                            std::move(source.entry_set), source.delta_versions);
   }
   identity.body = std::move(source.body);
   resource->representations[static_cast<std::size_t>(Coding::identity)] =
@@ -180,11 +185,13 @@ std::shared_ptr<const Snapshot> Snapshot::build(
       continue;
     }
     std::string path = source.path;
-    fresh.emplace_back(
-        std::move(path),
-        std::async(std::launch::async, [source = std::move(source), built_at]() mutable {
-          return std::shared_ptr<const Resource>(make_resource(std::move(source), built_at));
-        }));
+    std::shared_ptr<const FeedVersions> versions = old ? old->versions : nullptr;
+    fresh.emplace_back(std::move(path),
+                       std::async(std::launch::async, [source = std::move(source), built_at,
+                                                       versions = std::move(versions)]() mutable {
+                         return std::shared_ptr<const Resource>(
+                             make_resource(std::move(source), built_at, std::move(versions)));
+                       }));
   }
   for (auto& [path, resource] : fresh) {
     snapshot->resources_.insert_or_assign(std::move(path), resource.get());

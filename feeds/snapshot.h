@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "common/unique_fd.h"
+#include "feeds/feed_versions.h"
 #include "feeds/topic_catalog.h"
 
 namespace feedd::feeds {
@@ -59,6 +60,8 @@ struct Resource {
   std::string last_modified_text;  // IMF-fixdate of last_modified; empty when kUndated
   // Indexed by Coding; identity always has a body; a compressed one may be absent (null).
   std::array<std::shared_ptr<const Representation>, kCodingCount> representations;
+  // An Atom or RSS feed's last versions, this one newest (RFC 3229 deltas); null: no deltas.
+  std::shared_ptr<const FeedVersions> versions;
 
   const Representation* get(Coding coding) const {
     return representations[static_cast<std::size_t>(coding)].get();
@@ -77,6 +80,9 @@ struct ResourceSource {
   std::chrono::sys_seconds last_modified{};
   bool compress = true;                   // false for bodies too small or already compressed
   std::string browser_content_type = {};  // see Resource
+  // What the feed shows, for deltas (null: none), and how many versions to remember.
+  std::shared_ptr<const EntrySet> entry_set = nullptr;
+  std::size_t delta_versions = 0;
 };
 
 class Snapshot {
@@ -92,7 +98,8 @@ class Snapshot {
 
   // Builds generation `generation` at `built_at`. Last-Modified is each source's
   // last_modified clamped to built_at. A path whose bytes equal those in `previous` keeps
-  // that resource unchanged (bodies, ETags, Last-Modified), without compressing again.
+  // that resource unchanged (bodies, ETags, Last-Modified, versions), without compressing
+  // again; a changed one adds its version to the previous resource's versions.
   // `posts_by_lang` is carried for /metrics; `topics` says which topic feeds exist (they
   // are rendered on request, outside the snapshot; null: none).
   static std::shared_ptr<const Snapshot> build(
@@ -126,9 +133,11 @@ class Snapshot {
 };
 
 // One resource made from `source` as Snapshot::build makes each (compressed copies, ETags,
-// Last-Modified clamped to `built_at`): for resources served beside a snapshot (topic feeds).
-std::shared_ptr<const Resource> make_resource(ResourceSource source,
-                                              std::chrono::sys_seconds built_at);
+// Last-Modified clamped to `built_at`, versions following `previous_versions` when the
+// source has an entry set): for resources served beside a snapshot (topic feeds) too.
+std::shared_ptr<const Resource> make_resource(
+    ResourceSource source, std::chrono::sys_seconds built_at,
+    std::shared_ptr<const FeedVersions> previous_versions = nullptr);
 
 // The strong ETag of `identity` bytes served with `coding`: the first 16 bytes of their
 // SHA-256 in base64url, suffixed "-gz" or "-br" for the compressed codings and "-xml" when

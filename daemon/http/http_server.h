@@ -18,6 +18,7 @@
 
 namespace feedd::daemon {
 
+class DeltaFeeds;
 class TopicFeeds;
 class WebhookEndpoint;
 
@@ -32,6 +33,7 @@ struct ServerOptions {
   int max_age_s = defaults::kMaxAgeSeconds;             // Cache-Control: public, max-age=N
   WebhookEndpoint* hooks = nullptr;  // POST /hooks/rebuild; null: 401 not configured
   TopicFeeds* topics = nullptr;      // the topic feeds; null: their paths are 404
+  DeltaFeeds* deltas = nullptr;      // RFC 3229 delta feeds; null: never a 226
   bool access_log = false;           // one log line per request on channel "access"
   std::size_t max_connections = 0;   // 0: derived from RLIMIT_NOFILE
 };

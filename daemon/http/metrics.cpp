@@ -111,6 +111,19 @@ void Metrics::render_topics(std::string& out, const feeds::Snapshot& snapshot) c
                 std::to_string(topic_cache_entries_.load(std::memory_order_relaxed)));
 }
 
+void Metrics::render_deltas(std::string& out) const {
+  append_metric(out, "feedd_delta_renders_total", "counter",
+                "RFC 3229 delta bodies made (one per feed, old version, new version and coding).",
+                std::to_string(delta_renders_.load(std::memory_order_relaxed)));
+  append_metric(out, "feedd_delta_cache_hits_total", "counter",
+                "226 responses answered from the delta cache.",
+                std::to_string(delta_hits_.load(std::memory_order_relaxed)));
+  append_metric(out, "feedd_delta_cache_bytes", "gauge", "Bytes of delta bodies in the cache.",
+                std::to_string(delta_cache_bytes_.load(std::memory_order_relaxed)));
+  append_metric(out, "feedd_delta_cache_entries", "gauge", "Delta bodies in the cache.",
+                std::to_string(delta_cache_entries_.load(std::memory_order_relaxed)));
+}
+
 std::string Metrics::render(const feeds::Snapshot& snapshot, std::chrono::sys_seconds now) const {
   std::string out;
   out.reserve(2048);
@@ -152,6 +165,7 @@ std::string Metrics::render(const feeds::Snapshot& snapshot, std::chrono::sys_se
     out += "feedd_posts{lang=\"" + lang + "\"} " + std::to_string(count) + "\n";
   }
   render_topics(out, snapshot);
+  render_deltas(out);
   append_metric(out, "feedd_index_writable", "gauge",
                 "1 when the index can be written, 0 while scans cannot be saved (the last "
                 "snapshot is served).",

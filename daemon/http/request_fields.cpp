@@ -24,6 +24,7 @@ enum class Known {
   if_modified_since,
   accept_encoding,
   accept,
+  a_im,     // RFC 3229
   webhook,  // kWebhookFields[index]
   other,
 };
@@ -60,7 +61,7 @@ KnownField classify(std::string_view name) {
   };
   switch (name.size()) {
     case 4:
-      return known("host", Known::host);
+      return is_name(name, "host") ? KnownField{Known::host, 0} : known("a-im", Known::a_im);
     case 6:
       return is_name(name, "accept") ? KnownField{Known::accept, 0}
                                      : known("expect", Known::expect);
@@ -197,6 +198,9 @@ result<void> take_field(std::string_view name, std::string_view value, RequestHe
       break;
     case Known::accept:
       append_value(out.accept, value);
+      break;
+    case Known::a_im:
+      append_value(out.a_im, value);
       break;
     case Known::webhook:
       if (!out.webhook[known.index].present) {

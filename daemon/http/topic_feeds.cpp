@@ -48,7 +48,8 @@ boost::asio::awaitable<std::shared_ptr<const feeds::Resource>> TopicFeeds::rende
   }
   std::shared_ptr<const feeds::Resource> resource;
   try {
-    resource = render_(topic, format, built_at);
+    const auto replaced = cache_.any(path);
+    resource = render_(topic, format, built_at, replaced ? replaced->versions : nullptr);
   } catch (const std::exception& error) {
     log::error("topics", path + ": rendering failed: " + error.what());
     co_return nullptr;

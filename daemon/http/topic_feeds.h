@@ -23,10 +23,11 @@ namespace feedd::daemon {
 class TopicFeeds {
  public:
   // Renders `topic`'s feed in `format` into a resource (Last-Modified clamped to
-  // `built_at`); runs on the render executor only; may throw (the failure is logged).
+  // `built_at`; its delta versions following `previous`, the versions of the rendering it
+  // replaces, may be null); runs on the render executor only; may throw (the failure is logged).
   using Render = std::function<std::shared_ptr<const feeds::Resource>(
-      const feeds::CatalogTopic& topic, feeds::FeedFormat format,
-      std::chrono::sys_seconds built_at)>;
+      const feeds::CatalogTopic& topic, feeds::FeedFormat format, std::chrono::sys_seconds built_at,
+      std::shared_ptr<const feeds::FeedVersions> previous)>;
 
   TopicFeeds(std::size_t cache_bytes, boost::asio::any_io_executor render_executor, Render render,
              Metrics& metrics);

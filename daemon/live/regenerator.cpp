@@ -138,7 +138,15 @@ void Regenerator::arm_scheduled() {
   }
   std::optional<std::chrono::sys_seconds> next;
   try {
-    next = pipeline_.index().next_publication_after(common::now_seconds());
+    const auto now = common::now_seconds();
+    next = pipeline_.index().next_publication_after(now);
+    // A tombstone leaves the Atom feeds feeds.tombstone_days after its post went away.
+    if (const std::chrono::days days(config_.feeds.tombstone_days); days.count() > 0) {
+      if (auto oldest = pipeline_.index().oldest_gone_since(now - days)) {
+        const auto expiry = *oldest + days + std::chrono::seconds(1);
+        next = next ? std::min(*next, expiry) : expiry;
+      }
+    }
   } catch (const std::exception& error) {
     log::error(kRegenerateChannel, std::string("looking for scheduled posts: ") + error.what());
   }

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <chrono>
+#include <string>
 #include <vector>
 
 #include "daemon/config.h"
@@ -14,6 +15,13 @@
 #include "storage/index/index.h"
 
 namespace feedd::daemon {
+
+// The tombstones of the Atom feed of `lang` ("" for all): its posts that went away within the
+// last feeds.tombstone_days and are not published at `now`, newest first, at most
+// feeds.entries (none when tombstone_days is 0).
+std::vector<feeds::Tombstone> collect_tombstones(storage::Index& index, const Config& config,
+                                                 const std::string& lang,
+                                                 std::chrono::sys_seconds now);
 
 // One FeedContent per configured language, then the one of all languages (lang "").
 // `now` decides which posts are published (future posts are left out).
@@ -30,5 +38,9 @@ feeds::FeedContent collect_topic_feed(storage::Index& index, const feeds::SiteOp
 // Every published post with topics, newest first, for feeds::TopicCatalog::build().
 std::vector<feeds::TopicPost> collect_topic_posts(storage::Index& index,
                                                   std::chrono::sys_seconds now);
+// The posts with topics that keep a tombstone at `now` (see collect_tombstones()), newest
+// first, `updated` holding when they went: TopicCatalog::build()'s `gone`.
+std::vector<feeds::TopicPost> collect_gone_topic_posts(storage::Index& index, const Config& config,
+                                                       std::chrono::sys_seconds now);
 
 }  // namespace feedd::daemon

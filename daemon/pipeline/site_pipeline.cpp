@@ -203,7 +203,10 @@ std::vector<feeds::RenderedFeed> SitePipeline::render(std::chrono::sys_seconds n
   topics_ = feeds::TopicCatalog::build(
       read_index([&](storage::Index& index) { return collect_topic_posts(index, now); }, now),
       static_cast<std::size_t>(config_.feeds.topic_entries),
-      feeds::site_digest(site_) + std::to_string(config_.feeds.topic_entries));
+      feeds::site_digest(site_) + std::to_string(config_.feeds.topic_entries),
+      read_index(
+          [&](storage::Index& index) { return collect_gone_topic_posts(index, config_, now); },
+          now));
   for (auto& page : feeds::render_topic_pages(site_, *topics_)) {
     rendered.push_back(std::move(page));
   }

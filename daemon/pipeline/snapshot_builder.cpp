@@ -8,14 +8,17 @@
 
 namespace feedd::daemon {
 
-feeds::ResourceSource resource_source(feeds::RenderedFeed rendered) {
+feeds::ResourceSource resource_source(feeds::RenderedFeed rendered, int delta_versions) {
   std::string browser_type(feeds::browser_content_type(rendered.path));
+  const bool deltas = rendered.entry_set != nullptr && delta_versions > 0;
   return {"/" + rendered.path,
           std::move(rendered.content_type),
           std::move(rendered.body),
           rendered.last_modified,
           true,
-          std::move(browser_type)};
+          std::move(browser_type),
+          std::move(rendered.entry_set),
+          deltas ? static_cast<std::size_t>(delta_versions) : 0};
 }
 
 std::shared_ptr<const feeds::Snapshot> build_snapshot(SitePipeline& pipeline, const Config& config,
@@ -25,7 +28,7 @@ std::shared_ptr<const feeds::Snapshot> build_snapshot(SitePipeline& pipeline, co
                                                       bool recount) {
   std::vector<feeds::ResourceSource> sources;
   for (auto& rendered : pipeline.render(now)) {
-    sources.push_back(resource_source(std::move(rendered)));
+    sources.push_back(resource_source(std::move(rendered), config.feeds.delta_versions));
   }
   std::vector<std::pair<std::string, std::size_t>> posts;
   if (previous != nullptr && !recount) {

@@ -41,7 +41,8 @@ constexpr const char* kTopicIndexSql =
     "lang, entry_id, updated, tags, categories) WHERE deleted_at IS NULL AND draft = 0";
 
 // Forward migrations: kMigrations[v] takes the schema from version v to v + 1.
-const std::vector<const char*> kMigrations = {kSchemaSql, kTopicIndexSql};
+const std::vector<const char*> kMigrations = {kSchemaSql, kTopicIndexSql,
+                                              index_detail::kTombstonesSql};
 
 }  // namespace
 
@@ -182,6 +183,10 @@ void Index::Impl::upsert(const Post& post, sys_seconds now, ChangeClock* clock,
   }
   bool visible_same = existing.getColumn(0).getString() == hash;
   bool was_deleted = !existing.getColumn(1).isNull();
+  // Published until this scan and not after it: it leaves the feeds now (RFC 6721).
+  const bool was_published = !was_deleted && existing.getColumn(8).getInt() == 0 &&
+                             existing.getColumn(9).getInt64() <= from_time(now);
+  const bool goes_away = was_published && (post.draft || post.published > now);
   if (existing.getColumn(7).getString() != post.lang ||
       (existing.getColumn(8).getInt() != 0) != post.draft ||
       existing.getColumn(9).getInt64() != from_time(post.published)) {
@@ -215,10 +220,14 @@ void Index::Impl::upsert(const Post& post, sys_seconds now, ChangeClock* clock,
                   "translation_key = :translation_key, previous_title = :previous_title, "
                   "next_title = :next_title, visible_sha256 = :visible_sha256, "
                   "deleted_at = NULL") +
-      (updated ? ", updated = :updated" : "") + " WHERE key = :key");
+      (updated ? ", updated = :updated" : "") + (goes_away ? ", gone_at = :gone_at" : "") +
+      " WHERE key = :key");
   bind_post(update, post, hash);
   if (updated) {
     update.bind(":updated", from_time(*updated));
+  }
+  if (goes_away) {
+    update.bind(":gone_at", from_time(now));
   }
   update.exec();
   if (was_deleted) {
@@ -241,7 +250,9 @@ void Index::Impl::delete_posts_of(const std::string& path,
     }
   }
   for (const auto& key : gone) {
-    // The commit that removed it, when the history tells (RFC 6721 tombstones show it).
+    // The commit that removed it, when the history tells (RFC 6721 tombstones show it). A
+    // post published until now leaves the feeds then; a draft or a future post that was never
+    // shown keeps no tombstone (or the one it has).
     sys_seconds when = now;
     if (clock != nullptr) {
       if (auto time = clock->last_change(path, key, std::nullopt);
@@ -249,9 +260,12 @@ void Index::Impl::delete_posts_of(const std::string& path,
         when = time.at;
       }
     }
-    auto& mark = cached("UPDATE posts SET deleted_at = ? WHERE key = ?");
-    mark.bind(1, from_time(when));
-    mark.bind(2, key);
+    auto& mark = cached(
+        "UPDATE posts SET deleted_at = :when, gone_at = CASE WHEN draft = 0 AND published <= :now "
+        "THEN :when ELSE gone_at END WHERE key = :key");
+    mark.bind(":when", from_time(when));
+    mark.bind(":now", from_time(now));
+    mark.bind(":key", key);
     mark.exec();
     ++result.deleted;
   }

@@ -77,6 +77,12 @@ struct PostTopics {
   std::vector<std::string> categories;
 };
 
+// A post that was published and went away (deleted, turned draft, dated into the future).
+struct GonePost {
+  std::string entry_id;
+  std::chrono::sys_seconds gone_at{};  // when the scan that took it away ran
+};
+
 class Index {
  public:
   enum class Mode {
@@ -137,6 +143,16 @@ class Index {
   std::vector<PostTopics> published_topics(std::chrono::sys_seconds now);
   // The live posts with these keys, in the order of `keys`; keys of no live post are skipped.
   std::vector<IndexedPost> posts_by_keys(const std::vector<std::string>& keys);
+  // Posts of `lang` (empty: every language) that were published, went away at `since` or
+  // later and are not published at `now` (one that came back has no tombstone), newest
+  // first, at most `limit`.
+  std::vector<GonePost> gone_posts(const std::string& lang, std::chrono::sys_seconds now,
+                                   std::chrono::sys_seconds since, int limit);
+  // The same posts (every language) that had a tag or a category, with them; `updated` holds
+  // gone_at. Newest first.
+  std::vector<PostTopics> gone_topics(std::chrono::sys_seconds now, std::chrono::sys_seconds since);
+  // The earliest gone_at at `since` or later (the next tombstone to expire), if any.
+  std::optional<std::chrono::sys_seconds> oldest_gone_since(std::chrono::sys_seconds since);
   // How many posts of `lang` (empty: every language) are published at `now`.
   std::int64_t count_published(const std::string& lang, std::chrono::sys_seconds now);
   // Problems of every file as last read, sorted by path and line.
@@ -144,7 +160,7 @@ class Index {
   // The earliest publication time after `now` of a live non-draft post, if any.
   std::optional<std::chrono::sys_seconds> next_publication_after(std::chrono::sys_seconds now);
 
-  static constexpr int kSchemaVersion = 2;
+  static constexpr int kSchemaVersion = 3;
 
  private:
   struct Impl;

@@ -62,6 +62,9 @@ struct Index::Impl {
 
 namespace index_detail {
 
+// Schema step 3, RFC 6721 tombstones (tombstones.cpp).
+extern const char* const kTombstonesSql;
+
 // The posts a reader may see at :now.
 inline constexpr const char* kLive = "deleted_at IS NULL AND draft = 0 AND published <= :now";
 

@@ -133,6 +133,21 @@ BOOST_AUTO_TEST_CASE(topic_feed_keys) {
              "/etc/feedd/feedd.toml:4: feeds.topic_cache_mb: must be between 1 and 1048576");
 }
 
+BOOST_AUTO_TEST_CASE(delta_and_tombstone_keys) {
+  auto defaults = parse_config("[site]\nbase_url = \"https://b/\"\n", "/etc/feedd/feedd.toml");
+  BOOST_TEST(defaults.feeds.delta_versions == 32);
+  BOOST_TEST(defaults.feeds.tombstone_days == 30);
+  auto config = parse_config(
+      "[site]\nbase_url = \"https://b/\"\n[feeds]\ndelta_versions = 0\ntombstone_days = 7\n",
+      "/etc/feedd/feedd.toml");
+  BOOST_TEST(config.feeds.delta_versions == 0);
+  BOOST_TEST(config.feeds.tombstone_days == 7);
+  BOOST_TEST(error_of("[site]\nbase_url = \"https://b/\"\n[feeds]\ndelta_versions = -1\n") ==
+             "/etc/feedd/feedd.toml:4: feeds.delta_versions: must be between 0 and 1000");
+  BOOST_TEST(error_of("[site]\nbase_url = \"https://b/\"\n[feeds]\ntombstone_days = 1.5\n") ==
+             "/etc/feedd/feedd.toml:4: feeds.tombstone_days: expected an integer");
+}
+
 BOOST_AUTO_TEST_CASE(sample_config_is_valid) {
   auto config = load_config(FEEDD_SOURCE_DIR "/etc/feedd.toml");
   BOOST_TEST(config.languages.size() == 2u);
