@@ -53,6 +53,8 @@ struct Config {
     bool full_content = true;         // content = "full" | "summary"
     int topic_entries = 20;           // entries per tag/category feed
     std::size_t topic_cache_mb = 64;  // MiB of topic feeds rendered on request kept in memory
+    int archive_size = 100;           // posts per RFC 5005 archive page
+    int archive_max_age_s = 86400;    // Cache-Control max-age of archive pages
   } feeds;
 
   struct Server {
@@ -60,6 +62,9 @@ struct Config {
     int threads = 0;  // 0: one per core
     int max_age_s = defaults::kMaxAgeSeconds;
     std::chrono::seconds timeout = defaults::kServerTimeout;
+    int min_poll_s = 0;                        // polite polling: 429 for faster refetches; 0 off
+    std::vector<std::string> trusted_proxies;  // addresses or CIDR ranges
+    std::size_t poll_clients = 100000;         // clients polite polling remembers
   } server;
 
   struct Hooks {

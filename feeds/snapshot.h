@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "common/unique_fd.h"
+#include "feeds/archive_catalog.h"
 #include "feeds/topic_catalog.h"
 
 namespace feedd::feeds {
@@ -90,12 +91,14 @@ class Snapshot {
   // last_modified clamped to built_at. A path whose bytes equal those in `previous` keeps
   // that resource unchanged (bodies, ETags, Last-Modified), without compressing again.
   // `posts_by_lang` is carried for /metrics; `topics` says which topic feeds exist (they
-  // are rendered on request, outside the snapshot; null: none).
+  // are rendered on request, outside the snapshot; null: none), `archives` likewise which
+  // archive pages exist.
   static std::shared_ptr<const Snapshot> build(
       std::vector<ResourceSource> sources, std::chrono::sys_seconds built_at,
       std::uint64_t generation, const Snapshot* previous,
       std::vector<std::pair<std::string, std::size_t>> posts_by_lang = {},
-      std::shared_ptr<const TopicCatalog> topics = nullptr);
+      std::shared_ptr<const TopicCatalog> topics = nullptr,
+      std::shared_ptr<const ArchiveCatalog> archives = nullptr);
 
   // The resource at `path` (exact match, leading '/'), or null.
   const Resource* find(std::string_view path) const;
@@ -109,6 +112,8 @@ class Snapshot {
   }
   // The topics whose feeds exist at this snapshot; never null.
   const TopicCatalog& topics() const { return *topics_; }
+  // The RFC 5005 archive pages that exist at this snapshot (rendered on request); never null.
+  const ArchiveCatalog& archives() const { return *archives_; }
 
  private:
   Snapshot() = default;
@@ -119,6 +124,7 @@ class Snapshot {
   std::size_t reused_ = 0;
   std::vector<std::pair<std::string, std::size_t>> posts_by_lang_;
   std::shared_ptr<const TopicCatalog> topics_;
+  std::shared_ptr<const ArchiveCatalog> archives_;
 };
 
 // One resource made from `source` as Snapshot::build makes each (compressed copies, ETags,

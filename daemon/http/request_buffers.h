@@ -7,6 +7,7 @@
 #pragma once
 
 #include <boost/beast/core/flat_buffer.hpp>
+#include <array>
 #include <memory>
 #include <string>
 
@@ -21,6 +22,7 @@ struct RequestBuffers {
   std::string body;
   Response response;
   std::string head;  // the response's status line and fields
+  std::array<char, 16> retry_after{};  // a 429's Retry-After value (the response points here)
 
   // One from this thread's pool, or a new one.
   static std::unique_ptr<RequestBuffers> take();
