@@ -38,8 +38,8 @@ struct ServerOptions {
   bool access_log = false;           // one log line per request on channel "access"
   // Polite polling: refuses unconditional feed refetches that come too soon (429); null: off.
   PollLimiter* poll_limiter = nullptr;
-  TrustedProxies trusted_proxies;  // whose X-Forwarded-For names the client
-  std::size_t max_connections = 0;   // 0: derived from RLIMIT_NOFILE
+  TrustedProxies trusted_proxies;   // whose X-Forwarded-For names the client
+  std::size_t max_connections = 0;  // 0: derived from RLIMIT_NOFILE
 };
 
 class HttpServer {

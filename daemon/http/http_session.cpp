@@ -377,8 +377,8 @@ void refuse_if_too_soon(RequestBuffers& b, ServerShared& shared, const ClientAdd
   const auto path = request_path(request.target);
   const ClientAddress client =
       shared.options.trusted_proxies.client_of(peer, request.x_forwarded_for.view());
-  const std::uint32_t wait = limiter->check(client, path.value_or(request.target),
-                                            std::chrono::steady_clock::now());
+  const std::uint32_t wait =
+      limiter->check(client, path.value_or(request.target), std::chrono::steady_clock::now());
   if (wait == 0) {
     return;
   }

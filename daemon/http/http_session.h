@@ -60,9 +60,9 @@ struct ServerShared {
   const ServerOptions options;
   SnapshotStore& store;
   Metrics& metrics;
-  const std::string cache_control;    // "public, max-age=N"
+  const std::string cache_control;          // "public, max-age=N"
   const std::string archive_cache_control;  // the same for archive pages
-  const std::size_t max_connections;  // the cap; see ConnectionShedder
+  const std::size_t max_connections;        // the cap; see ConnectionShedder
   std::atomic<bool> stopping{false};
   std::atomic<std::size_t> open_connections{0};  // counted at accept, until the session ends
   std::atomic<std::size_t> shedding{0};          // sessions with `shed` set, not ended yet

@@ -71,9 +71,9 @@ class Metrics {
   const IndexHealth& index_health() const { return index_health_; }
 
  private:
-  static constexpr std::array<int, 19> kStatuses = {200, 202, 301, 304, 400, 401,
-                                                    404, 405, 406, 408, 409, 413,
-                                                    429, 431, 500, 501, 503, 505, 0};  // 0: other
+  static constexpr std::array<int, 19> kStatuses = {200, 202, 301, 304, 400, 401, 404,
+                                                    405, 406, 408, 409, 413, 429, 431,
+                                                    500, 501, 503, 505, 0};  // 0: other
   static std::size_t status_slot(int status);
   void render_connections(std::string& out) const;
   void render_topics(std::string& out, const feeds::Snapshot& snapshot) const;

@@ -97,8 +97,7 @@ PollLimiter::PollLimiter(std::chrono::seconds min_interval, std::size_t capacity
   const std::size_t shards = std::min(kShards, std::max<std::size_t>(capacity, 1));
   for (std::size_t i = 0; i < shards; ++i) {
     // The first shards take the remainder: `capacity` clients in all.
-    shards_.push_back(
-        std::make_unique<Shard>(capacity / shards + (i < capacity % shards ? 1 : 0)));
+    shards_.push_back(std::make_unique<Shard>(capacity / shards + (i < capacity % shards ? 1 : 0)));
   }
 }
 
@@ -126,11 +125,10 @@ std::uint32_t PollLimiter::check(const ClientAddress& client, std::string_view p
     return static_cast<std::uint32_t>((wait_ms + 999) / 1000);
   }
   if (slot == nullptr) {  // a new path: in an empty slot, else in place of the oldest
-    slot = &*std::min_element(node.slots.begin(), node.slots.end(),
-                              [](const Shard::Slot& a, const Shard::Slot& b) {
-                                return a.path == 0 ? b.path != 0 || a.at < b.at
-                                                   : b.path != 0 && a.at < b.at;
-                              });
+    slot = &*std::min_element(
+        node.slots.begin(), node.slots.end(), [](const Shard::Slot& a, const Shard::Slot& b) {
+          return a.path == 0 ? b.path != 0 || a.at < b.at : b.path != 0 && a.at < b.at;
+        });
   }
   *slot = Shard::Slot{path_hash, at};
   return 0;

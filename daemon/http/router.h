@@ -31,7 +31,7 @@ struct Request {
   std::optional<std::string_view> accept_encoding;
   std::optional<std::string_view> accept;
   std::optional<std::string_view> x_forwarded_for;  // for polite polling behind a proxy
-  WebhookHeaders webhook;  // the signature fields, for POST /hooks/rebuild
+  WebhookHeaders webhook;                           // the signature fields, for POST /hooks/rebuild
   std::string_view body;
 };
 

@@ -161,8 +161,7 @@ std::set<int> numbers(int from, int to, int step) {
 
 BOOST_AUTO_TEST_SUITE(archive_test)
 
-BOOST_FIXTURE_TEST_CASE(prev_archive_reaches_every_post_once_and_pages_are_stable,
-                        ArchiveFixture) {
+BOOST_FIXTURE_TEST_CASE(prev_archive_reaches_every_post_once_and_pages_are_stable, ArchiveFixture) {
   write_250();
   // `feedd build --out` first, on the index `serve` then opens (same first-seen times).
   const auto built = run_command({feedd_binary().string(), "build", "--config", config().string(),
@@ -188,9 +187,9 @@ BOOST_FIXTURE_TEST_CASE(prev_archive_reaches_every_post_once_and_pages_are_stabl
   for (const auto& file : saved) {
     BOOST_TEST(read_file(dir / "served" / file) == read_file(dir / "out" / file), file);
   }
-  for (const char* missing : {"/en/archive/3.xml", "/en/archive/0.xml", "/en/archive/01.xml",
-                              "/xx/archive/1.xml", "/archive/4.xml", "/en/archive/1.json",
-                              "/en/archive/", "/ja/archive/2.xml"}) {
+  for (const char* missing :
+       {"/en/archive/3.xml", "/en/archive/0.xml", "/en/archive/01.xml", "/xx/archive/1.xml",
+        "/archive/4.xml", "/en/archive/1.json", "/en/archive/", "/ja/archive/2.xml"}) {
     BOOST_TEST(get(missing).status == 404, missing);
   }
 
@@ -224,9 +223,9 @@ BOOST_FIXTURE_TEST_CASE(prev_archive_reaches_every_post_once_and_pages_are_stabl
   // Editing post 10 (English, 6th oldest of its language, 11th of all) changes only the
   // first English page and the first all-languages page.
   write_file(store / file_of(10), post(10, "en", " (edited)"));
-  FEEDD_REQUIRE_AFTER(eventually([&] { return get("/en/archive/1.xml").etag != before.at(
-                                                      "/en/archive/1.xml"); }),
-                      feedd->log());
+  FEEDD_REQUIRE_AFTER(
+      eventually([&] { return get("/en/archive/1.xml").etag != before.at("/en/archive/1.xml"); }),
+      feedd->log());
   const auto edited = etags();
   for (const auto& path : pages) {
     const bool changes = path == "/en/archive/1.xml" || path == "/archive/1.xml";
@@ -237,9 +236,9 @@ BOOST_FIXTURE_TEST_CASE(prev_archive_reaches_every_post_once_and_pages_are_stabl
 
   // A new English post (the newest) changes only the newest English and all-languages pages.
   write_file(store / file_of(400), post(400, "en"));
-  FEEDD_REQUIRE_AFTER(eventually([&] { return get("/en/archive/2.xml").etag != edited.at(
-                                                      "/en/archive/2.xml"); }),
-                      feedd->log());
+  FEEDD_REQUIRE_AFTER(
+      eventually([&] { return get("/en/archive/2.xml").etag != edited.at("/en/archive/2.xml"); }),
+      feedd->log());
   const auto added = etags();
   for (const auto& path : pages) {
     const bool changes = path == "/en/archive/2.xml" || path == "/archive/3.xml";

@@ -33,8 +33,8 @@ struct PoliteFixture {
   // The status line and fields of GET `path` from `source` (a local address curl binds).
   std::string head(const std::string& path, const std::vector<std::string>& headers = {},
                    const std::string& source = "127.0.0.1") {
-    std::vector<std::string> argv{"curl", "-s", "-D", "-", "-o", "/dev/null", "--interface",
-                                  source};
+    std::vector<std::string> argv{"curl", "-s",        "-D",          "-",
+                                  "-o",   "/dev/null", "--interface", source};
     for (const auto& header : headers) {
       argv.push_back("-H");
       argv.push_back(header);
@@ -93,8 +93,7 @@ BOOST_FIXTURE_TEST_CASE(unconditional_refetches_wait_conditional_ones_never, Pol
   BOOST_TEST(status("/en/atom.xml", {"X-Forwarded-For: 198.51.100.1"}, proxy) == 200);
   BOOST_TEST(status("/en/atom.xml", {"X-Forwarded-For: 198.51.100.1"}, proxy) == 429);
   BOOST_TEST(status("/en/atom.xml", {"X-Forwarded-For: 198.51.100.1, 10.1.2.3"}, proxy) == 429);
-  BOOST_TEST(status("/en/atom.xml", {"X-Forwarded-For: 198.51.100.1, 198.51.100.2"}, proxy) ==
-             200);
+  BOOST_TEST(status("/en/atom.xml", {"X-Forwarded-For: 198.51.100.1, 198.51.100.2"}, proxy) == 200);
   BOOST_TEST(status("/en/atom.xml", {"X-Forwarded-For: 203.0.113.9"}, proxy) == 200);
   // The proxy itself, with no header, is one client too.
   BOOST_TEST(status("/en/atom.xml", {}, proxy) == 200);
