@@ -10,6 +10,8 @@
 #include <set>
 #include <sstream>
 
+#include "daemon/http/client_address.h"
+
 namespace feedd::daemon {
 namespace {
 
@@ -265,7 +267,13 @@ void read_feeds(TableReader& top, const std::filesystem::path& path, Config::Fee
   std::int64_t tombstone_days = config.tombstone_days;
   feeds.read("delta_versions", delta_versions, 0, 1'000);
   feeds.read("tombstone_days", tombstone_days, 0, 36'500);
+  std::int64_t archive_size = config.archive_size;
+  std::int64_t archive_max_age_s = config.archive_max_age_s;
+  feeds.read("archive_size", archive_size, 1, 100'000);
+  feeds.read("archive_max_age_s", archive_max_age_s, 0, 86'400 * 365);
   feeds.reject_unknown();
+  config.archive_size = static_cast<int>(archive_size);
+  config.archive_max_age_s = static_cast<int>(archive_max_age_s);
   if (content != "full" && content != "summary") {
     throw ConfigError(path.string() + ": feeds.content must be \"full\" or \"summary\", got \"" +
                       content + "\"");
@@ -288,7 +296,18 @@ void read_server(TableReader& top, const std::filesystem::path& path, Config::Se
   server.read("threads", threads, 0, 256);
   server.read("max_age_s", max_age_s, 0, 86'400 * 365);
   server.read("timeout_s", timeout_s, 1, 3600);
+  std::int64_t min_poll_s = config.min_poll_s;
+  auto poll_clients = static_cast<std::int64_t>(config.poll_clients);
+  server.read("min_poll_s", min_poll_s, 0, 86'400);
+  server.read("trusted_proxies", config.trusted_proxies);
+  if (auto proxies = TrustedProxies::parse(config.trusted_proxies); !proxies) {
+    throw ConfigError(path.string() + ": server.trusted_proxies: \"" + proxies.error() +
+                      "\" is neither an IP address nor a CIDR range");
+  }
+  server.read("poll_clients", poll_clients, 1, 100'000'000);
   server.reject_unknown();
+  config.min_poll_s = static_cast<int>(min_poll_s);
+  config.poll_clients = static_cast<std::size_t>(poll_clients);
   config.threads = static_cast<int>(threads);
   config.max_age_s = static_cast<int>(max_age_s);
   config.timeout = std::chrono::seconds(timeout_s);

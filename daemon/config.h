@@ -58,6 +58,8 @@ struct Config {
     std::size_t topic_cache_mb = 64;  // MiB of topic feeds rendered on request kept in memory
     int delta_versions = 32;          // RFC 3229 versions remembered per feed; 0: no deltas
     int tombstone_days = 30;          // RFC 6721 deleted-entry lifetime; 0: no tombstones
+    int archive_size = 100;           // posts per RFC 5005 archive page
+    int archive_max_age_s = 86400;    // Cache-Control max-age of archive pages
   } feeds;
 
   struct Server {
@@ -65,6 +67,9 @@ struct Config {
     int threads = 0;  // 0: one per core
     int max_age_s = defaults::kMaxAgeSeconds;
     std::chrono::seconds timeout = defaults::kServerTimeout;
+    int min_poll_s = 0;                        // polite polling: 429 for faster refetches; 0 off
+    std::vector<std::string> trusted_proxies;  // addresses or CIDR ranges
+    std::size_t poll_clients = 100000;         // clients polite polling remembers
   } server;
 
   struct Hooks {

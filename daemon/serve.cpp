@@ -17,6 +17,7 @@
 #include "daemon/http/delta_feeds.h"
 #include "daemon/http/http_server.h"
 #include "daemon/http/metrics.h"
+#include "daemon/http/poll_limiter.h"
 #include "daemon/http/snapshot_store.h"
 #include "daemon/http/topic_feeds.h"
 #include "daemon/live/cache_purger.h"
@@ -159,8 +160,15 @@ ServerOptions server_options_for(const Config& config, std::vector<int> inherite
   server_options.timeout = config.server.timeout;
   server_options.max_body = config.hooks.max_body;
   server_options.max_age_s = config.server.max_age_s;
+  server_options.archive_max_age_s = config.feeds.archive_max_age_s;
   server_options.hooks = &hooks;
   server_options.access_log = options.access_log;
+  auto proxies = TrustedProxies::parse(config.server.trusted_proxies);
+  if (!proxies) {
+    throw ConfigError(config.source.string() + ": server.trusted_proxies: \"" + proxies.error() +
+                      "\" is neither an IP address nor a CIDR range");
+  }
+  server_options.trusted_proxies = std::move(*proxies);
   return server_options;
 }
 
@@ -178,7 +186,11 @@ TopicFeeds topic_feeds_for(const Config& config, boost::asio::io_context& contro
             resource_source(std::move(rendered), pipeline->config().feeds.delta_versions), built_at,
             std::move(previous));
       },
-      metrics);
+      metrics,
+      [&pipeline](const feeds::ArchivePage& page, std::chrono::sys_seconds built_at) {
+        auto rendered = pipeline->pipeline().render_archive(page, common::now_seconds());
+        return feeds::make_resource(resource_source(std::move(rendered)), built_at);
+      });
 }
 
 // WATCHDOG=1 from the control thread at half the interval: if the indexer hangs, systemd
@@ -339,6 +351,13 @@ int run_serve(const Config& initial_config, const ServeOptions& options) {
   ServerOptions server_options = server_options_for(config, std::move(*sockets), hooks, options);
   server_options.topics = &topics;
   server_options.deltas = &deltas;
+  // Polite polling (server.min_poll_s; 0: off): its memory is taken once, here.
+  std::unique_ptr<PollLimiter> poll_limiter;
+  if (config.server.min_poll_s > 0) {
+    poll_limiter = std::make_unique<PollLimiter>(std::chrono::seconds(config.server.min_poll_s),
+                                                 config.server.poll_clients);
+    server_options.poll_limiter = poll_limiter.get();
+  }
   HttpServer server(std::move(server_options), store, metrics);
   server.start();
   pipeline->attach(control, store, generation, metrics, outbound.client());

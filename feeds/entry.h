@@ -48,6 +48,14 @@ struct FeedContent {
   std::vector<Entry> entries;
   std::optional<FeedTopic> topic = std::nullopt;
   std::vector<Tombstone> tombstones = {};  // newest first; rendered in Atom only
+  // RFC 5005, Atom only. For a subscription feed: 0 when it holds every published post
+  // (fh:complete), else the number of its newest archive page (prev-archive); nullopt: no
+  // history markup (topic feeds).
+  std::optional<std::size_t> archive_newest = std::nullopt;
+  // Set when this is archive page `archive_page` (entries oldest first, lang's archive):
+  // rendered at feed_path(lang, page) with fh:archive and its links.
+  std::optional<std::size_t> archive_page = std::nullopt;
+  bool archive_has_next = false;  // page archive_page + 1 exists
 };
 
 }  // namespace feedd::feeds

@@ -165,9 +165,11 @@ std::shared_ptr<const Snapshot> Snapshot::build(
     std::vector<ResourceSource> sources, std::chrono::sys_seconds built_at,
     std::uint64_t generation, const Snapshot* previous,
     std::vector<std::pair<std::string, std::size_t>> posts_by_lang,
-    std::shared_ptr<const TopicCatalog> topics) {
+    std::shared_ptr<const TopicCatalog> topics, std::shared_ptr<const ArchiveCatalog> archives) {
   std::shared_ptr<Snapshot> snapshot(new Snapshot());
   snapshot->topics_ = topics ? std::move(topics) : TopicCatalog::build({}, 0);
+  snapshot->archives_ =
+      archives ? std::move(archives) : ArchiveCatalog::build({}, ArchiveCatalog::Options{});
   snapshot->generation_ = generation;
   snapshot->built_at_ = built_at;
   snapshot->posts_by_lang_ = std::move(posts_by_lang);

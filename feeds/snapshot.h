@@ -17,6 +17,7 @@
 
 #include "common/unique_fd.h"
 #include "feeds/feed_versions.h"
+#include "feeds/archive_catalog.h"
 #include "feeds/topic_catalog.h"
 
 namespace feedd::feeds {
@@ -101,12 +102,14 @@ class Snapshot {
   // that resource unchanged (bodies, ETags, Last-Modified, versions), without compressing
   // again; a changed one adds its version to the previous resource's versions.
   // `posts_by_lang` is carried for /metrics; `topics` says which topic feeds exist (they
-  // are rendered on request, outside the snapshot; null: none).
+  // are rendered on request, outside the snapshot; null: none), `archives` likewise which
+  // archive pages exist.
   static std::shared_ptr<const Snapshot> build(
       std::vector<ResourceSource> sources, std::chrono::sys_seconds built_at,
       std::uint64_t generation, const Snapshot* previous,
       std::vector<std::pair<std::string, std::size_t>> posts_by_lang = {},
-      std::shared_ptr<const TopicCatalog> topics = nullptr);
+      std::shared_ptr<const TopicCatalog> topics = nullptr,
+      std::shared_ptr<const ArchiveCatalog> archives = nullptr);
 
   // The resource at `path` (exact match, leading '/'), or null.
   const Resource* find(std::string_view path) const;
@@ -120,6 +123,8 @@ class Snapshot {
   }
   // The topics whose feeds exist at this snapshot; never null.
   const TopicCatalog& topics() const { return *topics_; }
+  // The RFC 5005 archive pages that exist at this snapshot (rendered on request); never null.
+  const ArchiveCatalog& archives() const { return *archives_; }
 
  private:
   Snapshot() = default;
@@ -130,6 +135,7 @@ class Snapshot {
   std::size_t reused_ = 0;
   std::vector<std::pair<std::string, std::size_t>> posts_by_lang_;
   std::shared_ptr<const TopicCatalog> topics_;
+  std::shared_ptr<const ArchiveCatalog> archives_;
 };
 
 // One resource made from `source` as Snapshot::build makes each (compressed copies, ETags,

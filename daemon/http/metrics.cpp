@@ -109,6 +109,15 @@ void Metrics::render_topics(std::string& out, const feeds::Snapshot& snapshot) c
                 std::to_string(topic_cache_bytes_.load(std::memory_order_relaxed)));
   append_metric(out, "feedd_topic_cache_entries", "gauge", "Topic feeds in the cache.",
                 std::to_string(topic_cache_entries_.load(std::memory_order_relaxed)));
+  append_metric(out, "feedd_archive_pages", "gauge",
+                "RFC 5005 archive pages (per language and for all) in the served snapshot.",
+                std::to_string(snapshot.archives().page_count()));
+  append_metric(out, "feedd_archive_page_renders_total", "counter",
+                "Archive pages rendered (on a request that found no current bytes in the cache).",
+                std::to_string(archive_renders_.load(std::memory_order_relaxed)));
+  append_metric(out, "feedd_poll_refused_total", "counter",
+                "Unconditional feed refetches refused with 429 (server.min_poll_s).",
+                std::to_string(poll_refused_.load(std::memory_order_relaxed)));
 }
 
 void Metrics::render_deltas(std::string& out) const {

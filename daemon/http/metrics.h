@@ -54,6 +54,10 @@ class Metrics {
   // and what the cache holds.
   void record_topic_render() { topic_renders_.fetch_add(1, std::memory_order_relaxed); }
   void record_topic_hit() { topic_hits_.fetch_add(1, std::memory_order_relaxed); }
+  // RFC 5005 archive pages rendered on request (they share the topic feeds' cache).
+  void record_archive_render() { archive_renders_.fetch_add(1, std::memory_order_relaxed); }
+  // Unconditional refetches refused with 429 (polite polling, daemon/http/poll_limiter.h).
+  void record_poll_refused() { poll_refused_.fetch_add(1, std::memory_order_relaxed); }
   void set_topic_cache(std::size_t bytes, std::size_t entries) {
     topic_cache_bytes_.store(bytes, std::memory_order_relaxed);
     topic_cache_entries_.store(entries, std::memory_order_relaxed);
@@ -81,9 +85,9 @@ class Metrics {
 
  private:
   // 226 last: the 304 path looks its slot up first.
-  static constexpr std::array<int, 19> kStatuses = {200, 202, 301, 304, 400, 401, 404,
-                                                    405, 406, 408, 409, 413, 431, 500,
-                                                    501, 503, 505, 226, 0};  // 0: other
+  static constexpr std::array<int, 20> kStatuses = {200, 202, 301, 304, 400, 401, 404,
+                                                    405, 406, 408, 409, 413, 429, 431,
+                                                    500, 501, 503, 505, 226, 0};  // 0: other
   static std::size_t status_slot(int status);
   void render_connections(std::string& out) const;
   void render_topics(std::string& out, const feeds::Snapshot& snapshot) const;
@@ -100,6 +104,8 @@ class Metrics {
   std::array<std::atomic<std::uint64_t>, kShedReasonCount> shed_{};
   std::atomic<std::uint64_t> topic_renders_{0};
   std::atomic<std::uint64_t> topic_hits_{0};
+  std::atomic<std::uint64_t> archive_renders_{0};
+  std::atomic<std::uint64_t> poll_refused_{0};
   std::atomic<std::size_t> topic_cache_bytes_{0};
   std::atomic<std::size_t> topic_cache_entries_{0};
   std::atomic<std::uint64_t> delta_renders_{0};

@@ -25,6 +25,7 @@ enum class Known {
   accept_encoding,
   accept,
   a_im,     // RFC 3229
+  x_forwarded_for,
   webhook,  // kWebhookFields[index]
   other,
 };
@@ -72,7 +73,8 @@ KnownField classify(std::string_view name) {
     case 14:
       return is_name(name, "content-length") ? KnownField{Known::content_length, 0} : webhook({1});
     case 15:
-      return known("accept-encoding", Known::accept_encoding);
+      return is_name(name, "accept-encoding") ? KnownField{Known::accept_encoding, 0}
+                                              : known("x-forwarded-for", Known::x_forwarded_for);
     case 17:
       if (is_name(name, "transfer-encoding")) {
         return {Known::transfer_encoding, 0};
@@ -192,6 +194,9 @@ result<void> take_field(std::string_view name, std::string_view value, RequestHe
     case Known::if_modified_since:
       // More than one member makes it invalid (RFC 9110 §13.1.3): the join won't parse.
       append_value(out.if_modified_since, value);
+      break;
+    case Known::x_forwarded_for:
+      append_value(out.x_forwarded_for, value);
       break;
     case Known::accept_encoding:
       append_value(out.accept_encoding, value);

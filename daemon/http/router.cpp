@@ -256,6 +256,16 @@ Response error_response(int status, const RouteContext& context) {
   }
 }
 
+Response too_many_requests(std::string_view retry_after, const RouteContext& context) {
+  Response response = simple(429, RouteKind::feed,
+                             "too many requests: fetch this feed less often, or conditionally "
+                             "(If-None-Match)\n",
+                             context);
+  response.add("Retry-After", retry_after);
+  response.add("Cache-Control", "no-store");
+  return response;
+}
+
 std::string_view reason_phrase(int status) {
   switch (status) {
     case 100:
@@ -284,6 +294,8 @@ std::string_view reason_phrase(int status) {
       return "Request Timeout";
     case 413:
       return "Content Too Large";
+    case 429:
+      return "Too Many Requests";
     case 431:
       return "Request Header Fields Too Large";
     case 500:

@@ -35,6 +35,8 @@ struct Request {
   std::optional<std::string_view> accept;
   std::optional<std::string_view> a_im;  // RFC 3229 A-IM ("feed" asks for a delta feed)
   WebhookHeaders webhook;                // the signature fields, for POST /hooks/rebuild
+  std::optional<std::string_view> x_forwarded_for;  // for polite polling behind a proxy
+  WebhookHeaders webhook;                           // the signature fields, for POST /hooks/rebuild
   std::string_view body;
 };
 
@@ -116,6 +118,11 @@ std::optional<std::string_view> request_path(std::string_view target);
 // request_error.h gives: 400, 413, 431, 501, 505): a short text body and Date; the caller
 // closes the connection after it.
 Response error_response(int status, const RouteContext& context);
+
+// 429 Too Many Requests for an unconditional feed refetch that came too soon (polite
+// polling): Retry-After `retry_after` (whole seconds, text that outlives the response),
+// Cache-Control: no-store, a one-line text body. Allocates nothing.
+Response too_many_requests(std::string_view retry_after, const RouteContext& context);
 
 // "OK", "Not Modified", ... for the status line ("Unknown" for codes we never send).
 std::string_view reason_phrase(int status);

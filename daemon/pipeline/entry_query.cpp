@@ -94,6 +94,20 @@ feeds::FeedContent collect_topic_feed(storage::Index& index, const feeds::SiteOp
   return feed;
 }
 
+feeds::FeedContent collect_archive_page(storage::Index& index, const feeds::SiteOptions& site,
+                                        const feeds::ArchivePage& page,
+                                        std::chrono::sys_seconds now) {
+  EntryMaker maker(index, site, now);
+  feeds::FeedContent feed;
+  feed.lang = page.lang;
+  feed.archive_page = page.number;
+  feed.archive_has_next = page.has_next;
+  for (const auto& indexed : index.posts_by_keys(page.keys)) {
+    feed.entries.push_back(maker.make(indexed));
+  }
+  return feed;
+}
+
 namespace {
 
 std::vector<feeds::TopicPost> topic_posts(std::vector<storage::PostTopics> rows) {

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "daemon/config.h"
+#include "feeds/archive_catalog.h"
 #include "feeds/entry.h"
 #include "feeds/feed_set.h"
 #include "feeds/topic_catalog.h"
@@ -35,7 +36,13 @@ feeds::FeedContent collect_topic_feed(storage::Index& index, const feeds::SiteOp
                                       const feeds::CatalogTopic& topic,
                                       std::chrono::sys_seconds now);
 
-// Every published post with topics, newest first, for feeds::TopicCatalog::build().
+// The content of archive page `page`: its posts (page.keys, oldest first; any deleted since
+// are left out) made into entries exactly as collect_feeds() makes them.
+feeds::FeedContent collect_archive_page(storage::Index& index, const feeds::SiteOptions& site,
+                                        const feeds::ArchivePage& page,
+                                        std::chrono::sys_seconds now);
+
+// Every published post (with or without topics), newest first, for feeds::TopicCatalog::build().
 std::vector<feeds::TopicPost> collect_topic_posts(storage::Index& index,
                                                   std::chrono::sys_seconds now);
 // The posts with topics that keep a tombstone at `now` (see collect_tombstones()), newest

@@ -177,8 +177,22 @@ void SitePipeline::log_report(const storage::ScanReport& report) {
 }
 
 std::vector<feeds::RenderedFeed> SitePipeline::render(std::chrono::sys_seconds now) {
-  const auto contents = read_index(
+  // Every published post's light row (no content): the topic and archive catalogs.
+  auto posts =
+      read_index([&](storage::Index& index) { return collect_topic_posts(index, now); }, now);
+  topics_ = feeds::TopicCatalog::build(
+      posts, static_cast<std::size_t>(config_.feeds.topic_entries),
+      feeds::site_digest(site_) + std::to_string(config_.feeds.topic_entries),
+      read_index(
+          [&](storage::Index& index) { return collect_gone_topic_posts(index, config_, now); },
+          now));
+  archives_ = feeds::ArchiveCatalog::build(posts, archive_options());
+  posts.clear();
+  auto contents = read_index(
       [&](storage::Index& index) { return collect_feeds(index, config_, site_, now); }, now);
+  for (auto& content : contents) {
+    content.archive_newest = archives_->newest_page(content.lang);
+  }
   // Only feeds whose input changed are rendered again; the others reuse their last bytes.
   std::vector<feeds::RenderedFeed> rendered;
   std::string all_digests;
@@ -200,13 +214,6 @@ std::vector<feeds::RenderedFeed> SitePipeline::render(std::chrono::sys_seconds n
   }
   rendered.insert(rendered.end(), pages_.rendered.begin(), pages_.rendered.end());
   // The topics: listed (pages, OPML) now; their feeds are rendered on request.
-  topics_ = feeds::TopicCatalog::build(
-      read_index([&](storage::Index& index) { return collect_topic_posts(index, now); }, now),
-      static_cast<std::size_t>(config_.feeds.topic_entries),
-      feeds::site_digest(site_) + std::to_string(config_.feeds.topic_entries),
-      read_index(
-          [&](storage::Index& index) { return collect_gone_topic_posts(index, config_, now); },
-          now));
   for (auto& page : feeds::render_topic_pages(site_, *topics_)) {
     rendered.push_back(std::move(page));
   }
@@ -216,6 +223,24 @@ std::vector<feeds::RenderedFeed> SitePipeline::render(std::chrono::sys_seconds n
   rendered.push_back(
       {"feed.css", "text/css; charset=utf-8", std::string(feeds::feed_css()), feeds::kUndated});
   return rendered;
+}
+
+feeds::ArchiveCatalog::Options SitePipeline::archive_options() const {
+  feeds::ArchiveCatalog::Options options;
+  for (const LanguageConfig& language : config_.languages) {
+    options.langs.push_back(language.code);
+  }
+  options.entries = static_cast<std::size_t>(config_.feeds.entries);
+  options.page_size = static_cast<std::size_t>(config_.feeds.archive_size);
+  options.salt = feeds::site_digest(site_) + std::to_string(config_.feeds.archive_size);
+  return options;
+}
+
+feeds::RenderedFeed SitePipeline::render_archive(const feeds::ArchivePage& page,
+                                                 std::chrono::sys_seconds now) {
+  auto content = read_index(
+      [&](storage::Index& index) { return collect_archive_page(index, site_, page, now); }, now);
+  return feeds::render_feed(site_, content, feeds::FeedFormat::atom);
 }
 
 feeds::RenderedFeed SitePipeline::render_topic(const feeds::CatalogTopic& topic,

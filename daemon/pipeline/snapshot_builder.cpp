@@ -41,7 +41,7 @@ std::shared_ptr<const feeds::Snapshot> build_snapshot(SitePipeline& pipeline, co
     }
   }
   return feeds::Snapshot::build(std::move(sources), now, generation, previous, std::move(posts),
-                                pipeline.topics());
+                                pipeline.topics(), pipeline.archives());
 }
 
 }  // namespace feedd::daemon

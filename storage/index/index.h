@@ -138,8 +138,8 @@ class Index {
   // Live published posts that are translations of `indexed` (other languages).
   std::vector<IndexedPost> translations_of(const IndexedPost& indexed,
                                            std::chrono::sys_seconds now);
-  // Every published post at `now` that has a tag or a category, newest first (the order of
-  // newest()), with only what the topic catalog needs.
+  // Every published post at `now`, newest first (the order of newest()), with only what the
+  // topic and archive catalogs need (no content is read).
   std::vector<PostTopics> published_topics(std::chrono::sys_seconds now);
   // The live posts with these keys, in the order of `keys`; keys of no live post are skipped.
   std::vector<IndexedPost> posts_by_keys(const std::vector<std::string>& keys);
