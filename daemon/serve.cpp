@@ -293,9 +293,9 @@ class SignalHandler {
     b_.pipeline->attach(b_.control, b_.store, next_generation, b_.metrics, b_.outbound.client());
     b_.pipeline->purge(*previous, *published);
     log::info(kServeChannel, "SIGHUP: configuration reloaded from " + config.source.string() +
-                            ", snapshot " + std::to_string(next_generation) + " published, " +
-                            std::to_string(changed) + " of " + std::to_string(total) +
-                            " resources changed");
+                                 ", snapshot " + std::to_string(next_generation) + " published, " +
+                                 std::to_string(changed) + " of " + std::to_string(total) +
+                                 " resources changed");
   }
 
   Borrowed b_;

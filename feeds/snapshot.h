@@ -16,8 +16,8 @@
 #include <vector>
 
 #include "common/unique_fd.h"
-#include "feeds/feed_versions.h"
 #include "feeds/archive_catalog.h"
+#include "feeds/feed_versions.h"
 #include "feeds/topic_catalog.h"
 
 namespace feedd::feeds {

@@ -24,7 +24,7 @@ enum class Known {
   if_modified_since,
   accept_encoding,
   accept,
-  a_im,     // RFC 3229
+  a_im,  // RFC 3229
   x_forwarded_for,
   webhook,  // kWebhookFields[index]
   other,

@@ -53,8 +53,8 @@ void RequestHead::clear() {
   content_length = 0;
   keep_alive = true;
   expect_continue = false;
-  for (FieldValue* value : {&if_none_match, &if_modified_since, &accept_encoding, &accept, &a_im,
-                            &x_forwarded_for}) {
+  for (FieldValue* value :
+       {&if_none_match, &if_modified_since, &accept_encoding, &accept, &a_im, &x_forwarded_for}) {
     value->text.clear();
     value->present = false;
   }

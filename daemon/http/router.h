@@ -33,7 +33,7 @@ struct Request {
   std::optional<std::string_view> if_modified_since;
   std::optional<std::string_view> accept_encoding;
   std::optional<std::string_view> accept;
-  std::optional<std::string_view> a_im;  // RFC 3229 A-IM ("feed" asks for a delta feed)
+  std::optional<std::string_view> a_im;             // RFC 3229 A-IM ("feed" asks for a delta feed)
   std::optional<std::string_view> x_forwarded_for;  // for polite polling behind a proxy
   WebhookHeaders webhook;                           // the signature fields, for POST /hooks/rebuild
   std::string_view body;

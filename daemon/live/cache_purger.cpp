@@ -32,7 +32,7 @@ void finish(Batch& batch, Metrics& metrics, const std::string& path, const Outbo
   }
   if (--batch.remaining == 0 && batch.failed > 0) {
     log::warning(kPurgeChannel, "PURGE to " + batch.cache + "/: " + std::to_string(batch.failed) +
-                               " failed (first: " + batch.first_failure + ")");
+                                    " failed (first: " + batch.first_failure + ")");
   }
 }
 

@@ -108,10 +108,11 @@ void Regenerator::publish_if(const storage::ApplyResult& applied, std::string_vi
   replacements_seen_ = pipeline_.index_replacements();
   auto took = std::chrono::duration_cast<std::chrono::milliseconds>(
       std::chrono::steady_clock::now() - started);
-  log::info(kRegenerateChannel, std::string(due && !changed ? "scheduled post due" : why) + ": snapshot " +
-                          std::to_string(generation_) + " published, " +
-                          std::to_string(changed_resources) + " of " + std::to_string(total) +
-                          " resources changed (" + std::to_string(took.count()) + " ms)");
+  log::info(kRegenerateChannel, std::string(due && !changed ? "scheduled post due" : why) +
+                                    ": snapshot " + std::to_string(generation_) + " published, " +
+                                    std::to_string(changed_resources) + " of " +
+                                    std::to_string(total) + " resources changed (" +
+                                    std::to_string(took.count()) + " ms)");
   if (published_ && previous) {
     published_(*previous, *published);
   }

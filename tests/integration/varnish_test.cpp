@@ -111,17 +111,16 @@ BOOST_AUTO_TEST_CASE(two_replicas_behind_varnish) {
   BOOST_TEST(cache.request("PURGE", "/en/atom.xml").status == 200);
   BOOST_TEST(cache.get("/en/atom.xml", identity).header("x-cache") == "MISS");
 
-  // An edit: both replicas purge what changed; max-age=300 alone would hide it for 5 minutes.
+  // An edit: both replicas purge what changed. That it shows at all proves the purge:
+  // max-age=300 alone would hide it for 5 minutes, far beyond the wait. (How soon it shows is
+  // a speed figure for bench/, not a test assertion: sanitizer builds are many times slower.)
   BOOST_TEST(cache.get("/en/atom.xml", identity).header("x-cache") == "HIT");
-  const auto edited_at = std::chrono::steady_clock::now();
   write_file(store / "tea.md", post("Tea, edited", "2025-01-04T00:00:00Z"));
   BOOST_REQUIRE(eventually([&] {
     return cache.get("/en/atom.xml", identity).body.find("Tea, edited") != std::string::npos;
   }));
-  const auto visible_after = std::chrono::steady_clock::now() - edited_at;
-  BOOST_TEST(visible_after < 1s,
-             std::chrono::duration_cast<std::chrono::milliseconds>(visible_after).count() << " ms");
-  BOOST_TEST(metric(direct, "feedd_cache_purges_total\\{result=\"ok\"\\}") > 0u);
+  BOOST_TEST(eventually(
+      [&] { return metric(direct, "feedd_cache_purges_total\\{result=\"ok\"\\}") > 0u; }));
 
   // A killed replica: every request (misses included) is still answered.
   b.signal(SIGKILL);
