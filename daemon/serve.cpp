@@ -180,11 +180,11 @@ TopicFeeds topic_feeds_for(const Config& config, boost::asio::io_context& contro
       config.feeds.topic_cache_mb * 1024 * 1024, control.get_executor(),
       [&pipeline](const feeds::CatalogTopic& topic, feeds::FeedFormat format,
                   std::chrono::sys_seconds built_at,
-                  std::shared_ptr<const feeds::FeedVersions> previous) {
+                  const std::shared_ptr<const feeds::FeedVersions>& previous) {
         auto rendered = pipeline->pipeline().render_topic(topic, format, common::now_seconds());
         return feeds::make_resource(
             resource_source(std::move(rendered), pipeline->config().feeds.delta_versions), built_at,
-            std::move(previous));
+            previous);
       },
       metrics,
       [&pipeline](const feeds::ArchivePage& page, std::chrono::sys_seconds built_at) {
@@ -315,6 +315,9 @@ void announce_serving(const HttpServer& server, const SnapshotStore& store,
 
 }  // namespace
 
+// Long, but one straight line of construction in dependency order (each object outlives the
+// ones after it): splitting it would scatter the lifetimes it keeps visible.
+// NOLINTNEXTLINE(readability-function-size)
 int run_serve(const Config& initial_config, const ServeOptions& options) {
   boost::asio::io_context control;  // the indexer: only this thread touches the index
   auto now = common::now_seconds();

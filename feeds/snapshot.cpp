@@ -36,7 +36,7 @@ std::shared_ptr<const Representation> with_file(Representation representation,
 
 std::shared_ptr<const Resource> make_resource(
     ResourceSource source, std::chrono::sys_seconds built_at,
-    std::shared_ptr<const FeedVersions> previous_versions) {
+    const std::shared_ptr<const FeedVersions>& previous_versions) {
   auto resource = std::make_shared<Resource>();
   resource->path = std::move(source.path);
   resource->content_type = std::move(source.content_type);
@@ -192,7 +192,7 @@ std::shared_ptr<const Snapshot> Snapshot::build(
                        std::async(std::launch::async, [source = std::move(source), built_at,
                                                        versions = std::move(versions)]() mutable {
                          return std::shared_ptr<const Resource>(
-                             make_resource(std::move(source), built_at, std::move(versions)));
+                             make_resource(std::move(source), built_at, versions));
                        }));
   }
   for (auto& [path, resource] : fresh) {

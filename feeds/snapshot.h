@@ -143,7 +143,7 @@ class Snapshot {
 // source has an entry set): for resources served beside a snapshot (topic feeds) too.
 std::shared_ptr<const Resource> make_resource(
     ResourceSource source, std::chrono::sys_seconds built_at,
-    std::shared_ptr<const FeedVersions> previous_versions = nullptr);
+    const std::shared_ptr<const FeedVersions>& previous_versions = nullptr);
 
 // The strong ETag of `identity` bytes served with `coding`: the first 16 bytes of their
 // SHA-256 in base64url, suffixed "-gz" or "-br" for the compressed codings and "-xml" when

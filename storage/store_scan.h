@@ -31,12 +31,12 @@ struct ScanReport {
 ScanReport scan_store(Index& index, const std::filesystem::path& root, const ReaderOptions& options,
                       std::chrono::sys_seconds now, ChangeClock* clock = nullptr);
 
-// Scans only `paths` (relative to root; files or directories, as a watcher reports them): a
+// Scans only `watched` (relative to root; files or directories, as a watcher reports them): a
 // file that exists is read if its stat changed; a directory that exists is scanned whole (it
 // may have been moved in); a path that no longer exists removes the file, or every indexed
 // file under it. Same transaction and problem rules as scan_store.
 ScanReport scan_paths(Index& index, const std::filesystem::path& root,
-                      const std::vector<std::string>& paths, const ReaderOptions& options,
+                      const std::vector<std::string>& watched, const ReaderOptions& options,
                       std::chrono::sys_seconds now, ChangeClock* clock = nullptr);
 
 }  // namespace feedd::storage

@@ -70,9 +70,10 @@ void CachePurger::purge(const feeds::Snapshot& previous, const feeds::Snapshot& 
       request.url = cache + path;
       request.headers = {{"Host", host_}};
       request.allow_private = true;  // the operator's own caches, usually on loopback
-      client_.send(std::move(request), [batch, &metrics = metrics_, path](OutboundResult result) {
-        finish(*batch, metrics, path, result);
-      });
+      client_.send(std::move(request),
+                   [batch, &metrics = metrics_, path](const OutboundResult& result) {
+                     finish(*batch, metrics, path, result);
+                   });
     }
   }
 }

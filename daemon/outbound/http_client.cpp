@@ -100,25 +100,25 @@ struct HttpClient::Impl : std::enable_shared_from_this<Impl> {
     }
   }
 
-  void start(std::shared_ptr<Pending> pending) {
+  void start(const std::shared_ptr<Pending>& pending) {
     const std::uint64_t id = next_id++;
-    asio::co_spawn(
-        strand, run(pending, id),
-        [self = shared_from_this(), pending, id](std::exception_ptr error, OutboundResult result) {
-          self->aborts.erase(id);
-          const std::string key = pending->url.key();
-          if (--self->running_per_host[key] == 0) {
-            self->running_per_host.erase(key);
-          }
-          --self->running;
-          if (error) {
-            result = OutboundError::io_failed;
-          } else if (self->stopping && !result) {
-            result = OutboundError::shut_down;
-          }
-          self->finish(pending->done, std::move(result));
-          self->pump();
-        });
+    asio::co_spawn(strand, run(pending, id),
+                   [self = shared_from_this(), pending, id](const std::exception_ptr& error,
+                                                            OutboundResult result) {
+                     self->aborts.erase(id);
+                     const std::string key = pending->url.key();
+                     if (--self->running_per_host[key] == 0) {
+                       self->running_per_host.erase(key);
+                     }
+                     --self->running;
+                     if (error) {
+                       result = OutboundError::io_failed;
+                     } else if (self->stopping && !result) {
+                       result = OutboundError::shut_down;
+                     }
+                     self->finish(pending->done, std::move(result));
+                     self->pump();
+                   });
   }
 
   asio::awaitable<OutboundResult> run(std::shared_ptr<Pending> pending, std::uint64_t id) {

@@ -112,6 +112,7 @@ namespace {
 
 std::vector<feeds::TopicPost> topic_posts(std::vector<storage::PostTopics> rows) {
   std::vector<feeds::TopicPost> posts;
+  posts.reserve(rows.size());
   for (auto& row : rows) {
     posts.push_back(feeds::TopicPost{std::move(row.key), std::move(row.lang),
                                      std::move(row.entry_id), row.updated, std::move(row.tags),

@@ -48,7 +48,7 @@ struct GitChangeClock::Impl {
 
   ~Impl() { repo.reset(); }
 
-  std::optional<git_oid> read_head();
+  std::optional<git_oid> read_head() const;
   void refresh();
   bool walk(const git_oid& from);
   bool record(git_commit* commit, git_diff* diff);
@@ -72,7 +72,7 @@ bool GitChangeClock::Impl::work_tree_matches(const std::string& path, const git_
          git_oid_equal(&id, &blob) != 0;
 }
 
-std::optional<git_oid> GitChangeClock::Impl::read_head() {
+std::optional<git_oid> GitChangeClock::Impl::read_head() const {
   git_oid id;
   if (git_reference_name_to_id(&id, repo.get(), "HEAD") != 0) {
     return std::nullopt;  // an unborn branch: no history yet
