@@ -21,6 +21,10 @@
 #           connections (RSS per connection), 1,000 slowloris clients (a normal client's
 #           p99), clients that never read a ~5 MB answer (feedd only), 100 pipelined
 #           requests then a half-close (bench/abuse.py); 3 runs, medians, targets.
+#   varnish two feedd replicas behind Varnish (etc/varnish/feedd.vcl, [cache] purge): wrk
+#           through Varnish vs direct (304, 200 gzip; alternating; medians, ratios); what one
+#           edit costs the replicas (requests after the purge, time until served through
+#           Varnish); the hit ratio over a simulated day of 10,000 readers (bench/varnish.py).
 #
 # Environment:
 #   BENCH_REPS=5               repetitions per measurement (the median is reported)
@@ -51,6 +55,11 @@
 #   BENCH_ABUSE_NOREAD_CLIENTS=100  clients that never read it
 #   BENCH_ABUSE_CAP=1          also the slowloris clients against servers limited to that
 #                              many connections (0: skip)
+#   BENCH_VARNISH_POSTS=1000   store size for the varnish stage
+#   BENCH_VARNISH_READERS=10000  simulated readers;  BENCH_VARNISH_EDITS=10 edits timed
+#   BENCH_VARNISH_INTERVAL=6   real seconds per simulated 30 minutes (feedd max_age_s 1 = 300 s)
+#   BENCH_VARNISH_INTERVALS=48 intervals of the simulated day
+#   BENCH_VARNISH_PARTS="throughput edit day"  which parts of the varnish stage run
 #
 # It is a report: it exits 0 whether targets pass or fail (2 only for a bad command line).
 set -uo pipefail
@@ -1601,19 +1610,21 @@ e = r["edits"]
 print("%d edits (languages alternating); after each, %d readers poll once. max_age_s = 3600:"
       " nothing expires, only the purges send requests to feedd." % (len(e), r["readers"]))
 print()
-print("| # | lang | served through Varnish after | PURGEs sent (ok/failed, both replicas) | requests reaching feedd | of which before the readers' round | by status | Varnish backend_req | readers given the new version |")
-print("| ---: | --- | ---: | ---: | ---: | ---: | --- | ---: | ---: |")
+print("| # | lang | served by replica 1 after | served through Varnish after | PURGEs sent (ok/failed, both replicas) | requests reaching feedd | of which before the readers' round | by status | Varnish backend_req | readers given the new version |")
+print("| ---: | --- | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: |")
+ms = lambda v: "%.0f ms" % (v * 1000) if v is not None else "not seen"
 for i, x in enumerate(e, 1):
-    s = "%.0f ms" % (x["served_s"] * 1000) if x["served_s"] is not None else "never (30 s)"
-    print("| %d | %s | %s | %d/%d | %d | %d | %s | %d | %d |" % (
-        i, x["lang"], s, x["purges_ok"], x["purges_failed"], x["backend_requests"],
+    print("| %d | %s | %s | %s | %d/%d | %d | %d | %s | %d | %d |" % (
+        i, x["lang"], ms(x.get("direct_s")), ms(x["served_s"]), x["purges_ok"], x["purges_failed"], x["backend_requests"],
         x["backend_before_round"], " ".join("%s: %d" % kv for kv in sorted(x["backend_by_status"].items())),
         x["varnish_backend_req"], x["readers_new_version"]))
 served = [x["served_s"] for x in e if x["served_s"] is not None]
+direct = [x["direct_s"] for x in e if x.get("direct_s") is not None]
 print()
 if served:
-    print("Medians: served through Varnish %.0f ms after the edit (max %.0f ms); %g requests reach"
-          " feedd per edit (min %d, max %d); %g PURGEs sent per edit." % (
+    print("Medians: served by replica 1 %.0f ms after the edit, through Varnish %.0f ms (max %.0f"
+          " ms); %g requests reach feedd per edit (min %d, max %d); %g PURGEs sent per edit." % (
+              statistics.median(direct) * 1000 if direct else float("nan"),
               statistics.median(served) * 1000, max(served) * 1000,
               statistics.median(x["backend_requests"] for x in e),
               min(x["backend_requests"] for x in e), max(x["backend_requests"] for x in e),

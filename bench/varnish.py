@@ -24,10 +24,12 @@ on the real clock. One edit per simulated hour (at 17 minutes past, in the first
 the hour), languages alternating. Reports Varnish's MAIN counters (varnishstat) and the
 replicas' /metrics request counters over the day (deltas), and the readers' statuses.
 
-edits: the replicas serve with a long TTL (max_age_s 300: no expiry in the run), so only
+edits: the replicas serve with a long TTL (max_age_s 3600: no expiry in the run), so only
 purges send readers to feedd. For each of EDITS edits: the edit is written, then one probe
-polls GET /LANG/atom.xml (gzip) through Varnish with If-None-Match every millisecond until a
-200 with a new ETag holding the edit's marker (time from the rename of the file); then the
+polls GET /LANG/atom.xml (gzip) with If-None-Match every millisecond, through Varnish and
+direct from replica 1 in turn, until each gives a 200 with a new ETag holding the edit's
+marker (times from the rename of the file; the direct requests are not counted as the edit's
+cost); then the
 replicas' purge counters are waited for (both replicas' feedd_cache_purges_total rises and is
 stable for 0.3 s); then every reader polls once (one simulated interval, as fast as it goes);
 the requests that reached the replicas (their /metrics, all routes but healthz and metrics)
@@ -280,22 +282,35 @@ class Editor:
         return lang, marker, time.monotonic()
 
 
-def wait_served(port, lang, old_etag, marker, since, timeout=30.0):
-    """Polls /LANG/atom.xml (gzip) through Varnish every 1 ms with If-None-Match OLD_ETAG until a
-    200 with a new ETag whose body holds MARKER; returns (seconds since SINCE, new ETag)."""
+def has_marker(answer, old_etag, marker):
     import gzip
-    conn = Connection(port)
-    deadline = since + timeout
-    while time.monotonic() < deadline:
-        status, h, body = conn.exchange("/" + lang + "/atom.xml", [("Accept-Encoding", "gzip"),
-                                                                   ("If-None-Match", old_etag)])
-        if status == 200 and h.get("etag") != old_etag:
-            if h.get("content-encoding") == "gzip":
-                body = gzip.decompress(body)
-            if marker.encode() in body:
-                return time.monotonic() - since, h.get("etag")
+    status, h, body = answer
+    if status != 200 or h.get("etag") == old_etag:
+        return False
+    if h.get("content-encoding") == "gzip":
+        body = gzip.decompress(body)
+    return marker.encode() in body
+
+
+def wait_served(cache, direct, lang, old_etag, marker, since, timeout=30.0):
+    """Polls GET /LANG/atom.xml (gzip, If-None-Match OLD_ETAG) every 1 ms, through Varnish and
+    direct from one replica in turn, until Varnish gives a 200 with a new ETag whose body holds
+    MARKER. Returns (seconds through Varnish, seconds direct, requests sent direct), times
+    from SINCE; None when not seen."""
+    conns = {"cache": Connection(cache), "direct": Connection(direct)}
+    seen = {"cache": None, "direct": None}
+    direct_requests = 0
+    fields = [("Accept-Encoding", "gzip"), ("If-None-Match", old_etag)]
+    while time.monotonic() < since + timeout and seen["cache"] is None:
+        for name, conn in conns.items():
+            if seen[name] is not None:
+                continue
+            answer = conn.exchange("/" + lang + "/atom.xml", fields)
+            direct_requests += name == "direct"
+            if has_marker(answer, old_etag, marker):
+                seen[name] = time.monotonic() - since
         time.sleep(0.001)
-    return None, None
+    return seen["cache"], seen["direct"], direct_requests
 
 
 def current_etag(port, lang):
@@ -364,29 +379,35 @@ def run_day(args, ports, readers, editor):
 def run_edits(args, ports, readers, editor):
     result = {"mode": "edits", "readers": readers.n, "edits": []}
     for _ in range(args.edits):
-        readers.round()  # every reader holds the current version, Varnish every variant
         lang = "en" if editor.count % 2 == 0 else "ja"
         old = current_etag(args.cache, lang)
         m0, v0 = all_metrics(ports), varnishstat(args.varnish_dir)
         lang, marker, t0 = editor.edit()
-        seconds, _ = wait_served(args.cache, lang, old, marker, t0)
+        seconds, direct_s, direct_n = wait_served(args.cache, ports[0], lang, old, marker, t0)
         purged = wait_purged(ports, m0)
         m1 = all_metrics(ports)
         before_round = dict(readers.statuses)
         readers.round()
         m2, v2 = all_metrics(ports), varnishstat(args.varnish_dir)
         total, by_status = backend_delta(m0, m2)
+        # The probe's own direct requests are not the edit's cost (200 once, 304 before).
+        total -= direct_n
+        by_status["200"] = by_status.get("200", 0) - (1 if direct_s is not None else 0)
+        by_status["304"] = by_status.get("304", 0) - (direct_n - (1 if direct_s is not None else 0))
+        by_status = {k: v for k, v in by_status.items() if v}
         served_200 = readers.statuses.get(200, 0) - before_round.get(200, 0)
         result["edits"].append({
             "lang": lang, "served_s": None if seconds is None else round(seconds, 4),
+            "direct_s": None if direct_s is None else round(direct_s, 4),
             "purges_ok": purges(m0, m1)[0], "purges_failed": purges(m0, m1)[1],
             "purges_complete": purged, "backend_requests": total, "backend_by_status": by_status,
-            "backend_before_round": backend_delta(m0, m1)[0],
+            "backend_before_round": backend_delta(m0, m1)[0] - direct_n,
             "varnish_backend_req": v2.get("MAIN.backend_req", 0) - v0.get("MAIN.backend_req", 0),
             "varnish_miss": v2.get("MAIN.cache_miss", 0) - v0.get("MAIN.cache_miss", 0),
             "readers_new_version": served_200})
-        print("edit %d (%s): served through Varnish after %s s, %d requests reached feedd" %
-              (len(result["edits"]), lang, seconds, total), file=sys.stderr)
+        print("edit %d (%s): served direct after %s s, through Varnish after %s s, %d requests"
+              " reached feedd" % (len(result["edits"]), lang, direct_s, seconds, total),
+              file=sys.stderr)
     return result
 
 
