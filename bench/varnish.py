@@ -294,14 +294,14 @@ def has_marker(answer, old_etag, marker):
 
 def wait_served(cache, direct, lang, old_etag, marker, since, timeout=30.0):
     """Polls GET /LANG/atom.xml (gzip, If-None-Match OLD_ETAG) every 1 ms, through Varnish and
-    direct from one replica in turn, until Varnish gives a 200 with a new ETag whose body holds
-    MARKER. Returns (seconds through Varnish, seconds direct, requests sent direct), times
+    direct from one replica in turn, until each gives a 200 with a new ETag whose body holds
+    MARKER (Varnish may fetch it from the other replica first). Returns (seconds through Varnish, seconds direct, requests sent direct), times
     from SINCE; None when not seen."""
     conns = {"cache": Connection(cache), "direct": Connection(direct)}
     seen = {"cache": None, "direct": None}
     direct_requests = 0
     fields = [("Accept-Encoding", "gzip"), ("If-None-Match", old_etag)]
-    while time.monotonic() < since + timeout and seen["cache"] is None:
+    while time.monotonic() < since + timeout and None in seen.values():
         for name, conn in conns.items():
             if seen[name] is not None:
                 continue
