@@ -73,12 +73,24 @@ class Connection:
         return (head + "\r\n").encode("latin-1")
 
     def pipeline(self, requests):
-        """Sends REQUESTS in one write (HTTP/1.1 pipelining); returns their responses in order."""
-        if self.sock is None:
-            self.sock = socket.create_connection(("127.0.0.1", self.port))
-            self.buffer = b""
-        self.sock.sendall(b"".join(requests))
-        return [self.response() for _ in requests]
+        """Sends REQUESTS in one write (HTTP/1.1 pipelining); returns their responses in order.
+        A connection the server closed while idle (Varnish's timeout_idle is 5 s) is opened
+        again and the batch resent, once, when nothing of it was answered."""
+        for attempt in (0, 1):
+            answers = []
+            try:
+                if self.sock is None:
+                    self.sock = socket.create_connection(("127.0.0.1", self.port))
+                    self.buffer = b""
+                self.sock.sendall(b"".join(requests))
+                for _ in requests:
+                    answers.append(self.response())
+                return answers
+            except (ConnectionError, RuntimeError):
+                self.sock = None
+                if attempt or answers:
+                    raise
+        return []
 
     def exchange(self, path, fields):
         request = self.request(path, fields)
