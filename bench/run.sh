@@ -1504,7 +1504,7 @@ varnish_py() {
 }
 
 stage_varnish() {
-  local out part
+  local out
   VARNISH_DIR=$WORK/varnish
   ensure_packages /usr/sbin/varnishd:varnish wrk:wrk curl:curl python3:python3 gcc:gcc \
     cmake:cmake ninja:ninja-build
