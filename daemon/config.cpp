@@ -40,6 +40,15 @@ class TableReader {
     }
   }
 
+  void read(const std::string& key, bool& out) {
+    if (const auto* node = find(key)) {
+      if (!node->is_boolean()) {
+        fail(*node, key, "expected true or false");
+      }
+      out = *node->value<bool>();
+    }
+  }
+
   void read(const std::string& key, std::int64_t& out, std::int64_t min, std::int64_t max) {
     if (const auto* node = find(key)) {
       if (!node->is_integer()) {
@@ -298,7 +307,38 @@ void read_hooks(TableReader& top, const std::filesystem::path& path, Config::Hoo
   config.max_body = static_cast<std::uint64_t>(max_body);
 }
 
+// [websub]
+void read_websub(TableReader& top, const std::filesystem::path& path, Config::WebSub& config) {
+  TableReader websub(subtable(top, "websub", path), "websub.", path);
+  std::int64_t lease_s = config.lease.count();
+  std::int64_t max_attempts = config.max_attempts;
+  auto max_subscriptions = static_cast<std::int64_t>(config.max_subscriptions);
+  websub.read("hubs", config.hubs);
+  websub.read("builtin_hub", config.builtin_hub);
+  websub.read("lease_s", lease_s, 60, 365 * 86'400);
+  websub.read("max_attempts", max_attempts, 1, 100);
+  websub.read("allow_private_callbacks", config.allow_private_callbacks);
+  websub.read("max_subscriptions", max_subscriptions, 0, 10'000'000);
+  for (const auto& hub : config.hubs) {
+    if (!is_http_url(hub)) {
+      websub.fail(*websub.find("hubs"), "hubs", "not an http(s) URL: " + hub);
+    }
+  }
+  websub.reject_unknown();
+  config.lease = std::chrono::seconds(lease_s);
+  config.max_attempts = static_cast<int>(max_attempts);
+  config.max_subscriptions = static_cast<std::size_t>(max_subscriptions);
+}
+
 }  // namespace
+
+std::vector<std::string> Config::WebSub::advertised(const std::string& feeds_url) const {
+  std::vector<std::string> all = hubs;
+  if (builtin_hub) {
+    all.push_back(feeds_url + "websub");
+  }
+  return all;
+}
 
 Config parse_config(std::string_view toml_text, const std::filesystem::path& path) {
   toml::table root;
@@ -318,6 +358,7 @@ Config parse_config(std::string_view toml_text, const std::filesystem::path& pat
   read_feeds(top, path, config.feeds);
   read_server(top, path, config.server);
   read_hooks(top, path, config.hooks);
+  read_websub(top, path, config.websub);
   top.reject_unknown();
   return config;
 }
@@ -373,6 +414,7 @@ feeds::SiteOptions Config::site_options() const {
   }
   options.max_age_s = server.max_age_s;
   options.full_content = feeds.full_content;
+  options.hubs = websub.advertised(site.feeds_url);
   return options;
 }
 

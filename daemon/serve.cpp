@@ -21,8 +21,10 @@
 #include "daemon/live/regenerator.h"
 #include "daemon/live/store_watcher.h"
 #include "daemon/log.h"
+#include "daemon/outbound/outbound_service.h"
 #include "daemon/pipeline/snapshot_builder.h"
 #include "daemon/systemd_notify.h"
+#include "daemon/websub/websub_service.h"
 #include "feeds/feed_info.h"
 
 namespace feedd::daemon {
@@ -157,7 +159,8 @@ TopicFeeds topic_feeds_for(const Config& config, boost::asio::io_context& contro
       [&pipeline](const feeds::CatalogTopic& topic, feeds::FeedFormat format,
                   std::chrono::sys_seconds built_at) {
         auto rendered = pipeline->pipeline().render_topic(topic, format, common::now_seconds());
-        return feeds::make_resource(resource_source(std::move(rendered)), built_at);
+        return feeds::make_resource(
+            resource_source(std::move(rendered), pipeline->pipeline().site()), built_at);
       },
       metrics);
 }
@@ -313,6 +316,23 @@ int run_serve(const Config& initial_config, const ServeOptions& options) {
   boost::asio::signal_set signals(control, SIGTERM, SIGINT, SIGHUP);
   ServerOptions server_options = server_options_for(config, std::move(*sockets), hooks, options);
   server_options.topics = &topics;
+  // WebSub: pings and deliveries on the outbound thread; the hub answers on the I/O threads.
+  // [websub] takes effect at start (a SIGHUP changes only the links in the documents).
+  const WebSubOptions websub_options = WebSubOptions::from(config);
+  std::unique_ptr<OutboundService> outbound;
+  std::unique_ptr<WebSubService> websub;
+  if (websub_options.enabled()) {
+    outbound = std::make_unique<OutboundService>(ClientOptions{});
+    websub = std::make_unique<WebSubService>(websub_options, config.store.index, *outbound, store,
+                                             &topics);
+    store.set_listener([&websub](const feeds::Snapshot& previous, const feeds::Snapshot& next) {
+      websub->snapshot_changed(previous, next);
+    });
+    metrics.add_section([&outbound](std::string& out) { outbound->render_metrics(out); });
+    metrics.add_section([&websub](std::string& out) { websub->counters().render(out); });
+    server_options.websub = websub_options.builtin_hub ? websub.get() : nullptr;
+    websub->start();
+  }
   HttpServer server(std::move(server_options), store, metrics);
   server.start();
   pipeline->attach(control, store, generation);
@@ -333,6 +353,9 @@ int run_serve(const Config& initial_config, const ServeOptions& options) {
   server.wait();
   keep_running.reset();
   renders.join();
+  if (outbound) {
+    outbound->stop();  // before `websub` goes: no callback runs after this
+  }
   log::info(kChannel, "stopped");
   return 0;
 }

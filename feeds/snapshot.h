@@ -55,6 +55,7 @@ struct Resource {
   // What browsers get instead ("application/xml; charset=utf-8" renders feed.css where
   // Chromium shows application/atom+xml as plain text); empty: content_type for everyone.
   std::string browser_content_type;
+  std::string link;  // a `Link` field value (WebSub discovery); empty: none
   std::chrono::sys_seconds last_modified{};
   std::string last_modified_text;  // IMF-fixdate of last_modified
   // Indexed by Coding; identity always has a body; a compressed one may be absent (null).
@@ -73,6 +74,7 @@ struct ResourceSource {
   std::chrono::sys_seconds last_modified{};
   bool compress = true;                   // false for bodies too small or already compressed
   std::string browser_content_type = {};  // see Resource
+  std::string link = {};                  // see Resource
 };
 
 class Snapshot {

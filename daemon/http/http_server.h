@@ -20,6 +20,7 @@ namespace feedd::daemon {
 
 class TopicFeeds;
 class WebhookEndpoint;
+class WebSubService;
 
 struct ServerOptions {
   std::vector<std::string> listen{"127.0.0.1:8080"};  // "host:port", "[v6]:port"; port 0 ok
@@ -32,6 +33,7 @@ struct ServerOptions {
   int max_age_s = defaults::kMaxAgeSeconds;             // Cache-Control: public, max-age=N
   WebhookEndpoint* hooks = nullptr;  // POST /hooks/rebuild; null: 401 not configured
   TopicFeeds* topics = nullptr;      // the topic feeds; null: their paths are 404
+  WebSubService* websub = nullptr;   // the built-in WebSub hub; null: /websub is 404
   bool access_log = false;           // one log line per request on channel "access"
   std::size_t max_connections = 0;   // 0: derived from RLIMIT_NOFILE
 };

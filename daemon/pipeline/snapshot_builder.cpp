@@ -5,17 +5,17 @@
 #include <vector>
 
 #include "feeds/feed_info.h"
+#include "feeds/websub_link.h"
 
 namespace feedd::daemon {
 
-feeds::ResourceSource resource_source(feeds::RenderedFeed rendered) {
+feeds::ResourceSource resource_source(feeds::RenderedFeed rendered, const feeds::SiteOptions& site) {
   std::string browser_type(feeds::browser_content_type(rendered.path));
-  return {"/" + rendered.path,
-          std::move(rendered.content_type),
-          std::move(rendered.body),
-          rendered.last_modified,
-          true,
-          std::move(browser_type)};
+  std::string path = "/" + rendered.path;
+  std::string link = feeds::websub_link(site, path);
+  return {std::move(path),         std::move(rendered.content_type), std::move(rendered.body),
+          rendered.last_modified, true,                             std::move(browser_type),
+          std::move(link)};
 }
 
 std::shared_ptr<const feeds::Snapshot> build_snapshot(SitePipeline& pipeline, const Config& config,
@@ -25,7 +25,7 @@ std::shared_ptr<const feeds::Snapshot> build_snapshot(SitePipeline& pipeline, co
                                                       bool recount) {
   std::vector<feeds::ResourceSource> sources;
   for (auto& rendered : pipeline.render(now)) {
-    sources.push_back(resource_source(std::move(rendered)));
+    sources.push_back(resource_source(std::move(rendered), pipeline.site()));
   }
   std::vector<std::pair<std::string, std::size_t>> posts;
   if (previous != nullptr && !recount) {

@@ -25,7 +25,8 @@ std::shared_ptr<const feeds::Snapshot> build_snapshot(SitePipeline& pipeline, co
                                                       bool recount = true);
 
 // A rendered feed or page as a snapshot resource source; a feed also gets the content type
-// browsers are given instead (see feeds::Resource).
-feeds::ResourceSource resource_source(feeds::RenderedFeed rendered);
+// browsers are given instead (see feeds::Resource), and the WebSub `Link` field when `site`
+// advertises hubs.
+feeds::ResourceSource resource_source(feeds::RenderedFeed rendered, const feeds::SiteOptions& site);
 
 }  // namespace feedd::daemon
