@@ -24,7 +24,15 @@ namespace feedd::daemon {
 
 // What a request was for, as the "route" label of feedd_http_requests_total.
 enum class RouteKind : std::uint8_t {
-  feed, page, asset, healthz, metrics, hook, redirect, other, websub
+  feed,
+  page,
+  asset,
+  healthz,
+  metrics,
+  hook,
+  redirect,
+  other,
+  websub
 };
 inline constexpr std::size_t kRouteKindCount = 9;
 std::string_view route_kind_name(RouteKind kind);

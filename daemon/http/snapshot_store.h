@@ -20,7 +20,8 @@ class SnapshotStore {
 
   // Called by publish() with the replaced and the new snapshot, on the publishing thread
   // (the control thread); must only queue work. Set before the first publish().
-  using Listener = std::function<void(const feeds::Snapshot& previous, const feeds::Snapshot& next)>;
+  using Listener =
+      std::function<void(const feeds::Snapshot& previous, const feeds::Snapshot& next)>;
   void set_listener(Listener listener) { listener_ = std::move(listener); }
 
  private:

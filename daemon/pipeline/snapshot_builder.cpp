@@ -9,12 +9,17 @@
 
 namespace feedd::daemon {
 
-feeds::ResourceSource resource_source(feeds::RenderedFeed rendered, const feeds::SiteOptions& site) {
+feeds::ResourceSource resource_source(feeds::RenderedFeed rendered,
+                                      const feeds::SiteOptions& site) {
   std::string browser_type(feeds::browser_content_type(rendered.path));
   std::string path = "/" + rendered.path;
   std::string link = feeds::websub_link(site, path);
-  return {std::move(path),         std::move(rendered.content_type), std::move(rendered.body),
-          rendered.last_modified, true,                             std::move(browser_type),
+  return {std::move(path),
+          std::move(rendered.content_type),
+          std::move(rendered.body),
+          rendered.last_modified,
+          true,
+          std::move(browser_type),
           std::move(link)};
 }
 

@@ -119,7 +119,8 @@ BOOST_AUTO_TEST_CASE(sample_config_is_valid) {
 }
 
 BOOST_AUTO_TEST_CASE(websub_keys) {
-  const std::string site = "[site]\nbase_url = \"https://b.example\"\nfeeds_url = \"https://b.example/f\"\n";
+  const std::string site =
+      "[site]\nbase_url = \"https://b.example\"\nfeeds_url = \"https://b.example/f\"\n";
   auto defaults = parse_config(site, "/etc/feedd/feedd.toml");
   BOOST_TEST(defaults.websub.hubs.empty());
   BOOST_TEST(!defaults.websub.builtin_hub);
@@ -128,10 +129,12 @@ BOOST_AUTO_TEST_CASE(websub_keys) {
   BOOST_TEST(!defaults.websub.allow_private_callbacks);
   BOOST_TEST(defaults.websub.max_subscriptions == 10000u);
   BOOST_TEST(defaults.site_options().hubs.empty());
-  auto config = parse_config(site + "[websub]\nhubs = [\"https://hub.example/\"]\nbuiltin_hub = true\n"
-                                    "lease_s = 3600\nmax_attempts = 3\nallow_private_callbacks = true\n"
-                                    "max_subscriptions = 5\n",
-                             "/etc/feedd/feedd.toml");
+  auto config =
+      parse_config(site +
+                       "[websub]\nhubs = [\"https://hub.example/\"]\nbuiltin_hub = true\n"
+                       "lease_s = 3600\nmax_attempts = 3\nallow_private_callbacks = true\n"
+                       "max_subscriptions = 5\n",
+                   "/etc/feedd/feedd.toml");
   BOOST_TEST(config.websub.lease.count() == 3600);
   BOOST_TEST(config.websub.max_attempts == 3);
   BOOST_TEST(config.websub.allow_private_callbacks);
