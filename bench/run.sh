@@ -11,6 +11,12 @@
 #           three alternating; req/s, p99, feedd/nginx and feedd/ceiling.
 #   latency edit one post of a live feedd serve, time until the new ETag is served (50 edits,
 #           p50/p99/max), next to Hugo's full rebuild after the same edit; ratio, targets.
+#   delta   a simulated day of polling by newsboat-like readers (bench/delta.py): one new post,
+#           a poll every 30 min, BENCH_DELTA_CLIENTS readers with A-IM: feed (RFC 3229 deltas)
+#           and as many without; bytes on the wire of each, and their ratio.
+#   polite  the 304 path (If-None-Match GET of the serve store's /en/atom.xml under wrk) of two
+#           feedd serve side by side, polite polling off (server.min_poll_s = 0) and on (60),
+#           alternating; req/s medians and the on/off ratio (goal >= 0.95).
 #   abuse   feedd serve (2 threads) next to nginx (2 workers): 10,000 idle keep-alive
 #           connections (RSS per connection), 1,000 slowloris clients (a normal client's
 #           p99), clients that never read a ~5 MB answer (feedd only), 100 pipelined
@@ -34,6 +40,8 @@
 #   BENCH_LATENCY_EDITS=50     edits timed against feedd serve
 #   BENCH_LATENCY_HUGO_EDITS=5 edits timed against Hugo (a full build each; the median counts)
 #   BENCH_LATENCY_HUGO_SERVER=1  also time `hugo server --disableFastRender` (its watcher)
+#   BENCH_DELTA_POSTS=1000     store size for the delta stage
+#   BENCH_DELTA_CLIENTS=1000   readers per population;  BENCH_DELTA_PATH=/atom.xml
 #   BENCH_ABUSE_REPS=3         runs of the abuse stage (servers restarted for each)
 #   BENCH_ABUSE_POSTS=1000     store size for the idle, slowloris and pipeline cases
 #   BENCH_ABUSE_IDLE=10000     idle connections;  BENCH_ABUSE_SLOWLORIS=1000 slow clients
@@ -59,7 +67,7 @@ FEEDD=${BENCH_FEEDD:-}
 FEEDD_NOTE=""
 REV=${BENCH_REV:-}
 RUN_HUGO=${BENCH_HUGO:-1}
-STAGES=(build serve latency abuse)
+STAGES=(build serve latency delta abuse polite)
 
 log() { printf '[bench %(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
 warn() { log "WARNING: $*"; }
@@ -673,6 +681,14 @@ stage_latency() {
     "$dir/posts" --edits "$LAT_EDITS" >"$WORK/logs/latency-feedd.txt"
   sed 's/^/  /' "$WORK/logs/latency-feedd.txt" >&2
   LAT[feedd_hwm]=$(awk '/^VmHWM/ {print $2}' "/proc/$pid/status" 2>/dev/null)
+  # Archives (RFC 5005): every regeneration above cut the pages of all posts; a page is
+  # rendered on its first request only (its time, then a cached one, in seconds).
+  LAT[archive_pages]=$(curl -s "http://127.0.0.1:$port/metrics" |
+    awk '$1 == "feedd_archive_pages" {print $2}')
+  LAT[archive_first]=$(curl -s -o /dev/null -w '%{time_total}' \
+    "http://127.0.0.1:$port/en/archive/1.xml")
+  LAT[archive_cached]=$(curl -s -o /dev/null -w '%{time_total}' \
+    "http://127.0.0.1:$port/en/archive/1.xml")
   stop_pid "$pid"
   # feedd's own account of each publish: "... snapshot N published, K of M resources
   # changed (T ms)" — T is the snapshot build only (after the debounce and the re-scan).
@@ -751,6 +767,9 @@ report_latency() {
        "connection (\`bench/latency.py\`). Hugo: from the file's close to the build's exit," \
        "LANG/index.xml then checked for the marker."
   echo "- load average before → after: ${LAT[load0]:-} → ${LAT[load1]:-}"
+  echo "- archives (RFC 5005, feeds.archive_size 100): ${LAT[archive_pages]:-?} pages cut by" \
+       "every regeneration; /en/archive/1.xml first request ${LAT[archive_first]:-?} s," \
+       "cached ${LAT[archive_cached]:-?} s (curl time_total)"
   echo
   echo "| edit → new feed served | edits | p50 | p99 | max | failed |"
   echo "| --- | ---: | ---: | ---: | ---: | ---: |"
@@ -1213,7 +1232,160 @@ report_abuse() {
   echo '```'
 }
 
+# ---------------------------------------------------------------- stage: delta
+
+DELTA_POSTS=${BENCH_DELTA_POSTS:-1000}
+DELTA_CLIENTS=${BENCH_DELTA_CLIENTS:-1000}
+DELTA_PATH=${BENCH_DELTA_PATH:-/atom.xml}
+
+stage_delta() {
+  local d=$WORK/delta port pid json=$WORK/logs/delta.json out
+  ensure_packages curl:curl python3:python3 cmake:cmake ninja:ninja-build
+  build_feedd
+  [[ -n $FEEDD ]] || { warn "no feedd binary: skipping delta"; return 0; }
+  make_store "$DELTA_POSTS" || return 0
+  rm -rf "$d" "$json" && mkdir -p "$d" && cp -r "$WORK/store-$DELTA_POSTS/posts" "$d/posts"
+  port=$(free_port)
+  sed -e "s|^path = .*|path = \"$d/posts\"|" -e "s|^index = .*|index = \"$d/store.index\"|" \
+    "$WORK/store-$DELTA_POSTS/feedd.toml" >"$d/feedd.toml"
+  printf '\n[server]\nlisten = ["127.0.0.1:%s"]\nthreads = 2\n' "$port" >>"$d/feedd.toml"
+  nice -n "$NICE" "$FEEDD" serve --config "$d/feedd.toml" 2>"$WORK/logs/delta-serve.log" &
+  pid=$!
+  if ! wait_http "http://127.0.0.1:$port$DELTA_PATH" "$pid" "$TIMEOUT"; then
+    warn "feedd serve did not serve $DELTA_PATH (see $WORK/logs/delta-serve.log)"
+    stop_pid "$pid"
+    return 0
+  fi
+  log "delta: $DELTA_CLIENTS readers x 2 populations x 48 polls of $DELTA_PATH"
+  nice -n "$NICE" python3 "$BENCH_DIR/delta.py" --port "$port" --store "$d/posts" \
+    --path "$DELTA_PATH" --clients "$DELTA_CLIENTS" >"$json" 2>>"$WORK/logs/delta-serve.log" ||
+    warn "delta.py failed (see $WORK/logs/delta-serve.log)"
+  DELTA_RENDERS=$(curl -s "http://127.0.0.1:$port/metrics" | awk '$1 == "feedd_delta_renders_total" {print $2}')
+  stop_pid "$pid"
+  out=$WORK/results-delta-$(date -u +%Y%m%dT%H%M%SZ).md
+  report_delta "$json" | tee "$out"
+  log "report saved to $out (paste it into bench/RESULTS.md)"
+}
+
+report_delta() {
+  local f=$1
+  echo "## delta — $(date -u '+%Y-%m-%d %H:%M UTC')"
+  echo
+  echo "- command: \`${BENCH_CMDLINE}\` ($DELTA_POSTS posts, feeds.entries 20, $DELTA_CLIENTS" \
+       "readers per population, BENCH_NICE=$NICE)"
+  echo "- machine: $(nproc) CPUs, $(lscpu | sed -n 's/^Model name: *//p' | head -n 1)," \
+       "$(awk '/MemTotal/ {printf "%.1f GB RAM", $2 / 1048576}' /proc/meminfo)"
+  echo "- feedd: ${FEEDD:-none} (${FEEDD_NOTE:-}); \`feedd serve\`, 2 threads, defaults" \
+       "(feeds.delta_versions 32)"
+  echo "- day: 48 polls of $DELTA_PATH per reader (one every 30 min), one new post before poll" \
+       "25; newsboat's request (If-None-Match, If-Modified-Since, Accept-Encoding: gzip," \
+       "deflate), with A-IM: feed (delta) or without (plain); HTTP bytes both ways" \
+       "(\`bench/delta.py\`)"
+  echo
+  if [[ ! -s $f ]]; then
+    echo "no result (delta.py failed)"
+    return 0
+  fi
+  /usr/bin/python3 - "$f" "${DELTA_RENDERS:-?}" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+print("| readers | bytes on the wire | of which requests | statuses | response to the change |")
+print("| --- | ---: | ---: | --- | ---: |")
+for name in ("plain", "delta"):
+    p = r[name]
+    statuses = ", ".join(f"{k}: {v}" for k, v in p["statuses"].items())
+    print(f"| {name} | {p['bytes']:,} | {p['request_bytes']:,} | {statuses} | {p['changed_response_bytes']:,} B |")
+print()
+print(f"delta / plain bytes: {r['ratio']} (plain / delta: {r['plain']['bytes'] / r['delta']['bytes']:.2f}x);"
+      f" delta bodies rendered: {sys.argv[2]} for {r['delta']['statuses'].get('226', 0)} 226 responses;"
+      f" {r['seconds']} s")
+PY
+}
+
 # ---------------------------------------------------------------- dispatcher
+
+# ---------------------------------------------------------------- stage: polite
+
+declare -A POLITE  # POLITE[mode] = "rps p99_ms bad;" per run, appended
+
+# polite_start MODE PORT MIN_POLL_S — a feedd serve of the serve store on PORT, with its own
+# index; prints its pid.
+polite_start() {
+  local dir=$WORK/polite
+  sed "s|^index = .*|index = \"$dir/index-$1.sqlite\"|" "$WORK/store-$SERVE_POSTS/feedd.toml" \
+    >"$dir/feedd-$1.toml"
+  printf '\n[server]\nlisten = ["127.0.0.1:%s"]\nthreads = %s\nmin_poll_s = %s\n' \
+    "$2" "$SERVE_THREADS" "$3" >>"$dir/feedd-$1.toml"
+  "$FEEDD" --config "$dir/feedd-$1.toml" serve >/dev/null 2>"$WORK/logs/polite-feedd-$1.log" &
+  echo $!
+}
+
+stage_polite() {
+  local dir=$WORK/polite i mode r out etag
+  local -A pid port=([off]=18490 [on]=18491)
+  ensure_packages wrk:wrk curl:curl cmake:cmake ninja:ninja-build
+  build_feedd
+  [[ -n $FEEDD ]] || { warn "no feedd binary: skipping polite"; return 0; }
+  make_store "$SERVE_POSTS" || return 0
+  rm -rf "$dir" && mkdir -p "$dir"
+  pid[off]=$(polite_start off "${port[off]}" 0)
+  pid[on]=$(polite_start on "${port[on]}" 60)
+  for mode in off on; do
+    wait_port "${port[$mode]}" || { warn "feedd ($mode) did not start"; stop_pid "${pid[off]}";
+      stop_pid "${pid[on]}"; return 0; }
+  done
+  etag=$(curl -sI "http://127.0.0.1:${port[off]}$SERVE_PATH" | tr -d '\r' |
+    awk -F': ' 'tolower($1) == "etag" {print $2}')
+  log "polite: off -> $(curl -s -o /dev/null -w '%{http_code}' -H "If-None-Match: $etag" \
+    "http://127.0.0.1:${port[off]}$SERVE_PATH"), on -> $(curl -s -o /dev/null -w '%{http_code}' \
+    -H "If-None-Match: $etag" "http://127.0.0.1:${port[on]}$SERVE_PATH"); unconditional twice" \
+    "on -> $(curl -s -o /dev/null -w '%{http_code} ' "http://127.0.0.1:${port[on]}$SERVE_PATH"
+    curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:${port[on]}$SERVE_PATH")"
+  POLITE_LOAD0=$(cut -d' ' -f1-3 /proc/loadavg)
+  for ((i = 1; i <= REPS; i++)); do
+    for mode in off on; do  # alternating, so drift in the machine's load hits both
+      r=$(wrk_run "http://127.0.0.1:${port[$mode]}$SERVE_PATH" "$WORK/logs/polite-$mode-$i.log" \
+        "If-None-Match: $etag")
+      log "polite #$i $mode: $r (req/s, p99 ms, non-2xx/3xx)"
+      POLITE[$mode]+="$r;"
+    done
+  done
+  POLITE_LOAD1=$(cut -d' ' -f1-3 /proc/loadavg)
+  stop_pid "${pid[off]}"
+  stop_pid "${pid[on]}"
+  out=$WORK/results-polite-$(date -u +%Y%m%dT%H%M%SZ).md
+  report_polite | tee "$out"
+  log "report saved to $out (paste it into bench/RESULTS.md)"
+}
+
+polite_stat() { echo "${POLITE[$1]:-}" | tr ';' '\n' | awk -v f="$2" 'NF {print $f}' | median; }
+
+report_polite() {
+  local off on ratio
+  off=$(polite_stat off 1)
+  on=$(polite_stat on 1)
+  ratio=$(awk -v a="$on" -v b="$off" 'BEGIN {if (b > 0) printf "%.3f", a / b; else print 0}')
+  echo "## polite — $(date -u '+%Y-%m-%d %H:%M UTC')"
+  echo
+  echo "- command: \`${BENCH_CMDLINE}\` (BENCH_REPS=$REPS; each run" \
+       "\`wrk -t$SERVE_WRK_THREADS -c$SERVE_CONNS -d${SERVE_SECONDS}s --latency\`" \
+       "GET $SERVE_PATH with If-None-Match (304) of a $SERVE_POSTS-post store)"
+  echo "- machine: $(nproc) CPUs, $(lscpu | sed -n 's/^Model name: *//p' | head -n 1)"
+  echo "- feedd: ${FEEDD:-none} (${FEEDD_NOTE:-}), server.threads = $SERVE_THREADS; two" \
+       "processes side by side: server.min_poll_s = 0 (off) and 60 (on, poll_clients 100000)"
+  echo "- load average before → after: $POLITE_LOAD0 → $POLITE_LOAD1"
+  echo
+  echo "| polite polling | 304 req/s (median) | p99 (median) | non-2xx/3xx |"
+  echo "| --- | ---: | ---: | ---: |"
+  echo "| off | $off | $(polite_stat off 2) ms | $(polite_stat off 3) |"
+  echo "| on | $on | $(polite_stat on 2) ms | $(polite_stat on 3) |"
+  echo
+  echo "All runs (req/s p99-ms bad): off [${POLITE[off]:-}] on [${POLITE[on]:-}]"
+  echo
+  echo '```'
+  verdict "304 req/s with polite polling on >= 0.95 x off" "$ratio" ">=" 0.95
+  echo '```'
+}
 
 usage() {
   sed -n '2,/^set -uo/p' "${BASH_SOURCE[0]}" | sed '$d; s/^# \{0,1\}//' >&2

@@ -20,7 +20,7 @@ EVP_MAC* hmac_algorithm() {
   return mac;
 }
 
-EVP_MAC_CTX* as_ctx(void* p) { return static_cast<EVP_MAC_CTX*>(p); }
+EVP_MAC_CTX* as_mac_ctx(void* p) { return static_cast<EVP_MAC_CTX*>(p); }
 
 }  // namespace
 
@@ -36,14 +36,15 @@ HmacSha256::HmacSha256(std::string_view key) : context_(EVP_MAC_CTX_new(hmac_alg
   const auto* key_bytes =
       key.empty() ? &kEmpty : reinterpret_cast<const unsigned char*>(key.data());
   check_openssl(context_ != nullptr, "EVP_MAC_CTX_new");
-  check_openssl(EVP_MAC_init(as_ctx(context_), key_bytes, key.size(), params) == 1, "EVP_MAC_init");
+  check_openssl(EVP_MAC_init(as_mac_ctx(context_), key_bytes, key.size(), params) == 1,
+                "EVP_MAC_init");
 }
 
-HmacSha256::~HmacSha256() { EVP_MAC_CTX_free(as_ctx(context_)); }
+HmacSha256::~HmacSha256() { EVP_MAC_CTX_free(as_mac_ctx(context_)); }
 
 HmacSha256& HmacSha256::update(std::string_view bytes) {
   const auto* data = reinterpret_cast<const unsigned char*>(bytes.data());
-  check_openssl(bytes.empty() || EVP_MAC_update(as_ctx(context_), data, bytes.size()) == 1,
+  check_openssl(bytes.empty() || EVP_MAC_update(as_mac_ctx(context_), data, bytes.size()) == 1,
                 "EVP_MAC_update");
   return *this;
 }
@@ -51,9 +52,9 @@ HmacSha256& HmacSha256::update(std::string_view bytes) {
 Sha256Mac HmacSha256::finish() {
   Sha256Mac mac{};
   std::size_t length = 0;
-  check_openssl(
-      EVP_MAC_final(as_ctx(context_), mac.data(), &length, mac.size()) == 1 && length == mac.size(),
-      "EVP_MAC_final");
+  check_openssl(EVP_MAC_final(as_mac_ctx(context_), mac.data(), &length, mac.size()) == 1 &&
+                    length == mac.size(),
+                "EVP_MAC_final");
   return mac;
 }
 

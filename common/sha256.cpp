@@ -10,7 +10,7 @@
 namespace feedd::common {
 namespace {
 
-EVP_MD_CTX* as_ctx(void* p) { return static_cast<EVP_MD_CTX*>(p); }
+EVP_MD_CTX* as_digest_ctx(void* p) { return static_cast<EVP_MD_CTX*>(p); }
 
 std::string_view as_chars(const Sha256Digest& digest) {
   return {reinterpret_cast<const char*>(digest.data()), digest.size()};
@@ -20,17 +20,17 @@ std::string_view as_chars(const Sha256Digest& digest) {
 
 Sha256::Sha256() : context_(EVP_MD_CTX_new()) {
   check_openssl(context_ != nullptr, "EVP_MD_CTX_new");
-  check_openssl(EVP_DigestInit_ex(as_ctx(context_), EVP_sha256(), nullptr) == 1,
+  check_openssl(EVP_DigestInit_ex(as_digest_ctx(context_), EVP_sha256(), nullptr) == 1,
                 "EVP_DigestInit_ex");
 }
 
-Sha256::~Sha256() { EVP_MD_CTX_free(as_ctx(context_)); }
+Sha256::~Sha256() { EVP_MD_CTX_free(as_digest_ctx(context_)); }
 
 Sha256& Sha256::field(std::string_view bytes) {
   const std::uint64_t length = bytes.size();
-  check_openssl(EVP_DigestUpdate(as_ctx(context_), &length, sizeof length) == 1,
+  check_openssl(EVP_DigestUpdate(as_digest_ctx(context_), &length, sizeof length) == 1,
                 "EVP_DigestUpdate");
-  check_openssl(EVP_DigestUpdate(as_ctx(context_), bytes.data(), bytes.size()) == 1,
+  check_openssl(EVP_DigestUpdate(as_digest_ctx(context_), bytes.data(), bytes.size()) == 1,
                 "EVP_DigestUpdate");
   return *this;
 }
@@ -38,9 +38,9 @@ Sha256& Sha256::field(std::string_view bytes) {
 std::string Sha256::hex() {
   Sha256Digest digest{};
   unsigned int length = 0;
-  check_openssl(
-      EVP_DigestFinal_ex(as_ctx(context_), digest.data(), &length) == 1 && length == digest.size(),
-      "EVP_DigestFinal_ex");
+  check_openssl(EVP_DigestFinal_ex(as_digest_ctx(context_), digest.data(), &length) == 1 &&
+                    length == digest.size(),
+                "EVP_DigestFinal_ex");
   return hex_encode(as_chars(digest));
 }
 

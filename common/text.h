@@ -20,6 +20,11 @@ inline bool is_blank(std::string_view s) { return trim(s).empty(); }
 // HTTP's optional whitespace (RFC 9110 §5.6.3): space and horizontal tab only.
 constexpr bool is_ows(char c) { return c == ' ' || c == '\t'; }
 
+// HTML's ASCII whitespace (WHATWG Infra): space, tab, LF, FF, CR.
+constexpr bool is_html_space(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r';
+}
+
 constexpr std::string_view trim_ows(std::string_view s) {
   while (!s.empty() && is_ows(s.front())) {
     s.remove_prefix(1);

@@ -64,6 +64,11 @@ int cmd_build(const Config& config, const std::filesystem::path& out) {
       feeds.push_back(pipeline.render_topic(topic, format, now));
     }
   }
+  // And every RFC 5005 archive page, likewise.
+  const auto archives = pipeline.archives();
+  for (const feeds::ArchivePage* page : archives->pages()) {
+    feeds.push_back(pipeline.render_archive(*page, now));
+  }
   auto written = write_feeds(out, feeds);
   if (!written) {
     log::error("build", written.error().message());

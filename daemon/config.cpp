@@ -10,6 +10,8 @@
 #include <set>
 #include <sstream>
 
+#include "daemon/http/client_address.h"
+
 namespace feedd::daemon {
 namespace {
 
@@ -244,7 +246,14 @@ void read_store(TableReader& top, const std::filesystem::path& path, Config::Sto
   store.read("rescan_s", rescan_s, 0, 86'400 * 7);
   auto max_file_bytes = static_cast<std::int64_t>(config.max_file_bytes);
   store.read("max_file_bytes", max_file_bytes, 1, std::int64_t{1} << 30);
+  store.read("updated_from", config.updated_from);
   store.reject_unknown();
+  if (config.updated_from != "auto" && config.updated_from != "git" &&
+      config.updated_from != "seen") {
+    throw ConfigError(path.string() +
+                      ": store.updated_from must be \"auto\", \"git\" or \"seen\", got \"" +
+                      config.updated_from + "\"");
+  }
   config.max_file_bytes = static_cast<std::uint64_t>(max_file_bytes);
   config.path = anchored(path, store_path);
   config.index = index_path.empty() ? default_index_path() : anchored(path, index_path);
@@ -263,7 +272,17 @@ void read_feeds(TableReader& top, const std::filesystem::path& path, Config::Fee
   feeds.read("content", content);
   feeds.read("topic_entries", topic_entries, 1, 10'000);
   feeds.read("topic_cache_mb", topic_cache_mb, 1, 1'048'576);
+  std::int64_t delta_versions = config.delta_versions;
+  std::int64_t tombstone_days = config.tombstone_days;
+  feeds.read("delta_versions", delta_versions, 0, 1'000);
+  feeds.read("tombstone_days", tombstone_days, 0, 36'500);
+  std::int64_t archive_size = config.archive_size;
+  std::int64_t archive_max_age_s = config.archive_max_age_s;
+  feeds.read("archive_size", archive_size, 1, 100'000);
+  feeds.read("archive_max_age_s", archive_max_age_s, 0, 86'400 * 365);
   feeds.reject_unknown();
+  config.archive_size = static_cast<int>(archive_size);
+  config.archive_max_age_s = static_cast<int>(archive_max_age_s);
   if (content != "full" && content != "summary") {
     throw ConfigError(path.string() + ": feeds.content must be \"full\" or \"summary\", got \"" +
                       content + "\"");
@@ -272,6 +291,8 @@ void read_feeds(TableReader& top, const std::filesystem::path& path, Config::Fee
   config.full_content = content == "full";
   config.topic_entries = static_cast<int>(topic_entries);
   config.topic_cache_mb = static_cast<std::size_t>(topic_cache_mb);
+  config.delta_versions = static_cast<int>(delta_versions);
+  config.tombstone_days = static_cast<int>(tombstone_days);
 }
 
 // [server]
@@ -284,7 +305,18 @@ void read_server(TableReader& top, const std::filesystem::path& path, Config::Se
   server.read("threads", threads, 0, 256);
   server.read("max_age_s", max_age_s, 0, 86'400 * 365);
   server.read("timeout_s", timeout_s, 1, 3600);
+  std::int64_t min_poll_s = config.min_poll_s;
+  auto poll_clients = static_cast<std::int64_t>(config.poll_clients);
+  server.read("min_poll_s", min_poll_s, 0, 86'400);
+  server.read("trusted_proxies", config.trusted_proxies);
+  if (auto proxies = TrustedProxies::parse(config.trusted_proxies); !proxies) {
+    throw ConfigError(path.string() + ": server.trusted_proxies: \"" + proxies.error() +
+                      "\" is neither an IP address nor a CIDR range");
+  }
+  server.read("poll_clients", poll_clients, 1, 100'000'000);
   server.reject_unknown();
+  config.min_poll_s = static_cast<int>(min_poll_s);
+  config.poll_clients = static_cast<std::size_t>(poll_clients);
   config.threads = static_cast<int>(threads);
   config.max_age_s = static_cast<int>(max_age_s);
   config.timeout = std::chrono::seconds(timeout_s);
@@ -330,6 +362,19 @@ void read_websub(TableReader& top, const std::filesystem::path& path, Config::We
   config.max_subscriptions = static_cast<std::size_t>(max_subscriptions);
 }
 
+// [cache]
+void read_cache(TableReader& top, const std::filesystem::path& path, Config::Cache& config) {
+  TableReader cache(subtable(top, "cache", path), "cache.", path);
+  cache.read("purge", config.purge);
+  cache.reject_unknown();
+  for (auto& url : config.purge) {
+    if (!url.starts_with("http://") || !is_http_url(url)) {
+      throw ConfigError(path.string() + ": cache.purge: \"" + url +
+                        "\" is not an http:// URL (e.g. \"http://127.0.0.1:6081/\")");
+    }
+  }
+}
+
 }  // namespace
 
 std::vector<std::string> Config::WebSub::advertised(const std::string& feeds_url) const {
@@ -359,6 +404,7 @@ Config parse_config(std::string_view toml_text, const std::filesystem::path& pat
   read_server(top, path, config.server);
   read_hooks(top, path, config.hooks);
   read_websub(top, path, config.websub);
+  read_cache(top, path, config.cache);
   top.reject_unknown();
   return config;
 }

@@ -46,6 +46,9 @@ struct Config {
     std::chrono::milliseconds debounce{50};
     std::chrono::seconds rescan{600};
     std::uint64_t max_file_bytes = 16 * 1024 * 1024;  // larger post files are problems, unread
+    // Where an edited post's updated time comes from (README "Times from the store"):
+    // "auto" (git when path is in a git work tree, else seen), "git", "seen".
+    std::string updated_from = "auto";
   } store;
 
   struct Feeds {
@@ -53,6 +56,10 @@ struct Config {
     bool full_content = true;         // content = "full" | "summary"
     int topic_entries = 20;           // entries per tag/category feed
     std::size_t topic_cache_mb = 64;  // MiB of topic feeds rendered on request kept in memory
+    int delta_versions = 32;          // RFC 3229 versions remembered per feed; 0: no deltas
+    int tombstone_days = 30;          // RFC 6721 deleted-entry lifetime; 0: no tombstones
+    int archive_size = 100;           // posts per RFC 5005 archive page
+    int archive_max_age_s = 86400;    // Cache-Control max-age of archive pages
   } feeds;
 
   struct Server {
@@ -60,6 +67,9 @@ struct Config {
     int threads = 0;  // 0: one per core
     int max_age_s = defaults::kMaxAgeSeconds;
     std::chrono::seconds timeout = defaults::kServerTimeout;
+    int min_poll_s = 0;                        // polite polling: 429 for faster refetches; 0 off
+    std::vector<std::string> trusted_proxies;  // addresses or CIDR ranges
+    std::size_t poll_clients = 100000;         // clients polite polling remembers
   } server;
 
   struct Hooks {
@@ -80,6 +90,10 @@ struct Config {
     // Every hub to advertise: the external ones, then the built-in one.
     std::vector<std::string> advertised(const std::string& feeds_url) const;
   } websub;
+  struct Cache {
+    // HTTP caches (http://host[:port]/) sent PURGE <path> for every path whose bytes changed.
+    std::vector<std::string> purge;
+  } cache;
 
   // The options the readers and renderers take, derived from the fields above.
   storage::ReaderOptions reader_options() const;

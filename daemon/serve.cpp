@@ -14,10 +14,13 @@
 #include "common/clock.h"
 #include "daemon/hooks/webhook_endpoint.h"
 #include "daemon/hooks/webhook_secret.h"
+#include "daemon/http/delta_feeds.h"
 #include "daemon/http/http_server.h"
 #include "daemon/http/metrics.h"
+#include "daemon/http/poll_limiter.h"
 #include "daemon/http/snapshot_store.h"
 #include "daemon/http/topic_feeds.h"
+#include "daemon/live/cache_purger.h"
 #include "daemon/live/regenerator.h"
 #include "daemon/live/store_watcher.h"
 #include "daemon/log.h"
@@ -30,7 +33,7 @@
 namespace feedd::daemon {
 namespace {
 
-constexpr std::string_view kChannel = "serve";
+constexpr std::string_view kServeChannel = "serve";
 
 std::string join(const std::vector<std::string>& parts) {
   std::string out;
@@ -59,9 +62,15 @@ class Pipeline {
   const Config& config() const { return config_; }
   SitePipeline& pipeline() { return pipeline_; }
 
-  // Starts following the store, publishing into `store` from `generation` on.
-  void attach(boost::asio::io_context& io, SnapshotStore& store, std::uint64_t generation) {
+  // Starts following the store, publishing into `store` from `generation` on, and purging
+  // what each new snapshot changes from the caches of [cache] purge.
+  void attach(boost::asio::io_context& io, SnapshotStore& store, std::uint64_t generation,
+              Metrics& metrics, HttpClient& client) {
+    purger_ =
+        std::make_unique<CachePurger>(client, config_.cache.purge, config_.site.feeds_url, metrics);
     regenerator_ = std::make_unique<Regenerator>(io, config_, pipeline_, store, generation);
+    regenerator_->on_published([this](const feeds::Snapshot& previous,
+                                      const feeds::Snapshot& next) { purge(previous, next); });
     watcher_ =
         std::make_unique<StoreWatcher>(io.get_executor(), config_.store.path,
                                        config_.store.debounce, [this](const StoreChanges& changes) {
@@ -72,8 +81,9 @@ class Pipeline {
                                          }
                                        });
     if (auto ec = watcher_->start()) {
-      log::error(kChannel, "cannot watch " + config_.store.path.string() + ": " + ec.message() +
-                               "; changes are seen by the periodic rescan only");
+      log::error(kServeChannel, "cannot watch " + config_.store.path.string() + ": " +
+                                    ec.message() +
+                                    "; changes are seen by the periodic rescan only");
     }
     regenerator_->start();
   }
@@ -86,10 +96,16 @@ class Pipeline {
   }
 
   Regenerator& regenerator() { return *regenerator_; }
+  void purge(const feeds::Snapshot& previous, const feeds::Snapshot& next) {
+    if (purger_) {
+      purger_->purge(previous, next);
+    }
+  }
 
  private:
   Config config_;
   SitePipeline pipeline_;
+  std::unique_ptr<CachePurger> purger_;
   std::unique_ptr<Regenerator> regenerator_;
   std::unique_ptr<StoreWatcher> watcher_;
 };
@@ -106,13 +122,13 @@ std::unique_ptr<Pipeline> open_pipeline(const Config& config, IndexHealth& healt
       throw;
     }
     // Logged by the pipeline; the regenerator retries until the scan can be saved.
-    log::warning(kChannel, "serving what the index holds until the scan can be saved");
+    log::warning(kServeChannel, "serving what the index holds until the scan can be saved");
   }
   if (report.store_missing) {
     // Not fatal: the store may be a mount that comes later; the watcher waits for it.
-    log::warning(kChannel, config.store.path.string() +
-                               ": the store directory does not exist (store.path in " +
-                               config.source.string() + "); serving what the index holds");
+    log::warning(kServeChannel, config.store.path.string() +
+                                    ": the store directory does not exist (store.path in " +
+                                    config.source.string() + "); serving what the index holds");
   }
   return pipeline;
 }
@@ -125,7 +141,7 @@ std::string read_secret(const Config& config) {
                       config.hooks.secret_file.string() + ": " + secret.error().message());
   }
   if (secret->empty()) {
-    log::info(kChannel, "no webhook secret (hooks.secret): POST /hooks/rebuild answers 401");
+    log::info(kServeChannel, "no webhook secret (hooks.secret): POST /hooks/rebuild answers 401");
   }
   return std::move(*secret);
 }
@@ -145,8 +161,15 @@ ServerOptions server_options_for(const Config& config, std::vector<int> inherite
   server_options.timeout = config.server.timeout;
   server_options.max_body = config.hooks.max_body;
   server_options.max_age_s = config.server.max_age_s;
+  server_options.archive_max_age_s = config.feeds.archive_max_age_s;
   server_options.hooks = &hooks;
   server_options.access_log = options.access_log;
+  auto proxies = TrustedProxies::parse(config.server.trusted_proxies);
+  if (!proxies) {
+    throw ConfigError(config.source.string() + ": server.trusted_proxies: \"" + proxies.error() +
+                      "\" is neither an IP address nor a CIDR range");
+  }
+  server_options.trusted_proxies = std::move(*proxies);
   return server_options;
 }
 
@@ -157,12 +180,21 @@ TopicFeeds topic_feeds_for(const Config& config, boost::asio::io_context& contro
   return TopicFeeds(
       config.feeds.topic_cache_mb * 1024 * 1024, control.get_executor(),
       [&pipeline](const feeds::CatalogTopic& topic, feeds::FeedFormat format,
-                  std::chrono::sys_seconds built_at) {
+                  std::chrono::sys_seconds built_at,
+                  std::shared_ptr<const feeds::FeedVersions> previous) {
         auto rendered = pipeline->pipeline().render_topic(topic, format, common::now_seconds());
         return feeds::make_resource(
-            resource_source(std::move(rendered), pipeline->pipeline().site()), built_at);
+            resource_source(std::move(rendered), pipeline->pipeline().site(),
+                            pipeline->config().feeds.delta_versions),
+            built_at, std::move(previous));
       },
-      metrics);
+      metrics,
+      [&pipeline](const feeds::ArchivePage& page, std::chrono::sys_seconds built_at) {
+        // Archive pages are no WebSub topics (nobody subscribes to history): no hub Link.
+        static const feeds::SiteOptions kNoHubs;
+        auto rendered = pipeline->pipeline().render_archive(page, common::now_seconds());
+        return feeds::make_resource(resource_source(std::move(rendered), kNoHubs), built_at);
+      });
 }
 
 // WATCHDOG=1 from the control thread at half the interval: if the indexer hangs, systemd
@@ -206,6 +238,7 @@ class SignalHandler {
     std::unique_ptr<Pipeline>& pipeline;
     SnapshotStore& store;
     Metrics& metrics;
+    OutboundService& outbound;
     WebhookEndpoint& hooks;
     Watchdog& watchdog;
   };
@@ -223,8 +256,8 @@ class SignalHandler {
       return;
     }
     if (signal_number != SIGHUP) {
-      log::info(kChannel, std::string("received ") + strsignal(signal_number) +
-                              ": finishing in-flight responses");
+      log::info(kServeChannel, std::string("received ") + strsignal(signal_number) +
+                                   ": finishing in-flight responses");
       systemd::notify_stopping();
       b_.watchdog.cancel();
       b_.pipeline->stop();
@@ -236,7 +269,7 @@ class SignalHandler {
       reload();
     } catch (const std::exception& error) {
       log::error(
-          kChannel,
+          kServeChannel,
           std::string("SIGHUP: reload failed, keeping the running configuration: ") + error.what());
     }
     systemd::notify_ready("serving, snapshot " + std::to_string(b_.store.load()->generation()));
@@ -255,16 +288,18 @@ class SignalHandler {
                                    next_generation, previous.get());
     const std::size_t total = snapshot->resources().size();
     const std::size_t changed = total - snapshot->reused();
+    std::shared_ptr<const feeds::Snapshot> published = snapshot;
     b_.store.publish(std::move(snapshot));
     b_.pipeline->stop();
     b_.pipeline = std::move(next);
     const Config& config = b_.pipeline->config();
     b_.hooks.set_secret(std::move(next_secret), config.hooks.command, config.hooks.command_timeout);
-    b_.pipeline->attach(b_.control, b_.store, next_generation);
-    log::info(kChannel, "SIGHUP: configuration reloaded from " + config.source.string() +
-                            ", snapshot " + std::to_string(next_generation) + " published, " +
-                            std::to_string(changed) + " of " + std::to_string(total) +
-                            " resources changed");
+    b_.pipeline->attach(b_.control, b_.store, next_generation, b_.metrics, b_.outbound.client());
+    b_.pipeline->purge(*previous, *published);
+    log::info(kServeChannel, "SIGHUP: configuration reloaded from " + config.source.string() +
+                                 ", snapshot " + std::to_string(next_generation) + " published, " +
+                                 std::to_string(changed) + " of " + std::to_string(total) +
+                                 " resources changed");
   }
 
   Borrowed b_;
@@ -273,11 +308,11 @@ class SignalHandler {
 void announce_serving(const HttpServer& server, const SnapshotStore& store,
                       const ServeOptions& options) {
   const auto snapshot = store.load();
-  log::info(kChannel, "feedd " FEEDD_VERSION " serving " + std::to_string(count_feeds(*snapshot)) +
-                          " feeds on " + join(server.addresses()) + " (" +
-                          std::to_string(server.threads()) + " threads, up to " +
-                          std::to_string(server.max_connections()) + " connections" +
-                          (options.access_log ? ", access log on" : "") + ")");
+  log::info(kServeChannel,
+            "feedd " FEEDD_VERSION " serving " + std::to_string(count_feeds(*snapshot)) +
+                " feeds on " + join(server.addresses()) + " (" + std::to_string(server.threads()) +
+                " threads, up to " + std::to_string(server.max_connections()) + " connections" +
+                (options.access_log ? ", access log on" : "") + ")");
   systemd::notify_ready("serving " + std::to_string(count_feeds(*snapshot)) + " feeds, snapshot " +
                         std::to_string(snapshot->generation()));
 }
@@ -288,6 +323,8 @@ int run_serve(const Config& initial_config, const ServeOptions& options) {
   boost::asio::io_context control;  // the indexer: only this thread touches the index
   auto now = common::now_seconds();
   Metrics metrics;
+  // Outgoing requests (cache purges) on their own thread; stopped before `metrics` goes.
+  OutboundService outbound{ClientOptions{}};
   auto pipeline = open_pipeline(initial_config, metrics.index_health(), now);
   std::uint64_t generation = 1;
   SnapshotStore store(
@@ -309,6 +346,7 @@ int run_serve(const Config& initial_config, const ServeOptions& options) {
                           });
                         });
   TopicFeeds topics = topic_feeds_for(config, control, pipeline, metrics);
+  DeltaFeeds deltas(kDeltaCacheBytes, metrics);
   // Handlers for SIGTERM, SIGINT and SIGHUP before anything says "ready" (the listening
   // sockets, the start-up line, READY=1): a signal that came right after it otherwise met
   // the default action and killed the process (a reload or a stop at start-up lost the
@@ -316,31 +354,37 @@ int run_serve(const Config& initial_config, const ServeOptions& options) {
   boost::asio::signal_set signals(control, SIGTERM, SIGINT, SIGHUP);
   ServerOptions server_options = server_options_for(config, std::move(*sockets), hooks, options);
   server_options.topics = &topics;
+  server_options.deltas = &deltas;
+  // Polite polling (server.min_poll_s; 0: off): its memory is taken once, here.
+  std::unique_ptr<PollLimiter> poll_limiter;
+  if (config.server.min_poll_s > 0) {
+    poll_limiter = std::make_unique<PollLimiter>(std::chrono::seconds(config.server.min_poll_s),
+                                                 config.server.poll_clients);
+    server_options.poll_limiter = poll_limiter.get();
+  }
   // WebSub: pings and deliveries on the outbound thread; the hub answers on the I/O threads.
   // [websub] takes effect at start (a SIGHUP changes only the links in the documents).
   const WebSubOptions websub_options = WebSubOptions::from(config);
-  std::unique_ptr<OutboundService> outbound;
   std::unique_ptr<WebSubService> websub;
   if (websub_options.enabled()) {
-    outbound = std::make_unique<OutboundService>(ClientOptions{});
-    websub = std::make_unique<WebSubService>(websub_options, config.store.index, *outbound, store,
+    websub = std::make_unique<WebSubService>(websub_options, config.store.index, outbound, store,
                                              &topics);
     store.set_listener([&websub](const feeds::Snapshot& previous, const feeds::Snapshot& next) {
       websub->snapshot_changed(previous, next);
     });
-    metrics.add_section([&outbound](std::string& out) { outbound->render_metrics(out); });
+    metrics.add_section([&outbound](std::string& out) { outbound.render_metrics(out); });
     metrics.add_section([&websub](std::string& out) { websub->counters().render(out); });
     server_options.websub = websub_options.builtin_hub ? websub.get() : nullptr;
     websub->start();
   }
   HttpServer server(std::move(server_options), store, metrics);
   server.start();
-  pipeline->attach(control, store, generation);
+  pipeline->attach(control, store, generation, metrics, outbound.client());
   announce_serving(server, store, options);
 
   Watchdog watchdog(control);
   watchdog.start();
-  SignalHandler on_signal({control, signals, pipeline, store, metrics, hooks, watchdog});
+  SignalHandler on_signal({control, signals, pipeline, store, metrics, outbound, hooks, watchdog});
   on_signal.arm();
   control.run();
 
@@ -353,10 +397,8 @@ int run_serve(const Config& initial_config, const ServeOptions& options) {
   server.wait();
   keep_running.reset();
   renders.join();
-  if (outbound) {
-    outbound->stop();  // before `websub` goes: no callback runs after this
-  }
-  log::info(kChannel, "stopped");
+  outbound.stop();  // before `websub` goes: no callback runs after this
+  log::info(kServeChannel, "stopped");
   return 0;
 }
 

@@ -11,15 +11,13 @@
 namespace feedd::feeds {
 namespace {
 
-// HTML's ASCII whitespace, which browsers strip from URL attributes: common::text::trim's
+// Strips HTML's ASCII whitespace, as browsers do from URL attributes: common::text::trim's
 // set is wider (vertical tab, U+3000), and would resolve some references differently.
-bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'; }
-
 std::string_view trim(std::string_view text) {
-  while (!text.empty() && is_space(text.front())) {
+  while (!text.empty() && common::text::is_html_space(text.front())) {
     text.remove_prefix(1);
   }
-  while (!text.empty() && is_space(text.back())) {
+  while (!text.empty() && common::text::is_html_space(text.back())) {
     text.remove_suffix(1);
   }
   return text;
@@ -41,11 +39,11 @@ std::string resolve_srcset(std::string_view base, std::string_view srcset) {
   std::string out;
   std::size_t i = 0;
   while (i < srcset.size()) {
-    while (i < srcset.size() && (is_space(srcset[i]) || srcset[i] == ',')) {
+    while (i < srcset.size() && (common::text::is_html_space(srcset[i]) || srcset[i] == ',')) {
       ++i;
     }
     std::size_t url_end = i;
-    while (url_end < srcset.size() && !is_space(srcset[url_end])) {
+    while (url_end < srcset.size() && !common::text::is_html_space(srcset[url_end])) {
       ++url_end;
     }
     std::string_view url = srcset.substr(i, url_end - i);

@@ -12,6 +12,8 @@ namespace feedd::feeds {
 namespace {
 
 constexpr const char* kAtomNamespace = "http://www.w3.org/2005/Atom";
+constexpr const char* kTombstonesNamespace = "http://purl.org/atompub/tombstones/1.0";
+constexpr const char* kHistoryNamespace = "http://purl.org/syndication/history/1.0";
 
 void append_link(pugi::xml_node parent, std::string_view rel, std::string_view type,
                  std::string_view href, std::string_view hreflang = {},
@@ -67,16 +69,49 @@ void append_entry(pugi::xml_node feed_node, const SiteOptions& site, const FeedC
   }
 }
 
+// RFC 5005: fh:complete on a subscription feed that holds every post, else prev-archive to
+// its newest archive page; on an archive page, fh:archive and its links.
+void append_history(pugi::xml_node root, const SiteOptions& site, const FeedContent& feed) {
+  constexpr std::string_view kType = "application/atom+xml";
+  if (feed.archive_page) {
+    const std::size_t page = *feed.archive_page;
+    append_link(root, "current", kType, feed_url(site, feed.lang, FeedFormat::atom));
+    if (page > 1) {
+      append_link(root, "prev-archive", kType,
+                  clean_xml_text(site.feeds_url + archive_path(feed.lang, page - 1)));
+    }
+    if (feed.archive_has_next) {
+      append_link(root, "next-archive", kType,
+                  clean_xml_text(site.feeds_url + archive_path(feed.lang, page + 1)));
+    }
+    root.append_child("fh:archive");
+  } else if (feed.archive_newest && *feed.archive_newest > 0) {
+    append_link(root, "prev-archive", kType,
+                clean_xml_text(site.feeds_url + archive_path(feed.lang, *feed.archive_newest)));
+  } else if (feed.archive_newest) {
+    root.append_child("fh:complete");
+  }
+}
+
 }  // namespace
 
 std::string render_atom(const SiteOptions& site, const FeedContent& feed) {
   pugi::xml_document doc;
   pugi::xml_node root = begin_document(doc, site, "feed");
   set_attribute(root, "xmlns", kAtomNamespace);
+  if (!feed.tombstones.empty()) {
+    set_attribute(root, "xmlns:at", kTombstonesNamespace);
+  }
+  if (feed.archive_newest || feed.archive_page) {
+    set_attribute(root, "xmlns:fh", kHistoryNamespace);
+  }
   if (!feed.lang.empty()) {
     set_attribute(root, "xml:lang", feed.lang);
   }
-  append_text(root, "id", feed_tag_id(site, feed_path(feed, FeedFormat::atom)));
+  // An archive page has its subscription feed's id: they are one logical feed (RFC 5005).
+  const std::string id_path = feed.archive_page ? feed_path(feed.lang, FeedFormat::atom)
+                                                : feed_path(feed, FeedFormat::atom);
+  append_text(root, "id", feed_tag_id(site, id_path));
   append_text(root, "title", feed_title(site, feed));
   if (const std::string subtitle = feed_description(site, feed.lang); !subtitle.empty()) {
     append_text(root, "subtitle", subtitle);
@@ -93,10 +128,16 @@ std::string render_atom(const SiteOptions& site, const FeedContent& feed) {
     append_link(root, "alternate", "application/atom+xml",
                 feed_url(site, other.code, FeedFormat::atom), other.code, other.title);
   }
+  append_history(root, site, feed);
   append_author(root, site_author(site));
   append_text(root, "generator", kGenerator);
   for (const Entry& entry : feed.entries) {
     append_entry(root, site, feed, entry);
+  }
+  for (const Tombstone& tombstone : feed.tombstones) {  // RFC 6721 §2
+    pugi::xml_node deleted = root.append_child("at:deleted-entry");
+    set_attribute(deleted, "ref", tombstone.id);
+    set_attribute(deleted, "when", format_rfc3339(tombstone.when, site.timezone));
   }
   return save_document(doc);
 }

@@ -32,6 +32,13 @@ struct Entry {
   std::shared_ptr<const HtmlDocument> html;
 };
 
+// A post that was published and went away (deleted, turned draft, dated into the future):
+// an RFC 6721 tombstone in the Atom feeds it was in.
+struct Tombstone {
+  std::string id;                   // the entry id it had
+  std::chrono::sys_seconds when{};  // when it went away
+};
+
 // The entries of one feed: `lang` is a configured language code, or empty for the feed of
 // all languages; with a `topic`, only that tag's or category's posts (a topic feed, rendered
 // by the same functions). Entries are newest first and already limited to feeds.entries
@@ -40,6 +47,15 @@ struct FeedContent {
   std::string lang;
   std::vector<Entry> entries;
   std::optional<FeedTopic> topic = std::nullopt;
+  std::vector<Tombstone> tombstones = {};  // newest first; rendered in Atom only
+  // RFC 5005, Atom only. For a subscription feed: 0 when it holds every published post
+  // (fh:complete), else the number of its newest archive page (prev-archive); nullopt: no
+  // history markup (topic feeds).
+  std::optional<std::size_t> archive_newest = std::nullopt;
+  // Set when this is archive page `archive_page` (entries oldest first, lang's archive):
+  // rendered at feed_path(lang, page) with fh:archive and its links.
+  std::optional<std::size_t> archive_page = std::nullopt;
+  bool archive_has_next = false;  // page archive_page + 1 exists
 };
 
 }  // namespace feedd::feeds

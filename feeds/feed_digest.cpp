@@ -45,6 +45,9 @@ std::string feed_digest(const FeedContent& feed) {
   } else {
     hash.field("-");
   }
+  hash.field(feed.archive_newest ? std::to_string(*feed.archive_newest) : "-");
+  hash.field(feed.archive_page ? std::to_string(*feed.archive_page) : "-");
+  hash.field(feed.archive_has_next ? "next" : "-");
   for (const Entry& entry : feed.entries) {
     add_post(hash, entry.post);
     hash.field(entry.id).field(entry.url);
@@ -53,6 +56,11 @@ std::string feed_digest(const FeedContent& feed) {
     for (const Alternate& alternate : entry.translations) {
       hash.field(alternate.lang).field(alternate.url).field(alternate.title);
     }
+  }
+  hash.field(std::to_string(feed.tombstones.size()));
+  for (const Tombstone& tombstone : feed.tombstones) {
+    hash.field(tombstone.id);
+    add_time(hash, tombstone.when);
   }
   return hash.hex();
 }

@@ -49,7 +49,15 @@ std::string feed_url(const SiteOptions& site, std::string_view lang, FeedFormat 
   return clean_xml_text(site.feeds_url + feed_path(lang, format));
 }
 
+std::string archive_path(std::string_view lang, std::size_t page) {
+  std::string path = lang.empty() ? std::string() : std::string(lang) + "/";
+  return path + "archive/" + std::to_string(page) + ".xml";
+}
+
 std::string feed_path(const FeedContent& feed, FeedFormat format) {
+  if (feed.archive_page && format == FeedFormat::atom) {
+    return archive_path(feed.lang, *feed.archive_page);
+  }
   if (!feed.topic) {
     return feed_path(feed.lang, format);
   }

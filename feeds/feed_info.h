@@ -24,6 +24,9 @@ std::string feed_url(const SiteOptions& site, std::string_view lang, FeedFormat 
 std::string feed_path(const FeedContent& feed, FeedFormat format);
 std::string feed_url(const SiteOptions& site, const FeedContent& feed, FeedFormat format);
 
+// "L/archive/N.xml" ("archive/N.xml" for all languages): RFC 5005 archive page N.
+std::string archive_path(std::string_view lang, std::size_t page);
+
 // Whether `path` names a feed document (Atom and RSS end in .xml, JSON Feed in .json; the
 // OPML listing and the HTML pages are not feeds), and the content type a browser gets for it
 // ("" for anything else): generic XML or JSON, which browsers display (with feed.css) instead

@@ -7,6 +7,7 @@
 #include <cstring>
 #include <string_view>
 
+#include "common/text.h"
 #include "feeds/html_nesting.h"
 #include "feeds/xml_text.h"
 
@@ -63,8 +64,6 @@ template <std::size_t N>
 bool is_one_of(GumboTag tag, const std::array<GumboTag, N>& tags) {
   return std::find(tags.begin(), tags.end(), tag) != tags.end();
 }
-
-bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'; }
 
 void trim_end(std::string& text) {
   while (!text.empty() && text.back() == ' ') {
@@ -198,7 +197,7 @@ class HtmlDocumentBuilder {
     std::size_t i = 0;
     while (i < text.size()) {
       std::size_t run = i;
-      while (run < text.size() && !is_space(text[run]) && text[run] != '\xC2') {
+      while (run < text.size() && !common::text::is_html_space(text[run]) && text[run] != '\xC2') {
         ++run;
       }
       out.append(text, i, run - i);
@@ -206,7 +205,7 @@ class HtmlDocumentBuilder {
         break;
       }
       const bool nbsp = text[run] == '\xC2' && run + 1 < text.size() && text[run + 1] == '\xA0';
-      if (is_space(text[run]) || nbsp) {
+      if (common::text::is_html_space(text[run]) || nbsp) {
         separate();
         i = run + (nbsp ? 2 : 1);
       } else {

@@ -6,6 +6,7 @@
 #include "common/topic_segment.h"
 #include "feeds/dates.h"
 #include "feeds/feed_info.h"
+#include "feeds/snapshot.h"
 #include "feeds/xml_text.h"
 
 namespace feedd::feeds {
@@ -197,11 +198,9 @@ void append_topic_list(std::string& out, const std::vector<const CatalogTopic*>&
 RenderedFeed topic_page(const SiteOptions& site, const TopicCatalog& catalog,
                         const std::string& lang) {
   std::vector<const CatalogTopic*> topics;
-  std::chrono::sys_seconds newest{};
   for (const CatalogTopic& topic : catalog.topics()) {
     if (topic.lang == lang) {
       topics.push_back(&topic);
-      newest = std::max(newest, topic.last_modified);
     }
   }
   const std::string title = feed_title(site, lang) + ": tags";
@@ -212,7 +211,7 @@ RenderedFeed topic_page(const SiteOptions& site, const TopicCatalog& catalog,
   append_topic_list(out, topics, TopicKind::category, "Categories");
   out += "</body>\n</html>\n";
   return RenderedFeed{(lang.empty() ? "" : lang + "/") + "tags/", std::string(kHtmlType),
-                      std::move(out), newest};
+                      std::move(out), kUndated};
 }
 
 }  // namespace
@@ -229,11 +228,7 @@ std::vector<RenderedFeed> render_topic_pages(const SiteOptions& site, const Topi
 std::vector<RenderedFeed> render_pages(const SiteOptions& site,
                                        const std::vector<FeedContent>& feeds) {
   std::vector<RenderedFeed> pages;
-  std::chrono::sys_seconds newest{};
-  for (const FeedContent& feed : feeds) {
-    newest = std::max(newest, newest_updated(feed));
-  }
-  pages.push_back(RenderedFeed{"", std::string(kHtmlType), index_page(site, feeds), newest});
+  pages.push_back(RenderedFeed{"", std::string(kHtmlType), index_page(site, feeds), kUndated});
   for (const FeedContent& feed : feeds) {
     if (!feed.lang.empty()) {
       pages.push_back(RenderedFeed{feed.lang + "/", std::string(kHtmlType),

@@ -19,13 +19,15 @@
 namespace feedd::feeds {
 
 // "" (the index page) and "L/" for each language in `feeds` with a non-empty lang, as
-// text/html; Last-Modified is the newest entry's updated time of the feeds shown.
+// text/html. "L/" has Last-Modified: the newest entry's updated time; "" shows no entry
+// time, so it has none (kUndated: a time its bytes do not show would differ between a replica
+// that saw an edit and one started after it; its ETag validates it).
 std::vector<RenderedFeed> render_pages(const SiteOptions& site,
                                        const std::vector<FeedContent>& feeds);
 
 // "tags/" (all languages) and "L/tags/" for each configured language, as text/html: the
 // tags, then the categories, of `catalog`'s scope, by segment, with post counts and links
-// to their feeds; Last-Modified is the newest of the topics shown.
+// to their feeds; no Last-Modified (kUndated, as for "" above).
 std::vector<RenderedFeed> render_topic_pages(const SiteOptions& site, const TopicCatalog& catalog);
 
 // The stylesheet the feeds reference as {feeds_url}feed.css.

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "feeds/feed_info.h"
+#include "feeds/snapshot.h"
 #include "feeds/xml_output.h"
 
 namespace feedd::feeds {
@@ -36,7 +37,6 @@ RenderedFeed render_opml(const SiteOptions& site, const TopicCatalog& catalog) {
                 feed_url(site, language.code, FeedFormat::atom), site.base_url);
   }
   append_feed(body, feed_title(site, ""), feed_url(site, "", FeedFormat::atom), site.base_url);
-  std::chrono::sys_seconds newest{};
   for (const LanguageInfo& language : site.languages) {
     pugi::xml_node group;
     for (const CatalogTopic& topic : catalog.topics()) {
@@ -50,10 +50,9 @@ RenderedFeed render_opml(const SiteOptions& site, const TopicCatalog& catalog) {
       FeedContent feed{topic.lang, {}, topic.topic};
       append_feed(group, feed_title(site, feed), feed_url(site, feed, FeedFormat::atom),
                   site.base_url);
-      newest = std::max(newest, topic.last_modified);
     }
   }
-  return RenderedFeed{"feeds.opml", "text/x-opml; charset=utf-8", save_document(doc), newest};
+  return RenderedFeed{"feeds.opml", "text/x-opml; charset=utf-8", save_document(doc), kUndated};
 }
 
 }  // namespace feedd::feeds

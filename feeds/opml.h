@@ -9,8 +9,8 @@
 
 namespace feedd::feeds {
 
-// Path "feeds.opml", text/x-opml; Last-Modified: the newest of the topics listed (epoch if
-// none). No dateCreated/dateModified: the same catalog gives the same bytes.
+// Path "feeds.opml", text/x-opml; no Last-Modified (kUndated: its bytes show no time). No
+// dateCreated/dateModified: the same catalog gives the same bytes.
 RenderedFeed render_opml(const SiteOptions& site, const TopicCatalog& catalog);
 
 }  // namespace feedd::feeds

@@ -34,8 +34,9 @@ std::shared_ptr<const Representation> with_file(Representation representation,
 
 }  // namespace
 
-std::shared_ptr<const Resource> make_resource(ResourceSource source,
-                                              std::chrono::sys_seconds built_at) {
+std::shared_ptr<const Resource> make_resource(
+    ResourceSource source, std::chrono::sys_seconds built_at,
+    std::shared_ptr<const FeedVersions> previous_versions) {
   auto resource = std::make_shared<Resource>();
   resource->path = std::move(source.path);
   resource->content_type = std::move(source.content_type);
@@ -43,7 +44,9 @@ std::shared_ptr<const Resource> make_resource(ResourceSource source,
   resource->link = std::move(source.link);
   const bool browser = !resource->browser_content_type.empty();
   resource->last_modified = std::min(source.last_modified, built_at);
-  resource->last_modified_text = format_http_date(resource->last_modified);
+  if (source.last_modified != kUndated) {
+    resource->last_modified_text = format_http_date(resource->last_modified);
+  }
 
   Representation identity;
   identity.etag = make_etag(source.body, Coding::identity);
@@ -63,6 +66,10 @@ std::shared_ptr<const Resource> make_resource(ResourceSource source,
                                    browser ? make_etag(source.body, Coding::br, true) : ""},
                     resource->path);
     }
+  }
+  if (source.entry_set != nullptr && source.delta_versions > 0) {
+    resource->versions = FeedVersions::next(previous_versions.get(), identity.etag,
+                                            std::move(source.entry_set), source.delta_versions);
   }
   identity.body = std::move(source.body);
   resource->representations[static_cast<std::size_t>(Coding::identity)] =
@@ -159,9 +166,11 @@ std::shared_ptr<const Snapshot> Snapshot::build(
     std::vector<ResourceSource> sources, std::chrono::sys_seconds built_at,
     std::uint64_t generation, const Snapshot* previous,
     std::vector<std::pair<std::string, std::size_t>> posts_by_lang,
-    std::shared_ptr<const TopicCatalog> topics) {
+    std::shared_ptr<const TopicCatalog> topics, std::shared_ptr<const ArchiveCatalog> archives) {
   std::shared_ptr<Snapshot> snapshot(new Snapshot());
   snapshot->topics_ = topics ? std::move(topics) : TopicCatalog::build({}, 0);
+  snapshot->archives_ =
+      archives ? std::move(archives) : ArchiveCatalog::build({}, ArchiveCatalog::Options{});
   snapshot->generation_ = generation;
   snapshot->built_at_ = built_at;
   snapshot->posts_by_lang_ = std::move(posts_by_lang);
@@ -179,11 +188,13 @@ std::shared_ptr<const Snapshot> Snapshot::build(
       continue;
     }
     std::string path = source.path;
-    fresh.emplace_back(
-        std::move(path),
-        std::async(std::launch::async, [source = std::move(source), built_at]() mutable {
-          return std::shared_ptr<const Resource>(make_resource(std::move(source), built_at));
-        }));
+    std::shared_ptr<const FeedVersions> versions = old ? old->versions : nullptr;
+    fresh.emplace_back(std::move(path),
+                       std::async(std::launch::async, [source = std::move(source), built_at,
+                                                       versions = std::move(versions)]() mutable {
+                         return std::shared_ptr<const Resource>(
+                             make_resource(std::move(source), built_at, std::move(versions)));
+                       }));
   }
   for (auto& [path, resource] : fresh) {
     snapshot->resources_.insert_or_assign(std::move(path), resource.get());

@@ -16,6 +16,8 @@
 #include <vector>
 
 #include "common/unique_fd.h"
+#include "feeds/feed_versions.h"
+#include "feeds/archive_catalog.h"
 #include "feeds/topic_catalog.h"
 
 namespace feedd::feeds {
@@ -57,14 +59,20 @@ struct Resource {
   std::string browser_content_type;
   std::string link;  // a `Link` field value (WebSub discovery); empty: none
   std::chrono::sys_seconds last_modified{};
-  std::string last_modified_text;  // IMF-fixdate of last_modified
+  std::string last_modified_text;  // IMF-fixdate of last_modified; empty when kUndated
   // Indexed by Coding; identity always has a body; a compressed one may be absent (null).
   std::array<std::shared_ptr<const Representation>, kCodingCount> representations;
+  // An Atom or RSS feed's last versions, this one newest (RFC 3229 deltas); null: no deltas.
+  std::shared_ptr<const FeedVersions> versions;
 
   const Representation* get(Coding coding) const {
     return representations[static_cast<std::size_t>(coding)].get();
   }
 };
+
+// The last_modified of a source with no date of its own (the stylesheet): served without
+// Last-Modified (its ETag validates it), so that no build time reaches a header.
+inline constexpr std::chrono::sys_seconds kUndated = std::chrono::sys_seconds::min();
 
 // What a snapshot is built from: rendered feeds, pages and static assets alike.
 struct ResourceSource {
@@ -75,6 +83,9 @@ struct ResourceSource {
   bool compress = true;                   // false for bodies too small or already compressed
   std::string browser_content_type = {};  // see Resource
   std::string link = {};                  // see Resource
+  // What the feed shows, for deltas (null: none), and how many versions to remember.
+  std::shared_ptr<const EntrySet> entry_set = nullptr;
+  std::size_t delta_versions = 0;
 };
 
 class Snapshot {
@@ -90,14 +101,17 @@ class Snapshot {
 
   // Builds generation `generation` at `built_at`. Last-Modified is each source's
   // last_modified clamped to built_at. A path whose bytes equal those in `previous` keeps
-  // that resource unchanged (bodies, ETags, Last-Modified), without compressing again.
+  // that resource unchanged (bodies, ETags, Last-Modified, versions), without compressing
+  // again; a changed one adds its version to the previous resource's versions.
   // `posts_by_lang` is carried for /metrics; `topics` says which topic feeds exist (they
-  // are rendered on request, outside the snapshot; null: none).
+  // are rendered on request, outside the snapshot; null: none), `archives` likewise which
+  // archive pages exist.
   static std::shared_ptr<const Snapshot> build(
       std::vector<ResourceSource> sources, std::chrono::sys_seconds built_at,
       std::uint64_t generation, const Snapshot* previous,
       std::vector<std::pair<std::string, std::size_t>> posts_by_lang = {},
-      std::shared_ptr<const TopicCatalog> topics = nullptr);
+      std::shared_ptr<const TopicCatalog> topics = nullptr,
+      std::shared_ptr<const ArchiveCatalog> archives = nullptr);
 
   // The resource at `path` (exact match, leading '/'), or null.
   const Resource* find(std::string_view path) const;
@@ -111,6 +125,8 @@ class Snapshot {
   }
   // The topics whose feeds exist at this snapshot; never null.
   const TopicCatalog& topics() const { return *topics_; }
+  // The RFC 5005 archive pages that exist at this snapshot (rendered on request); never null.
+  const ArchiveCatalog& archives() const { return *archives_; }
 
  private:
   Snapshot() = default;
@@ -121,12 +137,15 @@ class Snapshot {
   std::size_t reused_ = 0;
   std::vector<std::pair<std::string, std::size_t>> posts_by_lang_;
   std::shared_ptr<const TopicCatalog> topics_;
+  std::shared_ptr<const ArchiveCatalog> archives_;
 };
 
 // One resource made from `source` as Snapshot::build makes each (compressed copies, ETags,
-// Last-Modified clamped to `built_at`): for resources served beside a snapshot (topic feeds).
-std::shared_ptr<const Resource> make_resource(ResourceSource source,
-                                              std::chrono::sys_seconds built_at);
+// Last-Modified clamped to `built_at`, versions following `previous_versions` when the
+// source has an entry set): for resources served beside a snapshot (topic feeds) too.
+std::shared_ptr<const Resource> make_resource(
+    ResourceSource source, std::chrono::sys_seconds built_at,
+    std::shared_ptr<const FeedVersions> previous_versions = nullptr);
 
 // The strong ETag of `identity` bytes served with `coding`: the first 16 bytes of their
 // SHA-256 in base64url, suffixed "-gz" or "-br" for the compressed codings and "-xml" when

@@ -23,7 +23,8 @@ class Builder {
  public:
   Builder(std::size_t entries, std::string_view salt) : entries_(entries), salt_(salt) {}
 
-  void add(const TopicPost& post) {
+  // `gone`: a post that went away, a tombstone of its topics that exist by now.
+  void add(const TopicPost& post, bool gone = false) {
     std::vector<std::pair<TopicKind, const std::string*>> seen;  // this post's topics
     auto add_names = [&](TopicKind kind, const std::vector<std::string>& names) {
       for (const std::string& name : names) {
@@ -38,8 +39,13 @@ class Builder {
           continue;  // two spellings of one topic in one post count once
         }
         seen.emplace_back(kind, &segment);
-        add_to(post, post.lang, kind, name, segment);
-        add_to(post, "", kind, name, segment);
+        if (gone) {
+          add_tombstone(post, post.lang, kind, segment);
+          add_tombstone(post, "", kind, segment);
+        } else {
+          add_to(post, post.lang, kind, name, segment);
+          add_to(post, "", kind, name, segment);
+        }
       }
     };
     add_names(TopicKind::tag, post.tags);
@@ -56,6 +62,9 @@ class Builder {
           .field(topic_kind_dir(collecting.topic.topic.kind));
       hash.field(collecting.topic.topic.segment).field(collecting.topic.topic.name);
       hash.field(collecting.ids);
+      for (const Tombstone& tombstone : collecting.topic.tombstones) {
+        hash.field(tombstone.id).field(std::to_string(tombstone.when.time_since_epoch().count()));
+      }
       collecting.topic.digest = hash.hex();
       topics.push_back(std::move(collecting.topic));
     }
@@ -90,6 +99,14 @@ class Builder {
     }
   }
 
+  void add_tombstone(const TopicPost& post, const std::string& lang, TopicKind kind,
+                     const std::string& segment) {
+    auto it = collecting_.find(TopicKey{lang, kind, segment});
+    if (it != collecting_.end() && it->second.topic.tombstones.size() < entries_) {
+      it->second.topic.tombstones.push_back(Tombstone{post.entry_id, post.updated});
+    }
+  }
+
   const std::size_t entries_;
   const std::string_view salt_;
   std::unordered_map<std::string, std::string> segments_;  // name -> segment, computed once
@@ -100,10 +117,14 @@ class Builder {
 
 std::shared_ptr<const TopicCatalog> TopicCatalog::build(const std::vector<TopicPost>& posts,
                                                         std::size_t entries_per_topic,
-                                                        std::string_view salt) {
+                                                        std::string_view salt,
+                                                        const std::vector<TopicPost>& gone) {
   Builder builder(entries_per_topic, salt);
   for (const TopicPost& post : posts) {
     builder.add(post);
+  }
+  for (const TopicPost& post : gone) {
+    builder.add(post, true);
   }
   auto catalog = std::make_shared<TopicCatalog>();
   catalog->topics_ = builder.finish();

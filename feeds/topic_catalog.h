@@ -12,6 +12,7 @@
 #include <string_view>
 #include <vector>
 
+#include "feeds/entry.h"
 #include "feeds/topic.h"
 
 namespace feedd::feeds {
@@ -31,18 +32,24 @@ struct CatalogTopic {
   FeedTopic topic;
   std::size_t posts = 0;          // published posts that have it
   std::vector<std::string> keys;  // the newest of them, newest first, at most entries_per_topic
-  std::string digest;  // of lang, topic, and each key's entry id and updated time, in order
+  std::string digest;  // of lang, topic, each key's entry id and updated time, in order, and
+                       // the tombstones
   std::chrono::sys_seconds last_modified{};  // the newest updated time of `keys`' posts
+  // Posts with the topic that went away (RFC 6721), newest first, at most entries_per_topic.
+  std::vector<Tombstone> tombstones = {};
 };
 
 class TopicCatalog {
  public:
   // `posts`: every published post, newest first (the order of the language feeds). Names
   // whose segment is empty, "." or ".." name no topic. `salt` goes into every digest: what
-  // else the feeds' bytes depend on (feeds::site_digest()).
+  // else the feeds' bytes depend on (feeds::site_digest()). `gone`: posts that went away
+  // and keep a tombstone, newest first, `updated` holding when they went; each is a
+  // tombstone of the topics it had that still have a published post.
   static std::shared_ptr<const TopicCatalog> build(const std::vector<TopicPost>& posts,
                                                    std::size_t entries_per_topic,
-                                                   std::string_view salt = {});
+                                                   std::string_view salt = {},
+                                                   const std::vector<TopicPost>& gone = {});
 
   // The topic, or null when no published post of `lang` ("" for all) has it.
   const CatalogTopic* find(std::string_view lang, TopicKind kind, std::string_view segment) const;

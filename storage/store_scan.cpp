@@ -142,9 +142,10 @@ struct ChunkRead {
 };
 
 // Reads, hashes and (when the bytes changed) parses one chunk of files on every core.
+// `forced`: files parsed even when their bytes are as indexed (their history moved).
 ChunkRead read_chunk(std::span<const FoundFile* const> files,
                      const std::unordered_map<std::string, FileState>& states,
-                     const ReaderOptions& options) {
+                     const std::unordered_set<std::string>& forced, const ReaderOptions& options) {
   std::vector<FileRead> reads(files.size());
   std::vector<std::string> failures(files.size());
   auto work = [&](std::size_t first, std::size_t step) {
@@ -168,7 +169,8 @@ ChunkRead read_chunk(std::span<const FoundFile* const> files,
       }
       read.sha256 = common::sha256_hex(bytes);
       auto it = states.find(file.relative);
-      if (it != states.end() && it->second.sha256 == read.sha256) {
+      if (it != states.end() && it->second.sha256 == read.sha256 &&
+          !forced.contains(file.relative)) {
         read.bytes_unchanged = true;
         continue;
       }
@@ -204,7 +206,8 @@ ChunkRead read_chunk(std::span<const FoundFile* const> files,
 void apply_scan(Index& index, const std::vector<FoundFile>& changed_files,
                 const std::vector<std::string>& removed,
                 const std::unordered_map<std::string, FileState>& states,
-                const ReaderOptions& options, std::chrono::sys_seconds now, ScanReport& report) {
+                const std::unordered_set<std::string>& forced, const ReaderOptions& options,
+                std::chrono::sys_seconds now, ChangeClock* clock, ScanReport& report) {
   if (changed_files.empty() && removed.empty()) {
     return;  // nothing changed: no transaction, no write
   }
@@ -214,11 +217,12 @@ void apply_scan(Index& index, const std::vector<FoundFile>& changed_files,
     changed.push_back(&file);
     touched.insert(file.relative);
   }
-  auto writer = index.begin_scan(now, std::move(touched));
+  auto writer = index.begin_scan(now, std::move(touched), clock);
   auto read_from = [&](std::size_t begin) {
     std::span<const FoundFile* const> chunk(changed.data() + begin,
                                             std::min(kChunkFiles, changed.size() - begin));
-    return std::async(std::launch::async, read_chunk, chunk, std::cref(states), std::cref(options));
+    return std::async(std::launch::async, read_chunk, chunk, std::cref(states), std::cref(forced),
+                      std::cref(options));
   };
   std::future<ChunkRead> next;
   if (!changed.empty()) {
@@ -250,7 +254,10 @@ bool under(const std::string& path, const std::string& directory) {
 // True when `file` must be read: new, its stat changed, or it was too large for a bound
 // that has changed since.
 bool changed_since(const FoundFile& file, const std::unordered_map<std::string, FileState>& states,
-                   const ReaderOptions& options) {
+                   const std::unordered_set<std::string>& forced, const ReaderOptions& options) {
+  if (forced.contains(file.relative)) {
+    return true;
+  }
   auto it = states.find(file.relative);
   if (it == states.end() || it->second.size != file.size || it->second.mtime_ns != file.mtime_ns) {
     return true;
@@ -269,14 +276,24 @@ bool store_is_there(const std::filesystem::path& root, ScanReport& report) {
   return false;
 }
 
+// The files whose history moved since the last scan (none without a clock).
+std::unordered_set<std::string> moved_history(ChangeClock* clock) {
+  if (clock == nullptr) {
+    return {};
+  }
+  auto moved = clock->moved_since_last_call();
+  return {moved.begin(), moved.end()};
+}
+
 }  // namespace
 
 ScanReport scan_store(Index& index, const std::filesystem::path& root, const ReaderOptions& options,
-                      std::chrono::sys_seconds now) {
+                      std::chrono::sys_seconds now, ChangeClock* clock) {
   ScanReport report;
   if (!store_is_there(root, report)) {
     return report;
   }
+  const auto forced = moved_history(clock);
   auto files = list_tree(root, root, report);
   report.files_seen = static_cast<int>(files.size());
   auto states = index.file_states();
@@ -286,7 +303,7 @@ ScanReport scan_store(Index& index, const std::filesystem::path& root, const Rea
   std::unordered_set<std::string> present;
   for (auto& file : files) {
     present.insert(file.relative);
-    if (changed_since(file, states, options)) {
+    if (changed_since(file, states, forced, options)) {
       changed.push_back(std::move(file));
     }
   }
@@ -300,17 +317,20 @@ ScanReport scan_store(Index& index, const std::filesystem::path& root, const Rea
     }
   }
   std::sort(removed.begin(), removed.end());
-  apply_scan(index, changed, removed, states, options, now, report);
+  apply_scan(index, changed, removed, states, forced, options, now, clock, report);
   return report;
 }
 
 ScanReport scan_paths(Index& index, const std::filesystem::path& root,
-                      const std::vector<std::string>& paths, const ReaderOptions& options,
-                      std::chrono::sys_seconds now) {
+                      const std::vector<std::string>& watched, const ReaderOptions& options,
+                      std::chrono::sys_seconds now, ChangeClock* clock) {
   ScanReport report;
   if (!store_is_there(root, report)) {
     return report;
   }
+  const auto forced = moved_history(clock);
+  std::vector<std::string> paths = watched;
+  paths.insert(paths.end(), forced.begin(), forced.end());
   std::vector<FoundFile> changed;
   std::set<std::string> removed;
   std::unordered_map<std::string, FileState> states;
@@ -323,7 +343,7 @@ ScanReport scan_paths(Index& index, const std::filesystem::path& root,
     if (auto state = index.file_state(file.relative)) {
       states.emplace(file.relative, std::move(*state));
     }
-    if (changed_since(file, states, options)) {
+    if (changed_since(file, states, forced, options)) {
       changed.push_back(std::move(file));
     }
   };
@@ -353,7 +373,8 @@ ScanReport scan_paths(Index& index, const std::filesystem::path& root,
   }
   std::sort(changed.begin(), changed.end(),
             [](const auto& a, const auto& b) { return a.relative < b.relative; });
-  apply_scan(index, changed, {removed.begin(), removed.end()}, states, options, now, report);
+  apply_scan(index, changed, {removed.begin(), removed.end()}, states, forced, options, now, clock,
+             report);
   return report;
 }
 

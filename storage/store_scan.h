@@ -26,8 +26,10 @@ struct ScanReport {
 
 // Scans the whole store. A missing store changes nothing in the index (nothing is deleted
 // because a mount went away) and sets store_missing.
+// `clock` (borrowed, may be null) dates changes from the store's history (index.h apply());
+// the files whose history moved since its last scan are parsed again even if unchanged.
 ScanReport scan_store(Index& index, const std::filesystem::path& root, const ReaderOptions& options,
-                      std::chrono::sys_seconds now);
+                      std::chrono::sys_seconds now, ChangeClock* clock = nullptr);
 
 // Scans only `paths` (relative to root; files or directories, as a watcher reports them): a
 // file that exists is read if its stat changed; a directory that exists is scanned whole (it
@@ -35,6 +37,6 @@ ScanReport scan_store(Index& index, const std::filesystem::path& root, const Rea
 // file under it. Same transaction and problem rules as scan_store.
 ScanReport scan_paths(Index& index, const std::filesystem::path& root,
                       const std::vector<std::string>& paths, const ReaderOptions& options,
-                      std::chrono::sys_seconds now);
+                      std::chrono::sys_seconds now, ChangeClock* clock = nullptr);
 
 }  // namespace feedd::storage

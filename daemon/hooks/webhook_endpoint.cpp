@@ -9,7 +9,7 @@
 namespace feedd::daemon {
 namespace {
 
-constexpr std::string_view kChannel = "webhook";
+constexpr std::string_view kWebhookChannel = "webhook";
 // A burst of hooks (a push to several branches, a sender's retries) is one job: the worker
 // waits until no hook came for this long before it runs.
 constexpr std::chrono::milliseconds kQuiet{250};
@@ -62,12 +62,12 @@ WebhookEndpoint::WebhookEndpoint(std::string secret, std::vector<std::string> co
         auto result = run_hook_command(command, options);
         std::string text = "hooks.command " + command.front() + ": " + result.summary();
         if (result.succeeded()) {
-          log::info(kChannel, text);
+          log::info(kWebhookChannel, text);
         } else {
-          log::error(kChannel, text + "; rescanning anyway");
+          log::error(kWebhookChannel, text + "; rescanning anyway");
         }
         if (!result.output.empty()) {
-          log::info(kChannel, "hooks.command output:\n" + result.output);
+          log::info(kWebhookChannel, "hooks.command output:\n" + result.output);
         }
       }
       rescan_(reason);
@@ -102,7 +102,7 @@ void WebhookEndpoint::queue_job(const std::string& delivery) {
   }
   worker_->wake.notify_one();
   if (joined) {
-    log::info(kChannel, "a rescan is already queued; this hook joins it");
+    log::info(kWebhookChannel, "a rescan is already queued; this hook joins it");
   }
 }
 
@@ -121,11 +121,11 @@ HookAnswer WebhookEndpoint::handle(const WebhookHeaders& headers, std::string_vi
   HookAnswer answer{webhook_http_status(check.verdict), webhook_response_body(check)};
   std::string who = check.delivery_id.empty() ? "" : " (delivery " + check.delivery_id + ")";
   if (!check.accepted()) {
-    log::warning(kChannel, "refused" + who + ": " + std::string(check.reason));
+    log::warning(kWebhookChannel, "refused" + who + ": " + std::string(check.reason));
   } else if (check.verdict == WebhookVerdict::ping) {
-    log::info(kChannel, "ping" + who);
+    log::info(kWebhookChannel, "ping" + who);
   } else {
-    log::info(kChannel, "accepted" + who);
+    log::info(kWebhookChannel, "accepted" + who);
     queue_job(check.delivery_id);
   }
   return answer;

@@ -29,7 +29,7 @@ namespace asio = boost::asio;
 using asio::ip::tcp;
 using boost::system::error_code;
 
-constexpr std::string_view kChannel = "http";
+constexpr std::string_view kHttpChannel = "http";
 // On stop, how long a just-accepted connection may take to send its request.
 constexpr std::chrono::milliseconds kFreshGrace{500};
 
@@ -87,7 +87,7 @@ std::string endpoint_text(const tcp::endpoint& endpoint) {
 std::size_t connection_cap() {
   rlimit limit{};
   if (getrlimit(RLIMIT_NOFILE, &limit) != 0) {
-    log::warning(kChannel, "getrlimit(RLIMIT_NOFILE) failed; allowing 1000 connections");
+    log::warning(kHttpChannel, "getrlimit(RLIMIT_NOFILE) failed; allowing 1000 connections");
     return 1000;
   }
   const rlim_t soft = limit.rlim_cur;
@@ -107,7 +107,7 @@ std::size_t connection_cap() {
   } else if (limit.rlim_cur < limit.rlim_max) {
     note = " (raising it to the hard limit " + text(limit.rlim_max) + " failed)";
   }
-  log::info(kChannel, "open files limit " + text(limit.rlim_cur) + note);
+  log::info(kHttpChannel, "open files limit " + text(limit.rlim_cur) + note);
   const rlim_t usable = limit.rlim_cur == RLIM_INFINITY ? 1u << 20 : limit.rlim_cur;
   return static_cast<std::size_t>(usable > 128 ? usable - 64 : usable / 2);
 }
@@ -154,10 +154,10 @@ asio::awaitable<void> HttpServer::Impl::accept_loop(tcp::acceptor& acceptor) {
         // Its own error_code: passing `ec` would overwrite the accept error before it is
         // read, since the operands of + are unsequenced (clang read "Success").
         error_code endpoint_error;
-        log::warning(kChannel, "accept on " +
-                                   endpoint_text(acceptor.local_endpoint(endpoint_error)) +
-                                   " failed: " + ec.message() +
-                                   (out_of_descriptors(ec) ? " (backing off)" : ""));
+        log::warning(kHttpChannel, "accept on " +
+                                       endpoint_text(acceptor.local_endpoint(endpoint_error)) +
+                                       " failed: " + ec.message() +
+                                       (out_of_descriptors(ec) ? " (backing off)" : ""));
         last_warning = now;
       }
       backoff.expires_after(std::chrono::milliseconds(out_of_descriptors(ec) ? 100 : 10));
@@ -177,7 +177,7 @@ asio::awaitable<void> HttpServer::Impl::accept_loop(tcp::acceptor& acceptor) {
                        try {
                          std::rethrow_exception(error);
                        } catch (const std::exception& e) {
-                         log::error(kChannel, std::string("connection failed: ") + e.what());
+                         log::error(kHttpChannel, std::string("connection failed: ") + e.what());
                        }
                      }
                    });

@@ -13,11 +13,14 @@
 #include <vector>
 
 #include "daemon/defaults.h"
+#include "daemon/http/client_address.h"
 #include "daemon/http/metrics.h"
 #include "daemon/http/snapshot_store.h"
 
 namespace feedd::daemon {
 
+class DeltaFeeds;
+class PollLimiter;
 class TopicFeeds;
 class WebhookEndpoint;
 class WebSubService;
@@ -31,11 +34,16 @@ struct ServerOptions {
   std::uint32_t header_limit = defaults::kHeaderLimit;  // request line + fields -> 431
   std::uint64_t max_body = defaults::kMaxBody;          // bytes of request body -> 413
   int max_age_s = defaults::kMaxAgeSeconds;             // Cache-Control: public, max-age=N
+  int archive_max_age_s = 86400;                        // the same for RFC 5005 archive pages
   WebhookEndpoint* hooks = nullptr;  // POST /hooks/rebuild; null: 401 not configured
-  TopicFeeds* topics = nullptr;      // the topic feeds; null: their paths are 404
+  TopicFeeds* topics = nullptr;      // topic feeds and archive pages; null: their paths are 404
+  DeltaFeeds* deltas = nullptr;      // RFC 3229 delta feeds; null: never a 226
   WebSubService* websub = nullptr;   // the built-in WebSub hub; null: /websub is 404
   bool access_log = false;           // one log line per request on channel "access"
-  std::size_t max_connections = 0;   // 0: derived from RLIMIT_NOFILE
+  // Polite polling: refuses unconditional feed refetches that come too soon (429); null: off.
+  PollLimiter* poll_limiter = nullptr;
+  TrustedProxies trusted_proxies;   // whose X-Forwarded-For names the client
+  std::size_t max_connections = 0;  // 0: derived from RLIMIT_NOFILE
 };
 
 class HttpServer {

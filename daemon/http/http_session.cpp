@@ -16,12 +16,13 @@
 #include <chrono>
 
 #include "common/clock.h"
+#include "daemon/http/archive_path.h"
 #include "daemon/http/http_io.h"
+#include "daemon/http/poll_limiter.h"
 #include "daemon/http/request_buffers.h"
 #include "daemon/http/request_parser.h"
 #include "daemon/http/router.h"
 #include "daemon/http/topic_feeds.h"
-#include "daemon/http/topic_path.h"
 #include "daemon/log.h"
 
 namespace feedd::daemon {
@@ -181,6 +182,7 @@ RouteContext make_context(const ServerShared& shared) {
   context.metrics = &shared.metrics;
   context.hooks = shared.options.hooks;
   context.websub = shared.options.websub;
+  context.deltas = shared.options.deltas;
   return context;
 }
 
@@ -344,16 +346,66 @@ asio::awaitable<std::pair<error_code, std::size_t>> write_slowly(
   co_return std::pair{ec, written + n};
 }
 
+ClientAddress peer_of(const tcp::socket& socket) {
+  error_code ec;
+  const auto address = socket.remote_endpoint(ec).address();
+  ClientAddress client{};
+  if (ec) {
+    return client;
+  }
+  if (address.is_v4()) {
+    const auto bytes = address.to_v4().to_bytes();
+    client[10] = 0xff;
+    client[11] = 0xff;
+    std::copy(bytes.begin(), bytes.end(), client.begin() + 12);
+  } else {
+    const auto bytes = address.to_v6().to_bytes();
+    std::copy(bytes.begin(), bytes.end(), client.begin());
+  }
+  return client;
+}
+
+// Polite polling: after routing (a 304 never gets here), an unconditional GET of a feed that
+// comes too soon after the client's last one becomes a 429. Allocates nothing.
+void refuse_if_too_soon(RequestBuffers& b, ServerShared& shared, const ClientAddress& peer,
+                        const RouteContext& context) {
+  PollLimiter* limiter = shared.options.poll_limiter;
+  const RequestHead& request = b.request;
+  if (limiter == nullptr || b.response.status != 200 || b.response.route != RouteKind::feed ||
+      request.if_none_match.present || request.if_modified_since.present ||
+      request.method != "GET") {
+    return;
+  }
+  const auto path = request_path(request.target);
+  const ClientAddress client =
+      shared.options.trusted_proxies.client_of(peer, request.x_forwarded_for.view());
+  const std::uint32_t wait =
+      limiter->check(client, path.value_or(request.target), std::chrono::steady_clock::now());
+  if (wait == 0) {
+    return;
+  }
+  const auto written =
+      std::to_chars(b.retry_after.data(), b.retry_after.data() + b.retry_after.size(), wait);
+  b.response = too_many_requests(
+      std::string_view(b.retry_after.data(),
+                       static_cast<std::size_t>(written.ptr - b.retry_after.data())),
+      context);
+  shared.metrics.record_poll_refused();
+}
+
 // Routes the request read into `b`, or the error `ec` that refused it, into `b.response`
 // and `b.head` (`snapshot` keeps the body alive); false when there is nothing to answer
 // (end of stream, timeout, reset, shed or stopping). `keep_alive`: another may follow.
 bool prepare_answer(RequestBuffers& b, error_code ec, ServerShared& shared, SessionControl& control,
                     const tcp::socket& socket, std::shared_ptr<const feeds::Snapshot>& snapshot,
-                    const feeds::Resource* topic, bool& keep_alive) {
+                    const feeds::Resource* topic, const ClientAddress& peer, bool& keep_alive) {
   control.phase.store(SessionPhase::busy, std::memory_order_relaxed);
   control.fresh = false;
   RouteContext context = make_context(shared);
   context.topic = topic;
+  if (topic != nullptr && parse_archive_path(topic->path)) {
+    context.cache_control = shared.archive_cache_control;  // RFC 5005 pages are stable
+  }
   keep_alive = false;
   if (ec) {
     const int status = status_of(ec);
@@ -368,6 +420,7 @@ bool prepare_answer(RequestBuffers& b, error_code ec, ServerShared& shared, Sess
       snapshot = shared.store.load();  // once per request
     }
     b.response = route(b.request.to_request(b.body), *snapshot, context);
+    refuse_if_too_soon(b, shared, peer, context);
     keep_alive = b.request.keep_alive && !shared.stopping.load(std::memory_order_acquire) &&
                  !control.shed.load(std::memory_order_relaxed);
   }
@@ -396,6 +449,8 @@ asio::awaitable<void> run_session(asio::ip::tcp::socket socket, ServerShared& sh
   control->socket = &stream.socket();
   Registration registration(shared, control);
   const std::string remote = shared.options.access_log ? remote_of(stream.socket()) : "";
+  const ClientAddress peer =
+      shared.options.poll_limiter != nullptr ? peer_of(stream.socket()) : ClientAddress{};
   configure(stream.socket());
   asio::steady_timer timer(control->executor);
   std::unique_ptr<RequestBuffers> buffers;
@@ -430,13 +485,13 @@ asio::awaitable<void> run_session(asio::ip::tcp::socket socket, ServerShared& sh
     std::shared_ptr<const feeds::Resource> topic;     // likewise
     if (!ec && shared.options.topics != nullptr) {
       snapshot = shared.store.load();  // once per request
-      if (auto path = request_path(buffers->request.target); path && parse_topic_path(*path)) {
+      if (auto path = request_path(buffers->request.target); path && TopicFeeds::serves(*path)) {
         topic = co_await shared.options.topics->find(*path, snapshot);
       }
     }
     bool keep_alive = false;
     if (!prepare_answer(*buffers, ec, shared, *control, stream.socket(), snapshot, topic.get(),
-                        keep_alive)) {
+                        peer, keep_alive)) {
       break;
     }
     std::size_t written = 0;

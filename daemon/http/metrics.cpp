@@ -111,6 +111,28 @@ void Metrics::render_topics(std::string& out, const feeds::Snapshot& snapshot) c
                 std::to_string(topic_cache_bytes_.load(std::memory_order_relaxed)));
   append_metric(out, "feedd_topic_cache_entries", "gauge", "Topic feeds in the cache.",
                 std::to_string(topic_cache_entries_.load(std::memory_order_relaxed)));
+  append_metric(out, "feedd_archive_pages", "gauge",
+                "RFC 5005 archive pages (per language and for all) in the served snapshot.",
+                std::to_string(snapshot.archives().page_count()));
+  append_metric(out, "feedd_archive_page_renders_total", "counter",
+                "Archive pages rendered (on a request that found no current bytes in the cache).",
+                std::to_string(archive_renders_.load(std::memory_order_relaxed)));
+  append_metric(out, "feedd_poll_refused_total", "counter",
+                "Unconditional feed refetches refused with 429 (server.min_poll_s).",
+                std::to_string(poll_refused_.load(std::memory_order_relaxed)));
+}
+
+void Metrics::render_deltas(std::string& out) const {
+  append_metric(out, "feedd_delta_renders_total", "counter",
+                "RFC 3229 delta bodies made (one per feed, old version, new version and coding).",
+                std::to_string(delta_renders_.load(std::memory_order_relaxed)));
+  append_metric(out, "feedd_delta_cache_hits_total", "counter",
+                "226 responses answered from the delta cache.",
+                std::to_string(delta_hits_.load(std::memory_order_relaxed)));
+  append_metric(out, "feedd_delta_cache_bytes", "gauge", "Bytes of delta bodies in the cache.",
+                std::to_string(delta_cache_bytes_.load(std::memory_order_relaxed)));
+  append_metric(out, "feedd_delta_cache_entries", "gauge", "Delta bodies in the cache.",
+                std::to_string(delta_cache_entries_.load(std::memory_order_relaxed)));
 }
 
 std::string Metrics::render(const feeds::Snapshot& snapshot, std::chrono::sys_seconds now) const {
@@ -137,6 +159,12 @@ std::string Metrics::render(const feeds::Snapshot& snapshot, std::chrono::sys_se
                 "Bytes of responses written (headers and bodies).",
                 std::to_string(bytes_.load(std::memory_order_relaxed)));
   render_connections(out);
+  append_header(out, "feedd_cache_purges_total", "counter",
+                "PURGE requests sent to [cache] purge caches, by result (ok: 2xx).");
+  out += "feedd_cache_purges_total{result=\"ok\"} " +
+         std::to_string(purges_ok_.load(std::memory_order_relaxed)) + "\n";
+  out += "feedd_cache_purges_total{result=\"failed\"} " +
+         std::to_string(purges_failed_.load(std::memory_order_relaxed)) + "\n";
   append_metric(out, "feedd_snapshot_generation", "gauge",
                 "Number of the snapshot being served (1 at start-up).",
                 std::to_string(snapshot.generation()));
@@ -148,6 +176,7 @@ std::string Metrics::render(const feeds::Snapshot& snapshot, std::chrono::sys_se
     out += "feedd_posts{lang=\"" + lang + "\"} " + std::to_string(count) + "\n";
   }
   render_topics(out, snapshot);
+  render_deltas(out);
   append_metric(out, "feedd_index_writable", "gauge",
                 "1 when the index can be written, 0 while scans cannot be saved (the last "
                 "snapshot is served).",

@@ -17,7 +17,8 @@ std::size_t heap_bytes(const RequestBuffers& buffers) {
                       request.method.capacity() + request.target.capacity() +
                       request.if_none_match.text.capacity() +
                       request.if_modified_since.text.capacity() +
-                      request.accept_encoding.text.capacity() + request.accept.text.capacity();
+                      request.accept_encoding.text.capacity() + request.accept.text.capacity() +
+                      request.a_im.text.capacity() + request.x_forwarded_for.text.capacity();
   for (const FieldValue& field : request.webhook) {
     bytes += field.text.capacity();
   }

@@ -6,6 +6,7 @@
 // used by one connection at a time; take() and give() may run on any thread.
 #pragma once
 
+#include <array>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <memory>
 #include <string>
@@ -20,7 +21,8 @@ struct RequestBuffers {
   RequestHead request;
   std::string body;
   Response response;
-  std::string head;  // the response's status line and fields
+  std::string head;                    // the response's status line and fields
+  std::array<char, 16> retry_after{};  // a 429's Retry-After value (the response points here)
 
   // One from this thread's pool, or a new one.
   static std::unique_ptr<RequestBuffers> take();

@@ -24,6 +24,8 @@ enum class Known {
   if_modified_since,
   accept_encoding,
   accept,
+  a_im,     // RFC 3229
+  x_forwarded_for,
   webhook,  // kWebhookFields[index]
   other,
 };
@@ -60,7 +62,7 @@ KnownField classify(std::string_view name) {
   };
   switch (name.size()) {
     case 4:
-      return known("host", Known::host);
+      return is_name(name, "host") ? KnownField{Known::host, 0} : known("a-im", Known::a_im);
     case 6:
       return is_name(name, "accept") ? KnownField{Known::accept, 0}
                                      : known("expect", Known::expect);
@@ -71,7 +73,8 @@ KnownField classify(std::string_view name) {
     case 14:
       return is_name(name, "content-length") ? KnownField{Known::content_length, 0} : webhook({1});
     case 15:
-      return known("accept-encoding", Known::accept_encoding);
+      return is_name(name, "accept-encoding") ? KnownField{Known::accept_encoding, 0}
+                                              : known("x-forwarded-for", Known::x_forwarded_for);
     case 17:
       if (is_name(name, "transfer-encoding")) {
         return {Known::transfer_encoding, 0};
@@ -192,11 +195,17 @@ result<void> take_field(std::string_view name, std::string_view value, RequestHe
       // More than one member makes it invalid (RFC 9110 §13.1.3): the join won't parse.
       append_value(out.if_modified_since, value);
       break;
+    case Known::x_forwarded_for:
+      append_value(out.x_forwarded_for, value);
+      break;
     case Known::accept_encoding:
       append_value(out.accept_encoding, value);
       break;
     case Known::accept:
       append_value(out.accept, value);
+      break;
+    case Known::a_im:
+      append_value(out.a_im, value);
       break;
     case Known::webhook:
       if (!out.webhook[known.index].present) {

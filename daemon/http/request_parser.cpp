@@ -53,7 +53,8 @@ void RequestHead::clear() {
   content_length = 0;
   keep_alive = true;
   expect_continue = false;
-  for (FieldValue* value : {&if_none_match, &if_modified_since, &accept_encoding, &accept}) {
+  for (FieldValue* value : {&if_none_match, &if_modified_since, &accept_encoding, &accept, &a_im,
+                            &x_forwarded_for}) {
     value->text.clear();
     value->present = false;
   }
@@ -71,6 +72,8 @@ Request RequestHead::to_request(std::string_view body_bytes) const {
   request.if_modified_since = if_modified_since.view();
   request.accept_encoding = accept_encoding.view();
   request.accept = accept.view();
+  request.a_im = a_im.view();
+  request.x_forwarded_for = x_forwarded_for.view();
   for (std::size_t i = 0; i < kWebhookFields.size(); ++i) {
     request.webhook.*kWebhookFields[i].member = webhook[i].view();  // the first line wins
   }

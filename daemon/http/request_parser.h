@@ -39,7 +39,8 @@ struct RequestHead {
   std::uint64_t content_length = 0;  // when body == Body::length
   bool keep_alive = true;            // 1.1 unless "Connection: close"; 1.0 only with "keep-alive"
   bool expect_continue = false;
-  FieldValue if_none_match, if_modified_since, accept_encoding, accept;
+  FieldValue if_none_match, if_modified_since, accept_encoding, accept, a_im;
+  FieldValue x_forwarded_for;  // believed only from server.trusted_proxies (poll_limiter.h)
   std::array<FieldValue, kWebhookFields.size()> webhook;  // by kWebhookFields (webhook_auth.h)
 
   void clear();

@@ -6,6 +6,7 @@
 
 #include "common/text.h"
 #include "daemon/hooks/webhook_endpoint.h"
+#include "daemon/http/delta_feeds.h"
 #include "daemon/http/http_syntax.h"
 #include "daemon/websub/websub_service.h"
 #include "feeds/feed_info.h"
@@ -17,34 +18,11 @@ namespace {
 using common::text::iequals;
 using feeds::Coding;
 using http_syntax::is_ows;
-using http_syntax::trim_ows;
 
 constexpr std::string_view kTextPlain = "text/plain; charset=utf-8";
 constexpr std::string_view kPrometheusText = "text/plain; version=0.0.4; charset=utf-8";
 constexpr std::string_view kAllowGetHead = "GET, HEAD";
-
-// A qvalue (RFC 9110 §12.4.2) in thousandths: "0", "0.5", "1.000"; -1 when malformed.
-int parse_qvalue(std::string_view text) {
-  if (text.empty() || (text[0] != '0' && text[0] != '1')) {
-    return -1;
-  }
-  int value = (text[0] - '0') * 1000;
-  if (text.size() == 1) {
-    return value;
-  }
-  if (text[1] != '.' || text.size() > 5) {
-    return -1;
-  }
-  int scale = 100;
-  for (char c : text.substr(2)) {
-    if (c < '0' || c > '9' || (value == 1000 && c != '0')) {
-      return -1;
-    }
-    value += (c - '0') * scale;
-    scale /= 10;
-  }
-  return value;
-}
+constexpr std::string_view kDeltaCacheControl = "no-store, im";  // RFC 3229 §10.5.2
 
 Response simple(int status, RouteKind route, std::string_view body, const RouteContext& context,
                 std::string_view content_type = kTextPlain) {
@@ -81,9 +59,21 @@ bool not_modified(const Request& request, const feeds::Resource& resource, std::
   }
   if (request.if_modified_since) {
     auto since = feeds::parse_http_date(*request.if_modified_since, now);
-    return since && resource.last_modified <= *since;
+    return since && !resource.last_modified_text.empty() && resource.last_modified <= *since;
   }
   return false;
+}
+
+// RFC 3229: the delta for a request that asks for `A-IM: feed` with an If-None-Match naming
+// an earlier version of an Atom or RSS feed (never for the browser view), or null.
+std::shared_ptr<const feeds::Resource> find_delta(const Request& request,
+                                                  const feeds::Resource& resource, Coding coding,
+                                                  bool browser, const RouteContext& context) {
+  if (context.deltas == nullptr || browser || resource.versions == nullptr || !request.a_im ||
+      !request.if_none_match || !asks_for_feed_delta(*request.a_im)) {
+    return nullptr;
+  }
+  return context.deltas->find(resource, coding, *request.if_none_match);
 }
 
 Response serve_resource(const Request& request, const feeds::Resource& resource,
@@ -98,10 +88,16 @@ Response serve_resource(const Request& request, const feeds::Resource& resource,
   response.head = request.method == "HEAD";
   response.add("Date", context.date);
   response.add("ETag", etag);
-  response.add("Last-Modified", resource.last_modified_text);
-  response.add("Cache-Control", context.cache_control);
+  if (!resource.last_modified_text.empty()) {
+    response.add("Last-Modified", resource.last_modified_text);
+  }
+  const bool unchanged = not_modified(request, resource, etag, context.now);
+  // Only after the 304 decision, so that a 304 costs what it did before deltas existed.
+  std::shared_ptr<const feeds::Resource> delta =
+      unchanged ? nullptr : find_delta(request, resource, coding, browser, context);
+  response.add("Cache-Control", delta ? kDeltaCacheControl : context.cache_control);
   response.add("Vary", negotiates_type ? "Accept-Encoding, Accept" : "Accept-Encoding");
-  if (not_modified(request, resource, etag, context.now)) {
+  if (unchanged) {
     response.status = 304;
     return response;
   }
@@ -111,6 +107,13 @@ Response serve_resource(const Request& request, const feeds::Resource& resource,
   }
   if (coding != Coding::identity) {
     response.add("Content-Encoding", feeds::coding_name(coding));
+  }
+  if (delta) {
+    response.status = 226;
+    response.add("IM", "feed");
+    response.set_body(delta->get(Coding::identity)->body);
+    response.body_owner = std::move(delta);
+    return response;
   }
   response.set_body(representation.body, representation.file.fd());
   return response;
@@ -187,62 +190,6 @@ std::optional<std::string_view> Response::header(std::string_view name) const {
     }
   }
   return std::nullopt;
-}
-
-feeds::Coding choose_coding(const feeds::Resource& resource,
-                            std::optional<std::string_view> accept_encoding) {
-  if (!accept_encoding) {
-    return Coding::identity;
-  }
-  // q in thousandths; -1: not mentioned.
-  int q_br = -1, q_gzip = -1, q_identity = -1, q_any = -1;
-  std::string_view rest = *accept_encoding;
-  while (!rest.empty()) {
-    const std::size_t comma = rest.find(',');
-    std::string_view element = trim_ows(rest.substr(0, comma));
-    rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
-    const std::size_t semi = element.find(';');
-    const std::string_view name = trim_ows(element.substr(0, semi));
-    int q = 1000;
-    if (semi != std::string_view::npos) {
-      std::string_view params = trim_ows(element.substr(semi + 1));
-      if (params.size() < 2 || (params[0] != 'q' && params[0] != 'Q') || params[1] != '=') {
-        continue;  // unknown parameter: ignore the element
-      }
-      q = parse_qvalue(trim_ows(params.substr(2)));
-      if (q < 0) {
-        continue;
-      }
-    }
-    if (iequals(name, "br")) {
-      q_br = q;
-    } else if (iequals(name, "gzip") || iequals(name, "x-gzip")) {
-      q_gzip = q;
-    } else if (iequals(name, "identity")) {
-      q_identity = q;
-    } else if (name == "*") {
-      q_any = q;
-    }
-  }
-  auto effective = [&](int q) { return q >= 0 ? q : (q_any >= 0 ? q_any : 0); };
-  // Identity is acceptable unless excluded by "identity;q=0" or "*;q=0" (RFC 9110 §12.5.3);
-  // unnamed, it loses to any coding the client named.
-  const int identity = q_identity >= 0 ? q_identity : (q_any >= 0 ? q_any : 1);
-  Coding best = Coding::identity;
-  int best_q = 0;
-  const std::pair<Coding, int> candidates[] = {{Coding::br, effective(q_br)},
-                                               {Coding::gzip, effective(q_gzip)}};
-  for (const auto& [coding, q] : candidates) {
-    if (q > best_q && resource.get(coding) != nullptr) {
-      best = coding;
-      best_q = q;
-    }
-  }
-  if (best_q > 0 && (q_identity < 0 && q_any < 0 ? true : best_q >= identity)) {
-    return best;
-  }
-  // Nothing better: identity, even when excluded (RFC 9110 §12.5.3 permits it over a 406).
-  return Coding::identity;
 }
 
 bool wants_browser_view(std::optional<std::string_view> accept) {
@@ -324,6 +271,16 @@ Response error_response(int status, const RouteContext& context) {
   }
 }
 
+Response too_many_requests(std::string_view retry_after, const RouteContext& context) {
+  Response response = simple(429, RouteKind::feed,
+                             "too many requests: fetch this feed less often, or conditionally "
+                             "(If-None-Match)\n",
+                             context);
+  response.add("Retry-After", retry_after);
+  response.add("Cache-Control", "no-store");
+  return response;
+}
+
 std::string_view reason_phrase(int status) {
   switch (status) {
     case 100:
@@ -332,6 +289,8 @@ std::string_view reason_phrase(int status) {
       return "OK";
     case 202:
       return "Accepted";
+    case 226:
+      return "IM Used";
     case 301:
       return "Moved Permanently";
     case 304:
@@ -350,6 +309,8 @@ std::string_view reason_phrase(int status) {
       return "Request Timeout";
     case 413:
       return "Content Too Large";
+    case 429:
+      return "Too Many Requests";
     case 431:
       return "Request Header Fields Too Large";
     case 500:

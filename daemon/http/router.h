@@ -1,7 +1,8 @@
 // The HTTP router: a pure function from a parsed request and the current snapshot to a
 // response (the webhook route hands the request to the WebhookEndpoint in the context, which
-// only queues work). No I/O, no locks, no clock (the caller passes the time and the Date text), so
-// it is unit-tested without sockets. A Response may point into the Snapshot and into the
+// only queues work; an RFC 3229 delta comes from the DeltaFeeds in the context, which may
+// render it once and cache it). No I/O, no locks, no clock (the caller passes the time and the Date
+// text), so it is unit-tested without sockets. A Response may point into the Snapshot and into the
 // Request's strings: keep both alive until the response is written. Never throws except
 // std::bad_alloc.
 #pragma once
@@ -9,6 +10,7 @@
 #include <array>
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -20,6 +22,7 @@
 
 namespace feedd::daemon {
 
+class DeltaFeeds;
 class WebhookEndpoint;
 class WebSubService;
 
@@ -31,7 +34,9 @@ struct Request {
   std::optional<std::string_view> if_modified_since;
   std::optional<std::string_view> accept_encoding;
   std::optional<std::string_view> accept;
-  WebhookHeaders webhook;  // the signature fields, for POST /hooks/rebuild
+  std::optional<std::string_view> a_im;             // RFC 3229 A-IM ("feed" asks for a delta feed)
+  std::optional<std::string_view> x_forwarded_for;  // for polite polling behind a proxy
+  WebhookHeaders webhook;                           // the signature fields, for POST /hooks/rebuild
   std::string_view body;
 };
 
@@ -74,6 +79,9 @@ struct Response {
   // A read-only descriptor holding body() (a snapshot's MemoryFile), or -1: the writer may
   // sendfile() from it instead of copying body().
   int body_file = -1;
+  // Owns what body() points into when neither the snapshot nor the request does (a cached
+  // delta, which the cache may drop while the response is written); usually null.
+  std::shared_ptr<const void> body_owner;
 
  private:
   std::array<Header, kMaxHeaders> headers_{};
@@ -97,6 +105,8 @@ struct RouteContext {
   // The built-in WebSub hub (POST /websub, queues a verification and returns at once);
   // null: no hub, the path is 404.
   WebSubService* websub = nullptr;
+  // Answers `A-IM: feed` requests that name an earlier version (226); null: never a delta.
+  DeltaFeeds* deltas = nullptr;
 };
 
 Response route(const Request& request, const feeds::Snapshot& snapshot,
@@ -111,6 +121,11 @@ std::optional<std::string_view> request_path(std::string_view target);
 // request_error.h gives: 400, 413, 431, 501, 505): a short text body and Date; the caller
 // closes the connection after it.
 Response error_response(int status, const RouteContext& context);
+
+// 429 Too Many Requests for an unconditional feed refetch that came too soon (polite
+// polling): Retry-After `retry_after` (whole seconds, text that outlives the response),
+// Cache-Control: no-store, a one-line text body. Allocates nothing.
+Response too_many_requests(std::string_view retry_after, const RouteContext& context);
 
 // "OK", "Not Modified", ... for the status line ("Unknown" for codes we never send).
 std::string_view reason_phrase(int status);

@@ -13,6 +13,12 @@ std::shared_ptr<const feeds::Resource> TopicCache::find(const std::string& path,
   return it->second->resource;
 }
 
+std::shared_ptr<const feeds::Resource> TopicCache::any(const std::string& path) const {
+  const std::lock_guard lock(mutex_);
+  auto it = by_path_.find(path);
+  return it == by_path_.end() ? nullptr : it->second->resource;
+}
+
 void TopicCache::insert(const std::string& path, std::string digest,
                         std::shared_ptr<const feeds::Resource> resource) {
   const std::size_t size = size_of(*resource);

@@ -1,7 +1,8 @@
 // The rendered topic feeds kept between requests: per feed path, the resource rendered for one
-// digest of its input (feeds::CatalogTopic::digest). Bounded by `max_bytes`, least recently
-// used first out (the newest entry always stays). Thread-safe: one mutex, held for lookups
-// and inserts only. Resources are shared: an evicted one lives on with its last reader.
+// digest of its input (feeds::CatalogTopic::digest). (DeltaFeeds keeps its 226 bodies in one
+// too: per feed, coding and old version, the body for one current version.) Bounded by `max_bytes`,
+// least recently used first out (the newest entry always stays). Thread-safe: one mutex, held for
+// lookups and inserts only. Resources are shared: an evicted one lives on with its last reader.
 #pragma once
 
 #include <cstddef>
@@ -22,6 +23,8 @@ class TopicCache {
 
   // The resource at `path` rendered for `digest`, or null (none, or one of another digest).
   std::shared_ptr<const feeds::Resource> find(const std::string& path, std::string_view digest);
+  // The resource at `path` whatever its digest (an older rendering), or null; not a use.
+  std::shared_ptr<const feeds::Resource> any(const std::string& path) const;
   // Keeps `resource` as `path`'s bytes for `digest` (replacing another digest's).
   void insert(const std::string& path, std::string digest,
               std::shared_ptr<const feeds::Resource> resource);

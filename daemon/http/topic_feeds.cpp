@@ -3,23 +3,29 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include "daemon/http/archive_path.h"
 #include "daemon/http/topic_path.h"
 #include "daemon/log.h"
 
 namespace feedd::daemon {
 
 TopicFeeds::TopicFeeds(std::size_t cache_bytes, boost::asio::any_io_executor render_executor,
-                       Render render, Metrics& metrics)
+                       Render render, Metrics& metrics, RenderArchive render_archive)
     : render_executor_(std::move(render_executor)),
       render_(std::move(render)),
+      render_archive_(std::move(render_archive)),
       metrics_(metrics),
       cache_(cache_bytes) {}
+
+bool TopicFeeds::serves(std::string_view path) {
+  return parse_archive_path(path).has_value() || parse_topic_path(path).has_value();
+}
 
 boost::asio::awaitable<std::shared_ptr<const feeds::Resource>> TopicFeeds::find(
     std::string_view path, std::shared_ptr<const feeds::Snapshot> snapshot) {
   const auto parsed = parse_topic_path(path);
   if (!parsed) {
-    co_return nullptr;
+    co_return co_await find_archive(path, std::move(snapshot));
   }
   const feeds::CatalogTopic* topic =
       snapshot->topics().find(parsed->lang, parsed->kind, parsed->segment);
@@ -39,24 +45,62 @@ boost::asio::awaitable<std::shared_ptr<const feeds::Resource>> TopicFeeds::find(
       boost::asio::use_awaitable);
 }
 
-boost::asio::awaitable<std::shared_ptr<const feeds::Resource>> TopicFeeds::render_once(
-    std::string path, feeds::CatalogTopic topic, feeds::FeedFormat format,
-    std::chrono::sys_seconds built_at) {
-  if (auto hit = cache_.find(path, topic.digest)) {
-    metrics_.record_topic_hit();  // rendered for a request that came first
+boost::asio::awaitable<std::shared_ptr<const feeds::Resource>> TopicFeeds::find_archive(
+    std::string_view path, std::shared_ptr<const feeds::Snapshot> snapshot) {
+  const auto parsed = parse_archive_path(path);
+  const feeds::ArchivePage* page =
+      parsed && render_archive_ ? snapshot->archives().page(parsed->lang, parsed->page) : nullptr;
+  if (page == nullptr) {
+    co_return nullptr;
+  }
+  std::string key(path);  // one spelling per page: the path is the key
+  if (auto hit = cache_.find(key, page->digest)) {
+    metrics_.record_topic_hit();
     co_return hit;
+  }
+  co_return co_await boost::asio::co_spawn(
+      render_executor_, render_archive_once(std::move(key), *page, snapshot->built_at()),
+      boost::asio::use_awaitable);
+}
+
+std::shared_ptr<const feeds::Resource> TopicFeeds::cached_or_render(
+    const std::string& path, const std::string& digest,
+    const std::function<std::shared_ptr<const feeds::Resource>()>& render) {
+  if (auto hit = cache_.find(path, digest)) {
+    metrics_.record_topic_hit();  // rendered for a request that came first
+    return hit;
   }
   std::shared_ptr<const feeds::Resource> resource;
   try {
-    resource = render_(topic, format, built_at);
+    resource = render();
   } catch (const std::exception& error) {
     log::error("topics", path + ": rendering failed: " + error.what());
-    co_return nullptr;
+    return nullptr;
   }
-  metrics_.record_topic_render();
-  cache_.insert(path, topic.digest, resource);
+  cache_.insert(path, digest, resource);
   metrics_.set_topic_cache(cache_.bytes(), cache_.entries());
-  co_return resource;
+  return resource;
+}
+
+boost::asio::awaitable<std::shared_ptr<const feeds::Resource>> TopicFeeds::render_once(
+    std::string path, feeds::CatalogTopic topic, feeds::FeedFormat format,
+    std::chrono::sys_seconds built_at) {
+  co_return cached_or_render(path, topic.digest, [&] {
+    // Its delta versions continue those of the rendering it replaces.
+    const auto replaced = cache_.any(path);
+    auto resource = render_(topic, format, built_at, replaced ? replaced->versions : nullptr);
+    metrics_.record_topic_render();
+    return resource;
+  });
+}
+
+boost::asio::awaitable<std::shared_ptr<const feeds::Resource>> TopicFeeds::render_archive_once(
+    std::string path, feeds::ArchivePage page, std::chrono::sys_seconds built_at) {
+  co_return cached_or_render(path, page.digest, [&] {
+    auto resource = render_archive_(page, built_at);
+    metrics_.record_archive_render();
+    return resource;
+  });
 }
 
 }  // namespace feedd::daemon

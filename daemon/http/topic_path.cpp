@@ -16,7 +16,7 @@ std::optional<feeds::FeedFormat> format_of(std::string_view file) {
   return std::nullopt;
 }
 
-std::optional<feeds::TopicKind> kind_of(std::string_view dir) {
+std::optional<feeds::TopicKind> topic_kind_of(std::string_view dir) {
   for (auto kind : {feeds::TopicKind::tag, feeds::TopicKind::category}) {
     if (dir == feeds::topic_kind_dir(kind)) {
       return kind;
@@ -44,7 +44,7 @@ std::optional<TopicPath> parse_topic_path(std::string_view path) {
     return std::nullopt;
   }
   const std::size_t first = parts.size() - 3;  // 1 when a language comes first
-  const auto kind = kind_of(parts[first]);
+  const auto kind = topic_kind_of(parts[first]);
   const auto format = format_of(parts[first + 2]);
   auto segment = common::percent_decode(parts[first + 1]);
   if (!kind || !format || !segment || segment->empty() || (first == 1 && parts[0].empty())) {

@@ -10,7 +10,7 @@
 namespace feedd::daemon {
 namespace {
 
-constexpr std::string_view kChannel = "regenerate";
+constexpr std::string_view kRegenerateChannel = "regenerate";
 
 }  // namespace
 
@@ -47,11 +47,11 @@ void Regenerator::attempt(Scan&& scan, std::string_view why) {
     // An index that cannot be written is logged by the pipeline, once per change (a read
     // failing while rendering is not a scan: logged here).
     if (error.fault() != storage::IndexFault::not_writable || pipeline_.health().writable()) {
-      log::error(kChannel,
+      log::error(kRegenerateChannel,
                  std::string(why) + ": failed, still serving the last snapshot: " + error.what());
     }
   } catch (const std::exception& error) {
-    log::error(kChannel,
+    log::error(kRegenerateChannel,
                std::string(why) + ": failed, still serving the last snapshot: " + error.what());
   }
   arm_retry();
@@ -102,15 +102,19 @@ void Regenerator::publish_if(const storage::ApplyResult& applied, std::string_vi
   auto next = build_snapshot(pipeline_, config_, now, generation_ + 1, previous.get(), recount);
   const std::size_t total = next->resources().size();
   const std::size_t changed_resources = total - next->reused();
+  std::shared_ptr<const feeds::Snapshot> published = next;
   store_.publish(std::move(next));
   ++generation_;
   replacements_seen_ = pipeline_.index_replacements();
   auto took = std::chrono::duration_cast<std::chrono::milliseconds>(
       std::chrono::steady_clock::now() - started);
-  log::info(kChannel, std::string(due && !changed ? "scheduled post due" : why) + ": snapshot " +
+  log::info(kRegenerateChannel, std::string(due && !changed ? "scheduled post due" : why) + ": snapshot " +
                           std::to_string(generation_) + " published, " +
                           std::to_string(changed_resources) + " of " + std::to_string(total) +
                           " resources changed (" + std::to_string(took.count()) + " ms)");
+  if (published_ && previous) {
+    published_(*previous, *published);
+  }
   arm_scheduled();
 }
 
@@ -134,9 +138,17 @@ void Regenerator::arm_scheduled() {
   }
   std::optional<std::chrono::sys_seconds> next;
   try {
-    next = pipeline_.index().next_publication_after(common::now_seconds());
+    const auto now = common::now_seconds();
+    next = pipeline_.index().next_publication_after(now);
+    // A tombstone leaves the Atom feeds feeds.tombstone_days after its post went away.
+    if (const std::chrono::days days(config_.feeds.tombstone_days); days.count() > 0) {
+      if (auto oldest = pipeline_.index().oldest_gone_since(now - days)) {
+        const auto expiry = *oldest + days + std::chrono::seconds(1);
+        next = next ? std::min(*next, expiry) : expiry;
+      }
+    }
   } catch (const std::exception& error) {
-    log::error(kChannel, std::string("looking for scheduled posts: ") + error.what());
+    log::error(kRegenerateChannel, std::string("looking for scheduled posts: ") + error.what());
   }
   next_publication_ = next.value_or(std::chrono::sys_seconds{});
   if (!next) {

@@ -1,7 +1,7 @@
 // Keeps the served snapshot in step with the store: scans (the whole store, or the paths a
 // watcher reports), rebuilds the snapshot when the index changed or a scheduled post's time
 // came, and publishes it. Also owns the timers: the periodic safety rescan and the one that
-// wakes up for the next scheduled post. Everything runs on the
+// wakes up for the next scheduled post (or RFC 6721 tombstone expiry). Everything runs on the
 // control io_context's single thread, the only one that touches the index. A failed scan or
 // rebuild is logged and the last snapshot keeps being served; while the index cannot be
 // written (see IndexHealth), the whole store is rescanned after 1, 2, 4, ... 60 s until a
@@ -12,6 +12,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <chrono>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -36,6 +37,12 @@ class Regenerator {
 
   std::uint64_t generation() const { return generation_.load(); }
 
+  // Called on the control thread after each snapshot it publishes, with the one it replaced
+  // (cache purges); must not block.
+  using Published =
+      std::function<void(const feeds::Snapshot& previous, const feeds::Snapshot& next)>;
+  void on_published(Published published) { published_ = std::move(published); }
+
  private:
   template <class Scan>
   void attempt(Scan&& scan, std::string_view why);
@@ -54,8 +61,9 @@ class Regenerator {
   boost::asio::steady_timer retry_;
   std::chrono::seconds retry_after_{0};          // 0: no retry pending
   std::uint64_t replacements_seen_ = 0;          // pipeline_.index_replacements() last published
-  std::chrono::sys_seconds next_publication_{};  // the scheduled post's time, if armed
+  std::chrono::sys_seconds next_publication_{};  // a scheduled post's time or a tombstone's expiry
   bool stopped_ = false;
+  Published published_;
   std::atomic<std::uint64_t> generation_;
 };
 

@@ -16,7 +16,7 @@ namespace asio = boost::asio;
 
 namespace {
 
-constexpr std::string_view kChannel = "watch";
+constexpr std::string_view kWatchChannel = "watch";
 constexpr std::uint32_t kDirectoryEvents =
     IN_CREATE | IN_DELETE | IN_MODIFY | IN_CLOSE_WRITE | IN_MOVED_FROM | IN_MOVED_TO | IN_ATTRIB |
     IN_DELETE_SELF | IN_MOVE_SELF | IN_ONLYDIR | IN_DONT_FOLLOW | IN_EXCL_UNLINK;
@@ -47,7 +47,8 @@ class StoreWatcher::Impl : public std::enable_shared_from_this<Impl> {
     }
     stream_.assign(fd);
     if (!watch_tree("")) {
-      log::warning(kChannel, root_.string() + ": the store directory is missing; waiting for it");
+      log::warning(kWatchChannel,
+                   root_.string() + ": the store directory is missing; waiting for it");
       poll_for_root();
     }
     read_events();
@@ -74,7 +75,7 @@ class StoreWatcher::Impl : public std::enable_shared_from_this<Impl> {
     int wd = inotify_add_watch(stream_.native_handle(), absolute.c_str(), mask);
     if (wd < 0) {
       if (errno == ENOSPC) {
-        log::error(kChannel,
+        log::error(kWatchChannel,
                    absolute.string() +
                        ": inotify watch limit reached (raise fs.inotify.max_user_watches);"
                        " changes there are seen by the periodic rescan only");
@@ -101,7 +102,7 @@ class StoreWatcher::Impl : public std::enable_shared_from_this<Impl> {
             return;
           }
           if (ec) {
-            log::error(kChannel, "reading inotify events: " + ec.message());
+            log::error(kWatchChannel, "reading inotify events: " + ec.message());
             return;
           }
           self->handle_events(n);
@@ -124,7 +125,7 @@ class StoreWatcher::Impl : public std::enable_shared_from_this<Impl> {
   // Returns whether the event may change the feeds.
   bool handle(const inotify_event& event) {
     if (event.mask & IN_Q_OVERFLOW) {
-      log::warning(kChannel, "inotify queue overflowed: rescanning the whole store");
+      log::warning(kWatchChannel, "inotify queue overflowed: rescanning the whole store");
       rescan_all_ = true;
       return true;
     }
@@ -139,7 +140,8 @@ class StoreWatcher::Impl : public std::enable_shared_from_this<Impl> {
     }
     if (event.mask & (IN_DELETE_SELF | IN_MOVE_SELF)) {
       if (directory.empty()) {
-        log::warning(kChannel, root_.string() + ": the store directory went away; waiting for it");
+        log::warning(kWatchChannel,
+                     root_.string() + ": the store directory went away; waiting for it");
         // Moved away, the tree is still watched where it went: drop every watch.
         for (const auto& [wd, path] : directories_) {
           inotify_rm_watch(stream_.native_handle(), wd);
@@ -198,7 +200,8 @@ class StoreWatcher::Impl : public std::enable_shared_from_this<Impl> {
         return;
       }
       if (self->watch_tree("")) {
-        log::info(kChannel, self->root_.string() + ": the store directory is back: rescanning");
+        log::info(kWatchChannel,
+                  self->root_.string() + ": the store directory is back: rescanning");
         self->rescan_all_ = true;
         self->arm_quiet_timer();
       } else {

@@ -28,7 +28,8 @@ using OutboundHeaders = std::vector<std::pair<std::string, std::string>>;
 struct OutboundRequest {
   boost::beast::http::verb method = boost::beast::http::verb::get;  // GET, POST, PURGE, ...
   std::string url;          // absolute http:// or https://; the target is its path and query
-  OutboundHeaders headers;  // added as given; Host, Content-Length, User-Agent are set here
+  OutboundHeaders headers;  // added as given (a Host here replaces the URL's); Content-Length
+                            // and User-Agent are set here
   std::string body;         // sent with Content-Length when not empty (or for POST)
   // Sent instead of `body` when set: one feed's bytes shared by many deliveries.
   std::shared_ptr<const std::string> shared_body;

@@ -11,6 +11,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/error.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/string.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/read.hpp>
@@ -98,7 +99,11 @@ asio::awaitable<OutboundResult> write_and_read(Stream& stream, const OutboundUrl
   message.set(http::field::user_agent, options.user_agent);
   message.set(http::field::connection, "close");
   for (const auto& [name, value] : request.headers) {
-    message.insert(name, value);
+    if (beast::iequals(name, "host")) {
+      message.set(http::field::host, value);  // a cache's PURGE names the site, not the cache
+    } else {
+      message.insert(name, value);
+    }
   }
   message.body() = request.shared_body ? *request.shared_body : request.body;
   if (!message.body().empty() || request.method == http::verb::post) {

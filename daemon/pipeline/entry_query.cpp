@@ -48,6 +48,20 @@ class EntryMaker {
 
 }  // namespace
 
+std::vector<feeds::Tombstone> collect_tombstones(storage::Index& index, const Config& config,
+                                                 const std::string& lang,
+                                                 std::chrono::sys_seconds now) {
+  std::vector<feeds::Tombstone> tombstones;
+  if (config.feeds.tombstone_days <= 0) {
+    return tombstones;
+  }
+  const auto since = now - std::chrono::days(config.feeds.tombstone_days);
+  for (auto& gone : index.gone_posts(lang, now, since, config.feeds.entries)) {
+    tombstones.push_back({std::move(gone.entry_id), gone.gone_at});
+  }
+  return tombstones;
+}
+
 std::vector<feeds::FeedContent> collect_feeds(storage::Index& index, const Config& config,
                                               const feeds::SiteOptions& site,
                                               std::chrono::sys_seconds now) {
@@ -59,6 +73,7 @@ std::vector<feeds::FeedContent> collect_feeds(storage::Index& index, const Confi
     for (const auto& indexed : index.newest(lang, now, config.feeds.entries)) {
       feed.entries.push_back(maker.make(indexed));
     }
+    feed.tombstones = collect_tombstones(index, config, lang, now);
     feeds.push_back(std::move(feed));
   };
   for (const auto& language : config.languages) {
@@ -72,22 +87,52 @@ feeds::FeedContent collect_topic_feed(storage::Index& index, const feeds::SiteOp
                                       const feeds::CatalogTopic& topic,
                                       std::chrono::sys_seconds now) {
   EntryMaker maker(index, site, now);
-  feeds::FeedContent feed{topic.lang, {}, topic.topic};
+  feeds::FeedContent feed{topic.lang, {}, topic.topic, topic.tombstones};
   for (const auto& indexed : index.posts_by_keys(topic.keys)) {
     feed.entries.push_back(maker.make(indexed));
   }
   return feed;
 }
 
-std::vector<feeds::TopicPost> collect_topic_posts(storage::Index& index,
-                                                  std::chrono::sys_seconds now) {
+feeds::FeedContent collect_archive_page(storage::Index& index, const feeds::SiteOptions& site,
+                                        const feeds::ArchivePage& page,
+                                        std::chrono::sys_seconds now) {
+  EntryMaker maker(index, site, now);
+  feeds::FeedContent feed;
+  feed.lang = page.lang;
+  feed.archive_page = page.number;
+  feed.archive_has_next = page.has_next;
+  for (const auto& indexed : index.posts_by_keys(page.keys)) {
+    feed.entries.push_back(maker.make(indexed));
+  }
+  return feed;
+}
+
+namespace {
+
+std::vector<feeds::TopicPost> topic_posts(std::vector<storage::PostTopics> rows) {
   std::vector<feeds::TopicPost> posts;
-  for (auto& row : index.published_topics(now)) {
+  for (auto& row : rows) {
     posts.push_back(feeds::TopicPost{std::move(row.key), std::move(row.lang),
                                      std::move(row.entry_id), row.updated, std::move(row.tags),
                                      std::move(row.categories)});
   }
   return posts;
+}
+
+}  // namespace
+
+std::vector<feeds::TopicPost> collect_topic_posts(storage::Index& index,
+                                                  std::chrono::sys_seconds now) {
+  return topic_posts(index.published_topics(now));
+}
+
+std::vector<feeds::TopicPost> collect_gone_topic_posts(storage::Index& index, const Config& config,
+                                                       std::chrono::sys_seconds now) {
+  if (config.feeds.tombstone_days <= 0) {
+    return {};
+  }
+  return topic_posts(index.gone_topics(now, now - std::chrono::days(config.feeds.tombstone_days)));
 }
 
 }  // namespace feedd::daemon

@@ -5,15 +5,24 @@
 #pragma once
 
 #include <chrono>
+#include <string>
 #include <vector>
 
 #include "daemon/config.h"
+#include "feeds/archive_catalog.h"
 #include "feeds/entry.h"
 #include "feeds/feed_set.h"
 #include "feeds/topic_catalog.h"
 #include "storage/index/index.h"
 
 namespace feedd::daemon {
+
+// The tombstones of the Atom feed of `lang` ("" for all): its posts that went away within the
+// last feeds.tombstone_days and are not published at `now`, newest first, at most
+// feeds.entries (none when tombstone_days is 0).
+std::vector<feeds::Tombstone> collect_tombstones(storage::Index& index, const Config& config,
+                                                 const std::string& lang,
+                                                 std::chrono::sys_seconds now);
 
 // One FeedContent per configured language, then the one of all languages (lang "").
 // `now` decides which posts are published (future posts are left out).
@@ -27,8 +36,18 @@ feeds::FeedContent collect_topic_feed(storage::Index& index, const feeds::SiteOp
                                       const feeds::CatalogTopic& topic,
                                       std::chrono::sys_seconds now);
 
-// Every published post with topics, newest first, for feeds::TopicCatalog::build().
+// The content of archive page `page`: its posts (page.keys, oldest first; any deleted since
+// are left out) made into entries exactly as collect_feeds() makes them.
+feeds::FeedContent collect_archive_page(storage::Index& index, const feeds::SiteOptions& site,
+                                        const feeds::ArchivePage& page,
+                                        std::chrono::sys_seconds now);
+
+// Every published post (with or without topics), newest first, for feeds::TopicCatalog::build().
 std::vector<feeds::TopicPost> collect_topic_posts(storage::Index& index,
                                                   std::chrono::sys_seconds now);
+// The posts with topics that keep a tombstone at `now` (see collect_tombstones()), newest
+// first, `updated` holding when they went: TopicCatalog::build()'s `gone`.
+std::vector<feeds::TopicPost> collect_gone_topic_posts(storage::Index& index, const Config& config,
+                                                       std::chrono::sys_seconds now);
 
 }  // namespace feedd::daemon

@@ -6,7 +6,7 @@
 namespace feedd::daemon {
 namespace {
 
-constexpr std::string_view kChannel = "index";
+constexpr std::string_view kIndexChannel = "index";
 
 using storage::Index;
 using storage::IndexError;
@@ -14,9 +14,10 @@ using storage::IndexFault;
 
 OpenedIndex in_memory(const std::filesystem::path& path, const std::string& base_url,
                       std::string reason) {
-  log::error(kChannel, path.string() + ": " + reason +
-                           "; serving from an in-memory index rebuilt from the store until the "
-                           "index can be written");
+  log::error(kIndexChannel,
+             path.string() + ": " + reason +
+                 "; serving from an in-memory index rebuilt from the store until the "
+                 "index can be written");
   return {std::make_unique<Index>(":memory:", base_url), std::move(reason), std::nullopt};
 }
 
@@ -27,12 +28,12 @@ OpenedIndex fallback(const std::filesystem::path& path, const std::string& base_
   if (std::filesystem::exists(path, ec)) {
     try {
       auto index = std::make_unique<Index>(path, base_url, Index::Mode::read_only);
-      log::error(kChannel, path.string() + ": the index is not writable (" + reason +
-                               "); serving it read-only: changes to the store wait until it "
-                               "can be written");
+      log::error(kIndexChannel, path.string() + ": the index is not writable (" + reason +
+                                    "); serving it read-only: changes to the store wait until it "
+                                    "can be written");
       return {std::move(index), reason, std::nullopt};
     } catch (const IndexError& error) {
-      log::warning(kChannel, std::string("cannot read it either: ") + error.what());
+      log::warning(kIndexChannel, std::string("cannot read it either: ") + error.what());
     }
   }
   return in_memory(path, base_url, "the index cannot be written (" + reason + ")");
@@ -66,10 +67,11 @@ OpenedIndex replace_unusable_index(const std::filesystem::path& path, const std:
                      std::string("the index is unusable (") + error.what() +
                          ") and cannot be moved aside: " + moved.error().message());
   }
-  log::error(kChannel, path.string() + " is unusable (" + error.cause() + "): moved it aside to " +
-                           moved->string() +
-                           " and rebuilding the index from the store (ids are kept; first-seen "
-                           "and updated times restart from the posts' own dates)");
+  log::error(kIndexChannel,
+             path.string() + " is unusable (" + error.cause() + "): moved it aside to " +
+                 moved->string() +
+                 " and rebuilding the index from the store (ids are kept; first-seen "
+                 "and updated times restart from the posts' own dates)");
   try {
     return {std::make_unique<Index>(path, base_url), "", *moved};
   } catch (const IndexError& again) {

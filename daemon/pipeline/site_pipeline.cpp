@@ -4,9 +4,11 @@
 #include "daemon/log.h"
 #include "daemon/pipeline/entry_query.h"
 #include "daemon/pipeline/index_opener.h"
+#include "daemon/pipeline/store_clock.h"
 #include "feeds/feed_digest.h"
 #include "feeds/html_pages.h"
 #include "feeds/opml.h"
+#include "feeds/snapshot.h"
 
 namespace feedd::daemon {
 
@@ -14,7 +16,8 @@ SitePipeline::SitePipeline(const Config& config, IndexHealth* health)
     : config_(config),
       reader_options_(config.reader_options()),
       site_(config.site_options()),
-      health_(health != nullptr ? *health : own_health_) {
+      health_(health != nullptr ? *health : own_health_),
+      clock_(open_store_clock(config.store, reader_options_)) {
   auto opened = open_index(config.store.index, config.site.base_url, common::now_seconds());
   index_ = std::move(opened.index);
   not_writable_ = std::move(opened.not_writable);
@@ -58,7 +61,7 @@ storage::ScanReport SitePipeline::scan(std::chrono::sys_seconds now) {
   }
   return run_scan(
       [&](storage::Index& index) {
-        return storage::scan_store(index, config_.store.path, reader_options_, now);
+        return storage::scan_store(index, config_.store.path, reader_options_, now, clock_.get());
       },
       now);
 }
@@ -70,7 +73,8 @@ storage::ScanReport SitePipeline::scan_paths(const std::vector<std::string>& pat
   }
   return run_scan(
       [&](storage::Index& index) {
-        return storage::scan_paths(index, config_.store.path, paths, reader_options_, now);
+        return storage::scan_paths(index, config_.store.path, paths, reader_options_, now,
+                                   clock_.get());
       },
       now);
 }
@@ -95,7 +99,7 @@ storage::ScanReport SitePipeline::rebuild(const storage::IndexError& error,
   if (!not_writable_.empty()) {
     health_.set_not_writable(not_writable_);
   }
-  return storage::scan_store(*index_, config_.store.path, reader_options_, now);
+  return storage::scan_store(*index_, config_.store.path, reader_options_, now, clock_.get());
 }
 
 bool SitePipeline::holds_nothing() {
@@ -115,7 +119,7 @@ storage::ScanReport SitePipeline::scan_in_memory(const std::string& reason,
   index_ = std::make_unique<storage::Index>(":memory:", config_.site.base_url);
   not_writable_ = reason;
   ++replacements_;
-  return storage::scan_store(*index_, config_.store.path, reader_options_, now);
+  return storage::scan_store(*index_, config_.store.path, reader_options_, now, clock_.get());
 }
 
 std::optional<storage::ScanReport> SitePipeline::reopen(std::chrono::sys_seconds now) {
@@ -127,7 +131,7 @@ std::optional<storage::ScanReport> SitePipeline::reopen(std::chrono::sys_seconds
   try {
     real = std::make_unique<storage::Index>(config_.store.index, config_.site.base_url);
     // Scanned before it is used: a disk still full fails here, and the fallback stays.
-    report = storage::scan_store(*real, config_.store.path, reader_options_, now);
+    report = storage::scan_store(*real, config_.store.path, reader_options_, now, clock_.get());
   } catch (const storage::IndexError& error) {
     if (error.fault() == storage::IndexFault::unusable) {
       real.reset();
@@ -144,6 +148,11 @@ std::optional<storage::ScanReport> SitePipeline::reopen(std::chrono::sys_seconds
 }
 
 storage::ScanReport SitePipeline::finish_scan(storage::ScanReport report) {
+  if (clock_) {
+    if (auto failure = clock_->take_failure(); !failure.empty()) {
+      log::warning("store", "git history: " + failure + " (edit times are the times seen)");
+    }
+  }
   if (not_writable_.empty() && health_.set_writable()) {
     log::info("index", config_.store.index.string() + " is writable again: index up to date");
   }
@@ -168,8 +177,22 @@ void SitePipeline::log_report(const storage::ScanReport& report) {
 }
 
 std::vector<feeds::RenderedFeed> SitePipeline::render(std::chrono::sys_seconds now) {
-  const auto contents = read_index(
+  // Every published post's light row (no content): the topic and archive catalogs.
+  auto posts =
+      read_index([&](storage::Index& index) { return collect_topic_posts(index, now); }, now);
+  topics_ = feeds::TopicCatalog::build(
+      posts, static_cast<std::size_t>(config_.feeds.topic_entries),
+      feeds::site_digest(site_) + std::to_string(config_.feeds.topic_entries),
+      read_index(
+          [&](storage::Index& index) { return collect_gone_topic_posts(index, config_, now); },
+          now));
+  archives_ = feeds::ArchiveCatalog::build(posts, archive_options());
+  posts.clear();
+  auto contents = read_index(
       [&](storage::Index& index) { return collect_feeds(index, config_, site_, now); }, now);
+  for (auto& content : contents) {
+    content.archive_newest = archives_->newest_page(content.lang);
+  }
   // Only feeds whose input changed are rendered again; the others reuse their last bytes.
   std::vector<feeds::RenderedFeed> rendered;
   std::string all_digests;
@@ -191,18 +214,33 @@ std::vector<feeds::RenderedFeed> SitePipeline::render(std::chrono::sys_seconds n
   }
   rendered.insert(rendered.end(), pages_.rendered.begin(), pages_.rendered.end());
   // The topics: listed (pages, OPML) now; their feeds are rendered on request.
-  topics_ = feeds::TopicCatalog::build(
-      read_index([&](storage::Index& index) { return collect_topic_posts(index, now); }, now),
-      static_cast<std::size_t>(config_.feeds.topic_entries),
-      feeds::site_digest(site_) + std::to_string(config_.feeds.topic_entries));
   for (auto& page : feeds::render_topic_pages(site_, *topics_)) {
     rendered.push_back(std::move(page));
   }
   rendered.push_back(feeds::render_opml(site_, *topics_));
-  // The stylesheet changes only with the program: it carries no date of its own.
-  rendered.push_back({"feed.css", "text/css; charset=utf-8", std::string(feeds::feed_css()),
-                      std::chrono::sys_seconds::max()});
+  // The stylesheet changes only with the program: it carries no date of its own (no
+  // Last-Modified: a build time there would differ between replicas).
+  rendered.push_back(
+      {"feed.css", "text/css; charset=utf-8", std::string(feeds::feed_css()), feeds::kUndated});
   return rendered;
+}
+
+feeds::ArchiveCatalog::Options SitePipeline::archive_options() const {
+  feeds::ArchiveCatalog::Options options;
+  for (const LanguageConfig& language : config_.languages) {
+    options.langs.push_back(language.code);
+  }
+  options.entries = static_cast<std::size_t>(config_.feeds.entries);
+  options.page_size = static_cast<std::size_t>(config_.feeds.archive_size);
+  options.salt = feeds::site_digest(site_) + std::to_string(config_.feeds.archive_size);
+  return options;
+}
+
+feeds::RenderedFeed SitePipeline::render_archive(const feeds::ArchivePage& page,
+                                                 std::chrono::sys_seconds now) {
+  auto content = read_index(
+      [&](storage::Index& index) { return collect_archive_page(index, site_, page, now); }, now);
+  return feeds::render_feed(site_, content, feeds::FeedFormat::atom);
 }
 
 feeds::RenderedFeed SitePipeline::render_topic(const feeds::CatalogTopic& topic,

@@ -17,8 +17,10 @@
 
 #include "daemon/config.h"
 #include "daemon/pipeline/index_health.h"
+#include "feeds/archive_catalog.h"
 #include "feeds/feed_set.h"
 #include "feeds/topic_catalog.h"
+#include "storage/history/git_change_clock.h"
 #include "storage/index/index.h"
 #include "storage/store_scan.h"
 
@@ -45,6 +47,11 @@ class SitePipeline {
   std::vector<feeds::RenderedFeed> render(std::chrono::sys_seconds now);
   // The topics as of the last render() (empty before the first).
   std::shared_ptr<const feeds::TopicCatalog> topics() const { return topics_; }
+  // The archive pages (RFC 5005) as of the last render() (none before the first).
+  std::shared_ptr<const feeds::ArchiveCatalog> archives() const { return archives_; }
+  // Archive page `page` (of archives()), from the index as it is now, as Atom.
+  // Throws storage::IndexError.
+  feeds::RenderedFeed render_archive(const feeds::ArchivePage& page, std::chrono::sys_seconds now);
   // `topic`'s feed in `format`, from the index as it is now (see collect_topic_feed()),
   // through the same renderer as every feed. Throws storage::IndexError.
   feeds::RenderedFeed render_topic(const feeds::CatalogTopic& topic, feeds::FeedFormat format,
@@ -78,6 +85,7 @@ class SitePipeline {
 
  private:
   void log_report(const storage::ScanReport& report);
+  feeds::ArchiveCatalog::Options archive_options() const;
   // Moves the unusable index aside, opens a fresh one and scans the whole store into it.
   storage::ScanReport rebuild(const storage::IndexError& error, std::chrono::sys_seconds now);
   // On a fallback: opens the real index again and scans the whole store into it; the
@@ -105,11 +113,14 @@ class SitePipeline {
   feeds::SiteOptions site_;
   IndexHealth own_health_;
   IndexHealth& health_;
+  std::unique_ptr<storage::GitChangeClock> clock_;  // null: edit times are the times seen
   std::unique_ptr<storage::Index> index_;
   std::string not_writable_;  // why a fallback stands in for the index; empty: none
   std::map<std::string, Rendered> rendered_feeds_;  // by language ("" for all)
   Rendered pages_;
   std::shared_ptr<const feeds::TopicCatalog> topics_ = feeds::TopicCatalog::build({}, 0);
+  std::shared_ptr<const feeds::ArchiveCatalog> archives_ =
+      feeds::ArchiveCatalog::build({}, feeds::ArchiveCatalog::Options{});
   std::uint64_t renders_ = 0;
   std::uint64_t replacements_ = 0;
 };

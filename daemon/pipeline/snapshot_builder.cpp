@@ -9,18 +9,21 @@
 
 namespace feedd::daemon {
 
-feeds::ResourceSource resource_source(feeds::RenderedFeed rendered,
-                                      const feeds::SiteOptions& site) {
+feeds::ResourceSource resource_source(feeds::RenderedFeed rendered, const feeds::SiteOptions& site,
+                                      int delta_versions) {
   std::string browser_type(feeds::browser_content_type(rendered.path));
   std::string path = "/" + rendered.path;
   std::string link = feeds::websub_link(site, path);
+  const bool deltas = rendered.entry_set != nullptr && delta_versions > 0;
   return {std::move(path),
           std::move(rendered.content_type),
           std::move(rendered.body),
           rendered.last_modified,
           true,
           std::move(browser_type),
-          std::move(link)};
+          std::move(link),
+          std::move(rendered.entry_set),
+          deltas ? static_cast<std::size_t>(delta_versions) : 0};
 }
 
 std::shared_ptr<const feeds::Snapshot> build_snapshot(SitePipeline& pipeline, const Config& config,
@@ -30,7 +33,8 @@ std::shared_ptr<const feeds::Snapshot> build_snapshot(SitePipeline& pipeline, co
                                                       bool recount) {
   std::vector<feeds::ResourceSource> sources;
   for (auto& rendered : pipeline.render(now)) {
-    sources.push_back(resource_source(std::move(rendered), pipeline.site()));
+    sources.push_back(
+        resource_source(std::move(rendered), pipeline.site(), config.feeds.delta_versions));
   }
   std::vector<std::pair<std::string, std::size_t>> posts;
   if (previous != nullptr && !recount) {
@@ -43,7 +47,7 @@ std::shared_ptr<const feeds::Snapshot> build_snapshot(SitePipeline& pipeline, co
     }
   }
   return feeds::Snapshot::build(std::move(sources), now, generation, previous, std::move(posts),
-                                pipeline.topics());
+                                pipeline.topics(), pipeline.archives());
 }
 
 }  // namespace feedd::daemon

@@ -19,12 +19,12 @@ namespace http = boost::beast::http;
 
 namespace {
 
-constexpr std::string_view kChannel = "websub";
+constexpr std::string_view kHubIntentChannel = "websub";
 
 std::string random_challenge() {
   unsigned char bytes[24];
   if (RAND_bytes(bytes, sizeof bytes) != 1) {
-    log::error(kChannel, "RAND_bytes failed: no challenge can be made");
+    log::error(kHubIntentChannel, "RAND_bytes failed: no challenge can be made");
     std::abort();
   }
   return common::hex_encode(std::string_view(reinterpret_cast<const char*>(bytes), sizeof bytes));
@@ -92,7 +92,7 @@ bool WebSubService::topic_exists(const std::string& topic, const feeds::Snapshot
 // §5.2: an unknown topic (or a full hub) is denied at the callback.
 void WebSubService::deny(const HubRequest& request, std::string_view reason) {
   counters_.denied++;
-  log::info(kChannel,
+  log::info(kHubIntentChannel,
             "denied " + request.callback + " for " + request.topic + ": " + std::string(reason));
   OutboundRequest denial;
   denial.url =
@@ -140,17 +140,18 @@ void WebSubService::on_verified(const HubRequest& request, const std::string& ch
                            " of " + request.callback + " to " + request.topic;
   if (!result && result.error() == OutboundError::forbidden_address) {
     counters_.refused++;
-    log::warning(kChannel, what +
-                               " refused: the callback is a private address "
-                               "(websub.allow_private_callbacks = false)");
+    log::warning(kHubIntentChannel, what +
+                                        " refused: the callback is a private address "
+                                        "(websub.allow_private_callbacks = false)");
     return;
   }
   if (!result || result->status / 100 != 2 || result->body != challenge) {
     counters_.verify_failed++;
-    log::info(kChannel, what + " not confirmed: " +
-                            (result ? "HTTP " + std::to_string(result->status) +
-                                          (result->status / 100 == 2 ? ", wrong challenge" : "")
-                                    : result.error().message()));
+    log::info(kHubIntentChannel,
+              what + " not confirmed: " +
+                  (result ? "HTTP " + std::to_string(result->status) +
+                                (result->status / 100 == 2 ? ", wrong challenge" : "")
+                          : result.error().message()));
     return;
   }
   if (request.subscribe) {
@@ -159,9 +160,10 @@ void WebSubService::on_verified(const HubRequest& request, const std::string& ch
     store_->remove(request.topic, request.callback);
   }
   counters_.verified++;
-  log::info(kChannel, what + " confirmed" +
-                          (request.subscribe ? ", lease " + std::to_string(lease.count()) + " s"
-                                             : std::string()));
+  log::info(
+      kHubIntentChannel,
+      what + " confirmed" +
+          (request.subscribe ? ", lease " + std::to_string(lease.count()) + " s" : std::string()));
   update_gauges();
   arm_expiry();
 }
@@ -181,7 +183,7 @@ void WebSubService::arm_expiry() {
     guarded("expiring leases", [&] {
       if (const std::size_t ended = store_->expire(now_s()); ended > 0) {
         counters_.expired += ended;
-        log::info(kChannel, std::to_string(ended) + " subscription lease(s) ended");
+        log::info(kHubIntentChannel, std::to_string(ended) + " subscription lease(s) ended");
         update_gauges();
       }
       arm_expiry();

@@ -21,7 +21,7 @@ using storage::OutboxKind;
 
 namespace {
 
-constexpr std::string_view kChannel = "websub";
+constexpr std::string_view kWebSubChannel = "websub";
 constexpr std::size_t kMaxInFlight = 256;         // outbox items being sent at once
 constexpr std::chrono::seconds kClaimLease{120};  // when an item sent at a crash is retried
 constexpr std::chrono::milliseconds kMaxBackoff{3600 * 1000};
@@ -72,8 +72,8 @@ WebSubService::WebSubService(WebSubOptions options, const std::filesystem::path&
   std::string error;
   store_ = std::make_unique<storage::WebSubStore>(storage::websub_path(index), &error);
   if (!store_->persistent()) {
-    log::warning(kChannel, "subscriptions and pending notifications kept in memory only" +
-                               (error.empty() ? std::string() : ": " + error));
+    log::warning(kWebSubChannel, "subscriptions and pending notifications kept in memory only" +
+                                     (error.empty() ? std::string() : ": " + error));
   }
 }
 
@@ -83,7 +83,7 @@ void WebSubService::guarded(std::string_view doing, const std::function<void()>&
   try {
     work();
   } catch (const storage::IndexError& error) {
-    log::error(kChannel, std::string(doing) + ": " + error.what());
+    log::error(kWebSubChannel, std::string(doing) + ": " + error.what());
   }
 }
 
@@ -171,9 +171,9 @@ void WebSubService::publish(const OutboxItem& item) {
     const bool ok = result && result->status / 100 == 2;
     (ok ? counters_.publish_ok : counters_.publish_failed)++;
     if (!ok) {
-      log::warning(kChannel, "publish " + item.topic + " to " + item.target + ": " +
-                                 describe(result) + " (attempt " +
-                                 std::to_string(item.attempts + 1) + ")");
+      log::warning(kWebSubChannel, "publish " + item.topic + " to " + item.target + ": " +
+                                       describe(result) + " (attempt " +
+                                       std::to_string(item.attempts + 1) + ")");
     }
     guarded("recording a publish", [&] { settle(item, ok); });
   });
@@ -233,16 +233,17 @@ void WebSubService::send_delivery(const OutboxItem& item, const storage::Subscri
       if (result && result->status == 410) {  // §7: the subscriber wants no more
         counters_.gone++;
         store_->remove(item.topic, item.target);
-        log::info(kChannel, item.target + " answered 410 Gone: unsubscribed from " + item.topic);
+        log::info(kWebSubChannel,
+                  item.target + " answered 410 Gone: unsubscribed from " + item.topic);
         settle(item, true);
         return;
       }
       const bool ok = result && result->status / 100 == 2;
       (ok ? counters_.delivered : counters_.delivery_failed)++;
       if (!ok) {
-        log::warning(kChannel, "delivery of " + item.topic + " to " + item.target + ": " +
-                                   describe(result) + " (attempt " +
-                                   std::to_string(item.attempts + 1) + ")");
+        log::warning(kWebSubChannel, "delivery of " + item.topic + " to " + item.target + ": " +
+                                         describe(result) + " (attempt " +
+                                         std::to_string(item.attempts + 1) + ")");
       }
       settle(item, ok);
     });
@@ -255,8 +256,8 @@ void WebSubService::settle(const OutboxItem& item, bool ok) {
     store_->finish(item);
   } else if (item.attempts + 1 >= options_.max_attempts) {
     (item.kind == OutboxKind::publish ? counters_.publish_dropped : counters_.delivery_dropped)++;
-    log::error(kChannel, "giving up on " + item.topic + " to " + item.target + " after " +
-                             std::to_string(item.attempts + 1) + " attempts");
+    log::error(kWebSubChannel, "giving up on " + item.topic + " to " + item.target + " after " +
+                                   std::to_string(item.attempts + 1) + " attempts");
     store_->finish(item);
   } else {
     auto backoff = options_.first_retry * (std::int64_t{1} << std::min(item.attempts, 20));

@@ -14,6 +14,7 @@
 #include "storage/index/post_rows.h"
 #include "storage/index/schema_sql.h"
 #include "storage/index/translation_pairing.h"
+#include "storage/index/updated_time.h"
 
 namespace feedd::storage {
 namespace {
@@ -40,7 +41,8 @@ constexpr const char* kTopicIndexSql =
     "lang, entry_id, updated, tags, categories) WHERE deleted_at IS NULL AND draft = 0";
 
 // Forward migrations: kMigrations[v] takes the schema from version v to v + 1.
-const std::vector<const char*> kMigrations = {kSchemaSql, kTopicIndexSql};
+const std::vector<const char*> kMigrations = {kSchemaSql, kTopicIndexSql,
+                                              index_detail::kTombstonesSql};
 
 }  // namespace
 
@@ -149,7 +151,8 @@ void Index::Impl::bind_post(SQLite::Statement& statement, const Post& post,
   statement.bind(":visible_sha256", hash);
 }
 
-void Index::Impl::insert_post(const Post& post, const std::string& hash, sys_seconds now) {
+void Index::Impl::insert_post(const Post& post, const std::string& hash, sys_seconds now,
+                              sys_seconds updated) {
   auto& insert = cached(
       "INSERT INTO posts (key, entry_id, source_path, source_line, position, format, lang, "
       "title, content_html, summary, url, slug, author, tags, categories, published, "
@@ -162,27 +165,28 @@ void Index::Impl::insert_post(const Post& post, const std::string& hash, sys_sec
   bind_post(insert, post, hash);
   insert.bind(":entry_id", make_entry_id(base_url, post.local_date, post.key));
   insert.bind(":first_seen", from_time(now));
-  // A post's first version was last changed when it was written: its own dates.
-  insert.bind(":updated", from_time(post.updated.value_or(post.published)));
+  insert.bind(":updated", from_time(updated));
   insert.exec();
 }
 
-void Index::Impl::upsert(const Post& post, sys_seconds now, ApplyResult& result) {
+void Index::Impl::upsert(const Post& post, sys_seconds now, ChangeClock* clock,
+                         ApplyResult& result) {
   std::string hash = visible_hash(post);
   auto& existing = cached(
       "SELECT visible_sha256, deleted_at, source_path, source_line, position, "
-      "previous_title, next_title, lang, draft, published FROM posts WHERE key = ?");
+      "previous_title, next_title, lang, draft, published, updated FROM posts WHERE key = ?");
   existing.bind(1, post.key);
-  // When what a reader sees changes: the author's `updated` if given, else now (never
-  // before the post's own date).
-  sys_seconds visible_change = post.updated.value_or(std::max(now, post.published));
   if (!existing.executeStep()) {
-    insert_post(post, hash, now);
+    insert_post(post, hash, now, updated_time(post, hash, Seen::fresh, {}, now, clock));
     ++result.added;
     return;
   }
   bool visible_same = existing.getColumn(0).getString() == hash;
   bool was_deleted = !existing.getColumn(1).isNull();
+  // Published until this scan and not after it: it leaves the feeds now (RFC 6721).
+  const bool was_published = !was_deleted && existing.getColumn(8).getInt() == 0 &&
+                             existing.getColumn(9).getInt64() <= from_time(now);
+  const bool goes_away = was_published && (post.draft || post.published > now);
   if (existing.getColumn(7).getString() != post.lang ||
       (existing.getColumn(8).getInt() != 0) != post.draft ||
       existing.getColumn(9).getInt64() != from_time(post.published)) {
@@ -193,7 +197,17 @@ void Index::Impl::upsert(const Post& post, sys_seconds now, ApplyResult& result)
                     existing.getColumn(4).getInt() == post.position &&
                     existing.getColumn(5).getString() == post.previous_title &&
                     existing.getColumn(6).getString() == post.next_title;
-  if (visible_same && !was_deleted && place_same) {
+  // A history may tell a new time for the same content (an edit seen before its commit).
+  const sys_seconds stored = to_time(existing.getColumn(10).getInt64());
+  std::optional<sys_seconds> updated;
+  if (!visible_same || clock != nullptr) {
+    auto time =
+        updated_time(post, hash, visible_same ? Seen::same : Seen::changed, stored, now, clock);
+    if (time != stored) {
+      updated = time;
+    }
+  }
+  if (visible_same && !was_deleted && place_same && !updated) {
     return;  // nothing to write
   }
   auto& update = cached(
@@ -206,22 +220,26 @@ void Index::Impl::upsert(const Post& post, sys_seconds now, ApplyResult& result)
                   "translation_key = :translation_key, previous_title = :previous_title, "
                   "next_title = :next_title, visible_sha256 = :visible_sha256, "
                   "deleted_at = NULL") +
-      (visible_same ? "" : ", updated = :updated") + " WHERE key = :key");
+      (updated ? ", updated = :updated" : "") + (goes_away ? ", gone_at = :gone_at" : "") +
+      " WHERE key = :key");
   bind_post(update, post, hash);
-  if (!visible_same) {
-    update.bind(":updated", from_time(visible_change));
+  if (updated) {
+    update.bind(":updated", from_time(*updated));
+  }
+  if (goes_away) {
+    update.bind(":gone_at", from_time(now));
   }
   update.exec();
   if (was_deleted) {
     ++result.added;
-  } else if (!visible_same) {
+  } else if (!visible_same || updated) {
     ++result.changed;
   }
 }
 
 void Index::Impl::delete_posts_of(const std::string& path,
                                   const std::unordered_set<std::string>& keep, sys_seconds now,
-                                  ApplyResult& result) {
+                                  ChangeClock* clock, ApplyResult& result) {
   auto& live = cached("SELECT key FROM posts WHERE source_path = ? AND deleted_at IS NULL");
   live.bind(1, path);
   std::vector<std::string> gone;
@@ -232,9 +250,22 @@ void Index::Impl::delete_posts_of(const std::string& path,
     }
   }
   for (const auto& key : gone) {
-    auto& mark = cached("UPDATE posts SET deleted_at = ? WHERE key = ?");
-    mark.bind(1, from_time(now));
-    mark.bind(2, key);
+    // The commit that removed it, when the history tells (RFC 6721 tombstones show it). A
+    // post published until now leaves the feeds then; a draft or a future post that was never
+    // shown keeps no tombstone (or the one it has).
+    sys_seconds when = now;
+    if (clock != nullptr) {
+      if (auto time = clock->last_change(path, key, std::nullopt);
+          time.source == StoreTime::Source::commit) {
+        when = time.at;
+      }
+    }
+    auto& mark = cached(
+        "UPDATE posts SET deleted_at = :when, gone_at = CASE WHEN draft = 0 AND published <= :now "
+        "THEN :when ELSE gone_at END WHERE key = :key");
+    mark.bind(":when", from_time(when));
+    mark.bind(":now", from_time(now));
+    mark.bind(":key", key);
     mark.exec();
     ++result.deleted;
   }
@@ -269,22 +300,24 @@ Index::~Index() = default;
 struct Index::ScanWriter::State {
   Index::Impl& impl;
   sys_seconds now;
+  ChangeClock* clock;                                    // may be null
   std::unordered_set<std::string> touched;               // paths this scan reads or removes
   std::unordered_map<std::string, std::string> claimed;  // key -> path, in this scan
   SQLite::Transaction transaction;
   ApplyResult result;
 
-  State(Index::Impl& i, sys_seconds n, std::unordered_set<std::string> t)
-      : impl(i), now(n), touched(std::move(t)), transaction(i.db) {}
+  State(Index::Impl& i, sys_seconds n, ChangeClock* c, std::unordered_set<std::string> t)
+      : impl(i), now(n), clock(c), touched(std::move(t)), transaction(i.db) {}
 };
 
 Index::ScanWriter::ScanWriter(std::unique_ptr<State> state) : state_(std::move(state)) {}
 Index::ScanWriter::ScanWriter(ScanWriter&&) noexcept = default;
 Index::ScanWriter::~ScanWriter() = default;  // the transaction rolls back unless committed
 
-Index::ScanWriter Index::begin_scan(sys_seconds now, std::unordered_set<std::string> touched) {
+Index::ScanWriter Index::begin_scan(sys_seconds now, std::unordered_set<std::string> touched,
+                                    ChangeClock* clock) {
   return guard_sqlite("starting a scan", [&]() -> Index::ScanWriter {
-    return ScanWriter(std::make_unique<ScanWriter::State>(*impl_, now, std::move(touched)));
+    return ScanWriter(std::make_unique<ScanWriter::State>(*impl_, now, clock, std::move(touched)));
   });
 }
 
@@ -319,7 +352,7 @@ void Index::ScanWriter::add(const std::vector<FileRead>& reads) {
                                   "); this post is left out: give it its own id"});
           continue;
         }
-        impl.upsert(post, state_->now, result);
+        impl.upsert(post, state_->now, state_->clock, result);
         keys.insert(post.key);
       }
       std::stable_sort(problems.begin(), problems.end(),
@@ -339,7 +372,7 @@ void Index::ScanWriter::add(const std::vector<FileRead>& reads) {
       // (A post that moved to a file applied later in this scan is deleted here and restored
       // there, with its first_seen and updated times intact.)
       if (problems.empty()) {
-        impl.delete_posts_of(read.path, keys, state_->now, result);
+        impl.delete_posts_of(read.path, keys, state_->now, state_->clock, result);
       }
     }
   });
@@ -349,7 +382,7 @@ void Index::ScanWriter::remove(const std::vector<std::string>& paths) {
   auto& impl = state_->impl;
   guard_sqlite("updating the index (rolled back)", [&] {
     for (const auto& path : paths) {
-      impl.delete_posts_of(path, {}, state_->now, state_->result);
+      impl.delete_posts_of(path, {}, state_->now, state_->clock, state_->result);
       auto& forget = impl.cached("DELETE FROM files WHERE path = ?");
       forget.bind(1, path);
       forget.exec();
@@ -362,12 +395,12 @@ ApplyResult Index::ScanWriter::commit() {
   return std::move(state_->result);
 }
 
-ApplyResult Index::apply(const ScanBatch& batch, sys_seconds now) {
+ApplyResult Index::apply(const ScanBatch& batch, sys_seconds now, ChangeClock* clock) {
   std::unordered_set<std::string> touched(batch.removed.begin(), batch.removed.end());
   for (const auto& read : batch.reads) {
     touched.insert(read.path);
   }
-  auto writer = begin_scan(now, std::move(touched));
+  auto writer = begin_scan(now, std::move(touched), clock);
   writer.add(batch.reads);
   writer.remove(batch.removed);
   return writer.commit();

@@ -16,6 +16,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "storage/history/change_clock.h"
 #include "storage/index/index_error.h"
 #include "storage/post.h"
 #include "storage/problem.h"
@@ -76,6 +77,12 @@ struct PostTopics {
   std::vector<std::string> categories;
 };
 
+// A post that was published and went away (deleted, turned draft, dated into the future).
+struct GonePost {
+  std::string entry_id;
+  std::chrono::sys_seconds gone_at{};  // when the scan that took it away ran
+};
+
 class Index {
  public:
   enum class Mode {
@@ -97,8 +104,10 @@ class Index {
   // Indexed files below the directory `directory` (relative, no trailing '/').
   std::vector<std::string> files_under(const std::string& directory);
 
-  // Applies a scan in one transaction. `now` stamps first_seen/updated/deleted_at.
-  ApplyResult apply(const ScanBatch& batch, std::chrono::sys_seconds now);
+  // Applies a scan in one transaction. `now` stamps first_seen, and updated/deleted_at when
+  // `clock` (borrowed, may be null: "seen") cannot tell from the store's history.
+  ApplyResult apply(const ScanBatch& batch, std::chrono::sys_seconds now,
+                    ChangeClock* clock = nullptr);
 
   // The same, in parts, so that a scan of a large store holds only one part in memory while
   // the index still moves from one complete state to the next in a single transaction.
@@ -119,7 +128,9 @@ class Index {
   };
   // `touched`: every path the scan will read or remove (a duplicate id in an untouched file
   // is a conflict; in a touched one, the file may have given it up).
-  ScanWriter begin_scan(std::chrono::sys_seconds now, std::unordered_set<std::string> touched);
+  // `clock`: as for apply(); it must outlive the writer.
+  ScanWriter begin_scan(std::chrono::sys_seconds now, std::unordered_set<std::string> touched,
+                        ChangeClock* clock = nullptr);
 
   // Live, published (not draft, published <= now) posts of `lang` (empty: every language),
   // newest first, at most `limit` (negative: all).
@@ -127,11 +138,21 @@ class Index {
   // Live published posts that are translations of `indexed` (other languages).
   std::vector<IndexedPost> translations_of(const IndexedPost& indexed,
                                            std::chrono::sys_seconds now);
-  // Every published post at `now` that has a tag or a category, newest first (the order of
-  // newest()), with only what the topic catalog needs.
+  // Every published post at `now`, newest first (the order of newest()), with only what the
+  // topic and archive catalogs need (no content is read).
   std::vector<PostTopics> published_topics(std::chrono::sys_seconds now);
   // The live posts with these keys, in the order of `keys`; keys of no live post are skipped.
   std::vector<IndexedPost> posts_by_keys(const std::vector<std::string>& keys);
+  // Posts of `lang` (empty: every language) that were published, went away at `since` or
+  // later and are not published at `now` (one that came back has no tombstone), newest
+  // first, at most `limit`.
+  std::vector<GonePost> gone_posts(const std::string& lang, std::chrono::sys_seconds now,
+                                   std::chrono::sys_seconds since, int limit);
+  // The same posts (every language) that had a tag or a category, with them; `updated` holds
+  // gone_at. Newest first.
+  std::vector<PostTopics> gone_topics(std::chrono::sys_seconds now, std::chrono::sys_seconds since);
+  // The earliest gone_at at `since` or later (the next tombstone to expire), if any.
+  std::optional<std::chrono::sys_seconds> oldest_gone_since(std::chrono::sys_seconds since);
   // How many posts of `lang` (empty: every language) are published at `now`.
   std::int64_t count_published(const std::string& lang, std::chrono::sys_seconds now);
   // Problems of every file as last read, sorted by path and line.
@@ -139,7 +160,7 @@ class Index {
   // The earliest publication time after `now` of a live non-draft post, if any.
   std::optional<std::chrono::sys_seconds> next_publication_after(std::chrono::sys_seconds now);
 
-  static constexpr int kSchemaVersion = 2;
+  static constexpr int kSchemaVersion = 3;
 
  private:
   struct Impl;

@@ -43,12 +43,16 @@ struct Index::Impl {
   std::optional<std::string> live_owner(const std::string& key);
   void bind_post(SQLite::Statement& statement, const Post& post, const std::string& hash);
   // Writes a post the index has never had (under its key).
-  void insert_post(const Post& post, const std::string& hash, std::chrono::sys_seconds now);
-  // Inserts or updates one post; returns what happened to the result counters.
-  void upsert(const Post& post, std::chrono::sys_seconds now, ApplyResult& result);
-  // Marks the live posts of `path` deleted, except those whose keys are in `keep`.
+  void insert_post(const Post& post, const std::string& hash, std::chrono::sys_seconds now,
+                   std::chrono::sys_seconds updated);
+  // Inserts or updates one post; returns what happened to the result counters. With a
+  // clock, the post's updated time is derived from the store's history (see change_clock.h).
+  void upsert(const Post& post, std::chrono::sys_seconds now, ChangeClock* clock,
+              ApplyResult& result);
+  // Marks the live posts of `path` deleted, except those whose keys are in `keep`; the
+  // deletion time comes from `clock` when it can tell (may be null).
   void delete_posts_of(const std::string& path, const std::unordered_set<std::string>& keep,
-                       std::chrono::sys_seconds now, ApplyResult& result);
+                       std::chrono::sys_seconds now, ChangeClock* clock, ApplyResult& result);
 
   // Reading: the posts WHERE `where` (kLive and others), with `tail` (ORDER BY, LIMIT) and
   // the bindings `bind` sets.
@@ -57,6 +61,9 @@ struct Index::Impl {
 };
 
 namespace index_detail {
+
+// Schema step 3, RFC 6721 tombstones (tombstones.cpp).
+extern const char* const kTombstonesSql;
 
 // The posts a reader may see at :now.
 inline constexpr const char* kLive = "deleted_at IS NULL AND draft = 0 AND published <= :now";

@@ -133,8 +133,7 @@ std::vector<PostTopics> Index::published_topics(sys_seconds now) {
     auto& query = impl_->cached(
         std::string("SELECT key, lang, entry_id, updated, tags, categories FROM posts "
                     "INDEXED BY posts_topics WHERE ") +
-        kLive + " AND (tags != '' OR categories != '') " +
-        "ORDER BY published DESC, source_path DESC, position DESC");
+        kLive + " ORDER BY published DESC, source_path DESC, position DESC");
     query.bind(":now", from_time(now));
     std::vector<PostTopics> posts;
     while (query.executeStep()) {

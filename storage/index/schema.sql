@@ -1,4 +1,4 @@
--- The feedd index, version 1 (PRAGMA user_version = 1); version 2 adds one index, below.
+-- The feedd index, version 1 (PRAGMA user_version = 1); versions 2 and 3 are below.
 --
 -- The index is a cache of the post store plus the facts the store cannot hold: when each
 -- post was first seen, when what a reader sees last changed, the stable entry id, and the
@@ -65,3 +65,10 @@ CREATE INDEX posts_by_source ON posts (source_path);
 --   WHERE deleted_at IS NULL AND draft = 0
 -- which holds every column the topic catalog reads (Index::published_topics), so that query
 -- never reads a post's content.
+-- Version 3 (storage/index/tombstones.cpp, kTombstonesSql) adds
+--   posts.gone_at INTEGER  -- Unix seconds: when a scan last took a published post out of the
+--                          -- feeds (file or entry deleted, turned draft, dated into the
+--                          -- future); NULL if that never happened. Never cleared: a post
+--                          -- that is published again simply has no tombstone (RFC 6721)
+--   posts_gone ON posts (gone_at DESC, key) WHERE gone_at IS NOT NULL
+-- and sets gone_at = deleted_at for the posts deleted while published before it existed.

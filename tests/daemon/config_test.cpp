@@ -86,6 +86,27 @@ BOOST_AUTO_TEST_CASE(errors_name_the_key_and_line) {
   BOOST_TEST(error_of("[site]\nbase_url = \"ftp://b/\"\n").find("http(s)") != std::string::npos);
 }
 
+BOOST_AUTO_TEST_CASE(store_updated_from_and_cache_purge) {
+  const std::string site = "[site]\nbase_url = \"https://b/\"\n";
+  auto defaults = parse_config(site, "/etc/feedd/feedd.toml");
+  BOOST_TEST(defaults.store.updated_from == "auto");
+  BOOST_TEST(defaults.cache.purge.empty());
+  auto set = parse_config(site +
+                              "[store]\nupdated_from = \"git\"\n[cache]\npurge = "
+                              "[\"http://127.0.0.1:6081/\", \"http://cache:80/\"]\n",
+                          "/etc/feedd/feedd.toml");
+  BOOST_TEST(set.store.updated_from == "git");
+  BOOST_TEST(set.cache.purge ==
+             (std::vector<std::string>{"http://127.0.0.1:6081/", "http://cache:80/"}));
+  BOOST_TEST(error_of(site + "[store]\nupdated_from = \"mtime\"\n") ==
+             "/etc/feedd/feedd.toml: store.updated_from must be \"auto\", \"git\" or \"seen\", "
+             "got \"mtime\"");
+  BOOST_TEST(error_of(site + "[cache]\npurge = [\"https://cache/\"]\n") ==
+             "/etc/feedd/feedd.toml: cache.purge: \"https://cache/\" is not an http:// URL (e.g. "
+             "\"http://127.0.0.1:6081/\")");
+  BOOST_TEST(error_of(site + "[cache]\nttl = 1\n").find("cache.ttl") != std::string::npos);
+}
+
 BOOST_AUTO_TEST_CASE(store_max_file_bytes) {
   auto config = parse_config("[site]\nbase_url = \"https://b/\"\n[store]\nmax_file_bytes = 4096\n",
                              "/etc/feedd/feedd.toml");
@@ -110,6 +131,21 @@ BOOST_AUTO_TEST_CASE(topic_feed_keys) {
              "/etc/feedd/feedd.toml:4: feeds.topic_entries: must be between 1 and 10000");
   BOOST_TEST(error_of("[site]\nbase_url = \"https://b/\"\n[feeds]\ntopic_cache_mb = -1\n") ==
              "/etc/feedd/feedd.toml:4: feeds.topic_cache_mb: must be between 1 and 1048576");
+}
+
+BOOST_AUTO_TEST_CASE(delta_and_tombstone_keys) {
+  auto defaults = parse_config("[site]\nbase_url = \"https://b/\"\n", "/etc/feedd/feedd.toml");
+  BOOST_TEST(defaults.feeds.delta_versions == 32);
+  BOOST_TEST(defaults.feeds.tombstone_days == 30);
+  auto config = parse_config(
+      "[site]\nbase_url = \"https://b/\"\n[feeds]\ndelta_versions = 0\ntombstone_days = 7\n",
+      "/etc/feedd/feedd.toml");
+  BOOST_TEST(config.feeds.delta_versions == 0);
+  BOOST_TEST(config.feeds.tombstone_days == 7);
+  BOOST_TEST(error_of("[site]\nbase_url = \"https://b/\"\n[feeds]\ndelta_versions = -1\n") ==
+             "/etc/feedd/feedd.toml:4: feeds.delta_versions: must be between 0 and 1000");
+  BOOST_TEST(error_of("[site]\nbase_url = \"https://b/\"\n[feeds]\ntombstone_days = 1.5\n") ==
+             "/etc/feedd/feedd.toml:4: feeds.tombstone_days: expected an integer");
 }
 
 BOOST_AUTO_TEST_CASE(sample_config_is_valid) {

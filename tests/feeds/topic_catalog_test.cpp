@@ -53,6 +53,31 @@ BOOST_AUTO_TEST_CASE(topics_per_language_and_for_all) {
   }
 }
 
+BOOST_AUTO_TEST_CASE(posts_gone_are_tombstones_of_their_topics_that_remain) {
+  const auto before = TopicCatalog::build(sample(), 20);
+  const std::vector<TopicPost> gone = {post("g2", "en", {"Tea Time", "gone only"}, {}, 50),
+                                       post("g1", "ja", {"茶道"}, {"Diary"}, 40)};
+  const auto catalog = TopicCatalog::build(sample(), 20, {}, gone);
+  const CatalogTopic* tea = catalog->find("en", TopicKind::tag, "tea-time");
+  BOOST_REQUIRE(tea);
+  BOOST_REQUIRE_EQUAL(tea->tombstones.size(), 1u);
+  BOOST_TEST(tea->tombstones[0].id == "tag:x,2025:g2");
+  BOOST_TEST((tea->tombstones[0].when == std::chrono::sys_seconds(std::chrono::seconds(50))));
+  BOOST_TEST(tea->posts == 2u, "a tombstone is no post");
+  BOOST_TEST(tea->digest != before->find("en", TopicKind::tag, "tea-time")->digest);
+  BOOST_TEST(catalog->find("", TopicKind::tag, "tea-time")->tombstones.size() == 1u);
+  BOOST_TEST(catalog->find("ja", TopicKind::tag, "茶道")->tombstones.size() == 1u);
+  BOOST_TEST(catalog->find("", TopicKind::tag, "gone-only") == nullptr, "no topic of its own");
+  BOOST_TEST(catalog->find("en", TopicKind::category, "diary")->tombstones.empty(),
+             "another language's category");
+  BOOST_TEST(catalog->find("", TopicKind::category, "diary")->tombstones.size() == 1u);
+  BOOST_TEST(catalog->find("en", TopicKind::tag, "only-english")->digest ==
+             before->find("en", TopicKind::tag, "only-english")->digest);
+  BOOST_TEST(TopicCatalog::build(sample(), 20, {}, gone)
+                 ->find("", TopicKind::tag, "tea-time")
+                 ->tombstones.size() == 1u);
+}
+
 BOOST_AUTO_TEST_CASE(keys_are_limited_to_the_newest) {
   auto catalog = TopicCatalog::build(sample(), 1);
   const CatalogTopic* tea = catalog->find("en", TopicKind::tag, "tea-time");

@@ -92,7 +92,11 @@ CommandResult run_command(const std::vector<std::string>& argv) {
   return result;
 }
 
-std::filesystem::path feedd_binary() { return FEEDD_BINARY; }
+std::filesystem::path feedd_binary() {
+  // CI runs one build of the integration suite against each sanitizer tree's feedd.
+  const char* override_path = std::getenv("FEEDD_BINARY");
+  return override_path != nullptr && *override_path != '\0' ? override_path : FEEDD_BINARY;
+}
 std::filesystem::path source_dir() { return FEEDD_SOURCE_DIR; }
 std::filesystem::path testdata_dir() { return FEEDD_TESTDATA_DIR; }
 

@@ -37,7 +37,8 @@ struct CommandResult {
 // Runs argv (no shell) and waits for it; stdin is /dev/null.
 CommandResult run_command(const std::vector<std::string>& argv);
 
-// Paths of the built binary and of the source tree (set by tests/CMakeLists.txt).
+// Paths of the built binary (FEEDD_BINARY in the environment, else the one this tree built)
+// and of the source tree (set by tests/CMakeLists.txt).
 std::filesystem::path feedd_binary();
 std::filesystem::path source_dir();
 std::filesystem::path testdata_dir();  // tests/

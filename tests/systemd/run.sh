@@ -41,7 +41,10 @@ expected="etc/feedd/feedd.toml
 usr/bin/feedd
 usr/lib/systemd/system/feedd.service
 usr/lib/systemd/system/feedd.socket
-usr/share/doc/feedd/README.md"
+usr/share/bash-completion/completions/feedd
+usr/share/doc/feedd/README.md
+usr/share/man/man5/feedd.toml.5.gz
+usr/share/man/man8/feedd.8.gz"
 [ "$(files "$T/dest")" = "$expected" ] ||
   fail "DESTDIR install gave:$(printf '\n  %s' $(files "$T/dest"))"$'\n'"expected:$(printf '\n  %s' $expected)"
 cmp -s "$src/systemd/feedd.service" "$T/dest/usr/lib/systemd/system/feedd.service" ||

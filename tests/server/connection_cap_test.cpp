@@ -10,7 +10,7 @@
 #include <memory>
 #include <vector>
 
-#include "tests/integration/loopback_server.h"
+#include "tests/server/loopback_server.h"
 #include "tests/support/feedd_process.h"
 
 namespace feedd::testing {

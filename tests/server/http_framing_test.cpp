@@ -4,7 +4,7 @@
 // keep-alive, leading empty lines) are served.
 #include <boost/test/unit_test.hpp>
 
-#include "tests/integration/loopback_server.h"
+#include "tests/server/loopback_server.h"
 #include "tests/support/feedd_process.h"
 
 namespace feedd::testing {

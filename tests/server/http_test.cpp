@@ -19,7 +19,7 @@
 #include "daemon/http/http_server.h"
 #include "daemon/log.h"
 #include "daemon/pipeline/snapshot_builder.h"
-#include "tests/integration/loopback_server.h"
+#include "tests/server/loopback_server.h"
 #include "tests/support/feedd_process.h"
 #include "tests/support/test_support.h"
 
@@ -33,7 +33,7 @@ using asio::ip::tcp;
 using Reply = http::response<http::string_body>;
 using namespace std::chrono_literals;
 
-// The shared loopback fixture (tests/integration/loopback_server.h) as these tests use it:
+// The shared loopback fixture (tests/server/loopback_server.h) as these tests use it:
 // timeout 1 s, max body 1 KiB, 1 thread, a ~3 MB post when `big`.
 struct Server : LoopbackServer {
   explicit Server(bool big = false, std::size_t max_connections = 0)

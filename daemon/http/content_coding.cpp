@@ -1,0 +1,96 @@
+// choose_coding() (declared in router.h): Accept-Encoding negotiation, RFC 9110 §12.5.3.
+#include <string_view>
+
+#include "common/text.h"
+#include "daemon/http/http_syntax.h"
+#include "daemon/http/router.h"
+
+namespace feedd::daemon {
+namespace {
+
+using common::text::iequals;
+using feeds::Coding;
+using http_syntax::trim_ows;
+
+// A qvalue (RFC 9110 §12.4.2) in thousandths: "0", "0.5", "1.000"; -1 when malformed.
+int parse_qvalue(std::string_view text) {
+  if (text.empty() || (text[0] != '0' && text[0] != '1')) {
+    return -1;
+  }
+  int value = (text[0] - '0') * 1000;
+  if (text.size() == 1) {
+    return value;
+  }
+  if (text[1] != '.' || text.size() > 5) {
+    return -1;
+  }
+  int scale = 100;
+  for (char c : text.substr(2)) {
+    if (c < '0' || c > '9' || (value == 1000 && c != '0')) {
+      return -1;
+    }
+    value += (c - '0') * scale;
+    scale /= 10;
+  }
+  return value;
+}
+
+}  // namespace
+
+feeds::Coding choose_coding(const feeds::Resource& resource,
+                            std::optional<std::string_view> accept_encoding) {
+  if (!accept_encoding) {
+    return Coding::identity;
+  }
+  // q in thousandths; -1: not mentioned.
+  int q_br = -1, q_gzip = -1, q_identity = -1, q_any = -1;
+  std::string_view rest = *accept_encoding;
+  while (!rest.empty()) {
+    const std::size_t comma = rest.find(',');
+    std::string_view element = trim_ows(rest.substr(0, comma));
+    rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
+    const std::size_t semi = element.find(';');
+    const std::string_view name = trim_ows(element.substr(0, semi));
+    int q = 1000;
+    if (semi != std::string_view::npos) {
+      std::string_view params = trim_ows(element.substr(semi + 1));
+      if (params.size() < 2 || (params[0] != 'q' && params[0] != 'Q') || params[1] != '=') {
+        continue;  // unknown parameter: ignore the element
+      }
+      q = parse_qvalue(trim_ows(params.substr(2)));
+      if (q < 0) {
+        continue;
+      }
+    }
+    if (iequals(name, "br")) {
+      q_br = q;
+    } else if (iequals(name, "gzip") || iequals(name, "x-gzip")) {
+      q_gzip = q;
+    } else if (iequals(name, "identity")) {
+      q_identity = q;
+    } else if (name == "*") {
+      q_any = q;
+    }
+  }
+  auto effective = [&](int q) { return q >= 0 ? q : (q_any >= 0 ? q_any : 0); };
+  // Identity is acceptable unless excluded by "identity;q=0" or "*;q=0" (RFC 9110 §12.5.3);
+  // unnamed, it loses to any coding the client named.
+  const int identity = q_identity >= 0 ? q_identity : (q_any >= 0 ? q_any : 1);
+  Coding best = Coding::identity;
+  int best_q = 0;
+  const std::pair<Coding, int> candidates[] = {{Coding::br, effective(q_br)},
+                                               {Coding::gzip, effective(q_gzip)}};
+  for (const auto& [coding, q] : candidates) {
+    if (q > best_q && resource.get(coding) != nullptr) {
+      best = coding;
+      best_q = q;
+    }
+  }
+  if (best_q > 0 && (q_identity < 0 && q_any < 0 ? true : best_q >= identity)) {
+    return best;
+  }
+  // Nothing better: identity, even when excluded (RFC 9110 §12.5.3 permits it over a 406).
+  return Coding::identity;
+}
+
+}  // namespace feedd::daemon

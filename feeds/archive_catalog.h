@@ -1,0 +1,62 @@
+// The RFC 5005 archive of each language (and of all languages together): which published
+// posts each archive page /L/archive/N.xml holds (page N: the ((N-1)*S+1)-th to (N*S)-th
+// oldest, S = feeds.archive_size), and a digest per page of what its bytes depend on (entry
+// ids and updated times, its number, whether a next page exists, the site). Built once per
+// regeneration from the light rows the topic catalog reads, so pages are rendered only on
+// request and stay valid while their digest does. Immutable once built (share as
+// shared_ptr<const ArchiveCatalog>); cannot fail short of memory.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "feeds/topic_catalog.h"
+
+namespace feedd::feeds {
+
+struct ArchivePage {
+  std::string lang;               // a configured language, or "" for all languages
+  std::size_t number = 0;         // 1 = the oldest posts
+  bool has_next = false;          // page number + 1 exists (next-archive)
+  std::vector<std::string> keys;  // its posts, oldest first
+  std::string digest;
+  std::chrono::sys_seconds last_modified{};  // the newest updated time of its posts
+};
+
+class ArchiveCatalog {
+ public:
+  struct Options {
+    std::vector<std::string> langs;  // the configured languages ("" is added for all)
+    std::size_t entries = 20;        // feeds.entries: more published posts than this: pages
+    std::size_t page_size = 100;     // feeds.archive_size
+    std::string salt;                // what else the bytes depend on (feeds::site_digest())
+  };
+  // `posts`: every published post, newest first (the order of the language feeds).
+  static std::shared_ptr<const ArchiveCatalog> build(const std::vector<TopicPost>& posts,
+                                                     const Options& options);
+
+  // The number of `lang`'s newest page ("" for all languages); 0 when every published post
+  // fits in the subscription feed (fh:complete) or `lang` is not configured.
+  std::size_t newest_page(std::string_view lang) const;
+  // Page `number` of `lang`, or null when it does not exist.
+  const ArchivePage* page(std::string_view lang, std::size_t number) const;
+  std::size_t page_count() const;
+  // Every page of every language, for `feedd build --out`.
+  std::vector<const ArchivePage*> pages() const;
+
+ private:
+  struct Scope {
+    std::string lang;
+    std::vector<ArchivePage> pages;
+  };
+  const Scope* scope(std::string_view lang) const;
+
+  std::vector<Scope> scopes_;
+};
+
+}  // namespace feedd::feeds

@@ -1,0 +1,28 @@
+// The `updated` time the index gives a post it writes: the author's `updated`; else what the
+// store's history tells (a ChangeClock, store.updated_from); else a new post's own dates, or
+// the time a change was seen. A pure function of its arguments apart from the clock's answer;
+// thread-safe as far as the clock is. No failure: a clock that cannot tell answers "seen".
+#pragma once
+
+#include <chrono>
+#include <string>
+
+#include "storage/history/change_clock.h"
+#include "storage/post.h"
+
+namespace feedd::storage {
+
+// What the index knew of a post before this scan read it.
+enum class Seen {
+  fresh,    // never indexed
+  changed,  // indexed with other visible content
+  same,     // indexed with this visible content (its `stored` time stands unless history says)
+};
+
+// `hash` is the post's visible hash; `clock` may be null ("seen"). Never before the post's
+// own date, except an author's explicit `updated`.
+std::chrono::sys_seconds updated_time(const Post& post, const std::string& hash, Seen seen,
+                                      std::chrono::sys_seconds stored, std::chrono::sys_seconds now,
+                                      ChangeClock* clock);
+
+}  // namespace feedd::storage

@@ -1,0 +1,70 @@
+// Which paths a new snapshot changed, for [cache] purge: changed and vanished resources, and
+// the feeds of topics whose digest changed or that went away; nothing else.
+#include "daemon/live/purge_paths.h"
+
+#include <boost/test/unit_test.hpp>
+
+#include "feeds/topic_catalog.h"
+
+namespace feedd::daemon {
+namespace {
+
+using std::chrono::sys_seconds;
+const sys_seconds kBuilt{std::chrono::seconds(1740787200)};
+
+std::shared_ptr<const feeds::Snapshot> snapshot(
+    const std::vector<std::pair<std::string, std::string>>& bodies, const feeds::Snapshot* previous,
+    std::shared_ptr<const feeds::TopicCatalog> topics) {
+  std::vector<feeds::ResourceSource> sources;
+  for (const auto& [path, body] : bodies) {
+    sources.push_back({path, "text/plain", body, kBuilt, false});
+  }
+  return feeds::Snapshot::build(std::move(sources), kBuilt, previous ? 2 : 1, previous, {},
+                                std::move(topics));
+}
+
+feeds::TopicPost topic_post(std::string key, std::string tag, std::int64_t updated) {
+  return {std::move(key),   "en", "tag:" + key, sys_seconds(std::chrono::seconds(updated)),
+          {std::move(tag)}, {}};
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(purge_paths_test)
+
+BOOST_AUTO_TEST_CASE(only_what_changed_is_purged) {
+  auto topics = feeds::TopicCatalog::build(
+      {topic_post("a", "Tea Time", 100), topic_post("b", "茶道", 90), topic_post("c", "Gone", 80)},
+      20);
+  auto first =
+      snapshot({{"/atom.xml", "1"}, {"/en/atom.xml", "1"}, {"/old.xml", "x"}}, nullptr, topics);
+  // Same bytes everywhere: nothing to purge.
+  auto same =
+      snapshot({{"/atom.xml", "1"}, {"/en/atom.xml", "1"}, {"/old.xml", "x"}}, first.get(), topics);
+  BOOST_TEST(changed_paths(*first, *same).empty());
+  // /atom.xml changed, /old.xml went away, the tea-time topic's entry changed, "gone" went.
+  auto edited = feeds::TopicCatalog::build(
+      {topic_post("a", "Tea Time", 200), topic_post("b", "茶道", 90)}, 20);
+  auto next = snapshot({{"/atom.xml", "2"}, {"/en/atom.xml", "1"}}, same.get(), edited);
+  const std::vector<std::string> expected = {
+      "/atom.xml",
+      "/en/tags/gone/atom.xml",
+      "/en/tags/gone/feed.json",
+      "/en/tags/gone/rss.xml",
+      "/en/tags/tea-time/atom.xml",
+      "/en/tags/tea-time/feed.json",
+      "/en/tags/tea-time/rss.xml",
+      "/old.xml",
+      "/tags/gone/atom.xml",
+      "/tags/gone/feed.json",
+      "/tags/gone/rss.xml",
+      "/tags/tea-time/atom.xml",
+      "/tags/tea-time/feed.json",
+      "/tags/tea-time/rss.xml",
+  };
+  BOOST_TEST(changed_paths(*same, *next) == expected, boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+}  // namespace feedd::daemon
