@@ -70,6 +70,9 @@ BOOST_AUTO_TEST_CASE(hub_requests_follow_section_5_1) {
   BOOST_TEST(request.callback == "https://r.example/cb");
   BOOST_TEST(*request.lease_seconds == 60);
   BOOST_TEST(request.secret == "s");
+  // W3C hub checklist 102: parameters the hub does not know are ignored, not refused.
+  BOOST_TEST(std::holds_alternative<HubRequest>(
+      hub("hub.mode=subscribe&hub.topic=t&hub.callback=http%3A%2F%2Fa%2F&hub.verify=sync&x=1")));
   const auto reason = [](const std::variant<HubRequest, FormError>& result) {
     return std::holds_alternative<FormError>(result) ? std::get<FormError>(result).reason
                                                      : "<accepted>";
