@@ -110,17 +110,19 @@ void WebSubService::snapshot_changed(const feeds::Snapshot& previous, const feed
 void WebSubService::queue_changes(const std::vector<std::string>& paths) {
   const auto now = now_ms();
   const auto seconds = std::chrono::time_point_cast<std::chrono::seconds>(now);
-  for (const std::string& path : paths) {
-    const std::string topic = options_.feeds_url.substr(0, options_.feeds_url.size() - 1) + path;
-    for (const std::string& hub : options_.hubs) {
-      store_->add(OutboxKind::publish, hub, topic, now);
-    }
-    if (options_.builtin_hub) {
-      for (const auto& subscription : store_->subscribers(topic, seconds)) {
-        store_->add(OutboxKind::deliver, subscription.callback, topic, now);
+  store_->in_transaction([&] {
+    for (const std::string& path : paths) {
+      const std::string topic = options_.feeds_url.substr(0, options_.feeds_url.size() - 1) + path;
+      for (const std::string& hub : options_.hubs) {
+        store_->add(OutboxKind::publish, hub, topic, now);
+      }
+      if (options_.builtin_hub) {
+        for (const auto& subscription : store_->subscribers(topic, seconds)) {
+          store_->add(OutboxKind::deliver, subscription.callback, topic, now);
+        }
       }
     }
-  }
+  });
   update_gauges();
   pump();
 }
@@ -218,8 +220,8 @@ void WebSubService::send_delivery(const OutboxItem& item, const storage::Subscri
   request.method = http::verb::post;
   request.url = subscription.callback;
   request.allow_private = options_.allow_private_callbacks;
-  const auto& body = resource.get(feeds::Coding::identity)->body;
-  request.shared_body = std::make_shared<const std::string>(body);
+  request.shared_body = shared_body(item.topic, resource);
+  const std::string& body = *request.shared_body;
   request.headers = {
       {"Content-Type", resource.content_type},
       {"Link", "<" + options_.hub_url + ">; rel=\"hub\", <" + item.topic + ">; rel=\"self\""}};
@@ -248,6 +250,16 @@ void WebSubService::send_delivery(const OutboxItem& item, const storage::Subscri
       settle(item, ok);
     });
   });
+}
+
+std::shared_ptr<const std::string> WebSubService::shared_body(const std::string& topic,
+                                                              const feeds::Resource& resource) {
+  const auto& identity = *resource.get(feeds::Coding::identity);
+  SharedBody& shared = bodies_[topic];
+  if (shared.bytes == nullptr || shared.etag != identity.etag) {
+    shared = {identity.etag, std::make_shared<const std::string>(identity.body)};
+  }
+  return shared.bytes;
 }
 
 void WebSubService::settle(const OutboxItem& item, bool ok) {

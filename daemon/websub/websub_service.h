@@ -15,6 +15,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "daemon/config.h"
@@ -75,6 +76,8 @@ class WebSubService {
   void deliver(const storage::OutboxItem& item);
   void send_delivery(const storage::OutboxItem& item, const storage::Subscription& subscription,
                      const feeds::Resource& resource);
+  std::shared_ptr<const std::string> shared_body(const std::string& topic,
+                                                 const feeds::Resource& resource);
   void settle(const storage::OutboxItem& item, bool ok);
   void verify(HubRequest request);
   void on_verified(const HubRequest& request, const std::string& challenge,
@@ -96,6 +99,13 @@ class WebSubService {
   boost::asio::steady_timer outbox_timer_;
   boost::asio::steady_timer expiry_timer_;
   std::size_t in_flight_ = 0;
+  // The identity bytes last delivered per topic, by ETag: one copy shared by all of a
+  // change's deliveries (a thousand subscribers must not mean a thousand copies of the feed).
+  struct SharedBody {
+    std::string etag;
+    std::shared_ptr<const std::string> bytes;
+  };
+  std::unordered_map<std::string, SharedBody> bodies_;
   // Any thread.
   WebSubCounters counters_;
 };

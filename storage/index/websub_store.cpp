@@ -15,6 +15,9 @@ std::unique_ptr<SQLite::Database> open_file(const std::filesystem::path& path) {
                                                SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
   db->setBusyTimeout(5000);
   db->exec("PRAGMA journal_mode = WAL");
+  // As for the index: a commit survives a killed process without an fsync of its own; only
+  // a power cut may lose the last ones (a subscriber then polls, as without WebSub).
+  db->exec("PRAGMA synchronous = NORMAL");
   db->exec(kWebSubTablesSql);
   return db;
 }
@@ -178,6 +181,14 @@ void WebSubStore::add(OutboxKind kind, const std::string& target, const std::str
     statement.bind(3, topic);
     statement.bind(4, to_ms(due));
     statement.exec();
+  });
+}
+
+void WebSubStore::in_transaction(const std::function<void()>& work) {
+  guarded("grouping outgoing work", [&] {
+    SQLite::Transaction transaction(*impl_->db, SQLite::TransactionBehavior::IMMEDIATE);
+    work();
+    transaction.commit();
   });
 }
 
