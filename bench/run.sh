@@ -17,6 +17,9 @@
 #   polite  the 304 path (If-None-Match GET of the serve store's /en/atom.xml under wrk) of two
 #           feedd serve side by side, polite polling off (server.min_poll_s = 0) and on (60),
 #           alternating; req/s medians and the on/off ratio (goal >= 0.95).
+#   websub  edit -> delivered to BENCH_WEBSUB_SUBSCRIBERS subscribers of the built-in hub on
+#           loopback (bench/websub.py): p50/p99 from the file save to the last delivery (goal
+#           p99 <= 1 s); the 304 path under wrk while deliveries run vs idle (goal >= 0.9).
 #   abuse   feedd serve (2 threads) next to nginx (2 workers): 10,000 idle keep-alive
 #           connections (RSS per connection), 1,000 slowloris clients (a normal client's
 #           p99), clients that never read a ~5 MB answer (feedd only), 100 pipelined
@@ -46,6 +49,8 @@
 #   BENCH_LATENCY_HUGO_SERVER=1  also time `hugo server --disableFastRender` (its watcher)
 #   BENCH_DELTA_POSTS=1000     store size for the delta stage
 #   BENCH_DELTA_CLIENTS=1000   readers per population;  BENCH_DELTA_PATH=/atom.xml
+#   BENCH_WEBSUB_POSTS=1000    store size;  BENCH_WEBSUB_SUBSCRIBERS=1000
+#   BENCH_WEBSUB_EDITS=20      edits timed;  BENCH_WEBSUB_ROUNDS=5 wrk rounds idle / busy
 #   BENCH_ABUSE_REPS=3         runs of the abuse stage (servers restarted for each)
 #   BENCH_ABUSE_POSTS=1000     store size for the idle, slowloris and pipeline cases
 #   BENCH_ABUSE_IDLE=10000     idle connections;  BENCH_ABUSE_SLOWLORIS=1000 slow clients
@@ -76,7 +81,7 @@ FEEDD=${BENCH_FEEDD:-}
 FEEDD_NOTE=""
 REV=${BENCH_REV:-}
 RUN_HUGO=${BENCH_HUGO:-1}
-STAGES=(build serve latency delta abuse polite varnish)
+STAGES=(build serve latency delta websub abuse polite varnish)
 
 log() { printf '[bench %(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
 warn() { log "WARNING: $*"; }
@@ -1671,6 +1676,84 @@ print("| **backend share** feedd requests / reader requests | **%.4f** |" % (r["
 print("| PURGEs sent by the replicas (ok/failed) | %d/%d |" % (r["purges_ok"], r["purges_failed"]))
 print("| readers' statuses | %s |" % ", ".join("%s: %s" % kv for kv in r["reader_statuses"].items()))
 PY
+}
+
+WEBSUB_POSTS=${BENCH_WEBSUB_POSTS:-1000}
+WEBSUB_SUBSCRIBERS=${BENCH_WEBSUB_SUBSCRIBERS:-1000}
+WEBSUB_EDITS=${BENCH_WEBSUB_EDITS:-20}
+WEBSUB_ROUNDS=${BENCH_WEBSUB_ROUNDS:-5}
+
+stage_websub() {
+  local d=$WORK/websub port pid json=$WORK/logs/websub.json out
+  ensure_packages wrk:wrk curl:curl python3:python3 cmake:cmake ninja:ninja-build
+  build_feedd
+  [[ -n $FEEDD ]] || { warn "no feedd binary: skipping websub"; return 0; }
+  make_store "$WEBSUB_POSTS" || return 0
+  rm -rf "$d" "$json" && mkdir -p "$d" && cp -r "$WORK/store-$WEBSUB_POSTS/posts" "$d/posts"
+  port=$(free_port)
+  sed -e "s|^path = .*|path = \"$d/posts\"|" -e "s|^index = .*|index = \"$d/store.index\"|" \
+    "$WORK/store-$WEBSUB_POSTS/feedd.toml" >"$d/feedd.toml"
+  printf '\n[server]\nlisten = ["127.0.0.1:%s"]\nthreads = 2\n' "$port" >>"$d/feedd.toml"
+  printf '\n[websub]\nbuiltin_hub = true\nallow_private_callbacks = true\n' >>"$d/feedd.toml"
+  nice -n "$NICE" "$FEEDD" serve --config "$d/feedd.toml" 2>"$WORK/logs/websub-serve.log" &
+  pid=$!
+  if ! wait_http "http://127.0.0.1:$port/en/atom.xml" "$pid" "$TIMEOUT"; then
+    warn "feedd serve did not serve /en/atom.xml (see $WORK/logs/websub-serve.log)"
+    stop_pid "$pid"
+    return 0
+  fi
+  log "websub: $WEBSUB_SUBSCRIBERS subscribers, $WEBSUB_EDITS edits, $WEBSUB_ROUNDS wrk rounds"
+  nice -n "$NICE" python3 "$BENCH_DIR/websub.py" --port "$port" --store "$d/posts" \
+    --subscribers "$WEBSUB_SUBSCRIBERS" --edits "$WEBSUB_EDITS" --wrk-rounds "$WEBSUB_ROUNDS" \
+    >"$json" 2>>"$WORK/logs/websub-serve.log" || warn "websub.py failed (see $WORK/logs/websub-serve.log)"
+  curl -s "http://127.0.0.1:$port/metrics" | grep -E '^feedd_(websub|outbound)' \
+    >"$WORK/logs/websub-metrics.txt" || true
+  stop_pid "$pid"
+  out=$WORK/results-websub-$(date -u +%Y%m%dT%H%M%SZ).md
+  report_websub "$json" | tee "$out"
+  log "report saved to $out (paste it into bench/RESULTS.md)"
+}
+
+report_websub() {
+  local f=$1
+  echo "## websub — $(date -u '+%Y-%m-%d %H:%M UTC')"
+  echo
+  echo "- command: \`${BENCH_CMDLINE}\` ($WEBSUB_POSTS posts, $WEBSUB_SUBSCRIBERS subscribers" \
+       "of /en/atom.xml on 16 loopback hosts, $WEBSUB_EDITS edits, BENCH_NICE=$NICE)"
+  echo "- machine: $(nproc) CPUs, $(lscpu | sed -n 's/^Model name: *//p' | head -n 1)," \
+       "$(awk '/MemTotal/ {printf "%.1f GB RAM", $2 / 1048576}' /proc/meminfo); load average" \
+       "$(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "- feedd: ${FEEDD:-none} (${FEEDD_NOTE:-}); \`feedd serve\`, 2 threads, builtin_hub," \
+       "store.debounce_ms default; subscribers: one asyncio process (\`bench/websub.py\`)"
+  echo
+  if [[ ! -s $f ]]; then
+    echo "no result (websub.py failed)"
+    return 0
+  fi
+  local p99 ratio
+  read -r p99 ratio < <(/usr/bin/python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); print(r["last_delivery_ms"]["p99"], r["throughput_304"]["ratio"])' "$f")
+  /usr/bin/python3 - "$f" <<'PY'
+import json, statistics, sys
+r = json.load(open(sys.argv[1]))
+l, e, t = r["last_delivery_ms"], r["each_delivery_ms"], r["throughput_304"]
+print(f"| measure | p50 | p99 |")
+print(f"| --- | ---: | ---: |")
+print(f"| edit -> last of {r['subscribers']} deliveries | {l['p50']} ms | {l['p99']} ms |")
+print(f"| edit -> each delivery | {e['p50']} ms | {e['p99']} ms |")
+print()
+print(f"runs (ms, last delivery): {', '.join(str(x) for x in l['runs'])}")
+print(f"subscribing {r['subscribers']} (202 + verified intent): {r['subscribe_seconds']} s;"
+      f" deliveries seen: {r['deliveries_seen']}")
+print()
+print(f"304 req/s idle: {', '.join(f'{x:.0f}' for x in t['idle'])} (median {statistics.median(t['idle']):.0f});"
+      f" during deliveries: {', '.join(f'{x:.0f}' for x in t['during_deliveries'])}"
+      f" (median {statistics.median(t['during_deliveries']):.0f}); ratio {t['ratio']}")
+PY
+  echo
+  echo '```'
+  verdict "edit -> delivered to all subscribers p99 <= 1000 ms" "$p99" "<=" 1000 "$p99 ms"
+  verdict "304 req/s during deliveries >= 0.9 x idle" "$ratio" ">=" 0.9
+  echo '```'
 }
 
 usage() {

@@ -6,102 +6,13 @@
 #include <algorithm>
 #include <cstdlib>
 #include <fstream>
-#include <map>
-#include <set>
 #include <sstream>
 
+#include "daemon/config_table.h"
 #include "daemon/http/client_address.h"
 
 namespace feedd::daemon {
 namespace {
-
-// Reads one table's keys, remembering which were used so the rest are reported as unknown.
-class TableReader {
- public:
-  TableReader(const toml::table& table, std::string prefix, const std::filesystem::path& file)
-      : table_(table), prefix_(std::move(prefix)), file_(file) {}
-
-  [[noreturn]] void fail(const toml::node& node, const std::string& key,
-                         const std::string& reason) const {
-    throw ConfigError(file_.string() + ":" + std::to_string(node.source().begin.line) + ": " +
-                      prefix_ + key + ": " + reason);
-  }
-
-  const toml::node* find(const std::string& key) {
-    known_.insert(key);
-    return table_.get(key);
-  }
-
-  void read(const std::string& key, std::string& out) {
-    if (const auto* node = find(key)) {
-      auto value = node->value<std::string>();
-      if (!value || !node->is_string()) {
-        fail(*node, key, "expected a string");
-      }
-      out = *value;
-    }
-  }
-
-  void read(const std::string& key, std::int64_t& out, std::int64_t min, std::int64_t max) {
-    if (const auto* node = find(key)) {
-      if (!node->is_integer()) {
-        fail(*node, key, "expected an integer");
-      }
-      auto value = *node->value<std::int64_t>();
-      if (value < min || value > max) {
-        fail(*node, key, "must be between " + std::to_string(min) + " and " + std::to_string(max));
-      }
-      out = value;
-    }
-  }
-
-  void read(const std::string& key, std::vector<std::string>& out) {
-    if (const auto* node = find(key)) {
-      const auto* array = node->as_array();
-      if (!array) {
-        fail(*node, key, "expected an array of strings");
-      }
-      out.clear();
-      for (const auto& element : *array) {
-        if (!element.is_string()) {
-          fail(element, key, "expected an array of strings");
-        }
-        out.push_back(*element.value<std::string>());
-      }
-    }
-  }
-
-  // Every key of the table must have been asked for.
-  void reject_unknown() const {
-    for (const auto& [key, node] : table_) {
-      if (!known_.contains(std::string(key.str()))) {
-        throw ConfigError(file_.string() + ":" + std::to_string(key.source().begin.line) +
-                          ": unknown key " + prefix_ + std::string(key.str()));
-      }
-    }
-  }
-
- private:
-  const toml::table& table_;
-  std::string prefix_;
-  const std::filesystem::path& file_;
-  std::set<std::string> known_;
-};
-
-const toml::table& subtable(TableReader& parent, const std::string& name,
-                            const std::filesystem::path& file) {
-  static const toml::table kEmpty;
-  const auto* node = parent.find(name);
-  if (!node) {
-    return kEmpty;
-  }
-  const auto* table = node->as_table();
-  if (!table) {
-    throw ConfigError(file.string() + ":" + std::to_string(node->source().begin.line) + ": " +
-                      name + ": expected a table");
-  }
-  return *table;
-}
 
 std::string with_trailing_slash(std::string url) {
   if (!url.empty() && url.back() != '/') {
@@ -330,6 +241,29 @@ void read_hooks(TableReader& top, const std::filesystem::path& path, Config::Hoo
   config.max_body = static_cast<std::uint64_t>(max_body);
 }
 
+// [websub]
+void read_websub(TableReader& top, const std::filesystem::path& path, Config::WebSub& config) {
+  TableReader websub(subtable(top, "websub", path), "websub.", path);
+  std::int64_t lease_s = config.lease.count();
+  std::int64_t max_attempts = config.max_attempts;
+  auto max_subscriptions = static_cast<std::int64_t>(config.max_subscriptions);
+  websub.read("hubs", config.hubs);
+  websub.read("builtin_hub", config.builtin_hub);
+  websub.read("lease_s", lease_s, 60, 365 * 86'400);
+  websub.read("max_attempts", max_attempts, 1, 100);
+  websub.read("allow_private_callbacks", config.allow_private_callbacks);
+  websub.read("max_subscriptions", max_subscriptions, 0, 10'000'000);
+  for (const auto& hub : config.hubs) {
+    if (!is_http_url(hub)) {
+      websub.fail(*websub.find("hubs"), "hubs", "not an http(s) URL: " + hub);
+    }
+  }
+  websub.reject_unknown();
+  config.lease = std::chrono::seconds(lease_s);
+  config.max_attempts = static_cast<int>(max_attempts);
+  config.max_subscriptions = static_cast<std::size_t>(max_subscriptions);
+}
+
 // [cache]
 void read_cache(TableReader& top, const std::filesystem::path& path, Config::Cache& config) {
   TableReader cache(subtable(top, "cache", path), "cache.", path);
@@ -344,6 +278,14 @@ void read_cache(TableReader& top, const std::filesystem::path& path, Config::Cac
 }
 
 }  // namespace
+
+std::vector<std::string> Config::WebSub::advertised(const std::string& feeds_url) const {
+  std::vector<std::string> all = hubs;
+  if (builtin_hub) {
+    all.push_back(feeds_url + "websub");
+  }
+  return all;
+}
 
 Config parse_config(std::string_view toml_text, const std::filesystem::path& path) {
   toml::table root;
@@ -363,6 +305,7 @@ Config parse_config(std::string_view toml_text, const std::filesystem::path& pat
   read_feeds(top, path, config.feeds);
   read_server(top, path, config.server);
   read_hooks(top, path, config.hooks);
+  read_websub(top, path, config.websub);
   read_cache(top, path, config.cache);
   top.reject_unknown();
   return config;
@@ -419,6 +362,7 @@ feeds::SiteOptions Config::site_options() const {
   }
   options.max_age_s = server.max_age_s;
   options.full_content = feeds.full_content;
+  options.hubs = websub.advertised(site.feeds_url);
   return options;
 }
 

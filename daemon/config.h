@@ -80,6 +80,16 @@ struct Config {
     std::uint64_t max_body = defaults::kMaxBody;
   } hooks;
 
+  struct WebSub {
+    std::vector<std::string> hubs;       // external hubs to notify (http/https URLs)
+    bool builtin_hub = false;            // feedd is a hub at <site.feeds_url>websub
+    std::chrono::seconds lease{864000};  // granted when none or a longer one is asked
+    int max_attempts = 8;                // delivery and publish attempts
+    bool allow_private_callbacks = false;
+    std::size_t max_subscriptions = 10000;
+    // Every hub to advertise: the external ones, then the built-in one.
+    std::vector<std::string> advertised(const std::string& feeds_url) const;
+  } websub;
   struct Cache {
     // HTTP caches (http://host[:port]/) sent PURGE <path> for every path whose bytes changed.
     std::vector<std::string> purge;

@@ -27,6 +27,7 @@
 #include "daemon/outbound/outbound_service.h"
 #include "daemon/pipeline/snapshot_builder.h"
 #include "daemon/systemd_notify.h"
+#include "daemon/websub/websub_service.h"
 #include "feeds/feed_info.h"
 
 namespace feedd::daemon {
@@ -183,13 +184,16 @@ TopicFeeds topic_feeds_for(const Config& config, boost::asio::io_context& contro
                   const std::shared_ptr<const feeds::FeedVersions>& previous) {
         auto rendered = pipeline->pipeline().render_topic(topic, format, common::now_seconds());
         return feeds::make_resource(
-            resource_source(std::move(rendered), pipeline->config().feeds.delta_versions), built_at,
-            previous);
+            resource_source(std::move(rendered), pipeline->pipeline().site(),
+                            pipeline->config().feeds.delta_versions),
+            built_at, previous);
       },
       metrics,
       [&pipeline](const feeds::ArchivePage& page, std::chrono::sys_seconds built_at) {
+        // Archive pages are no WebSub topics (nobody subscribes to history): no hub Link.
+        static const feeds::SiteOptions kNoHubs;
         auto rendered = pipeline->pipeline().render_archive(page, common::now_seconds());
-        return feeds::make_resource(resource_source(std::move(rendered)), built_at);
+        return feeds::make_resource(resource_source(std::move(rendered), kNoHubs), built_at);
       });
 }
 
@@ -361,6 +365,21 @@ int run_serve(const Config& initial_config, const ServeOptions& options) {
                                                  config.server.poll_clients);
     server_options.poll_limiter = poll_limiter.get();
   }
+  // WebSub: pings and deliveries on the outbound thread; the hub answers on the I/O threads.
+  // [websub] takes effect at start (a SIGHUP changes only the links in the documents).
+  const WebSubOptions websub_options = WebSubOptions::from(config);
+  std::unique_ptr<WebSubService> websub;
+  if (websub_options.enabled()) {
+    websub = std::make_unique<WebSubService>(websub_options, config.store.index, outbound, store,
+                                             &topics);
+    store.set_listener([&websub](const feeds::Snapshot& previous, const feeds::Snapshot& next) {
+      websub->snapshot_changed(previous, next);
+    });
+    metrics.add_section([&outbound](std::string& out) { outbound.render_metrics(out); });
+    metrics.add_section([&websub](std::string& out) { websub->counters().render(out); });
+    server_options.websub = websub_options.builtin_hub ? websub.get() : nullptr;
+    websub->start();
+  }
   HttpServer server(std::move(server_options), store, metrics);
   server.start();
   pipeline->attach(control, store, generation, metrics, outbound.client());
@@ -381,6 +400,7 @@ int run_serve(const Config& initial_config, const ServeOptions& options) {
   server.wait();
   keep_running.reset();
   renders.join();
+  outbound.stop();  // before `websub` goes: no callback runs after this
   log::info(kServeChannel, "stopped");
   return 0;
 }

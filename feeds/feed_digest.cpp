@@ -75,6 +75,10 @@ std::string site_digest(const SiteOptions& site) {
     hash.field(language.code).field(language.title).field(language.description);
   }
   hash.field(std::to_string(site.max_age_s)).field(site.full_content ? "full" : "summary");
+  hash.field(std::to_string(site.hubs.size()));
+  for (const std::string& hub : site.hubs) {
+    hash.field(hub);
+  }
   return hash.hex();
 }
 

@@ -115,6 +115,13 @@ std::string render_json(const SiteOptions& site, const FeedContent& feed) {
     root["language"] = text(feed.lang);
   }
   root["authors"] = authors(site_author(site));
+  if (!site.hubs.empty()) {  // WebSub discovery
+    json::array hubs;
+    for (const std::string& hub : site.hubs) {
+      hubs.push_back(json::object{{"type", "WebSub"}, {"url", text(hub)}});
+    }
+    root["hubs"] = std::move(hubs);
+  }
   json::array items;
   for (const Entry& entry : feed.entries) {
     items.push_back(item(site, entry));

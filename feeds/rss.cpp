@@ -67,6 +67,11 @@ std::string render_rss(const SiteOptions& site, const FeedContent& feed) {
   append_text(channel, "ttl", std::to_string(std::max(1, site.max_age_s / 60)));
   append_text(channel, "generator", kGenerator);
   append_atom_link(channel, "self", feed_url(site, feed, FeedFormat::rss));
+  for (const std::string& hub : site.hubs) {  // WebSub discovery
+    pugi::xml_node link = channel.append_child("atom:link");
+    set_attribute(link, "rel", "hub");
+    set_attribute(link, "href", hub);
+  }
   for (const LanguageInfo& other : alternate_languages(site, feed)) {
     append_atom_link(channel, "alternate", feed_url(site, other.code, FeedFormat::rss), other.code,
                      other.title);

@@ -26,6 +26,7 @@ struct SiteOptions {
   std::vector<LanguageInfo> languages;  // in configuration order
   int max_age_s = 300;                  // RSS <ttl> is max_age_s / 60, at least 1
   bool full_content = true;             // feeds.content == "full"
+  std::vector<std::string> hubs;        // WebSub hubs the feeds link (rel="hub"); empty: none
 };
 
 }  // namespace feedd::feeds

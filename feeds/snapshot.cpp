@@ -41,6 +41,7 @@ std::shared_ptr<const Resource> make_resource(
   resource->path = std::move(source.path);
   resource->content_type = std::move(source.content_type);
   resource->browser_content_type = std::move(source.browser_content_type);
+  resource->link = std::move(source.link);
   const bool browser = !resource->browser_content_type.empty();
   resource->last_modified = std::min(source.last_modified, built_at);
   if (source.last_modified != kUndated) {
@@ -180,7 +181,7 @@ std::shared_ptr<const Snapshot> Snapshot::build(
   for (ResourceSource& source : sources) {
     const Resource* old = previous ? previous->find(source.path) : nullptr;
     if (old && old->content_type == source.content_type &&
-        old->browser_content_type == source.browser_content_type &&
+        old->browser_content_type == source.browser_content_type && old->link == source.link &&
         old->get(Coding::identity)->body == source.body) {
       snapshot->resources_.emplace(source.path, previous->resources_.find(source.path)->second);
       ++snapshot->reused_;

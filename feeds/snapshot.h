@@ -57,6 +57,7 @@ struct Resource {
   // What browsers get instead ("application/xml; charset=utf-8" renders feed.css where
   // Chromium shows application/atom+xml as plain text); empty: content_type for everyone.
   std::string browser_content_type;
+  std::string link;  // a `Link` field value (WebSub discovery); empty: none
   std::chrono::sys_seconds last_modified{};
   std::string last_modified_text;  // IMF-fixdate of last_modified; empty when kUndated
   // Indexed by Coding; identity always has a body; a compressed one may be absent (null).
@@ -81,6 +82,7 @@ struct ResourceSource {
   std::chrono::sys_seconds last_modified{};
   bool compress = true;                   // false for bodies too small or already compressed
   std::string browser_content_type = {};  // see Resource
+  std::string link = {};                  // see Resource
   // What the feed shows, for deltas (null: none), and how many versions to remember.
   std::shared_ptr<const EntrySet> entry_set = nullptr;
   std::size_t delta_versions = 0;

@@ -23,6 +23,7 @@ class DeltaFeeds;
 class PollLimiter;
 class TopicFeeds;
 class WebhookEndpoint;
+class WebSubService;
 
 struct ServerOptions {
   std::vector<std::string> listen{"127.0.0.1:8080"};  // "host:port", "[v6]:port"; port 0 ok
@@ -37,6 +38,7 @@ struct ServerOptions {
   WebhookEndpoint* hooks = nullptr;  // POST /hooks/rebuild; null: 401 not configured
   TopicFeeds* topics = nullptr;      // topic feeds and archive pages; null: their paths are 404
   DeltaFeeds* deltas = nullptr;      // RFC 3229 delta feeds; null: never a 226
+  WebSubService* websub = nullptr;   // the built-in WebSub hub; null: /websub is 404
   bool access_log = false;           // one log line per request on channel "access"
   // Polite polling: refuses unconditional feed refetches that come too soon (429); null: off.
   PollLimiter* poll_limiter = nullptr;

@@ -181,6 +181,7 @@ RouteContext make_context(const ServerShared& shared) {
   context.cache_control = shared.cache_control;
   context.metrics = &shared.metrics;
   context.hooks = shared.options.hooks;
+  context.websub = shared.options.websub;
   context.deltas = shared.options.deltas;
   return context;
 }

@@ -20,6 +20,8 @@ std::string_view route_kind_name(RouteKind kind) {
       return "hook";
     case RouteKind::redirect:
       return "redirect";
+    case RouteKind::websub:
+      return "websub";
     case RouteKind::other:
       break;
   }
@@ -185,6 +187,9 @@ std::string Metrics::render(const feeds::Snapshot& snapshot, std::chrono::sys_se
   append_metric(out, "feedd_index_rebuilds_total", "counter",
                 "Unusable indexes moved aside and rebuilt from the store.",
                 std::to_string(index_health_.recoveries()));
+  for (const auto& section : sections_) {
+    section(out);
+  }
   return out;
 }
 

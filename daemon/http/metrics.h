@@ -9,8 +9,10 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "daemon/pipeline/index_health.h"
 
@@ -21,8 +23,18 @@ class Snapshot;
 namespace feedd::daemon {
 
 // What a request was for, as the "route" label of feedd_http_requests_total.
-enum class RouteKind : std::uint8_t { feed, page, asset, healthz, metrics, hook, redirect, other };
-inline constexpr std::size_t kRouteKindCount = 8;
+enum class RouteKind : std::uint8_t {
+  feed,
+  page,
+  asset,
+  healthz,
+  metrics,
+  hook,
+  redirect,
+  other,
+  websub
+};
+inline constexpr std::size_t kRouteKindCount = 9;
 std::string_view route_kind_name(RouteKind kind);
 
 // Why a connection was given up at the connection cap, as the "reason" label of
@@ -61,6 +73,12 @@ class Metrics {
   void set_topic_cache(std::size_t bytes, std::size_t entries) {
     topic_cache_bytes_.store(bytes, std::memory_order_relaxed);
     topic_cache_entries_.store(entries, std::memory_order_relaxed);
+  }
+
+  // More series from other components (WebSub, outgoing HTTP), appended to render()'s
+  // text; add them before the server starts (not thread-safe with render()).
+  void add_section(std::function<void(std::string&)> section) {
+    sections_.push_back(std::move(section));
   }
 
   // [cache] purge (daemon/live/cache_purger.h): a PURGE answered 2xx, or not.
@@ -113,6 +131,7 @@ class Metrics {
   std::atomic<std::size_t> delta_cache_bytes_{0};
   std::atomic<std::size_t> delta_cache_entries_{0};
   IndexHealth index_health_;
+  std::vector<std::function<void(std::string&)>> sections_;  // fixed once serving
 };
 
 }  // namespace feedd::daemon

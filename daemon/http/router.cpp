@@ -8,6 +8,7 @@
 #include "daemon/hooks/webhook_endpoint.h"
 #include "daemon/http/delta_feeds.h"
 #include "daemon/http/http_syntax.h"
+#include "daemon/websub/websub_service.h"
 #include "feeds/feed_info.h"
 #include "feeds/http_date.h"
 
@@ -101,6 +102,9 @@ Response serve_resource(const Request& request, const feeds::Resource& resource,
     return response;
   }
   response.add("Content-Type", browser ? resource.browser_content_type : resource.content_type);
+  if (!resource.link.empty()) {
+    response.add("Link", resource.link);
+  }
   if (coding != Coding::identity) {
     response.add("Content-Encoding", feeds::coding_name(coding));
   }
@@ -112,6 +116,17 @@ Response serve_resource(const Request& request, const feeds::Resource& resource,
     return response;
   }
   response.set_body(representation.body, representation.file.fd());
+  return response;
+}
+
+// POST /websub: the built-in hub's answer (202, or 400 for a malformed request).
+Response websub_hub(const Request& request, const RouteContext& context) {
+  if (request.method != "POST") {
+    return method_not_allowed(RouteKind::websub, "POST", context);
+  }
+  auto answer = context.websub->handle(request.body);
+  Response response = simple(answer.status, RouteKind::websub, "", context);
+  response.set_owned_body(std::move(answer.body));
   return response;
 }
 
@@ -330,6 +345,9 @@ Response route(const Request& request, const feeds::Snapshot& snapshot,
 
   if (path == "/hooks/rebuild") {
     return hook_rebuild(request, context);
+  }
+  if (path == "/websub" && context.websub != nullptr) {
+    return websub_hub(request, context);
   }
   if (path == "/healthz" || (path == "/metrics" && context.metrics != nullptr)) {
     return health_or_metrics(request, path == "/healthz", snapshot, context);

@@ -24,6 +24,7 @@ namespace feedd::daemon {
 
 class DeltaFeeds;
 class WebhookEndpoint;
+class WebSubService;
 
 struct Request {
   std::string_view method;  // as sent, e.g. "GET"
@@ -101,6 +102,9 @@ struct RouteContext {
   // The topic feed the request path names (see topic_feeds.h), found before routing; null:
   // none. Served like a snapshot resource; must live until the response is written.
   const feeds::Resource* topic = nullptr;
+  // The built-in WebSub hub (POST /websub, queues a verification and returns at once);
+  // null: no hub, the path is 404.
+  WebSubService* websub = nullptr;
   // Answers `A-IM: feed` requests that name an earlier version (226); null: never a delta.
   DeltaFeeds* deltas = nullptr;
 };

@@ -10,7 +10,10 @@ std::shared_ptr<const feeds::Snapshot> SnapshotStore::load() const {
 }
 
 void SnapshotStore::publish(std::shared_ptr<const feeds::Snapshot> next) {
-  current_.store(std::move(next), std::memory_order_release);
+  auto previous = current_.exchange(next, std::memory_order_acq_rel);
+  if (listener_ && previous && next) {
+    listener_(*previous, *next);
+  }
 }
 
 }  // namespace feedd::daemon

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <atomic>
+#include <functional>
 #include <memory>
 
 #include "feeds/snapshot.h"
@@ -17,8 +18,15 @@ class SnapshotStore {
   std::shared_ptr<const feeds::Snapshot> load() const;
   void publish(std::shared_ptr<const feeds::Snapshot> next);
 
+  // Called by publish() with the replaced and the new snapshot, on the publishing thread
+  // (the control thread); must only queue work. Set before the first publish().
+  using Listener =
+      std::function<void(const feeds::Snapshot& previous, const feeds::Snapshot& next)>;
+  void set_listener(Listener listener) { listener_ = std::move(listener); }
+
  private:
   std::atomic<std::shared_ptr<const feeds::Snapshot>> current_;
+  Listener listener_;  // fixed before publishing starts
 };
 
 }  // namespace feedd::daemon

@@ -154,6 +154,10 @@ asio::awaitable<OutboundResult> http_exchange(const OutboundUrl& url,
   if (connect_ec) {
     co_return classify(connect_ec, OutboundError::connect_failed);
   }
+  // The request goes out in one write and the answer is awaited: with Nagle's algorithm the
+  // body's last partial segment waits for the peer's delayed ACK (40 ms on Linux).
+  error_code no_delay_ec;
+  lowest.socket().set_option(asio::ip::tcp::no_delay(true), no_delay_ec);
   if (!url.tls) {
     co_return co_await write_and_read(lowest, url, request, options);
   }

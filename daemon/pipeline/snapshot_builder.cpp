@@ -5,18 +5,23 @@
 #include <vector>
 
 #include "feeds/feed_info.h"
+#include "feeds/websub_link.h"
 
 namespace feedd::daemon {
 
-feeds::ResourceSource resource_source(feeds::RenderedFeed rendered, int delta_versions) {
+feeds::ResourceSource resource_source(feeds::RenderedFeed rendered, const feeds::SiteOptions& site,
+                                      int delta_versions) {
   std::string browser_type(feeds::browser_content_type(rendered.path));
+  std::string path = "/" + rendered.path;
+  std::string link = feeds::websub_link(site, path);
   const bool deltas = rendered.entry_set != nullptr && delta_versions > 0;
-  return {"/" + rendered.path,
+  return {std::move(path),
           std::move(rendered.content_type),
           std::move(rendered.body),
           rendered.last_modified,
           true,
           std::move(browser_type),
+          std::move(link),
           std::move(rendered.entry_set),
           deltas ? static_cast<std::size_t>(delta_versions) : 0};
 }
@@ -28,7 +33,8 @@ std::shared_ptr<const feeds::Snapshot> build_snapshot(SitePipeline& pipeline, co
                                                       bool recount) {
   std::vector<feeds::ResourceSource> sources;
   for (auto& rendered : pipeline.render(now)) {
-    sources.push_back(resource_source(std::move(rendered), config.feeds.delta_versions));
+    sources.push_back(
+        resource_source(std::move(rendered), pipeline.site(), config.feeds.delta_versions));
   }
   std::vector<std::pair<std::string, std::size_t>> posts;
   if (previous != nullptr && !recount) {

@@ -25,8 +25,10 @@ std::shared_ptr<const feeds::Snapshot> build_snapshot(SitePipeline& pipeline, co
                                                       bool recount = true);
 
 // A rendered feed or page as a snapshot resource source; a feed also gets the content type
-// browsers are given instead (see feeds::Resource), and an Atom or RSS feed remembers
-// `delta_versions` versions for RFC 3229 deltas (feeds.delta_versions).
-feeds::ResourceSource resource_source(feeds::RenderedFeed rendered, int delta_versions = 0);
+// browsers are given instead (see feeds::Resource), the WebSub `Link` field when `site`
+// advertises hubs, and an Atom or RSS feed remembers `delta_versions` versions for RFC 3229
+// deltas (feeds.delta_versions).
+feeds::ResourceSource resource_source(feeds::RenderedFeed rendered, const feeds::SiteOptions& site,
+                                      int delta_versions = 0);
 
 }  // namespace feedd::daemon

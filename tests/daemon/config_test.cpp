@@ -154,6 +154,39 @@ BOOST_AUTO_TEST_CASE(sample_config_is_valid) {
   BOOST_TEST(config.site.timezone == "Asia/Tokyo");
 }
 
+BOOST_AUTO_TEST_CASE(websub_keys) {
+  const std::string site =
+      "[site]\nbase_url = \"https://b.example\"\nfeeds_url = \"https://b.example/f\"\n";
+  auto defaults = parse_config(site, "/etc/feedd/feedd.toml");
+  BOOST_TEST(defaults.websub.hubs.empty());
+  BOOST_TEST(!defaults.websub.builtin_hub);
+  BOOST_TEST(defaults.websub.lease.count() == 864000);
+  BOOST_TEST(defaults.websub.max_attempts == 8);
+  BOOST_TEST(!defaults.websub.allow_private_callbacks);
+  BOOST_TEST(defaults.websub.max_subscriptions == 10000u);
+  BOOST_TEST(defaults.site_options().hubs.empty());
+  auto config =
+      parse_config(site +
+                       "[websub]\nhubs = [\"https://hub.example/\"]\nbuiltin_hub = true\n"
+                       "lease_s = 3600\nmax_attempts = 3\nallow_private_callbacks = true\n"
+                       "max_subscriptions = 5\n",
+                   "/etc/feedd/feedd.toml");
+  BOOST_TEST(config.websub.lease.count() == 3600);
+  BOOST_TEST(config.websub.max_attempts == 3);
+  BOOST_TEST(config.websub.allow_private_callbacks);
+  BOOST_TEST(config.websub.max_subscriptions == 5u);
+  BOOST_TEST(config.site_options().hubs ==
+             (std::vector<std::string>{"https://hub.example/", "https://b.example/f/websub"}));
+  BOOST_TEST(error_of(site + "[websub]\nhubs = [\"ftp://x/\"]\n") ==
+             "/etc/feedd/feedd.toml:5: websub.hubs: not an http(s) URL: ftp://x/");
+  BOOST_TEST(error_of(site + "[websub]\nbuiltin_hub = 1\n") ==
+             "/etc/feedd/feedd.toml:5: websub.builtin_hub: expected true or false");
+  BOOST_TEST(error_of(site + "[websub]\nmax_attempts = 0\n") ==
+             "/etc/feedd/feedd.toml:5: websub.max_attempts: must be between 1 and 100");
+  BOOST_TEST(error_of(site + "[websub]\nhub = []\n") ==
+             "/etc/feedd/feedd.toml:5: unknown key websub.hub");
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 }  // namespace feedd::daemon

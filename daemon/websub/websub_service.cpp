@@ -1,0 +1,287 @@
+#include "daemon/websub/websub_service.h"
+
+#include <algorithm>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/post.hpp>
+
+#include "common/encoding.h"
+#include "common/hmac.h"
+#include "daemon/http/topic_feeds.h"
+#include "daemon/http/topic_path.h"
+#include "daemon/log.h"
+#include "daemon/websub/feed_changes.h"
+#include "storage/index/index_error.h"
+
+namespace feedd::daemon {
+
+namespace asio = boost::asio;
+namespace http = boost::beast::http;
+using storage::OutboxItem;
+using storage::OutboxKind;
+
+namespace {
+
+constexpr std::string_view kWebSubChannel = "websub";
+constexpr std::size_t kMaxInFlight = 256;         // outbox items being sent at once
+constexpr std::chrono::seconds kClaimLease{120};  // when an item sent at a crash is retried
+constexpr std::chrono::milliseconds kMaxBackoff{3600 * 1000};
+
+storage::WebSubStore::Millis now_ms() {
+  return std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
+}
+
+std::chrono::steady_clock::time_point steady_at(storage::WebSubStore::Millis when) {
+  const auto wait = std::max(std::chrono::milliseconds(0), when - now_ms());
+  return std::chrono::steady_clock::now() + wait;
+}
+
+std::string form_encoded(std::string_view value) {
+  std::string out;
+  common::append_percent_encoded(out, value, common::is_unreserved);
+  return out;
+}
+
+std::string describe(const OutboundResult& result) {
+  return result ? "HTTP " + std::to_string(result->status) : result.error().message();
+}
+
+}  // namespace
+
+WebSubOptions WebSubOptions::from(const Config& config) {
+  WebSubOptions options;
+  options.hubs = config.websub.hubs;
+  options.builtin_hub = config.websub.builtin_hub;
+  options.hub_url = config.site.feeds_url + "websub";
+  options.feeds_url = config.site.feeds_url;
+  options.lease = config.websub.lease;
+  options.max_attempts = config.websub.max_attempts;
+  options.allow_private_callbacks = config.websub.allow_private_callbacks;
+  options.max_subscriptions = config.websub.max_subscriptions;
+  return options;
+}
+
+WebSubService::WebSubService(WebSubOptions options, const std::filesystem::path& index,
+                             OutboundService& outbound, SnapshotStore& snapshots,
+                             TopicFeeds* topics)
+    : options_(std::move(options)),
+      outbound_(outbound),
+      snapshots_(snapshots),
+      topics_(topics),
+      outbox_timer_(outbound.context()),
+      expiry_timer_(outbound.context()) {
+  std::string error;
+  store_ = std::make_unique<storage::WebSubStore>(storage::websub_path(index), &error);
+  if (!store_->persistent()) {
+    log::warning(kWebSubChannel, "subscriptions and pending notifications kept in memory only" +
+                                     (error.empty() ? std::string() : ": " + error));
+  }
+}
+
+WebSubService::~WebSubService() = default;
+
+void WebSubService::guarded(std::string_view doing, const std::function<void()>& work) {
+  try {
+    work();
+  } catch (const storage::IndexError& error) {
+    log::error(kWebSubChannel, std::string(doing) + ": " + error.what());
+  }
+}
+
+void WebSubService::start() {
+  asio::post(outbound_.context(), [this] {
+    guarded("resuming", [&] {
+      update_gauges();
+      pump();
+      arm_expiry();
+    });
+  });
+}
+
+void WebSubService::snapshot_changed(const feeds::Snapshot& previous, const feeds::Snapshot& next) {
+  auto paths = changed_feed_paths(previous, next);
+  if (paths.empty()) {
+    return;
+  }
+  asio::post(outbound_.context(), [this, paths = std::move(paths)] {
+    guarded("queueing notifications", [&] { queue_changes(paths); });
+  });
+}
+
+void WebSubService::queue_changes(const std::vector<std::string>& paths) {
+  const auto now = now_ms();
+  const auto seconds = std::chrono::time_point_cast<std::chrono::seconds>(now);
+  store_->in_transaction([&] {
+    for (const std::string& path : paths) {
+      const std::string topic = options_.feeds_url.substr(0, options_.feeds_url.size() - 1) + path;
+      for (const std::string& hub : options_.hubs) {
+        store_->add(OutboxKind::publish, hub, topic, now);
+      }
+      if (options_.builtin_hub) {
+        for (const auto& subscription : store_->subscribers(topic, seconds)) {
+          store_->add(OutboxKind::deliver, subscription.callback, topic, now);
+        }
+      }
+    }
+  });
+  update_gauges();
+  pump();
+}
+
+void WebSubService::pump() {
+  if (in_flight_ < kMaxInFlight) {
+    const auto now = now_ms();
+    const auto items = store_->claim_due(now, kMaxInFlight - in_flight_, now + kClaimLease);
+    in_flight_ += items.size();
+    for (const OutboxItem& item : items) {
+      dispatch(item);
+    }
+  }
+  arm_outbox();
+}
+
+void WebSubService::arm_outbox() {
+  const auto next = store_->next_due();
+  outbox_timer_.cancel();
+  if (!next) {
+    return;
+  }
+  outbox_timer_.expires_at(steady_at(*next));
+  outbox_timer_.async_wait([this](const boost::system::error_code& ec) {
+    if (!ec) {
+      guarded("sending notifications", [&] { pump(); });
+    }
+  });
+}
+
+void WebSubService::dispatch(const OutboxItem& item) {
+  if (item.kind == OutboxKind::publish) {
+    publish(item);
+  } else {
+    deliver(item);
+  }
+}
+
+// §4 leaves publishing to hubs open; feedd sends the common form (hub.mode=publish, hub.url).
+void WebSubService::publish(const OutboxItem& item) {
+  OutboundRequest request;
+  request.method = http::verb::post;
+  request.url = item.target;
+  request.headers = {{"Content-Type", "application/x-www-form-urlencoded"}};
+  request.body = "hub.mode=publish&hub.url=" + form_encoded(item.topic);
+  request.allow_private = true;  // hubs are the operator's choice
+  outbound_.client().send(std::move(request), [this, item](OutboundResult result) {
+    const bool ok = result && result->status / 100 == 2;
+    (ok ? counters_.publish_ok : counters_.publish_failed)++;
+    if (!ok) {
+      log::warning(kWebSubChannel, "publish " + item.topic + " to " + item.target + ": " +
+                                       describe(result) + " (attempt " +
+                                       std::to_string(item.attempts + 1) + ")");
+    }
+    guarded("recording a publish", [&] { settle(item, ok); });
+  });
+}
+
+void WebSubService::deliver(const OutboxItem& item) {
+  const auto now = std::chrono::time_point_cast<std::chrono::seconds>(now_ms());
+  const auto subscription = store_->find(item.topic, item.target);
+  const std::string path = path_of(item.topic);
+  auto snapshot = snapshots_.load();
+  if (!subscription || subscription->expires_at <= now || path.empty()) {
+    store_->finish(item);  // unsubscribed or expired meanwhile
+    --in_flight_;
+    return;
+  }
+  if (const feeds::Resource* resource = snapshot->find(path)) {
+    send_delivery(item, *subscription, *resource);
+    return;
+  }
+  if (topics_ == nullptr || !parse_topic_path(path)) {
+    store_->finish(item);
+    --in_flight_;
+    return;
+  }
+  asio::co_spawn(outbound_.context(), topics_->find(path, snapshot),
+                 [this, item, subscription = *subscription](
+                     std::exception_ptr error, std::shared_ptr<const feeds::Resource> resource) {
+                   guarded("delivering", [&] {
+                     if (error || !resource) {
+                       settle(item, false);
+                     } else {
+                       send_delivery(item, subscription, *resource);
+                     }
+                   });
+                 });
+}
+
+// §7: the full feed, its content type, Link rel=hub and rel=self, and the signature.
+void WebSubService::send_delivery(const OutboxItem& item, const storage::Subscription& subscription,
+                                  const feeds::Resource& resource) {
+  OutboundRequest request;
+  request.method = http::verb::post;
+  request.url = subscription.callback;
+  request.allow_private = options_.allow_private_callbacks;
+  request.shared_body = shared_body(item.topic, resource);
+  const std::string& body = *request.shared_body;
+  request.headers = {
+      {"Content-Type", resource.content_type},
+      {"Link", "<" + options_.hub_url + ">; rel=\"hub\", <" + item.topic + ">; rel=\"self\""}};
+  if (!subscription.secret.empty()) {
+    const auto mac = common::hmac_sha256(subscription.secret, body);
+    request.headers.emplace_back("X-Hub-Signature",
+                                 "sha256=" + common::hex_encode(common::as_bytes(mac)));
+  }
+  outbound_.client().send(std::move(request), [this, item](OutboundResult result) {
+    guarded("recording a delivery", [&] {
+      if (result && result->status == 410) {  // §7: the subscriber wants no more
+        counters_.gone++;
+        store_->remove(item.topic, item.target);
+        log::info(kWebSubChannel,
+                  item.target + " answered 410 Gone: unsubscribed from " + item.topic);
+        settle(item, true);
+        return;
+      }
+      const bool ok = result && result->status / 100 == 2;
+      (ok ? counters_.delivered : counters_.delivery_failed)++;
+      if (!ok) {
+        log::warning(kWebSubChannel, "delivery of " + item.topic + " to " + item.target + ": " +
+                                         describe(result) + " (attempt " +
+                                         std::to_string(item.attempts + 1) + ")");
+      }
+      settle(item, ok);
+    });
+  });
+}
+
+std::shared_ptr<const std::string> WebSubService::shared_body(const std::string& topic,
+                                                              const feeds::Resource& resource) {
+  const auto& identity = *resource.get(feeds::Coding::identity);
+  SharedBody& shared = bodies_[topic];
+  if (shared.bytes == nullptr || shared.etag != identity.etag) {
+    shared = {identity.etag, std::make_shared<const std::string>(identity.body)};
+  }
+  return shared.bytes;
+}
+
+void WebSubService::settle(const OutboxItem& item, bool ok) {
+  --in_flight_;
+  if (ok) {
+    store_->finish(item);
+  } else if (item.attempts + 1 >= options_.max_attempts) {
+    (item.kind == OutboxKind::publish ? counters_.publish_dropped : counters_.delivery_dropped)++;
+    log::error(kWebSubChannel, "giving up on " + item.topic + " to " + item.target + " after " +
+                                   std::to_string(item.attempts + 1) + " attempts");
+    store_->finish(item);
+  } else {
+    auto backoff = options_.first_retry * (std::int64_t{1} << std::min(item.attempts, 20));
+    store_->retry(item, now_ms() + std::min<std::chrono::milliseconds>(backoff, kMaxBackoff));
+  }
+  update_gauges();
+  pump();
+}
+
+void WebSubService::update_gauges() {
+  counters_.subscriptions = store_->count();
+  counters_.outbox = store_->pending();
+}
+
+}  // namespace feedd::daemon

@@ -1,0 +1,113 @@
+// WebSub (W3C Recommendation) for feedd: the publisher (one hub.mode=publish per changed feed
+// per external hub) and the built-in hub at POST /websub (§5-7: intent verification by
+// challenge, denial of unknown topics, delivery of the full feed, signed when a secret was
+// given, 410 ends a subscription, leases expire). Pings and deliveries go through a durable
+// outbox (storage::WebSubStore), retried with exponential backoff up to max_attempts.
+// Threads: handle() and snapshot_changed() may be called from any thread and only post work;
+// everything else runs on the OutboundService's thread. Stop the OutboundService before
+// destroying this object. SQLite failures are logged; the work is retried later.
+#pragma once
+
+#include <boost/asio/steady_timer.hpp>
+#include <chrono>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "daemon/config.h"
+#include "daemon/http/snapshot_store.h"
+#include "daemon/outbound/outbound_service.h"
+#include "daemon/websub/hub_request.h"
+#include "daemon/websub/websub_counters.h"
+#include "storage/index/websub_store.h"
+
+namespace feedd::daemon {
+
+class TopicFeeds;
+
+struct WebSubOptions {
+  std::vector<std::string> hubs;  // external hubs to ping
+  bool builtin_hub = false;
+  std::string hub_url;    // the built-in hub's URL (feeds_url + "websub")
+  std::string feeds_url;  // topics are feeds_url + path
+  std::chrono::seconds lease{864000};
+  int max_attempts = 8;
+  bool allow_private_callbacks = false;
+  std::size_t max_subscriptions = 10000;
+  std::chrono::milliseconds first_retry{1000};  // then doubled per attempt, at most an hour
+
+  static WebSubOptions from(const Config& config);
+  bool enabled() const { return builtin_hub || !hubs.empty(); }
+};
+
+struct HubAnswer {
+  int status = 202;  // 202 accepted, 400 malformed
+  std::string body;
+};
+
+class WebSubService {
+ public:
+  // `index`: the index file holding the WebSub tables ("" or unusable: kept in memory).
+  WebSubService(WebSubOptions options, const std::filesystem::path& index,
+                OutboundService& outbound, SnapshotStore& snapshots, TopicFeeds* topics);
+  ~WebSubService();
+  WebSubService(const WebSubService&) = delete;
+  WebSubService& operator=(const WebSubService&) = delete;
+
+  void start();  // resumes the outbox and the lease timer
+  // POST /websub (any thread): 400 with a reason, or 202 with the verification queued.
+  HubAnswer handle(std::string_view body);
+  // A new snapshot replaced `previous` (any thread): queues pings and deliveries.
+  void snapshot_changed(const feeds::Snapshot& previous, const feeds::Snapshot& next);
+  const WebSubCounters& counters() const { return counters_; }
+
+ private:
+  using Millis = storage::WebSubStore::Millis;
+  void queue_changes(const std::vector<std::string>& paths);
+  void pump();
+  void arm_outbox();
+  void arm_expiry();
+  void dispatch(const storage::OutboxItem& item);
+  void publish(const storage::OutboxItem& item);
+  void deliver(const storage::OutboxItem& item);
+  void send_delivery(const storage::OutboxItem& item, const storage::Subscription& subscription,
+                     const feeds::Resource& resource);
+  std::shared_ptr<const std::string> shared_body(const std::string& topic,
+                                                 const feeds::Resource& resource);
+  void settle(const storage::OutboxItem& item, bool ok);
+  void verify(HubRequest request);
+  void on_verified(const HubRequest& request, const std::string& challenge,
+                   std::chrono::seconds lease, const OutboundResult& result);
+  void deny(const HubRequest& request, std::string_view reason);
+  bool topic_exists(const std::string& topic, const feeds::Snapshot& snapshot) const;
+  std::string path_of(const std::string& topic) const;  // "" when not one of feedd's URLs
+  void update_gauges();
+  // Runs `work`; a storage::IndexError is logged as the failure of `doing`.
+  void guarded(std::string_view doing, const std::function<void()>& work);
+
+  // Fixed after construction.
+  const WebSubOptions options_;
+  OutboundService& outbound_;
+  SnapshotStore& snapshots_;
+  TopicFeeds* const topics_;
+  // Touched only on the outbound thread.
+  std::unique_ptr<storage::WebSubStore> store_;
+  boost::asio::steady_timer outbox_timer_;
+  boost::asio::steady_timer expiry_timer_;
+  std::size_t in_flight_ = 0;
+  // The identity bytes last delivered per topic, by ETag: one copy shared by all of a
+  // change's deliveries (a thousand subscribers must not mean a thousand copies of the feed).
+  struct SharedBody {
+    std::string etag;
+    std::shared_ptr<const std::string> bytes;
+  };
+  std::unordered_map<std::string, SharedBody> bodies_;
+  // Any thread.
+  WebSubCounters counters_;
+};
+
+}  // namespace feedd::daemon

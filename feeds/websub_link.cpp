@@ -1,0 +1,28 @@
+#include "feeds/websub_link.h"
+
+#include "feeds/feed_info.h"
+
+namespace feedd::feeds {
+
+std::string topic_url(const SiteOptions& site, std::string_view path) {
+  std::string url = site.feeds_url;
+  if (!url.empty() && url.back() == '/' && path.starts_with('/')) {
+    url.pop_back();
+  }
+  url += path;
+  return url;
+}
+
+std::string websub_link(const SiteOptions& site, std::string_view path) {
+  if (site.hubs.empty() || !is_feed_path(path) || path == "/feeds.opml") {
+    return {};
+  }
+  std::string link;
+  for (const std::string& hub : site.hubs) {
+    link += "<" + hub + ">; rel=\"hub\", ";
+  }
+  link += "<" + topic_url(site, path) + ">; rel=\"self\"";
+  return link;
+}
+
+}  // namespace feedd::feeds

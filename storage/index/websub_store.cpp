@@ -1,0 +1,272 @@
+#include "storage/index/websub_store.h"
+
+#include <SQLiteCpp/SQLiteCpp.h>
+
+#include "storage/index/index_error.h"
+#include "storage/index/websub_schema.h"
+
+namespace feedd::storage {
+namespace {
+
+std::int64_t to_ms(WebSubStore::Millis time) { return time.time_since_epoch().count(); }
+
+std::unique_ptr<SQLite::Database> open_file(const std::filesystem::path& path) {
+  auto db = std::make_unique<SQLite::Database>(path.string(),
+                                               SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+  db->setBusyTimeout(5000);
+  db->exec("PRAGMA journal_mode = WAL");
+  // As for the index: a commit survives a killed process without an fsync of its own; only
+  // a power cut may lose the last ones (a subscriber then polls, as without WebSub).
+  db->exec("PRAGMA synchronous = NORMAL");
+  db->exec(kWebSubTablesSql);
+  return db;
+}
+
+std::unique_ptr<SQLite::Database> open_memory() {
+  auto db = std::make_unique<SQLite::Database>(":memory:", SQLite::OPEN_READWRITE);
+  db->exec(kWebSubTablesSql);
+  return db;
+}
+
+template <typename Work>
+auto guarded(const char* doing, Work&& work) -> decltype(work()) {
+  try {
+    return work();
+  } catch (const SQLite::Exception& error) {
+    throw IndexError(std::string("WebSub state: ") + doing + ": " + error.what(),
+                     fault_of_sqlite_code(error.getExtendedErrorCode()), error.what());
+  }
+}
+
+}  // namespace
+
+std::filesystem::path websub_path(const std::filesystem::path& index) {
+  if (index.empty()) {
+    return {};
+  }
+  return index.parent_path() / (index.stem().string() + "-websub.sqlite");
+}
+
+struct WebSubStore::Impl {
+  std::unique_ptr<SQLite::Database> db;
+  bool persistent = false;
+};
+
+WebSubStore::WebSubStore(const std::filesystem::path& path, std::string* error)
+    : impl_(std::make_unique<Impl>()) {
+  if (!path.empty()) {
+    try {
+      impl_->db = open_file(path);
+      impl_->persistent = true;
+    } catch (const std::exception& failure) {
+      if (error != nullptr) {
+        *error = failure.what();
+      }
+    }
+  }
+  if (!impl_->db) {
+    impl_->db = open_memory();
+  }
+}
+
+WebSubStore::~WebSubStore() = default;
+
+bool WebSubStore::persistent() const { return impl_->persistent; }
+
+void WebSubStore::upsert(const Subscription& subscription) {
+  guarded("saving a subscription", [&] {
+    SQLite::Statement statement(
+        *impl_->db,
+        "INSERT INTO websub_subscriptions (topic, callback, secret, expires_at) VALUES (?,?,?,?) "
+        "ON CONFLICT (topic, callback) DO UPDATE SET secret = excluded.secret, "
+        "expires_at = excluded.expires_at");
+    statement.bind(1, subscription.topic);
+    statement.bind(2, subscription.callback);
+    statement.bind(3, subscription.secret);
+    statement.bind(4,
+                   static_cast<std::int64_t>(subscription.expires_at.time_since_epoch().count()));
+    statement.exec();
+  });
+}
+
+bool WebSubStore::remove(const std::string& topic, const std::string& callback) {
+  return guarded("removing a subscription", [&] {
+    SQLite::Transaction transaction(*impl_->db, SQLite::TransactionBehavior::IMMEDIATE);
+    SQLite::Statement statement(
+        *impl_->db, "DELETE FROM websub_subscriptions WHERE topic = ? AND callback = ?");
+    statement.bind(1, topic);
+    statement.bind(2, callback);
+    const bool removed = statement.exec() > 0;
+    SQLite::Statement outbox(
+        *impl_->db, "DELETE FROM websub_outbox WHERE kind = 1 AND topic = ? AND target = ?");
+    outbox.bind(1, topic);
+    outbox.bind(2, callback);
+    outbox.exec();
+    transaction.commit();
+    return removed;
+  });
+}
+
+std::optional<Subscription> WebSubStore::find(const std::string& topic,
+                                              const std::string& callback) {
+  return guarded("reading a subscription", [&]() -> std::optional<Subscription> {
+    SQLite::Statement query(*impl_->db,
+                            "SELECT secret, expires_at FROM websub_subscriptions "
+                            "WHERE topic = ? AND callback = ?");
+    query.bind(1, topic);
+    query.bind(2, callback);
+    if (!query.executeStep()) {
+      return std::nullopt;
+    }
+    return Subscription{
+        topic, callback, query.getColumn(0).getString(),
+        std::chrono::sys_seconds(std::chrono::seconds(query.getColumn(1).getInt64()))};
+  });
+}
+
+std::vector<Subscription> WebSubStore::subscribers(const std::string& topic,
+                                                   std::chrono::sys_seconds now) {
+  return guarded("reading subscriptions", [&] {
+    SQLite::Statement query(*impl_->db,
+                            "SELECT callback, secret, expires_at FROM websub_subscriptions "
+                            "WHERE topic = ? AND expires_at > ? ORDER BY callback");
+    query.bind(1, topic);
+    query.bind(2, static_cast<std::int64_t>(now.time_since_epoch().count()));
+    std::vector<Subscription> out;
+    while (query.executeStep()) {
+      out.push_back(
+          {topic, query.getColumn(0).getString(), query.getColumn(1).getString(),
+           std::chrono::sys_seconds(std::chrono::seconds(query.getColumn(2).getInt64()))});
+    }
+    return out;
+  });
+}
+
+std::size_t WebSubStore::count() {
+  return guarded("counting subscriptions", [&] {
+    return static_cast<std::size_t>(
+        impl_->db->execAndGet("SELECT COUNT(*) FROM websub_subscriptions").getInt64());
+  });
+}
+
+std::size_t WebSubStore::expire(std::chrono::sys_seconds now) {
+  return guarded("expiring subscriptions", [&] {
+    SQLite::Transaction transaction(*impl_->db, SQLite::TransactionBehavior::IMMEDIATE);
+    const auto at = static_cast<std::int64_t>(now.time_since_epoch().count());
+    SQLite::Statement outbox(*impl_->db,
+                             "DELETE FROM websub_outbox WHERE kind = 1 AND EXISTS (SELECT 1 FROM "
+                             "websub_subscriptions s WHERE s.topic = websub_outbox.topic AND "
+                             "s.callback = websub_outbox.target AND s.expires_at <= ?)");
+    outbox.bind(1, at);
+    outbox.exec();
+    SQLite::Statement statement(*impl_->db,
+                                "DELETE FROM websub_subscriptions WHERE expires_at <= ?");
+    statement.bind(1, at);
+    const auto removed = static_cast<std::size_t>(statement.exec());
+    transaction.commit();
+    return removed;
+  });
+}
+
+void WebSubStore::add(OutboxKind kind, const std::string& target, const std::string& topic,
+                      Millis due) {
+  guarded("queueing outgoing work", [&] {
+    SQLite::Statement statement(
+        *impl_->db,
+        "INSERT INTO websub_outbox (kind, target, topic, attempts, due_ms, generation) "
+        "VALUES (?,?,?,0,?,0) ON CONFLICT (kind, target, topic) DO UPDATE SET attempts = 0, "
+        "due_ms = MIN(due_ms, excluded.due_ms), generation = generation + 1");
+    statement.bind(1, static_cast<int>(kind));
+    statement.bind(2, target);
+    statement.bind(3, topic);
+    statement.bind(4, to_ms(due));
+    statement.exec();
+  });
+}
+
+void WebSubStore::in_transaction(const std::function<void()>& work) {
+  guarded("grouping outgoing work", [&] {
+    SQLite::Transaction transaction(*impl_->db, SQLite::TransactionBehavior::IMMEDIATE);
+    work();
+    transaction.commit();
+  });
+}
+
+std::vector<OutboxItem> WebSubStore::claim_due(Millis now, std::size_t limit, Millis lease_until) {
+  return guarded("claiming outgoing work", [&] {
+    SQLite::Transaction transaction(*impl_->db, SQLite::TransactionBehavior::IMMEDIATE);
+    SQLite::Statement query(
+        *impl_->db,
+        "SELECT id, kind, target, topic, attempts, generation FROM websub_outbox "
+        "WHERE due_ms <= ? ORDER BY due_ms, id LIMIT ?");
+    query.bind(1, to_ms(now));
+    query.bind(2, static_cast<std::int64_t>(limit));
+    std::vector<OutboxItem> items;
+    while (query.executeStep()) {
+      items.push_back({query.getColumn(0).getInt64(),
+                       static_cast<OutboxKind>(query.getColumn(1).getInt()),
+                       query.getColumn(2).getString(), query.getColumn(3).getString(),
+                       query.getColumn(4).getInt(), query.getColumn(5).getInt64()});
+    }
+    SQLite::Statement claim(
+        *impl_->db, "UPDATE websub_outbox SET attempts = attempts + 1, due_ms = ? WHERE id = ?");
+    for (const OutboxItem& item : items) {
+      claim.reset();
+      claim.bind(1, to_ms(lease_until));
+      claim.bind(2, item.id);
+      claim.exec();
+    }
+    transaction.commit();
+    return items;
+  });
+}
+
+void WebSubStore::retry(const OutboxItem& item, Millis due) {
+  guarded("rescheduling outgoing work", [&] {
+    SQLite::Statement statement(
+        *impl_->db, "UPDATE websub_outbox SET due_ms = ? WHERE id = ? AND generation = ?");
+    statement.bind(1, to_ms(due));
+    statement.bind(2, item.id);
+    statement.bind(3, item.generation);
+    statement.exec();
+  });
+}
+
+std::optional<std::chrono::sys_seconds> WebSubStore::next_expiry() {
+  return guarded("reading subscriptions", [&]() -> std::optional<std::chrono::sys_seconds> {
+    SQLite::Statement query(*impl_->db, "SELECT MIN(expires_at) FROM websub_subscriptions");
+    if (!query.executeStep() || query.getColumn(0).isNull()) {
+      return std::nullopt;
+    }
+    return std::chrono::sys_seconds(std::chrono::seconds(query.getColumn(0).getInt64()));
+  });
+}
+
+std::optional<WebSubStore::Millis> WebSubStore::next_due() {
+  return guarded("reading outgoing work", [&]() -> std::optional<Millis> {
+    SQLite::Statement query(*impl_->db, "SELECT MIN(due_ms) FROM websub_outbox");
+    if (!query.executeStep() || query.getColumn(0).isNull()) {
+      return std::nullopt;
+    }
+    return Millis(std::chrono::milliseconds(query.getColumn(0).getInt64()));
+  });
+}
+
+void WebSubStore::finish(const OutboxItem& item) {
+  guarded("ending outgoing work", [&] {
+    SQLite::Statement statement(*impl_->db,
+                                "DELETE FROM websub_outbox WHERE id = ? AND generation = ?");
+    statement.bind(1, item.id);
+    statement.bind(2, item.generation);
+    statement.exec();
+  });
+}
+
+std::size_t WebSubStore::pending() {
+  return guarded("counting outgoing work", [&] {
+    return static_cast<std::size_t>(
+        impl_->db->execAndGet("SELECT COUNT(*) FROM websub_outbox").getInt64());
+  });
+}
+
+}  // namespace feedd::storage

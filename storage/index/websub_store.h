@@ -1,0 +1,87 @@
+// The WebSub state (websub_schema.h): the built-in hub's subscriptions and the outbox of
+// publish pings and deliveries, so both survive a restart, in a SQLite file of its own
+// beside the index (websub_path()), used by one thread at a time (feedd's outbound thread);
+// or, when that file is unusable, an in-memory database (persistent() false). SQLite
+// failures throw IndexError.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace feedd::storage {
+
+struct Subscription {
+  std::string topic;
+  std::string callback;
+  std::string secret;  // "" for none
+  std::chrono::sys_seconds expires_at{};
+};
+
+enum class OutboxKind : int { publish = 0, deliver = 1 };
+
+struct OutboxItem {
+  std::int64_t id = 0;
+  OutboxKind kind = OutboxKind::publish;
+  std::string target;  // hub URL or callback URL
+  std::string topic;
+  int attempts = 0;  // made before this one
+  std::int64_t generation = 0;
+};
+
+// "index-websub.sqlite" beside "index.sqlite" ("" for an empty index path).
+std::filesystem::path websub_path(const std::filesystem::path& index);
+
+class WebSubStore {
+ public:
+  using Millis = std::chrono::sys_time<std::chrono::milliseconds>;
+
+  // Opens (creating) the file at `path`; with an empty path, or when that fails (`error`
+  // says why), an in-memory store.
+  explicit WebSubStore(const std::filesystem::path& path, std::string* error = nullptr);
+  ~WebSubStore();
+  WebSubStore(const WebSubStore&) = delete;
+  WebSubStore& operator=(const WebSubStore&) = delete;
+
+  bool persistent() const;
+
+  // Subscriptions. upsert: insert, or renew (secret, lease) the one of (topic, callback).
+  void upsert(const Subscription& subscription);
+  bool remove(const std::string& topic, const std::string& callback);  // false: none was there
+  std::optional<Subscription> find(const std::string& topic, const std::string& callback);
+  // The subscriptions of `topic` whose lease runs past `now`.
+  std::vector<Subscription> subscribers(const std::string& topic, std::chrono::sys_seconds now);
+  std::size_t count();
+  // Deletes the subscriptions whose lease ended at or before `now` (and their deliveries).
+  std::size_t expire(std::chrono::sys_seconds now);
+
+  // Outbox. add: a new item due at `due`, or the pending one of (kind, target, topic) made
+  // due at `due` with its attempts reset and its generation bumped.
+  void add(OutboxKind kind, const std::string& target, const std::string& topic, Millis due);
+  // Runs `work` (calls of this store) as one transaction: one commit for a change's thousand
+  // deliveries instead of a thousand. Rolled back, and the exception passed on, if it throws.
+  void in_transaction(const std::function<void()>& work);
+  // Up to `limit` items due at `now`, oldest due first, each claimed: its attempts + 1 and
+  // its next attempt moved to `lease_until` (after a crash it is retried then).
+  std::vector<OutboxItem> claim_due(Millis now, std::size_t limit, Millis lease_until);
+  // After a failed attempt: the next one at `due` (unless a new change made it due already).
+  void retry(const OutboxItem& item, Millis due);
+  // Ends an item: removed unless a new change bumped its generation meanwhile.
+  void finish(const OutboxItem& item);
+  // The earliest due time, if anything is pending.
+  std::optional<Millis> next_due();
+  std::size_t pending();
+  // The earliest end of a lease, if there is a subscription.
+  std::optional<std::chrono::sys_seconds> next_expiry();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace feedd::storage

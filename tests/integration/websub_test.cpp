@@ -1,0 +1,341 @@
+// WebSub against a real `feedd serve`, with a subscriber and an external hub played by
+// scripted servers on loopback: discovery (Link headers, hub links in Atom, RSS and JSON
+// Feed, topic feeds included); publish pings exactly once per changed feed, retried after a
+// 500; the built-in hub's subscribe -> verify -> deliver with a correct signature; a wrong
+// challenge, an unknown topic, unsubscribe, 410 Gone, lease expiry, a restart that keeps
+// subscriptions, the SSRF refusal, and a callback that never answers delaying nobody.
+// Every wait is for a positive signal: a request arriving, a /metrics series reaching a value.
+#include <boost/asio/connect.hpp>
+#include <boost/beast/http/write.hpp>
+#include <boost/test/unit_test.hpp>
+#include <csignal>
+#include <map>
+#include <set>
+
+#include "common/encoding.h"
+#include "common/hmac.h"
+#include "tests/support/feedd_process.h"
+#include "tests/support/scripted_server.h"
+#include "tests/support/test_support.h"
+
+namespace feedd::testing {
+namespace {
+
+namespace http = boost::beast::http;
+using Kind = ScriptedReply::Kind;
+constexpr std::string_view kSite = "https://blog.example.org";
+
+struct Reply {
+  unsigned status = 0;
+  std::map<std::string, std::string> headers;  // lower-case names; repeated ones joined ", "
+  std::string body;
+};
+
+Reply request(int port, http::verb method, const std::string& target,
+              const std::string& body = {}) {
+  boost::asio::io_context io;
+  boost::asio::ip::tcp::socket socket(io);
+  socket.connect({boost::asio::ip::make_address("127.0.0.1"), static_cast<std::uint16_t>(port)});
+  http::request<http::string_body> message{method, target, 11};
+  message.set(http::field::host, "127.0.0.1");
+  message.set(http::field::connection, "close");
+  if (method == http::verb::post) {
+    message.set(http::field::content_type, "application/x-www-form-urlencoded");
+    message.body() = body;
+    message.prepare_payload();
+  }
+  http::write(socket, message);
+  boost::beast::flat_buffer buffer;
+  http::response_parser<http::string_body> parser;
+  parser.body_limit(64 << 20);
+  http::read(socket, buffer, parser);
+  Reply reply;
+  reply.status = parser.get().result_int();
+  for (const auto& field : parser.get()) {
+    std::string name(field.name_string());
+    std::transform(name.begin(), name.end(), name.begin(), ::tolower);
+    auto& value = reply.headers[name];
+    value += (value.empty() ? "" : ", ") + std::string(field.value());
+  }
+  reply.body = parser.get().body();
+  return reply;
+}
+
+// The value of a /metrics series (name with labels), -1 when absent.
+long series(int port, const std::string& name) {
+  const std::string text = request(port, http::verb::get, "/metrics").body;
+  const auto at = text.find("\n" + name + " ");
+  return at == std::string::npos ? -1 : std::stol(text.substr(at + name.size() + 2));
+}
+
+bool series_reaches(int port, const std::string& name, long value) {
+  return eventually([&] { return series(port, name) >= value; });
+}
+
+// The decoded value of `name` in a request target's query ("" when absent).
+std::string query_param(const std::string& target, const std::string& name) {
+  const auto query = target.find('?');
+  if (query == std::string::npos) {
+    return {};
+  }
+  std::string rest = target.substr(query + 1);
+  while (!rest.empty()) {
+    const auto end = rest.find('&');
+    const std::string pair = rest.substr(0, end);
+    rest = end == std::string::npos ? "" : rest.substr(end + 1);
+    if (pair.starts_with(name + "=")) {
+      return common::percent_decode(pair.substr(name.size() + 1)).value_or("<bad>");
+    }
+  }
+  return {};
+}
+
+std::string path_of(const std::string& target) { return target.substr(0, target.find('?')); }
+
+std::string form(std::initializer_list<std::pair<std::string, std::string>> fields) {
+  std::string out;
+  for (const auto& [name, value] : fields) {
+    out += out.empty() ? "" : "&";
+    out += name + "=";
+    common::append_percent_encoded(out, value, common::is_unreserved);
+  }
+  return out;
+}
+
+std::string post(const std::string& title, const std::string& lang, const std::string& extra = "") {
+  return "---\ntitle: " + title + "\ndate: 2025-01-01\nlang: " + lang + "\n" + extra +
+         "---\nText of " + title + ".\n";
+}
+
+// A subscriber: echoes the challenge of a verification (except at /wrong), answers
+// deliveries 204 (410 at /gone; never at /hang).
+ScriptedReply subscriber(const ScriptedRequest& request) {
+  const std::string path = path_of(request.target);
+  if (request.method == "GET") {
+    const bool wrong = path == "/wrong";
+    return ScriptedReply::of(
+        200, wrong ? "not the challenge" : query_param(request.target, "hub.challenge"));
+  }
+  if (path == "/hang") {
+    return ScriptedReply::hang();
+  }
+  return ScriptedReply::of(path == "/gone" ? 410u : 204u);
+}
+
+struct WebSubFixture {
+  TempDir dir;
+  std::filesystem::path store = dir / "posts";
+  std::unique_ptr<FeeddProcess> feedd;
+  int port = 0;
+  std::string websub;
+  int starts = 0;  // each start logs to a file of its own (its port line)
+
+  WebSubFixture() {
+    write_file(store / "ja.md", post("日本語の記事", "ja"));
+    write_file(store / "en.md", post("English post", "en", "tags: [news]\n"));
+  }
+
+  void start(const std::string& websub_keys) {
+    websub = websub_keys;
+    restart();
+  }
+  void restart() {
+    feedd.reset();
+    auto config =
+        write_config(dir.path(), store, dir / "index.sqlite",
+                     "rescan_s = 0\n[server]\nlisten = [\"127.0.0.1:0\"]\n[websub]\n" + websub);
+    feedd =
+        std::make_unique<FeeddProcess>(config, dir / ("serve" + std::to_string(starts++) + ".log"));
+    port = feedd->wait_for_port();
+    BOOST_REQUIRE_MESSAGE(port > 0, feedd->log());
+  }
+  void stop() {
+    feedd->signal(SIGTERM);
+    BOOST_REQUIRE(feedd->wait_exit(std::chrono::seconds(30)) == 0);
+  }
+  Reply subscribe(const std::string& mode, const std::string& callback, const std::string& topic,
+                  const std::string& extra = "") {
+    return request(
+        port, http::verb::post, "/websub",
+        form({{"hub.mode", mode}, {"hub.topic", topic}, {"hub.callback", callback}}) + extra);
+  }
+};
+
+const std::set<std::string> kEnglishChanges = {"/en/atom.xml",
+                                               "/en/rss.xml",
+                                               "/en/feed.json",
+                                               "/atom.xml",
+                                               "/rss.xml",
+                                               "/feed.json",
+                                               "/en/tags/news/atom.xml",
+                                               "/en/tags/news/rss.xml",
+                                               "/en/tags/news/feed.json",
+                                               "/tags/news/atom.xml",
+                                               "/tags/news/rss.xml",
+                                               "/tags/news/feed.json"};
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(websub_test)
+
+// One process with an external hub and the built-in one, private callbacks refused.
+BOOST_FIXTURE_TEST_CASE(discovery_publishing_and_ssrf_refusal, WebSubFixture) {
+  std::atomic<int> seen{0};
+  ScriptedServer hub([&](const ScriptedRequest&) {
+    return ScriptedReply::of(seen++ == 0 ? 500u : 204u);  // the first ping fails
+  });
+  start("hubs = [\"" + hub.url("/hub") + "\"]\nbuiltin_hub = true\n");
+  const std::string external = "<" + hub.url("/hub") + ">; rel=\"hub\"";
+  const std::string builtin = "<" + std::string(kSite) + "/websub>; rel=\"hub\"";
+
+  Reply atom = request(port, http::verb::get, "/en/atom.xml");
+  BOOST_TEST(atom.headers["link"] == external + ", " + builtin + ", <" + std::string(kSite) +
+                                         "/en/atom.xml>; rel=\"self\"");
+  BOOST_TEST(atom.body.find("<link rel=\"hub\" href=\"" + hub.url("/hub") + "\"") !=
+             std::string::npos);
+  BOOST_TEST(atom.body.find("<link rel=\"hub\" href=\"https://blog.example.org/websub\"") !=
+             std::string::npos);
+  Reply rss = request(port, http::verb::get, "/rss.xml");
+  BOOST_TEST(rss.body.find("<atom:link rel=\"hub\" href=\"https://blog.example.org/websub\"") !=
+             std::string::npos);
+  BOOST_TEST(rss.headers["link"].find("<https://blog.example.org/rss.xml>; rel=\"self\"") !=
+             std::string::npos);
+  Reply json = request(port, http::verb::get, "/ja/feed.json");
+  BOOST_TEST(json.body.find("\"hubs\": [") != std::string::npos);
+  BOOST_TEST(json.body.find("\"type\": \"WebSub\",\n      \"url\": \"" + hub.url("/hub") + "\"") !=
+             std::string::npos);
+  Reply topic = request(port, http::verb::get, "/en/tags/news/atom.xml");
+  BOOST_TEST(topic.headers["link"].find(
+                 "<https://blog.example.org/en/tags/news/atom.xml>; rel=\"self\"") !=
+             std::string::npos);
+  BOOST_TEST(topic.body.find("rel=\"hub\"") != std::string::npos);
+  BOOST_TEST(request(port, http::verb::get, "/").headers.count("link") == 0u);
+
+  // An edit of the English post: one ping per changed feed, the failed one retried.
+  write_file(store / "en.md", post("English post, edited", "en", "tags: [news]\n"));
+  FEEDD_REQUIRE_AFTER(series_reaches(port, "feedd_websub_publish_total{result=\"ok\"}",
+                                     static_cast<long>(kEnglishChanges.size())),
+                      feedd->log());
+  BOOST_TEST(series(port, "feedd_websub_publish_total{result=\"failed\"}") == 1);
+  std::multiset<std::string> pinged;
+  for (const auto& ping : hub.requests()) {
+    BOOST_TEST(ping.method == "POST");
+    BOOST_TEST(ping.header("Content-Type") == "application/x-www-form-urlencoded");
+    BOOST_TEST(query_param("?" + ping.body, "hub.mode") == "publish");
+    pinged.insert(query_param("?" + ping.body, "hub.url").substr(kSite.size()));
+  }
+  BOOST_TEST(pinged.size() == kEnglishChanges.size() + 1);  // + the retry
+  for (const auto& path : kEnglishChanges) {
+    BOOST_TEST(pinged.count(path) >= 1u, path);
+  }
+  BOOST_TEST(std::set<std::string>(pinged.begin(), pinged.end()) == kEnglishChanges);
+
+  // The built-in hub refuses a callback on loopback (allow_private_callbacks = false).
+  ScriptedServer reader(subscriber);
+  Reply refused = subscribe("subscribe", reader.url("/cb"), std::string(kSite) + "/en/atom.xml");
+  BOOST_TEST(refused.status == 202u);
+  FEEDD_CHECK_AFTER(series_reaches(port, "feedd_websub_intents_total{result=\"refused\"}", 1),
+                    feedd->log());
+  BOOST_TEST(reader.connections() == 0u);
+  BOOST_TEST(series(port, "feedd_outbound_refused_total") == 1);
+}
+
+// One process with the built-in hub (private callbacks allowed: the subscribers are on
+// loopback), restarted once.
+BOOST_FIXTURE_TEST_CASE(hub_subscribe_verify_deliver_and_end, WebSubFixture) {
+  ScriptedServer reader(subscriber);
+  ScriptedServer stuck(subscriber);  // another host: its callback never answers deliveries
+  start("builtin_hub = true\nallow_private_callbacks = true\n");
+  const std::string topic = std::string(kSite) + "/en/atom.xml";
+
+  BOOST_TEST(request(port, http::verb::post, "/websub", "hub.mode=subscribe&hub.topic").status ==
+             400u);
+  BOOST_TEST(subscribe("subscribe", "ftp://x/", topic).status == 400u);
+  BOOST_TEST(request(port, http::verb::get, "/websub").status == 405u);
+  BOOST_TEST(subscribe("subscribe", reader.url("/good"), topic, "&hub.secret=s3cret").status ==
+             202u);
+  BOOST_TEST(subscribe("subscribe", reader.url("/keep"), topic).status == 202u);
+  BOOST_TEST(subscribe("subscribe", reader.url("/gone"), topic).status == 202u);
+  BOOST_TEST(subscribe("subscribe", reader.url("/short"), topic, "&hub.lease_seconds=1").status ==
+             202u);
+  BOOST_TEST(subscribe("subscribe", reader.url("/wrong"), topic).status == 202u);
+  BOOST_TEST(
+      subscribe("subscribe", reader.url("/denied"), std::string(kSite) + "/nope.xml").status ==
+      202u);
+  BOOST_TEST(subscribe("subscribe", stuck.url("/hang"), topic).status == 202u);
+  FEEDD_REQUIRE_AFTER(series_reaches(port, "feedd_websub_intents_total{result=\"verified\"}", 5),
+                      feedd->log());
+  FEEDD_REQUIRE_AFTER(series_reaches(port, "feedd_websub_intents_total{result=\"failed\"}", 1),
+                      feedd->log());
+  FEEDD_REQUIRE_AFTER(series_reaches(port, "feedd_websub_intents_total{result=\"denied\"}", 1),
+                      feedd->log());
+  BOOST_REQUIRE(reader.wait_for(6));  // five verifications and a denial
+  std::map<std::string, ScriptedRequest> checks;
+  for (const auto& check : reader.requests()) {
+    checks[path_of(check.target)] = check;
+  }
+  BOOST_TEST(query_param(checks["/good"].target, "hub.mode") == "subscribe");
+  BOOST_TEST(query_param(checks["/good"].target, "hub.topic") == topic);
+  BOOST_TEST(query_param(checks["/good"].target, "hub.lease_seconds") == "864000");
+  BOOST_TEST(query_param(checks["/good"].target, "hub.challenge").size() >= 32u);
+  BOOST_TEST(query_param(checks["/short"].target, "hub.lease_seconds") == "1");
+  BOOST_TEST(query_param(checks["/denied"].target, "hub.mode") == "denied");
+  BOOST_TEST(query_param(checks["/denied"].target, "hub.reason") == "unknown topic");
+  // The 1 s lease ends by itself.
+  FEEDD_REQUIRE_AFTER(series_reaches(port, "feedd_websub_expired_total", 1), feedd->log());
+  BOOST_TEST(series(port, "feedd_websub_subscriptions") == 4);  // good, keep, gone, hang
+
+  // An edit: delivered to each active subscriber, signed for the one with a secret; the
+  // callback that never answers holds up neither the others nor the feed itself.
+  const std::size_t before = reader.requests().size();
+  write_file(store / "en.md", post("English post, edited", "en", "tags: [news]\n"));
+  FEEDD_REQUIRE_AFTER(series_reaches(port, "feedd_websub_deliveries_total{result=\"ok\"}", 2),
+                      feedd->log());
+  FEEDD_REQUIRE_AFTER(series_reaches(port, "feedd_websub_deliveries_total{result=\"gone\"}", 1),
+                      feedd->log());
+  BOOST_TEST(stuck.wait_for(2));  // its verification and the delivery it sits on
+  BOOST_TEST(request(port, http::verb::get, "/en/atom.xml").status == 200u);
+  std::map<std::string, ScriptedRequest> deliveries;
+  const auto all = reader.requests();
+  for (std::size_t i = before; i < all.size(); ++i) {
+    deliveries[path_of(all[i].target)] = all[i];
+  }
+  BOOST_TEST_REQUIRE(deliveries.count("/good") == 1u);
+  const ScriptedRequest& good = deliveries["/good"];
+  BOOST_TEST(good.method == "POST");
+  BOOST_TEST(good.body.find("English post, edited") != std::string::npos);
+  BOOST_TEST(good.header("Content-Type") == "application/atom+xml; charset=utf-8");
+  BOOST_TEST(good.header("Link") ==
+             "<https://blog.example.org/websub>; rel=\"hub\", <" + topic + ">; rel=\"self\"");
+  const auto mac = common::hmac_sha256("s3cret", good.body);
+  BOOST_TEST(good.header("X-Hub-Signature") ==
+             "sha256=" + common::hex_encode(common::as_bytes(mac)));
+  BOOST_TEST(deliveries["/keep"].header("X-Hub-Signature") == "<absent>");
+  BOOST_TEST(deliveries.count("/wrong") == 0u);                 // never verified
+  BOOST_TEST(deliveries.count("/short") == 0u);                 // lease over
+  BOOST_TEST(series(port, "feedd_websub_subscriptions") == 3);  // 410 ended /gone
+
+  // Unsubscribe /good (verified like a subscription).
+  BOOST_TEST(subscribe("unsubscribe", reader.url("/good"), topic).status == 202u);
+  FEEDD_REQUIRE_AFTER(series_reaches(port, "feedd_websub_intents_total{result=\"verified\"}", 6),
+                      feedd->log());
+  BOOST_TEST(query_param(reader.requests().back().target, "hub.mode") == "unsubscribe");
+  BOOST_TEST(series(port, "feedd_websub_subscriptions") == 2);  // keep, hang
+
+  // A restart keeps the subscriptions: the next edit reaches /keep without a new subscribe.
+  stop();
+  restart();
+  BOOST_TEST(series(port, "feedd_websub_subscriptions") == 2);
+  const std::size_t after_restart = reader.requests().size();
+  write_file(store / "en.md", post("English post, edited again", "en", "tags: [news]\n"));
+  FEEDD_REQUIRE_AFTER(series_reaches(port, "feedd_websub_deliveries_total{result=\"ok\"}", 1),
+                      feedd->log());
+  const auto later = reader.requests();
+  BOOST_TEST_REQUIRE(later.size() == after_restart + 1);
+  BOOST_TEST(path_of(later.back().target) == "/keep");
+  BOOST_TEST(later.back().body.find("edited again") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+}  // namespace feedd::testing

@@ -1,0 +1,79 @@
+// WebSubStore over a real index file: subscriptions and the outbox survive reopening,
+// leases end, a change during a send is not lost (generation), claims are leased.
+#include "storage/index/websub_store.h"
+
+#include <SQLiteCpp/SQLiteCpp.h>
+
+#include <boost/test/unit_test.hpp>
+
+#include "tests/support/test_support.h"
+
+namespace feedd::storage {
+namespace {
+
+using Millis = WebSubStore::Millis;
+using std::chrono::milliseconds;
+using std::chrono::seconds;
+
+Millis at(long ms) { return Millis(milliseconds(ms)); }
+std::chrono::sys_seconds at_s(long s) { return std::chrono::sys_seconds(seconds(s)); }
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(websub_store_test)
+
+BOOST_AUTO_TEST_CASE(state_survives_reopening_and_leases_end) {
+  testing::TempDir dir;
+  const auto path = websub_path(dir / "index.sqlite");
+  BOOST_TEST(path == dir / "index-websub.sqlite");
+  {
+    std::string error;
+    WebSubStore store(path, &error);
+    BOOST_TEST_REQUIRE(store.persistent(), error);
+    store.upsert({"t", "http://a/", "s", at_s(100)});
+    store.upsert({"t", "http://b/", "", at_s(200)});
+    store.upsert({"t", "http://a/", "s2", at_s(300)});  // renewed
+    store.add(OutboxKind::publish, "http://hub/", "t", at(5));
+  }
+  WebSubStore store(path);
+  BOOST_TEST(store.count() == 2u);
+  BOOST_TEST(store.find("t", "http://a/")->secret == "s2");
+  BOOST_TEST(store.subscribers("t", at_s(250)).size() == 1u);
+  BOOST_TEST((*store.next_expiry() == at_s(200)));
+  BOOST_TEST(store.expire(at_s(200)) == 1u);
+  BOOST_TEST(store.count() == 1u);
+  BOOST_TEST(store.pending() == 1u);
+  BOOST_TEST(store.remove("t", "http://a/"));
+  BOOST_TEST(!store.remove("t", "http://a/"));
+}
+
+BOOST_AUTO_TEST_CASE(outbox_claims_retries_and_keeps_new_changes) {
+  WebSubStore store("");  // in memory
+  BOOST_TEST(!store.persistent());
+  store.add(OutboxKind::deliver, "http://cb/", "t", at(1000));
+  store.add(OutboxKind::publish, "http://hub/", "t", at(2000));
+  BOOST_TEST(store.claim_due(at(500), 10, at(9000)).empty());
+  auto items = store.claim_due(at(1500), 10, at(9000));
+  BOOST_TEST_REQUIRE(items.size() == 1u);
+  BOOST_TEST(items[0].attempts == 0);
+  BOOST_TEST((*store.next_due() == at(2000)));
+  store.retry(items[0], at(3000));
+  items = store.claim_due(at(3000), 10, at(9000));
+  BOOST_TEST_REQUIRE(items.size() == 2u);
+  BOOST_TEST(items[1].attempts == 1);  // the delivery, second attempt
+  // A new change while the delivery is being sent: finishing the old send keeps it.
+  store.add(OutboxKind::deliver, "http://cb/", "t", at(3500));
+  store.finish(items[1]);
+  store.finish(items[0]);
+  BOOST_TEST(store.pending() == 1u);
+  items = store.claim_due(at(3500), 10, at(9000));
+  BOOST_TEST_REQUIRE(items.size() == 1u);
+  BOOST_TEST(items[0].attempts == 0);
+  store.finish(items[0]);
+  BOOST_TEST(store.pending() == 0u);
+  BOOST_TEST(!store.next_due());
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+}  // namespace feedd::storage
