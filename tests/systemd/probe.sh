@@ -1,44 +1,22 @@
 #!/bin/bash
-# The boot test's checks, run by feedd-probe.service inside the container that
+# The boot test's checks, run by feedd-test-probe.service inside the container that
 # tests/systemd/run.sh boots (systemd as PID 1, feedd installed from the DESTDIR install, the
 # README's "Run under systemd" commands). One line per check goes to /results/report.txt:
 # "PASS name: detail" or "FAIL name: detail", and "DONE" when every section has run.
 # `probe.sh --finish` (ExecStopPost=) saves the journal and powers the container off.
-set -u
-export SYSTEMD_PAGER='' PAGER=cat LC_ALL=C.UTF-8
+source /opt/feedd-support/nspawn.sh probe   # pass, fail, check, wait_for, eq, prop, state
 T=/opt/feedd-test           # bin/: this directory; posts/: the sample store (etc/posts)
-R=/results
-REPORT=$R/report.txt
-URL=http://127.0.0.1:8080
 EN_POST=/srv/posts/2025/2025-05-05-tea.en.md   # an English post of the sample store
 DROPINS=/etc/systemd/system/feedd.service.d
 
 if [ "${1:-}" = --finish ]; then
-  journalctl -b --no-pager -o short-monotonic > $R/journal.txt 2>&1
   journalctl -b --no-pager -o verbose -u feedd.service > $R/journal-feedd-verbose.txt 2>&1
   journalctl --sync
   cp -a /run/log/journal $R/journal   # journalctl -D BUILD_DIR/systemd-test/journal ...
-  systemctl --no-block poweroff
-  exit 0
+  probe_finish
 fi
+probe_start
 
-pass() { echo "PASS $1${2:+: $2}" >> "$REPORT"; }
-fail() { echo "FAIL $1${2:+: $2}" >> "$REPORT"; }
-# check NAME DETAIL COMMAND...: PASS when COMMAND succeeds.
-check() {
-  local name=$1 detail=$2
-  shift 2
-  if "$@"; then pass "$name" "$detail"; else fail "$name" "$detail"; fi
-}
-# wait_for SECONDS COMMAND...: until COMMAND succeeds (a positive signal), at most SECONDS.
-wait_for() {
-  local end=$((SECONDS + $1))
-  shift
-  until "$@"; do
-    if ((SECONDS >= end)); then return 1; fi
-    sleep 0.1
-  done
-}
 # The probe starts feedd.service far more often than an operator would (over 20 starts in a
 # minute): systemd's default start rate limit (5 starts in 10 s) would refuse some of them with
 # "start-limit-hit" on a fast machine. Every start the probe asks for resets that counter first;
@@ -49,8 +27,6 @@ systemctl() {
   esac
   command systemctl "$@"
 }
-prop() { systemctl show -p "$1" --value feedd.service; }
-state() { echo "$(prop ActiveState)/$(prop SubState)"; }
 is_running() { [ "$(state)" = active/running ]; }
 metric() { curl -sf --max-time 60 $URL/metrics | awk -v m="$1" '$1 ~ "^"m {s += $2} END {print s + 0}'; }
 posts_total() { metric 'feedd_posts[{]'; }
@@ -79,7 +55,6 @@ in_journal() { since "$1" | grep -qE -- "$2"; }
 # journal_has CURSOR PRIORITIES PATTERN: a line of feedd's of these priorities matches.
 journal_has() { since "$1" -p "$2" | grep -qE -- "$3"; }
 is_ok() { [ "$(curl -sf --max-time 30 "$1")" = ok ]; }
-eq() { [ "$1" = "$2" ]; }
 stall_started() { since "$1" | grep -q 'the indexer stalls'; }
 running_other_than() { is_running && [ "$(prop MainPID)" != "$1" ]; }
 restarted_since() { [ "$(prop NRestarts)" -gt "$1" ]; }
@@ -423,7 +398,6 @@ stop_and_activate() {
     test ! -e /var/lib/private/feedd -a ! -e /var/lib/feedd
 }
 
-: > "$REPORT"
 for section in readme_commands sandbox restart_under_load reload_under_load store_missing store_empty \
   store_huge watchdog hooks stop_and_activate; do
   started=$SECONDS
