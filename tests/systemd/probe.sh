@@ -122,6 +122,60 @@ sandbox() {
   check index-kept-across-restart "new process $newpid: '$line'" grep -q '(0 read, 0 parsed)' <<< "$line"
 }
 
+# [cache] purge under the shipped unit's IP filter (IPAddressDeny=any, IPAddressAllow=localhost):
+# a PURGE to a cache on loopback arrives; one to a cache on another address of this machine
+# (192.0.2.20 on lo: reachable, but not localhost) is dropped by the filter (TCP: the SYN), and
+# feedd gives up at its connect deadline (10 s), logs it and counts it, serving all along.
+cache_purge() {
+  local c host paths ok failed line local_listener remote_listener t0
+  ip addr add 192.0.2.20/32 dev lo
+  rm -f $R/purge-local.log $R/purge-remote.log
+  python3 $T/bin/purge_listener.py 127.0.0.1 6081 $R/purge-local.log &
+  local_listener=$!
+  python3 $T/bin/purge_listener.py 192.0.2.20 6081 $R/purge-remote.log &
+  remote_listener=$!
+  wait_for 10 test -f $R/purge-local.log -a -f $R/purge-remote.log
+  # Outside the unit (the probe: root, no IP filter) the second cache answers.
+  check purge-remote-cache-up "PURGE http://192.0.2.20:6081/probe from outside feedd's unit" \
+    curl -sf -X PURGE -o /dev/null http://192.0.2.20:6081/probe
+  cp /etc/feedd/feedd.toml /run/feedd.toml.before
+  sed -i 's|^purge = \[\]|purge = ["http://127.0.0.1:6081/", "http://192.0.2.20:6081/"]|' /etc/feedd/feedd.toml
+  systemctl restart feedd.service   # the first snapshot after a start purges nothing
+  host=$(sed -n 's|^feeds_url = "https\{0,1\}://\([^/"]*\).*|\1|p' /etc/feedd/feedd.toml)
+  [ -n "$host" ] || host=$(sed -n 's|^base_url = "https\{0,1\}://\([^/"]*\).*|\1|p' /etc/feedd/feedd.toml)
+  c=$(cursor)
+  t0=$SECONDS
+  # A new English post without tags or categories: seven paths change (Atom, RSS and JSON Feed
+  # of / and /en/, and the page /en/), two rounds of the filtered cache's connect deadline.
+  printf -- '---\ntitle: Purge probe\ndate: 2025-06-03\nlang: en\nid: purge-probe\n---\nPurged.\n' \
+    > /srv/posts/2025/purge-probe.en.md
+  check purge-loopback-arrives "PURGE /en/atom.xml with Host $host (site.feeds_url's) at the cache on 127.0.0.1" \
+    wait_for 20 grep -qx "PURGE /en/atom.xml $host" $R/purge-local.log
+  check purge-post-served-meanwhile "the new post is served while the filtered purges wait" \
+    wait_for 15 sh -c "curl -sf $URL/en/atom.xml | grep -q purge-probe"
+  # Two rounds of the 10 s connect deadline (4 requests at once per host); the loopback cache's
+  # purges ended long before.
+  wait_for 60 in_journal "$c" 'purge: PURGE to http://192.0.2.20:6081/: '
+  line=$(since "$c" | grep -m1 'purge: PURGE to http://192.0.2.20:6081/: ')
+  paths=$(wc -l < $R/purge-local.log)
+  ok=$(metric 'feedd_cache_purges_total[{]result="ok"')
+  check purge-loopback-counted "$paths paths purged; feedd_cache_purges_total{result=\"ok\"} $ok" \
+    test "$paths" -gt 0 -a "$ok" = "$paths"
+  check purge-filtered-logged "after $((SECONDS - t0)) s: '$line' (priority warning)" \
+    journal_has "$c" warning..warning "^purge: PURGE to http://192.0.2.20:6081/: $paths failed \(first: /[^ ]*: timed out\)$"
+  failed=$(metric 'feedd_cache_purges_total[{]result="failed"')
+  check purge-filtered-counted "feedd_cache_purges_total{result=\"failed\"} $failed" eq "$failed" "$paths"
+  check purge-filtered-nothing-arrived "the cache on 192.0.2.20 got only the probe's PURGE: $(tr '\n' '|' < $R/purge-remote.log)" \
+    eq "$(cat $R/purge-remote.log)" "PURGE /probe 192.0.2.20:6081"
+  check purge-still-serving "GET /healthz: ok, $(state)" is_ok $URL/healthz
+  cp /run/feedd.toml.before /etc/feedd/feedd.toml
+  rm /srv/posts/2025/purge-probe.en.md
+  kill "$local_listener" "$remote_listener"
+  wait "$local_listener" "$remote_listener" 2> /dev/null
+  ip addr del 192.0.2.20/32 dev lo
+  systemctl restart feedd.service
+}
+
 # Readers polling (a new connection per request, IPv4 and IPv6) through three restarts (a
 # reset is a race around SIGTERM: one restart catches it about half the time).
 restart_under_load() {
@@ -398,7 +452,7 @@ stop_and_activate() {
     test ! -e /var/lib/private/feedd -a ! -e /var/lib/feedd
 }
 
-for section in readme_commands sandbox restart_under_load reload_under_load store_missing store_empty \
+for section in readme_commands sandbox cache_purge restart_under_load reload_under_load store_missing store_empty \
   store_huge watchdog hooks stop_and_activate; do
   started=$SECONDS
   $section
