@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Shared by the boot tests that run feedd under a real systemd in a throwaway systemd-nspawn
 # container booting this machine's own /usr (tests/systemd, tests/package). Sourced, never run.
 # Two halves, one for each side of the container wall, chosen by the argument:
@@ -111,6 +112,7 @@ if [ "$1" = probe ]; then
 
 R=/results
 REPORT=$R/report.txt
+# shellcheck disable=SC2034  # for the probes that source this file
 URL=http://127.0.0.1:8080
 
 # probe_start: the probe's environment and an empty report.
