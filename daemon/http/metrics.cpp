@@ -74,24 +74,44 @@ void append_metric(std::string& out, std::string_view name, std::string_view typ
   out.append(name).append(" ").append(value).append("\n");
 }
 
+// The same, for a metric kept in one of Metrics' atomics.
+template <typename T>
+void append_metric(std::string& out, std::string_view name, std::string_view type,
+                   std::string_view help, const std::atomic<T>& value) {
+  append_metric(out, name, type, help, std::to_string(value.load(std::memory_order_relaxed)));
+}
+
+// One sample of a labelled metric: name{labels} value (`labels` as in the exposition, e.g.
+// reason="idle").
+void append_metric_sample(std::string& out, std::string_view name, std::string_view labels,
+                          std::uint64_t value) {
+  out.append(name).append("{").append(labels).append("} ").append(std::to_string(value));
+  out.append("\n");
+}
+
+// label_name="value", one label of a sample.
+std::string metric_label(std::string_view label_name, std::string_view value) {
+  std::string text(label_name);
+  return text.append("=\"").append(value).append("\"");
+}
+
 }  // namespace
 
 void Metrics::render_connections(std::string& out) const {
   append_metric(out, "feedd_connections_open", "gauge", "Client connections open.",
-                std::to_string(connections_open_.load(std::memory_order_relaxed)));
+                connections_open_);
   append_metric(out, "feedd_connections_max", "gauge",
-                "The connection cap; at it, new connections shed others.",
-                std::to_string(connection_limit_.load(std::memory_order_relaxed)));
+                "The connection cap; at it, new connections shed others.", connection_limit_);
   append_metric(out, "feedd_connections_reading_head", "gauge",
                 "Connections that sent part of a request head and wait for the rest.",
-                std::to_string(reading_head_.load(std::memory_order_relaxed)));
+                reading_head_);
   append_header(out, "feedd_connections_shed_total", "counter",
                 "Connections given up at the connection cap: closed while waiting for a request "
                 "(idle) or its head (slow_head), or new ones answered 503 (full).");
   for (std::size_t i = 0; i < kShedReasonCount; ++i) {
-    out += "feedd_connections_shed_total{reason=\"";
-    out += shed_reason_name(static_cast<ShedReason>(i));
-    out += "\"} " + std::to_string(shed_[i].load(std::memory_order_relaxed)) + "\n";
+    append_metric_sample(out, "feedd_connections_shed_total",
+                         metric_label("reason", shed_reason_name(static_cast<ShedReason>(i))),
+                         shed_[i].load(std::memory_order_relaxed));
   }
 }
 
@@ -102,37 +122,34 @@ void Metrics::render_topics(std::string& out, const feeds::Snapshot& snapshot) c
                 std::to_string(snapshot.topics().topics().size()));
   append_metric(out, "feedd_topic_feed_renders_total", "counter",
                 "Topic feeds rendered (on a request that found no current bytes in the cache).",
-                std::to_string(topic_renders_.load(std::memory_order_relaxed)));
+                topic_renders_);
   append_metric(out, "feedd_topic_cache_hits_total", "counter",
-                "Topic feed requests answered from the cache.",
-                std::to_string(topic_hits_.load(std::memory_order_relaxed)));
+                "Topic feed requests answered from the cache.", topic_hits_);
   append_metric(out, "feedd_topic_cache_bytes", "gauge",
-                "Bytes of topic feeds (all codings) in the cache.",
-                std::to_string(topic_cache_bytes_.load(std::memory_order_relaxed)));
+                "Bytes of topic feeds (all codings) in the cache.", topic_cache_bytes_);
   append_metric(out, "feedd_topic_cache_entries", "gauge", "Topic feeds in the cache.",
-                std::to_string(topic_cache_entries_.load(std::memory_order_relaxed)));
+                topic_cache_entries_);
   append_metric(out, "feedd_archive_pages", "gauge",
                 "RFC 5005 archive pages (per language and for all) in the served snapshot.",
                 std::to_string(snapshot.archives().page_count()));
   append_metric(out, "feedd_archive_page_renders_total", "counter",
                 "Archive pages rendered (on a request that found no current bytes in the cache).",
-                std::to_string(archive_renders_.load(std::memory_order_relaxed)));
+                archive_renders_);
   append_metric(out, "feedd_poll_refused_total", "counter",
                 "Unconditional feed refetches refused with 429 (server.min_poll_s).",
-                std::to_string(poll_refused_.load(std::memory_order_relaxed)));
+                poll_refused_);
 }
 
 void Metrics::render_deltas(std::string& out) const {
   append_metric(out, "feedd_delta_renders_total", "counter",
                 "RFC 3229 delta bodies made (one per feed, old version, new version and coding).",
-                std::to_string(delta_renders_.load(std::memory_order_relaxed)));
+                delta_renders_);
   append_metric(out, "feedd_delta_cache_hits_total", "counter",
-                "226 responses answered from the delta cache.",
-                std::to_string(delta_hits_.load(std::memory_order_relaxed)));
+                "226 responses answered from the delta cache.", delta_hits_);
   append_metric(out, "feedd_delta_cache_bytes", "gauge", "Bytes of delta bodies in the cache.",
-                std::to_string(delta_cache_bytes_.load(std::memory_order_relaxed)));
+                delta_cache_bytes_);
   append_metric(out, "feedd_delta_cache_entries", "gauge", "Delta bodies in the cache.",
-                std::to_string(delta_cache_entries_.load(std::memory_order_relaxed)));
+                delta_cache_entries_);
 }
 
 std::string Metrics::render(const feeds::Snapshot& snapshot, std::chrono::sys_seconds now) const {
@@ -146,25 +163,24 @@ std::string Metrics::render(const feeds::Snapshot& snapshot, std::chrono::sys_se
       if (value == 0) {
         continue;
       }
-      out += "feedd_http_requests_total{route=\"";
-      out += route_kind_name(static_cast<RouteKind>(r));
-      out += "\",status=\"";
-      out += kStatuses[s] == 0 ? std::string("other") : std::to_string(kStatuses[s]);
-      out += "\"} " + std::to_string(value) + "\n";
+      const std::string status = kStatuses[s] == 0 ? "other" : std::to_string(kStatuses[s]);
+      append_metric_sample(out, "feedd_http_requests_total",
+                           metric_label("route", route_kind_name(static_cast<RouteKind>(r))) + "," +
+                               metric_label("status", status),
+                           value);
     }
   }
   append_metric(out, "feedd_http_not_modified_total", "counter", "Responses 304 Not Modified.",
-                std::to_string(not_modified_.load(std::memory_order_relaxed)));
+                not_modified_);
   append_metric(out, "feedd_http_response_bytes_total", "counter",
-                "Bytes of responses written (headers and bodies).",
-                std::to_string(bytes_.load(std::memory_order_relaxed)));
+                "Bytes of responses written (headers and bodies).", bytes_);
   render_connections(out);
   append_header(out, "feedd_cache_purges_total", "counter",
                 "PURGE requests sent to [cache] purge caches, by result (ok: 2xx).");
-  out += "feedd_cache_purges_total{result=\"ok\"} " +
-         std::to_string(purges_ok_.load(std::memory_order_relaxed)) + "\n";
-  out += "feedd_cache_purges_total{result=\"failed\"} " +
-         std::to_string(purges_failed_.load(std::memory_order_relaxed)) + "\n";
+  append_metric_sample(out, "feedd_cache_purges_total", metric_label("result", "ok"),
+                       purges_ok_.load(std::memory_order_relaxed));
+  append_metric_sample(out, "feedd_cache_purges_total", metric_label("result", "failed"),
+                       purges_failed_.load(std::memory_order_relaxed));
   append_metric(out, "feedd_snapshot_generation", "gauge",
                 "Number of the snapshot being served (1 at start-up).",
                 std::to_string(snapshot.generation()));
@@ -173,7 +189,7 @@ std::string Metrics::render(const feeds::Snapshot& snapshot, std::chrono::sys_se
                 std::to_string((now - snapshot.built_at()).count()));
   append_header(out, "feedd_posts", "gauge", "Published posts in the index, by language.");
   for (const auto& [lang, count] : snapshot.posts_by_lang()) {
-    out += "feedd_posts{lang=\"" + lang + "\"} " + std::to_string(count) + "\n";
+    append_metric_sample(out, "feedd_posts", metric_label("lang", lang), count);
   }
   render_topics(out, snapshot);
   render_deltas(out);

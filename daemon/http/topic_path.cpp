@@ -1,6 +1,6 @@
 #include "daemon/http/topic_path.h"
 
-#include <vector>
+#include <array>
 
 #include "common/encoding.h"
 
@@ -31,19 +31,22 @@ std::optional<TopicPath> parse_topic_path(std::string_view path) {
   if (path.empty() || path.front() != '/') {
     return std::nullopt;
   }
-  std::vector<std::string_view> parts;
+  // At most 5 segments are looked at (more: not a topic path). A fixed array, not a vector:
+  // every request's path is tried here, a 304 included, and that path allocates nothing.
+  std::array<std::string_view, 5> parts;
+  std::size_t count = 0;
   for (std::size_t start = 1;;) {
     const std::size_t slash = path.find('/', start);
-    parts.push_back(path.substr(start, slash - start));
-    if (slash == std::string_view::npos || parts.size() > 4) {
+    parts[count++] = path.substr(start, slash - start);
+    if (slash == std::string_view::npos || count == parts.size()) {
       break;
     }
     start = slash + 1;
   }
-  if (parts.size() != 3 && parts.size() != 4) {
+  if (count != 3 && count != 4) {
     return std::nullopt;
   }
-  const std::size_t first = parts.size() - 3;  // 1 when a language comes first
+  const std::size_t first = count - 3;  // 1 when a language comes first
   const auto kind = topic_kind_of(parts[first]);
   const auto format = format_of(parts[first + 2]);
   auto segment = common::percent_decode(parts[first + 1]);

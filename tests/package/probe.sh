@@ -1,33 +1,19 @@
 #!/bin/bash
-# The package test's checks, run by feedd-package-probe.service inside the container that
+# The package test's checks, run by pkgtest-probe.service inside the container that
 # tests/package/run.sh boots (systemd as PID 1, this machine's /usr and dpkg database as
 # writable overlays, no feedd installed). README "Debian package"'s commands, in order: install
 # the .deb with apt, run feedd and man, enable and start the units, fetch a feed, upgrade,
 # remove, purge. One line per check goes to /results/report.txt ("PASS name: detail" or
 # "FAIL name: detail"), then "DONE". `probe.sh --finish` saves the journal and powers off.
-set -u
-export SYSTEMD_PAGER='' PAGER=cat MANPAGER=cat LC_ALL=C.UTF-8 DEBIAN_FRONTEND=noninteractive
+source /opt/feedd-support/nspawn.sh probe   # pass, fail, check, eq, prop, state
 P=/opt/feedd-package        # bin/: this directory; deb/: the package; posts/: the sample store
-R=/results
-REPORT=$R/report.txt
-URL=http://127.0.0.1:8080
 
 if [ "${1:-}" = --finish ]; then
-  journalctl -b --no-pager -o short-monotonic > $R/journal.txt 2>&1
-  systemctl --no-block poweroff
-  exit 0
+  probe_finish
 fi
+probe_start
+export MANPAGER=cat DEBIAN_FRONTEND=noninteractive
 
-pass() { echo "PASS $1${2:+: $2}" >> "$REPORT"; }
-fail() { echo "FAIL $1${2:+: $2}" >> "$REPORT"; }
-check() {
-  local name=$1 detail=$2
-  shift 2
-  if "$@"; then pass "$name" "$detail"; else fail "$name" "$detail"; fi
-}
-eq() { [ "$1" = "$2" ]; }
-prop() { systemctl show -p "$1" --value "${2:-feedd.service}"; }
-state() { echo "$(prop ActiveState "$@")/$(prop SubState "$@")"; }
 none_exist() {
   local f
   for f in "$@"; do

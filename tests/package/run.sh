@@ -16,21 +16,14 @@ set -euo pipefail
 src=$(cd "$(dirname "$0")/../.." && pwd)
 build=$(cd "${1:?usage: tests/package/run.sh BUILD_DIR}" && pwd)
 started=$SECONDS
-fail() {
-  echo "tests/package: FAIL: $*" >&2
-  exit 1
-}
-[ "$(id -u)" = 0 ] || fail "needs root (systemd-nspawn boots a container)"
-for tool in systemd-nspawn lintian dpkg-shlibdeps cpack; do
-  command -v $tool > /dev/null || fail "$tool is missing (see .ci/packages)"
-done
-[ -x "$build/feedd" ] || fail "$build/feedd is not built"
+NSPAWN_TEST=tests/package
+source "$src/tests/support/nspawn.sh" host
+nspawn_require lintian dpkg-shlibdeps cpack
+[ -x "$build/feedd" ] || nspawn_fail "$build/feedd is not built"
 # The package's control data comes from the configure step; the man pages from the build.
 cmake --build "$build" --target feedd_docs > /dev/null
-for leak in /etc/feedd /var/lib/feedd /var/lib/private/feedd /etc/systemd/system/feedd.service.d; do
-  [ ! -e "$leak" ] || fail "$leak exists on this machine and would leak into the container"
-done
-! dpkg-query -W feedd > /dev/null 2>&1 || fail "feedd is installed on this machine; the test installs it in a container"
+nspawn_no_leaks /etc/feedd /var/lib/feedd /var/lib/private/feedd /etc/systemd/system/feedd.service.d
+! dpkg-query -W feedd > /dev/null 2>&1 || nspawn_fail "feedd is installed on this machine; the test installs it in a container"
 
 T=$(mktemp -d /tmp/feedd-package.XXXXXX)
 lintian_pid=
@@ -41,10 +34,10 @@ mkdir -p "$out" "$T/deb"
 
 # --- 1. cpack -G DEB, the package's contents and control data. ---
 cpack -G DEB --config "$build/CPackConfig.cmake" -B "$T/deb" > "$out/cpack.log" 2>&1 ||
-  { cat "$out/cpack.log" >&2; fail "cpack -G DEB failed"; }
+  { cat "$out/cpack.log" >&2; nspawn_fail "cpack -G DEB failed"; }
 version=$(sed -n 's/^CMAKE_PROJECT_VERSION:STATIC=//p' "$build/CMakeCache.txt")
 deb="$T/deb/feedd_${version}_$(dpkg --print-architecture).deb"
-[ -f "$deb" ] || fail "cpack made $(ls "$T/deb"/*.deb 2>/dev/null), not $deb"
+[ -f "$deb" ] || nspawn_fail "cpack made $(ls "$T/deb"/*.deb 2>/dev/null), not $deb"
 cp "$deb" "$out/"
 files=$(dpkg-deb -c "$deb" | awk '$1 !~ /^d/ {print $1, $NF}' | LC_ALL=C sort -k2)
 expected="-rw-r--r-- ./etc/feedd/feedd.toml
@@ -57,9 +50,9 @@ expected="-rw-r--r-- ./etc/feedd/feedd.toml
 -rw-r--r-- ./usr/share/doc/feedd/copyright
 -rw-r--r-- ./usr/share/man/man5/feedd.toml.5.gz
 -rw-r--r-- ./usr/share/man/man8/feedd.8.gz"
-[ "$files" = "$expected" ] || fail "the package holds:"$'\n'"$files"$'\n'"expected:"$'\n'"$expected"
-[ -z "$(dpkg-deb -c "$deb" | awk '$2 != "root/root"')" ] || fail "files not owned by root/root"
-[ "$(dpkg-deb -I "$deb" conffiles)" = /etc/feedd/feedd.toml ] || fail "conffiles is not /etc/feedd/feedd.toml"
+[ "$files" = "$expected" ] || nspawn_fail "the package holds:"$'\n'"$files"$'\n'"expected:"$'\n'"$expected"
+[ -z "$(dpkg-deb -c "$deb" | awk '$2 != "root/root"')" ] || nspawn_fail "files not owned by root/root"
+[ "$(dpkg-deb -I "$deb" conffiles)" = /etc/feedd/feedd.toml ] || nspawn_fail "conffiles is not /etc/feedd/feedd.toml"
 depends=$(dpkg-deb -f "$deb" Depends)
 # The package of every shared library feedd links (its NEEDED entries, found where ldd finds
 # them; dpkg knows merged-/usr paths by either name) is in Depends: dpkg-shlibdeps's work. And
@@ -70,12 +63,12 @@ owners=$(dpkg -S $paths 2> /dev/null || true)  # one call: dpkg -S reads its who
 packages=$(for so in $needed; do
   grep -m1 -E "^[^ ]+: .*/${so//+/\\+}\$" <<< "$owners" | sed 's/:.*//' | grep . || echo "no-package-for-$so"
 done | LC_ALL=C sort -u)
-[ "$(wc -l <<< "$packages")" -ge 15 ] || fail "the libraries feedd links come from only: $packages"
+[ "$(wc -l <<< "$packages")" -ge 15 ] || nspawn_fail "the libraries feedd links come from only: $packages"
 for package in $packages tzdata; do
-  grep -qE "(^|, )${package//+/\\+}( |,|$)" <<< "$depends" || fail "Depends lacks $package: $depends"
+  grep -qE "(^|, )${package//+/\\+}( |,|$)" <<< "$depends" || nspawn_fail "Depends lacks $package: $depends"
 done
 cmp -s "$src/systemd/feedd.service" <(dpkg-deb --fsys-tarfile "$deb" | tar -xOf - ./usr/lib/systemd/system/feedd.service) ||
-  fail "the packaged feedd.service differs from systemd/feedd.service"
+  nspawn_fail "the packaged feedd.service differs from systemd/feedd.service"
 echo "tests/package: PASS $(basename "$deb") (built in $((SECONDS - started)) s): $(wc -l <<< "$files") files, conffile, Depends has the $(wc -l <<< "$packages") packages of feedd's libraries: $depends"
 
 # --- 2. lintian: no error (the warnings and the rest are listed in lintian.txt). It takes
@@ -84,51 +77,22 @@ lintian --fail-on error --display-info "$deb" > "$out/lintian.txt" 2>&1 &
 lintian_pid=$!
 
 # --- 3. Install, run, upgrade, remove and purge in a booted container. ---
-mkdir -p "$T/usr" "$T/etc/systemd/system" "$T/dpkg" "$T/results" "$T/in"
+mkdir -p "$T/usr" "$T/etc" "$T/dpkg" "$T/results" "$T/in"
 cp "$deb" "$T/in/"
-cat > "$T/etc/systemd/system/pkgtest.target" << 'UNIT'
-[Unit]
-Description=feedd package test (basic system plus the probe)
-Requires=basic.target pkgtest-probe.service
-After=basic.target
-AllowIsolate=yes
-UNIT
-cat > "$T/etc/systemd/system/pkgtest-probe.service" << 'UNIT'
-[Unit]
-Description=feedd package test probe
-After=basic.target
-[Service]
-Type=oneshot
-ExecStart=/opt/feedd-package/bin/probe.sh
-ExecStopPost=/opt/feedd-package/bin/probe.sh --finish
-StandardOutput=append:/results/probe.log
-StandardError=append:/results/probe.log
-TimeoutStartSec=180
-UNIT
-# --volatile=yes: the machine's /usr under an empty tmpfs root; here /usr, /etc and dpkg's
-# database are writable overlays of the host's (dpkg writes into the upper layers in $T).
-rc=0
+# Named pkgtest, not feedd-*: after the purge, nothing named *feedd* may be left in /etc.
+nspawn_probe_units "$T/etc" pkgtest /opt/feedd-package/bin/probe.sh 180
+# Here /usr, /etc and dpkg's database are writable overlays of the host's (dpkg writes into the
+# upper layers in $T).
 booted=$SECONDS
-SYSTEMD_NSPAWN_UNIFIED_HIERARCHY=1 timeout 240 systemd-nspawn --quiet --directory=/ --volatile=yes \
+nspawn_boot "$T/results" 240 pkgtest \
   --overlay="/usr:$T/usr:/usr" --overlay="/etc:$T/etc:/etc" \
   --tmpfs=/var/lib:mode=0755 --overlay="/var/lib/dpkg:$T/dpkg:/var/lib/dpkg" \
   --bind-ro="$src/tests/package:/opt/feedd-package/bin" --bind-ro="$T/in:/opt/feedd-package/deb" \
-  --bind-ro="$src/etc/posts:/opt/feedd-package/posts" \
-  --bind="$T/results:/results" --private-network --register=no --keep-unit \
-  --machine="feedd-package-$$" --boot systemd.unit=pkgtest.target > "$T/results/console.log" 2>&1 || rc=$?
+  --bind-ro="$src/etc/posts:/opt/feedd-package/posts"
 cp -a "$T/results/." "$out/"
 echo "tests/package: the container ran for $((SECONDS - booted)) s"
-wait "$lintian_pid" || { lintian_pid=; cat "$out/lintian.txt" >&2; fail "lintian reports errors"; }
+wait "$lintian_pid" || { lintian_pid=; cat "$out/lintian.txt" >&2; nspawn_fail "lintian reports errors"; }
 lintian_pid=
 echo "tests/package: PASS lintian (done at $((SECONDS - started)) s): no error; $(grep -c '^W:' "$out/lintian.txt") warnings, $(grep -c '^I:' "$out/lintian.txt") info (lintian.txt)"
-if grep -q "$T" /proc/self/mountinfo; then
-  fail "mounts left behind under $T"
-fi
-sed 's/^/tests\/package: /' "$out/report.txt" 2> /dev/null || true
-if [ "$rc" != 0 ] || ! grep -qx DONE "$out/report.txt" 2> /dev/null || grep -q '^FAIL' "$out/report.txt"; then
-  echo "--- systemd-nspawn exit status $rc; the end of the probe's log and the container's journal:" >&2
-  tail -n 30 "$out/probe.log" >&2 2> /dev/null || true
-  tail -n 40 "$out/journal.txt" >&2 2> /dev/null || tail -n 40 "$out/console.log" >&2
-  fail "the container test failed; everything is in $out"
-fi
+nspawn_verdict "$T" "$out"
 echo "tests/package: PASS ($((SECONDS - started)) s; results in $out)"

@@ -6,47 +6,25 @@
 
 #include <boost/test/unit_test.hpp>
 
+#include "tests/support/index_fixtures.h"
 #include "tests/support/test_support.h"
 
 namespace feedd::storage {
 namespace {
 
 using namespace std::chrono_literals;
-using std::chrono::sys_days;
 using std::chrono::sys_seconds;
 
-const sys_seconds kT0 = sys_days{std::chrono::year{2025} / 4 / 30} + 0s;
+using testing::apply_reads;
+const sys_seconds kT0 = testing::kIndexT0;
 
 Post make_post(std::string key, std::string path, std::string title, std::string lang = "ja") {
-  Post post;
-  post.key = std::move(key);
-  post.source_path = std::move(path);
-  post.title = std::move(title);
-  post.lang = std::move(lang);
-  post.content_html = "<p>" + post.title + "</p>";
-  post.published = kT0 - 24h;
-  post.local_date = "2025-04-29";
-  return post;
+  return testing::index_post(std::move(key), std::move(path), std::move(title), std::move(lang));
 }
 
 FileRead read_of(std::string path, std::vector<Post> posts, std::string sha = "x",
                  std::vector<Problem> problems = {}) {
-  FileRead read;
-  read.path = std::move(path);
-  read.size = 1;
-  read.mtime_ns = 1;
-  read.sha256 = std::move(sha);
-  read.result.posts = std::move(posts);
-  read.result.problems = std::move(problems);
-  return read;
-}
-
-ApplyResult apply_reads(Index& index, std::vector<FileRead> reads, sys_seconds now,
-                        std::vector<std::string> removed = {}) {
-  ScanBatch batch;
-  batch.reads = std::move(reads);
-  batch.removed = std::move(removed);
-  return index.apply(batch, now);
+  return testing::file_read(std::move(path), std::move(posts), std::move(sha), std::move(problems));
 }
 
 }  // namespace

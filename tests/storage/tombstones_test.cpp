@@ -8,48 +8,38 @@
 #include <boost/test/unit_test.hpp>
 
 #include "storage/index/index.h"
+#include "tests/support/index_fixtures.h"
 #include "tests/support/test_support.h"
 
 namespace feedd::storage {
 namespace {
 
 using namespace std::chrono_literals;
-using std::chrono::sys_days;
 using std::chrono::sys_seconds;
 
-const sys_seconds kT0 = sys_days{std::chrono::year{2025} / 4 / 30} + 0s;
+const sys_seconds kT0 = testing::kIndexT0;
 const sys_seconds kLongAgo = kT0 - 24h * 365;
 
-Post make_post(std::string key, std::string lang = "en") {
-  Post post;
-  post.key = key;
-  post.source_path = key + ".md";
-  post.title = "Post " + key;
-  post.lang = std::move(lang);
-  post.content_html = "<p>" + post.title + "</p>";
-  post.published = kT0 - 24h;
-  post.local_date = "2025-04-29";
-  return post;
+Post make_post(const std::string& key, std::string lang = "en") {
+  return testing::index_post(key, key + ".md", "Post " + key, std::move(lang));
 }
 
 // Applies one file per post (its key names the file), or removes `removed`.
 void scan(Index& index, const std::vector<Post>& posts, sys_seconds now,
-          std::vector<std::string> removed = {}) {
-  ScanBatch batch;
+          const std::vector<std::string>& removed = {}) {
+  std::vector<FileRead> reads;
   for (const Post& post : posts) {
-    FileRead read;
-    read.path = post.source_path;
-    read.size = 1;
-    read.mtime_ns = now.time_since_epoch().count();
-    read.sha256 = post.title + (post.draft ? "d" : "") +
-                  std::to_string(post.published.time_since_epoch().count());
-    read.result.posts = {post};
-    batch.reads.push_back(std::move(read));
+    reads.push_back(
+        testing::file_read(post.source_path, {post},
+                           post.title + (post.draft ? "d" : "") +
+                               std::to_string(post.published.time_since_epoch().count()),
+                           {}, now.time_since_epoch().count()));
   }
-  for (auto& path : removed) {
-    batch.removed.push_back(path + ".md");
+  std::vector<std::string> removed_paths;
+  for (const auto& path : removed) {
+    removed_paths.push_back(path + ".md");
   }
-  index.apply(batch, now);
+  testing::apply_reads(index, std::move(reads), now, std::move(removed_paths));
 }
 
 std::vector<std::string> ids(const std::vector<GonePost>& gone) {

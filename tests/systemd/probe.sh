@@ -1,44 +1,22 @@
 #!/bin/bash
-# The boot test's checks, run by feedd-probe.service inside the container that
+# The boot test's checks, run by feedd-test-probe.service inside the container that
 # tests/systemd/run.sh boots (systemd as PID 1, feedd installed from the DESTDIR install, the
 # README's "Run under systemd" commands). One line per check goes to /results/report.txt:
 # "PASS name: detail" or "FAIL name: detail", and "DONE" when every section has run.
 # `probe.sh --finish` (ExecStopPost=) saves the journal and powers the container off.
-set -u
-export SYSTEMD_PAGER='' PAGER=cat LC_ALL=C.UTF-8
+source /opt/feedd-support/nspawn.sh probe   # pass, fail, check, wait_for, eq, prop, state
 T=/opt/feedd-test           # bin/: this directory; posts/: the sample store (etc/posts)
-R=/results
-REPORT=$R/report.txt
-URL=http://127.0.0.1:8080
 EN_POST=/srv/posts/2025/2025-05-05-tea.en.md   # an English post of the sample store
 DROPINS=/etc/systemd/system/feedd.service.d
 
 if [ "${1:-}" = --finish ]; then
-  journalctl -b --no-pager -o short-monotonic > $R/journal.txt 2>&1
   journalctl -b --no-pager -o verbose -u feedd.service > $R/journal-feedd-verbose.txt 2>&1
   journalctl --sync
   cp -a /run/log/journal $R/journal   # journalctl -D BUILD_DIR/systemd-test/journal ...
-  systemctl --no-block poweroff
-  exit 0
+  probe_finish
 fi
+probe_start
 
-pass() { echo "PASS $1${2:+: $2}" >> "$REPORT"; }
-fail() { echo "FAIL $1${2:+: $2}" >> "$REPORT"; }
-# check NAME DETAIL COMMAND...: PASS when COMMAND succeeds.
-check() {
-  local name=$1 detail=$2
-  shift 2
-  if "$@"; then pass "$name" "$detail"; else fail "$name" "$detail"; fi
-}
-# wait_for SECONDS COMMAND...: until COMMAND succeeds (a positive signal), at most SECONDS.
-wait_for() {
-  local end=$((SECONDS + $1))
-  shift
-  until "$@"; do
-    if ((SECONDS >= end)); then return 1; fi
-    sleep 0.1
-  done
-}
 # The probe starts feedd.service far more often than an operator would (over 20 starts in a
 # minute): systemd's default start rate limit (5 starts in 10 s) would refuse some of them with
 # "start-limit-hit" on a fast machine. Every start the probe asks for resets that counter first;
@@ -49,8 +27,6 @@ systemctl() {
   esac
   command systemctl "$@"
 }
-prop() { systemctl show -p "$1" --value feedd.service; }
-state() { echo "$(prop ActiveState)/$(prop SubState)"; }
 is_running() { [ "$(state)" = active/running ]; }
 metric() { curl -sf --max-time 60 $URL/metrics | awk -v m="$1" '$1 ~ "^"m {s += $2} END {print s + 0}'; }
 posts_total() { metric 'feedd_posts[{]'; }
@@ -79,7 +55,6 @@ in_journal() { since "$1" | grep -qE -- "$2"; }
 # journal_has CURSOR PRIORITIES PATTERN: a line of feedd's of these priorities matches.
 journal_has() { since "$1" -p "$2" | grep -qE -- "$3"; }
 is_ok() { [ "$(curl -sf --max-time 30 "$1")" = ok ]; }
-eq() { [ "$1" = "$2" ]; }
 stall_started() { since "$1" | grep -q 'the indexer stalls'; }
 running_other_than() { is_running && [ "$(prop MainPID)" != "$1" ]; }
 restarted_since() { [ "$(prop NRestarts)" -gt "$1" ]; }
@@ -145,6 +120,60 @@ sandbox() {
   wait_for 10 in_journal "$c" "store: scanned"
   line=$(since "$c" | grep 'store: scanned')
   check index-kept-across-restart "new process $newpid: '$line'" grep -q '(0 read, 0 parsed)' <<< "$line"
+}
+
+# [cache] purge under the shipped unit's IP filter (IPAddressDeny=any, IPAddressAllow=localhost):
+# a PURGE to a cache on loopback arrives; one to a cache on another address of this machine
+# (192.0.2.20 on lo: reachable, but not localhost) is dropped by the filter (TCP: the SYN), and
+# feedd gives up at its connect deadline (10 s), logs it and counts it, serving all along.
+cache_purge() {
+  local c host paths ok failed line local_listener remote_listener t0
+  ip addr add 192.0.2.20/32 dev lo
+  rm -f $R/purge-local.log $R/purge-remote.log
+  python3 $T/bin/purge_listener.py 127.0.0.1 6081 $R/purge-local.log &
+  local_listener=$!
+  python3 $T/bin/purge_listener.py 192.0.2.20 6081 $R/purge-remote.log &
+  remote_listener=$!
+  wait_for 10 test -f $R/purge-local.log -a -f $R/purge-remote.log
+  # Outside the unit (the probe: root, no IP filter) the second cache answers.
+  check purge-remote-cache-up "PURGE http://192.0.2.20:6081/probe from outside feedd's unit" \
+    curl -sf -X PURGE -o /dev/null http://192.0.2.20:6081/probe
+  cp /etc/feedd/feedd.toml /run/feedd.toml.before
+  sed -i 's|^purge = \[\]|purge = ["http://127.0.0.1:6081/", "http://192.0.2.20:6081/"]|' /etc/feedd/feedd.toml
+  systemctl restart feedd.service   # the first snapshot after a start purges nothing
+  host=$(sed -n 's|^feeds_url = "https\{0,1\}://\([^/"]*\).*|\1|p' /etc/feedd/feedd.toml)
+  [ -n "$host" ] || host=$(sed -n 's|^base_url = "https\{0,1\}://\([^/"]*\).*|\1|p' /etc/feedd/feedd.toml)
+  c=$(cursor)
+  t0=$SECONDS
+  # A new English post without tags or categories: seven paths change (Atom, RSS and JSON Feed
+  # of / and /en/, and the page /en/), two rounds of the filtered cache's connect deadline.
+  printf -- '---\ntitle: Purge probe\ndate: 2025-06-03\nlang: en\nid: purge-probe\n---\nPurged.\n' \
+    > /srv/posts/2025/purge-probe.en.md
+  check purge-loopback-arrives "PURGE /en/atom.xml with Host $host (site.feeds_url's) at the cache on 127.0.0.1" \
+    wait_for 20 grep -qx "PURGE /en/atom.xml $host" $R/purge-local.log
+  check purge-post-served-meanwhile "the new post is served while the filtered purges wait" \
+    wait_for 15 sh -c "curl -sf $URL/en/atom.xml | grep -q purge-probe"
+  # Two rounds of the 10 s connect deadline (4 requests at once per host); the loopback cache's
+  # purges ended long before.
+  wait_for 60 in_journal "$c" 'purge: PURGE to http://192.0.2.20:6081/: '
+  line=$(since "$c" | grep -m1 'purge: PURGE to http://192.0.2.20:6081/: ')
+  paths=$(wc -l < $R/purge-local.log)
+  ok=$(metric 'feedd_cache_purges_total[{]result="ok"')
+  check purge-loopback-counted "$paths paths purged; feedd_cache_purges_total{result=\"ok\"} $ok" \
+    test "$paths" -gt 0 -a "$ok" = "$paths"
+  check purge-filtered-logged "after $((SECONDS - t0)) s: '$line' (priority warning)" \
+    journal_has "$c" warning..warning "^purge: PURGE to http://192.0.2.20:6081/: $paths failed \(first: /[^ ]*: timed out\)$"
+  failed=$(metric 'feedd_cache_purges_total[{]result="failed"')
+  check purge-filtered-counted "feedd_cache_purges_total{result=\"failed\"} $failed" eq "$failed" "$paths"
+  check purge-filtered-nothing-arrived "the cache on 192.0.2.20 got only the probe's PURGE: $(tr '\n' '|' < $R/purge-remote.log)" \
+    eq "$(cat $R/purge-remote.log)" "PURGE /probe 192.0.2.20:6081"
+  check purge-still-serving "GET /healthz: ok, $(state)" is_ok $URL/healthz
+  cp /run/feedd.toml.before /etc/feedd/feedd.toml
+  rm /srv/posts/2025/purge-probe.en.md
+  kill "$local_listener" "$remote_listener"
+  wait "$local_listener" "$remote_listener" 2> /dev/null
+  ip addr del 192.0.2.20/32 dev lo
+  systemctl restart feedd.service
 }
 
 # Readers polling (a new connection per request, IPv4 and IPv6) through three restarts (a
@@ -423,8 +452,7 @@ stop_and_activate() {
     test ! -e /var/lib/private/feedd -a ! -e /var/lib/feedd
 }
 
-: > "$REPORT"
-for section in readme_commands sandbox restart_under_load reload_under_load store_missing store_empty \
+for section in readme_commands sandbox cache_purge restart_under_load reload_under_load store_missing store_empty \
   store_huge watchdog hooks stop_and_activate; do
   started=$SECONDS
   $section
