@@ -108,32 +108,13 @@ feeds::FeedContent collect_archive_page(storage::Index& index, const feeds::Site
   return feed;
 }
 
-namespace {
-
-std::vector<feeds::TopicPost> topic_posts(std::vector<storage::PostTopics> rows) {
-  std::vector<feeds::TopicPost> posts;
-  posts.reserve(rows.size());
-  for (auto& row : rows) {
-    posts.push_back(feeds::TopicPost{std::move(row.key), std::move(row.lang),
-                                     std::move(row.entry_id), row.updated, std::move(row.tags),
-                                     std::move(row.categories)});
-  }
-  return posts;
-}
-
-}  // namespace
-
-std::vector<feeds::TopicPost> collect_topic_posts(storage::Index& index,
-                                                  std::chrono::sys_seconds now) {
-  return topic_posts(index.published_topics(now));
-}
-
-std::vector<feeds::TopicPost> collect_gone_topic_posts(storage::Index& index, const Config& config,
-                                                       std::chrono::sys_seconds now) {
+std::vector<storage::PostTopics> collect_gone_topic_posts(storage::Index& index,
+                                                          const Config& config,
+                                                          std::chrono::sys_seconds now) {
   if (config.feeds.tombstone_days <= 0) {
     return {};
   }
-  return topic_posts(index.gone_topics(now, now - std::chrono::days(config.feeds.tombstone_days)));
+  return index.gone_topics(now, now - std::chrono::days(config.feeds.tombstone_days));
 }
 
 }  // namespace feedd::daemon

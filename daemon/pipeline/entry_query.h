@@ -1,5 +1,5 @@
 // From the index to feed content: each language's newest entries (with their translations),
-// a topic's entries, and the rows the topic catalog is built from. Runs on the indexer's thread (it
+// a topic's entries, and the tombstones of the topic catalog. Runs on the indexer's thread (it
 // uses the Index); the result is plain data that may be handed to any thread. Throws
 // storage::IndexError.
 #pragma once
@@ -42,12 +42,10 @@ feeds::FeedContent collect_archive_page(storage::Index& index, const feeds::Site
                                         const feeds::ArchivePage& page,
                                         std::chrono::sys_seconds now);
 
-// Every published post (with or without topics), newest first, for feeds::TopicCatalog::build().
-std::vector<feeds::TopicPost> collect_topic_posts(storage::Index& index,
-                                                  std::chrono::sys_seconds now);
 // The posts with topics that keep a tombstone at `now` (see collect_tombstones()), newest
 // first, `updated` holding when they went: TopicCatalog::build()'s `gone`.
-std::vector<feeds::TopicPost> collect_gone_topic_posts(storage::Index& index, const Config& config,
-                                                       std::chrono::sys_seconds now);
+std::vector<storage::PostTopics> collect_gone_topic_posts(storage::Index& index,
+                                                          const Config& config,
+                                                          std::chrono::sys_seconds now);
 
 }  // namespace feedd::daemon
