@@ -5,7 +5,10 @@
 #pragma once
 
 #include <chrono>
+#include <memory>
 #include <string>
+#include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "daemon/config.h"
@@ -24,11 +27,20 @@ std::vector<feeds::Tombstone> collect_tombstones(storage::Index& index, const Co
                                                  const std::string& lang,
                                                  std::chrono::sys_seconds now);
 
+// Parsed post bodies by key, with the HTML each was parsed from (feeds::parse_content
+// depends on nothing else): what collect_feeds() parsed last time, so that the bodies of
+// posts unchanged since are not parsed again.
+using ParsedBodies =
+    std::unordered_map<std::string,
+                       std::pair<std::string, std::shared_ptr<const feeds::HtmlDocument>>>;
+
 // One FeedContent per configured language, then the one of all languages (lang "").
-// `now` decides which posts are published (future posts are left out).
+// `now` decides which posts are published (future posts are left out). `parsed` (may be
+// null): the bodies parsed by the last call, replaced by those of this one.
 std::vector<feeds::FeedContent> collect_feeds(storage::Index& index, const Config& config,
                                               const feeds::SiteOptions& site,
-                                              std::chrono::sys_seconds now);
+                                              std::chrono::sys_seconds now,
+                                              ParsedBodies* parsed = nullptr);
 
 // The content of `topic`'s feed: its posts (topic.keys, as the catalog listed them; any
 // deleted since are left out) made into entries exactly as collect_feeds() makes them.

@@ -203,7 +203,8 @@ std::vector<feeds::RenderedFeed> SitePipeline::render(std::chrono::sys_seconds n
       [&](storage::Index& index) { return collect_gone_topic_posts(index, config_, now); }, now));
   archives_ = catalogs_->archives();
   auto contents = read_index(
-      [&](storage::Index& index) { return collect_feeds(index, config_, site_, now); }, now);
+      [&](storage::Index& index) { return collect_feeds(index, config_, site_, now, &parsed_); },
+      now);
   for (auto& content : contents) {
     content.archive_newest = archives_->newest_page(content.lang);
   }

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "daemon/config.h"
+#include "daemon/pipeline/entry_query.h"
 #include "daemon/pipeline/index_health.h"
 #include "feeds/archive_catalog.h"
 #include "feeds/feed_set.h"
@@ -128,6 +129,7 @@ class SitePipeline {
   std::string not_writable_;  // why a fallback stands in for the index; empty: none
   std::map<std::string, Rendered> rendered_feeds_;  // by language ("" for all)
   Rendered pages_;
+  ParsedBodies parsed_;                           // the bodies of the last collect_feeds()
   std::vector<feeds::RenderedFeed> topic_pages_;  // tag pages and OPML of listed_
   std::shared_ptr<const feeds::TopicCatalog> listed_;
   std::shared_ptr<const feeds::TopicCatalog> topics_ = feeds::TopicCatalog::build({}, 0);
