@@ -21,6 +21,10 @@
 #           connections (RSS per connection), 1,000 slowloris clients (a normal client's
 #           p99), clients that never read a ~5 MB answer (feedd only), 100 pipelined
 #           requests then a half-close (bench/abuse.py); 3 runs, medians, targets.
+#   varnish two feedd replicas behind Varnish (etc/varnish/feedd.vcl, [cache] purge): wrk
+#           through Varnish vs direct (304, 200 gzip; alternating; medians, ratios); what one
+#           edit costs the replicas (requests after the purge, time until served through
+#           Varnish); the hit ratio over a simulated day of 10,000 readers (bench/varnish.py).
 #
 # Environment:
 #   BENCH_REPS=5               repetitions per measurement (the median is reported)
@@ -52,6 +56,11 @@
 #   BENCH_ABUSE_NOREAD_CLIENTS=100  clients that never read it
 #   BENCH_ABUSE_CAP=1          also the slowloris clients against servers limited to that
 #                              many connections (0: skip)
+#   BENCH_VARNISH_POSTS=1000   store size for the varnish stage
+#   BENCH_VARNISH_READERS=10000  simulated readers;  BENCH_VARNISH_EDITS=10 edits timed
+#   BENCH_VARNISH_INTERVAL=6   real seconds per simulated 30 minutes (feedd max_age_s 1 = 300 s)
+#   BENCH_VARNISH_INTERVALS=48 intervals of the simulated day
+#   BENCH_VARNISH_PARTS="throughput edit day"  which parts of the varnish stage run
 #
 # It is a report: it exits 0 whether targets pass or fail (2 only for a bad command line).
 set -uo pipefail
@@ -68,7 +77,7 @@ FEEDD=${BENCH_FEEDD:-}
 FEEDD_NOTE=""
 REV=${BENCH_REV:-}
 RUN_HUGO=${BENCH_HUGO:-1}
-STAGES=(build serve latency delta abuse polite)
+STAGES=(build serve latency delta abuse polite varnish)
 
 log() { printf '[bench %(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
 warn() { log "WARNING: $*"; }
@@ -1395,6 +1404,283 @@ report_polite() {
   echo '```'
   verdict "304 req/s with polite polling on >= 0.95 x off" "$ratio" ">=" 0.95
   echo '```'
+}
+
+# ---------------------------------------------------------------- stage: varnish
+
+VARNISH_POSTS=${BENCH_VARNISH_POSTS:-1000}
+VARNISH_READERS=${BENCH_VARNISH_READERS:-10000}
+VARNISH_INTERVAL=${BENCH_VARNISH_INTERVAL:-6}
+VARNISH_INTERVALS=${BENCH_VARNISH_INTERVALS:-48}
+VARNISH_EDITS=${BENCH_VARNISH_EDITS:-10}
+VARNISH_PARTS=${BENCH_VARNISH_PARTS:-"throughput edit day"}
+declare -A VARN  # VARN[key] = value: "rps p99_ms bad;" per run for VARN[target,case]
+
+# varnish_replicas MAX_AGE — starts two feedd replicas (2 threads each, own index, [cache]
+# purge to Varnish) over $VARNISH_DIR/posts; sets VARN_PIDS and VARN_PORTS.
+varnish_replicas() {
+  local i port conf
+  VARN_PIDS=() VARN_PORTS=()
+  for i in 1 2; do
+    port=$(free_port)
+    conf=$VARNISH_DIR/r$i/feedd.toml
+    mkdir -p "$VARNISH_DIR/r$i"
+    sed -e "s|^path = .*|path = \"$VARNISH_DIR/posts\"|" \
+      -e "s|^index = .*|index = \"$VARNISH_DIR/r$i/store.index\"|" \
+      "$WORK/store-$VARNISH_POSTS/feedd.toml" >"$conf"
+    printf '\n[server]\nlisten = ["127.0.0.1:%s"]\nthreads = %s\nmax_age_s = %s\n' \
+      "$port" "$SERVE_THREADS" "$1" >>"$conf"
+    printf '\n[cache]\npurge = ["http://127.0.0.1:%s/"]\n' "$VARN_CACHE_PORT" >>"$conf"
+    nice -n "$NICE" "$FEEDD" serve --config "$conf" 2>>"$WORK/logs/varnish-feedd$i.log" &
+    VARN_PIDS+=($!) VARN_PORTS+=("$port")
+  done
+  for i in 0 1; do
+    wait_http "http://127.0.0.1:${VARN_PORTS[$i]}/atom.xml" "${VARN_PIDS[$i]}" 120 ||
+      { warn "feedd replica $((i + 1)) did not start (see $WORK/logs/varnish-feedd$((i + 1)).log)"
+        return 1; }
+  done
+}
+
+# varnish_start — varnishd (Debian's) with etc/varnish/feedd.vcl as shipped, the replicas'
+# ports in place of 8081/8082; sets VARN_VPID. -j none and -T none: no jail, no CLI (root in
+# a temp dir); thread_pools = 2 (its default, one per core: feedd's server.threads).
+varnish_start() {
+  local vdir=$VARNISH_DIR/varnish
+  rm -rf "$vdir" && mkdir -p "$vdir"
+  sed -e "s/\"8081\"/\"${VARN_PORTS[0]}\"/" -e "s/\"8082\"/\"${VARN_PORTS[1]}\"/" \
+    "$ROOT/etc/varnish/feedd.vcl" >"$VARNISH_DIR/feedd.vcl"
+  nice -n "$NICE" /usr/sbin/varnishd -F -j none -T none -n "$vdir" \
+    -a "127.0.0.1:$VARN_CACHE_PORT" -f "$VARNISH_DIR/feedd.vcl" \
+    -p http_gzip_support=off -p thread_pools=2 -s malloc,256m \
+    >>"$WORK/logs/varnish-varnishd.log" 2>&1 &
+  VARN_VPID=$!
+  local deadline=$((SECONDS + 30))  # up when both backends are healthy (2 probes of 1 s)
+  while ((SECONDS < deadline)); do
+    [[ $(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$VARN_CACHE_PORT/atom.xml") == 200 ]] &&
+      return 0
+    sleep 0.2
+  done
+  warn "varnishd did not serve /atom.xml (see $WORK/logs/varnish-varnishd.log)"
+  return 1
+}
+
+varnish_stop() {
+  local p
+  [[ -n ${VARN_VPID:-} ]] && stop_pid "$VARN_VPID"
+  for p in "${VARN_PIDS[@]}"; do stop_pid "$p"; done
+  VARN_VPID="" VARN_PIDS=()
+}
+
+# varnish_throughput — wrk against replica 1 direct and against Varnish, alternating, REPS
+# rounds: 304 (If-None-Match) and 200 gzip of $SERVE_PATH.
+varnish_throughput() {
+  local i t case port etag r headers
+  etag=$(curl -s -o /dev/null -H 'Accept-Encoding: gzip' -w '%header{etag}' \
+    "http://127.0.0.1:${VARN_PORTS[0]}$SERVE_PATH")
+  for t in direct varnish; do
+    port=${VARN_PORTS[0]}
+    [[ $t == varnish ]] && port=$VARN_CACHE_PORT
+    log "varnish: $t: gzip -> $(curl -s -o /dev/null -H 'Accept-Encoding: gzip' \
+      -w '%{http_code} %{size_download} B %header{etag} %header{x-cache}' \
+      "http://127.0.0.1:$port$SERVE_PATH"); If-None-Match -> $(curl -s -o /dev/null \
+      -H 'Accept-Encoding: gzip' -H "If-None-Match: $etag" -w '%{http_code} %header{x-cache}' \
+      "http://127.0.0.1:$port$SERVE_PATH")"
+  done
+  VARN[load0]=$(cut -d' ' -f1-3 /proc/loadavg)
+  for ((i = 1; i <= REPS; i++)); do
+    for t in direct varnish; do  # alternating, so drift in the machine's load hits both
+      port=${VARN_PORTS[0]}
+      [[ $t == varnish ]] && port=$VARN_CACHE_PORT
+      for case in 304 gzip; do
+        headers=("Accept-Encoding: gzip")
+        [[ $case == 304 ]] && headers+=("If-None-Match: $etag")
+        r=$(wrk_run "http://127.0.0.1:$port$SERVE_PATH" "$WORK/logs/varnish-$t-$case-$i.log" \
+          "${headers[@]}")
+        log "varnish #$i $t $case: $r (req/s, p99 ms, non-2xx/3xx)"
+        VARN[$t,$case]+="$r;"
+      done
+    done
+  done
+  VARN[load1]=$(cut -d' ' -f1-3 /proc/loadavg)
+}
+
+# varnish_py MODE JSON — bench/varnish.py against the running replicas and Varnish.
+varnish_py() {
+  nice -n "$NICE" /usr/bin/python3 "$BENCH_DIR/varnish.py" "$1" --cache "$VARN_CACHE_PORT" \
+    --replicas "${VARN_PORTS[0]},${VARN_PORTS[1]}" --store "$VARNISH_DIR/posts" \
+    --varnish-dir "$VARNISH_DIR/varnish" --readers "$VARNISH_READERS" \
+    --interval-real "$VARNISH_INTERVAL" --intervals "$VARNISH_INTERVALS" --edits "$VARNISH_EDITS" \
+    >"$2" 2>>"$WORK/logs/varnish-py-$1.log" || warn "varnish.py $1 failed (see $WORK/logs/varnish-py-$1.log)"
+}
+
+stage_varnish() {
+  local out
+  VARNISH_DIR=$WORK/varnish
+  ensure_packages /usr/sbin/varnishd:varnish wrk:wrk curl:curl python3:python3 gcc:gcc \
+    cmake:cmake ninja:ninja-build
+  build_feedd
+  [[ -n $FEEDD ]] || { warn "no feedd binary: skipping varnish"; return 0; }
+  make_store "$VARNISH_POSTS" || return 0
+  rm -rf "$VARNISH_DIR" && mkdir -p "$VARNISH_DIR"
+  cp -r "$WORK/store-$VARNISH_POSTS/posts" "$VARNISH_DIR/posts"
+  rm -f "$WORK"/logs/varnish-*
+  VARN_CACHE_PORT=$(free_port) VARN_VPID="" VARN_PIDS=()
+  VARN[commit]=$(git -C "$ROOT" rev-parse --short HEAD)
+  # Throughput and one edit's cost: max_age_s 3600, so nothing expires during the run and
+  # only purges send readers to feedd.
+  if [[ $VARNISH_PARTS == *throughput* || $VARNISH_PARTS == *edit* ]]; then
+    if varnish_replicas 3600 && varnish_start; then
+      [[ $VARNISH_PARTS == *throughput* ]] && varnish_throughput
+      if [[ $VARNISH_PARTS == *edit* ]]; then
+        VARN[edit_load0]=$(cut -d' ' -f1-3 /proc/loadavg)
+        log "varnish: $VARNISH_EDITS edits, each followed by one poll of $VARNISH_READERS readers"
+        varnish_py edits "$WORK/logs/varnish-edits.json"
+        VARN[edit_load1]=$(cut -d' ' -f1-3 /proc/loadavg)
+      fi
+    fi
+    varnish_stop
+  fi
+  # The day: max_age_s 1, i.e. feedd's default 300 s on the simulated clock (300x).
+  if [[ $VARNISH_PARTS == *day* ]]; then
+    if varnish_replicas 1 && varnish_start; then
+      VARN[day_load0]=$(cut -d' ' -f1-3 /proc/loadavg)
+      log "varnish: a simulated day, $VARNISH_READERS readers, $VARNISH_INTERVALS intervals of $VARNISH_INTERVAL s"
+      varnish_py day "$WORK/logs/varnish-day.json"
+      VARN[day_load1]=$(cut -d' ' -f1-3 /proc/loadavg)
+    fi
+    varnish_stop
+  fi
+  out=$WORK/results-varnish-$(date -u +%Y%m%dT%H%M%SZ).md
+  report_varnish | tee "$out"
+  log "report saved to $out (paste it into bench/RESULTS.md)"
+}
+
+varn_stat() { echo "${VARN[$1,$2]:-}" | tr ';' '\n' | awk -v f="$3" 'NF {print $f}' | median; }
+
+report_varnish() {
+  echo "## varnish — $(date -u '+%Y-%m-%d %H:%M UTC')"
+  echo
+  echo "- command: \`${BENCH_CMDLINE}\` (BENCH_REPS=$REPS, BENCH_NICE=$NICE, parts: $VARNISH_PARTS)"
+  echo "- commit: ${VARN[commit]}; feedd: ${FEEDD:-none} (${FEEDD_NOTE:-})"
+  echo "- machine: $(nproc) CPUs, $(lscpu | sed -n 's/^Model name: *//p' | head -n 1)," \
+       "$(awk '/MemTotal/ {printf "%.1f GB RAM", $2 / 1048576}' /proc/meminfo)"
+  echo "- topology: two feedd replicas (server.threads = $SERVE_THREADS each, own index, one" \
+       "store of $VARNISH_POSTS posts, \`[cache] purge\` to Varnish) behind" \
+       "$(/usr/sbin/varnishd -V 2>&1 | head -n 1 | cut -d' ' -f2 | tr -d '(')" \
+       "with etc/varnish/feedd.vcl as shipped (\`-p http_gzip_support=off -p thread_pools=2" \
+       "-s malloc,256m\`), all on 127.0.0.1"
+  report_varnish_throughput
+  report_varnish_edits
+  report_varnish_day
+}
+
+report_varnish_throughput() {
+  [[ -n ${VARN[direct,304]:-} ]] || return 0
+  local case label dr vr dp vp
+  echo
+  echo "### Readers through Varnish vs direct to feedd"
+  echo
+  echo "\`wrk -t$SERVE_WRK_THREADS -c$SERVE_CONNS -d${SERVE_SECONDS}s --latency\`, GET" \
+       "$SERVE_PATH with \`Accept-Encoding: gzip\` (and \`If-None-Match\` for 304), direct to" \
+       "replica 1 and through Varnish (every request a hit), alternating, $REPS rounds;" \
+       "medians. Load average before → after: ${VARN[load0]} → ${VARN[load1]}."
+  echo
+  echo "| case | direct req/s | Varnish req/s | Varnish/direct | direct p99 | Varnish p99 | Varnish/direct p99 |"
+  echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"
+  for case in 304 gzip; do
+    dr=$(varn_stat direct $case 1) vr=$(varn_stat varnish $case 1)
+    dp=$(varn_stat direct $case 2) vp=$(varn_stat varnish $case 2)
+    label="304 (If-None-Match)"
+    [[ $case == gzip ]] && label="200 gzip"
+    printf '| %s | %.0f | %.0f | %.2f | %.2f ms | %.2f ms | %.2f |\n' "$label" "$dr" "$vr" \
+      "$(awk -v a="$vr" -v b="$dr" 'BEGIN {print (b > 0 ? a / b : 0)}')" "$dp" "$vp" \
+      "$(awk -v a="$vp" -v b="$dp" 'BEGIN {print (b > 0 ? a / b : 0)}')"
+  done
+  echo
+  echo "All runs (req/s p99-ms non-2xx/3xx):"
+  echo
+  for case in 304 gzip; do
+    echo "- $case: direct [${VARN[direct,$case]:-}] varnish [${VARN[varnish,$case]:-}]"
+  done
+}
+
+# The JSON of varnish.py is read with python3 (stdlib json).
+report_varnish_edits() {
+  local json=$WORK/logs/varnish-edits.json
+  [[ -s $json ]] || return 0
+  echo
+  echo "### What one edit costs the backend"
+  echo
+  echo "Load average before → after: ${VARN[edit_load0]} → ${VARN[edit_load1]}."
+  echo
+  /usr/bin/python3 - "$json" <<'PY'
+import json, statistics, sys
+r = json.load(open(sys.argv[1]))
+e = r["edits"]
+print("%d edits (languages alternating); after each, %d readers poll once. max_age_s = 3600:"
+      " nothing expires, only the purges send requests to feedd." % (len(e), r["readers"]))
+print()
+print("| # | lang | served by replica 1 after | served through Varnish after | PURGEs sent (ok/failed, both replicas) | requests reaching feedd | of which before the readers' round | by status | Varnish backend_req | readers given the new version |")
+print("| ---: | --- | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: |")
+ms = lambda v: "%.0f ms" % (v * 1000) if v is not None else "not seen"
+for i, x in enumerate(e, 1):
+    print("| %d | %s | %s | %s | %d/%d | %d | %d | %s | %d | %d |" % (
+        i, x["lang"], ms(x.get("direct_s")), ms(x["served_s"]), x["purges_ok"], x["purges_failed"], x["backend_requests"],
+        x["backend_before_round"], " ".join("%s: %d" % kv for kv in sorted(x["backend_by_status"].items())),
+        x["varnish_backend_req"], x["readers_new_version"]))
+served = [x["served_s"] for x in e if x["served_s"] is not None]
+direct = [x["direct_s"] for x in e if x.get("direct_s") is not None]
+print()
+if served:
+    print("Medians: served by replica 1 %.0f ms after the edit, through Varnish %.0f ms (max %.0f"
+          " ms); %g requests reach feedd per edit (min %d, max %d); %g PURGEs sent per edit." % (
+              statistics.median(direct) * 1000 if direct else float("nan"),
+              statistics.median(served) * 1000, max(served) * 1000,
+              statistics.median(x["backend_requests"] for x in e),
+              min(x["backend_requests"] for x in e), max(x["backend_requests"] for x in e),
+              statistics.median(x["purges_ok"] + x["purges_failed"] for x in e)))
+PY
+}
+
+report_varnish_day() {
+  local json=$WORK/logs/varnish-day.json
+  [[ -s $json ]] || return 0
+  echo
+  echo "### Hit ratio over a simulated day"
+  echo
+  echo "Load average before → after: ${VARN[day_load0]} → ${VARN[day_load1]}."
+  echo
+  /usr/bin/python3 - "$json" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+v = r["varnish"]
+polls = r["readers"] * r["intervals"]
+print("%d readers x %d polls (every 30 simulated minutes) = %d conditional GETs; %d edits (one per"
+      " simulated hour). Clock: one 30-minute interval = %g real s (x%g), polls paced at fixed"
+      " phases through it; feedd max_age_s = 1 (its default 300 s, scaled); the day took %g real s,"
+      " %d polls more than 0.5 s late (the client behind: such polls go as fast as they can);"
+      " intervals took %g s (median), %g s (max)." % (
+          r["readers"], r["intervals"], polls, len(r["edits"]), r["interval_real_s"],
+          r["time_scale"], r["seconds"], r["late_polls"], r["interval_s_median"],
+          r["interval_s_max"]))
+print()
+hit, miss, hitpass = v["MAIN.cache_hit"], v["MAIN.cache_miss"], v["MAIN.cache_hitpass"]
+lookups = hit + miss + hitpass
+print("| source | figure |")
+print("| --- | ---: |")
+print("| Varnish MAIN.client_req | %d |" % v["MAIN.client_req"])
+print("| MAIN.cache_hit (of which cache_hit_grace) | %d (%d) |" % (hit, v["MAIN.cache_hit_grace"]))
+print("| MAIN.cache_miss | %d |" % miss)
+print("| MAIN.cache_hitpass / cache_hitmiss | %d / %d |" % (hitpass, v["MAIN.cache_hitmiss"]))
+print("| **hit ratio** hit / (hit + miss + hitpass) | **%.4f** |" % (hit / lookups if lookups else 0))
+print("| MAIN.backend_req (fetches: misses and background revalidations) | %d |" % v["MAIN.backend_req"])
+print("| PURGEs received (MAIN.n_purges) / objects purged | %d / %d |" % (v["MAIN.n_purges"], v["MAIN.n_obj_purged"]))
+print("| feedd /metrics: requests reaching the two replicas (not healthz, metrics) | %d |" % r["backend_requests"])
+print("| of which by status | %s |" % ", ".join("%s: %d" % kv for kv in sorted(r["backend_by_status"].items())))
+print("| **backend share** feedd requests / reader requests | **%.4f** |" % (r["backend_requests"] / polls))
+print("| PURGEs sent by the replicas (ok/failed) | %d/%d |" % (r["purges_ok"], r["purges_failed"]))
+print("| readers' statuses | %s |" % ", ".join("%s: %s" % kv for kv in r["reader_statuses"].items()))
+PY
 }
 
 usage() {

@@ -236,6 +236,16 @@ std::unique_ptr<GitChangeClock> GitChangeClock::open(const std::filesystem::path
   impl->work_tree = std::filesystem::canonical(work_tree, ec);
   auto folder = absolute.lexically_relative(impl->work_tree).generic_string();
   impl->prefix = folder == "." || folder.empty() ? "" : folder + "/";
+  // A store the work tree ignores (e.g. a scratch folder inside another project's clone) has
+  // no history there: its files would all look uncommitted.
+  int ignored = 0;
+  if (!impl->prefix.empty() && git_ignore_path_is_ignored(&ignored, raw, folder.c_str()) == 0 &&
+      ignored != 0) {
+    why = store.string() + ": ignored by the git work tree " + impl->work_tree.string();
+    impl.reset();
+    git_libgit2_shutdown();
+    return nullptr;
+  }
   return std::unique_ptr<GitChangeClock>(new GitChangeClock(std::move(impl)));
 }
 

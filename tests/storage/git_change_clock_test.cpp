@@ -146,6 +146,19 @@ BOOST_AUTO_TEST_CASE(outside_a_work_tree_there_is_no_clock) {
   BOOST_TEST(!why.empty());
 }
 
+// A store git ignores (a build or benchmark folder inside some other project's clone) is not
+// dated by that project's commits.
+BOOST_AUTO_TEST_CASE(a_store_the_work_tree_ignores_has_no_clock) {
+  Repo repo;
+  testing::write_file(repo.tree / ".gitignore", "posts/\n");
+  testing::write_file(repo.store / "a.md", post("A"));
+  repo.add_all();
+  repo.commit(kPublished);
+  std::string why;
+  BOOST_TEST(GitChangeClock::open(repo.store, options(), why) == nullptr);
+  BOOST_TEST(why.find("ignored") != std::string::npos, why);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 }  // namespace
