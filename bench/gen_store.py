@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Generate a deterministic post store for the feedd benchmarks.
 
-    gen_store.py N DIR [--hugo HUGO_DIR] [--seed S] [--base-url URL]
+    gen_store.py N DIR [--hugo HUGO_DIR] [--seed S] [--base-url URL] [--tags T]
 
 Writes N posts (half Japanese, half English; each English post is the translation of a
 Japanese one and shares its translation_key) as Markdown files with YAML front matter under
@@ -11,6 +11,11 @@ With --hugo, also writes a bilingual Hugo site over the same posts to HUGO_DIR: 
 text and front matter (plus Hugo's own `translationKey` spelling), one content directory per
 language, configured to render nothing but each language's home RSS feed, so that `hugo`
 and `feedd build` do comparable work on identical input.
+
+With --tags T (T > 0), every post also gets one of T more tags ("話題NNNN" in Japanese,
+"topic NNNN" in English, the same NNNN for a post and its translation), drawn by a random
+generator of its own, so the rest of the tree is the same as without it (issue 13's store
+with 5,000 tags).
 
 Standard library only; the same N and seed always give byte-identical trees.
 """
@@ -192,8 +197,9 @@ def front_matter(post, hugo):
     return "\n".join(lines) + "\n\n"
 
 
-def make_posts(n, seed):
+def make_posts(n, seed, extra_tags=0):
     r = random.Random(seed)
+    rt = random.Random(seed + 1)  # the extra tags: the other draws stay as they are
     pairs = (n + 1) // 2
     start = datetime(2006, 1, 1, tzinfo=JST)
     span = (datetime(2024, 12, 31, tzinfo=JST) - start).total_seconds()
@@ -204,12 +210,15 @@ def make_posts(n, seed):
         date = (start + timedelta(seconds=int(instants[i]))).replace(microsecond=0)
         key = f"p{i:06d}"
         ja_tags = r.sample(range(len(JA_TAGS)), r.randint(1, 3))
+        extra = rt.randrange(extra_tags) if extra_tags > 0 else None
         variants = [("ja", date)]
         if len(posts) + 1 < n:
             variants.append(("en", date + timedelta(hours=r.randint(1, 48))))
         for lang, d in variants:
             title = ja_title(r) if lang == "ja" else en_title(r)
             tags = [(JA_TAGS if lang == "ja" else EN_TAGS)[t] for t in ja_tags]
+            if extra is not None:
+                tags.append(f"話題{extra:04d}" if lang == "ja" else f"topic {extra:04d}")
             posts.append({
                 "serial": i, "lang": lang, "id": f"{key}-{lang}", "key": key,
                 "date": d, "title": title, "tags": tags, "body": body(r, lang, i),
@@ -316,11 +325,12 @@ def main(argv):
     ap.add_argument("--hugo", metavar="HUGO_DIR", help="also write a Hugo site over the same posts")
     ap.add_argument("--seed", type=int, default=20250430)
     ap.add_argument("--base-url", default="https://blog.example.org/")
+    ap.add_argument("--tags", type=int, default=0, help="T more tags, one per post (default 0)")
     args = ap.parse_args(argv)
     if args.n < 1:
         ap.error("N must be at least 1")
 
-    posts = make_posts(args.n, args.seed)
+    posts = make_posts(args.n, args.seed, args.tags)
     for d in [args.dir] + ([args.hugo] if args.hugo else []):
         if os.path.exists(d):
             shutil.rmtree(d)

@@ -45,6 +45,7 @@
 #   BENCH_SERVE_WRK_THREADS=2  wrk threads (the load generator shares the machine)
 #   BENCH_LATENCY_POSTS=100000 store size for the latency stage
 #   BENCH_LATENCY_EDITS=50     edits timed against feedd serve
+#   BENCH_LATENCY_TAGS=0       each post also gets one of that many more tags (issue 13: 5000)
 #   BENCH_LATENCY_HUGO_EDITS=5 edits timed against Hugo (a full build each; the median counts)
 #   BENCH_LATENCY_HUGO_SERVER=1  also time `hugo server --disableFastRender` (its watcher)
 #   BENCH_DELTA_POSTS=1000     store size for the delta stage
@@ -148,16 +149,19 @@ build_feedd() {
   fi
 }
 
-# make_store N — $WORK/store-N/{posts,hugo,feedd.toml}, regenerated only when N or the
-# generator changed.
+# make_store N [T] — $WORK/store-N/{posts,hugo,feedd.toml} (with T > 0 extra tags:
+# $WORK/store-N-tT, see gen_store.py --tags), regenerated only when N or the generator changed.
 make_store() {
-  local n=$1 dir=$WORK/store-$1
+  local n=$1 tags=${2:-0} dir=$WORK/store-$1
+  ((tags > 0)) && dir+=-t$tags
   local stamp
   stamp="$n $(sha256sum "$BENCH_DIR/gen_store.py" | cut -d' ' -f1)"
+  ((tags > 0)) && stamp+=" tags $tags"
   if [[ ! -f $dir/stamp || $(cat "$dir/stamp") != "$stamp" ]]; then
     log "generating $n posts in $dir"
     rm -rf "$dir" && mkdir -p "$dir"
-    nice -n "$NICE" python3 "$BENCH_DIR/gen_store.py" "$n" "$dir/posts" --hugo "$dir/hugo" ||
+    nice -n "$NICE" python3 "$BENCH_DIR/gen_store.py" "$n" "$dir/posts" --hugo "$dir/hugo" \
+      --tags "$tags" ||
       { warn "gen_store.py failed"; return 1; }
     echo "$stamp" >"$dir/stamp"
   fi
@@ -624,6 +628,7 @@ report_serve() {
 
 LAT_POSTS=${BENCH_LATENCY_POSTS:-100000}
 LAT_EDITS=${BENCH_LATENCY_EDITS:-50}
+LAT_TAGS=${BENCH_LATENCY_TAGS:-0}
 LAT_HUGO_EDITS=${BENCH_LATENCY_HUGO_EDITS:-5}
 LAT_HUGO_SERVER=${BENCH_LATENCY_HUGO_SERVER:-1}
 declare -A LAT  # LAT[key] = value, for report_latency
@@ -662,12 +667,15 @@ stop_pid() {
 
 stage_latency() {
   local n=$LAT_POSTS dir=$WORK/store-$LAT_POSTS ldir=$WORK/latency-$LAT_POSTS port pid t0 out
+  if ((LAT_TAGS > 0)); then
+    dir+=-t$LAT_TAGS ldir+=-t$LAT_TAGS
+  fi
   local flog=$WORK/logs/latency-feedd.log
   ensure_packages hugo:hugo curl:curl python3:python3 cmake:cmake ninja:ninja-build
   build_feedd
   [[ -n $FEEDD ]] || { warn "no feedd binary: skipping latency"; return 0; }
   command -v hugo >/dev/null || { warn "no hugo: skipping Hugo"; RUN_HUGO=0; }
-  make_store "$n" || return 0
+  make_store "$n" "$LAT_TAGS" || return 0
   mkdir -p "$ldir"
   # The store's configuration with an index of its own (kept between runs, so later runs
   # start warm; the build stage deletes the store's) and a free loopback port.
@@ -764,7 +772,9 @@ report_latency() {
   echo
   local hugo_note="$LAT_HUGO_EDITS to Hugo"
   ((RUN_HUGO)) || hugo_note="Hugo skipped"
-  echo "- command: \`${BENCH_CMDLINE}\` ($LAT_POSTS posts, $LAT_EDITS edits to feedd," \
+  local tags_note=""
+  ((LAT_TAGS > 0)) && tags_note=", $LAT_TAGS extra tags (gen_store.py --tags)"
+  echo "- command: \`${BENCH_CMDLINE}\` ($LAT_POSTS posts$tags_note, $LAT_EDITS edits to feedd," \
        "$hugo_note, BENCH_NICE=$NICE)"
   echo "- machine: $(nproc) CPUs, $(lscpu | sed -n 's/^Model name: *//p' | head -n 1)," \
        "$(awk '/MemTotal/ {printf "%.1f GB RAM", $2 / 1048576}' /proc/meminfo)"

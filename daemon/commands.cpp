@@ -61,7 +61,7 @@ int cmd_build(const Config& config, const std::filesystem::path& out) {
   const auto topics = pipeline.topics();
   for (const auto& topic : topics->topics()) {
     for (auto format : {feeds::FeedFormat::atom, feeds::FeedFormat::rss, feeds::FeedFormat::json}) {
-      feeds.push_back(pipeline.render_topic(topic, format, now));
+      feeds.push_back(pipeline.render_topic(*topic, format, now));
     }
   }
   // And every RFC 5005 archive page, likewise.

@@ -1,10 +1,12 @@
 // The RFC 5005 archive of each language (and of all languages together): which published
 // posts each archive page /L/archive/N.xml holds (page N: the ((N-1)*S+1)-th to (N*S)-th
 // oldest, S = feeds.archive_size), and a digest per page of what its bytes depend on (entry
-// ids and updated times, its number, whether a next page exists, the site). Built once per
-// regeneration from the light rows the topic catalog reads, so pages are rendered only on
-// request and stay valid while their digest does. Immutable once built (share as
-// shared_ptr<const ArchiveCatalog>); cannot fail short of memory.
+// ids and updated times, its number, whether a next page exists, the site). Made at each
+// regeneration from the light rows the topic catalog reads, by feeds::ArchiveIndex, which
+// keeps them and redoes only the pages from the first changed position (an edit: its own
+// page); pages are rendered only on request and stay valid while their digest does.
+// Immutable once built (share as shared_ptr<const ArchiveCatalog>; unchanged pages are
+// shared with the next catalog); cannot fail short of memory.
 #pragma once
 
 #include <chrono>
@@ -13,9 +15,10 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
-#include "feeds/topic_catalog.h"
+#include "storage/post.h"
 
 namespace feedd::feeds {
 
@@ -36,8 +39,17 @@ class ArchiveCatalog {
     std::size_t page_size = 100;     // feeds.archive_size
     std::string salt;                // what else the bytes depend on (feeds::site_digest())
   };
-  // `posts`: every published post, newest first (the order of the language feeds).
-  static std::shared_ptr<const ArchiveCatalog> build(const std::vector<TopicPost>& posts,
+  using Pages = std::vector<std::shared_ptr<const ArchivePage>>;
+  struct Scope {
+    std::string lang;
+    Pages pages;  // page N at N - 1
+  };
+
+  // One scope per configured language, then "" (all languages).
+  explicit ArchiveCatalog(std::vector<Scope> scopes) : scopes_(std::move(scopes)) {}
+  // `posts`: every published post (the catalog orders them, see feeds/post_order.h). The
+  // same as an ArchiveIndex given every post.
+  static std::shared_ptr<const ArchiveCatalog> build(const std::vector<storage::PostTopics>& posts,
                                                      const Options& options);
 
   // The number of `lang`'s newest page ("" for all languages); 0 when every published post
@@ -50,10 +62,6 @@ class ArchiveCatalog {
   std::vector<const ArchivePage*> pages() const;
 
  private:
-  struct Scope {
-    std::string lang;
-    std::vector<ArchivePage> pages;
-  };
   const Scope* scope(std::string_view lang) const;
 
   std::vector<Scope> scopes_;

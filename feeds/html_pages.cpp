@@ -198,9 +198,9 @@ void append_topic_list(std::string& out, const std::vector<const CatalogTopic*>&
 RenderedFeed topic_page(const SiteOptions& site, const TopicCatalog& catalog,
                         const std::string& lang) {
   std::vector<const CatalogTopic*> topics;
-  for (const CatalogTopic& topic : catalog.topics()) {
-    if (topic.lang == lang) {
-      topics.push_back(&topic);
+  for (const auto& topic : catalog.topics()) {
+    if (topic->lang == lang) {
+      topics.push_back(topic.get());
     }
   }
   const std::string title = feed_title(site, lang) + ": tags";

@@ -39,7 +39,8 @@ RenderedFeed render_opml(const SiteOptions& site, const TopicCatalog& catalog) {
   append_feed(body, feed_title(site, ""), feed_url(site, "", FeedFormat::atom), site.base_url);
   for (const LanguageInfo& language : site.languages) {
     pugi::xml_node group;
-    for (const CatalogTopic& topic : catalog.topics()) {
+    for (const auto& shared : catalog.topics()) {
+      const CatalogTopic& topic = *shared;
       if (topic.lang != language.code || topic.topic.kind != TopicKind::tag) {
         continue;
       }

@@ -43,4 +43,20 @@ struct Post {
   std::string next_title;
 };
 
+// A published post's light row (no content), as the topic and archive catalogs read it; for
+// a post that went away, `updated` holds when it went.
+struct PostTopics {
+  std::string key;
+  std::string lang;
+  std::string entry_id;
+  std::chrono::sys_seconds updated{};
+  std::vector<std::string> tags;
+  std::vector<std::string> categories;
+  // Its place among the published posts (newest first: published, source_path, position
+  // descending, as the feeds list them; then key).
+  std::chrono::sys_seconds published{};
+  std::string source_path;
+  int position = 0;
+};
+
 }  // namespace feedd::storage

@@ -15,8 +15,8 @@ using TopicId = std::tuple<std::string, int, std::string>;  // lang, kind, segme
 std::map<TopicId, const feeds::CatalogTopic*> by_id(const feeds::TopicCatalog& catalog) {
   std::map<TopicId, const feeds::CatalogTopic*> topics;
   for (const auto& topic : catalog.topics()) {
-    topics.emplace(TopicId{topic.lang, static_cast<int>(topic.topic.kind), topic.topic.segment},
-                   &topic);
+    topics.emplace(TopicId{topic->lang, static_cast<int>(topic->topic.kind), topic->topic.segment},
+                   topic.get());
   }
   return topics;
 }

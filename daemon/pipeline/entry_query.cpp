@@ -12,8 +12,9 @@ namespace {
 // Builds entries, memoising per key: the all-languages feed repeats the language feeds' posts.
 class EntryMaker {
  public:
-  EntryMaker(storage::Index& index, const feeds::SiteOptions& site, std::chrono::sys_seconds now)
-      : index_(index), site_(site), now_(now) {}
+  EntryMaker(storage::Index& index, const feeds::SiteOptions& site, std::chrono::sys_seconds now,
+             const ParsedBodies* previous = nullptr)
+      : index_(index), site_(site), now_(now), previous_(previous) {}
 
   const feeds::Entry& make(const storage::IndexedPost& indexed) {
     auto it = made_.find(indexed.post.key);
@@ -25,7 +26,11 @@ class EntryMaker {
     entry.id = indexed.entry_id;
     entry.updated = indexed.updated;
     entry.url = feeds::permalink(site_, indexed.post);
-    entry.html = feeds::parse_content(entry.post);  // once for all the feeds and pages
+    entry.html = parsed_before(entry.post);
+    if (!entry.html) {
+      entry.html = feeds::parse_content(entry.post);  // once for all the feeds and pages
+    }
+    parsed_.try_emplace(entry.post.key, entry.post.content_html, entry.html);
     if (entry.html->too_deep()) {
       log::warning("feeds", entry.post.source_path +
                                 ": HTML nested too deeply to parse: no summary from it, "
@@ -39,10 +44,24 @@ class EntryMaker {
     return made_.emplace(indexed.post.key, std::move(entry)).first->second;
   }
 
+  // The bodies parsed for the entries made.
+  ParsedBodies take_parsed() { return std::move(parsed_); }
+
  private:
+  std::shared_ptr<const feeds::HtmlDocument> parsed_before(const storage::Post& post) const {
+    if (previous_ == nullptr) {
+      return nullptr;
+    }
+    auto it = previous_->find(post.key);
+    return it != previous_->end() && it->second.first == post.content_html ? it->second.second
+                                                                           : nullptr;
+  }
+
   storage::Index& index_;
   const feeds::SiteOptions& site_;
   std::chrono::sys_seconds now_;
+  const ParsedBodies* previous_;  // may be null
+  ParsedBodies parsed_;
   std::map<std::string, feeds::Entry> made_;
 };
 
@@ -64,8 +83,8 @@ std::vector<feeds::Tombstone> collect_tombstones(storage::Index& index, const Co
 
 std::vector<feeds::FeedContent> collect_feeds(storage::Index& index, const Config& config,
                                               const feeds::SiteOptions& site,
-                                              std::chrono::sys_seconds now) {
-  EntryMaker maker(index, site, now);
+                                              std::chrono::sys_seconds now, ParsedBodies* parsed) {
+  EntryMaker maker(index, site, now, parsed);
   std::vector<feeds::FeedContent> feeds;
   auto collect = [&](const std::string& lang) {
     feeds::FeedContent feed;
@@ -80,6 +99,9 @@ std::vector<feeds::FeedContent> collect_feeds(storage::Index& index, const Confi
     collect(language.code);
   }
   collect("");
+  if (parsed != nullptr) {
+    *parsed = maker.take_parsed();
+  }
   return feeds;
 }
 
@@ -108,32 +130,13 @@ feeds::FeedContent collect_archive_page(storage::Index& index, const feeds::Site
   return feed;
 }
 
-namespace {
-
-std::vector<feeds::TopicPost> topic_posts(std::vector<storage::PostTopics> rows) {
-  std::vector<feeds::TopicPost> posts;
-  posts.reserve(rows.size());
-  for (auto& row : rows) {
-    posts.push_back(feeds::TopicPost{std::move(row.key), std::move(row.lang),
-                                     std::move(row.entry_id), row.updated, std::move(row.tags),
-                                     std::move(row.categories)});
-  }
-  return posts;
-}
-
-}  // namespace
-
-std::vector<feeds::TopicPost> collect_topic_posts(storage::Index& index,
-                                                  std::chrono::sys_seconds now) {
-  return topic_posts(index.published_topics(now));
-}
-
-std::vector<feeds::TopicPost> collect_gone_topic_posts(storage::Index& index, const Config& config,
-                                                       std::chrono::sys_seconds now) {
+std::vector<storage::PostTopics> collect_gone_topic_posts(storage::Index& index,
+                                                          const Config& config,
+                                                          std::chrono::sys_seconds now) {
   if (config.feeds.tombstone_days <= 0) {
     return {};
   }
-  return topic_posts(index.gone_topics(now, now - std::chrono::days(config.feeds.tombstone_days)));
+  return index.gone_topics(now, now - std::chrono::days(config.feeds.tombstone_days));
 }
 
 }  // namespace feedd::daemon

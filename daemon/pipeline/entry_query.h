@@ -1,11 +1,14 @@
 // From the index to feed content: each language's newest entries (with their translations),
-// a topic's entries, and the rows the topic catalog is built from. Runs on the indexer's thread (it
+// a topic's entries, and the tombstones of the topic catalog. Runs on the indexer's thread (it
 // uses the Index); the result is plain data that may be handed to any thread. Throws
 // storage::IndexError.
 #pragma once
 
 #include <chrono>
+#include <memory>
 #include <string>
+#include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "daemon/config.h"
@@ -24,11 +27,20 @@ std::vector<feeds::Tombstone> collect_tombstones(storage::Index& index, const Co
                                                  const std::string& lang,
                                                  std::chrono::sys_seconds now);
 
+// Parsed post bodies by key, with the HTML each was parsed from (feeds::parse_content
+// depends on nothing else): what collect_feeds() parsed last time, so that the bodies of
+// posts unchanged since are not parsed again.
+using ParsedBodies =
+    std::unordered_map<std::string,
+                       std::pair<std::string, std::shared_ptr<const feeds::HtmlDocument>>>;
+
 // One FeedContent per configured language, then the one of all languages (lang "").
-// `now` decides which posts are published (future posts are left out).
+// `now` decides which posts are published (future posts are left out). `parsed` (may be
+// null): the bodies parsed by the last call, replaced by those of this one.
 std::vector<feeds::FeedContent> collect_feeds(storage::Index& index, const Config& config,
                                               const feeds::SiteOptions& site,
-                                              std::chrono::sys_seconds now);
+                                              std::chrono::sys_seconds now,
+                                              ParsedBodies* parsed = nullptr);
 
 // The content of `topic`'s feed: its posts (topic.keys, as the catalog listed them; any
 // deleted since are left out) made into entries exactly as collect_feeds() makes them.
@@ -42,12 +54,10 @@ feeds::FeedContent collect_archive_page(storage::Index& index, const feeds::Site
                                         const feeds::ArchivePage& page,
                                         std::chrono::sys_seconds now);
 
-// Every published post (with or without topics), newest first, for feeds::TopicCatalog::build().
-std::vector<feeds::TopicPost> collect_topic_posts(storage::Index& index,
-                                                  std::chrono::sys_seconds now);
 // The posts with topics that keep a tombstone at `now` (see collect_tombstones()), newest
 // first, `updated` holding when they went: TopicCatalog::build()'s `gone`.
-std::vector<feeds::TopicPost> collect_gone_topic_posts(storage::Index& index, const Config& config,
-                                                       std::chrono::sys_seconds now);
+std::vector<storage::PostTopics> collect_gone_topic_posts(storage::Index& index,
+                                                          const Config& config,
+                                                          std::chrono::sys_seconds now);
 
 }  // namespace feedd::daemon

@@ -1,5 +1,7 @@
 #include "daemon/pipeline/site_pipeline.h"
 
+#include <algorithm>
+
 #include "common/clock.h"
 #include "daemon/log.h"
 #include "daemon/pipeline/entry_query.h"
@@ -11,6 +13,20 @@
 #include "feeds/snapshot.h"
 
 namespace feedd::daemon {
+namespace {
+
+// Whether the tag pages and the OPML file of `a` and `b` are the same: they show each topic's
+// language, kind, segment, name and post count, nothing else.
+bool same_listing(const feeds::TopicCatalog& a, const feeds::TopicCatalog& b) {
+  return std::equal(a.topics().begin(), a.topics().end(), b.topics().begin(), b.topics().end(),
+                    [](const auto& x, const auto& y) {
+                      return x == y || (x->lang == y->lang && x->topic.kind == y->topic.kind &&
+                                        x->topic.segment == y->topic.segment &&
+                                        x->topic.name == y->topic.name && x->posts == y->posts);
+                    });
+}
+
+}  // namespace
 
 SitePipeline::SitePipeline(const Config& config, IndexHealth* health)
     : config_(config),
@@ -157,6 +173,10 @@ storage::ScanReport SitePipeline::finish_scan(storage::ScanReport report) {
     log::info("index", config_.store.index.string() + " is writable again: index up to date");
   }
   log_report(report);
+  if (catalogs_) {
+    const auto& keys = report.applied.keys_written;
+    catalog_keys_.insert(catalog_keys_.end(), keys.begin(), keys.end());
+  }
   return report;
 }
 
@@ -177,19 +197,14 @@ void SitePipeline::log_report(const storage::ScanReport& report) {
 }
 
 std::vector<feeds::RenderedFeed> SitePipeline::render(std::chrono::sys_seconds now) {
-  // Every published post's light row (no content): the topic and archive catalogs.
-  auto posts =
-      read_index([&](storage::Index& index) { return collect_topic_posts(index, now); }, now);
-  topics_ = feeds::TopicCatalog::build(
-      posts, static_cast<std::size_t>(config_.feeds.topic_entries),
-      feeds::site_digest(site_) + std::to_string(config_.feeds.topic_entries),
-      read_index(
-          [&](storage::Index& index) { return collect_gone_topic_posts(index, config_, now); },
-          now));
-  archives_ = feeds::ArchiveCatalog::build(posts, archive_options());
-  posts.clear();
+  // The topic and archive catalogs, from the published posts' light rows (no content).
+  update_catalogs(now);
+  topics_ = catalogs_->topics(read_index(
+      [&](storage::Index& index) { return collect_gone_topic_posts(index, config_, now); }, now));
+  archives_ = catalogs_->archives();
   auto contents = read_index(
-      [&](storage::Index& index) { return collect_feeds(index, config_, site_, now); }, now);
+      [&](storage::Index& index) { return collect_feeds(index, config_, site_, now, &parsed_); },
+      now);
   for (auto& content : contents) {
     content.archive_newest = archives_->newest_page(content.lang);
   }
@@ -213,16 +228,62 @@ std::vector<feeds::RenderedFeed> SitePipeline::render(std::chrono::sys_seconds n
     pages_.digest = std::move(all_digests);
   }
   rendered.insert(rendered.end(), pages_.rendered.begin(), pages_.rendered.end());
-  // The topics: listed (pages, OPML) now; their feeds are rendered on request.
-  for (auto& page : feeds::render_topic_pages(site_, *topics_)) {
-    rendered.push_back(std::move(page));
+  // The topics: listed (pages, OPML) now, again only when a listed fact changed; their
+  // feeds are rendered on request.
+  if (!listed_ || !same_listing(*listed_, *topics_)) {
+    topic_pages_ = feeds::render_topic_pages(site_, *topics_);
+    topic_pages_.push_back(feeds::render_opml(site_, *topics_));
   }
-  rendered.push_back(feeds::render_opml(site_, *topics_));
+  listed_ = topics_;
+  rendered.insert(rendered.end(), topic_pages_.begin(), topic_pages_.end());
   // The stylesheet changes only with the program: it carries no date of its own (no
   // Last-Modified: a build time there would differ between replicas).
   rendered.push_back(
       {"feed.css", "text/css; charset=utf-8", std::string(feeds::feed_css()), feeds::kUndated});
   return rendered;
+}
+
+bool SitePipeline::catalogs_follow(std::chrono::sys_seconds now) {
+  if (!catalogs_ || replacements_ != catalogs_replacements_ || now < catalogs_at_ ||
+      catalog_keys_.size() > std::max<std::size_t>(1000, catalogs_->size() / 8)) {
+    return false;
+  }
+  // A post whose publication time came since is in no written key: all again then.
+  const auto due = read_index(
+      [&](storage::Index& index) { return index.next_publication_after(catalogs_at_); }, now);
+  return !due || *due > now;
+}
+
+void SitePipeline::update_catalogs(std::chrono::sys_seconds now) {
+  try {
+    if (catalogs_follow(now)) {
+      std::sort(catalog_keys_.begin(), catalog_keys_.end());
+      catalog_keys_.erase(std::unique(catalog_keys_.begin(), catalog_keys_.end()),
+                          catalog_keys_.end());
+      auto rows = read_index(
+          [&](storage::Index& index) { return index.published_topics_of(catalog_keys_, now); },
+          now);
+      if (replacements_ == catalogs_replacements_) {  // else: read from a rebuilt index
+        catalogs_->apply(catalog_keys_, std::move(rows));
+        catalog_keys_.clear();
+        catalogs_at_ = now;
+        return;
+      }
+    }
+    catalogs_.reset();
+    catalog_keys_.clear();
+    auto rows = read_index([&](storage::Index& index) { return index.published_topics(now); }, now);
+    catalogs_ = std::make_unique<feeds::PostCatalogs>(
+        static_cast<std::size_t>(config_.feeds.topic_entries),
+        feeds::site_digest(site_) + std::to_string(config_.feeds.topic_entries), archive_options());
+    catalogs_->assign(std::move(rows));
+    catalogs_at_ = now;
+    catalogs_replacements_ = replacements_;
+    ++catalog_builds_;
+  } catch (...) {
+    catalogs_.reset();  // half updated: made from scratch next time
+    throw;
+  }
 }
 
 feeds::ArchiveCatalog::Options SitePipeline::archive_options() const {

@@ -16,9 +16,11 @@
 #include <vector>
 
 #include "daemon/config.h"
+#include "daemon/pipeline/entry_query.h"
 #include "daemon/pipeline/index_health.h"
 #include "feeds/archive_catalog.h"
 #include "feeds/feed_set.h"
+#include "feeds/post_catalogs.h"
 #include "feeds/topic_catalog.h"
 #include "storage/history/git_change_clock.h"
 #include "storage/index/index.h"
@@ -43,7 +45,10 @@ class SitePipeline {
   // paths relative to feeds_url. A feed whose entries (see feeds/feed_digest.h) are
   // unchanged since the last call is not rendered again: its previous bytes are returned.
   // Topic feeds are not rendered: it builds the topic catalog (topics()) they are rendered
-  // from on request, by render_topic().
+  // from on request, by render_topic(). The topic and archive catalogs are kept between
+  // calls and brought up to date from the posts the scans since wrote (see
+  // feeds/post_catalogs.h); made from scratch the first time, after the index was replaced,
+  // when a scheduled post's time came, or when many posts changed.
   std::vector<feeds::RenderedFeed> render(std::chrono::sys_seconds now);
   // The topics as of the last render() (empty before the first).
   std::shared_ptr<const feeds::TopicCatalog> topics() const { return topics_; }
@@ -81,10 +86,16 @@ class SitePipeline {
   std::uint64_t index_replacements() const { return replacements_; }
   // How many feeds render() has rendered (feeds whose input was unchanged are not counted).
   std::uint64_t feeds_rendered() const { return renders_; }
+  // How many times render() made the catalogs from scratch (not from the posts that changed).
+  std::uint64_t catalogs_from_scratch() const { return catalog_builds_; }
   const feeds::SiteOptions& site() const { return site_; }
 
  private:
   void log_report(const storage::ScanReport& report);
+  // Brings catalogs_ up to date for `now` (see render()).
+  void update_catalogs(std::chrono::sys_seconds now);
+  // Whether catalogs_ may be updated from catalog_keys_ alone at `now`.
+  bool catalogs_follow(std::chrono::sys_seconds now);
   feeds::ArchiveCatalog::Options archive_options() const;
   // Moves the unusable index aside, opens a fresh one and scans the whole store into it.
   storage::ScanReport rebuild(const storage::IndexError& error, std::chrono::sys_seconds now);
@@ -118,9 +129,17 @@ class SitePipeline {
   std::string not_writable_;  // why a fallback stands in for the index; empty: none
   std::map<std::string, Rendered> rendered_feeds_;  // by language ("" for all)
   Rendered pages_;
+  ParsedBodies parsed_;                           // the bodies of the last collect_feeds()
+  std::vector<feeds::RenderedFeed> topic_pages_;  // tag pages and OPML of listed_
+  std::shared_ptr<const feeds::TopicCatalog> listed_;
   std::shared_ptr<const feeds::TopicCatalog> topics_ = feeds::TopicCatalog::build({}, 0);
   std::shared_ptr<const feeds::ArchiveCatalog> archives_ =
       feeds::ArchiveCatalog::build({}, feeds::ArchiveCatalog::Options{});
+  std::unique_ptr<feeds::PostCatalogs> catalogs_;  // null: made from scratch at next render()
+  std::vector<std::string> catalog_keys_;          // posts written since catalogs_ was up to date
+  std::chrono::sys_seconds catalogs_at_{};         // the `now` it was brought up to date for
+  std::uint64_t catalogs_replacements_ = 0;        // replacements_ then
+  std::uint64_t catalog_builds_ = 0;
   std::uint64_t renders_ = 0;
   std::uint64_t replacements_ = 0;
 };

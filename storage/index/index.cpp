@@ -182,6 +182,7 @@ void Index::Impl::upsert(const Post& post, sys_seconds now, ChangeClock* clock,
   if (!existing.executeStep()) {
     insert_post(post, hash, now, updated_time(post, hash, Seen::fresh, {}, now, clock));
     ++result.added;
+    result.keys_written.push_back(post.key);
     return;
   }
   bool visible_same = existing.getColumn(0).getString() == hash;
@@ -233,6 +234,7 @@ void Index::Impl::upsert(const Post& post, sys_seconds now, ChangeClock* clock,
     update.bind(":gone_at", from_time(now));
   }
   update.exec();
+  result.keys_written.push_back(post.key);
   if (was_deleted) {
     ++result.added;
   } else if (!visible_same || updated) {
@@ -271,6 +273,7 @@ void Index::Impl::delete_posts_of(const std::string& path,
     mark.bind(":key", key);
     mark.exec();
     ++result.deleted;
+    result.keys_written.push_back(key);
   }
 }
 

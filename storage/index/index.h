@@ -55,6 +55,9 @@ struct ApplyResult {
   // A post's language, draft flag or date changed: the published counts may differ.
   bool reclassified = false;
   std::vector<Problem> problems;  // duplicate keys and the like, found while applying
+  // The keys of the posts whose row was written (inserted, updated, marked deleted), in the
+  // order written (a key may repeat): what a catalog kept between scans must read again.
+  std::vector<std::string> keys_written;
   bool wrote() const { return added + changed + deleted > 0; }
 };
 
@@ -65,16 +68,6 @@ struct IndexedPost {
   std::chrono::sys_seconds first_seen{};
   std::chrono::sys_seconds updated{};
   std::optional<std::chrono::sys_seconds> deleted_at;
-};
-
-// A published post's topics, as the topic catalog reads them (no content is read).
-struct PostTopics {
-  std::string key;
-  std::string lang;
-  std::string entry_id;
-  std::chrono::sys_seconds updated{};
-  std::vector<std::string> tags;
-  std::vector<std::string> categories;
 };
 
 // A post that was published and went away (deleted, turned draft, dated into the future).
@@ -141,6 +134,10 @@ class Index {
   // Every published post at `now`, newest first (the order of newest()), with only what the
   // topic and archive catalogs need (no content is read).
   std::vector<PostTopics> published_topics(std::chrono::sys_seconds now);
+  // The same rows for the posts among `keys` that are published at `now`, in no given order
+  // (a key of no published post is left out).
+  std::vector<PostTopics> published_topics_of(const std::vector<std::string>& keys,
+                                              std::chrono::sys_seconds now);
   // The live posts with these keys, in the order of `keys`; keys of no live post are skipped.
   std::vector<IndexedPost> posts_by_keys(const std::vector<std::string>& keys);
   // Posts of `lang` (empty: every language) that were published, went away at `since` or

@@ -128,19 +128,52 @@ std::vector<IndexedPost> Index::translations_of(const IndexedPost& indexed, sys_
   });
 }
 
+namespace {
+
+constexpr const char* kTopicColumns =
+    "SELECT key, lang, entry_id, updated, tags, categories, published, source_path, position "
+    "FROM posts ";
+
+PostTopics topic_row(SQLite::Statement& query) {
+  return PostTopics{query.getColumn(0).getString(),
+                    query.getColumn(1).getString(),
+                    query.getColumn(2).getString(),
+                    to_time(query.getColumn(3).getInt64()),
+                    split(query.getColumn(4).getString()),
+                    split(query.getColumn(5).getString()),
+                    to_time(query.getColumn(6).getInt64()),
+                    query.getColumn(7).getString(),
+                    query.getColumn(8).getInt()};
+}
+
+}  // namespace
+
 std::vector<PostTopics> Index::published_topics(sys_seconds now) {
   return guard_sqlite("querying topics", [&]() -> std::vector<PostTopics> {
-    auto& query = impl_->cached(
-        std::string("SELECT key, lang, entry_id, updated, tags, categories FROM posts "
-                    "INDEXED BY posts_topics WHERE ") +
-        kLive + " ORDER BY published DESC, source_path DESC, position DESC");
+    auto& query =
+        impl_->cached(std::string(kTopicColumns) + "INDEXED BY posts_topics WHERE " + kLive +
+                      " ORDER BY published DESC, source_path DESC, position DESC");
     query.bind(":now", from_time(now));
     std::vector<PostTopics> posts;
     while (query.executeStep()) {
-      posts.push_back(
-          PostTopics{query.getColumn(0).getString(), query.getColumn(1).getString(),
-                     query.getColumn(2).getString(), to_time(query.getColumn(3).getInt64()),
-                     split(query.getColumn(4).getString()), split(query.getColumn(5).getString())});
+      posts.push_back(topic_row(query));
+    }
+    return posts;
+  });
+}
+
+std::vector<PostTopics> Index::published_topics_of(const std::vector<std::string>& keys,
+                                                   sys_seconds now) {
+  return guard_sqlite("querying topics", [&]() -> std::vector<PostTopics> {
+    auto& query = impl_->cached(std::string(kTopicColumns) + "WHERE key = :key AND " + kLive);
+    std::vector<PostTopics> posts;
+    for (const std::string& key : keys) {
+      query.reset();
+      query.bind(":key", key);
+      query.bind(":now", from_time(now));
+      while (query.executeStep()) {
+        posts.push_back(topic_row(query));
+      }
     }
     return posts;
   });

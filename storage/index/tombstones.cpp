@@ -61,11 +61,15 @@ std::vector<PostTopics> Index::gone_topics(std::chrono::sys_seconds now,
     query.bind(":now", rows::from_time(now));
     std::vector<PostTopics> gone;
     while (query.executeStep()) {
-      gone.push_back(PostTopics{query.getColumn(0).getString(), query.getColumn(1).getString(),
+      gone.push_back(PostTopics{query.getColumn(0).getString(),
+                                query.getColumn(1).getString(),
                                 query.getColumn(2).getString(),
                                 rows::to_time(query.getColumn(3).getInt64()),
                                 rows::split(query.getColumn(4).getString()),
-                                rows::split(query.getColumn(5).getString())});
+                                rows::split(query.getColumn(5).getString()),
+                                {},
+                                {},
+                                0});
     }
     return gone;
   });

@@ -23,9 +23,16 @@ std::shared_ptr<const feeds::Snapshot> snapshot(
                                 std::move(topics));
 }
 
-feeds::TopicPost topic_post(std::string key, std::string tag, std::int64_t updated) {
-  return {std::move(key),   "en", "tag:" + key, sys_seconds(std::chrono::seconds(updated)),
-          {std::move(tag)}, {}};
+storage::PostTopics topic_post(std::string key, std::string tag, std::int64_t updated) {
+  return {std::move(key),
+          "en",
+          "tag:" + key,
+          sys_seconds(std::chrono::seconds(updated)),
+          {std::move(tag)},
+          {},
+          sys_seconds{},
+          "",
+          0};
 }
 
 }  // namespace

@@ -10,17 +10,21 @@
 namespace feedd::feeds {
 namespace {
 
-TopicPost post(std::string key, std::string lang, std::vector<std::string> tags,
-               std::vector<std::string> categories = {}, int updated = 1) {
-  return TopicPost{key,
-                   std::move(lang),
-                   "tag:x,2025:" + key,
-                   std::chrono::sys_seconds(std::chrono::seconds(updated)),
-                   std::move(tags),
-                   std::move(categories)};
+// Newest first by key (n3 before n2): same publication time and file, the key decides.
+storage::PostTopics post(std::string key, std::string lang, std::vector<std::string> tags,
+                         std::vector<std::string> categories = {}, int updated = 1) {
+  return storage::PostTopics{key,
+                             std::move(lang),
+                             "tag:x,2025:" + key,
+                             std::chrono::sys_seconds(std::chrono::seconds(updated)),
+                             std::move(tags),
+                             std::move(categories),
+                             std::chrono::sys_seconds(std::chrono::seconds(1)),
+                             "posts.md",
+                             0};
 }
 
-std::vector<TopicPost> sample() {
+std::vector<storage::PostTopics> sample() {
   return {post("n3", "en", {"Tea Time", "only english"}, {"Diary"}),
           post("n2", "en", {"tea  time", "TEA TIME"}),  // one topic, counted once
           post("n1", "ja", {"茶道"}, {"日記"}), post("n0", "ja", {"茶道", "  "})};
@@ -45,18 +49,19 @@ BOOST_AUTO_TEST_CASE(topics_per_language_and_for_all) {
   BOOST_TEST(catalog->find("ja", TopicKind::tag, "") == nullptr);      // blank names: none
   // Sorted: "" first, then by language, kind, segment.
   const auto& topics = catalog->topics();
-  BOOST_TEST(topics.front().lang == "");
+  BOOST_TEST(topics.front()->lang == "");
   for (std::size_t i = 1; i < topics.size(); ++i) {
     BOOST_TEST(
-        (std::tie(topics[i - 1].lang, topics[i - 1].topic.kind, topics[i - 1].topic.segment) <
-         std::tie(topics[i].lang, topics[i].topic.kind, topics[i].topic.segment)));
+        (std::tie(topics[i - 1]->lang, topics[i - 1]->topic.kind, topics[i - 1]->topic.segment) <
+         std::tie(topics[i]->lang, topics[i]->topic.kind, topics[i]->topic.segment)));
   }
 }
 
 BOOST_AUTO_TEST_CASE(posts_gone_are_tombstones_of_their_topics_that_remain) {
   const auto before = TopicCatalog::build(sample(), 20);
-  const std::vector<TopicPost> gone = {post("g2", "en", {"Tea Time", "gone only"}, {}, 50),
-                                       post("g1", "ja", {"茶道"}, {"Diary"}, 40)};
+  const std::vector<storage::PostTopics> gone = {
+      post("g2", "en", {"Tea Time", "gone only"}, {}, 50),
+      post("g1", "ja", {"茶道"}, {"Diary"}, 40)};
   const auto catalog = TopicCatalog::build(sample(), 20, {}, gone);
   const CatalogTopic* tea = catalog->find("en", TopicKind::tag, "tea-time");
   BOOST_REQUIRE(tea);

@@ -1,0 +1,180 @@
+#include "feeds/topic_index.h"
+
+#include <algorithm>
+
+#include "common/sha256.h"
+#include "common/topic_segment.h"
+#include "feeds/post_order.h"
+
+namespace feedd::feeds {
+namespace {
+
+bool same_tombstones(const std::vector<Tombstone>& a, const std::vector<Tombstone>& b) {
+  return std::equal(
+      a.begin(), a.end(), b.begin(), b.end(),
+      [](const Tombstone& x, const Tombstone& y) { return x.id == y.id && x.when == y.when; });
+}
+
+}  // namespace
+
+TopicIndex::TopicIndex(std::size_t entries_per_topic, std::string salt)
+    : entries_(entries_per_topic), salt_(std::move(salt)) {}
+
+const std::string& TopicIndex::segment_of(const std::string& name) {
+  auto it = segments_.find(name);
+  if (it == segments_.end()) {
+    it = segments_.emplace(name, common::topic_segment(name)).first;
+  }
+  return it->second;
+}
+
+std::vector<TopicIndex::Named> TopicIndex::topics_of(const storage::PostTopics& post) {
+  std::vector<Named> named;
+  auto add_names = [&](TopicKind kind, const std::vector<std::string>& names) {
+    for (const std::string& name : names) {
+      const std::string& segment = segment_of(name);
+      if (segment.empty() || segment == "." || segment == "..") {
+        continue;
+      }
+      const bool repeated = std::any_of(named.begin(), named.end(), [&](const Named& n) {
+        return n.kind == kind && *n.segment == segment;
+      });
+      if (!repeated) {  // two spellings of one topic in one post count once
+        named.push_back({kind, &segment, &name});
+      }
+    }
+  };
+  add_names(TopicKind::tag, post.tags);
+  add_names(TopicKind::category, post.categories);
+  return named;
+}
+
+bool TopicIndex::Newer::operator()(const Member& member, const storage::PostTopics* post) const {
+  return newer(*member.post, *post);
+}
+
+void TopicIndex::add(const storage::PostTopics& post) {
+  for (const Named& named : topics_of(post)) {
+    for (Key key :
+         {Key{post.lang, named.kind, *named.segment}, Key{"", named.kind, *named.segment}}) {
+      auto& members = topics_[key].members;
+      // Posts mostly come newest first (a whole store) or among the newest (an edit).
+      auto at = members.empty() || newer(*members.back().post, post)
+                    ? members.end()
+                    : std::lower_bound(members.begin(), members.end(), &post, Newer{});
+      members.insert(at, Member{&post, named.name});
+      dirty_.insert(std::move(key));
+    }
+  }
+}
+
+void TopicIndex::remove_member(const Key& key, const storage::PostTopics& post) {
+  auto found = topics_.find(key);
+  if (found == topics_.end()) {
+    return;  // not among the topics (a post never added)
+  }
+  auto& members = found->second.members;
+  auto at = std::lower_bound(members.begin(), members.end(), &post, Newer{});
+  if (at != members.end() && at->post == &post) {
+    members.erase(at);
+    dirty_.insert(key);
+  }
+}
+
+void TopicIndex::remove(const storage::PostTopics& post) {
+  for (const Named& named : topics_of(post)) {
+    remove_member(Key{post.lang, named.kind, *named.segment}, post);
+    remove_member(Key{"", named.kind, *named.segment}, post);
+  }
+}
+
+void TopicIndex::update_tombstones(const std::vector<storage::PostTopics>& gone) {
+  std::map<Key, std::vector<Tombstone>> now;
+  for (const storage::PostTopics& post : gone) {
+    for (const Named& named : topics_of(post)) {
+      for (Key key :
+           {Key{post.lang, named.kind, *named.segment}, Key{"", named.kind, *named.segment}}) {
+        auto topic = topics_.find(key);
+        if (topic == topics_.end() || topic->second.members.empty()) {
+          continue;  // a tombstone only of a topic that still has a published post
+        }
+        auto& list = now[std::move(key)];
+        if (list.size() < entries_) {
+          list.push_back(Tombstone{post.entry_id, post.updated});
+        }
+      }
+    }
+  }
+  for (const Key& key : tombstoned_) {
+    now.try_emplace(key);  // those that had some and may have none now
+  }
+  tombstoned_.clear();
+  for (auto& [key, list] : now) {
+    auto topic = topics_.find(key);
+    if (topic == topics_.end()) {
+      continue;
+    }
+    if (!same_tombstones(topic->second.tombstones, list)) {
+      topic->second.tombstones = std::move(list);
+      dirty_.insert(key);
+    }
+    if (!topic->second.tombstones.empty()) {
+      tombstoned_.insert(key);
+    }
+  }
+}
+
+std::shared_ptr<const CatalogTopic> TopicIndex::make(const Key& key, Topic& topic) const {
+  auto made = std::make_shared<CatalogTopic>();
+  made->lang = std::get<0>(key);
+  made->topic = FeedTopic{std::get<1>(key), *topic.members.front().name, std::get<2>(key)};
+  made->posts = topic.members.size();
+  const std::size_t shown = std::min(entries_, topic.members.size());
+  made->keys.reserve(shown);
+  std::string ids;  // entry id and updated time of each key, framed
+  for (std::size_t i = 0; i < shown; ++i) {
+    const storage::PostTopics& post = *topic.members[i].post;
+    made->keys.push_back(post.key);
+    made->last_modified = std::max(made->last_modified, post.updated);
+    ids += post.entry_id;
+    ids += '\x1f';
+    ids += std::to_string(post.updated.time_since_epoch().count());
+    ids += '\x1e';
+  }
+  made->tombstones = topic.tombstones;
+  common::Sha256 hash;
+  hash.field(salt_).field(made->lang).field(topic_kind_dir(made->topic.kind));
+  hash.field(made->topic.segment).field(made->topic.name);
+  hash.field(ids);
+  for (const Tombstone& tombstone : made->tombstones) {
+    hash.field(tombstone.id).field(std::to_string(tombstone.when.time_since_epoch().count()));
+  }
+  made->digest = hash.hex();
+  return made;
+}
+
+std::shared_ptr<const TopicCatalog> TopicIndex::catalog(
+    const std::vector<storage::PostTopics>& gone) {
+  update_tombstones(gone);
+  for (const Key& key : dirty_) {
+    auto topic = topics_.find(key);
+    if (topic == topics_.end()) {
+      continue;
+    }
+    if (topic->second.members.empty()) {
+      tombstoned_.erase(key);
+      topics_.erase(topic);
+    } else {
+      topic->second.built = make(key, topic->second);
+    }
+  }
+  dirty_.clear();
+  TopicCatalog::Topics topics;
+  topics.reserve(topics_.size());
+  for (const auto& [key, topic] : topics_) {
+    topics.push_back(topic.built);
+  }
+  return std::make_shared<const TopicCatalog>(std::move(topics));  // std::map order
+}
+
+}  // namespace feedd::feeds

@@ -1,0 +1,69 @@
+// The topic catalog kept between regenerations: which published posts have each topic, so
+// that adding, removing or replacing a post redoes only the topics it is in (their counts,
+// newest keys, digests); catalog() then shares every other topic with the last catalog.
+// Given the same posts in any order of add()/remove(), it gives the same catalog as
+// TopicCatalog::build. NOT thread-safe (one thread: the indexer); the catalogs it returns are
+// immutable. It keeps pointers to the posts it is given: each must stay alive, unchanged,
+// until it is removed (or the TopicIndex is gone).
+#pragma once
+
+#include <cstddef>
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <tuple>
+#include <unordered_map>
+#include <vector>
+
+#include "feeds/topic_catalog.h"
+#include "storage/post.h"
+
+namespace feedd::feeds {
+
+class TopicIndex {
+ public:
+  // `entries_per_topic` and `salt` as for TopicCatalog::build.
+  TopicIndex(std::size_t entries_per_topic, std::string salt);
+
+  void add(const storage::PostTopics& post);
+  // `post` must be the very object added before.
+  void remove(const storage::PostTopics& post);
+  // The catalog of the posts added and not removed; `gone` as for TopicCatalog::build.
+  std::shared_ptr<const TopicCatalog> catalog(const std::vector<storage::PostTopics>& gone);
+
+ private:
+  using Key = std::tuple<std::string, TopicKind, std::string>;  // lang, kind, segment
+  struct Member {
+    const storage::PostTopics* post;
+    const std::string* name;  // its spelling of the topic (the first one in the post)
+  };
+  struct Topic {
+    std::vector<Member> members;  // newest first
+    std::vector<Tombstone> tombstones;
+    std::shared_ptr<const CatalogTopic> built;  // null: to be made
+  };
+  struct Newer {  // members newest first (feeds/post_order.h)
+    bool operator()(const Member& member, const storage::PostTopics* post) const;
+  };
+  // The topics of `post` (kind, segment, its spelling), each once.
+  struct Named {
+    TopicKind kind;
+    const std::string* segment;
+    const std::string* name;
+  };
+  std::vector<Named> topics_of(const storage::PostTopics& post);
+  const std::string& segment_of(const std::string& name);
+  void remove_member(const Key& key, const storage::PostTopics& post);
+  void update_tombstones(const std::vector<storage::PostTopics>& gone);
+  std::shared_ptr<const CatalogTopic> make(const Key& key, Topic& topic) const;
+
+  const std::size_t entries_;
+  const std::string salt_;
+  std::unordered_map<std::string, std::string> segments_;  // name -> segment, computed once
+  std::map<Key, Topic> topics_;
+  std::set<Key> dirty_;       // topics whose members or tombstones changed
+  std::set<Key> tombstoned_;  // topics with tombstones in the last catalog
+};
+
+}  // namespace feedd::feeds

@@ -1,0 +1,147 @@
+// PostCatalogs kept up to date from changed rows (adds, removals, edits in place, moves in
+// the order, new tags, another language, tombstones) equals PostCatalogs made from scratch
+// from the same rows: every topic and every archive page, field for field, after every batch
+// of a long seeded sequence of changes.
+#include "feeds/post_catalogs.h"
+
+#include <boost/test/unit_test.hpp>
+#include <map>
+#include <random>
+
+namespace feedd::feeds {
+namespace {
+
+using std::chrono::seconds;
+using std::chrono::sys_seconds;
+
+ArchiveCatalog::Options archive_options() {
+  ArchiveCatalog::Options options;
+  options.langs = {"ja", "en"};
+  options.entries = 5;
+  options.page_size = 7;
+  options.salt = "salt";
+  return options;
+}
+
+PostCatalogs empty() { return PostCatalogs(3, "salt", archive_options()); }
+
+std::string describe(const CatalogTopic& topic) {
+  std::string out = topic.lang + "|" + topic.topic.name + "|" + topic.topic.segment + "|" +
+                    std::to_string(topic.posts) + "|" + topic.digest + "|" +
+                    std::to_string(topic.last_modified.time_since_epoch().count());
+  for (const auto& key : topic.keys) {
+    out += "," + key;
+  }
+  for (const auto& tombstone : topic.tombstones) {
+    out += ";" + tombstone.id;
+  }
+  return out;
+}
+
+std::string describe(const ArchivePage& page) {
+  std::string out = page.lang + "|" + std::to_string(page.number) + "|" +
+                    (page.has_next ? "next" : "last") + "|" + page.digest + "|" +
+                    std::to_string(page.last_modified.time_since_epoch().count());
+  for (const auto& key : page.keys) {
+    out += "," + key;
+  }
+  return out;
+}
+
+std::vector<std::string> describe(const TopicCatalog& topics, const ArchiveCatalog& archives) {
+  std::vector<std::string> all;
+  for (const auto& topic : topics.topics()) {
+    all.push_back(describe(*topic));
+  }
+  for (const ArchivePage* page : archives.pages()) {
+    all.push_back(describe(*page));
+  }
+  return all;
+}
+
+class Store {
+ public:
+  storage::PostTopics random_post(const std::string& key) {
+    static const std::vector<std::string> names = {"Tea Time", "tea time", "茶道", "Rust", "Go",
+                                                   "日記",     "A B",      "a-b",  ".",    ""};
+    storage::PostTopics post;
+    post.key = key;
+    post.lang = pick(2) == 0 ? "ja" : "en";
+    post.entry_id = "tag:x:" + key;
+    post.updated = sys_seconds(seconds(pick(1000)));
+    for (int i = pick(4); i > 0; --i) {
+      post.tags.push_back(names[pick(names.size())]);
+    }
+    if (pick(3) == 0) {
+      post.categories.push_back(names[pick(names.size())]);
+    }
+    post.published = sys_seconds(seconds(pick(50)));  // ties: path, position, key decide
+    post.source_path = "p" + std::to_string(pick(3)) + ".md";
+    post.position = static_cast<int>(pick(2));
+    return post;
+  }
+  std::size_t pick(std::size_t n) {
+    return std::uniform_int_distribution<std::size_t>(0, n - 1)(rng_);
+  }
+
+ private:
+  std::mt19937 rng_{20261130};
+};
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(post_catalogs_test)
+
+BOOST_AUTO_TEST_CASE(changes_applied_equal_a_build_from_scratch) {
+  Store store;
+  std::map<std::string, storage::PostTopics> rows;  // the published posts now
+  std::vector<storage::PostTopics> gone;
+  PostCatalogs followed = empty();
+  for (int batch = 0; batch < 60; ++batch) {
+    std::vector<std::string> checked;
+    for (int change = 0; change < 6; ++change) {
+      const std::string key = "k" + std::to_string(store.pick(80));
+      checked.push_back(key);
+      auto it = rows.find(key);
+      if (it != rows.end() && store.pick(4) == 0) {  // removed: a tombstone
+        storage::PostTopics went = it->second;
+        went.updated = sys_seconds(seconds(2000 + batch));
+        gone.insert(gone.begin(), went);
+        rows.erase(it);
+      } else if (it != rows.end() && store.pick(2) == 0) {  // edited in place
+        it->second.updated = sys_seconds(seconds(1000 + batch));
+      } else {
+        rows[key] = store.random_post(key);
+      }
+    }
+    std::vector<storage::PostTopics> changed;
+    for (const auto& key : checked) {
+      if (auto it = rows.find(key); it != rows.end()) {
+        changed.push_back(it->second);
+      }
+    }
+    std::sort(changed.begin(), changed.end(),
+              [](const auto& a, const auto& b) { return a.key < b.key; });
+    changed.erase(std::unique(changed.begin(), changed.end(),
+                              [](const auto& a, const auto& b) { return a.key == b.key; }),
+                  changed.end());
+    followed.apply(checked, changed);
+    auto got = describe(*followed.topics(gone), *followed.archives());
+    PostCatalogs fresh = empty();
+    std::vector<storage::PostTopics> all;
+    for (const auto& [key, row] : rows) {
+      all.push_back(row);
+    }
+    fresh.assign(all);
+    auto expected = describe(*fresh.topics(gone), *fresh.archives());
+    BOOST_TEST_CONTEXT("batch " << batch) {
+      BOOST_TEST(got == expected, boost::test_tools::per_element());
+    }
+  }
+  BOOST_TEST(followed.size() == rows.size());
+  BOOST_TEST(followed.archives()->page_count() > 0u);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+}  // namespace feedd::feeds
