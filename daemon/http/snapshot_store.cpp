@@ -10,9 +10,11 @@ std::shared_ptr<const feeds::Snapshot> SnapshotStore::load() const {
 }
 
 void SnapshotStore::publish(std::shared_ptr<const feeds::Snapshot> next) {
-  auto previous = current_.exchange(next, std::memory_order_acq_rel);
-  if (listener_ && previous && next) {
-    listener_(*previous, *next);
+  // current_ keeps `next` alive through the listener: publish() has one caller at a time.
+  const feeds::Snapshot* incoming = next.get();
+  auto previous = current_.exchange(std::move(next), std::memory_order_acq_rel);
+  if (listener_ && previous && incoming != nullptr) {
+    listener_(*previous, *incoming);
   }
 }
 

@@ -14,7 +14,8 @@ std::vector<std::string> changed_feed_paths(const feeds::Snapshot& previous,
       paths.push_back(path);
     }
   }
-  for (const feeds::CatalogTopic& topic : next.topics().topics()) {
+  for (const auto& shared : next.topics().topics()) {
+    const feeds::CatalogTopic& topic = *shared;
     const feeds::CatalogTopic* before =
         previous.topics().find(topic.lang, topic.topic.kind, topic.topic.segment);
     if (before != nullptr && before->digest == topic.digest) {

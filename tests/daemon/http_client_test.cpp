@@ -31,8 +31,10 @@ namespace http = boost::beast::http;
 
 ClientOptions quick_options() {
   ClientOptions options;
-  options.resolve_connect_timeout = std::chrono::milliseconds(2000);
-  options.write_timeout = std::chrono::milliseconds(2000);
+  // Generous where no test waits for the deadline: a loaded CI machine (a sanitizer tree
+  // compiling beside the tests) can take over 2 s to connect on loopback.
+  options.resolve_connect_timeout = std::chrono::milliseconds(10000);
+  options.write_timeout = std::chrono::milliseconds(10000);
   options.read_timeout = std::chrono::milliseconds(300);
   options.max_response_bytes = 1 << 20;
   return options;
