@@ -176,6 +176,40 @@ cache_purge() {
   systemctl restart feedd.service
 }
 
+# WebSub under the shipped unit (IPAddressAllow=localhost): the built-in hub verifies a
+# subscriber's intent and delivers an edit to it, both connections from feedd to loopback.
+websub_delivery() {
+  local subscriber topic status
+  rm -f $R/websub.log $R/websub.log.body
+  python3 $T/bin/websub_subscriber.py 127.0.0.1 6082 $R/websub.log &
+  subscriber=$!
+  wait_for 10 test -f $R/websub.log
+  cp /etc/feedd/feedd.toml /run/feedd.toml.before
+  sed -i -e 's|^builtin_hub = false|builtin_hub = true|' \
+    -e 's|^allow_private_callbacks = false|allow_private_callbacks = true|' /etc/feedd/feedd.toml
+  systemctl restart feedd.service   # [websub] is read at start
+  wait_for 30 is_ok $URL/healthz
+  topic=$(curl -sfI $URL/en/atom.xml | tr -d '\r' | sed -n 's/^[Ll]ink: .*<\([^>]*\)>; rel="self".*/\1/p')
+  check websub-discovery "Link rel=\"self\" of /en/atom.xml: '$topic'" test -n "$topic"
+  status=$(curl -s -o /dev/null -w '%{http_code}' --data-urlencode hub.mode=subscribe \
+    --data-urlencode "hub.topic=$topic" --data-urlencode hub.callback=http://127.0.0.1:6082/cb \
+    $URL/websub)
+  check websub-subscribe-accepted "POST /websub answered $status" eq "$status" 202
+  check websub-intent-verified "the hub's GET with hub.challenge reached the subscriber" \
+    wait_for 20 grep -qx "VERIFY subscribe $topic" $R/websub.log
+  printf -- '---\ntitle: WebSub probe\ndate: 2026-06-03\nlang: en\nid: websub-probe\n---\nPushed.\n' \
+    > /srv/posts/2025/websub-probe.en.md
+  check websub-delivered "a delivery carrying the new post reached the subscriber" \
+    wait_for 30 grep -q 'WebSub probe' $R/websub.log.body
+  check websub-delivery-headers "$(grep -m1 '^DELIVER' $R/websub.log)" \
+    grep -q "^DELIVER /cb application/atom+xml.*rel=\"hub\".*<$topic>; rel=\"self\"" $R/websub.log
+  cp /run/feedd.toml.before /etc/feedd/feedd.toml
+  rm /srv/posts/2025/websub-probe.en.md
+  kill "$subscriber"
+  wait "$subscriber" 2> /dev/null
+  systemctl restart feedd.service
+}
+
 # Readers polling (a new connection per request, IPv4 and IPv6) through three restarts (a
 # reset is a race around SIGTERM: one restart catches it about half the time).
 restart_under_load() {
@@ -452,7 +486,7 @@ stop_and_activate() {
     test ! -e /var/lib/private/feedd -a ! -e /var/lib/feedd
 }
 
-for section in readme_commands sandbox cache_purge restart_under_load reload_under_load store_missing store_empty \
+for section in readme_commands sandbox cache_purge websub_delivery restart_under_load reload_under_load store_missing store_empty \
   store_huge watchdog hooks stop_and_activate; do
   started=$SECONDS
   $section
