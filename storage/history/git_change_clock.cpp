@@ -110,7 +110,10 @@ git::Diff GitChangeClock::Impl::diff_trees(const git_oid* older, const git_oid& 
   };
   git::Tree old_tree = older != nullptr ? tree_of(*older) : git::Tree();
   git::Tree new_tree = tree_of(newer);
-  git_diff_options options = GIT_DIFF_OPTIONS_INIT;
+  // The init function, not GIT_DIFF_OPTIONS_INIT: clang's -Wmissing-field-initializers
+  // rejects the macro's partial aggregate under -Werror.
+  git_diff_options options;
+  git_diff_options_init(&options, GIT_DIFF_OPTIONS_VERSION);
   std::string folder = prefix.empty() ? "" : prefix.substr(0, prefix.size() - 1);
   char* spec[] = {folder.data()};
   if (!folder.empty()) {
