@@ -45,6 +45,19 @@ std::string describe(const OutboundResult& result) {
   return result ? "HTTP " + std::to_string(result->status) : result.error().message();
 }
 
+// One attempt of a publish ping or a delivery: a 2xx succeeded; anything else is logged with
+// its attempt number (the outbox retries it).
+bool attempt_succeeded(const OutboundResult& result, std::string_view what,
+                       const OutboxItem& item) {
+  const bool ok = result && result->status / 100 == 2;
+  if (!ok) {
+    log::warning(kWebSubChannel, std::string(what) + " " + item.topic + " to " + item.target +
+                                     ": " + describe(result) + " (attempt " +
+                                     std::to_string(item.attempts + 1) + ")");
+  }
+  return ok;
+}
+
 }  // namespace
 
 WebSubOptions WebSubOptions::from(const Config& config) {
@@ -170,13 +183,8 @@ void WebSubService::publish(const OutboxItem& item) {
   request.body = "hub.mode=publish&hub.url=" + form_encoded(item.topic);
   request.allow_private = true;  // hubs are the operator's choice
   outbound_.client().send(std::move(request), [this, item](OutboundResult result) {
-    const bool ok = result && result->status / 100 == 2;
+    const bool ok = attempt_succeeded(result, "publish", item);
     (ok ? counters_.publish_ok : counters_.publish_failed)++;
-    if (!ok) {
-      log::warning(kWebSubChannel, "publish " + item.topic + " to " + item.target + ": " +
-                                       describe(result) + " (attempt " +
-                                       std::to_string(item.attempts + 1) + ")");
-    }
     guarded("recording a publish", [&] { settle(item, ok); });
   });
 }
@@ -240,13 +248,8 @@ void WebSubService::send_delivery(const OutboxItem& item, const storage::Subscri
         settle(item, true);
         return;
       }
-      const bool ok = result && result->status / 100 == 2;
+      const bool ok = attempt_succeeded(result, "delivery of", item);
       (ok ? counters_.delivered : counters_.delivery_failed)++;
-      if (!ok) {
-        log::warning(kWebSubChannel, "delivery of " + item.topic + " to " + item.target + ": " +
-                                         describe(result) + " (attempt " +
-                                         std::to_string(item.attempts + 1) + ")");
-      }
       settle(item, ok);
     });
   });
