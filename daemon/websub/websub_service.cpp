@@ -182,7 +182,7 @@ void WebSubService::publish(const OutboxItem& item) {
   request.headers = {{"Content-Type", "application/x-www-form-urlencoded"}};
   request.body = "hub.mode=publish&hub.url=" + form_encoded(item.topic);
   request.allow_private = true;  // hubs are the operator's choice
-  outbound_.client().send(std::move(request), [this, item](OutboundResult result) {
+  outbound_.client().send(std::move(request), [this, item](const OutboundResult& result) {
     const bool ok = attempt_succeeded(result, "publish", item);
     (ok ? counters_.publish_ok : counters_.publish_failed)++;
     guarded("recording a publish", [&] { settle(item, ok); });
@@ -238,7 +238,7 @@ void WebSubService::send_delivery(const OutboxItem& item, const storage::Subscri
     request.headers.emplace_back("X-Hub-Signature",
                                  "sha256=" + common::hex_encode(common::as_bytes(mac)));
   }
-  outbound_.client().send(std::move(request), [this, item](OutboundResult result) {
+  outbound_.client().send(std::move(request), [this, item](const OutboundResult& result) {
     guarded("recording a delivery", [&] {
       if (result && result->status == 410) {  // §7: the subscriber wants no more
         counters_.gone++;
