@@ -1,6 +1,7 @@
 // Index's private state, shared by its translation units: index.cpp (opening, migration,
-// writing a scan) and index_queries.cpp (reading). Not for any other file: the rest of
-// feedd sees only index.h. Same thread rules as Index (one thread at a time).
+// writing a scan), post_writes.cpp (writing one post) and index_queries.cpp (reading). Not
+// for any other file: the rest of feedd sees only index.h. Same thread rules as Index (one
+// thread at a time).
 #pragma once
 
 #include <SQLiteCpp/SQLiteCpp.h>
@@ -38,7 +39,7 @@ struct Index::Impl {
   // damaged first page) and migrates it forward. Damage elsewhere shows when it is read.
   void migrate(Index::Mode mode);
 
-  // Writing one scan (index.cpp).
+  // Writing one post of a scan (post_writes.cpp).
   // The source file of the live post with `key`, if there is one.
   std::optional<std::string> live_owner(const std::string& key);
   void bind_post(SQLite::Statement& statement, const Post& post, const std::string& hash);
@@ -49,6 +50,21 @@ struct Index::Impl {
   // clock, the post's updated time is derived from the store's history (see change_clock.h).
   void upsert(const Post& post, std::chrono::sys_seconds now, ChangeClock* clock,
               ApplyResult& result);
+  // How a post read now differs from its stored row (upsert's SELECT).
+  struct StoredChange {
+    bool visible_same = false;  // same visible content (visible_sha256)
+    bool was_deleted = false;   // the row is a deleted post's
+    bool place_same = false;    // same file, line, position and neighbours' titles
+    bool goes_away = false;     // published until this scan and not after it (RFC 6721)
+    bool reclassified = false;  // another language, draft state or publication time
+    std::optional<std::chrono::sys_seconds> updated;  // a new updated time to store
+  };
+  static StoredChange compare_stored(const SQLite::Statement& row, const Post& post,
+                                     const std::string& hash, std::chrono::sys_seconds now,
+                                     ChangeClock* clock);
+  // Writes `post` over its stored row as `change` found it (a deleted row comes back).
+  void update_post(const Post& post, const std::string& hash, const StoredChange& change,
+                   std::chrono::sys_seconds now);
   // Marks the live posts of `path` deleted, except those whose keys are in `keep`; the
   // deletion time comes from `clock` when it can tell (may be null).
   void delete_posts_of(const std::string& path, const std::unordered_set<std::string>& keep,

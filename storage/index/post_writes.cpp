@@ -1,0 +1,198 @@
+// Index::Impl's writes of one post (Index::ScanWriter calls them inside its transaction):
+// insert, update against the stored row, mark deleted. See index_impl.h.
+#include <SQLiteCpp/SQLiteCpp.h>
+
+#include <optional>
+#include <string>
+#include <unordered_set>
+
+#include "storage/index/entry_id.h"
+#include "storage/index/index_impl.h"
+#include "storage/index/post_rows.h"
+#include "storage/index/updated_time.h"
+
+namespace feedd::storage {
+
+using std::chrono::sys_seconds;
+
+using rows::from_time;
+using rows::join;
+using rows::to_time;
+using rows::visible_hash;
+
+std::optional<std::string> Index::Impl::live_owner(const std::string& key) {
+  auto& query = cached("SELECT source_path FROM posts WHERE key = ? AND deleted_at IS NULL");
+  query.bind(1, key);
+  if (!query.executeStep()) {
+    return std::nullopt;
+  }
+  return query.getColumn(0).getString();
+}
+
+void Index::Impl::bind_post(SQLite::Statement& statement, const Post& post,
+                            const std::string& hash) {
+  statement.bind(":key", post.key);
+  statement.bind(":source_path", post.source_path);
+  statement.bind(":source_line", post.source_line);
+  statement.bind(":position", post.position);
+  statement.bind(":format", static_cast<int>(post.format));
+  statement.bind(":lang", post.lang);
+  statement.bind(":title", post.title);
+  statement.bind(":content_html", post.content_html);
+  statement.bind(":summary", post.summary);
+  statement.bind(":url", post.url);
+  statement.bind(":slug", post.slug);
+  statement.bind(":author", post.author);
+  statement.bind(":tags", join(post.tags));
+  statement.bind(":categories", join(post.categories));
+  statement.bind(":published", from_time(post.published));
+  if (post.updated) {
+    statement.bind(":explicit_updated", from_time(*post.updated));
+  } else {
+    statement.bind(":explicit_updated");
+  }
+  statement.bind(":local_date", post.local_date);
+  statement.bind(":draft", post.draft ? 1 : 0);
+  statement.bind(":translation_key", post.translation_key);
+  statement.bind(":previous_title", post.previous_title);
+  statement.bind(":next_title", post.next_title);
+  statement.bind(":visible_sha256", hash);
+}
+
+void Index::Impl::insert_post(const Post& post, const std::string& hash, sys_seconds now,
+                              sys_seconds updated) {
+  auto& insert = cached(
+      "INSERT INTO posts (key, entry_id, source_path, source_line, position, format, lang, "
+      "title, content_html, summary, url, slug, author, tags, categories, published, "
+      "explicit_updated, local_date, draft, translation_key, previous_title, next_title, "
+      "visible_sha256, first_seen, updated, deleted_at) VALUES (:key, :entry_id, "
+      ":source_path, :source_line, :position, :format, :lang, :title, :content_html, "
+      ":summary, :url, :slug, :author, :tags, :categories, :published, :explicit_updated, "
+      ":local_date, :draft, :translation_key, :previous_title, :next_title, "
+      ":visible_sha256, :first_seen, :updated, NULL)");
+  bind_post(insert, post, hash);
+  insert.bind(":entry_id", make_entry_id(base_url, post.local_date, post.key));
+  insert.bind(":first_seen", from_time(now));
+  insert.bind(":updated", from_time(updated));
+  insert.exec();
+}
+
+void Index::Impl::upsert(const Post& post, sys_seconds now, ChangeClock* clock,
+                         ApplyResult& result) {
+  std::string hash = visible_hash(post);
+  auto& existing = cached(
+      "SELECT visible_sha256, deleted_at, source_path, source_line, position, "
+      "previous_title, next_title, lang, draft, published, updated FROM posts WHERE key = ?");
+  existing.bind(1, post.key);
+  if (!existing.executeStep()) {
+    insert_post(post, hash, now, updated_time(post, hash, Seen::fresh, {}, now, clock));
+    ++result.added;
+    result.keys_written.push_back(post.key);
+    return;
+  }
+  const StoredChange change = compare_stored(existing, post, hash, now, clock);
+  if (change.reclassified) {
+    result.reclassified = true;
+  }
+  if (change.visible_same && !change.was_deleted && change.place_same && !change.updated) {
+    return;  // nothing to write
+  }
+  update_post(post, hash, change, now);
+  result.keys_written.push_back(post.key);
+  if (change.was_deleted) {
+    ++result.added;
+  } else if (!change.visible_same || change.updated) {
+    ++result.changed;
+  }
+}
+
+Index::Impl::StoredChange Index::Impl::compare_stored(const SQLite::Statement& row,
+                                                      const Post& post, const std::string& hash,
+                                                      sys_seconds now, ChangeClock* clock) {
+  StoredChange change;
+  change.visible_same = row.getColumn(0).getString() == hash;
+  change.was_deleted = !row.getColumn(1).isNull();
+  // Published until this scan and not after it: it leaves the feeds now (RFC 6721).
+  const bool was_published = !change.was_deleted && row.getColumn(8).getInt() == 0 &&
+                             row.getColumn(9).getInt64() <= from_time(now);
+  change.goes_away = was_published && (post.draft || post.published > now);
+  change.reclassified = row.getColumn(7).getString() != post.lang ||
+                        (row.getColumn(8).getInt() != 0) != post.draft ||
+                        row.getColumn(9).getInt64() != from_time(post.published);
+  change.place_same = row.getColumn(2).getString() == post.source_path &&
+                      row.getColumn(3).getInt() == post.source_line &&
+                      row.getColumn(4).getInt() == post.position &&
+                      row.getColumn(5).getString() == post.previous_title &&
+                      row.getColumn(6).getString() == post.next_title;
+  // A history may tell a new time for the same content (an edit seen before its commit).
+  const sys_seconds stored = to_time(row.getColumn(10).getInt64());
+  if (!change.visible_same || clock != nullptr) {
+    auto time = updated_time(post, hash, change.visible_same ? Seen::same : Seen::changed, stored,
+                             now, clock);
+    if (time != stored) {
+      change.updated = time;
+    }
+  }
+  return change;
+}
+
+void Index::Impl::update_post(const Post& post, const std::string& hash, const StoredChange& change,
+                              sys_seconds now) {
+  auto& update = cached(
+      std::string("UPDATE posts SET source_path = :source_path, source_line = :source_line, "
+                  "position = :position, format = :format, lang = :lang, title = :title, "
+                  "content_html = :content_html, summary = :summary, url = :url, slug = :slug, "
+                  "author = :author, tags = :tags, categories = :categories, "
+                  "published = :published, explicit_updated = :explicit_updated, "
+                  "local_date = :local_date, draft = :draft, "
+                  "translation_key = :translation_key, previous_title = :previous_title, "
+                  "next_title = :next_title, visible_sha256 = :visible_sha256, "
+                  "deleted_at = NULL") +
+      (change.updated ? ", updated = :updated" : "") +
+      (change.goes_away ? ", gone_at = :gone_at" : "") + " WHERE key = :key");
+  bind_post(update, post, hash);
+  if (change.updated) {
+    update.bind(":updated", from_time(*change.updated));
+  }
+  if (change.goes_away) {
+    update.bind(":gone_at", from_time(now));
+  }
+  update.exec();
+}
+
+void Index::Impl::delete_posts_of(const std::string& path,
+                                  const std::unordered_set<std::string>& keep, sys_seconds now,
+                                  ChangeClock* clock, ApplyResult& result) {
+  auto& live = cached("SELECT key FROM posts WHERE source_path = ? AND deleted_at IS NULL");
+  live.bind(1, path);
+  std::vector<std::string> gone;
+  while (live.executeStep()) {
+    auto key = live.getColumn(0).getString();
+    if (!keep.contains(key)) {
+      gone.push_back(std::move(key));
+    }
+  }
+  for (const auto& key : gone) {
+    // The commit that removed it, when the history tells (RFC 6721 tombstones show it). A
+    // post published until now leaves the feeds then; a draft or a future post that was never
+    // shown keeps no tombstone (or the one it has).
+    sys_seconds when = now;
+    if (clock != nullptr) {
+      if (auto time = clock->last_change(path, key, std::nullopt);
+          time.source == StoreTime::Source::commit) {
+        when = time.at;
+      }
+    }
+    auto& mark = cached(
+        "UPDATE posts SET deleted_at = :when, gone_at = CASE WHEN draft = 0 AND published <= :now "
+        "THEN :when ELSE gone_at END WHERE key = :key");
+    mark.bind(":when", from_time(when));
+    mark.bind(":now", from_time(now));
+    mark.bind(":key", key);
+    mark.exec();
+    ++result.deleted;
+    result.keys_written.push_back(key);
+  }
+}
+
+}  // namespace feedd::storage
