@@ -6,7 +6,6 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <cstring>
 #include <string>
 #include <thread>
@@ -27,6 +26,7 @@
 #include "daemon/outbound/outbound_service.h"
 #include "daemon/pipeline/snapshot_builder.h"
 #include "daemon/systemd_notify.h"
+#include "daemon/watchdog.h"
 #include "daemon/websub/websub_service.h"
 #include "feeds/feed_info.h"
 
@@ -197,35 +197,6 @@ TopicFeeds topic_feeds_for(const Config& config, boost::asio::io_context& contro
       });
 }
 
-// WATCHDOG=1 from the control thread at half the interval: if the indexer hangs, systemd
-// notices (the I/O threads alone staying up is not health). Does nothing when systemd asked
-// for no watchdog. Control thread only.
-class Watchdog {
- public:
-  explicit Watchdog(boost::asio::io_context& control) : timer_(control) {}
-
-  void start() {
-    if (auto interval = systemd::watchdog_interval()) {
-      period_ = *interval / 2;
-      tick({});
-    }
-  }
-  void cancel() { timer_.cancel(); }
-
- private:
-  void tick(const boost::system::error_code& ec) {
-    if (ec) {
-      return;
-    }
-    systemd::notify_watchdog();
-    timer_.expires_after(period_);
-    timer_.async_wait([this](const boost::system::error_code& next) { tick(next); });
-  }
-
-  boost::asio::steady_timer timer_;
-  std::chrono::microseconds period_{0};
-};
-
 // SIGTERM and SIGINT stop the control thread (the caller then drains the server); SIGHUP
 // reloads the configuration into a new pipeline beside the running one and swaps them, or
 // keeps the running one when the new configuration fails. Control thread only; borrows
@@ -317,11 +288,54 @@ void announce_serving(const HttpServer& server, const SnapshotStore& store,
                         std::to_string(snapshot->generation()));
 }
 
+// Polite polling (server.min_poll_s; 0: off, null): its memory is taken once, here.
+std::unique_ptr<PollLimiter> poll_limiter_for(const Config& config) {
+  if (config.server.min_poll_s <= 0) {
+    return nullptr;
+  }
+  return std::make_unique<PollLimiter>(std::chrono::seconds(config.server.min_poll_s),
+                                       config.server.poll_clients);
+}
+
+// WebSub when [websub] asks for it (else null): pings and deliveries on the outbound thread,
+// the hub on the I/O threads; [websub] takes effect at start (a SIGHUP changes only the links
+// in the documents). Hooks itself into `store`, `metrics` and `server_options`, which outlive it.
+std::unique_ptr<WebSubService> start_websub(const Config& config, OutboundService& outbound,
+                                            SnapshotStore& store, TopicFeeds& topics,
+                                            Metrics& metrics, ServerOptions& server_options) {
+  const WebSubOptions websub_options = WebSubOptions::from(config);
+  if (!websub_options.enabled()) {
+    return nullptr;
+  }
+  auto websub =
+      std::make_unique<WebSubService>(websub_options, config.store.index, outbound, store, &topics);
+  WebSubService* service = websub.get();
+  store.set_listener([service](const feeds::Snapshot& previous, const feeds::Snapshot& next) {
+    service->snapshot_changed(previous, next);
+  });
+  metrics.add_section([&outbound](std::string& out) { outbound.render_metrics(out); });
+  metrics.add_section([service](std::string& out) { service->counters().render(out); });
+  server_options.websub = websub_options.builtin_hub ? service : nullptr;
+  websub->start();
+  return websub;
+}
+
+// After the control thread stopped: responses in flight may wait for a topic render on the
+// control context, so it runs (timers and watchers stopped) until the server has written them.
+void drain(boost::asio::io_context& control, HttpServer& server) {
+  control.restart();
+  auto keep_running = boost::asio::make_work_guard(control);
+  std::thread renders([&control] { control.run(); });
+  server.stop();
+  server.wait();
+  keep_running.reset();
+  renders.join();
+}
+
 }  // namespace
 
-// Long, but one straight line of construction in dependency order (each object outlives the
-// ones after it): splitting it would scatter the lifetimes it keeps visible.
-// NOLINTNEXTLINE(readability-function-size)
+// One straight line of construction in dependency order: each object outlives the ones
+// after it (the steps above build parts, the objects stay here).
 int run_serve(const Config& initial_config, const ServeOptions& options) {
   boost::asio::io_context control;  // the indexer: only this thread touches the index
   auto now = common::now_seconds();
@@ -358,28 +372,10 @@ int run_serve(const Config& initial_config, const ServeOptions& options) {
   ServerOptions server_options = server_options_for(config, std::move(*sockets), hooks, options);
   server_options.topics = &topics;
   server_options.deltas = &deltas;
-  // Polite polling (server.min_poll_s; 0: off): its memory is taken once, here.
-  std::unique_ptr<PollLimiter> poll_limiter;
-  if (config.server.min_poll_s > 0) {
-    poll_limiter = std::make_unique<PollLimiter>(std::chrono::seconds(config.server.min_poll_s),
-                                                 config.server.poll_clients);
-    server_options.poll_limiter = poll_limiter.get();
-  }
-  // WebSub: pings and deliveries on the outbound thread; the hub answers on the I/O threads.
-  // [websub] takes effect at start (a SIGHUP changes only the links in the documents).
-  const WebSubOptions websub_options = WebSubOptions::from(config);
-  std::unique_ptr<WebSubService> websub;
-  if (websub_options.enabled()) {
-    websub = std::make_unique<WebSubService>(websub_options, config.store.index, outbound, store,
-                                             &topics);
-    store.set_listener([&websub](const feeds::Snapshot& previous, const feeds::Snapshot& next) {
-      websub->snapshot_changed(previous, next);
-    });
-    metrics.add_section([&outbound](std::string& out) { outbound.render_metrics(out); });
-    metrics.add_section([&websub](std::string& out) { websub->counters().render(out); });
-    server_options.websub = websub_options.builtin_hub ? websub.get() : nullptr;
-    websub->start();
-  }
+  const std::unique_ptr<PollLimiter> poll_limiter = poll_limiter_for(config);
+  server_options.poll_limiter = poll_limiter.get();
+  const std::unique_ptr<WebSubService> websub =
+      start_websub(config, outbound, store, topics, metrics, server_options);
   HttpServer server(std::move(server_options), store, metrics);
   server.start();
   pipeline->attach(control, store, generation, metrics, outbound.client());
@@ -391,15 +387,7 @@ int run_serve(const Config& initial_config, const ServeOptions& options) {
   on_signal.arm();
   control.run();
 
-  // Responses still in flight may wait for a topic render, which runs on the control
-  // context: keep it running (its timers and watchers are stopped) until they are written.
-  control.restart();
-  auto keep_running = boost::asio::make_work_guard(control);
-  std::thread renders([&control] { control.run(); });
-  server.stop();
-  server.wait();
-  keep_running.reset();
-  renders.join();
+  drain(control, server);
   outbound.stop();  // before `websub` goes: no callback runs after this
   log::info(kServeChannel, "stopped");
   return 0;
