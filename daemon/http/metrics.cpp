@@ -1,5 +1,6 @@
 #include "daemon/http/metrics.h"
 
+#include "common/metric_text.h"
 #include "feeds/snapshot.h"
 
 namespace feedd::daemon {
@@ -60,18 +61,15 @@ void Metrics::record(RouteKind route, int status, std::uint64_t bytes) {
 
 namespace {
 
-// The HELP and TYPE lines of metric `name`.
-void append_header(std::string& out, std::string_view name, std::string_view type,
-                   std::string_view help) {
-  out.append("# HELP ").append(name).append(" ").append(help).append("\n");
-  out.append("# TYPE ").append(name).append(" ").append(type).append("\n");
-}
+using common::append_metric_header;
+using common::append_metric_sample;
+using common::metric_label;
 
 // A metric without labels: its HELP and TYPE lines and its one sample.
 void append_metric(std::string& out, std::string_view name, std::string_view type,
                    std::string_view help, const std::string& value) {
-  append_header(out, name, type, help);
-  out.append(name).append(" ").append(value).append("\n");
+  append_metric_header(out, name, type, help);
+  append_metric_sample(out, name, "", value);
 }
 
 // The same, for a metric kept in one of Metrics' atomics.
@@ -79,20 +77,6 @@ template <typename T>
 void append_metric(std::string& out, std::string_view name, std::string_view type,
                    std::string_view help, const std::atomic<T>& value) {
   append_metric(out, name, type, help, std::to_string(value.load(std::memory_order_relaxed)));
-}
-
-// One sample of a labelled metric: name{labels} value (`labels` as in the exposition, e.g.
-// reason="idle").
-void append_metric_sample(std::string& out, std::string_view name, std::string_view labels,
-                          std::uint64_t value) {
-  out.append(name).append("{").append(labels).append("} ").append(std::to_string(value));
-  out.append("\n");
-}
-
-// label_name="value", one label of a sample.
-std::string metric_label(std::string_view label_name, std::string_view value) {
-  std::string text(label_name);
-  return text.append("=\"").append(value).append("\"");
 }
 
 }  // namespace
@@ -105,9 +89,10 @@ void Metrics::render_connections(std::string& out) const {
   append_metric(out, "feedd_connections_reading_head", "gauge",
                 "Connections that sent part of a request head and wait for the rest.",
                 reading_head_);
-  append_header(out, "feedd_connections_shed_total", "counter",
-                "Connections given up at the connection cap: closed while waiting for a request "
-                "(idle) or its head (slow_head), or new ones answered 503 (full).");
+  append_metric_header(
+      out, "feedd_connections_shed_total", "counter",
+      "Connections given up at the connection cap: closed while waiting for a request "
+      "(idle) or its head (slow_head), or new ones answered 503 (full).");
   for (std::size_t i = 0; i < kShedReasonCount; ++i) {
     append_metric_sample(out, "feedd_connections_shed_total",
                          metric_label("reason", shed_reason_name(static_cast<ShedReason>(i))),
@@ -155,8 +140,8 @@ void Metrics::render_deltas(std::string& out) const {
 std::string Metrics::render(const feeds::Snapshot& snapshot, std::chrono::sys_seconds now) const {
   std::string out;
   out.reserve(2048);
-  append_header(out, "feedd_http_requests_total", "counter",
-                "HTTP requests answered, by route and status.");
+  append_metric_header(out, "feedd_http_requests_total", "counter",
+                       "HTTP requests answered, by route and status.");
   for (std::size_t r = 0; r < kRouteKindCount; ++r) {
     for (std::size_t s = 0; s < kStatuses.size(); ++s) {
       const std::uint64_t value = requests_[r][s].load(std::memory_order_relaxed);
@@ -175,8 +160,8 @@ std::string Metrics::render(const feeds::Snapshot& snapshot, std::chrono::sys_se
   append_metric(out, "feedd_http_response_bytes_total", "counter",
                 "Bytes of responses written (headers and bodies).", bytes_);
   render_connections(out);
-  append_header(out, "feedd_cache_purges_total", "counter",
-                "PURGE requests sent to [cache] purge caches, by result (ok: 2xx).");
+  append_metric_header(out, "feedd_cache_purges_total", "counter",
+                       "PURGE requests sent to [cache] purge caches, by result (ok: 2xx).");
   append_metric_sample(out, "feedd_cache_purges_total", metric_label("result", "ok"),
                        purges_ok_.load(std::memory_order_relaxed));
   append_metric_sample(out, "feedd_cache_purges_total", metric_label("result", "failed"),
@@ -187,7 +172,7 @@ std::string Metrics::render(const feeds::Snapshot& snapshot, std::chrono::sys_se
   append_metric(out, "feedd_snapshot_age_seconds", "gauge",
                 "Seconds since the served snapshot was built.",
                 std::to_string((now - snapshot.built_at()).count()));
-  append_header(out, "feedd_posts", "gauge", "Published posts in the index, by language.");
+  append_metric_header(out, "feedd_posts", "gauge", "Published posts in the index, by language.");
   for (const auto& [lang, count] : snapshot.posts_by_lang()) {
     append_metric_sample(out, "feedd_posts", metric_label("lang", lang), count);
   }

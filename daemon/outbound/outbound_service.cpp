@@ -2,6 +2,7 @@
 
 #include <exception>
 
+#include "common/metric_text.h"
 #include "daemon/log.h"
 
 namespace feedd::daemon {
@@ -24,15 +25,17 @@ OutboundService::~OutboundService() { stop(); }
 
 void OutboundService::render_metrics(std::string& out) const {
   const ClientStats stats = client_.stats();
-  out += "# TYPE feedd_outbound_requests_total counter\n";
-  out += "feedd_outbound_requests_total{result=\"response\"} " + std::to_string(stats.sent) + "\n";
-  out += "feedd_outbound_requests_total{result=\"error\"} " + std::to_string(stats.failed) + "\n";
-  out += "# TYPE feedd_outbound_refused_total counter\n";
-  out += "feedd_outbound_refused_total " + std::to_string(stats.refused) + "\n";
-  out += "# TYPE feedd_outbound_running gauge\n";
-  out += "feedd_outbound_running " + std::to_string(stats.running) + "\n";
-  out += "# TYPE feedd_outbound_queued gauge\n";
-  out += "feedd_outbound_queued " + std::to_string(stats.queued) + "\n";
+  common::append_metric_type(out, "feedd_outbound_requests_total", "counter");
+  common::append_metric_sample(out, "feedd_outbound_requests_total",
+                               common::metric_label("result", "response"), stats.sent);
+  common::append_metric_sample(out, "feedd_outbound_requests_total",
+                               common::metric_label("result", "error"), stats.failed);
+  common::append_metric_type(out, "feedd_outbound_refused_total", "counter");
+  common::append_metric_sample(out, "feedd_outbound_refused_total", "", stats.refused);
+  common::append_metric_type(out, "feedd_outbound_running", "gauge");
+  common::append_metric_sample(out, "feedd_outbound_running", "", stats.running);
+  common::append_metric_type(out, "feedd_outbound_queued", "gauge");
+  common::append_metric_sample(out, "feedd_outbound_queued", "", stats.queued);
 }
 
 void OutboundService::stop() {
