@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <cstring>
 #include <string_view>
 
@@ -13,6 +14,8 @@
 
 namespace feedd::feeds {
 namespace {
+
+std::atomic<std::uint64_t> bodies_parsed{0};  // html_bodies_parsed()
 
 // Everything gumbo allocates for one parse, freed at once: gumbo frees piecemeal
 // (recursively, over the whole tree) and feedd needs nothing of the tree afterwards.
@@ -83,6 +86,7 @@ class HtmlDocumentBuilder {
     if (source.empty()) {
       return;
     }
+    bodies_parsed.fetch_add(1, std::memory_order_relaxed);
     if (!nesting_within_bounds(source)) {
       document_.too_deep_ = true;
       return;
@@ -231,6 +235,8 @@ class HtmlDocumentBuilder {
 HtmlDocument::HtmlDocument(std::string source) : source_(std::move(source)) {
   HtmlDocumentBuilder(*this).build();
 }
+
+std::uint64_t html_bodies_parsed() { return bodies_parsed.load(std::memory_order_relaxed); }
 
 std::shared_ptr<const HtmlDocument> parse_content(const storage::Post& post) {
   return std::make_shared<const HtmlDocument>(clean_xml_text(post.content_html));

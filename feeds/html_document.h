@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
@@ -54,5 +55,9 @@ class HtmlDocument {
 
 // The post's content_html cleaned of XML-forbidden bytes (clean_xml_text), parsed.
 std::shared_ptr<const HtmlDocument> parse_content(const storage::Post& post);
+
+// How many non-empty bodies HtmlDocument has parsed in this process so far (a parse counter
+// for tests: what a regeneration parses shows in its difference). Thread-safe.
+std::uint64_t html_bodies_parsed();
 
 }  // namespace feedd::feeds

@@ -29,13 +29,13 @@ class EntryMaker {
     entry.html = parsed_before(entry.post);
     if (!entry.html) {
       entry.html = feeds::parse_content(entry.post);  // once for all the feeds and pages
+      if (entry.html->too_deep()) {                   // said once per parse, not per use
+        log::warning("feeds", entry.post.source_path +
+                                  ": HTML nested too deeply to parse: no summary from it, "
+                                  "its links left as written");
+      }
     }
     parsed_.try_emplace(entry.post.key, entry.post.content_html, entry.html);
-    if (entry.html->too_deep()) {
-      log::warning("feeds", entry.post.source_path +
-                                ": HTML nested too deeply to parse: no summary from it, "
-                                "its links left as written");
-    }
     for (const auto& translation : index_.translations_of(indexed, now_)) {
       entry.translations.push_back({translation.post.lang,
                                     feeds::permalink(site_, translation.post),
@@ -107,8 +107,8 @@ std::vector<feeds::FeedContent> collect_feeds(storage::Index& index, const Confi
 
 feeds::FeedContent collect_topic_feed(storage::Index& index, const feeds::SiteOptions& site,
                                       const feeds::CatalogTopic& topic,
-                                      std::chrono::sys_seconds now) {
-  EntryMaker maker(index, site, now);
+                                      std::chrono::sys_seconds now, const ParsedBodies* parsed) {
+  EntryMaker maker(index, site, now, parsed);
   feeds::FeedContent feed{topic.lang, {}, topic.topic, topic.tombstones};
   for (const auto& indexed : index.posts_by_keys(topic.keys)) {
     feed.entries.push_back(maker.make(indexed));
@@ -118,8 +118,8 @@ feeds::FeedContent collect_topic_feed(storage::Index& index, const feeds::SiteOp
 
 feeds::FeedContent collect_archive_page(storage::Index& index, const feeds::SiteOptions& site,
                                         const feeds::ArchivePage& page,
-                                        std::chrono::sys_seconds now) {
-  EntryMaker maker(index, site, now);
+                                        std::chrono::sys_seconds now, const ParsedBodies* parsed) {
+  EntryMaker maker(index, site, now, parsed);
   feeds::FeedContent feed;
   feed.lang = page.lang;
   feed.archive_page = page.number;

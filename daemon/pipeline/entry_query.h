@@ -36,7 +36,8 @@ using ParsedBodies =
 
 // One FeedContent per configured language, then the one of all languages (lang "").
 // `now` decides which posts are published (future posts are left out). `parsed` (may be
-// null): the bodies parsed by the last call, replaced by those of this one.
+// null): the bodies parsed by the last call, replaced by those of this one. A body too deeply
+// nested to parse is logged when it is parsed, not each time it is reused.
 std::vector<feeds::FeedContent> collect_feeds(storage::Index& index, const Config& config,
                                               const feeds::SiteOptions& site,
                                               std::chrono::sys_seconds now,
@@ -44,15 +45,18 @@ std::vector<feeds::FeedContent> collect_feeds(storage::Index& index, const Confi
 
 // The content of `topic`'s feed: its posts (topic.keys, as the catalog listed them; any
 // deleted since are left out) made into entries exactly as collect_feeds() makes them.
+// `parsed` (may be null): collect_feeds()'s last bodies, reused where unchanged (read only).
 feeds::FeedContent collect_topic_feed(storage::Index& index, const feeds::SiteOptions& site,
                                       const feeds::CatalogTopic& topic,
-                                      std::chrono::sys_seconds now);
+                                      std::chrono::sys_seconds now,
+                                      const ParsedBodies* parsed = nullptr);
 
 // The content of archive page `page`: its posts (page.keys, oldest first; any deleted since
-// are left out) made into entries exactly as collect_feeds() makes them.
+// are left out) made into entries exactly as collect_feeds() makes them; `parsed` likewise.
 feeds::FeedContent collect_archive_page(storage::Index& index, const feeds::SiteOptions& site,
                                         const feeds::ArchivePage& page,
-                                        std::chrono::sys_seconds now);
+                                        std::chrono::sys_seconds now,
+                                        const ParsedBodies* parsed = nullptr);
 
 // The posts with topics that keep a tombstone at `now` (see collect_tombstones()), newest
 // first, `updated` holding when they went: TopicCatalog::build()'s `gone`.

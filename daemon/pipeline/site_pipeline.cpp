@@ -300,7 +300,10 @@ feeds::ArchiveCatalog::Options SitePipeline::archive_options() const {
 feeds::RenderedFeed SitePipeline::render_archive(const feeds::ArchivePage& page,
                                                  std::chrono::sys_seconds now) {
   auto content = read_index(
-      [&](storage::Index& index) { return collect_archive_page(index, site_, page, now); }, now);
+      [&](storage::Index& index) {
+        return collect_archive_page(index, site_, page, now, &parsed_);
+      },
+      now);
   return feeds::render_feed(site_, content, feeds::FeedFormat::atom);
 }
 
@@ -308,7 +311,8 @@ feeds::RenderedFeed SitePipeline::render_topic(const feeds::CatalogTopic& topic,
                                                feeds::FeedFormat format,
                                                std::chrono::sys_seconds now) {
   const auto content = read_index(
-      [&](storage::Index& index) { return collect_topic_feed(index, site_, topic, now); }, now);
+      [&](storage::Index& index) { return collect_topic_feed(index, site_, topic, now, &parsed_); },
+      now);
   return feeds::render_feed(site_, content, format);
 }
 

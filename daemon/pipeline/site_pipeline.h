@@ -58,7 +58,8 @@ class SitePipeline {
   // Throws storage::IndexError.
   feeds::RenderedFeed render_archive(const feeds::ArchivePage& page, std::chrono::sys_seconds now);
   // `topic`'s feed in `format`, from the index as it is now (see collect_topic_feed()),
-  // through the same renderer as every feed. Throws storage::IndexError.
+  // through the same renderer as every feed; bodies the last render() parsed are not parsed
+  // again (nor in render_archive()). Throws storage::IndexError.
   feeds::RenderedFeed render_topic(const feeds::CatalogTopic& topic, feeds::FeedFormat format,
                                    std::chrono::sys_seconds now);
 
@@ -129,7 +130,7 @@ class SitePipeline {
   std::string not_writable_;  // why a fallback stands in for the index; empty: none
   std::map<std::string, Rendered> rendered_feeds_;  // by language ("" for all)
   Rendered pages_;
-  ParsedBodies parsed_;                           // the bodies of the last collect_feeds()
+  ParsedBodies parsed_;  // the bodies of the last collect_feeds(); topic feeds reuse them too
   std::vector<feeds::RenderedFeed> topic_pages_;  // tag pages and OPML of listed_
   std::shared_ptr<const feeds::TopicCatalog> listed_;
   std::shared_ptr<const feeds::TopicCatalog> topics_ = feeds::TopicCatalog::build({}, 0);

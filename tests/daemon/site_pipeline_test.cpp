@@ -1,8 +1,10 @@
-// SitePipeline renders again only the feeds whose input changed.
+// SitePipeline renders again only the feeds whose input changed, and parses again only the
+// post bodies that changed.
 #include "daemon/pipeline/site_pipeline.h"
 
 #include <boost/test/unit_test.hpp>
 
+#include "feeds/html_document.h"
 #include "tests/support/test_support.h"
 
 namespace feedd::daemon {
@@ -15,6 +17,25 @@ const std::chrono::sys_seconds kNow = std::chrono::sys_days{std::chrono::year{20
 std::string post(const std::string& title, const std::string& lang) {
   return "---\ntitle: " + title + "\ndate: 2025-01-01\nlang: " + lang + "\n---\nText.\n";
 }
+
+std::string tagged_post(const std::string& title, const std::string& lang) {
+  return "---\ntitle: " + title + "\ndate: 2025-01-01\nlang: " + lang +
+         "\ntags: [Tea]\n---\nText of " + title + ".\n";
+}
+
+// The bodies parsed (feeds::html_bodies_parsed) since the last call.
+class ParseCount {
+ public:
+  std::uint64_t since_last() {
+    const std::uint64_t now = feeds::html_bodies_parsed();
+    const std::uint64_t since = now - last_;
+    last_ = now;
+    return since;
+  }
+
+ private:
+  std::uint64_t last_ = feeds::html_bodies_parsed();
+};
 
 }  // namespace
 
@@ -44,6 +65,33 @@ BOOST_AUTO_TEST_CASE(only_feeds_whose_input_changed_are_rendered_again) {
     found |= feed.path == "en/atom.xml" && feed.body.find("English, edited") != std::string::npos;
   }
   BOOST_TEST(found);
+}
+
+BOOST_AUTO_TEST_CASE(bodies_are_parsed_again_only_when_they_change) {
+  testing::TempDir dir;
+  testing::write_file(dir / "posts/en.md", tagged_post("English", "en"));
+  testing::write_file(dir / "posts/en2.md", tagged_post("Second", "en"));
+  testing::write_file(dir / "posts/ja.md", tagged_post("日本語", "ja"));
+  auto config = load_config(testing::write_config(dir.path(), dir / "posts", ":memory:"));
+  SitePipeline pipeline(config);
+  pipeline.scan(kNow);
+  ParseCount parses;
+  pipeline.render(kNow);
+  BOOST_TEST(parses.since_last() == 3u, "each body once, though in two feeds and the pages");
+  pipeline.render(kNow);
+  BOOST_TEST(parses.since_last() == 0u, "nothing changed: nothing parsed");
+  testing::write_file(dir / "posts/en.md", tagged_post("English, edited", "en"));
+  pipeline.scan(kNow + 1h);
+  pipeline.render(kNow + 1h);
+  BOOST_TEST(parses.since_last() == 1u, "only the edited body");
+  // The topic feeds (rendered on request) show posts the feeds parsed: none parsed again.
+  BOOST_REQUIRE(pipeline.topics()->topics().size() >= 3u);  // Tea in en, ja and all
+  for (const auto& topic : pipeline.topics()->topics()) {
+    const auto feed = pipeline.render_topic(*topic, feeds::FeedFormat::atom, kNow + 1h);
+    BOOST_TEST(feed.body.find("Text of ") != std::string::npos, feed.path);
+  }
+  const std::uint64_t topic_parses = parses.since_last();
+  BOOST_TEST(topic_parses == 0u);  // the topic feeds reuse the feeds' parsed bodies
 }
 
 BOOST_AUTO_TEST_SUITE_END()
