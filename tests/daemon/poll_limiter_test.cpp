@@ -9,6 +9,8 @@
 #include "daemon/http/client_address.h"
 
 namespace feedd::daemon {
+BOOST_AUTO_TEST_SUITE(poll_limiter_test)
+
 namespace {
 
 using namespace std::chrono_literals;
@@ -19,8 +21,6 @@ ClientAddress address(const char* text) {
   BOOST_REQUIRE_MESSAGE(parsed, text);
   return *parsed;
 }
-
-BOOST_AUTO_TEST_SUITE(poll_limiter_test)
 
 BOOST_AUTO_TEST_CASE(archive_paths) {
   BOOST_TEST(parse_archive_path("/archive/1.xml")->page == 1u);

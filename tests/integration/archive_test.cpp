@@ -16,6 +16,8 @@
 #include "tests/support/test_support.h"
 
 namespace feedd::testing {
+BOOST_AUTO_TEST_SUITE(archive_test)
+
 namespace {
 
 using namespace std::chrono;
@@ -55,12 +57,6 @@ std::vector<std::string> titles(const std::string& body) {
   return found;
 }
 
-long long metric(const std::string& body, const std::string& name) {
-  std::smatch match;
-  const std::regex line("\n" + name + " ([0-9]+)\n");
-  return std::regex_search(body, match, line) ? std::stoll(match[1]) : -1;
-}
-
 struct ArchiveFixture {
   TempDir dir;
   std::filesystem::path store = dir / "posts";
@@ -98,7 +94,9 @@ struct ArchiveFixture {
     argv.push_back("http://127.0.0.1:" + std::to_string(port) + path);
     return run_command(argv).output;
   }
-  long long metric_now(const std::string& name) { return metric(get("/metrics").body, name); }
+  long long metric_now(const std::string& name) {
+    return metric_sample(get("/metrics").body, name);
+  }
 
   // Follows prev-archive from `feed` to the first page; the titles met, every page checked.
   std::vector<std::string> walk(const std::string& feed, const std::string& lang_dir,
@@ -158,8 +156,6 @@ std::set<int> numbers(int from, int to, int step) {
 }
 
 }  // namespace
-
-BOOST_AUTO_TEST_SUITE(archive_test)
 
 BOOST_FIXTURE_TEST_CASE(prev_archive_reaches_every_post_once_and_pages_are_stable, ArchiveFixture) {
   write_250();

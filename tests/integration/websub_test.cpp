@@ -19,6 +19,8 @@
 #include "tests/support/test_support.h"
 
 namespace feedd::testing {
+BOOST_AUTO_TEST_SUITE(websub_test)
+
 namespace {
 
 namespace http = boost::beast::http;
@@ -175,8 +177,6 @@ const std::set<std::string> kEnglishChanges = {"/en/atom.xml",
                                                "/tags/news/feed.json"};
 
 }  // namespace
-
-BOOST_AUTO_TEST_SUITE(websub_test)
 
 // One process with an external hub and the built-in one, private callbacks refused.
 BOOST_FIXTURE_TEST_CASE(discovery_publishing_and_ssrf_refusal, WebSubFixture) {

@@ -9,6 +9,8 @@
 #include "tests/support/test_support.h"
 
 namespace feedd::storage {
+BOOST_AUTO_TEST_SUITE(websub_store_test)
+
 namespace {
 
 using Millis = WebSubStore::Millis;
@@ -19,8 +21,6 @@ Millis at(long ms) { return Millis(milliseconds(ms)); }
 std::chrono::sys_seconds at_s(long s) { return std::chrono::sys_seconds(seconds(s)); }
 
 }  // namespace
-
-BOOST_AUTO_TEST_SUITE(websub_store_test)
 
 BOOST_AUTO_TEST_CASE(state_survives_reopening_and_leases_end) {
   testing::TempDir dir;
