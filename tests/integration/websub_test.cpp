@@ -314,6 +314,9 @@ BOOST_FIXTURE_TEST_CASE(hub_subscribe_verify_deliver_and_end, WebSubFixture) {
   BOOST_TEST(deliveries.count("/wrong") == 0u);                 // never verified
   BOOST_TEST(deliveries.count("/short") == 0u);                 // lease over
   BOOST_TEST(series(port, "feedd_websub_subscriptions") == 3);  // 410 ended /gone
+  // Settled, the outbox gauge is exact: only the delivery /hang sits on is left.
+  FEEDD_CHECK_AFTER(eventually([&] { return series(port, "feedd_websub_outbox") == 1; }),
+                    feedd->log());
 
   // Unsubscribe /good (verified like a subscription).
   BOOST_TEST(subscribe("unsubscribe", reader.url("/good"), topic).status == 202u);
