@@ -17,46 +17,13 @@ population. Prints one JSON object. Standard library only.
 import argparse
 import json
 import os
-import socket
 import sys
 import time
 
+import rawhttp
+
 REQUEST = ("GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nUser-Agent: Newsboat/2.30.1\r\n"
            "Accept: */*\r\nAccept-Encoding: gzip, deflate\r\n")
-
-
-class Connection:
-    def __init__(self, port):
-        self.port = port
-        self.sock = socket.create_connection(("127.0.0.1", port))
-        self.buffer = b""
-
-    def exchange(self, request):
-        """Sends `request` (bytes); returns (status, headers dict, response bytes)."""
-        self.sock.sendall(request)
-        while b"\r\n\r\n" not in self.buffer:
-            self.read()
-        end = self.buffer.index(b"\r\n\r\n") + 4
-        head = self.buffer[:end].decode("latin-1")
-        lines = head.split("\r\n")
-        status = int(lines[0].split()[1])
-        headers = {}
-        for line in lines[1:]:
-            if ":" in line:
-                name, value = line.split(":", 1)
-                headers[name.strip().lower()] = value.strip()
-        length = int(headers.get("content-length", "0"))
-        while len(self.buffer) < end + length:
-            self.read()
-        size = end + length
-        self.buffer = self.buffer[size:]
-        return status, headers, size
-
-    def read(self):
-        data = self.sock.recv(1 << 20)
-        if not data:
-            raise RuntimeError("connection closed by the server")
-        self.buffer += data
 
 
 def request_for(args, etag, last_modified, delta):
@@ -89,13 +56,13 @@ def main():
     parser.add_argument("--new-at", type=int, default=24)
     args = parser.parse_args()
 
-    probe = Connection(args.port)
+    probe = rawhttp.Connection(args.port)
     _, headers, _ = probe.exchange(request_for(args, None, None, False))
     start_etag, start_lm = headers["etag"], headers.get("last-modified")
     populations = {}
     for name in ("plain", "delta"):
         populations[name] = {
-            "conn": Connection(args.port), "bytes": 0, "request_bytes": 0, "statuses": {},
+            "conn": rawhttp.Connection(args.port), "bytes": 0, "request_bytes": 0, "statuses": {},
             "etags": [start_etag] * args.clients, "lms": [start_lm] * args.clients,
             "changed_bytes": [],
         }
@@ -112,7 +79,8 @@ def main():
             for client in range(args.clients):
                 request = request_for(args, pop["etags"][client], pop["lms"][client],
                                       name == "delta")
-                status, headers, size = pop["conn"].exchange(request)
+                status, headers, _ = pop["conn"].exchange(request)
+                size = pop["conn"].wire_size
                 pop["bytes"] += len(request) + size
                 pop["request_bytes"] += len(request)
                 pop["statuses"][status] = pop["statuses"].get(status, 0) + 1

@@ -45,11 +45,12 @@ import glob
 import json
 import os
 import re
-import socket
 import subprocess
 import sys
 import time
 from datetime import datetime, timezone
+
+import rawhttp
 
 PATHS = ["/atom.xml", "/en/atom.xml", "/ja/atom.xml", "/rss.xml", "/en/rss.xml",
          "/ja/rss.xml", "/feed.json", "/en/feed.json", "/ja/feed.json"]
@@ -58,104 +59,18 @@ PHI = 0.6180339887498949
 BATCH = 50  # readers whose polls are pipelined in one write (1/200 of an interval)
 
 
-class Connection:
-    """One keep-alive HTTP/1.1 connection; reconnects when the server closed it."""
-
-    def __init__(self, port):
-        self.port = port
-        self.sock = None
-        self.buffer = b""
-
-    @staticmethod
-    def request(path, fields):
-        head = "GET " + path + " HTTP/1.1\r\nHost: blog.example.org\r\nUser-Agent: Newsboat/2.30.1\r\n"
-        head += "".join(k + ": " + v + "\r\n" for k, v in fields if v)
-        return (head + "\r\n").encode("latin-1")
-
-    def pipeline(self, requests):
-        """Sends REQUESTS in one write (HTTP/1.1 pipelining); returns their responses in order.
-        A connection the server closed while idle (Varnish's timeout_idle is 5 s) is opened
-        again and the batch resent, once, when nothing of it was answered."""
-        for attempt in (0, 1):
-            answers = []
-            try:
-                if self.sock is None:
-                    self.sock = socket.create_connection(("127.0.0.1", self.port))
-                    self.buffer = b""
-                self.sock.sendall(b"".join(requests))
-                for _ in requests:
-                    answers.append(self.response())
-                return answers
-            except (ConnectionError, RuntimeError):
-                self.sock = None
-                if attempt or answers:
-                    raise
-        return []
-
-    def exchange(self, path, fields):
-        request = self.request(path, fields)
-        for attempt in (0, 1):
-            try:
-                if self.sock is None:
-                    self.sock = socket.create_connection(("127.0.0.1", self.port))
-                    self.buffer = b""
-                self.sock.sendall(request)
-                return self.response()
-            except (ConnectionError, RuntimeError):
-                self.sock = None
-                if attempt:
-                    raise
-        return None
-
-    def response(self):
-        while b"\r\n\r\n" not in self.buffer:
-            self.read()
-        end = self.buffer.index(b"\r\n\r\n") + 4
-        lines = self.buffer[:end].decode("latin-1").split("\r\n")
-        status = int(lines[0].split()[1])
-        headers = {}
-        for line in lines[1:]:
-            if ":" in line:
-                name, value = line.split(":", 1)
-                headers[name.strip().lower()] = value.strip()
-        self.buffer = self.buffer[end:]
-        if "chunked" in headers.get("transfer-encoding", ""):
-            body = self.chunked()
-        else:
-            length = 0 if status == 304 else int(headers.get("content-length", "0"))
-            while len(self.buffer) < length:
-                self.read()
-            body, self.buffer = self.buffer[:length], self.buffer[length:]
-        if headers.get("connection", "").lower() == "close":
-            self.sock.close()
-            self.sock = None
-        return status, headers, body
-
-    def chunked(self):
-        body = b""
-        while True:
-            while b"\r\n" not in self.buffer:
-                self.read()
-            line, self.buffer = self.buffer.split(b"\r\n", 1)
-            size = int(line.split(b";")[0], 16)
-            while len(self.buffer) < size + 2:
-                self.read()
-            body += self.buffer[:size]
-            self.buffer = self.buffer[size + 2:]
-            if size == 0:
-                return body
-
-    def read(self):
-        data = self.sock.recv(1 << 20)
-        if not data:
-            raise RuntimeError("connection closed by the server")
-        self.buffer += data
+def request(path, fields):
+    """A newsboat-like GET of PATH with the header FIELDS ((name, value) pairs; empty values
+    left out), as bytes for rawhttp.Connection."""
+    head = "GET " + path + " HTTP/1.1\r\nHost: blog.example.org\r\nUser-Agent: Newsboat/2.30.1\r\n"
+    head += "".join(k + ": " + v + "\r\n" for k, v in fields if v)
+    return (head + "\r\n").encode("latin-1")
 
 
 class Readers:
     def __init__(self, args):
         self.n = args.readers
-        self.conn = Connection(args.cache)
+        self.conn = rawhttp.Connection(args.cache)
         self.variant = [(PATHS[i % len(PATHS)], CODINGS[(i // len(PATHS)) % len(CODINGS)])
                         for i in range(self.n)]
         self.etag = [None] * self.n
@@ -166,12 +81,12 @@ class Readers:
     def seed(self, direct_port):
         """Every reader holds the current version (fetched from a replica, once per variant),
         and Varnish holds every variant (one fetch each through it, not counted)."""
-        direct = Connection(direct_port)
+        direct = rawhttp.Connection(direct_port)
         current = {}
         for v in sorted(set(self.variant)):
-            _, h, _ = direct.exchange(v[0], [("Accept-Encoding", v[1])])
+            _, h, _ = direct.exchange(request(v[0], [("Accept-Encoding", v[1])]))
             current[v] = (h.get("etag"), h.get("last-modified"))
-            self.conn.exchange(v[0], [("Accept-Encoding", v[1])])
+            self.conn.exchange(request(v[0], [("Accept-Encoding", v[1])]))
         for i in range(self.n):
             self.etag[i], self.lm[i] = current[self.variant[i]]
 
@@ -182,7 +97,7 @@ class Readers:
     def poll(self, batch):
         """One conditional GET per reader of BATCH, pipelined on the one connection: Varnish
         answers them in order, one after the other, as if they came a moment apart."""
-        answers = self.conn.pipeline([Connection.request(self.variant[i][0], self.fields(i))
+        answers = self.conn.pipeline([request(self.variant[i][0], self.fields(i))
                                       for i in batch])
         for i, (status, h, _) in zip(batch, answers):
             self.statuses[status] = self.statuses.get(status, 0) + 1
@@ -210,8 +125,8 @@ class Readers:
 
 
 def metrics(port):
-    conn = Connection(port)
-    _, _, body = conn.exchange("/metrics", [])
+    conn = rawhttp.Connection(port)
+    _, _, body = conn.exchange(request("/metrics", []))
     out = {"requests": 0, "by_status": {}, "purges_ok": 0, "purges_failed": 0, "generation": 0}
     for line in body.decode().splitlines():
         m = re.match(r'feedd_http_requests_total\{route="(\w+)",status="(\w+)"\} (\d+)', line)
@@ -309,7 +224,7 @@ def wait_served(cache, direct, lang, old_etag, marker, since, timeout=30.0):
     direct from one replica in turn, until each gives a 200 with a new ETag whose body holds
     MARKER (Varnish may fetch it from the other replica first). Returns (seconds through Varnish, seconds direct, requests sent direct), times
     from SINCE; None when not seen."""
-    conns = {"cache": Connection(cache), "direct": Connection(direct)}
+    conns = {"cache": rawhttp.Connection(cache), "direct": rawhttp.Connection(direct)}
     seen = {"cache": None, "direct": None}
     direct_requests = 0
     fields = [("Accept-Encoding", "gzip"), ("If-None-Match", old_etag)]
@@ -317,7 +232,7 @@ def wait_served(cache, direct, lang, old_etag, marker, since, timeout=30.0):
         for name, conn in conns.items():
             if seen[name] is not None:
                 continue
-            answer = conn.exchange("/" + lang + "/atom.xml", fields)
+            answer = conn.exchange(request("/" + lang + "/atom.xml", fields))
             direct_requests += name == "direct"
             if has_marker(answer, old_etag, marker):
                 seen[name] = time.monotonic() - since
@@ -326,7 +241,7 @@ def wait_served(cache, direct, lang, old_etag, marker, since, timeout=30.0):
 
 
 def current_etag(port, lang):
-    _, h, _ = Connection(port).exchange("/" + lang + "/atom.xml", [("Accept-Encoding", "gzip")])
+    _, h, _ = rawhttp.Connection(port).exchange(request("/" + lang + "/atom.xml", [("Accept-Encoding", "gzip")]))
     return h.get("etag")
 
 

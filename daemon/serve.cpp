@@ -190,10 +190,9 @@ TopicFeeds topic_feeds_for(const Config& config, boost::asio::io_context& contro
       },
       metrics,
       [&pipeline](const feeds::ArchivePage& page, std::chrono::sys_seconds built_at) {
-        // Archive pages are no WebSub topics (nobody subscribes to history): no hub Link.
-        static const feeds::SiteOptions kNoHubs;
         auto rendered = pipeline->pipeline().render_archive(page, common::now_seconds());
-        return feeds::make_resource(resource_source(std::move(rendered), kNoHubs), built_at);
+        return feeds::make_resource(
+            resource_source(std::move(rendered), pipeline->pipeline().site()), built_at);
       });
 }
 

@@ -118,10 +118,12 @@ std::string render_atom(const SiteOptions& site, const FeedContent& feed) {
   }
   append_text(root, "updated", format_rfc3339(newest_updated(feed), site.timezone));
   append_link(root, "self", "application/atom+xml", feed_url(site, feed, FeedFormat::atom));
-  for (const std::string& hub : site.hubs) {  // WebSub discovery
-    pugi::xml_node link = root.append_child("link");
-    set_attribute(link, "rel", "hub");
-    set_attribute(link, "href", hub);
+  if (!feed.archive_page) {  // WebSub discovery; an archive page is no topic (websub_link.h)
+    for (const std::string& hub : site.hubs) {
+      pugi::xml_node link = root.append_child("link");
+      set_attribute(link, "rel", "hub");
+      set_attribute(link, "href", hub);
+    }
   }
   append_link(root, "alternate", "text/html", site.base_url);
   for (const LanguageInfo& other : alternate_languages(site, feed)) {

@@ -1,5 +1,6 @@
 #include "feeds/websub_link.h"
 
+#include "feeds/archive_path.h"
 #include "feeds/feed_info.h"
 
 namespace feedd::feeds {
@@ -14,7 +15,9 @@ std::string topic_url(const SiteOptions& site, std::string_view path) {
 }
 
 std::string websub_link(const SiteOptions& site, std::string_view path) {
-  if (site.hubs.empty() || !is_feed_path(path) || path == "/feeds.opml") {
+  // Archive pages are history, not topics (the hub denies them; nothing is published for them).
+  if (site.hubs.empty() || !is_feed_path(path) || path == "/feeds.opml" ||
+      parse_archive_path(path)) {
     return {};
   }
   std::string link;

@@ -5,12 +5,12 @@
 #include <chrono>
 
 #include "common/clock.h"
-#include "daemon/http/archive_path.h"
 #include "daemon/http/http_io.h"
 #include "daemon/http/poll_limiter.h"
 #include "daemon/http/request_error.h"
 #include "daemon/http/router.h"
 #include "daemon/log.h"
+#include "feeds/archive_path.h"
 
 namespace feedd::daemon {
 
@@ -71,7 +71,7 @@ bool prepare_answer(RequestBuffers& b, error_code ec, ServerShared& shared, Sess
   control.fresh = false;
   RouteContext context = session_route_context(shared);
   context.topic = topic;
-  if (topic != nullptr && parse_archive_path(topic->path)) {
+  if (topic != nullptr && feeds::parse_archive_path(topic->path)) {
     context.cache_control = shared.archive_cache_control;  // RFC 5005 pages are stable
   }
   keep_alive = false;

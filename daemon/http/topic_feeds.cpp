@@ -3,9 +3,9 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
-#include "daemon/http/archive_path.h"
 #include "daemon/http/topic_path.h"
 #include "daemon/log.h"
+#include "feeds/archive_path.h"
 
 namespace feedd::daemon {
 
@@ -18,7 +18,7 @@ TopicFeeds::TopicFeeds(std::size_t cache_bytes, boost::asio::any_io_executor ren
       cache_(cache_bytes) {}
 
 bool TopicFeeds::serves(std::string_view path) {
-  return parse_archive_path(path).has_value() || parse_topic_path(path).has_value();
+  return feeds::parse_archive_path(path).has_value() || parse_topic_path(path).has_value();
 }
 
 boost::asio::awaitable<std::shared_ptr<const feeds::Resource>> TopicFeeds::find(
@@ -47,7 +47,7 @@ boost::asio::awaitable<std::shared_ptr<const feeds::Resource>> TopicFeeds::find(
 
 boost::asio::awaitable<std::shared_ptr<const feeds::Resource>> TopicFeeds::find_archive(
     std::string_view path, std::shared_ptr<const feeds::Snapshot> snapshot) {
-  const auto parsed = parse_archive_path(path);
+  const auto parsed = feeds::parse_archive_path(path);
   const feeds::ArchivePage* page =
       parsed && render_archive_ ? snapshot->archives().page(parsed->lang, parsed->page) : nullptr;
   if (page == nullptr) {

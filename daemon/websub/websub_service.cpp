@@ -241,11 +241,11 @@ void WebSubService::send_delivery(const OutboxItem& item, const storage::Subscri
   outbound_.client().send(std::move(request), [this, item](const OutboundResult& result) {
     guarded("recording a delivery", [&] {
       if (result && result->status == 410) {  // §7: the subscriber wants no more
-        counters_.gone++;
         store_->remove(item.topic, item.target);
         log::info(kWebSubChannel,
                   item.target + " answered 410 Gone: unsubscribed from " + item.topic);
         settle(item, true);
+        counters_.gone++;  // after the gauges: whoever sees it counted sees it unsubscribed
         return;
       }
       const bool ok = attempt_succeeded(result, "delivery of", item);

@@ -2,6 +2,8 @@
 
 #include <SQLiteCpp/SQLiteCpp.h>
 
+#include <algorithm>
+
 #include "storage/index/index_error.h"
 #include "storage/index/websub_schema.h"
 
@@ -50,6 +52,15 @@ std::filesystem::path websub_path(const std::filesystem::path& index) {
 struct WebSubStore::Impl {
   std::unique_ptr<SQLite::Database> db;
   bool persistent = false;
+  // The row counts count() and pending() last read, kept exact by the writes that know their
+  // effect (finish) and dropped by the others: /metrics reads them after every delivery, and
+  // a COUNT(*) there would scan the outbox once per subscriber of a change.
+  std::optional<std::size_t> subscriptions;
+  std::optional<std::size_t> outbox;
+  void forget_counts() {
+    subscriptions.reset();
+    outbox.reset();
+  }
 };
 
 WebSubStore::WebSubStore(const std::filesystem::path& path, std::string* error)
@@ -85,12 +96,14 @@ void WebSubStore::upsert(const Subscription& subscription) {
     statement.bind(3, subscription.secret);
     statement.bind(4,
                    static_cast<std::int64_t>(subscription.expires_at.time_since_epoch().count()));
+    impl_->subscriptions.reset();  // an insert or a renewal
     statement.exec();
   });
 }
 
 bool WebSubStore::remove(const std::string& topic, const std::string& callback) {
   return guarded("removing a subscription", [&] {
+    impl_->forget_counts();
     SQLite::Transaction transaction(*impl_->db, SQLite::TransactionBehavior::IMMEDIATE);
     SQLite::Statement statement(
         *impl_->db, "DELETE FROM websub_subscriptions WHERE topic = ? AND callback = ?");
@@ -144,13 +157,17 @@ std::vector<Subscription> WebSubStore::subscribers(const std::string& topic,
 
 std::size_t WebSubStore::count() {
   return guarded("counting subscriptions", [&] {
-    return static_cast<std::size_t>(
-        impl_->db->execAndGet("SELECT COUNT(*) FROM websub_subscriptions").getInt64());
+    if (!impl_->subscriptions) {
+      impl_->subscriptions = static_cast<std::size_t>(
+          impl_->db->execAndGet("SELECT COUNT(*) FROM websub_subscriptions").getInt64());
+    }
+    return *impl_->subscriptions;
   });
 }
 
 std::size_t WebSubStore::expire(std::chrono::sys_seconds now) {
   return guarded("expiring subscriptions", [&] {
+    impl_->forget_counts();
     SQLite::Transaction transaction(*impl_->db, SQLite::TransactionBehavior::IMMEDIATE);
     const auto at = static_cast<std::int64_t>(now.time_since_epoch().count());
     SQLite::Statement outbox(*impl_->db,
@@ -180,6 +197,7 @@ void WebSubStore::add(OutboxKind kind, const std::string& target, const std::str
     statement.bind(2, target);
     statement.bind(3, topic);
     statement.bind(4, to_ms(due));
+    impl_->outbox.reset();  // a new item or a bumped one
     statement.exec();
   });
 }
@@ -187,8 +205,13 @@ void WebSubStore::add(OutboxKind kind, const std::string& target, const std::str
 void WebSubStore::in_transaction(const std::function<void()>& work) {
   guarded("grouping outgoing work", [&] {
     SQLite::Transaction transaction(*impl_->db, SQLite::TransactionBehavior::IMMEDIATE);
-    work();
-    transaction.commit();
+    try {
+      work();
+      transaction.commit();
+    } catch (...) {
+      impl_->forget_counts();  // the rollback undoes whatever `work` counted
+      throw;
+    }
   });
 }
 
@@ -258,14 +281,20 @@ void WebSubStore::finish(const OutboxItem& item) {
                                 "DELETE FROM websub_outbox WHERE id = ? AND generation = ?");
     statement.bind(1, item.id);
     statement.bind(2, item.generation);
-    statement.exec();
+    const int removed = statement.exec();
+    if (impl_->outbox) {
+      *impl_->outbox -= std::min(*impl_->outbox, static_cast<std::size_t>(removed));
+    }
   });
 }
 
 std::size_t WebSubStore::pending() {
   return guarded("counting outgoing work", [&] {
-    return static_cast<std::size_t>(
-        impl_->db->execAndGet("SELECT COUNT(*) FROM websub_outbox").getInt64());
+    if (!impl_->outbox) {
+      impl_->outbox = static_cast<std::size_t>(
+          impl_->db->execAndGet("SELECT COUNT(*) FROM websub_outbox").getInt64());
+    }
+    return *impl_->outbox;
   });
 }
 

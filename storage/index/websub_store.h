@@ -1,7 +1,8 @@
 // The WebSub state (websub_schema.h): the built-in hub's subscriptions and the outbox of
 // publish pings and deliveries, so both survive a restart, in a SQLite file of its own
 // beside the index (websub_path()), used by one thread at a time (feedd's outbound thread);
-// or, when that file is unusable, an in-memory database (persistent() false). SQLite
+// or, when that file is unusable, an in-memory database (persistent() false); the only
+// writer of that file (count() and pending() are kept in memory, not re-read). SQLite
 // failures throw IndexError.
 #pragma once
 
@@ -56,7 +57,7 @@ class WebSubStore {
   std::optional<Subscription> find(const std::string& topic, const std::string& callback);
   // The subscriptions of `topic` whose lease runs past `now`.
   std::vector<Subscription> subscribers(const std::string& topic, std::chrono::sys_seconds now);
-  std::size_t count();
+  std::size_t count();  // read once, then kept exact as this store changes the table
   // Deletes the subscriptions whose lease ended at or before `now` (and their deliveries).
   std::size_t expire(std::chrono::sys_seconds now);
 
@@ -75,7 +76,7 @@ class WebSubStore {
   void finish(const OutboxItem& item);
   // The earliest due time, if anything is pending.
   std::optional<Millis> next_due();
-  std::size_t pending();
+  std::size_t pending();  // likewise: no COUNT(*) per finished item
   // The earliest end of a lease, if there is a subscription.
   std::optional<std::chrono::sys_seconds> next_expiry();
 

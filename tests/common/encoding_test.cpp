@@ -5,9 +5,9 @@
 #include <string>
 
 namespace feedd::daemon {
-namespace {
-
 BOOST_AUTO_TEST_SUITE(encoding)
+
+namespace {
 
 BOOST_AUTO_TEST_CASE(hex_round_trip) {
   std::string bytes("\x00\x01\x7f\x80\xff", 5);

@@ -8,6 +8,8 @@
 #include "common/encoding.h"
 
 namespace feedd::daemon {
+BOOST_AUTO_TEST_SUITE(hmac)
+
 namespace {
 
 std::string bytes_of(std::string_view hex) { return common::hex_decode(hex).value(); }
@@ -15,8 +17,6 @@ std::string bytes_of(std::string_view hex) { return common::hex_decode(hex).valu
 std::string mac_hex(std::string_view key, std::string_view data) {
   return common::hex_encode(common::as_bytes(common::hmac_sha256(key, data)));
 }
-
-BOOST_AUTO_TEST_SUITE(hmac)
 
 BOOST_AUTO_TEST_CASE(rfc4231_test_cases_1_to_4) {
   BOOST_TEST(mac_hex(std::string(20, '\x0b'), "Hi There") ==

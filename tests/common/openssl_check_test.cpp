@@ -15,9 +15,9 @@
 #include "common/sha256.h"
 
 namespace feedd::common {
-namespace {
-
 BOOST_AUTO_TEST_SUITE(openssl_check)
+
+namespace {
 
 BOOST_AUTO_TEST_CASE(sha256_matches_the_fips_vectors) {
   BOOST_TEST(sha256_hex("abc") ==

@@ -4,9 +4,9 @@
 #include <boost/test/unit_test.hpp>
 
 namespace feedd::common::text {
-namespace {
-
 BOOST_AUTO_TEST_SUITE(text)
+
+namespace {
 
 // '@' (0x40) and '`' (0x60), '[' and '{', '^' and '~' differ only in bit 0x20, as 'A' and 'a'
 // do; a fold by `c | 0x20` takes them for equal (router.cpp did).

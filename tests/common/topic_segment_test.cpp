@@ -9,9 +9,9 @@
 #include "common/encoding.h"
 
 namespace feedd::common {
-namespace {
-
 BOOST_AUTO_TEST_SUITE(topic_segment_test)
+
+namespace {
 
 BOOST_AUTO_TEST_CASE(japanese_names_are_kept_and_encoded_as_utf8) {
   BOOST_TEST(topic_segment("茶道") == "茶道");

@@ -9,6 +9,8 @@
 #include <cerrno>
 
 namespace feedd::common {
+BOOST_AUTO_TEST_SUITE(unique_fd)
+
 namespace {
 
 bool is_open(int fd) { return fcntl(fd, F_GETFD) != -1 || errno != EBADF; }
@@ -23,8 +25,6 @@ struct Pipe {
     write_end = fds[1];
   }
 };
-
-BOOST_AUTO_TEST_SUITE(unique_fd)
 
 BOOST_AUTO_TEST_CASE(destruction_closes) {
   const Pipe p;

@@ -6,6 +6,8 @@
 #include <boost/test/unit_test.hpp>
 
 namespace feedd::daemon {
+BOOST_AUTO_TEST_SUITE(config_test)
+
 namespace {
 
 std::string error_of(std::string_view toml) {
@@ -18,8 +20,6 @@ std::string error_of(std::string_view toml) {
 }
 
 }  // namespace
-
-BOOST_AUTO_TEST_SUITE(config_test)
 
 BOOST_AUTO_TEST_CASE(minimal_config_gets_every_default) {
   auto config = parse_config("[site]\nbase_url = \"https://b.example\"\n", "/etc/feedd/feedd.toml");

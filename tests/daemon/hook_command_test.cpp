@@ -15,6 +15,8 @@
 #include "tests/support/test_support.h"
 
 namespace feedd::daemon {
+BOOST_AUTO_TEST_SUITE(hook_command)
+
 namespace {
 
 using namespace std::chrono_literals;
@@ -29,8 +31,6 @@ bool process_gone(pid_t pid) {
   auto close = line.rfind(')');
   return close != std::string::npos && close + 2 < line.size() && line[close + 2] == 'Z';
 }
-
-BOOST_AUTO_TEST_SUITE(hook_command)
 
 BOOST_AUTO_TEST_CASE(success_and_non_zero_exit) {
   HookCommandResult ok = run_hook_command({"true"});

@@ -21,6 +21,8 @@
 #include "tests/support/test_support.h"
 
 namespace feedd::daemon {
+BOOST_AUTO_TEST_SUITE(http_client_test)
+
 namespace {
 
 using testing::ScriptedReply;
@@ -147,8 +149,6 @@ class TlsServer {
 };
 
 }  // namespace
-
-BOOST_AUTO_TEST_SUITE(http_client_test)
 
 BOOST_AUTO_TEST_CASE(private_ranges_are_recognised) {
   for (const char* text :

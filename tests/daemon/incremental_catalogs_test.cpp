@@ -15,6 +15,8 @@
 #include "tests/support/test_support.h"
 
 namespace feedd::daemon {
+BOOST_AUTO_TEST_SUITE(incremental_catalogs_test)
+
 namespace {
 
 using namespace std::chrono_literals;
@@ -75,8 +77,6 @@ void require_same(const std::map<std::string, std::string>& followed,
 }
 
 }  // namespace
-
-BOOST_AUTO_TEST_SUITE(incremental_catalogs_test)
 
 BOOST_AUTO_TEST_CASE(followed_edits_give_the_bytes_of_a_fresh_build) {
   testing::TempDir dir;

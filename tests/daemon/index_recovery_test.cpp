@@ -12,6 +12,8 @@
 #include "tests/support/test_support.h"
 
 namespace feedd::daemon {
+BOOST_AUTO_TEST_SUITE(index_recovery_test)
+
 namespace {
 
 using namespace std::chrono_literals;
@@ -27,8 +29,6 @@ std::vector<std::string> ids(SitePipeline& pipeline) {
 }
 
 }  // namespace
-
-BOOST_AUTO_TEST_SUITE(index_recovery_test)
 
 BOOST_AUTO_TEST_CASE(corruption_met_by_a_later_scan_is_rebuilt_from_the_store) {
   testing::TempDir dir;

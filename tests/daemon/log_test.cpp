@@ -5,9 +5,9 @@
 #include <boost/test/unit_test.hpp>
 
 namespace feedd::daemon::log {
-namespace {
-
 BOOST_AUTO_TEST_SUITE(log_format)
+
+namespace {
 
 BOOST_AUTO_TEST_CASE(one_line_gets_a_journal_priority_or_a_level_name) {
   BOOST_TEST(format(Level::warning, "store", "bad file", true) == "<4>store: bad file\n");

@@ -5,10 +5,12 @@
 
 #include <boost/test/unit_test.hpp>
 
-#include "daemon/http/archive_path.h"
 #include "daemon/http/client_address.h"
+#include "feeds/archive_path.h"
 
 namespace feedd::daemon {
+BOOST_AUTO_TEST_SUITE(poll_limiter_test)
+
 namespace {
 
 using namespace std::chrono_literals;
@@ -20,18 +22,16 @@ ClientAddress address(const char* text) {
   return *parsed;
 }
 
-BOOST_AUTO_TEST_SUITE(poll_limiter_test)
-
 BOOST_AUTO_TEST_CASE(archive_paths) {
-  BOOST_TEST(parse_archive_path("/archive/1.xml")->page == 1u);
-  BOOST_TEST(parse_archive_path("/archive/1.xml")->lang == "");
-  BOOST_TEST(parse_archive_path("/ja/archive/12.xml")->lang == "ja");
-  BOOST_TEST(parse_archive_path("/ja/archive/12.xml")->page == 12u);
+  BOOST_TEST(feeds::parse_archive_path("/archive/1.xml")->page == 1u);
+  BOOST_TEST(feeds::parse_archive_path("/archive/1.xml")->lang == "");
+  BOOST_TEST(feeds::parse_archive_path("/ja/archive/12.xml")->lang == "ja");
+  BOOST_TEST(feeds::parse_archive_path("/ja/archive/12.xml")->page == 12u);
   for (const char* path :
        {"/archive/0.xml", "/archive/01.xml", "/archive/.xml", "/archive/1.json", "/archive/1",
         "/ja/archive/x.xml", "//archive/1.xml", "/a/b/archive/1.xml", "/ja/archives/1.xml",
         "archive/1.xml", "/archive/1234567890.xml"}) {
-    BOOST_TEST(!parse_archive_path(path), path);
+    BOOST_TEST(!feeds::parse_archive_path(path), path);
   }
 }
 

@@ -7,6 +7,8 @@
 #include "feeds/topic_catalog.h"
 
 namespace feedd::daemon {
+BOOST_AUTO_TEST_SUITE(purge_paths_test)
+
 namespace {
 
 using std::chrono::sys_seconds;
@@ -36,8 +38,6 @@ storage::PostTopics topic_post(std::string key, std::string tag, std::int64_t up
 }
 
 }  // namespace
-
-BOOST_AUTO_TEST_SUITE(purge_paths_test)
 
 BOOST_AUTO_TEST_CASE(only_what_changed_is_purged) {
   auto topics = feeds::TopicCatalog::build(

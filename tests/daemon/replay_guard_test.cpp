@@ -9,6 +9,8 @@
 #include <vector>
 
 namespace feedd::daemon {
+BOOST_AUTO_TEST_SUITE(replay_guard)
+
 namespace {
 
 using namespace std::chrono_literals;
@@ -21,8 +23,6 @@ std::string id_of(std::string_view prefix, int i) {
 }
 
 const ReplayGuard::Clock::time_point kT0 = ReplayGuard::Clock::time_point(1'700'000'000s);
-
-BOOST_AUTO_TEST_SUITE(replay_guard)
 
 BOOST_AUTO_TEST_CASE(a_repeated_id_is_refused_until_it_expires) {
   ReplayGuard guard;

@@ -5,6 +5,8 @@
 #include <boost/test/unit_test.hpp>
 
 namespace feedd::daemon {
+BOOST_AUTO_TEST_SUITE(request_parser_test)
+
 namespace {
 
 using boost::system::error_code;
@@ -44,8 +46,6 @@ std::string post(std::string_view fields, std::string_view body = "") {
 }
 
 }  // namespace
-
-BOOST_AUTO_TEST_SUITE(request_parser_test)
 
 BOOST_AUTO_TEST_CASE(a_plain_request_parses_with_its_fields) {
   Parsed p =

@@ -8,6 +8,8 @@
 #include "tests/support/test_support.h"
 
 namespace feedd::daemon {
+BOOST_AUTO_TEST_SUITE(site_pipeline_test)
+
 namespace {
 
 using namespace std::chrono_literals;
@@ -38,8 +40,6 @@ class ParseCount {
 };
 
 }  // namespace
-
-BOOST_AUTO_TEST_SUITE(site_pipeline_test)
 
 BOOST_AUTO_TEST_CASE(only_feeds_whose_input_changed_are_rendered_again) {
   testing::TempDir dir;

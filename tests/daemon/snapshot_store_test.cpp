@@ -14,6 +14,8 @@
 #include "tests/support/generation_snapshot.h"
 
 namespace feedd::daemon {
+BOOST_AUTO_TEST_SUITE(snapshot_store_test)
+
 namespace {
 
 using testing::generation_snapshot;
@@ -54,8 +56,6 @@ void read_until(const SnapshotStore& store, std::uint64_t until, std::atomic<std
 }
 
 }  // namespace
-
-BOOST_AUTO_TEST_SUITE(snapshot_store_test)
 
 BOOST_AUTO_TEST_CASE(readers_see_whole_snapshots_in_order_while_a_writer_swaps_them) {
   constexpr std::uint64_t kLast = 200;

@@ -9,6 +9,8 @@
 #include "tests/support/test_support.h"
 
 namespace feedd::daemon {
+BOOST_AUTO_TEST_SUITE(store_watcher_test)
+
 namespace {
 
 using namespace std::chrono_literals;
@@ -63,8 +65,6 @@ struct Fixture {
 };
 
 }  // namespace
-
-BOOST_AUTO_TEST_SUITE(store_watcher_test)
 
 BOOST_FIXTURE_TEST_CASE(created_file_is_reported_once_after_the_quiet_period, Fixture) {
   start();

@@ -19,6 +19,8 @@
 #include "tests/support/test_support.h"
 
 namespace feedd::daemon::systemd {
+BOOST_AUTO_TEST_SUITE(systemd_notify)
+
 namespace {
 
 using namespace std::chrono_literals;
@@ -105,8 +107,6 @@ class AtFd3 {
  private:
   int saved_;
 };
-
-BOOST_AUTO_TEST_SUITE(systemd_notify)
 
 BOOST_AUTO_TEST_CASE(messages_reach_the_notify_socket) {
   NotifySocket manager;

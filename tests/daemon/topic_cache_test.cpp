@@ -5,14 +5,14 @@
 #include <boost/test/unit_test.hpp>
 
 namespace feedd::daemon {
+BOOST_AUTO_TEST_SUITE(topic_cache_test)
+
 namespace {
 
 std::shared_ptr<const feeds::Resource> resource(std::size_t bytes) {
   feeds::ResourceSource source{"/t", "text/plain", std::string(bytes, 'x'), {}, false};
   return feeds::make_resource(std::move(source), std::chrono::sys_seconds{});
 }
-
-BOOST_AUTO_TEST_SUITE(topic_cache_test)
 
 BOOST_AUTO_TEST_CASE(hits_only_for_the_rendered_digest) {
   TopicCache cache(1 << 20);

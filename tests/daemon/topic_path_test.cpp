@@ -5,9 +5,9 @@
 #include <boost/test/unit_test.hpp>
 
 namespace feedd::daemon {
-namespace {
-
 BOOST_AUTO_TEST_SUITE(topic_path_test)
+
+namespace {
 
 BOOST_AUTO_TEST_CASE(language_and_all_language_forms) {
   auto ja = parse_topic_path("/ja/tags/%E8%8C%B6%E9%81%93/atom.xml");

@@ -12,6 +12,8 @@
 #include "common/hmac.h"
 
 namespace feedd::daemon {
+BOOST_AUTO_TEST_SUITE(webhook_auth)
+
 namespace {
 
 using namespace std::chrono_literals;
@@ -66,8 +68,6 @@ struct StandardRequest {
     return h;
   }
 };
-
-BOOST_AUTO_TEST_SUITE(webhook_auth)
 
 BOOST_AUTO_TEST_CASE(githubs_published_example_verifies) {
   // docs.github.com, "Validating webhook deliveries".

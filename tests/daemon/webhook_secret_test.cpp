@@ -6,9 +6,9 @@
 #include "tests/support/test_support.h"
 
 namespace feedd::daemon {
-namespace {
-
 BOOST_AUTO_TEST_SUITE(webhook_secret)
+
+namespace {
 
 BOOST_AUTO_TEST_CASE(inline_secret_is_used_when_there_is_no_file) {
   BOOST_TEST(read_webhook_secret("s3cret", {}).value() == "s3cret");

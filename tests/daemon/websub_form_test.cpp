@@ -7,6 +7,8 @@
 #include "daemon/websub/hub_request.h"
 
 namespace feedd::daemon {
+BOOST_AUTO_TEST_SUITE(websub_form_test)
+
 namespace {
 
 FormFields accepted(std::string_view body) {
@@ -29,8 +31,6 @@ std::variant<HubRequest, FormError> hub(std::string_view body) {
 }
 
 }  // namespace
-
-BOOST_AUTO_TEST_SUITE(websub_form_test)
 
 BOOST_AUTO_TEST_CASE(fields_are_decoded_in_order) {
   const auto form =

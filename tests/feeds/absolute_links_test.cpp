@@ -5,11 +5,11 @@
 using feedd::feeds::absolutize_links;
 using feedd::feeds::resolve_url;
 
+BOOST_AUTO_TEST_SUITE(absolute_links)
+
 namespace {
 constexpr const char* kBase = "https://blog.example.org/2025/04/post.html";
 }
-
-BOOST_AUTO_TEST_SUITE(absolute_links)
 
 BOOST_AUTO_TEST_CASE(relative_references_resolve_against_the_post) {
   BOOST_TEST(resolve_url(kBase, "img/a.png") == "https://blog.example.org/2025/04/img/a.png");

@@ -7,6 +7,8 @@
 using feedd::feeds::format_rfc3339;
 using feedd::feeds::format_rfc822;
 
+BOOST_AUTO_TEST_SUITE(dates)
+
 namespace {
 
 std::chrono::sys_seconds utc(int y, unsigned m, unsigned d, int hh, int mm, int ss = 0) {
@@ -15,8 +17,6 @@ std::chrono::sys_seconds utc(int y, unsigned m, unsigned d, int hh, int mm, int 
 }
 
 }  // namespace
-
-BOOST_AUTO_TEST_SUITE(dates)
 
 BOOST_AUTO_TEST_CASE(tokyo_has_a_fixed_offset) {
   const auto* tokyo = date::locate_zone("Asia/Tokyo");

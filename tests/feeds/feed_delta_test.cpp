@@ -18,6 +18,8 @@
 using namespace feedd::feeds;
 using feedd::testing::run_command;
 
+BOOST_AUTO_TEST_SUITE(feed_delta)
+
 namespace {
 
 std::filesystem::path testdata(const std::string& name) {
@@ -57,8 +59,6 @@ boost::json::object check(const feedd::testing::TempDir& dir, const std::string&
 }
 
 }  // namespace
-
-BOOST_AUTO_TEST_SUITE(feed_delta)
 
 BOOST_AUTO_TEST_CASE(keeping_everything_gives_the_document_back) {
   const SiteOptions site = testing::sample_site();

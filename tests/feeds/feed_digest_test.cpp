@@ -7,6 +7,8 @@
 #include <set>
 
 namespace feedd::feeds {
+BOOST_AUTO_TEST_SUITE(feed_digest_test)
+
 namespace {
 
 FeedContent sample() {
@@ -25,8 +27,6 @@ FeedContent sample() {
 }
 
 }  // namespace
-
-BOOST_AUTO_TEST_SUITE(feed_digest_test)
 
 BOOST_AUTO_TEST_CASE(every_rendered_field_changes_the_digest) {
   using Mutation = std::function<void(Entry&)>;

@@ -13,6 +13,8 @@
 
 using namespace feedd::feeds;
 
+BOOST_AUTO_TEST_SUITE(golden)
+
 namespace {
 
 std::filesystem::path golden_dir(const std::string& name) {
@@ -41,8 +43,6 @@ void check_case(const std::string& name, const SiteOptions& site, const FeedCont
 }
 
 }  // namespace
-
-BOOST_AUTO_TEST_SUITE(golden)
 
 BOOST_AUTO_TEST_CASE(bilingual_feeds_match_their_golden_files) {
   const testing::SampleFeeds sample = testing::sample_feeds();

@@ -10,6 +10,8 @@
 #include "feeds/html_nesting.h"
 
 namespace feedd::feeds {
+BOOST_AUTO_TEST_SUITE(html_document)
+
 namespace {
 
 struct TextCase {
@@ -26,8 +28,6 @@ std::string repeat(const std::string& unit, std::size_t times) {
 }
 
 }  // namespace
-
-BOOST_AUTO_TEST_SUITE(html_document)
 
 BOOST_AUTO_TEST_CASE(text_as_the_tokenizer_and_tree_builder_give_it) {
   const std::vector<TextCase> cases = {

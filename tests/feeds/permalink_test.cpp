@@ -8,6 +8,8 @@ using feedd::feeds::permalink;
 using feedd::feeds::SiteOptions;
 using feedd::storage::Post;
 
+BOOST_AUTO_TEST_SUITE(permalink_expansion)
+
 namespace {
 
 SiteOptions tokyo_site() {
@@ -29,8 +31,6 @@ Post post_at_tokyo_new_year() {
 }
 
 }  // namespace
-
-BOOST_AUTO_TEST_SUITE(permalink_expansion)
 
 BOOST_AUTO_TEST_CASE(default_template_uses_local_date) {
   BOOST_TEST(permalink(tokyo_site(), post_at_tokyo_new_year()) ==

@@ -9,6 +9,8 @@
 #include <random>
 
 namespace feedd::feeds {
+BOOST_AUTO_TEST_SUITE(post_catalogs_test)
+
 namespace {
 
 using std::chrono::seconds;
@@ -89,8 +91,6 @@ class Store {
 };
 
 }  // namespace
-
-BOOST_AUTO_TEST_SUITE(post_catalogs_test)
 
 BOOST_AUTO_TEST_CASE(changes_applied_equal_a_build_from_scratch) {
   Store store;

@@ -11,6 +11,8 @@
 #include "feeds/http_date.h"
 
 namespace feedd::feeds {
+BOOST_AUTO_TEST_SUITE(snapshot_test)
+
 namespace {
 
 using namespace std::chrono;
@@ -58,8 +60,6 @@ std::string unbrotli(std::string_view bytes) {
 }
 
 }  // namespace
-
-BOOST_AUTO_TEST_SUITE(snapshot_test)
 
 BOOST_AUTO_TEST_CASE(etags_are_strong_quoted_and_distinct_per_coding) {
   auto snapshot = build(big_body("a"));

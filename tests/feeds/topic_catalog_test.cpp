@@ -8,6 +8,8 @@
 #include "feeds/feed_digest.h"
 
 namespace feedd::feeds {
+BOOST_AUTO_TEST_SUITE(topic_catalog_test)
+
 namespace {
 
 // Newest first by key (n3 before n2): same publication time and file, the key decides.
@@ -29,8 +31,6 @@ std::vector<storage::PostTopics> sample() {
           post("n2", "en", {"tea  time", "TEA TIME"}),  // one topic, counted once
           post("n1", "ja", {"茶道"}, {"日記"}), post("n0", "ja", {"茶道", "  "})};
 }
-
-BOOST_AUTO_TEST_SUITE(topic_catalog_test)
 
 BOOST_AUTO_TEST_CASE(topics_per_language_and_for_all) {
   auto catalog = TopicCatalog::build(sample(), 20);

@@ -17,6 +17,8 @@
 using namespace feedd::feeds;
 using feedd::testing::run_command;
 
+BOOST_AUTO_TEST_SUITE(validation)
+
 namespace {
 
 std::filesystem::path testdata(const std::string& name) {
@@ -74,8 +76,6 @@ void check_feed(const feedd::testing::TempDir& dir, const std::string& path,
 }
 
 }  // namespace
-
-BOOST_AUTO_TEST_SUITE(validation)
 
 BOOST_AUTO_TEST_CASE(every_rendered_feed_validates_and_parses_cleanly) {
   const testing::SampleFeeds sample = testing::sample_feeds();

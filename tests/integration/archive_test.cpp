@@ -2,7 +2,8 @@
 // loopback HTTP: with 250 posts, following prev-archive from each subscription feed reaches
 // every published post exactly once; each page carries fh:archive, self, current and its
 // neighbours, validates (xmllint, the RELAX NG schema with the fh namespace, feedparser) and
-// is cached like a feed with archive_max_age_s; an edit changes only its own pages' ETags, a
+// is cached like a feed with archive_max_age_s, names no WebSub hub (no topic) while the
+// subscription feed does; an edit changes only its own pages' ETags, a
 // new post only the newest pages'; a small site is fh:complete with no pages; `feedd build
 // --out` writes the same pages.
 #include <boost/test/unit_test.hpp>
@@ -16,6 +17,8 @@
 #include "tests/support/test_support.h"
 
 namespace feedd::testing {
+BOOST_AUTO_TEST_SUITE(archive_test)
+
 namespace {
 
 using namespace std::chrono;
@@ -55,12 +58,6 @@ std::vector<std::string> titles(const std::string& body) {
   return found;
 }
 
-long long metric(const std::string& body, const std::string& name) {
-  std::smatch match;
-  const std::regex line("\n" + name + " ([0-9]+)\n");
-  return std::regex_search(body, match, line) ? std::stoll(match[1]) : -1;
-}
-
 struct ArchiveFixture {
   TempDir dir;
   std::filesystem::path store = dir / "posts";
@@ -78,7 +75,8 @@ struct ArchiveFixture {
   }
   std::filesystem::path config() {
     return write_config(dir.path(), store, dir / "index.sqlite",
-                        "rescan_s = 0\n[server]\nlisten = [\"127.0.0.1:0\"]\n");
+                        "rescan_s = 0\n[server]\nlisten = [\"127.0.0.1:0\"]\n"
+                        "[websub]\nbuiltin_hub = true\n");
   }
   void start() {
     feedd = std::make_unique<FeeddProcess>(config(), dir / "serve.log");
@@ -98,7 +96,9 @@ struct ArchiveFixture {
     argv.push_back("http://127.0.0.1:" + std::to_string(port) + path);
     return run_command(argv).output;
   }
-  long long metric_now(const std::string& name) { return metric(get("/metrics").body, name); }
+  long long metric_now(const std::string& name) {
+    return metric_sample(get("/metrics").body, name);
+  }
 
   // Follows prev-archive from `feed` to the first page; the titles met, every page checked.
   std::vector<std::string> walk(const std::string& feed, const std::string& lang_dir,
@@ -159,8 +159,6 @@ std::set<int> numbers(int from, int to, int step) {
 
 }  // namespace
 
-BOOST_AUTO_TEST_SUITE(archive_test)
-
 BOOST_FIXTURE_TEST_CASE(prev_archive_reaches_every_post_once_and_pages_are_stable, ArchiveFixture) {
   write_250();
   // `feedd build --out` first, on the index `serve` then opens (same first-seen times).
@@ -204,6 +202,16 @@ BOOST_FIXTURE_TEST_CASE(prev_archive_reaches_every_post_once_and_pages_are_stabl
   BOOST_TEST(contains(head("/en/atom.xml"), "Cache-Control: public, max-age=300"));
   const auto gz = head("/en/archive/1.xml", {"Accept-Encoding: gzip"});
   BOOST_TEST(contains(gz, "Content-Encoding: gzip"), gz);
+
+  // With a hub configured, the subscription feed is a WebSub topic (hub in its Link field and
+  // document); an archive page is history, no topic: neither names the hub.
+  const std::string feed_head = head("/en/atom.xml");
+  BOOST_TEST(contains(feed_head, "<https://blog.example.org/websub>; rel=\"hub\""), feed_head);
+  BOOST_TEST(contains(get("/en/atom.xml").body, "<link rel=\"hub\""));
+  for (const char* path : {"/en/archive/1.xml", "/archive/3.xml"}) {
+    BOOST_TEST(!contains(head(path), "rel=\"hub\""), path);
+    BOOST_TEST(!contains(get(path).body, "rel=\"hub\""), path);
+  }
 
   // The ETag of every page, before the changes.
   const std::vector<std::string> pages = {"/en/archive/1.xml", "/en/archive/2.xml",

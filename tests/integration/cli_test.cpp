@@ -8,6 +8,8 @@
 #include "tests/support/test_support.h"
 
 namespace feedd::testing {
+BOOST_AUTO_TEST_SUITE(cli_test)
+
 namespace {
 
 CommandResult feedd(const std::vector<std::string>& args) {
@@ -19,8 +21,6 @@ CommandResult feedd(const std::vector<std::string>& args) {
 std::filesystem::path sample_store() { return source_dir() / "etc/posts"; }
 
 }  // namespace
-
-BOOST_AUTO_TEST_SUITE(cli_test)
 
 BOOST_AUTO_TEST_CASE(sample_store_builds_valid_feeds_in_both_languages) {
   TempDir dir;

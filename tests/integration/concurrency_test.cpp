@@ -16,6 +16,8 @@
 #include "tests/support/test_support.h"
 
 namespace feedd::testing {
+BOOST_AUTO_TEST_SUITE(concurrency_test)
+
 namespace {
 
 using namespace std::chrono_literals;
@@ -23,14 +25,6 @@ using namespace std::chrono_literals;
 std::string post(const std::string& title, const std::string& lang, const std::string& date) {
   return "---\ntitle: " + title + "\ndate: " + date + "\nlang: " + lang + "\n---\nText of " +
          title + ".\n";
-}
-
-std::size_t count(const std::string& text, const std::string& needle) {
-  std::size_t n = 0;
-  for (auto at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1)) {
-    ++n;
-  }
-  return n;
 }
 
 // The value of feedd_snapshot_generation in a /metrics body (0 when absent).
@@ -41,8 +35,6 @@ std::uint64_t served_generation(const std::string& metrics) {
 }
 
 }  // namespace
-
-BOOST_AUTO_TEST_SUITE(concurrency_test)
 
 BOOST_AUTO_TEST_CASE(daemon_keeps_answering_through_store_edits_sighup_reloads_and_a_webhook) {
   TempDir dir;
@@ -87,7 +79,8 @@ BOOST_AUTO_TEST_CASE(daemon_keeps_answering_through_store_edits_sighup_reloads_a
     feedd.signal(SIGHUP);
     FEEDD_REQUIRE_AFTER(eventually(
                             [&] {
-                              return count(feedd.log(), "SIGHUP: configuration reloaded") ==
+                              return count_occurrences(feedd.log(),
+                                                       "SIGHUP: configuration reloaded") ==
                                      static_cast<std::size_t>(round);
                             },
                             30s),

@@ -11,6 +11,8 @@
 #include "tests/support/feedd_process.h"
 
 namespace feedd::testing {
+BOOST_AUTO_TEST_SUITE(corrupt_index_test)
+
 namespace {
 
 constexpr int kPosts = 40;
@@ -64,8 +66,6 @@ struct Indexed {
 };
 
 }  // namespace
-
-BOOST_AUTO_TEST_SUITE(corrupt_index_test)
 
 BOOST_AUTO_TEST_CASE(serve_moves_a_bad_index_aside_and_serves_every_post) {
   for (const auto& damage : kDamages) {

@@ -21,6 +21,8 @@
 #include "tests/integration/index_test_support.h"
 
 namespace feedd::testing {
+BOOST_AUTO_TEST_SUITE(crash_safety_test)
+
 namespace {
 
 using namespace std::chrono_literals;
@@ -133,8 +135,6 @@ void check_old_or_new(const std::filesystem::path& dir, const Files& before, con
 }
 
 }  // namespace
-
-BOOST_AUTO_TEST_SUITE(crash_safety_test)
 
 BOOST_AUTO_TEST_CASE(kill_9_during_scans_loses_no_post_and_changes_no_id_or_updated_time) {
   TempDir dir;

@@ -14,6 +14,8 @@
 #include "tests/support/test_support.h"
 
 namespace feedd::testing {
+BOOST_AUTO_TEST_SUITE(delta_feeds_test)
+
 namespace {
 
 struct Reply {
@@ -33,19 +35,6 @@ std::string post(const std::string& title, const std::string& date, const std::s
 }
 
 // The value of an unlabelled metric, or of one labelled sample (-1 when absent).
-long long metric(const std::string& body, const std::string& sample) {
-  const auto at = body.find("\n" + sample + " ");
-  return at == std::string::npos ? -1 : std::stoll(body.substr(at + sample.size() + 2));
-}
-
-std::size_t count(const std::string& text, const std::string& needle) {
-  std::size_t n = 0;
-  for (auto at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1)) {
-    ++n;
-  }
-  return n;
-}
-
 struct DeltaFixture {
   TempDir dir;
   std::filesystem::path store = dir / "posts";
@@ -94,7 +83,9 @@ struct DeltaFixture {
     FEEDD_REQUIRE_AFTER(eventually([&] { return (now = etag(path)) != old; }), feedd->log());
     return now;
   }
-  long long metric_now(const std::string& sample) { return metric(get("/metrics").body, sample); }
+  long long metric_now(const std::string& sample) {
+    return metric_sample(get("/metrics").body, sample);
+  }
   // xmllint, the schema (Atom) and feedparser accept `body`; returns check_feeds.py's line.
   std::string validate(const std::string& body, const std::string& name) {
     const std::string file = "check" + std::to_string(++validated) + "/" + name;
@@ -104,8 +95,6 @@ struct DeltaFixture {
 };
 
 }  // namespace
-
-BOOST_AUTO_TEST_SUITE(delta_feeds_test)
 
 BOOST_FIXTURE_TEST_CASE(deltas_follow_every_rule, DeltaFixture) {
   write_file(store / "a.md", post("Alpha", "2025-01-01", "tags: [t]\n"));
@@ -128,7 +117,7 @@ BOOST_FIXTURE_TEST_CASE(deltas_follow_every_rule, DeltaFixture) {
   BOOST_TEST(delta.header("Cache-Control") == "no-store, im");
   BOOST_TEST(delta.header("ETag") == v2);
   BOOST_TEST(delta.header("Content-Type") == "application/atom+xml; charset=utf-8");
-  BOOST_TEST(count(delta.body, "<entry") == 1u);
+  BOOST_TEST(count_occurrences(delta.body, "<entry") == 1u);
   BOOST_TEST(delta.body.find("Gamma") != std::string::npos);
   const Reply full = get(atom);
   BOOST_TEST(delta.body.substr(0, delta.body.find("<entry")) ==
@@ -153,7 +142,7 @@ BOOST_FIXTURE_TEST_CASE(deltas_follow_every_rule, DeltaFixture) {
   }
   const Reply rss_delta = get(rss, {"A-IM: feed", "If-None-Match: " + v1_rss});
   BOOST_TEST(rss_delta.status == 226);
-  BOOST_TEST(count(rss_delta.body, "<item>") == 1u);
+  BOOST_TEST(count_occurrences(rss_delta.body, "<item>") == 1u);
   BOOST_TEST(validate(rss_delta.body, "rss.xml").find(" 1 en") != std::string::npos);
   const Reply head = get(atom, feed_im, false, "HEAD");
   BOOST_TEST((head.status == 226 && head.header("IM") == "feed"), head.head);
@@ -161,7 +150,7 @@ BOOST_FIXTURE_TEST_CASE(deltas_follow_every_rule, DeltaFixture) {
   // Topic feeds go the same way.
   const Reply topic_delta = get(topic, {"A-IM: feed", "If-None-Match: " + t1});
   BOOST_TEST(topic_delta.status == 226, topic_delta.head);
-  BOOST_TEST((count(topic_delta.body, "<entry") == 1u &&
+  BOOST_TEST((count_occurrences(topic_delta.body, "<entry") == 1u &&
               topic_delta.body.find("Gamma") != std::string::npos));
 
   // Made once per (feed, old, new, coding): atom x3 codings, rss, topic (HEAD reused atom's).
@@ -177,11 +166,11 @@ BOOST_FIXTURE_TEST_CASE(deltas_follow_every_rule, DeltaFixture) {
   write_file(store / "b.md", post("Beta, edited", "2025-01-02"));
   const std::string v3 = next_etag(atom, v2);
   const Reply since_v1 = get(atom, feed_im);
-  BOOST_TEST(count(since_v1.body, "<entry") == 2u);
+  BOOST_TEST(count_occurrences(since_v1.body, "<entry") == 2u);
   BOOST_TEST((since_v1.body.find("Gamma") != std::string::npos &&
               since_v1.body.find("Beta, edited") != std::string::npos));
   const Reply since_v2 = get(atom, {"A-IM: feed", "If-None-Match: " + v2});
-  BOOST_TEST(count(since_v2.body, "<entry") == 1u);
+  BOOST_TEST(count_occurrences(since_v2.body, "<entry") == 1u);
   BOOST_TEST(since_v2.body.find("Beta, edited") != std::string::npos);
   // A deletion: a tombstone and no entry; Alpha's id as the feed had it.
   std::smatch id;
@@ -191,13 +180,13 @@ BOOST_FIXTURE_TEST_CASE(deltas_follow_every_rule, DeltaFixture) {
   const std::string v4 = next_etag(atom, v3);
   const Reply deleted = get(atom, {"A-IM: feed", "If-None-Match: " + v3});
   BOOST_TEST(deleted.status == 226);
-  BOOST_TEST(count(deleted.body, "<entry") == 0u);
+  BOOST_TEST(count_occurrences(deleted.body, "<entry") == 0u);
   BOOST_TEST(
       deleted.body.find("<at:deleted-entry ref=\"" + id[1].str() + "\"") != std::string::npos,
       deleted.body);
   BOOST_TEST(validate(deleted.body, "atom.xml").find(" 0 en") != std::string::npos);
   const Reply rss_deleted = get(rss, {"A-IM: feed", "If-None-Match: " + v3_rss});
-  BOOST_TEST((rss_deleted.status == 226 && count(rss_deleted.body, "<item>") == 0u),
+  BOOST_TEST((rss_deleted.status == 226 && count_occurrences(rss_deleted.body, "<item>") == 0u),
              "RSS has no tombstones: nothing new");
   // Three versions remembered (v2, v3, v4): v1 is forgotten, a full 200.
   const Reply forgotten = get(atom, feed_im);
@@ -246,9 +235,10 @@ BOOST_FIXTURE_TEST_CASE(newsboat_keeps_its_items_across_a_delta, DeltaFixture) {
   const auto second = reload();
   BOOST_TEST_REQUIRE(second.exit_status == 0, second.output);
   const std::string metrics = get("/metrics").body;
-  BOOST_TEST(metric(metrics, "feedd_http_requests_total{route=\"feed\",status=\"226\"}") == 1,
-             "newsboat asked for and got a delta\n"
-                 << metrics);
+  BOOST_TEST(
+      metric_sample(metrics, "feedd_http_requests_total{route=\"feed\",status=\"226\"}") == 1,
+      "newsboat asked for and got a delta\n"
+          << metrics);
   BOOST_TEST(titles().output == "Alpha,Beta,Gamma\n");
 }
 

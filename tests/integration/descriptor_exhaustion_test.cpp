@@ -12,6 +12,8 @@
 #include "tests/support/raw_client.h"
 
 namespace feedd::testing {
+BOOST_AUTO_TEST_SUITE(descriptor_exhaustion_test)
+
 namespace {
 
 using namespace std::chrono_literals;
@@ -43,8 +45,6 @@ std::size_t open_descriptors(pid_t pid) {
 }
 
 }  // namespace
-
-BOOST_AUTO_TEST_SUITE(descriptor_exhaustion_test)
 
 BOOST_AUTO_TEST_CASE(out_of_descriptors_in_accept_is_logged_and_survived) {
   TempDir dir;

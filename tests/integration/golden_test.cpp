@@ -9,6 +9,8 @@
 #include "tests/support/test_support.h"
 
 namespace feedd::testing {
+BOOST_AUTO_TEST_SUITE(golden_test)
+
 namespace {
 
 void check_golden(const std::string& format) {
@@ -48,8 +50,6 @@ void check_golden(const std::string& format) {
 }
 
 }  // namespace
-
-BOOST_AUTO_TEST_SUITE(golden_test)
 
 BOOST_AUTO_TEST_CASE(page_text_store) { check_golden("page_text"); }
 BOOST_AUTO_TEST_CASE(markdown_store) { check_golden("markdown"); }

@@ -7,6 +7,8 @@
 #include "tests/support/test_support.h"
 
 namespace feedd::testing {
+BOOST_AUTO_TEST_SUITE(hostile_store)
+
 namespace {
 
 CommandResult feedd(const std::vector<std::string>& args) {
@@ -54,8 +56,6 @@ void write_store(const std::filesystem::path& store) {
 }
 
 }  // namespace
-
-BOOST_AUTO_TEST_SUITE(hostile_store)
 
 BOOST_AUTO_TEST_CASE(bad_files_and_entries_are_problems_and_good_posts_publish) {
   TempDir dir;

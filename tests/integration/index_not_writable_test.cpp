@@ -15,6 +15,8 @@
 #include "tests/support/feedd_process.h"
 
 namespace feedd::testing {
+BOOST_AUTO_TEST_SUITE(index_not_writable_test)
+
 namespace {
 
 using namespace std::chrono_literals;
@@ -53,14 +55,6 @@ std::uint64_t metric(int port, const std::string& name) {
   return at == std::string::npos ? 0 : std::stoull(body.substr(at + name.size() + 2));
 }
 
-std::size_t count(const std::string& text, const std::string& what) {
-  std::size_t n = 0;
-  for (auto at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) {
-    ++n;
-  }
-  return n;
-}
-
 void write_big_post(const std::filesystem::path& store) {
   std::string body;
   while (body.size() < 100000) {
@@ -71,8 +65,6 @@ void write_big_post(const std::filesystem::path& store) {
 }
 
 }  // namespace
-
-BOOST_AUTO_TEST_SUITE(index_not_writable_test)
 
 BOOST_AUTO_TEST_CASE(a_full_disk_keeps_the_last_snapshot_and_recovers_when_space_returns) {
   TempDir dir;
@@ -98,7 +90,8 @@ BOOST_AUTO_TEST_CASE(a_full_disk_keeps_the_last_snapshot_and_recovers_when_space
   BOOST_TEST(feed.status == 200);
   BOOST_TEST(feed.body.find(":post-09\"") != std::string::npos);  // the last snapshot
   BOOST_TEST(feed.body.find(":big-post\"") == std::string::npos);
-  BOOST_TEST(count(child.log(), "is not writable") == 1u, child.log());  // once, not per retry
+  BOOST_TEST(count_occurrences(child.log(), "is not writable") == 1u,
+             child.log());  // once, not per retry
 
   std::filesystem::remove(dir / "state/filler");
   FEEDD_CHECK_AFTER(eventually([&] { return fetch(port, "/healthz").body == "ok\n"; }, 30s),

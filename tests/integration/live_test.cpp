@@ -11,6 +11,8 @@
 #include "tests/support/test_support.h"
 
 namespace feedd::testing {
+BOOST_AUTO_TEST_SUITE(live_test)
+
 namespace {
 
 using namespace std::chrono_literals;
@@ -19,14 +21,6 @@ std::string post(const std::string& title, const std::string& lang, const std::s
                  const std::string& extra = "") {
   return "---\ntitle: " + title + "\ndate: " + date + "\nlang: " + lang + "\n" + extra +
          "---\nText of " + title + ".\n";
-}
-
-std::size_t count(const std::string& text, const std::string& needle) {
-  std::size_t n = 0;
-  for (auto at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1)) {
-    ++n;
-  }
-  return n;
 }
 
 struct LiveFixture {
@@ -52,12 +46,10 @@ struct LiveFixture {
   bool serves(const std::string& path, const std::string& text) {
     return fetch(port, path).body.find(text) != std::string::npos;
   }
-  std::size_t publications() { return count(feedd->log(), " published"); }
+  std::size_t publications() { return count_occurrences(feedd->log(), " published"); }
 };
 
 }  // namespace
-
-BOOST_AUTO_TEST_SUITE(live_test)
 
 BOOST_FIXTURE_TEST_CASE(create_edit_rename_delete_reach_readers, LiveFixture) {
   start();
@@ -83,7 +75,7 @@ BOOST_FIXTURE_TEST_CASE(create_edit_rename_delete_reach_readers, LiveFixture) {
   write_file(store / "after-rename.md", post("改名の後", "ja", "2025-03-02"));
   FEEDD_REQUIRE_AFTER(eventually([&] { return serves("/ja/atom.xml", "改名の後"); }), feedd->log());
   const auto after_rename = fetch(port, "/en/atom.xml");
-  BOOST_TEST(count(after_rename.body, "tag:blog.example.org,2025-03-01:kept") == 1u);
+  BOOST_TEST(count_occurrences(after_rename.body, "tag:blog.example.org,2025-03-01:kept") == 1u);
   BOOST_TEST(after_rename.etag == before_rename.etag, "a rename changes no byte");
   const auto ja_after_rename = etag("/ja/atom.xml");
 

@@ -11,6 +11,8 @@
 #include "tests/support/test_support.h"
 
 namespace feedd::testing {
+BOOST_AUTO_TEST_SUITE(polite_polling_test)
+
 namespace {
 
 struct PoliteFixture {
@@ -54,8 +56,6 @@ bool contains(const std::string& text, const std::string& needle) {
 }
 
 }  // namespace
-
-BOOST_AUTO_TEST_SUITE(polite_polling_test)
 
 BOOST_FIXTURE_TEST_CASE(unconditional_refetches_wait_conditional_ones_never, PoliteFixture) {
   const auto first = fetch(port, "/en/atom.xml");

@@ -11,6 +11,8 @@
 #include "tests/support/feedd_process.h"
 
 namespace feedd::testing {
+BOOST_AUTO_TEST_SUITE(replicas_test)
+
 namespace {
 
 using namespace std::chrono_literals;
@@ -43,8 +45,6 @@ const std::vector<std::vector<std::pair<std::string, std::string>>> kVariants = 
     {{"Accept-Encoding", "br"}},
     {{"Accept-Encoding", "gzip, br"}, {"Accept", "text/html,application/xhtml+xml"}},
 };
-
-BOOST_AUTO_TEST_SUITE(replicas_test)
 
 BOOST_AUTO_TEST_CASE(replicas_started_before_and_after_an_edit_agree_on_every_byte) {
   TempDir dir;

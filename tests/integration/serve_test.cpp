@@ -13,6 +13,8 @@
 #include "tests/support/test_support.h"
 
 namespace feedd::testing {
+BOOST_AUTO_TEST_SUITE(serve_test)
+
 namespace {
 
 using namespace std::chrono_literals;
@@ -41,8 +43,6 @@ std::string read_all(int fd) {
 }
 
 }  // namespace
-
-BOOST_AUTO_TEST_SUITE(serve_test)
 
 BOOST_AUTO_TEST_CASE(sigterm_finishes_the_response_in_flight_and_exits_0) {
   TempDir dir;

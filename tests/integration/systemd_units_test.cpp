@@ -12,6 +12,8 @@
 #include "tests/support/test_support.h"
 
 namespace feedd::testing {
+BOOST_AUTO_TEST_SUITE(systemd_units)
+
 namespace {
 
 namespace fs = std::filesystem;
@@ -53,8 +55,6 @@ std::vector<std::string> lines_mentioning(const std::string& output, std::string
   }
   return found;
 }
-
-BOOST_AUTO_TEST_SUITE(systemd_units)
 
 BOOST_AUTO_TEST_CASE(service_is_rated_at_most_1_5_by_systemd_analyze_security) {
   CommandResult r = run_command({systemd_analyze().string(), "security", "--offline=true",

@@ -15,6 +15,8 @@
 #include "tests/support/test_support.h"
 
 namespace feedd::testing {
+BOOST_AUTO_TEST_SUITE(tombstones_test)
+
 namespace {
 
 using namespace std::chrono_literals;
@@ -78,8 +80,6 @@ struct TombstoneFixture {
 };
 
 }  // namespace
-
-BOOST_AUTO_TEST_SUITE(tombstones_test)
 
 BOOST_FIXTURE_TEST_CASE(every_way_of_going_away_and_coming_back, TombstoneFixture) {
   for (const char* key : {"deleted", "drafted", "postponed", "kept"}) {

@@ -14,6 +14,8 @@
 #include "tests/support/test_support.h"
 
 namespace feedd::testing {
+BOOST_AUTO_TEST_SUITE(topic_feeds_test)
+
 namespace {
 
 using namespace std::chrono_literals;
@@ -55,12 +57,6 @@ BODY:
 )";
 
 // The value of an unlabelled metric in a /metrics body (-1 when absent).
-long long metric(const std::string& body, const std::string& name) {
-  std::smatch match;
-  const std::regex line("\n" + name + " ([0-9]+)\n");
-  return std::regex_search(body, match, line) ? std::stoll(match[1]) : -1;
-}
-
 struct TopicFixture {
   TempDir dir;
   std::filesystem::path store = dir / "posts";
@@ -87,7 +83,9 @@ struct TopicFixture {
   Fetched get(const std::string& path, const std::vector<std::string>& headers = {}) {
     return fetch(port, path, headers);
   }
-  long long metric_now(const std::string& name) { return metric(get("/metrics").body, name); }
+  long long metric_now(const std::string& name) {
+    return metric_sample(get("/metrics").body, name);
+  }
 };
 
 bool contains(const std::string& text, const std::string& needle) {
@@ -95,8 +93,6 @@ bool contains(const std::string& text, const std::string& needle) {
 }
 
 }  // namespace
-
-BOOST_AUTO_TEST_SUITE(topic_feeds_test)
 
 BOOST_FIXTURE_TEST_CASE(japanese_tag_end_to_end, TopicFixture) {
   write_sample();

@@ -11,6 +11,8 @@
 #include "tests/support/feedd_process.h"
 
 namespace feedd::testing {
+BOOST_AUTO_TEST_SUITE(varnish_test)
+
 namespace {
 
 using namespace std::chrono_literals;
@@ -46,8 +48,6 @@ std::filesystem::path write_vcl(const std::filesystem::path& dir, int one, int t
   write_file(dir / "feedd.vcl", vcl);
   return dir / "feedd.vcl";
 }
-
-BOOST_AUTO_TEST_SUITE(varnish_test)
 
 BOOST_AUTO_TEST_CASE(two_replicas_behind_varnish) {
   BOOST_REQUIRE_MESSAGE(std::filesystem::exists("/usr/sbin/varnishd"),

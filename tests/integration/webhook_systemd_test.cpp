@@ -20,6 +20,8 @@
 #include "tests/support/test_support.h"
 
 namespace feedd::testing {
+BOOST_AUTO_TEST_SUITE(webhook_systemd_test)
+
 namespace {
 
 using namespace std::chrono_literals;
@@ -73,14 +75,6 @@ struct HookFixture {
   }
 };
 
-std::size_t count(const std::string& text, const std::string& needle) {
-  std::size_t n = 0;
-  for (auto at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1)) {
-    ++n;
-  }
-  return n;
-}
-
 std::string github_signature(const std::string& body, const std::string& secret = kSecret) {
   return "X-Hub-Signature-256: sha256=" +
          common::hex_encode(common::as_bytes(common::hmac_sha256(secret, body)));
@@ -95,8 +89,6 @@ std::vector<std::string> standard_headers(const std::string& id, std::time_t tim
 }
 
 }  // namespace
-
-BOOST_AUTO_TEST_SUITE(webhook_systemd_test)
 
 BOOST_AUTO_TEST_CASE(webhook_matrix_against_the_running_daemon) {
   HookFixture f;
@@ -121,8 +113,8 @@ BOOST_AUTO_TEST_CASE(webhook_matrix_against_the_running_daemon) {
       0u);
   // Each answer was decided and logged before it was sent, and only an accepted hook queues
   // a run: four refusals logged, none accepted, is nothing run.
-  BOOST_TEST(count(f.feedd->log(), "webhook: refused") == 4u, f.feedd->log());
-  BOOST_TEST(count(f.feedd->log(), "webhook: accepted") == 0u, f.feedd->log());
+  BOOST_TEST(count_occurrences(f.feedd->log(), "webhook: refused") == 4u, f.feedd->log());
+  BOOST_TEST(count_occurrences(f.feedd->log(), "webhook: accepted") == 0u, f.feedd->log());
   BOOST_TEST(f.runs() == 0, "nothing runs for a forged or unsigned hook");
 
   // Valid GitHub push: 202, the command runs, a rescan follows.
@@ -140,9 +132,9 @@ BOOST_AUTO_TEST_CASE(webhook_matrix_against_the_running_daemon) {
   FEEDD_CHECK_AFTER(eventually([&] { return f.runs() == 2; }), f.feedd->log());
   BOOST_TEST(f.post(headers, body).rfind("409 ", 0) == 0u);
   // Start-up's scan and one rescan per run: the second run is over.
-  FEEDD_CHECK_AFTER(eventually([&] { return count(f.feedd->log(), "scanned ") == 3u; }),
+  FEEDD_CHECK_AFTER(eventually([&] { return count_occurrences(f.feedd->log(), "scanned ") == 3u; }),
                     f.feedd->log());
-  BOOST_TEST(count(f.feedd->log(), "webhook: accepted") == 2u, f.feedd->log());
+  BOOST_TEST(count_occurrences(f.feedd->log(), "webhook: accepted") == 2u, f.feedd->log());
   BOOST_TEST(f.runs() == 2);
   BOOST_TEST(f.feedd->log().find("hooks.command sh: exited 0") != std::string::npos,
              f.feedd->log());
@@ -172,11 +164,12 @@ BOOST_AUTO_TEST_CASE(burst_of_hooks_is_one_run) {
   for (const auto& answer : answers) {
     BOOST_TEST(answer.rfind("202 ", 0) == 0u, answer);
   }
-  BOOST_TEST(count(f.feedd->log(), "this hook joins it") == 9u, f.feedd->log());
+  BOOST_TEST(count_occurrences(f.feedd->log(), "this hook joins it") == 9u, f.feedd->log());
   std::filesystem::remove(hold);
   // Start-up's scan, then one rescan after each run: the queued job has run.
-  FEEDD_REQUIRE_AFTER(eventually([&] { return count(f.feedd->log(), "scanned ") == 3u; }, 15s),
-                      f.feedd->log());
+  FEEDD_REQUIRE_AFTER(
+      eventually([&] { return count_occurrences(f.feedd->log(), "scanned ") == 3u; }, 15s),
+      f.feedd->log());
   BOOST_TEST(f.runs() == 2, "the burst joined one job: " << f.runs() - 1 << " runs");
 }
 
@@ -190,7 +183,8 @@ BOOST_AUTO_TEST_CASE(command_over_its_time_limit_is_killed_and_the_rescan_still_
       eventually([&] { return f.feedd->log().find("timed out") != std::string::npos; }, 10s);
   BOOST_TEST(killed, f.feedd->log());
   BOOST_TEST((std::chrono::steady_clock::now() - started < 10s));
-  const bool rescanned = eventually([&] { return count(f.feedd->log(), "scanned ") >= 2; }, 5s);
+  const bool rescanned =
+      eventually([&] { return count_occurrences(f.feedd->log(), "scanned ") >= 2; }, 5s);
   BOOST_TEST(rescanned, f.feedd->log());
 }
 

@@ -19,6 +19,8 @@
 #include "tests/support/test_support.h"
 
 namespace feedd::testing {
+BOOST_AUTO_TEST_SUITE(websub_test)
+
 namespace {
 
 namespace http = boost::beast::http;
@@ -176,8 +178,6 @@ const std::set<std::string> kEnglishChanges = {"/en/atom.xml",
 
 }  // namespace
 
-BOOST_AUTO_TEST_SUITE(websub_test)
-
 // One process with an external hub and the built-in one, private callbacks refused.
 BOOST_FIXTURE_TEST_CASE(discovery_publishing_and_ssrf_refusal, WebSubFixture) {
   std::atomic<int> seen{0};
@@ -314,6 +314,9 @@ BOOST_FIXTURE_TEST_CASE(hub_subscribe_verify_deliver_and_end, WebSubFixture) {
   BOOST_TEST(deliveries.count("/wrong") == 0u);                 // never verified
   BOOST_TEST(deliveries.count("/short") == 0u);                 // lease over
   BOOST_TEST(series(port, "feedd_websub_subscriptions") == 3);  // 410 ended /gone
+  // Settled, the outbox gauge is exact: only the delivery /hang sits on is left.
+  FEEDD_CHECK_AFTER(eventually([&] { return series(port, "feedd_websub_outbox") == 1; }),
+                    feedd->log());
 
   // Unsubscribe /good (verified like a subscription).
   BOOST_TEST(subscribe("unsubscribe", reader.url("/good"), topic).status == 202u);

@@ -14,6 +14,8 @@
 #include "tests/support/feedd_process.h"
 
 namespace feedd::testing {
+BOOST_AUTO_TEST_SUITE(connection_cap_test)
+
 namespace {
 
 using namespace std::chrono_literals;
@@ -111,8 +113,6 @@ std::vector<bool> closed_ones(std::vector<std::unique_ptr<RawClient>>& clients,
 }
 
 }  // namespace
-
-BOOST_AUTO_TEST_SUITE(connection_cap_test)
 
 BOOST_AUTO_TEST_CASE(new_connections_that_sent_nothing_are_shed_for_a_new_client) {
   LoopbackServer server(cap_options());

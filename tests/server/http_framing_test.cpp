@@ -8,6 +8,8 @@
 #include "tests/support/feedd_process.h"
 
 namespace feedd::testing {
+BOOST_AUTO_TEST_SUITE(http_framing_test)
+
 namespace {
 
 using namespace std::chrono_literals;
@@ -39,8 +41,6 @@ void expect_refused(const LoopbackServer& server, const std::vector<Refusal>& ca
 }
 
 }  // namespace
-
-BOOST_AUTO_TEST_SUITE(http_framing_test)
 
 BOOST_AUTO_TEST_CASE(smuggling_framings_are_refused_before_the_webhook_route) {
   LoopbackServer server;

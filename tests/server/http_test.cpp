@@ -24,6 +24,8 @@
 #include "tests/support/test_support.h"
 
 namespace feedd::testing {
+BOOST_AUTO_TEST_SUITE(http_test)
+
 namespace {
 
 namespace asio = boost::asio;
@@ -83,8 +85,6 @@ std::string field(const Reply& reply, std::string_view name) {
 }
 
 }  // namespace
-
-BOOST_AUTO_TEST_SUITE(http_test)
 
 BOOST_AUTO_TEST_CASE(conditional_get_table_over_the_wire) {
   Server server;

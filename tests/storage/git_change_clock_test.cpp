@@ -13,6 +13,8 @@
 #include "tests/support/test_support.h"
 
 namespace feedd::storage {
+BOOST_AUTO_TEST_SUITE(git_change_clock_test)
+
 namespace {
 
 using namespace std::chrono_literals;
@@ -88,8 +90,6 @@ std::int64_t fresh_updated(const Repo& repo, const std::string& key) {
   }
   return column_of(db, "updated", key);
 }
-
-BOOST_AUTO_TEST_SUITE(git_change_clock_test)
 
 BOOST_AUTO_TEST_CASE(times_come_from_the_commits_that_changed_what_readers_see) {
   Repo repo;

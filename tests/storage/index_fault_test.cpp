@@ -13,6 +13,8 @@
 #include "tests/support/test_support.h"
 
 namespace feedd::storage {
+BOOST_AUTO_TEST_SUITE(index_fault_test)
+
 namespace {
 
 using namespace std::chrono_literals;
@@ -70,8 +72,6 @@ void overwrite(const std::filesystem::path& path, std::size_t offset, std::size_
 }
 
 }  // namespace
-
-BOOST_AUTO_TEST_SUITE(index_fault_test)
 
 BOOST_AUTO_TEST_CASE(damaged_indexes_are_unusable) {
   testing::TempDir dir;

@@ -10,6 +10,8 @@
 #include "tests/support/test_support.h"
 
 namespace feedd::storage {
+BOOST_AUTO_TEST_SUITE(index_test)
+
 namespace {
 
 using namespace std::chrono_literals;
@@ -28,8 +30,6 @@ FileRead read_of(std::string path, std::vector<Post> posts, std::string sha = "x
 }
 
 }  // namespace
-
-BOOST_AUTO_TEST_SUITE(index_test)
 
 BOOST_AUTO_TEST_CASE(new_post_gets_tag_id_and_its_own_date_as_updated) {
   Index index(":memory:", "https://Blog.Example.org/");

@@ -4,6 +4,8 @@
 #include <boost/test/unit_test.hpp>
 
 namespace feedd::storage {
+BOOST_AUTO_TEST_SUITE(language)
+
 namespace {
 
 ReaderOptions bilingual() {
@@ -23,8 +25,6 @@ Post post(std::string title, std::string html, std::string lang = {}) {
 }
 
 }  // namespace
-
-BOOST_AUTO_TEST_SUITE(language)
 
 BOOST_AUTO_TEST_CASE(marker_stripping) {
   const ReaderOptions options = bilingual();

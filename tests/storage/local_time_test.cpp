@@ -4,6 +4,8 @@
 #include <boost/test/unit_test.hpp>
 
 namespace feedd::storage {
+BOOST_AUTO_TEST_SUITE(local_time)
+
 namespace {
 
 using namespace std::chrono;
@@ -17,8 +19,6 @@ sys_seconds utc(int y, unsigned m, unsigned d, int h = 0, int min = 0) {
 }
 
 }  // namespace
-
-BOOST_AUTO_TEST_SUITE(local_time)
 
 BOOST_AUTO_TEST_CASE(date_lines) {
   const date::year_month_day expected{date::year{2025}, date::month{4}, date::day{30}};

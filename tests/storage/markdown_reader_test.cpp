@@ -9,6 +9,8 @@
 #include "storage/readers/local_time.h"
 #include "tests/support/reader_fixtures.h"
 namespace feedd::storage {
+BOOST_AUTO_TEST_SUITE(markdown_reader)
+
 namespace {
 
 using testing::tokyo_options;
@@ -19,8 +21,6 @@ ReadResult read(std::string_view bytes, std::string_view path = "2025/hello-worl
 }
 
 }  // namespace
-
-BOOST_AUTO_TEST_SUITE(markdown_reader)
 
 BOOST_AUTO_TEST_CASE(yaml_front_matter_with_every_field) {
   const ReadResult r = read(

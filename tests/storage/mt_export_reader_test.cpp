@@ -15,6 +15,8 @@
 #include "storage/readers/post_reader.h"
 #include "tests/support/reader_fixtures.h"
 namespace feedd::storage {
+BOOST_AUTO_TEST_SUITE(mt_export_reader)
+
 namespace {
 
 using testing::tokyo_options;
@@ -68,8 +70,6 @@ constexpr std::string_view kExport =
     "--------\n";                      // 45
 
 }  // namespace
-
-BOOST_AUTO_TEST_SUITE(mt_export_reader)
 
 BOOST_AUTO_TEST_CASE(reads_all_entries) {
   BOOST_TEST(looks_like_mt_export(kExport));

@@ -12,6 +12,8 @@
 #include "storage/readers/post_reader.h"
 #include "tests/support/reader_fixtures.h"
 namespace feedd::storage {
+BOOST_AUTO_TEST_SUITE(page_text_reader)
+
 namespace {
 
 using testing::tokyo_options;
@@ -39,8 +41,6 @@ constexpr std::string_view kEnglishPage =
     "« 前の記事 | Top page | 次の記事 »\n";
 
 }  // namespace
-
-BOOST_AUTO_TEST_SUITE(page_text_reader)
 
 BOOST_AUTO_TEST_CASE(reads_a_full_page) {
   const ReadResult r = read_page_text("2025/012_ab12cd.txt", kEnglishPage, tokyo_options());

@@ -13,6 +13,8 @@
 #include "tests/support/reader_fixtures.h"
 #include "tests/support/test_support.h"
 namespace feedd::storage {
+BOOST_AUTO_TEST_SUITE(post_reader)
+
 namespace {
 
 using testing::tokyo_options;
@@ -29,8 +31,6 @@ std::string one_problem(const ReadResult& r) {
 }
 
 }  // namespace
-
-BOOST_AUTO_TEST_SUITE(post_reader)
 
 BOOST_AUTO_TEST_CASE(dispatch_by_content) {
   ReadResult r = read("a.txt", "---\ntitle: T\ndate: 2025-04-30\n---\nx\n");

@@ -11,6 +11,8 @@
 #include "storage/readers/reader_limits.h"
 #include "tests/support/reader_fixtures.h"
 namespace feedd::storage {
+BOOST_AUTO_TEST_SUITE(reader_bounds)
+
 namespace {
 
 using testing::tokyo_options;
@@ -41,8 +43,6 @@ std::string toml(const std::string& front) {
 }
 
 }  // namespace
-
-BOOST_AUTO_TEST_SUITE(reader_bounds)
 
 BOOST_AUTO_TEST_CASE(a_file_over_max_file_bytes_is_not_parsed) {
   ReaderOptions options = tokyo_options();

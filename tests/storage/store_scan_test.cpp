@@ -10,6 +10,8 @@
 #include "tests/support/test_support.h"
 
 namespace feedd::storage {
+BOOST_AUTO_TEST_SUITE(store_scan_test)
+
 namespace {
 
 using namespace std::chrono_literals;
@@ -52,8 +54,6 @@ struct Fixture {
 };
 
 }  // namespace
-
-BOOST_AUTO_TEST_SUITE(store_scan_test)
 
 BOOST_FIXTURE_TEST_CASE(unchanged_store_is_not_read_again, Fixture) {
   testing::write_file(store / "a.md", markdown("A"));

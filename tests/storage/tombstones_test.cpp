@@ -12,6 +12,8 @@
 #include "tests/support/test_support.h"
 
 namespace feedd::storage {
+BOOST_AUTO_TEST_SUITE(tombstones_test)
+
 namespace {
 
 using namespace std::chrono_literals;
@@ -51,8 +53,6 @@ std::vector<std::string> ids(const std::vector<GonePost>& gone) {
 }
 
 }  // namespace
-
-BOOST_AUTO_TEST_SUITE(tombstones_test)
 
 BOOST_AUTO_TEST_CASE(each_way_of_going_away_leaves_a_tombstone_with_its_time) {
   Index index(":memory:", "https://blog.example.org/");

@@ -6,9 +6,12 @@
 
 #include <boost/test/unit_test.hpp>
 
+#include "storage/index/index_error.h"
 #include "tests/support/test_support.h"
 
 namespace feedd::storage {
+BOOST_AUTO_TEST_SUITE(websub_store_test)
+
 namespace {
 
 using Millis = WebSubStore::Millis;
@@ -19,8 +22,6 @@ Millis at(long ms) { return Millis(milliseconds(ms)); }
 std::chrono::sys_seconds at_s(long s) { return std::chrono::sys_seconds(seconds(s)); }
 
 }  // namespace
-
-BOOST_AUTO_TEST_SUITE(websub_store_test)
 
 BOOST_AUTO_TEST_CASE(state_survives_reopening_and_leases_end) {
   testing::TempDir dir;
@@ -72,6 +73,50 @@ BOOST_AUTO_TEST_CASE(outbox_claims_retries_and_keeps_new_changes) {
   store.finish(items[0]);
   BOOST_TEST(store.pending() == 0u);
   BOOST_TEST(!store.next_due());
+}
+
+// count() and pending() are kept in memory (no COUNT(*) per finished delivery): after every
+// kind of write they equal what a fresh store reads from the file.
+BOOST_AUTO_TEST_CASE(counts_kept_in_memory_stay_exact) {
+  testing::TempDir dir;
+  const auto path = websub_path(dir / "index.sqlite");
+  WebSubStore store(path);
+  auto exact = [&](std::size_t subscriptions, std::size_t outbox) {
+    WebSubStore fresh(path);  // reads the counts from the file
+    BOOST_TEST(fresh.count() == subscriptions);
+    BOOST_TEST(fresh.pending() == outbox);
+    return store.count() == subscriptions && store.pending() == outbox;
+  };
+  BOOST_TEST(exact(0, 0));
+  store.in_transaction([&] {
+    for (const auto& [callback, lease_end] :
+         {std::pair{"http://a/", 101L}, {"http://b/", 102L}, {"http://c/", 103L}}) {
+      store.upsert({"t", callback, "", at_s(lease_end)});
+      store.add(OutboxKind::deliver, callback, "t", at(1000));
+    }
+  });
+  store.add(OutboxKind::publish, "http://hub/", "t", at(1000));
+  BOOST_TEST(exact(3, 4));
+  auto items = store.claim_due(at(1000), 10, at(9000));
+  BOOST_TEST_REQUIRE(items.size() == 4u);
+  store.finish(items[0]);
+  store.finish(items[0]);  // already gone
+  BOOST_TEST(exact(3, 3));
+  store.add(OutboxKind::deliver, "http://b/", "t", at(2000));  // bumps items[1]
+  store.finish(items[1]);                                      // kept: a newer change
+  store.retry(items[2], at(5000));
+  BOOST_TEST(exact(3, 3));
+  const auto abandoned = [&] {
+    store.finish(items[3]);
+    throw IndexError("abandoned");
+  };
+  BOOST_CHECK_THROW(store.in_transaction(abandoned), IndexError);
+  BOOST_TEST(exact(3, 3));  // rolled back
+  // Removing http://b/ removes its pending delivery too.
+  BOOST_TEST(store.remove("t", "http://b/"));
+  BOOST_TEST(exact(2, 2));
+  BOOST_TEST(store.expire(at_s(103)) == 2u);  // a and c, and c's delivery
+  BOOST_TEST(exact(0, 1));
 }
 
 BOOST_AUTO_TEST_SUITE_END()

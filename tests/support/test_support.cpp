@@ -32,6 +32,19 @@ TempDir::~TempDir() {
   std::filesystem::remove_all(path_, ec);
 }
 
+std::size_t count_occurrences(std::string_view text, std::string_view needle) {
+  std::size_t n = 0;
+  for (auto at = text.find(needle); at != std::string_view::npos; at = text.find(needle, at + 1)) {
+    ++n;
+  }
+  return n;
+}
+
+long long metric_sample(const std::string& metrics, const std::string& sample) {
+  const auto at = metrics.find("\n" + sample + " ");
+  return at == std::string::npos ? -1 : std::stoll(metrics.substr(at + sample.size() + 2));
+}
+
 void write_file(const std::filesystem::path& path, std::string_view bytes) {
   if (path.has_parent_path()) {
     std::filesystem::create_directories(path.parent_path());

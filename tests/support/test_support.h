@@ -29,6 +29,13 @@ class TempDir {
 void write_file(const std::filesystem::path& path, std::string_view bytes);
 std::string read_file(const std::filesystem::path& path);
 
+// How many times `needle` occurs in `text`, overlapping occurrences included.
+std::size_t count_occurrences(std::string_view text, std::string_view needle);
+
+// The value of the sample named exactly `sample` (series name and labels, if any) in a
+// /metrics body; -1 when the series is absent.
+long long metric_sample(const std::string& metrics, const std::string& sample);
+
 struct CommandResult {
   int exit_status = -1;  // exit code, or 128 + signal
   std::string output;    // stdout and stderr interleaved

@@ -130,9 +130,9 @@ cache_purge() {
   local c host paths ok failed line local_listener remote_listener t0
   ip addr add 192.0.2.20/32 dev lo
   rm -f $R/purge-local.log $R/purge-remote.log
-  python3 $T/bin/purge_listener.py 127.0.0.1 6081 $R/purge-local.log &
+  python3 $T/bin/recorder.py 127.0.0.1 6081 $R/purge-local.log &
   local_listener=$!
-  python3 $T/bin/purge_listener.py 192.0.2.20 6081 $R/purge-remote.log &
+  python3 $T/bin/recorder.py 192.0.2.20 6081 $R/purge-remote.log &
   remote_listener=$!
   wait_for 10 test -f $R/purge-local.log -a -f $R/purge-remote.log
   # Outside the unit (the probe: root, no IP filter) the second cache answers.
@@ -181,7 +181,7 @@ cache_purge() {
 websub_delivery() {
   local subscriber topic status
   rm -f $R/websub.log $R/websub.log.body
-  python3 $T/bin/websub_subscriber.py 127.0.0.1 6082 $R/websub.log &
+  python3 $T/bin/recorder.py 127.0.0.1 6082 $R/websub.log &
   subscriber=$!
   wait_for 10 test -f $R/websub.log
   cp /etc/feedd/feedd.toml /run/feedd.toml.before

@@ -1,6 +1,6 @@
-#include "daemon/http/archive_path.h"
+#include "feeds/archive_path.h"
 
-namespace feedd::daemon {
+namespace feedd::feeds {
 
 std::optional<ArchivePath> parse_archive_path(std::string_view path) {
   constexpr std::string_view kDir = "archive/";
@@ -33,4 +33,4 @@ std::optional<ArchivePath> parse_archive_path(std::string_view path) {
   return parsed;
 }
 
-}  // namespace feedd::daemon
+}  // namespace feedd::feeds

@@ -7,7 +7,7 @@
 #include <optional>
 #include <string_view>
 
-namespace feedd::daemon {
+namespace feedd::feeds {
 
 struct ArchivePath {
   std::string_view lang;  // "" for all languages; a view into the parsed path
@@ -17,4 +17,4 @@ struct ArchivePath {
 // nullopt when `path` (a request path: no query, leading '/') has not that shape.
 std::optional<ArchivePath> parse_archive_path(std::string_view path);
 
-}  // namespace feedd::daemon
+}  // namespace feedd::feeds
