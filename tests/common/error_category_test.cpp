@@ -6,6 +6,8 @@
 #include <boost/test/unit_test.hpp>
 
 namespace feedd::common {
+BOOST_AUTO_TEST_SUITE(enum_error_category)
+
 namespace {
 
 enum class Fruit { apple = 1, pear };
@@ -25,7 +27,7 @@ const EnumErrorCategory<Fruit>& fruit_category() {
   return category;
 }
 
-BOOST_AUTO_TEST_SUITE(error_category)
+}  // namespace
 
 BOOST_AUTO_TEST_CASE(names_and_messages) {
   BOOST_TEST(std::string(fruit_category().name()) == "test.fruit");
@@ -43,6 +45,4 @@ BOOST_AUTO_TEST_CASE(codes_compare_by_category) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
-
-}  // namespace
 }  // namespace feedd::common

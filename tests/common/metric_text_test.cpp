@@ -5,8 +5,6 @@
 #include <boost/test/unit_test.hpp>
 
 namespace feedd::common {
-namespace {
-
 BOOST_AUTO_TEST_SUITE(metric_text)
 
 BOOST_AUTO_TEST_CASE(lines_as_the_exposition_format_writes_them) {
@@ -25,6 +23,4 @@ BOOST_AUTO_TEST_CASE(lines_as_the_exposition_format_writes_them) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
-
-}  // namespace
 }  // namespace feedd::common

@@ -7,8 +7,6 @@
 #include "daemon/outbound/outbound_error.h"
 
 namespace feedd::daemon {
-namespace {
-
 BOOST_AUTO_TEST_SUITE(error_categories)
 
 BOOST_AUTO_TEST_CASE(request_errors) {
@@ -32,6 +30,4 @@ BOOST_AUTO_TEST_CASE(outbound_errors) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
-
-}  // namespace
 }  // namespace feedd::daemon

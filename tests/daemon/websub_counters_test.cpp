@@ -5,8 +5,6 @@
 #include <boost/test/unit_test.hpp>
 
 namespace feedd::daemon {
-namespace {
-
 BOOST_AUTO_TEST_SUITE(websub_counters)
 
 BOOST_AUTO_TEST_CASE(renders_every_series) {
@@ -45,6 +43,4 @@ BOOST_AUTO_TEST_CASE(renders_every_series) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
-
-}  // namespace
 }  // namespace feedd::daemon
