@@ -1,21 +1,24 @@
 #!/usr/bin/env python3
-"""Which translation units clang-tidy must look at again (.ci/lint).
+"""Which units clang-tidy must look at again (.ci/lint).
 
-clang-tidy over every TU costs about a quarter of CI's CPU (each TU parses Boost.Asio/Beast and
-clang-tidy 14 matches its checks over all of it), yet most TUs are unchanged since they were
-last found clean. A TU's verdict is a function of its inputs, so the verdict is cached under a
-key made of all of them: clang-tidy's version, .clang-tidy, the TU's compile command (with the
-checkout's path taken out, so every clone computes the same key) and the bytes of the TU and of
-every project header it includes, transitively (quoted includes resolved as the compiler does:
-beside the includer, then along the command's -I directories, generated headers included).
-System headers come from the distribution's fixed packages and are not hashed.
+A unit is a product .cpp, or a header parsed alone (which also proves that the header
+includes what it uses). clang-tidy over every unit costs about a quarter of CI's CPU (each
+parses Boost.Asio/Beast and clang-tidy 14 matches its checks over all of it), yet most units
+are unchanged since they were last found clean. A unit's verdict is a function of its inputs,
+so the verdict is cached under a key made of all of them: clang-tidy's version, .clang-tidy,
+the unit's compile command (a header borrows its nearest .cpp's, as clang-tidy does; the
+checkout's path taken out, so every clone computes the same key) and the bytes of the unit and
+of every project header it includes, transitively (quoted includes resolved as the compiler
+does: beside the includer, then along the command's -I directories, generated headers
+included). System headers come from the distribution's fixed packages and are not hashed.
 
-.ci/lint-clean (committed) lists "<key> <path>" for TUs found clean. A TU whose key is listed is
-not linted again; any change to anything it includes makes a new key, so it is. A key can only
-be written by a clean clang-tidy run, so the file can make CI faster, never laxer.
+.ci/lint-clean (committed) lists "<key> <path>" for units found clean. A unit whose key is
+listed is not linted again; any change to anything it includes makes a new key, so it is. A
+key can only be written by a clean clang-tidy run, so the file can make CI faster, never laxer.
 
-  lint_cache.py stale  ROOT BUILD < TUS  print those of the TUs (paths from ROOT) to lint again
-  lint_cache.py record ROOT BUILD < TUS  add the keys of the listed (clean) TUs to .ci/lint-clean
+  lint_cache.py stale  ROOT BUILD < UNITS  print those of the units (paths from ROOT) to lint
+  lint_cache.py record ROOT BUILD < UNITS  add the keys of the listed (clean) units to
+                                           .ci/lint-clean
 
 `stale` also keeps the keys it computed in BUILD/lint-keys.json and `record` writes those: the
 keys of the inputs as they were before clang-tidy read them, so a file edited during the run is
@@ -73,26 +76,52 @@ def included_files(source, dirs, cache):
     return seen
 
 
-def keys(root, build):
-    """{path from root: key} for every TU of the compile database."""
+def commands(root, build):
+    """{path from root: compile command} of the compile database's translation units."""
     with open(os.path.join(build, 'compile_commands.json')) as f:
         database = json.load(f)
+    result = {}
+    for entry in database:
+        source = os.path.normpath(os.path.join(entry['directory'], entry['file']))
+        command = entry.get('command') or shlex.join(entry['arguments'])
+        result[os.path.relpath(source, root)] = command
+    return result
+
+
+def header_command(header, known):
+    """The command clang-tidy borrows for a header, which has none of its own: that of the
+    translation unit nearest to it in the tree (same stem first, then same folder, then the
+    longest common path), with the unit's path replaced by the header's."""
+    stem = os.path.splitext(header)[0]
+
+    def closeness(unit):
+        same_stem = os.path.splitext(unit)[0] == stem
+        same_dir = os.path.dirname(unit) == os.path.dirname(header)
+        common = len(os.path.commonpath([unit, header])) if '/' in header else 0
+        return (same_stem, same_dir, common, unit)
+
+    unit = max(known, key=closeness)
+    return known[unit].replace(unit, header)
+
+
+def keys(root, build, units):
+    """{unit: key} for the listed units (paths from root): translation units and headers."""
+    known = commands(root, build)
     with open(os.path.join(root, '.clang-tidy'), 'rb') as f:
         config = f.read()
     version = tool_version()
     contents = {}
     result = {}
-    for entry in database:
-        source = os.path.normpath(os.path.join(entry['directory'], entry['file']))
-        relative = os.path.relpath(source, root)
-        command = entry.get('command') or shlex.join(entry['arguments'])
+    for unit in units:
+        command = known[unit] if unit in known else header_command(unit, known)
         digest = hashlib.sha256()
         digest.update(version + b'\0' + config + b'\0')
         digest.update(command.replace(build, '@BUILD@').replace(root, '@ROOT@').encode())
+        source = os.path.join(root, unit)
         for path in sorted(included_files(source, project_dirs(command, root, build), contents)):
             name = path.replace(build, '@BUILD@').replace(root, '@ROOT@')
             digest.update(b'\0' + name.encode() + b'\0' + contents[path])
-        result[relative] = digest.hexdigest()
+        result[unit] = digest.hexdigest()
     return result
 
 
@@ -113,18 +142,18 @@ def main():
     mode, root, build = sys.argv[1], os.path.realpath(sys.argv[2]), os.path.realpath(sys.argv[3])
     cache_file = os.path.join(root, '.ci', 'lint-clean')
     snapshot = os.path.join(build, 'lint-keys.json')
+    listed = {line.strip() for line in sys.stdin if line.strip()}
     if mode == 'stale':
-        current = keys(root, build)
+        current = keys(root, build, sorted(listed))
         with open(snapshot, 'w') as f:
             json.dump(current, f)
     else:
         with open(snapshot) as f:
             current = json.load(f)
     clean = read_clean(cache_file)
-    listed = {line.strip() for line in sys.stdin if line.strip()}
     unknown = listed - current.keys()
     if unknown:
-        sys.exit('lint_cache: not in the compile database: ' + ' '.join(sorted(unknown)))
+        sys.exit('lint_cache: not keyed by the last `stale`: ' + ' '.join(sorted(unknown)))
     if mode == 'stale':
         for tu in sorted(listed):
             if (current[tu], tu) not in clean:
