@@ -10,6 +10,8 @@
 #   tests/package/clean_install.sh bootstrap DIR      # debootstrap + apt-get update into DIR
 #   tests/package/clean_install.sh install DIR DEB    # install DEB there, run it; removes DIR
 #   tests/package/clean_install.sh DEB                # both, DIR a temporary directory
+#   tests/package/clean_install.sh clean DIR          # unmount and remove DIR (a run stopped
+#                                                     # between bootstrap and install)
 #
 # .ci/run starts `bootstrap` in the background (70-80 s, mostly download, into a tmpfs) and runs
 # `install` once tests/package/run.sh has built the package. The mirror is the first of this
@@ -125,10 +127,11 @@ trap 'exit 143' TERM
 case "${1:-}" in
   bootstrap) bootstrap "${2:?usage: $0 bootstrap DIR}" ;;
   install) install "${2:?usage: $0 install DIR DEB}" "${3:?usage: $0 install DIR DEB}" ;;
+  clean) clean_dir "${2:?usage: $0 clean DIR}" ;;
   *.deb)
     dir=$(mktemp -d /tmp/feedd-clean.XXXXXX)
     bootstrap "$dir"
     install "$dir" "$1"
     ;;
-  *) nspawn_fail "usage: $0 bootstrap DIR | install DIR DEB | DEB" ;;
+  *) nspawn_fail "usage: $0 bootstrap DIR | install DIR DEB | clean DIR | DEB" ;;
 esac
