@@ -64,13 +64,11 @@ Reply request(int port, http::verb method, const std::string& target,
 }
 
 // The value of a /metrics series (name with labels), -1 when absent.
-long series(int port, const std::string& name) {
-  const std::string text = request(port, http::verb::get, "/metrics").body;
-  const auto at = text.find("\n" + name + " ");
-  return at == std::string::npos ? -1 : std::stol(text.substr(at + name.size() + 2));
+long long series(int port, const std::string& name) {
+  return metric_sample(request(port, http::verb::get, "/metrics").body, name);
 }
 
-bool series_reaches(int port, const std::string& name, long value) {
+bool series_reaches(int port, const std::string& name, long long value) {
   return eventually([&] { return series(port, name) >= value; });
 }
 

@@ -12,6 +12,7 @@
 
 #include "tests/server/loopback_server.h"
 #include "tests/support/feedd_process.h"
+#include "tests/support/test_support.h"
 
 namespace feedd::testing {
 BOOST_AUTO_TEST_SUITE(connection_cap_test)
@@ -34,19 +35,13 @@ std::string metrics_now(const LoopbackServer& server) {
   return server.metrics.render(*server.store->load(), now);
 }
 
-// The value of the series `series` (name and labels, as rendered), or -1 when absent.
-long series_value(const std::string& metrics, const std::string& series) {
-  const auto at = metrics.find("\n" + series + " ");
-  return at == std::string::npos ? -1 : std::stol(metrics.substr(at + series.size() + 2));
-}
-
-long shed(const LoopbackServer& server, std::string_view reason) {
-  return series_value(metrics_now(server),
-                      "feedd_connections_shed_total{reason=\"" + std::string(reason) + "\"}");
+long long shed(const LoopbackServer& server, std::string_view reason) {
+  return metric_sample(metrics_now(server),
+                       "feedd_connections_shed_total{reason=\"" + std::string(reason) + "\"}");
 }
 
 bool gauge_reaches(const LoopbackServer& server, const std::string& gauge, long value) {
-  return eventually([&] { return series_value(metrics_now(server), gauge) == value; }, 30s);
+  return eventually([&] { return metric_sample(metrics_now(server), gauge) == value; }, 30s);
 }
 
 // True once `client`'s socket has bytes (or an end) to read, within `limit`.
@@ -116,7 +111,7 @@ std::vector<bool> closed_ones(std::vector<std::unique_ptr<RawClient>>& clients,
 
 BOOST_AUTO_TEST_CASE(new_connections_that_sent_nothing_are_shed_for_a_new_client) {
   LoopbackServer server(cap_options());
-  BOOST_TEST(series_value(metrics_now(server), "feedd_connections_max") == long{kCap});
+  BOOST_TEST(metric_sample(metrics_now(server), "feedd_connections_max") == long{kCap});
   auto idle = connect_clients(server.port, kCap);
   BOOST_REQUIRE(gauge_reaches(server, "feedd_connections_open", kCap));
   const RawReply reply = fresh_request(server.port);
