@@ -64,6 +64,8 @@ class TopicIndex {
   std::map<Key, Topic> topics_;
   std::set<Key> dirty_;       // topics whose members or tombstones changed
   std::set<Key> tombstoned_;  // topics with tombstones in the last catalog
+  TopicCatalog::Topics last_;  // the last catalog's topics, in topics_' order
+  bool keys_changed_ = true;   // a topic was added to or erased from topics_ since then
 };
 
 }  // namespace feedd::feeds
