@@ -105,16 +105,22 @@ boost::system::result<bool> write_file_atomically(const std::filesystem::path& p
   return true;
 }
 
+std::filesystem::path output_file(std::string_view feed_path) {
+  // Pages are directories on the web ("", "ja/"): their files are index.html.
+  std::string file(feed_path);
+  if (file.empty() || file.ends_with('/')) {
+    file += "index.html";
+  }
+  // Topic segments never decode to '/', "." or "..": see common/topic_segment.h.
+  return common::percent_decode(file).value_or(file);
+}
+
 boost::system::result<int> write_feeds(const std::filesystem::path& dir,
                                        const std::vector<feeds::RenderedFeed>& feeds) {
   int changed = 0;
   std::set<std::filesystem::path> directories;
   for (const auto& feed : feeds) {
-    // Pages are directories on the web ("", "ja/"): their files are index.html.
-    auto file =
-        feed.path.empty() || feed.path.ends_with('/') ? feed.path + "index.html" : feed.path;
-    // Topic segments never decode to '/', "." or "..": see common/topic_segment.h.
-    file = common::percent_decode(file).value_or(file);
+    const auto file = output_file(feed.path);
     auto wrote = write_file_atomically(dir / file, feed.body);
     if (!wrote) {
       return {boost::system::in_place_error, wrote.error()};

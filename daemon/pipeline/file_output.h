@@ -19,11 +19,15 @@ namespace feedd::daemon {
 boost::system::result<bool> write_file_atomically(const std::filesystem::path& path,
                                                   std::string_view bytes);
 
-// Writes every feed, page and stylesheet under `dir` (creating it); a page path ("",
-// "ja/") is written as its index.html; a percent-encoded path ("ja/tags/%E8%8C%B6%E9%81%93/
-// atom.xml") is written under its decoded name ("ja/tags/茶道/atom.xml"), so that a static
-// server serves it at the encoded URL. Then removes the temporary files a killed writer
-// left in those directories. Returns how many files changed.
+// The file, relative to the output directory, that serves `feed_path` (relative to
+// feeds_url) from a static server: a page path ("", "ja/") is its index.html; a
+// percent-encoded path ("ja/tags/%E8%8C%B6%E9%81%93/atom.xml") is its decoded name
+// ("ja/tags/茶道/atom.xml"), which a static server serves at the encoded URL.
+std::filesystem::path output_file(std::string_view feed_path);
+
+// Writes every feed, page and stylesheet under `dir` (creating it), each at its
+// output_file(). Then removes the temporary files a killed writer left in those
+// directories. Returns how many files changed.
 boost::system::result<int> write_feeds(const std::filesystem::path& dir,
                                        const std::vector<feeds::RenderedFeed>& feeds);
 

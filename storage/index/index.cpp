@@ -36,7 +36,8 @@ constexpr const char* kTopicIndexSql =
 
 // Forward migrations: kMigrations[v] takes the schema from version v to v + 1.
 const std::vector<const char*> kMigrations = {kSchemaSql, kTopicIndexSql,
-                                              index_detail::kTombstonesSql};
+                                              index_detail::kTombstonesSql,
+                                              index_detail::kBuiltFilesSql};
 
 }  // namespace
 

@@ -80,6 +80,8 @@ namespace index_detail {
 
 // Schema step 3, RFC 6721 tombstones (tombstones.cpp).
 extern const char* const kTombstonesSql;
+// Schema step 4, the files of the last `feedd build --out` (built_files.cpp).
+extern const char* const kBuiltFilesSql;
 
 // The posts a reader may see at :now.
 inline constexpr const char* kLive = "deleted_at IS NULL AND draft = 0 AND published <= :now";
