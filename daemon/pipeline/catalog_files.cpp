@@ -2,9 +2,11 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cassert>
 #include <functional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -19,6 +21,9 @@ namespace {
 
 // Files rendered and written together: an archive page of 100 full posts is ~0.3 MB.
 constexpr std::size_t kBatch = 32;
+// Parsed bodies kept for the next files that show the same posts, in archive pages (see
+// archive_order()): a few pages' worth, a few MB.
+constexpr std::size_t kRecentPages = 20;
 
 // Which feedd renders: its version and its executable's size and mtime, so that another
 // binary (a new release, a rebuild from changed sources) renders every file again.
@@ -132,25 +137,51 @@ class CatalogWriter {
   bool unrecordable_ = false;
 };
 
+// The archive pages in the order of their oldest post among all posts, so that each post's
+// pages (its language's and the all-languages one) are rendered close together and the
+// second finds its body parsed by the first.
+std::vector<const feeds::ArchivePage*> archive_order(const feeds::ArchiveCatalog& archives) {
+  auto pages = archives.pages();
+  std::unordered_map<std::string_view, std::size_t> position;  // of each post, among all
+  for (const feeds::ArchivePage* page : pages) {
+    if (page->lang.empty()) {
+      for (const std::string& key : page->keys) {
+        position.emplace(key, position.size());
+      }
+    }
+  }
+  auto first = [&](const feeds::ArchivePage* page) {
+    const auto it = page->keys.empty() ? position.end() : position.find(page->keys.front());
+    return it == position.end() ? 0 : it->second;
+  };
+  std::stable_sort(pages.begin(), pages.end(),
+                   [&](const auto* a, const auto* b) { return first(a) < first(b); });
+  return pages;
+}
+
 }  // namespace
 
 boost::system::result<CatalogFilesWritten> write_catalog_files(SitePipeline& pipeline,
                                                                const std::filesystem::path& out,
                                                                std::chrono::sys_seconds now) {
   CatalogWriter writer(pipeline, out, now);
+  RecentBodies recent(kRecentPages *
+                      static_cast<std::size_t>(pipeline.config().feeds.archive_size));
   const auto topics = pipeline.topics();
   for (const auto& topic : topics->topics()) {
     const feeds::FeedContent where{topic->lang, {}, topic->topic, {}};
     for (auto format : {feeds::FeedFormat::atom, feeds::FeedFormat::rss, feeds::FeedFormat::json}) {
-      writer.add(feeds::feed_path(where, format), topic->digest, [&pipeline, topic, format, now] {
-        return pipeline.render_topic(*topic, format, now);
-      });
+      writer.add(feeds::feed_path(where, format), topic->digest,
+                 [&pipeline, &recent, topic, format, now] {
+                   return pipeline.render_topic(*topic, format, now, &recent);
+                 });
     }
   }
   const auto archives = pipeline.archives();
-  for (const feeds::ArchivePage* page : archives->pages()) {
-    writer.add(feeds::archive_path(page->lang, page->number), page->digest,
-               [&pipeline, page, now] { return pipeline.render_archive(*page, now); });
+  for (const feeds::ArchivePage* page : archive_order(*archives)) {
+    writer.add(
+        feeds::archive_path(page->lang, page->number), page->digest,
+        [&pipeline, &recent, page, now] { return pipeline.render_archive(*page, now, &recent); });
   }
   return writer.write();
 }

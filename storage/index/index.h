@@ -137,7 +137,9 @@ class Index {
   // Live, published (not draft, published <= now) posts of `lang` (empty: every language),
   // newest first, at most `limit` (negative: all).
   std::vector<IndexedPost> newest(const std::string& lang, std::chrono::sys_seconds now, int limit);
-  // Live published posts that are translations of `indexed` (other languages).
+  // Live published posts that are translations of `indexed` (other languages), without
+  // their content_html and summary (a translation is shown by its title and link: reading
+  // the bodies of every entry's translations was a sixth of rendering an archive page).
   std::vector<IndexedPost> translations_of(const IndexedPost& indexed,
                                            std::chrono::sys_seconds now);
   // Every published post at `now`, newest first (the order of newest()), with only what the

@@ -71,9 +71,11 @@ struct Index::Impl {
                        std::chrono::sys_seconds now, ChangeClock* clock, ApplyResult& result);
 
   // Reading: the posts WHERE `where` (kLive and others), with `tail` (ORDER BY, LIMIT) and
-  // the bindings `bind` sets.
+  // the bindings `bind` sets; with Bodies::left_out their content_html and summary are "".
+  enum class Bodies { read, left_out };
   std::vector<IndexedPost> select(const std::string& where, const std::string& tail,
-                                  const std::function<void(SQLite::Statement&)>& bind);
+                                  const std::function<void(SQLite::Statement&)>& bind,
+                                  Bodies bodies = Bodies::read);
 };
 
 namespace index_detail {
