@@ -183,13 +183,13 @@ std::shared_ptr<const TopicCatalog> TopicIndex::catalog(
       last_.push_back(topic.built);
     }
   } else {
-    // The same keys in the same (std::map) order: only the remade topics change places'
-    // contents, found by binary search (5,000 tags are ~20,000 topics; an edit remakes a few).
+    // The same keys in the same (std::map) order: only the remade topics are replaced, found
+    // by binary search (5,000 tags are ~20,000 topics; an edit remakes a few).
     for (const Key* key : remade) {
-      auto at = std::lower_bound(last_.begin(), last_.end(), *key, [](const auto& topic,
-                                                                      const Key& wanted) {
-        return std::tie(topic->lang, topic->topic.kind, topic->topic.segment) < wanted;
-      });
+      auto at = std::lower_bound(
+          last_.begin(), last_.end(), *key, [](const auto& topic, const Key& wanted) {
+            return std::tie(topic->lang, topic->topic.kind, topic->topic.segment) < wanted;
+          });
       assert(at != last_.end() && (*at)->topic.segment == std::get<2>(*key) &&
              "a kept topic is missing from the last catalog");
       *at = topics_.find(*key)->second.built;
