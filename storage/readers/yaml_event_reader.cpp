@@ -6,7 +6,6 @@ namespace feedd::storage {
 namespace {
 
 // Stand-ins are U+10FF00 + n (UTF-8 F4 8F BC..BE xx) for the n below.
-constexpr unsigned kNel = 0x85;
 constexpr unsigned kLineSeparator = 0xA8;  // U+2028; U+2029 is 0xA9
 constexpr unsigned kNonCharacter = 0xAE;   // U+FFFE; U+FFFF is 0xAF
 
