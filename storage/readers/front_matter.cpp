@@ -135,9 +135,14 @@ class YamlFrontMatter {
         return false;
       }
       if (value.kind == YamlNode::Kind::scalar || value.kind == YamlNode::Kind::list) {
-        out_.fields[name] =
-            FrontMatterValue{value.alias ? value.items() : std::move(value.own_items),
-                             value.kind == YamlNode::Kind::list, first_line_ + key_line};
+        FrontMatterValue& field = out_.fields[name];
+        field.is_list = value.kind == YamlNode::Kind::list;
+        field.line = first_line_ + key_line;
+        if (value.alias) {
+          field.items = value.alias->own_items;
+        } else {
+          field.items = std::move(value.own_items);
+        }
       }
     }
     return in_.error().empty() && !fail(count_error(pairs, "front matter", 1));
