@@ -1,6 +1,6 @@
-// The front matter of a Markdown post, YAML (between "---" lines, via yaml-cpp) or TOML
-// (between "+++" lines, via toml++), flattened to the fields feedd reads. Pure functions;
-// thread-safe; parser exceptions are caught and returned as an error with its file line.
+// The front matter of a Markdown post, YAML (between "---" lines, via libyaml's events) or
+// TOML (between "+++" lines, via toml++), flattened to the fields feedd reads. Pure
+// functions; thread-safe; never throw: a syntax error is returned with its file line.
 // Bounded: text over its size or nesting bound is refused before a parser sees it, and a
 // list or mapping over kMaxListItems is an error (storage/readers/reader_limits.h).
 #pragma once
@@ -21,7 +21,8 @@ struct FrontMatterValue {
 struct FrontMatter {
   // Top-level keys with scalar or list-of-scalar values; null values, tables/maps and
   // nested lists are left out. Scalars are given as written (TOML dates in RFC 3339 form,
-  // booleans as "true"/"false").
+  // booleans as "true"/"false"). YAML aliases are resolved; merge keys are not applied; a
+  // YAML top-level key given twice is an error.
   std::map<std::string, FrontMatterValue> fields;
   std::string error;   // empty when the front matter parsed
   int error_line = 0;  // file line of the error

@@ -1,5 +1,6 @@
-// Cheap pre-checks of front matter before yaml-cpp or toml++ sees it: its size, and an upper
-// estimate of its nesting (yaml-cpp recurses once per level and is slow on huge input).
+// Cheap pre-checks of front matter before libyaml or toml++ sees it: its size, and an upper
+// estimate of its nesting (toml++ recurses once per level; the YAML reader counts levels on
+// libyaml's events too, the estimate keeps the two formats' errors alike).
 // One linear pass, no allocation beyond a small stack. Pure functions; thread-safe; never
 // throw. Limits: storage/readers/reader_limits.h.
 #pragma once

@@ -10,9 +10,9 @@ namespace feedd::storage::limits {
 
 // Default of store.max_file_bytes: a larger file is a problem and is not read.
 inline constexpr std::size_t kDefaultMaxFileBytes = 16 * 1024 * 1024;
-// Front matter between its fences (yaml-cpp needs ~40 µs per list item: 32 KiB is a few ms).
+// Front matter between its fences (32 KiB is well under a millisecond for libyaml or toml++).
 inline constexpr std::size_t kMaxFrontMatterBytes = 32 * 1024;
-// Nesting of YAML/TOML collections and dotted keys (yaml-cpp recurses per level).
+// Nesting of YAML/TOML collections and dotted keys (toml++ recurses per level).
 inline constexpr int kMaxFrontMatterDepth = 32;
 // Items of one list (tags, categories), and top-level keys of one front matter.
 inline constexpr std::size_t kMaxListItems = 1000;

@@ -1,5 +1,5 @@
 // libFuzzer target: read_markdown (SPEC format 2) with YAML ("---") or TOML ("+++") front
-// matter (yaml-cpp, toml++), on valid UTF-8 without NUL bytes that opens with a fence line.
+// matter (libyaml, toml++), on valid UTF-8 without NUL bytes that opens with a fence line.
 #include "common/text.h"
 #include "storage/readers/markdown_reader.h"
 #include "tests/fuzz/reader_fuzz_main.h"

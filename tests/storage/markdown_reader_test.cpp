@@ -169,6 +169,85 @@ BOOST_AUTO_TEST_CASE(yaml_that_is_not_a_mapping) {
   BOOST_TEST(r.problems[0].line == 2);
 }
 
+BOOST_AUTO_TEST_CASE(yaml_features_real_blogs_use) {
+  const ReadResult r = read(
+      "---\n"
+      "title: &t \"Say \\\"hi\\\"\\tto caf\\u00e9\"\n"
+      "date: 2025-04-30\n"
+      "tags: &tags [日本語, 'it''s', \"two words\"]\n"
+      "categories: *tags\n"
+      "slug: *t\n"
+      "author: ~\n"
+      "summary: >\n"
+      "  folded\n"
+      "  lines\n"
+      "translation_key: |\n"
+      "  literal\n"
+      "  lines\n"
+      "defaults: &d {id: merged}\n"
+      "<<: *d\n"
+      "draft: no\n"
+      "---\n"
+      "Text\n");
+  BOOST_REQUIRE(r.problems.empty());
+  const Post& p = r.posts.at(0);
+  BOOST_TEST(p.title == "Say \"hi\"\tto caf\u00e9");
+  BOOST_TEST(p.slug == p.title);
+  const std::vector<std::string> tags{"日本語", "it's", "two words"};
+  BOOST_TEST(p.tags == tags, boost::test_tools::per_element());
+  BOOST_TEST(p.categories == tags, boost::test_tools::per_element());
+  BOOST_TEST(p.author.empty());  // null is no value
+  BOOST_TEST(p.summary == "folded lines");
+  BOOST_TEST(p.translation_key == "literal\nlines\n");
+  BOOST_TEST(p.key == "hello-world");  // merge keys are not applied (as with yaml-cpp)
+  BOOST_TEST(!p.draft);
+
+  const ReadResult block = read(
+      "---\ntitle: T\ndate: 2025-04-30\ntags:\n- a\n- ~\n-\n- [nested]\n- b\n"
+      "categories:\n  - \"x\"\n---\n");
+  BOOST_REQUIRE(block.problems.empty());
+  BOOST_TEST((block.posts.at(0).tags == std::vector<std::string>{"a", "b"}));
+  BOOST_TEST((block.posts.at(0).categories == std::vector<std::string>{"x"}));
+}
+
+BOOST_AUTO_TEST_CASE(control_characters_in_yaml_are_content) {
+  // libyaml refuses them; yaml-cpp read them, and every format accepts them (README).
+  const ReadResult r = read("---\ntitle: a\x01b \xC2\x85 c\x7F\ndate: 2025-04-30\n---\n");
+  BOOST_REQUIRE(r.problems.empty());
+  BOOST_TEST(r.posts.at(0).title == "a\x01b \xC2\x85 c\x7F");
+}
+
+BOOST_AUTO_TEST_CASE(yaml_problems_carry_their_line) {
+  const std::pair<std::string_view, std::string_view> cases[] = {
+      {"title: T\ndate: 2025-04-30\ntitle: U\n",
+       "2025/hello-world.md:4: YAML front matter: key 'title' given twice (first at line 2)"},
+      {"title: T\n\tdate: 2025-04-30\n",
+       "2025/hello-world.md:3: YAML front matter: found a tab character that violates "
+       "indentation while scanning a plain scalar begun at line 2"},
+      {"\ttitle: T\ndate: 2025-04-30\n",
+       "2025/hello-world.md:2: YAML front matter: found character that cannot start any token "
+       "while scanning for the next token"},
+      {"title: \"T\ndate: 2025-04-30\n",
+       "2025/hello-world.md:4: YAML front matter: found unexpected end of stream while scanning "
+       "a quoted scalar begun at line 2"},
+      {"title: T\ndate: 2025-04-30\ntags: [a, b\nlang: en\n",
+       "2025/hello-world.md:5: YAML front matter: did not find expected ',' or ']' while parsing "
+       "a flow sequence begun at line 4"},
+      {"title: T\n  date: 2025-04-30\n",
+       "2025/hello-world.md:3: YAML front matter: mapping values are not allowed in this context"},
+      {"title: *nowhere\n",
+       "2025/hello-world.md:2: YAML front matter: alias '*nowhere' has no anchor"},
+  };
+  for (const auto& [front, expected] : cases) {
+    BOOST_TEST_CONTEXT(front) {
+      const ReadResult r = read("---\n" + std::string(front) + "---\nText\n");
+      BOOST_TEST(r.posts.empty());
+      BOOST_REQUIRE_EQUAL(r.problems.size(), 1u);
+      BOOST_TEST(r.problems[0].to_string() == expected);
+    }
+  }
+}
+
 BOOST_AUTO_TEST_CASE(toml_syntax_error_carries_the_file_line) {
   const ReadResult r = read("+++\ntitle = \"T\"\ndate = 2025-04-30\nbroken = = 1\n+++\n");
   BOOST_TEST(r.posts.empty());

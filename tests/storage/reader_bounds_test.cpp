@@ -85,6 +85,17 @@ BOOST_AUTO_TEST_CASE(a_hundred_thousand_tags) {
   BOOST_TEST(read_post_file("t.md", fine, tokyo_options()).posts.at(0).tags.size() == 1000u);
 }
 
+BOOST_AUTO_TEST_CASE(yaml_aliases_do_not_multiply) {
+  // 7,000 aliases of a 1,000-item list, in nested lists: each is shared, not copied (a
+  // "billion laughs" document); lists of lists are left out, the aliased list is read.
+  const std::string list = "l: &l [" + repeat("x,", limits::kMaxListItems - 1) + "x]\n";
+  const std::string nested = "m: &m {a: [" + repeat("*l,", 4'000) + "*l]}\nn: {b: [" +
+                             repeat("*m,", 3'000) + "*m]}\ntags: *l\n";
+  const ReadResult r = read_post_file("a.md", yaml(list + nested), tokyo_options());
+  BOOST_REQUIRE(r.problems.empty());
+  BOOST_TEST(r.posts.at(0).tags.size() == limits::kMaxListItems);
+}
+
 BOOST_AUTO_TEST_CASE(deeply_nested_front_matter) {
   const std::string deep = "front matter nested deeper than 32 levels";
   for (const std::string& file :
