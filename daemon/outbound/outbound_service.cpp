@@ -1,5 +1,7 @@
 #include "daemon/outbound/outbound_service.h"
 
+#include <pthread.h>
+
 #include <exception>
 
 #include "common/metric_text.h"
@@ -10,6 +12,8 @@ namespace feedd::daemon {
 OutboundService::OutboundService(ClientOptions options)
     : client_(io_, std::move(options)), work_(boost::asio::make_work_guard(io_)) {
   thread_ = std::thread([this] {
+    // Named for top -H, perf and /proc/PID/task/*/comm (the bench reads its CPU time there).
+    pthread_setname_np(pthread_self(), "feedd-outbound");
     while (true) {
       try {
         io_.run();
