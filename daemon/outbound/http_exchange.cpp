@@ -15,9 +15,11 @@
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/read.hpp>
+#include <boost/beast/http/span_body.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
+#include <charconv>
 #include <memory>
 #include <vector>
 
@@ -54,6 +56,20 @@ error_code classify(const error_code& ec, OutboundError otherwise) {
 // Resolves with a deadline; keeps only the addresses the request may reach.
 asio::awaitable<boost::system::result<std::vector<tcp::endpoint>>> resolve(
     const OutboundUrl& url, const OutboundRequest& request, std::chrono::milliseconds limit) {
+  boost::system::error_code not_literal;
+  const auto literal = asio::ip::make_address(url.host, not_literal);
+  if (!not_literal) {  // no resolver: it would hop to Asio's resolver thread and back
+    if (!request.allow_private && is_private_destination(literal)) {
+      co_return OutboundError::forbidden_address;
+    }
+    std::uint16_t port = 0;
+    const auto [end, ec] =
+        std::from_chars(url.port.data(), url.port.data() + url.port.size(), port);
+    if (ec != std::errc() || end != url.port.data() + url.port.size()) {
+      co_return OutboundError::resolve_failed;
+    }
+    co_return std::vector<tcp::endpoint>{{literal, port}};
+  }
   const auto executor = co_await asio::this_coro::executor;
   auto resolver = std::make_shared<tcp::resolver>(executor);
   asio::steady_timer timer(executor, limit);
@@ -94,7 +110,8 @@ asio::awaitable<OutboundResult> write_and_read(Stream& stream, const OutboundUrl
                                                const OutboundRequest& request,
                                                const ClientOptions& options) {
   auto& lowest = beast::get_lowest_layer(stream);
-  http::request<http::string_body> message{request.method, url.target, 11};
+  // The body is borrowed, not copied: a delivery's shared feed bytes outlive the exchange.
+  http::request<http::span_body<const char>> message{request.method, url.target, 11};
   message.set(http::field::host, url.host_header);
   message.set(http::field::user_agent, options.user_agent);
   message.set(http::field::connection, "close");
@@ -105,7 +122,8 @@ asio::awaitable<OutboundResult> write_and_read(Stream& stream, const OutboundUrl
       message.insert(name, value);
     }
   }
-  message.body() = request.shared_body ? *request.shared_body : request.body;
+  const std::string& body = request.shared_body ? *request.shared_body : request.body;
+  message.body() = {body.data(), body.size()};
   if (!message.body().empty() || request.method == http::verb::post) {
     message.prepare_payload();
   }

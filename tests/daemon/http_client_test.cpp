@@ -279,6 +279,43 @@ BOOST_AUTO_TEST_CASE(a_stuck_host_does_not_hold_up_another) {
   service.stop();  // aborts the hung request
 }
 
+// Many queued requests over two hosts, one at a time per host and two in all: every one is
+// answered, each host sees its requests in the order they were sent, and nothing is left
+// running or queued (the per-host queues and the ready set give every slot back).
+BOOST_AUTO_TEST_CASE(queued_requests_run_in_order_within_the_limits) {
+  ScriptedServer first;
+  ScriptedServer second;
+  auto options = quick_options();
+  options.max_per_host = 1;
+  options.max_total = 2;
+  OutboundService service(options);
+  std::vector<std::future<OutboundResult>> answers;
+  constexpr int kEach = 20;
+  for (int i = 0; i < kEach; ++i) {
+    for (ScriptedServer* server : {&first, &second}) {
+      answers.push_back(
+          send(service.client(), local(http::verb::post, server->url("/" + std::to_string(i)))));
+    }
+  }
+  for (auto& answer : answers) {
+    BOOST_TEST_REQUIRE((answer.wait_for(std::chrono::seconds(20)) == std::future_status::ready));
+    const auto result = answer.get();
+    BOOST_TEST_REQUIRE(result.has_value(), result.error().message());
+    BOOST_TEST(result->status == 200u);
+  }
+  for (ScriptedServer* server : {&first, &second}) {
+    const auto seen = server->requests();
+    BOOST_TEST_REQUIRE(seen.size() == static_cast<std::size_t>(kEach));
+    for (int i = 0; i < kEach; ++i) {
+      BOOST_TEST(seen[static_cast<std::size_t>(i)].target == "/" + std::to_string(i));
+    }
+  }
+  const auto stats = service.client().stats();
+  BOOST_TEST(stats.sent == 2u * kEach);
+  BOOST_TEST(stats.running == 0u);
+  BOOST_TEST(stats.queued == 0u);
+}
+
 BOOST_AUTO_TEST_CASE(https_speaks_tls) {
   ScriptedServer plain;  // answers the ClientHello by closing: not a TLS server
   OutboundService service(quick_options());
