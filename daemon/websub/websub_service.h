@@ -68,7 +68,9 @@ class WebSubService {
  private:
   using Millis = storage::WebSubStore::Millis;
   void queue_changes(const std::vector<std::string>& paths);
-  void pump();
+  void pump();  // claims what is due (as much as kMaxInFlight allows) and starts it
+  std::vector<storage::OutboxItem> claim();
+  void start_claimed(const std::vector<storage::OutboxItem>& items);
   void arm_outbox();
   void arm_expiry();
   void dispatch(const storage::OutboxItem& item);
@@ -78,7 +80,9 @@ class WebSubService {
                      const feeds::Resource& resource);
   std::shared_ptr<const std::string> shared_body(const std::string& topic,
                                                  const feeds::Resource& resource);
-  void settle(const storage::OutboxItem& item, bool ok);
+  void settle(const storage::OutboxItem& item, bool ok);  // an attempt ended
+  void write_settled();
+  bool record(const storage::OutboxItem& item, bool ok);
   void verify(HubRequest request);
   void on_verified(const HubRequest& request, const std::string& challenge,
                    std::chrono::seconds lease, const OutboundResult& result);
@@ -98,7 +102,13 @@ class WebSubService {
   std::unique_ptr<storage::WebSubStore> store_;
   boost::asio::steady_timer outbox_timer_;
   boost::asio::steady_timer expiry_timer_;
+  boost::asio::steady_timer settle_timer_;
   std::size_t in_flight_ = 0;
+  struct Settled {
+    storage::OutboxItem item;
+    bool ok = false;
+  };
+  std::vector<Settled> settled_;  // ended attempts not yet written (settle_timer_ is armed)
   // The identity bytes last delivered per topic, by ETag: one copy shared by all of a
   // change's deliveries (a thousand subscribers must not mean a thousand copies of the feed).
   struct SharedBody {
