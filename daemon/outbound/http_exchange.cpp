@@ -164,21 +164,23 @@ asio::awaitable<OutboundResult> http_exchange(const OutboundUrl& url,
                                               std::chrono::steady_clock::now() - started));
   };
   const auto executor = co_await asio::this_coro::executor;
-  beast::ssl_stream<beast::tcp_stream> stream(executor, tls);
-  auto& lowest = beast::get_lowest_layer(stream);
-  abort = [&lowest] { lowest.close(); };
-  lowest.expires_after(left());
-  auto [connect_ec, peer] = co_await lowest.async_connect(*endpoints, kToken);
+  beast::tcp_stream plain(executor);
+  abort = [&plain] { plain.close(); };
+  plain.expires_after(left());
+  auto [connect_ec, peer] = co_await plain.async_connect(*endpoints, kToken);
   if (connect_ec) {
     co_return classify(connect_ec, OutboundError::connect_failed);
   }
   // The request goes out in one write and the answer is awaited: with Nagle's algorithm the
   // body's last partial segment waits for the peer's delayed ACK (40 ms on Linux).
   error_code no_delay_ec;
-  lowest.socket().set_option(asio::ip::tcp::no_delay(true), no_delay_ec);
-  if (!url.tls) {
-    co_return co_await write_and_read(lowest, url, request, options);
+  plain.socket().set_option(asio::ip::tcp::no_delay(true), no_delay_ec);
+  if (!url.tls) {  // no TLS stream at all: its SSL object cost a plain request allocations
+    co_return co_await write_and_read(plain, url, request, options);
   }
+  beast::ssl_stream<beast::tcp_stream> stream(std::move(plain), tls);
+  auto& lowest = beast::get_lowest_layer(stream);
+  abort = [&lowest] { lowest.close(); };
   error_code ignored;
   if (asio::ip::make_address(url.host, ignored), ignored) {  // SNI for names only
     SSL_set_tlsext_host_name(stream.native_handle(), url.host.c_str());
