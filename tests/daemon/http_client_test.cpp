@@ -3,8 +3,14 @@
 // never answers and one that trickles; the response size cap; redirects returned, not
 // followed; a stuck host does not hold up another; TLS is really spoken for https: a
 // handshake with a server whose certificate the client trusts succeeds, one with an untrusted
-// certificate or another host's name fails.
+// certificate or another host's name fails. Queued requests run in order within the per-host
+// and total limits; the outbound thread is named and runs at a lower priority.
+#include <pthread.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
 #include <atomic>
+#include <boost/asio/post.hpp>
 #include <boost/asio/read_until.hpp>
 #include <boost/asio/ssl.hpp>
 #include <boost/asio/streambuf.hpp>
@@ -314,6 +320,25 @@ BOOST_AUTO_TEST_CASE(queued_requests_run_in_order_within_the_limits) {
   BOOST_TEST(stats.sent == 2u * kEach);
   BOOST_TEST(stats.running == 0u);
   BOOST_TEST(stats.queued == 0u);
+}
+
+// Outgoing work yields the CPU to serving: the outbound thread is named (for top -H, perf,
+// /proc) and runs kOutboundNiceIncrement nicer than the thread that started it.
+BOOST_AUTO_TEST_CASE(the_outbound_thread_is_named_and_nicer) {
+  const int ours = getpriority(PRIO_PROCESS, static_cast<id_t>(gettid()));
+  OutboundService service(quick_options());
+  std::promise<std::pair<int, std::string>> seen;
+  boost::asio::post(service.context(), [&seen] {
+    char name[16] = {};
+    pthread_getname_np(pthread_self(), name, sizeof name);
+    seen.set_value({getpriority(PRIO_PROCESS, static_cast<id_t>(gettid())), name});
+  });
+  auto future = seen.get_future();
+  BOOST_TEST_REQUIRE((future.wait_for(std::chrono::seconds(20)) == std::future_status::ready));
+  const auto [nice, name] = future.get();
+  BOOST_TEST(name == "feedd-outbound");
+  BOOST_TEST(nice == std::min(ours + kOutboundNiceIncrement, 19));
+  BOOST_TEST(getpriority(PRIO_PROCESS, static_cast<id_t>(gettid())) == ours);  // ours unchanged
 }
 
 BOOST_AUTO_TEST_CASE(https_speaks_tls) {
