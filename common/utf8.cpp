@@ -2,7 +2,7 @@
 
 #include <utf8cpp/utf8.h>
 
-#include <algorithm>
+#include <cstdint>
 #include <cstdio>
 
 namespace feedd::common::utf8 {
@@ -15,31 +15,35 @@ std::size_t find_invalid(std::string_view bytes) {
   return at == bytes.end() ? kValid : static_cast<std::size_t>(at - bytes.begin());
 }
 
-std::size_t valid_length(std::string_view bytes, std::size_t pos) {
+std::size_t decode_valid(std::string_view bytes, std::size_t pos, char32_t& cp) {
   const auto first = static_cast<unsigned char>(bytes[pos]);
   if (first < 0x80) {
+    cp = first;
     return 1;
   }
-  // The first sequence of a window of at most four bytes is valid exactly when the window's
-  // first invalid byte is not its first one.
-  const std::string_view window = bytes.substr(pos, 4);
-  if (::utf8::find_invalid(window.begin(), window.end()) == window.begin()) {
+  // utfcpp's checked decoder (utf8::next) throws on malformed input; validate_next is the
+  // non-throwing core of it (and of utf8::find_invalid): it checks and decodes in one pass,
+  // and leaves `it` where it was when the sequence is malformed.
+  const char* const begin = bytes.data() + pos;
+  const char* it = begin;
+  std::uint32_t code_point = 0;
+  if (::utf8::internal::validate_next(it, bytes.data() + bytes.size(), code_point) !=
+      ::utf8::internal::UTF8_OK) {
     return 0;
   }
-  auto it = window.begin();
-  ::utf8::unchecked::next(it);
-  return static_cast<std::size_t>(it - window.begin());
+  cp = static_cast<char32_t>(code_point);
+  return static_cast<std::size_t>(it - begin);
+}
+
+std::size_t valid_length(std::string_view bytes, std::size_t pos) {
+  char32_t ignored = 0;
+  return decode_valid(bytes, pos, ignored);
 }
 
 char32_t decode(std::string_view bytes, std::size_t& pos) {
-  const std::size_t n = valid_length(bytes, pos);
-  if (n == 0) {
-    ++pos;
-    return U'\uFFFD';
-  }
-  auto it = bytes.begin() + static_cast<std::ptrdiff_t>(pos);
-  const auto cp = static_cast<char32_t>(::utf8::unchecked::next(it));
-  pos += n;
+  char32_t cp = U'\uFFFD';
+  const std::size_t n = decode_valid(bytes, pos, cp);
+  pos += n == 0 ? 1 : n;
   return cp;
 }
 

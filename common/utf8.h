@@ -24,6 +24,10 @@ std::string describe_invalid(std::string_view bytes, std::size_t offset);
 // are malformed. Precondition: pos < bytes.size().
 std::size_t valid_length(std::string_view bytes, std::size_t pos);
 
+// The same, in the same single pass, also setting `cp` to the sequence's code point (left
+// alone when malformed): for loops that need both. Precondition: pos < bytes.size().
+std::size_t decode_valid(std::string_view bytes, std::size_t pos, char32_t& cp);
+
 // Decodes the code point starting at `pos` and advances `pos` past it. On a malformed
 // sequence returns U+FFFD and advances by one byte. Precondition: pos < bytes.size().
 char32_t decode(std::string_view bytes, std::size_t& pos);

@@ -14,6 +14,7 @@
 #include "common/clock.h"
 #include "daemon/config.h"
 #include "daemon/log.h"
+#include "daemon/pipeline/catalog_files.h"
 #include "daemon/pipeline/file_output.h"
 #include "daemon/pipeline/site_pipeline.h"
 #include "daemon/serve.h"
@@ -46,35 +47,6 @@ int print_problems(const std::vector<storage::Problem>& problems) {
   return problems.empty() ? 0 : 1;
 }
 
-// Every RFC 5005 archive page, rendered as `serve` renders each on request and written a batch
-// at a time: each page holds the full content of its posts, so all of them at once are the
-// whole blog in memory (796 MB for 100,000 posts).
-struct ArchivesWritten {
-  std::size_t files = 0;
-  int changed = 0;
-};
-boost::system::result<ArchivesWritten> write_archive_pages(SitePipeline& pipeline,
-                                                           const std::filesystem::path& out,
-                                                           std::chrono::sys_seconds now) {
-  constexpr std::size_t kBatch = 32;
-  ArchivesWritten written;
-  std::vector<feeds::RenderedFeed> batch;
-  const auto pages = pipeline.archives()->pages();
-  for (std::size_t i = 0; i < pages.size(); ++i) {
-    batch.push_back(pipeline.render_archive(*pages[i], now));
-    if (batch.size() == kBatch || i + 1 == pages.size()) {
-      auto changed = write_feeds(out, batch);
-      if (!changed) {
-        return changed.error();
-      }
-      written.changed += *changed;
-      written.files += batch.size();
-      batch.clear();
-    }
-  }
-  return written;
-}
-
 int cmd_build(const Config& config, const std::filesystem::path& out) {
   SitePipeline pipeline(config);
   auto now = common::now_seconds();
@@ -85,29 +57,28 @@ int cmd_build(const Config& config, const std::filesystem::path& out) {
                             config.source.string() + ")");
     return 1;
   }
+  // The feeds and pages, then every topic feed and archive page (rendered as `serve` renders
+  // each on request, when not already current in `out`).
   auto feeds = pipeline.render(now);
-  // Every topic feed too, rendered as `serve` renders each on its first request.
-  const auto topics = pipeline.topics();
-  for (const auto& topic : topics->topics()) {
-    for (auto format : {feeds::FeedFormat::atom, feeds::FeedFormat::rss, feeds::FeedFormat::json}) {
-      feeds.push_back(pipeline.render_topic(*topic, format, now));
-    }
-  }
   auto written = write_feeds(out, feeds);
   if (!written) {
     log::error("build", written.error().message());
     return 1;
   }
-  auto archives = write_archive_pages(pipeline, out, now);
-  if (!archives) {
-    log::error("build", archives.error().message());
+  auto catalog_files =
+      write_catalog_files(pipeline, std::filesystem::absolute(out).lexically_normal(), now);
+  if (!catalog_files) {
+    log::error("build", catalog_files.error().message());
     return 1;
   }
-  const std::size_t files = feeds.size() + archives->files;
-  *written += archives->changed;
+  const std::size_t files = feeds.size() + catalog_files->files;
+  *written += catalog_files->changed;
   auto problems = pipeline.read_index([](storage::Index& index) { return index.problems(); }, now);
   log::info("build", "wrote " + std::to_string(files) + " files to " + out.string() + " (" +
-                         std::to_string(*written) + " changed)" +
+                         std::to_string(*written) + " changed; " +
+                         std::to_string(catalog_files->rendered) + " of " +
+                         std::to_string(catalog_files->files) +
+                         " topic feeds and archive pages rendered, the rest current)" +
                          (problems.empty() ? ""
                                            : "; " + std::to_string(problems.size()) +
                                                  " problems in post files, see `feedd check`"));

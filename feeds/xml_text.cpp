@@ -18,21 +18,36 @@ bool is_xml_char(char32_t cp) {
 }
 
 std::string clean_xml_text(std::string_view text) {
+  // One pass that copies the clean runs between the characters it drops (most text has
+  // none: then it is one copy).
   std::string out;
-  out.reserve(text.size());
+  std::size_t kept = 0;  // text[kept, i) is clean and not yet in `out`
   std::size_t i = 0;
   while (i < text.size()) {
-    const std::size_t length = common::utf8::valid_length(text, i);
-    if (length == 0) {
-      ++i;  // drop the first byte; its continuation bytes are dropped as strays
+    const auto byte = static_cast<unsigned char>(text[i]);
+    if (byte >= 0x20 && byte < 0x80) {
+      ++i;
       continue;
     }
-    std::size_t next = i;
-    if (is_xml_char(common::utf8::decode(text, next))) {
-      out.append(text.substr(i, length));
+    char32_t cp = 0;
+    const std::size_t length = common::utf8::decode_valid(text, i, cp);
+    if (length != 0 && is_xml_char(cp)) {
+      i += length;
+      continue;
     }
-    i = next;
+    // Dropped: a character XML forbids, or the first byte of a malformed sequence (its
+    // continuation bytes are then dropped one by one as strays).
+    if (out.empty()) {
+      out.reserve(text.size());
+    }
+    out.append(text.substr(kept, i - kept));
+    i += length == 0 ? 1 : length;
+    kept = i;
   }
+  if (kept == 0) {
+    return std::string(text);
+  }
+  out.append(text.substr(kept));
   return out;
 }
 

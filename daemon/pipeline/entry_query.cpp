@@ -13,8 +13,8 @@ namespace {
 class EntryMaker {
  public:
   EntryMaker(storage::Index& index, const feeds::SiteOptions& site, std::chrono::sys_seconds now,
-             const ParsedBodies* previous = nullptr)
-      : index_(index), site_(site), now_(now), previous_(previous) {}
+             const ParsedBodies* previous = nullptr, RecentBodies* recent = nullptr)
+      : index_(index), site_(site), now_(now), previous_(previous), recent_(recent) {}
 
   const feeds::Entry& make(const storage::IndexedPost& indexed) {
     auto it = made_.find(indexed.post.key);
@@ -34,6 +34,9 @@ class EntryMaker {
                                   ": HTML nested too deeply to parse: no summary from it, "
                                   "its links left as written");
       }
+      if (recent_ != nullptr) {
+        recent_->add(entry.post, entry.html);
+      }
     }
     parsed_.try_emplace(entry.post.key, entry.post.content_html, entry.html);
     for (const auto& translation : index_.translations_of(indexed, now_)) {
@@ -49,18 +52,15 @@ class EntryMaker {
 
  private:
   std::shared_ptr<const feeds::HtmlDocument> parsed_before(const storage::Post& post) const {
-    if (previous_ == nullptr) {
-      return nullptr;
-    }
-    auto it = previous_->find(post.key);
-    return it != previous_->end() && it->second.first == post.content_html ? it->second.second
-                                                                           : nullptr;
+    auto body = previous_ != nullptr ? find_body(*previous_, post) : nullptr;
+    return body || recent_ == nullptr ? body : recent_->find(post);
   }
 
   storage::Index& index_;
   const feeds::SiteOptions& site_;
   std::chrono::sys_seconds now_;
   const ParsedBodies* previous_;  // may be null
+  RecentBodies* recent_;          // may be null
   ParsedBodies parsed_;
   std::map<std::string, feeds::Entry> made_;
 };
@@ -107,8 +107,9 @@ std::vector<feeds::FeedContent> collect_feeds(storage::Index& index, const Confi
 
 feeds::FeedContent collect_topic_feed(storage::Index& index, const feeds::SiteOptions& site,
                                       const feeds::CatalogTopic& topic,
-                                      std::chrono::sys_seconds now, const ParsedBodies* parsed) {
-  EntryMaker maker(index, site, now, parsed);
+                                      std::chrono::sys_seconds now, const ParsedBodies* parsed,
+                                      RecentBodies* recent) {
+  EntryMaker maker(index, site, now, parsed, recent);
   feeds::FeedContent feed{topic.lang, {}, topic.topic, topic.tombstones};
   for (const auto& indexed : index.posts_by_keys(topic.keys)) {
     feed.entries.push_back(maker.make(indexed));
@@ -118,8 +119,9 @@ feeds::FeedContent collect_topic_feed(storage::Index& index, const feeds::SiteOp
 
 feeds::FeedContent collect_archive_page(storage::Index& index, const feeds::SiteOptions& site,
                                         const feeds::ArchivePage& page,
-                                        std::chrono::sys_seconds now, const ParsedBodies* parsed) {
-  EntryMaker maker(index, site, now, parsed);
+                                        std::chrono::sys_seconds now, const ParsedBodies* parsed,
+                                        RecentBodies* recent) {
+  EntryMaker maker(index, site, now, parsed, recent);
   feeds::FeedContent feed;
   feed.lang = page.lang;
   feed.archive_page = page.number;

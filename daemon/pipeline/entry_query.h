@@ -7,11 +7,10 @@
 #include <chrono>
 #include <memory>
 #include <string>
-#include <unordered_map>
-#include <utility>
 #include <vector>
 
 #include "daemon/config.h"
+#include "daemon/pipeline/parsed_bodies.h"
 #include "feeds/archive_catalog.h"
 #include "feeds/entry.h"
 #include "feeds/feed_set.h"
@@ -27,13 +26,6 @@ std::vector<feeds::Tombstone> collect_tombstones(storage::Index& index, const Co
                                                  const std::string& lang,
                                                  std::chrono::sys_seconds now);
 
-// Parsed post bodies by key, with the HTML each was parsed from (feeds::parse_content
-// depends on nothing else): what collect_feeds() parsed last time, so that the bodies of
-// posts unchanged since are not parsed again.
-using ParsedBodies =
-    std::unordered_map<std::string,
-                       std::pair<std::string, std::shared_ptr<const feeds::HtmlDocument>>>;
-
 // One FeedContent per configured language, then the one of all languages (lang "").
 // `now` decides which posts are published (future posts are left out). `parsed` (may be
 // null): the bodies parsed by the last call, replaced by those of this one. A body too deeply
@@ -46,17 +38,21 @@ std::vector<feeds::FeedContent> collect_feeds(storage::Index& index, const Confi
 // The content of `topic`'s feed: its posts (topic.keys, as the catalog listed them; any
 // deleted since are left out) made into entries exactly as collect_feeds() makes them.
 // `parsed` (may be null): collect_feeds()'s last bodies, reused where unchanged (read only).
+// `recent` (may be null): bodies reused too, and where the bodies parsed here are kept.
 feeds::FeedContent collect_topic_feed(storage::Index& index, const feeds::SiteOptions& site,
                                       const feeds::CatalogTopic& topic,
                                       std::chrono::sys_seconds now,
-                                      const ParsedBodies* parsed = nullptr);
+                                      const ParsedBodies* parsed = nullptr,
+                                      RecentBodies* recent = nullptr);
 
 // The content of archive page `page`: its posts (page.keys, oldest first; any deleted since
-// are left out) made into entries exactly as collect_feeds() makes them; `parsed` likewise.
+// are left out) made into entries exactly as collect_feeds() makes them; `parsed` and
+// `recent` likewise.
 feeds::FeedContent collect_archive_page(storage::Index& index, const feeds::SiteOptions& site,
                                         const feeds::ArchivePage& page,
                                         std::chrono::sys_seconds now,
-                                        const ParsedBodies* parsed = nullptr);
+                                        const ParsedBodies* parsed = nullptr,
+                                        RecentBodies* recent = nullptr);
 
 // The posts with topics that keep a tombstone at `now` (see collect_tombstones()), newest
 // first, `updated` holding when they went: TopicCatalog::build()'s `gone`.

@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <optional>
 #include <set>
 #include <sstream>
 
@@ -19,11 +20,6 @@ namespace feedd::daemon {
 namespace {
 
 constexpr const char* kTemporaryMark = ".tmp-";
-
-// result<bool> does not convert from error_code implicitly (error_code converts to bool).
-boost::system::result<bool> failed(int error) {
-  return {boost::system::in_place_error, error, boost::system::system_category()};
-}
 
 bool holds(const std::filesystem::path& path, std::string_view bytes) {
   std::error_code ec;
@@ -59,22 +55,32 @@ void remove_stale_temporaries(const std::filesystem::path& directory) {
   }
 }
 
-}  // namespace
+// A file written beside its final name, not yet durable nor in place.
+struct Staged {
+  std::filesystem::path temporary;
+  std::filesystem::path path;
+};
 
-boost::system::result<bool> write_file_atomically(const std::filesystem::path& path,
-                                                  std::string_view bytes) {
+// Writes `bytes` to a temporary beside `path`, unless `path` already holds them (nullopt).
+boost::system::result<std::optional<Staged>> stage(const std::filesystem::path& path,
+                                                   std::string_view bytes) {
+  using Result = boost::system::result<std::optional<Staged>>;
+  auto fail = [](int error) -> Result {
+    return {boost::system::in_place_error, error, boost::system::system_category()};
+  };
   if (holds(path, bytes)) {
-    return false;
+    return std::optional<Staged>();
   }
   std::error_code ec;
   std::filesystem::create_directories(path.parent_path(), ec);
   if (ec) {
-    return failed(ec.value());
+    return fail(ec.value());
   }
-  const auto temporary = temporary_name(path);
-  common::UniqueFd fd(open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
+  Staged staged{temporary_name(path), path};
+  common::UniqueFd fd(
+      open(staged.temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
   if (!fd) {
-    return failed(errno);
+    return fail(errno);
   }
   std::size_t done = 0;
   while (done < bytes.size()) {
@@ -83,49 +89,91 @@ boost::system::result<bool> write_file_atomically(const std::filesystem::path& p
       continue;
     }
     if (n < 0) {
-      int error = errno;
+      const int error = errno;
       fd.reset();
-      unlink(temporary.c_str());
-      return failed(error);
+      unlink(staged.temporary.c_str());
+      return fail(error);
     }
     done += static_cast<std::size_t>(n);
   }
-  // close() reports a write-back failure here, so it is checked (fd gives it up first).
-  if (fsync(fd.get()) != 0 || close(fd.release()) != 0) {
-    int error = errno;
-    unlink(temporary.c_str());
-    return failed(error);
+  // close() can report a write-back failure, so it is checked (fd gives it up first).
+  if (close(fd.release()) != 0) {
+    const int error = errno;
+    unlink(staged.temporary.c_str());
+    return fail(error);
   }
-  if (rename(temporary.c_str(), path.c_str()) != 0) {
-    int error = errno;
-    unlink(temporary.c_str());
-    return failed(error);
+  return std::optional<Staged>(std::move(staged));
+}
+
+// Makes the staged files durable, then renames each into place; on failure removes the
+// temporaries not renamed. Returns 0 or the errno of the failure.
+int commit(const std::filesystem::path& dir, const std::vector<Staged>& staged) {
+  std::size_t renamed = 0;
+  auto fail = [&](int error) {
+    for (std::size_t i = renamed; i < staged.size(); ++i) {
+      unlink(staged[i].temporary.c_str());
+    }
+    return error;
+  };
+  if (staged.empty()) {
+    return 0;
   }
-  common::sync_directory(path.parent_path());  // the rename itself survives a power cut
-  return true;
+  common::UniqueFd fs(open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (!fs || syncfs(fs.get()) != 0) {
+    return fail(errno);
+  }
+  for (; renamed < staged.size(); ++renamed) {
+    if (rename(staged[renamed].temporary.c_str(), staged[renamed].path.c_str()) != 0) {
+      return fail(errno);
+    }
+  }
+  return 0;
+}
+
+}  // namespace
+
+std::filesystem::path output_file(std::string_view feed_path) {
+  // Pages are directories on the web ("", "ja/"): their files are index.html.
+  std::string file(feed_path);
+  if (file.empty() || file.ends_with('/')) {
+    file += "index.html";
+  }
+  // Topic segments never decode to '/', "." or "..": see common/topic_segment.h.
+  return common::percent_decode(file).value_or(file);
 }
 
 boost::system::result<int> write_feeds(const std::filesystem::path& dir,
                                        const std::vector<feeds::RenderedFeed>& feeds) {
-  int changed = 0;
+  std::vector<Staged> staged;
   std::set<std::filesystem::path> directories;
   for (const auto& feed : feeds) {
-    // Pages are directories on the web ("", "ja/"): their files are index.html.
-    auto file =
-        feed.path.empty() || feed.path.ends_with('/') ? feed.path + "index.html" : feed.path;
-    // Topic segments never decode to '/', "." or "..": see common/topic_segment.h.
-    file = common::percent_decode(file).value_or(file);
-    auto wrote = write_file_atomically(dir / file, feed.body);
-    if (!wrote) {
-      return {boost::system::in_place_error, wrote.error()};
+    const auto path = dir / output_file(feed.path);
+    directories.insert(path.parent_path());
+    auto written = stage(path, feed.body);
+    if (!written) {
+      for (const auto& file : staged) {
+        unlink(file.temporary.c_str());
+      }
+      return {boost::system::in_place_error, written.error()};
     }
-    changed += *wrote ? 1 : 0;
-    directories.insert((dir / file).parent_path());
+    if (*written) {
+      staged.push_back(std::move(**written));
+    }
+  }
+  if (const int error = commit(dir, staged); error != 0) {
+    return {boost::system::in_place_error, error, boost::system::system_category()};
+  }
+  std::set<std::filesystem::path> renamed_in;
+  for (const auto& file : staged) {
+    renamed_in.insert(file.path.parent_path());
+  }
+  for (const auto& directory : renamed_in) {
+    common::sync_directory(directory);  // the renames survive a power cut
   }
   for (const auto& directory : directories) {
     remove_stale_temporaries(directory);
   }
-  return changed;
+  return static_cast<int>(staged.size());
 }
 
 }  // namespace feedd::daemon

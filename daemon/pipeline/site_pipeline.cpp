@@ -298,10 +298,11 @@ feeds::ArchiveCatalog::Options SitePipeline::archive_options() const {
 }
 
 feeds::RenderedFeed SitePipeline::render_archive(const feeds::ArchivePage& page,
-                                                 std::chrono::sys_seconds now) {
+                                                 std::chrono::sys_seconds now,
+                                                 RecentBodies* recent) {
   auto content = read_index(
       [&](storage::Index& index) {
-        return collect_archive_page(index, site_, page, now, &parsed_);
+        return collect_archive_page(index, site_, page, now, &parsed_, recent);
       },
       now);
   return feeds::render_feed(site_, content, feeds::FeedFormat::atom);
@@ -309,9 +310,11 @@ feeds::RenderedFeed SitePipeline::render_archive(const feeds::ArchivePage& page,
 
 feeds::RenderedFeed SitePipeline::render_topic(const feeds::CatalogTopic& topic,
                                                feeds::FeedFormat format,
-                                               std::chrono::sys_seconds now) {
+                                               std::chrono::sys_seconds now, RecentBodies* recent) {
   const auto content = read_index(
-      [&](storage::Index& index) { return collect_topic_feed(index, site_, topic, now, &parsed_); },
+      [&](storage::Index& index) {
+        return collect_topic_feed(index, site_, topic, now, &parsed_, recent);
+      },
       now);
   return feeds::render_feed(site_, content, format);
 }

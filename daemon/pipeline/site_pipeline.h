@@ -56,12 +56,14 @@ class SitePipeline {
   std::shared_ptr<const feeds::ArchiveCatalog> archives() const { return archives_; }
   // Archive page `page` (of archives()), from the index as it is now, as Atom.
   // Throws storage::IndexError.
-  feeds::RenderedFeed render_archive(const feeds::ArchivePage& page, std::chrono::sys_seconds now);
+  feeds::RenderedFeed render_archive(const feeds::ArchivePage& page, std::chrono::sys_seconds now,
+                                     RecentBodies* recent = nullptr);
   // `topic`'s feed in `format`, from the index as it is now (see collect_topic_feed()),
   // through the same renderer as every feed; bodies the last render() parsed are not parsed
-  // again (nor in render_archive()). Throws storage::IndexError.
+  // again (nor in render_archive()), nor those in `recent` (may be null), which keeps the
+  // bodies parsed here. Throws storage::IndexError.
   feeds::RenderedFeed render_topic(const feeds::CatalogTopic& topic, feeds::FeedFormat format,
-                                   std::chrono::sys_seconds now);
+                                   std::chrono::sys_seconds now, RecentBodies* recent = nullptr);
 
   // Runs `read(index)`; when the index turns out to be unusable, rebuilds it (moved aside,
   // whole store scanned, logged) and runs `read` once more on the new one.
@@ -90,6 +92,7 @@ class SitePipeline {
   // How many times render() made the catalogs from scratch (not from the posts that changed).
   std::uint64_t catalogs_from_scratch() const { return catalog_builds_; }
   const feeds::SiteOptions& site() const { return site_; }
+  const Config& config() const { return config_; }
 
  private:
   void log_report(const storage::ScanReport& report);

@@ -35,8 +35,8 @@ constexpr const char* kTopicIndexSql =
     "lang, entry_id, updated, tags, categories) WHERE deleted_at IS NULL AND draft = 0";
 
 // Forward migrations: kMigrations[v] takes the schema from version v to v + 1.
-const std::vector<const char*> kMigrations = {kSchemaSql, kTopicIndexSql,
-                                              index_detail::kTombstonesSql};
+const std::vector<const char*> kMigrations = {
+    kSchemaSql, kTopicIndexSql, index_detail::kTombstonesSql, index_detail::kBuiltFilesSql};
 
 }  // namespace
 
@@ -107,9 +107,11 @@ void Index::Impl::migrate(Index::Mode mode) {
 }
 
 std::vector<IndexedPost> Index::Impl::select(const std::string& where, const std::string& tail,
-                                             const std::function<void(SQLite::Statement&)>& bind) {
+                                             const std::function<void(SQLite::Statement&)>& bind,
+                                             Bodies bodies) {
+  const char* columns = bodies == Bodies::read ? kPostColumns : rows::kPostColumnsWithoutBody;
   auto& query =
-      cached(std::string("SELECT ") + kPostColumns + " FROM posts WHERE " + where + " " + tail);
+      cached(std::string("SELECT ") + columns + " FROM posts WHERE " + where + " " + tail);
   bind(query);
   std::vector<IndexedPost> posts;
   while (query.executeStep()) {

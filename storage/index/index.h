@@ -14,6 +14,7 @@
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
+#include <utility>
 #include <vector>
 
 #include "storage/history/change_clock.h"
@@ -76,6 +77,14 @@ struct GonePost {
   std::chrono::sys_seconds gone_at{};  // when the scan that took it away ran
 };
 
+// A file `feedd build --out` wrote: a digest of what its bytes were rendered from, and the
+// file's stat when written (a file changed or replaced since is not the one written).
+struct BuiltFile {
+  std::string inputs;
+  std::int64_t size = 0;
+  std::int64_t mtime_ns = 0;
+};
+
 class Index {
  public:
   enum class Mode {
@@ -128,7 +137,9 @@ class Index {
   // Live, published (not draft, published <= now) posts of `lang` (empty: every language),
   // newest first, at most `limit` (negative: all).
   std::vector<IndexedPost> newest(const std::string& lang, std::chrono::sys_seconds now, int limit);
-  // Live published posts that are translations of `indexed` (other languages).
+  // Live published posts that are translations of `indexed` (other languages), without
+  // their content_html and summary (a translation is shown by its title and link: reading
+  // the bodies of every entry's translations was a sixth of rendering an archive page).
   std::vector<IndexedPost> translations_of(const IndexedPost& indexed,
                                            std::chrono::sys_seconds now);
   // Every published post at `now`, newest first (the order of newest()), with only what the
@@ -157,7 +168,13 @@ class Index {
   // The earliest publication time after `now` of a live non-draft post, if any.
   std::optional<std::chrono::sys_seconds> next_publication_after(std::chrono::sys_seconds now);
 
-  static constexpr int kSchemaVersion = 3;
+  // The files recorded for the output directory `out_dir` (absolute), by path relative to it.
+  std::unordered_map<std::string, BuiltFile> built_files(const std::string& out_dir);
+  // Records (or replaces) files written into `out_dir`, in one transaction.
+  void record_built_files(const std::string& out_dir,
+                          const std::vector<std::pair<std::string, BuiltFile>>& files);
+
+  static constexpr int kSchemaVersion = 4;
 
  private:
   struct Impl;

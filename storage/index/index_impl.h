@@ -71,15 +71,19 @@ struct Index::Impl {
                        std::chrono::sys_seconds now, ChangeClock* clock, ApplyResult& result);
 
   // Reading: the posts WHERE `where` (kLive and others), with `tail` (ORDER BY, LIMIT) and
-  // the bindings `bind` sets.
+  // the bindings `bind` sets; with Bodies::left_out their content_html and summary are "".
+  enum class Bodies { read, left_out };
   std::vector<IndexedPost> select(const std::string& where, const std::string& tail,
-                                  const std::function<void(SQLite::Statement&)>& bind);
+                                  const std::function<void(SQLite::Statement&)>& bind,
+                                  Bodies bodies = Bodies::read);
 };
 
 namespace index_detail {
 
 // Schema step 3, RFC 6721 tombstones (tombstones.cpp).
 extern const char* const kTombstonesSql;
+// Schema step 4, the files of the last `feedd build --out` (built_files.cpp).
+extern const char* const kBuiltFilesSql;
 
 // The posts a reader may see at :now.
 inline constexpr const char* kLive = "deleted_at IS NULL AND draft = 0 AND published <= :now";

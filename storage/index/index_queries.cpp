@@ -91,30 +91,36 @@ std::vector<IndexedPost> Index::translations_of(const IndexedPost& indexed, sys_
   const Post& post = indexed.post;
   return guard_sqlite("querying translations", [&]() -> std::vector<IndexedPost> {
     if (!post.translation_key.empty()) {
-      return impl_->select(std::string(kLive) +
-                               // The `!= ''` lets SQLite use the partial index (it cannot
-                               // tell that the bound value is not empty).
-                               " AND translation_key = :tk AND translation_key != ''"
-                               " AND lang != :lang AND key != :key",
-                           "ORDER BY lang", [&](SQLite::Statement& q) {
-                             q.bind(":now", from_time(now));
-                             q.bind(":tk", post.translation_key);
-                             q.bind(":lang", post.lang);
-                             q.bind(":key", post.key);
-                           });
+      return impl_->select(
+          std::string(kLive) +
+              // The `!= ''` lets SQLite use the partial index (it cannot
+              // tell that the bound value is not empty).
+              " AND translation_key = :tk AND translation_key != ''"
+              " AND lang != :lang AND key != :key",
+          "ORDER BY lang",
+          [&](SQLite::Statement& q) {
+            q.bind(":now", from_time(now));
+            q.bind(":tk", post.translation_key);
+            q.bind(":lang", post.lang);
+            q.bind(":key", post.key);
+          },
+          Impl::Bodies::left_out);
     }
     if (post.format != SourceFormat::page_text) {
       return {};
     }
-    auto candidates = impl_->select(std::string(kLive) +
-                                        " AND local_date = :date AND lang != :lang AND format = "
-                                        ":format AND translation_key = ''",
-                                    "ORDER BY source_path, position", [&](SQLite::Statement& q) {
-                                      q.bind(":now", from_time(now));
-                                      q.bind(":date", post.local_date);
-                                      q.bind(":lang", post.lang);
-                                      q.bind(":format", static_cast<int>(SourceFormat::page_text));
-                                    });
+    auto candidates = impl_->select(
+        std::string(kLive) +
+            " AND local_date = :date AND lang != :lang AND format = "
+            ":format AND translation_key = ''",
+        "ORDER BY source_path, position",
+        [&](SQLite::Statement& q) {
+          q.bind(":now", from_time(now));
+          q.bind(":date", post.local_date);
+          q.bind(":lang", post.lang);
+          q.bind(":format", static_cast<int>(SourceFormat::page_text));
+        },
+        Impl::Bodies::left_out);
     std::vector<Post> plain;
     plain.reserve(candidates.size());
     for (const auto& candidate : candidates) {

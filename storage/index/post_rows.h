@@ -23,6 +23,12 @@ inline constexpr const char* kPostColumns =
     "summary, url, slug, author, tags, categories, published, explicit_updated, local_date, "
     "draft, translation_key, previous_title, next_title, first_seen, updated, deleted_at";
 
+// kPostColumns without the two large ones, which read as "": for rows that only name a post.
+inline constexpr const char* kPostColumnsWithoutBody =
+    "key, entry_id, source_path, source_line, position, format, lang, title, '' AS content_html, "
+    "'' AS summary, url, slug, author, tags, categories, published, explicit_updated, local_date, "
+    "draft, translation_key, previous_title, next_title, first_seen, updated, deleted_at";
+
 // Tags and categories in one column; an empty list is "".
 std::string join(const std::vector<std::string>& items);
 std::vector<std::string> split(const std::string& joined);

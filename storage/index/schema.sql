@@ -1,4 +1,4 @@
--- The feedd index, version 1 (PRAGMA user_version = 1); versions 2 and 3 are below.
+-- The feedd index, version 1 (PRAGMA user_version = 1); versions 2 to 4 are below.
 --
 -- The index is a cache of the post store plus the facts the store cannot hold: when each
 -- post was first seen, when what a reader sees last changed, the stable entry id, and the
@@ -72,3 +72,8 @@ CREATE INDEX posts_by_source ON posts (source_path);
 --                          -- that is published again simply has no tombstone (RFC 6721)
 --   posts_gone ON posts (gone_at DESC, key) WHERE gone_at IS NOT NULL
 -- and sets gone_at = deleted_at for the posts deleted while published before it existed.
+-- Version 4 (storage/index/built_files.cpp, kBuiltFilesSql) adds
+--   built_files (out_dir, path, inputs, size, mtime_ns), primary key (out_dir, path): each
+--   file `feedd build --out` rendered into an output directory (absolute), a digest of what
+--   its bytes were made from and its size and mtime when written. A build renders an archive
+--   page or topic feed again only when that digest or the file on disk differs.

@@ -273,6 +273,42 @@ BOOST_FIXTURE_TEST_CASE(a_site_that_fits_in_its_feeds_is_complete, ArchiveFixtur
   validate_feeds(dir / "served", {"en/atom.xml"});
 }
 
+// `feedd build --out` renders an archive page only when what it shows changed or its file is
+// not the one the last build wrote: the log line says how many it rendered.
+BOOST_FIXTURE_TEST_CASE(build_renders_only_pages_that_are_not_current, ArchiveFixture) {
+  write_250();
+  const auto out = dir / "out";
+  auto build = [&](const std::filesystem::path& into) {
+    const auto built = run_command({feedd_binary().string(), "build", "--config",
+                                    config().string(), "--out", into.string()});
+    BOOST_TEST_REQUIRE(built.exit_status == 0, built.output);
+    std::smatch match;
+    const std::regex said("(\\d+) of (\\d+) topic feeds and archive pages rendered");
+    BOOST_TEST_REQUIRE(std::regex_search(built.output, match, said), built.output);
+    BOOST_TEST(match[2].str() == "6");  // 2 English, 1 Japanese, 3 all-languages pages
+    return std::stoi(match[1].str());
+  };
+  BOOST_TEST(build(out) == 6);
+  BOOST_TEST(build(out) == 0, "nothing changed");
+  BOOST_TEST(build(dir / "elsewhere") == 6, "another output directory has none of them");
+
+  // An edit of post 10 (English, in the first English and first all-languages pages).
+  write_file(store / file_of(10), post(10, "en", " (edited)"));
+  BOOST_TEST(build(out) == 2);
+  BOOST_TEST(contains(read_file(out / "en/archive/1.xml"), "Post 10 (edited)"));
+  BOOST_TEST(contains(read_file(out / "archive/1.xml"), "Post 10 (edited)"));
+  const std::string en1 = read_file(out / "en/archive/1.xml");
+  const std::string all2 = read_file(out / "archive/2.xml");
+
+  // Files deleted or changed by someone else are written again, with the right bytes.
+  std::filesystem::remove(out / "en/archive/1.xml");
+  write_file(out / "archive/2.xml", "changed by hand");
+  BOOST_TEST(build(out) == 2);
+  BOOST_TEST(read_file(out / "en/archive/1.xml") == en1);
+  BOOST_TEST(read_file(out / "archive/2.xml") == all2);
+  BOOST_TEST(build(out) == 0);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 }  // namespace feedd::testing

@@ -1,0 +1,84 @@
+// `feedd build --out`'s topic feeds and archive pages (daemon/pipeline/catalog_files.h),
+// in-process on a real store and index: each file holds the bytes the pipeline renders for
+// it on request; each post body is parsed at most once for all the files that show it (its
+// language's archive page, the all-languages one, its topics' three feeds); and a second
+// build over unchanged posts renders nothing and parses nothing.
+#include "daemon/pipeline/catalog_files.h"
+
+#include <boost/test/unit_test.hpp>
+#include <filesystem>
+
+#include "daemon/pipeline/file_output.h"
+#include "feeds/feed_info.h"
+#include "feeds/html_document.h"
+#include "tests/support/test_support.h"
+
+namespace feedd::daemon {
+BOOST_AUTO_TEST_SUITE(catalog_files_test)
+
+namespace {
+
+using namespace std::chrono_literals;
+
+const std::chrono::sys_seconds kNow = std::chrono::sys_days{std::chrono::year{2026} / 1 / 1} + 0s;
+
+std::string post(int n, const std::string& lang) {
+  return "---\ntitle: Post " + std::to_string(n) + "\ndate: 2025-0" + std::to_string(1 + n % 9) +
+         "-" + std::to_string(10 + n % 18) + "T" + std::to_string(10 + n % 12) +
+         ":00:00Z\nlang: " + lang + "\nid: p" + std::to_string(n) + "\ntags: [\"Tag " +
+         std::to_string(n % 4) + "\"]\n---\n<p>Body of <a href=\"/x/" + std::to_string(n) +
+         "\">post</a> " + std::to_string(n) + ".</p>\n";
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(files_are_rendered_once_with_each_body_parsed_once) {
+  testing::TempDir dir;
+  constexpr int kPosts = 60;
+  for (int n = 0; n < kPosts; ++n) {
+    testing::write_file(dir / ("posts/p" + std::to_string(n) + ".md"),
+                        post(n, n % 3 == 0 ? "ja" : "en"));
+  }
+  auto config = load_config(
+      testing::write_config(dir.path(), dir / "posts", dir / "store.index",
+                            "\n[feeds]\nentries = 5\narchive_size = 10\ntopic_entries = 50\n"));
+  SitePipeline pipeline(config);
+  pipeline.scan(kNow);
+  pipeline.render(kNow);
+  const auto out = std::filesystem::absolute(dir / "out");
+
+  const auto parsed_before = feeds::html_bodies_parsed();
+  const auto first = write_catalog_files(pipeline, out, kNow);
+  BOOST_TEST_REQUIRE(first.has_value());
+  const auto parsed = feeds::html_bodies_parsed() - parsed_before;
+  // 2 + 4 + 6 archive pages; 4 tags in ja, en and all: 12 topics, 3 feeds each.
+  BOOST_TEST(first->files == 12u + 36u);
+  BOOST_TEST(first->rendered == first->files);
+  // Every post shows in two archive pages and three feeds of each of two topics; without
+  // sharing, each would be parsed up to eight times. render() parsed the feeds' newest.
+  BOOST_TEST(parsed <= static_cast<std::uint64_t>(kPosts));
+  BOOST_TEST(parsed > 0u);
+
+  // The bytes each file holds are those the pipeline renders for its path on request.
+  for (const feeds::ArchivePage* page : pipeline.archives()->pages()) {
+    const auto rendered = pipeline.render_archive(*page, kNow);
+    BOOST_TEST(testing::read_file(out / rendered.path) == rendered.body, rendered.path);
+  }
+  for (const auto& topic : pipeline.topics()->topics()) {
+    const auto rendered = pipeline.render_topic(*topic, feeds::FeedFormat::rss, kNow);
+    BOOST_TEST(testing::read_file(out / output_file(rendered.path)) == rendered.body,
+               rendered.path);
+  }
+
+  const auto parsed_again = feeds::html_bodies_parsed();
+  const auto second = write_catalog_files(pipeline, out, kNow);
+  BOOST_TEST_REQUIRE(second.has_value());
+  BOOST_TEST(second->files == first->files);
+  BOOST_TEST(second->rendered == 0u);
+  BOOST_TEST(second->changed == 0);
+  BOOST_TEST(feeds::html_bodies_parsed() == parsed_again);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+}  // namespace feedd::daemon
