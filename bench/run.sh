@@ -1749,7 +1749,8 @@ websub_nginx_conf() {
 
 stage_websub() {
   local d=$WORK/websub port pid json=$WORK/logs/websub.json out
-  ensure_packages wrk:wrk curl:curl python3:python3 cmake:cmake ninja:ninja-build
+  ensure_packages wrk:wrk curl:curl python3:python3 cmake:cmake ninja:ninja-build \
+    /usr/sbin/nginx:nginx
   build_feedd
   [[ -n $FEEDD ]] || { warn "no feedd binary: skipping websub"; return 0; }
   make_store "$WEBSUB_POSTS" || return 0

@@ -2,10 +2,12 @@
 // per external hub) and the built-in hub at POST /websub (§5-7: intent verification by
 // challenge, denial of unknown topics, delivery of the full feed, signed when a secret was
 // given, 410 ends a subscription, leases expire). Pings and deliveries go through a durable
-// outbox (storage::WebSubStore), retried with exponential backoff up to max_attempts.
-// Threads: handle() and snapshot_changed() may be called from any thread and only post work;
-// everything else runs on the OutboundService's thread. Stop the OutboundService before
-// destroying this object. SQLite failures are logged; the work is retried later.
+// outbox (storage::WebSubStore), retried with exponential backoff up to max_attempts; the
+// outcomes of attempts are written in batches (one transaction per 10 ms, with the next
+// claim; the destructor writes the last batch). Threads: handle() and snapshot_changed() may
+// be called from any thread and only post work; everything else runs on the
+// OutboundService's thread. Stop the OutboundService before destroying this object. SQLite
+// failures are logged; the work is retried later.
 #pragma once
 
 #include <boost/asio/steady_timer.hpp>
