@@ -92,6 +92,9 @@ WebSubService::WebSubService(WebSubOptions options, const std::filesystem::path&
     log::warning(kWebSubChannel, "subscriptions and pending notifications kept in memory only" +
                                      (error.empty() ? std::string() : ": " + error));
   }
+  // Here, not first on the outbound thread: /metrics is right from the first request even
+  // when that (low-priority) thread has not run yet. Nothing else touches store_ until start().
+  guarded("reading subscriptions", [&] { update_gauges(); });
 }
 
 // After the outbound thread stopped: what ended but was not written yet is written now, so a
