@@ -1,8 +1,10 @@
 #include "daemon/http/http_server.h"
 
+#include <fcntl.h>
 #include <signal.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <boost/asio/as_tuple.hpp>
@@ -13,8 +15,9 @@
 #include <boost/asio/ip/v6_only.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <cerrno>
+#include <cstring>
 #include <stdexcept>
 #include <thread>
 
@@ -33,9 +36,9 @@ constexpr std::string_view kHttpChannel = "http";
 // On stop, how long a just-accepted connection may take to send its request.
 constexpr std::chrono::milliseconds kFreshGrace{500};
 
-// On the session's strand: ends an idle session's wait for a request, unless request bytes
-// have arrived (the session is reading them and answers with Connection: close). Cancelling
-// a read with unread bytes would make close() send a reset.
+// On the session's io_context (its one thread): ends an idle session's wait for a request, unless
+// request bytes have arrived (the session is reading them and answers with Connection: close).
+// Cancelling a read with unread bytes would make close() send a reset.
 void cancel_unless_request_waiting(SessionControl& control) {
   error_code ec;
   if (control.socket->available(ec) > 0 && !ec) {
@@ -112,6 +115,11 @@ std::size_t connection_cap() {
   return static_cast<std::size_t>(usable > 128 ? usable - 64 : usable / 2);
 }
 
+int thread_count(const ServerOptions& options) {
+  return options.threads > 0 ? options.threads
+                             : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+}
+
 bool out_of_descriptors(const error_code& ec) {
   return ec == asio::error::no_descriptors || ec == asio::error::no_buffer_space ||
          ec == asio::error::no_memory || ec.value() == ENFILE;
@@ -119,32 +127,67 @@ bool out_of_descriptors(const error_code& ec) {
 
 }  // namespace
 
+// One io_context per thread, each with its own acceptor on every listening socket (a dup of
+// the same descriptor): a connection lives on the thread that accepted it, so its completions
+// never wait for another thread or wake one (one shared io_context woke the reactor thread
+// with an epoll_ctl per request and passed each completion through a strand).
 struct HttpServer::Impl {
   Impl(ServerOptions options, SnapshotStore& store, Metrics& metrics)
       : max_connections(options.max_connections > 0 ? options.max_connections : connection_cap()),
         shared(std::move(options), store, metrics, max_connections),
-        shedder(shared, io_context) {}
+        contexts(make_contexts(thread_count(shared.options))),
+        shedder(shared, *contexts.front()) {}
+
+  static std::vector<std::unique_ptr<asio::io_context>> make_contexts(int count) {
+    std::vector<std::unique_ptr<asio::io_context>> made;
+    for (int i = 0; i < count; ++i) {
+      made.push_back(std::make_unique<asio::io_context>(1));  // one thread runs each
+    }
+    return made;
+  }
+  // Adds an acceptor on `fd` (a listening socket, taken over) to each io_context.
+  void accept_on(int fd, const tcp::endpoint& endpoint);
 
   asio::awaitable<void> accept_loop(tcp::acceptor& acceptor);
   void close_idle_sessions();
 
   const std::size_t max_connections;
   ServerShared shared;
-  asio::io_context io_context;
-  ConnectionShedder shedder;  // uses io_context
-  std::vector<std::unique_ptr<tcp::acceptor>> acceptors;
+  std::vector<std::unique_ptr<asio::io_context>> contexts;
+  ConnectionShedder shedder;                              // uses the first io_context
+  std::vector<std::unique_ptr<tcp::acceptor>> acceptors;  // each on its own context
   std::vector<tcp::endpoint> bound;
   std::vector<std::thread> threads;
-  int thread_count = 1;
   std::atomic<bool> started{false};
 };
 
+void HttpServer::Impl::accept_on(int fd, const tcp::endpoint& endpoint) {
+  for (std::size_t i = 0; i < contexts.size(); ++i) {
+    const int own = i == 0 ? fd : ::fcntl(fd, F_DUPFD_CLOEXEC, 0);
+    if (own < 0) {
+      throw std::runtime_error("cannot share the socket of " + endpoint_text(endpoint) +
+                               " between threads: " + std::strerror(errno));
+    }
+    auto acceptor = std::make_unique<tcp::acceptor>(*contexts[i]);
+    error_code ec;
+    acceptor->assign(endpoint.protocol(), own, ec);
+    if (ec) {
+      ::close(own);
+      throw std::runtime_error("socket of " + endpoint_text(endpoint) + ": " + ec.message());
+    }
+    acceptors.push_back(std::move(acceptor));
+  }
+  bound.push_back(endpoint);
+}
+
 asio::awaitable<void> HttpServer::Impl::accept_loop(tcp::acceptor& acceptor) {
   const auto token = asio::as_tuple(asio::use_awaitable);
-  asio::steady_timer backoff(io_context);
+  asio::steady_timer backoff(acceptor.get_executor());
   auto last_warning = std::chrono::steady_clock::time_point{};
   while (!shared.stopping.load(std::memory_order_acquire)) {
-    auto [ec, socket] = co_await acceptor.async_accept(asio::make_strand(io_context), token);
+    // On the acceptor's io_context, which one thread runs: no strand needed; work posted to
+    // the session from elsewhere (shedding, stopping) runs on that thread too.
+    auto [ec, socket] = co_await acceptor.async_accept(token);
     if (ec) {
       if (ec == asio::error::operation_aborted || shared.stopping.load()) {
         break;
@@ -212,53 +255,60 @@ void HttpServer::Impl::close_idle_sessions() {
   }
 }
 
+namespace {
+
+// A listening socket on `text` ("host:port"); throws saying why not.
+tcp::acceptor listen_on(asio::io_context& io, const std::string& text) {
+  const tcp::endpoint endpoint = parse_listen(text);
+  tcp::acceptor acceptor(io);
+  error_code ec;
+  acceptor.open(endpoint.protocol(), ec);
+  if (!ec) {
+    acceptor.set_option(asio::socket_base::reuse_address(true), ec);
+  }
+  if (!ec && endpoint.address().is_v6()) {
+    acceptor.set_option(asio::ip::v6_only(true), ec);
+  }
+  if (!ec) {
+    acceptor.bind(endpoint, ec);
+  }
+  if (!ec) {
+    acceptor.listen(asio::socket_base::max_listen_connections, ec);
+  }
+  if (ec) {
+    throw std::runtime_error("cannot listen on " + text + ": " + ec.message());
+  }
+  return acceptor;
+}
+
+}  // namespace
+
 HttpServer::HttpServer(ServerOptions options, SnapshotStore& store, Metrics& metrics)
     : impl_(std::make_unique<Impl>(std::move(options), store, metrics)) {
   // sendfile() to a client that went away raises SIGPIPE (send() is told MSG_NOSIGNAL).
   ::signal(SIGPIPE, SIG_IGN);
   auto& shared = impl_->shared;
-  impl_->thread_count = shared.options.threads > 0
-                            ? shared.options.threads
-                            : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   shared.metrics.set_connection_limit(impl_->max_connections);
   for (int fd : shared.options.inherited_fds) {
-    auto acceptor = std::make_unique<tcp::acceptor>(impl_->io_context);
     sockaddr_storage address{};
     socklen_t length = sizeof address;
     error_code ec;
+    tcp::acceptor probe(*impl_->contexts.front());
     if (getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) != 0) {
       ec = error_code(errno, boost::system::system_category());
     } else {
-      acceptor->assign(address.ss_family == AF_INET6 ? tcp::v6() : tcp::v4(), fd, ec);
+      probe.assign(address.ss_family == AF_INET6 ? tcp::v6() : tcp::v4(), fd, ec);
     }
     if (ec) {
       throw std::runtime_error("inherited socket " + std::to_string(fd) + ": " + ec.message());
     }
-    impl_->bound.push_back(acceptor->local_endpoint());
-    impl_->acceptors.push_back(std::move(acceptor));
+    const tcp::endpoint endpoint = probe.local_endpoint();
+    impl_->accept_on(probe.release(), endpoint);
   }
   for (const std::string& text : shared.options.listen) {
-    const tcp::endpoint endpoint = parse_listen(text);
-    auto acceptor = std::make_unique<tcp::acceptor>(impl_->io_context);
-    error_code ec;
-    acceptor->open(endpoint.protocol(), ec);
-    if (!ec) {
-      acceptor->set_option(asio::socket_base::reuse_address(true), ec);
-    }
-    if (!ec && endpoint.address().is_v6()) {
-      acceptor->set_option(asio::ip::v6_only(true), ec);
-    }
-    if (!ec) {
-      acceptor->bind(endpoint, ec);
-    }
-    if (!ec) {
-      acceptor->listen(asio::socket_base::max_listen_connections, ec);
-    }
-    if (ec) {
-      throw std::runtime_error("cannot listen on " + text + ": " + ec.message());
-    }
-    impl_->bound.push_back(acceptor->local_endpoint());
-    impl_->acceptors.push_back(std::move(acceptor));
+    tcp::acceptor acceptor = listen_on(*impl_->contexts.front(), text);
+    const tcp::endpoint endpoint = acceptor.local_endpoint();
+    impl_->accept_on(acceptor.release(), endpoint);
   }
   if (impl_->acceptors.empty()) {
     throw std::runtime_error("server.listen is empty: nothing to listen on");
@@ -286,7 +336,7 @@ std::vector<std::uint16_t> HttpServer::ports() const {
   return out;
 }
 
-int HttpServer::threads() const { return impl_->thread_count; }
+int HttpServer::threads() const { return static_cast<int>(impl_->contexts.size()); }
 std::size_t HttpServer::max_connections() const { return impl_->max_connections; }
 
 void HttpServer::start() {
@@ -294,10 +344,10 @@ void HttpServer::start() {
     return;
   }
   for (auto& acceptor : impl_->acceptors) {
-    asio::co_spawn(impl_->io_context, impl_->accept_loop(*acceptor), asio::detached);
+    asio::co_spawn(acceptor->get_executor(), impl_->accept_loop(*acceptor), asio::detached);
   }
-  for (int i = 0; i < impl_->thread_count; ++i) {
-    impl_->threads.emplace_back([this] { impl_->io_context.run(); });
+  for (auto& context : impl_->contexts) {
+    impl_->threads.emplace_back([io = context.get()] { io->run(); });
   }
 }
 
@@ -305,11 +355,14 @@ void HttpServer::stop() {
   if (impl_->shared.stopping.exchange(true)) {
     return;
   }
-  asio::post(impl_->io_context, [impl = impl_.get()] {
-    for (auto& acceptor : impl->acceptors) {
+  // Each acceptor is closed on its own thread; the sessions and the shedder once.
+  for (auto& acceptor : impl_->acceptors) {
+    asio::post(acceptor->get_executor(), [acceptor = acceptor.get()] {
       error_code ignored;
       acceptor->close(ignored);
-    }
+    });
+  }
+  asio::post(*impl_->contexts.front(), [impl = impl_.get()] {
     impl->close_idle_sessions();
     impl->shedder.stop();
   });

@@ -28,9 +28,9 @@ enum class SessionPhase : std::uint8_t {
 };
 
 // One per connection; lives in the registry so that stop() and the shedder can reach it.
-// `socket`, `fresh` and `deadline_generation` are touched only on the connection's strand
-// (`executor`, fixed); `phase`, `waiting_since` and `shed` are written by the session and
-// read (`shed`: set once) by the acceptors, from any thread.
+// `socket`, `fresh` and `deadline_generation` are touched only on the connection's
+// io_context (`executor`, fixed; one thread runs it); `phase`, `waiting_since` and `shed` are
+// written by the session and read (`shed`: set once) by the acceptors, from any thread.
 struct SessionControl {
   boost::asio::any_io_executor executor;
   boost::asio::ip::tcp::socket* socket = nullptr;  // null once the session ended
@@ -44,7 +44,7 @@ struct SessionControl {
   std::atomic<std::int64_t> waiting_since{0};
   std::atomic<bool> shed{false};  // chosen to make room: close at the first chance
 
-  void wait_again();  // after a response, on the strand: waiting, since now
+  void wait_again();  // after a response, on the connection's thread: waiting, since now
 };
 
 struct ServerShared {

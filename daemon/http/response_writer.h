@@ -2,7 +2,7 @@
 // http_session.cpp when http_io.h's write_now() says would_block): the rest of a response
 // under a deadline, big snapshot bodies with sendfile(); the deadline timer of a session's
 // socket; and the lingering close after an error answer. One connection's coroutine calls
-// these, on its strand; errors are values (the stream's), never thrown.
+// these, on its connection's thread; errors are values (the stream's), never thrown.
 #pragma once
 
 #include <boost/asio/awaitable.hpp>
@@ -19,7 +19,7 @@
 
 namespace feedd::daemon {
 
-// Arms `timer` (on the session's strand) to cancel the session's socket at `at`, unless
+// Arms `timer` (on the session's thread) to cancel the session's socket at `at`, unless
 // disarm_session_deadline() comes first: a timer that fired just before being disarmed does
 // nothing.
 void arm_session_deadline(boost::asio::steady_timer& timer,

@@ -1,6 +1,6 @@
 // What a connection answers (internal to the HTTP server, used by http_session.cpp): the
 // route of a request read, or the error answer of one refused, with polite polling applied;
-// then its count in /metrics and the access log. Called on the connection's strand; no
+// then its count in /metrics and the access log. Called on the connection's thread; no
 // suspension and no allocation on the way of a 304 (the keep-alive fast path). Never throws.
 #pragma once
 
