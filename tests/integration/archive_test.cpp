@@ -279,8 +279,8 @@ BOOST_FIXTURE_TEST_CASE(build_renders_only_pages_that_are_not_current, ArchiveFi
   write_250();
   const auto out = dir / "out";
   auto build = [&](const std::filesystem::path& into) {
-    const auto built = run_command({feedd_binary().string(), "build", "--config",
-                                    config().string(), "--out", into.string()});
+    const auto built = run_command(
+        {feedd_binary().string(), "build", "--config", config().string(), "--out", into.string()});
     BOOST_TEST_REQUIRE(built.exit_status == 0, built.output);
     std::smatch match;
     const std::regex said("(\\d+) of (\\d+) topic feeds and archive pages rendered");
