@@ -140,6 +140,7 @@ struct HttpServer::Impl {
 
   static std::vector<std::unique_ptr<asio::io_context>> make_contexts(int count) {
     std::vector<std::unique_ptr<asio::io_context>> made;
+    made.reserve(static_cast<std::size_t>(count));
     for (int i = 0; i < count; ++i) {
       made.push_back(std::make_unique<asio::io_context>(1));  // one thread runs each
     }
