@@ -71,15 +71,13 @@ class Pipeline {
     regenerator_ = std::make_unique<Regenerator>(io, config_, pipeline_, store, generation);
     regenerator_->on_published([this](const feeds::Snapshot& previous,
                                       const feeds::Snapshot& next) { purge(previous, next); });
-    watcher_ =
-        std::make_unique<StoreWatcher>(io.get_executor(), config_.store.path,
-                                       config_.store.debounce, [this](const StoreChanges& changes) {
-                                         if (changes.rescan_all) {
-                                           regenerator_->rescan_all("store changed (full rescan)");
-                                         } else {
-                                           regenerator_->rescan_paths(changes.paths);
-                                         }
-                                       });
+    watcher_ = std::make_unique<StoreWatcher>(
+        io.get_executor(), config_.store.path, config_.store.debounce,
+        [this](const StoreChanges& changes) { follow(changes); });
+    // The change is prepared while the watcher waits for the quiet moment (regenerator.h).
+    watcher_->on_settled([this](const StoreChanges& changes) {
+      regenerator_->prepare_paths(changes.paths, changes.events);
+    });
     if (auto ec = watcher_->start()) {
       log::error(kServeChannel, "cannot watch " + config_.store.path.string() + ": " +
                                     ec.message() +
@@ -96,6 +94,14 @@ class Pipeline {
   }
 
   Regenerator& regenerator() { return *regenerator_; }
+  // What the watcher reports at a quiet moment.
+  void follow(const StoreChanges& changes) {
+    if (changes.rescan_all) {
+      regenerator_->rescan_all("store changed (full rescan)");
+    } else {
+      regenerator_->rescan_paths(changes.paths, changes.events);
+    }
+  }
   void purge(const feeds::Snapshot& previous, const feeds::Snapshot& next) {
     if (purger_) {
       purger_->purge(previous, next);
@@ -251,6 +257,9 @@ class SignalHandler {
   void reload() {
     auto next_config = load_config(b_.pipeline->config().source);
     auto next_secret = read_secret(next_config);
+    // A change being prepared holds the index's write lock, which the new pipeline's scan
+    // needs; that scan reads the change anyway.
+    b_.pipeline->regenerator().drop_prepared();
     auto next = open_pipeline(next_config, b_.metrics.index_health(), common::now_seconds());
     const auto previous = b_.store.load();
     const std::uint64_t next_generation = b_.pipeline->regenerator().generation() + 1;

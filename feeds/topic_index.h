@@ -62,8 +62,10 @@ class TopicIndex {
   const std::string salt_;
   std::unordered_map<std::string, std::string> segments_;  // name -> segment, computed once
   std::map<Key, Topic> topics_;
-  std::set<Key> dirty_;       // topics whose members or tombstones changed
-  std::set<Key> tombstoned_;  // topics with tombstones in the last catalog
+  std::set<Key> dirty_;        // topics whose members or tombstones changed
+  std::set<Key> tombstoned_;   // topics with tombstones in the last catalog
+  TopicCatalog::Topics last_;  // the last catalog's topics, in topics_' order
+  bool keys_changed_ = true;   // a topic was added to or erased from topics_ since then
 };
 
 }  // namespace feedd::feeds

@@ -32,6 +32,7 @@ void Regenerator::start() {
 }
 
 void Regenerator::stop() {
+  drop_prepared();
   stopped_ = true;
   periodic_.cancel();
   scheduled_.cancel();
@@ -40,6 +41,7 @@ void Regenerator::stop() {
 
 template <class Scan>
 void Regenerator::attempt(Scan&& scan, std::string_view why) {
+  drop_prepared();  // it would see what was prepared, or undo it
   try {
     auto report = scan();
     publish_if(report.applied, why);
@@ -62,9 +64,67 @@ void Regenerator::rescan_all(std::string_view reason) {
   attempt([&] { return pipeline_.scan(common::now_seconds()); }, reason);
 }
 
-void Regenerator::rescan_paths(const std::vector<std::string>& paths) {
+void Regenerator::rescan_paths(const std::vector<std::string>& paths, std::uint64_t events) {
   stall_indexer_if_asked();
+  if (publish_prepared(paths, events)) {
+    return;
+  }
   attempt([&] { return pipeline_.scan_paths(paths, common::now_seconds()); }, "store changed");
+}
+
+void Regenerator::prepare_paths(const std::vector<std::string>& paths, std::uint64_t events) {
+  drop_prepared();
+  if (stopped_) {
+    return;
+  }
+  stall_indexer_if_asked();
+  try {
+    const auto now = common::now_seconds();
+    auto report = pipeline_.scan_paths_held(paths, now);
+    if (!report) {
+      return;  // nothing held: the quiet moment scans as usual
+    }
+    prepared_ = Prepared{paths, events, build_if(report->applied, now)};
+  } catch (const std::exception&) {
+    // The usual scan at the quiet moment meets the failure again, and reports it.
+    pipeline_.rollback_held();
+    prepared_.reset();
+  }
+}
+
+bool Regenerator::publish_prepared(const std::vector<std::string>& paths, std::uint64_t events) {
+  if (!prepared_) {
+    return false;
+  }
+  // Only the very change prepared, still held, following what is served: anything else
+  // (an event since, a topic render that rolled it back, another publish) is scanned anew.
+  if (prepared_->paths != paths || prepared_->events != events || !pipeline_.holds_scan() ||
+      (prepared_->built && prepared_->built->previous != store_.load())) {
+    drop_prepared();
+    return false;
+  }
+  auto prepared = std::move(*prepared_);
+  prepared_.reset();
+  try {
+    pipeline_.commit_held();
+  } catch (const std::exception&) {
+    ++prepared_dropped_;
+    return false;  // undone: the usual scan meets the failure again, and reports it
+  }
+  ++prepared_published_;
+  if (prepared.built) {
+    publish(std::move(*prepared.built), "store changed (prepared during the quiet period)");
+  }
+  arm_retry();
+  return true;
+}
+
+void Regenerator::drop_prepared() {
+  if (prepared_) {
+    ++prepared_dropped_;
+  }
+  prepared_.reset();
+  pipeline_.rollback_held();
 }
 
 void Regenerator::arm_retry() {
@@ -85,38 +145,53 @@ void Regenerator::arm_retry() {
   });
 }
 
-void Regenerator::publish_if(const storage::ApplyResult& applied, std::string_view why) {
-  auto now = common::now_seconds();
+std::optional<Regenerator::Built> Regenerator::build_if(const storage::ApplyResult& applied,
+                                                        std::chrono::sys_seconds now) {
   // A replaced index (rebuilt, or reopened after a fallback) may differ from what is served.
   const bool replaced = pipeline_.index_replacements() != replacements_seen_;
   const bool changed = applied.wrote() || replaced;
   // A scheduled post whose time has come changes the feeds without any file changing.
-  bool due = next_publication_ != std::chrono::sys_seconds{} && next_publication_ <= now;
+  const bool due = next_publication_ != std::chrono::sys_seconds{} && next_publication_ <= now;
   const bool recount =
       due || replaced || applied.added > 0 || applied.deleted > 0 || applied.reclassified;
   if (!changed && !due) {
-    return;
+    return std::nullopt;
   }
-  auto previous = store_.load();
-  auto started = std::chrono::steady_clock::now();
-  auto next = build_snapshot(pipeline_, config_, now, generation_ + 1, previous.get(), recount);
-  const std::size_t total = next->resources().size();
-  const std::size_t changed_resources = total - next->reused();
-  std::shared_ptr<const feeds::Snapshot> published = next;
-  store_.publish(std::move(next));
+  Built built;
+  built.previous = store_.load();
+  built.due_only = due && !changed;
+  const auto started = std::chrono::steady_clock::now();
+  built.next =
+      build_snapshot(pipeline_, config_, now, generation_ + 1, built.previous.get(), recount);
+  built.took = std::chrono::steady_clock::now() - started;
+  return built;
+}
+
+void Regenerator::publish(Built built, std::string_view why) {
+  const auto started = std::chrono::steady_clock::now();
+  const std::size_t total = built.next->resources().size();
+  const std::size_t changed_resources = total - built.next->reused();
+  std::shared_ptr<const feeds::Snapshot> published = built.next;
+  store_.publish(std::move(built.next));
   ++generation_;
   replacements_seen_ = pipeline_.index_replacements();
   auto took = std::chrono::duration_cast<std::chrono::milliseconds>(
-      std::chrono::steady_clock::now() - started);
-  log::info(kRegenerateChannel, std::string(due && !changed ? "scheduled post due" : why) +
+      built.took + (std::chrono::steady_clock::now() - started));
+  log::info(kRegenerateChannel, std::string(built.due_only ? "scheduled post due" : why) +
                                     ": snapshot " + std::to_string(generation_) + " published, " +
                                     std::to_string(changed_resources) + " of " +
                                     std::to_string(total) + " resources changed (" +
                                     std::to_string(took.count()) + " ms)");
-  if (published_ && previous) {
-    published_(*previous, *published);
+  if (published_ && built.previous) {
+    published_(*built.previous, *published);
   }
   arm_scheduled();
+}
+
+void Regenerator::publish_if(const storage::ApplyResult& applied, std::string_view why) {
+  if (auto built = build_if(applied, common::now_seconds())) {
+    publish(std::move(*built), why);
+  }
 }
 
 void Regenerator::arm_periodic() {

@@ -6,6 +6,11 @@
 // rebuild is logged and the last snapshot keeps being served; while the index cannot be
 // written (see IndexHealth), the whole store is rescanned after 1, 2, 4, ... 60 s until a
 // scan succeeds, so the service recovers by itself when space returns.
+// While the watcher waits for its quiet moment, the change it has seen so far may be
+// prepared (prepare_paths()): scanned with its index writes held and its snapshot built,
+// neither committed nor published; when the quiet moment comes with no event since, that
+// snapshot is published at once (the wait and the work overlap), else it is dropped and the
+// change scanned as usual. Nothing prepared is ever seen before it is committed.
 #pragma once
 
 #include <atomic>
@@ -13,6 +18,8 @@
 #include <boost/asio/steady_timer.hpp>
 #include <chrono>
 #include <functional>
+#include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -33,7 +40,15 @@ class Regenerator {
 
   // On the control thread.
   void rescan_all(std::string_view reason);
-  void rescan_paths(const std::vector<std::string>& paths);
+  // `events`: the watcher's count of events that led to these changes (StoreChanges).
+  void rescan_paths(const std::vector<std::string>& paths, std::uint64_t events = 0);
+  // Prepares the change to `paths` as the watcher saw it after `events` (see above).
+  void prepare_paths(const std::vector<std::string>& paths, std::uint64_t events);
+  // Drops the change being prepared (its held writes are rolled back), if any.
+  void drop_prepared();
+  // Changes published as prepared during the quiet period, and preparations dropped.
+  std::uint64_t prepared_published() const { return prepared_published_; }
+  std::uint64_t prepared_dropped() const { return prepared_dropped_; }
 
   std::uint64_t generation() const { return generation_.load(); }
 
@@ -44,9 +59,27 @@ class Regenerator {
   void on_published(Published published) { published_ = std::move(published); }
 
  private:
+  // A snapshot built and not yet published.
+  struct Built {
+    std::shared_ptr<const feeds::Snapshot> previous;  // the one it follows
+    std::shared_ptr<const feeds::Snapshot> next;
+    bool due_only = false;  // only a scheduled post's time changed it
+    std::chrono::steady_clock::duration took{};
+  };
+  // A change prepared during the quiet period (its scan is held by the pipeline).
+  struct Prepared {
+    std::vector<std::string> paths;
+    std::uint64_t events = 0;
+    std::optional<Built> built;  // none: nothing to publish
+  };
+
   template <class Scan>
   void attempt(Scan&& scan, std::string_view why);
   void publish_if(const storage::ApplyResult& applied, std::string_view why);
+  std::optional<Built> build_if(const storage::ApplyResult& applied, std::chrono::sys_seconds now);
+  void publish(Built built, std::string_view why);
+  // Publishes prepared_ if it is what the watcher reports now; false when it is not.
+  bool publish_prepared(const std::vector<std::string>& paths, std::uint64_t events);
   void arm_periodic();
   void arm_scheduled();
   void arm_retry();
@@ -63,6 +96,9 @@ class Regenerator {
   std::uint64_t replacements_seen_ = 0;          // pipeline_.index_replacements() last published
   std::chrono::sys_seconds next_publication_{};  // a scheduled post's time or a tombstone's expiry
   bool stopped_ = false;
+  std::optional<Prepared> prepared_;
+  std::uint64_t prepared_published_ = 0;
+  std::uint64_t prepared_dropped_ = 0;
   Published published_;
   std::atomic<std::uint64_t> generation_;
 };

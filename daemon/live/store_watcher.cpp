@@ -55,6 +55,8 @@ class StoreWatcher::Impl : public std::enable_shared_from_this<Impl> {
     return {};
   }
 
+  void on_settled(Handler settled) { settled_ = std::move(settled); }
+
   void stop() {
     stopped_ = true;
     boost::system::error_code ignored;
@@ -110,15 +112,48 @@ class StoreWatcher::Impl : public std::enable_shared_from_this<Impl> {
         });
   }
 
-  void handle_events(std::size_t length) {
+  void handle_events(std::size_t length) { handle_events(buffer_.data(), length); }
+
+  void handle_events(const char* data, std::size_t length) {
     bool relevant = false;
     for (std::size_t offset = 0; offset + sizeof(inotify_event) <= length;) {
-      const auto* event = reinterpret_cast<const inotify_event*>(buffer_.data() + offset);
+      const auto* event = reinterpret_cast<const inotify_event*>(data + offset);
       offset += sizeof(inotify_event) + event->len;
-      relevant |= handle(*event);
+      if (handle(*event)) {
+        relevant = true;
+        ++events_;
+      }
     }
     if (relevant) {
       arm_quiet_timer();
+      offer_settled();
+    }
+  }
+
+  // Tells settled_ the changes so far, once per quiet period, when no file is being written.
+  void offer_settled() {
+    if (!settled_ || offered_ || rescan_all_ || !writing_.empty() || changed_.empty()) {
+      return;
+    }
+    offered_ = true;
+    StoreChanges changes;
+    changes.paths.assign(changed_.begin(), changed_.end());
+    changes.events = events_;
+    settled_(changes);
+  }
+
+  // Takes in the events already queued without waiting (the fd is non-blocking); true when
+  // one of them may change the feeds (the quiet period then starts again).
+  bool take_queued_events() {
+    bool relevant = false;
+    for (;;) {
+      const ssize_t n = ::read(stream_.native_handle(), queued_.data(), queued_.size());
+      if (n <= 0) {
+        return relevant;
+      }
+      const auto before = events_;
+      handle_events(queued_.data(), static_cast<std::size_t>(n));
+      relevant |= events_ != before;
     }
   }
 
@@ -160,6 +195,11 @@ class StoreWatcher::Impl : public std::enable_shared_from_this<Impl> {
       return false;
     }
     std::string relative = directory.empty() ? name : directory + "/" + name;
+    if (!is_directory && (event.mask & (IN_CREATE | IN_MODIFY))) {
+      writing_.insert(relative);  // a writer may not be done with it yet
+    } else if (event.mask & (IN_CLOSE_WRITE | IN_MOVED_FROM | IN_MOVED_TO | IN_DELETE)) {
+      writing_.erase(relative);
+    }
     if (is_directory && (event.mask & (IN_CREATE | IN_MOVED_TO))) {
       watch_tree(relative);  // files created in it before the watch exist: scanned as a tree
     }
@@ -177,9 +217,15 @@ class StoreWatcher::Impl : public std::enable_shared_from_this<Impl> {
     }
     quiet_timer_.expires_after(debounce_);
     quiet_timer_.async_wait([self = shared_from_this()](boost::system::error_code ec) {
-      if (!ec && !self->stopped_) {
-        self->report();
+      if (ec || self->stopped_) {
+        return;
       }
+      // Events that came while this executor was busy (preparing a change, say) may still
+      // wait in the queue: the moment is quiet only if there are none.
+      if (self->debounces_ <= kMaxDebounces && self->take_queued_events()) {
+        return;  // the timer is armed again
+      }
+      self->report();
     });
   }
 
@@ -187,9 +233,12 @@ class StoreWatcher::Impl : public std::enable_shared_from_this<Impl> {
     StoreChanges changes;
     changes.rescan_all = rescan_all_;
     changes.paths.assign(changed_.begin(), changed_.end());
+    changes.events = events_;
     changed_.clear();
+    writing_.clear();  // a writer still at it makes new events
     rescan_all_ = false;
     debounces_ = 0;
+    offered_ = false;
     handler_(std::move(changes));
   }
 
@@ -214,13 +263,18 @@ class StoreWatcher::Impl : public std::enable_shared_from_this<Impl> {
   const std::filesystem::path root_;
   const std::chrono::milliseconds debounce_;
   const Handler handler_;
+  Handler settled_;  // set before start()
   // Used only on the executor.
   asio::posix::stream_descriptor stream_;
   asio::steady_timer quiet_timer_;
   asio::steady_timer root_timer_;
   std::array<char, 64 * 1024> buffer_{};
   std::unordered_map<int, std::string> directories_;  // watch descriptor -> relative dir
+  std::array<char, 16 * 1024> queued_{};  // for take_queued_events(), beside buffer_'s read
   std::set<std::string> changed_;
+  std::set<std::string> writing_;  // of changed_, files whose last event was a create or write
+  std::uint64_t events_ = 0;       // relevant events taken in since start
+  bool offered_ = false;           // settled_ heard this quiet period's changes
   bool rescan_all_ = false;
   int debounces_ = 0;
   bool stopped_ = false;
@@ -232,6 +286,7 @@ StoreWatcher::StoreWatcher(const asio::any_io_executor& executor, std::filesyste
 
 StoreWatcher::~StoreWatcher() { impl_->stop(); }
 
+void StoreWatcher::on_settled(Handler settled) { impl_->on_settled(std::move(settled)); }
 boost::system::error_code StoreWatcher::start() { return impl_->start(); }
 void StoreWatcher::stop() { impl_->stop(); }
 

@@ -5,6 +5,9 @@
 // directory came back after vanishing). Runs on the executor it is given, which must be
 // single-threaded (or a strand); not thread-safe otherwise. start() fails with an error code
 // when inotify cannot be set up; later trouble is logged and recovered from.
+// Before the quiet moment, an optional second handler hears the changes as soon as they have
+// settled (every changed file closed after writing, moved or deleted), at most once per
+// quiet period, so that work on them can start while the watcher waits (see Regenerator).
 #pragma once
 
 #include <boost/asio/any_io_executor.hpp>
@@ -21,6 +24,9 @@ namespace feedd::daemon {
 struct StoreChanges {
   bool rescan_all = false;         // scan the whole store (paths may then be empty)
   std::vector<std::string> paths;  // changed files or directories, relative to the root, sorted
+  // How many events the watcher had taken in when it said this: a report with the same count
+  // as a settled notice means no event came in between.
+  std::uint64_t events = 0;
 };
 
 class StoreWatcher {
@@ -33,6 +39,8 @@ class StoreWatcher {
   StoreWatcher(const StoreWatcher&) = delete;
   StoreWatcher& operator=(const StoreWatcher&) = delete;
 
+  // Hears settled changes (see above); call it before start(). Never with rescan_all.
+  void on_settled(Handler settled);
   boost::system::error_code start();
   void stop();
 

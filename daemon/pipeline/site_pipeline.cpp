@@ -33,7 +33,8 @@ SitePipeline::SitePipeline(const Config& config, IndexHealth* health)
       reader_options_(config.reader_options()),
       site_(config.site_options()),
       health_(health != nullptr ? *health : own_health_),
-      clock_(open_store_clock(config.store, reader_options_)) {
+      clock_(open_store_clock(config.store, reader_options_)),
+      replay_(clock_ ? std::make_unique<storage::ReplayClock>(*clock_) : nullptr) {
   auto opened = open_index(config.store.index, config.site.base_url, common::now_seconds());
   index_ = std::move(opened.index);
   not_writable_ = std::move(opened.not_writable);
@@ -72,25 +73,27 @@ storage::ScanReport SitePipeline::run_scan(Scan&& scan, std::chrono::sys_seconds
 }
 
 storage::ScanReport SitePipeline::scan(std::chrono::sys_seconds now) {
+  rollback_held();
   if (auto reopened = reopen(now)) {
     return finish_scan(std::move(*reopened));
   }
   return run_scan(
       [&](storage::Index& index) {
-        return storage::scan_store(index, config_.store.path, reader_options_, now, clock_.get());
+        return storage::scan_store(index, config_.store.path, reader_options_, now, replay_.get());
       },
       now);
 }
 
 storage::ScanReport SitePipeline::scan_paths(const std::vector<std::string>& paths,
                                              std::chrono::sys_seconds now) {
+  rollback_held();
   if (auto reopened = reopen(now)) {  // the whole store: the index may be behind on any file
     return finish_scan(std::move(*reopened));
   }
   return run_scan(
       [&](storage::Index& index) {
         return storage::scan_paths(index, config_.store.path, paths, reader_options_, now,
-                                   clock_.get());
+                                   replay_.get());
       },
       now);
 }
@@ -115,7 +118,7 @@ storage::ScanReport SitePipeline::rebuild(const storage::IndexError& error,
   if (!not_writable_.empty()) {
     health_.set_not_writable(not_writable_);
   }
-  return storage::scan_store(*index_, config_.store.path, reader_options_, now, clock_.get());
+  return storage::scan_store(*index_, config_.store.path, reader_options_, now, replay_.get());
 }
 
 bool SitePipeline::holds_nothing() {
@@ -135,7 +138,7 @@ storage::ScanReport SitePipeline::scan_in_memory(const std::string& reason,
   index_ = std::make_unique<storage::Index>(":memory:", config_.site.base_url);
   not_writable_ = reason;
   ++replacements_;
-  return storage::scan_store(*index_, config_.store.path, reader_options_, now, clock_.get());
+  return storage::scan_store(*index_, config_.store.path, reader_options_, now, replay_.get());
 }
 
 std::optional<storage::ScanReport> SitePipeline::reopen(std::chrono::sys_seconds now) {
@@ -147,7 +150,7 @@ std::optional<storage::ScanReport> SitePipeline::reopen(std::chrono::sys_seconds
   try {
     real = std::make_unique<storage::Index>(config_.store.index, config_.site.base_url);
     // Scanned before it is used: a disk still full fails here, and the fallback stays.
-    report = storage::scan_store(*real, config_.store.path, reader_options_, now, clock_.get());
+    report = storage::scan_store(*real, config_.store.path, reader_options_, now, replay_.get());
   } catch (const storage::IndexError& error) {
     if (error.fault() == storage::IndexFault::unusable) {
       real.reset();
@@ -163,7 +166,7 @@ std::optional<storage::ScanReport> SitePipeline::reopen(std::chrono::sys_seconds
   return report;
 }
 
-storage::ScanReport SitePipeline::finish_scan(storage::ScanReport report) {
+storage::ScanReport SitePipeline::finish_scan(storage::ScanReport report, bool follow) {
   if (clock_) {
     if (auto failure = clock_->take_failure(); !failure.empty()) {
       log::warning("store", "git history: " + failure + " (edit times are the times seen)");
@@ -173,11 +176,16 @@ storage::ScanReport SitePipeline::finish_scan(storage::ScanReport report) {
     log::info("index", config_.store.index.string() + " is writable again: index up to date");
   }
   log_report(report);
-  if (catalogs_) {
-    const auto& keys = report.applied.keys_written;
-    catalog_keys_.insert(catalog_keys_.end(), keys.begin(), keys.end());
+  if (follow) {
+    follow_keys(report.applied.keys_written);
   }
   return report;
+}
+
+void SitePipeline::follow_keys(const std::vector<std::string>& keys) {
+  if (catalogs_) {
+    catalog_keys_.insert(catalog_keys_.end(), keys.begin(), keys.end());
+  }
 }
 
 void SitePipeline::log_report(const storage::ScanReport& report) {
@@ -300,6 +308,7 @@ feeds::ArchiveCatalog::Options SitePipeline::archive_options() const {
 feeds::RenderedFeed SitePipeline::render_archive(const feeds::ArchivePage& page,
                                                  std::chrono::sys_seconds now,
                                                  RecentBodies* recent) {
+  rollback_held();
   auto content = read_index(
       [&](storage::Index& index) {
         return collect_archive_page(index, site_, page, now, &parsed_, recent);
@@ -311,6 +320,7 @@ feeds::RenderedFeed SitePipeline::render_archive(const feeds::ArchivePage& page,
 feeds::RenderedFeed SitePipeline::render_topic(const feeds::CatalogTopic& topic,
                                                feeds::FeedFormat format,
                                                std::chrono::sys_seconds now, RecentBodies* recent) {
+  rollback_held();
   const auto content = read_index(
       [&](storage::Index& index) {
         return collect_topic_feed(index, site_, topic, now, &parsed_, recent);

@@ -23,6 +23,7 @@
 #include "feeds/post_catalogs.h"
 #include "feeds/topic_catalog.h"
 #include "storage/history/git_change_clock.h"
+#include "storage/history/replay_clock.h"
 #include "storage/index/index.h"
 #include "storage/store_scan.h"
 
@@ -40,6 +41,21 @@ class SitePipeline {
   // store when the index was just replaced.
   storage::ScanReport scan_paths(const std::vector<std::string>& paths,
                                  std::chrono::sys_seconds now);
+  // Held scans: a change prepared while the watcher waits for its quiet moment (see
+  // daemon/live/regenerator.h). Scans `paths` as scan_paths() does, but its writes are held
+  // (storage::Index::hold_commits): render() and read_index() see them, no one else does.
+  // nullopt, with nothing held, when nothing was written, the index is on a fallback or not
+  // writable, or the scan failed (the caller then scans as usual, which meets the failure
+  // again and reports it). commit_held() makes the writes durable and logs the scan as
+  // scan_paths() would (IndexError when the commit fails: then rolled back); rollback_held()
+  // forgets them. scan(), scan_paths(), render_topic(), render_archive() and index() roll
+  // held writes back first: nothing else ever sees a post that is not committed.
+  std::optional<storage::ScanReport> scan_paths_held(const std::vector<std::string>& paths,
+                                                     std::chrono::sys_seconds now);
+  bool holds_scan() const { return held_.has_value(); }
+  void commit_held();
+  void rollback_held();
+
   // Renders everything published from the index as it is now: every feed, the HTML pages
   // ("", "L/", "tags/" and "L/tags/", see feeds/html_pages.h), "feeds.opml" and "feed.css";
   // paths relative to feeds_url. A feed whose entries (see feeds/feed_digest.h) are
@@ -80,7 +96,10 @@ class SitePipeline {
     }
   }
 
-  storage::Index& index() { return *index_; }
+  storage::Index& index() {
+    rollback_held();
+    return *index_;
+  }
   const IndexHealth& health() const { return health_; }
   // True while a read-only or in-memory fallback stands in for the index file.
   bool on_fallback() const { return !not_writable_.empty(); }
@@ -106,8 +125,11 @@ class SitePipeline {
   // On a fallback: opens the real index again and scans the whole store into it; the
   // report when that worked (the real index is then used), nullopt otherwise.
   std::optional<storage::ScanReport> reopen(std::chrono::sys_seconds now);
-  // Updates the health after a scan that worked, logs the report and returns it.
-  storage::ScanReport finish_scan(storage::ScanReport report);
+  // Updates the health after a scan that worked, logs the report, has the catalogs follow
+  // its keys (unless they did already: a held scan) and returns it.
+  storage::ScanReport finish_scan(storage::ScanReport report, bool follow = true);
+  // The catalogs read these posts again at the next render() (when they are kept).
+  void follow_keys(const std::vector<std::string>& keys);
   // Runs one scan with the recovery and health rules of the class contract.
   template <class Scan>
   storage::ScanReport run_scan(Scan&& scan, std::chrono::sys_seconds now);
@@ -129,6 +151,8 @@ class SitePipeline {
   IndexHealth own_health_;
   IndexHealth& health_;
   std::unique_ptr<storage::GitChangeClock> clock_;  // null: edit times are the times seen
+  std::unique_ptr<storage::ReplayClock> replay_;    // clock_ as the scans use it (or null)
+  std::optional<storage::ScanReport> held_;         // the held scan's report, if one is held
   std::unique_ptr<storage::Index> index_;
   std::string not_writable_;  // why a fallback stands in for the index; empty: none
   std::map<std::string, Rendered> rendered_feeds_;  // by language ("" for all)

@@ -140,11 +140,15 @@ struct Index::ScanWriter::State {
   ChangeClock* clock;                                    // may be null
   std::unordered_set<std::string> touched;               // paths this scan reads or removes
   std::unordered_map<std::string, std::string> claimed;  // key -> path, in this scan
-  SQLite::Transaction transaction;
+  std::unique_ptr<SQLite::Transaction> transaction;
   ApplyResult result;
 
   State(Index::Impl& i, sys_seconds n, ChangeClock* c, std::unordered_set<std::string> t)
-      : impl(i), now(n), clock(c), touched(std::move(t)), transaction(i.db) {}
+      : impl(i),
+        now(n),
+        clock(c),
+        touched(std::move(t)),
+        transaction(std::make_unique<SQLite::Transaction>(i.db)) {}
 };
 
 Index::ScanWriter::ScanWriter(std::unique_ptr<State> state) : state_(std::move(state)) {}
@@ -228,9 +232,26 @@ void Index::ScanWriter::remove(const std::vector<std::string>& paths) {
 }
 
 ApplyResult Index::ScanWriter::commit() {
-  guard_sqlite("committing the scan (rolled back)", [&] { state_->transaction.commit(); });
+  if (state_->impl.hold_commits) {
+    state_->impl.held = std::move(state_->transaction);  // see Index::hold_commits
+  } else {
+    guard_sqlite("committing the scan (rolled back)", [&] { state_->transaction->commit(); });
+  }
   return std::move(state_->result);
 }
+
+void Index::hold_commits(bool hold) { impl_->hold_commits = hold; }
+
+bool Index::holds_writes() const { return impl_->held != nullptr; }
+
+void Index::commit_held() {
+  auto held = std::move(impl_->held);  // rolls back as it goes, unless committed
+  if (held) {
+    guard_sqlite("committing the scan (rolled back)", [&] { held->commit(); });
+  }
+}
+
+void Index::rollback_held() { impl_->held.reset(); }
 
 ApplyResult Index::apply(const ScanBatch& batch, sys_seconds now, ChangeClock* clock) {
   std::unordered_set<std::string> touched(batch.removed.begin(), batch.removed.end());

@@ -134,6 +134,16 @@ class Index {
   ScanWriter begin_scan(std::chrono::sys_seconds now, std::unordered_set<std::string> touched,
                         ChangeClock* clock = nullptr);
 
+  // Held scans (a change prepared while the watcher waits for a quiet moment): after
+  // hold_commits(true), a scan's commit() keeps its transaction open instead: this Index
+  // reads the scan's writes, no other connection sees them and nothing is durable until
+  // commit_held() (IndexError on failure, then rolled back); rollback_held(), or the
+  // Index's end, forgets them. No other scan may begin while one is held.
+  void hold_commits(bool hold);
+  bool holds_writes() const;
+  void commit_held();
+  void rollback_held();
+
   // Live, published (not draft, published <= now) posts of `lang` (empty: every language),
   // newest first, at most `limit` (negative: all).
   std::vector<IndexedPost> newest(const std::string& lang, std::chrono::sys_seconds now, int limit);

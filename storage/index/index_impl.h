@@ -27,6 +27,9 @@ struct Index::Impl {
   std::string base_url;
   // Prepared statements by SQL text: preparing costs more than running for one-row statements.
   std::unordered_map<std::string, std::unique_ptr<SQLite::Statement>> statements;
+  // Held scans (Index::hold_commits): whether the next commit is held, and the one held.
+  bool hold_commits = false;
+  std::unique_ptr<SQLite::Transaction> held;
 
   // A prepared statement, reset and with its bindings cleared.
   SQLite::Statement& cached(const std::string& sql);

@@ -20,14 +20,24 @@ struct Fixture {
   std::filesystem::path store = dir / "posts";
   boost::asio::io_context io;
   std::vector<StoreChanges> reports;
+  std::vector<StoreChanges> settled;  // the changes offered before their quiet moment
+  std::vector<std::string> order;     // "settled" and "report", as they came
   std::unique_ptr<StoreWatcher> watcher;
   int markers = 0;
 
   Fixture() { std::filesystem::create_directories(store); }
 
   void start(std::chrono::milliseconds debounce = 50ms) {
-    watcher = std::make_unique<StoreWatcher>(io.get_executor(), store, debounce,
-                                             [this](StoreChanges c) { reports.push_back(c); });
+    watcher =
+        std::make_unique<StoreWatcher>(io.get_executor(), store, debounce, [this](StoreChanges c) {
+          reports.push_back(c);
+          order.emplace_back("report");
+        });
+    watcher->on_settled([this](StoreChanges c) {
+      BOOST_TEST(!c.rescan_all);
+      settled.push_back(c);
+      order.emplace_back("settled");
+    });
     BOOST_REQUIRE(!watcher->start());
   }
 
@@ -73,6 +83,44 @@ BOOST_FIXTURE_TEST_CASE(created_file_is_reported_once_after_the_quiet_period, Fi
   BOOST_REQUIRE_EQUAL(reports.size(), 1u);
   BOOST_TEST(!reports[0].rescan_all);
   BOOST_TEST(reports[0].paths == std::vector<std::string>{"a.md"});
+}
+
+BOOST_FIXTURE_TEST_CASE(settled_changes_are_offered_once_before_their_report, Fixture) {
+  start();
+  testing::write_file(store / "a.md", "x");  // created, written, closed
+  run_until(1);
+  BOOST_REQUIRE_EQUAL(reports.size(), 1u);
+  BOOST_REQUIRE(!settled.empty());
+  BOOST_TEST(settled[0].paths == std::vector<std::string>{"a.md"});
+  BOOST_TEST(settled[0].events == reports[0].events, "no event between the two");
+  BOOST_TEST(order[0] == "settled");
+  BOOST_TEST(order[1] == "report", "offered once: the marker's notice comes after");
+}
+
+BOOST_FIXTURE_TEST_CASE(an_event_after_the_offer_shows_in_the_report, Fixture) {
+  start(1000ms);
+  testing::write_file(store / "a.md", "x");
+  auto deadline = std::chrono::steady_clock::now() + 5000ms;
+  while (settled.empty() && std::chrono::steady_clock::now() < deadline) {
+    io.run_for(1ms);
+  }
+  BOOST_REQUIRE_EQUAL(settled.size(), 1u);
+  BOOST_REQUIRE(reports.empty());
+  testing::write_file(store / "b.md", "x");  // within the quiet period
+  run_until(1);
+  BOOST_REQUIRE_EQUAL(reports.size(), 1u);
+  BOOST_TEST((reports[0].paths == std::vector<std::string>{"a.md", "b.md"}));
+  BOOST_TEST(reports[0].events > settled[0].events);
+}
+
+BOOST_FIXTURE_TEST_CASE(a_file_still_being_written_is_not_offered, Fixture) {
+  start();
+  std::ofstream writer(store / "a.md");
+  writer << "half of it" << std::flush;  // created and written, not closed
+  run_until(1);                          // its quiet moment comes while the writer is still at it
+  BOOST_TEST(reported("a.md"));
+  BOOST_REQUIRE(!order.empty());
+  BOOST_TEST(order[0] == "report", "nothing offered before the report");
 }
 
 BOOST_FIXTURE_TEST_CASE(a_burst_of_500_files_is_one_report, Fixture) {

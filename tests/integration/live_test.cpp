@@ -58,6 +58,14 @@ BOOST_FIXTURE_TEST_CASE(create_edit_rename_delete_reach_readers, LiveFixture) {
 
   write_file(store / "new.md", post("Fresh post", "en", "2025-02-01"));
   FEEDD_CHECK_AFTER(eventually([&] { return serves("/en/atom.xml", "Fresh post"); }), feedd->log());
+  // One file written and closed: prepared while the watcher waited for its quiet moment.
+  // (The line is logged just after the snapshot is published: wait for it.)
+  FEEDD_CHECK_AFTER(
+      eventually([&] {
+        return feedd->log().find("store changed (prepared during the quiet period): snapshot") !=
+               std::string::npos;
+      }),
+      feedd->log());
   BOOST_TEST(etag("/en/atom.xml") != en_etag);
   BOOST_TEST(etag("/ja/atom.xml") == ja_etag, "an unrelated feed keeps its ETag");
 
