@@ -21,7 +21,15 @@
 #           alternating; req/s medians and the on/off ratio (goal >= 0.95).
 #   websub  edit -> delivered to BENCH_WEBSUB_SUBSCRIBERS subscribers of the built-in hub on
 #           loopback (bench/websub.py): p50/p99 from the file save to the last delivery (goal
-#           p99 <= 1 s); the 304 path under wrk while deliveries run vs idle (goal >= 0.9).
+#           p99 <= 1 s), the subscribers played by one Python asyncio process (16 addresses
+#           127.0.1.x) that checks every delivered body. Then (BENCH_WEBSUB_CHEAP=1) those
+#           unsubscribe and as many callbacks on one nginx (1 worker, 16 addresses 127.0.2.x,
+#           POST -> 204, GET -> its hub.challenge echoed) subscribe: BENCH_WEBSUB_COST_EDITS
+#           edits alone (feedd CPU ms per edit from /proc, whole process and its
+#           feedd-outbound thread; edit -> all delivered, from /metrics), then the 304 path
+#           under wrk while edits follow each other as fast as they are delivered vs idle,
+#           alternating rounds (goal >= 0.9), with deliveries/s and feedd CPU per round.
+#           Nothing is pinned: feedd, wrk, nginx and Python share the machine's cores.
 #   abuse   feedd serve (2 threads) next to nginx (2 workers): 10,000 idle keep-alive
 #           connections (RSS per connection), 1,000 slowloris clients (a normal client's
 #           p99), clients that never read a ~5 MB answer (feedd only), 100 pipelined
@@ -54,6 +62,8 @@
 #   BENCH_DELTA_CLIENTS=1000   readers per population;  BENCH_DELTA_PATH=/atom.xml
 #   BENCH_WEBSUB_POSTS=1000    store size;  BENCH_WEBSUB_SUBSCRIBERS=1000
 #   BENCH_WEBSUB_EDITS=20      edits timed;  BENCH_WEBSUB_ROUNDS=5 wrk rounds idle / busy
+#   BENCH_WEBSUB_CHEAP=1       nginx subscribers for the cost and throughput parts (0: the
+#                              Python ones stay);  BENCH_WEBSUB_COST_EDITS=10
 #   BENCH_ABUSE_REPS=3         runs of the abuse stage (servers restarted for each)
 #   BENCH_ABUSE_POSTS=1000     store size for the idle, slowloris and pipeline cases
 #   BENCH_ABUSE_IDLE=10000     idle connections;  BENCH_ABUSE_SLOWLORIS=1000 slow clients
@@ -1720,10 +1730,27 @@ WEBSUB_POSTS=${BENCH_WEBSUB_POSTS:-1000}
 WEBSUB_SUBSCRIBERS=${BENCH_WEBSUB_SUBSCRIBERS:-1000}
 WEBSUB_EDITS=${BENCH_WEBSUB_EDITS:-20}
 WEBSUB_ROUNDS=${BENCH_WEBSUB_ROUNDS:-5}
+WEBSUB_CHEAP=${BENCH_WEBSUB_CHEAP:-1}
+WEBSUB_COST_EDITS=${BENCH_WEBSUB_COST_EDITS:-10}
+
+# websub_nginx_conf DIR PORT — one nginx worker as 16 cheap WebSub subscribers (127.0.2.1-16):
+# a GET (intent verification) is answered with its hub.challenge (a regex: nginx's $arg_NAME
+# cannot name "hub.challenge", $arg_hub_challenge stays empty), anything else with 204.
+websub_nginx_conf() {
+  local dir=$1 port=$2 i
+  printf '%s\n' "worker_processes 1;" "daemon off;" "pid $dir/nginx.pid;" \
+    "error_log $dir/error.log warn;" "events { worker_connections 4096; }" "http {" \
+    "  access_log off;" "  client_body_temp_path $dir/tmp;" "  server {"
+  for i in $(seq 16); do echo "    listen 127.0.2.$i:$port;"; done
+  printf '%s\n' '    location / {' \
+    '      if ($args ~ "(?:^|&)hub\.challenge=([^&]*)") { return 200 $1; }' \
+    '      return 204;' '    }' '  }' '}'
+}
 
 stage_websub() {
   local d=$WORK/websub port pid json=$WORK/logs/websub.json out
-  ensure_packages wrk:wrk curl:curl python3:python3 cmake:cmake ninja:ninja-build
+  ensure_packages wrk:wrk curl:curl python3:python3 cmake:cmake ninja:ninja-build \
+    /usr/sbin/nginx:nginx
   build_feedd
   [[ -n $FEEDD ]] || { warn "no feedd binary: skipping websub"; return 0; }
   make_store "$WEBSUB_POSTS" || return 0
@@ -1740,13 +1767,28 @@ stage_websub() {
     stop_pid "$pid"
     return 0
   fi
+  local cheap=() nport nginx_pid=""
+  if ((WEBSUB_CHEAP)); then
+    nport=$(free_port)
+    mkdir -p "$d/nginx/tmp"
+    websub_nginx_conf "$d/nginx" "$nport" >"$d/nginx/nginx.conf"
+    nice -n "$NICE" /usr/sbin/nginx -c "$d/nginx/nginx.conf" -p "$d/nginx" \
+      2>"$WORK/logs/websub-nginx.log" &
+    nginx_pid=$!
+    curl -s --retry 20 --retry-delay 0 --retry-connrefused -o /dev/null \
+      "http://127.0.2.1:$nport/" || warn "nginx did not start (see $WORK/logs/websub-nginx.log)"
+    cheap=(--cheap-callbacks "$(seq -s, -f "127.0.2.%g:$nport" 16)")
+  fi
+  WEBSUB_LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
   log "websub: $WEBSUB_SUBSCRIBERS subscribers, $WEBSUB_EDITS edits, $WEBSUB_ROUNDS wrk rounds"
   nice -n "$NICE" python3 "$BENCH_DIR/websub.py" --port "$port" --store "$d/posts" \
     --subscribers "$WEBSUB_SUBSCRIBERS" --edits "$WEBSUB_EDITS" --wrk-rounds "$WEBSUB_ROUNDS" \
+    --feedd-pid "$pid" --cost-edits "$WEBSUB_COST_EDITS" "${cheap[@]}" \
     >"$json" 2>>"$WORK/logs/websub-serve.log" || warn "websub.py failed (see $WORK/logs/websub-serve.log)"
   curl -s "http://127.0.0.1:$port/metrics" | grep -E '^feedd_(websub|outbound)' \
     >"$WORK/logs/websub-metrics.txt" || true
   stop_pid "$pid"
+  [[ -n $nginx_pid ]] && stop_pid "$nginx_pid"
   out=$WORK/results-websub-$(date -u +%Y%m%dT%H%M%SZ).md
   report_websub "$json" | tee "$out"
   log "report saved to $out (paste it into bench/RESULTS.md)"
@@ -1760,9 +1802,11 @@ report_websub() {
        "of /en/atom.xml on 16 loopback hosts, $WEBSUB_EDITS edits, BENCH_NICE=$NICE)"
   echo "- machine: $(nproc) CPUs, $(lscpu | sed -n 's/^Model name: *//p' | head -n 1)," \
        "$(awk '/MemTotal/ {printf "%.1f GB RAM", $2 / 1048576}' /proc/meminfo); load average" \
-       "$(cut -d' ' -f1-3 /proc/loadavg)"
+       "before ${WEBSUB_LOAD_BEFORE:-?}, after $(cut -d' ' -f1-3 /proc/loadavg)"
   echo "- feedd: ${FEEDD:-none} (${FEEDD_NOTE:-}); \`feedd serve\`, 2 threads, builtin_hub," \
-       "store.debounce_ms default; subscribers: one asyncio process (\`bench/websub.py\`)"
+       "store.debounce_ms default; latency subscribers: one asyncio process (\`bench/websub.py\`);" \
+       "cost and throughput subscribers: $( ((WEBSUB_CHEAP)) && echo "one nginx worker (204," \
+       "16 addresses), $WEBSUB_COST_EDITS cost edits" || echo "the same Python process")"
   echo
   if [[ ! -s $f ]]; then
     echo "no result (websub.py failed)"
@@ -1783,9 +1827,21 @@ print(f"runs (ms, last delivery): {', '.join(str(x) for x in l['runs'])}")
 print(f"subscribing {r['subscribers']} (202 + verified intent): {r['subscribe_seconds']} s;"
       f" deliveries seen: {r['deliveries_seen']}")
 print()
+print(f"feedd CPU per edit while the Python subscribers are served: {r.get('latency_cpu_per_edit')}")
+c = r.get("cheap")
+if c:
+    a = c["all_delivered_ms"]
+    print(f"cheap subscribers ({len(c['callbacks'])} nginx addresses), {c['edits']} edits alone:"
+          f" feedd CPU per edit {c['cpu_per_edit']}; edit -> all delivered p50 {a['p50']} ms,"
+          f" p99 {a['p99']} ms (runs: {', '.join(str(x) for x in a['runs'])})")
+print()
 print(f"304 req/s idle: {', '.join(f'{x:.0f}' for x in t['idle'])} (median {statistics.median(t['idle']):.0f});"
       f" during deliveries: {', '.join(f'{x:.0f}' for x in t['during_deliveries'])}"
       f" (median {statistics.median(t['during_deliveries']):.0f}); ratio {t['ratio']}")
+print(f"deliveries/s during the busy rounds: {', '.join(str(x) for x in t['deliveries_per_s_during'])}")
+ms = lambda rounds: ", ".join(str(x["feedd_ms"]) + "/" + str(x["outbound_thread_ms"]) if x else "?" for x in rounds)
+print(f"feedd CPU ms per round (process/outbound thread): idle {ms(t['cpu_ms_idle_rounds'])};"
+      f" busy {ms(t['cpu_ms_busy_rounds'])}")
 PY
   echo
   echo '```'

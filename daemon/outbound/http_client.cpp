@@ -5,10 +5,12 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/ssl/context.hpp>
 #include <boost/asio/strand.hpp>
-#include <list>
+#include <deque>
 #include <map>
 #include <mutex>
+#include <set>
 #include <stdexcept>
+#include <unordered_map>
 
 #include "common/text.h"
 #include "daemon/outbound/http_exchange.h"
@@ -33,6 +35,13 @@ struct HttpClient::Impl : std::enable_shared_from_this<Impl> {
     OutboundRequest request;
     OutboundUrl url;
     OutboundCallback done;
+    std::string key;          // url.key(), computed once
+    std::uint64_t order = 0;  // queued before every Pending with a higher one
+  };
+  // The requests waiting for one host, and how many of that host's run.
+  struct Host {
+    std::deque<Pending> waiting;
+    std::size_t running = 0;
   };
 
   Impl(asio::io_context& io, ClientOptions o)
@@ -75,28 +84,54 @@ struct HttpClient::Impl : std::enable_shared_from_this<Impl> {
     if (stopping) {
       return;
     }
-    if (queue.size() >= options.max_queued) {
+    if (queued >= options.max_queued) {
       finish(done, OutboundError::queue_full);
       return;
     }
-    queue.push_back({std::move(request), std::move(*url), std::move(done)});
+    std::string key = url->key();
+    Host& host = hosts[key];
+    host.waiting.push_back(
+        {std::move(request), std::move(*url), std::move(done), key, next_order++});
     ++queued;
+    if (host.waiting.size() == 1 && host.running < options.max_per_host) {
+      ready.emplace(host.waiting.front().order, std::move(key));
+    }
     pump();
   }
 
-  // Starts what the concurrency limits allow, oldest first.
+  // Starts what the concurrency limits allow, oldest first. `ready` holds the hosts that
+  // have a request waiting and room to run it, by their oldest one: a start costs O(log n),
+  // not a walk past every request of the hosts that are full.
   void pump() {
-    for (auto it = queue.begin(); it != queue.end() && running < options.max_total;) {
-      auto& per_host = running_per_host[it->url.key()];
-      if (per_host >= options.max_per_host) {
-        ++it;
-        continue;
-      }
-      ++per_host;
+    while (!ready.empty() && running < options.max_total) {
+      const auto first = ready.begin();
+      const std::string key = first->second;
+      ready.erase(first);
+      Host& host = hosts[key];
+      auto pending = std::make_shared<Pending>(std::move(host.waiting.front()));
+      host.waiting.pop_front();
+      ++host.running;
       ++running;
       --queued;
-      start(std::make_shared<Pending>(std::move(*it)));
-      it = queue.erase(it);
+      if (!host.waiting.empty() && host.running < options.max_per_host) {
+        ready.emplace(host.waiting.front().order, key);
+      }
+      start(pending);
+    }
+  }
+
+  // A request of `key` ended: its host may start another one.
+  void release(const std::string& key) {
+    const auto found = hosts.find(key);
+    Host& host = found->second;
+    --host.running;
+    --running;
+    if (host.waiting.empty()) {
+      if (host.running == 0) {
+        hosts.erase(found);
+      }
+    } else if (host.running + 1 == options.max_per_host) {  // it was full: not in `ready`
+      ready.emplace(host.waiting.front().order, key);
     }
   }
 
@@ -106,11 +141,7 @@ struct HttpClient::Impl : std::enable_shared_from_this<Impl> {
                    [self = shared_from_this(), pending, id](const std::exception_ptr& error,
                                                             OutboundResult result) {
                      self->aborts.erase(id);
-                     const std::string key = pending->url.key();
-                     if (--self->running_per_host[key] == 0) {
-                       self->running_per_host.erase(key);
-                     }
-                     --self->running;
+                     self->release(pending->key);
                      if (error) {
                        result = OutboundError::io_failed;
                      } else if (self->stopping && !result) {
@@ -126,8 +157,12 @@ struct HttpClient::Impl : std::enable_shared_from_this<Impl> {
   }
 
   void abort_all() {
-    queued -= queue.size();
-    queue.clear();
+    for (auto it = hosts.begin(); it != hosts.end();) {
+      queued -= it->second.waiting.size();
+      it->second.waiting.clear();
+      it = it->second.running == 0 ? hosts.erase(it) : std::next(it);
+    }
+    ready.clear();
     for (auto& [id, abort] : aborts) {
       if (abort) {
         abort();
@@ -139,8 +174,9 @@ struct HttpClient::Impl : std::enable_shared_from_this<Impl> {
   asio::ssl::context tls;
   const ClientOptions options;
   // Touched only on the strand.
-  std::list<Pending> queue;
-  std::map<std::string, std::size_t> running_per_host;
+  std::unordered_map<std::string, Host> hosts;            // those with requests waiting or running
+  std::set<std::pair<std::uint64_t, std::string>> ready;  // (oldest waiting's order, key)
+  std::uint64_t next_order = 0;
   std::map<std::uint64_t, std::function<void()>> aborts;  // of the running exchanges
   std::uint64_t next_id = 0;
   // Read by stats() from any thread.

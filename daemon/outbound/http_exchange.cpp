@@ -15,9 +15,11 @@
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/read.hpp>
+#include <boost/beast/http/span_body.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
+#include <charconv>
 #include <memory>
 #include <vector>
 
@@ -54,6 +56,20 @@ error_code classify(const error_code& ec, OutboundError otherwise) {
 // Resolves with a deadline; keeps only the addresses the request may reach.
 asio::awaitable<boost::system::result<std::vector<tcp::endpoint>>> resolve(
     const OutboundUrl& url, const OutboundRequest& request, std::chrono::milliseconds limit) {
+  boost::system::error_code not_literal;
+  const auto literal = asio::ip::make_address(url.host, not_literal);
+  if (!not_literal) {  // no resolver: it would hop to Asio's resolver thread and back
+    if (!request.allow_private && is_private_destination(literal)) {
+      co_return OutboundError::forbidden_address;
+    }
+    std::uint16_t port = 0;
+    const auto [end, ec] =
+        std::from_chars(url.port.data(), url.port.data() + url.port.size(), port);
+    if (ec != std::errc() || end != url.port.data() + url.port.size()) {
+      co_return OutboundError::resolve_failed;
+    }
+    co_return std::vector<tcp::endpoint>{{literal, port}};
+  }
   const auto executor = co_await asio::this_coro::executor;
   auto resolver = std::make_shared<tcp::resolver>(executor);
   asio::steady_timer timer(executor, limit);
@@ -94,7 +110,8 @@ asio::awaitable<OutboundResult> write_and_read(Stream& stream, const OutboundUrl
                                                const OutboundRequest& request,
                                                const ClientOptions& options) {
   auto& lowest = beast::get_lowest_layer(stream);
-  http::request<http::string_body> message{request.method, url.target, 11};
+  // The body is borrowed, not copied: a delivery's shared feed bytes outlive the exchange.
+  http::request<http::span_body<const char>> message{request.method, url.target, 11};
   message.set(http::field::host, url.host_header);
   message.set(http::field::user_agent, options.user_agent);
   message.set(http::field::connection, "close");
@@ -105,7 +122,8 @@ asio::awaitable<OutboundResult> write_and_read(Stream& stream, const OutboundUrl
       message.insert(name, value);
     }
   }
-  message.body() = request.shared_body ? *request.shared_body : request.body;
+  const std::string& body = request.shared_body ? *request.shared_body : request.body;
+  message.body() = {body.data(), body.size()};
   if (!message.body().empty() || request.method == http::verb::post) {
     message.prepare_payload();
   }
@@ -146,21 +164,23 @@ asio::awaitable<OutboundResult> http_exchange(const OutboundUrl& url,
                                               std::chrono::steady_clock::now() - started));
   };
   const auto executor = co_await asio::this_coro::executor;
-  beast::ssl_stream<beast::tcp_stream> stream(executor, tls);
-  auto& lowest = beast::get_lowest_layer(stream);
-  abort = [&lowest] { lowest.close(); };
-  lowest.expires_after(left());
-  auto [connect_ec, peer] = co_await lowest.async_connect(*endpoints, kToken);
+  beast::tcp_stream plain(executor);
+  abort = [&plain] { plain.close(); };
+  plain.expires_after(left());
+  auto [connect_ec, peer] = co_await plain.async_connect(*endpoints, kToken);
   if (connect_ec) {
     co_return classify(connect_ec, OutboundError::connect_failed);
   }
   // The request goes out in one write and the answer is awaited: with Nagle's algorithm the
   // body's last partial segment waits for the peer's delayed ACK (40 ms on Linux).
   error_code no_delay_ec;
-  lowest.socket().set_option(asio::ip::tcp::no_delay(true), no_delay_ec);
-  if (!url.tls) {
-    co_return co_await write_and_read(lowest, url, request, options);
+  plain.socket().set_option(asio::ip::tcp::no_delay(true), no_delay_ec);
+  if (!url.tls) {  // no TLS stream at all: its SSL object cost a plain request allocations
+    co_return co_await write_and_read(plain, url, request, options);
   }
+  beast::ssl_stream<beast::tcp_stream> stream(std::move(plain), tls);
+  auto& lowest = beast::get_lowest_layer(stream);
+  abort = [&lowest] { lowest.close(); };
   error_code ignored;
   if (asio::ip::make_address(url.host, ignored), ignored) {  // SNI for names only
     SSL_set_tlsext_host_name(stream.native_handle(), url.host.c_str());

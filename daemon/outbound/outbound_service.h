@@ -1,8 +1,10 @@
 // The daemon's own thread for outgoing work: an io_context run by one thread that is not a
-// serving thread, with the HttpClient on it. Users (WebSub, cache purges) send through
-// client() and may put their timers on context(). stop() (idempotent, also the destructor)
-// shuts the client down (no callback runs after it), stops the context and joins the thread;
-// call it before destroying anything the callbacks touch. Thread-safe.
+// serving thread ("feedd-outbound" in top -H and perf, kOutboundNiceIncrement nicer than the
+// process: deliveries yield the CPU to serving), with the HttpClient on it. Users (WebSub,
+// cache purges) send through client() and may put their timers on context(). stop()
+// (idempotent, also the destructor) shuts the client down (no callback runs after it), stops
+// the context and joins the thread; call it before destroying anything the callbacks touch.
+// Thread-safe.
 #pragma once
 
 #include <boost/asio/executor_work_guard.hpp>
@@ -13,6 +15,9 @@
 #include "daemon/outbound/http_client.h"
 
 namespace feedd::daemon {
+
+// Added to the process's nice value for the outbound thread (19 at most).
+inline constexpr int kOutboundNiceIncrement = 10;
 
 class OutboundService {
  public:

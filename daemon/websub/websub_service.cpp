@@ -25,6 +25,9 @@ constexpr std::string_view kWebSubChannel = "websub";
 constexpr std::size_t kMaxInFlight = 256;         // outbox items being sent at once
 constexpr std::chrono::seconds kClaimLease{120};  // when an item sent at a crash is retried
 constexpr std::chrono::milliseconds kMaxBackoff{3600 * 1000};
+// Ended attempts are written this long after the first of them, together: one commit for a
+// batch of deliveries instead of one each (plus one claim) per delivery.
+constexpr std::chrono::milliseconds kSettleDelay{10};
 
 storage::WebSubStore::Millis now_ms() {
   return std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
@@ -81,16 +84,30 @@ WebSubService::WebSubService(WebSubOptions options, const std::filesystem::path&
       snapshots_(snapshots),
       topics_(topics),
       outbox_timer_(outbound.context()),
-      expiry_timer_(outbound.context()) {
+      expiry_timer_(outbound.context()),
+      settle_timer_(outbound.context()) {
   std::string error;
   store_ = std::make_unique<storage::WebSubStore>(storage::websub_path(index), &error);
   if (!store_->persistent()) {
     log::warning(kWebSubChannel, "subscriptions and pending notifications kept in memory only" +
                                      (error.empty() ? std::string() : ": " + error));
   }
+  // Here, not first on the outbound thread: /metrics is right from the first request even
+  // when that (low-priority) thread has not run yet. Nothing else touches store_ until start().
+  guarded("reading subscriptions", [&] { update_gauges(); });
 }
 
-WebSubService::~WebSubService() = default;
+// After the outbound thread stopped: what ended but was not written yet is written now, so a
+// clean restart does not send it again.
+WebSubService::~WebSubService() {
+  guarded("recording sent notifications", [&] {
+    store_->in_transaction([&] {
+      for (const Settled& settled : settled_) {
+        record(settled.item, settled.ok);  // a drop is not counted: nobody reads it any more
+      }
+    });
+  });
+}
 
 void WebSubService::guarded(std::string_view doing, const std::function<void()>& work) {
   try {
@@ -140,14 +157,21 @@ void WebSubService::queue_changes(const std::vector<std::string>& paths) {
   pump();
 }
 
-void WebSubService::pump() {
-  if (in_flight_ < kMaxInFlight) {
-    const auto now = now_ms();
-    const auto items = store_->claim_due(now, kMaxInFlight - in_flight_, now + kClaimLease);
-    in_flight_ += items.size();
-    for (const OutboxItem& item : items) {
-      dispatch(item);
-    }
+void WebSubService::pump() { start_claimed(claim()); }
+
+std::vector<OutboxItem> WebSubService::claim() {
+  if (in_flight_ >= kMaxInFlight) {
+    return {};
+  }
+  const auto now = now_ms();
+  auto items = store_->claim_due(now, kMaxInFlight - in_flight_, now + kClaimLease);
+  in_flight_ += items.size();
+  return items;
+}
+
+void WebSubService::start_claimed(const std::vector<OutboxItem>& items) {
+  for (const OutboxItem& item : items) {
+    dispatch(item);
   }
   arm_outbox();
 }
@@ -245,6 +269,7 @@ void WebSubService::send_delivery(const OutboxItem& item, const storage::Subscri
         log::info(kWebSubChannel,
                   item.target + " answered 410 Gone: unsubscribed from " + item.topic);
         settle(item, true);
+        update_gauges();
         counters_.gone++;  // after the gauges: whoever sees it counted sees it unsubscribed
         return;
       }
@@ -265,21 +290,61 @@ std::shared_ptr<const std::string> WebSubService::shared_body(const std::string&
   return shared.bytes;
 }
 
+// Queued until the settle timer writes the batch (or the destructor does, at shutdown).
 void WebSubService::settle(const OutboxItem& item, bool ok) {
   --in_flight_;
+  settled_.push_back({item, ok});
+  if (settled_.size() > 1) {
+    return;  // the timer is armed
+  }
+  settle_timer_.expires_after(kSettleDelay);
+  settle_timer_.async_wait([this](const boost::system::error_code& ec) {
+    if (!ec) {
+      guarded("recording sent notifications", [&] { write_settled(); });
+    }
+  });
+}
+
+// One transaction: the batch's outcomes and the claim of the work that may start next.
+void WebSubService::write_settled() {
+  std::vector<OutboxItem> claimed;
+  std::vector<OutboxKind> dropped;
+  const auto batch = std::move(settled_);
+  settled_.clear();
+  try {
+    store_->in_transaction([&] {
+      for (const Settled& settled : batch) {
+        if (!record(settled.item, settled.ok)) {
+          dropped.push_back(settled.item.kind);
+        }
+      }
+      claimed = claim();
+    });
+  } catch (...) {
+    in_flight_ -= claimed.size();  // rolled back: claimed again later
+    throw;
+  }
+  update_gauges();
+  for (const OutboxKind kind : dropped) {  // after the gauges, as they were written
+    (kind == OutboxKind::publish ? counters_.publish_dropped : counters_.delivery_dropped)++;
+  }
+  start_claimed(claimed);
+}
+
+// Writes one attempt's outcome: done, retried later, or (false) given up.
+bool WebSubService::record(const OutboxItem& item, bool ok) {
   if (ok) {
     store_->finish(item);
   } else if (item.attempts + 1 >= options_.max_attempts) {
-    (item.kind == OutboxKind::publish ? counters_.publish_dropped : counters_.delivery_dropped)++;
     log::error(kWebSubChannel, "giving up on " + item.topic + " to " + item.target + " after " +
                                    std::to_string(item.attempts + 1) + " attempts");
     store_->finish(item);
+    return false;
   } else {
     auto backoff = options_.first_retry * (std::int64_t{1} << std::min(item.attempts, 20));
     store_->retry(item, now_ms() + std::min<std::chrono::milliseconds>(backoff, kMaxBackoff));
   }
-  update_gauges();
-  pump();
+  return true;
 }
 
 void WebSubService::update_gauges() {

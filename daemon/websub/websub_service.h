@@ -2,10 +2,12 @@
 // per external hub) and the built-in hub at POST /websub (§5-7: intent verification by
 // challenge, denial of unknown topics, delivery of the full feed, signed when a secret was
 // given, 410 ends a subscription, leases expire). Pings and deliveries go through a durable
-// outbox (storage::WebSubStore), retried with exponential backoff up to max_attempts.
-// Threads: handle() and snapshot_changed() may be called from any thread and only post work;
-// everything else runs on the OutboundService's thread. Stop the OutboundService before
-// destroying this object. SQLite failures are logged; the work is retried later.
+// outbox (storage::WebSubStore), retried with exponential backoff up to max_attempts; the
+// outcomes of attempts are written in batches (one transaction per 10 ms, with the next
+// claim; the destructor writes the last batch). Threads: handle() and snapshot_changed() may
+// be called from any thread and only post work; everything else runs on the
+// OutboundService's thread. Stop the OutboundService before destroying this object. SQLite
+// failures are logged; the work is retried later.
 #pragma once
 
 #include <boost/asio/steady_timer.hpp>
@@ -68,7 +70,9 @@ class WebSubService {
  private:
   using Millis = storage::WebSubStore::Millis;
   void queue_changes(const std::vector<std::string>& paths);
-  void pump();
+  void pump();  // claims what is due (as much as kMaxInFlight allows) and starts it
+  std::vector<storage::OutboxItem> claim();
+  void start_claimed(const std::vector<storage::OutboxItem>& items);
   void arm_outbox();
   void arm_expiry();
   void dispatch(const storage::OutboxItem& item);
@@ -78,7 +82,9 @@ class WebSubService {
                      const feeds::Resource& resource);
   std::shared_ptr<const std::string> shared_body(const std::string& topic,
                                                  const feeds::Resource& resource);
-  void settle(const storage::OutboxItem& item, bool ok);
+  void settle(const storage::OutboxItem& item, bool ok);  // an attempt ended
+  void write_settled();
+  bool record(const storage::OutboxItem& item, bool ok);
   void verify(HubRequest request);
   void on_verified(const HubRequest& request, const std::string& challenge,
                    std::chrono::seconds lease, const OutboundResult& result);
@@ -98,7 +104,13 @@ class WebSubService {
   std::unique_ptr<storage::WebSubStore> store_;
   boost::asio::steady_timer outbox_timer_;
   boost::asio::steady_timer expiry_timer_;
+  boost::asio::steady_timer settle_timer_;
   std::size_t in_flight_ = 0;
+  struct Settled {
+    storage::OutboxItem item;
+    bool ok = false;
+  };
+  std::vector<Settled> settled_;  // ended attempts not yet written (settle_timer_ is armed)
   // The identity bytes last delivered per topic, by ETag: one copy shared by all of a
   // change's deliveries (a thousand subscribers must not mean a thousand copies of the feed).
   struct SharedBody {

@@ -3,6 +3,9 @@
 #include <SQLiteCpp/SQLiteCpp.h>
 
 #include <algorithm>
+#include <map>
+#include <optional>
+#include <string_view>
 
 #include "storage/index/index_error.h"
 #include "storage/index/websub_schema.h"
@@ -52,6 +55,23 @@ std::filesystem::path websub_path(const std::filesystem::path& index) {
 struct WebSubStore::Impl {
   std::unique_ptr<SQLite::Database> db;
   bool persistent = false;
+  // Prepared once per SQL text, not per call: a delivery runs several statements, and
+  // parsing their SQL again each time was a tenth of the outbound thread's time.
+  std::map<std::string, std::unique_ptr<SQLite::Statement>, std::less<>> statements;
+  int depth = 0;  // transactions open (the outermost one is SQLite's, the others join it)
+
+  // The statement of `sql`, reset (its bindings are replaced by the caller's).
+  SQLite::Statement& prepared(std::string_view sql) {
+    auto found = statements.find(sql);
+    if (found == statements.end()) {
+      found =
+          statements
+              .emplace(std::string(sql), std::make_unique<SQLite::Statement>(*db, std::string(sql)))
+              .first;
+    }
+    found->second->reset();
+    return *found->second;
+  }
   // The row counts count() and pending() last read, kept exact by the writes that know their
   // effect (finish) and dropped by the others: /metrics reads them after every delivery, and
   // a COUNT(*) there would scan the outbox once per subscriber of a change.
@@ -62,6 +82,41 @@ struct WebSubStore::Impl {
     outbox.reset();
   }
 };
+
+namespace {
+
+// A write transaction, or, inside one already open, a part of it: only the outermost scope
+// begins and commits; one that ends uncommitted rolls the outermost back (by throwing through
+// it, as every caller lets the exception pass).
+class Scope {
+ public:
+  Scope(SQLite::Database& db, int& depth) : depth_(depth) {
+    if (depth_ == 0) {
+      transaction_.emplace(db, SQLite::TransactionBehavior::IMMEDIATE);
+    }
+    ++depth_;
+  }
+  ~Scope() { --depth_; }  // an uncommitted transaction_ rolls back here
+  Scope(const Scope&) = delete;
+  Scope& operator=(const Scope&) = delete;
+  void commit() {
+    if (transaction_) {
+      transaction_->commit();
+    }
+  }
+
+ private:
+  int& depth_;
+  std::optional<SQLite::Transaction> transaction_;
+};
+
+// Resets a cached statement after use, so that no read stays open between calls.
+struct Done {
+  SQLite::Statement& statement;
+  ~Done() { statement.tryReset(); }
+};
+
+}  // namespace
 
 WebSubStore::WebSubStore(const std::filesystem::path& path, std::string* error)
     : impl_(std::make_unique<Impl>()) {
@@ -86,8 +141,7 @@ bool WebSubStore::persistent() const { return impl_->persistent; }
 
 void WebSubStore::upsert(const Subscription& subscription) {
   guarded("saving a subscription", [&] {
-    SQLite::Statement statement(
-        *impl_->db,
+    SQLite::Statement& statement = impl_->prepared(
         "INSERT INTO websub_subscriptions (topic, callback, secret, expires_at) VALUES (?,?,?,?) "
         "ON CONFLICT (topic, callback) DO UPDATE SET secret = excluded.secret, "
         "expires_at = excluded.expires_at");
@@ -104,14 +158,14 @@ void WebSubStore::upsert(const Subscription& subscription) {
 bool WebSubStore::remove(const std::string& topic, const std::string& callback) {
   return guarded("removing a subscription", [&] {
     impl_->forget_counts();
-    SQLite::Transaction transaction(*impl_->db, SQLite::TransactionBehavior::IMMEDIATE);
-    SQLite::Statement statement(
-        *impl_->db, "DELETE FROM websub_subscriptions WHERE topic = ? AND callback = ?");
+    Scope transaction(*impl_->db, impl_->depth);
+    SQLite::Statement& statement =
+        impl_->prepared("DELETE FROM websub_subscriptions WHERE topic = ? AND callback = ?");
     statement.bind(1, topic);
     statement.bind(2, callback);
     const bool removed = statement.exec() > 0;
-    SQLite::Statement outbox(
-        *impl_->db, "DELETE FROM websub_outbox WHERE kind = 1 AND topic = ? AND target = ?");
+    SQLite::Statement& outbox =
+        impl_->prepared("DELETE FROM websub_outbox WHERE kind = 1 AND topic = ? AND target = ?");
     outbox.bind(1, topic);
     outbox.bind(2, callback);
     outbox.exec();
@@ -123,9 +177,10 @@ bool WebSubStore::remove(const std::string& topic, const std::string& callback) 
 std::optional<Subscription> WebSubStore::find(const std::string& topic,
                                               const std::string& callback) {
   return guarded("reading a subscription", [&]() -> std::optional<Subscription> {
-    SQLite::Statement query(*impl_->db,
-                            "SELECT secret, expires_at FROM websub_subscriptions "
-                            "WHERE topic = ? AND callback = ?");
+    SQLite::Statement& query = impl_->prepared(
+        "SELECT secret, expires_at FROM websub_subscriptions "
+        "WHERE topic = ? AND callback = ?");
+    const Done done{query};
     query.bind(1, topic);
     query.bind(2, callback);
     if (!query.executeStep()) {
@@ -140,9 +195,10 @@ std::optional<Subscription> WebSubStore::find(const std::string& topic,
 std::vector<Subscription> WebSubStore::subscribers(const std::string& topic,
                                                    std::chrono::sys_seconds now) {
   return guarded("reading subscriptions", [&] {
-    SQLite::Statement query(*impl_->db,
-                            "SELECT callback, secret, expires_at FROM websub_subscriptions "
-                            "WHERE topic = ? AND expires_at > ? ORDER BY callback");
+    SQLite::Statement& query = impl_->prepared(
+        "SELECT callback, secret, expires_at FROM websub_subscriptions "
+        "WHERE topic = ? AND expires_at > ? ORDER BY callback");
+    const Done done{query};
     query.bind(1, topic);
     query.bind(2, static_cast<std::int64_t>(now.time_since_epoch().count()));
     std::vector<Subscription> out;
@@ -168,16 +224,16 @@ std::size_t WebSubStore::count() {
 std::size_t WebSubStore::expire(std::chrono::sys_seconds now) {
   return guarded("expiring subscriptions", [&] {
     impl_->forget_counts();
-    SQLite::Transaction transaction(*impl_->db, SQLite::TransactionBehavior::IMMEDIATE);
+    Scope transaction(*impl_->db, impl_->depth);
     const auto at = static_cast<std::int64_t>(now.time_since_epoch().count());
-    SQLite::Statement outbox(*impl_->db,
-                             "DELETE FROM websub_outbox WHERE kind = 1 AND EXISTS (SELECT 1 FROM "
-                             "websub_subscriptions s WHERE s.topic = websub_outbox.topic AND "
-                             "s.callback = websub_outbox.target AND s.expires_at <= ?)");
+    SQLite::Statement& outbox = impl_->prepared(
+        "DELETE FROM websub_outbox WHERE kind = 1 AND EXISTS (SELECT 1 FROM "
+        "websub_subscriptions s WHERE s.topic = websub_outbox.topic AND "
+        "s.callback = websub_outbox.target AND s.expires_at <= ?)");
     outbox.bind(1, at);
     outbox.exec();
-    SQLite::Statement statement(*impl_->db,
-                                "DELETE FROM websub_subscriptions WHERE expires_at <= ?");
+    SQLite::Statement& statement =
+        impl_->prepared("DELETE FROM websub_subscriptions WHERE expires_at <= ?");
     statement.bind(1, at);
     const auto removed = static_cast<std::size_t>(statement.exec());
     transaction.commit();
@@ -188,8 +244,7 @@ std::size_t WebSubStore::expire(std::chrono::sys_seconds now) {
 void WebSubStore::add(OutboxKind kind, const std::string& target, const std::string& topic,
                       Millis due) {
   guarded("queueing outgoing work", [&] {
-    SQLite::Statement statement(
-        *impl_->db,
+    SQLite::Statement& statement = impl_->prepared(
         "INSERT INTO websub_outbox (kind, target, topic, attempts, due_ms, generation) "
         "VALUES (?,?,?,0,?,0) ON CONFLICT (kind, target, topic) DO UPDATE SET attempts = 0, "
         "due_ms = MIN(due_ms, excluded.due_ms), generation = generation + 1");
@@ -204,7 +259,7 @@ void WebSubStore::add(OutboxKind kind, const std::string& target, const std::str
 
 void WebSubStore::in_transaction(const std::function<void()>& work) {
   guarded("grouping outgoing work", [&] {
-    SQLite::Transaction transaction(*impl_->db, SQLite::TransactionBehavior::IMMEDIATE);
+    Scope transaction(*impl_->db, impl_->depth);
     try {
       work();
       transaction.commit();
@@ -217,11 +272,11 @@ void WebSubStore::in_transaction(const std::function<void()>& work) {
 
 std::vector<OutboxItem> WebSubStore::claim_due(Millis now, std::size_t limit, Millis lease_until) {
   return guarded("claiming outgoing work", [&] {
-    SQLite::Transaction transaction(*impl_->db, SQLite::TransactionBehavior::IMMEDIATE);
-    SQLite::Statement query(
-        *impl_->db,
+    Scope transaction(*impl_->db, impl_->depth);
+    SQLite::Statement& query = impl_->prepared(
         "SELECT id, kind, target, topic, attempts, generation FROM websub_outbox "
         "WHERE due_ms <= ? ORDER BY due_ms, id LIMIT ?");
+    const Done done{query};
     query.bind(1, to_ms(now));
     query.bind(2, static_cast<std::int64_t>(limit));
     std::vector<OutboxItem> items;
@@ -231,8 +286,8 @@ std::vector<OutboxItem> WebSubStore::claim_due(Millis now, std::size_t limit, Mi
                        query.getColumn(2).getString(), query.getColumn(3).getString(),
                        query.getColumn(4).getInt(), query.getColumn(5).getInt64()});
     }
-    SQLite::Statement claim(
-        *impl_->db, "UPDATE websub_outbox SET attempts = attempts + 1, due_ms = ? WHERE id = ?");
+    SQLite::Statement& claim = impl_->prepared(
+        "UPDATE websub_outbox SET attempts = attempts + 1, due_ms = ? WHERE id = ?");
     for (const OutboxItem& item : items) {
       claim.reset();
       claim.bind(1, to_ms(lease_until));
@@ -246,8 +301,8 @@ std::vector<OutboxItem> WebSubStore::claim_due(Millis now, std::size_t limit, Mi
 
 void WebSubStore::retry(const OutboxItem& item, Millis due) {
   guarded("rescheduling outgoing work", [&] {
-    SQLite::Statement statement(
-        *impl_->db, "UPDATE websub_outbox SET due_ms = ? WHERE id = ? AND generation = ?");
+    SQLite::Statement& statement =
+        impl_->prepared("UPDATE websub_outbox SET due_ms = ? WHERE id = ? AND generation = ?");
     statement.bind(1, to_ms(due));
     statement.bind(2, item.id);
     statement.bind(3, item.generation);
@@ -257,7 +312,8 @@ void WebSubStore::retry(const OutboxItem& item, Millis due) {
 
 std::optional<std::chrono::sys_seconds> WebSubStore::next_expiry() {
   return guarded("reading subscriptions", [&]() -> std::optional<std::chrono::sys_seconds> {
-    SQLite::Statement query(*impl_->db, "SELECT MIN(expires_at) FROM websub_subscriptions");
+    SQLite::Statement& query = impl_->prepared("SELECT MIN(expires_at) FROM websub_subscriptions");
+    const Done done{query};
     if (!query.executeStep() || query.getColumn(0).isNull()) {
       return std::nullopt;
     }
@@ -267,7 +323,8 @@ std::optional<std::chrono::sys_seconds> WebSubStore::next_expiry() {
 
 std::optional<WebSubStore::Millis> WebSubStore::next_due() {
   return guarded("reading outgoing work", [&]() -> std::optional<Millis> {
-    SQLite::Statement query(*impl_->db, "SELECT MIN(due_ms) FROM websub_outbox");
+    SQLite::Statement& query = impl_->prepared("SELECT MIN(due_ms) FROM websub_outbox");
+    const Done done{query};
     if (!query.executeStep() || query.getColumn(0).isNull()) {
       return std::nullopt;
     }
@@ -277,8 +334,8 @@ std::optional<WebSubStore::Millis> WebSubStore::next_due() {
 
 void WebSubStore::finish(const OutboxItem& item) {
   guarded("ending outgoing work", [&] {
-    SQLite::Statement statement(*impl_->db,
-                                "DELETE FROM websub_outbox WHERE id = ? AND generation = ?");
+    SQLite::Statement& statement =
+        impl_->prepared("DELETE FROM websub_outbox WHERE id = ? AND generation = ?");
     statement.bind(1, item.id);
     statement.bind(2, item.generation);
     const int removed = statement.exec();

@@ -2,7 +2,8 @@
 // publish pings and deliveries, so both survive a restart, in a SQLite file of its own
 // beside the index (websub_path()), used by one thread at a time (feedd's outbound thread);
 // or, when that file is unusable, an in-memory database (persistent() false); the only
-// writer of that file (count() and pending() are kept in memory, not re-read). SQLite
+// writer of that file (count() and pending() are kept in memory, not re-read; statements
+// are prepared once). Calls made inside in_transaction() join its transaction. SQLite
 // failures throw IndexError.
 #pragma once
 
@@ -65,7 +66,9 @@ class WebSubStore {
   // due at `due` with its attempts reset and its generation bumped.
   void add(OutboxKind kind, const std::string& target, const std::string& topic, Millis due);
   // Runs `work` (calls of this store) as one transaction: one commit for a change's thousand
-  // deliveries instead of a thousand. Rolled back, and the exception passed on, if it throws.
+  // deliveries instead of a thousand; calls that open a transaction of their own (remove,
+  // expire, claim_due, a nested in_transaction) join it. Rolled back, and the exception
+  // passed on, if it throws.
   void in_transaction(const std::function<void()>& work);
   // Up to `limit` items due at `now`, oldest due first, each claimed: its attempts + 1 and
   // its next attempt moved to `lease_until` (after a crash it is retried then).

@@ -3,8 +3,14 @@
 // never answers and one that trickles; the response size cap; redirects returned, not
 // followed; a stuck host does not hold up another; TLS is really spoken for https: a
 // handshake with a server whose certificate the client trusts succeeds, one with an untrusted
-// certificate or another host's name fails.
+// certificate or another host's name fails. Queued requests run in order within the per-host
+// and total limits; the outbound thread is named and runs at a lower priority.
+#include <pthread.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
 #include <atomic>
+#include <boost/asio/post.hpp>
 #include <boost/asio/read_until.hpp>
 #include <boost/asio/ssl.hpp>
 #include <boost/asio/streambuf.hpp>
@@ -277,6 +283,62 @@ BOOST_AUTO_TEST_CASE(a_stuck_host_does_not_hold_up_another) {
   BOOST_TEST(service.client().stats().queued == 1u);  // the second stuck one, not sent
   BOOST_TEST(stuck.connections() == 1u);
   service.stop();  // aborts the hung request
+}
+
+// Many queued requests over two hosts, one at a time per host and two in all: every one is
+// answered, each host sees its requests in the order they were sent, and nothing is left
+// running or queued (the per-host queues and the ready set give every slot back).
+BOOST_AUTO_TEST_CASE(queued_requests_run_in_order_within_the_limits) {
+  ScriptedServer first;
+  ScriptedServer second;
+  auto options = quick_options();
+  options.max_per_host = 1;
+  options.max_total = 2;
+  OutboundService service(options);
+  std::vector<std::future<OutboundResult>> answers;
+  constexpr int kEach = 20;
+  for (int i = 0; i < kEach; ++i) {
+    for (ScriptedServer* server : {&first, &second}) {
+      answers.push_back(
+          send(service.client(), local(http::verb::post, server->url("/" + std::to_string(i)))));
+    }
+  }
+  for (auto& answer : answers) {
+    BOOST_TEST_REQUIRE((answer.wait_for(std::chrono::seconds(20)) == std::future_status::ready));
+    const auto result = answer.get();
+    BOOST_TEST_REQUIRE(result.has_value(), result.error().message());
+    BOOST_TEST(result->status == 200u);
+  }
+  for (ScriptedServer* server : {&first, &second}) {
+    const auto seen = server->requests();
+    BOOST_TEST_REQUIRE(seen.size() == static_cast<std::size_t>(kEach));
+    for (int i = 0; i < kEach; ++i) {
+      BOOST_TEST(seen[static_cast<std::size_t>(i)].target == "/" + std::to_string(i));
+    }
+  }
+  const auto stats = service.client().stats();
+  BOOST_TEST(stats.sent == 2u * kEach);
+  BOOST_TEST(stats.running == 0u);
+  BOOST_TEST(stats.queued == 0u);
+}
+
+// Outgoing work yields the CPU to serving: the outbound thread is named (for top -H, perf,
+// /proc) and runs kOutboundNiceIncrement nicer than the thread that started it.
+BOOST_AUTO_TEST_CASE(the_outbound_thread_is_named_and_nicer) {
+  const int ours = getpriority(PRIO_PROCESS, static_cast<id_t>(gettid()));
+  OutboundService service(quick_options());
+  std::promise<std::pair<int, std::string>> seen;
+  boost::asio::post(service.context(), [&seen] {
+    char name[16] = {};
+    pthread_getname_np(pthread_self(), name, sizeof name);
+    seen.set_value({getpriority(PRIO_PROCESS, static_cast<id_t>(gettid())), name});
+  });
+  auto future = seen.get_future();
+  BOOST_TEST_REQUIRE((future.wait_for(std::chrono::seconds(20)) == std::future_status::ready));
+  const auto [nice, name] = future.get();
+  BOOST_TEST(name == "feedd-outbound");
+  BOOST_TEST(nice == std::min(ours + kOutboundNiceIncrement, 19));
+  BOOST_TEST(getpriority(PRIO_PROCESS, static_cast<id_t>(gettid())) == ours);  // ours unchanged
 }
 
 BOOST_AUTO_TEST_CASE(https_speaks_tls) {

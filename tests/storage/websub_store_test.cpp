@@ -75,6 +75,42 @@ BOOST_AUTO_TEST_CASE(outbox_claims_retries_and_keeps_new_changes) {
   BOOST_TEST(!store.next_due());
 }
 
+// The hub writes a batch of ended attempts and the next claim in one in_transaction: calls
+// that open a transaction of their own (claim_due, remove) join it; all of it is in the file
+// once it commits, and none of it when the work throws.
+BOOST_AUTO_TEST_CASE(calls_inside_in_transaction_join_it) {
+  testing::TempDir dir;
+  const auto path = websub_path(dir / "index.sqlite");
+  {
+    WebSubStore store(path);
+    store.upsert({"t", "http://a/", "", at_s(100)});
+    for (const char* callback : {"http://a/", "http://b/", "http://c/"}) {
+      store.add(OutboxKind::deliver, callback, "t", at(10));
+    }
+    const auto first = store.claim_due(at(10), 1, at(9000));
+    BOOST_TEST_REQUIRE(first.size() == 1u);
+    std::vector<OutboxItem> next;
+    store.in_transaction([&] {
+      store.finish(first[0]);
+      BOOST_TEST(store.remove("t", "http://a/"));
+      next = store.claim_due(at(10), 10, at(9000));
+    });
+    BOOST_TEST(next.size() == 2u);
+    BOOST_CHECK_THROW(store.in_transaction([&] {
+      store.retry(next[0], at(20));
+      BOOST_TEST(store.claim_due(at(20), 10, at(9000)).size() == 1u);
+      throw IndexError("stop");
+    }),
+                      IndexError);
+    BOOST_TEST(store.pending() == 2u);  // re-read after the rollback
+  }
+  WebSubStore store(path);  // what was committed, from the file
+  BOOST_TEST(store.count() == 0u);
+  BOOST_TEST(store.pending() == 2u);
+  BOOST_TEST(store.claim_due(at(8999), 10, at(9500)).empty());  // both still claimed
+  BOOST_TEST(store.claim_due(at(9000), 10, at(9500)).size() == 2u);
+}
+
 // count() and pending() are kept in memory (no COUNT(*) per finished delivery): after every
 // kind of write they equal what a fresh store reads from the file.
 BOOST_AUTO_TEST_CASE(counts_kept_in_memory_stay_exact) {
