@@ -10,6 +10,15 @@
 # Compiled here with g++ -O2 (not by CMake): needs libyaml-cpp-dev, libyaml-dev, libfyaml-dev.
 set -eu
 cd "$(dirname "$0")/.."
+# Installs what is missing (Debian 12; as root, like bench/run.sh's stages).
+missing=""
+for pkg in g++ pkg-config libyaml-cpp-dev libyaml-dev libfyaml-dev libtomlplusplus-dev python3; do
+  dpkg -s "$pkg" >/dev/null 2>&1 || missing="$missing $pkg"
+done
+if [ -n "$missing" ]; then
+  echo "front_matter.sh: installing$missing" >&2
+  apt-get update -q >/dev/null && apt-get install -y -q $missing >/dev/null
+fi
 work=bench/work
 mkdir -p "$work"
 bin="$work/front_matter_bench"
