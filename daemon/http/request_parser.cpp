@@ -102,7 +102,9 @@ result<std::size_t> HeadScanner::scan(std::string_view bytes, std::size_t limit)
     if (!empty_line) {
       in_head_ = true;
     } else if (in_head_) {
-      return scanned_;  // the empty line that ends the head
+      // The limit holds for the head however it arrived (one read or many).
+      return scanned_ > limit ? result<std::size_t>(RequestError::head_too_large)
+                              : result<std::size_t>(scanned_);  // the empty line that ends it
     }
     // An empty line before the request line is ignored (RFC 9112 §2.2).
   }

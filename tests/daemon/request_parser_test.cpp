@@ -190,6 +190,13 @@ BOOST_AUTO_TEST_CASE(only_crlf_ends_a_line) {
   BOOST_TEST(scanner.scan("GET / HTTP/1.1\r\nHost: a\r\n\r\n", 16384).value() == 27u);
   scanner.reset();
   BOOST_TEST(status_of(scanner.scan(std::string(100, 'a'), 100).error()) == 431);
+  // A complete head over the limit that arrived in one read is refused too.
+  const std::string big =
+      "GET / HTTP/1.1\r\nHost: a\r\nX-Big: " + std::string(200, 'b') + "\r\n\r\n";
+  scanner.reset();
+  BOOST_TEST(status_of(scanner.scan(big, 100).error()) == 431);
+  scanner.reset();
+  BOOST_TEST(scanner.scan(big, big.size()).value() == big.size());  // exactly at the limit: fine
 }
 
 BOOST_AUTO_TEST_CASE(host_rules) {
