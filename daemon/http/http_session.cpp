@@ -1,6 +1,8 @@
 #include "daemon/http/http_session.h"
 
+#include <array>
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/buffer.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
@@ -54,6 +56,9 @@ class Registration {
   std::shared_ptr<SessionControl> control_;
 };
 
+// Bytes of a request read by the idle wait; part of every connection's coroutine frame.
+constexpr std::size_t kFirstRead = 512;
+
 void configure_session_socket(tcp::socket& socket) {
   error_code ignored;
   socket.set_option(asio::ip::tcp::no_delay(true), ignored);
@@ -87,6 +92,9 @@ asio::awaitable<void> run_session(asio::ip::tcp::socket socket, ServerShared& sh
   configure_session_socket(stream.socket());
   asio::steady_timer timer(control->executor);
   std::unique_ptr<RequestBuffers> buffers;
+  // The first bytes of each request, read while no RequestBuffers is held: a keep-alive
+  // request of a feed reader fits (the rest, if any, is read into the buffers).
+  std::array<char, kFirstRead> first_bytes;
 
   // A stopping server still answers a new connection's first request: it connected before
   // the listening socket closed (or to systemd's), so closing it unread would reset it.
@@ -95,15 +103,19 @@ asio::awaitable<void> run_session(asio::ip::tcp::socket socket, ServerShared& sh
     const auto deadline = std::chrono::steady_clock::now() + shared.options.timeout;
     if (buffers == nullptr || buffers->input.size() == 0) {
       // Wait holding no request memory; cancelled at the deadline, when shed or stopping.
+      // A read, not async_wait(wait_read): Asio re-arms the descriptor with epoll_ctl for
+      // every wait, while a read that found the socket drained queues without a syscall.
       RequestBuffers::give(std::move(buffers));
       arm_session_deadline(timer, control, deadline);
-      auto [wait_ec] = co_await stream.socket().async_wait(tcp::socket::wait_read,
-                                                           asio::as_tuple(asio::use_awaitable));
+      auto [wait_ec, got] = co_await stream.socket().async_read_some(
+          asio::buffer(first_bytes), asio::as_tuple(asio::use_awaitable));
       disarm_session_deadline(timer, *control);
       if (wait_ec) {
         break;
       }
       buffers = RequestBuffers::take();
+      asio::buffer_copy(buffers->input.prepare(got), asio::buffer(first_bytes, got));
+      buffers->input.commit(got);
     }
     // Read and answer without suspending when the socket allows (a keep-alive request in
     // one packet and a small answer: no coroutine frame, no timer); else suspend.
