@@ -4,6 +4,7 @@
     latency.py feedd URL POSTS_DIR --edits N [--interval S] [--timeout S] [--seed S]
     latency.py hugo-build HUGO_SITE PUBLIC_DIR --edits N [--hugo-arg ARG]... [--nice N]
     latency.py hugo-server URL HUGO_SITE --edits N [--interval S] [--timeout S]
+    latency.py topics URL --tags T --pid PID
 
 Every edit appends one sentence with a unique marker to a post that is among the newest 20
 of its language (so that the language's feed bytes change), languages alternating en, ja;
@@ -20,6 +21,11 @@ that change to be served too, so edits never overlap). The store is left as it w
                PUBLIC_DIR/LANG/index.xml must hold the marker.
   hugo-server  a running `hugo server` (watching the site): GET /LANG/index.xml until the
                body holds the marker.
+  topics       cold topic feeds (issue 13): GET /en/tags/topic-NNNN/atom.xml and
+               /ja/tags/話題NNNN/atom.xml (gen_store.py --tags T) for NNNN < T, each once, on
+               one keep-alive connection, timed per request (a topic feed is rendered on its
+               first request); feedd's VmRSS (/proc/PID/status) before and after, and its
+               topic cache gauges from /metrics.
 
 Prints one line per edit (`edit I LANG ID MS`) and a last line
 `result n=… p50=… p99=… max=… mean=… failed=…` (milliseconds; p99 interpolated linearly
@@ -35,7 +41,7 @@ import re
 import subprocess
 import sys
 import time
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 LANGS = ("en", "ja")
 
@@ -276,6 +282,46 @@ def run_hugo_server(args):
     summary(samples, failed)
 
 
+def rss_kb(pid):
+    with open(f"/proc/{pid}/status") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    return 0
+
+
+def topic_metrics(client):
+    _, _, body = client.get("/metrics")
+    wanted = ("feedd_topic_feed_renders_total", "feedd_topic_cache_bytes",
+              "feedd_topic_cache_entries", "feedd_topic_cache_hits_total")
+    found = {}
+    for line in body.decode().splitlines():
+        name, _, value = line.partition(" ")
+        if name in wanted:
+            found[name] = value
+    return found
+
+
+def run_topics(args):
+    client = Client(args.url)
+    before = rss_kb(args.pid)
+    metrics_before = topic_metrics(client)
+    samples, statuses = [], {}
+    for n in range(args.tags):
+        for path in (f"/en/tags/topic-{n:04d}/atom.xml",
+                     "/ja/tags/" + quote(f"話題{n:04d}") + "/atom.xml"):
+            t0 = time.perf_counter()
+            status, _, _ = client.get(path, {"Accept-Encoding": "gzip"})
+            samples.append((time.perf_counter() - t0) * 1000.0)
+            statuses[status] = statuses.get(status, 0) + 1
+    after = rss_kb(args.pid)
+    print(f"statuses {sorted(statuses.items())}")
+    print(f"rss_kb before={before} after={after} growth={after - before}")
+    print(f"metrics before {metrics_before}")
+    print(f"metrics after {topic_metrics(client)}")
+    summary(samples, sum(v for k, v in statuses.items() if k != 200))
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     sub = p.add_subparsers(dest="mode", required=True)
@@ -295,9 +341,13 @@ def main():
         q.add_argument("--seed", type=int, default=4)
         q.add_argument("--interval", type=float, default=0.001)
         q.add_argument("--timeout", type=float, default=30.0)
+    t = sub.add_parser("topics")
+    t.add_argument("url")
+    t.add_argument("--tags", type=int, required=True)
+    t.add_argument("--pid", type=int, required=True)
     args = p.parse_args()
-    {"feedd": run_feedd, "hugo-build": run_hugo_build, "hugo-server": run_hugo_server}[
-        args.mode](args)
+    {"feedd": run_feedd, "hugo-build": run_hugo_build, "hugo-server": run_hugo_server,
+     "topics": run_topics}[args.mode](args)
 
 
 if __name__ == "__main__":

@@ -749,6 +749,12 @@ stage_latency() {
     "http://127.0.0.1:$port/en/archive/1.xml")
   LAT[archive_cached]=$(curl -s -o /dev/null -w '%{time_total}' \
     "http://127.0.0.1:$port/en/archive/1.xml")
+  # Topic feeds (issue 13): with extra tags, each of their feeds requested once, cold.
+  if [ "$LAT_TAGS" -gt 0 ]; then
+    nice -n "$NICE" /usr/bin/python3 "$BENCH_DIR/latency.py" topics "http://127.0.0.1:$port" \
+      --tags "$LAT_TAGS" --pid "$pid" >"$WORK/logs/latency-topics.txt"
+    sed 's/^/  /' "$WORK/logs/latency-topics.txt" >&2
+  fi
   stop_pid "$pid"
   # feedd's own account of each publish: "... snapshot N published, K of M resources
   # changed (T ms)" — T is the snapshot build only (after the debounce and the re-scan).
@@ -856,6 +862,15 @@ report_latency() {
        "(the \"(T ms)\" of each regenerate line) median $(echo "${LAT[regen_ms]:-}" | median) ms," \
        "max $(echo "${LAT[regen_ms]:-}" | maximum) ms; resources changed: ${LAT[regen_res]:-n/a}."
   grep -m 1 '^restores' "$f" 2>/dev/null | sed 's/^restores/Restores (untimed edits back to the original, ms):/'
+  if ((LAT_TAGS > 0)) && [ -s "$WORK/logs/latency-topics.txt" ]; then
+    local t="$WORK/logs/latency-topics.txt"
+    echo
+    echo "Cold topic feeds (each of the $LAT_TAGS extra tags' /en/ and /ja/ Atom feeds requested" \
+         "once, gzip, one keep-alive connection): $(lat_field "$t" n) requests, first-request" \
+         "time p50 $(lat_field "$t" p50) ms, p99 $(lat_field "$t" p99) ms, max $(lat_field "$t" max) ms," \
+         "not 200: $(lat_field "$t" failed); $(grep '^rss_kb' "$t" | sed 's/^rss_kb/feedd RSS kB:/');" \
+         "$(grep '^metrics after' "$t")."
+  fi
   echo
   echo "All timed edits (ms):"
   echo
