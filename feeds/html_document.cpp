@@ -239,7 +239,11 @@ HtmlDocument::HtmlDocument(std::string source) : source_(std::move(source)) {
 std::uint64_t html_bodies_parsed() { return bodies_parsed.load(std::memory_order_relaxed); }
 
 std::shared_ptr<const HtmlDocument> parse_content(const storage::Post& post) {
-  return std::make_shared<const HtmlDocument>(clean_xml_text(post.content_html));
+  return parse_content(post.content_html);
+}
+
+std::shared_ptr<const HtmlDocument> parse_content(std::string_view content_html) {
+  return std::make_shared<const HtmlDocument>(clean_xml_text(content_html));
 }
 
 }  // namespace feedd::feeds

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "storage/post.h"
@@ -55,6 +56,8 @@ class HtmlDocument {
 
 // The post's content_html cleaned of XML-forbidden bytes (clean_xml_text), parsed.
 std::shared_ptr<const HtmlDocument> parse_content(const storage::Post& post);
+// The same for a content_html held apart from its post.
+std::shared_ptr<const HtmlDocument> parse_content(std::string_view content_html);
 
 // How many non-empty bodies HtmlDocument has parsed in this process so far (a parse counter
 // for tests: what a regeneration parses shows in its difference). Thread-safe.

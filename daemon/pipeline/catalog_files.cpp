@@ -4,9 +4,10 @@
 
 #include <algorithm>
 #include <cassert>
-#include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -14,6 +15,8 @@
 #include "common/sha256.h"
 #include "daemon/log.h"
 #include "daemon/pipeline/file_output.h"
+#include "daemon/pipeline/render_batch.h"
+#include "daemon/pipeline/task_pool.h"
 #include "feeds/feed_info.h"
 
 namespace feedd::daemon {
@@ -24,6 +27,8 @@ constexpr std::size_t kBatch = 32;
 // Parsed bodies kept for the next files that show the same posts, in archive pages (see
 // archive_order()): a few pages' worth, a few MB.
 constexpr std::size_t kRecentPages = 20;
+// Render threads at most (the build is one process among others; four cores are plenty).
+constexpr std::size_t kMaxThreads = 4;
 
 // Which feedd renders: its version and its executable's size and mtime, so that another
 // binary (a new release, a rebuild from changed sources) renders every file again.
@@ -48,52 +53,118 @@ std::optional<storage::BuiltFile> stat_file(const std::filesystem::path& file) {
       static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec};
 }
 
-// One file to render: its path (relative to feeds_url), the digest of its inputs, and how.
-struct Job {
+// One file to render: its path (relative to feeds_url), the digest of its inputs, its format.
+struct File {
   std::string path;
   std::string inputs;
-  std::function<feeds::RenderedFeed()> render;
+  feeds::FeedFormat format;
+};
+
+// One content rendered into files: an archive page (one file) or a topic feed (the formats
+// not current), collected from the index once for all of them.
+struct Unit {
+  const feeds::ArchivePage* page = nullptr;
+  const feeds::CatalogTopic* topic = nullptr;
+  std::vector<File> files;
 };
 
 class CatalogWriter {
  public:
   CatalogWriter(SitePipeline& pipeline, std::filesystem::path out, std::chrono::sys_seconds now)
-      : pipeline_(pipeline), out_(std::move(out)), now_(now), identity_(renderer_identity()) {
+      : pipeline_(pipeline),
+        out_(std::move(out)),
+        now_(now),
+        identity_(renderer_identity()),
+        recent_(kRecentPages * static_cast<std::size_t>(pipeline.config().feeds.archive_size)) {
     records_ = pipeline_.read_index(
         [&](storage::Index& index) { return index.built_files(out_.string()); }, now_);
   }
 
-  // Queues the file of `path` unless it is current; `digest`: its catalog's digest.
-  void add(std::string path, const std::string& digest,
-           std::function<feeds::RenderedFeed()> render) {
-    ++written_.files;
-    auto inputs = common::Sha256().field(identity_).field(digest).hex();
-    if (!current(path, inputs)) {
-      jobs_.push_back({std::move(path), std::move(inputs), std::move(render)});
+  // Queues `unit`'s files that are not current; `digest`: its catalog's digest; `paths`:
+  // each format's file.
+  void add(Unit unit, const std::string& digest,
+           const std::vector<std::pair<feeds::FeedFormat, std::string>>& paths) {
+    const auto inputs = common::Sha256().field(identity_).field(digest).hex();
+    for (const auto& [format, path] : paths) {
+      ++written_.files;
+      if (!current(path, inputs)) {
+        unit.files.push_back({path, inputs, format});
+      }
+    }
+    if (!unit.files.empty()) {
+      units_.push_back(std::move(unit));
     }
   }
 
-  boost::system::result<CatalogFilesWritten> write() {
-    std::vector<feeds::RenderedFeed> batch;
-    for (std::size_t first = 0; first < jobs_.size(); first += kBatch) {
-      const std::size_t end = std::min(jobs_.size(), first + kBatch);
-      batch.clear();
-      for (std::size_t i = first; i < end; ++i) {
-        batch.push_back(jobs_[i].render());
-        assert(batch.back().path == jobs_[i].path);  // the record names the file written
+  // Collects batch after batch here while the one before renders on `threads` workers (none:
+  // all on this thread), then writes it.
+  boost::system::result<CatalogFilesWritten> write(std::size_t threads) {
+    TaskPool pool(threads);  // before the batches: outlives them
+    std::unique_ptr<RenderBatch> running;
+    std::pair<std::size_t, std::size_t> running_units;
+    std::size_t next = 0;
+    while (running || next < units_.size()) {
+      std::unique_ptr<RenderBatch> prepared;
+      const std::size_t first = next;
+      if (next < units_.size()) {
+        prepared = collect(next);
       }
-      auto changed = write_feeds(out_, batch);
-      if (!changed) {
-        return changed.error();
+      if (!running) {
+        prepared->start(pool);
+        running = std::move(prepared);
+        running_units = {first, next};
+        continue;
       }
-      written_.changed += *changed;
-      written_.rendered += batch.size();
-      record(first, end);
+      auto batch = running->wait();
+      if (prepared) {
+        prepared->start(pool);  // renders while this thread writes the one before
+      }
+      if (auto written = write_batch(batch, running_units); !written) {
+        return written.error();
+      }
+      running = std::move(prepared);
+      running_units = {first, next};
     }
     return written_;
   }
 
  private:
+  // The next batch, from unit `next` on (advanced past it): about kBatch files.
+  std::unique_ptr<RenderBatch> collect(std::size_t& next) {
+    auto batch = std::make_unique<RenderBatch>(pipeline_.site(), recent_);
+    while (next < units_.size() && batch->files() < kBatch) {
+      const Unit& unit = units_[next++];
+      auto content = unit.page != nullptr ? pipeline_.collect_archive(*unit.page, now_, false)
+                                          : pipeline_.collect_topic(*unit.topic, now_, false);
+      std::vector<feeds::FeedFormat> formats;
+      for (const File& file : unit.files) {
+        formats.push_back(file.format);
+      }
+      batch->add(std::move(content), formats);
+    }
+    return batch;
+  }
+
+  // Writes `batch`, the files of units [first, second), and records them.
+  boost::system::result<void> write_batch(const std::vector<feeds::RenderedFeed>& batch,
+                                          std::pair<std::size_t, std::size_t> units) {
+    auto changed = write_feeds(out_, batch);
+    if (!changed) {
+      return changed.error();
+    }
+    written_.changed += *changed;
+    written_.rendered += batch.size();
+    std::vector<const File*> files;
+    for (std::size_t u = units.first; u < units.second; ++u) {
+      for (const File& file : units_[u].files) {
+        files.push_back(&file);
+        assert(batch[files.size() - 1].path == file.path);  // the record names the file written
+      }
+    }
+    record(files);
+    return {};
+  }
+
   bool current(const std::string& path, const std::string& inputs) const {
     const auto record = records_.find(path);
     if (record == records_.end() || record->second.inputs != inputs) {
@@ -104,16 +175,16 @@ class CatalogWriter {
            on_disk->mtime_ns == record->second.mtime_ns;
   }
 
-  // Records jobs [first, end) as written, with their files' stat now.
-  void record(std::size_t first, std::size_t end) {
+  // Records `written` as written, with their files' stat now.
+  void record(const std::vector<const File*>& written) {
     if (unrecordable_) {
       return;
     }
     std::vector<std::pair<std::string, storage::BuiltFile>> files;
-    for (std::size_t i = first; i < end; ++i) {
-      if (auto file = stat_file(out_ / output_file(jobs_[i].path))) {
-        file->inputs = jobs_[i].inputs;
-        files.emplace_back(jobs_[i].path, std::move(*file));
+    for (const File* written_file : written) {
+      if (auto file = stat_file(out_ / output_file(written_file->path))) {
+        file->inputs = written_file->inputs;
+        files.emplace_back(written_file->path, std::move(*file));
       }
     }
     try {
@@ -131,8 +202,9 @@ class CatalogWriter {
   std::filesystem::path out_;
   std::chrono::sys_seconds now_;
   std::string identity_;
+  RecentBodies recent_;
   std::unordered_map<std::string, storage::BuiltFile> records_;
-  std::vector<Job> jobs_;
+  std::vector<Unit> units_;
   CatalogFilesWritten written_;
   bool unrecordable_ = false;
 };
@@ -159,31 +231,36 @@ std::vector<const feeds::ArchivePage*> archive_order(const feeds::ArchiveCatalog
   return pages;
 }
 
+// Worker threads for `requested` render threads (0: one per core, at most kMaxThreads).
+std::size_t build_threads(std::size_t requested) {
+  if (requested == 0) {
+    requested = std::clamp<std::size_t>(std::thread::hardware_concurrency(), 1, kMaxThreads);
+  }
+  return requested == 1 ? 0 : requested;  // one: no worker, all on the calling thread
+}
+
 }  // namespace
 
 boost::system::result<CatalogFilesWritten> write_catalog_files(SitePipeline& pipeline,
                                                                const std::filesystem::path& out,
-                                                               std::chrono::sys_seconds now) {
+                                                               std::chrono::sys_seconds now,
+                                                               std::size_t threads) {
   CatalogWriter writer(pipeline, out, now);
-  RecentBodies recent(kRecentPages *
-                      static_cast<std::size_t>(pipeline.config().feeds.archive_size));
   const auto topics = pipeline.topics();
   for (const auto& topic : topics->topics()) {
     const feeds::FeedContent where{topic->lang, {}, topic->topic, {}};
+    std::vector<std::pair<feeds::FeedFormat, std::string>> paths;
     for (auto format : {feeds::FeedFormat::atom, feeds::FeedFormat::rss, feeds::FeedFormat::json}) {
-      writer.add(feeds::feed_path(where, format), topic->digest,
-                 [&pipeline, &recent, topic, format, now] {
-                   return pipeline.render_topic(*topic, format, now, &recent);
-                 });
+      paths.emplace_back(format, feeds::feed_path(where, format));
     }
+    writer.add(Unit{nullptr, topic.get(), {}}, topic->digest, paths);
   }
   const auto archives = pipeline.archives();
   for (const feeds::ArchivePage* page : archive_order(*archives)) {
-    writer.add(
-        feeds::archive_path(page->lang, page->number), page->digest,
-        [&pipeline, &recent, page, now] { return pipeline.render_archive(*page, now, &recent); });
+    writer.add(Unit{page, nullptr, {}}, page->digest,
+               {{feeds::FeedFormat::atom, feeds::archive_path(page->lang, page->number)}});
   }
-  return writer.write();
+  return writer.write(build_threads(threads));
 }
 
 }  // namespace feedd::daemon

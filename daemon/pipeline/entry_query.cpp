@@ -9,63 +9,74 @@
 namespace feedd::daemon {
 namespace {
 
-// Builds entries, memoising per key: the all-languages feed repeats the language feeds' posts.
+// Builds entries: make() once per key (the all-languages feed repeats the language feeds'
+// posts), build() for a page or topic feed, which shows each post once.
 class EntryMaker {
  public:
   EntryMaker(storage::Index& index, const feeds::SiteOptions& site, std::chrono::sys_seconds now,
-             const ParsedBodies* previous = nullptr, RecentBodies* recent = nullptr)
-      : index_(index), site_(site), now_(now), previous_(previous), recent_(recent) {}
+             const ParsedBodies* previous = nullptr, bool parse = true)
+      : index_(index), site_(site), now_(now), previous_(previous), parse_(parse) {}
 
   const feeds::Entry& make(const storage::IndexedPost& indexed) {
     auto it = made_.find(indexed.post.key);
     if (it != made_.end()) {
       return it->second;
     }
-    feeds::Entry entry;
-    entry.post = indexed.post;
-    entry.id = indexed.entry_id;
-    entry.updated = indexed.updated;
-    entry.url = feeds::permalink(site_, indexed.post);
-    entry.html = parsed_before(entry.post);
-    if (!entry.html) {
-      entry.html = feeds::parse_content(entry.post);  // once for all the feeds and pages
-      if (entry.html->too_deep()) {                   // said once per parse, not per use
-        log::warning("feeds", entry.post.source_path +
-                                  ": HTML nested too deeply to parse: no summary from it, "
-                                  "its links left as written");
-      }
-      if (recent_ != nullptr) {
-        recent_->add(entry.post, entry.html);
-      }
-    }
+    feeds::Entry entry = build(indexed);
     parsed_.try_emplace(entry.post.key, entry.post.content_html, entry.html);
-    for (const auto& translation : index_.translations_of(indexed, now_)) {
-      entry.translations.push_back({translation.post.lang,
-                                    feeds::permalink(site_, translation.post),
-                                    translation.post.title});
-    }
     return made_.emplace(indexed.post.key, std::move(entry)).first->second;
+  }
+
+  // The entry of `indexed` (moved from); its body parsed unless found in `previous` or
+  // (parse false) left null.
+  feeds::Entry build(storage::IndexedPost indexed) {
+    feeds::Entry entry;
+    entry.translations = translations(indexed);
+    entry.post = std::move(indexed.post);
+    entry.id = std::move(indexed.entry_id);
+    entry.updated = indexed.updated;
+    entry.url = feeds::permalink(site_, entry.post);
+    entry.html = previous_ != nullptr ? find_body(*previous_, entry.post) : nullptr;
+    if (!entry.html && parse_) {
+      entry.html = parse_body(entry.post.content_html, entry.post.source_path);
+    }
+    return entry;
   }
 
   // The bodies parsed for the entries made.
   ParsedBodies take_parsed() { return std::move(parsed_); }
 
  private:
-  std::shared_ptr<const feeds::HtmlDocument> parsed_before(const storage::Post& post) const {
-    auto body = previous_ != nullptr ? find_body(*previous_, post) : nullptr;
-    return body || recent_ == nullptr ? body : recent_->find(post);
+  std::vector<feeds::Alternate> translations(const storage::IndexedPost& indexed) {
+    std::vector<feeds::Alternate> alternates;
+    for (const auto& translation : index_.translations_of(indexed, now_)) {
+      alternates.push_back({translation.post.lang, feeds::permalink(site_, translation.post),
+                            translation.post.title});
+    }
+    return alternates;
   }
 
   storage::Index& index_;
   const feeds::SiteOptions& site_;
   std::chrono::sys_seconds now_;
   const ParsedBodies* previous_;  // may be null
-  RecentBodies* recent_;          // may be null
+  bool parse_;
   ParsedBodies parsed_;
   std::map<std::string, feeds::Entry> made_;
 };
 
 }  // namespace
+
+std::shared_ptr<const feeds::HtmlDocument> parse_body(std::string_view content_html,
+                                                      std::string_view source_path) {
+  auto body = feeds::parse_content(content_html);  // once for all the feeds and pages
+  if (body->too_deep()) {                          // said once per parse, not per use
+    log::warning("feeds", std::string(source_path) +
+                              ": HTML nested too deeply to parse: no summary from it, "
+                              "its links left as written");
+  }
+  return body;
+}
 
 std::vector<feeds::Tombstone> collect_tombstones(storage::Index& index, const Config& config,
                                                  const std::string& lang,
@@ -108,11 +119,13 @@ std::vector<feeds::FeedContent> collect_feeds(storage::Index& index, const Confi
 feeds::FeedContent collect_topic_feed(storage::Index& index, const feeds::SiteOptions& site,
                                       const feeds::CatalogTopic& topic,
                                       std::chrono::sys_seconds now, const ParsedBodies* parsed,
-                                      RecentBodies* recent) {
-  EntryMaker maker(index, site, now, parsed, recent);
+                                      bool parse) {
+  EntryMaker maker(index, site, now, parsed, parse);
   feeds::FeedContent feed{topic.lang, {}, topic.topic, topic.tombstones};
-  for (const auto& indexed : index.posts_by_keys(topic.keys)) {
-    feed.entries.push_back(maker.make(indexed));
+  auto posts = index.posts_by_keys(topic.keys);
+  feed.entries.reserve(posts.size());
+  for (auto& indexed : posts) {
+    feed.entries.push_back(maker.build(std::move(indexed)));
   }
   return feed;
 }
@@ -120,14 +133,16 @@ feeds::FeedContent collect_topic_feed(storage::Index& index, const feeds::SiteOp
 feeds::FeedContent collect_archive_page(storage::Index& index, const feeds::SiteOptions& site,
                                         const feeds::ArchivePage& page,
                                         std::chrono::sys_seconds now, const ParsedBodies* parsed,
-                                        RecentBodies* recent) {
-  EntryMaker maker(index, site, now, parsed, recent);
+                                        bool parse) {
+  EntryMaker maker(index, site, now, parsed, parse);
   feeds::FeedContent feed;
   feed.lang = page.lang;
   feed.archive_page = page.number;
   feed.archive_has_next = page.has_next;
-  for (const auto& indexed : index.posts_by_keys(page.keys)) {
-    feed.entries.push_back(maker.make(indexed));
+  auto posts = index.posts_by_keys(page.keys);
+  feed.entries.reserve(posts.size());
+  for (auto& indexed : posts) {
+    feed.entries.push_back(maker.build(std::move(indexed)));
   }
   return feed;
 }

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "daemon/config.h"
@@ -38,21 +39,24 @@ std::vector<feeds::FeedContent> collect_feeds(storage::Index& index, const Confi
 // The content of `topic`'s feed: its posts (topic.keys, as the catalog listed them; any
 // deleted since are left out) made into entries exactly as collect_feeds() makes them.
 // `parsed` (may be null): collect_feeds()'s last bodies, reused where unchanged (read only).
-// `recent` (may be null): bodies reused too, and where the bodies parsed here are kept.
+// `parse` false: a body not found there is left null (Entry::html) for the caller to set.
 feeds::FeedContent collect_topic_feed(storage::Index& index, const feeds::SiteOptions& site,
                                       const feeds::CatalogTopic& topic,
                                       std::chrono::sys_seconds now,
-                                      const ParsedBodies* parsed = nullptr,
-                                      RecentBodies* recent = nullptr);
+                                      const ParsedBodies* parsed = nullptr, bool parse = true);
 
 // The content of archive page `page`: its posts (page.keys, oldest first; any deleted since
 // are left out) made into entries exactly as collect_feeds() makes them; `parsed` and
-// `recent` likewise.
+// `parse` likewise.
 feeds::FeedContent collect_archive_page(storage::Index& index, const feeds::SiteOptions& site,
                                         const feeds::ArchivePage& page,
                                         std::chrono::sys_seconds now,
-                                        const ParsedBodies* parsed = nullptr,
-                                        RecentBodies* recent = nullptr);
+                                        const ParsedBodies* parsed = nullptr, bool parse = true);
+
+// A post's body (`content_html`, from the file `source_path`) parsed as feeds::parse_content
+// does; a body too deeply nested to parse is logged here, once per parse. Thread-safe.
+std::shared_ptr<const feeds::HtmlDocument> parse_body(std::string_view content_html,
+                                                      std::string_view source_path);
 
 // The posts with topics that keep a tombstone at `now` (see collect_tombstones()), newest
 // first, `updated` holding when they went: TopicCatalog::build()'s `gone`.

@@ -1,9 +1,10 @@
 // Post bodies parsed once (feeds::HtmlDocument, the costly step of rendering an entry) and
 // reused by later renderings that show the same posts: ParsedBodies holds what one
-// collect_feeds() parsed; RecentBodies the last bodies a sequence of renderings parsed
-// (`feedd build` renders each post in its language's archive page, in the all-languages one
-// and in its topics' feeds), at most `capacity` of them, the oldest added dropped first.
-// A body is reused only for a post with the same key and the same HTML. Not thread-safe.
+// collect_feeds() parsed; RecentBodies the slots of the last bodies a sequence of renderings
+// needed (`feedd build` renders each post in its language's archive page, in the
+// all-languages one and in its topics' feeds), at most `capacity` of them, the oldest added
+// dropped first; a slot is parsed once, maybe on another thread. A body is reused only for a
+// post with the same key and the same HTML. Not thread-safe (BodySlot: see there).
 #pragma once
 
 #include <cstddef>
@@ -31,30 +32,42 @@ inline std::shared_ptr<const feeds::HtmlDocument> find_body(const ParsedBodies& 
   return it != bodies.end() && it->second.first == post.content_html ? it->second.second : nullptr;
 }
 
+// One body for every rendering that shows it: `html` and `source_path` (for the log) are
+// fixed when the slot is made; `document` is set by the one task that parses it and read only
+// after that task is known to have finished (a happens-before edge the user provides).
+struct BodySlot {
+  std::string html;
+  std::string source_path;
+  std::shared_ptr<const feeds::HtmlDocument> document;
+};
+
 class RecentBodies {
  public:
   explicit RecentBodies(std::size_t capacity) : capacity_(capacity) {}
 
-  std::shared_ptr<const feeds::HtmlDocument> find(const storage::Post& post) const {
-    return find_body(bodies_, post);
-  }
-  // Keeps `body`, parsed from `post`'s HTML (replacing what was kept for its key).
-  void add(const storage::Post& post, std::shared_ptr<const feeds::HtmlDocument> body) {
-    auto [it, added] =
-        bodies_.insert_or_assign(post.key, std::pair{post.content_html, std::move(body)});
+  // The slot of `post`'s body: the one kept for its key when made from the same HTML
+  // (second: false), else a new one, kept in its place (second: true: the caller parses it).
+  std::pair<std::shared_ptr<BodySlot>, bool> slot(const storage::Post& post) {
+    auto [it, added] = slots_.try_emplace(post.key);
+    if (!added && it->second->html == post.content_html) {
+      return {it->second, false};
+    }
+    it->second = std::make_shared<BodySlot>(BodySlot{post.content_html, post.source_path, {}});
+    auto made = it->second;
     if (added) {
       order_.push_back(it->first);
     }
     while (order_.size() > capacity_) {
-      bodies_.erase(order_.front());
+      slots_.erase(order_.front());
       order_.pop_front();
     }
+    return {std::move(made), true};
   }
-  std::size_t size() const { return bodies_.size(); }
+  std::size_t size() const { return slots_.size(); }
 
  private:
   std::size_t capacity_;
-  ParsedBodies bodies_;
+  std::unordered_map<std::string, std::shared_ptr<BodySlot>> slots_;
   std::deque<std::string> order_;  // keys, oldest added first
 };
 

@@ -306,27 +306,34 @@ feeds::ArchiveCatalog::Options SitePipeline::archive_options() const {
 }
 
 feeds::RenderedFeed SitePipeline::render_archive(const feeds::ArchivePage& page,
-                                                 std::chrono::sys_seconds now,
-                                                 RecentBodies* recent) {
-  rollback_held();
-  auto content = read_index(
-      [&](storage::Index& index) {
-        return collect_archive_page(index, site_, page, now, &parsed_, recent);
-      },
-      now);
-  return feeds::render_feed(site_, content, feeds::FeedFormat::atom);
+                                                 std::chrono::sys_seconds now) {
+  return feeds::render_feed(site_, collect_archive(page, now), feeds::FeedFormat::atom);
 }
 
 feeds::RenderedFeed SitePipeline::render_topic(const feeds::CatalogTopic& topic,
                                                feeds::FeedFormat format,
-                                               std::chrono::sys_seconds now, RecentBodies* recent) {
+                                               std::chrono::sys_seconds now) {
+  return feeds::render_feed(site_, collect_topic(topic, now), format);
+}
+
+feeds::FeedContent SitePipeline::collect_archive(const feeds::ArchivePage& page,
+                                                 std::chrono::sys_seconds now, bool parse) {
   rollback_held();
-  const auto content = read_index(
+  return read_index(
       [&](storage::Index& index) {
-        return collect_topic_feed(index, site_, topic, now, &parsed_, recent);
+        return collect_archive_page(index, site_, page, now, &parsed_, parse);
       },
       now);
-  return feeds::render_feed(site_, content, format);
+}
+
+feeds::FeedContent SitePipeline::collect_topic(const feeds::CatalogTopic& topic,
+                                               std::chrono::sys_seconds now, bool parse) {
+  rollback_held();
+  return read_index(
+      [&](storage::Index& index) {
+        return collect_topic_feed(index, site_, topic, now, &parsed_, parse);
+      },
+      now);
 }
 
 }  // namespace feedd::daemon

@@ -72,14 +72,19 @@ class SitePipeline {
   std::shared_ptr<const feeds::ArchiveCatalog> archives() const { return archives_; }
   // Archive page `page` (of archives()), from the index as it is now, as Atom.
   // Throws storage::IndexError.
-  feeds::RenderedFeed render_archive(const feeds::ArchivePage& page, std::chrono::sys_seconds now,
-                                     RecentBodies* recent = nullptr);
+  feeds::RenderedFeed render_archive(const feeds::ArchivePage& page, std::chrono::sys_seconds now);
   // `topic`'s feed in `format`, from the index as it is now (see collect_topic_feed()),
   // through the same renderer as every feed; bodies the last render() parsed are not parsed
-  // again (nor in render_archive()), nor those in `recent` (may be null), which keeps the
-  // bodies parsed here. Throws storage::IndexError.
+  // again (nor in render_archive()). Throws storage::IndexError.
   feeds::RenderedFeed render_topic(const feeds::CatalogTopic& topic, feeds::FeedFormat format,
-                                   std::chrono::sys_seconds now, RecentBodies* recent = nullptr);
+                                   std::chrono::sys_seconds now);
+  // What render_archive() and render_topic() render, for a caller that renders elsewhere
+  // (`feedd build`, on worker threads): with `parse` false, a body the last render() did not
+  // parse is left null (Entry::html) for the caller to parse. Throws storage::IndexError.
+  feeds::FeedContent collect_archive(const feeds::ArchivePage& page, std::chrono::sys_seconds now,
+                                     bool parse = true);
+  feeds::FeedContent collect_topic(const feeds::CatalogTopic& topic, std::chrono::sys_seconds now,
+                                   bool parse = true);
 
   // Runs `read(index)`; when the index turns out to be unusable, rebuilds it (moved aside,
   // whole store scanned, logged) and runs `read` once more on the new one.

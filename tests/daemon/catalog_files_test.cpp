@@ -2,11 +2,14 @@
 // in-process on a real store and index: each file holds the bytes the pipeline renders for
 // it on request; each post body is parsed at most once for all the files that show it (its
 // language's archive page, the all-languages one, its topics' three feeds); and a second
-// build over unchanged posts renders nothing and parses nothing.
+// build over unchanged posts renders nothing and parses nothing; rendered on four threads,
+// the files are those one thread writes.
 #include "daemon/pipeline/catalog_files.h"
 
 #include <boost/test/unit_test.hpp>
 #include <filesystem>
+#include <map>
+#include <string>
 
 #include "daemon/pipeline/file_output.h"
 #include "feeds/feed_info.h"
@@ -77,6 +80,60 @@ BOOST_AUTO_TEST_CASE(files_are_rendered_once_with_each_body_parsed_once) {
   BOOST_TEST(second->rendered == 0u);
   BOOST_TEST(second->changed == 0);
   BOOST_TEST(feeds::html_bodies_parsed() == parsed_again);
+}
+
+namespace {
+
+// Every file under `dir` by its path relative to it, with its bytes.
+std::map<std::string, std::string> files_under(const std::filesystem::path& dir) {
+  std::map<std::string, std::string> files;
+  for (const auto& item : std::filesystem::recursive_directory_iterator(dir)) {
+    if (item.is_regular_file()) {
+      files.emplace(item.path().lexically_relative(dir).string(), testing::read_file(item.path()));
+    }
+  }
+  return files;
+}
+
+}  // namespace
+
+// Rendered on four threads (bodies parsed on one worker, shown by files rendered on another,
+// batches collected while the one before renders), the files are byte for byte those of a
+// build on the calling thread alone, and still each body is parsed once for all its files.
+BOOST_AUTO_TEST_CASE(four_threads_write_the_bytes_one_thread_writes) {
+  testing::TempDir dir;
+  // 18 + 12 + 6 archive pages and 12 topics: 72 files, three batches; every body fits in
+  // what the build keeps (20 pages of 10), so none is parsed twice.
+  constexpr int kPosts = 180;
+  for (int n = 0; n < kPosts; ++n) {
+    testing::write_file(dir / ("posts/p" + std::to_string(n) + ".md"),
+                        post(n, n % 3 == 0 ? "ja" : "en"));
+  }
+  auto config = load_config(
+      testing::write_config(dir.path(), dir / "posts", dir / "store.index",
+                            "\n[feeds]\nentries = 5\narchive_size = 10\ntopic_entries = 30\n"));
+  SitePipeline pipeline(config);
+  pipeline.scan(kNow);
+  pipeline.render(kNow);
+
+  std::map<std::string, std::string> built[2];
+  const std::size_t threads[2] = {1, 4};
+  for (int i = 0; i < 2; ++i) {
+    const auto out = std::filesystem::absolute(dir / ("out" + std::to_string(threads[i])));
+    const auto parsed_before = feeds::html_bodies_parsed();
+    const auto written = write_catalog_files(pipeline, out, kNow, threads[i]);
+    BOOST_TEST_REQUIRE(written.has_value());
+    BOOST_TEST(written->files == 36u + 36u);
+    BOOST_TEST(written->rendered == written->files);
+    BOOST_TEST(feeds::html_bodies_parsed() - parsed_before <= static_cast<std::uint64_t>(kPosts),
+               threads[i] << " threads");
+    built[i] = files_under(out);
+  }
+  BOOST_TEST(built[0].size() == 36u + 36u);
+  BOOST_TEST_REQUIRE(built[1].size() == built[0].size());
+  for (const auto& [path, bytes] : built[0]) {
+    BOOST_TEST((built[1].count(path) == 1 && built[1].at(path) == bytes), path);
+  }
 }
 
 BOOST_AUTO_TEST_SUITE_END()
