@@ -102,7 +102,7 @@ std::map<std::string, std::string> files_under(const std::filesystem::path& dir)
 // build on the calling thread alone, and still each body is parsed once for all its files.
 BOOST_AUTO_TEST_CASE(four_threads_write_the_bytes_one_thread_writes) {
   testing::TempDir dir;
-  // 18 + 12 + 6 archive pages and 12 topics: 72 files, three batches; every body fits in
+  // 18 + 12 + 6 archive pages and 12 topics: 72 files, five batches; every body fits in
   // what the build keeps (20 pages of 10), so none is parsed twice.
   constexpr int kPosts = 180;
   for (int n = 0; n < kPosts; ++n) {
