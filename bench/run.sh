@@ -85,7 +85,8 @@
 #   BENCH_VARNISH_INTERVAL=6   real seconds per simulated 30 minutes (feedd max_age_s 1 = 300 s)
 #   BENCH_VARNISH_INTERVALS=48 intervals of the simulated day
 #   BENCH_VARNISH_PARTS="throughput edit day"  which parts of the varnish stage run
-#   BENCH_CURVE_SIZES="1000 10000 100000 1000000"  store sizes of the curve stage
+#   BENCH_CURVE_SIZES="1000 10000 100000 1000000"  store sizes of the curve stage ("": no
+#                              new measurement, only the report and plot of the kept rows)
 #   BENCH_CURVE_COLD_REPS=3    cold builds per size (default BENCH_CURVE_REPS; the median)
 #   BENCH_CURVE_REPS=3         one-file-changed rebuilds per size (the median)
 #   BENCH_CURVE_EDITS=50       edits timed against feedd serve per size
@@ -909,7 +910,7 @@ report_latency() {
 
 # ---------------------------------------------------------------- stage: curve
 
-CURVE_SIZES=${BENCH_CURVE_SIZES:-"1000 10000 100000 1000000"}
+CURVE_SIZES=${BENCH_CURVE_SIZES-"1000 10000 100000 1000000"}  # "": report and plot the kept rows
 CURVE_REPS=${BENCH_CURVE_REPS:-3}
 CURVE_COLD_REPS=${BENCH_CURVE_COLD_REPS:-$CURVE_REPS}
 CURVE_EDITS=${BENCH_CURVE_EDITS:-50}
@@ -1063,20 +1064,21 @@ curve_plot() {
   local dat=$WORK/curve/curve.dat f k v term=png
   command -v gnuplot >/dev/null || { warn "no gnuplot: no plot"; return 0; }
   {
-    echo "# posts cold_ms edit_ms served_p50 served_p99 after_p50 after_p99 snap_p50 serve_hwm_mb build_rss_mb index_mb serve_rss_mb"
+    echo "# posts cold_ms edit_ms served_p50 served_p99 after_p50 after_p99 snap_p50 serve_hwm_mb build_rss_mb index_mb serve_rss_mb cold_cpu_ms edit_cpu_ms"
     for f in $(curve_rows); do
       for k in n cold edit served_p50 served_p99 after_p50 after_p99 snap_p50 serve_hwm_kb \
-               build_rss_kb index_bytes serve_rss_kb; do
+               build_rss_kb index_bytes serve_rss_kb cold_cpu edit_cpu; do
         v=$(curve_get "$f" "$k")
         printf '%s ' "${v:-?}"
       done | awk 'function c(x, f) {return (x == "?" || x == "nan") ? "?" : x * f}
         {print $1, c($2, 1000), c($3, 1000), c($4, 1), c($5, 1), c($6, 1), c($7, 1), c($8, 1),
-           c($9, 1 / 1024), c($10, 1 / 1024), c($11, 1 / 1048576), c($12, 1 / 1024)}'
+           c($9, 1 / 1024), c($10, 1 / 1024), c($11, 1 / 1048576), c($12, 1 / 1024),
+           c($13, 1000), c($14, 1000)}'
     done
   } >"$dat"
   gnuplot -e 'set terminal pngcairo' >/dev/null 2>&1 && term=pngcairo
   gnuplot >"$WORK/logs/curve-gnuplot.log" 2>&1 <<GP || warn "gnuplot failed (see $WORK/logs/curve-gnuplot.log)"
-set terminal $term size 1200,640
+set terminal $term size 1400,720 font ",10"
 set output '$CURVE_PLOT'
 set datafile missing '?'
 set multiplot layout 1,2 title "feedd scaling curve: mixed-format store (Markdown, page text, MT export), ja + en; log-log"
@@ -1085,7 +1087,7 @@ set grid
 set xrange [700:1500000]
 set xtics ("1k" 1000, "10k" 10000, "100k" 100000, "1M" 1000000)
 set xlabel 'posts'
-set key below maxrows 4
+set key below horizontal maxcols 2 samplen 2 font ",9"
 set ylabel 'time'
 set ytics ("1 ms" 1, "10 ms" 10, "100 ms" 100, "1 s" 1000, "10 s" 10000, "100 s" 100000, \
   "1000 s" 1000000, "10000 s" 10000000)
@@ -1093,7 +1095,9 @@ first = system("awk 'NR == 2 {print \$1, \$2}' $dat")
 n0 = real(word(first, 1)); c0 = real(word(first, 2))
 plot c0 * x / n0 with lines dashtype 3 lc rgb 'gray' title 'proportional to posts', \\
   '$dat' using 1:2 with linespoints lw 2 title 'cold build', \\
+  '' using 1:13 with linespoints dashtype 2 title 'cold build, CPU time', \\
   '' using 1:3 with linespoints lw 2 title 'one-file-changed rebuild', \\
+  '' using 1:14 with linespoints dashtype 2 title 'one-file-changed rebuild, CPU time', \\
   '' using 1:5 with linespoints lw 2 title 'edit -> served p99', \\
   '' using 1:4 with linespoints title 'edit -> served p50', \\
   '' using 1:7 with linespoints lw 2 title 'after the debounce p99', \\
@@ -1115,8 +1119,10 @@ stage_curve() {
   local n out TIMEOUT=$CURVE_TIMEOUT  # a 1M-post cold build takes minutes: measure's timeout
   ensure_packages /usr/bin/time:time python3:python3 curl:curl cmake:cmake ninja:ninja-build \
     gnuplot:gnuplot-nox
-  build_feedd
-  [[ -n $FEEDD ]] || { warn "no feedd binary: skipping curve"; return 0; }
+  if [[ -n $CURVE_SIZES ]]; then
+    build_feedd
+    [[ -n $FEEDD ]] || { warn "no feedd binary: skipping curve"; return 0; }
+  fi
   for n in $CURVE_SIZES; do
     log "curve: $n posts (disk free: $(df -h --output=avail "$WORK" | tail -n 1 | tr -d ' '))"
     curve_size "$n"
@@ -1144,7 +1150,11 @@ report_curve() {
        "BENCH_CURVE_EDITS=$CURVE_EDITS, BENCH_NICE=$NICE)"
   echo "- machine: $(nproc) CPUs, $(lscpu | sed -n 's/^Model name: *//p' | head -n 1)," \
        "$(awk '/MemTotal/ {printf "%.1f GB RAM", $2 / 1048576}' /proc/meminfo)"
-  echo "- feedd: ${FEEDD:-none} (${FEEDD_NOTE:-}); rows of earlier runs (other sizes) say their own"
+  if [[ -n $CURVE_SIZES ]]; then
+    echo "- feedd: ${FEEDD:-none} (${FEEDD_NOTE:-}); rows of earlier runs (other sizes) say their own"
+  else
+    echo "- no new measurement (BENCH_CURVE_SIZES empty): the kept rows, each with its own binary and time"
+  fi
   echo "- store: \`gen_store.py N --mixed\`: half ja, half en; ~80 % Markdown, ~15 % page text," \
        "~5 % Movable Type export entries (1,000 a file); \`feeds.entries = 20\`, archives and" \
        "everything else at their defaults"
@@ -1154,13 +1164,15 @@ report_curve() {
        "store.debounce_ms ($CURVE_DEBOUNCE_MS), \`latency.py feedd\` ($CURVE_EDITS edits of a" \
        "Markdown post among the newest 20 of its language, file closed → new ETag with the" \
        "marker served); after the debounce = each edit's time − $CURVE_DEBOUNCE_MS ms; snapshot" \
-       "build = feedd's own \"(T ms)\" of every regenerate line (edits and restores)"
+       "build = feedd's own \"(T ms)\" of every regenerate line (edits and restores); builds" \
+       "also in CPU time (user + sys, medians), which other load on the machine disturbs less"
   echo
-  echo "| posts | cold build | one-file rebuild | edit → served p50 | p99 | after the debounce p50 | p99 | snapshot build p50 / p99 | serve start (warm index) |"
+  echo "| posts | cold build (CPU) | one-file rebuild (CPU) | edit → served p50 | p99 | after the debounce p50 | p99 | snapshot build p50 / p99 | serve start (warm index) |"
   echo "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
   for f in $rows; do
     printf '| %s | %s | %s | %s ms | %s ms | %s ms | %s ms | %s / %s ms | %s s |\n' \
-      "$(curve_get "$f" n)" "$(fmt_s "$(curve_get "$f" cold)")" "$(fmt_s "$(curve_get "$f" edit)")" \
+      "$(curve_get "$f" n)" "$(fmt_s "$(curve_get "$f" cold)") ($(fmt_s "$(curve_get "$f" cold_cpu)"))" \
+      "$(fmt_s "$(curve_get "$f" edit)") ($(fmt_s "$(curve_get "$f" edit_cpu)"))" \
       "$(curve_get "$f" served_p50)" "$(curve_get "$f" served_p99)" "$(curve_get "$f" after_p50)" \
       "$(curve_get "$f" after_p99)" "$(curve_get "$f" snap_p50)" "$(curve_get "$f" snap_p99)" \
       "$(curve_get "$f" serve_start_s)"
@@ -1187,7 +1199,8 @@ report_curve() {
   done
   echo "$label"
   echo "$k"
-  for k in cold:"cold build" edit:"one-file rebuild" served_p50:"edit → served p50" \
+  for k in cold:"cold build" cold_cpu:"cold build, CPU time" edit:"one-file rebuild" \
+           edit_cpu:"one-file rebuild, CPU time" served_p50:"edit → served p50" \
            after_p50:"after the debounce p50" after_p99:"after the debounce p99" \
            snap_p50:"snapshot build p50" serve_hwm_kb:"serve peak RSS" build_rss_kb:"build peak RSS" \
            index_bytes:"index size"; do
