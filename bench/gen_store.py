@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Generate a deterministic post store for the feedd benchmarks.
 
-    gen_store.py N DIR [--hugo HUGO_DIR] [--seed S] [--base-url URL] [--tags T]
+    gen_store.py N DIR [--hugo HUGO_DIR] [--seed S] [--base-url URL] [--tags T] [--mixed]
 
 Writes N posts (half Japanese, half English; each English post is the translation of a
 Japanese one and shares its translation_key) as Markdown files with YAML front matter under
@@ -17,11 +17,22 @@ With --tags T (T > 0), every post also gets one of T more tags ("話題NNNN" in 
 generator of its own, so the rest of the tree is the same as without it (issue 13's store
 with 5,000 tags).
 
+With --mixed, the posts are written in the three formats of the store (SPEC "The post
+store"), chosen per translation pair by a random generator of its own (so the posts
+themselves are the same as without it): about 80 % Markdown as above, 15 % page text
+(DIR/YYYY/MM/NNNNNNN_hash.txt: the saved text of a blog page, navigation lines naming the
+neighbouring page-text posts, a date line, "[Eng] " before English titles, a translation on
+the same date next to its original) and 5 % Movable Type export entries
+(DIR/export/mt-NNNN.txt, 1,000 entries a file, half with CONVERT BREAKS markdown and half
+with CONVERT BREAKS 1). --mixed writes no Hugo site (Hugo reads only the Markdown).
+
 Standard library only; the same N and seed always give byte-identical trees.
 """
 
 import argparse
+import hashlib
 import os
+import re
 import random
 import shutil
 import sys
@@ -318,6 +329,124 @@ def write_file(path, text):
         f.write(text)
 
 
+# --- --mixed: page text and Movable Type export besides Markdown ------------------------
+
+MIXED_SHARES = (("md", 0.80), ("txt", 0.95), ("mt", 1.0))  # cumulative, per translation pair
+MT_ENTRIES_PER_FILE = 1000
+EN_MARKER = "[Eng] "  # one of the English markers of run.sh's feedd.toml
+
+
+def pair_formats(posts, seed):
+    """Format of each post: one draw per translation pair from a generator of its own."""
+    r = random.Random(seed + 2)
+    by_serial = {}
+    for p in posts:
+        if p["serial"] not in by_serial:
+            u = r.random()
+            by_serial[p["serial"]] = next(f for f, limit in MIXED_SHARES if u < limit)
+        p["format"] = by_serial[p["serial"]]
+
+
+def plain_blocks(md_body, lang):
+    """The Markdown body as page-text blocks: '## X' + paragraph -> 'X\nparagraph' (a
+    heading and its paragraph), a list -> one sentence, links and bold -> their text."""
+    blocks, heading = [], None
+    for block in md_body.strip().split("\n\n"):
+        if block.startswith("## "):
+            heading = block[3:]
+            continue
+        if block.startswith("- "):
+            items = [line[2:] for line in block.split("\n")]
+            block = ("メモ：" + "、".join(items) + "。") if lang == "ja" else \
+                ("Notes: " + ", ".join(items) + ".")
+        block = re.sub(r"\*\*(.+?)\*\*", r"\1", block)
+        block = re.sub(r"\[([^\]]+)\]\([^)]+\)", r"\1", block)
+        blocks.append(block if heading is None else heading + "\n" + block)
+        heading = None
+    return blocks
+
+
+def shown_title(post):
+    return (EN_MARKER if post["lang"] == "en" else "") + post["title"]
+
+
+def date_line(d, k):
+    if k % 10 == 7:
+        return f"{d.year:04d}-{d.month:02d}-{d.day:02d}"
+    if k % 10 == 8:
+        return f"{d.year:04d}/{d.month:02d}/{d.day:02d}"
+    if k % 10 == 9:
+        return f"{d.year}年{d.month}月{d.day}日"
+    return f"{d.year:04d}.{d.month:02d}.{d.day:02d}"
+
+
+def write_page_texts(posts, root, seed):
+    """Page-text posts in the blog's order (a pair on its original's date, original first);
+    the navigation lines name the neighbours. Returns the bytes written."""
+    chain = sorted((p for p in posts if p["format"] == "txt"),
+                   key=lambda p: (p["serial"], p["lang"] != "ja"))
+    pair_date = {p["serial"]: p["date"] for p in chain if p["lang"] == "ja"}
+    total = 0
+    for k, p in enumerate(chain):
+        d = pair_date.get(p["serial"], p["date"])
+        nav = "Top page"
+        if k > 0:
+            nav = f"« {shown_title(chain[k - 1])} | " + nav
+        if k + 1 < len(chain):
+            nav += f" | {shown_title(chain[k + 1])} »"
+        text = "\n\n".join([nav, date_line(d, k), shown_title(p)] +
+                            plain_blocks(p["body"], p["lang"]) + ["|", nav]) + "\n"
+        digest = hashlib.sha1(f"{seed}-{p['id']}".encode()).hexdigest()[:6]
+        p["path"] = os.path.join(f"{d.year:04d}", f"{d.month:02d}", f"{k:07d}_{digest}.txt")
+        write_file(os.path.join(root, p["path"]), text)
+        total += len(text.encode())
+    return total
+
+
+def mt_tags(tags):
+    return ",".join(f'"{t}"' if " " in t else t for t in tags)
+
+
+def mt_entry(p, k):
+    d = p["date"]
+    hour = d.hour % 12 or 12
+    markdown = k % 2 == 0
+    lines = [
+        "AUTHOR: Bench Author",
+        f"TITLE: {shown_title(p)}",
+        f"BASENAME: {d.year:04d}/{d.month:02d}/{d.day:02d}/{p['id']}",
+        "STATUS: Publish",
+        "ALLOW COMMENTS: 1",
+        f"CONVERT BREAKS: {'markdown' if markdown else '1'}",
+        f"PRIMARY CATEGORY: {p['tags'][0]}",
+    ] + [f"CATEGORY: {t}" for t in p["tags"]] + [
+        f"DATE: {d.month:02d}/{d.day:02d}/{d.year:04d} {hour:02d}:{d.minute:02d}:{d.second:02d} "
+        f"{'AM' if d.hour < 12 else 'PM'}",
+        f"TAGS: {mt_tags(p['tags'])}",
+        "-----",
+        "BODY:",
+        p["body"].strip() if markdown else "\n\n".join(plain_blocks(p["body"], p["lang"])),
+        "-----",
+        "--------",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def write_mt_exports(posts, root):
+    """Movable Type entries in date order, MT_ENTRIES_PER_FILE a file. Returns bytes written."""
+    entries = sorted((p for p in posts if p["format"] == "mt"), key=lambda p: (p["date"], p["id"]))
+    total = 0
+    for start in range(0, len(entries), MT_ENTRIES_PER_FILE):
+        text = "".join(mt_entry(p, start + i)
+                       for i, p in enumerate(entries[start:start + MT_ENTRIES_PER_FILE]))
+        path = os.path.join("export", f"mt-{start // MT_ENTRIES_PER_FILE:04d}.txt")
+        for p in entries[start:start + MT_ENTRIES_PER_FILE]:
+            p["path"] = path
+        write_file(os.path.join(root, path), text)
+        total += len(text.encode())
+    return total
+
+
 def main(argv):
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("n", type=int, help="number of posts (half ja, half en)")
@@ -326,31 +455,47 @@ def main(argv):
     ap.add_argument("--seed", type=int, default=20250430)
     ap.add_argument("--base-url", default="https://blog.example.org/")
     ap.add_argument("--tags", type=int, default=0, help="T more tags, one per post (default 0)")
+    ap.add_argument("--mixed", action="store_true",
+                    help="Markdown, page text and Movable Type export (no --hugo)")
     args = ap.parse_args(argv)
     if args.n < 1:
         ap.error("N must be at least 1")
+    if args.mixed and args.hugo:
+        ap.error("--mixed writes no Hugo site")
 
     posts = make_posts(args.n, args.seed, args.tags)
+    for p in posts:
+        p["format"] = "md"
+    if args.mixed:
+        pair_formats(posts, args.seed)
     for d in [args.dir] + ([args.hugo] if args.hugo else []):
         if os.path.exists(d):
             shutil.rmtree(d)
     total = 0
     for p in posts:
+        if p["format"] != "md":
+            continue
         text = front_matter(p, hugo=False) + p["body"]
         total += len(text.encode())
         write_file(os.path.join(args.dir, post_relpath(p)), text)
         if args.hugo:
             write_file(os.path.join(args.hugo, "content", p["lang"], post_relpath(p)),
                        front_matter(p, hugo=True) + p["body"])
+    if args.mixed:
+        total += write_page_texts(posts, args.dir, args.seed)
+        total += write_mt_exports(posts, args.dir)
     if args.hugo:
         write_file(os.path.join(args.hugo, "config.toml"),
                    HUGO_CONFIG.format(base_url=args.base_url))
         write_file(os.path.join(args.hugo, "layouts", "index.rss.xml"), HUGO_RSS)
     langs = {l: sum(1 for p in posts if p["lang"] == l) for l in ("ja", "en")}
-    print(f"gen_store: {len(posts)} posts (ja {langs['ja']}, en {langs['en']}), "
+    formats = ""
+    if args.mixed:
+        formats = "; " + ", ".join(f"{f} {sum(1 for p in posts if p['format'] == f)}"
+                                   for f, _ in MIXED_SHARES)
+    print(f"gen_store: {len(posts)} posts (ja {langs['ja']}, en {langs['en']}{formats}), "
           f"{total / len(posts):.0f} bytes/post on average, in {args.dir}"
           + (f"; Hugo site in {args.hugo}" if args.hugo else ""), file=sys.stderr)
-
 
 if __name__ == "__main__":
     main(sys.argv[1:])

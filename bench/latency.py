@@ -6,8 +6,8 @@
     latency.py hugo-server URL HUGO_SITE --edits N [--interval S] [--timeout S]
     latency.py topics URL --tags T --pid PID
 
-Every edit appends one sentence with a unique marker to a post that is among the newest 20
-of its language (so that the language's feed bytes change), languages alternating en, ja;
+Every edit appends one sentence with a unique marker to a Markdown post that is among the
+newest 20 of its language (so that the language's feed bytes change), languages alternating en, ja;
 after each measurement the file gets its original bytes back (untimed; the probe waits for
 that change to be served too, so edits never overlap). The store is left as it was found.
 
@@ -98,6 +98,19 @@ def find_post(root, post_id):
     return hits[0]
 
 
+def markdown_only(root, ids):
+    """The ids that are Markdown files of the store, in their order: a mixed store's page-text
+    and Movable Type posts (gen_store.py --mixed) are left alone."""
+    kept = []
+    for post_id in ids:
+        hits = glob.glob(os.path.join(root, "*", "*", post_id + ".md"))
+        if len(hits) > 1:
+            raise SystemExit(f"latency.py: {post_id}.md found {len(hits)} times under {root}")
+        if hits:
+            kept.append(post_id)
+    return kept
+
+
 def sentence(tag, i, lang):
     marker = f"bench-latency-{tag}-{i}"
     if lang == "ja":
@@ -136,10 +149,10 @@ def run_feedd(args):
         status, etag, body = client.get(f"/{lang}/atom.xml")
         if status != 200 or not etag:
             raise SystemExit(f"latency.py: /{lang}/atom.xml answered {status}, ETag {etag!r}")
-        newest[lang] = newest_ids(body)[:20]
+        newest[lang] = markdown_only(args.posts, newest_ids(body)[:20])
         etags[lang] = etag
         if not newest[lang]:
-            raise SystemExit(f"latency.py: no entries in /{lang}/atom.xml")
+            raise SystemExit(f"latency.py: no Markdown post among the newest 20 of /{lang}/atom.xml")
     tag = f"{os.getpid()}{int(time.time()) % 100000}"
     samples, restores, failed = [], [], 0
     for i in range(1, args.edits + 1):

@@ -38,6 +38,13 @@
 #           through Varnish vs direct (304, 200 gzip; alternating; medians, ratios); what one
 #           edit costs the replicas (requests after the purge, time until served through
 #           Varnish); the hit ratio over a simulated day of 10,000 readers (bench/varnish.py).
+#   curve   the scaling curve (issue 12): per size in BENCH_CURVE_SIZES, a mixed-format store
+#           (gen_store.py --mixed: Markdown, page text, Movable Type export; ja and en): cold
+#           build, one-file-changed rebuild, then feedd serve on that index: edit -> served
+#           p50/p99 (bench/latency.py) and the part after the debounce, serve RSS (/proc),
+#           index size; table, growth exponents, plot bench/curve.png (gnuplot, log-log).
+#           Keeps each size's row in $BENCH_WORK/curve/N.row: a later run of other sizes adds
+#           to the same table and plot (delete that folder to start afresh).
 #
 # Environment:
 #   BENCH_REPS=5               repetitions per measurement (the median is reported)
@@ -78,6 +85,13 @@
 #   BENCH_VARNISH_INTERVAL=6   real seconds per simulated 30 minutes (feedd max_age_s 1 = 300 s)
 #   BENCH_VARNISH_INTERVALS=48 intervals of the simulated day
 #   BENCH_VARNISH_PARTS="throughput edit day"  which parts of the varnish stage run
+#   BENCH_CURVE_SIZES="1000 10000 100000 1000000"  store sizes of the curve stage ("": no
+#                              new measurement, only the report and plot of the kept rows)
+#   BENCH_CURVE_COLD_REPS=3    cold builds per size (default BENCH_CURVE_REPS; the median)
+#   BENCH_CURVE_REPS=3         one-file-changed rebuilds per size (the median)
+#   BENCH_CURVE_EDITS=50       edits timed against feedd serve per size
+#   BENCH_CURVE_TIMEOUT=3600   seconds before one build or the serve start-up is given up
+#   BENCH_CURVE_PLOT=bench/curve.png  where the plot goes
 #
 # It is a report: it exits 0 whether targets pass or fail (2 only for a bad command line).
 set -uo pipefail
@@ -94,7 +108,7 @@ FEEDD=${BENCH_FEEDD:-}
 FEEDD_NOTE=""
 REV=${BENCH_REV:-}
 RUN_HUGO=${BENCH_HUGO:-1}
-STAGES=(build serve latency delta websub abuse polite varnish)
+STAGES=(build serve latency delta websub abuse polite varnish curve)
 
 log() { printf '[bench %(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
 warn() { log "WARNING: $*"; }
@@ -161,18 +175,22 @@ build_feedd() {
   fi
 }
 
-# make_store N [T] — $WORK/store-N/{posts,hugo,feedd.toml} (with T > 0 extra tags:
-# $WORK/store-N-tT, see gen_store.py --tags), regenerated only when N or the generator changed.
+# make_store N [T] [MIXED] — $WORK/store-N/{posts,hugo,feedd.toml} (with T > 0 extra tags:
+# $WORK/store-N-tT, see gen_store.py --tags; with MIXED=1: $WORK/store-N-mixed, Markdown, page
+# text and Movable Type export, no Hugo site, see gen_store.py --mixed), regenerated only
+# when N or the generator changed.
 make_store() {
-  local n=$1 tags=${2:-0} dir=$WORK/store-$1
+  local n=$1 tags=${2:-0} mixed=${3:-0} dir=$WORK/store-$1
   ((tags > 0)) && dir+=-t$tags
-  local stamp
+  ((mixed)) && dir+=-mixed
+  local stamp gen=(--hugo "$dir/hugo")
   stamp="$n $(sha256sum "$BENCH_DIR/gen_store.py" | cut -d' ' -f1)"
   ((tags > 0)) && stamp+=" tags $tags"
+  ((mixed)) && stamp+=" mixed" gen=(--mixed)
   if [[ ! -f $dir/stamp || $(cat "$dir/stamp") != "$stamp" ]]; then
     log "generating $n posts in $dir"
     rm -rf "$dir" && mkdir -p "$dir"
-    nice -n "$NICE" python3 "$BENCH_DIR/gen_store.py" "$n" "$dir/posts" --hugo "$dir/hugo" \
+    nice -n "$NICE" python3 "$BENCH_DIR/gen_store.py" "$n" "$dir/posts" "${gen[@]}" \
       --tags "$tags" ||
       { warn "gen_store.py failed"; return 1; }
     echo "$stamp" >"$dir/stamp"
@@ -887,6 +905,340 @@ report_latency() {
   verdict "feedd >= 20x faster than Hugo's full build (medians)" "$k" ">=" 20 \
     "$(ratio "$hmed" "$fmed")"
   verdict "every edit served (failed edits)" "$(lat_field "$f" failed)" "<" 1
+  echo '```'
+}
+
+# ---------------------------------------------------------------- stage: curve
+
+CURVE_SIZES=${BENCH_CURVE_SIZES-"1000 10000 100000 1000000"}  # "": report and plot the kept rows
+CURVE_REPS=${BENCH_CURVE_REPS:-3}
+CURVE_COLD_REPS=${BENCH_CURVE_COLD_REPS:-$CURVE_REPS}
+CURVE_EDITS=${BENCH_CURVE_EDITS:-50}
+CURVE_TIMEOUT=${BENCH_CURVE_TIMEOUT:-3600}
+CURVE_PLOT=${BENCH_CURVE_PLOT:-$BENCH_DIR/curve.png}
+CURVE_DEBOUNCE_MS=50  # feedd's default store.debounce_ms, which the stage leaves as it is
+
+# percentile Q — of the numbers on stdin, interpolated linearly between order statistics
+# (as latency.py does: with 50 samples p99 lies between the two largest).
+percentile() {
+  tr ' ' '\n' | grep -v '^$' | sort -g | awk -v q="$1" '{v[NR] = $1} END {
+    if (NR == 0) {print "nan"; exit}
+    p = (NR - 1) * q; lo = int(p); hi = lo + 1 < NR ? lo + 1 : lo
+    printf "%.1f\n", v[lo + 1] + (v[hi + 1] - v[lo + 1]) * (p - lo)}'
+}
+
+fmt_bytes() { [[ -n ${1:-} ]] && awk -v v="$1" 'BEGIN {printf "%.1f MB", v / 1048576}' || echo "n/a"; }
+
+# curve_set KEY VALUE — one line of the size's row file ($WORK/curve/N.row, KEY=VALUE).
+curve_set() { printf '%s=%s\n' "$1" "$2" >>"$CURVE_ROW"; }
+# curve_get ROW KEY — a value of a row file (empty when absent).
+curve_get() { awk -v k="$2" 'index($0, k "=") == 1 {v = substr($0, length(k) + 2)} END {print v}' "$1"; }
+
+# curve_store N DIR — what the mixed store holds: files and posts per format, bytes.
+curve_store() {
+  local md txt mt
+  md=$(find "$2/posts" -type f -name '*.md' | wc -l)
+  txt=$(find "$2/posts" -type f -name '*.txt' -not -path '*/export/*' | wc -l)
+  mt=$(cat "$2"/posts/export/*.txt 2>/dev/null | grep -c '^--------$')
+  curve_set formats "$md Markdown files, $txt page-text files, $mt Movable Type entries in $(
+    find "$2/posts/export" -type f 2>/dev/null | wc -l) export files"
+  curve_set store_bytes "$(du -sb "$2/posts" | cut -f1)"
+}
+
+# curve_serve N DIR LOGS — feedd serve over the store and the index its builds left (warm),
+# edit -> served with latency.py, RSS from /proc, the regenerate lines of its log.
+curve_serve() {
+  local n=$1 dir=$2 logs=$3 port pid t0 flog=$3/serve.log conf=$WORK/curve/serve-$1.toml
+  local lat=$3/latency.txt samples regen s
+  port=$(free_port)
+  { cat "$dir/feedd.toml"; printf '\n[server]\nlisten = ["127.0.0.1:%s"]\n' "$port"; } >"$conf"
+  t0=$EPOCHREALTIME
+  nice -n "$NICE" "$FEEDD" serve --config "$conf" 2>"$flog" &
+  pid=$!
+  if ! wait_http "http://127.0.0.1:$port/en/atom.xml" "$pid" "$TIMEOUT"; then
+    warn "curve $n: feedd serve did not serve /en/atom.xml (see $flog)"
+    stop_pid "$pid"
+    return 0
+  fi
+  curve_set serve_start_s "$(awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN {printf "%.1f", b - a}')"
+  curve_set serve_rss_start_kb "$(awk '/^VmRSS/ {print $2}' "/proc/$pid/status")"
+  log "curve $n: feedd serving on 127.0.0.1:$port; $CURVE_EDITS edits"
+  sleep 1  # no scan in flight when the first edit lands
+  nice -n "$NICE" /usr/bin/python3 "$BENCH_DIR/latency.py" feedd "http://127.0.0.1:$port" \
+    "$dir/posts" --edits "$CURVE_EDITS" >"$lat" 2>"$lat.err" ||
+    warn "curve $n: latency.py failed (see $lat.err)"
+  tail -n 2 "$lat" | sed 's/^/  /' >&2
+  curve_set serve_rss_kb "$(awk '/^VmRSS/ {print $2}' "/proc/$pid/status")"
+  curve_set serve_hwm_kb "$(awk '/^VmHWM/ {print $2}' "/proc/$pid/status")"
+  stop_pid "$pid"
+  samples=$(lat_samples "$lat")
+  curve_set served_all "$samples"
+  curve_set served_n "$(lat_field "$lat" n)"
+  curve_set served_failed "$(lat_field "$lat" failed)"
+  curve_set served_p50 "$(echo "$samples" | percentile 0.5)"
+  curve_set served_p99 "$(echo "$samples" | percentile 0.99)"
+  curve_set served_max "$(echo "$samples" | maximum)"
+  # After the debounce: each edit's time less store.debounce_ms (the quiet period the watcher
+  # waits from the file's last event).
+  samples=$(for s in $samples; do awk -v v="$s" -v d="$CURVE_DEBOUNCE_MS" 'BEGIN {printf "%.1f ", v - d}'; done)
+  curve_set after_p50 "$(echo "$samples" | percentile 0.5)"
+  curve_set after_p99 "$(echo "$samples" | percentile 0.99)"
+  # feedd's own "(T ms)": the snapshot build and publish, edits and restores alike; when the
+  # line says "prepared during the quiet period" the build ran inside the debounce.
+  regen=$(sed -nE 's/.*regenerate: store changed.*\(([0-9]+) ms\)$/\1/p' "$flog" | tr '\n' ' ')
+  curve_set snap_n "$(echo "$regen" | wc -w)"
+  curve_set snap_prepared "$(grep -c 'prepared during the quiet period' "$flog")"
+  curve_set snap_p50 "$(echo "$regen" | percentile 0.5)"
+  curve_set snap_p99 "$(echo "$regen" | percentile 0.99)"
+  curve_set snap_resources "$(sed -nE 's/.*regenerate: store changed.* ([0-9]+ of [0-9]+) resources.*/\1/p' \
+    "$flog" | sort | uniq -c | sort -rn | head -n 3 | awk '{printf "%s%s×%s %s %s", s, $1, $2, $3, $4; s = ", "}')"
+}
+
+# curve_size N — one point of the curve on store-N-mixed: cold builds, one-file-changed
+# rebuilds, then feedd serve on the index they left. Writes $WORK/curve/N.row.
+curve_size() {
+  local n=$1 dir=$WORK/store-$1-mixed logs=$WORK/logs/curve-$1 i r
+  local cold="" cold_cpu="" edit="" edit_cpu="" rss="" bad=0
+  make_store "$n" 0 1 || return 0
+  rm -rf "$logs" && mkdir -p "$logs" "$WORK/curve"
+  CURVE_ROW=$WORK/curve/$n.row.new
+  : >"$CURVE_ROW"
+  curve_set n "$n"
+  curve_set when "$(date -u '+%Y-%m-%d %H:%M UTC')"
+  curve_set feedd "${FEEDD_NOTE:-}"
+  curve_set load0 "$(cut -d' ' -f1-3 /proc/loadavg)"
+  curve_store "$n" "$dir"
+  for ((i = 1; i <= CURVE_COLD_REPS; i++)); do
+    r=($(feedd_run "$n-mixed" cold "$logs/cold-$i.log"))
+    log "curve $n: cold build #$i: ${r[0]} s (CPU ${r[3]} s), ${r[1]} kB, exit ${r[2]}"
+    cold+="${r[0]} " cold_cpu+="${r[3]} " rss+="${r[1]} "
+    ((r[2] == 0)) || bad=1
+  done
+  curve_set index_bytes "$(du -cb "$dir"/store.index* | tail -n 1 | cut -f1)"
+  curve_set out_bytes "$(du -sb "$dir/out" | cut -f1)"
+  curve_set out_files "$(find "$dir/out" -type f | wc -l)"
+  for ((i = 1; i <= CURVE_REPS; i++)); do
+    r=($(feedd_run "$n-mixed" edit "$logs/edit-$i.log"))
+    log "curve $n: one-file rebuild #$i: ${r[0]} s (CPU ${r[3]} s), ${r[1]} kB, exit ${r[2]}"
+    edit+="${r[0]} " edit_cpu+="${r[3]} " rss+="${r[1]} "
+    ((r[2] == 0)) || bad=1
+  done
+  ((bad)) && warn "curve $n: some feedd builds exited non-zero (logs in $logs)"
+  [[ $(items "$dir/out/ja/rss.xml") == $((n < 40 ? (n + 1) / 2 : 20)) ]] ||
+    warn "curve $n: out/ja/rss.xml has $(items "$dir/out/ja/rss.xml") items"
+  curve_set build_problems "$(grep -ciE 'error|problem' "$logs/cold-1.log")"
+  # What feedd made of the mixed store (untimed; skipped above 100k, where listing takes long).
+  if ((n <= 100000)); then
+    nice -n "$NICE" "$FEEDD" posts --config "$dir/feedd.toml" 2>/dev/null | awk -F'\t' '
+      NR > 1 {all++; lang[$2]++; f = "Markdown"
+              if ($1 ~ /^[0-9]+_/) f = "page text"
+              if ($1 ~ /^[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]-p/) f = "MT"
+              n[f]++; if ($5 != "") t[f]++}
+      END {printf "%d posts listed (ja %d, en %d): Markdown %d (%d with a translation), page text" \
+             " %d (%d), MT %d (%d)", all, lang["ja"], lang["en"], n["Markdown"], t["Markdown"],
+             n["page text"], t["page text"], n["MT"], t["MT"]}' >"$logs/posts.txt"
+    curve_set posts_listed "$(cat "$logs/posts.txt")"
+  fi
+  curve_set cold_all "$cold"
+  curve_set cold "$(echo "$cold" | median)"
+  curve_set cold_cpu "$(echo "$cold_cpu" | median)"
+  curve_set edit_all "$edit"
+  curve_set edit "$(echo "$edit" | median)"
+  curve_set edit_cpu "$(echo "$edit_cpu" | median)"
+  curve_set build_rss_kb "$(echo "$rss" | maximum)"
+  curve_serve "$n" "$dir" "$logs"
+  curve_set load1 "$(cut -d' ' -f1-3 /proc/loadavg)"
+  mv "$CURVE_ROW" "$WORK/curve/$n.row"
+}
+
+# curve_rows — every measured size's row file, smallest store first (this run's and earlier).
+curve_rows() {
+  local f
+  for f in "$WORK"/curve/*.row; do
+    [[ -f $f ]] && echo "$(curve_get "$f" n) $f"
+  done | sort -n | cut -d' ' -f2
+}
+
+# curve_plot — bench/curve.png (gnuplot, log-log): times on the left, memory on the right.
+curve_plot() {
+  local dat=$WORK/curve/curve.dat f k v term=png
+  command -v gnuplot >/dev/null || { warn "no gnuplot: no plot"; return 0; }
+  {
+    echo "# posts cold_ms edit_ms served_p50 served_p99 after_p50 after_p99 snap_p50 serve_hwm_mb build_rss_mb index_mb serve_rss_mb cold_cpu_ms edit_cpu_ms"
+    for f in $(curve_rows); do
+      for k in n cold edit served_p50 served_p99 after_p50 after_p99 snap_p50 serve_hwm_kb \
+               build_rss_kb index_bytes serve_rss_kb cold_cpu edit_cpu; do
+        v=$(curve_get "$f" "$k")
+        printf '%s ' "${v:-?}"
+      done | awk 'function c(x, f) {return (x == "?" || x == "nan") ? "?" : x * f}
+        {print $1, c($2, 1000), c($3, 1000), c($4, 1), c($5, 1), c($6, 1), c($7, 1), c($8, 1),
+           c($9, 1 / 1024), c($10, 1 / 1024), c($11, 1 / 1048576), c($12, 1 / 1024),
+           c($13, 1000), c($14, 1000)}'
+    done
+  } >"$dat"
+  gnuplot -e 'set terminal pngcairo' >/dev/null 2>&1 && term=pngcairo
+  gnuplot >"$WORK/logs/curve-gnuplot.log" 2>&1 <<GP || warn "gnuplot failed (see $WORK/logs/curve-gnuplot.log)"
+set terminal $term size 1400,720 font ",10"
+set output '$CURVE_PLOT'
+set datafile missing '?'
+set multiplot layout 1,2 title "feedd scaling curve: mixed-format store (Markdown, page text, MT export), ja + en; log-log"
+set logscale xy
+set grid
+set xrange [700:1500000]
+set xtics ("1k" 1000, "10k" 10000, "100k" 100000, "1M" 1000000)
+set xlabel 'posts'
+set key below horizontal maxcols 2 samplen 2 font ",9"
+set ylabel 'time'
+set ytics ("1 ms" 1, "10 ms" 10, "100 ms" 100, "1 s" 1000, "10 s" 10000, "100 s" 100000, \
+  "1000 s" 1000000, "10000 s" 10000000)
+first = system("awk 'NR == 2 {print \$1, \$2}' $dat")
+n0 = real(word(first, 1)); c0 = real(word(first, 2))
+plot c0 * x / n0 with lines dashtype 3 lc rgb 'gray' title 'proportional to posts', \\
+  '$dat' using 1:2 with linespoints lw 2 title 'cold build', \\
+  '' using 1:13 with linespoints dashtype 2 title 'cold build, CPU time', \\
+  '' using 1:3 with linespoints lw 2 title 'one-file-changed rebuild', \\
+  '' using 1:14 with linespoints dashtype 2 title 'one-file-changed rebuild, CPU time', \\
+  '' using 1:5 with linespoints lw 2 title 'edit -> served p99', \\
+  '' using 1:4 with linespoints title 'edit -> served p50', \\
+  '' using 1:7 with linespoints lw 2 title 'after the debounce p99', \\
+  '' using 1:8 with linespoints title 'snapshot build p50 (feedd log)', \\
+  150 with lines dashtype 2 lc rgb 'red' title 'goal at 1M: p99 <= 150 ms'
+set ylabel 'MB'
+set ytics auto
+plot '$dat' using 1:9 with linespoints lw 2 title 'serve peak RSS (VmHWM)', \\
+  '' using 1:12 with linespoints title 'serve RSS after the edits', \\
+  '' using 1:10 with linespoints lw 2 title 'build peak RSS', \\
+  '' using 1:11 with linespoints lw 2 title 'index size', \\
+  1024 with lines dashtype 2 lc rgb 'red' title 'goal at 1M: <= 1 GiB'
+unset multiplot
+GP
+  log "curve: plot in $CURVE_PLOT ($term)"
+}
+
+stage_curve() {
+  local n out TIMEOUT=$CURVE_TIMEOUT  # a 1M-post cold build takes minutes: measure's timeout
+  ensure_packages /usr/bin/time:time python3:python3 curl:curl cmake:cmake ninja:ninja-build \
+    gnuplot:gnuplot-nox
+  if [[ -n $CURVE_SIZES ]]; then
+    build_feedd
+    [[ -n $FEEDD ]] || { warn "no feedd binary: skipping curve"; return 0; }
+  fi
+  for n in $CURVE_SIZES; do
+    log "curve: $n posts (disk free: $(df -h --output=avail "$WORK" | tail -n 1 | tr -d ' '))"
+    curve_size "$n"
+  done
+  curve_plot
+  out=$WORK/results-curve-$(date -u +%Y%m%dT%H%M%SZ).md
+  report_curve | tee "$out"
+  log "report saved to $out (paste it into bench/RESULTS.md; commit $CURVE_PLOT)"
+}
+
+# curve_exponent ROW1 ROW2 KEY — log(v2 / v1) / log(n2 / n1): 1 = in proportion to the store,
+# 0 = the same at every size.
+curve_exponent() {
+  awk -v n1="$(curve_get "$1" n)" -v n2="$(curve_get "$2" n)" -v a="$(curve_get "$1" "$3")" \
+    -v b="$(curve_get "$2" "$3")" 'BEGIN {if (a > 0 && b > 0) printf "%.2f", log(b / a) / log(n2 / n1); else print "–"}'
+}
+
+report_curve() {
+  local f rows prev k label p99 hwm brss big=""
+  rows=$(curve_rows)
+  echo "## curve — $(date -u '+%Y-%m-%d %H:%M UTC')"
+  echo
+  echo "- command: \`${BENCH_CMDLINE}\` (BENCH_CURVE_SIZES=\"$CURVE_SIZES\"," \
+       "BENCH_CURVE_COLD_REPS=$CURVE_COLD_REPS, BENCH_CURVE_REPS=$CURVE_REPS," \
+       "BENCH_CURVE_EDITS=$CURVE_EDITS, BENCH_NICE=$NICE)"
+  echo "- machine: $(nproc) CPUs, $(lscpu | sed -n 's/^Model name: *//p' | head -n 1)," \
+       "$(awk '/MemTotal/ {printf "%.1f GB RAM", $2 / 1048576}' /proc/meminfo)"
+  if [[ -n $CURVE_SIZES ]]; then
+    echo "- feedd: ${FEEDD:-none} (${FEEDD_NOTE:-}); rows of earlier runs (other sizes) say their own"
+  else
+    echo "- no new measurement (BENCH_CURVE_SIZES empty): the kept rows, each with its own binary and time"
+  fi
+  echo "- store: \`gen_store.py N --mixed\`: half ja, half en; ~80 % Markdown, ~15 % page text," \
+       "~5 % Movable Type export entries (1,000 a file); \`feeds.entries = 20\`, archives and" \
+       "everything else at their defaults"
+  echo "- cold build: \`feedd build\` with no index and an empty output directory; one-file-changed" \
+       "rebuild: index and output kept, one Markdown post edited (the build stage's edit);" \
+       "edit → served: \`feedd serve\` on the index the builds left (warm start), default" \
+       "store.debounce_ms ($CURVE_DEBOUNCE_MS), \`latency.py feedd\` ($CURVE_EDITS edits of a" \
+       "Markdown post among the newest 20 of its language, file closed → new ETag with the" \
+       "marker served); after the debounce = each edit's time − $CURVE_DEBOUNCE_MS ms; snapshot" \
+       "build = feedd's own \"(T ms)\" of every regenerate line (edits and restores); builds" \
+       "also in CPU time (user + sys, medians), which other load on the machine disturbs less"
+  echo
+  echo "| posts | cold build (CPU) | one-file rebuild (CPU) | edit → served p50 | p99 | after the debounce p50 | p99 | snapshot build p50 / p99 | serve start (warm index) |"
+  echo "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+  for f in $rows; do
+    printf '| %s | %s | %s | %s ms | %s ms | %s ms | %s ms | %s / %s ms | %s s |\n' \
+      "$(curve_get "$f" n)" "$(fmt_s "$(curve_get "$f" cold)") ($(fmt_s "$(curve_get "$f" cold_cpu)"))" \
+      "$(fmt_s "$(curve_get "$f" edit)") ($(fmt_s "$(curve_get "$f" edit_cpu)"))" \
+      "$(curve_get "$f" served_p50)" "$(curve_get "$f" served_p99)" "$(curve_get "$f" after_p50)" \
+      "$(curve_get "$f" after_p99)" "$(curve_get "$f" snap_p50)" "$(curve_get "$f" snap_p99)" \
+      "$(curve_get "$f" serve_start_s)"
+  done
+  echo
+  echo "| posts | serve RSS: started / after the edits / peak | build peak RSS | index | output directory | store |"
+  echo "| ---: | ---: | ---: | ---: | ---: | ---: |"
+  for f in $rows; do
+    printf '| %s | %s / %s / %s | %s | %s | %s (%s files) | %s |\n' "$(curve_get "$f" n)" \
+      "$(fmt_mb "$(curve_get "$f" serve_rss_start_kb)")" "$(fmt_mb "$(curve_get "$f" serve_rss_kb)")" \
+      "$(fmt_mb "$(curve_get "$f" serve_hwm_kb)")" "$(fmt_mb "$(curve_get "$f" build_rss_kb)")" \
+      "$(fmt_bytes "$(curve_get "$f" index_bytes)")" \
+      "$(fmt_bytes "$(curve_get "$f" out_bytes)")" "$(curve_get "$f" out_files)" \
+      "$(fmt_bytes "$(curve_get "$f" store_bytes)")"
+  done
+  echo
+  echo "Growth exponent between neighbouring sizes, log(cost ratio) / log(size ratio): 1 = in" \
+       "proportion to the store, 0 = the same whatever its size (what a one-file change should cost)."
+  echo
+  prev="" label="| measure |" k="| --- |"
+  for f in $rows; do
+    [[ -n $prev ]] && label+=" $(curve_get "$prev" n) → $(curve_get "$f" n) |" k+=" ---: |"
+    prev=$f
+  done
+  echo "$label"
+  echo "$k"
+  for k in cold:"cold build" cold_cpu:"cold build, CPU time" edit:"one-file rebuild" \
+           edit_cpu:"one-file rebuild, CPU time" served_p50:"edit → served p50" \
+           after_p50:"after the debounce p50" after_p99:"after the debounce p99" \
+           snap_p50:"snapshot build p50" serve_hwm_kb:"serve peak RSS" build_rss_kb:"build peak RSS" \
+           index_bytes:"index size"; do
+    label="| ${k#*:} |" prev=""
+    for f in $rows; do
+      [[ -n $prev ]] && label+=" $(curve_exponent "$prev" "$f" "${k%%:*}") |"
+      prev=$f
+    done
+    echo "$label"
+  done
+  echo
+  echo "Each size: when, feedd, load average before → after, the store, all runs (s or ms):"
+  echo
+  for f in $rows; do
+    echo "- **$(curve_get "$f" n)** ($(curve_get "$f" when); $(curve_get "$f" feedd); load" \
+         "$(curve_get "$f" load0) → $(curve_get "$f" load1)): $(curve_get "$f" formats)," \
+         "$(fmt_bytes "$(curve_get "$f" store_bytes)"); \`feedd posts\`:" \
+         "$(curve_get "$f" posts_listed); lines with error/problem in the" \
+         "first cold build's log: $(curve_get "$f" build_problems). Cold builds" \
+         "[$(curve_get "$f" cold_all)] (CPU median $(curve_get "$f" cold_cpu) s); one-file" \
+         "rebuilds [$(curve_get "$f" edit_all)] (CPU median $(curve_get "$f" edit_cpu) s);" \
+         "edit → served, $(curve_get "$f" served_n) served, $(curve_get "$f" served_failed)" \
+         "failed, max $(curve_get "$f" served_max) ms: [$(curve_get "$f" served_all)]; snapshot" \
+         "builds: $(curve_get "$f" snap_n), of which $(curve_get "$f" snap_prepared) prepared" \
+         "during the quiet period; resources changed: $(curve_get "$f" snap_resources)"
+  done
+  for f in $rows; do [[ $(curve_get "$f" n) == 1000000 ]] && big=$f; done
+  if [[ -n $big ]]; then
+    p99=$(curve_get "$big" served_p99) hwm=$(curve_get "$big" serve_hwm_kb)
+    brss=$(curve_get "$big" build_rss_kb)
+  fi
+  echo
+  echo "Targets (issue 12, at 1,000,000 posts):"
+  echo
+  echo '```'
+  verdict "edit -> served p99 <= 150 ms with the default debounce" "${p99:-}" "<=" 150 "${p99:-} ms"
+  verdict "feedd serve peak RSS <= 1 GiB" "${hwm:-}" "<=" 1048576 "$(fmt_mb "${hwm:-}")"
+  verdict "feedd build peak RSS <= 1 GiB" "${brss:-}" "<=" 1048576 "$(fmt_mb "${brss:-}")"
   echo '```'
 }
 

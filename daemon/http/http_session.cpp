@@ -119,11 +119,14 @@ asio::awaitable<void> run_session(asio::ip::tcp::socket socket, ServerShared& sh
     }
     // Read and answer without suspending when the socket allows (a keep-alive request in
     // one packet and a small answer: no coroutine frame, no timer); else suspend.
+    // The stream's deadline only where its reads can suspend: re-arming its two timers costs
+    // two timer-queue updates per request otherwise.
     error_code ec = read_head_now(stream.socket(), *buffers, shared.options, *control);
-    stream.expires_at(deadline);
     if (ec == asio::error::would_block) {
+      stream.expires_at(deadline);
       ec = co_await read_request(stream, *buffers, shared.options, shared.metrics, *control);
     } else if (!ec && buffers->request.body != RequestHead::Body::none) {
+      stream.expires_at(deadline);
       ec = co_await read_body_of(stream, *buffers, shared.options);
     }
     std::shared_ptr<const feeds::Snapshot> snapshot;  // until the write completes
