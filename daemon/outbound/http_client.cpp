@@ -13,6 +13,7 @@
 #include <unordered_map>
 
 #include "common/text.h"
+#include "daemon/outbound/connection_pool.h"
 #include "daemon/outbound/http_exchange.h"
 #include "daemon/outbound/outbound_error.h"
 #include "daemon/outbound/outbound_url.h"
@@ -45,7 +46,12 @@ struct HttpClient::Impl : std::enable_shared_from_this<Impl> {
   };
 
   Impl(asio::io_context& io, ClientOptions o)
-      : strand(asio::make_strand(io)), tls(asio::ssl::context::tls_client), options(std::move(o)) {
+      : strand(asio::make_strand(io)),
+        tls(asio::ssl::context::tls_client),
+        options(std::move(o)),
+        pool(std::make_shared<ConnectionPool>(
+            strand, ConnectionPool::Limits{options.max_idle_per_host, options.max_idle_total,
+                                           options.idle_timeout})) {
     boost::system::error_code ec;
     if (options.ca_file.empty()) {
       tls.set_default_verify_paths(ec);
@@ -153,10 +159,12 @@ struct HttpClient::Impl : std::enable_shared_from_this<Impl> {
   }
 
   asio::awaitable<OutboundResult> run(std::shared_ptr<Pending> pending, std::uint64_t id) {
-    co_return co_await http_exchange(pending->url, pending->request, options, tls, aborts[id]);
+    co_return co_await http_exchange(pending->url, pending->request,
+                                     {options, tls, *pool, counters}, aborts[id]);
   }
 
   void abort_all() {
+    pool->shutdown();
     for (auto it = hosts.begin(); it != hosts.end();) {
       queued -= it->second.waiting.size();
       it->second.waiting.clear();
@@ -173,6 +181,8 @@ struct HttpClient::Impl : std::enable_shared_from_this<Impl> {
   asio::strand<asio::io_context::executor_type> strand;
   asio::ssl::context tls;
   const ClientOptions options;
+  const std::shared_ptr<ConnectionPool> pool;  // touched only on the strand
+  ConnectionCounters counters;
   // Touched only on the strand.
   std::unordered_map<std::string, Host> hosts;            // those with requests waiting or running
   std::set<std::pair<std::uint64_t, std::string>> ready;  // (oldest waiting's order, key)
@@ -222,6 +232,10 @@ ClientStats HttpClient::stats() const {
   stats.refused = impl_->refused;
   stats.running = impl_->running;
   stats.queued = impl_->queued;
+  stats.opened = impl_->counters.opened;
+  stats.reused = impl_->counters.reused;
+  stats.retried = impl_->counters.retried;
+  stats.idle = impl_->pool->idle();
   return stats;
 }
 

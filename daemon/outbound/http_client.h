@@ -6,7 +6,10 @@
 // error_code. Every phase has a deadline, responses are size-capped, redirects are returned,
 // never followed, and resolved addresses are checked against address_policy (SSRF) unless the
 // request allows private destinations. TLS (https) verifies the peer against the system CA
-// store (or options.ca_file). shutdown() fails queued requests and aborts running ones.
+// store (or options.ca_file). Connections are kept open between requests to the same host
+// and address (HTTP/1.1 keep-alive, at most max_idle_per_host per host and max_idle_total in
+// all, closed after idle_timeout): a kept connection is not a running request, so the limits
+// above count requests as before. shutdown() fails queued requests and aborts running ones.
 #pragma once
 
 #include <boost/asio/io_context.hpp>
@@ -55,6 +58,9 @@ struct ClientOptions {
   std::size_t max_per_host = 4;                              // running at once per host
   std::size_t max_total = 64;                                // running at once in all
   std::size_t max_queued = 100000;                           // waiting; more: queue_full
+  std::size_t max_idle_per_host = 4;  // kept open for reuse per host; 0: none (Connection: close)
+  std::size_t max_idle_total = 64;    // kept open for reuse in all
+  std::chrono::milliseconds idle_timeout{4000};  // a kept connection unused this long is closed
   std::string ca_file;  // PEM file of trusted CAs; empty: the system store (ca-certificates)
   std::string user_agent = "feedd";
 };
@@ -65,6 +71,10 @@ struct ClientStats {
   std::uint64_t refused = 0;  // of which forbidden_address (SSRF)
   std::size_t running = 0;    // now
   std::size_t queued = 0;     // now
+  std::uint64_t opened = 0;   // connections opened (TCP connected; TLS included)
+  std::uint64_t reused = 0;   // requests sent on a kept connection
+  std::uint64_t retried = 0;  // of which sent again on a new one: the kept one was closed
+  std::size_t idle = 0;       // connections kept open now
 };
 
 class HttpClient {

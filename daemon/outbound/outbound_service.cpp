@@ -64,6 +64,16 @@ void OutboundService::render_metrics(std::string& out) const {
   common::append_metric_sample(out, "feedd_outbound_running", "", stats.running);
   common::append_metric_type(out, "feedd_outbound_queued", "gauge");
   common::append_metric_sample(out, "feedd_outbound_queued", "", stats.queued);
+  // Keep-alive: connections opened, requests sent on a kept one (and of those, resent on a
+  // new one because the kept one had been closed), connections kept open now.
+  common::append_metric_type(out, "feedd_outbound_connections_opened_total", "counter");
+  common::append_metric_sample(out, "feedd_outbound_connections_opened_total", "", stats.opened);
+  common::append_metric_type(out, "feedd_outbound_connections_reused_total", "counter");
+  common::append_metric_sample(out, "feedd_outbound_connections_reused_total", "", stats.reused);
+  common::append_metric_type(out, "feedd_outbound_retries_total", "counter");
+  common::append_metric_sample(out, "feedd_outbound_retries_total", "", stats.retried);
+  common::append_metric_type(out, "feedd_outbound_connections_idle", "gauge");
+  common::append_metric_sample(out, "feedd_outbound_connections_idle", "", stats.idle);
 }
 
 void OutboundService::stop() {

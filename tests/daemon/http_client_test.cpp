@@ -4,7 +4,9 @@
 // followed; a stuck host does not hold up another; TLS is really spoken for https: a
 // handshake with a server whose certificate the client trusts succeeds, one with an untrusted
 // certificate or another host's name fails. Queued requests run in order within the per-host
-// and total limits; the outbound thread is named and runs at a lower priority.
+// and total limits; the outbound thread is named and runs at a lower priority. Connections
+// are kept and reused (plain and TLS) within the limits, closed when idle too long, never
+// used past the SSRF check, and servers that close them still get every request once.
 #include <pthread.h>
 #include <sys/resource.h>
 #include <unistd.h>
@@ -89,11 +91,13 @@ struct TestCertificate {
   }
 };
 
-// Answers each TLS connection on 127.0.0.1 with one fixed 200 response, on its own thread.
-// Connections whose handshake fails are counted and closed.
+// Answers each TLS connection on 127.0.0.1 with one fixed 200 response (Connection: close),
+// or with `keep_alive` every request until the client closes, on its own thread, one
+// connection after the other. Connections whose handshake fails are counted and closed.
 class TlsServer {
  public:
-  explicit TlsServer(const TestCertificate& certificate) {
+  explicit TlsServer(const TestCertificate& certificate, bool keep_alive = false)
+      : keep_alive_(keep_alive) {
     tls_.use_certificate_chain_file(certificate.cert.string());
     tls_.use_private_key_file(certificate.key.string(), boost::asio::ssl::context::pem);
     acceptor_.open(boost::asio::ip::tcp::v4());
@@ -119,8 +123,9 @@ class TlsServer {
     wake.connect({boost::asio::ip::make_address("127.0.0.1"), port_});
     thread_.join();
   }
-  // Handshakes the server saw fail; exact once stop() has returned.
+  // Handshakes the server saw fail, connections it accepted; exact once stop() has returned.
   int failed_handshakes() const { return failed_handshakes_; }
+  int accepted() const { return accepted_; }
 
  private:
   void serve() {
@@ -131,16 +136,23 @@ class TlsServer {
       if (ec || stopping_) {
         return;
       }
+      ++accepted_;
       stream.handshake(boost::asio::ssl::stream_base::server, ec);
       if (ec) {
         ++failed_handshakes_;
         continue;
       }
       boost::asio::streambuf request;
-      boost::asio::read_until(stream, request, "\r\n\r\n", ec);
-      const std::string reply =
-          "HTTP/1.1 200 OK\r\nContent-Length: 6\r\nConnection: close\r\n\r\nsecret";
-      boost::asio::write(stream, boost::asio::buffer(reply), ec);
+      const std::string reply = keep_alive_ ? "HTTP/1.1 200 OK\r\nContent-Length: 6\r\n\r\nsecret"
+                                            : "HTTP/1.1 200 OK\r\nContent-Length: 6\r\n"
+                                              "Connection: close\r\n\r\nsecret";
+      do {  // GETs without a body, one at a time
+        const std::size_t head = boost::asio::read_until(stream, request, "\r\n\r\n", ec);
+        request.consume(head);
+        if (!ec) {
+          boost::asio::write(stream, boost::asio::buffer(reply), ec);
+        }
+      } while (keep_alive_ && !ec);
       stream.shutdown(ec);
     }
   }
@@ -151,6 +163,8 @@ class TlsServer {
   std::uint16_t port_ = 0;
   std::atomic<bool> stopping_ = false;
   std::atomic<int> failed_handshakes_ = 0;
+  std::atomic<int> accepted_ = 0;
+  const bool keep_alive_;
   std::thread thread_;
 };
 
@@ -322,6 +336,99 @@ BOOST_AUTO_TEST_CASE(queued_requests_run_in_order_within_the_limits) {
   BOOST_TEST(stats.queued == 0u);
 }
 
+// Requests to one host share connections: one after the other they all go over one, and
+// many at once over at most max_per_host, without asking for Connection: close. A kept
+// connection still goes only where the request may go (the SSRF check runs per request),
+// and a client that keeps connections briefly closes its idle one by itself.
+BOOST_AUTO_TEST_CASE(connections_to_a_host_are_kept_and_reused) {
+  ScriptedServer server({}, ScriptedServer::Connections::keep_alive);
+  auto options = quick_options();
+  options.idle_timeout = std::chrono::seconds(60);  // no step below waits for it
+  OutboundService service(options);
+  constexpr std::size_t kInTurn = 5;
+  for (std::size_t i = 0; i < kInTurn; ++i) {
+    const auto result = send_and_wait(
+        service.client(), local(http::verb::post, server.url("/turn/" + std::to_string(i))));
+    BOOST_TEST_REQUIRE(result.has_value(), result.error().message());
+  }
+  BOOST_TEST(server.connections() == 1u);
+  constexpr std::size_t kAtOnce = 40;
+  std::vector<std::future<OutboundResult>> answers;
+  for (std::size_t i = 0; i < kAtOnce; ++i) {
+    answers.push_back(
+        send(service.client(), local(http::verb::post, server.url("/once/" + std::to_string(i)))));
+  }
+  for (auto& answer : answers) {
+    BOOST_TEST_REQUIRE((answer.wait_for(std::chrono::seconds(20)) == std::future_status::ready));
+    const auto result = answer.get();
+    BOOST_TEST_REQUIRE(result.has_value(), result.error().message());
+    BOOST_TEST(result->status == 200u);
+  }
+  const auto seen = server.requests();
+  BOOST_TEST_REQUIRE(seen.size() == kInTurn + kAtOnce);
+  BOOST_TEST(seen[0].header("Connection") == "<absent>");
+  const std::size_t connections = server.connections();
+  BOOST_TEST(connections <= options.max_per_host);
+  auto stats = service.client().stats();
+  BOOST_TEST(stats.opened == connections);
+  BOOST_TEST(stats.reused == kInTurn + kAtOnce - connections);
+  BOOST_TEST(stats.retried == 0u);
+  BOOST_TEST(stats.idle == connections);  // each went back to the pool before its callback
+
+  auto refused = local(http::verb::get, server.url("/refused"));
+  refused.allow_private = false;
+  const auto result = send_and_wait(service.client(), refused);
+  BOOST_TEST(result.error() == make_error_code(OutboundError::forbidden_address));
+  BOOST_TEST(server.requests().size() == kInTurn + kAtOnce);
+
+  auto brief = quick_options();
+  brief.idle_timeout = std::chrono::milliseconds(50);
+  OutboundService briefly(brief);
+  BOOST_TEST_REQUIRE(
+      send_and_wait(briefly.client(), local(http::verb::get, server.url("/brief"))).has_value());
+  BOOST_TEST_REQUIRE(server.wait_for_client_closes(1));  // only the brief client's timer closes
+  BOOST_TEST(briefly.client().stats().idle == 0u);
+  BOOST_TEST(service.client().stats().idle == connections);
+}
+
+// Servers that do not keep connections: every request is answered exactly once. Connection:
+// close is honoured (nothing more is sent on that connection); a kept connection the server
+// closes right after answering, or while the next request arrives, costs that request one
+// resend on a new connection, never a lost or doubled one.
+BOOST_AUTO_TEST_CASE(servers_that_close_connections_get_every_request_once) {
+  using Connections = ScriptedServer::Connections;
+  ScriptedServer closing({}, Connections::close_each);
+  ScriptedServer silent({}, Connections::silent_close);
+  ScriptedServer dropping({}, Connections::drop_next);
+  auto options = quick_options();
+  options.idle_timeout = std::chrono::seconds(60);
+  OutboundService service(options);
+  constexpr std::size_t kEach = 8;
+  for (std::size_t i = 0; i < kEach; ++i) {
+    for (ScriptedServer* server : {&closing, &silent, &dropping}) {
+      const auto result = send_and_wait(
+          service.client(), local(http::verb::post, server->url("/" + std::to_string(i))));
+      BOOST_TEST_REQUIRE(result.has_value(), result.error().message());
+      BOOST_TEST(result->status == 200u);
+    }
+  }
+  for (ScriptedServer* server : {&closing, &silent, &dropping}) {
+    const auto seen = server->requests();
+    BOOST_TEST_REQUIRE(seen.size() == kEach);
+    for (std::size_t i = 0; i < kEach; ++i) {
+      BOOST_TEST(seen[i].target == "/" + std::to_string(i));
+    }
+    BOOST_TEST(server->connections() == kEach);  // one new connection per request
+  }
+  const auto stats = service.client().stats();
+  BOOST_TEST(stats.sent == 3u * kEach);
+  BOOST_TEST(stats.opened == 3u * kEach);
+  // Every request but the first to `dropping` was resent; `silent`'s were resent when its
+  // close had not arrived yet when the next request took the connection; `closing`'s never.
+  BOOST_TEST(stats.retried >= kEach - 1u);
+  BOOST_TEST(stats.retried <= 2u * (kEach - 1u));
+}
+
 // Outgoing work yields the CPU to serving: the outbound thread is named (for top -H, perf,
 // /proc) and runs kOutboundNiceIncrement nicer than the thread that started it.
 BOOST_AUTO_TEST_CASE(the_outbound_thread_is_named_and_nicer) {
@@ -376,6 +483,21 @@ BOOST_AUTO_TEST_CASE(https_succeeds_only_with_a_trusted_certificate_for_the_host
         send_and_wait(service.client(), local(http::verb::get, "https://localhost:" + port + "/"));
     BOOST_TEST(untrusted.error() == make_error_code(OutboundError::tls_failed));
     service.stop();
+  }
+  {  // a TLS connection is kept too: three requests, one connection and handshake
+    TlsServer keeping(certificate, true);
+    {
+      OutboundService service(trusting);
+      for (int i = 0; i < 3; ++i) {
+        const auto result = send_and_wait(
+            service.client(),
+            local(http::verb::get, "https://localhost:" + std::to_string(keeping.port()) + "/"));
+        BOOST_REQUIRE_MESSAGE(result.has_value(), result.error().message());
+        BOOST_TEST(result->body == "secret");
+      }
+    }  // gone with the service: the kept connection, so the server goes back to accept()
+    keeping.stop();
+    BOOST_TEST(keeping.accepted() == 1);
   }
   server.stop();
   BOOST_TEST(server.failed_handshakes() == 2);  // both refusals were the client's doing

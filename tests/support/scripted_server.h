@@ -1,8 +1,10 @@
 // A scripted HTTP server on 127.0.0.1 port 0 for tests of feedd's outgoing requests (a
 // WebSub subscriber, an external hub, a cache): one thread per connection, each request
 // recorded and answered as the test's handler says: a response, or no answer at all (hang),
-// or a response trickled one byte at a time. Header-only; thread-safe; stop() (or the
-// destructor) closes everything and joins. Waits are bounded waits for positive signals.
+// or a response trickled one byte at a time. Each connection carries one request (answered
+// with Connection: close) or, in the other Connections modes, keeps serving or closes in the
+// ways a keep-alive server may. Header-only; thread-safe; stop() (or the destructor) closes
+// everything and joins. Waits are bounded waits for positive signals.
 #pragma once
 
 #include <sys/socket.h>
@@ -11,6 +13,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http/error.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
@@ -61,8 +64,16 @@ struct ScriptedReply {
 class ScriptedServer {
  public:
   using Handler = std::function<ScriptedReply(const ScriptedRequest&)>;
+  enum class Connections {
+    close_each,    // one request per connection, answered with Connection: close
+    keep_alive,    // HTTP/1.1 keep-alive: requests served until the client closes
+    silent_close,  // answered as keep-alive, then the socket is closed at once
+    drop_next,     // answered as keep-alive; the next request is read, not recorded, and
+                   // the connection closed without an answer (a keep-alive timeout's race)
+  };
 
-  explicit ScriptedServer(Handler handler = {}) : handler_(std::move(handler)) {
+  explicit ScriptedServer(Handler handler = {}, Connections mode = Connections::close_each)
+      : handler_(std::move(handler)), mode_(mode) {
     acceptor_.open(boost::asio::ip::tcp::v4());
     acceptor_.set_option(boost::asio::socket_base::reuse_address(true));
     acceptor_.bind({boost::asio::ip::make_address("127.0.0.1"), 0});
@@ -92,6 +103,13 @@ class ScriptedServer {
   std::size_t connections() const {
     std::lock_guard lock(mutex_);
     return connections_;
+  }
+  // Waits (at most `limit`) until the client closed `count` connections after at least one
+  // answered request (keep_alive mode); true if it did.
+  bool wait_for_client_closes(std::size_t count,
+                              std::chrono::milliseconds limit = std::chrono::seconds(20)) {
+    std::unique_lock lock(mutex_);
+    return changed_.wait_for(lock, limit, [&] { return client_closes_ >= count; });
   }
   void stop() {
     {
@@ -129,15 +147,50 @@ class ScriptedServer {
   }
 
   void serve(boost::asio::ip::tcp::socket& socket) {
-    namespace http = boost::beast::http;
     boost::beast::flat_buffer buffer;
+    for (bool first = true;; first = false) {
+      boost::system::error_code ec;
+      auto request = read_request(socket, buffer, ec);
+      if (ec) {  // not HTTP (a TLS ClientHello, say), or the client is done: hang up
+        if (!first && ec == boost::beast::http::error::end_of_stream) {
+          std::lock_guard lock(mutex_);
+          ++client_closes_;
+        }
+        changed_.notify_all();
+        socket.shutdown(boost::asio::ip::tcp::socket::shutdown_both, ec);
+        return;
+      }
+      if (!first && mode_ == Connections::drop_next) {
+        socket.shutdown(boost::asio::ip::tcp::socket::shutdown_both, ec);
+        return;
+      }
+      Handler handler;
+      {
+        std::lock_guard lock(mutex_);
+        handler = handler_;
+      }
+      const ScriptedReply reply = handler ? handler(request) : ScriptedReply{};
+      {
+        std::lock_guard lock(mutex_);
+        requests_.push_back(request);
+      }
+      changed_.notify_all();
+      answer(socket, reply);
+      if (mode_ == Connections::close_each || mode_ == Connections::silent_close) {
+        return;
+      }
+    }
+  }
+
+  static ScriptedRequest read_request(boost::asio::ip::tcp::socket& socket,
+                                      boost::beast::flat_buffer& buffer,
+                                      boost::system::error_code& ec) {
+    namespace http = boost::beast::http;
     http::request_parser<http::string_body> parser;
     parser.body_limit(64 << 20);
-    boost::system::error_code ec;
     http::read(socket, buffer, parser, ec);
-    if (ec) {  // not HTTP (a TLS ClientHello, say): hang up
-      socket.shutdown(boost::asio::ip::tcp::socket::shutdown_both, ec);
-      return;
+    if (ec) {
+      return {};
     }
     auto message = parser.release();
     ScriptedRequest request{
@@ -145,18 +198,7 @@ class ScriptedServer {
     for (const auto& field : message) {
       request.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
     }
-    Handler handler;
-    {
-      std::lock_guard lock(mutex_);
-      handler = handler_;
-    }
-    const ScriptedReply reply = handler ? handler(request) : ScriptedReply{};
-    {
-      std::lock_guard lock(mutex_);
-      requests_.push_back(request);
-    }
-    changed_.notify_all();
-    answer(socket, reply);
+    return request;
   }
 
   void answer(boost::asio::ip::tcp::socket& socket, const ScriptedReply& reply) {
@@ -183,9 +225,13 @@ class ScriptedServer {
     }
     response.body() = reply.body;
     response.prepare_payload();
-    response.keep_alive(false);
+    response.keep_alive(mode_ != Connections::close_each);
     http::write(socket, response, ec);
-    socket.shutdown(boost::asio::ip::tcp::socket::shutdown_send, ec);
+    if (mode_ == Connections::close_each) {
+      socket.shutdown(boost::asio::ip::tcp::socket::shutdown_send, ec);
+    } else if (mode_ == Connections::silent_close) {
+      socket.shutdown(boost::asio::ip::tcp::socket::shutdown_both, ec);
+    }
   }
 
   boost::asio::io_context io_;
@@ -194,7 +240,9 @@ class ScriptedServer {
   std::thread accepter_;
   mutable std::mutex mutex_;
   std::condition_variable changed_;
-  Handler handler_;                                  // guarded by mutex_
+  Handler handler_;  // guarded by mutex_
+  const Connections mode_;
+  std::size_t client_closes_ = 0;                    // guarded by mutex_
   std::vector<ScriptedRequest> requests_;            // guarded by mutex_
   std::size_t connections_ = 0;                      // guarded by mutex_
   std::list<boost::asio::ip::tcp::socket> sockets_;  // guarded by mutex_
