@@ -127,7 +127,10 @@ BOOST_FIXTURE_TEST_CASE(scheduled_post_appears_at_its_time_without_a_file_change
   BOOST_TEST(first.body.find("From the future") == std::string::npos);
   FEEDD_CHECK_AFTER(eventually([&] { return serves("/en/atom.xml", "From the future"); }, 20s),
                     feedd->log());
-  BOOST_TEST(feedd->log().find("scheduled post due") != std::string::npos, feedd->log());
+  // The line is logged just after the snapshot is published: wait for it too.
+  FEEDD_CHECK_AFTER(
+      eventually([&] { return feedd->log().find("scheduled post due") != std::string::npos; }, 20s),
+      feedd->log());
 }
 
 BOOST_FIXTURE_TEST_CASE(store_removed_and_recreated_is_recovered, LiveFixture) {
