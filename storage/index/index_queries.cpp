@@ -109,26 +109,30 @@ std::vector<IndexedPost> Index::translations_of(const IndexedPost& indexed, sys_
     if (post.format != SourceFormat::page_text) {
       return {};
     }
-    auto candidates = impl_->select(
+    // The whole day, every language, in publication order: the pairing is decided for the day
+    // at once, so both posts of a pair see each other (translation_pairing.h).
+    auto day = impl_->select(
         std::string(kLive) +
-            " AND local_date = :date AND lang != :lang AND format = "
-            ":format AND translation_key = ''",
-        "ORDER BY source_path, position",
+            " AND local_date = :date AND format = :format AND translation_key = ''",
+        "ORDER BY published, position, source_path",
         [&](SQLite::Statement& q) {
           q.bind(":now", from_time(now));
           q.bind(":date", post.local_date);
-          q.bind(":lang", post.lang);
           q.bind(":format", static_cast<int>(SourceFormat::page_text));
         },
         Impl::Bodies::left_out);
     std::vector<Post> plain;
-    plain.reserve(candidates.size());
-    for (const auto& candidate : candidates) {
-      plain.push_back(candidate.post);
+    plain.reserve(day.size());
+    std::size_t self = day.size();
+    for (std::size_t i = 0; i < day.size(); ++i) {
+      if (day[i].post.key == post.key) {
+        self = i;
+      }
+      plain.push_back(day[i].post);
     }
     std::vector<IndexedPost> picked;
-    for (auto i : pick_page_text_translations(post, plain)) {
-      picked.push_back(std::move(candidates[i]));
+    for (auto i : pick_page_text_translations(self, plain)) {
+      picked.push_back(std::move(day[i]));
     }
     return picked;
   });

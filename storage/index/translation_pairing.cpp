@@ -25,39 +25,117 @@ bool names(std::string_view neighbour, std::string_view title) {
   return false;
 }
 
-bool linked(const Post& a, const Post& b) {
-  return names(a.next_title, b.title) || names(a.previous_title, b.title) ||
-         names(b.next_title, a.title) || names(b.previous_title, a.title);
+// `later` comes right after `earlier` by the navigation lines of either.
+bool follows(const Post& earlier, const Post& later) {
+  return names(earlier.next_title, later.title) || names(later.previous_title, earlier.title);
 }
+
+bool linked(const Post& a, const Post& b) { return follows(a, b) || follows(b, a); }
+
+constexpr std::size_t kNone = static_cast<std::size_t>(-1);
+
+// partner[i][lang]: the index of post i's translation into `lang`, when paired.
+class DayPairing {
+ public:
+  explicit DayPairing(const std::vector<Post>& day) : day_(day), partner_(day.size()) {}
+
+  void pair_by_navigation() {
+    for (std::size_t i = 0; i < day_.size(); ++i) {
+      for (const auto& lang : languages()) {
+        if (lang == day_[i].lang || paired(i, lang)) {
+          continue;
+        }
+        std::size_t chosen = kNone;
+        for (std::size_t j = 0; j < day_.size(); ++j) {
+          if (day_[j].lang != lang || paired(j, day_[i].lang) || !linked(day_[i], day_[j])) {
+            continue;
+          }
+          // The first linked one, unless a later one follows this post directly.
+          if (chosen == kNone || (!follows(day_[i], day_[chosen]) && follows(day_[i], day_[j]))) {
+            chosen = j;
+          }
+        }
+        if (chosen != kNone) {
+          join(i, chosen);
+        }
+      }
+    }
+  }
+
+  // Posts without navigation lines (or whose neighbours were taken): a pair of languages with
+  // exactly one unpaired post each that day belong together.
+  void pair_the_only_ones() {
+    for (const auto& a : languages()) {
+      for (const auto& b : languages()) {
+        if (a >= b) {
+          continue;
+        }
+        auto only_a = only_unpaired(a, b);
+        auto only_b = only_unpaired(b, a);
+        if (only_a != kNone && only_b != kNone) {
+          join(only_a, only_b);
+        }
+      }
+    }
+  }
+
+  std::vector<std::size_t> partners_of(std::size_t self) const {
+    std::vector<std::size_t> out;
+    for (const auto& [lang, index] : partner_[self]) {
+      out.push_back(index);
+    }
+    std::sort(out.begin(), out.end());
+    return out;
+  }
+
+ private:
+  std::vector<std::string> languages() const {
+    std::vector<std::string> langs;
+    for (const auto& post : day_) {
+      if (std::find(langs.begin(), langs.end(), post.lang) == langs.end()) {
+        langs.push_back(post.lang);
+      }
+    }
+    std::sort(langs.begin(), langs.end());
+    return langs;
+  }
+
+  bool paired(std::size_t i, const std::string& lang) const { return partner_[i].contains(lang); }
+
+  void join(std::size_t a, std::size_t b) {
+    partner_[a][day_[b].lang] = b;
+    partner_[b][day_[a].lang] = a;
+  }
+
+  // The one post in `lang` without a translation into `other`, or kNone (none, or several).
+  std::size_t only_unpaired(const std::string& lang, const std::string& other) const {
+    std::size_t found = kNone;
+    for (std::size_t i = 0; i < day_.size(); ++i) {
+      if (day_[i].lang == lang && !paired(i, other)) {
+        if (found != kNone) {
+          return kNone;
+        }
+        found = i;
+      }
+    }
+    return found;
+  }
+
+  const std::vector<Post>& day_;
+  std::vector<std::map<std::string, std::size_t>> partner_;
+};
 
 }  // namespace
 
-std::vector<std::size_t> pick_page_text_translations(const Post& post,
-                                                     const std::vector<Post>& candidates) {
-  std::map<std::string, std::vector<std::size_t>> by_lang;
-  for (std::size_t i = 0; i < candidates.size(); ++i) {
-    if (candidates[i].lang != post.lang && candidates[i].local_date == post.local_date) {
-      by_lang[candidates[i].lang].push_back(i);
-    }
+std::vector<std::size_t> pick_page_text_translations(std::size_t self,
+                                                     const std::vector<Post>& day) {
+  if (self >= day.size()) {
+    return {};
   }
-  std::vector<std::size_t> picked;
-  for (const auto& [lang, indexes] : by_lang) {
-    std::size_t linked_count = 0;
-    std::size_t chosen = 0;
-    for (auto i : indexes) {
-      if (linked(post, candidates[i])) {
-        ++linked_count;
-        chosen = i;
-      }
-    }
-    if (linked_count == 1) {
-      picked.push_back(chosen);
-    } else if (linked_count == 0 && indexes.size() == 1) {
-      picked.push_back(indexes.front());
-    }
-  }
-  std::sort(picked.begin(), picked.end());
-  return picked;
+  DayPairing pairing(day);
+  pairing.pair_by_navigation();
+  pairing.pair_the_only_ones();
+  return pairing.partners_of(self);
 }
 
 }  // namespace feedd::storage

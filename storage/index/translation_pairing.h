@@ -1,17 +1,23 @@
-// Pairs a page-text post with its translations when no translation_key says so: the blog
+// Pairs page-text posts with their translations when no translation_key says so: the blog
 // saves one article in two languages as neighbouring posts on the same date. Pure; thread-safe.
 #pragma once
 
+#include <cstddef>
 #include <vector>
 
 #include "storage/post.h"
 
 namespace feedd::storage {
 
-// From `candidates` (other posts on post.local_date, in other languages), picks at most one
-// per language: the one the navigation lines link to the post (either direction), else the
-// only candidate of that language. Returns indexes into `candidates`, in their order.
-std::vector<std::size_t> pick_page_text_translations(const Post& post,
-                                                     const std::vector<Post>& candidates);
+// `day` holds every page-text post without a translation_key on one local date, all
+// languages, in publication order (published, position, source_path). Pairs the whole day at
+// once, so the answer is symmetric (a post's translation has the post as its translation) and
+// no post is claimed twice: walking the day in order, each post takes, per other language,
+// the first still-unpaired post its navigation lines link to (either direction), preferring
+// the one after it (a translation follows its original); posts left unpaired then pair when
+// each is the only unpaired post of its language that day. Returns the indexes into `day` of
+// day[self]'s translations, at most one per language, in ascending order.
+std::vector<std::size_t> pick_page_text_translations(std::size_t self,
+                                                     const std::vector<Post>& day);
 
 }  // namespace feedd::storage

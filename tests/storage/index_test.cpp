@@ -4,6 +4,7 @@
 
 #include <SQLiteCpp/SQLiteCpp.h>
 
+#include <algorithm>
 #include <boost/test/unit_test.hpp>
 
 #include "tests/support/index_fixtures.h"
@@ -163,6 +164,53 @@ BOOST_AUTO_TEST_CASE(translations_by_key_and_by_page_text_neighbours) {
     BOOST_REQUIRE_EQUAL(translations.size(), 1u);
     BOOST_TEST(translations[0].post.lang != post.post.lang);
   }
+}
+
+// The blog's day with two bilingual articles: ja1, en1, ja2, en2, each page's navigation lines
+// naming its neighbours. The middle pages link a post of the other language on both sides;
+// pairing the day as a whole still finds ja1-en1 and ja2-en2, both ways round.
+BOOST_AUTO_TEST_CASE(two_bilingual_pairs_on_one_day_pair_in_order) {
+  Index index(":memory:", "https://blog.example.org/");
+  struct Page {
+    const char* key;
+    const char* lang;
+    const char* title;
+    const char* shown;  // as neighbours' navigation lines show it
+  };
+  const Page pages[] = {{"0000101_a", "ja", "朝の散歩", "朝の散歩"},
+                        {"0000102_b", "en", "Morning Walk", "[Eng] Morning Walk"},
+                        {"0000103_c", "ja", "夜の読書", "夜の読書"},
+                        {"0000104_d", "en", "Night Reading", "[Eng] Night Reading"}};
+  std::vector<FileRead> reads;
+  for (std::size_t i = 0; i < std::size(pages); ++i) {
+    auto path = std::string(pages[i].key) + ".txt";
+    auto post = make_post(pages[i].key, path, pages[i].title, pages[i].lang);
+    post.format = SourceFormat::page_text;
+    post.position = 101 + static_cast<int>(i);
+    post.previous_title = i > 0 ? pages[i - 1].shown : "前の日の記事";
+    post.next_title = i + 1 < std::size(pages) ? pages[i + 1].shown : "次の日の記事";
+    reads.push_back(read_of(path, {post}));
+  }
+  // A third English page that day whose neighbours are elsewhere: nobody's translation.
+  auto stray = make_post("0000105_e", "0000105_e.txt", "Stray", "en");
+  stray.format = SourceFormat::page_text;
+  stray.position = 105;
+  reads.push_back(read_of("0000105_e.txt", {stray}));
+  apply_reads(index, reads, kT0);
+
+  std::vector<std::string> pairs;  // "post -> its translation", sorted
+  for (const auto& post : index.newest("", kT0, 10)) {
+    auto translations = index.translations_of(post, kT0);
+    BOOST_TEST_INFO("post " << post.post.key);
+    BOOST_REQUIRE_LE(translations.size(), 1u);
+    if (!translations.empty()) {
+      pairs.push_back(post.post.key + " -> " + translations[0].post.key);
+    }
+  }
+  std::sort(pairs.begin(), pairs.end());
+  const std::vector<std::string> expected = {"0000101_a -> 0000102_b", "0000102_b -> 0000101_a",
+                                             "0000103_c -> 0000104_d", "0000104_d -> 0000103_c"};
+  BOOST_TEST(pairs == expected, boost::test_tools::per_element());
 }
 
 BOOST_AUTO_TEST_CASE(times_survive_reopening_and_schema_is_versioned) {
