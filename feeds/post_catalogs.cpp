@@ -48,6 +48,11 @@ bool PostCatalogs::put(Row& old, Row row) {
   return true;
 }
 
+void PostCatalogs::add(storage::PostTopics row) {
+  Row& slot = posts_[row.key];
+  put(slot, std::make_unique<const storage::PostTopics>(std::move(row)));
+}
+
 std::size_t PostCatalogs::apply(const std::vector<std::string>& checked,
                                 std::vector<storage::PostTopics> rows) {
   std::size_t changes = 0;

@@ -28,8 +28,9 @@ class PostCatalogs {
   // now (each key once). A checked key without a row is no longer published. Returns how
   // many posts were added, replaced or removed.
   std::size_t apply(const std::vector<std::string>& checked, std::vector<storage::PostTopics> rows);
-  // Every published post's row, on an empty one.
-  void assign(std::vector<storage::PostTopics> rows) { apply({}, std::move(rows)); }
+  // One published post's row, on one being filled from scratch (a key given again replaces
+  // its row); rows newest first, as the index lists them.
+  void add(storage::PostTopics row);
 
   // The catalogs of the posts as applied; `gone` as for TopicCatalog::build.
   std::shared_ptr<const TopicCatalog> topics(const std::vector<storage::PostTopics>& gone);

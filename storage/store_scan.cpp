@@ -11,6 +11,7 @@
 #include <set>
 #include <span>
 #include <string>
+#include <string_view>
 #include <system_error>
 #include <thread>
 #include <unordered_set>
@@ -25,9 +26,11 @@ namespace {
 // Files read, parsed and applied together; bounds the memory of a cold scan.
 constexpr std::size_t kChunkFiles = 1024;
 
+// One post file found by a scan. Only its path relative to the store is kept (a
+// std::filesystem::path also holds a list of its components: at a million files the listing
+// was ~0.5 GB of a serve's start-up peak).
 struct FoundFile {
   std::string relative;
-  std::filesystem::path absolute;
   std::int64_t size = 0;
   std::int64_t mtime_ns = 0;
 };
@@ -37,6 +40,21 @@ std::string errno_text(int error) { return std::system_category().message(error)
 bool is_hidden_dir(const std::filesystem::path& p) {
   auto name = p.filename().string();
   return !name.empty() && name.front() == '.';
+}
+
+// `path` relative to `root`, in generic form: the rest of it after root's own string when it
+// starts there (a path the listing built from root), else the lexical answer.
+std::string relative_to(const std::filesystem::path& root, const std::filesystem::path& path) {
+  const std::string_view full = path.native();
+  std::string_view base = root.native();
+  while (base.size() > 1 && base.back() == '/') {
+    base.remove_suffix(1);
+  }
+  if (full.size() > base.size() + 1 && full.starts_with(base) && full[base.size()] == '/' &&
+      full[base.size() + 1] != '/') {
+    return std::string(full.substr(base.size() + 1));
+  }
+  return path.lexically_relative(root).generic_string();
 }
 
 // Stats one candidate post file; false when it is not a regular post file.
@@ -49,8 +67,7 @@ bool stat_post_file(const std::filesystem::path& root, const std::filesystem::pa
   if (stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) {
     return false;
   }
-  file.relative = path.lexically_relative(root).generic_string();
-  file.absolute = path;
+  file.relative = relative_to(root, path);
   file.size = st.st_size;
   file.mtime_ns = static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec;
   return true;
@@ -143,7 +160,7 @@ struct ChunkRead {
 
 // Reads, hashes and (when the bytes changed) parses one chunk of files on every core.
 // `forced`: files parsed even when their bytes are as indexed (their history moved).
-ChunkRead read_chunk(std::span<const FoundFile* const> files,
+ChunkRead read_chunk(const std::filesystem::path& root, std::span<const FoundFile* const> files,
                      const std::unordered_map<std::string, FileState>& states,
                      const std::unordered_set<std::string>& forced, const ReaderOptions& options) {
   std::vector<FileRead> reads(files.size());
@@ -164,7 +181,7 @@ ChunkRead read_chunk(std::span<const FoundFile* const> files,
              too_large(static_cast<std::uint64_t>(file.size), options.max_file_bytes)});
         continue;
       }
-      if (!read_whole(file.absolute, options.max_file_bytes, bytes, failures[i])) {
+      if (!read_whole(root / file.relative, options.max_file_bytes, bytes, failures[i])) {
         continue;
       }
       read.sha256 = common::sha256_hex(bytes);
@@ -203,7 +220,8 @@ ChunkRead read_chunk(std::span<const FoundFile* const> files,
 // Reads `changed` (a chunk at a time, on every core, while the index applies the previous
 // chunk) and removes `removed`, all in one transaction. `states` holds what the index knows
 // of (at least) the changed paths.
-void apply_scan(Index& index, const std::vector<FoundFile>& changed_files,
+void apply_scan(Index& index, const std::filesystem::path& root,
+                const std::vector<FoundFile>& changed_files,
                 const std::vector<std::string>& removed,
                 const std::unordered_map<std::string, FileState>& states,
                 const std::unordered_set<std::string>& forced, const ReaderOptions& options,
@@ -221,8 +239,8 @@ void apply_scan(Index& index, const std::vector<FoundFile>& changed_files,
   auto read_from = [&](std::size_t begin) {
     std::span<const FoundFile* const> chunk(changed.data() + begin,
                                             std::min(kChunkFiles, changed.size() - begin));
-    return std::async(std::launch::async, read_chunk, chunk, std::cref(states), std::cref(forced),
-                      std::cref(options));
+    return std::async(std::launch::async, read_chunk, std::cref(root), chunk, std::cref(states),
+                      std::cref(forced), std::cref(options));
   };
   std::future<ChunkRead> next;
   if (!changed.empty()) {
@@ -298,26 +316,32 @@ ScanReport scan_store(Index& index, const std::filesystem::path& root, const Rea
   report.files_seen = static_cast<int>(files.size());
   auto states = index.file_states();
 
-  // Files whose stat changed are read and hashed; those whose bytes changed are parsed.
-  std::vector<FoundFile> changed;
-  std::unordered_set<std::string> present;
-  for (auto& file : files) {
-    present.insert(file.relative);
-    if (changed_since(file, states, forced, options)) {
-      changed.push_back(std::move(file));
-    }
-  }
+  // Indexed files no longer listed (`files` is sorted by path: no set of a million copies).
+  const auto listed = [&files](const std::string& path) {
+    auto it = std::lower_bound(
+        files.begin(), files.end(), path,
+        [](const FoundFile& file, const std::string& p) { return file.relative < p; });
+    return it != files.end() && it->relative == path;
+  };
   std::vector<std::string> removed;
   for (const auto& [path, state] : states) {
     // A file under a directory that could not be listed is not gone, only out of sight.
     bool hidden = std::any_of(report.unreadable.begin(), report.unreadable.end(),
                               [&path = path](const Problem& p) { return under(path, p.path); });
-    if (!present.contains(path) && !hidden) {
+    if (!hidden && !listed(path)) {
       removed.push_back(path);
     }
   }
   std::sort(removed.begin(), removed.end());
-  apply_scan(index, changed, removed, states, forced, options, now, clock, report);
+  // Files whose stat changed are read and hashed; those whose bytes changed are parsed.
+  std::vector<FoundFile> changed;
+  for (auto& file : files) {
+    if (changed_since(file, states, forced, options)) {
+      changed.push_back(std::move(file));
+    }
+  }
+  files = {};
+  apply_scan(index, root, changed, removed, states, forced, options, now, clock, report);
   return report;
 }
 
@@ -373,8 +397,8 @@ ScanReport scan_paths(Index& index, const std::filesystem::path& root,
   }
   std::sort(changed.begin(), changed.end(),
             [](const auto& a, const auto& b) { return a.relative < b.relative; });
-  apply_scan(index, changed, {removed.begin(), removed.end()}, states, forced, options, now, clock,
-             report);
+  apply_scan(index, root, changed, {removed.begin(), removed.end()}, states, forced, options, now,
+             clock, report);
   return report;
 }
 

@@ -280,11 +280,19 @@ void SitePipeline::update_catalogs(std::chrono::sys_seconds now) {
     }
     catalogs_.reset();
     catalog_keys_.clear();
-    auto rows = read_index([&](storage::Index& index) { return index.published_topics(now); }, now);
-    catalogs_ = std::make_unique<feeds::PostCatalogs>(
-        static_cast<std::size_t>(config_.feeds.topic_entries),
-        feeds::site_digest(site_) + std::to_string(config_.feeds.topic_entries), archive_options());
-    catalogs_->assign(std::move(rows));
+    // Rows go straight from the query into the catalogs (no list of them all); a read that
+    // fails and is retried on a rebuilt index starts again from empty catalogs.
+    catalogs_ = read_index(
+        [&](storage::Index& index) {
+          auto catalogs = std::make_unique<feeds::PostCatalogs>(
+              static_cast<std::size_t>(config_.feeds.topic_entries),
+              feeds::site_digest(site_) + std::to_string(config_.feeds.topic_entries),
+              archive_options());
+          index.visit_published_topics(
+              now, [&](storage::PostTopics&& row) { catalogs->add(std::move(row)); });
+          return catalogs;
+        },
+        now);
     catalogs_at_ = now;
     catalogs_replacements_ = replacements_;
     ++catalog_builds_;

@@ -158,17 +158,18 @@ PostTopics topic_row(SQLite::Statement& query) {
 
 }  // namespace
 
-std::vector<PostTopics> Index::published_topics(sys_seconds now) {
-  return guard_sqlite("querying topics", [&]() -> std::vector<PostTopics> {
+void Index::visit_published_topics(sys_seconds now,
+                                   const std::function<void(PostTopics&&)>& visit) {
+  guard_sqlite("querying topics", [&] {
     auto& query =
         impl_->cached(std::string(kTopicColumns) + "INDEXED BY posts_topics WHERE " + kLive +
                       " ORDER BY published DESC, source_path DESC, position DESC");
+    query.reset();  // a visit that threw left it mid-way
     query.bind(":now", from_time(now));
-    std::vector<PostTopics> posts;
     while (query.executeStep()) {
-      posts.push_back(topic_row(query));
+      visit(topic_row(query));
     }
-    return posts;
+    query.reset();
   });
 }
 

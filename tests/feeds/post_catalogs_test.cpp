@@ -128,11 +128,9 @@ BOOST_AUTO_TEST_CASE(changes_applied_equal_a_build_from_scratch) {
     followed.apply(checked, changed);
     auto got = describe(*followed.topics(gone), *followed.archives());
     PostCatalogs fresh = empty();
-    std::vector<storage::PostTopics> all;
     for (const auto& [key, row] : rows) {
-      all.push_back(row);
+      fresh.add(row);
     }
-    fresh.assign(all);
     auto expected = describe(*fresh.topics(gone), *fresh.archives());
     BOOST_TEST_CONTEXT("batch " << batch) {
       BOOST_TEST(got == expected, boost::test_tools::per_element());

@@ -5,6 +5,7 @@
 #include <date/tz.h>
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <boost/test/unit_test.hpp>
 
 #include "tests/support/test_support.h"
@@ -54,6 +55,30 @@ struct Fixture {
 };
 
 }  // namespace
+
+// Paths in the index are relative to the store however store.path was spelled (a trailing
+// slash, a doubled one, "." segments): the same files, never seen as renamed or new.
+BOOST_FIXTURE_TEST_CASE(store_path_spelling_does_not_change_file_paths, Fixture) {
+  testing::write_file(store / "a.md", markdown("A"));
+  testing::write_file(store / "sub/b.md", markdown("B"));
+  const std::filesystem::path spellings[] = {store, store.string() + "/", store.string() + "//",
+                                             dir / "." / "posts", dir / "posts" / "." / ""};
+  for (const auto& root : spellings) {
+    BOOST_TEST_CONTEXT("store.path " << root) {
+      Index index(db, "https://blog.example.org/");
+      auto report = scan_store(index, root, reader, kNow);
+      BOOST_TEST(report.files_seen == 2);
+      BOOST_TEST(report.applied.added + report.applied.deleted == (root == store ? 2 : 0));
+      std::vector<std::string> paths;
+      for (const auto& [path, state] : index.file_states()) {
+        paths.push_back(path);
+      }
+      std::sort(paths.begin(), paths.end());
+      BOOST_TEST(paths == (std::vector<std::string>{"a.md", "sub/b.md"}),
+                 boost::test_tools::per_element());
+    }
+  }
+}
 
 BOOST_FIXTURE_TEST_CASE(unchanged_store_is_not_read_again, Fixture) {
   testing::write_file(store / "a.md", markdown("A"));
