@@ -77,18 +77,23 @@ bool stat_post_file(const std::filesystem::path& root, const std::filesystem::pa
 std::vector<FoundFile> list_tree(const std::filesystem::path& root,
                                  const std::filesystem::path& start, ScanReport& report) {
   std::vector<FoundFile> files;
+  // skip_permission_denied would list a directory it may not read as empty: ask first.
+  if (access(start.c_str(), R_OK | X_OK) != 0) {
+    report.unreadable.push_back({start.string(), 0, "cannot list: " + errno_text(errno)});
+    report.listing_incomplete = true;
+    return files;
+  }
   std::error_code ec;
   std::filesystem::recursive_directory_iterator it(
       start, std::filesystem::directory_options::skip_permission_denied, ec);
   if (ec) {
     report.unreadable.push_back({start.string(), 0, "cannot list: " + ec.message()});
+    report.listing_incomplete = true;
     return files;
   }
   for (auto end = std::filesystem::recursive_directory_iterator(); it != end; it.increment(ec)) {
     if (ec) {
-      report.unreadable.push_back({root.string(), 0, "cannot list: " + ec.message()});
-      ec.clear();
-      continue;
+      break;  // reported below; whatever was not listed yet is out of sight
     }
     const auto& entry = *it;
     if (entry.is_directory(ec)) {
@@ -104,6 +109,10 @@ std::vector<FoundFile> list_tree(const std::filesystem::path& root,
     if (stat_post_file(root, entry.path(), file)) {
       files.push_back(std::move(file));
     }
+  }
+  if (ec) {  // the increment that failed also ended the loop (it made `it` the end iterator)
+    report.unreadable.push_back({start.string(), 0, "cannot list: " + ec.message()});
+    report.listing_incomplete = true;
   }
   std::sort(files.begin(), files.end(),
             [](const auto& a, const auto& b) { return a.relative < b.relative; });
@@ -325,6 +334,9 @@ ScanReport scan_store(Index& index, const std::filesystem::path& root, const Rea
   };
   std::vector<std::string> removed;
   for (const auto& [path, state] : states) {
+    if (report.listing_incomplete) {
+      break;  // nothing is known to be gone
+    }
     // A file under a directory that could not be listed is not gone, only out of sight.
     bool hidden = std::any_of(report.unreadable.begin(), report.unreadable.end(),
                               [&path = path](const Problem& p) { return under(path, p.path); });

@@ -22,6 +22,10 @@ struct ScanReport {
   ApplyResult applied;              // posts added / changed / deleted, duplicate-key problems
   std::vector<Problem> unreadable;  // files or directories that could not be read (skipped)
   bool store_missing = false;       // store.path does not exist or is not a directory
+  // The listing stopped early (a directory iterator error such as EMFILE or EIO, or a store
+  // directory it may not read): no indexed file counts as removed by this scan, since the
+  // ones not listed may only be out of sight.
+  bool listing_incomplete = false;
 };
 
 // Scans the whole store. A missing store changes nothing in the index (nothing is deleted

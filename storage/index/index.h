@@ -155,7 +155,8 @@ class Index {
                                            std::chrono::sys_seconds now);
   // Every published post at `now`, newest first (the order of newest()), with only what the
   // topic and archive catalogs need (no content is read), handed to `visit` one at a time:
-  // at a million posts a vector of them all was ~200 MB of a start-up's peak.
+  // at a million posts a vector of them all was ~200 MB of a start-up's peak. `visit` must
+  // not use this Index (the query is still running); what it throws ends the visit.
   void visit_published_topics(std::chrono::sys_seconds now,
                               const std::function<void(PostTopics&&)>& visit);
   // The same rows for the posts among `keys` that are published at `now`, in no given order

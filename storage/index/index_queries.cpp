@@ -164,10 +164,14 @@ void Index::visit_published_topics(sys_seconds now,
     auto& query =
         impl_->cached(std::string(kTopicColumns) + "INDEXED BY posts_topics WHERE " + kLive +
                       " ORDER BY published DESC, source_path DESC, position DESC");
-    query.reset();  // a visit that threw left it mid-way
     query.bind(":now", from_time(now));
-    while (query.executeStep()) {
-      visit(topic_row(query));
+    try {
+      while (query.executeStep()) {
+        visit(topic_row(query));
+      }
+    } catch (...) {
+      query.reset();  // not left mid-way, holding the WAL snapshot it reads
+      throw;
     }
     query.reset();
   });

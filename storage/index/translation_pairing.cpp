@@ -62,8 +62,10 @@ class DayPairing {
     }
   }
 
-  // Posts without navigation lines (or whose neighbours were taken): a pair of languages with
-  // exactly one unpaired post each that day belong together.
+  // Posts whose navigation lines name no page of that day (or who have none): a pair of
+  // languages with exactly one such unpaired post each that day belong together. A page whose
+  // lines name a page of the day but found no partner stays unpaired: it sits among that
+  // day's other articles, and being the last one left does not make it a translation.
   void pair_the_only_ones() {
     for (const auto& a : languages()) {
       for (const auto& b : languages()) {
@@ -107,11 +109,21 @@ class DayPairing {
     partner_[b][day_[a].lang] = a;
   }
 
-  // The one post in `lang` without a translation into `other`, or kNone (none, or several).
+  bool names_a_page_of_the_day(std::size_t i) const {
+    for (std::size_t j = 0; j < day_.size(); ++j) {
+      if (j != i && linked(day_[i], day_[j])) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  // The one post in `lang` without a translation into `other` whose navigation lines name no
+  // page of the day, or kNone (none, or several).
   std::size_t only_unpaired(const std::string& lang, const std::string& other) const {
     std::size_t found = kNone;
     for (std::size_t i = 0; i < day_.size(); ++i) {
-      if (day_[i].lang == lang && !paired(i, other)) {
+      if (day_[i].lang == lang && !paired(i, other) && !names_a_page_of_the_day(i)) {
         if (found != kNone) {
           return kNone;
         }

@@ -14,9 +14,10 @@ namespace feedd::storage {
 // once, so the answer is symmetric (a post's translation has the post as its translation) and
 // no post is claimed twice: walking the day in order, each post takes, per other language,
 // the first still-unpaired post its navigation lines link to (either direction), preferring
-// the one after it (a translation follows its original); posts left unpaired then pair when
-// each is the only unpaired post of its language that day. Returns the indexes into `day` of
-// day[self]'s translations, at most one per language, in ascending order.
+// the one after it (a translation follows its original); then posts whose navigation lines
+// name no page of that day pair when each is the only such unpaired post of its language.
+// Ambiguous by nature: in "X_en, Y_ja, Y_en" X_en takes Y_ja (page order decides). Returns the
+// indexes into `day` of day[self]'s translations, at most one per language, in ascending order.
 std::vector<std::size_t> pick_page_text_translations(std::size_t self,
                                                      const std::vector<Post>& day);
 

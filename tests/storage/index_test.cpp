@@ -213,6 +213,53 @@ BOOST_AUTO_TEST_CASE(two_bilingual_pairs_on_one_day_pair_in_order) {
   BOOST_TEST(pairs == expected, boost::test_tools::per_element());
 }
 
+// Left-over pages are not paired with each other: ja0 and en2 sit in the day's chain (their
+// navigation lines name its pages) with no neighbour of the other language left for them.
+// Pages whose lines name no page of the day (here: none at all) still pair when each is the
+// only one of its language.
+BOOST_AUTO_TEST_CASE(left_over_pages_of_a_day_stay_unpaired) {
+  Index index(":memory:", "https://blog.example.org/");
+  struct Page {
+    const char* key;
+    const char* lang;
+    const char* title;
+  };
+  const Page chain[] = {{"0000201_a", "ja", "独り言"},
+                        {"0000202_b", "ja", "朝の散歩"},
+                        {"0000203_c", "en", "Morning Walk"},
+                        {"0000204_d", "en", "Only in English"}};
+  std::vector<FileRead> reads;
+  for (std::size_t i = 0; i < std::size(chain); ++i) {
+    auto path = std::string(chain[i].key) + ".txt";
+    auto post = make_post(chain[i].key, path, chain[i].title, chain[i].lang);
+    post.format = SourceFormat::page_text;
+    post.position = 201 + static_cast<int>(i);
+    post.previous_title = i > 0 ? chain[i - 1].title : "前の日の記事";
+    post.next_title = i + 1 < std::size(chain) ? chain[i + 1].title : "次の日の記事";
+    reads.push_back(read_of(path, {post}));
+  }
+  auto bare_ja = make_post("0000300_x", "0000300_x.txt", "ナビなし");
+  auto bare_en = make_post("0000301_y", "0000301_y.txt", "No navigation", "en");
+  for (auto* bare : {&bare_ja, &bare_en}) {
+    bare->format = SourceFormat::page_text;
+    bare->local_date = "2025-04-28";
+    bare->published -= 24h;
+    reads.push_back(read_of(bare->source_path, {*bare}));
+  }
+  apply_reads(index, reads, kT0);
+
+  std::vector<std::string> pairs;
+  for (const auto& post : index.newest("", kT0, 10)) {
+    for (const auto& translation : index.translations_of(post, kT0)) {
+      pairs.push_back(post.post.key + " -> " + translation.post.key);
+    }
+  }
+  std::sort(pairs.begin(), pairs.end());
+  const std::vector<std::string> expected = {"0000202_b -> 0000203_c", "0000203_c -> 0000202_b",
+                                             "0000300_x -> 0000301_y", "0000301_y -> 0000300_x"};
+  BOOST_TEST(pairs == expected, boost::test_tools::per_element());
+}
+
 BOOST_AUTO_TEST_CASE(times_survive_reopening_and_schema_is_versioned) {
   testing::TempDir dir;
   auto path = dir / "index.sqlite";

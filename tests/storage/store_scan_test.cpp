@@ -3,7 +3,9 @@
 #include "storage/store_scan.h"
 
 #include <date/tz.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <boost/test/unit_test.hpp>
@@ -78,6 +80,40 @@ BOOST_FIXTURE_TEST_CASE(store_path_spelling_does_not_change_file_paths, Fixture)
                  boost::test_tools::per_element());
     }
   }
+}
+
+// A listing cut short (here: no file descriptor left for a subdirectory, as when a busy
+// server runs out of them) removes nothing: the files not listed are out of sight, not gone.
+BOOST_FIXTURE_TEST_CASE(a_listing_cut_short_removes_nothing, Fixture) {
+  testing::write_file(store / "a.md", markdown("A"));
+  testing::write_file(store / "sub/b.md", markdown("B"));
+  testing::write_file(store / "sub/deeper/c.md", markdown("C"));
+  BOOST_REQUIRE_EQUAL(scan().applied.added, 3);
+  ScanReport report;
+  {
+    Index index(db, "https://blog.example.org/");
+    // Descriptor numbers must stay below the soft limit: leave room for exactly one more, the
+    // store directory's own; opening "sub" below it fails with EMFILE.
+    const int lowest_free = dup(0);
+    BOOST_REQUIRE_GE(lowest_free, 0);
+    close(lowest_free);
+    rlimit saved{};
+    BOOST_REQUIRE_EQUAL(getrlimit(RLIMIT_NOFILE, &saved), 0);
+    rlimit tight = saved;
+    tight.rlim_cur = static_cast<rlim_t>(lowest_free) + 1;
+    BOOST_REQUIRE_EQUAL(setrlimit(RLIMIT_NOFILE, &tight), 0);
+    report = scan_store(index, store, reader, kNow);
+    BOOST_REQUIRE_EQUAL(setrlimit(RLIMIT_NOFILE, &saved), 0);
+  }
+  BOOST_TEST(report.listing_incomplete);
+  BOOST_TEST(!report.unreadable.empty());
+  BOOST_TEST(report.applied.deleted == 0);
+  BOOST_TEST(posts().size() == 3u);
+  // With descriptors back, the next scan lists everything and finds nothing changed.
+  auto again = scan();
+  BOOST_TEST(!again.listing_incomplete);
+  BOOST_TEST(again.files_seen == 3);
+  BOOST_TEST(posts().size() == 3u);
 }
 
 BOOST_FIXTURE_TEST_CASE(unchanged_store_is_not_read_again, Fixture) {
