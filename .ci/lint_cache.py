@@ -5,7 +5,8 @@ A unit is a product .cpp, or a header parsed alone (which also proves that the h
 includes what it uses). clang-tidy over every unit costs about a quarter of CI's CPU (each
 parses Boost.Asio/Beast and clang-tidy 14 matches its checks over all of it), yet most units
 are unchanged since they were last found clean. A unit's verdict is a function of its inputs,
-so the verdict is cached under a key made of all of them: clang-tidy's version, .clang-tidy,
+so the verdict is cached under a key made of all of them: clang-tidy's version (not the host
+CPU it prints), .clang-tidy,
 the unit's compile command (a header borrows its nearest .cpp's, as clang-tidy does; the
 checkout's path taken out, so every clone computes the same key) and the bytes of the unit and
 of every project header it includes, transitively (quoted includes resolved as the compiler
@@ -37,8 +38,11 @@ INCLUDE = re.compile(rb'^\s*#\s*include\s*"([^"]+)"', re.MULTILINE)
 
 
 def tool_version():
+    """clang-tidy's --version without its "Host CPU:" line: the same clang-tidy gives the same
+    verdicts on any CPU, and with the line every unit was stale on a machine of another kind."""
     out = subprocess.run(['clang-tidy-14', '--version'], capture_output=True, check=True)
-    return out.stdout
+    return b''.join(line for line in out.stdout.splitlines(keepends=True)
+                    if not line.strip().startswith(b'Host CPU:'))
 
 
 def project_dirs(command, root, build):
