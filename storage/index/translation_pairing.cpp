@@ -37,11 +37,12 @@ constexpr std::size_t kNone = static_cast<std::size_t>(-1);
 // partner[i][lang]: the index of post i's translation into `lang`, when paired.
 class DayPairing {
  public:
-  explicit DayPairing(const std::vector<Post>& day) : day_(day), partner_(day.size()) {}
+  explicit DayPairing(const std::vector<Post>& day)
+      : day_(day), languages_(languages_of(day)), partner_(day.size()) {}
 
   void pair_by_navigation() {
     for (std::size_t i = 0; i < day_.size(); ++i) {
-      for (const auto& lang : languages()) {
+      for (const auto& lang : languages_) {
         if (lang == day_[i].lang || paired(i, lang)) {
           continue;
         }
@@ -67,8 +68,8 @@ class DayPairing {
   // lines name a page of the day but found no partner stays unpaired: it sits among that
   // day's other articles, and being the last one left does not make it a translation.
   void pair_the_only_ones() {
-    for (const auto& a : languages()) {
-      for (const auto& b : languages()) {
+    for (const auto& a : languages_) {
+      for (const auto& b : languages_) {
         if (a >= b) {
           continue;
         }
@@ -91,9 +92,10 @@ class DayPairing {
   }
 
  private:
-  std::vector<std::string> languages() const {
+  // The day's languages, sorted.
+  static std::vector<std::string> languages_of(const std::vector<Post>& day) {
     std::vector<std::string> langs;
-    for (const auto& post : day_) {
+    for (const auto& post : day) {
       if (std::find(langs.begin(), langs.end(), post.lang) == langs.end()) {
         langs.push_back(post.lang);
       }
@@ -134,6 +136,7 @@ class DayPairing {
   }
 
   const std::vector<Post>& day_;
+  std::vector<std::string> languages_;
   std::vector<std::map<std::string, std::size_t>> partner_;
 };
 

@@ -30,6 +30,45 @@ FileRead read_of(std::string path, std::vector<Post> posts, std::string sha = "x
   return testing::file_read(std::move(path), std::move(posts), std::move(sha), std::move(problems));
 }
 
+// One page of a day's page-text chain: its navigation lines name its neighbours as shown.
+struct ChainPage {
+  const char* key;
+  const char* lang;
+  const char* title;
+  const char* shown;  // as neighbours' navigation lines show it
+};
+
+// The reads of `pages` as one day's chain in page order, positions from `first_position`.
+template <std::size_t N>
+std::vector<FileRead> chain_reads(const ChainPage (&pages)[N], int first_position) {
+  std::vector<FileRead> reads;
+  for (std::size_t i = 0; i < N; ++i) {
+    auto path = std::string(pages[i].key) + ".txt";
+    auto post = make_post(pages[i].key, path, pages[i].title, pages[i].lang);
+    post.format = SourceFormat::page_text;
+    post.position = first_position + static_cast<int>(i);
+    post.previous_title = i > 0 ? pages[i - 1].shown : "前の日の記事";
+    post.next_title = i + 1 < N ? pages[i + 1].shown : "次の日の記事";
+    reads.push_back(read_of(path, {post}));
+  }
+  return reads;
+}
+
+// Every published post's translations as sorted "post -> translation" lines.
+std::vector<std::string> translation_pairs(Index& index) {
+  std::vector<std::string> pairs;
+  for (const auto& post : index.newest("", kT0, 10)) {
+    auto translations = index.translations_of(post, kT0);
+    BOOST_TEST_INFO("post " << post.post.key);
+    BOOST_REQUIRE_LE(translations.size(), 1u);
+    for (const auto& translation : translations) {
+      pairs.push_back(post.post.key + " -> " + translation.post.key);
+    }
+  }
+  std::sort(pairs.begin(), pairs.end());
+  return pairs;
+}
+
 }  // namespace
 
 BOOST_AUTO_TEST_CASE(new_post_gets_tag_id_and_its_own_date_as_updated) {
@@ -171,26 +210,11 @@ BOOST_AUTO_TEST_CASE(translations_by_key_and_by_page_text_neighbours) {
 // pairing the day as a whole still finds ja1-en1 and ja2-en2, both ways round.
 BOOST_AUTO_TEST_CASE(two_bilingual_pairs_on_one_day_pair_in_order) {
   Index index(":memory:", "https://blog.example.org/");
-  struct Page {
-    const char* key;
-    const char* lang;
-    const char* title;
-    const char* shown;  // as neighbours' navigation lines show it
-  };
-  const Page pages[] = {{"0000101_a", "ja", "朝の散歩", "朝の散歩"},
-                        {"0000102_b", "en", "Morning Walk", "[Eng] Morning Walk"},
-                        {"0000103_c", "ja", "夜の読書", "夜の読書"},
-                        {"0000104_d", "en", "Night Reading", "[Eng] Night Reading"}};
-  std::vector<FileRead> reads;
-  for (std::size_t i = 0; i < std::size(pages); ++i) {
-    auto path = std::string(pages[i].key) + ".txt";
-    auto post = make_post(pages[i].key, path, pages[i].title, pages[i].lang);
-    post.format = SourceFormat::page_text;
-    post.position = 101 + static_cast<int>(i);
-    post.previous_title = i > 0 ? pages[i - 1].shown : "前の日の記事";
-    post.next_title = i + 1 < std::size(pages) ? pages[i + 1].shown : "次の日の記事";
-    reads.push_back(read_of(path, {post}));
-  }
+  const ChainPage pages[] = {{"0000101_a", "ja", "朝の散歩", "朝の散歩"},
+                             {"0000102_b", "en", "Morning Walk", "[Eng] Morning Walk"},
+                             {"0000103_c", "ja", "夜の読書", "夜の読書"},
+                             {"0000104_d", "en", "Night Reading", "[Eng] Night Reading"}};
+  auto reads = chain_reads(pages, 101);
   // A third English page that day whose neighbours are elsewhere: nobody's translation.
   auto stray = make_post("0000105_e", "0000105_e.txt", "Stray", "en");
   stray.format = SourceFormat::page_text;
@@ -198,19 +222,9 @@ BOOST_AUTO_TEST_CASE(two_bilingual_pairs_on_one_day_pair_in_order) {
   reads.push_back(read_of("0000105_e.txt", {stray}));
   apply_reads(index, reads, kT0);
 
-  std::vector<std::string> pairs;  // "post -> its translation", sorted
-  for (const auto& post : index.newest("", kT0, 10)) {
-    auto translations = index.translations_of(post, kT0);
-    BOOST_TEST_INFO("post " << post.post.key);
-    BOOST_REQUIRE_LE(translations.size(), 1u);
-    if (!translations.empty()) {
-      pairs.push_back(post.post.key + " -> " + translations[0].post.key);
-    }
-  }
-  std::sort(pairs.begin(), pairs.end());
   const std::vector<std::string> expected = {"0000101_a -> 0000102_b", "0000102_b -> 0000101_a",
                                              "0000103_c -> 0000104_d", "0000104_d -> 0000103_c"};
-  BOOST_TEST(pairs == expected, boost::test_tools::per_element());
+  BOOST_TEST(translation_pairs(index) == expected, boost::test_tools::per_element());
 }
 
 // Left-over pages are not paired with each other: ja0 and en2 sit in the day's chain (their
@@ -219,25 +233,11 @@ BOOST_AUTO_TEST_CASE(two_bilingual_pairs_on_one_day_pair_in_order) {
 // only one of its language.
 BOOST_AUTO_TEST_CASE(left_over_pages_of_a_day_stay_unpaired) {
   Index index(":memory:", "https://blog.example.org/");
-  struct Page {
-    const char* key;
-    const char* lang;
-    const char* title;
-  };
-  const Page chain[] = {{"0000201_a", "ja", "独り言"},
-                        {"0000202_b", "ja", "朝の散歩"},
-                        {"0000203_c", "en", "Morning Walk"},
-                        {"0000204_d", "en", "Only in English"}};
-  std::vector<FileRead> reads;
-  for (std::size_t i = 0; i < std::size(chain); ++i) {
-    auto path = std::string(chain[i].key) + ".txt";
-    auto post = make_post(chain[i].key, path, chain[i].title, chain[i].lang);
-    post.format = SourceFormat::page_text;
-    post.position = 201 + static_cast<int>(i);
-    post.previous_title = i > 0 ? chain[i - 1].title : "前の日の記事";
-    post.next_title = i + 1 < std::size(chain) ? chain[i + 1].title : "次の日の記事";
-    reads.push_back(read_of(path, {post}));
-  }
+  const ChainPage chain[] = {{"0000201_a", "ja", "独り言", "独り言"},
+                             {"0000202_b", "ja", "朝の散歩", "朝の散歩"},
+                             {"0000203_c", "en", "Morning Walk", "Morning Walk"},
+                             {"0000204_d", "en", "Only in English", "Only in English"}};
+  auto reads = chain_reads(chain, 201);
   auto bare_ja = make_post("0000300_x", "0000300_x.txt", "ナビなし");
   auto bare_en = make_post("0000301_y", "0000301_y.txt", "No navigation", "en");
   for (auto* bare : {&bare_ja, &bare_en}) {
@@ -248,16 +248,9 @@ BOOST_AUTO_TEST_CASE(left_over_pages_of_a_day_stay_unpaired) {
   }
   apply_reads(index, reads, kT0);
 
-  std::vector<std::string> pairs;
-  for (const auto& post : index.newest("", kT0, 10)) {
-    for (const auto& translation : index.translations_of(post, kT0)) {
-      pairs.push_back(post.post.key + " -> " + translation.post.key);
-    }
-  }
-  std::sort(pairs.begin(), pairs.end());
   const std::vector<std::string> expected = {"0000202_b -> 0000203_c", "0000203_c -> 0000202_b",
                                              "0000300_x -> 0000301_y", "0000301_y -> 0000300_x"};
-  BOOST_TEST(pairs == expected, boost::test_tools::per_element());
+  BOOST_TEST(translation_pairs(index) == expected, boost::test_tools::per_element());
 }
 
 BOOST_AUTO_TEST_CASE(times_survive_reopening_and_schema_is_versioned) {
