@@ -73,22 +73,27 @@ bool stat_post_file(const std::filesystem::path& root, const std::filesystem::pa
   return true;
 }
 
+// Records that the listing of `start` stopped early (see ScanReport::listing_incomplete).
+void listing_failed(ScanReport& report, const std::filesystem::path& start,
+                    const std::string& reason) {
+  report.unreadable.push_back({start.string(), 0, "cannot list: " + reason});
+  report.listing_incomplete = true;
+}
+
 // Lists the post files below `start` (root itself or a directory in it), sorted by path.
 std::vector<FoundFile> list_tree(const std::filesystem::path& root,
                                  const std::filesystem::path& start, ScanReport& report) {
   std::vector<FoundFile> files;
   // skip_permission_denied would list a directory it may not read as empty: ask first.
   if (access(start.c_str(), R_OK | X_OK) != 0) {
-    report.unreadable.push_back({start.string(), 0, "cannot list: " + errno_text(errno)});
-    report.listing_incomplete = true;
+    listing_failed(report, start, errno_text(errno));
     return files;
   }
   std::error_code ec;
   std::filesystem::recursive_directory_iterator it(
       start, std::filesystem::directory_options::skip_permission_denied, ec);
   if (ec) {
-    report.unreadable.push_back({start.string(), 0, "cannot list: " + ec.message()});
-    report.listing_incomplete = true;
+    listing_failed(report, start, ec.message());
     return files;
   }
   for (auto end = std::filesystem::recursive_directory_iterator(); it != end; it.increment(ec)) {
@@ -111,8 +116,7 @@ std::vector<FoundFile> list_tree(const std::filesystem::path& root,
     }
   }
   if (ec) {  // the increment that failed also ended the loop (it made `it` the end iterator)
-    report.unreadable.push_back({start.string(), 0, "cannot list: " + ec.message()});
-    report.listing_incomplete = true;
+    listing_failed(report, start, ec.message());
   }
   std::sort(files.begin(), files.end(),
             [](const auto& a, const auto& b) { return a.relative < b.relative; });
@@ -333,9 +337,10 @@ ScanReport scan_store(Index& index, const std::filesystem::path& root, const Rea
     return it != files.end() && it->relative == path;
   };
   std::vector<std::string> removed;
+  // A listing that stopped early knows of nothing gone.
   for (const auto& [path, state] : states) {
     if (report.listing_incomplete) {
-      break;  // nothing is known to be gone
+      break;
     }
     // A file under a directory that could not be listed is not gone, only out of sight.
     bool hidden = std::any_of(report.unreadable.begin(), report.unreadable.end(),
