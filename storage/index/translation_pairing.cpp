@@ -144,7 +144,7 @@ class DayPairing {
 
 std::vector<std::size_t> pick_page_text_translations(std::size_t self,
                                                      const std::vector<Post>& day) {
-  if (self >= day.size()) {
+  if (self >= day.size() || day.size() > kMaxPagesPaired) {
     return {};
   }
   DayPairing pairing(day);

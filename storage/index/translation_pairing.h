@@ -18,6 +18,10 @@ namespace feedd::storage {
 // name no page of that day pair when each is the only such unpaired post of its language.
 // Ambiguous by nature: in "X_en, Y_ja, Y_en" X_en takes Y_ja (page order decides). Returns the
 // indexes into `day` of day[self]'s translations, at most one per language, in ascending order.
+// Pairing a day costs O(pages²) and runs for each page shown: a day with more pages than this
+// (no blog writes that many a day; a hostile or generated store might) is not paired at all.
+inline constexpr std::size_t kMaxPagesPaired = 256;
+
 std::vector<std::size_t> pick_page_text_translations(std::size_t self,
                                                      const std::vector<Post>& day);
 

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <boost/test/unit_test.hpp>
 
+#include "storage/index/translation_pairing.h"
 #include "tests/support/index_fixtures.h"
 #include "tests/support/test_support.h"
 
@@ -251,6 +252,30 @@ BOOST_AUTO_TEST_CASE(left_over_pages_of_a_day_stay_unpaired) {
   const std::vector<std::string> expected = {"0000202_b -> 0000203_c", "0000203_c -> 0000202_b",
                                              "0000300_x -> 0000301_y", "0000301_y -> 0000300_x"};
   BOOST_TEST(translation_pairs(index) == expected, boost::test_tools::per_element());
+}
+
+// A day of more pages than kMaxPagesPaired is not paired (each page would pair the whole day
+// again): the pages are served without translations, in bounded time.
+BOOST_AUTO_TEST_CASE(a_day_of_too_many_pages_is_not_paired) {
+  Index index(":memory:", "https://blog.example.org/");
+  std::vector<FileRead> reads;
+  for (std::size_t i = 0; i <= kMaxPagesPaired; ++i) {
+    auto key = "p" + std::to_string(1000 + i);
+    auto post = make_post(key, key + ".txt", "Page " + std::to_string(i), i % 2 ? "en" : "ja");
+    post.format = SourceFormat::page_text;
+    post.position = static_cast<int>(1000 + i);
+    // A chain of ja/en neighbours: without the bound every pair would be found.
+    post.previous_title = "Page " + std::to_string(i - 1);
+    post.next_title = "Page " + std::to_string(i + 1);
+    reads.push_back(read_of(key + ".txt", {post}));
+  }
+  apply_reads(index, reads, kT0);
+  BOOST_TEST(translation_pairs(index).empty());
+  // Below the bound the same pages pair (here the first two).
+  Index small(":memory:", "https://blog.example.org/");
+  reads.resize(2);
+  apply_reads(small, reads, kT0);
+  BOOST_TEST(translation_pairs(small).size() == 2u);
 }
 
 BOOST_AUTO_TEST_CASE(times_survive_reopening_and_schema_is_versioned) {
