@@ -35,11 +35,14 @@ ReadResult read_post_file(std::string_view path, std::string_view bytes,
   if (bytes.size() > options.max_file_bytes) {
     return one_problem(path, 0, too_large(bytes.size(), options.max_file_bytes));
   }
-  bytes = common::text::without_byte_order_mark(bytes);
-  // An export checks its bytes entry by entry: one damaged entry is one problem.
+  // An export checks its bytes entry by entry: one damaged entry is one problem. The sniffer
+  // and the export reader each skip one byte order mark themselves; stripping one here too
+  // would let a file of two marks (the second is a U+FEFF character, not a mark) pass as an
+  // export here yet not when sniffed on its own.
   if (looks_like_mt_export(bytes)) {
     return read_mt_export(path, bytes, options);
   }
+  bytes = common::text::without_byte_order_mark(bytes);
   if (bytes.find('\0') != std::string_view::npos) {
     return one_problem(path, 0, "binary file (contains NUL bytes)");
   }
