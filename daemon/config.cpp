@@ -247,12 +247,14 @@ void read_websub(TableReader& top, const std::filesystem::path& path, Config::We
   std::int64_t lease_s = config.lease.count();
   std::int64_t max_attempts = config.max_attempts;
   auto max_subscriptions = static_cast<std::int64_t>(config.max_subscriptions);
+  auto max_deliveries_per_s = static_cast<std::int64_t>(config.max_deliveries_per_s);
   websub.read("hubs", config.hubs);
   websub.read("builtin_hub", config.builtin_hub);
   websub.read("lease_s", lease_s, 60, 365 * 86'400);
   websub.read("max_attempts", max_attempts, 1, 100);
   websub.read("allow_private_callbacks", config.allow_private_callbacks);
   websub.read("max_subscriptions", max_subscriptions, 0, 10'000'000);
+  websub.read("max_deliveries_per_s", max_deliveries_per_s, 0, 1'000'000);
   for (const auto& hub : config.hubs) {
     if (!is_http_url(hub)) {
       websub.fail(*websub.find("hubs"), "hubs", "not an http(s) URL: " + hub);
@@ -262,6 +264,7 @@ void read_websub(TableReader& top, const std::filesystem::path& path, Config::We
   config.lease = std::chrono::seconds(lease_s);
   config.max_attempts = static_cast<int>(max_attempts);
   config.max_subscriptions = static_cast<std::size_t>(max_subscriptions);
+  config.max_deliveries_per_s = static_cast<std::size_t>(max_deliveries_per_s);
 }
 
 // [cache]

@@ -87,6 +87,8 @@ struct Config {
     int max_attempts = 8;                // delivery and publish attempts
     bool allow_private_callbacks = false;
     std::size_t max_subscriptions = 10000;
+    // Pings and deliveries started per second at most (bursts of 64); 0: no limit.
+    std::size_t max_deliveries_per_s = 1500;
     // Every hub to advertise: the external ones, then the built-in one.
     std::vector<std::string> advertised(const std::string& feeds_url) const;
   } websub;

@@ -348,8 +348,11 @@ int run_serve(const Config& initial_config, const ServeOptions& options) {
   boost::asio::io_context control;  // the indexer: only this thread touches the index
   auto now = common::now_seconds();
   Metrics metrics;
-  // Outgoing requests (cache purges) on their own thread; stopped before `metrics` goes.
-  OutboundService outbound{ClientOptions{}};
+  // Outgoing requests (cache purges, WebSub) on their own thread; stopped before `metrics` goes.
+  // WebSub's deliveries and pings are paced requests ([websub] is read at start).
+  ClientOptions client_options;
+  client_options.paced_per_s = initial_config.websub.max_deliveries_per_s;
+  OutboundService outbound{client_options};
   auto pipeline = open_pipeline(initial_config, metrics.index_health(), now);
   std::uint64_t generation = 1;
   SnapshotStore store(

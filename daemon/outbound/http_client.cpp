@@ -4,6 +4,7 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/ssl/context.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <deque>
 #include <map>
@@ -17,6 +18,7 @@
 #include "daemon/outbound/http_exchange.h"
 #include "daemon/outbound/outbound_error.h"
 #include "daemon/outbound/outbound_url.h"
+#include "daemon/outbound/request_pace.h"
 
 namespace feedd::daemon {
 
@@ -49,6 +51,8 @@ struct HttpClient::Impl : std::enable_shared_from_this<Impl> {
       : strand(asio::make_strand(io)),
         tls(asio::ssl::context::tls_client),
         options(std::move(o)),
+        pace(options.paced_per_s, options.paced_burst, std::chrono::steady_clock::now()),
+        pace_timer(strand),
         pool(std::make_shared<ConnectionPool>(
             strand, ConnectionPool::Limits{options.max_idle_per_host, options.max_idle_total,
                                            options.idle_timeout})) {
@@ -105,15 +109,23 @@ struct HttpClient::Impl : std::enable_shared_from_this<Impl> {
     pump();
   }
 
-  // Starts what the concurrency limits allow, oldest first. `ready` holds the hosts that
-  // have a request waiting and room to run it, by their oldest one: a start costs O(log n),
-  // not a walk past every request of the hosts that are full.
+  // Starts what the concurrency limits and the pace allow, oldest first. `ready` holds the
+  // hosts that have a request waiting and room to run it, by their oldest one: a start costs
+  // O(log n), not a walk past every request of the hosts that are full.
   void pump() {
+    const auto now = std::chrono::steady_clock::now();
     while (!ready.empty() && running < options.max_total) {
       const auto first = ready.begin();
       const std::string key = first->second;
-      ready.erase(first);
       Host& host = hosts[key];
+      if (host.waiting.front().request.paced) {
+        if (pace.available(now) == 0) {
+          wait_for_pace(now);
+          return;
+        }
+        pace.take(1);
+      }
+      ready.erase(first);
       auto pending = std::make_shared<Pending>(std::move(host.waiting.front()));
       host.waiting.pop_front();
       ++host.running;
@@ -124,6 +136,21 @@ struct HttpClient::Impl : std::enable_shared_from_this<Impl> {
       }
       start(pending);
     }
+  }
+
+  // Pumps again when the pace lets a batch start (one timer, however many wait).
+  void wait_for_pace(std::chrono::steady_clock::time_point now) {
+    if (pace_armed) {
+      return;
+    }
+    pace_armed = true;
+    pace_timer.expires_at(pace.when_available(pace.batch(), now));
+    pace_timer.async_wait([self = shared_from_this()](const boost::system::error_code& ec) {
+      self->pace_armed = false;
+      if (!ec && !self->stopping) {
+        self->pump();
+      }
+    });
   }
 
   // A request of `key` ended: its host may start another one.
@@ -165,6 +192,7 @@ struct HttpClient::Impl : std::enable_shared_from_this<Impl> {
 
   void abort_all() {
     pool->shutdown();
+    pace_timer.cancel();
     for (auto it = hosts.begin(); it != hosts.end();) {
       queued -= it->second.waiting.size();
       it->second.waiting.clear();
@@ -181,6 +209,9 @@ struct HttpClient::Impl : std::enable_shared_from_this<Impl> {
   asio::strand<asio::io_context::executor_type> strand;
   asio::ssl::context tls;
   const ClientOptions options;
+  RequestPace pace;               // touched only on the strand
+  asio::steady_timer pace_timer;  // likewise; armed while paced requests wait for the pace
+  bool pace_armed = false;        // likewise
   const std::shared_ptr<ConnectionPool> pool;  // touched only on the strand
   ConnectionCounters counters;
   // Touched only on the strand.

@@ -37,6 +37,7 @@ struct OutboundRequest {
   // Sent instead of `body` when set: one feed's bytes shared by many deliveries.
   std::shared_ptr<const std::string> shared_body;
   bool allow_private = false;  // also connect to loopback/private/... destinations
+  bool paced = false;          // background work: started at ClientOptions::paced_per_s
 };
 
 struct OutboundResponse {
@@ -63,6 +64,10 @@ struct ClientOptions {
   std::chrono::milliseconds idle_timeout{4000};  // a kept connection unused this long is closed
   std::string ca_file;  // PEM file of trusted CAs; empty: the system store (ca-certificates)
   std::string user_agent = "feedd";
+  // Paced requests started per second at most, after a burst of paced_burst (RequestPace);
+  // 0: no pace. A paced request waits for its turn in the queue's order.
+  std::size_t paced_per_s = 0;
+  std::size_t paced_burst = 64;
 };
 
 struct ClientStats {

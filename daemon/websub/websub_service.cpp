@@ -109,11 +109,13 @@ WebSubService::~WebSubService() {
   });
 }
 
-void WebSubService::guarded(std::string_view doing, const std::function<void()>& work) {
+bool WebSubService::guarded(std::string_view doing, const std::function<void()>& work) {
   try {
     work();
+    return true;
   } catch (const storage::IndexError& error) {
     log::error(kWebSubChannel, std::string(doing) + ": " + error.what());
+    return false;
   }
 }
 
@@ -171,14 +173,25 @@ std::vector<OutboxItem> WebSubService::claim() {
 
 void WebSubService::start_claimed(const std::vector<OutboxItem>& items) {
   for (const OutboxItem& item : items) {
-    dispatch(item);
+    // Each on its own: a failure before the send leaves the item claimed in the store (tried
+    // again when its claim runs out) and frees its slot, so the others still start and the
+    // window does not fill up with slots nothing will free.
+    if (!guarded("sending notifications", [&] { dispatch(item); })) {
+      --in_flight_;
+    }
   }
   arm_outbox();
 }
 
 void WebSubService::arm_outbox() {
-  const auto next = store_->next_due();
   outbox_timer_.cancel();
+  // While the window is full, the attempt that ends next claims more work (write_settled); a
+  // timer for the work already due would fire at once, find the window full and be armed
+  // again: it did, spinning on the outbound thread until a slot freed.
+  if (in_flight_ >= kMaxInFlight) {
+    return;
+  }
+  const auto next = store_->next_due();
   if (!next) {
     return;
   }
@@ -206,6 +219,7 @@ void WebSubService::publish(const OutboxItem& item) {
   request.headers = {{"Content-Type", "application/x-www-form-urlencoded"}};
   request.body = "hub.mode=publish&hub.url=" + form_encoded(item.topic);
   request.allow_private = true;  // hubs are the operator's choice
+  request.paced = true;
   outbound_.client().send(std::move(request), [this, item](const OutboundResult& result) {
     const bool ok = attempt_succeeded(result, "publish", item);
     (ok ? counters_.publish_ok : counters_.publish_failed)++;
@@ -252,6 +266,7 @@ void WebSubService::send_delivery(const OutboxItem& item, const storage::Subscri
   request.method = http::verb::post;
   request.url = subscription.callback;
   request.allow_private = options_.allow_private_callbacks;
+  request.paced = true;
   request.shared_body = shared_body(item.topic, resource);
   const std::string& body = *request.shared_body;
   request.headers = {
@@ -300,7 +315,10 @@ void WebSubService::settle(const OutboxItem& item, bool ok) {
   settle_timer_.expires_after(kSettleDelay);
   settle_timer_.async_wait([this](const boost::system::error_code& ec) {
     if (!ec) {
-      guarded("recording sent notifications", [&] { write_settled(); });
+      if (!guarded("recording sent notifications", [&] { write_settled(); })) {
+        // Rolled back: the work due meanwhile was not claimed and needs its timer.
+        guarded("sending notifications", [&] { arm_outbox(); });
+      }
     }
   });
 }

@@ -2,12 +2,13 @@
 // per external hub) and the built-in hub at POST /websub (§5-7: intent verification by
 // challenge, denial of unknown topics, delivery of the full feed, signed when a secret was
 // given, 410 ends a subscription, leases expire). Pings and deliveries go through a durable
-// outbox (storage::WebSubStore), retried with exponential backoff up to max_attempts; the
-// outcomes of attempts are written in batches (one transaction per 10 ms, with the next
-// claim; the destructor writes the last batch). Threads: handle() and snapshot_changed() may
-// be called from any thread and only post work; everything else runs on the
-// OutboundService's thread. Stop the OutboundService before destroying this object. SQLite
-// failures are logged; the work is retried later.
+// outbox (storage::WebSubStore), sent as paced requests (the outbound client starts them at
+// websub.max_deliveries_per_s), retried with exponential backoff up to max_attempts; the outcomes
+// of attempts are written in batches (one transaction per 10 ms, with the next claim; the
+// destructor writes the last batch). Threads: handle() and snapshot_changed() may be called from
+// any thread and only post work; everything else runs on the OutboundService's thread. Stop the
+// OutboundService before destroying this object. SQLite failures are logged; the work is retried
+// later.
 #pragma once
 
 #include <boost/asio/steady_timer.hpp>
@@ -75,6 +76,7 @@ class WebSubService {
   void start_claimed(const std::vector<storage::OutboxItem>& items);
   void arm_outbox();
   void arm_expiry();
+  // Starts one claimed item; a storage error is thrown only before anything was sent.
   void dispatch(const storage::OutboxItem& item);
   void publish(const storage::OutboxItem& item);
   void deliver(const storage::OutboxItem& item);
@@ -92,8 +94,8 @@ class WebSubService {
   bool topic_exists(const std::string& topic, const feeds::Snapshot& snapshot) const;
   std::string path_of(const std::string& topic) const;  // "" when not one of feedd's URLs
   void update_gauges();
-  // Runs `work`; a storage::IndexError is logged as the failure of `doing`.
-  void guarded(std::string_view doing, const std::function<void()>& work);
+  // Runs `work`; a storage::IndexError is logged as the failure of `doing` (false).
+  bool guarded(std::string_view doing, const std::function<void()>& work);
 
   // Fixed after construction.
   const WebSubOptions options_;

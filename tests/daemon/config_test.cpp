@@ -164,17 +164,19 @@ BOOST_AUTO_TEST_CASE(websub_keys) {
   BOOST_TEST(defaults.websub.max_attempts == 8);
   BOOST_TEST(!defaults.websub.allow_private_callbacks);
   BOOST_TEST(defaults.websub.max_subscriptions == 10000u);
+  BOOST_TEST(defaults.websub.max_deliveries_per_s == 1500u);
   BOOST_TEST(defaults.site_options().hubs.empty());
   auto config =
       parse_config(site +
                        "[websub]\nhubs = [\"https://hub.example/\"]\nbuiltin_hub = true\n"
                        "lease_s = 3600\nmax_attempts = 3\nallow_private_callbacks = true\n"
-                       "max_subscriptions = 5\n",
+                       "max_subscriptions = 5\nmax_deliveries_per_s = 0\n",
                    "/etc/feedd/feedd.toml");
   BOOST_TEST(config.websub.lease.count() == 3600);
   BOOST_TEST(config.websub.max_attempts == 3);
   BOOST_TEST(config.websub.allow_private_callbacks);
   BOOST_TEST(config.websub.max_subscriptions == 5u);
+  BOOST_TEST(config.websub.max_deliveries_per_s == 0u);
   BOOST_TEST(config.site_options().hubs ==
              (std::vector<std::string>{"https://hub.example/", "https://b.example/f/websub"}));
   BOOST_TEST(error_of(site + "[websub]\nhubs = [\"ftp://x/\"]\n") ==

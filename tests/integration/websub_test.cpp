@@ -5,12 +5,16 @@
 // challenge, an unknown topic, unsubscribe, 410 Gone, lease expiry, a restart that keeps
 // subscriptions, the SSRF refusal, and a callback that never answers delaying nobody.
 // Every wait is for a positive signal: a request arriving, a /metrics series reaching a value.
+#include <atomic>
 #include <boost/asio/connect.hpp>
 #include <boost/beast/http/write.hpp>
 #include <boost/test/unit_test.hpp>
+#include <chrono>
 #include <csignal>
 #include <map>
+#include <mutex>
 #include <set>
+#include <vector>
 
 #include "common/encoding.h"
 #include "common/hmac.h"
@@ -236,6 +240,37 @@ BOOST_FIXTURE_TEST_CASE(discovery_publishing_and_ssrf_refusal, WebSubFixture) {
                     feedd->log());
   BOOST_TEST(reader.connections() == 0u);
   BOOST_TEST(series(port, "feedd_outbound_refused_total") == 1);
+}
+
+// Pings and deliveries are paced (websub.max_deliveries_per_s, after a burst of 64): 8 hubs
+// × 12 changed feeds = 96 pings at 8 a second. Whatever the machine's speed, the n-th ping
+// (from 0) cannot arrive before (n - 63) / 8 s after the edit: the last one not before 4.1 s,
+// where unpaced they all went out within a fraction of a second.
+BOOST_FIXTURE_TEST_CASE(pings_are_paced, WebSubFixture) {
+  std::mutex mutex;
+  std::vector<std::chrono::steady_clock::time_point> arrivals;
+  ScriptedServer hub([&](const ScriptedRequest&) {
+    const std::lock_guard lock(mutex);
+    arrivals.push_back(std::chrono::steady_clock::now());
+    return ScriptedReply::of(204);
+  });
+  std::string hubs;
+  for (int i = 0; i < 8; ++i) {
+    hubs += (hubs.empty() ? "\"" : ", \"") + hub.url("/hub" + std::to_string(i)) + "\"";
+  }
+  start("hubs = [" + hubs + "]\nmax_deliveries_per_s = 8\n");
+  const auto edited = std::chrono::steady_clock::now();
+  write_file(store / "en.md", post("English post, edited", "en", "tags: [news]\n"));
+  const long pings = 8 * static_cast<long>(kEnglishChanges.size());
+  FEEDD_REQUIRE_AFTER(series_reaches(port, "feedd_websub_publish_total{result=\"ok\"}", pings),
+                      feedd->log());
+  const std::lock_guard lock(mutex);
+  BOOST_REQUIRE_GE(arrivals.size(), static_cast<std::size_t>(pings));
+  for (std::size_t n = 64; n < arrivals.size(); ++n) {
+    const double after = std::chrono::duration<double>(arrivals[n] - edited).count();
+    const double earliest = static_cast<double>(n - 63) / 8;
+    BOOST_TEST(after >= earliest, "ping " << n << " arrived " << after << " s after the edit");
+  }
 }
 
 // One process with the built-in hub (private callbacks allowed: the subscribers are on
