@@ -128,15 +128,19 @@ bool out_of_descriptors(const error_code& ec) {
 }  // namespace
 
 // One io_context per thread, each with its own acceptor on every listening socket (a dup of
-// the same descriptor): a connection lives on the thread that accepted it, so its completions
-// never wait for another thread or wake one (one shared io_context woke the reactor thread
-// with an epoll_ctl per request and passed each completion through a strand).
+// the same descriptor): a connection lives on one thread, so its completions never wait for
+// another thread or wake one (one shared io_context woke the reactor thread with an epoll_ctl
+// per request and passed each completion through a strand). Which thread: the one with the
+// fewest connections, chosen by the accepting thread before each accept. Left to the kernel,
+// the thread that woke first drained the whole backlog: wrk's 64 connections all went to one
+// of two threads in one run of two, 38/26 in the other (bench/RESULTS.md).
 struct HttpServer::Impl {
   Impl(ServerOptions options, SnapshotStore& store, Metrics& metrics)
       : max_connections(options.max_connections > 0 ? options.max_connections : connection_cap()),
         shared(std::move(options), store, metrics, max_connections),
         contexts(make_contexts(thread_count(shared.options))),
-        shedder(shared, *contexts.front()) {}
+        shedder(shared, *contexts.front()),
+        connections_on(std::make_unique<std::atomic<std::size_t>[]>(contexts.size())) {}
 
   static std::vector<std::unique_ptr<asio::io_context>> make_contexts(int count) {
     std::vector<std::unique_ptr<asio::io_context>> made;
@@ -149,14 +153,19 @@ struct HttpServer::Impl {
   // Adds an acceptor on `fd` (a listening socket, taken over) to each io_context.
   void accept_on(int fd, const tcp::endpoint& endpoint);
 
-  asio::awaitable<void> accept_loop(tcp::acceptor& acceptor);
+  asio::awaitable<void> accept_loop(tcp::acceptor& acceptor, std::size_t home);
+  // The context with the fewest connections; `home` (the acceptor's) when it is one of them.
+  std::size_t least_loaded(std::size_t home) const;
   void close_idle_sessions();
 
   const std::size_t max_connections;
   ServerShared shared;
   std::vector<std::unique_ptr<asio::io_context>> contexts;
-  ConnectionShedder shedder;                              // uses the first io_context
+  ConnectionShedder shedder;  // uses the first io_context
+  // Connections each context serves (counted from the accept until the session ends).
+  std::unique_ptr<std::atomic<std::size_t>[]> connections_on;
   std::vector<std::unique_ptr<tcp::acceptor>> acceptors;  // each on its own context
+  std::vector<std::size_t> acceptor_home;                 // acceptors[k]'s context
   std::vector<tcp::endpoint> bound;
   std::vector<std::thread> threads;
   std::atomic<bool> started{false};
@@ -177,18 +186,37 @@ void HttpServer::Impl::accept_on(int fd, const tcp::endpoint& endpoint) {
       throw std::runtime_error("socket of " + endpoint_text(endpoint) + ": " + ec.message());
     }
     acceptors.push_back(std::move(acceptor));
+    acceptor_home.push_back(i);
   }
   bound.push_back(endpoint);
 }
 
-asio::awaitable<void> HttpServer::Impl::accept_loop(tcp::acceptor& acceptor) {
+std::size_t HttpServer::Impl::least_loaded(std::size_t home) const {
+  std::size_t best = home;
+  std::size_t fewest = connections_on[home].load(std::memory_order_relaxed);
+  for (std::size_t i = 0; i < contexts.size(); ++i) {
+    const std::size_t count = connections_on[i].load(std::memory_order_relaxed);
+    if (count < fewest) {
+      best = i;
+      fewest = count;
+    }
+  }
+  return best;
+}
+
+asio::awaitable<void> HttpServer::Impl::accept_loop(tcp::acceptor& acceptor, std::size_t home) {
   const auto token = asio::as_tuple(asio::use_awaitable);
   asio::steady_timer backoff(acceptor.get_executor());
   auto last_warning = std::chrono::steady_clock::time_point{};
   while (!shared.stopping.load(std::memory_order_acquire)) {
-    // On the acceptor's io_context, which one thread runs: no strand needed; work posted to
-    // the session from elsewhere (shedding, stopping) runs on that thread too.
-    auto [ec, socket] = co_await acceptor.async_accept(token);
+    // The connection goes to the context with the fewest, chosen now (a later accept on
+    // another thread may make the choice a little stale: close enough). Its socket is
+    // registered with that context's reactor and its session runs on that context's one
+    // thread: no strand needed; work posted to the session from elsewhere (shedding,
+    // stopping) runs on that thread too.
+    const std::size_t target = least_loaded(home);
+    auto [ec, socket] = co_await acceptor.async_accept(
+        asio::any_io_executor(contexts[target]->get_executor()), token);
     if (ec) {
       if (ec == asio::error::operation_aborted || shared.stopping.load()) {
         break;
@@ -214,9 +242,11 @@ asio::awaitable<void> HttpServer::Impl::accept_loop(tcp::acceptor& acceptor) {
       continue;
     }
     shared.open_connections.fetch_add(1, std::memory_order_relaxed);
+    connections_on[target].fetch_add(1, std::memory_order_relaxed);
     auto executor = socket.get_executor();
     asio::co_spawn(executor, run_session(std::move(socket), shared),
-                   [](const std::exception_ptr& error) {
+                   [this, target](const std::exception_ptr& error) {
+                     connections_on[target].fetch_sub(1, std::memory_order_relaxed);
                      if (error) {  // a bug or bad_alloc: lose the connection, not the server
                        try {
                          std::rethrow_exception(error);
@@ -338,14 +368,24 @@ std::vector<std::uint16_t> HttpServer::ports() const {
 }
 
 int HttpServer::threads() const { return static_cast<int>(impl_->contexts.size()); }
+
+std::vector<std::size_t> HttpServer::connections_per_thread() const {
+  std::vector<std::size_t> out;
+  for (std::size_t i = 0; i < impl_->contexts.size(); ++i) {
+    out.push_back(impl_->connections_on[i].load(std::memory_order_relaxed));
+  }
+  return out;
+}
 std::size_t HttpServer::max_connections() const { return impl_->max_connections; }
 
 void HttpServer::start() {
   if (impl_->started.exchange(true)) {
     return;
   }
-  for (auto& acceptor : impl_->acceptors) {
-    asio::co_spawn(acceptor->get_executor(), impl_->accept_loop(*acceptor), asio::detached);
+  for (std::size_t k = 0; k < impl_->acceptors.size(); ++k) {
+    auto& acceptor = *impl_->acceptors[k];
+    asio::co_spawn(acceptor.get_executor(), impl_->accept_loop(acceptor, impl_->acceptor_home[k]),
+                   asio::detached);
   }
   for (auto& context : impl_->contexts) {
     impl_->threads.emplace_back([io = context.get()] { io->run(); });

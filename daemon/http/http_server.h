@@ -58,6 +58,8 @@ class HttpServer {
   std::vector<std::uint16_t> ports() const;
   int threads() const;
   std::size_t max_connections() const;
+  // The connections each thread serves now (accepted, session not ended).
+  std::vector<std::size_t> connections_per_thread() const;
 
   void start();
   void stop();
