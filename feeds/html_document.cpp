@@ -9,7 +9,9 @@
 #include <string_view>
 
 #include "common/text.h"
+#include "feeds/html_facts.h"
 #include "feeds/html_nesting.h"
+#include "feeds/simple_html.h"
 #include "feeds/xml_text.h"
 
 namespace feedd::feeds {
@@ -68,15 +70,10 @@ bool is_one_of(GumboTag tag, const std::array<GumboTag, N>& tags) {
   return std::find(tags.begin(), tags.end(), tag) != tags.end();
 }
 
-void trim_end(std::string& text) {
-  while (!text.empty() && text.back() == ' ') {
-    text.pop_back();
-  }
-}
-
 }  // namespace
 
-// Walks the tree once, without recursion (bodies nest as deep as html_nesting.h allows).
+// Reads the body: by a plain scan when it is simple HTML (simple_html.h), else with gumbo,
+// walking its tree once, without recursion (bodies nest as deep as html_nesting.h allows).
 class HtmlDocumentBuilder {
  public:
   explicit HtmlDocumentBuilder(HtmlDocument& document) : document_(document) {}
@@ -91,25 +88,15 @@ class HtmlDocumentBuilder {
       document_.too_deep_ = true;
       return;
     }
-    Arena arena;
-    GumboOptions options = kGumboDefaultOptions;
-    options.allocator = &Arena::allocate;
-    options.deallocator = &Arena::deallocate;
-    options.userdata = &arena;
-    options.max_errors = 0;  // the default (-1) records every parse error
-    options.fragment_context = GUMBO_TAG_BODY;
-    options.fragment_namespace = GUMBO_NAMESPACE_HTML;
-    const GumboOutput* output = gumbo_parse_with_options(&options, source.data(), source.size());
-    walk(output->root);
-    // No gumbo_destroy_output: the arena owns every byte of the tree.
-    trim_end(document_.text_);
-    std::vector<UrlAttribute>& urls = document_.urls_;
-    // The adoption agency clones elements with their attributes: one value, many nodes.
-    std::stable_sort(urls.begin(), urls.end(),
-                     [](const auto& a, const auto& b) { return a.offset < b.offset; });
-    urls.erase(std::unique(urls.begin(), urls.end(),
-                           [](const auto& a, const auto& b) { return a.offset == b.offset; }),
-               urls.end());
+    HtmlFacts facts;
+    if (!read_simple_html(source, facts)) {
+      facts = HtmlFacts();
+      read_with_gumbo(source, facts);
+    }
+    facts.finish();
+    document_.text_ = std::move(facts.text_out);
+    document_.first_paragraph_ = std::move(facts.first_paragraph);
+    document_.urls_ = std::move(facts.urls);
   }
 
  private:
@@ -118,63 +105,38 @@ class HtmlDocumentBuilder {
     unsigned next_child;
   };
 
-  void walk(const GumboNode* root) {
+  static void walk(const GumboNode* root, std::string_view source, HtmlFacts& facts) {
     std::vector<Frame> stack{{root, 0}};
     while (!stack.empty()) {
       Frame& frame = stack.back();
       const GumboVector& children = frame.node->v.element.children;
       if (frame.next_child == children.length) {
         if (stack.size() > 1) {
-          leave(frame.node);
+          const GumboNode* node = frame.node;
+          facts.leave(is_one_of(node->v.element.tag, kInline), hides(node), stack.size() - 1);
         }
         stack.pop_back();
         continue;
       }
       const auto* child = static_cast<const GumboNode*>(children.data[frame.next_child++]);
       if (child->type == GUMBO_NODE_ELEMENT || child->type == GUMBO_NODE_TEMPLATE) {
-        enter(child);
+        const GumboElement& element = child->v.element;
+        collect_urls(element, source, facts);
+        facts.enter(is_one_of(element.tag, kInline), hides(child),
+                    element.tag == GUMBO_TAG_P && element.tag_namespace == GUMBO_NAMESPACE_HTML,
+                    stack.size());
         stack.push_back({child, 0});
-      } else if (child->type != GUMBO_NODE_COMMENT && hidden_ == 0) {
-        append_collapsed(child->v.text.text);
+      } else if (child->type != GUMBO_NODE_COMMENT) {
+        facts.text(child->v.text.text);
       }
     }
   }
 
-  void enter(const GumboNode* node) {
-    const GumboElement& element = node->v.element;
-    collect_urls(element);
-    if (!is_one_of(element.tag, kInline)) {
-      separate();
-    }
-    if (node->type == GUMBO_NODE_TEMPLATE || is_one_of(element.tag, kHidden)) {
-      ++hidden_;
-    }
-    if (element.tag == GUMBO_TAG_P && element.tag_namespace == GUMBO_NAMESPACE_HTML &&
-        hidden_ == 0 && paragraph_ == nullptr && document_.first_paragraph_.empty()) {
-      paragraph_ = node;
-      paragraph_start_ = document_.text_.size();
-    }
+  static bool hides(const GumboNode* node) {
+    return node->type == GUMBO_NODE_TEMPLATE || is_one_of(node->v.element.tag, kHidden);
   }
 
-  void leave(const GumboNode* node) {
-    const GumboElement& element = node->v.element;
-    if (node->type == GUMBO_NODE_TEMPLATE || is_one_of(element.tag, kHidden)) {
-      --hidden_;
-    }
-    if (!is_one_of(element.tag, kInline)) {
-      separate();
-    }
-    if (node == paragraph_) {
-      std::string text = document_.text_.substr(paragraph_start_);
-      trim_end(text);
-      const std::size_t first = text.find_first_not_of(' ');
-      document_.first_paragraph_ = first == std::string::npos ? std::string() : text.substr(first);
-      paragraph_ = nullptr;
-    }
-  }
-
-  void collect_urls(const GumboElement& element) {
-    const std::string& source = document_.source_;
+  static void collect_urls(const GumboElement& element, std::string_view source, HtmlFacts& facts) {
     for (unsigned i = 0; i < element.attributes.length; ++i) {
       const auto& attribute = *static_cast<const GumboAttribute*>(element.attributes.data[i]);
       const std::string_view name = attribute.name;
@@ -190,47 +152,29 @@ class HtmlDocumentBuilder {
           raw.data < source.data() || raw.data + raw.length > source.data() + source.size()) {
         continue;
       }
-      document_.urls_.push_back(UrlAttribute{static_cast<std::size_t>(raw.data - source.data()),
-                                             raw.length, srcset, attribute.value});
-    }
-  }
-
-  // Appends `text`, collapsing white space (including U+00A0) to single spaces.
-  void append_collapsed(std::string_view text) {
-    std::string& out = document_.text_;
-    std::size_t i = 0;
-    while (i < text.size()) {
-      std::size_t run = i;
-      while (run < text.size() && !common::text::is_html_space(text[run]) && text[run] != '\xC2') {
-        ++run;
-      }
-      out.append(text, i, run - i);
-      if (run == text.size()) {
-        break;
-      }
-      const bool nbsp = text[run] == '\xC2' && run + 1 < text.size() && text[run + 1] == '\xA0';
-      if (common::text::is_html_space(text[run]) || nbsp) {
-        separate();
-        i = run + (nbsp ? 2 : 1);
-      } else {
-        out.push_back(text[run]);  // the lead byte of another U+0080..U+00BF
-        i = run + 1;
-      }
-    }
-  }
-
-  void separate() {
-    std::string& out = document_.text_;
-    if (hidden_ == 0 && !out.empty() && out.back() != ' ') {
-      out.push_back(' ');
+      facts.url(UrlAttribute{static_cast<std::size_t>(raw.data - source.data()), raw.length, srcset,
+                             attribute.value});
     }
   }
 
   HtmlDocument& document_;
-  int hidden_ = 0;
-  const GumboNode* paragraph_ = nullptr;
-  std::size_t paragraph_start_ = 0;
+
+  friend void read_with_gumbo(std::string_view source, HtmlFacts& facts);
 };
+
+void read_with_gumbo(std::string_view source, HtmlFacts& facts) {
+  Arena arena;
+  GumboOptions options = kGumboDefaultOptions;
+  options.allocator = &Arena::allocate;
+  options.deallocator = &Arena::deallocate;
+  options.userdata = &arena;
+  options.max_errors = 0;  // the default (-1) records every parse error
+  options.fragment_context = GUMBO_TAG_BODY;
+  options.fragment_namespace = GUMBO_NAMESPACE_HTML;
+  const GumboOutput* output = gumbo_parse_with_options(&options, source.data(), source.size());
+  HtmlDocumentBuilder::walk(output->root, source, facts);
+  // No gumbo_destroy_output: the arena owns every byte of the tree.
+}
 
 HtmlDocument::HtmlDocument(std::string source) : source_(std::move(source)) {
   HtmlDocumentBuilder(*this).build();

@@ -1,7 +1,8 @@
-// libFuzzer target: a post body through HtmlDocument (gumbo), summaries and link splicing.
-// Invariants: URL values lie inside the source, in order, without overlap; the text is
-// collapsed and trimmed; the summary is clean XML text; a body without URL values comes
-// back from splicing unchanged. The CPU budget catches a parse the nesting bound missed.
+// libFuzzer target: a post body through HtmlDocument (gumbo, or the plain scan of simple
+// HTML), summaries and link splicing. Invariants: URL values lie inside the source, in order,
+// without overlap; the text is collapsed and trimmed; the summary is clean XML text; a body
+// without URL values comes back from splicing unchanged; a body the scan accepts gives
+// exactly what gumbo gives. The CPU budget catches a parse the nesting bound missed.
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
@@ -11,6 +12,9 @@
 
 #include "feeds/absolute_links.h"
 #include "feeds/html_document.h"
+#include "feeds/html_facts.h"
+#include "feeds/html_nesting.h"
+#include "feeds/simple_html.h"
 #include "feeds/summary.h"
 #include "feeds/xml_text.h"
 #include "tests/fuzz/fuzz_support.h"
@@ -33,6 +37,32 @@ void check_urls(const feedd::feeds::HtmlDocument& document) {
   }
 }
 
+// The scan must read whatever it accepts exactly as gumbo does.
+void check_scan_agrees(const std::string& source) {
+  if (!feedd::feeds::nesting_within_bounds(source)) {
+    return;
+  }
+  feedd::feeds::HtmlFacts fast;
+  if (!feedd::feeds::read_simple_html(source, fast)) {
+    return;
+  }
+  fast.finish();
+  feedd::feeds::HtmlFacts slow;
+  feedd::feeds::read_with_gumbo(source, slow);
+  slow.finish();
+  require(fast.text_out == slow.text_out, "the scan's text differs from gumbo's");
+  require(fast.first_paragraph == slow.first_paragraph,
+          "the scan's first paragraph differs from gumbo's");
+  require(fast.urls.size() == slow.urls.size(), "the scan found other URL values than gumbo");
+  for (std::size_t i = 0; i < fast.urls.size(); ++i) {
+    const auto& a = fast.urls[i];
+    const auto& b = slow.urls[i];
+    require(
+        a.offset == b.offset && a.length == b.length && a.srcset == b.srcset && a.value == b.value,
+        "the scan's URL value differs from gumbo's");
+  }
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -41,6 +71,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   feedd::storage::Post post;
   post.content_html = std::string(bytes);
   const auto document = feedd::feeds::parse_content(post);
+  check_scan_agrees(document->source());
   check_urls(*document);
   const std::string& text = document->text();
   require(text.empty() || (text.front() != ' ' && text.back() != ' '), "text not trimmed");
