@@ -23,9 +23,12 @@ namespace feedd::daemon {
 namespace {
 
 // Files rendered and written together: an archive page of 100 full posts is ~0.3 MB, and two
-// batches are in memory at once (one collected, one rendered): 16 keeps a cold 10k build's
-// peak RSS where one batch of 32 on one thread had it (63 MB).
-constexpr std::size_t kBatch = 16;
+// batches are in memory at once (one collected, one rendered). 16 kept a cold 10k build's
+// peak RSS where one batch of 32 on one thread had it (63 MB) while gumbo parsed the bodies;
+// with the faster scan (simple_html.h) renders finish sooner and wait to be written, and 16
+// took the peak to 67 MB (10k) and 140 MB (100k, from 129); 8 gives 54 and 123 MB at the
+// same wall and CPU time (bench/RESULTS.md).
+constexpr std::size_t kBatch = 8;
 // Parsed bodies kept for the next files that show the same posts, in archive pages (see
 // archive_order()): a few pages' worth, a few MB.
 constexpr std::size_t kRecentPages = 20;
