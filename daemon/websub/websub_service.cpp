@@ -26,8 +26,10 @@ constexpr std::size_t kMaxInFlight = 256;         // outbox items being sent at 
 constexpr std::chrono::seconds kClaimLease{120};  // when an item sent at a crash is retried
 constexpr std::chrono::milliseconds kMaxBackoff{3600 * 1000};
 // Ended attempts are written this long after the first of them, together: one commit for a
-// batch of deliveries instead of one each (plus one claim) per delivery.
-constexpr std::chrono::milliseconds kSettleDelay{10};
+// batch of deliveries instead of one each (plus one claim) per delivery. 50 ms: at 2,500
+// deliveries a second, ~125 per commit; the 256 claimed keep the sends busy for ~100 ms, so
+// the next claim (made with the commit) comes before they run dry.
+constexpr std::chrono::milliseconds kSettleDelay{50};
 
 storage::WebSubStore::Millis now_ms() {
   return std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
@@ -229,7 +231,7 @@ void WebSubService::publish(const OutboxItem& item) {
 
 void WebSubService::deliver(const OutboxItem& item) {
   const auto now = std::chrono::time_point_cast<std::chrono::seconds>(now_ms());
-  const auto subscription = store_->find(item.topic, item.target);
+  const auto& subscription = item.subscription;  // read with the claim
   const std::string path = path_of(item.topic);
   auto snapshot = snapshots_.load();
   if (!subscription || subscription->expires_at <= now || path.empty()) {

@@ -274,17 +274,24 @@ std::vector<OutboxItem> WebSubStore::claim_due(Millis now, std::size_t limit, Mi
   return guarded("claiming outgoing work", [&] {
     Scope transaction(*impl_->db, impl_->depth);
     SQLite::Statement& query = impl_->prepared(
-        "SELECT id, kind, target, topic, attempts, generation FROM websub_outbox "
-        "WHERE due_ms <= ? ORDER BY due_ms, id LIMIT ?");
+        "SELECT o.id, o.kind, o.target, o.topic, o.attempts, o.generation, s.secret, "
+        "s.expires_at FROM websub_outbox AS o LEFT JOIN websub_subscriptions AS s "
+        "ON o.kind = 1 AND s.topic = o.topic AND s.callback = o.target "
+        "WHERE o.due_ms <= ? ORDER BY o.due_ms, o.id LIMIT ?");
     const Done done{query};
     query.bind(1, to_ms(now));
     query.bind(2, static_cast<std::int64_t>(limit));
     std::vector<OutboxItem> items;
     while (query.executeStep()) {
-      items.push_back({query.getColumn(0).getInt64(),
-                       static_cast<OutboxKind>(query.getColumn(1).getInt()),
-                       query.getColumn(2).getString(), query.getColumn(3).getString(),
-                       query.getColumn(4).getInt(), query.getColumn(5).getInt64()});
+      OutboxItem& item = items.emplace_back(OutboxItem{
+          query.getColumn(0).getInt64(), static_cast<OutboxKind>(query.getColumn(1).getInt()),
+          query.getColumn(2).getString(), query.getColumn(3).getString(),
+          query.getColumn(4).getInt(), query.getColumn(5).getInt64(), std::nullopt});
+      if (!query.getColumn(7).isNull()) {
+        item.subscription = Subscription{
+            item.topic, item.target, query.getColumn(6).getString(),
+            std::chrono::sys_seconds(std::chrono::seconds(query.getColumn(7).getInt64()))};
+      }
     }
     SQLite::Statement& claim = impl_->prepared(
         "UPDATE websub_outbox SET attempts = attempts + 1, due_ms = ? WHERE id = ?");

@@ -34,6 +34,10 @@ struct OutboxItem {
   std::string topic;
   int attempts = 0;  // made before this one
   std::int64_t generation = 0;
+  // A delivery's subscription as it was when claimed (claim_due() reads it with the item, so
+  // a delivery needs no query of its own); none for a publish ping, or when the subscription
+  // is gone.
+  std::optional<Subscription> subscription;
 };
 
 // "index-websub.sqlite" beside "index.sqlite" ("" for an empty index path).
@@ -71,7 +75,8 @@ class WebSubStore {
   // passed on, if it throws.
   void in_transaction(const std::function<void()>& work);
   // Up to `limit` items due at `now`, oldest due first, each claimed: its attempts + 1 and
-  // its next attempt moved to `lease_until` (after a crash it is retried then).
+  // its next attempt moved to `lease_until` (after a crash it is retried then). A delivery
+  // comes with its subscription (OutboxItem::subscription), whatever its lease.
   std::vector<OutboxItem> claim_due(Millis now, std::size_t limit, Millis lease_until);
   // After a failed attempt: the next one at `due` (unless a new change made it due already).
   void retry(const OutboxItem& item, Millis due);

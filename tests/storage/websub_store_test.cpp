@@ -75,6 +75,38 @@ BOOST_AUTO_TEST_CASE(outbox_claims_retries_and_keeps_new_changes) {
   BOOST_TEST(!store.next_due());
 }
 
+// A delivery is claimed with its subscription (so sending it reads nothing more): the
+// callback's secret and lease as they are at the claim; a publish ping has none, nor a
+// delivery whose subscription went away.
+BOOST_AUTO_TEST_CASE(deliveries_are_claimed_with_their_subscription) {
+  WebSubStore store("");
+  store.upsert({"t", "http://cb/", "secret", at_s(100)});
+  store.upsert({"u", "http://cb/", "other", at_s(200)});  // same callback, other topic
+  store.add(OutboxKind::deliver, "http://cb/", "t", at(1));
+  store.add(OutboxKind::publish, "http://cb/", "t", at(2));  // a hub at the same URL
+  store.add(OutboxKind::deliver, "http://gone/", "t", at(3));
+  store.add(OutboxKind::deliver, "http://cb/", "u", at(4));
+  auto items = store.claim_due(at(10), 10, at(9000));
+  BOOST_TEST_REQUIRE(items.size() == 4u);
+  BOOST_TEST_REQUIRE(items[0].subscription.has_value());
+  BOOST_TEST(items[0].subscription->secret == "secret");
+  BOOST_TEST((items[0].subscription->expires_at == at_s(100)));
+  BOOST_TEST(items[0].subscription->callback == "http://cb/");
+  BOOST_TEST(items[0].subscription->topic == "t");
+  BOOST_TEST(!items[1].subscription.has_value());
+  BOOST_TEST(!items[2].subscription.has_value());
+  BOOST_TEST_REQUIRE(items[3].subscription.has_value());
+  BOOST_TEST(items[3].subscription->secret == "other");
+  store.retry(items[0], at(20));
+  store.upsert({"t", "http://cb/", "renewed", at_s(300)});
+  items = store.claim_due(at(20), 10, at(9000));
+  BOOST_TEST_REQUIRE(items.size() == 1u);
+  BOOST_TEST(items[0].subscription->secret == "renewed");
+  store.retry(items[0], at(30));
+  BOOST_TEST(store.remove("t", "http://cb/"));  // its delivery goes with it
+  BOOST_TEST(store.claim_due(at(30), 10, at(9000)).empty());
+}
+
 // The hub writes a batch of ended attempts and the next claim in one in_transaction: calls
 // that open a transaction of their own (claim_due, remove) join it; all of it is in the file
 // once it commits, and none of it when the work throws.
