@@ -22,16 +22,33 @@ class EntryMaker {
     if (it != made_.end()) {
       return it->second;
     }
-    feeds::Entry entry = build(indexed);
+    feeds::Entry entry = build(indexed, index_.translations_of(indexed, now_));
     parsed_.try_emplace(entry.post.key, entry.post.content_html, entry.html);
     return made_.emplace(indexed.post.key, std::move(entry)).first->second;
   }
 
-  // The entry of `indexed` (moved from); its body parsed unless found in `previous` or
-  // (parse false) left null.
-  feeds::Entry build(storage::IndexedPost indexed) {
+  // The entries of `posts` (moved from), in their order: build() of each, their
+  // translations read together.
+  std::vector<feeds::Entry> build_all(std::vector<storage::IndexedPost>& posts) {
+    auto translations = index_.translations_of(posts, now_);
+    std::vector<feeds::Entry> entries;
+    entries.reserve(posts.size());
+    for (std::size_t i = 0; i < posts.size(); ++i) {
+      entries.push_back(build(std::move(posts[i]), translations[i]));
+    }
+    return entries;
+  }
+
+  // The entry of `indexed` (moved from) with its `translations`; its body parsed unless
+  // found in `previous` or (parse false) left null.
+  feeds::Entry build(storage::IndexedPost indexed,
+                     const std::vector<storage::IndexedPost>& translations) {
     feeds::Entry entry;
-    entry.translations = translations(indexed);
+    for (const auto& translation : translations) {
+      entry.translations.push_back({translation.post.lang,
+                                    feeds::permalink(site_, translation.post),
+                                    translation.post.title});
+    }
     entry.post = std::move(indexed.post);
     entry.id = std::move(indexed.entry_id);
     entry.updated = indexed.updated;
@@ -47,15 +64,6 @@ class EntryMaker {
   ParsedBodies take_parsed() { return std::move(parsed_); }
 
  private:
-  std::vector<feeds::Alternate> translations(const storage::IndexedPost& indexed) {
-    std::vector<feeds::Alternate> alternates;
-    for (const auto& translation : index_.translations_of(indexed, now_)) {
-      alternates.push_back({translation.post.lang, feeds::permalink(site_, translation.post),
-                            translation.post.title});
-    }
-    return alternates;
-  }
-
   storage::Index& index_;
   const feeds::SiteOptions& site_;
   std::chrono::sys_seconds now_;
@@ -123,10 +131,7 @@ feeds::FeedContent collect_topic_feed(storage::Index& index, const feeds::SiteOp
   EntryMaker maker(index, site, now, parsed, parse);
   feeds::FeedContent feed{topic.lang, {}, topic.topic, topic.tombstones};
   auto posts = index.posts_by_keys(topic.keys);
-  feed.entries.reserve(posts.size());
-  for (auto& indexed : posts) {
-    feed.entries.push_back(maker.build(std::move(indexed)));
-  }
+  feed.entries = maker.build_all(posts);
   return feed;
 }
 
@@ -140,10 +145,7 @@ feeds::FeedContent collect_archive_page(storage::Index& index, const feeds::Site
   feed.archive_page = page.number;
   feed.archive_has_next = page.has_next;
   auto posts = index.posts_by_keys(page.keys);
-  feed.entries.reserve(posts.size());
-  for (auto& indexed : posts) {
-    feed.entries.push_back(maker.build(std::move(indexed)));
-  }
+  feed.entries = maker.build_all(posts);
   return feed;
 }
 

@@ -12,6 +12,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
@@ -153,6 +154,10 @@ class Index {
   // the bodies of every entry's translations was a sixth of rendering an archive page).
   std::vector<IndexedPost> translations_of(const IndexedPost& indexed,
                                            std::chrono::sys_seconds now);
+  // translations_of() of each of `posts`, in their order, in a query or two for them all
+  // instead of one each (a query's fixed cost was most of an archive page's collection).
+  std::vector<std::vector<IndexedPost>> translations_of(std::span<const IndexedPost> posts,
+                                                        std::chrono::sys_seconds now);
   // Every published post at `now`, newest first (the order of newest()), with only what the
   // topic and archive catalogs need (no content is read), handed to `visit` one at a time:
   // at a million posts a vector of them all was ~200 MB of a start-up's peak. `visit` must
@@ -164,6 +169,7 @@ class Index {
   std::vector<PostTopics> published_topics_of(const std::vector<std::string>& keys,
                                               std::chrono::sys_seconds now);
   // The live posts with these keys, in the order of `keys`; keys of no live post are skipped.
+  // One query per 256 keys.
   std::vector<IndexedPost> posts_by_keys(const std::vector<std::string>& keys);
   // Posts of `lang` (empty: every language) that were published, went away at `since` or
   // later and are not published at `now` (one that came back has no tombstone), newest

@@ -11,6 +11,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
@@ -79,6 +80,13 @@ struct Index::Impl {
   std::vector<IndexedPost> select(const std::string& where, const std::string& tail,
                                   const std::function<void(SQLite::Statement&)>& bind,
                                   Bodies bodies = Bodies::read);
+  // Translations (index_queries.cpp), without bodies. The posts published at `now` that
+  // share a translation_key with one of `posts`, by key, each key's in language order.
+  std::unordered_map<std::string, std::vector<IndexedPost>> posts_by_translation_key(
+      std::span<const IndexedPost> posts, std::chrono::sys_seconds now);
+  // The page-text posts published at `now` on local date `date` that have no
+  // translation_key, every language, in publication order (pick_page_text_translations()).
+  std::vector<IndexedPost> page_text_day(const std::string& date, std::chrono::sys_seconds now);
 };
 
 namespace index_detail {

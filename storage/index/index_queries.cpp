@@ -1,6 +1,11 @@
 #include <SQLiteCpp/SQLiteCpp.h>
 
 #include <algorithm>
+#include <bit>
+#include <span>
+#include <string_view>
+#include <unordered_map>
+#include <unordered_set>
 
 #include "storage/index/index.h"
 #include "storage/index/index_impl.h"
@@ -19,6 +24,51 @@ using rows::row_to_post;
 using rows::split;
 using rows::to_time;
 using std::chrono::sys_seconds;
+
+// Values bound per statement at most: a power of two (see in_chunks()).
+constexpr std::size_t kInChunk = 256;
+
+// Calls `query(list, bind_list)` for each chunk of `values` (at most kInChunk): `list` is
+// "(?1, ?2, ..., ?n)" with n the chunk's size rounded up to a power of two, so that a few
+// cached statements serve every length, and `bind_list(statement)` binds the chunk there,
+// padded with its first value (a repeat changes no IN). Nothing is called for no values.
+template <class Query>
+void in_chunks(const std::vector<std::string>& values, Query&& query) {
+  for (std::size_t first = 0; first < values.size(); first += kInChunk) {
+    const std::size_t count = std::min(kInChunk, values.size() - first);
+    const std::size_t padded = std::bit_ceil(count);
+    std::string list = "(";
+    for (std::size_t i = 1; i <= padded; ++i) {
+      list += (i == 1 ? "?" : ", ?") + std::to_string(i);
+    }
+    list += ')';
+    query(list, [&](SQLite::Statement& statement) {
+      for (std::size_t i = 0; i < padded; ++i) {
+        statement.bind(static_cast<int>(i + 1), values[first + (i < count ? i : 0)]);
+      }
+    });
+  }
+}
+
+// The translations of page-text `post` among `day` (its day's page-text posts without a
+// translation_key, in publication order; see pick_page_text_translations()).
+std::vector<IndexedPost> page_text_translations(const Post& post,
+                                                const std::vector<IndexedPost>& day) {
+  std::vector<Post> plain;
+  plain.reserve(day.size());
+  std::size_t self = day.size();
+  for (std::size_t i = 0; i < day.size(); ++i) {
+    if (day[i].post.key == post.key) {
+      self = i;
+    }
+    plain.push_back(day[i].post);
+  }
+  std::vector<IndexedPost> picked;
+  for (auto i : pick_page_text_translations(self, plain)) {
+    picked.push_back(day[i]);
+  }
+  return picked;
+}
 
 }  // namespace
 
@@ -88,53 +138,103 @@ std::vector<IndexedPost> Index::newest(const std::string& lang, sys_seconds now,
 }
 
 std::vector<IndexedPost> Index::translations_of(const IndexedPost& indexed, sys_seconds now) {
-  const Post& post = indexed.post;
-  return guard_sqlite("querying translations", [&]() -> std::vector<IndexedPost> {
-    if (!post.translation_key.empty()) {
-      return impl_->select(
-          std::string(kLive) +
-              // The `!= ''` lets SQLite use the partial index (it cannot
-              // tell that the bound value is not empty).
-              " AND translation_key = :tk AND translation_key != ''"
-              " AND lang != :lang AND key != :key",
-          "ORDER BY lang",
-          [&](SQLite::Statement& q) {
-            q.bind(":now", from_time(now));
-            q.bind(":tk", post.translation_key);
-            q.bind(":lang", post.lang);
-            q.bind(":key", post.key);
-          },
-          Impl::Bodies::left_out);
+  return std::move(translations_of(std::span(&indexed, 1), now).front());
+}
+
+std::unordered_map<std::string, std::vector<IndexedPost>> Index::Impl::posts_by_translation_key(
+    std::span<const IndexedPost> posts, sys_seconds now) {
+  std::vector<std::string> keys;  // each once: a key in two chunks would read its rows twice
+  std::unordered_set<std::string_view> listed;
+  for (const IndexedPost& indexed : posts) {
+    const std::string& key = indexed.post.translation_key;
+    if (!key.empty() && listed.insert(key).second) {
+      keys.push_back(key);
     }
-    if (post.format != SourceFormat::page_text) {
-      return {};
-    }
-    // The whole day, every language, in publication order: the pairing is decided for the day
-    // at once, so both posts of a pair see each other (translation_pairing.h).
-    auto day = impl_->select(
-        std::string(kLive) +
-            " AND local_date = :date AND format = :format AND translation_key = ''",
-        "ORDER BY published, position, source_path",
+  }
+  std::unordered_map<std::string, std::vector<IndexedPost>> by_key;
+  in_chunks(keys, [&](const std::string& list, const auto& bind_list) {
+    // The `!= ''` lets SQLite use the partial index (it cannot tell that the bound values
+    // are not empty). The list comes first: its parameters are ?1 to ?n, :now follows.
+    auto rows = select(
+        "translation_key IN " + list + " AND translation_key != '' AND " + kLive,
+        "ORDER BY lang, rowid",
         [&](SQLite::Statement& q) {
+          bind_list(q);
           q.bind(":now", from_time(now));
-          q.bind(":date", post.local_date);
-          q.bind(":format", static_cast<int>(SourceFormat::page_text));
         },
-        Impl::Bodies::left_out);
-    std::vector<Post> plain;
-    plain.reserve(day.size());
-    std::size_t self = day.size();
-    for (std::size_t i = 0; i < day.size(); ++i) {
-      if (day[i].post.key == post.key) {
-        self = i;
+        Bodies::left_out);
+    for (IndexedPost& row : rows) {
+      by_key[row.post.translation_key].push_back(std::move(row));
+    }
+  });
+  return by_key;
+}
+
+std::vector<IndexedPost> Index::Impl::page_text_day(const std::string& date, sys_seconds now) {
+  return select(
+      std::string(kLive) + " AND local_date = :date AND format = :format AND translation_key = ''",
+      "ORDER BY published, position, source_path",
+      [&](SQLite::Statement& q) {
+        q.bind(":now", from_time(now));
+        q.bind(":date", date);
+        q.bind(":format", static_cast<int>(SourceFormat::page_text));
+      },
+      Bodies::left_out);
+}
+
+std::vector<std::vector<IndexedPost>> Index::translations_of(std::span<const IndexedPost> posts,
+                                                             sys_seconds now) {
+  return guard_sqlite("querying translations", [&] {
+    std::vector<std::vector<IndexedPost>> out(posts.size());
+    const auto by_key = impl_->posts_by_translation_key(posts, now);
+    // Page-text posts without a key are paired within their day (translation_pairing.h),
+    // decided for the whole day at once, so both posts of a pair see each other; each day
+    // is read once.
+    std::unordered_map<std::string, std::vector<IndexedPost>> days;
+    for (std::size_t i = 0; i < posts.size(); ++i) {
+      const Post& post = posts[i].post;
+      if (!post.translation_key.empty()) {
+        if (const auto found = by_key.find(post.translation_key); found != by_key.end()) {
+          for (const IndexedPost& row : found->second) {
+            if (row.post.lang != post.lang && row.post.key != post.key) {
+              out[i].push_back(row);
+            }
+          }
+        }
+      } else if (post.format == SourceFormat::page_text) {
+        auto [day, added] = days.try_emplace(post.local_date);
+        if (added) {
+          day->second = impl_->page_text_day(post.local_date, now);
+        }
+        out[i] = page_text_translations(post, day->second);
       }
-      plain.push_back(day[i].post);
     }
-    std::vector<IndexedPost> picked;
-    for (auto i : pick_page_text_translations(self, plain)) {
-      picked.push_back(std::move(day[i]));
+    return out;
+  });
+}
+
+std::vector<IndexedPost> Index::posts_by_keys(const std::vector<std::string>& keys) {
+  return guard_sqlite("querying posts by key", [&]() -> std::vector<IndexedPost> {
+    std::unordered_map<std::string, IndexedPost> found;
+    in_chunks(keys, [&](const std::string& list, const auto& bind_list) {
+      for (IndexedPost& row :
+           impl_->select("key IN " + list + " AND deleted_at IS NULL", "", bind_list)) {
+        std::string key = row.post.key;
+        found.emplace(std::move(key), std::move(row));
+      }
+    });
+    std::vector<IndexedPost> posts;
+    posts.reserve(found.size());
+    std::unordered_map<std::string_view, std::size_t> placed;  // a key asked for twice
+    for (const std::string& key : keys) {
+      if (const auto again = placed.find(key); again != placed.end()) {
+        posts.push_back(posts[again->second]);
+      } else if (const auto row = found.find(key); row != found.end()) {
+        placed.emplace(row->first, posts.size());
+        posts.push_back(std::move(row->second));
+      }
     }
-    return picked;
+    return posts;
   });
 }
 
@@ -189,18 +289,6 @@ std::vector<PostTopics> Index::published_topics_of(const std::vector<std::string
       while (query.executeStep()) {
         posts.push_back(topic_row(query));
       }
-    }
-    return posts;
-  });
-}
-
-std::vector<IndexedPost> Index::posts_by_keys(const std::vector<std::string>& keys) {
-  return guard_sqlite("querying posts by key", [&]() -> std::vector<IndexedPost> {
-    std::vector<IndexedPost> posts;
-    for (const std::string& key : keys) {
-      auto found = impl_->select("key = :key AND deleted_at IS NULL", "",
-                                 [&](SQLite::Statement& q) { q.bind(":key", key); });
-      posts.insert(posts.end(), found.begin(), found.end());
     }
     return posts;
   });

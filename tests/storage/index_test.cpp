@@ -206,6 +206,85 @@ BOOST_AUTO_TEST_CASE(translations_by_key_and_by_page_text_neighbours) {
   }
 }
 
+// Translations read for many posts at once (an archive page, a topic feed): 150 keyed pairs
+// (more keys than one statement binds), a day of page-text pages and a post with none; each
+// post gets what translations_of() of it alone gives.
+BOOST_AUTO_TEST_CASE(translations_read_together_match_each_alone) {
+  Index index(":memory:", "https://blog.example.org/");
+  std::vector<FileRead> reads;
+  for (int i = 0; i < 150; ++i) {
+    for (const char* lang : {"ja", "en"}) {
+      const auto key = "k" + std::to_string(i) + lang;
+      auto post = make_post(key, key + ".md", key, lang);
+      post.translation_key = "t" + std::to_string(i);
+      reads.push_back(read_of(key + ".md", {post}));
+    }
+  }
+  auto lone = make_post("lone", "lone.md", "Alone", "en");
+  lone.translation_key = "t-lone";
+  reads.push_back(read_of("lone.md", {lone}));
+  reads.push_back(read_of("none.md", {make_post("none", "none.md", "None")}));
+  const ChainPage pages[] = {{"0000101_a", "ja", "朝の散歩", "朝の散歩"},
+                             {"0000102_b", "en", "Morning Walk", "[Eng] Morning Walk"},
+                             {"0000103_c", "ja", "夜の読書", "夜の読書"},
+                             {"0000104_d", "en", "Night Reading", "[Eng] Night Reading"}};
+  for (auto& read : chain_reads(pages, 101)) {
+    reads.push_back(std::move(read));
+  }
+  apply_reads(index, reads, kT0);
+
+  const auto posts = index.newest("", kT0, -1);
+  BOOST_TEST_REQUIRE(posts.size() == 306u);
+  const auto together = index.translations_of(posts, kT0);
+  BOOST_TEST_REQUIRE(together.size() == posts.size());
+  std::size_t paired = 0;
+  for (std::size_t i = 0; i < posts.size(); ++i) {
+    const auto alone = index.translations_of(posts[i], kT0);
+    BOOST_TEST_INFO("post " << posts[i].post.key);
+    BOOST_TEST_REQUIRE(together[i].size() == alone.size());
+    for (std::size_t t = 0; t < alone.size(); ++t) {
+      BOOST_TEST(together[i][t].post.key == alone[t].post.key);
+      BOOST_TEST(together[i][t].post.lang != posts[i].post.lang);
+    }
+    paired += together[i].size();
+  }
+  BOOST_TEST(paired == 304u);  // every post but "lone" and "none" has its one translation
+  BOOST_TEST(index.translations_of(std::span<const IndexedPost>(), kT0).empty());
+}
+
+// posts_by_keys answers in the order asked for, more keys than one statement binds: a key
+// asked twice comes twice, a key of no post or of a deleted one not at all.
+BOOST_AUTO_TEST_CASE(posts_by_keys_keep_the_order_asked_for) {
+  Index index(":memory:", "https://blog.example.org/");
+  std::vector<FileRead> reads;
+  for (int i = 0; i < 300; ++i) {
+    const auto key = "p" + std::to_string(i);
+    reads.push_back(read_of(key + ".md", {make_post(key, key + ".md", key)}));
+  }
+  apply_reads(index, reads, kT0);
+  apply_reads(index, {}, kT0 + 1h, {"p7.md"});
+  std::vector<std::string> keys;
+  for (int i = 299; i >= 0; --i) {
+    keys.push_back("p" + std::to_string(i));
+  }
+  keys.insert(keys.begin() + 10, "missing");
+  keys.push_back("p250");
+  const auto posts = index.posts_by_keys(keys);
+  std::vector<std::string> got;
+  for (const auto& post : posts) {
+    got.push_back(post.post.key);
+    BOOST_TEST(post.post.content_html == "<p>" + post.post.key + "</p>");
+  }
+  std::vector<std::string> expected;
+  for (const auto& key : keys) {
+    if (key != "missing" && key != "p7") {
+      expected.push_back(key);
+    }
+  }
+  BOOST_TEST(got == expected, boost::test_tools::per_element());
+  BOOST_TEST(index.posts_by_keys({}).empty());
+}
+
 // The blog's day with two bilingual articles: ja1, en1, ja2, en2, each page's navigation lines
 // naming its neighbours. The middle pages link a post of the other language on both sides;
 // pairing the day as a whole still finds ja1-en1 and ja2-en2, both ways round.
