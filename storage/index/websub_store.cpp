@@ -16,8 +16,9 @@ namespace {
 std::int64_t to_ms(WebSubStore::Millis time) { return time.time_since_epoch().count(); }
 
 std::unique_ptr<SQLite::Database> open_file(const std::filesystem::path& path) {
-  auto db = std::make_unique<SQLite::Database>(path.string(),
-                                               SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+  // NOMUTEX: one thread at a time (websub_store.h), as for the index.
+  auto db = std::make_unique<SQLite::Database>(
+      path.string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_NOMUTEX);
   db->setBusyTimeout(5000);
   db->exec("PRAGMA journal_mode = WAL");
   // As for the index: a commit survives a killed process without an fsync of its own; only
@@ -28,7 +29,8 @@ std::unique_ptr<SQLite::Database> open_file(const std::filesystem::path& path) {
 }
 
 std::unique_ptr<SQLite::Database> open_memory() {
-  auto db = std::make_unique<SQLite::Database>(":memory:", SQLite::OPEN_READWRITE);
+  auto db =
+      std::make_unique<SQLite::Database>(":memory:", SQLite::OPEN_READWRITE | SQLite::OPEN_NOMUTEX);
   db->exec(kWebSubTablesSql);
   return db;
 }
