@@ -18,6 +18,7 @@
 
 #include "common/sha256.h"
 #include "common/unique_fd.h"
+#include "storage/index/post_rows.h"
 #include "storage/readers/post_reader.h"
 
 namespace feedd::storage {
@@ -205,6 +206,9 @@ ChunkRead read_chunk(const std::filesystem::path& root, std::span<const FoundFil
         continue;
       }
       read.result = read_post_file(file.relative, bytes, options);
+      for (const Post& post : read.result.posts) {  // here, not on the index's one thread
+        read.visible_hashes.push_back(rows::visible_hash(post));
+      }
     }
   };
   std::size_t workers = std::max(1u, std::min(4u, std::thread::hardware_concurrency()));

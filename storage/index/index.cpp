@@ -180,7 +180,9 @@ void Index::ScanWriter::add(const std::vector<FileRead>& reads) {
       }
       std::vector<Problem> problems = read.result.problems;
       std::unordered_set<std::string> keys;
-      for (const auto& post : read.result.posts) {
+      const bool hashed = read.visible_hashes.size() == read.result.posts.size();
+      for (std::size_t i = 0; i < read.result.posts.size(); ++i) {
+        const Post& post = read.result.posts[i];
         auto [it, fresh] = state_->claimed.emplace(post.key, read.path);
         std::string other = fresh ? "" : it->second;
         // A live post of the same key in a file this scan does not touch keeps its key.
@@ -196,7 +198,8 @@ void Index::ScanWriter::add(const std::vector<FileRead>& reads) {
                                   "); this post is left out: give it its own id"});
           continue;
         }
-        impl.upsert(post, state_->now, state_->clock, result);
+        impl.upsert(post, hashed ? read.visible_hashes[i] : rows::visible_hash(post), state_->now,
+                    state_->clock, result);
         keys.insert(post.key);
       }
       std::stable_sort(problems.begin(), problems.end(),

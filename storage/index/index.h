@@ -43,6 +43,9 @@ struct FileRead {
   std::string sha256;
   bool bytes_unchanged = false;  // same sha256 as indexed: only size/mtime are updated
   ReadResult result;             // empty when bytes_unchanged
+  // rows::visible_hash() of each of result.posts when the reader computed them (on its own
+  // thread, off the one writing the index), else empty (the index computes them).
+  std::vector<std::string> visible_hashes;
 };
 
 // One scan's worth of changes, applied in one transaction.

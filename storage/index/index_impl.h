@@ -50,10 +50,11 @@ struct Index::Impl {
   // Writes a post the index has never had (under its key).
   void insert_post(const Post& post, const std::string& hash, std::chrono::sys_seconds now,
                    std::chrono::sys_seconds updated);
-  // Inserts or updates one post; returns what happened to the result counters. With a
-  // clock, the post's updated time is derived from the store's history (see change_clock.h).
-  void upsert(const Post& post, std::chrono::sys_seconds now, ChangeClock* clock,
-              ApplyResult& result);
+  // Inserts or updates one post (`hash`: its rows::visible_hash()); returns what happened to
+  // the result counters. With a clock, the post's updated time is derived from the store's
+  // history (see change_clock.h).
+  void upsert(const Post& post, const std::string& hash, std::chrono::sys_seconds now,
+              ChangeClock* clock, ApplyResult& result);
   // How a post read now differs from its stored row (upsert's SELECT).
   struct StoredChange {
     bool visible_same = false;  // same visible content (visible_sha256)

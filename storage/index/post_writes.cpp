@@ -18,7 +18,6 @@ using std::chrono::sys_seconds;
 using rows::from_time;
 using rows::join;
 using rows::to_time;
-using rows::visible_hash;
 
 std::optional<std::string> Index::Impl::live_owner(const std::string& key) {
   auto& query = cached("SELECT source_path FROM posts WHERE key = ? AND deleted_at IS NULL");
@@ -77,9 +76,8 @@ void Index::Impl::insert_post(const Post& post, const std::string& hash, sys_sec
   insert.exec();
 }
 
-void Index::Impl::upsert(const Post& post, sys_seconds now, ChangeClock* clock,
-                         ApplyResult& result) {
-  std::string hash = visible_hash(post);
+void Index::Impl::upsert(const Post& post, const std::string& hash, sys_seconds now,
+                         ChangeClock* clock, ApplyResult& result) {
   auto& existing = cached(
       "SELECT visible_sha256, deleted_at, source_path, source_line, position, "
       "previous_title, next_title, lang, draft, published, updated FROM posts WHERE key = ?");

@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <boost/test/unit_test.hpp>
 #include <cerrno>
+#include <map>
 #include <system_error>
 
 #include "tests/support/test_support.h"
@@ -178,6 +179,34 @@ BOOST_FIXTURE_TEST_CASE(edit_changes_updated_only_when_visible, Fixture) {
   auto edited = posts(kNow + 2h)[0];
   BOOST_TEST((edited.updated == kNow + 2h));
   BOOST_TEST(edited.entry_id == original.entry_id);
+}
+
+// A file of several posts (a Movable Type export): the scan hashes each post's visible
+// content on its reader threads; an edit of the second post moves only its updated time.
+BOOST_FIXTURE_TEST_CASE(edit_of_one_post_in_an_export_moves_only_its_updated, Fixture) {
+  auto entry = [](std::string_view basename, std::string_view body) {
+    return "AUTHOR: Hanako\nTITLE: " + std::string(basename) +
+           "\nBASENAME: " + std::string(basename) +
+           "\nSTATUS: Publish\nDATE: 04/30/2025 11:30:00 PM\n-----\n" + "BODY:\n" +
+           std::string(body) + "\n-----\n--------\n";
+  };
+  testing::write_file(store / "blog.mt.txt", entry("first", "One.") + entry("second", "Two."));
+  scan();
+  auto updated_of = [&](sys_seconds now) {
+    std::map<std::string, sys_seconds> updated;
+    for (const auto& post : posts(now)) {
+      updated[post.post.key] = post.updated;
+    }
+    return updated;
+  };
+  const auto before = updated_of(kNow);
+  BOOST_TEST_REQUIRE(before.size() == 2u);
+  testing::write_file(store / "blog.mt.txt", entry("first", "One.") + entry("second", "Two!"));
+  BOOST_TEST(scan(kNow + 1h).applied.changed == 1);
+  const auto after = updated_of(kNow + 1h);
+  BOOST_TEST_REQUIRE(after.size() == 2u);
+  BOOST_TEST((after.at("first") == before.at("first")));
+  BOOST_TEST((after.at("second") == kNow + 1h));
 }
 
 BOOST_FIXTURE_TEST_CASE(broken_file_keeps_its_last_good_version, Fixture) {
