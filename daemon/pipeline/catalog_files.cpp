@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cassert>
 #include <memory>
+#include <set>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -153,7 +154,7 @@ class CatalogWriter {
   // Writes `batch`, the files of units [first, second), and records them.
   boost::system::result<void> write_batch(const std::vector<feeds::RenderedFeed>& batch,
                                           std::pair<std::size_t, std::size_t> units) {
-    auto changed = write_feeds(out_, batch);
+    auto changed = write_feeds(out_, batch, &cleaned_);
     if (!changed) {
       return changed.error();
     }
@@ -210,6 +211,7 @@ class CatalogWriter {
   RecentBodies recent_;
   std::unordered_map<std::string, storage::BuiltFile> records_;
   std::vector<Unit> units_;
+  std::set<std::filesystem::path> cleaned_;  // directories whose stale temporaries are gone
   CatalogFilesWritten written_;
   bool unrecordable_ = false;
 };

@@ -143,7 +143,8 @@ std::filesystem::path output_file(std::string_view feed_path) {
 }
 
 boost::system::result<int> write_feeds(const std::filesystem::path& dir,
-                                       const std::vector<feeds::RenderedFeed>& feeds) {
+                                       const std::vector<feeds::RenderedFeed>& feeds,
+                                       std::set<std::filesystem::path>* cleaned) {
   std::vector<Staged> staged;
   std::set<std::filesystem::path> directories;
   for (const auto& feed : feeds) {
@@ -171,7 +172,9 @@ boost::system::result<int> write_feeds(const std::filesystem::path& dir,
     common::sync_directory(directory);  // the renames survive a power cut
   }
   for (const auto& directory : directories) {
-    remove_stale_temporaries(directory);
+    if (cleaned == nullptr || cleaned->insert(directory).second) {
+      remove_stale_temporaries(directory);
+    }
   }
   return static_cast<int>(staged.size());
 }

@@ -11,6 +11,7 @@
 
 #include <boost/system/result.hpp>
 #include <filesystem>
+#include <set>
 #include <string_view>
 #include <vector>
 
@@ -26,8 +27,11 @@ std::filesystem::path output_file(std::string_view feed_path);
 
 // Writes every feed, page and stylesheet under `dir` (creating it), each at its
 // output_file(). Then removes the temporary files a killed writer left in those
-// directories. Returns how many files changed.
+// directories, except those in `cleaned` (may be null), to which they are added: a caller
+// writing a directory batch after batch lists it once, not once per batch (a build's
+// archive directory holds thousands of files). Returns how many files changed.
 boost::system::result<int> write_feeds(const std::filesystem::path& dir,
-                                       const std::vector<feeds::RenderedFeed>& feeds);
+                                       const std::vector<feeds::RenderedFeed>& feeds,
+                                       std::set<std::filesystem::path>* cleaned = nullptr);
 
 }  // namespace feedd::daemon
