@@ -33,6 +33,10 @@ constexpr std::size_t kBatch = 8;
 // Parsed bodies kept for the next files that show the same posts, in archive pages (see
 // archive_order()): a few pages' worth, a few MB.
 constexpr std::size_t kRecentPages = 20;
+// Entries kept for the next archive pages (RecentEntries): with archive_order(), a
+// language's page and the all-languages pages of the same posts come within about three
+// pages of each other; four pages of entries are ~1.5 MB at 100 posts of ~4 KB a page.
+constexpr std::size_t kRecentEntryPages = 4;
 // Render threads at most (the build is one process among others; four cores are plenty).
 constexpr std::size_t kMaxThreads = 4;
 
@@ -81,7 +85,9 @@ class CatalogWriter {
         out_(std::move(out)),
         now_(now),
         identity_(renderer_identity()),
-        recent_(kRecentPages * static_cast<std::size_t>(pipeline.config().feeds.archive_size)) {
+        recent_(kRecentPages * static_cast<std::size_t>(pipeline.config().feeds.archive_size)),
+        entries_(kRecentEntryPages *
+                 static_cast<std::size_t>(pipeline.config().feeds.archive_size)) {
     records_ = pipeline_.read_index(
         [&](storage::Index& index) { return index.built_files(out_.string()); }, now_);
   }
@@ -140,8 +146,9 @@ class CatalogWriter {
     auto batch = std::make_unique<RenderBatch>(pipeline_.site(), recent_);
     while (next < units_.size() && batch->files() < kBatch) {
       const Unit& unit = units_[next++];
-      auto content = unit.page != nullptr ? pipeline_.collect_archive(*unit.page, now_, false)
-                                          : pipeline_.collect_topic(*unit.topic, now_, false);
+      auto content = unit.page != nullptr
+                         ? pipeline_.collect_archive(*unit.page, now_, false, &entries_)
+                         : pipeline_.collect_topic(*unit.topic, now_, false);
       std::vector<feeds::FeedFormat> formats;
       for (const File& file : unit.files) {
         formats.push_back(file.format);
@@ -209,6 +216,7 @@ class CatalogWriter {
   std::chrono::sys_seconds now_;
   std::string identity_;
   RecentBodies recent_;
+  RecentEntries entries_;
   std::unordered_map<std::string, storage::BuiltFile> records_;
   std::vector<Unit> units_;
   std::set<std::filesystem::path> cleaned_;  // directories whose stale temporaries are gone

@@ -1,6 +1,8 @@
 #include "daemon/pipeline/entry_query.h"
 
 #include <map>
+#include <string_view>
+#include <unordered_map>
 
 #include "daemon/log.h"
 #include "feeds/html_document.h"
@@ -138,14 +140,41 @@ feeds::FeedContent collect_topic_feed(storage::Index& index, const feeds::SiteOp
 feeds::FeedContent collect_archive_page(storage::Index& index, const feeds::SiteOptions& site,
                                         const feeds::ArchivePage& page,
                                         std::chrono::sys_seconds now, const ParsedBodies* parsed,
-                                        bool parse) {
+                                        bool parse, RecentEntries* recent) {
   EntryMaker maker(index, site, now, parsed, parse);
   feeds::FeedContent feed;
   feed.lang = page.lang;
   feed.archive_page = page.number;
   feed.archive_has_next = page.has_next;
-  auto posts = index.posts_by_keys(page.keys);
-  feed.entries = maker.build_all(posts);
+  if (recent == nullptr) {
+    auto posts = index.posts_by_keys(page.keys);
+    feed.entries = maker.build_all(posts);
+    return feed;
+  }
+  std::vector<std::string> unseen;
+  for (const std::string& key : page.keys) {
+    if (recent->find(key) == nullptr) {
+      unseen.push_back(key);
+    }
+  }
+  auto posts = index.posts_by_keys(unseen);
+  auto made = maker.build_all(posts);
+  std::unordered_map<std::string_view, const feeds::Entry*> made_by_key;
+  for (const feeds::Entry& entry : made) {
+    made_by_key.emplace(entry.post.key, &entry);
+  }
+  feed.entries.reserve(page.keys.size());
+  for (const std::string& key : page.keys) {
+    if (const auto it = made_by_key.find(key); it != made_by_key.end()) {
+      feed.entries.push_back(*it->second);
+    } else if (const feeds::Entry* entry = recent->find(key)) {
+      feed.entries.push_back(*entry);
+    }  // else deleted since the catalog listed it
+  }
+  for (feeds::Entry& entry : made) {  // after: the capacity may be less than a page
+    const std::string key = entry.post.key;
+    recent->put(key, std::move(entry));
+  }
   return feed;
 }
 

@@ -12,6 +12,7 @@
 
 #include "daemon/config.h"
 #include "daemon/pipeline/parsed_bodies.h"
+#include "daemon/pipeline/recent_map.h"
 #include "feeds/archive_catalog.h"
 #include "feeds/entry.h"
 #include "feeds/feed_set.h"
@@ -45,13 +46,19 @@ feeds::FeedContent collect_topic_feed(storage::Index& index, const feeds::SiteOp
                                       std::chrono::sys_seconds now,
                                       const ParsedBodies* parsed = nullptr, bool parse = true);
 
+// Entries made at one `now` by post key (see collect_archive_page()).
+using RecentEntries = RecentMap<feeds::Entry>;
+
 // The content of archive page `page`: its posts (page.keys, oldest first; any deleted since
 // are left out) made into entries exactly as collect_feeds() makes them; `parsed` and
-// `parse` likewise.
+// `parse` likewise. `recent` (may be null): entries made for earlier pages at the same `now`,
+// copied instead of read again (each post is on two pages, its language's and the
+// all-languages one), and this page's new ones added.
 feeds::FeedContent collect_archive_page(storage::Index& index, const feeds::SiteOptions& site,
                                         const feeds::ArchivePage& page,
                                         std::chrono::sys_seconds now,
-                                        const ParsedBodies* parsed = nullptr, bool parse = true);
+                                        const ParsedBodies* parsed = nullptr, bool parse = true,
+                                        RecentEntries* recent = nullptr);
 
 // A post's body (`content_html`, from the file `source_path`) parsed as feeds::parse_content
 // does; a body too deeply nested to parse is logged here, once per parse. Thread-safe.

@@ -8,12 +8,12 @@
 #pragma once
 
 #include <cstddef>
-#include <deque>
 #include <memory>
 #include <string>
 #include <unordered_map>
 #include <utility>
 
+#include "daemon/pipeline/recent_map.h"
 #include "feeds/html_document.h"
 #include "storage/post.h"
 
@@ -43,32 +43,22 @@ struct BodySlot {
 
 class RecentBodies {
  public:
-  explicit RecentBodies(std::size_t capacity) : capacity_(capacity) {}
+  explicit RecentBodies(std::size_t capacity) : slots_(capacity) {}
 
   // The slot of `post`'s body: the one kept for its key when made from the same HTML
   // (second: false), else a new one, kept in its place (second: true: the caller parses it).
   std::pair<std::shared_ptr<BodySlot>, bool> slot(const storage::Post& post) {
-    auto [it, added] = slots_.try_emplace(post.key);
-    if (!added && it->second->html == post.content_html) {
-      return {it->second, false};
+    if (const auto* kept = slots_.find(post.key); kept && (*kept)->html == post.content_html) {
+      return {*kept, false};
     }
-    it->second = std::make_shared<BodySlot>(BodySlot{post.content_html, post.source_path, {}});
-    auto made = it->second;
-    if (added) {
-      order_.push_back(it->first);
-    }
-    while (order_.size() > capacity_) {
-      slots_.erase(order_.front());
-      order_.pop_front();
-    }
+    auto made = std::make_shared<BodySlot>(BodySlot{post.content_html, post.source_path, {}});
+    slots_.put(post.key, made);
     return {std::move(made), true};
   }
   std::size_t size() const { return slots_.size(); }
 
  private:
-  std::size_t capacity_;
-  std::unordered_map<std::string, std::shared_ptr<BodySlot>> slots_;
-  std::deque<std::string> order_;  // keys, oldest added first
+  RecentMap<std::shared_ptr<BodySlot>> slots_;
 };
 
 }  // namespace feedd::daemon

@@ -325,11 +325,12 @@ feeds::RenderedFeed SitePipeline::render_topic(const feeds::CatalogTopic& topic,
 }
 
 feeds::FeedContent SitePipeline::collect_archive(const feeds::ArchivePage& page,
-                                                 std::chrono::sys_seconds now, bool parse) {
+                                                 std::chrono::sys_seconds now, bool parse,
+                                                 RecentEntries* recent) {
   rollback_held();
   return read_index(
       [&](storage::Index& index) {
-        return collect_archive_page(index, site_, page, now, &parsed_, parse);
+        return collect_archive_page(index, site_, page, now, &parsed_, parse, recent);
       },
       now);
 }

@@ -80,9 +80,10 @@ class SitePipeline {
                                    std::chrono::sys_seconds now);
   // What render_archive() and render_topic() render, for a caller that renders elsewhere
   // (`feedd build`, on worker threads): with `parse` false, a body the last render() did not
-  // parse is left null (Entry::html) for the caller to parse. Throws storage::IndexError.
+  // parse is left null (Entry::html) for the caller to parse. `recent`: see
+  // collect_archive_page(). Throws storage::IndexError.
   feeds::FeedContent collect_archive(const feeds::ArchivePage& page, std::chrono::sys_seconds now,
-                                     bool parse = true);
+                                     bool parse = true, RecentEntries* recent = nullptr);
   feeds::FeedContent collect_topic(const feeds::CatalogTopic& topic, std::chrono::sys_seconds now,
                                    bool parse = true);
 
