@@ -144,6 +144,9 @@ struct Index::ScanWriter::State {
   std::unordered_set<std::string> touched;               // paths this scan reads or removes
   std::unordered_map<std::string, std::string> claimed;  // key -> path, in this scan
   std::unique_ptr<SQLite::Transaction> transaction;
+  // The index held no post row when the scan began (a first scan, a rebuilt index): a key
+  // this scan has not claimed yet has no row, so its post is inserted without a look first.
+  bool started_empty;
   ApplyResult result;
 
   State(Index::Impl& i, sys_seconds n, ChangeClock* c, std::unordered_set<std::string> t)
@@ -151,7 +154,34 @@ struct Index::ScanWriter::State {
         now(n),
         clock(c),
         touched(std::move(t)),
-        transaction(std::make_unique<SQLite::Transaction>(i.db)) {}
+        transaction(std::make_unique<SQLite::Transaction>(i.db)),
+        started_empty(i.db.execAndGet("SELECT NOT EXISTS (SELECT 1 FROM posts)").getInt() != 0) {}
+
+  // Claims `key` for the file at `path`; the file that keeps it instead, if any: one this
+  // scan gave it to before, or the file of a live post of that key that this scan does not
+  // touch.
+  std::optional<std::string> claim(const std::string& key, const std::string& path) {
+    auto [it, fresh] = claimed.emplace(key, path);
+    if (!fresh) {
+      return it->second;
+    }
+    if (started_empty) {
+      return std::nullopt;
+    }
+    if (auto owner = impl.live_owner(key); owner && *owner != path && !touched.contains(*owner)) {
+      return owner;
+    }
+    return std::nullopt;
+  }
+
+  // Writes a post claim() gave to its file (`hash`: its rows::visible_hash()).
+  void write(const Post& post, const std::string& hash) {
+    if (started_empty) {  // and claimed just now: it has no row
+      impl.insert_new(post, hash, now, clock, result);
+    } else {
+      impl.upsert(post, hash, now, clock, result);
+    }
+  }
 };
 
 Index::ScanWriter::ScanWriter(std::unique_ptr<State> state) : state_(std::move(state)) {}
@@ -183,23 +213,13 @@ void Index::ScanWriter::add(const std::vector<FileRead>& reads) {
       const bool hashed = read.visible_hashes.size() == read.result.posts.size();
       for (std::size_t i = 0; i < read.result.posts.size(); ++i) {
         const Post& post = read.result.posts[i];
-        auto [it, fresh] = state_->claimed.emplace(post.key, read.path);
-        std::string other = fresh ? "" : it->second;
-        // A live post of the same key in a file this scan does not touch keeps its key.
-        if (fresh) {
-          if (auto owner = impl.live_owner(post.key);
-              owner && *owner != read.path && !state_->touched.contains(*owner)) {
-            other = *owner;
-          }
-        }
-        if (!other.empty()) {
+        if (const auto other = state_->claim(post.key, read.path)) {
           problems.push_back({read.path, post.source_line,
-                              "duplicate id \"" + post.key + "\" (also in " + other +
+                              "duplicate id \"" + post.key + "\" (also in " + *other +
                                   "); this post is left out: give it its own id"});
           continue;
         }
-        impl.upsert(post, hashed ? read.visible_hashes[i] : rows::visible_hash(post), state_->now,
-                    state_->clock, result);
+        state_->write(post, hashed ? read.visible_hashes[i] : rows::visible_hash(post));
         keys.insert(post.key);
       }
       std::stable_sort(problems.begin(), problems.end(),

@@ -50,6 +50,10 @@ struct Index::Impl {
   // Writes a post the index has never had (under its key).
   void insert_post(const Post& post, const std::string& hash, std::chrono::sys_seconds now,
                    std::chrono::sys_seconds updated);
+  // Inserts a post whose key has no row (`hash`: its rows::visible_hash()), counted in
+  // `result` as added.
+  void insert_new(const Post& post, const std::string& hash, std::chrono::sys_seconds now,
+                  ChangeClock* clock, ApplyResult& result);
   // Inserts or updates one post (`hash`: its rows::visible_hash()); returns what happened to
   // the result counters. With a clock, the post's updated time is derived from the store's
   // history (see change_clock.h).

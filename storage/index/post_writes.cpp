@@ -76,6 +76,13 @@ void Index::Impl::insert_post(const Post& post, const std::string& hash, sys_sec
   insert.exec();
 }
 
+void Index::Impl::insert_new(const Post& post, const std::string& hash, sys_seconds now,
+                             ChangeClock* clock, ApplyResult& result) {
+  insert_post(post, hash, now, updated_time(post, hash, Seen::fresh, {}, now, clock));
+  ++result.added;
+  result.keys_written.push_back(post.key);
+}
+
 void Index::Impl::upsert(const Post& post, const std::string& hash, sys_seconds now,
                          ChangeClock* clock, ApplyResult& result) {
   auto& existing = cached(
@@ -83,9 +90,7 @@ void Index::Impl::upsert(const Post& post, const std::string& hash, sys_seconds 
       "previous_title, next_title, lang, draft, published, updated FROM posts WHERE key = ?");
   existing.bind(1, post.key);
   if (!existing.executeStep()) {
-    insert_post(post, hash, now, updated_time(post, hash, Seen::fresh, {}, now, clock));
-    ++result.added;
-    result.keys_written.push_back(post.key);
+    insert_new(post, hash, now, clock, result);
     return;
   }
   const StoredChange change = compare_stored(existing, post, hash, now, clock);

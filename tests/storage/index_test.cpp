@@ -156,6 +156,31 @@ BOOST_AUTO_TEST_CASE(duplicate_key_in_another_file_is_a_problem_not_a_takeover) 
   BOOST_TEST(posts[0].post.title == "First");
 }
 
+// A first scan (no post row yet) inserts without looking each key up first, and still
+// finds the duplicates among its own files: in another file and twice in one file.
+BOOST_AUTO_TEST_CASE(a_first_scan_still_finds_duplicate_keys) {
+  Index index(":memory:", "https://blog.example.org/");
+  auto result = apply_reads(
+      index,
+      {read_of("a.md", {make_post("same", "a.md", "First")}),
+       read_of("b.md", {make_post("same", "b.md", "Second")}),
+       read_of("c.md", {make_post("twice", "c.md", "One"), make_post("twice", "c.md", "Two")})},
+      kT0);
+  BOOST_TEST(result.added == 2);
+  BOOST_REQUIRE_EQUAL(result.problems.size(), 2u);
+  BOOST_TEST(result.problems[0].path == "b.md");
+  BOOST_TEST(result.problems[1].path == "c.md");
+  auto posts = index.newest("", kT0, 10);
+  BOOST_REQUIRE_EQUAL(posts.size(), 2u);
+  for (const auto& post : posts) {
+    BOOST_TEST((post.post.title == "First" || post.post.title == "One"), post.post.title);
+  }
+  // The next scan looks keys up again: b.md still cannot take "same".
+  result = apply_reads(index, {read_of("b.md", {make_post("same", "b.md", "Again")}, "y")}, kT0);
+  BOOST_REQUIRE_EQUAL(result.problems.size(), 1u);
+  BOOST_TEST(index.newest("", kT0, 10).size() == 2u);
+}
+
 BOOST_AUTO_TEST_CASE(future_and_draft_posts_are_not_published_until_their_time) {
   Index index(":memory:", "https://blog.example.org/");
   auto future = make_post("future", "f.md", "Later");
