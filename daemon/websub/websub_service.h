@@ -4,7 +4,7 @@
 // given, 410 ends a subscription, leases expire). Pings and deliveries go through a durable
 // outbox (storage::WebSubStore), sent as paced requests (the outbound client starts them at
 // websub.max_deliveries_per_s), retried with exponential backoff up to max_attempts; the outcomes
-// of attempts are written in batches (one transaction per 10 ms, with the next claim; the
+// of attempts are written in batches (one transaction per 50 ms, with the next claim; the
 // destructor writes the last batch). Threads: handle() and snapshot_changed() may be called from
 // any thread and only post work; everything else runs on the OutboundService's thread. Stop the
 // OutboundService before destroying this object. SQLite failures are logged; the work is retried

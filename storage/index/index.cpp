@@ -144,9 +144,12 @@ struct Index::ScanWriter::State {
   std::unordered_set<std::string> touched;               // paths this scan reads or removes
   std::unordered_map<std::string, std::string> claimed;  // key -> path, in this scan
   std::unique_ptr<SQLite::Transaction> transaction;
-  // The index held no post row when the scan began (a first scan, a rebuilt index): a key
-  // this scan has not claimed yet has no row, so its post is inserted without a look first.
-  bool started_empty;
+  // The index held no post row at the scan's first claim (a first scan, a rebuilt index): a
+  // key this scan has not claimed yet has no row, so its post is inserted without a look
+  // first. Asked then, not at the start: the question begins the transaction's read
+  // snapshot, and another connection's commit after it would fail the scan's first write
+  // (SQLITE_BUSY_SNAPSHOT, which no busy timeout waits out) while the first files are read.
+  std::optional<bool> started_empty;
   ApplyResult result;
 
   State(Index::Impl& i, sys_seconds n, ChangeClock* c, std::unordered_set<std::string> t)
@@ -154,8 +157,14 @@ struct Index::ScanWriter::State {
         now(n),
         clock(c),
         touched(std::move(t)),
-        transaction(std::make_unique<SQLite::Transaction>(i.db)),
-        started_empty(i.db.execAndGet("SELECT NOT EXISTS (SELECT 1 FROM posts)").getInt() != 0) {}
+        transaction(std::make_unique<SQLite::Transaction>(i.db)) {}
+
+  bool empty_at_first_claim() {
+    if (!started_empty) {
+      started_empty = impl.db.execAndGet("SELECT NOT EXISTS (SELECT 1 FROM posts)").getInt() != 0;
+    }
+    return *started_empty;
+  }
 
   // Claims `key` for the file at `path`; the file that keeps it instead, if any: one this
   // scan gave it to before, or the file of a live post of that key that this scan does not
@@ -165,7 +174,7 @@ struct Index::ScanWriter::State {
     if (!fresh) {
       return it->second;
     }
-    if (started_empty) {
+    if (empty_at_first_claim()) {
       return std::nullopt;
     }
     if (auto owner = impl.live_owner(key); owner && *owner != path && !touched.contains(*owner)) {
@@ -176,7 +185,7 @@ struct Index::ScanWriter::State {
 
   // Writes a post claim() gave to its file (`hash`: its rows::visible_hash()).
   void write(const Post& post, const std::string& hash) {
-    if (started_empty) {  // and claimed just now: it has no row
+    if (empty_at_first_claim()) {  // and claimed just now: it has no row
       impl.insert_new(post, hash, now, clock, result);
     } else {
       impl.upsert(post, hash, now, clock, result);

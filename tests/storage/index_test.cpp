@@ -181,6 +181,20 @@ BOOST_AUTO_TEST_CASE(a_first_scan_still_finds_duplicate_keys) {
   BOOST_TEST(index.newest("", kT0, 10).size() == 2u);
 }
 
+// A scan reads its first files before it writes: another connection committing meanwhile
+// (`feedd build` beside `feedd serve`) must not fail the scan's first write, as it would if
+// the scan had begun its read snapshot at its start (SQLITE_BUSY_SNAPSHOT is not waited out).
+BOOST_AUTO_TEST_CASE(a_scan_writes_after_another_connection_committed_meanwhile) {
+  testing::TempDir dir;
+  Index first(dir / "index.sqlite", "https://blog.example.org/");
+  Index second(dir / "index.sqlite", "https://blog.example.org/");
+  auto writer = first.begin_scan(kT0, {"a.md"});
+  apply_reads(second, {read_of("b.md", {make_post("b", "b.md", "B")})}, kT0);
+  writer.add({read_of("a.md", {make_post("a", "a.md", "A")})});
+  BOOST_TEST(writer.commit().added == 1);
+  BOOST_TEST(first.newest("", kT0, 10).size() == 2u);
+}
+
 BOOST_AUTO_TEST_CASE(future_and_draft_posts_are_not_published_until_their_time) {
   Index index(":memory:", "https://blog.example.org/");
   auto future = make_post("future", "f.md", "Later");
