@@ -146,9 +146,8 @@ class CatalogWriter {
     auto batch = std::make_unique<RenderBatch>(pipeline_.site(), recent_);
     while (next < units_.size() && batch->files() < kBatch) {
       const Unit& unit = units_[next++];
-      auto content = unit.page != nullptr
-                         ? pipeline_.collect_archive(*unit.page, now_, false, &entries_)
-                         : pipeline_.collect_topic(*unit.topic, now_, false);
+      auto content = unit.page != nullptr ? collect_page(*unit.page)
+                                          : pipeline_.collect_topic(*unit.topic, now_, false);
       std::vector<feeds::FeedFormat> formats;
       for (const File& file : unit.files) {
         formats.push_back(file.format);
@@ -156,6 +155,19 @@ class CatalogWriter {
       batch->add(std::move(content), formats);
     }
     return batch;
+  }
+
+  // `page`'s content, its entries copied from the last pages where they were made; when the
+  // index was rebuilt meanwhile (SitePipeline::read_index), those came from the old index:
+  // forgotten, and the page collected again from the new one.
+  feeds::FeedContent collect_page(const feeds::ArchivePage& page) {
+    const auto replacements = pipeline_.index_replacements();
+    auto content = pipeline_.collect_archive(page, now_, false, &entries_);
+    if (pipeline_.index_replacements() != replacements) {
+      entries_.clear();
+      content = pipeline_.collect_archive(page, now_, false, &entries_);
+    }
+    return content;
   }
 
   // Writes `batch`, the files of units [first, second), and records them.

@@ -36,6 +36,10 @@ class RecentMap {
   }
 
   std::size_t size() const { return values_.size(); }
+  void clear() {
+    values_.clear();
+    order_.clear();
+  }
 
  private:
   std::size_t capacity_;

@@ -20,6 +20,12 @@ BOOST_AUTO_TEST_CASE(forgets_the_oldest_added_first) {
   BOOST_TEST(*recent.find("b") == 2);
   BOOST_TEST(*recent.find("c") == 3);
   BOOST_TEST(recent.size() == 2u);
+  recent.clear();
+  BOOST_TEST(recent.find("b") == nullptr);
+  recent.put("d", 4);
+  recent.put("e", 5);
+  BOOST_TEST(*recent.find("d") == 4);  // the order was cleared too: "b" is not forgotten again
+  BOOST_TEST(recent.size() == 2u);
 }
 
 BOOST_AUTO_TEST_CASE(nothing_is_kept_beyond_the_capacity) {
