@@ -71,6 +71,11 @@
 #   BENCH_WEBSUB_EDITS=20      edits timed;  BENCH_WEBSUB_ROUNDS=5 wrk rounds idle / busy
 #   BENCH_WEBSUB_CHEAP=1       nginx subscribers for the cost and throughput parts (0: the
 #                              Python ones stay);  BENCH_WEBSUB_COST_EDITS=10
+#   BENCH_WEBSUB_RECEIVER_IDLE=0  1: those nginx subscribers run at idle CPU priority
+#                              (chrt --idle), so that on a machine whose cores wrk and feedd
+#                              fill, the busy/idle ratio shows what the deliveries cost feedd
+#                              rather than what receiving 1,000 feeds costs the receivers (a
+#                              diagnostic beside the default run, not a replacement for it)
 #   BENCH_ABUSE_REPS=3         runs of the abuse stage (servers restarted for each)
 #   BENCH_ABUSE_POSTS=1000     store size for the idle, slowloris and pipeline cases
 #   BENCH_ABUSE_IDLE=10000     idle connections;  BENCH_ABUSE_SLOWLORIS=1000 slow clients
@@ -2099,6 +2104,7 @@ WEBSUB_EDITS=${BENCH_WEBSUB_EDITS:-20}
 WEBSUB_ROUNDS=${BENCH_WEBSUB_ROUNDS:-5}
 WEBSUB_CHEAP=${BENCH_WEBSUB_CHEAP:-1}
 WEBSUB_COST_EDITS=${BENCH_WEBSUB_COST_EDITS:-10}
+WEBSUB_RECEIVER_IDLE=${BENCH_WEBSUB_RECEIVER_IDLE:-0}
 
 # websub_nginx_conf DIR PORT — one nginx worker as 16 cheap WebSub subscribers (127.0.2.1-16):
 # a GET (intent verification) is answered with its hub.challenge (a regex: nginx's $arg_NAME
@@ -2139,7 +2145,9 @@ stage_websub() {
     nport=$(free_port)
     mkdir -p "$d/nginx/tmp"
     websub_nginx_conf "$d/nginx" "$nport" >"$d/nginx/nginx.conf"
-    nice -n "$NICE" /usr/sbin/nginx -c "$d/nginx/nginx.conf" -p "$d/nginx" \
+    local priority=(nice -n "$NICE")
+    ((WEBSUB_RECEIVER_IDLE)) && priority=(chrt --idle 0)
+    "${priority[@]}" /usr/sbin/nginx -c "$d/nginx/nginx.conf" -p "$d/nginx" \
       2>"$WORK/logs/websub-nginx.log" &
     nginx_pid=$!
     curl -s --retry 20 --retry-delay 0 --retry-connrefused -o /dev/null \
@@ -2173,7 +2181,9 @@ report_websub() {
   echo "- feedd: ${FEEDD:-none} (${FEEDD_NOTE:-}); \`feedd serve\`, 2 threads, builtin_hub," \
        "store.debounce_ms default; latency subscribers: one asyncio process (\`bench/websub.py\`);" \
        "cost and throughput subscribers: $( ((WEBSUB_CHEAP)) && echo "one nginx worker (204," \
-       "16 addresses), $WEBSUB_COST_EDITS cost edits" || echo "the same Python process")"
+       "16 addresses$( ((WEBSUB_RECEIVER_IDLE)) && echo ", at idle CPU priority:" \
+       "BENCH_WEBSUB_RECEIVER_IDLE=1, a diagnostic of feedd's own cost")), $WEBSUB_COST_EDITS" \
+       "cost edits" || echo "the same Python process")"
   echo
   if [[ ! -s $f ]]; then
     echo "no result (websub.py failed)"
