@@ -55,30 +55,24 @@ void remove_stale_temporaries(const std::filesystem::path& directory) {
   }
 }
 
-// A file written beside its final name, not yet durable nor in place.
-struct Staged {
-  std::filesystem::path temporary;
-  std::filesystem::path path;
-};
-
-// Writes `bytes` to a temporary beside `path`, unless `path` already holds them (nullopt).
-boost::system::result<std::optional<Staged>> stage(const std::filesystem::path& path,
-                                                   std::string_view bytes) {
-  using Result = boost::system::result<std::optional<Staged>>;
+// Writes `bytes` to a temporary beside `path` and names it, unless `path` already holds them
+// (nullopt).
+boost::system::result<std::optional<std::filesystem::path>> write_temporary(
+    const std::filesystem::path& path, std::string_view bytes) {
+  using Result = boost::system::result<std::optional<std::filesystem::path>>;
   auto fail = [](int error) -> Result {
     return {boost::system::in_place_error, error, boost::system::system_category()};
   };
   if (holds(path, bytes)) {
-    return std::optional<Staged>();
+    return std::optional<std::filesystem::path>();
   }
   std::error_code ec;
   std::filesystem::create_directories(path.parent_path(), ec);
   if (ec) {
     return fail(ec.value());
   }
-  Staged staged{temporary_name(path), path};
-  common::UniqueFd fd(
-      open(staged.temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
+  auto temporary = temporary_name(path);
+  common::UniqueFd fd(open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
   if (!fd) {
     return fail(errno);
   }
@@ -91,7 +85,7 @@ boost::system::result<std::optional<Staged>> stage(const std::filesystem::path& 
     if (n < 0) {
       const int error = errno;
       fd.reset();
-      unlink(staged.temporary.c_str());
+      unlink(temporary.c_str());
       return fail(error);
     }
     done += static_cast<std::size_t>(n);
@@ -99,35 +93,10 @@ boost::system::result<std::optional<Staged>> stage(const std::filesystem::path& 
   // close() can report a write-back failure, so it is checked (fd gives it up first).
   if (close(fd.release()) != 0) {
     const int error = errno;
-    unlink(staged.temporary.c_str());
+    unlink(temporary.c_str());
     return fail(error);
   }
-  return std::optional<Staged>(std::move(staged));
-}
-
-// Makes the staged files durable, then renames each into place; on failure removes the
-// temporaries not renamed. Returns 0 or the errno of the failure.
-int commit(const std::filesystem::path& dir, const std::vector<Staged>& staged) {
-  std::size_t renamed = 0;
-  auto fail = [&](int error) {
-    for (std::size_t i = renamed; i < staged.size(); ++i) {
-      unlink(staged[i].temporary.c_str());
-    }
-    return error;
-  };
-  if (staged.empty()) {
-    return 0;
-  }
-  common::UniqueFd fs(open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-  if (!fs || syncfs(fs.get()) != 0) {
-    return fail(errno);
-  }
-  for (; renamed < staged.size(); ++renamed) {
-    if (rename(staged[renamed].temporary.c_str(), staged[renamed].path.c_str()) != 0) {
-      return fail(errno);
-    }
-  }
-  return 0;
+  return std::optional<std::filesystem::path>(std::move(temporary));
 }
 
 }  // namespace
@@ -142,41 +111,90 @@ std::filesystem::path output_file(std::string_view feed_path) {
   return common::percent_decode(file).value_or(file);
 }
 
-boost::system::result<int> write_feeds(const std::filesystem::path& dir,
-                                       const std::vector<feeds::RenderedFeed>& feeds,
-                                       std::set<std::filesystem::path>* cleaned) {
-  std::vector<Staged> staged;
-  std::set<std::filesystem::path> directories;
+StagedFiles::~StagedFiles() {
+  for (const Staged& file : staged_) {
+    unlink(file.temporary.c_str());
+  }
+}
+
+boost::system::result<int> StagedFiles::stage(const std::vector<feeds::RenderedFeed>& feeds) {
+  const std::size_t before = staged_.size();
+  const std::uint64_t bytes_before = bytes_;
   for (const auto& feed : feeds) {
-    const auto path = dir / output_file(feed.path);
-    directories.insert(path.parent_path());
-    auto written = stage(path, feed.body);
+    auto path = dir_ / output_file(feed.path);
+    written_in_.insert(path.parent_path());
+    auto written = write_temporary(path, feed.body);
     if (!written) {
-      for (const auto& file : staged) {
-        unlink(file.temporary.c_str());
+      for (std::size_t i = before; i < staged_.size(); ++i) {
+        unlink(staged_[i].temporary.c_str());
       }
+      staged_.resize(before);
+      bytes_ = bytes_before;
       return {boost::system::in_place_error, written.error()};
     }
     if (*written) {
-      staged.push_back(std::move(**written));
+      staged_.push_back({std::move(**written), std::move(path)});
+      bytes_ += feed.body.size();
     }
   }
-  if (const int error = commit(dir, staged); error != 0) {
+  return static_cast<int>(staged_.size() - before);
+}
+
+boost::system::result<void> StagedFiles::commit() {
+  auto fail = [](int error) -> boost::system::result<void> {
     return {boost::system::in_place_error, error, boost::system::system_category()};
+  };
+  std::size_t renamed = 0;
+  auto drop_rest = [&] {
+    for (std::size_t i = renamed; i < staged_.size(); ++i) {
+      unlink(staged_[i].temporary.c_str());
+    }
+    staged_.clear();
+    bytes_ = 0;
+  };
+  if (!staged_.empty()) {
+    // One syncfs() of the output's file system for every file staged, not one fsync each.
+    common::UniqueFd fs(open(dir_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    if (!fs || syncfs(fs.get()) != 0) {
+      const int error = errno;
+      drop_rest();
+      return fail(error);
+    }
+    std::set<std::filesystem::path> renamed_in;
+    for (; renamed < staged_.size(); ++renamed) {
+      if (rename(staged_[renamed].temporary.c_str(), staged_[renamed].path.c_str()) != 0) {
+        const int error = errno;
+        drop_rest();
+        return fail(error);
+      }
+      renamed_in.insert(staged_[renamed].path.parent_path());
+    }
+    for (const auto& directory : renamed_in) {
+      common::sync_directory(directory);  // the renames survive a power cut
+    }
+    staged_.clear();
+    bytes_ = 0;
   }
-  std::set<std::filesystem::path> renamed_in;
-  for (const auto& file : staged) {
-    renamed_in.insert(file.path.parent_path());
-  }
-  for (const auto& directory : renamed_in) {
-    common::sync_directory(directory);  // the renames survive a power cut
-  }
-  for (const auto& directory : directories) {
-    if (cleaned == nullptr || cleaned->insert(directory).second) {
+  for (const auto& directory : written_in_) {
+    if (cleaned_.insert(directory).second) {
       remove_stale_temporaries(directory);
     }
   }
-  return static_cast<int>(staged.size());
+  written_in_.clear();
+  return {};
+}
+
+boost::system::result<int> write_feeds(const std::filesystem::path& dir,
+                                       const std::vector<feeds::RenderedFeed>& feeds) {
+  StagedFiles files(dir);
+  auto staged = files.stage(feeds);
+  if (!staged) {
+    return staged.error();
+  }
+  if (auto committed = files.commit(); !committed) {
+    return committed.error();
+  }
+  return *staged;
 }
 
 }  // namespace feedd::daemon
