@@ -186,7 +186,7 @@ class CatalogWriter {
     }
     written_.changed += *changed;
     written_.rendered += batch.size();
-    const std::size_t first_file = unrecorded_.size();
+    [[maybe_unused]] const std::size_t first_file = unrecorded_.size();  // for the assert
     for (std::size_t u = units.first; u < units.second; ++u) {
       for (const File& file : units_[u].files) {
         unrecorded_.push_back(&file);
