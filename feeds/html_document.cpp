@@ -61,9 +61,6 @@ constexpr std::array<GumboTag, 21> kInline = {
 constexpr std::array<GumboTag, 8> kHidden = {
     GUMBO_TAG_SCRIPT, GUMBO_TAG_STYLE,  GUMBO_TAG_TEMPLATE, GUMBO_TAG_RT,
     GUMBO_TAG_RP,     GUMBO_TAG_IFRAME, GUMBO_TAG_NOEMBED,  GUMBO_TAG_NOFRAMES};
-// Attributes holding one URL.
-constexpr std::array<std::string_view, 5> kUrlAttributes = {"href", "src", "poster", "cite",
-                                                            "action"};
 
 template <std::size_t N>
 bool is_one_of(GumboTag tag, const std::array<GumboTag, N>& tags) {
@@ -142,8 +139,7 @@ class HtmlDocumentBuilder {
       const std::string_view name = attribute.name;
       const bool srcset = name == "srcset" && attribute.attr_namespace == GUMBO_ATTR_NAMESPACE_NONE;
       const bool url =
-          (attribute.attr_namespace == GUMBO_ATTR_NAMESPACE_NONE &&
-           std::find(kUrlAttributes.begin(), kUrlAttributes.end(), name) != kUrlAttributes.end()) ||
+          (attribute.attr_namespace == GUMBO_ATTR_NAMESPACE_NONE && holds_one_url(name)) ||
           (attribute.attr_namespace == GUMBO_ATTR_NAMESPACE_XLINK && name == "href");
       const GumboStringPiece& raw = attribute.original_value;
       // Gumbo 0.10.1 gives a valueless attribute (`<img src>`, `<img src=>`) its name as

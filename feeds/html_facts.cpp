@@ -1,6 +1,7 @@
 #include "feeds/html_facts.h"
 
 #include <algorithm>
+#include <array>
 
 #include "common/text.h"
 
@@ -14,6 +15,12 @@ void trim_end(std::string& text) {
 }
 
 }  // namespace
+
+bool holds_one_url(std::string_view attribute) {
+  static constexpr std::array<std::string_view, 5> kUrlAttributes = {"href", "src", "poster",
+                                                                     "cite", "action"};
+  return std::find(kUrlAttributes.begin(), kUrlAttributes.end(), attribute) != kUrlAttributes.end();
+}
 
 void HtmlFacts::enter(bool phrasing, bool hidden, bool paragraph, std::size_t depth) {
   if (!phrasing) {

@@ -41,6 +41,10 @@ class HtmlFacts {
   std::size_t paragraph_start_ = 0;
 };
 
+// Whether an attribute of no namespace holds one URL (href, src, poster, cite, action); srcset
+// holds a list of them.
+bool holds_one_url(std::string_view attribute);
+
 // The walk of `source` as gumbo parses it (an HTML5 fragment in <body>), whatever it holds
 // (html_document.cpp; the nesting bound is the caller's).
 void read_with_gumbo(std::string_view source, HtmlFacts& facts);

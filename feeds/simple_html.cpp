@@ -137,11 +137,6 @@ bool has_replaced_code_points(std::string_view source) {
 
 bool is_name_char(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'; }
 
-bool is_url_attribute(std::string_view name) {
-  return name == "href" || name == "src" || name == "poster" || name == "cite" ||
-         name == "action" || name == "srcset";
-}
-
 class Scanner {
  public:
   Scanner(std::string_view source, HtmlFacts& facts) : source_(source), facts_(facts) {}
@@ -268,7 +263,7 @@ class Scanner {
       }
     }
     names_.push_back(name);
-    if (is_url_attribute(name)) {
+    if (holds_one_url(name) || name == "srcset") {
       std::string value;
       if (!decode(raw, value)) {
         return false;

@@ -145,7 +145,7 @@ boost::system::result<void> StagedFiles::commit() {
     return {boost::system::in_place_error, error, boost::system::system_category()};
   };
   std::size_t renamed = 0;
-  auto drop_rest = [&] {
+  auto forget_staged = [&] {  // removing the temporaries not renamed
     for (std::size_t i = renamed; i < staged_.size(); ++i) {
       unlink(staged_[i].temporary.c_str());
     }
@@ -157,14 +157,14 @@ boost::system::result<void> StagedFiles::commit() {
     common::UniqueFd fs(open(dir_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
     if (!fs || syncfs(fs.get()) != 0) {
       const int error = errno;
-      drop_rest();
+      forget_staged();
       return fail(error);
     }
     std::set<std::filesystem::path> renamed_in;
     for (; renamed < staged_.size(); ++renamed) {
       if (rename(staged_[renamed].temporary.c_str(), staged_[renamed].path.c_str()) != 0) {
         const int error = errno;
-        drop_rest();
+        forget_staged();
         return fail(error);
       }
       renamed_in.insert(staged_[renamed].path.parent_path());
@@ -172,8 +172,7 @@ boost::system::result<void> StagedFiles::commit() {
     for (const auto& directory : renamed_in) {
       common::sync_directory(directory);  // the renames survive a power cut
     }
-    staged_.clear();
-    bytes_ = 0;
+    forget_staged();
   }
   for (const auto& directory : written_in_) {
     if (cleaned_.insert(directory).second) {

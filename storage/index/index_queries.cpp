@@ -50,22 +50,24 @@ void in_chunks(const std::vector<std::string>& values, Query&& query) {
   }
 }
 
-// The translations of page-text `post` among `day` (its day's page-text posts without a
-// translation_key, in publication order; see pick_page_text_translations()).
-std::vector<IndexedPost> page_text_translations(const Post& post,
-                                                const std::vector<IndexedPost>& day) {
+// One day's page-text posts without a translation_key, in publication order, as
+// pick_page_text_translations() takes them (`plain`) and as they are returned (`rows`).
+struct PageTextDay {
+  std::vector<IndexedPost> rows;
   std::vector<Post> plain;
-  plain.reserve(day.size());
-  std::size_t self = day.size();
-  for (std::size_t i = 0; i < day.size(); ++i) {
-    if (day[i].post.key == post.key) {
+};
+
+// The translations of page-text `post` among its `day`.
+std::vector<IndexedPost> page_text_translations(const Post& post, const PageTextDay& day) {
+  std::size_t self = day.rows.size();
+  for (std::size_t i = 0; i < day.rows.size(); ++i) {
+    if (day.rows[i].post.key == post.key) {
       self = i;
     }
-    plain.push_back(day[i].post);
   }
   std::vector<IndexedPost> picked;
-  for (auto i : pick_page_text_translations(self, plain)) {
-    picked.push_back(day[i]);
+  for (auto i : pick_page_text_translations(self, day.plain)) {
+    picked.push_back(day.rows[i]);
   }
   return picked;
 }
@@ -190,7 +192,7 @@ std::vector<std::vector<IndexedPost>> Index::translations_of(std::span<const Ind
     // Page-text posts without a key are paired within their day (translation_pairing.h),
     // decided for the whole day at once, so both posts of a pair see each other; each day
     // is read once.
-    std::unordered_map<std::string, std::vector<IndexedPost>> days;
+    std::unordered_map<std::string, PageTextDay> days;
     for (std::size_t i = 0; i < posts.size(); ++i) {
       const Post& post = posts[i].post;
       if (!post.translation_key.empty()) {
@@ -204,7 +206,10 @@ std::vector<std::vector<IndexedPost>> Index::translations_of(std::span<const Ind
       } else if (post.format == SourceFormat::page_text) {
         auto [day, added] = days.try_emplace(post.local_date);
         if (added) {
-          day->second = impl_->page_text_day(post.local_date, now);
+          day->second.rows = impl_->page_text_day(post.local_date, now);
+          for (const IndexedPost& row : day->second.rows) {
+            day->second.plain.push_back(row.post);
+          }
         }
         out[i] = page_text_translations(post, day->second);
       }
