@@ -1,7 +1,10 @@
 #include "feeds/xml_text.h"
 
 #include <boost/test/unit_test.hpp>
+#include <random>
 #include <string>
+
+#include "common/utf8.h"
 
 using feedd::feeds::clean_xml_text;
 using namespace std::string_literals;
@@ -49,6 +52,68 @@ BOOST_AUTO_TEST_CASE(invalid_utf8_is_dropped) {
   BOOST_TEST(clean_xml_text("a\xFF\xFE"
                             "b") == "ab");                               // impossible bytes
   BOOST_TEST(clean_xml_text("\xF0\x9F\x98\x80") == "\xF0\x9F\x98\x80");  // U+1F600 kept
+}
+
+namespace {
+
+// The definition clean_xml_text() must meet, written the plain way: decode each sequence
+// with the common UTF-8 decoder and keep it when it is well-formed and an XML Char.
+std::string reference_clean(std::string_view text) {
+  std::string out;
+  std::size_t i = 0;
+  while (i < text.size()) {
+    char32_t cp = 0;
+    const std::size_t length = feedd::common::utf8::decode_valid(text, i, cp);
+    if (length != 0 && feedd::feeds::is_xml_char(cp)) {
+      out.append(text.substr(i, length));
+      i += length;
+    } else {
+      i += length == 0 ? 1 : length;
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+// Every sequence of up to 4 bytes where it matters (each lead byte with the boundary values
+// of the continuation ranges), at every offset of an 8-byte ASCII block, and random bytes
+// weighted towards UTF-8 leads and controls: the fast path agrees with the plain one.
+BOOST_AUTO_TEST_CASE(agrees_with_the_plain_decoder) {
+  const unsigned char edges[] = {0x00, 0x09, 0x0A, 0x0D, 0x1F, 0x20, 0x7E, 0x7F, 0x80, 0x8F, 0x90,
+                                 0x9F, 0xA0, 0xBD, 0xBE, 0xBF, 0xC0, 0xC1, 0xC2, 0xDF, 0xE0, 0xE1,
+                                 0xEC, 0xED, 0xEE, 0xEF, 0xF0, 0xF1, 0xF3, 0xF4, 0xF5, 0xFF};
+  std::size_t checked = 0;
+  for (const unsigned char a : edges) {
+    for (const unsigned char b : edges) {
+      for (const unsigned char c : edges) {
+        for (const unsigned char d : {0x80, 0xBF, 0x41}) {
+          const std::string bytes{static_cast<char>(a), static_cast<char>(b), static_cast<char>(c),
+                                  static_cast<char>(d)};
+          for (std::size_t pad = 0; pad < 9; ++pad) {
+            const std::string text = std::string(pad, 'x') + bytes + std::string(9 - pad, 'y');
+            BOOST_TEST_INFO("bytes " << static_cast<int>(a) << " " << static_cast<int>(b) << " "
+                                     << static_cast<int>(c) << " " << static_cast<int>(d)
+                                     << " after " << pad);
+            BOOST_REQUIRE(clean_xml_text(text) == reference_clean(text));
+            ++checked;
+          }
+        }
+      }
+    }
+  }
+  std::mt19937 random(20261130);
+  const unsigned char weighted[] = {'a', ' ', '\n', 0x01, 0x80, 0xBF, 0xE3, 0xEF, 0xF0, 0xC3};
+  for (int round = 0; round < 20000; ++round) {
+    std::string text(random() % 40, '\0');
+    for (char& byte : text) {
+      byte = static_cast<char>(random() % 2 ? weighted[random() % sizeof weighted] : random());
+    }
+    BOOST_TEST_INFO("round " << round);
+    BOOST_REQUIRE(clean_xml_text(text) == reference_clean(text));
+    ++checked;
+  }
+  BOOST_TEST(checked == 32u * 32 * 32 * 3 * 9 + 20000);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
