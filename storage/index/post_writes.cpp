@@ -30,32 +30,59 @@ std::optional<std::string> Index::Impl::live_owner(const std::string& key) {
 
 void Index::Impl::bind_post(SQLite::Statement& statement, const Post& post,
                             const std::string& hash) {
-  statement.bind(":key", post.key);
-  statement.bind(":source_path", post.source_path);
-  statement.bind(":source_line", post.source_line);
-  statement.bind(":position", post.position);
-  statement.bind(":format", static_cast<int>(post.format));
-  statement.bind(":lang", post.lang);
-  statement.bind(":title", post.title);
-  statement.bind(":content_html", post.content_html);
-  statement.bind(":summary", post.summary);
-  statement.bind(":url", post.url);
-  statement.bind(":slug", post.slug);
-  statement.bind(":author", post.author);
-  statement.bind(":tags", join(post.tags));
-  statement.bind(":categories", join(post.categories));
-  statement.bind(":published", from_time(post.published));
-  if (post.updated) {
-    statement.bind(":explicit_updated", from_time(*post.updated));
-  } else {
-    statement.bind(":explicit_updated");
+  auto [found, made] = post_params.try_emplace(&statement);
+  PostParams& p = found->second;
+  if (made) {
+    const auto number = [&statement](const char* name) { return statement.getIndex(name); };
+    p = {number(":key"),
+         number(":source_path"),
+         number(":source_line"),
+         number(":position"),
+         number(":format"),
+         number(":lang"),
+         number(":title"),
+         number(":content_html"),
+         number(":summary"),
+         number(":url"),
+         number(":slug"),
+         number(":author"),
+         number(":tags"),
+         number(":categories"),
+         number(":published"),
+         number(":explicit_updated"),
+         number(":local_date"),
+         number(":draft"),
+         number(":translation_key"),
+         number(":previous_title"),
+         number(":next_title"),
+         number(":visible_sha256")};
   }
-  statement.bind(":local_date", post.local_date);
-  statement.bind(":draft", post.draft ? 1 : 0);
-  statement.bind(":translation_key", post.translation_key);
-  statement.bind(":previous_title", post.previous_title);
-  statement.bind(":next_title", post.next_title);
-  statement.bind(":visible_sha256", hash);
+  statement.bindNoCopy(p.key, post.key);
+  statement.bindNoCopy(p.source_path, post.source_path);
+  statement.bind(p.source_line, post.source_line);
+  statement.bind(p.position, post.position);
+  statement.bind(p.format, static_cast<int>(post.format));
+  statement.bindNoCopy(p.lang, post.lang);
+  statement.bindNoCopy(p.title, post.title);
+  statement.bindNoCopy(p.content_html, post.content_html);
+  statement.bindNoCopy(p.summary, post.summary);
+  statement.bindNoCopy(p.url, post.url);
+  statement.bindNoCopy(p.slug, post.slug);
+  statement.bindNoCopy(p.author, post.author);
+  statement.bind(p.tags, join(post.tags));  // copied: the joined string is a temporary
+  statement.bind(p.categories, join(post.categories));
+  statement.bind(p.published, from_time(post.published));
+  if (post.updated) {
+    statement.bind(p.explicit_updated, from_time(*post.updated));
+  } else {
+    statement.bind(p.explicit_updated);
+  }
+  statement.bindNoCopy(p.local_date, post.local_date);
+  statement.bind(p.draft, post.draft ? 1 : 0);
+  statement.bindNoCopy(p.translation_key, post.translation_key);
+  statement.bindNoCopy(p.previous_title, post.previous_title);
+  statement.bindNoCopy(p.next_title, post.next_title);
+  statement.bindNoCopy(p.visible_sha256, hash);
 }
 
 void Index::Impl::insert_post(const Post& post, const std::string& hash, sys_seconds now,
