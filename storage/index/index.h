@@ -152,6 +152,11 @@ class Index {
   // Live, published (not draft, published <= now) posts of `lang` (empty: every language),
   // newest first, at most `limit` (negative: all).
   std::vector<IndexedPost> newest(const std::string& lang, std::chrono::sys_seconds now, int limit);
+  // newest() a page at a time, without content_html and summary: the next `limit` posts
+  // after `after` (a post of the previous page; null for the first page). Each page is one
+  // indexed range query, however deep: a listing of every post holds one page, not the store.
+  std::vector<IndexedPost> newest_page(const std::string& lang, std::chrono::sys_seconds now,
+                                       int limit, const IndexedPost* after);
   // Live published posts that are translations of `indexed` (other languages), without
   // their content_html and summary (a translation is shown by its title and link: reading
   // the bodies of every entry's translations was a sixth of rendering an archive page).

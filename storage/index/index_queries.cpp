@@ -139,6 +139,34 @@ std::vector<IndexedPost> Index::newest(const std::string& lang, sys_seconds now,
   });
 }
 
+std::vector<IndexedPost> Index::newest_page(const std::string& lang, sys_seconds now, int limit,
+                                            const IndexedPost* after) {
+  return guard_sqlite("querying posts", [&]() -> std::vector<IndexedPost> {
+    std::string where = kLive;
+    if (!lang.empty()) {
+      where += " AND lang = :lang";
+    }
+    if (after != nullptr) {  // newest()'s order as a row value: what sorts after `after`
+      where += " AND (published, source_path, position) < (:published, :source_path, :position)";
+    }
+    return impl_->select(
+        where, "ORDER BY published DESC, source_path DESC, position DESC LIMIT :limit",
+        [&](SQLite::Statement& q) {
+          q.bind(":now", from_time(now));
+          if (!lang.empty()) {
+            q.bind(":lang", lang);
+          }
+          if (after != nullptr) {
+            q.bind(":published", from_time(after->post.published));
+            q.bind(":source_path", after->post.source_path);
+            q.bind(":position", after->post.position);
+          }
+          q.bind(":limit", limit);
+        },
+        Impl::Bodies::left_out);
+  });
+}
+
 std::vector<IndexedPost> Index::translations_of(const IndexedPost& indexed, sys_seconds now) {
   return std::move(translations_of(std::span(&indexed, 1), now).front());
 }

@@ -396,6 +396,51 @@ BOOST_AUTO_TEST_CASE(a_day_of_too_many_pages_is_not_paired) {
   BOOST_TEST(translation_pairs(small).size() == 2u);
 }
 
+BOOST_AUTO_TEST_CASE(newest_pages_list_newest_in_order_without_bodies) {
+  Index index(":memory:", "https://blog.example.org/");
+  std::vector<FileRead> reads;
+  // Ten files of four posts each, three publication times shared among them: the order of
+  // newest() falls back to the file's path and the post's position, and a page boundary
+  // falls inside runs of equal times. One draft and one future post are not listed.
+  for (int file = 0; file < 10; ++file) {
+    const std::string path = "f" + std::to_string(file) + ".txt";
+    std::vector<Post> posts;
+    for (int position = 0; position < 4; ++position) {
+      const std::string key = "k" + std::to_string(file) + "-" + std::to_string(position);
+      auto post = make_post(key, path, "T " + key, (file + position) % 2 == 0 ? "ja" : "en");
+      post.position = position;
+      post.published = kT0 - std::chrono::hours(24 * ((file * 4 + position) % 3 + 1));
+      post.draft = file == 3 && position == 1;
+      if (file == 5 && position == 2) {
+        post.published = kT0 + 24h;
+      }
+      posts.push_back(post);
+    }
+    reads.push_back(read_of(path, posts));
+  }
+  apply_reads(index, reads, kT0);
+  for (const std::string lang : {"", "en"}) {
+    std::vector<std::string> expected;
+    for (const auto& post : index.newest(lang, kT0, -1)) {
+      expected.push_back(post.post.key);
+    }
+    BOOST_TEST(expected.size() == (lang.empty() ? 38u : 19u));
+    for (const int size : {1, 3, 4, 7, 100}) {
+      std::vector<std::string> paged;
+      std::vector<IndexedPost> page;
+      do {  // bounded: a page that repeated its predecessor would otherwise loop forever
+        page = index.newest_page(lang, kT0, size, page.empty() ? nullptr : &page.back());
+        for (const auto& post : page) {
+          BOOST_TEST(post.post.content_html.empty());
+          paged.push_back(post.post.key);
+        }
+      } while (static_cast<int>(page.size()) == size && paged.size() <= expected.size());
+      BOOST_TEST_INFO("lang \"" << lang << "\", pages of " << size);
+      BOOST_TEST(paged == expected, boost::test_tools::per_element());
+    }
+  }
+}
+
 BOOST_AUTO_TEST_CASE(times_survive_reopening_and_schema_is_versioned) {
   testing::TempDir dir;
   auto path = dir / "index.sqlite";
