@@ -95,10 +95,12 @@ int cmd_build(const Config& config, const std::filesystem::path& out) {
   return problems.empty() ? 0 : 1;
 }
 
-// Checks every post file from scratch into a throw-away in-memory index, so that checking
-// neither needs nor touches the real one.
+// Checks every post file from scratch into a throw-away index, so that checking neither
+// needs nor touches the real one.
 int cmd_check(Config config) {
-  config.store.index = ":memory:";
+  // A private temporary file, not ":memory:": that held every post of the store (571 MB of
+  // RSS at 100,000 posts).
+  config.store.index = "";
   log::set_threshold(log::Level::error);  // the problems are the output, on stdout
   SitePipeline pipeline(config);
   auto report = pipeline.scan(common::now_seconds());

@@ -97,8 +97,9 @@ class Index {
     read_only,   // an existing index read as immutable (no locks, no -shm; -wal ignored),
                  // for a state directory that refuses writes; every write fails not_writable
   };
-  // Opens the index at `path` (":memory:" for tests), sets WAL mode and migrates the schema
-  // forward. `base_url` gives the host of new entry ids. Checks the header, the schema
+  // Opens the index at `path` (":memory:": in memory, for tests; "": a private temporary
+  // file SQLite deletes when the index closes, for a one-off scan), sets WAL mode and migrates the
+  // schema forward. `base_url` gives the host of new entry ids. Checks the header, the schema
   // version and the tables (IndexFault::unusable when they are wrong); damage elsewhere in
   // the file shows as unusable when a call reads it.
   Index(const std::filesystem::path& path, std::string base_url, Mode mode = Mode::read_write);

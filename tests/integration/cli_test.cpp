@@ -116,6 +116,27 @@ BOOST_AUTO_TEST_CASE(broken_post_file_is_reported_with_path_and_line_and_exit_1)
   BOOST_TEST(feedd({"check", "--config", config.string()}).exit_status == 0);
 }
 
+// `feedd check` scans into a private temporary index (in TMPDIR, deleted at once), not the
+// configured one and not memory: a store larger than SQLite's page cache (~3.2 MB of
+// bodies here) is checked, the configured index is never created, nothing is left behind.
+BOOST_AUTO_TEST_CASE(check_uses_a_temporary_index_and_leaves_nothing) {
+  TempDir dir;
+  const std::string body(8000, 'x');
+  for (int i = 0; i < 400; ++i) {
+    write_file(
+        dir / ("store/p" + std::to_string(i) + ".md"),
+        "---\ntitle: P" + std::to_string(i) + "\ndate: 2025-01-01\nlang: en\n---\n" + body + "\n");
+  }
+  auto config = write_config(dir.path(), dir / "store", dir / "state/index.sqlite");
+  std::filesystem::create_directories(dir / "tmp");
+  const auto check = run_command({"env", "TMPDIR=" + (dir / "tmp").string(),
+                                  feedd_binary().string(), "check", "--config", config.string()});
+  BOOST_TEST(check.exit_status == 0, check.output);
+  BOOST_TEST(check.output.find("400 post files, 0 problems") != std::string::npos, check.output);
+  BOOST_TEST(!std::filesystem::exists(dir / "state/index.sqlite"));
+  BOOST_TEST(std::filesystem::is_empty(dir / "tmp"));
+}
+
 BOOST_AUTO_TEST_CASE(posts_lists_by_language) {
   TempDir dir;
   auto config = write_config(dir.path(), sample_store(), dir / "index.sqlite");
