@@ -43,15 +43,18 @@ pugi::xml_node begin_document(pugi::xml_document& doc, const SiteOptions& site,
 
 pugi::xml_node append_text(pugi::xml_node parent, const char* name, std::string_view text) {
   pugi::xml_node node = parent.append_child(name);
-  const std::string clean = clean_xml_text(text);
+  std::string storage;  // used only when something is dropped: entries' text rarely needs it
+  const std::string_view clean = clean_xml_view(text, storage);
   if (!clean.empty()) {
-    node.append_child(pugi::node_pcdata).set_value(clean.c_str());
+    node.append_child(pugi::node_pcdata).set_value(clean.data(), clean.size());
   }
   return node;
 }
 
 void set_attribute(pugi::xml_node node, const char* name, std::string_view value) {
-  node.append_attribute(name).set_value(clean_xml_text(value).c_str());
+  std::string storage;
+  const std::string_view clean = clean_xml_view(value, storage);
+  node.append_attribute(name).set_value(clean.data(), clean.size());
 }
 
 std::string save_document(const pugi::xml_document& doc) {

@@ -75,10 +75,11 @@ bool is_xml_char(char32_t cp) {
   return cp <= 0x10FFFF;
 }
 
-std::string clean_xml_text(std::string_view text) {
+std::string_view clean_xml_view(std::string_view text, std::string& storage) {
   // One pass that copies the clean runs between the characters it drops (most text has
-  // none: then it is one copy). Printable ASCII goes 8 bytes at a time.
-  std::string out;
+  // none: then nothing is copied). Printable ASCII goes 8 bytes at a time.
+  std::string& out = storage;
+  out.clear();
   std::size_t kept = 0;  // text[kept, i) is clean and not yet in `out`
   std::size_t i = 0;
   while (i < text.size()) {
@@ -112,10 +113,16 @@ std::string clean_xml_text(std::string_view text) {
     kept = i;
   }
   if (kept == 0) {
-    return std::string(text);
+    return text;
   }
   out.append(text.substr(kept));
   return out;
+}
+
+std::string clean_xml_text(std::string_view text) {
+  std::string storage;
+  const std::string_view clean = clean_xml_view(text, storage);
+  return clean.data() == text.data() ? std::string(text) : std::move(storage);
 }
 
 void append_utf8(std::string& out, char32_t cp) {

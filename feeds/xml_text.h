@@ -15,6 +15,9 @@ bool is_xml_char(char32_t cp);
 // `text` with invalid UTF-8 (stray, truncated, overlong sequences, encoded surrogates, code
 // points past U+10FFFF) and XML-forbidden characters removed.
 std::string clean_xml_text(std::string_view text);
+// The same without a copy of clean text: `text` itself when nothing is dropped, else the
+// cleaned copy, held in `storage` (overwritten; must not hold `text`).
+std::string_view clean_xml_view(std::string_view text, std::string& storage);
 
 // Appends `cp` to `out` as UTF-8 (`cp` must be a valid scalar value).
 void append_utf8(std::string& out, char32_t cp);

@@ -54,6 +54,20 @@ BOOST_AUTO_TEST_CASE(invalid_utf8_is_dropped) {
   BOOST_TEST(clean_xml_text("\xF0\x9F\x98\x80") == "\xF0\x9F\x98\x80");  // U+1F600 kept
 }
 
+BOOST_AUTO_TEST_CASE(a_view_of_clean_text_is_the_text_itself) {
+  const std::string clean = "Hello, 世界!\n";
+  std::string storage = "old";
+  const std::string_view same = feedd::feeds::clean_xml_view(clean, storage);
+  BOOST_TEST(static_cast<const void*>(same.data()) == static_cast<const void*>(clean.data()));
+  BOOST_TEST(same.size() == clean.size());
+  const std::string dirty =
+      "a\x01"
+      "b";
+  const std::string_view cleaned = feedd::feeds::clean_xml_view(dirty, storage);
+  BOOST_TEST(cleaned == "ab");
+  BOOST_TEST(static_cast<const void*>(cleaned.data()) == static_cast<const void*>(storage.data()));
+}
+
 namespace {
 
 // The definition clean_xml_text() must meet, written the plain way: decode each sequence
@@ -111,6 +125,8 @@ BOOST_AUTO_TEST_CASE(agrees_with_the_plain_decoder) {
     }
     BOOST_TEST_INFO("round " << round);
     BOOST_REQUIRE(clean_xml_text(text) == reference_clean(text));
+    std::string storage = "left over";
+    BOOST_REQUIRE(feedd::feeds::clean_xml_view(text, storage) == reference_clean(text));
     ++checked;
   }
   BOOST_TEST(checked == 32u * 32 * 32 * 3 * 9 + 20000);
