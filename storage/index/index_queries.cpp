@@ -146,11 +146,16 @@ std::vector<IndexedPost> Index::newest_page(const std::string& lang, sys_seconds
     if (!lang.empty()) {
       where += " AND lang = :lang";
     }
-    if (after != nullptr) {  // newest()'s order as a row value: what sorts after `after`
-      where += " AND (published, source_path, position) < (:published, :source_path, :position)";
+    // newest()'s order, then the key: a file with problems keeps the last good version of
+    // posts it no longer yields, so two live posts can share (published, source_path,
+    // position), and a page must not end between them without telling them apart.
+    if (after != nullptr) {
+      where +=
+          " AND (published, source_path, position, key) < "
+          "(:published, :source_path, :position, :key)";
     }
     return impl_->select(
-        where, "ORDER BY published DESC, source_path DESC, position DESC LIMIT :limit",
+        where, "ORDER BY published DESC, source_path DESC, position DESC, key DESC LIMIT :limit",
         [&](SQLite::Statement& q) {
           q.bind(":now", from_time(now));
           if (!lang.empty()) {
@@ -160,6 +165,7 @@ std::vector<IndexedPost> Index::newest_page(const std::string& lang, sys_seconds
             q.bind(":published", from_time(after->post.published));
             q.bind(":source_path", after->post.source_path);
             q.bind(":position", after->post.position);
+            q.bind(":key", after->post.key);
           }
           q.bind(":limit", limit);
         },
