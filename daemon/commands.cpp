@@ -135,6 +135,7 @@ int cmd_posts(const Config& config, const std::string& lang) {
   const std::string listing = pipeline.read_index(
       [&](storage::Index& index) {
         std::string out = "id\tlanguage\tdate\ttitle\ttranslations\n";
+        const auto snapshot = index.read_snapshot();  // every page from the same state
         std::vector<storage::IndexedPost> page;
         do {
           const storage::IndexedPost* last = page.empty() ? nullptr : &page.back();

@@ -275,6 +275,23 @@ ApplyResult Index::ScanWriter::commit() {
   return std::move(state_->result);
 }
 
+// A deferred transaction that only reads: its first read fixes the snapshot; it ends in a
+// rollback (nothing to commit).
+struct Index::ReadSnapshot::State {
+  explicit State(SQLite::Database& db) : transaction(db, SQLite::TransactionBehavior::DEFERRED) {}
+  SQLite::Transaction transaction;
+};
+
+Index::ReadSnapshot::ReadSnapshot(std::unique_ptr<State> state) : state_(std::move(state)) {}
+Index::ReadSnapshot::ReadSnapshot(ReadSnapshot&&) noexcept = default;
+Index::ReadSnapshot::~ReadSnapshot() = default;
+
+Index::ReadSnapshot Index::read_snapshot() {
+  return guard_sqlite("beginning a read", [&] {
+    return ReadSnapshot(std::make_unique<ReadSnapshot::State>(impl_->db));
+  });
+}
+
 void Index::hold_commits(bool hold) { impl_->hold_commits = hold; }
 
 bool Index::holds_writes() const { return impl_->held != nullptr; }

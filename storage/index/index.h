@@ -153,6 +153,23 @@ class Index {
   // Live, published (not draft, published <= now) posts of `lang` (empty: every language),
   // newest first, at most `limit` (negative: all).
   std::vector<IndexedPost> newest(const std::string& lang, std::chrono::sys_seconds now, int limit);
+  // One read snapshot held until the object goes: every query of this Index meanwhile sees
+  // the index as it was at the first of them, whatever other connections commit (a listing
+  // read in pages neither repeats nor skips a post that moved). Make no writes and begin
+  // no scan through this Index while one is held; it must not outlive the Index.
+  class ReadSnapshot {
+   public:
+    ReadSnapshot(ReadSnapshot&&) noexcept;
+    ~ReadSnapshot();
+
+   private:
+    friend class Index;
+    struct State;
+    explicit ReadSnapshot(std::unique_ptr<State> state);
+    std::unique_ptr<State> state_;
+  };
+  ReadSnapshot read_snapshot();
+
   // newest() a page at a time, without content_html and summary: the next `limit` posts
   // after `after` (a post of the previous page; null for the first page). Each page is one
   // indexed range query, however deep: a listing of every post holds one page, not the store.

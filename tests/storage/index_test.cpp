@@ -453,6 +453,46 @@ BOOST_AUTO_TEST_CASE(newest_pages_list_newest_in_order_without_bodies) {
   }
 }
 
+// A listing read in pages under a read snapshot sees one state: a post that another
+// connection moves to the front (or adds) between two pages is neither repeated nor skipped.
+BOOST_AUTO_TEST_CASE(pages_under_a_read_snapshot_see_one_state) {
+  testing::TempDir dir;
+  Index reader(dir / "index.sqlite", "https://blog.example.org/");
+  Index writer(dir / "index.sqlite", "https://blog.example.org/");
+  auto post_at = [](int i, int hours_ago) {
+    const std::string key = "p" + std::to_string(i);
+    auto post = make_post(key, key + ".md", "T" + std::to_string(i));
+    post.published = kT0 - std::chrono::hours(hours_ago);
+    return read_of(key + ".md", {post}, "v" + std::to_string(hours_ago));
+  };
+  std::vector<FileRead> reads;
+  for (int i = 0; i < 10; ++i) {
+    reads.push_back(post_at(i, 10 + i));  // p0 newest ... p9 oldest
+  }
+  apply_reads(writer, reads, kT0);
+
+  std::vector<std::string> listed;
+  {
+    const auto snapshot = reader.read_snapshot();
+    auto page = reader.newest_page("", kT0, 5, nullptr);
+    for (const auto& post : page) {
+      listed.push_back(post.post.key);
+    }
+    // p9 becomes the newest post and p10 appears, committed by the other connection.
+    apply_reads(writer, {post_at(9, 1), post_at(10, 2)}, kT0);
+    page = reader.newest_page("", kT0, 5, &page.back());
+    for (const auto& post : page) {
+      listed.push_back(post.post.key);
+    }
+    BOOST_TEST(reader.newest_page("", kT0, 5, &page.back()).empty());
+  }
+  const std::vector<std::string> before = {"p0", "p1", "p2", "p3", "p4",
+                                           "p5", "p6", "p7", "p8", "p9"};
+  BOOST_TEST(listed == before, boost::test_tools::per_element());
+  // Once the snapshot is gone the reader sees the writer's commit.
+  BOOST_TEST(reader.newest_page("", kT0, 1, nullptr).front().post.key == "p9");
+}
+
 BOOST_AUTO_TEST_CASE(times_survive_reopening_and_schema_is_versioned) {
   testing::TempDir dir;
   auto path = dir / "index.sqlite";
