@@ -149,9 +149,12 @@ std::vector<IndexedPost> Index::newest_page(const std::string& lang, sys_seconds
     // newest()'s order, then the key: a file with problems keeps the last good version of
     // posts it no longer yields, so two live posts can share (published, source_path,
     // position), and a page must not end between them without telling them apart.
+    // The plain `published <= :published` is implied by the row value, but only it bounds
+    // the index range: without it SQLite walked the index from the newest post to the
+    // cursor on every page (~100 ms a page deep in a million posts, against ~1 ms).
     if (after != nullptr) {
       where +=
-          " AND (published, source_path, position, key) < "
+          " AND published <= :published AND (published, source_path, position, key) < "
           "(:published, :source_path, :position, :key)";
     }
     return impl_->select(
