@@ -78,9 +78,8 @@ bool is_xml_char(char32_t cp) {
 std::string_view clean_xml_view(std::string_view text, std::string& storage) {
   // One pass that copies the clean runs between the characters it drops (most text has
   // none: then nothing is copied). Printable ASCII goes 8 bytes at a time.
-  std::string& out = storage;
-  out.clear();
-  std::size_t kept = 0;  // text[kept, i) is clean and not yet in `out`
+  storage.clear();
+  std::size_t kept = 0;  // text[kept, i) is clean and not yet in `storage`
   std::size_t i = 0;
   while (i < text.size()) {
     while (i + 8 <= text.size() && printable_ascii_8(text.data() + i)) {
@@ -105,18 +104,18 @@ std::string_view clean_xml_view(std::string_view text, std::string& storage) {
     }
     // Dropped: a character XML forbids, or the first byte of a malformed sequence (its
     // continuation bytes are then dropped one by one as strays).
-    if (out.empty()) {
-      out.reserve(text.size());
+    if (storage.empty()) {
+      storage.reserve(text.size());
     }
-    out.append(text.substr(kept, i - kept));
+    storage.append(text.substr(kept, i - kept));
     ++i;
     kept = i;
   }
   if (kept == 0) {
     return text;
   }
-  out.append(text.substr(kept));
-  return out;
+  storage.append(text.substr(kept));
+  return storage;
 }
 
 std::string clean_xml_text(std::string_view text) {
