@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <cstring>
 #include <future>
+#include <iterator>
 #include <set>
 #include <span>
 #include <string>
@@ -281,24 +282,17 @@ void apply_scan(Index& index, const std::filesystem::path& root,
   report.applied = writer.commit();
 }
 
-bool under(const std::string& path, const std::string& directory) {
+bool under(std::string_view path, std::string_view directory) {
   return path.size() > directory.size() && path.starts_with(directory) &&
          path[directory.size()] == '/';
 }
 
-// True when `file` must be read: new, its stat changed, or it was too large for a bound
-// that has changed since.
-bool changed_since(const FoundFile& file, const std::unordered_map<std::string, FileState>& states,
-                   const std::unordered_set<std::string>& forced, const ReaderOptions& options) {
-  if (forced.contains(file.relative)) {
-    return true;
-  }
-  auto it = states.find(file.relative);
-  if (it == states.end() || it->second.size != file.size || it->second.mtime_ns != file.mtime_ns) {
-    return true;
-  }
-  return it->second.sha256.starts_with("too-large:") &&
-         it->second.sha256 != too_large_mark(options.max_file_bytes);
+// True when the indexed file `stamp` must be read again: its stat changed, or it was too
+// large for a bound that has changed since.
+bool stamp_changed(const FoundFile& file, const FileStamp& stamp, const ReaderOptions& options) {
+  return stamp.size != file.size || stamp.mtime_ns != file.mtime_ns ||
+         (stamp.sha256.starts_with("too-large:") &&
+          stamp.sha256 != too_large_mark(options.max_file_bytes));
 }
 
 bool store_is_there(const std::filesystem::path& root, ScanReport& report) {
@@ -331,36 +325,38 @@ ScanReport scan_store(Index& index, const std::filesystem::path& root, const Rea
   const auto forced = moved_history(clock);
   auto files = list_tree(root, root, report);
   report.files_seen = static_cast<int>(files.size());
-  auto states = index.file_states();
 
-  // Indexed files no longer listed (`files` is sorted by path: no set of a million copies).
-  const auto listed = [&files](const std::string& path) {
-    auto it = std::lower_bound(
-        files.begin(), files.end(), path,
-        [](const FoundFile& file, const std::string& p) { return file.relative < p; });
-    return it != files.end() && it->relative == path;
-  };
-  std::vector<std::string> removed;
-  // A listing that stopped early knows of nothing gone.
-  for (const auto& [path, state] : states) {
-    if (report.listing_incomplete) {
-      break;
-    }
-    // A file under a directory that could not be listed is not gone, only out of sight.
-    bool hidden = std::any_of(report.unreadable.begin(), report.unreadable.end(),
-                              [&path = path](const Problem& p) { return under(path, p.path); });
-    if (!hidden && !listed(path)) {
-      removed.push_back(path);
-    }
-  }
-  std::sort(removed.begin(), removed.end());
-  // Files whose stat changed are read and hashed; those whose bytes changed are parsed.
+  // The listing and the index's files, both in path order, merged: listed files not
+  // indexed are new; indexed files not listed are gone. Files new or whose stat changed are
+  // read and hashed (their index state kept for that); those whose bytes changed are parsed.
   std::vector<FoundFile> changed;
-  for (auto& file : files) {
-    if (changed_since(file, states, forced, options)) {
-      changed.push_back(std::move(file));
+  std::vector<std::string> removed;
+  std::unordered_map<std::string, FileState> states;  // of the changed files only
+  auto next = files.begin();
+  index.visit_file_stamps([&](const FileStamp& stamp) {
+    for (; next != files.end() && std::string_view(next->relative) < stamp.path; ++next) {
+      changed.push_back(std::move(*next));
     }
-  }
+    if (next != files.end() && next->relative == stamp.path) {
+      if (forced.contains(next->relative) || stamp_changed(*next, stamp, options)) {
+        states.emplace(next->relative,
+                       FileState{stamp.size, stamp.mtime_ns, std::string(stamp.sha256), {}});
+        changed.push_back(std::move(*next));
+      }
+      ++next;
+      return;
+    }
+    // A listing that stopped early knows of nothing gone, and a file under a directory that
+    // could not be listed is not gone, only out of sight.
+    const bool hidden =
+        report.listing_incomplete ||
+        std::any_of(report.unreadable.begin(), report.unreadable.end(),
+                    [&stamp](const Problem& p) { return under(stamp.path, p.path); });
+    if (!hidden) {
+      removed.emplace_back(stamp.path);
+    }
+  });
+  std::move(next, files.end(), std::back_inserter(changed));
   files = {};
   apply_scan(index, root, changed, removed, states, forced, options, now, clock, report);
   return report;
@@ -385,12 +381,16 @@ ScanReport scan_paths(Index& index, const std::filesystem::path& root,
       return;
     }
     ++report.files_seen;
-    if (auto state = index.file_state(file.relative)) {
+    auto state = index.file_state(file.relative);
+    if (state && !forced.contains(file.relative) &&
+        !stamp_changed(file, {file.relative, state->size, state->mtime_ns, state->sha256},
+                       options)) {
+      return;
+    }
+    if (state) {
       states.emplace(file.relative, std::move(*state));
     }
-    if (changed_since(file, states, forced, options)) {
-      changed.push_back(std::move(file));
-    }
+    changed.push_back(std::move(file));
   };
   for (const auto& relative : paths) {
     auto absolute = root / relative;

@@ -123,7 +123,7 @@ storage::ScanReport SitePipeline::rebuild(const storage::IndexError& error,
 
 bool SitePipeline::holds_nothing() {
   try {
-    return index_->file_states().empty();
+    return !index_->holds_files();
   } catch (const storage::IndexError&) {
     return false;
   }

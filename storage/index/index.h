@@ -35,6 +35,14 @@ struct FileState {
   std::vector<Problem> problems;  // from the last read
 };
 
+// A file as indexed, seen through a visit: the views live only during the visitor's call.
+struct FileStamp {
+  std::string_view path;
+  std::int64_t size = 0;
+  std::int64_t mtime_ns = 0;
+  std::string_view sha256;
+};
+
 // The result of reading one changed file during a scan.
 struct FileRead {
   std::string path;  // relative to the store
@@ -108,6 +116,10 @@ class Index {
   Index& operator=(const Index&) = delete;
 
   std::unordered_map<std::string, FileState> file_states();
+  // Every indexed file's stamp, in byte order of its path (the order std::string's < sorts):
+  // a scan merges it with its sorted listing, without a map of a million copies.
+  void visit_file_stamps(const std::function<void(const FileStamp&)>& visit);
+  bool holds_files();
   std::optional<FileState> file_state(const std::string& path);
   // Indexed files below the directory `directory` (relative, no trailing '/').
   std::vector<std::string> files_under(const std::string& directory);

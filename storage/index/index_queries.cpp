@@ -91,6 +91,31 @@ std::optional<FileState> Index::file_state(const std::string& path) {
   });
 }
 
+void Index::visit_file_stamps(const std::function<void(const FileStamp&)>& visit) {
+  guard_sqlite("reading file states", [&] {
+    // BINARY collation compares bytes as memcmp does, then lengths: std::string's order.
+    SQLite::Statement query(impl_->db,
+                            "SELECT path, size, mtime_ns, sha256 FROM files ORDER BY path");
+    while (query.executeStep()) {
+      const auto text = [&query](int column) {
+        auto value = query.getColumn(column);
+        return std::string_view(static_cast<const char*>(value.getBlob()),
+                                static_cast<std::size_t>(value.getBytes()));
+      };
+      visit({text(0), query.getColumn(1).getInt64(), query.getColumn(2).getInt64(), text(3)});
+    }
+  });
+}
+
+bool Index::holds_files() {
+  return guard_sqlite("reading file states", [&] {
+    auto& query = impl_->cached("SELECT EXISTS (SELECT 1 FROM files)");
+    const bool any = query.executeStep() && query.getColumn(0).getInt() != 0;
+    query.reset();
+    return any;
+  });
+}
+
 std::vector<std::string> Index::files_under(const std::string& directory) {
   return guard_sqlite("listing indexed files", [&]() -> std::vector<std::string> {
     // '/' + 1 is '0': [dir/, dir0) is exactly the paths that start with "dir/".

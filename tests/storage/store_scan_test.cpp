@@ -11,6 +11,7 @@
 #include <boost/test/unit_test.hpp>
 #include <cerrno>
 #include <map>
+#include <random>
 #include <system_error>
 
 #include "tests/support/test_support.h"
@@ -135,6 +136,87 @@ BOOST_FIXTURE_TEST_CASE(unchanged_store_is_not_read_again, Fixture) {
   BOOST_TEST(second.files_read == 0);
   BOOST_TEST(!second.applied.wrote());
   BOOST_TEST((index_bytes(db) == before), "an unchanged store must not write to the index");
+}
+
+// A scan merges the sorted listing with the index's files in path order: every file new or
+// edited is read, every other one is not, and every deleted one goes, wherever its name
+// sorts among the others (before, between, after them; '-' sorts before '/', UTF-8 after
+// ASCII).
+BOOST_FIXTURE_TEST_CASE(listing_and_index_merge_in_path_order, Fixture) {
+  const std::vector<std::string> names = {
+      "a-b.md", "a/b.md",    "a/c.md",       "a0.md",     "b.md",       "b/z/y.md",
+      "c.md",   "記事/1.md", "記事/日記.md", "記事-2.md", "zz/last.md", "A.md",
+      "0.md",   "a/a.md",    "b/a.md",       "記事/0.md", "~tilde.md",  "zz/zz/z.md"};
+  std::mt19937 random(12);
+  std::map<std::string, int> live;  // name → its version in the store
+  for (std::size_t i = 0; i < names.size(); i += 2) {
+    live[names[i]] = 0;
+  }
+  const auto write = [&](const std::string& name, int version) {
+    testing::write_file(store / name,
+                        markdown(name + " v" + std::to_string(version),
+                                 "id: " + std::to_string(std::hash<std::string>{}(name)) + "\n"));
+  };
+  for (const auto& [name, version] : live) {
+    write(name, version);
+  }
+  BOOST_TEST(scan().applied.added == static_cast<int>(live.size()));
+  for (int round = 1; round <= 30; ++round) {
+    int added = 0, edited = 0, deleted = 0;
+    for (const auto& name : names) {
+      const auto roll = random() % 4;
+      if (!live.contains(name) && roll == 0) {
+        write(name, live[name] = round);
+        ++added;
+      } else if (live.contains(name) && roll == 1) {
+        write(name, live[name] = round);
+        ++edited;
+      } else if (live.contains(name) && roll == 2 && live.size() > 1) {
+        std::filesystem::remove(store / name);
+        live.erase(name);
+        ++deleted;
+      }
+    }
+    auto report = scan(kNow + std::chrono::hours(round));
+    BOOST_TEST_CONTEXT("round " << round) {
+      BOOST_TEST(report.files_seen == static_cast<int>(live.size()));
+      BOOST_TEST(report.files_read == added + edited);
+      BOOST_TEST(report.applied.added == added);
+      BOOST_TEST(report.applied.changed == edited);
+      BOOST_TEST(report.applied.deleted == deleted);
+      Index index(db, "https://blog.example.org/");
+      std::vector<std::string> indexed;
+      for (const auto& [path, state] : index.file_states()) {
+        indexed.push_back(path);
+      }
+      std::sort(indexed.begin(), indexed.end());
+      std::vector<std::string> expected;
+      for (const auto& entry : live) {
+        expected.push_back(entry.first);
+      }
+      BOOST_TEST(indexed == expected, boost::test_tools::per_element());
+    }
+  }
+}
+
+// A file over store.max_file_bytes is not read; raising the bound reads it at the next scan,
+// and a scan under the same bound does not read it again.
+BOOST_FIXTURE_TEST_CASE(raising_the_size_bound_reads_a_file_too_large_before, Fixture) {
+  testing::write_file(store / "small.md", markdown("Small"));
+  testing::write_file(store / "large.md", markdown("Large", "", std::string(5000, 'x')));
+  reader.max_file_bytes = 4096;
+  auto first = scan();
+  BOOST_TEST(first.applied.added == 1);
+  BOOST_TEST(first.files_read == 2);  // the large one too: its size alone recorded
+  BOOST_TEST(first.applied.problems.size() == 1u);
+  auto same = scan(kNow + 1h);
+  BOOST_TEST(same.files_read == 0);
+  reader.max_file_bytes = 8192;
+  auto raised = scan(kNow + 2h);
+  BOOST_TEST(raised.files_read == 1);
+  BOOST_TEST(raised.applied.added == 1);
+  BOOST_TEST(posts(kNow + 2h).size() == 2u);
+  BOOST_TEST(scan(kNow + 3h).files_read == 0);
 }
 
 BOOST_FIXTURE_TEST_CASE(ignored_names_are_skipped, Fixture) {
