@@ -8,9 +8,9 @@ namespace {
 
 bool same_row(const storage::PostTopics& a, const storage::PostTopics& b) {
   return std::tie(a.key, a.lang, a.entry_id, a.updated, a.tags, a.categories, a.published,
-                  a.source_path, a.position) == std::tie(b.key, b.lang, b.entry_id, b.updated,
-                                                         b.tags, b.categories, b.published,
-                                                         b.source_path, b.position);
+                  a.source_path, a.position, a.visible_hash) ==
+         std::tie(b.key, b.lang, b.entry_id, b.updated, b.tags, b.categories, b.published,
+                  b.source_path, b.position, b.visible_hash);
 }
 
 bool same_place(const storage::PostTopics& a, const storage::PostTopics& b) {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -57,6 +58,9 @@ struct PostTopics {
   std::chrono::sys_seconds published{};
   std::string source_path;
   int position = 0;
+  // The first 64 bits of the post's visible_sha256 (everything a reader sees): what changes
+  // with an edit when `updated`, in whole seconds, does not (two edits within one second).
+  std::uint64_t visible_hash = 0;
 };
 
 }  // namespace feedd::storage

@@ -34,9 +34,18 @@ constexpr const char* kTopicIndexSql =
     "CREATE INDEX posts_topics ON posts (published DESC, source_path DESC, position DESC, key, "
     "lang, entry_id, updated, tags, categories) WHERE deleted_at IS NULL AND draft = 0";
 
+// Version 5: posts_topics also holds visible_sha256, which the catalogs' digests now include
+// (an edit within the same second as the last leaves `updated` as it was).
+constexpr const char* kTopicIndexWithHashSql =
+    "DROP INDEX posts_topics; "
+    "CREATE INDEX posts_topics ON posts (published DESC, source_path DESC, position DESC, key, "
+    "lang, entry_id, updated, tags, categories, visible_sha256) "
+    "WHERE deleted_at IS NULL AND draft = 0";
+
 // Forward migrations: kMigrations[v] takes the schema from version v to v + 1.
-const std::vector<const char*> kMigrations = {
-    kSchemaSql, kTopicIndexSql, index_detail::kTombstonesSql, index_detail::kBuiltFilesSql};
+const std::vector<const char*> kMigrations = {kSchemaSql, kTopicIndexSql,
+                                              index_detail::kTombstonesSql,
+                                              index_detail::kBuiltFilesSql, kTopicIndexWithHashSql};
 
 }  // namespace
 

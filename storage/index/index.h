@@ -232,7 +232,7 @@ class Index {
   void record_built_files(const std::string& out_dir,
                           const std::vector<std::pair<std::string, BuiltFile>>& files);
 
-  static constexpr int kSchemaVersion = 4;
+  static constexpr int kSchemaVersion = 5;
 
  private:
   struct Impl;

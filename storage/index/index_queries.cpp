@@ -308,8 +308,8 @@ std::vector<IndexedPost> Index::posts_by_keys(const std::vector<std::string>& ke
 namespace {
 
 constexpr const char* kTopicColumns =
-    "SELECT key, lang, entry_id, updated, tags, categories, published, source_path, position "
-    "FROM posts ";
+    "SELECT key, lang, entry_id, updated, tags, categories, published, source_path, position, "
+    "visible_sha256 FROM posts ";
 
 PostTopics topic_row(SQLite::Statement& query) {
   return PostTopics{query.getColumn(0).getString(),
@@ -320,7 +320,8 @@ PostTopics topic_row(SQLite::Statement& query) {
                     split(query.getColumn(5).getString()),
                     to_time(query.getColumn(6).getInt64()),
                     query.getColumn(7).getString(),
-                    query.getColumn(8).getInt()};
+                    query.getColumn(8).getInt(),
+                    rows::hash_prefix(query.getColumn(9).getText())};
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 
 #include <SQLiteCpp/Column.h>
 
+#include <charconv>
 #include <cstdlib>
 
 #include "common/sha256.h"
@@ -38,6 +39,13 @@ std::vector<std::string> split(const std::string& joined) {
     }
     start = end + 1;
   }
+}
+
+std::uint64_t hash_prefix(std::string_view hex) {
+  std::uint64_t value = 0;
+  hex = hex.substr(0, 16);
+  std::from_chars(hex.data(), hex.data() + hex.size(), value, 16);
+  return value;
 }
 
 std::string visible_hash(const Post& post) {

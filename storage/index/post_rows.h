@@ -9,6 +9,7 @@
 #include <chrono>
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "storage/index/index.h"
@@ -40,6 +41,8 @@ inline std::int64_t from_time(std::chrono::sys_seconds t) { return t.time_since_
 
 // Everything a reader of a feed sees of a post (hex SHA-256); a change here is a visible change.
 std::string visible_hash(const Post& post);
+// The first 64 bits of such a hex hash (PostTopics::visible_hash); 0 when it is not hex.
+std::uint64_t hash_prefix(std::string_view hex);
 
 // A row selected with kPostColumns.
 IndexedPost row_to_post(SQLite::Statement& row);

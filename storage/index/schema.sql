@@ -1,4 +1,4 @@
--- The feedd index, version 1 (PRAGMA user_version = 1); versions 2 to 4 are below.
+-- The feedd index, version 1 (PRAGMA user_version = 1); versions 2 to 5 are below.
 --
 -- The index is a cache of the post store plus the facts the store cannot hold: when each
 -- post was first seen, when what a reader sees last changed, the stable entry id, and the
@@ -77,3 +77,6 @@ CREATE INDEX posts_by_source ON posts (source_path);
 --   file `feedd build --out` rendered into an output directory (absolute), a digest of what
 --   its bytes were made from and its size and mtime when written. A build renders an archive
 --   page or topic feed again only when that digest or the file on disk differs.
+-- Version 5 (index.cpp, kTopicIndexWithHashSql) makes posts_topics hold visible_sha256 too: the
+--   digests of topic feeds and archive pages include it, since `updated` (whole seconds) stays
+--   the same for a second edit within the same second.

@@ -69,6 +69,7 @@ std::vector<PostTopics> Index::gone_topics(std::chrono::sys_seconds now,
                                 rows::split(query.getColumn(5).getString()),
                                 {},
                                 {},
+                                0,
                                 0});
     }
     return gone;

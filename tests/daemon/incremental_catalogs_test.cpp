@@ -122,6 +122,58 @@ BOOST_AUTO_TEST_CASE(followed_edits_give_the_bytes_of_a_fresh_build) {
   BOOST_TEST(followed.catalogs_from_scratch() == 2u);
 }
 
+// Each topic feed's and archive page's digest, with the bytes rendered for it then.
+std::map<std::string, std::pair<std::string, std::string>> digested(SitePipeline& pipeline,
+                                                                    const Config& config,
+                                                                    std::chrono::sys_seconds now) {
+  std::map<std::string, std::pair<std::string, std::string>> rendered;
+  auto snapshot = build_snapshot(pipeline, config, now, 1, nullptr);
+  for (const auto& topic : snapshot->topics().topics()) {
+    auto& [digest, bytes] = rendered["topic " + feeds::topic_dir(topic->lang, topic->topic)];
+    digest = topic->digest;
+    for (auto format : {feeds::FeedFormat::atom, feeds::FeedFormat::rss, feeds::FeedFormat::json}) {
+      bytes += pipeline.render_topic(*topic, format, now).body;
+    }
+  }
+  for (const feeds::ArchivePage* page : snapshot->archives().pages()) {
+    rendered["archive " + page->lang + std::to_string(page->number)] = {
+        page->digest, pipeline.render_archive(*page, now).body};
+  }
+  return rendered;
+}
+
+// A digest stands for the bytes rendered from it (a build keeps a file whose digest is
+// current, a server its cached bytes): two visible edits of a post within one second (an
+// editor saving twice) give its topic feeds and archive page new digests each time, though
+// its updated time, in whole seconds, stays the same.
+BOOST_AUTO_TEST_CASE(edits_within_one_second_change_the_digests) {
+  testing::TempDir dir;
+  for (int n = 0; n < 12; ++n) {
+    testing::write_file(dir / ("posts/p" + std::to_string(n) + ".md"),
+                        post(n, n % 2 == 0 ? "ja" : "en", day(n + 1)));
+  }
+  auto config = load_config(
+      testing::write_config(dir.path(), dir / "posts", dir / "store.index",
+                            "\n[feeds]\nentries = 3\narchive_size = 4\ntopic_entries = 2\n"));
+  SitePipeline pipeline(config);
+  pipeline.scan(kNow);
+  const auto edited = kNow + 1h;
+  testing::write_file(dir / "posts/p1.md", post(1, "en", day(2), "First fix."));
+  pipeline.scan(edited);
+  auto before = digested(pipeline, config, edited);
+  testing::write_file(dir / "posts/p1.md", post(1, "en", day(2), "Second fix."));
+  pipeline.scan(edited);  // the same second
+  auto after = digested(pipeline, config, edited);
+  std::size_t changed = 0;
+  for (const auto& [name, was] : before) {
+    const auto& now = after.at(name);
+    changed += now.second != was.second ? 1 : 0;
+    BOOST_TEST((now.first != was.first || now.second == was.second),
+               name << ": other bytes under the same digest");
+  }
+  BOOST_TEST(changed >= 2u);  // the archive page and a topic feed at least
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 }  // namespace feedd::daemon

@@ -23,6 +23,7 @@ storage::PostTopics post(std::string key, std::string lang, std::vector<std::str
                              std::move(categories),
                              std::chrono::sys_seconds(std::chrono::seconds(1)),
                              "posts.md",
+                             0,
                              0};
 }
 
