@@ -77,11 +77,66 @@ storage::ScanReport SitePipeline::scan(std::chrono::sys_seconds now) {
   if (auto reopened = reopen(now)) {
     return finish_scan(std::move(*reopened));
   }
-  return run_scan(
+  start_early_catalogs(now);
+  auto report = run_scan(
       [&](storage::Index& index) {
         return storage::scan_store(index, config_.store.path, reader_options_, now, replay_.get());
       },
       now);
+  adopt_early_catalogs(report, now);
+  return report;
+}
+
+void SitePipeline::start_early_catalogs(std::chrono::sys_seconds now) {
+  const auto& path = config_.store.index;
+  if (catalogs_ || early_catalogs_.valid() || on_fallback() || path.empty() || path == ":memory:") {
+    return;  // a temporary or in-memory index is seen by its own connection only
+  }
+  try {
+    if (!index_->holds_files()) {
+      return;  // a new index: nothing to read beside its first scan
+    }
+  } catch (const storage::IndexError&) {
+    return;  // the scan meets it and deals with it
+  }
+  early_replacements_ = replacements_;
+  // The thread reads only config_ and site_, which nothing changes.
+  early_catalogs_ = std::async(std::launch::async, [this, now] {
+    storage::Index reader(config_.store.index, config_.site.base_url);
+    return read_catalogs(reader, now);
+  });
+}
+
+void SitePipeline::adopt_early_catalogs(const storage::ScanReport& report,
+                                        std::chrono::sys_seconds now) {
+  if (!early_catalogs_.valid()) {
+    return;
+  }
+  std::unique_ptr<feeds::PostCatalogs> early;
+  try {
+    early = early_catalogs_.get();
+  } catch (const std::exception&) {
+    // Not reported: render() makes them from the scanned index, and meets any fault there.
+    return;
+  }
+  if (catalogs_ || replacements_ != early_replacements_) {
+    return;
+  }
+  // Whichever snapshot the read saw (before the scan's commit or after it), the posts the
+  // scan did not write are the same in both; those it wrote are read again at render().
+  catalogs_ = std::move(early);
+  catalogs_at_ = now;
+  catalogs_replacements_ = replacements_;
+  ++catalog_builds_;
+  ++catalogs_beside_;
+  follow_keys(report.applied.keys_written);
+}
+
+void SitePipeline::drop_early_catalogs() {
+  if (early_catalogs_.valid()) {
+    early_catalogs_.wait();
+    early_catalogs_ = {};
+  }
 }
 
 storage::ScanReport SitePipeline::scan_paths(const std::vector<std::string>& paths,
@@ -109,7 +164,8 @@ void SitePipeline::note_not_writable(const std::string& reason) {
 
 storage::ScanReport SitePipeline::rebuild(const storage::IndexError& error,
                                           std::chrono::sys_seconds now) {
-  index_.reset();  // close the connection before its files move
+  drop_early_catalogs();  // its connection too: on closing it could take the new -wal file
+  index_.reset();         // close the connection before its files move
   auto opened = replace_unusable_index(config_.store.index, config_.site.base_url, error, now);
   index_ = std::move(opened.index);
   not_writable_ = std::move(opened.not_writable);
@@ -282,17 +338,7 @@ void SitePipeline::update_catalogs(std::chrono::sys_seconds now) {
     catalog_keys_.clear();
     // Rows go straight from the query into the catalogs (no list of them all); a read that
     // fails and is retried on a rebuilt index starts again from empty catalogs.
-    catalogs_ = read_index(
-        [&](storage::Index& index) {
-          auto catalogs = std::make_unique<feeds::PostCatalogs>(
-              static_cast<std::size_t>(config_.feeds.topic_entries),
-              feeds::site_digest(site_) + std::to_string(config_.feeds.topic_entries),
-              archive_options());
-          index.visit_published_topics(
-              now, [&](storage::PostTopics&& row) { catalogs->add(std::move(row)); });
-          return catalogs;
-        },
-        now);
+    catalogs_ = read_index([&](storage::Index& index) { return read_catalogs(index, now); }, now);
     catalogs_at_ = now;
     catalogs_replacements_ = replacements_;
     ++catalog_builds_;
@@ -300,6 +346,16 @@ void SitePipeline::update_catalogs(std::chrono::sys_seconds now) {
     catalogs_.reset();  // half updated: made from scratch next time
     throw;
   }
+}
+
+std::unique_ptr<feeds::PostCatalogs> SitePipeline::read_catalogs(
+    storage::Index& index, std::chrono::sys_seconds now) const {
+  auto catalogs = std::make_unique<feeds::PostCatalogs>(
+      static_cast<std::size_t>(config_.feeds.topic_entries),
+      feeds::site_digest(site_) + std::to_string(config_.feeds.topic_entries), archive_options());
+  index.visit_published_topics(now,
+                               [&](storage::PostTopics&& row) { catalogs->add(std::move(row)); });
+  return catalogs;
 }
 
 feeds::ArchiveCatalog::Options SitePipeline::archive_options() const {

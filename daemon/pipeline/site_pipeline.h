@@ -9,6 +9,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <future>
 #include <map>
 #include <memory>
 #include <optional>
@@ -35,7 +36,10 @@ class SitePipeline {
   // is used) receives the index's writability.
   explicit SitePipeline(const Config& config, IndexHealth* health = nullptr);
 
-  // Scans the whole store into the index and logs the outcome and every new problem.
+  // Scans the whole store into the index and logs the outcome and every new problem. When
+  // there are no catalogs yet, they are read beside the scan (from the index as it was,
+  // on a thread and connection of their own) and then follow the posts the scan wrote:
+  // a large store's first render does not read them all again after the scan.
   storage::ScanReport scan(std::chrono::sys_seconds now);
   // Scans only `paths` (relative to the store, as the watcher reports them); the whole
   // store when the index was just replaced.
@@ -116,6 +120,8 @@ class SitePipeline {
   std::uint64_t feeds_rendered() const { return renders_; }
   // How many times render() made the catalogs from scratch (not from the posts that changed).
   std::uint64_t catalogs_from_scratch() const { return catalog_builds_; }
+  // How many of those were read beside a scan (see scan()).
+  std::uint64_t catalogs_beside_scans() const { return catalogs_beside_; }
   const feeds::SiteOptions& site() const { return site_; }
   const Config& config() const { return config_; }
 
@@ -126,6 +132,17 @@ class SitePipeline {
   // Whether catalogs_ may be updated from catalog_keys_ alone at `now`.
   bool catalogs_follow(std::chrono::sys_seconds now);
   feeds::ArchiveCatalog::Options archive_options() const;
+  // Catalogs made from scratch from every post `index` publishes at `now`.
+  std::unique_ptr<feeds::PostCatalogs> read_catalogs(storage::Index& index,
+                                                     std::chrono::sys_seconds now) const;
+  // Starts reading the catalogs beside a scan (see scan()), when there are none yet and the
+  // index is a file that holds posts already.
+  void start_early_catalogs(std::chrono::sys_seconds now);
+  // Takes them once the scan wrote `report`: they follow its keys. Dropped (made at
+  // render() instead) when the read failed or the index was replaced meanwhile.
+  void adopt_early_catalogs(const storage::ScanReport& report, std::chrono::sys_seconds now);
+  // Waits for an early read and forgets it (before the index file moves).
+  void drop_early_catalogs();
   // Moves the unusable index aside, opens a fresh one and scans the whole store into it.
   storage::ScanReport rebuild(const storage::IndexError& error, std::chrono::sys_seconds now);
   // On a fallback: opens the real index again and scans the whole store into it; the
@@ -173,7 +190,10 @@ class SitePipeline {
   std::vector<std::string> catalog_keys_;          // posts written since catalogs_ was up to date
   std::chrono::sys_seconds catalogs_at_{};         // the `now` it was brought up to date for
   std::uint64_t catalogs_replacements_ = 0;        // replacements_ then
+  std::future<std::unique_ptr<feeds::PostCatalogs>> early_catalogs_;  // see scan()
+  std::uint64_t early_replacements_ = 0;  // replacements_ when they were started
   std::uint64_t catalog_builds_ = 0;
+  std::uint64_t catalogs_beside_ = 0;
   std::uint64_t renders_ = 0;
   std::uint64_t replacements_ = 0;
 };

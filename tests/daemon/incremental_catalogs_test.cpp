@@ -38,6 +38,18 @@ std::string post(int n, const std::string& lang, const std::string& date,
 
 std::string day(int n) { return "2025-01-" + std::string(n < 10 ? "0" : "") + std::to_string(n); }
 
+// `posts` posts in `dir`/posts, languages alternating, one a day from 2025-01-01, in small
+// feeds, archive pages and topic feeds; its configuration.
+Config small_site(const testing::TempDir& dir, int posts) {
+  for (int n = 0; n < posts; ++n) {
+    testing::write_file(dir / ("posts/p" + std::to_string(n) + ".md"),
+                        post(n, n % 2 == 0 ? "ja" : "en", day(n + 1)));
+  }
+  return load_config(
+      testing::write_config(dir.path(), dir / "posts", dir / "store.index",
+                            "\n[feeds]\nentries = 3\narchive_size = 4\ntopic_entries = 2\n"));
+}
+
 // Every byte served (snapshot resources, topic feeds, archive pages), by path, with its ETag.
 std::map<std::string, std::string> everything(SitePipeline& pipeline, const Config& config,
                                               std::chrono::sys_seconds now) {
@@ -80,15 +92,9 @@ void require_same(const std::map<std::string, std::string>& followed,
 
 BOOST_AUTO_TEST_CASE(followed_edits_give_the_bytes_of_a_fresh_build) {
   testing::TempDir dir;
-  for (int n = 0; n < 24; ++n) {
-    testing::write_file(dir / ("posts/p" + std::to_string(n) + ".md"),
-                        post(n, n % 2 == 0 ? "ja" : "en", day(n + 1)));
-  }
   // A scheduled post, due between two steps below.
   testing::write_file(dir / "posts/p90.md", post(90, "en", "2026-01-01T13:00:00Z"));
-  auto config = load_config(
-      testing::write_config(dir.path(), dir / "posts", dir / "store.index",
-                            "\n[feeds]\nentries = 3\narchive_size = 4\ntopic_entries = 2\n"));
+  auto config = small_site(dir, 24);
   SitePipeline followed(config);
   auto now = kNow;
   followed.scan(now);
@@ -122,6 +128,35 @@ BOOST_AUTO_TEST_CASE(followed_edits_give_the_bytes_of_a_fresh_build) {
   BOOST_TEST(followed.catalogs_from_scratch() == 2u);
 }
 
+// A pipeline opened on an index that holds posts reads its catalogs beside its first scan
+// (from the index as it was) and has them follow what the scan wrote: the bytes of a
+// pipeline that reads them after the scan, whatever the scan changed.
+BOOST_AUTO_TEST_CASE(catalogs_read_beside_the_first_scan_follow_it) {
+  testing::TempDir dir;
+  auto config = small_site(dir, 24);
+  {
+    SitePipeline first(config);
+    first.scan(kNow);
+    build_snapshot(first, config, kNow, 1, nullptr);
+    BOOST_TEST(first.catalogs_beside_scans() == 0u);  // a new index: nothing to read beside
+  }
+  // While no pipeline runs: an edit in place, new tags, a deletion, a new post, an old date.
+  testing::write_file(dir / "posts/p5.md", post(5, "en", day(6), "Edited."));
+  testing::write_file(dir / "posts/p8.md", post(8, "ja", day(9), "", 12));
+  std::filesystem::remove(dir / "posts/p4.md");
+  testing::write_file(dir / "posts/p30.md", post(30, "ja", "2025-12-01"));
+  testing::write_file(dir / "posts/p31.md", post(31, "en", "2024-06-01"));
+  const auto now = kNow + 2h;
+  SitePipeline beside(config);
+  BOOST_TEST(beside.scan(now).applied.keys_written.size() == 5u);
+  auto beside_bytes = everything(beside, config, now);
+  BOOST_TEST(beside.catalogs_beside_scans() == 1u);
+  BOOST_TEST(beside.catalogs_from_scratch() == 1u);  // the one beside the scan, then followed
+  SitePipeline after(config);
+  BOOST_TEST(!after.scan(now).applied.wrote());
+  require_same(beside_bytes, everything(after, config, now), "catalogs read beside the scan");
+}
+
 // Each topic feed's and archive page's digest, with the bytes rendered for it then.
 std::map<std::string, std::pair<std::string, std::string>> digested(SitePipeline& pipeline,
                                                                     const Config& config,
@@ -148,13 +183,7 @@ std::map<std::string, std::pair<std::string, std::string>> digested(SitePipeline
 // its updated time, in whole seconds, stays the same.
 BOOST_AUTO_TEST_CASE(edits_within_one_second_change_the_digests) {
   testing::TempDir dir;
-  for (int n = 0; n < 12; ++n) {
-    testing::write_file(dir / ("posts/p" + std::to_string(n) + ".md"),
-                        post(n, n % 2 == 0 ? "ja" : "en", day(n + 1)));
-  }
-  auto config = load_config(
-      testing::write_config(dir.path(), dir / "posts", dir / "store.index",
-                            "\n[feeds]\nentries = 3\narchive_size = 4\ntopic_entries = 2\n"));
+  auto config = small_site(dir, 12);
   SitePipeline pipeline(config);
   pipeline.scan(kNow);
   const auto edited = kNow + 1h;
