@@ -12,16 +12,7 @@ using storage::Index;
 using storage::IndexError;
 using storage::IndexFault;
 
-OpenedIndex in_memory(const std::filesystem::path& path, const std::string& base_url,
-                      std::string reason) {
-  log::error(kIndexChannel,
-             path.string() + ": " + reason +
-                 "; serving from an in-memory index rebuilt from the store until the "
-                 "index can be written");
-  return {std::make_unique<Index>(":memory:", base_url), std::move(reason), std::nullopt};
-}
-
-// The state directory refuses writes: read the index as it is, or rebuild in memory.
+// The state directory refuses writes: read the index as it is, or rebuild it in a temporary one.
 OpenedIndex fallback(const std::filesystem::path& path, const std::string& base_url,
                      const std::string& reason) {
   std::error_code ec;
@@ -31,20 +22,29 @@ OpenedIndex fallback(const std::filesystem::path& path, const std::string& base_
       log::error(kIndexChannel, path.string() + ": the index is not writable (" + reason +
                                     "); serving it read-only: changes to the store wait until it "
                                     "can be written");
-      return {std::move(index), reason, std::nullopt};
+      return {std::move(index), reason, std::nullopt, false};
     } catch (const IndexError& error) {
       log::warning(kIndexChannel, std::string("cannot read it either: ") + error.what());
     }
   }
-  return in_memory(path, base_url, "the index cannot be written (" + reason + ")");
+  return temporary_index(path, base_url, "the index cannot be written (" + reason + ")");
 }
 
 }  // namespace
 
+OpenedIndex temporary_index(const std::filesystem::path& path, const std::string& base_url,
+                            std::string reason) {
+  log::error(kIndexChannel,
+             path.string() + ": " + reason +
+                 "; serving from a temporary index rebuilt from the store (a file deleted as "
+                 "it is made, in $TMPDIR, /var/tmp or /tmp) until the index can be written");
+  return {std::make_unique<Index>("", base_url), std::move(reason), std::nullopt, true};
+}
+
 OpenedIndex open_index(const std::filesystem::path& path, const std::string& base_url,
                        std::chrono::sys_seconds now) {
   try {
-    return {std::make_unique<Index>(path, base_url), "", std::nullopt};
+    return {std::make_unique<Index>(path, base_url), "", std::nullopt, false};
   } catch (const IndexError& error) {
     if (error.fault() == IndexFault::unusable) {
       return replace_unusable_index(path, base_url, error, now);
@@ -63,9 +63,9 @@ OpenedIndex replace_unusable_index(const std::filesystem::path& path, const std:
   }
   auto moved = storage::move_index_aside(path, now);
   if (!moved) {
-    return in_memory(path, base_url,
-                     std::string("the index is unusable (") + error.what() +
-                         ") and cannot be moved aside: " + moved.error().message());
+    return temporary_index(path, base_url,
+                           std::string("the index is unusable (") + error.what() +
+                               ") and cannot be moved aside: " + moved.error().message());
   }
   log::error(kIndexChannel,
              path.string() + " is unusable (" + error.cause() + "): moved it aside to " +
@@ -73,12 +73,12 @@ OpenedIndex replace_unusable_index(const std::filesystem::path& path, const std:
                  " and rebuilding the index from the store (ids are kept; first-seen "
                  "and updated times restart from the posts' own dates)");
   try {
-    return {std::make_unique<Index>(path, base_url), "", *moved};
+    return {std::make_unique<Index>(path, base_url), "", *moved, false};
   } catch (const IndexError& again) {
     if (again.fault() == IndexFault::other) {
       throw;
     }
-    OpenedIndex opened = in_memory(path, base_url, again.what());
+    OpenedIndex opened = temporary_index(path, base_url, again.what());
     opened.moved_aside = *moved;
     return opened;
   }

@@ -38,6 +38,7 @@ SitePipeline::SitePipeline(const Config& config, IndexHealth* health)
   auto opened = open_index(config.store.index, config.site.base_url, common::now_seconds());
   index_ = std::move(opened.index);
   not_writable_ = std::move(opened.not_writable);
+  temporary_ = opened.temporary;
   if (opened.moved_aside) {
     health_.count_recovery();
   }
@@ -63,8 +64,10 @@ storage::ScanReport SitePipeline::run_scan(Scan&& scan, std::chrono::sys_seconds
       throw;
     }
     note_not_writable(error.cause());
-    if (!on_fallback() && holds_nothing()) {
-      report = scan_in_memory(error.cause(), now);  // better than serving an empty index
+    if (temporary_) {
+      report = scan_in_memory(error.cause(), now);  // no space where temporary files go
+    } else if (!on_fallback() && holds_nothing()) {
+      report = scan_in_temporary(error.cause(), now);  // better than serving an empty index
     } else {
       throw;
     }
@@ -169,6 +172,7 @@ storage::ScanReport SitePipeline::rebuild(const storage::IndexError& error,
   auto opened = replace_unusable_index(config_.store.index, config_.site.base_url, error, now);
   index_ = std::move(opened.index);
   not_writable_ = std::move(opened.not_writable);
+  temporary_ = opened.temporary;
   ++replacements_;
   health_.count_recovery();
   if (!not_writable_.empty()) {
@@ -185,14 +189,32 @@ bool SitePipeline::holds_nothing() {
   }
 }
 
+storage::ScanReport SitePipeline::scan_in_temporary(const std::string& reason,
+                                                    std::chrono::sys_seconds now) {
+  auto opened = temporary_index(config_.store.index, config_.site.base_url,
+                                "holds nothing yet and cannot be written (" + reason + ")");
+  index_ = std::move(opened.index);
+  not_writable_ = reason;
+  temporary_ = true;
+  ++replacements_;
+  try {
+    return storage::scan_store(*index_, config_.store.path, reader_options_, now, replay_.get());
+  } catch (const storage::IndexError& error) {
+    if (error.fault() != storage::IndexFault::not_writable) {
+      throw;
+    }
+    return scan_in_memory(error.cause(), now);
+  }
+}
+
 storage::ScanReport SitePipeline::scan_in_memory(const std::string& reason,
                                                  std::chrono::sys_seconds now) {
-  log::error("index", config_.store.index.string() + " holds nothing yet and cannot be written (" +
-                          reason +
-                          "): serving from an in-memory index rebuilt from the store "
-                          "until it can be written");
+  // A full disk may well be the one temporary files go to: memory is all that is left.
+  log::error("index", "the temporary index cannot be written either (" + reason +
+                          "): serving from an in-memory index rebuilt from the store until " +
+                          config_.store.index.string() + " can be written");
   index_ = std::make_unique<storage::Index>(":memory:", config_.site.base_url);
-  not_writable_ = reason;
+  temporary_ = false;
   ++replacements_;
   return storage::scan_store(*index_, config_.store.path, reader_options_, now, replay_.get());
 }
@@ -217,6 +239,7 @@ std::optional<storage::ScanReport> SitePipeline::reopen(std::chrono::sys_seconds
   }
   index_ = std::move(real);
   not_writable_.clear();
+  temporary_ = false;
   ++replacements_;
   log::info("index", config_.store.index.string() + " can be written again: using it");
   return report;

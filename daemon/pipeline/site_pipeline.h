@@ -111,7 +111,7 @@ class SitePipeline {
     return *index_;
   }
   const IndexHealth& health() const { return health_; }
-  // True while a read-only or in-memory fallback stands in for the index file.
+  // True while a fallback (read-only, temporary or in-memory) stands in for the index file.
   bool on_fallback() const { return !not_writable_.empty(); }
   // Counts the times the index was replaced (rebuilt, or the real one reopened after a
   // fallback): what is served may differ from the new index even if a scan wrote nothing.
@@ -159,7 +159,11 @@ class SitePipeline {
   void note_not_writable(const std::string& reason);
   // Whether the index holds no file at all (a new or rebuilt one).
   bool holds_nothing();
-  // Replaces an empty index that cannot be written by an in-memory one and scans into it.
+  // Replaces an empty index that cannot be written by a temporary one (see
+  // index_opener.h) and scans the whole store into it; into memory when that fails too.
+  storage::ScanReport scan_in_temporary(const std::string& reason, std::chrono::sys_seconds now);
+  // Replaces a temporary index that cannot be written (its file system is full too) by an
+  // in-memory one and scans the whole store into it.
   storage::ScanReport scan_in_memory(const std::string& reason, std::chrono::sys_seconds now);
 
   // The last rendering of some input, and the digest of that input.
@@ -178,6 +182,7 @@ class SitePipeline {
   std::optional<storage::ScanReport> held_;         // the held scan's report, if one is held
   std::unique_ptr<storage::Index> index_;
   std::string not_writable_;  // why a fallback stands in for the index; empty: none
+  bool temporary_ = false;    // the fallback is a temporary index
   std::map<std::string, Rendered> rendered_feeds_;  // by language ("" for all)
   Rendered pages_;
   ParsedBodies parsed_;  // the bodies of the last collect_feeds(); topic feeds reuse them too

@@ -8,8 +8,12 @@
 #include <boost/test/unit_test.hpp>
 #include <cerrno>
 #include <chrono>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <optional>
+#include <string>
+#include <vector>
 
 #include "tests/integration/index_test_support.h"
 #include "tests/support/feedd_process.h"
@@ -55,13 +59,47 @@ std::uint64_t metric(int port, const std::string& name) {
   return at == std::string::npos ? 0 : std::stoull(body.substr(at + name.size() + 2));
 }
 
-void write_big_post(const std::filesystem::path& store) {
+// A post of ~100 KB, `name`.md with the id `name`-post.
+void write_big_post(const std::filesystem::path& store, const std::string& name = "big") {
   std::string body;
   while (body.size() < 100000) {
     body += "A long paragraph that fills the index beyond the space left on the disk.\n\n";
   }
-  write_file(store / "big.md",
-             "---\ntitle: Big\ndate: 2025-06-01\nlang: en\nid: big-post\n---\n" + body);
+  write_file(store / (name + ".md"),
+             "---\ntitle: Big\ndate: 2025-06-01\nlang: en\nid: " + name + "-post\n---\n" + body);
+}
+
+// Sets the environment variable `name` (so that children inherit it) for its lifetime.
+struct ScopedEnv {
+  std::string name;
+  std::optional<std::string> old;
+  ScopedEnv(std::string n, const std::string& value) : name(std::move(n)) {
+    if (const char* was = std::getenv(name.c_str())) {
+      old = was;
+    }
+    setenv(name.c_str(), value.c_str(), 1);
+  }
+  ~ScopedEnv() {
+    if (old) {
+      setenv(name.c_str(), old->c_str(), 1);
+    } else {
+      unsetenv(name.c_str());
+    }
+  }
+};
+
+// The files `pid` has open that are deleted and were in `dir`.
+std::vector<std::string> deleted_files_open(pid_t pid, const std::filesystem::path& dir) {
+  std::vector<std::string> found;
+  std::error_code ec;
+  for (const auto& fd :
+       std::filesystem::directory_iterator("/proc/" + std::to_string(pid) + "/fd", ec)) {
+    auto target = std::filesystem::read_symlink(fd.path(), ec).string();
+    if (!ec && target.starts_with(dir.string() + "/") && target.ends_with(" (deleted)")) {
+      found.push_back(target);
+    }
+  }
+  return found;
 }
 
 }  // namespace
@@ -139,7 +177,7 @@ BOOST_AUTO_TEST_CASE(a_read_only_state_directory_serves_the_index_read_only_unti
   BOOST_TEST(child.log().find("can be written again") != std::string::npos, child.log());
 }
 
-BOOST_AUTO_TEST_CASE(a_read_only_state_directory_without_an_index_serves_from_memory) {
+BOOST_AUTO_TEST_CASE(a_read_only_state_directory_without_an_index_serves_from_a_temporary_one) {
   TempDir dir;
   write_posts(dir / "posts", 10);
   const auto config = serve_config(dir.path());
@@ -149,12 +187,60 @@ BOOST_AUTO_TEST_CASE(a_read_only_state_directory_without_an_index_serves_from_me
   FeeddProcess child(config, dir / "serve.log");
   const int port = child.wait_for_port();
   BOOST_REQUIRE_MESSAGE(port > 0, child.log());
-  BOOST_TEST(child.log().find("serving from an in-memory index") != std::string::npos, child.log());
+  BOOST_TEST(child.log().find("serving from a temporary index") != std::string::npos, child.log());
   BOOST_TEST(fetch(port, "/healthz").body.starts_with("degraded: index not writable: "));
   const auto feed = fetch(port, "/feed.json").body;
   for (int i = 0; i < 10; ++i) {
     BOOST_TEST(feed.find(":post-0" + std::to_string(i) + "\"") != std::string::npos);
   }
+}
+
+// The temporary index is a file (memory bounded at any store size): more than SQLite's page
+// cache of a store (40 posts of 100 KB) goes to a deleted file in $TMPDIR.
+BOOST_AUTO_TEST_CASE(the_temporary_index_is_a_file_in_tmpdir) {
+  TempDir dir;
+  write_posts(dir / "posts", 10);
+  for (int i = 0; i < 40; ++i) {
+    write_big_post(dir / "posts", "big" + std::to_string(i));
+  }
+  const auto config = serve_config(dir.path());
+  std::filesystem::create_directories(dir / "tmp");
+  ScopedEnv tmpdir("TMPDIR", (dir / "tmp").string());
+  Mount state((dir / "state").c_str(), dir / "state", nullptr, MS_BIND, nullptr);
+  set_read_only(dir / "state", true);
+
+  FeeddProcess child(config, dir / "serve.log");
+  const int port = child.wait_for_port();
+  BOOST_REQUIRE_MESSAGE(port > 0, child.log());
+  BOOST_TEST(child.log().find("serving from a temporary index") != std::string::npos, child.log());
+  BOOST_TEST(deleted_files_open(child.pid(), dir / "tmp").size() == 1u, child.log());
+  const auto feed = fetch(port, "/feed.json").body;
+  BOOST_TEST(feed.find(":big39-post\"") != std::string::npos);
+}
+
+// Where temporary files go is full too (a full disk that is also /tmp's): the store is
+// served from memory rather than not at all.
+BOOST_AUTO_TEST_CASE(a_full_temporary_directory_leaves_memory) {
+  TempDir dir;
+  write_posts(dir / "posts", 10);
+  for (int i = 0; i < 40; ++i) {
+    write_big_post(dir / "posts", "big" + std::to_string(i));
+  }
+  const auto config = serve_config(dir.path());
+  Mount tmp("tmpfs", dir / "tmp", "tmpfs", 0, "size=1m");
+  fill(dir / "tmp/filler");
+  ScopedEnv tmpdir("TMPDIR", (dir / "tmp").string());
+  Mount state((dir / "state").c_str(), dir / "state", nullptr, MS_BIND, nullptr);
+  set_read_only(dir / "state", true);
+
+  FeeddProcess child(config, dir / "serve.log");
+  const int port = child.wait_for_port();
+  BOOST_REQUIRE_MESSAGE(port > 0, child.log());
+  BOOST_TEST(child.log().find("the temporary index cannot be written either") != std::string::npos,
+             child.log());
+  BOOST_TEST(fetch(port, "/healthz").body.starts_with("degraded: index not writable: "));
+  const auto feed = fetch(port, "/feed.json").body;
+  BOOST_TEST(feed.find(":big39-post\"") != std::string::npos);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
