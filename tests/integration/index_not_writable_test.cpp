@@ -69,6 +69,14 @@ void write_big_post(const std::filesystem::path& store, const std::string& name 
              "---\ntitle: Big\ndate: 2025-06-01\nlang: en\nid: " + name + "-post\n---\n" + body);
 }
 
+// A store whose index is more than SQLite's page cache (2 MB): 10 posts and 40 of 100 KB.
+void write_store_beyond_page_cache(const std::filesystem::path& store) {
+  write_posts(store, 10);
+  for (int i = 0; i < 40; ++i) {
+    write_big_post(store, "big" + std::to_string(i));
+  }
+}
+
 // Sets the environment variable `name` (so that children inherit it) for its lifetime.
 struct ScopedEnv {
   std::string name;
@@ -199,10 +207,7 @@ BOOST_AUTO_TEST_CASE(a_read_only_state_directory_without_an_index_serves_from_a_
 // cache of a store (40 posts of 100 KB) goes to a deleted file in $TMPDIR.
 BOOST_AUTO_TEST_CASE(the_temporary_index_is_a_file_in_tmpdir) {
   TempDir dir;
-  write_posts(dir / "posts", 10);
-  for (int i = 0; i < 40; ++i) {
-    write_big_post(dir / "posts", "big" + std::to_string(i));
-  }
+  write_store_beyond_page_cache(dir / "posts");
   const auto config = serve_config(dir.path());
   std::filesystem::create_directories(dir / "tmp");
   ScopedEnv tmpdir("TMPDIR", (dir / "tmp").string());
@@ -222,10 +227,7 @@ BOOST_AUTO_TEST_CASE(the_temporary_index_is_a_file_in_tmpdir) {
 // served from memory rather than not at all.
 BOOST_AUTO_TEST_CASE(a_full_temporary_directory_leaves_memory) {
   TempDir dir;
-  write_posts(dir / "posts", 10);
-  for (int i = 0; i < 40; ++i) {
-    write_big_post(dir / "posts", "big" + std::to_string(i));
-  }
+  write_store_beyond_page_cache(dir / "posts");
   const auto config = serve_config(dir.path());
   Mount tmp("tmpfs", dir / "tmp", "tmpfs", 0, "size=1m");
   fill(dir / "tmp/filler");
