@@ -31,6 +31,8 @@ class PostCatalogs {
   // One published post's row, on one being filled from scratch (a key given again replaces
   // its row); rows newest first, as the index lists them.
   void add(storage::PostTopics row);
+  // Room for `posts` rows before they are added (no rehashing of a million keys on the way).
+  void reserve(std::size_t posts) { posts_.reserve(posts); }
 
   // The catalogs of the posts as applied; `gone` as for TopicCatalog::build.
   std::shared_ptr<const TopicCatalog> topics(const std::vector<storage::PostTopics>& gone);

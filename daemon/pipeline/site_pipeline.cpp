@@ -376,6 +376,7 @@ std::unique_ptr<feeds::PostCatalogs> SitePipeline::read_catalogs(
   auto catalogs = std::make_unique<feeds::PostCatalogs>(
       static_cast<std::size_t>(config_.feeds.topic_entries),
       feeds::site_digest(site_) + std::to_string(config_.feeds.topic_entries), archive_options());
+  catalogs->reserve(static_cast<std::size_t>(index.count_published("", now)));
   index.visit_published_topics(now,
                                [&](storage::PostTopics&& row) { catalogs->add(std::move(row)); });
   return catalogs;
