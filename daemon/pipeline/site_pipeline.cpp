@@ -331,14 +331,17 @@ std::vector<feeds::RenderedFeed> SitePipeline::render(std::chrono::sys_seconds n
 }
 
 bool SitePipeline::catalogs_follow(std::chrono::sys_seconds now) {
-  if (!catalogs_ || replacements_ != catalogs_replacements_ || now < catalogs_at_ ||
-      catalog_keys_.size() > std::max<std::size_t>(1000, catalogs_->size() / 8)) {
+  if (!catalogs_ || replacements_ != catalogs_replacements_ || now < catalogs_at_) {
     return false;
   }
-  // A post whose publication time came since is in no written key: all again then.
-  const auto due = read_index(
-      [&](storage::Index& index) { return index.next_publication_after(catalogs_at_); }, now);
-  return !due || *due > now;
+  // A post whose publication time came since is in no written key: read again as one.
+  if (now > catalogs_at_) {
+    auto due = read_index(
+        [&](storage::Index& index) { return index.keys_published_between(catalogs_at_, now); },
+        now);
+    catalog_keys_.insert(catalog_keys_.end(), due.begin(), due.end());
+  }
+  return catalog_keys_.size() <= std::max<std::size_t>(1000, catalogs_->size() / 8);
 }
 
 void SitePipeline::update_catalogs(std::chrono::sys_seconds now) {

@@ -66,9 +66,9 @@ class SitePipeline {
   // unchanged since the last call is not rendered again: its previous bytes are returned.
   // Topic feeds are not rendered: it builds the topic catalog (topics()) they are rendered
   // from on request, by render_topic(). The topic and archive catalogs are kept between
-  // calls and brought up to date from the posts the scans since wrote (see
-  // feeds/post_catalogs.h); made from scratch the first time, after the index was replaced,
-  // when a scheduled post's time came, or when many posts changed.
+  // calls and brought up to date from the posts the scans since wrote and the scheduled
+  // posts whose time came (see feeds/post_catalogs.h); made from scratch the first time,
+  // after the index was replaced, or when many posts changed.
   std::vector<feeds::RenderedFeed> render(std::chrono::sys_seconds now);
   // The topics as of the last render() (empty before the first).
   std::shared_ptr<const feeds::TopicCatalog> topics() const { return topics_; }
@@ -129,7 +129,8 @@ class SitePipeline {
   void log_report(const storage::ScanReport& report);
   // Brings catalogs_ up to date for `now` (see render()).
   void update_catalogs(std::chrono::sys_seconds now);
-  // Whether catalogs_ may be updated from catalog_keys_ alone at `now`.
+  // Adds the posts published since catalogs_at_ to catalog_keys_; whether catalogs_ may
+  // then be updated from catalog_keys_ alone at `now`.
   bool catalogs_follow(std::chrono::sys_seconds now);
   feeds::ArchiveCatalog::Options archive_options() const;
   // Catalogs made from scratch from every post `index` publishes at `now`.

@@ -225,6 +225,9 @@ class Index {
   std::vector<Problem> problems();
   // The earliest publication time after `now` of a live non-draft post, if any.
   std::optional<std::chrono::sys_seconds> next_publication_after(std::chrono::sys_seconds now);
+  // The keys of the live non-draft posts published in (after, until].
+  std::vector<std::string> keys_published_between(std::chrono::sys_seconds after,
+                                                  std::chrono::sys_seconds until);
 
   // The files recorded for the output directory `out_dir` (absolute), by path relative to it.
   std::unordered_map<std::string, BuiltFile> built_files(const std::string& out_dir);

@@ -389,6 +389,21 @@ std::optional<sys_seconds> Index::next_publication_after(sys_seconds now) {
   });
 }
 
+std::vector<std::string> Index::keys_published_between(sys_seconds after, sys_seconds until) {
+  return guard_sqlite("querying scheduled posts", [&]() -> std::vector<std::string> {
+    auto& query = impl_->cached(
+        "SELECT key FROM posts INDEXED BY posts_by_published WHERE deleted_at IS NULL AND "
+        "draft = 0 AND published > ? AND published <= ?");
+    query.bind(1, from_time(after));
+    query.bind(2, from_time(until));
+    std::vector<std::string> keys;
+    while (query.executeStep()) {
+      keys.push_back(query.getColumn(0).getString());
+    }
+    return keys;
+  });
+}
+
 std::unordered_map<std::string, FileState> Index::file_states() {
   using States = std::unordered_map<std::string, FileState>;
   return guard_sqlite("reading file states", [&]() -> States {

@@ -124,8 +124,9 @@ BOOST_AUTO_TEST_CASE(followed_edits_give_the_bytes_of_a_fresh_build) {
     fresh.scan(now);  // nothing new: the same index
     require_same(followed_bytes, everything(fresh, config, now), name);
   }
-  // Only the first render and the scheduled post's made the catalogs from scratch.
-  BOOST_TEST(followed.catalogs_from_scratch() == 2u);
+  // Only the first render made the catalogs from scratch: the scheduled post that came due
+  // was read again like a written one.
+  BOOST_TEST(followed.catalogs_from_scratch() == 1u);
 }
 
 // A pipeline opened on an index that holds posts reads its catalogs beside its first scan
