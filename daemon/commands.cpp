@@ -50,7 +50,7 @@ int print_problems(const std::vector<storage::Problem>& problems) {
 int cmd_build(const Config& config, const std::filesystem::path& out) {
   SitePipeline pipeline(config);
   auto now = common::now_seconds();
-  auto report = pipeline.scan(now);
+  auto report = pipeline.scan(now, SitePipeline::CatalogsBeside::yes);
   if (report.store_missing) {
     log::error("build", config.store.path.string() +
                             ": the store directory does not exist (set store.path in " +

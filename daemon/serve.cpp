@@ -122,7 +122,7 @@ std::unique_ptr<Pipeline> open_pipeline(const Config& config, IndexHealth& healt
   auto pipeline = std::make_unique<Pipeline>(config, health);
   storage::ScanReport report;
   try {
-    report = pipeline->pipeline().scan(now);
+    report = pipeline->pipeline().scan(now, SitePipeline::CatalogsBeside::yes);
   } catch (const storage::IndexError& error) {
     if (error.fault() != storage::IndexFault::not_writable) {
       throw;

@@ -61,7 +61,8 @@ void Regenerator::attempt(Scan&& scan, std::string_view why) {
 
 void Regenerator::rescan_all(std::string_view reason) {
   stall_indexer_if_asked();
-  attempt([&] { return pipeline_.scan(common::now_seconds()); }, reason);
+  attempt([&] { return pipeline_.scan(common::now_seconds(), SitePipeline::CatalogsBeside::yes); },
+          reason);
 }
 
 void Regenerator::rescan_paths(const std::vector<std::string>& paths, std::uint64_t events) {

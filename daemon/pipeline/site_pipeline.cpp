@@ -75,17 +75,26 @@ storage::ScanReport SitePipeline::run_scan(Scan&& scan, std::chrono::sys_seconds
   return finish_scan(std::move(report));
 }
 
-storage::ScanReport SitePipeline::scan(std::chrono::sys_seconds now) {
+storage::ScanReport SitePipeline::scan(std::chrono::sys_seconds now, CatalogsBeside catalogs) {
   rollback_held();
   if (auto reopened = reopen(now)) {
     return finish_scan(std::move(*reopened));
   }
-  start_early_catalogs(now);
-  auto report = run_scan(
-      [&](storage::Index& index) {
-        return storage::scan_store(index, config_.store.path, reader_options_, now, replay_.get());
-      },
-      now);
+  if (catalogs == CatalogsBeside::yes) {
+    start_early_catalogs(now);
+  }
+  storage::ScanReport report;
+  try {
+    report = run_scan(
+        [&](storage::Index& index) {
+          return storage::scan_store(index, config_.store.path, reader_options_, now,
+                                     replay_.get());
+        },
+        now);
+  } catch (...) {
+    drop_early_catalogs();  // read for this `now` and this scan only
+    throw;
+  }
   adopt_early_catalogs(report, now);
   return report;
 }

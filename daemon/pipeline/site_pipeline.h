@@ -36,11 +36,14 @@ class SitePipeline {
   // is used) receives the index's writability.
   explicit SitePipeline(const Config& config, IndexHealth* health = nullptr);
 
-  // Scans the whole store into the index and logs the outcome and every new problem. When
-  // there are no catalogs yet, they are read beside the scan (from the index as it was,
-  // on a thread and connection of their own) and then follow the posts the scan wrote:
-  // a large store's first render does not read them all again after the scan.
-  storage::ScanReport scan(std::chrono::sys_seconds now);
+  // Whether a scan also reads the topic and archive catalogs, for a render() that follows.
+  enum class CatalogsBeside { no, yes };
+  // Scans the whole store into the index and logs the outcome and every new problem. With
+  // CatalogsBeside::yes and no catalogs yet, they are read beside the scan (from the index
+  // as it was, on a thread and connection of their own) and then follow the posts the scan
+  // wrote: a large store's first render does not read them all again after the scan.
+  storage::ScanReport scan(std::chrono::sys_seconds now,
+                           CatalogsBeside catalogs = CatalogsBeside::no);
   // Scans only `paths` (relative to the store, as the watcher reports them); the whole
   // store when the index was just replaced.
   storage::ScanReport scan_paths(const std::vector<std::string>& paths,
@@ -92,12 +95,18 @@ class SitePipeline {
                                    bool parse = true);
 
   // Runs `read(index)`; when the index turns out to be unusable, rebuilds it (moved aside,
-  // whole store scanned, logged) and runs `read` once more on the new one.
+  // whole store scanned, logged) and runs `read` once more on the new one. A temporary
+  // index that a read cannot write (SQLite spills its page cache to the file then, and
+  // $TMPDIR filled up) is replaced by an in-memory one the same way.
   template <class Read>
   auto read_index(Read&& read, std::chrono::sys_seconds now) {
     try {
       return read(*index_);
     } catch (const storage::IndexError& error) {
+      if (error.fault() == storage::IndexFault::not_writable && temporary_) {
+        log_report(scan_in_memory(error.cause(), now));
+        return read(*index_);
+      }
       if (error.fault() != storage::IndexFault::unusable) {
         throw;
       }

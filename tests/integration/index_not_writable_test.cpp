@@ -99,11 +99,12 @@ struct ScopedEnv {
 // The files `pid` has open that are deleted and were in `dir`.
 std::vector<std::string> deleted_files_open(pid_t pid, const std::filesystem::path& dir) {
   std::vector<std::string> found;
+  const auto canonical = std::filesystem::canonical(dir).string();
   std::error_code ec;
   for (const auto& fd :
        std::filesystem::directory_iterator("/proc/" + std::to_string(pid) + "/fd", ec)) {
     auto target = std::filesystem::read_symlink(fd.path(), ec).string();
-    if (!ec && target.starts_with(dir.string() + "/") && target.ends_with(" (deleted)")) {
+    if (!ec && target.starts_with(canonical + "/") && target.ends_with(" (deleted)")) {
       found.push_back(target);
     }
   }
@@ -211,6 +212,7 @@ BOOST_AUTO_TEST_CASE(the_temporary_index_is_a_file_in_tmpdir) {
   const auto config = serve_config(dir.path());
   std::filesystem::create_directories(dir / "tmp");
   ScopedEnv tmpdir("TMPDIR", (dir / "tmp").string());
+  ScopedEnv sqlite_tmpdir("SQLITE_TMPDIR", (dir / "tmp").string());  // SQLite asks it first
   Mount state((dir / "state").c_str(), dir / "state", nullptr, MS_BIND, nullptr);
   set_read_only(dir / "state", true);
 
@@ -218,7 +220,7 @@ BOOST_AUTO_TEST_CASE(the_temporary_index_is_a_file_in_tmpdir) {
   const int port = child.wait_for_port();
   BOOST_REQUIRE_MESSAGE(port > 0, child.log());
   BOOST_TEST(child.log().find("serving from a temporary index") != std::string::npos, child.log());
-  BOOST_TEST(deleted_files_open(child.pid(), dir / "tmp").size() == 1u, child.log());
+  BOOST_TEST(deleted_files_open(child.pid(), dir / "tmp").size() >= 1u, child.log());
   const auto feed = fetch(port, "/feed.json").body;
   BOOST_TEST(feed.find(":big39-post\"") != std::string::npos);
 }
@@ -232,6 +234,7 @@ BOOST_AUTO_TEST_CASE(a_full_temporary_directory_leaves_memory) {
   Mount tmp("tmpfs", dir / "tmp", "tmpfs", 0, "size=1m");
   fill(dir / "tmp/filler");
   ScopedEnv tmpdir("TMPDIR", (dir / "tmp").string());
+  ScopedEnv sqlite_tmpdir("SQLITE_TMPDIR", (dir / "tmp").string());  // SQLite asks it first
   Mount state((dir / "state").c_str(), dir / "state", nullptr, MS_BIND, nullptr);
   set_read_only(dir / "state", true);
 

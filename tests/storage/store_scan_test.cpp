@@ -152,10 +152,14 @@ BOOST_FIXTURE_TEST_CASE(listing_and_index_merge_in_path_order, Fixture) {
   for (std::size_t i = 0; i < names.size(); i += 2) {
     live[names[i]] = 0;
   }
+  // Each write gets an mtime of its own: an edit of the same size within one clock tick
+  // would otherwise look unchanged (a coarse file system clock), and the test flaky.
+  auto stamp = std::filesystem::file_time_type::clock::now() - std::chrono::hours(24);
   const auto write = [&](const std::string& name, int version) {
     testing::write_file(store / name,
                         markdown(name + " v" + std::to_string(version),
                                  "id: " + std::to_string(std::hash<std::string>{}(name)) + "\n"));
+    std::filesystem::last_write_time(store / name, stamp += std::chrono::seconds(1));
   };
   for (const auto& [name, version] : live) {
     write(name, version);
