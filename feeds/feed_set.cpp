@@ -1,18 +1,53 @@
 #include "feeds/feed_set.h"
 
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+
 #include "feeds/render.h"
 
 namespace feedd::feeds {
+namespace {
+
+// A hash of what `entry` shows in any format (EntryStamp::version). Not SHA-256: it only
+// tells versions of one entry apart, and a feed's render hashes every entry's content.
+std::uint64_t entry_version(const Entry& entry) {
+  std::uint64_t version = 0xcbf29ce484222325;  // FNV-1a's steps, over the fields' hashes
+  const auto mix = [&version](std::string_view field) {
+    version = (version ^ std::hash<std::string_view>{}(field)) * 0x100000001b3;
+  };
+  const storage::Post& post = entry.post;
+  for (std::string_view field : {std::string_view(entry.url), std::string_view(post.lang),
+                                 std::string_view(post.title), std::string_view(post.content_html),
+                                 std::string_view(post.summary), std::string_view(post.author)}) {
+    mix(field);
+  }
+  for (const auto* list : {&post.tags, &post.categories}) {
+    mix(std::to_string(list->size()));
+    for (const std::string& item : *list) {
+      mix(item);
+    }
+  }
+  for (const Alternate& alternate : entry.translations) {
+    mix(alternate.lang);
+    mix(alternate.url);
+    mix(alternate.title);
+  }
+  return version;
+}
+
+}  // namespace
 
 EntrySet entry_set_of(const FeedContent& feed, FeedFormat format) {
   EntrySet set;
   set.entries.reserve(feed.entries.size());
   for (const Entry& entry : feed.entries) {
-    set.entries.push_back({entry.id, entry_updated(entry)});
+    set.entries.push_back({entry.id, entry_updated(entry), entry_version(entry)});
   }
   if (format == FeedFormat::atom) {
     for (const Tombstone& tombstone : feed.tombstones) {
-      set.tombstones.push_back({tombstone.id, tombstone.when});
+      set.tombstones.push_back({tombstone.id, tombstone.when, 0});
     }
   }
   return set;

@@ -32,17 +32,22 @@ bool names(std::string_view entity_tag, std::string_view identity_tag, Coding co
          entity_tag.back() == '"';
 }
 
+std::string key_of(const EntryStamp& stamp) {
+  return stamp.id + '\n' + std::to_string(stamp.at.time_since_epoch().count()) + '\n' +
+         std::to_string(stamp.version);
+}
+
 // The ids of `current` whose (id, stamp) is not among `old`'s.
 std::unordered_set<std::string> missing(const std::vector<EntryStamp>& old,
                                         const std::vector<EntryStamp>& current) {
   std::unordered_set<std::string> had;
   had.reserve(old.size());
   for (const EntryStamp& stamp : old) {
-    had.insert(stamp.id + '\n' + std::to_string(stamp.at.time_since_epoch().count()));
+    had.insert(key_of(stamp));
   }
   std::unordered_set<std::string> out;
   for (const EntryStamp& stamp : current) {
-    if (!had.contains(stamp.id + '\n' + std::to_string(stamp.at.time_since_epoch().count()))) {
+    if (!had.contains(key_of(stamp))) {
       out.insert(stamp.id);
     }
   }

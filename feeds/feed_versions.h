@@ -21,6 +21,9 @@ enum class Coding : std::uint8_t;
 struct EntryStamp {
   std::string id;
   std::chrono::sys_seconds at{};  // the entry's updated time, or the tombstone's `when`
+  // A hash of everything the entry shows (0 for a tombstone): a second edit within the same
+  // second as the last leaves `at` as it was.
+  std::uint64_t version = 0;
   bool operator==(const EntryStamp&) const = default;
 };
 

@@ -107,12 +107,33 @@ BOOST_AUTO_TEST_CASE(a_delta_keeps_the_feed_and_only_the_new_entries_and_tombsto
 
 BOOST_AUTO_TEST_CASE(select_delta_names_added_changed_and_newly_deleted) {
   const auto t = testing::tokyo_time(0);
-  const EntrySet old{{{"a", t}, {"b", t}, {"c", t}}, {{"x", t}}};
-  const EntrySet current{{{"new", t}, {"b", t + std::chrono::seconds(1)}, {"c", t}},
-                         {{"a", t}, {"x", t}}};
+  const auto later = t + std::chrono::seconds(1);
+  const EntrySet old{{{"a", t, 1}, {"b", t, 1}, {"c", t, 1}, {"d", t, 1}}, {{"x", t, 0}}};
+  // "d": shown differently at the same updated time (a second edit within that second).
+  const EntrySet current{{{"new", t, 1}, {"b", later, 1}, {"c", t, 1}, {"d", t, 2}},
+                         {{"a", t, 0}, {"x", t, 0}}};
   const DeltaSelection keep = select_delta(old, current);
-  BOOST_TEST((keep.entries == std::unordered_set<std::string>{"new", "b"}));
+  BOOST_TEST((keep.entries == std::unordered_set<std::string>{"new", "b", "d"}));
   BOOST_TEST((keep.tombstones == std::unordered_set<std::string>{"a"}));
+}
+
+// An entry edited without a later updated time (two edits within one second), or whose
+// translation changed, is in a delta: what it shows changed.
+BOOST_AUTO_TEST_CASE(an_entry_shown_differently_at_the_same_time_is_in_a_delta) {
+  const FeedContent old = testing::sample_feeds().feeds[1];
+  BOOST_REQUIRE(old.entries.size() >= 2u);
+  FeedContent edited = old;
+  edited.entries[0].post.content_html += "<p>A second fix.</p>";
+  FeedContent translated = old;
+  translated.entries[1].translations.push_back({"ja", "https://blog.example.org/ja/x", "訳"});
+  for (auto format : {FeedFormat::atom, FeedFormat::rss}) {
+    const auto set = entry_set_of(old, format);
+    BOOST_TEST((select_delta(set, entry_set_of(edited, format)).entries ==
+                std::unordered_set<std::string>{old.entries[0].id}));
+    BOOST_TEST((select_delta(set, entry_set_of(translated, format)).entries ==
+                std::unordered_set<std::string>{old.entries[1].id}));
+    BOOST_TEST(select_delta(set, entry_set_of(old, format)).entries.empty());
+  }
 }
 
 BOOST_AUTO_TEST_CASE(versions_are_found_by_each_codings_etag_and_capped) {
