@@ -4,6 +4,8 @@
 #include <set>
 #include <tuple>
 
+#include "feeds/archive_catalog.h"
+#include "feeds/feed_info.h"
 #include "feeds/topic.h"
 #include "feeds/topic_catalog.h"
 
@@ -49,6 +51,13 @@ std::vector<std::string> changed_paths(const feeds::Snapshot& previous,
     auto it = after.find(id);
     if (it == after.end() || it->second->digest != topic->digest) {
       add_topic_feeds(paths, *topic);
+    }
+  }
+  // Archive pages are rendered on request too: those whose digest changed or that went.
+  for (const feeds::ArchivePage* page : previous.archives().pages()) {
+    const feeds::ArchivePage* now = next.archives().page(page->lang, page->number);
+    if (now == nullptr || now->digest != page->digest) {
+      paths.insert("/" + feeds::archive_path(page->lang, page->number));
     }
   }
   return {paths.begin(), paths.end()};

@@ -2,8 +2,11 @@
 // the feeds of topics whose digest changed or that went away; nothing else.
 #include "daemon/live/purge_paths.h"
 
+#include <algorithm>
 #include <boost/test/unit_test.hpp>
 
+#include "feeds/archive_catalog.h"
+#include "feeds/feed_info.h"
 #include "feeds/topic_catalog.h"
 
 namespace feedd::daemon {
@@ -16,13 +19,14 @@ const sys_seconds kBuilt{std::chrono::seconds(1740787200)};
 
 std::shared_ptr<const feeds::Snapshot> snapshot(
     const std::vector<std::pair<std::string, std::string>>& bodies, const feeds::Snapshot* previous,
-    std::shared_ptr<const feeds::TopicCatalog> topics) {
+    std::shared_ptr<const feeds::TopicCatalog> topics,
+    std::shared_ptr<const feeds::ArchiveCatalog> archives = nullptr) {
   std::vector<feeds::ResourceSource> sources;
   for (const auto& [path, body] : bodies) {
     sources.push_back({path, "text/plain", body, kBuilt, false});
   }
   return feeds::Snapshot::build(std::move(sources), kBuilt, previous ? 2 : 1, previous, {},
-                                std::move(topics));
+                                std::move(topics), std::move(archives));
 }
 
 storage::PostTopics topic_post(std::string key, std::string tag, std::int64_t updated) {
@@ -70,6 +74,47 @@ BOOST_AUTO_TEST_CASE(only_what_changed_is_purged) {
       "/tags/tea-time/rss.xml",
   };
   BOOST_TEST(changed_paths(*same, *next) == expected, boost::test_tools::per_element());
+}
+
+// Archive pages, rendered on request like topic feeds: the pages (of the language and of all
+// languages) whose digest changed, and those that went away.
+BOOST_AUTO_TEST_CASE(archive_pages_that_changed_or_went_are_purged) {
+  feeds::ArchiveCatalog::Options options;
+  options.langs = {"en"};
+  options.entries = 1;
+  options.page_size = 1;
+  const auto archives = [&](std::int64_t b_updated, bool with_d) {
+    std::vector<storage::PostTopics> posts = {topic_post("a", "T", 100), topic_post("b", "T", 90),
+                                              topic_post("c", "T", 80)};
+    if (with_d) {
+      posts.push_back(topic_post("d", "T", 70));
+    }
+    posts[1].updated = sys_seconds(std::chrono::seconds(b_updated));
+    return feeds::ArchiveCatalog::build(posts, options);
+  };
+  auto topics = feeds::TopicCatalog::build({}, 20);
+  auto first = snapshot({{"/atom.xml", "1"}}, nullptr, topics, archives(90, true));
+  auto same = snapshot({{"/atom.xml", "1"}}, first.get(), topics, archives(90, true));
+  BOOST_TEST(changed_paths(*first, *same).empty());
+  // b edited (its page's digest changes); d deleted (the last page goes, the one before it
+  // has no next page any more).
+  auto next = snapshot({{"/atom.xml", "1"}}, same.get(), topics, archives(95, false));
+  const auto paths = changed_paths(*same, *next);
+  BOOST_TEST(!paths.empty());
+  const auto purged = [&paths](const std::string& path) {
+    return std::find(paths.begin(), paths.end(), path) != paths.end();
+  };
+  for (const std::string lang : {"", "en"}) {
+    for (std::size_t page = 1; page <= same->archives().newest_page(lang); ++page) {
+      const auto* before = same->archives().page(lang, page);
+      const auto* after = next->archives().page(lang, page);
+      const bool changed = after == nullptr || after->digest != before->digest;
+      const std::string path = "/" + feeds::archive_path(lang, page);
+      BOOST_TEST(purged(path) == changed, path);
+    }
+  }
+  BOOST_TEST(purged("/en/archive/3.xml"));   // gone
+  BOOST_TEST(!purged("/en/archive/1.xml"));  // a alone, the oldest: unchanged
 }
 
 BOOST_AUTO_TEST_SUITE_END()
