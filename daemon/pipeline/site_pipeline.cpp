@@ -85,18 +85,18 @@ storage::ScanReport SitePipeline::scan(std::chrono::sys_seconds now, CatalogsBes
   }
   storage::ScanReport report;
   try {
-    report = run_scan(
-        [&](storage::Index& index) {
-          return storage::scan_store(index, config_.store.path, reader_options_, now,
-                                     replay_.get());
-        },
-        now);
+    report = run_scan([&](storage::Index& index) { return scan_whole_store(index, now); }, now);
   } catch (...) {
     drop_early_catalogs();  // read for this `now` and this scan only
     throw;
   }
   adopt_early_catalogs(report, now);
   return report;
+}
+
+storage::ScanReport SitePipeline::scan_whole_store(storage::Index& index,
+                                                   std::chrono::sys_seconds now) {
+  return storage::scan_store(index, config_.store.path, reader_options_, now, replay_.get());
 }
 
 void SitePipeline::start_early_catalogs(std::chrono::sys_seconds now) {
@@ -187,7 +187,7 @@ storage::ScanReport SitePipeline::rebuild(const storage::IndexError& error,
   if (!not_writable_.empty()) {
     health_.set_not_writable(not_writable_);
   }
-  return storage::scan_store(*index_, config_.store.path, reader_options_, now, replay_.get());
+  return scan_whole_store(*index_, now);
 }
 
 bool SitePipeline::holds_nothing() {
@@ -207,7 +207,7 @@ storage::ScanReport SitePipeline::scan_in_temporary(const std::string& reason,
   temporary_ = true;
   ++replacements_;
   try {
-    return storage::scan_store(*index_, config_.store.path, reader_options_, now, replay_.get());
+    return scan_whole_store(*index_, now);
   } catch (const storage::IndexError& error) {
     if (error.fault() != storage::IndexFault::not_writable) {
       throw;
@@ -225,7 +225,7 @@ storage::ScanReport SitePipeline::scan_in_memory(const std::string& reason,
   index_ = std::make_unique<storage::Index>(":memory:", config_.site.base_url);
   temporary_ = false;
   ++replacements_;
-  return storage::scan_store(*index_, config_.store.path, reader_options_, now, replay_.get());
+  return scan_whole_store(*index_, now);
 }
 
 std::optional<storage::ScanReport> SitePipeline::reopen(std::chrono::sys_seconds now) {
@@ -237,7 +237,7 @@ std::optional<storage::ScanReport> SitePipeline::reopen(std::chrono::sys_seconds
   try {
     real = std::make_unique<storage::Index>(config_.store.index, config_.site.base_url);
     // Scanned before it is used: a disk still full fails here, and the fallback stays.
-    report = storage::scan_store(*real, config_.store.path, reader_options_, now, replay_.get());
+    report = scan_whole_store(*real, now);
   } catch (const storage::IndexError& error) {
     if (error.fault() == storage::IndexFault::unusable) {
       real.reset();

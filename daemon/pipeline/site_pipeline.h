@@ -163,6 +163,8 @@ class SitePipeline {
   storage::ScanReport finish_scan(storage::ScanReport report, bool follow = true);
   // The catalogs read these posts again at the next render() (when they are kept).
   void follow_keys(const std::vector<std::string>& keys);
+  // storage::scan_store() of the whole store into `index`, with this pipeline's options.
+  storage::ScanReport scan_whole_store(storage::Index& index, std::chrono::sys_seconds now);
   // Runs one scan with the recovery and health rules of the class contract.
   template <class Scan>
   storage::ScanReport run_scan(Scan&& scan, std::chrono::sys_seconds now);

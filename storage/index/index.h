@@ -119,6 +119,7 @@ class Index {
   // Every indexed file's stamp, in byte order of its path (the order std::string's < sorts):
   // a scan merges it with its sorted listing, without a map of a million copies.
   void visit_file_stamps(const std::function<void(const FileStamp&)>& visit);
+  // Whether any file is indexed (false for a new index), without reading them.
   bool holds_files();
   std::optional<FileState> file_state(const std::string& path);
   // Indexed files below the directory `directory` (relative, no trailing '/').

@@ -111,6 +111,36 @@ std::vector<std::string> deleted_files_open(pid_t pid, const std::filesystem::pa
   return found;
 }
 
+// `feedd serve` of a store beyond SQLite's page cache, its state directory read-only with no
+// index in it, temporary files going to dir/tmp (TMPDIR, and SQLITE_TMPDIR, which SQLite asks
+// first): a plain directory, or with `full_tmp` a full 1 MB tmpfs. Torn down in reverse.
+struct ReadOnlyStateServe {
+  TempDir dir;
+  std::optional<Mount> tmp;
+  std::optional<ScopedEnv> tmpdir;
+  std::optional<ScopedEnv> sqlite_tmpdir;
+  std::optional<Mount> state;
+  std::optional<FeeddProcess> child;
+  int port = 0;
+
+  explicit ReadOnlyStateServe(bool full_tmp) {
+    write_store_beyond_page_cache(dir / "posts");
+    const auto config = serve_config(dir.path());
+    if (full_tmp) {
+      tmp.emplace("tmpfs", dir / "tmp", "tmpfs", 0, "size=1m");
+      fill(dir / "tmp/filler");
+    } else {
+      std::filesystem::create_directories(dir / "tmp");
+    }
+    tmpdir.emplace("TMPDIR", (dir / "tmp").string());
+    sqlite_tmpdir.emplace("SQLITE_TMPDIR", (dir / "tmp").string());
+    state.emplace((dir / "state").c_str(), dir / "state", nullptr, MS_BIND, nullptr);
+    set_read_only(dir / "state", true);
+    child.emplace(config, dir / "serve.log");
+    port = child->wait_for_port();
+  }
+};
+
 }  // namespace
 
 BOOST_AUTO_TEST_CASE(a_full_disk_keeps_the_last_snapshot_and_recovers_when_space_returns) {
@@ -207,44 +237,24 @@ BOOST_AUTO_TEST_CASE(a_read_only_state_directory_without_an_index_serves_from_a_
 // The temporary index is a file (memory bounded at any store size): more than SQLite's page
 // cache of a store (40 posts of 100 KB) goes to a deleted file in $TMPDIR.
 BOOST_AUTO_TEST_CASE(the_temporary_index_is_a_file_in_tmpdir) {
-  TempDir dir;
-  write_store_beyond_page_cache(dir / "posts");
-  const auto config = serve_config(dir.path());
-  std::filesystem::create_directories(dir / "tmp");
-  ScopedEnv tmpdir("TMPDIR", (dir / "tmp").string());
-  ScopedEnv sqlite_tmpdir("SQLITE_TMPDIR", (dir / "tmp").string());  // SQLite asks it first
-  Mount state((dir / "state").c_str(), dir / "state", nullptr, MS_BIND, nullptr);
-  set_read_only(dir / "state", true);
-
-  FeeddProcess child(config, dir / "serve.log");
-  const int port = child.wait_for_port();
-  BOOST_REQUIRE_MESSAGE(port > 0, child.log());
-  BOOST_TEST(child.log().find("serving from a temporary index") != std::string::npos, child.log());
-  BOOST_TEST(deleted_files_open(child.pid(), dir / "tmp").size() >= 1u, child.log());
-  const auto feed = fetch(port, "/feed.json").body;
+  ReadOnlyStateServe serve(false);
+  const auto log = serve.child->log();
+  BOOST_REQUIRE_MESSAGE(serve.port > 0, log);
+  BOOST_TEST(log.find("serving from a temporary index") != std::string::npos, log);
+  BOOST_TEST(deleted_files_open(serve.child->pid(), serve.dir / "tmp").size() >= 1u, log);
+  const auto feed = fetch(serve.port, "/feed.json").body;
   BOOST_TEST(feed.find(":big39-post\"") != std::string::npos);
 }
 
 // Where temporary files go is full too (a full disk that is also /tmp's): the store is
 // served from memory rather than not at all.
 BOOST_AUTO_TEST_CASE(a_full_temporary_directory_leaves_memory) {
-  TempDir dir;
-  write_store_beyond_page_cache(dir / "posts");
-  const auto config = serve_config(dir.path());
-  Mount tmp("tmpfs", dir / "tmp", "tmpfs", 0, "size=1m");
-  fill(dir / "tmp/filler");
-  ScopedEnv tmpdir("TMPDIR", (dir / "tmp").string());
-  ScopedEnv sqlite_tmpdir("SQLITE_TMPDIR", (dir / "tmp").string());  // SQLite asks it first
-  Mount state((dir / "state").c_str(), dir / "state", nullptr, MS_BIND, nullptr);
-  set_read_only(dir / "state", true);
-
-  FeeddProcess child(config, dir / "serve.log");
-  const int port = child.wait_for_port();
-  BOOST_REQUIRE_MESSAGE(port > 0, child.log());
-  BOOST_TEST(child.log().find("the temporary index cannot be written either") != std::string::npos,
-             child.log());
-  BOOST_TEST(fetch(port, "/healthz").body.starts_with("degraded: index not writable: "));
-  const auto feed = fetch(port, "/feed.json").body;
+  ReadOnlyStateServe serve(true);
+  const auto log = serve.child->log();
+  BOOST_REQUIRE_MESSAGE(serve.port > 0, log);
+  BOOST_TEST(log.find("the temporary index cannot be written either") != std::string::npos, log);
+  BOOST_TEST(fetch(serve.port, "/healthz").body.starts_with("degraded: index not writable: "));
+  const auto feed = fetch(serve.port, "/feed.json").body;
   BOOST_TEST(feed.find(":big39-post\"") != std::string::npos);
 }
 
