@@ -113,7 +113,7 @@ std::shared_ptr<const ArchivePage> ArchiveIndex::make_page(const Scope& scope, s
     page->last_modified = std::max(page->last_modified, post.updated);
     hash.field(post.key).field(post.entry_id);
     hash.field(std::to_string(post.updated.time_since_epoch().count()));
-    hash.field(std::to_string(post.visible_hash));
+    hash.field(std::to_string(post.visible_hash)).field(std::to_string(post.translations_hash));
   }
   page->digest = hash.hex();
   return page;

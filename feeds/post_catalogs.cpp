@@ -1,21 +1,38 @@
 #include "feeds/post_catalogs.h"
 
+#include <algorithm>
 #include <tuple>
-#include <unordered_set>
+
+#include "common/fnv1a.h"
 
 namespace feedd::feeds {
 namespace {
 
 bool same_row(const storage::PostTopics& a, const storage::PostTopics& b) {
   return std::tie(a.key, a.lang, a.entry_id, a.updated, a.tags, a.categories, a.published,
-                  a.source_path, a.position, a.visible_hash) ==
-         std::tie(b.key, b.lang, b.entry_id, b.updated, b.tags, b.categories, b.published,
-                  b.source_path, b.position, b.visible_hash);
+                  a.source_path, a.position, a.visible_hash, a.translation_group,
+                  a.translations_hash) == std::tie(b.key, b.lang, b.entry_id, b.updated, b.tags,
+                                                   b.categories, b.published, b.source_path,
+                                                   b.position, b.visible_hash, b.translation_group,
+                                                   b.translations_hash);
 }
 
 bool same_place(const storage::PostTopics& a, const storage::PostTopics& b) {
   return std::tie(a.key, a.lang, a.published, a.source_path, a.position) ==
          std::tie(b.key, b.lang, b.published, b.source_path, b.position);
+}
+
+// What a translation of `row` shows of it (its language, title and link: all in its visible
+// hash and key), and what decides whether it is one (its place among a page-text day's).
+// Not what pairs page-text posts by their navigation lines: a change there alone, with no
+// visible change to any post of the day, keeps the digests (the catalogs do not read them).
+std::uint64_t translation_facts(const storage::PostTopics& row) {
+  std::uint64_t hash = common::fnv1a(row.key);
+  hash = common::fnv1a_number(row.visible_hash, hash);
+  hash = common::fnv1a_number(static_cast<std::uint64_t>(row.published.time_since_epoch().count()),
+                              hash);
+  hash = common::fnv1a_number(static_cast<std::uint64_t>(row.position), hash);
+  return common::fnv1a(row.source_path, hash);
 }
 
 }  // namespace
@@ -48,36 +65,132 @@ bool PostCatalogs::put(Row& old, Row row) {
   return true;
 }
 
-void PostCatalogs::add(storage::PostTopics row) {
-  Row& slot = posts_[row.key];
-  put(slot, std::make_unique<const storage::PostTopics>(std::move(row)));
+std::uint64_t PostCatalogs::join(const Slot& slot, const storage::PostTopics& row) {
+  if (row.translation_group != 0) {
+    Group& group = groups_[row.translation_group];
+    group.sum += translation_facts(row);
+    group.members.push_back(&slot.first);
+  }
+  return row.translation_group;
 }
 
-std::size_t PostCatalogs::apply(const std::vector<std::string>& checked,
-                                std::vector<storage::PostTopics> rows) {
-  std::size_t changes = 0;
-  std::unordered_set<std::string> published;  // among `checked`
-  for (storage::PostTopics& row : rows) {
-    if (!checked.empty()) {
-      published.insert(row.key);
+std::uint64_t PostCatalogs::leave(const Slot& slot, const storage::PostTopics& row) {
+  if (row.translation_group != 0) {
+    auto group = groups_.find(row.translation_group);
+    group->second.sum -= translation_facts(row);
+    auto& members = group->second.members;
+    members.erase(std::find(members.begin(), members.end(), &slot.first));
+    if (members.empty()) {
+      groups_.erase(group);
     }
-    Row& slot = posts_[row.key];
-    changes += put(slot, std::make_unique<const storage::PostTopics>(std::move(row))) ? 1 : 0;
   }
-  for (const std::string& key : checked) {
-    auto it = posts_.find(key);
-    if (it != posts_.end() && !published.contains(key)) {
-      put(it->second, nullptr);
-      posts_.erase(it);
-      ++changes;
+  return row.translation_group;
+}
+
+std::uint64_t PostCatalogs::translations_hash(const storage::PostTopics& row) const {
+  if (row.translation_group == 0) {
+    return 0;
+  }
+  return groups_.at(row.translation_group).sum - translation_facts(row);
+}
+
+std::size_t PostCatalogs::refresh(const std::unordered_set<std::uint64_t>& groups) {
+  std::size_t changes = 0;
+  for (const std::uint64_t id : groups) {
+    const auto group = groups_.find(id);
+    if (group == groups_.end()) {
+      continue;  // its last post went
+    }
+    for (const std::string* key : group->second.members) {
+      Row& row = posts_.find(*key)->second;
+      const std::uint64_t shown = translations_hash(*row);
+      if (row->translations_hash != shown) {
+        auto copy = std::make_unique<storage::PostTopics>(*row);
+        copy->translations_hash = shown;
+        changes += put(row, std::move(copy)) ? 1 : 0;
+      }
     }
   }
   return changes;
 }
 
+void PostCatalogs::settle() {
+  for (Slot* slot : added_) {
+    storage::PostTopics& row = *slot->second;
+    row.translations_hash = translations_hash(row);
+    topic_index_.add(row);
+    archive_index_.add(row);
+  }
+  added_.clear();
+}
+
+void PostCatalogs::add(storage::PostTopics row) {
+  auto [slot, fresh] = posts_.try_emplace(row.key);
+  if (!fresh) {  // a key given again: replaced as a followed edit would be
+    std::vector<std::string> checked{row.key};
+    std::vector<storage::PostTopics> rows;
+    rows.push_back(std::move(row));
+    apply(checked, std::move(rows));
+    return;
+  }
+  slot->second = std::make_unique<storage::PostTopics>(std::move(row));
+  join(*slot, *slot->second);
+  added_.push_back(&*slot);
+}
+
+std::size_t PostCatalogs::apply(const std::vector<std::string>& checked,
+                                std::vector<storage::PostTopics> rows) {
+  settle();
+  // First every post's group as it is now, then each row with its translations as they are
+  // now, then the other posts of the groups that changed.
+  std::unordered_set<std::uint64_t> touched;
+  std::unordered_set<std::string> placed;  // keys of `rows`, then of those gone
+  std::vector<std::pair<Slot*, Row>> incoming;
+  incoming.reserve(rows.size());
+  for (storage::PostTopics& row : rows) {
+    if (!checked.empty()) {
+      placed.insert(row.key);
+    }
+    Slot& slot = *posts_.try_emplace(row.key).first;
+    if (slot.second) {
+      touched.insert(leave(slot, *slot.second));
+    }
+    auto next = std::make_unique<storage::PostTopics>(std::move(row));
+    touched.insert(join(slot, *next));
+    incoming.emplace_back(&slot, std::move(next));
+  }
+  std::vector<const std::string*> gone;
+  for (const std::string& key : checked) {
+    auto it = posts_.find(key);
+    if (it != posts_.end() && placed.insert(key).second) {
+      touched.insert(leave(*it, *it->second));
+      gone.push_back(&key);
+    }
+  }
+  touched.erase(0);
+  std::size_t changes = 0;
+  for (auto& [slot, row] : incoming) {
+    row->translations_hash = translations_hash(*row);
+    changes += put(slot->second, std::move(row)) ? 1 : 0;
+  }
+  for (const std::string* key : gone) {
+    auto it = posts_.find(*key);
+    put(it->second, nullptr);
+    posts_.erase(it);
+    ++changes;
+  }
+  return changes + refresh(touched);
+}
+
 std::shared_ptr<const TopicCatalog> PostCatalogs::topics(
     const std::vector<storage::PostTopics>& gone) {
+  settle();
   return topic_index_.catalog(gone);
+}
+
+std::shared_ptr<const ArchiveCatalog> PostCatalogs::archives() {
+  settle();
+  return archive_index_.catalog();
 }
 
 }  // namespace feedd::feeds

@@ -135,7 +135,7 @@ std::shared_ptr<const CatalogTopic> TopicIndex::make(const Key& key, Topic& topi
   made->posts = topic.members.size();
   const std::size_t shown = std::min(entries_, topic.members.size());
   made->keys.reserve(shown);
-  std::string ids;  // entry id, updated time and visible hash of each key, framed
+  std::string ids;  // entry id, updated time, visible and translations hashes of each key
   for (std::size_t i = 0; i < shown; ++i) {
     const storage::PostTopics& post = *topic.members[i].post;
     made->keys.push_back(post.key);
@@ -145,6 +145,8 @@ std::shared_ptr<const CatalogTopic> TopicIndex::make(const Key& key, Topic& topi
     ids += std::to_string(post.updated.time_since_epoch().count());
     ids += '\x1f';
     ids += std::to_string(post.visible_hash);
+    ids += '\x1f';
+    ids += std::to_string(post.translations_hash);
     ids += '\x1e';
   }
   made->tombstones = topic.tombstones;

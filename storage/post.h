@@ -61,6 +61,14 @@ struct PostTopics {
   // The first 64 bits of the post's visible_sha256 (everything a reader sees): what changes
   // with an edit when `updated`, in whole seconds, does not (two edits within one second).
   std::uint64_t visible_hash = 0;
+  // Which published posts may be this one's translations, as Index::translations_of() looks
+  // for them: a hash of its translation_key, or of its local date for a page-text post
+  // without one (paired within its day); 0: none can be.
+  std::uint64_t translation_group = 0;
+  // What its entry shows of those translations (each one's language, link and title), for
+  // the digests of the topic feeds and archive pages it is in: set by feeds::PostCatalogs
+  // from the other posts of its group, 0 as the index reads it.
+  std::uint64_t translations_hash = 0;
 };
 
 }  // namespace feedd::storage

@@ -42,10 +42,22 @@ constexpr const char* kTopicIndexWithHashSql =
     "lang, entry_id, updated, tags, categories, visible_sha256) "
     "WHERE deleted_at IS NULL AND draft = 0";
 
+// Version 6: posts_topics also holds what tells which posts may be each other's
+// translations (PostTopics::translation_group), which the digests now follow: an entry shows
+// its translations' titles and links.
+constexpr const char* kTopicIndexWithTranslationsSql =
+    "DROP INDEX posts_topics; "
+    "CREATE INDEX posts_topics ON posts (published DESC, source_path DESC, position DESC, key, "
+    "lang, entry_id, updated, tags, categories, visible_sha256, translation_key, local_date, "
+    "format) WHERE deleted_at IS NULL AND draft = 0";
+
 // Forward migrations: kMigrations[v] takes the schema from version v to v + 1.
-const std::vector<const char*> kMigrations = {kSchemaSql, kTopicIndexSql,
+const std::vector<const char*> kMigrations = {kSchemaSql,
+                                              kTopicIndexSql,
                                               index_detail::kTombstonesSql,
-                                              index_detail::kBuiltFilesSql, kTopicIndexWithHashSql};
+                                              index_detail::kBuiltFilesSql,
+                                              kTopicIndexWithHashSql,
+                                              kTopicIndexWithTranslationsSql};
 
 }  // namespace
 

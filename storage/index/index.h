@@ -236,7 +236,7 @@ class Index {
   void record_built_files(const std::string& out_dir,
                           const std::vector<std::pair<std::string, BuiltFile>>& files);
 
-  static constexpr int kSchemaVersion = 5;
+  static constexpr int kSchemaVersion = 6;
 
  private:
   struct Impl;

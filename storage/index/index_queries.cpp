@@ -309,19 +309,22 @@ namespace {
 
 constexpr const char* kTopicColumns =
     "SELECT key, lang, entry_id, updated, tags, categories, published, source_path, position, "
-    "visible_sha256 FROM posts ";
+    "visible_sha256, translation_key, local_date, format FROM posts ";
 
 PostTopics topic_row(SQLite::Statement& query) {
-  return PostTopics{query.getColumn(0).getString(),
-                    query.getColumn(1).getString(),
-                    query.getColumn(2).getString(),
-                    to_time(query.getColumn(3).getInt64()),
-                    split(query.getColumn(4).getString()),
-                    split(query.getColumn(5).getString()),
-                    to_time(query.getColumn(6).getInt64()),
-                    query.getColumn(7).getString(),
-                    query.getColumn(8).getInt(),
-                    rows::hash_prefix(query.getColumn(9).getText())};
+  return PostTopics{
+      query.getColumn(0).getString(),
+      query.getColumn(1).getString(),
+      query.getColumn(2).getString(),
+      to_time(query.getColumn(3).getInt64()),
+      split(query.getColumn(4).getString()),
+      split(query.getColumn(5).getString()),
+      to_time(query.getColumn(6).getInt64()),
+      query.getColumn(7).getString(),
+      query.getColumn(8).getInt(),
+      rows::hash_prefix(query.getColumn(9).getText()),
+      rows::translation_group(query.getColumn(10).getText(), query.getColumn(11).getText(),
+                              static_cast<SourceFormat>(query.getColumn(12).getInt()))};
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 #include <charconv>
 #include <cstdlib>
 
+#include "common/fnv1a.h"
 #include "common/sha256.h"
 
 namespace feedd::storage::rows {
@@ -46,6 +47,17 @@ std::uint64_t hash_prefix(std::string_view hex) {
   hex = hex.substr(0, 16);
   std::from_chars(hex.data(), hex.data() + hex.size(), value, 16);
   return value;
+}
+
+std::uint64_t translation_group(std::string_view translation_key, std::string_view local_date,
+                                SourceFormat format) {
+  if (!translation_key.empty()) {
+    return common::fnv1a(translation_key, common::fnv1a("key"));
+  }
+  if (format == SourceFormat::page_text) {
+    return common::fnv1a(local_date, common::fnv1a("page-text day"));
+  }
+  return 0;
 }
 
 std::string visible_hash(const Post& post) {

@@ -43,6 +43,10 @@ inline std::int64_t from_time(std::chrono::sys_seconds t) { return t.time_since_
 std::string visible_hash(const Post& post);
 // The first 64 bits of such a hex hash (PostTopics::visible_hash); 0 when it is not hex.
 std::uint64_t hash_prefix(std::string_view hex);
+// PostTopics::translation_group of a post with these columns: the same on every run (the
+// digests it goes into are kept in built_files), 0 for a post no translation can pair with.
+std::uint64_t translation_group(std::string_view translation_key, std::string_view local_date,
+                                SourceFormat format);
 
 // A row selected with kPostColumns.
 IndexedPost row_to_post(SQLite::Statement& row);

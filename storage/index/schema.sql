@@ -1,4 +1,4 @@
--- The feedd index, version 1 (PRAGMA user_version = 1); versions 2 to 5 are below.
+-- The feedd index, version 1 (PRAGMA user_version = 1); versions 2 to 6 are below.
 --
 -- The index is a cache of the post store plus the facts the store cannot hold: when each
 -- post was first seen, when what a reader sees last changed, the stable entry id, and the
@@ -80,3 +80,7 @@ CREATE INDEX posts_by_source ON posts (source_path);
 -- Version 5 (index.cpp, kTopicIndexWithHashSql) makes posts_topics hold visible_sha256 too: the
 --   digests of topic feeds and archive pages include it, since `updated` (whole seconds) stays
 --   the same for a second edit within the same second.
+-- Version 6 (index.cpp, kTopicIndexWithTranslationsSql) makes posts_topics hold
+--   translation_key, local_date and format too: which posts may be each other's translations
+--   (PostTopics::translation_group), whose titles and links each entry shows, so the digests
+--   follow them.

@@ -36,6 +36,16 @@ std::string post(int n, const std::string& lang, const std::string& date,
          "\n";
 }
 
+// Post `n` as post() makes it, with translation_key `key` and, if given, `title`.
+std::string translated(int n, const std::string& lang, const std::string& date,
+                       const std::string& key, const std::string& title = "") {
+  std::string text = post(n, lang, date);
+  const std::string numbered = "title: Post " + std::to_string(n);
+  text.replace(text.find(numbered), numbered.size(),
+               (title.empty() ? numbered : "title: " + title) + "\ntranslation_key: " + key);
+  return text;
+}
+
 std::string day(int n) { return "2025-01-" + std::string(n < 10 ? "0" : "") + std::to_string(n); }
 
 // `posts` posts in `dir`/posts, languages alternating, one a day from 2025-01-01, in small
@@ -112,6 +122,24 @@ BOOST_AUTO_TEST_CASE(followed_edits_give_the_bytes_of_a_fresh_build) {
        [&] { testing::write_file(dir / "posts/p8.md", post(8, "ja", day(9), "", 12)); }},
       {"language changed",
        [&] { testing::write_file(dir / "posts/p9.md", post(9, "ja", day(10))); }},
+      {"two posts made translations",
+       [&] {
+         testing::write_file(dir / "posts/p10.md", translated(10, "ja", day(11), "pair"));
+         testing::write_file(dir / "posts/p13.md", translated(13, "en", day(14), "pair"));
+       }},
+      {"a translation's title changed",
+       [&] {
+         testing::write_file(dir / "posts/p13.md",
+                             translated(13, "en", day(14), "pair", "Renamed"));
+       }},
+      {"a translation's key changed",
+       [&] { testing::write_file(dir / "posts/p13.md", translated(13, "en", day(14), "other")); }},
+      {"a translation deleted",
+       [&] {
+         testing::write_file(dir / "posts/p13.md", translated(13, "en", day(14), "pair"));
+         testing::write_file(dir / "posts/p12.md", translated(12, "ja", day(13), "pair"));
+         std::filesystem::remove(dir / "posts/p10.md");
+       }},
       {"a post deleted (tombstone)", [&] { std::filesystem::remove(dir / "posts/p4.md"); }},
       {"a scheduled post due", [&] {}},
   };
@@ -204,6 +232,56 @@ BOOST_AUTO_TEST_CASE(edits_within_one_second_change_the_digests) {
                name << ": other bytes under the same digest");
   }
   BOOST_TEST(changed >= 2u);  // the archive page and a topic feed at least
+}
+
+// An entry shows its translations' languages, links and titles: when a translation changes,
+// the topic feeds and archive pages of the post it translates (other pages, other feeds)
+// get new digests too, for posts paired by translation_key and for page-text posts paired
+// within their day.
+BOOST_AUTO_TEST_CASE(a_translation_edited_changes_its_partners_digests) {
+  testing::TempDir dir;
+  auto config = small_site(dir, 12);
+  testing::write_file(dir / "posts/p0.md", translated(0, "ja", day(1), "pair"));
+  testing::write_file(dir / "posts/p1.md", translated(1, "en", day(2), "pair"));
+  // A Japanese page and its English translation, on 2025-04-30.
+  for (const char* name : {"001_a1b2c3.txt", "002_d4e5f6.txt"}) {
+    std::filesystem::copy_file(std::filesystem::path(FEEDD_SOURCE_DIR "/etc/posts/2025") / name,
+                               dir / "posts" / name);
+  }
+  const std::string english_page = testing::read_file(dir / "posts/002_d4e5f6.txt");
+  const std::string english_title = "[Eng] A Walk Along the River\n\nBetween";
+  BOOST_TEST_REQUIRE(english_page.find(english_title) != std::string::npos);
+  std::string renamed_page = english_page;
+  renamed_page.replace(renamed_page.find(english_title), english_title.size(),
+                       "[Eng] A Long Walk by the River\n\nBetween");
+
+  const std::vector<std::pair<std::string, std::function<void()>>> edits = {
+      {"by translation_key",
+       [&] {
+         testing::write_file(dir / "posts/p1.md", translated(1, "en", day(2), "pair", "Renamed"));
+       }},
+      {"page text", [&] { testing::write_file(dir / "posts/002_d4e5f6.txt", renamed_page); }},
+  };
+  SitePipeline pipeline(config);
+  auto now = kNow;
+  pipeline.scan(now);
+  for (const auto& [name, edit] : edits) {
+    BOOST_TEST_CONTEXT(name) {
+      auto before = digested(pipeline, config, now);
+      edit();
+      now += 1h;
+      BOOST_TEST(pipeline.scan(now).applied.keys_written.size() == 1u);
+      auto after = digested(pipeline, config, now);
+      std::size_t japanese_changed = 0;  // the translated post's pages
+      for (const auto& [resource, was] : before) {
+        const auto& is = after.at(resource);
+        BOOST_TEST((is.first != was.first || is.second == was.second),
+                   resource << ": other bytes under the same digest");
+        japanese_changed += resource.starts_with("archive ja") && is.second != was.second;
+      }
+      BOOST_TEST(japanese_changed >= 1u);
+    }
+  }
 }
 
 BOOST_AUTO_TEST_SUITE_END()

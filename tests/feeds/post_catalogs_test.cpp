@@ -1,7 +1,7 @@
 // PostCatalogs kept up to date from changed rows (adds, removals, edits in place, moves in
-// the order, new tags, another language, tombstones) equals PostCatalogs made from scratch
-// from the same rows: every topic and every archive page, field for field, after every batch
-// of a long seeded sequence of changes.
+// the order, new tags, another language, tombstones, translations that come, change and go)
+// equals PostCatalogs made from scratch from the same rows: every topic and every archive
+// page, field for field, after every batch of a long seeded sequence of changes.
 #include "feeds/post_catalogs.h"
 
 #include <boost/test/unit_test.hpp>
@@ -80,6 +80,8 @@ class Store {
     post.published = sys_seconds(seconds(pick(50)));  // ties: path, position, key decide
     post.source_path = "p" + std::to_string(pick(3)) + ".md";
     post.position = static_cast<int>(pick(2));
+    post.visible_hash = pick(1u << 30);
+    post.translation_group = pick(3) == 0 ? 0 : 1 + pick(25);  // ~2 posts a group
     return post;
   }
   std::size_t pick(std::size_t n) {
@@ -110,6 +112,7 @@ BOOST_AUTO_TEST_CASE(changes_applied_equal_a_build_from_scratch) {
         rows.erase(it);
       } else if (it != rows.end() && store.pick(2) == 0) {  // edited in place
         it->second.updated = sys_seconds(seconds(1000 + batch));
+        it->second.visible_hash = store.pick(1u << 30);
       } else {
         rows[key] = store.random_post(key);
       }
