@@ -1,6 +1,5 @@
 #include "feeds/post_catalogs.h"
 
-#include <algorithm>
 #include <tuple>
 
 #include "common/fnv1a.h"
@@ -42,84 +41,98 @@ PostCatalogs::PostCatalogs(std::size_t topic_entries, std::string topic_salt,
     : topic_index_(topic_entries, std::move(topic_salt)), archive_index_(std::move(archive)) {}
 
 bool PostCatalogs::put(Row& old, Row row) {
-  if (old && row && same_row(*old, *row)) {
+  if (old && row && same_row(old->row, row->row)) {
     return false;
   }
   if (old) {
-    topic_index_.remove(*old);
+    topic_index_.remove(old->row);
   }
   if (row) {
-    topic_index_.add(*row);
+    topic_index_.add(row->row);
   }
-  if (old && row && same_place(*old, *row)) {
-    archive_index_.replace(*old, *row);
+  if (old && row && same_place(old->row, row->row)) {
+    archive_index_.replace(old->row, row->row);
   } else {
     if (old) {
-      archive_index_.remove(*old);
+      archive_index_.remove(old->row);
     }
     if (row) {
-      archive_index_.add(*row);
+      archive_index_.add(row->row);
     }
   }
   old = std::move(row);  // the old row is freed only now that nothing points to it
   return true;
 }
 
-std::uint64_t PostCatalogs::join(const Slot& slot, const storage::PostTopics& row) {
-  if (row.translation_group != 0) {
-    Group& group = groups_[row.translation_group];
-    group.sum += translation_facts(row);
-    group.members.push_back(&slot.first);
+void PostCatalogs::link(Node& node) {
+  const std::uint64_t group = node.row.translation_group;
+  if (group == 0) {
+    return;
   }
-  return row.translation_group;
+  auto [ring, fresh] = rings_.try_emplace(group, Ring{&node});
+  if (!fresh) {
+    node.next = ring->second.first->next;
+    ring->second.first->next = &node;
+  }
+  ring->second.sum += translation_facts(node.row);
 }
 
-std::uint64_t PostCatalogs::leave(const Slot& slot, const storage::PostTopics& row) {
-  if (row.translation_group != 0) {
-    auto group = groups_.find(row.translation_group);
-    group->second.sum -= translation_facts(row);
-    auto& members = group->second.members;
-    members.erase(std::find(members.begin(), members.end(), &slot.first));
-    if (members.empty()) {
-      groups_.erase(group);
-    }
+void PostCatalogs::unlink(Node& node) {
+  const std::uint64_t group = node.row.translation_group;
+  if (group == 0) {
+    return;
   }
-  return row.translation_group;
+  auto ring = rings_.find(group);
+  if (node.next == &node) {
+    rings_.erase(ring);
+    return;
+  }
+  ring->second.sum -= translation_facts(node.row);
+  Node* before = node.next;
+  while (before->next != &node) {
+    before = before->next;
+  }
+  before->next = node.next;
+  if (ring->second.first == &node) {
+    ring->second.first = node.next;
+  }
+  node.next = &node;
 }
 
-std::uint64_t PostCatalogs::translations_hash(const storage::PostTopics& row) const {
-  if (row.translation_group == 0) {
-    return 0;
-  }
-  return groups_.at(row.translation_group).sum - translation_facts(row);
+std::uint64_t PostCatalogs::translations_hash(const Node& node) const {
+  const std::uint64_t group = node.row.translation_group;
+  return group == 0 ? 0 : rings_.at(group).sum - translation_facts(node.row);
 }
 
 std::size_t PostCatalogs::refresh(const std::unordered_set<std::uint64_t>& groups) {
   std::size_t changes = 0;
-  for (const std::uint64_t id : groups) {
-    const auto group = groups_.find(id);
-    if (group == groups_.end()) {
+  for (const std::uint64_t group : groups) {
+    const auto ring = rings_.find(group);
+    if (ring == rings_.end()) {
       continue;  // its last post went
     }
-    for (const std::string* key : group->second.members) {
-      Row& row = posts_.find(*key)->second;
-      const std::uint64_t shown = translations_hash(*row);
-      if (row->translations_hash != shown) {
-        auto copy = std::make_unique<storage::PostTopics>(*row);
-        copy->translations_hash = shown;
-        changes += put(row, std::move(copy)) ? 1 : 0;
+    Node* node = ring->second.first;
+    do {
+      const std::uint64_t shown = translations_hash(*node);
+      if (node->row.translations_hash != shown) {
+        // Changed in place, out of the topics meanwhile; the archive pages only hash it.
+        topic_index_.remove(node->row);
+        node->row.translations_hash = shown;
+        topic_index_.add(node->row);
+        archive_index_.replace(node->row, node->row);
+        ++changes;
       }
-    }
+      node = node->next;
+    } while (node != ring->second.first);
   }
   return changes;
 }
 
 void PostCatalogs::settle() {
-  for (Slot* slot : added_) {
-    storage::PostTopics& row = *slot->second;
-    row.translations_hash = translations_hash(row);
-    topic_index_.add(row);
-    archive_index_.add(row);
+  for (Node* node : added_) {
+    node->row.translations_hash = translations_hash(*node);
+    topic_index_.add(node->row);
+    archive_index_.add(node->row);
   }
   added_.clear();
 }
@@ -133,45 +146,48 @@ void PostCatalogs::add(storage::PostTopics row) {
     apply(checked, std::move(rows));
     return;
   }
-  slot->second = std::make_unique<storage::PostTopics>(std::move(row));
-  join(*slot, *slot->second);
-  added_.push_back(&*slot);
+  slot->second = std::make_unique<Node>(std::move(row));
+  link(*slot->second);
+  added_.push_back(slot->second.get());
 }
 
 std::size_t PostCatalogs::apply(const std::vector<std::string>& checked,
                                 std::vector<storage::PostTopics> rows) {
   settle();
-  // First every post's group as it is now, then each row with its translations as they are
-  // now, then the other posts of the groups that changed.
+  // First every post in its group's ring as it is now, then each row with its translations
+  // as they are now, then the other posts of the groups that changed.
   std::unordered_set<std::uint64_t> touched;
   std::unordered_set<std::string> placed;  // keys of `rows`, then of those gone
-  std::vector<std::pair<Slot*, Row>> incoming;
+  std::vector<std::pair<Row*, Row>> incoming;
   incoming.reserve(rows.size());
   for (storage::PostTopics& row : rows) {
     if (!checked.empty()) {
       placed.insert(row.key);
     }
-    Slot& slot = *posts_.try_emplace(row.key).first;
-    if (slot.second) {
-      touched.insert(leave(slot, *slot.second));
+    Row& slot = posts_.try_emplace(row.key).first->second;
+    if (slot) {
+      touched.insert(slot->row.translation_group);
+      unlink(*slot);
     }
-    auto next = std::make_unique<storage::PostTopics>(std::move(row));
-    touched.insert(join(slot, *next));
+    auto next = std::make_unique<Node>(std::move(row));
+    touched.insert(next->row.translation_group);
+    link(*next);
     incoming.emplace_back(&slot, std::move(next));
   }
   std::vector<const std::string*> gone;
   for (const std::string& key : checked) {
     auto it = posts_.find(key);
     if (it != posts_.end() && placed.insert(key).second) {
-      touched.insert(leave(*it, *it->second));
+      touched.insert(it->second->row.translation_group);
+      unlink(*it->second);
       gone.push_back(&key);
     }
   }
   touched.erase(0);
   std::size_t changes = 0;
   for (auto& [slot, row] : incoming) {
-    row->translations_hash = translations_hash(*row);
-    changes += put(slot->second, std::move(row)) ? 1 : 0;
+    row->row.translations_hash = translations_hash(*row);
+    changes += put(*slot, std::move(row)) ? 1 : 0;
   }
   for (const std::string* key : gone) {
     auto it = posts_.find(*key);

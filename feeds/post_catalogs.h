@@ -50,30 +50,34 @@ class PostCatalogs {
   std::size_t size() const { return posts_.size(); }
 
  private:
-  // A row, its translations_hash set before the catalogs see it and never changed after.
-  using Row = std::unique_ptr<storage::PostTopics>;
-  using Slot = std::pair<const std::string, Row>;  // of posts_
-  // The published posts of one translation_group.
-  struct Group {
-    std::uint64_t sum = 0;                    // of their translation_facts(), wrapping
-    std::vector<const std::string*> members;  // their keys, as posts_ holds them
+  // A published post's row, and its place in the ring of its translation group's posts.
+  struct Node {
+    explicit Node(storage::PostTopics topics) : row(std::move(topics)) {}
+    storage::PostTopics row;
+    Node* next = this;  // the next post of its group round the ring; itself when alone
+  };
+  using Row = std::unique_ptr<Node>;
+  // The posts of one translation group.
+  struct Ring {
+    Node* first;
+    std::uint64_t sum = 0;  // of their translation_facts(), wrapping
   };
 
   // Puts `row` in the place of `old` (null: a new post); returns whether anything changed.
   bool put(Row& old, Row row);
-  // Counts `row` (of `slot`) in its group, or no longer; returns the group (0: none).
-  std::uint64_t join(const Slot& slot, const storage::PostTopics& row);
-  std::uint64_t leave(const Slot& slot, const storage::PostTopics& row);
-  // What `row`'s translations show, from the other posts of its group as joined now.
-  std::uint64_t translations_hash(const storage::PostTopics& row) const;
-  // The rows of `groups` whose translations_hash is no longer theirs, replaced; how many.
+  // Takes `node` into its group's ring (a post of no group stays alone), or out of it.
+  void link(Node& node);
+  void unlink(Node& node);
+  // What `node`'s translations show: the other posts of its ring.
+  std::uint64_t translations_hash(const Node& node) const;
+  // Gives each post of `groups` the translations_hash its ring gives it now; how many changed.
   std::size_t refresh(const std::unordered_set<std::uint64_t>& groups);
   // Gives the catalogs the rows added since they were last asked for.
   void settle();
 
-  std::unordered_map<std::string, Row> posts_;  // by key
-  std::unordered_map<std::uint64_t, Group> groups_;
-  std::vector<Slot*> added_;  // not yet in the catalogs
+  std::unordered_map<std::string, Row> posts_;     // by key
+  std::unordered_map<std::uint64_t, Ring> rings_;  // by translation group
+  std::vector<Node*> added_;                       // not yet in the catalogs
   TopicIndex topic_index_;
   ArchiveIndex archive_index_;
 };
