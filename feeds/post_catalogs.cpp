@@ -1,5 +1,6 @@
 #include "feeds/post_catalogs.h"
 
+#include <algorithm>
 #include <tuple>
 
 #include "common/fnv1a.h"
@@ -40,10 +41,7 @@ PostCatalogs::PostCatalogs(std::size_t topic_entries, std::string topic_salt,
                            ArchiveCatalog::Options archive)
     : topic_index_(topic_entries, std::move(topic_salt)), archive_index_(std::move(archive)) {}
 
-bool PostCatalogs::put(Row& old, Row row) {
-  if (old && row && same_row(old->row, row->row)) {
-    return false;
-  }
+void PostCatalogs::put(Row& old, Row row) {
   if (old) {
     topic_index_.remove(old->row);
   }
@@ -61,7 +59,6 @@ bool PostCatalogs::put(Row& old, Row row) {
     }
   }
   old = std::move(row);  // the old row is freed only now that nothing points to it
-  return true;
 }
 
 void PostCatalogs::link(Node& node) {
@@ -129,26 +126,40 @@ std::size_t PostCatalogs::refresh(const std::unordered_set<std::uint64_t>& group
 }
 
 void PostCatalogs::settle() {
+  // Filled from scratch, every post is among those added and each gets its translations now;
+  // otherwise posts already in the catalogs may have new partners among them.
+  const bool from_scratch = added_.size() == posts_.size();
+  std::unordered_set<std::uint64_t> touched;
   for (Node* node : added_) {
     node->row.translations_hash = translations_hash(*node);
     topic_index_.add(node->row);
     archive_index_.add(node->row);
+    if (!from_scratch && node->row.translation_group != 0) {
+      touched.insert(node->row.translation_group);
+    }
   }
   added_.clear();
+  refresh(touched);
 }
 
 void PostCatalogs::add(storage::PostTopics row) {
   auto [slot, fresh] = posts_.try_emplace(row.key);
-  if (!fresh) {  // a key given again: replaced as a followed edit would be
-    std::vector<std::string> checked{row.key};
+  auto node = std::make_unique<Node>(std::move(row));
+  if (fresh) {
+    added_.push_back(node.get());
+  } else if (auto waiting = std::find(added_.begin(), added_.end(), slot->second.get());
+             waiting != added_.end()) {
+    unlink(*slot->second);  // a key given again while filling: the row replaced
+    *waiting = node.get();
+  } else {  // given again once in the catalogs: as a followed edit
+    const std::string key = slot->first;
     std::vector<storage::PostTopics> rows;
-    rows.push_back(std::move(row));
-    apply(checked, std::move(rows));
+    rows.push_back(std::move(node->row));
+    apply({key}, std::move(rows));
     return;
   }
-  slot->second = std::make_unique<Node>(std::move(row));
-  link(*slot->second);
-  added_.push_back(slot->second.get());
+  link(*node);
+  slot->second = std::move(node);
 }
 
 std::size_t PostCatalogs::apply(const std::vector<std::string>& checked,
@@ -187,7 +198,13 @@ std::size_t PostCatalogs::apply(const std::vector<std::string>& checked,
   std::size_t changes = 0;
   for (auto& [slot, row] : incoming) {
     row->row.translations_hash = translations_hash(*row);
-    changes += put(*slot, std::move(row)) ? 1 : 0;
+    if (*slot && same_row((*slot)->row, row->row)) {
+      unlink(*row);  // the row as it was stays, in its group's ring too
+      link(**slot);
+      continue;
+    }
+    put(*slot, std::move(row));
+    ++changes;
   }
   for (const std::string* key : gone) {
     auto it = posts_.find(*key);

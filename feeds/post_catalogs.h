@@ -63,8 +63,8 @@ class PostCatalogs {
     std::uint64_t sum = 0;  // of their translation_facts(), wrapping
   };
 
-  // Puts `row` in the place of `old` (null: a new post); returns whether anything changed.
-  bool put(Row& old, Row row);
+  // Puts `row` (null: none) in the catalogs in the place of `old` (null: a new post).
+  void put(Row& old, Row row);
   // Takes `node` into its group's ring (a post of no group stays alone), or out of it.
   void link(Node& node);
   void unlink(Node& node);
@@ -72,7 +72,8 @@ class PostCatalogs {
   std::uint64_t translations_hash(const Node& node) const;
   // Gives each post of `groups` the translations_hash its ring gives it now; how many changed.
   std::size_t refresh(const std::unordered_set<std::uint64_t>& groups);
-  // Gives the catalogs the rows added since they were last asked for.
+  // Gives the catalogs the rows added since they were last asked for, and the posts already
+  // in them whose groups those rows joined their new translations_hash.
   void settle();
 
   std::unordered_map<std::string, Row> posts_;     // by key

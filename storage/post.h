@@ -60,6 +60,7 @@ struct PostTopics {
   int position = 0;
   // The first 64 bits of the post's visible_sha256 (everything a reader sees): what changes
   // with an edit when `updated`, in whole seconds, does not (two edits within one second).
+  // With a page-text post's navigation lines too when they pair it (rows::topics_hash).
   std::uint64_t visible_hash = 0;
   // Which published posts may be this one's translations, as Index::translations_of() looks
   // for them: a hash of its translation_key, or of its local date for a page-text post

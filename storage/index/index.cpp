@@ -43,13 +43,13 @@ constexpr const char* kTopicIndexWithHashSql =
     "WHERE deleted_at IS NULL AND draft = 0";
 
 // Version 6: posts_topics also holds what tells which posts may be each other's
-// translations (PostTopics::translation_group), which the digests now follow: an entry shows
-// its translations' titles and links.
+// translations (PostTopics::translation_group) and, for page text, the navigation lines that
+// pair them: the digests now follow an entry's translations (it shows their titles and links).
 constexpr const char* kTopicIndexWithTranslationsSql =
     "DROP INDEX posts_topics; "
     "CREATE INDEX posts_topics ON posts (published DESC, source_path DESC, position DESC, key, "
     "lang, entry_id, updated, tags, categories, visible_sha256, translation_key, local_date, "
-    "format) WHERE deleted_at IS NULL AND draft = 0";
+    "format, previous_title, next_title) WHERE deleted_at IS NULL AND draft = 0";
 
 // Forward migrations: kMigrations[v] takes the schema from version v to v + 1.
 const std::vector<const char*> kMigrations = {kSchemaSql,

@@ -221,7 +221,7 @@ std::unordered_map<std::string, std::vector<IndexedPost>> Index::Impl::posts_by_
     // are not empty). The list comes first: its parameters are ?1 to ?n, :now follows.
     auto rows = select(
         "translation_key IN " + list + " AND translation_key != '' AND " + kLive,
-        "ORDER BY lang, rowid",
+        "ORDER BY lang, key",  // not rowid: an index rebuilt from the store numbers rows anew
         [&](SQLite::Statement& q) {
           bind_list(q);
           q.bind(":now", from_time(now));
@@ -309,9 +309,11 @@ namespace {
 
 constexpr const char* kTopicColumns =
     "SELECT key, lang, entry_id, updated, tags, categories, published, source_path, position, "
-    "visible_sha256, translation_key, local_date, format FROM posts ";
+    "visible_sha256, translation_key, local_date, format, previous_title, next_title FROM posts ";
 
 PostTopics topic_row(SQLite::Statement& query) {
+  const std::string_view translation_key = query.getColumn(10).getText();
+  const auto format = static_cast<SourceFormat>(query.getColumn(12).getInt());
   return PostTopics{
       query.getColumn(0).getString(),
       query.getColumn(1).getString(),
@@ -322,9 +324,9 @@ PostTopics topic_row(SQLite::Statement& query) {
       to_time(query.getColumn(6).getInt64()),
       query.getColumn(7).getString(),
       query.getColumn(8).getInt(),
-      rows::hash_prefix(query.getColumn(9).getText()),
-      rows::translation_group(query.getColumn(10).getText(), query.getColumn(11).getText(),
-                              static_cast<SourceFormat>(query.getColumn(12).getInt()))};
+      rows::topics_hash(query.getColumn(9).getText(), translation_key, format,
+                        query.getColumn(13).getText(), query.getColumn(14).getText()),
+      rows::translation_group(translation_key, query.getColumn(11).getText(), format)};
 }
 
 }  // namespace

@@ -49,6 +49,18 @@ std::uint64_t hash_prefix(std::string_view hex) {
   return value;
 }
 
+std::uint64_t topics_hash(std::string_view visible_sha256, std::string_view translation_key,
+                          SourceFormat format, std::string_view previous_title,
+                          std::string_view next_title) {
+  const std::uint64_t visible = hash_prefix(visible_sha256);
+  if (!translation_key.empty() || format != SourceFormat::page_text) {
+    return visible;
+  }
+  std::uint64_t lines = common::fnv1a(previous_title, common::fnv1a_number(visible));
+  lines = common::fnv1a_number(previous_title.size(), lines);  // where one line ends
+  return common::fnv1a(next_title, lines);
+}
+
 std::uint64_t translation_group(std::string_view translation_key, std::string_view local_date,
                                 SourceFormat format) {
   if (!translation_key.empty()) {

@@ -43,6 +43,12 @@ inline std::int64_t from_time(std::chrono::sys_seconds t) { return t.time_since_
 std::string visible_hash(const Post& post);
 // The first 64 bits of such a hex hash (PostTopics::visible_hash); 0 when it is not hex.
 std::uint64_t hash_prefix(std::string_view hex);
+// PostTopics::visible_hash of a post with these columns: the first 64 bits of its
+// visible_sha256 and, for a page-text post paired within its day (no translation_key), its
+// navigation lines, which decide its day's pairs without being shown.
+std::uint64_t topics_hash(std::string_view visible_sha256, std::string_view translation_key,
+                          SourceFormat format, std::string_view previous_title,
+                          std::string_view next_title);
 // PostTopics::translation_group of a post with these columns: the same on every run (the
 // digests it goes into are kept in built_files), 0 for a post no translation can pair with.
 std::uint64_t translation_group(std::string_view translation_key, std::string_view local_date,

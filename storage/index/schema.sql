@@ -81,6 +81,6 @@ CREATE INDEX posts_by_source ON posts (source_path);
 --   digests of topic feeds and archive pages include it, since `updated` (whole seconds) stays
 --   the same for a second edit within the same second.
 -- Version 6 (index.cpp, kTopicIndexWithTranslationsSql) makes posts_topics hold
---   translation_key, local_date and format too: which posts may be each other's translations
---   (PostTopics::translation_group), whose titles and links each entry shows, so the digests
---   follow them.
+--   translation_key, local_date, format, previous_title and next_title too: which posts may be
+--   each other's translations (PostTopics::translation_group) and what pairs page-text posts,
+--   so the digests follow the titles and links of each entry's translations.

@@ -110,6 +110,8 @@ BOOST_AUTO_TEST_CASE(changes_applied_equal_a_build_from_scratch) {
         went.updated = sys_seconds(seconds(2000 + batch));
         gone.insert(gone.begin(), went);
         rows.erase(it);
+      } else if (it != rows.end() && store.pick(3) == 0) {
+        // read again unchanged (an edit the catalogs do not show)
       } else if (it != rows.end() && store.pick(2) == 0) {  // edited in place
         it->second.updated = sys_seconds(seconds(1000 + batch));
         it->second.visible_hash = store.pick(1u << 30);
@@ -141,6 +143,32 @@ BOOST_AUTO_TEST_CASE(changes_applied_equal_a_build_from_scratch) {
   }
   BOOST_TEST(followed.size() == rows.size());
   BOOST_TEST(followed.archives()->page_count() > 0u);
+}
+
+// Rows added one by one, keys given again while filling and after the catalogs were asked
+// for (posts already in them gain partners), give at each point the catalogs of each key's
+// last row added at once.
+BOOST_AUTO_TEST_CASE(rows_added_again_and_late_equal_a_build_from_scratch) {
+  Store store;
+  std::map<std::string, storage::PostTopics> rows;
+  PostCatalogs filled = empty();
+  for (int n = 1; n <= 400; ++n) {
+    const std::string key = "k" + std::to_string(store.pick(n < 200 ? 60 : 120));
+    rows[key] = store.random_post(key);
+    filled.add(rows[key]);
+    if (n % 40 == 0) {
+      PostCatalogs fresh = empty();
+      for (const auto& [k, row] : rows) {
+        fresh.add(row);
+      }
+      BOOST_TEST_CONTEXT("after " << n << " rows") {
+        BOOST_TEST(filled.size() == rows.size());
+        BOOST_TEST(describe(*filled.topics({}), *filled.archives()) ==
+                       describe(*fresh.topics({}), *fresh.archives()),
+                   boost::test_tools::per_element());
+      }
+    }
+  }
 }
 
 BOOST_AUTO_TEST_SUITE_END()
