@@ -41,6 +41,7 @@ class PostCatalogs {
   // Room for `posts` rows before they are added (no rehashing of a million keys on the way).
   void reserve(std::size_t posts) {
     posts_.reserve(posts);
+    rings_.reserve(posts / 2);  // most translated posts come in pairs
     added_.reserve(posts);
   }
 
