@@ -45,6 +45,12 @@ class PostCatalogs {
     added_.reserve(posts);
   }
 
+  // Gives the catalogs the rows added since they were last asked for, and the posts already
+  // in them whose groups those rows joined their new translations_hash. apply(), topics()
+  // and archives() do it first; call it where the rows were added (a thread of its own) to
+  // do that work there.
+  void settle();
+
   // The catalogs of the posts as applied; `gone` as for TopicCatalog::build.
   std::shared_ptr<const TopicCatalog> topics(const std::vector<storage::PostTopics>& gone);
   std::shared_ptr<const ArchiveCatalog> archives();
@@ -73,9 +79,6 @@ class PostCatalogs {
   std::uint64_t translations_hash(const Node& node) const;
   // Gives each post of `groups` the translations_hash its ring gives it now; how many changed.
   std::size_t refresh(const std::unordered_set<std::uint64_t>& groups);
-  // Gives the catalogs the rows added since they were last asked for, and the posts already
-  // in them whose groups those rows joined their new translations_hash.
-  void settle();
 
   std::unordered_map<std::string, Row> posts_;     // by key
   std::unordered_map<std::uint64_t, Ring> rings_;  // by translation group

@@ -391,6 +391,7 @@ std::unique_ptr<feeds::PostCatalogs> SitePipeline::read_catalogs(
   catalogs->reserve(static_cast<std::size_t>(index.count_published("", now)));
   index.visit_published_topics(now,
                                [&](storage::PostTopics&& row) { catalogs->add(std::move(row)); });
+  catalogs->settle();  // here: beside a scan, the topic and archive indexes fill on this thread
   return catalogs;
 }
 
