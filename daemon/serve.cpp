@@ -59,18 +59,12 @@ class Pipeline {
   Pipeline(Config config, IndexHealth& health)
       : config_(std::move(config)), pipeline_(config_, &health) {}
 
-  const Config& config() const { return config_; }
-  SitePipeline& pipeline() { return pipeline_; }
-
-  // Starts following the store, publishing into `store` from `generation` on, and purging
-  // what each new snapshot changes from the caches of [cache] purge.
-  void attach(boost::asio::io_context& io, SnapshotStore& store, std::uint64_t generation,
-              Metrics& metrics, HttpClient& client) {
-    purger_ =
-        std::make_unique<CachePurger>(client, config_.cache.purge, config_.site.feeds_url, metrics);
-    regenerator_ = std::make_unique<Regenerator>(io, config_, pipeline_, store, generation);
-    regenerator_->on_published([this](const feeds::Snapshot& previous,
-                                      const feeds::Snapshot& next) { purge(previous, next); });
+  // Starts watching the store, before its first scan: a file changed after the scan read it
+  // is then seen (its events wait in the queue until attach()), not left unserved until it
+  // changes again. What the watcher hears goes to the regenerator attach() makes: both run
+  // on `io`, whose handlers run only after attach() (at start-up, and in a reload, which runs
+  // on `io` and attaches before it returns).
+  void watch(boost::asio::io_context& io) {
     watcher_ = std::make_unique<StoreWatcher>(
         io.get_executor(), config_.store.path, config_.store.debounce,
         [this](const StoreChanges& changes) { follow(changes); });
@@ -83,12 +77,28 @@ class Pipeline {
                                     ec.message() +
                                     "; changes are seen by the periodic rescan only");
     }
+  }
+
+  const Config& config() const { return config_; }
+  SitePipeline& pipeline() { return pipeline_; }
+
+  // Starts following the store, publishing into `store` from `generation` on, and purging
+  // what each new snapshot changes from the caches of [cache] purge.
+  void attach(boost::asio::io_context& io, SnapshotStore& store, std::uint64_t generation,
+              Metrics& metrics, HttpClient& client) {
+    purger_ =
+        std::make_unique<CachePurger>(client, config_.cache.purge, config_.site.feeds_url, metrics);
+    regenerator_ = std::make_unique<Regenerator>(io, config_, pipeline_, store, generation);
+    regenerator_->on_published([this](const feeds::Snapshot& previous,
+                                      const feeds::Snapshot& next) { purge(previous, next); });
     regenerator_->start();
   }
 
   void stop() {
     if (watcher_) {
       watcher_->stop();
+    }
+    if (regenerator_) {
       regenerator_->stop();
     }
   }
@@ -118,8 +128,9 @@ class Pipeline {
 
 // Scans and renders for `config` into a new pipeline; throws on start-up errors.
 std::unique_ptr<Pipeline> open_pipeline(const Config& config, IndexHealth& health,
-                                        std::chrono::sys_seconds now) {
+                                        boost::asio::io_context& io, std::chrono::sys_seconds now) {
   auto pipeline = std::make_unique<Pipeline>(config, health);
+  pipeline->watch(io);
   storage::ScanReport report;
   try {
     report = pipeline->pipeline().scan(now, SitePipeline::CatalogsBeside::yes);
@@ -260,7 +271,8 @@ class SignalHandler {
     // A change being prepared holds the index's write lock, which the new pipeline's scan
     // needs; that scan reads the change anyway.
     b_.pipeline->regenerator().drop_prepared();
-    auto next = open_pipeline(next_config, b_.metrics.index_health(), common::now_seconds());
+    auto next =
+        open_pipeline(next_config, b_.metrics.index_health(), b_.control, common::now_seconds());
     const auto previous = b_.store.load();
     const std::uint64_t next_generation = b_.pipeline->regenerator().generation() + 1;
     auto snapshot = build_snapshot(next->pipeline(), next->config(), common::now_seconds(),
@@ -353,7 +365,7 @@ int run_serve(const Config& initial_config, const ServeOptions& options) {
   ClientOptions client_options;
   client_options.paced_per_s = initial_config.websub.max_deliveries_per_s;
   OutboundService outbound{client_options};
-  auto pipeline = open_pipeline(initial_config, metrics.index_health(), now);
+  auto pipeline = open_pipeline(initial_config, metrics.index_health(), control, now);
   std::uint64_t generation = 1;
   SnapshotStore store(
       build_snapshot(pipeline->pipeline(), pipeline->config(), now, generation, nullptr));

@@ -6,6 +6,7 @@
 
 #include <boost/test/unit_test.hpp>
 #include <regex>
+#include <thread>
 
 #include "tests/support/feedd_process.h"
 #include "tests/support/test_support.h"
@@ -50,6 +51,29 @@ struct LiveFixture {
 };
 
 }  // namespace
+
+// A file edited while serve starts (after its first scan read the file, before it serves)
+// is served: the store is watched before that scan, not after the server is up.
+BOOST_FIXTURE_TEST_CASE(an_edit_during_start_up_is_served, LiveFixture) {
+  for (int n = 0; n < 4000; ++n) {  // a scan and a first snapshot long enough to edit between
+    write_file(store / ("bulk/p" + std::to_string(n) + ".md"),
+               post("Bulk " + std::to_string(n), n % 2 == 0 ? "ja" : "en", "2024-01-01"));
+  }
+  auto config = write_config(dir.path(), store, dir / "index.sqlite",
+                             "rescan_s = 0\n[server]\nlisten = [\"127.0.0.1:0\"]\n");
+  feedd = std::make_unique<FeeddProcess>(config, dir / "serve.log");
+  const auto deadline = std::chrono::steady_clock::now() + 120s;
+  while (feedd->log().find("store: scanned") == std::string::npos &&
+         std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(1ms);  // the edit should land soon after the first scan
+  }
+  BOOST_REQUIRE_MESSAGE(feedd->log().find("store: scanned") != std::string::npos, feedd->log());
+  write_file(store / "en.md", post("English post, edited at start-up", "en", "2025-01-01"));
+  port = feedd->wait_for_port();
+  BOOST_REQUIRE_MESSAGE(port > 0, feedd->log());
+  FEEDD_CHECK_AFTER(eventually([&] { return serves("/en/atom.xml", "edited at start-up"); }, 30s),
+                    feedd->log());
+}
 
 BOOST_FIXTURE_TEST_CASE(create_edit_rename_delete_reach_readers, LiveFixture) {
   start();
