@@ -94,6 +94,14 @@ class Pipeline {
     regenerator_->start();
   }
 
+  // Stops watching the store (its inotify watches released); watch() starts again.
+  void unwatch() {
+    if (watcher_) {
+      watcher_->stop();
+      watcher_.reset();
+    }
+  }
+
   void stop() {
     if (watcher_) {
       watcher_->stop();
@@ -271,12 +279,24 @@ class SignalHandler {
     // A change being prepared holds the index's write lock, which the new pipeline's scan
     // needs; that scan reads the change anyway.
     b_.pipeline->regenerator().drop_prepared();
-    auto next =
-        open_pipeline(next_config, b_.metrics.index_health(), b_.control, common::now_seconds());
+    // The new pipeline watches the store before its scan; the old watches go first, or the
+    // tree would count twice against fs.inotify.max_user_watches. What changes in between,
+    // the new scan reads; if the reload fails, the old pipeline watches again and rescans.
+    b_.pipeline->unwatch();
     const auto previous = b_.store.load();
     const std::uint64_t next_generation = b_.pipeline->regenerator().generation() + 1;
-    auto snapshot = build_snapshot(next->pipeline(), next->config(), common::now_seconds(),
-                                   next_generation, previous.get());
+    std::unique_ptr<Pipeline> next;
+    std::shared_ptr<const feeds::Snapshot> snapshot;
+    try {
+      next =
+          open_pipeline(next_config, b_.metrics.index_health(), b_.control, common::now_seconds());
+      snapshot = build_snapshot(next->pipeline(), next->config(), common::now_seconds(),
+                                next_generation, previous.get());
+    } catch (...) {
+      b_.pipeline->watch(b_.control);
+      b_.pipeline->regenerator().rescan_all("SIGHUP: reload failed; rescanning what changed");
+      throw;
+    }
     const std::size_t total = snapshot->resources().size();
     const std::size_t changed = total - snapshot->reused();
     std::shared_ptr<const feeds::Snapshot> published = snapshot;

@@ -162,6 +162,7 @@ class StoreWatcher::Impl : public std::enable_shared_from_this<Impl> {
     if (event.mask & IN_Q_OVERFLOW) {
       log::warning(kWatchChannel, "inotify queue overflowed: rescanning the whole store");
       rescan_all_ = true;
+      watch_tree("");  // directories created meanwhile lost their IN_CREATE: watched now
       return true;
     }
     auto it = directories_.find(event.wd);
