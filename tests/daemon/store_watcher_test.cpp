@@ -180,9 +180,16 @@ BOOST_FIXTURE_TEST_CASE(queue_overflow_asks_for_a_full_rescan, Fixture) {
   for (int i = 0; i < limit; ++i) {
     std::ofstream(store / (i % 2 ? "a.md" : "b.md")) << i;
   }
+  // Made once the queue is full: its IN_CREATE is lost with the overflow.
+  std::filesystem::create_directory(store / "late");
   run_until(1);
   BOOST_REQUIRE(!reports.empty());
   BOOST_TEST(reports[0].rescan_all);
+  // The directory made during the overflow is watched after it.
+  reports.clear();
+  testing::write_file(store / "late/new.md", "x");
+  run_until(1);
+  BOOST_TEST(reported("late/new.md"));
 }
 
 BOOST_FIXTURE_TEST_CASE(store_that_vanishes_and_returns_is_rescanned, Fixture) {
