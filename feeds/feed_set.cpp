@@ -5,6 +5,7 @@
 #include <string>
 #include <string_view>
 
+#include "common/fnv1a.h"
 #include "feeds/render.h"
 
 namespace feedd::feeds {
@@ -13,9 +14,9 @@ namespace {
 // A hash of what `entry` shows in any format (EntryStamp::version). Not SHA-256: it only
 // tells versions of one entry apart, and a feed's render hashes every entry's content.
 std::uint64_t entry_version(const Entry& entry) {
-  std::uint64_t version = 0xcbf29ce484222325;  // FNV-1a's steps, over the fields' hashes
+  std::uint64_t version = common::kFnv1aBasis;  // over the fields' hashes
   const auto mix = [&version](std::string_view field) {
-    version = (version ^ std::hash<std::string_view>{}(field)) * 0x100000001b3;
+    version = common::fnv1a_number(std::hash<std::string_view>{}(field), version);
   };
   const storage::Post& post = entry.post;
   for (std::string_view field : {std::string_view(entry.url), std::string_view(post.lang),

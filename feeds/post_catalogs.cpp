@@ -23,9 +23,8 @@ bool same_place(const storage::PostTopics& a, const storage::PostTopics& b) {
 }
 
 // What a translation of `row` shows of it (its language, title and link: all in its visible
-// hash and key), and what decides whether it is one (its place among a page-text day's).
-// Not what pairs page-text posts by their navigation lines: a change there alone, with no
-// visible change to any post of the day, keeps the digests (the catalogs do not read them).
+// hash and key), and what decides whether it is one (its place among a page-text day's; the
+// navigation lines that pair page text are in its visible hash, rows::topics_hash).
 std::uint64_t translation_facts(const storage::PostTopics& row) {
   std::uint64_t hash = common::fnv1a(row.key);
   hash = common::fnv1a_number(row.visible_hash, hash);
