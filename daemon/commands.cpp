@@ -71,6 +71,7 @@ int cmd_build(const Config& config, const std::filesystem::path& out) {
     log::error("build", catalog_files.error().message());
     return 1;
   }
+  pipeline.abandon_catalogs();  // the process ends soon: not worth freeing one by one
   const std::size_t files = feeds.size() + catalog_files->files;
   *written += catalog_files->changed;
   auto problems = pipeline.read_index([](storage::Index& index) { return index.problems(); }, now);

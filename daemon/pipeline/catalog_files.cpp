@@ -6,6 +6,7 @@
 #include <cassert>
 #include <memory>
 #include <set>
+#include <span>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -31,9 +32,9 @@ namespace {
 // same wall and CPU time (bench/RESULTS.md).
 constexpr std::size_t kBatch = 8;
 // Parsed bodies kept for the next files that show the same posts, in archive pages (see
-// archive_order()): a few pages' worth, a few MB.
+// order_archive_pages()): a few pages' worth, a few MB.
 constexpr std::size_t kRecentPages = 20;
-// Entries kept for the next archive pages (RecentEntries): with archive_order(), a
+// Entries kept for the next archive pages (RecentEntries): with order_archive_pages(), a
 // language's page and the all-languages pages of the same posts come within two pages of
 // each other: two pages' entries find every second showing (half of all, as four did on
 // a 10k store; one page finds 38 %), ~0.8 MB at 100 posts of ~4 KB a page.
@@ -83,6 +84,41 @@ struct Unit {
   std::vector<File> files;
 };
 
+// Puts the archive pages among `units` (after the topic feeds) in the order of their oldest
+// post among all posts, so that each post's pages (its language's and the all-languages one)
+// are rendered close together and the second finds its body parsed by the first. Only the
+// pages to render are placed: a one-file rebuild renders a few of 20,000 pages at a million
+// posts, and a map of every post's place took a second there.
+void order_archive_pages(std::span<Unit> units, const feeds::ArchiveCatalog& archives) {
+  const auto pages = std::find_if(units.begin(), units.end(),
+                                  [](const Unit& unit) { return unit.page != nullptr; });
+  std::unordered_map<std::string_view, std::size_t> position;  // of each page's oldest post
+  for (auto unit = pages; unit != units.end(); ++unit) {
+    if (!unit->page->keys.empty()) {
+      position.emplace(unit->page->keys.front(), 0);
+    }
+  }
+  if (position.size() < 2) {
+    return;
+  }
+  std::size_t place = 0;
+  for (const feeds::ArchivePage* page : archives.pages()) {
+    if (page->lang.empty()) {
+      for (const std::string& key : page->keys) {
+        if (auto found = position.find(key); found != position.end()) {
+          found->second = place;
+        }
+        ++place;
+      }
+    }
+  }
+  auto first = [&](const Unit& unit) {
+    return unit.page->keys.empty() ? 0 : position.at(unit.page->keys.front());
+  };
+  std::stable_sort(pages, units.end(),
+                   [&](const Unit& a, const Unit& b) { return first(a) < first(b); });
+}
+
 class CatalogWriter {
  public:
   CatalogWriter(SitePipeline& pipeline, std::filesystem::path out, std::chrono::sys_seconds now)
@@ -113,6 +149,10 @@ class CatalogWriter {
       units_.push_back(std::move(unit));
     }
   }
+
+  // Orders the archive pages queued (after the topic feeds) for rendering (see
+  // order_archive_pages()).
+  void order_pages(const feeds::ArchiveCatalog& archives) { order_archive_pages(units_, archives); }
 
   // Collects batch after batch here while the one before renders on `threads` workers (none:
   // all on this thread), then writes it.
@@ -254,28 +294,6 @@ class CatalogWriter {
   bool unrecordable_ = false;
 };
 
-// The archive pages in the order of their oldest post among all posts, so that each post's
-// pages (its language's and the all-languages one) are rendered close together and the
-// second finds its body parsed by the first.
-std::vector<const feeds::ArchivePage*> archive_order(const feeds::ArchiveCatalog& archives) {
-  auto pages = archives.pages();
-  std::unordered_map<std::string_view, std::size_t> position;  // of each post, among all
-  for (const feeds::ArchivePage* page : pages) {
-    if (page->lang.empty()) {
-      for (const std::string& key : page->keys) {
-        position.emplace(key, position.size());
-      }
-    }
-  }
-  auto first = [&](const feeds::ArchivePage* page) {
-    const auto it = page->keys.empty() ? position.end() : position.find(page->keys.front());
-    return it == position.end() ? 0 : it->second;
-  };
-  std::stable_sort(pages.begin(), pages.end(),
-                   [&](const auto* a, const auto* b) { return first(a) < first(b); });
-  return pages;
-}
-
 // Worker threads for `requested` render threads (0: one per core, at most kMaxThreads).
 std::size_t build_threads(std::size_t requested) {
   if (requested == 0) {
@@ -301,10 +319,11 @@ boost::system::result<CatalogFilesWritten> write_catalog_files(SitePipeline& pip
     writer.add(Unit{nullptr, topic.get(), {}}, topic->digest, paths);
   }
   const auto archives = pipeline.archives();
-  for (const feeds::ArchivePage* page : archive_order(*archives)) {
+  for (const feeds::ArchivePage* page : archives->pages()) {
     writer.add(Unit{page, nullptr, {}}, page->digest,
                {{feeds::FeedFormat::atom, feeds::archive_path(page->lang, page->number)}});
   }
+  writer.order_pages(*archives);
   return writer.write(build_threads(threads));
 }
 

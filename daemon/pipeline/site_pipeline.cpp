@@ -1,6 +1,7 @@
 #include "daemon/pipeline/site_pipeline.h"
 
 #include <algorithm>
+#include <mutex>
 
 #include "common/clock.h"
 #include "daemon/log.h"
@@ -25,6 +26,14 @@ bool same_listing(const feeds::TopicCatalog& a, const feeds::TopicCatalog& b) {
                                         x->topic.name == y->topic.name && x->posts == y->posts);
                     });
 }
+
+// What abandon_catalogs() handed over: reachable from here until the process ends.
+struct AbandonedCatalogs {
+  std::unique_ptr<feeds::PostCatalogs> catalogs;
+  std::shared_ptr<const feeds::TopicCatalog> topics;
+  std::shared_ptr<const feeds::TopicCatalog> listed;
+  std::shared_ptr<const feeds::ArchiveCatalog> archives;
+};
 
 }  // namespace
 
@@ -290,6 +299,20 @@ void SitePipeline::log_report(const storage::ScanReport& report) {
                          " parsed): " + std::to_string(report.applied.added) + " posts added, " +
                          std::to_string(report.applied.changed) + " changed, " +
                          std::to_string(report.applied.deleted) + " deleted");
+}
+
+void SitePipeline::abandon_catalogs() {
+  // Never destroyed (a leaked vector, not a static one: static destructors run at exit).
+  static std::mutex mutex;
+  static auto& abandoned = *new std::vector<AbandonedCatalogs>;
+  const std::lock_guard lock(mutex);
+  abandoned.push_back(
+      {std::move(catalogs_), std::move(topics_), std::move(listed_), std::move(archives_)});
+  catalogs_.reset();
+  catalog_keys_.clear();
+  topics_ = feeds::TopicCatalog::build({}, 0);
+  listed_.reset();
+  archives_ = feeds::ArchiveCatalog::build({}, feeds::ArchiveCatalog::Options{});
 }
 
 std::vector<feeds::RenderedFeed> SitePipeline::render(std::chrono::sys_seconds now) {

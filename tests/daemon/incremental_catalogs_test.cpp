@@ -188,6 +188,30 @@ BOOST_AUTO_TEST_CASE(catalogs_read_beside_the_first_scan_follow_it) {
   require_same(beside_bytes, after_bytes, "catalogs read beside the scan");
 }
 
+// Catalogs handed over at exit (`feedd build`) leave a pipeline that still works: nothing
+// listed until the next render(), which makes them from scratch, with what was written
+// meanwhile.
+BOOST_AUTO_TEST_CASE(abandoned_catalogs_are_made_again) {
+  testing::TempDir dir;
+  auto config = small_site(dir, 24);
+  SitePipeline pipeline(config);
+  pipeline.scan(kNow);
+  build_snapshot(pipeline, config, kNow, 1, nullptr);
+  BOOST_TEST(pipeline.archives()->page_count() > 6u);
+  pipeline.abandon_catalogs();
+  BOOST_TEST(pipeline.archives()->page_count() == 0u);
+  BOOST_TEST(pipeline.topics()->topics().empty());
+  testing::write_file(dir / "posts/p5.md", post(5, "en", day(6), "Edited."));
+  testing::write_file(dir / "posts/p30.md", post(30, "ja", "2025-12-01"));
+  const auto now = kNow + 2h;
+  BOOST_TEST(pipeline.scan(now).applied.keys_written.size() == 2u);
+  auto again = everything(pipeline, config, now);
+  BOOST_TEST(pipeline.catalogs_from_scratch() == 2u);
+  SitePipeline fresh(config);
+  fresh.scan(now);
+  require_same(again, everything(fresh, config, now), "catalogs made again");
+}
+
 // Each topic feed's and archive page's digest, with the bytes rendered for it then.
 std::map<std::string, std::pair<std::string, std::string>> digested(SitePipeline& pipeline,
                                                                     const Config& config,
