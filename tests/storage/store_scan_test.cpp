@@ -41,6 +41,16 @@ std::string markdown(std::string_view title, std::string_view extra = "",
          std::string(extra) + "---\n" + std::string(body) + "\n";
 }
 
+// The paths of the files `index` holds, sorted.
+std::vector<std::string> indexed_paths(Index& index) {
+  std::vector<std::string> paths;
+  for (const auto& [path, state] : index.file_states()) {
+    paths.push_back(path);
+  }
+  std::sort(paths.begin(), paths.end());
+  return paths;
+}
+
 // The bytes of the index file once every connection is closed (WAL checkpointed).
 std::string index_bytes(const std::filesystem::path& db) { return testing::read_file(db); }
 
@@ -75,12 +85,7 @@ BOOST_FIXTURE_TEST_CASE(store_path_spelling_does_not_change_file_paths, Fixture)
       auto report = scan_store(index, root, reader, kNow);
       BOOST_TEST(report.files_seen == 2);
       BOOST_TEST(report.applied.added + report.applied.deleted == (root == store ? 2 : 0));
-      std::vector<std::string> paths;
-      for (const auto& [path, state] : index.file_states()) {
-        paths.push_back(path);
-      }
-      std::sort(paths.begin(), paths.end());
-      BOOST_TEST(paths == (std::vector<std::string>{"a.md", "sub/b.md"}),
+      BOOST_TEST(indexed_paths(index) == (std::vector<std::string>{"a.md", "sub/b.md"}),
                  boost::test_tools::per_element());
     }
   }
@@ -233,6 +238,35 @@ BOOST_FIXTURE_TEST_CASE(ignored_names_are_skipped, Fixture) {
   auto report = scan();
   BOOST_TEST(report.files_seen == 1);
   BOOST_TEST(posts().size() == 1u);
+}
+
+// The listing: posts at any depth under their path in the store; hidden directories at any
+// depth skipped; a symbolic link to a post file listed (under the link's name), one to a
+// directory not followed (its posts would be listed twice), a dangling one skipped.
+BOOST_FIXTURE_TEST_CASE(the_listing_follows_links_to_files_not_to_directories, Fixture) {
+  testing::write_file(store / "a.md", markdown("A"));
+  testing::write_file(store / "2025/01/02/b.md", markdown("B"));
+  testing::write_file(store / "2025/01/.drafts/c.md", markdown("C"));
+  testing::write_file(store / "2025/01/image.png", "png");
+  testing::write_file(dir / "elsewhere/d.md", markdown("D"));
+  std::filesystem::create_symlink(dir / "elsewhere/d.md", store / "2025/d-link.md");
+  std::filesystem::create_symlink(store / "2025", store / "again");
+  std::filesystem::create_symlink(dir / "elsewhere", store / "outside");
+  std::filesystem::create_symlink(dir / "missing.md", store / "dangling.md");
+  const auto report = scan();
+  BOOST_TEST(report.files_seen == 3);
+  BOOST_TEST(report.unreadable.empty());
+  Index index(db, "https://blog.example.org/");
+  BOOST_TEST(indexed_paths(index) ==
+                 (std::vector<std::string>{"2025/01/02/b.md", "2025/d-link.md", "a.md"}),
+             boost::test_tools::per_element());
+  // A directory named to scan_paths (one that moved in) is listed the same way, under it.
+  testing::write_file(store / "moved/.hidden/e.md", markdown("E"));
+  testing::write_file(store / "moved/f.md", markdown("F"));
+  std::filesystem::create_symlink(store / "2025", store / "moved/link");
+  const auto moved = scan_paths(index, store, {"moved/"}, reader, kNow + 1h);
+  BOOST_TEST(moved.files_seen == 1);
+  BOOST_TEST(index.file_state("moved/f.md").has_value());
 }
 
 BOOST_FIXTURE_TEST_CASE(renamed_file_with_id_keeps_its_entry_id, Fixture) {
