@@ -191,6 +191,9 @@ class Index {
   // Live published posts that are translations of `indexed` (other languages), without
   // their content_html and summary (a translation is shown by its title and link: reading
   // the bodies of every entry's translations was a sixth of rendering an archive page).
+  // At most one per language, in language order: of several posts of one language that
+  // share a translation_key, the first by key (a key reused across a series would
+  // otherwise give every entry of it a link to each post of the series).
   std::vector<IndexedPost> translations_of(const IndexedPost& indexed,
                                            std::chrono::sys_seconds now);
   // translations_of() of each of `posts`, in their order, in a query or two for them all

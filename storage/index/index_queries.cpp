@@ -259,8 +259,9 @@ std::vector<std::vector<IndexedPost>> Index::translations_of(std::span<const Ind
       const Post& post = posts[i].post;
       if (!post.translation_key.empty()) {
         if (const auto found = by_key.find(post.translation_key); found != by_key.end()) {
-          for (const IndexedPost& row : found->second) {
-            if (row.post.lang != post.lang && row.post.key != post.key) {
+          for (const IndexedPost& row : found->second) {  // by language, then key
+            if (row.post.lang != post.lang &&
+                (out[i].empty() || out[i].back().post.lang != row.post.lang)) {
               out[i].push_back(row);
             }
           }

@@ -246,6 +246,43 @@ BOOST_AUTO_TEST_CASE(translations_by_key_and_by_page_text_neighbours) {
   }
 }
 
+// A translation_key shared by many posts (a key reused across a series, an import that gave
+// every post the same one) links each post to one post of each other language, the first
+// by key, not to every post of the series: alone and read together alike.
+BOOST_AUTO_TEST_CASE(a_key_shared_by_many_gives_one_translation_per_language) {
+  Index index(":memory:", "https://blog.example.org/");
+  std::vector<FileRead> reads;
+  for (int i = 0; i < 200; ++i) {
+    const auto key = "s" + std::to_string(1000 + i);
+    auto post = make_post(key, key + ".md", key, i % 4 == 3 ? "ja" : "en");
+    post.translation_key = "series";
+    reads.push_back(read_of(key + ".md", {post}));
+  }
+  auto french = make_post("s9999", "s9999.md", "Série", "fr");
+  french.translation_key = "series";
+  reads.push_back(read_of("s9999.md", {french}));
+  apply_reads(index, reads, kT0);
+  const auto posts = index.newest("", kT0, -1);
+  BOOST_TEST_REQUIRE(posts.size() == 201u);
+  const auto together = index.translations_of(posts, kT0);
+  for (std::size_t i = 0; i < posts.size(); ++i) {
+    BOOST_TEST_INFO("post " << posts[i].post.key << " (" << posts[i].post.lang << ")");
+    std::vector<std::string> expected;
+    for (const auto& [lang, first] : {std::pair{"en", "s1000"}, {"fr", "s9999"}, {"ja", "s1003"}}) {
+      if (posts[i].post.lang != lang) {
+        expected.push_back(first);
+      }
+    }
+    for (const auto& translations : {together[i], index.translations_of(posts[i], kT0)}) {
+      std::vector<std::string> keys;
+      for (const auto& translation : translations) {
+        keys.push_back(translation.post.key);
+      }
+      BOOST_TEST(keys == expected, boost::test_tools::per_element());
+    }
+  }
+}
+
 // Translations read for many posts at once (an archive page, a topic feed): 150 keyed pairs
 // (more keys than one statement binds), a day of page-text pages and a post with none; each
 // post gets what translations_of() of it alone gives.
