@@ -59,7 +59,7 @@ void TopicIndex::add(const storage::PostTopics& post) {
   for (const Named& named : topics_of(post)) {
     for (Key key :
          {Key{post.lang, named.kind, *named.segment}, Key{"", named.kind, *named.segment}}) {
-      auto [topic, created] = topics_.try_emplace(key);
+      auto [topic, created] = topics_.try_emplace(std::move(key));
       keys_changed_ |= created;
       auto& members = topic->second.members;
       // Posts mostly come newest first (a whole store) or among the newest (an edit).
@@ -67,8 +67,15 @@ void TopicIndex::add(const storage::PostTopics& post) {
                     ? members.end()
                     : std::lower_bound(members.begin(), members.end(), &post, Newer{});
       members.insert(at, Member{&post, named.name});
-      dirty_.insert(std::move(key));
+      touch(topic);
     }
+  }
+}
+
+void TopicIndex::touch(Topics::iterator topic) {
+  if (!topic->second.dirty) {
+    topic->second.dirty = true;
+    dirty_.push_back(topic);
   }
 }
 
@@ -81,7 +88,7 @@ void TopicIndex::remove_member(const Key& key, const storage::PostTopics& post) 
   auto at = std::lower_bound(members.begin(), members.end(), &post, Newer{});
   if (at != members.end() && at->post == &post) {
     members.erase(at);
-    dirty_.insert(key);
+    touch(found);
   }
 }
 
@@ -120,7 +127,7 @@ void TopicIndex::update_tombstones(const std::vector<storage::PostTopics>& gone)
     }
     if (!same_tombstones(topic->second.tombstones, list)) {
       topic->second.tombstones = std::move(list);
-      dirty_.insert(key);
+      touch(topic);
     }
     if (!topic->second.tombstones.empty()) {
       tombstoned_.insert(key);
@@ -165,17 +172,14 @@ std::shared_ptr<const TopicCatalog> TopicIndex::catalog(
     const std::vector<storage::PostTopics>& gone) {
   update_tombstones(gone);
   std::vector<const Key*> remade;  // of topics still there
-  for (const Key& key : dirty_) {
-    auto topic = topics_.find(key);
-    if (topic == topics_.end()) {
-      continue;
-    }
+  for (const Topics::iterator topic : dirty_) {
+    topic->second.dirty = false;
     if (topic->second.members.empty()) {
-      tombstoned_.erase(key);
+      tombstoned_.erase(topic->first);
       topics_.erase(topic);
       keys_changed_ = true;
     } else {
-      topic->second.built = make(key, topic->second);
+      topic->second.built = make(topic->first, topic->second);
       remade.push_back(&topic->first);
     }
   }

@@ -25,6 +25,11 @@ class TopicIndex {
  public:
   // `entries_per_topic` and `salt` as for TopicCatalog::build.
   TopicIndex(std::size_t entries_per_topic, std::string salt);
+  // Not copied: dirty_ points into topics_ (a move keeps std::map's nodes, and so those).
+  TopicIndex(const TopicIndex&) = delete;
+  TopicIndex& operator=(const TopicIndex&) = delete;
+  TopicIndex(TopicIndex&&) = default;
+  TopicIndex& operator=(TopicIndex&&) = default;
 
   void add(const storage::PostTopics& post);
   // `post` must be the very object added before.
@@ -42,6 +47,7 @@ class TopicIndex {
     std::vector<Member> members;  // newest first
     std::vector<Tombstone> tombstones;
     std::shared_ptr<const CatalogTopic> built;  // null: to be made
+    bool dirty = false;                         // in dirty_
   };
   struct Newer {  // members newest first (feeds/post_order.h)
     bool operator()(const Member& member, const storage::PostTopics* post) const;
@@ -61,8 +67,16 @@ class TopicIndex {
   const std::size_t entries_;
   const std::string salt_;
   std::unordered_map<std::string, std::string> segments_;  // name -> segment, computed once
-  std::map<Key, Topic> topics_;
-  std::set<Key> dirty_;        // topics whose members or tombstones changed
+  using Topics = std::map<Key, Topic>;
+  // Marks `topic` as changed since the last catalog.
+  void touch(Topics::iterator topic);
+
+  Topics topics_;
+  // Topics whose members or tombstones changed (each once: Topic::dirty); a std::map's
+  // iterators stay valid until their own element is erased, which only catalog() does. A
+  // list, not a set of keys: a store's posts add a topic membership each, millions of set
+  // lookups that made a third of filling the topic index.
+  std::vector<Topics::iterator> dirty_;
   std::set<Key> tombstoned_;   // topics with tombstones in the last catalog
   TopicCatalog::Topics last_;  // the last catalog's topics, in topics_' order
   bool keys_changed_ = true;   // a topic was added to or erased from topics_ since then
