@@ -1,7 +1,9 @@
 #include <SQLiteCpp/SQLiteCpp.h>
+#include <sqlite3.h>
 
 #include <algorithm>
 #include <bit>
+#include <memory>
 #include <span>
 #include <string_view>
 #include <unordered_map>
@@ -312,57 +314,102 @@ constexpr const char* kTopicColumns =
     "SELECT key, lang, entry_id, updated, tags, categories, published, source_path, position, "
     "visible_sha256, translation_key, local_date, format, previous_title, next_title FROM posts ";
 
-PostTopics topic_row(SQLite::Statement& query) {
-  const std::string_view translation_key = query.getColumn(10).getText();
-  const auto format = static_cast<SourceFormat>(query.getColumn(12).getInt());
-  return PostTopics{
-      query.getColumn(0).getString(),
-      query.getColumn(1).getString(),
-      query.getColumn(2).getString(),
-      to_time(query.getColumn(3).getInt64()),
-      split(query.getColumn(4).getString()),
-      split(query.getColumn(5).getString()),
-      to_time(query.getColumn(6).getInt64()),
-      query.getColumn(7).getString(),
-      query.getColumn(8).getInt(),
-      rows::topics_hash(query.getColumn(9).getText(), translation_key, format,
-                        query.getColumn(13).getText(), query.getColumn(14).getText()),
-      rows::translation_group(translation_key, query.getColumn(11).getText(), format)};
+// Column `i` of the current row as text (empty for NULL): a view valid until the next step.
+std::string_view text_column(sqlite3_stmt* row, int i) {
+  const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(row, i));
+  return text == nullptr
+             ? std::string_view()
+             : std::string_view(text, static_cast<std::size_t>(sqlite3_column_bytes(row, i)));
 }
+
+// The current row of a kTopicColumns query.
+PostTopics topic_row(sqlite3_stmt* row) {
+  const std::string_view translation_key = text_column(row, 10);
+  const auto format = static_cast<SourceFormat>(sqlite3_column_int(row, 12));
+  return PostTopics{std::string(text_column(row, 0)),
+                    std::string(text_column(row, 1)),
+                    std::string(text_column(row, 2)),
+                    to_time(sqlite3_column_int64(row, 3)),
+                    split(text_column(row, 4)),
+                    split(text_column(row, 5)),
+                    to_time(sqlite3_column_int64(row, 6)),
+                    std::string(text_column(row, 7)),
+                    sqlite3_column_int(row, 8),
+                    rows::topics_hash(text_column(row, 9), translation_key, format,
+                                      text_column(row, 13), text_column(row, 14)),
+                    rows::translation_group(translation_key, text_column(row, 11), format)};
+}
+
+// A kTopicColumns query on the C API: SQLiteCpp's getColumn() copies a shared pointer to the
+// statement for each column (two atomic operations), 15 columns for each of a million rows
+// when the catalogs are read. Finalized when it goes (which ends its read snapshot).
+class TopicQuery {
+ public:
+  TopicQuery(SQLite::Database& db, const std::string& sql) : db_(db.getHandle()) {
+    sqlite3_stmt* statement = nullptr;
+    if (const int ret = sqlite3_prepare_v2(db_, sql.c_str(), -1, &statement, nullptr);
+        ret != SQLITE_OK) {
+      throw SQLite::Exception(db_, ret);
+    }
+    statement_.reset(statement);
+  }
+
+  // Binds `value` to the parameter `name`; a text is not copied: it must outlive the steps.
+  void bind(const char* name, std::int64_t value) {
+    check(sqlite3_bind_int64(statement_.get(), index(name), value));
+  }
+  void bind(const char* name, std::string_view text) {
+    check(sqlite3_bind_text(statement_.get(), index(name), text.data(),
+                            static_cast<int>(text.size()), SQLITE_STATIC));
+  }
+  // Hands each row to `visit`, then resets for new bindings.
+  template <class Visit>
+  void visit(Visit&& each) {
+    int ret = SQLITE_ROW;
+    while ((ret = sqlite3_step(statement_.get())) == SQLITE_ROW) {
+      each(topic_row(statement_.get()));
+    }
+    sqlite3_reset(statement_.get());
+    check(ret == SQLITE_DONE ? SQLITE_OK : ret);
+  }
+
+ private:
+  struct Finalize {
+    void operator()(sqlite3_stmt* statement) const { sqlite3_finalize(statement); }
+  };
+  int index(const char* name) const { return sqlite3_bind_parameter_index(statement_.get(), name); }
+  void check(int ret) const {
+    if (ret != SQLITE_OK) {
+      throw SQLite::Exception(db_, ret);
+    }
+  }
+
+  sqlite3* db_;
+  std::unique_ptr<sqlite3_stmt, Finalize> statement_;
+};
 
 }  // namespace
 
 void Index::visit_published_topics(sys_seconds now,
                                    const std::function<void(PostTopics&&)>& visit) {
   guard_sqlite("querying topics", [&] {
-    auto& query =
-        impl_->cached(std::string(kTopicColumns) + "INDEXED BY posts_topics WHERE " + kLive +
-                      " ORDER BY published DESC, source_path DESC, position DESC");
+    TopicQuery query(impl_->db, std::string(kTopicColumns) + "INDEXED BY posts_topics WHERE " +
+                                    kLive +
+                                    " ORDER BY published DESC, source_path DESC, position DESC");
     query.bind(":now", from_time(now));
-    try {
-      while (query.executeStep()) {
-        visit(topic_row(query));
-      }
-    } catch (...) {
-      query.reset();  // not left mid-way, holding the WAL snapshot it reads
-      throw;
-    }
-    query.reset();
+    query.visit(visit);
   });
 }
 
 std::vector<PostTopics> Index::published_topics_of(const std::vector<std::string>& keys,
                                                    sys_seconds now) {
   return guard_sqlite("querying topics", [&]() -> std::vector<PostTopics> {
-    auto& query = impl_->cached(std::string(kTopicColumns) + "WHERE key = :key AND " + kLive);
+    TopicQuery query(impl_->db, std::string(kTopicColumns) + "WHERE key = :key AND " + kLive);
+    query.bind(":now", from_time(now));
     std::vector<PostTopics> posts;
     for (const std::string& key : keys) {
-      query.reset();
       query.bind(":key", key);
-      query.bind(":now", from_time(now));
-      while (query.executeStep()) {
-        posts.push_back(topic_row(query));
-      }
+      query.visit([&](PostTopics&& row) { posts.push_back(std::move(row)); });
     }
     return posts;
   });

@@ -26,7 +26,7 @@ std::string join(const std::vector<std::string>& items) {
   return out;
 }
 
-std::vector<std::string> split(const std::string& joined) {
+std::vector<std::string> split(std::string_view joined) {
   std::vector<std::string> items;
   if (joined.empty()) {
     return items;
@@ -34,8 +34,8 @@ std::vector<std::string> split(const std::string& joined) {
   std::size_t start = 0;
   while (true) {
     auto end = joined.find(kListSeparator, start);
-    items.push_back(joined.substr(start, end - start));
-    if (end == std::string::npos) {
+    items.emplace_back(joined.substr(start, end - start));
+    if (end == std::string_view::npos) {
       return items;
     }
     start = end + 1;

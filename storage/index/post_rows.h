@@ -32,7 +32,7 @@ inline constexpr const char* kPostColumnsWithoutBody =
 
 // Tags and categories in one column; an empty list is "".
 std::string join(const std::vector<std::string>& items);
-std::vector<std::string> split(const std::string& joined);
+std::vector<std::string> split(std::string_view joined);
 
 inline std::chrono::sys_seconds to_time(std::int64_t seconds) {
   return std::chrono::sys_seconds(std::chrono::seconds(seconds));
