@@ -74,8 +74,8 @@ void TopicIndex::add(const storage::PostTopics& post) {
 
 void TopicIndex::touch(Topics::iterator topic) {
   if (!topic->second.dirty) {
+    dirty_.push_back(topic);  // first: the flag says it is listed
     topic->second.dirty = true;
-    dirty_.push_back(topic);
   }
 }
 
@@ -172,16 +172,28 @@ std::shared_ptr<const TopicCatalog> TopicIndex::catalog(
     const std::vector<storage::PostTopics>& gone) {
   update_tombstones(gone);
   std::vector<const Key*> remade;  // of topics still there
-  for (const Topics::iterator topic : dirty_) {
-    topic->second.dirty = false;
-    if (topic->second.members.empty()) {
-      tombstoned_.erase(topic->first);
-      topics_.erase(topic);
-      keys_changed_ = true;
-    } else {
-      topic->second.built = make(topic->first, topic->second);
-      remade.push_back(&topic->first);
+  std::vector<Topics::iterator> dirty;
+  dirty.swap(dirty_);
+  std::size_t done = 0;
+  try {
+    for (; done < dirty.size(); ++done) {
+      const Topics::iterator topic = dirty[done];
+      if (topic->second.members.empty()) {
+        tombstoned_.erase(topic->first);
+        topics_.erase(topic);
+        keys_changed_ = true;
+      } else {
+        topic->second.built = make(topic->first, topic->second);
+        topic->second.dirty = false;
+        remade.push_back(&topic->first);
+      }
     }
+  } catch (...) {
+    // Out of memory: the topics not made yet stay listed (and flagged), none erased is, and
+    // the next catalog lists every topic again (last_ knows nothing of those made).
+    dirty_.assign(dirty.begin() + static_cast<std::ptrdiff_t>(done), dirty.end());
+    keys_changed_ = true;
+    throw;
   }
   if (keys_changed_ || last_.size() != topics_.size()) {
     // Topics came or went: every position may have moved.
@@ -203,7 +215,6 @@ std::shared_ptr<const TopicCatalog> TopicIndex::catalog(
       *at = topics_.find(*key)->second.built;
     }
   }
-  dirty_.clear();
   keys_changed_ = false;
   return std::make_shared<const TopicCatalog>(last_);  // std::map order
 }

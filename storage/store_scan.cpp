@@ -127,21 +127,24 @@ struct TreeListing {
   // Lists directory `dir`: its files into `files`, its subdirectories into `pending`; false
   // when the listing must stop (ScanReport::listing_incomplete).
   bool list(const std::string& dir) {
-    const int fd = openat(anchor, dir.empty() ? "." : dir.c_str(),
-                          O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    // Without the trailing '/', which would have O_NOFOLLOW follow a link after all: a
+    // directory replaced by a link since it was found is not listed.
+    const std::string path = dir.empty() ? "." : dir.substr(0, dir.size() - 1);
+    const int fd = openat(anchor, path.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
     const DirStream stream(fd < 0 ? nullptr : fdopendir(fd));
     if (!stream) {
       const int error = errno;
       if (fd >= 0) {
         close(fd);
       }
-      // Not readable (reported when it was found), or gone or replaced since: out of sight.
-      if (error == EACCES || error == EPERM || error == ENOENT || error == ENOTDIR ||
-          error == ELOOP) {
-        return true;
+      if (dir.empty() || error == EMFILE || error == ENFILE || error == ENOMEM) {
+        listing_failed(report, start / dir, errno_text(error));
+        return false;
       }
-      listing_failed(report, start / dir, errno_text(error));
-      return false;
+      // Unreadable, gone or replaced since it was found: out of sight (its indexed files
+      // are kept, see scan_store()), the rest is listed.
+      report.unreadable.push_back({base + path, 0, "directory skipped: " + errno_text(error)});
+      return true;
     }
     const int dir_fd = dirfd(stream.get());
     for (errno = 0; const dirent* entry = readdir(stream.get()); errno = 0) {

@@ -102,7 +102,8 @@ BOOST_FIXTURE_TEST_CASE(a_listing_cut_short_removes_nothing, Fixture) {
   {
     Index index(db, "https://blog.example.org/");
     // Descriptor numbers must stay below the soft limit: leave room for exactly one more, the
-    // store directory's own; opening "sub" below it fails with EMFILE.
+    // store directory's own; the listing needs a second one for the directory it reads, and
+    // opening that fails with EMFILE.
     // UBSan's vptr check tests memory through a pipe: with no descriptor left it would call
     // the std::error_category the scan's error message needs invalid. It caches checks done
     // once, so make them here first (both categories libstdc++ may use).
