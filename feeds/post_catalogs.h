@@ -6,8 +6,9 @@
 // An entry also shows its translations (their language, link and title): each row's
 // translations_hash stands for the other published posts of its translation_group, so that
 // an edit of one post gives new digests to the pages and topic feeds of its translations.
-// NOT thread-safe (one thread: the indexer); the catalogs it returns are immutable and
-// may go to any thread. Cannot fail short of memory.
+// NOT thread-safe: one thread at a time (it may move between threads, each use ordered after
+// the last, as a catalog read's rows are added on a helper thread); the catalogs it returns
+// are immutable and may go to any thread. Cannot fail short of memory.
 #pragma once
 
 #include <cstddef>

@@ -4,17 +4,21 @@
 // idle after the scan, the two now overlap. Bounded: at most `max_batches` batches wait, so a
 // slow consumer holds back the reader instead of holding the whole store in memory.
 //
-// One producer thread calls push() and finish(); `consume` runs on the handoff's own thread.
-// An exception from `consume` stops it: the next push() or finish() rethrows it. Destroyed
-// without finish() (the producer threw), it drops what was not consumed and joins.
+// One producer thread calls push() and then finish() once; `consume` runs on the handoff's own
+// thread (on the producer's, row by row, when no thread can be started). An exception from
+// `consume` stops it: the next push() or finish() rethrows it. Destroyed without finish()
+// (the producer threw), it finishes the batch it is consuming, drops the rest and joins.
 #pragma once
 
+#include <algorithm>
 #include <condition_variable>
 #include <cstddef>
 #include <deque>
 #include <exception>
 #include <functional>
 #include <mutex>
+#include <stdexcept>
+#include <system_error>
 #include <thread>
 #include <utility>
 #include <vector>
@@ -25,25 +29,44 @@ template <class Row>
 class RowHandoff {
  public:
   RowHandoff(std::size_t batch_rows, std::size_t max_batches, std::function<void(Row&&)> consume)
-      : batch_rows_(batch_rows), max_batches_(max_batches), consume_(std::move(consume)) {
+      : batch_rows_(std::max<std::size_t>(batch_rows, 1)),
+        max_batches_(std::max<std::size_t>(max_batches, 1)),
+        consume_(std::move(consume)) {
     batch_.reserve(batch_rows_);
-    thread_ = std::thread([this] { run(); });
+    try {
+      thread_ = std::thread([this] { run(); });
+    } catch (const std::system_error&) {
+      inline_ = true;  // no thread to be had (a process at its limit): consumed here instead
+    }
   }
   RowHandoff(const RowHandoff&) = delete;
   RowHandoff& operator=(const RowHandoff&) = delete;
   ~RowHandoff() {
     if (thread_.joinable()) {
-      {
-        const std::lock_guard lock(mutex_);
-        closed_ = true;
-        dropped_ = true;
-      }
-      changed_.notify_all();
+      abandon();
       thread_.join();
     }
   }
 
+  // Stops consuming after the batch being consumed; what waits is dropped. The destructor
+  // does this when finish() was not called.
+  void abandon() {
+    {
+      const std::lock_guard lock(mutex_);
+      closed_ = true;
+      dropped_ = true;
+    }
+    changed_.notify_all();
+  }
+
   void push(Row&& row) {
+    if (finished_) {
+      throw std::logic_error("RowHandoff::push after finish");
+    }
+    if (inline_) {
+      consume_(std::move(row));
+      return;
+    }
     batch_.push_back(std::move(row));
     if (batch_.size() >= batch_rows_) {
       hand_over();
@@ -52,9 +75,14 @@ class RowHandoff {
 
   // Waits until every row pushed is consumed; rethrows what `consume` threw.
   void finish() {
+    if (finished_ || inline_) {
+      finished_ = true;
+      return;
+    }
     if (!batch_.empty()) {
       hand_over();
     }
+    finished_ = true;
     {
       const std::lock_guard lock(mutex_);
       closed_ = true;
@@ -118,6 +146,8 @@ class RowHandoff {
   bool closed_ = false;                   // no more batches come
   bool dropped_ = false;                  // and those waiting are not consumed
   std::exception_ptr failure_;            // what consume_ threw
+  bool finished_ = false;                 // finish() was called (producer's own)
+  bool inline_ = false;                   // no thread: push() consumes
   std::thread thread_;                    // last: started once the rest is ready
 };
 
