@@ -49,7 +49,8 @@ class RowHandoff {
   }
 
   // Stops consuming after the batch being consumed; what waits is dropped. The destructor
-  // does this when finish() was not called.
+  // does this when finish() was not called. Then push no more rows (nothing would take them):
+  // only destroy the handoff.
   void abandon() {
     {
       const std::lock_guard lock(mutex_);
