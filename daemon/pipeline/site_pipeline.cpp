@@ -314,10 +314,8 @@ void SitePipeline::abandon_catalogs() {
   const std::lock_guard lock(mutex);
   abandoned.push_back(
       {std::move(catalogs_), std::move(topics_), std::move(listed_), std::move(archives_)});
-  catalogs_.reset();
-  catalog_keys_.clear();
+  catalog_keys_.clear();  // the moved-from catalogs_ and listed_ are null
   topics_ = feeds::TopicCatalog::build({}, 0);
-  listed_.reset();
   archives_ = feeds::ArchiveCatalog::build({}, feeds::ArchiveCatalog::Options{});
 }
 
