@@ -82,6 +82,11 @@ Index::Impl::Impl(const std::filesystem::path& path, std::string url, Index::Mod
       base_url(std::move(url)) {
   db.setBusyTimeout(5000);
   if (mode == Index::Mode::read_write) {
+    // Before anything makes the file: a new index gets 16 KiB pages. A post's row (its body
+    // with the light columns, about 2 KB at the bench store's average) fills more than half
+    // of a 4 KiB page, so SQLite kept one row per page and left the rest empty: 471 MB for
+    // 100,000 posts against 300 MB with 16 KiB pages. An existing index keeps its pages.
+    db.exec("PRAGMA page_size = 16384");
     db.exec("PRAGMA journal_mode = WAL");  // reads the header: a non-database fails here
     db.exec("PRAGMA synchronous = NORMAL");
     // SQLite quietly opens a file it may not write read-only: say so now, not at the

@@ -553,6 +553,38 @@ BOOST_AUTO_TEST_CASE(times_survive_reopening_and_schema_is_versioned) {
   BOOST_CHECK_THROW(Index(path, "https://blog.example.org/"), IndexError);
 }
 
+// A new index has pages that hold several posts' rows; an index made with SQLite's default
+// pages keeps them and works on.
+BOOST_AUTO_TEST_CASE(a_new_index_gets_large_pages_an_old_one_keeps_its_own) {
+  testing::TempDir dir;
+  const auto page_size = [](const std::filesystem::path& path) {
+    SQLite::Database db(path.string(), SQLite::OPEN_READONLY);
+    return db.execAndGet("PRAGMA page_size").getInt();
+  };
+  const auto fresh = dir / "fresh.sqlite";
+  {
+    Index index(fresh, "https://blog.example.org/");
+    apply_reads(index, {read_of("a.txt", {make_post("k", "a.txt", "A")})}, kT0);
+  }
+  BOOST_TEST(page_size(fresh) == 16384);
+
+  const auto old = dir / "old.sqlite";
+  {
+    SQLite::Database db(old.string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    db.exec("PRAGMA page_size = 4096");
+    db.exec("PRAGMA journal_mode = WAL");
+  }
+  for (const char* title : {"A", "B"}) {  // made, then reopened
+    Index index(old, "https://blog.example.org/");
+    apply_reads(index, {read_of("a.txt", {make_post("k", "a.txt", title)}, title)}, kT0);
+  }
+  BOOST_TEST(page_size(old) == 4096);
+  Index index(old, "https://blog.example.org/");
+  const auto posts = index.newest("", kT0, 10);
+  BOOST_REQUIRE_EQUAL(posts.size(), 1u);
+  BOOST_TEST(posts[0].post.title == "B");
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 }  // namespace feedd::storage
