@@ -24,7 +24,7 @@ ArchiveIndex::ArchiveIndex(ArchiveCatalog::Options options) : options_(std::move
 }
 
 bool ArchiveIndex::holds(const Scope& scope, const storage::PostTopics& post) const {
-  return scope.lang.empty() || scope.lang == post.lang;
+  return scope.lang.empty() || scope.lang == post.lang();
 }
 
 void ArchiveIndex::add(const storage::PostTopics& post) {
@@ -109,9 +109,9 @@ std::shared_ptr<const ArchivePage> ArchiveIndex::make_page(const Scope& scope, s
   hash.field(page->has_next ? "next" : "last");
   for (std::size_t i = begin; i < end; ++i) {
     const storage::PostTopics& post = *scope.posts[i];
-    page->keys.push_back(post.key);
+    page->keys.emplace_back(post.key());
     page->last_modified = std::max(page->last_modified, post.updated);
-    hash.field(post.key).field(post.entry_id);
+    hash.field(post.key()).field(post.entry_id());
     hash.field(std::to_string(post.updated.time_since_epoch().count()));
     hash.field(std::to_string(post.visible_hash)).field(std::to_string(post.translations_hash));
   }

@@ -8,30 +8,21 @@
 namespace feedd::feeds {
 namespace {
 
-bool same_row(const storage::PostTopics& a, const storage::PostTopics& b) {
-  return std::tie(a.key, a.lang, a.entry_id, a.updated, a.tags, a.categories, a.published,
-                  a.source_path, a.position, a.visible_hash, a.translation_group,
-                  a.translations_hash) == std::tie(b.key, b.lang, b.entry_id, b.updated, b.tags,
-                                                   b.categories, b.published, b.source_path,
-                                                   b.position, b.visible_hash, b.translation_group,
-                                                   b.translations_hash);
-}
-
 bool same_place(const storage::PostTopics& a, const storage::PostTopics& b) {
-  return std::tie(a.key, a.lang, a.published, a.source_path, a.position) ==
-         std::tie(b.key, b.lang, b.published, b.source_path, b.position);
+  return std::tuple(a.key(), a.lang(), a.published, a.source_path(), a.position) ==
+         std::tuple(b.key(), b.lang(), b.published, b.source_path(), b.position);
 }
 
 // What a translation of `row` shows of it (its language, title and link: all in its visible
 // hash and key), and what decides whether it is one (its place among a page-text day's; the
 // navigation lines that pair page text are in its visible hash, rows::topics_hash).
 std::uint64_t translation_facts(const storage::PostTopics& row) {
-  std::uint64_t hash = common::fnv1a(row.key);
+  std::uint64_t hash = common::fnv1a(row.key());
   hash = common::fnv1a_number(row.visible_hash, hash);
   hash = common::fnv1a_number(static_cast<std::uint64_t>(row.published.time_since_epoch().count()),
                               hash);
   hash = common::fnv1a_number(static_cast<std::uint64_t>(row.position), hash);
-  return common::fnv1a(row.source_path, hash);
+  return common::fnv1a(row.source_path(), hash);
 }
 
 }  // namespace
@@ -142,7 +133,7 @@ void PostCatalogs::settle() {
 }
 
 void PostCatalogs::add(storage::PostTopics row) {
-  auto [slot, fresh] = posts_.try_emplace(row.key);
+  auto [slot, fresh] = posts_.try_emplace(std::string(row.key()));
   auto node = std::make_unique<Node>(std::move(row));
   if (fresh) {
     added_.push_back(node.get());
@@ -172,9 +163,9 @@ std::size_t PostCatalogs::apply(const std::vector<std::string>& checked,
   incoming.reserve(rows.size());
   for (storage::PostTopics& row : rows) {
     if (!checked.empty()) {
-      placed.insert(row.key);
+      placed.emplace(row.key());
     }
-    Row& slot = posts_.try_emplace(row.key).first->second;
+    Row& slot = posts_.try_emplace(std::string(row.key())).first->second;
     if (slot) {
       touched.insert(slot->row.translation_group);
       unlink(*slot);
@@ -197,7 +188,7 @@ std::size_t PostCatalogs::apply(const std::vector<std::string>& checked,
   std::size_t changes = 0;
   for (auto& [slot, row] : incoming) {
     row->row.translations_hash = translations_hash(*row);
-    if (*slot && same_row((*slot)->row, row->row)) {
+    if (*slot && (*slot)->row == row->row) {
       unlink(*row);  // the row as it was stays, in its group's ring too
       link(**slot);
       continue;

@@ -11,8 +11,8 @@ namespace feedd::feeds {
 
 // Whether `a` comes before `b` newest first.
 inline bool newer(const storage::PostTopics& a, const storage::PostTopics& b) {
-  return std::tie(b.published, b.source_path, b.position, b.key) <
-         std::tie(a.published, a.source_path, a.position, a.key);
+  return std::tuple(b.published, b.source_path(), b.position, b.key()) <
+         std::tuple(a.published, a.source_path(), a.position, a.key());
 }
 
 }  // namespace feedd::feeds

@@ -15,6 +15,7 @@
 #include <utility>
 #include <vector>
 
+#include "common/string_hash.h"
 #include "common/unique_fd.h"
 #include "feeds/archive_catalog.h"
 #include "feeds/feed_versions.h"
@@ -90,14 +91,8 @@ struct ResourceSource {
 
 class Snapshot {
  public:
-  struct StringHash {
-    using is_transparent = void;
-    std::size_t operator()(std::string_view text) const {
-      return std::hash<std::string_view>{}(text);
-    }
-  };
-  using ResourceMap =
-      std::unordered_map<std::string, std::shared_ptr<const Resource>, StringHash, std::equal_to<>>;
+  using ResourceMap = std::unordered_map<std::string, std::shared_ptr<const Resource>,
+                                         common::StringHash, std::equal_to<>>;
 
   // Builds generation `generation` at `built_at`. Last-Modified is each source's
   // last_modified clamped to built_at. A path whose bytes equal those in `previous` keeps

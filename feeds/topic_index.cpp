@@ -22,18 +22,20 @@ bool same_tombstones(const std::vector<Tombstone>& a, const std::vector<Tombston
 TopicIndex::TopicIndex(std::size_t entries_per_topic, std::string salt)
     : entries_(entries_per_topic), salt_(std::move(salt)) {}
 
-const std::string& TopicIndex::segment_of(const std::string& name) {
+const std::string& TopicIndex::segment_of(std::string_view name) {
   auto it = segments_.find(name);
   if (it == segments_.end()) {
-    it = segments_.emplace(name, common::topic_segment(name)).first;
+    it = segments_.emplace(std::string(name), common::topic_segment(name)).first;
   }
   return it->second;
 }
 
 std::vector<TopicIndex::Named> TopicIndex::topics_of(const storage::PostTopics& post) {
   std::vector<Named> named;
-  auto add_names = [&](TopicKind kind, const std::vector<std::string>& names) {
-    for (const std::string& name : names) {
+  auto add_names = [&](TopicKind kind, storage::NameList names) {
+    std::uint32_t number = 0;
+    for (const std::string_view name : names) {
+      const std::uint32_t this_one = number++;
       const std::string& segment = segment_of(name);
       if (segment.empty() || segment == "." || segment == "..") {
         continue;
@@ -42,12 +44,12 @@ std::vector<TopicIndex::Named> TopicIndex::topics_of(const storage::PostTopics& 
         return n.kind == kind && *n.segment == segment;
       });
       if (!repeated) {  // two spellings of one topic in one post count once
-        named.push_back({kind, &segment, &name});
+        named.push_back({kind, &segment, this_one});
       }
     }
   };
-  add_names(TopicKind::tag, post.tags);
-  add_names(TopicKind::category, post.categories);
+  add_names(TopicKind::tag, post.tags());
+  add_names(TopicKind::category, post.categories());
   return named;
 }
 
@@ -57,8 +59,8 @@ bool TopicIndex::Newer::operator()(const Member& member, const storage::PostTopi
 
 void TopicIndex::add(const storage::PostTopics& post) {
   for (const Named& named : topics_of(post)) {
-    for (Key key :
-         {Key{post.lang, named.kind, *named.segment}, Key{"", named.kind, *named.segment}}) {
+    for (Key key : {Key{std::string(post.lang()), named.kind, *named.segment},
+                    Key{"", named.kind, *named.segment}}) {
       auto [topic, created] = topics_.try_emplace(std::move(key));
       keys_changed_ |= created;
       auto& members = topic->second.members;
@@ -94,7 +96,7 @@ void TopicIndex::remove_member(const Key& key, const storage::PostTopics& post) 
 
 void TopicIndex::remove(const storage::PostTopics& post) {
   for (const Named& named : topics_of(post)) {
-    remove_member(Key{post.lang, named.kind, *named.segment}, post);
+    remove_member(Key{std::string(post.lang()), named.kind, *named.segment}, post);
     remove_member(Key{"", named.kind, *named.segment}, post);
   }
 }
@@ -103,15 +105,15 @@ void TopicIndex::update_tombstones(const std::vector<storage::PostTopics>& gone)
   std::map<Key, std::vector<Tombstone>> now;
   for (const storage::PostTopics& post : gone) {
     for (const Named& named : topics_of(post)) {
-      for (Key key :
-           {Key{post.lang, named.kind, *named.segment}, Key{"", named.kind, *named.segment}}) {
+      for (Key key : {Key{std::string(post.lang()), named.kind, *named.segment},
+                      Key{"", named.kind, *named.segment}}) {
         auto topic = topics_.find(key);
         if (topic == topics_.end() || topic->second.members.empty()) {
           continue;  // a tombstone only of a topic that still has a published post
         }
         auto& list = now[std::move(key)];
         if (list.size() < entries_) {
-          list.push_back(Tombstone{post.entry_id, post.updated});
+          list.push_back(Tombstone{std::string(post.entry_id()), post.updated});
         }
       }
     }
@@ -138,16 +140,20 @@ void TopicIndex::update_tombstones(const std::vector<storage::PostTopics>& gone)
 std::shared_ptr<const CatalogTopic> TopicIndex::make(const Key& key, Topic& topic) const {
   auto made = std::make_shared<CatalogTopic>();
   made->lang = std::get<0>(key);
-  made->topic = FeedTopic{std::get<1>(key), *topic.members.front().name, std::get<2>(key)};
+  const Member& first = topic.members.front();
+  const storage::NameList names =
+      std::get<1>(key) == TopicKind::tag ? first.post->tags() : first.post->categories();
+  made->topic = FeedTopic{std::get<1>(key), std::string(*std::next(names.begin(), first.name)),
+                          std::get<2>(key)};
   made->posts = topic.members.size();
   const std::size_t shown = std::min(entries_, topic.members.size());
   made->keys.reserve(shown);
   std::string ids;  // entry id, updated time, visible and translations hashes of each key
   for (std::size_t i = 0; i < shown; ++i) {
     const storage::PostTopics& post = *topic.members[i].post;
-    made->keys.push_back(post.key);
+    made->keys.emplace_back(post.key());
     made->last_modified = std::max(made->last_modified, post.updated);
-    ids += post.entry_id;
+    ids += post.entry_id();
     ids += '\x1f';
     ids += std::to_string(post.updated.time_since_epoch().count());
     ids += '\x1f';

@@ -8,14 +8,18 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <set>
 #include <string>
+#include <string_view>
 #include <tuple>
 #include <unordered_map>
 #include <vector>
 
+#include "common/string_hash.h"
 #include "feeds/topic_catalog.h"
 #include "storage/post.h"
 
@@ -41,7 +45,9 @@ class TopicIndex {
   using Key = std::tuple<std::string, TopicKind, std::string>;  // lang, kind, segment
   struct Member {
     const storage::PostTopics* post;
-    const std::string* name;  // its spelling of the topic (the first one in the post)
+    // Its spelling of the topic (the first one in the post): which of its names of the
+    // topic's kind (a number, not a view: half the size, and members are many).
+    std::uint32_t name;
   };
   struct Topic {
     std::vector<Member> members;  // newest first
@@ -52,21 +58,22 @@ class TopicIndex {
   struct Newer {  // members newest first (feeds/post_order.h)
     bool operator()(const Member& member, const storage::PostTopics* post) const;
   };
-  // The topics of `post` (kind, segment, its spelling), each once.
+  // The topics of `post` (kind, segment, its spelling as Member::name), each once.
   struct Named {
     TopicKind kind;
     const std::string* segment;
-    const std::string* name;
+    std::uint32_t name;
   };
   std::vector<Named> topics_of(const storage::PostTopics& post);
-  const std::string& segment_of(const std::string& name);
+  const std::string& segment_of(std::string_view name);
   void remove_member(const Key& key, const storage::PostTopics& post);
   void update_tombstones(const std::vector<storage::PostTopics>& gone);
   std::shared_ptr<const CatalogTopic> make(const Key& key, Topic& topic) const;
 
   const std::size_t entries_;
   const std::string salt_;
-  std::unordered_map<std::string, std::string> segments_;  // name -> segment, computed once
+  // name -> segment, computed once
+  std::unordered_map<std::string, std::string, common::StringHash, std::equal_to<>> segments_;
   using Topics = std::map<Key, Topic>;
   // Marks `topic` as changed since the last catalog.
   void touch(Topics::iterator topic);

@@ -326,18 +326,19 @@ std::string_view text_column(sqlite3_stmt* row, int i) {
 PostTopics topic_row(sqlite3_stmt* row) {
   const std::string_view translation_key = text_column(row, 10);
   const auto format = static_cast<SourceFormat>(sqlite3_column_int(row, 12));
-  return PostTopics{std::string(text_column(row, 0)),
-                    std::string(text_column(row, 1)),
-                    std::string(text_column(row, 2)),
-                    to_time(sqlite3_column_int64(row, 3)),
-                    split(text_column(row, 4)),
-                    split(text_column(row, 5)),
-                    to_time(sqlite3_column_int64(row, 6)),
-                    std::string(text_column(row, 7)),
-                    sqlite3_column_int(row, 8),
-                    rows::topics_hash(text_column(row, 9), translation_key, format,
-                                      text_column(row, 13), text_column(row, 14)),
-                    rows::translation_group(translation_key, text_column(row, 11), format)};
+  PostTopics post(PostTopics::Texts{.key = text_column(row, 0),
+                                    .lang = text_column(row, 1),
+                                    .entry_id = text_column(row, 2),
+                                    .source_path = text_column(row, 7),
+                                    .tags = text_column(row, 4),
+                                    .categories = text_column(row, 5)});
+  post.updated = to_time(sqlite3_column_int64(row, 3));
+  post.published = to_time(sqlite3_column_int64(row, 6));
+  post.position = sqlite3_column_int(row, 8);
+  post.visible_hash = rows::topics_hash(text_column(row, 9), translation_key, format,
+                                        text_column(row, 13), text_column(row, 14));
+  post.translation_group = rows::translation_group(translation_key, text_column(row, 11), format);
+  return post;
 }
 
 // A kTopicColumns query on the C API: SQLiteCpp's getColumn() copies a shared pointer to the

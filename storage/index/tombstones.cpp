@@ -50,6 +50,16 @@ std::vector<GonePost> Index::gone_posts(const std::string& lang, std::chrono::sy
   });
 }
 
+namespace {
+
+// A text column's bytes (NULs too), valid until the statement steps again.
+std::string_view text_of(const SQLite::Column& column) {
+  const char* text = column.getText();  // before getBytes(): it may convert the value
+  return std::string_view(text, static_cast<std::size_t>(column.getBytes()));
+}
+
+}  // namespace
+
 std::vector<PostTopics> Index::gone_topics(std::chrono::sys_seconds now,
                                            std::chrono::sys_seconds since) {
   return index_detail::guard_sqlite("querying deleted posts", [&]() -> std::vector<PostTopics> {
@@ -61,16 +71,14 @@ std::vector<PostTopics> Index::gone_topics(std::chrono::sys_seconds now,
     query.bind(":now", rows::from_time(now));
     std::vector<PostTopics> gone;
     while (query.executeStep()) {
-      gone.push_back(PostTopics{query.getColumn(0).getString(),
-                                query.getColumn(1).getString(),
-                                query.getColumn(2).getString(),
-                                rows::to_time(query.getColumn(3).getInt64()),
-                                rows::split(query.getColumn(4).getString()),
-                                rows::split(query.getColumn(5).getString()),
-                                {},
-                                {},
-                                0,
-                                0});
+      PostTopics post(PostTopics::Texts{.key = text_of(query.getColumn(0)),
+                                        .lang = text_of(query.getColumn(1)),
+                                        .entry_id = text_of(query.getColumn(2)),
+                                        .source_path = {},
+                                        .tags = text_of(query.getColumn(4)),
+                                        .categories = text_of(query.getColumn(5))});
+      post.updated = rows::to_time(query.getColumn(3).getInt64());
+      gone.push_back(std::move(post));
     }
     return gone;
   });

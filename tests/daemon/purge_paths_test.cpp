@@ -8,6 +8,7 @@
 #include "feeds/archive_catalog.h"
 #include "feeds/feed_info.h"
 #include "feeds/topic_catalog.h"
+#include "tests/support/topic_rows.h"
 
 namespace feedd::daemon {
 BOOST_AUTO_TEST_SUITE(purge_paths_test)
@@ -30,15 +31,9 @@ std::shared_ptr<const feeds::Snapshot> snapshot(
 }
 
 storage::PostTopics topic_post(std::string key, std::string tag, std::int64_t updated) {
-  return {std::move(key),
-          "en",
-          "tag:" + key,
-          sys_seconds(std::chrono::seconds(updated)),
-          {std::move(tag)},
-          {},
-          sys_seconds{},
-          "",
-          0};
+  auto row = testing::topic_row(key, "en", "tag:" + key, {std::move(tag)});
+  row.updated = sys_seconds(std::chrono::seconds(updated));
+  return row;
 }
 
 }  // namespace

@@ -8,6 +8,8 @@
 #include <map>
 #include <random>
 
+#include "tests/support/topic_rows.h"
+
 namespace feedd::feeds {
 BOOST_AUTO_TEST_SUITE(post_catalogs_test)
 
@@ -66,19 +68,21 @@ class Store {
   storage::PostTopics random_post(const std::string& key) {
     static const std::vector<std::string> names = {"Tea Time", "tea time", "茶道", "Rust", "Go",
                                                    "日記",     "A B",      "a-b",  ".",    ""};
-    storage::PostTopics post;
-    post.key = key;
-    post.lang = pick(2) == 0 ? "ja" : "en";
-    post.entry_id = "tag:x:" + key;
-    post.updated = sys_seconds(seconds(pick(1000)));
+    const std::string lang = pick(2) == 0 ? "ja" : "en";
+    const auto updated = sys_seconds(seconds(pick(1000)));
+    std::vector<std::string> tags;
     for (int i = pick(4); i > 0; --i) {
-      post.tags.push_back(names[pick(names.size())]);
+      tags.push_back(names[pick(names.size())]);
     }
+    std::vector<std::string> categories;
     if (pick(3) == 0) {
-      post.categories.push_back(names[pick(names.size())]);
+      categories.push_back(names[pick(names.size())]);
     }
-    post.published = sys_seconds(seconds(pick(50)));  // ties: path, position, key decide
-    post.source_path = "p" + std::to_string(pick(3)) + ".md";
+    const auto published = sys_seconds(seconds(pick(50)));  // ties: path, position, key decide
+    const std::string source_path = "p" + std::to_string(pick(3)) + ".md";
+    auto post = feedd::testing::topic_row(key, lang, "tag:x:" + key, tags, categories, source_path);
+    post.updated = updated;
+    post.published = published;
     post.position = static_cast<int>(pick(2));
     post.visible_hash = pick(1u << 30);
     post.translation_group = pick(3) == 0 ? 0 : 1 + pick(25);  // ~2 posts a group
@@ -126,9 +130,9 @@ BOOST_AUTO_TEST_CASE(changes_applied_equal_a_build_from_scratch) {
       }
     }
     std::sort(changed.begin(), changed.end(),
-              [](const auto& a, const auto& b) { return a.key < b.key; });
+              [](const auto& a, const auto& b) { return a.key() < b.key(); });
     changed.erase(std::unique(changed.begin(), changed.end(),
-                              [](const auto& a, const auto& b) { return a.key == b.key; }),
+                              [](const auto& a, const auto& b) { return a.key() == b.key(); }),
                   changed.end());
     followed.apply(checked, changed);
     auto got = describe(*followed.topics(gone), *followed.archives());

@@ -6,6 +6,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include "feeds/feed_digest.h"
+#include "tests/support/topic_rows.h"
 
 namespace feedd::feeds {
 BOOST_AUTO_TEST_SUITE(topic_catalog_test)
@@ -15,16 +16,11 @@ namespace {
 // Newest first by key (n3 before n2): same publication time and file, the key decides.
 storage::PostTopics post(std::string key, std::string lang, std::vector<std::string> tags,
                          std::vector<std::string> categories = {}, int updated = 1) {
-  return storage::PostTopics{key,
-                             std::move(lang),
-                             "tag:x,2025:" + key,
-                             std::chrono::sys_seconds(std::chrono::seconds(updated)),
-                             std::move(tags),
-                             std::move(categories),
-                             std::chrono::sys_seconds(std::chrono::seconds(1)),
-                             "posts.md",
-                             0,
-                             0};
+  auto row =
+      feedd::testing::topic_row(key, lang, "tag:x,2025:" + key, tags, categories, "posts.md");
+  row.updated = std::chrono::sys_seconds(std::chrono::seconds(updated));
+  row.published = std::chrono::sys_seconds(std::chrono::seconds(1));
+  return row;
 }
 
 std::vector<storage::PostTopics> sample() {
