@@ -91,6 +91,7 @@ void ArchiveIndex::merge_added(Scope& scope) {
       std::sort(scope.posts.begin(), scope.posts.end(), older);
     }
     scope.moved_from = 0;
+    std::vector<Row>().swap(scope.added);  // a whole store's worth of room, not needed again
   }
   scope.added.clear();
 }

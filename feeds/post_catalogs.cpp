@@ -129,6 +129,10 @@ void PostCatalogs::settle() {
     }
   }
   added_.clear();
+  if (from_scratch) {  // the room for a store's posts at once, not needed again
+    added_.shrink_to_fit();
+    topic_index_.shrink_to_fit();
+  }
   refresh(touched);
 }
 

@@ -74,6 +74,12 @@ void TopicIndex::add(const storage::PostTopics& post) {
   }
 }
 
+void TopicIndex::shrink_to_fit() {
+  for (auto& [key, topic] : topics_) {
+    topic.members.shrink_to_fit();
+  }
+}
+
 void TopicIndex::touch(Topics::iterator topic) {
   if (!topic->second.dirty) {
     dirty_.push_back(topic);  // first: the flag says it is listed

@@ -40,6 +40,9 @@ class TopicIndex {
   void remove(const storage::PostTopics& post);
   // The catalog of the posts added and not removed; `gone` as for TopicCatalog::build.
   std::shared_ptr<const TopicCatalog> catalog(const std::vector<storage::PostTopics>& gone);
+  // Gives back the room the topics' member lists grew beyond their members (up to half of
+  // it, filled one post at a time): worth it after many posts came at once, as at start-up.
+  void shrink_to_fit();
 
  private:
   using Key = std::tuple<std::string, TopicKind, std::string>;  // lang, kind, segment
