@@ -18,15 +18,16 @@
 #include <utility>
 #include <vector>
 
+#include "feeds/key_list.h"
 #include "storage/post.h"
 
 namespace feedd::feeds {
 
 struct ArchivePage {
-  std::string lang;               // a configured language, or "" for all languages
-  std::size_t number = 0;         // 1 = the oldest posts
-  bool has_next = false;          // page number + 1 exists (next-archive)
-  std::vector<std::string> keys;  // its posts, oldest first
+  std::string lang;        // a configured language, or "" for all languages
+  std::size_t number = 0;  // 1 = the oldest posts
+  bool has_next = false;   // page number + 1 exists (next-archive)
+  KeyList keys;            // its posts, oldest first
   std::string digest;
   std::chrono::sys_seconds last_modified{};  // the newest updated time of its posts
 };

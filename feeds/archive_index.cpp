@@ -104,13 +104,17 @@ std::shared_ptr<const ArchivePage> ArchiveIndex::make_page(const Scope& scope, s
   page->has_next = index + 1 < count;
   const std::size_t begin = index * options_.page_size;
   const std::size_t end = std::min(scope.posts.size(), begin + options_.page_size);
-  page->keys.reserve(end - begin);
+  std::size_t bytes = 0;
+  for (std::size_t i = begin; i < end; ++i) {
+    bytes += scope.posts[i]->key().size();
+  }
+  page->keys.reserve(end - begin, bytes);
   common::Sha256 hash;
   hash.field(options_.salt).field(scope.lang).field(std::to_string(page->number));
   hash.field(page->has_next ? "next" : "last");
   for (std::size_t i = begin; i < end; ++i) {
     const storage::PostTopics& post = *scope.posts[i];
-    page->keys.emplace_back(post.key());
+    page->keys.push_back(post.key());
     page->last_modified = std::max(page->last_modified, post.updated);
     hash.field(post.key()).field(post.entry_id());
     hash.field(std::to_string(post.updated.time_since_epoch().count()));

@@ -104,7 +104,7 @@ void order_archive_pages(std::span<Unit> units, const feeds::ArchiveCatalog& arc
   std::size_t place = 0;
   for (const feeds::ArchivePage* page : archives.pages()) {
     if (page->lang.empty()) {
-      for (const std::string& key : page->keys) {
+      for (const std::string_view key : page->keys) {
         if (auto found = position.find(key); found != position.end()) {
           found->second = place;
         }

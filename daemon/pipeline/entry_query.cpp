@@ -147,14 +147,14 @@ feeds::FeedContent collect_archive_page(storage::Index& index, const feeds::Site
   feed.archive_page = page.number;
   feed.archive_has_next = page.has_next;
   if (recent == nullptr) {
-    auto posts = index.posts_by_keys(page.keys);
+    auto posts = index.posts_by_keys(page.keys.strings());
     feed.entries = maker.build_all(posts);
     return feed;
   }
   std::vector<std::string> unseen;
-  for (const std::string& key : page.keys) {
+  for (const std::string_view key : page.keys) {
     if (recent->find(key) == nullptr) {
-      unseen.push_back(key);
+      unseen.emplace_back(key);
     }
   }
   auto posts = index.posts_by_keys(unseen);
@@ -164,7 +164,7 @@ feeds::FeedContent collect_archive_page(storage::Index& index, const feeds::Site
     made_by_key.emplace(entry.post.key, &entry);
   }
   feed.entries.reserve(page.keys.size());
-  for (const std::string& key : page.keys) {
+  for (const std::string_view key : page.keys) {
     if (const auto it = made_by_key.find(key); it != made_by_key.end()) {
       feed.entries.push_back(*it->second);
     } else if (const feeds::Entry* entry = recent->find(key)) {

@@ -7,9 +7,13 @@
 
 #include <cstddef>
 #include <deque>
+#include <functional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <utility>
+
+#include "common/string_hash.h"
 
 namespace feedd::daemon {
 
@@ -19,7 +23,7 @@ class RecentMap {
   explicit RecentMap(std::size_t capacity) : capacity_(capacity) {}
 
   // The value kept for `key`, or null; valid until the next put().
-  const Value* find(const std::string& key) const {
+  const Value* find(std::string_view key) const {
     const auto it = values_.find(key);
     return it == values_.end() ? nullptr : &it->second;
   }
@@ -43,7 +47,7 @@ class RecentMap {
 
  private:
   std::size_t capacity_;
-  std::unordered_map<std::string, Value> values_;
+  std::unordered_map<std::string, Value, common::StringHash, std::equal_to<>> values_;
   std::deque<std::string> order_;  // keys, oldest added first
 };
 

@@ -46,8 +46,9 @@ std::string describe(const ArchivePage& page) {
   std::string out = page.lang + "|" + std::to_string(page.number) + "|" +
                     (page.has_next ? "next" : "last") + "|" + page.digest + "|" +
                     std::to_string(page.last_modified.time_since_epoch().count());
-  for (const auto& key : page.keys) {
-    out += "," + key;
+  for (const std::string_view key : page.keys) {
+    out += ",";
+    out += key;
   }
   return out;
 }
