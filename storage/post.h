@@ -164,9 +164,11 @@ class PostTopics {
 
  private:
   static constexpr std::size_t kParts = 6;
+  // Clamped to text_: a moved-from row (its text taken, its ends kept) reads as empty.
   std::string_view part(std::size_t i) const {
-    const std::uint32_t begin = i == 0 ? 0 : ends_[i - 1];
-    return std::string_view(text_).substr(begin, ends_[i] - begin);
+    const std::size_t end = std::min<std::size_t>(ends_[i], text_.size());
+    const std::size_t begin = std::min<std::size_t>(i == 0 ? 0 : ends_[i - 1], end);
+    return std::string_view(text_).substr(begin, end - begin);
   }
 
   std::string text_;  // the parts one after another

@@ -51,11 +51,12 @@ BOOST_AUTO_TEST_CASE(corruption_met_by_a_later_scan_is_rebuilt_from_the_store) {
   SQLite::Database other(index.string(), SQLite::OPEN_READWRITE);
   other.exec("PRAGMA wal_checkpoint(TRUNCATE)");
   {
+    const auto page = static_cast<std::uintmax_t>(other.execAndGet("PRAGMA page_size").getInt());
     const auto size = std::filesystem::file_size(index);
-    BOOST_REQUIRE(size > 40000u);
+    BOOST_REQUIRE(size > 4 * page);
     std::fstream file(index, std::ios::in | std::ios::out | std::ios::binary);
-    file.seekp(4096);
-    file << std::string(size - 4096, '\x5a');
+    file.seekp(static_cast<std::streamoff>(page));
+    file << std::string(size - page, '\x5a');
   }
   other.exec("PRAGMA user_version = 1");
   testing::write_file(dir / "posts/new.md",

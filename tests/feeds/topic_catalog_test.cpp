@@ -54,6 +54,22 @@ BOOST_AUTO_TEST_CASE(topics_per_language_and_for_all) {
   }
 }
 
+// A topic's name is the spelling its newest post gives it, found among that post's names of
+// its kind also when names without a topic ("", ".", "..") or a repeat come before it.
+BOOST_AUTO_TEST_CASE(a_topic_is_named_as_its_newest_post_spells_it) {
+  const std::vector<storage::PostTopics> posts = {
+      post("n9", "en", {"", ".", "green tea", "Green Tea"}, {"..", "", "Diary Two"}),
+      post("n8", "en", {"GREEN TEA"}, {"diary two"})};
+  const auto catalog = TopicCatalog::build(posts, 20);
+  const CatalogTopic* tea = catalog->find("en", TopicKind::tag, "green-tea");
+  BOOST_REQUIRE(tea);
+  BOOST_TEST(tea->topic.name == "green tea");
+  BOOST_TEST(tea->posts == 2u);
+  const CatalogTopic* diary = catalog->find("", TopicKind::category, "diary-two");
+  BOOST_REQUIRE(diary);
+  BOOST_TEST(diary->topic.name == "Diary Two");
+}
+
 BOOST_AUTO_TEST_CASE(posts_gone_are_tombstones_of_their_topics_that_remain) {
   const auto before = TopicCatalog::build(sample(), 20);
   const std::vector<storage::PostTopics> gone = {
