@@ -23,7 +23,6 @@ using index_detail::kLive;
 using rows::decode_problems;
 using rows::from_time;
 using rows::row_to_post;
-using rows::split;
 using rows::to_time;
 using std::chrono::sys_seconds;
 

@@ -9,17 +9,12 @@
 #include "common/sha256.h"
 
 namespace feedd::storage::rows {
-namespace {
-
-constexpr char kListSeparator = '\x1f';
-
-}  // namespace
 
 std::string join(const std::vector<std::string>& items) {
   std::string out;
   for (const auto& item : items) {
     if (!out.empty()) {
-      out.push_back(kListSeparator);
+      out.push_back(NameList::kSeparator);
     }
     out += item;
   }
@@ -27,19 +22,8 @@ std::string join(const std::vector<std::string>& items) {
 }
 
 std::vector<std::string> split(std::string_view joined) {
-  std::vector<std::string> items;
-  if (joined.empty()) {
-    return items;
-  }
-  std::size_t start = 0;
-  while (true) {
-    auto end = joined.find(kListSeparator, start);
-    items.emplace_back(joined.substr(start, end - start));
-    if (end == std::string_view::npos) {
-      return items;
-    }
-    start = end + 1;
-  }
+  const NameList names(joined);  // one reading of the column, for posts and light rows alike
+  return {names.begin(), names.end()};
 }
 
 std::uint64_t hash_prefix(std::string_view hex) {
