@@ -23,6 +23,7 @@
 
 #include "daemon/http/connection_shedder.h"
 #include "daemon/http/http_session.h"
+#include "daemon/http/idle_sweeper.h"
 #include "daemon/log.h"
 
 namespace feedd::daemon {
@@ -140,6 +141,7 @@ struct HttpServer::Impl {
         shared(std::move(options), store, metrics, max_connections),
         contexts(make_contexts(thread_count(shared.options))),
         shedder(shared, *contexts.front()),
+        sweeper(shared, *contexts.front()),
         connections_on(std::make_unique<std::atomic<std::size_t>[]>(contexts.size())) {}
 
   static std::vector<std::unique_ptr<asio::io_context>> make_contexts(int count) {
@@ -162,6 +164,7 @@ struct HttpServer::Impl {
   ServerShared shared;
   std::vector<std::unique_ptr<asio::io_context>> contexts;
   ConnectionShedder shedder;  // uses the first io_context
+  IdleSweeper sweeper;        // likewise
   // Connections each context serves (counted from the accept until the session ends).
   std::unique_ptr<std::atomic<std::size_t>[]> connections_on;
   std::vector<std::unique_ptr<tcp::acceptor>> acceptors;  // each on its own context
@@ -387,6 +390,7 @@ void HttpServer::start() {
     asio::co_spawn(acceptor.get_executor(), impl_->accept_loop(acceptor, impl_->acceptor_home[k]),
                    asio::detached);
   }
+  impl_->sweeper.start();
   for (auto& context : impl_->contexts) {
     impl_->threads.emplace_back([io = context.get()] { io->run(); });
   }
@@ -406,6 +410,7 @@ void HttpServer::stop() {
   asio::post(*impl_->contexts.front(), [impl = impl_.get()] {
     impl->close_idle_sessions();
     impl->shedder.stop();
+    impl->sweeper.stop();
   });
 }
 

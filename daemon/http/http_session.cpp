@@ -72,8 +72,8 @@ void configure_session_socket(tcp::socket& socket) {
 
 std::int64_t steady_ticks() { return std::chrono::steady_clock::now().time_since_epoch().count(); }
 
-void SessionControl::wait_again() {
-  waiting_since.store(steady_ticks(), std::memory_order_relaxed);
+void SessionControl::wait_again(std::int64_t now) {
+  waiting_since.store(now, std::memory_order_relaxed);
   phase.store(SessionPhase::waiting, std::memory_order_relaxed);
 }
 
@@ -98,18 +98,20 @@ asio::awaitable<void> run_session(asio::ip::tcp::socket socket, ServerShared& sh
 
   // A stopping server still answers a new connection's first request: it connected before
   // the listening socket closed (or to systemd's), so closing it unread would reset it.
+  auto waiting_since = std::chrono::steady_clock::now();
   while (control->fresh || !shared.stopping.load(std::memory_order_acquire)) {
     // For the whole request, from the first wait: a slow client gets no more.
-    const auto deadline = std::chrono::steady_clock::now() + shared.options.timeout;
+    const auto deadline = waiting_since + shared.options.timeout;
     if (buffers == nullptr || buffers->input.size() == 0) {
-      // Wait holding no request memory; cancelled at the deadline, when shed or stopping.
-      // A read, not async_wait(wait_read): Asio re-arms the descriptor with epoll_ctl for
-      // every wait, while a read that found the socket drained queues without a syscall.
+      // Wait holding no request memory; cancelled at the deadline (by the IdleSweeper), when
+      // shed or stopping. A read, not async_wait(wait_read): Asio re-arms the descriptor
+      // with epoll_ctl for every wait, while a read that found the socket drained queues
+      // without a syscall.
       RequestBuffers::give(std::move(buffers));
-      arm_session_deadline(timer, control, deadline);
+      control->wait_deadline.store(deadline.time_since_epoch().count(), std::memory_order_relaxed);
       auto [wait_ec, got] = co_await stream.socket().async_read_some(
           asio::buffer(first_bytes), asio::as_tuple(asio::use_awaitable));
-      disarm_session_deadline(timer, *control);
+      control->wait_deadline.store(SessionControl::kNoDeadline, std::memory_order_relaxed);
       if (wait_ec) {
         break;
       }
@@ -155,7 +157,8 @@ asio::awaitable<void> run_session(asio::ip::tcp::socket socket, ServerShared& sh
     if (wec || !keep_alive) {
       break;
     }
-    control->wait_again();
+    waiting_since = std::chrono::steady_clock::now();
+    control->wait_again(waiting_since.time_since_epoch().count());
   }
   RequestBuffers::give(std::move(buffers));
   error_code ignored;

@@ -1,9 +1,9 @@
 // Internal to the HTTP server (daemon/http/: http_server.cpp, http_session.cpp,
-// connection_shedder.cpp): the state the acceptors and connection coroutines share, and the
+// connection_shedder.cpp, idle_sweeper.cpp): the state the acceptors and connection coroutines share, and the
 // per-connection coroutine.
 // ServerShared outlives every session; its mutex guards only the session registry (touched
-// at connect, disconnect and when shedding at the cap, never per request). Everything else
-// in it is atomic or fixed after construction.
+// at connect, disconnect, by the idle sweep and when shedding at the cap, never per request).
+// Everything else in it is atomic or fixed after construction.
 #pragma once
 
 #include <atomic>
@@ -29,8 +29,9 @@ enum class SessionPhase : std::uint8_t {
 
 // One per connection; lives in the registry so that stop() and the shedder can reach it.
 // `socket`, `fresh` and `deadline_generation` are touched only on the connection's
-// io_context (`executor`, fixed; one thread runs it); `phase`, `waiting_since` and `shed` are
-// written by the session and read (`shed`: set once) by the acceptors, from any thread.
+// io_context (`executor`, fixed; one thread runs it); `phase`, `waiting_since`,
+// `wait_deadline` and `shed` are written by the session and read (`shed`: set once) by the
+// acceptors and the IdleSweeper, from any thread.
 struct SessionControl {
   boost::asio::any_io_executor executor;
   boost::asio::ip::tcp::socket* socket = nullptr;  // null once the session ended
@@ -43,8 +44,13 @@ struct SessionControl {
   // or the end of its last response (a head that started arriving does not reset it).
   std::atomic<std::int64_t> waiting_since{0};
   std::atomic<bool> shed{false};  // chosen to make room: close at the first chance
+  // While the session waits for the first bytes of a request: the steady ticks at which
+  // the IdleSweeper ends the wait; kNoDeadline otherwise.
+  static constexpr std::int64_t kNoDeadline = INT64_MAX;
+  std::atomic<std::int64_t> wait_deadline{kNoDeadline};
 
-  void wait_again();  // after a response, on the connection's thread: waiting, since now
+  // After a response, on the connection's thread: waiting, since `now` (steady ticks).
+  void wait_again(std::int64_t now);
 };
 
 struct ServerShared {

@@ -19,6 +19,7 @@
 
 #include "daemon/config.h"
 #include "daemon/http/http_server.h"
+#include "daemon/http/idle_sweeper.h"
 #include "daemon/log.h"
 #include "daemon/pipeline/snapshot_builder.h"
 #include "tests/server/loopback_server.h"
@@ -258,6 +259,16 @@ BOOST_AUTO_TEST_CASE(idle_and_slow_clients_are_closed_after_the_timeout) {
   Client between(server.port);
   BOOST_TEST(between.get("/healthz").result_int() == 200);
   BOOST_TEST(between.closed_within(3000ms));
+}
+
+// The sweep that ends overdue waits runs four times per timeout, at most once a second and
+// at least every 10 ms: a wait ends at most a quarter of the timeout late.
+BOOST_AUTO_TEST_CASE(the_idle_sweep_runs_four_times_per_timeout_at_most_once_a_second) {
+  using daemon::IdleSweeper;
+  BOOST_TEST(IdleSweeper::period_for(1s).count() == 250);
+  BOOST_TEST(IdleSweeper::period_for(3s).count() == 750);
+  BOOST_TEST(IdleSweeper::period_for(30s).count() == 1000);
+  BOOST_TEST(IdleSweeper::period_for(0s).count() == 10);
 }
 
 BOOST_AUTO_TEST_CASE(a_client_that_stops_reading_a_big_body_is_closed_after_the_timeout) {
