@@ -1,9 +1,8 @@
 // Internal to the HTTP server (daemon/http/: http_server.cpp, http_session.cpp,
-// connection_shedder.cpp, idle_sweeper.cpp): the state the acceptors and connection coroutines share, and the
-// per-connection coroutine.
-// ServerShared outlives every session; its mutex guards only the session registry (touched
-// at connect, disconnect, by the idle sweep and when shedding at the cap, never per request).
-// Everything else in it is atomic or fixed after construction.
+// connection_shedder.cpp, idle_sweeper.cpp): the state the acceptors and connection coroutines
+// share, and the per-connection coroutine. ServerShared outlives every session; its mutex guards
+// only the session registry (touched at connect, disconnect, by the idle sweep and when shedding at
+// the cap, never per request). Everything else in it is atomic or fixed after construction.
 #pragma once
 
 #include <atomic>
