@@ -25,7 +25,19 @@ sys_seconds updated_time(const Post& post, const std::string& hash, Seen seen, s
     case StoreTime::Source::seen:
       break;
   }
-  return seen == Seen::same ? stored : std::max(now, post.published);
+  if (seen == Seen::same) {
+    return stored;
+  }
+  const sys_seconds at = std::max(now, post.published);
+  // A change seen in the same second as the last one (or while the last ones' lead lasts)
+  // still moves `updated`, a second ahead: feed readers that key on <updated> then see
+  // it. The lead is bounded (at the bound it stays, never moving back), and a far-future
+  // `stored` (an author's `updated` since removed) is not followed. Last-Modified never leads: the
+  // snapshot clamps it to its build time.
+  if (seen == Seen::changed && stored >= at && stored <= at + kUpdatedMaxLead) {
+    return std::min(stored + std::chrono::seconds(1), at + kUpdatedMaxLead);
+  }
+  return at;
 }
 
 }  // namespace feedd::storage

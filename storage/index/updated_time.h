@@ -19,8 +19,14 @@ enum class Seen {
   same,     // indexed with this visible content (its `stored` time stands unless history says)
 };
 
+// How far ahead of the clock `updated` may move when changes come faster than one a
+// second (see updated_time()).
+inline constexpr std::chrono::seconds kUpdatedMaxLead{10};
+
 // `hash` is the post's visible hash; `clock` may be null ("seen"). Never before the post's
-// own date, except an author's explicit `updated`.
+// own date, except an author's explicit `updated`. A change seen in the second of the last
+// one gets that time plus a second (at most kUpdatedMaxLead ahead of `now`), so that `updated`
+// moves with every change readers see.
 std::chrono::sys_seconds updated_time(const Post& post, const std::string& hash, Seen seen,
                                       std::chrono::sys_seconds stored, std::chrono::sys_seconds now,
                                       ChangeClock* clock);

@@ -9,6 +9,7 @@
 #include <tuple>
 
 #include "storage/index/translation_pairing.h"
+#include "storage/index/updated_time.h"
 #include "tests/support/index_fixtures.h"
 #include "tests/support/test_support.h"
 
@@ -103,6 +104,29 @@ BOOST_AUTO_TEST_CASE(invisible_change_keeps_updated_visible_change_moves_it) {
   posts = index.newest("", kT0 + 2h, 10);
   BOOST_TEST((posts[0].updated == kT0 + 2h));
   BOOST_TEST(posts[0].entry_id == "tag:blog.example.org,2025-04-29:k");
+}
+
+// Feed readers that key on <updated> must see every visible change, also a second one within
+// the same second; the lead over the clock stays bounded.
+BOOST_AUTO_TEST_CASE(visible_changes_within_one_second_still_move_updated) {
+  Index index(":memory:", "https://blog.example.org/");
+  apply_reads(index, {read_of("a.txt", {make_post("k", "a.txt", "A")})}, kT0);
+  const auto updated_after = [&](const char* title, const char* hash, sys_seconds now) {
+    apply_reads(index, {read_of("a.txt", {make_post("k", "a.txt", title)}, hash)}, now);
+    return index.newest("", now, 10).at(0).updated;
+  };
+  BOOST_TEST((updated_after("B", "b", kT0) == kT0));
+  BOOST_TEST((updated_after("C", "c", kT0) == kT0 + 1s));
+  BOOST_TEST((updated_after("D", "d", kT0) == kT0 + 2s));
+  // Invisible: unchanged.
+  BOOST_TEST((updated_after("D", "d2", kT0) == kT0 + 2s));
+  // The clock catches up: the time seen again.
+  BOOST_TEST((updated_after("E", "e", kT0 + 1h) == kT0 + 1h));
+  // Never more than kUpdatedMaxLead ahead, and never back: at the bound, changes keep it.
+  for (int i = 0; i < 20; ++i) {
+    updated_after(i % 2 == 0 ? "F" : "G", i % 2 == 0 ? "f" : "g", kT0 + 2h);
+  }
+  BOOST_TEST((index.newest("", kT0 + 2h, 10).at(0).updated == kT0 + 2h + kUpdatedMaxLead));
 }
 
 BOOST_AUTO_TEST_CASE(unchanged_batch_writes_nothing) {
