@@ -1,5 +1,6 @@
 // `feedd serve` as a child process: the start-up line, SIGHUP rebuilds, and SIGTERM while a
 // large response is still being written lets that response finish, then exits 0.
+#include <SQLiteCpp/SQLiteCpp.h>
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <signal.h>
@@ -91,6 +92,54 @@ BOOST_AUTO_TEST_CASE(sigterm_finishes_the_response_in_flight_and_exits_0) {
   BOOST_TEST(response.size() - body_at == length);  // the whole body arrived
   BOOST_TEST(child.wait_exit(10000ms) == 0, child.log());
   BOOST_TEST(child.log().find("stopped") != std::string::npos);
+}
+
+// A reload whose configuration loads but whose pipeline cannot open (its index is locked by
+// another process, say a `feedd build` on it) keeps the running pipeline: it serves, it
+// watches the store again (an edit after the failure is served), and a good configuration
+// reloads afterwards.
+BOOST_AUTO_TEST_CASE(a_reload_that_fails_after_its_configuration_loads_keeps_watching) {
+  TempDir dir;
+  const auto post = [](const std::string& title) {
+    return "---\ntitle: " + title + "\ndate: 2025-01-02\nlang: en\n---\nText.\n";
+  };
+  write_file(dir / "posts/a.md", post("First title"));
+  const std::string server = "[server]\nlisten = [\"127.0.0.1:0\"]\n";
+  auto config = write_config(dir.path(), dir / "posts", dir / "index.sqlite", server);
+  const std::string good = read_file(config);
+  FeeddProcess child(config, dir / "serve.log");
+  const int port = child.wait_for_port();
+  BOOST_REQUIRE_MESSAGE(port > 0, child.log());
+  const auto serves = [&](const std::string& text) {
+    return fetch(port, "/en/atom.xml").body.find(text) != std::string::npos;
+  };
+  BOOST_REQUIRE(serves("First title"));
+
+  {
+    SQLite::Database locked((dir / "locked.sqlite").string(),
+                            SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    locked.exec("BEGIN EXCLUSIVE; CREATE TABLE held (x)");
+    write_config(dir.path(), dir / "posts", dir / "locked.sqlite", server);
+    child.signal(SIGHUP);
+    FEEDD_REQUIRE_AFTER(
+        eventually([&] { return child.log().find("reload failed") != std::string::npos; }, 60s),
+        child.log());
+    BOOST_TEST(child.log().find("locked.sqlite") != std::string::npos, child.log());  // said why
+  }
+
+  write_file(dir / "posts/a.md", post("Second title"));
+  FEEDD_CHECK_AFTER(eventually([&] { return serves("Second title"); }, 60s), child.log());
+
+  write_file(config, good);
+  child.signal(SIGHUP);
+  FEEDD_CHECK_AFTER(
+      eventually([&] { return child.log().find("configuration reloaded") != std::string::npos; },
+                 60s),
+      child.log());
+  write_file(dir / "posts/a.md", post("Third title"));
+  FEEDD_CHECK_AFTER(eventually([&] { return serves("Third title"); }, 60s), child.log());
+  child.signal(SIGTERM);
+  BOOST_TEST(child.wait_exit(30000ms) == 0, child.log());
 }
 
 BOOST_AUTO_TEST_CASE(a_bad_listen_address_fails_start_up) {
