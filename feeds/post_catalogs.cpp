@@ -31,7 +31,13 @@ PostCatalogs::PostCatalogs(std::size_t topic_entries, std::string topic_salt,
                            ArchiveCatalog::Options archive)
     : topic_index_(topic_entries, std::move(topic_salt)), archive_index_(std::move(archive)) {}
 
-void PostCatalogs::put(Row& old, Row row) {
+void PostCatalogs::replace(Row row) {
+  auto handle = posts_.extract(posts_.find(row->row.key()));
+  handle.value() = std::move(row);  // the same key, so the same bucket: no rehash
+  posts_.insert(std::move(handle));
+}
+
+void PostCatalogs::put(Node* old, Row row) {
   if (old) {
     topic_index_.remove(old->row);
   }
@@ -48,7 +54,14 @@ void PostCatalogs::put(Row& old, Row row) {
       archive_index_.add(row->row);
     }
   }
-  old = std::move(row);  // the old row is freed only now that nothing points to it
+  // The old row is freed only now that nothing points to it.
+  if (old == nullptr) {
+    posts_.insert(std::move(row));
+  } else if (row) {
+    replace(std::move(row));
+  } else {
+    posts_.erase(posts_.find(old->row.key()));
+  }
 }
 
 void PostCatalogs::link(Node& node) {
@@ -137,23 +150,25 @@ void PostCatalogs::settle() {
 }
 
 void PostCatalogs::add(storage::PostTopics row) {
-  auto [slot, fresh] = posts_.try_emplace(std::string(row.key()));
-  auto node = std::make_unique<Node>(std::move(row));
-  if (fresh) {
+  const auto found = posts_.find(row.key());
+  if (found == posts_.end()) {
+    auto node = std::make_unique<Node>(std::move(row));
     added_.push_back(node.get());
-  } else if (auto waiting = std::find(added_.begin(), added_.end(), slot->second.get());
+    link(*node);
+    posts_.insert(std::move(node));
+  } else if (auto waiting = std::find(added_.begin(), added_.end(), found->get());
              waiting != added_.end()) {
-    unlink(*slot->second);  // a key given again while filling: the row replaced
+    unlink(**found);  // a key given again while filling: the row replaced
+    auto node = std::make_unique<Node>(std::move(row));
     *waiting = node.get();
+    link(*node);
+    replace(std::move(node));
   } else {  // given again once in the catalogs: as a followed edit
-    const std::string key = slot->first;
+    std::string key(row.key());
     std::vector<storage::PostTopics> rows;
-    rows.push_back(std::move(node->row));
-    apply({key}, std::move(rows));
-    return;
+    rows.push_back(std::move(row));
+    apply({std::move(key)}, std::move(rows));
   }
-  link(*node);
-  slot->second = std::move(node);
 }
 
 std::size_t PostCatalogs::apply(const std::vector<std::string>& checked,
@@ -162,48 +177,47 @@ std::size_t PostCatalogs::apply(const std::vector<std::string>& checked,
   // First every post in its group's ring as it is now, then each row with its translations
   // as they are now, then the other posts of the groups that changed.
   std::unordered_set<std::uint64_t> touched;
-  std::unordered_set<std::string> placed;  // keys of `rows`, then of those gone
-  std::vector<std::pair<Row*, Row>> incoming;
+  std::unordered_set<std::string> placed;       // keys of `rows`, then of those gone
+  std::vector<std::pair<Node*, Row>> incoming;  // (the post in posts_ or null, its new row)
   incoming.reserve(rows.size());
   for (storage::PostTopics& row : rows) {
     if (!checked.empty()) {
       placed.emplace(row.key());
     }
-    Row& slot = posts_.try_emplace(std::string(row.key())).first->second;
-    if (slot) {
-      touched.insert(slot->row.translation_group);
-      unlink(*slot);
+    const auto found = posts_.find(row.key());
+    Node* old = found == posts_.end() ? nullptr : found->get();
+    if (old != nullptr) {
+      touched.insert(old->row.translation_group);
+      unlink(*old);
     }
     auto next = std::make_unique<Node>(std::move(row));
     touched.insert(next->row.translation_group);
     link(*next);
-    incoming.emplace_back(&slot, std::move(next));
+    incoming.emplace_back(old, std::move(next));
   }
-  std::vector<const std::string*> gone;
+  std::vector<Node*> gone;
   for (const std::string& key : checked) {
-    auto it = posts_.find(key);
-    if (it != posts_.end() && placed.insert(key).second) {
-      touched.insert(it->second->row.translation_group);
-      unlink(*it->second);
-      gone.push_back(&key);
+    const auto found = posts_.find(key);
+    if (found != posts_.end() && placed.insert(key).second) {
+      touched.insert((*found)->row.translation_group);
+      unlink(**found);
+      gone.push_back(found->get());
     }
   }
   touched.erase(0);
   std::size_t changes = 0;
-  for (auto& [slot, row] : incoming) {
+  for (auto& [old, row] : incoming) {
     row->row.translations_hash = translations_hash(*row);
-    if (*slot && (*slot)->row == row->row) {
+    if (old != nullptr && old->row == row->row) {
       unlink(*row);  // the row as it was stays, in its group's ring too
-      link(**slot);
+      link(*old);
       continue;
     }
-    put(*slot, std::move(row));
+    put(old, std::move(row));
     ++changes;
   }
-  for (const std::string* key : gone) {
-    auto it = posts_.find(*key);
-    put(it->second, nullptr);
-    posts_.erase(it);
+  for (Node* old : gone) {
+    put(old, nullptr);
     ++changes;
   }
   return changes + refresh(touched);
