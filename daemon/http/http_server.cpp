@@ -35,18 +35,6 @@ using boost::system::error_code;
 
 constexpr std::string_view kHttpChannel = "http";
 // On stop, how long a just-accepted connection may take to send its request.
-constexpr std::chrono::milliseconds kFreshGrace{500};
-
-// On the session's io_context (its one thread): ends an idle session's wait for a request, unless
-// request bytes have arrived (the session is reading them and answers with Connection: close).
-// Cancelling a read with unread bytes would make close() send a reset.
-void cancel_unless_request_waiting(SessionControl& control) {
-  error_code ec;
-  if (control.socket->available(ec) > 0 && !ec) {
-    return;
-  }
-  control.socket->cancel(ec);
-}
 
 // "127.0.0.1:8080", "[::1]:8080", "*:8080" / ":8080" (every IPv4 address), "[::]:0".
 tcp::endpoint parse_listen(const std::string& text) {

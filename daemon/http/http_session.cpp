@@ -72,6 +72,14 @@ void configure_session_socket(tcp::socket& socket) {
 
 std::int64_t steady_ticks() { return std::chrono::steady_clock::now().time_since_epoch().count(); }
 
+void cancel_unless_request_waiting(SessionControl& control) {
+  error_code ec;
+  if (control.socket->available(ec) > 0 && !ec) {
+    return;
+  }
+  control.socket->cancel(ec);
+}
+
 void SessionControl::wait_again(std::int64_t now) {
   waiting_since.store(now, std::memory_order_relaxed);
   phase.store(SessionPhase::waiting, std::memory_order_relaxed);

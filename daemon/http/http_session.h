@@ -9,6 +9,7 @@
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -78,6 +79,16 @@ struct ServerShared {
 
 // steady_clock::now() as the ticks SessionControl::waiting_since holds.
 std::int64_t steady_ticks();
+
+// How long a stopping server still waits for the first request of a connection that has just
+// connected (it connected before the listening socket closed; its request may be a moment
+// away).
+inline constexpr std::chrono::milliseconds kFreshGrace{500};
+
+// On the session's io_context (its one thread): ends the session's wait for a request, unless
+// request bytes have arrived (the session is reading them; a stopping server answers with
+// Connection: close). Cancelling a read with unread bytes would make close() send a reset.
+void cancel_unless_request_waiting(SessionControl& control);
 
 // Serves one connection until it closes, times out, is shed, or the server stops. Never
 // throws. Between requests it holds no request buffers (see request_buffers.h).

@@ -12,13 +12,25 @@ namespace {
 namespace asio = boost::asio;
 using boost::system::error_code;
 
+std::int64_t ticks(std::chrono::milliseconds duration) {
+  return std::chrono::duration_cast<std::chrono::steady_clock::duration>(duration).count();
+}
+
+// When `control`'s current wait is due to end (kNoDeadline: it is not waiting).
+std::int64_t due(const SessionControl& control, bool stopping) {
+  const std::int64_t deadline = control.wait_deadline.load(std::memory_order_relaxed);
+  if (!stopping || deadline == SessionControl::kNoDeadline) {
+    return deadline;
+  }
+  return std::min(deadline,
+                  control.waiting_since.load(std::memory_order_relaxed) + ticks(kFreshGrace));
+}
+
 // On the session's thread: the wait may have ended, and a new one begun, since the scan saw
-// it; only a wait still past its deadline is cancelled.
-void end_overdue_wait(SessionControl& control) {
-  if (control.socket != nullptr &&
-      control.wait_deadline.load(std::memory_order_relaxed) <= steady_ticks()) {
-    error_code ignored;
-    control.socket->cancel(ignored);
+// it; only a wait still due is ended.
+void end_due_wait(SessionControl& control, bool stopping) {
+  if (control.socket != nullptr && due(control, stopping) <= steady_ticks()) {
+    cancel_unless_request_waiting(control);
   }
 }
 
@@ -42,38 +54,43 @@ void IdleSweeper::start() {
 
 void IdleSweeper::stop() {
   asio::post(strand_, [this] {
-    stopped_ = true;
-    timer_.cancel();
+    stopping_ = true;
+    timer_.cancel();  // its handler sweeps now (after start(), one wait is always pending)
   });
 }
 
 void IdleSweeper::schedule() {
-  if (stopped_) {
+  if (finished_) {
     return;
   }
-  timer_.expires_after(period_);
-  timer_.async_wait(asio::bind_executor(strand_, [this](error_code ec) {
-    if (!ec) {
-      sweep();
+  timer_.expires_after(stopping_ ? std::chrono::milliseconds(kStoppingPeriod) : period_);
+  timer_.async_wait(asio::bind_executor(strand_, [this](error_code) {
+    if (!finished_ && !sweep() && stopping_) {
+      finished_ = true;  // nothing left to end: the io_context may finish
+      return;
     }
     schedule();
   }));
 }
 
-void IdleSweeper::sweep() {
+bool IdleSweeper::sweep() {
   const std::int64_t now = steady_ticks();
-  std::vector<std::shared_ptr<SessionControl>> overdue;
+  std::vector<std::shared_ptr<SessionControl>> due_now;
+  bool any = false;
   {
     std::lock_guard lock(shared_.sessions_mutex);
+    any = !shared_.sessions.empty();
     for (const auto& control : shared_.sessions) {
-      if (control->wait_deadline.load(std::memory_order_relaxed) <= now) {
-        overdue.push_back(control);
+      if (due(*control, stopping_) <= now) {
+        due_now.push_back(control);
       }
     }
   }
-  for (auto& control : overdue) {
-    asio::post(control->executor, [control] { end_overdue_wait(*control); });
+  for (auto& control : due_now) {
+    asio::post(control->executor,
+               [control, stopping = stopping_] { end_due_wait(*control, stopping); });
   }
+  return any;
 }
 
 }  // namespace feedd::daemon

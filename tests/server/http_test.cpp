@@ -3,6 +3,7 @@
 // and python3-feedparser's etag/modified round trip.
 #include <poll.h>
 
+#include <array>
 #include <atomic>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
@@ -14,16 +15,20 @@
 #include <boost/test/unit_test.hpp>
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <thread>
 #include <vector>
 
 #include "daemon/config.h"
 #include "daemon/http/http_server.h"
+#include "daemon/http/http_session.h"
 #include "daemon/http/idle_sweeper.h"
+#include "daemon/http/snapshot_store.h"
 #include "daemon/log.h"
 #include "daemon/pipeline/snapshot_builder.h"
 #include "tests/server/loopback_server.h"
 #include "tests/support/feedd_process.h"
+#include "tests/support/generation_snapshot.h"
 #include "tests/support/test_support.h"
 
 namespace feedd::testing {
@@ -269,6 +274,53 @@ BOOST_AUTO_TEST_CASE(the_idle_sweep_runs_four_times_per_timeout_at_most_once_a_s
   BOOST_TEST(IdleSweeper::period_for(3s).count() == 750);
   BOOST_TEST(IdleSweeper::period_for(30s).count() == 1000);
   BOOST_TEST(IdleSweeper::period_for(0s).count() == 10);
+}
+
+// A stopping server's sweep ends every wait for a request, even one far from its deadline
+// that no earlier step ended (a connection accepted just as the server stopped), after the
+// fresh connection's grace; then, no session left, it lets the io_context finish.
+BOOST_AUTO_TEST_CASE(a_stopping_sweep_ends_every_wait_then_lets_the_context_finish) {
+  using daemon::SessionControl;
+  daemon::SnapshotStore store(generation_snapshot(1));
+  daemon::Metrics metrics;
+  daemon::ServerOptions options;
+  options.timeout = std::chrono::seconds(120);
+  daemon::ServerShared shared(options, store, metrics, 16);
+  asio::io_context io;
+  tcp::acceptor acceptor(io, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
+  tcp::socket client(io);
+  tcp::socket served(io);
+  client.connect(acceptor.local_endpoint());
+  acceptor.accept(served);
+  auto control = std::make_shared<SessionControl>();
+  control->executor = io.get_executor();
+  control->socket = &served;
+  control->waiting_since.store(daemon::steady_ticks());
+  control->wait_deadline.store(
+      (std::chrono::steady_clock::now() + options.timeout).time_since_epoch().count());
+  {
+    std::lock_guard lock(shared.sessions_mutex);
+    shared.sessions.insert(control);
+  }
+  std::array<char, 16> bytes{};
+  std::optional<boost::system::error_code> ended;
+  served.async_read_some(asio::buffer(bytes), [&](boost::system::error_code ec, std::size_t) {
+    ended = ec;  // as the session does when its wait ends: deregisters
+    control->wait_deadline.store(SessionControl::kNoDeadline);
+    control->socket = nullptr;
+    std::lock_guard lock(shared.sessions_mutex);
+    shared.sessions.erase(control);
+  });
+  daemon::IdleSweeper sweeper(shared, io);
+  sweeper.start();
+  sweeper.stop();
+  const auto start = std::chrono::steady_clock::now();
+  io.run_for(20s);  // returns early only when nothing is left to run
+  const auto took = std::chrono::steady_clock::now() - start;
+  BOOST_REQUIRE(ended.has_value());
+  BOOST_TEST((*ended == asio::error::operation_aborted));
+  BOOST_TEST((took >= daemon::kFreshGrace - 50ms));
+  BOOST_TEST((took < 10s));
 }
 
 BOOST_AUTO_TEST_CASE(a_client_that_stops_reading_a_big_body_is_closed_after_the_timeout) {
