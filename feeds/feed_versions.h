@@ -21,8 +21,9 @@ enum class Coding : std::uint8_t;
 struct EntryStamp {
   std::string id;
   std::chrono::sys_seconds at{};  // the entry's updated time, or the tombstone's `when`
-  // A hash of everything the entry shows (0 for a tombstone): a second edit within the same
-  // second as the last leaves `at` as it was.
+  // A hash of everything the entry shows (0 for a tombstone): `at` alone may not tell two
+  // versions apart (an author's explicit `updated` kept through an edit, two commits in one
+  // second, a lead at its bound: storage/index/updated_time.h).
   std::uint64_t version = 0;
   bool operator==(const EntryStamp&) const = default;
 };

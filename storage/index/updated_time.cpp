@@ -28,16 +28,17 @@ sys_seconds updated_time(const Post& post, const std::string& hash, Seen seen, s
   if (seen == Seen::same) {
     return stored;
   }
-  const sys_seconds at = std::max(now, post.published);
   // A change seen in the same second as the last one (or while the last ones' lead lasts)
-  // still moves `updated`, a second ahead: feed readers that key on <updated> then see
-  // it. The lead is bounded (at the bound it stays, never moving back), and a far-future
-  // `stored` (an author's `updated` since removed) is not followed. Last-Modified never leads: the
-  // snapshot clamps it to its build time.
-  if (seen == Seen::changed && stored >= at && stored <= at + kUpdatedMaxLead) {
-    return std::min(stored + std::chrono::seconds(1), at + kUpdatedMaxLead);
+  // still moves `updated`, a second ahead: feed readers that key on <updated> then see it.
+  // Only for a post already published (a scheduled post keeps its date until then). The
+  // lead is bounded (at the bound it stays, not moving back while changes keep coming), and
+  // a far-future `stored` (an author's `updated` since removed) is not followed.
+  // Last-Modified never leads: the snapshot clamps it to its build time.
+  if (seen == Seen::changed && post.published <= now && stored >= now &&
+      stored <= now + kUpdatedMaxLead) {
+    return std::min(stored + std::chrono::seconds(1), now + kUpdatedMaxLead);
   }
-  return at;
+  return std::max(now, post.published);
 }
 
 }  // namespace feedd::storage

@@ -24,9 +24,11 @@ enum class Seen {
 inline constexpr std::chrono::seconds kUpdatedMaxLead{10};
 
 // `hash` is the post's visible hash; `clock` may be null ("seen"). Never before the post's
-// own date, except an author's explicit `updated`. A change seen in the second of the last
-// one gets that time plus a second (at most kUpdatedMaxLead ahead of `now`), so that `updated`
-// moves with every change readers see.
+// own date, except an author's explicit `updated`. A published post's change seen in the
+// second of its last one gets that time plus a second (at most kUpdatedMaxLead ahead of
+// `now`), so that `updated` moves with every change readers see. (With a clock, only changes
+// it dates as "seen": an uncommitted edit; its commit's time, later, may be up to
+// kUpdatedMaxLead earlier than such a lead.)
 std::chrono::sys_seconds updated_time(const Post& post, const std::string& hash, Seen seen,
                                       std::chrono::sys_seconds stored, std::chrono::sys_seconds now,
                                       ChangeClock* clock);

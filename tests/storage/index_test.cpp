@@ -127,6 +127,19 @@ BOOST_AUTO_TEST_CASE(visible_changes_within_one_second_still_move_updated) {
     updated_after(i % 2 == 0 ? "F" : "G", i % 2 == 0 ? "f" : "g", kT0 + 2h);
   }
   BOOST_TEST((index.newest("", kT0 + 2h, 10).at(0).updated == kT0 + 2h + kUpdatedMaxLead));
+  // A scheduled post edited before its date keeps its date (readers have not seen it),
+  // also when that date is within the lead.
+  for (const auto ahead : {std::chrono::seconds(72h), std::chrono::seconds(5s)}) {
+    auto future = make_post("s" + std::to_string(ahead.count()), "s.txt", "S");
+    future.published = kT0 + ahead;
+    apply_reads(index, {read_of("s.txt", {future})}, kT0);
+    future.title = "S2";
+    apply_reads(index, {read_of("s.txt", {future}, "s2")}, kT0);
+    future.title = "S3";
+    apply_reads(index, {read_of("s.txt", {future}, "s3")}, kT0);
+    BOOST_TEST_INFO("scheduled " << ahead.count() << " s ahead");
+    BOOST_TEST((index.newest("", kT0 + ahead, 1).at(0).updated == kT0 + ahead));
+  }
 }
 
 BOOST_AUTO_TEST_CASE(unchanged_batch_writes_nothing) {
