@@ -78,13 +78,13 @@ struct Index::Impl {
     bool goes_away = false;     // published until this scan and not after it (RFC 6721)
     bool reclassified = false;  // another language, draft state or publication time
     std::optional<std::chrono::sys_seconds> updated;  // a new updated time to store
+    std::chrono::sys_seconds gone_at{};               // its tombstone's time, if goes_away
   };
   static StoredChange compare_stored(const SQLite::Statement& row, const Post& post,
                                      const std::string& hash, std::chrono::sys_seconds now,
                                      ChangeClock* clock);
   // Writes `post` over its stored row as `change` found it (a deleted row comes back).
-  void update_post(const Post& post, const std::string& hash, const StoredChange& change,
-                   std::chrono::sys_seconds now);
+  void update_post(const Post& post, const std::string& hash, const StoredChange& change);
   // Marks the live posts of `path` deleted, except those whose keys are in `keep`; the
   // deletion time comes from `clock` when it can tell (may be null).
   void delete_posts_of(const std::string& path, const std::unordered_set<std::string>& keep,

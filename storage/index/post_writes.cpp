@@ -127,7 +127,7 @@ void Index::Impl::upsert(const Post& post, const std::string& hash, sys_seconds 
   if (change.visible_same && !change.was_deleted && change.place_same && !change.updated) {
     return;  // nothing to write
   }
-  update_post(post, hash, change, now);
+  update_post(post, hash, change);
   result.keys_written.push_back(post.key);
   if (change.was_deleted) {
     ++result.added;
@@ -156,6 +156,7 @@ Index::Impl::StoredChange Index::Impl::compare_stored(const SQLite::Statement& r
                       row.getColumn(6).getString() == post.next_title;
   // A history may tell a new time for the same content (an edit seen before its commit).
   const sys_seconds stored = to_time(row.getColumn(10).getInt64());
+  change.gone_at = tombstone_time(now, stored);
   if (!change.visible_same || clock != nullptr) {
     auto time = updated_time(post, hash, change.visible_same ? Seen::same : Seen::changed, stored,
                              now, clock);
@@ -166,8 +167,8 @@ Index::Impl::StoredChange Index::Impl::compare_stored(const SQLite::Statement& r
   return change;
 }
 
-void Index::Impl::update_post(const Post& post, const std::string& hash, const StoredChange& change,
-                              sys_seconds now) {
+void Index::Impl::update_post(const Post& post, const std::string& hash,
+                              const StoredChange& change) {
   auto& update = cached(
       std::string("UPDATE posts SET source_path = :source_path, source_line = :source_line, "
                   "position = :position, format = :format, lang = :lang, title = :title, "
@@ -185,7 +186,7 @@ void Index::Impl::update_post(const Post& post, const std::string& hash, const S
     update.bind(":updated", from_time(*change.updated));
   }
   if (change.goes_away) {
-    update.bind(":gone_at", from_time(now));
+    update.bind(":gone_at", from_time(change.gone_at));
   }
   update.exec();
 }
@@ -193,16 +194,17 @@ void Index::Impl::update_post(const Post& post, const std::string& hash, const S
 void Index::Impl::delete_posts_of(const std::string& path,
                                   const std::unordered_set<std::string>& keep, sys_seconds now,
                                   ChangeClock* clock, ApplyResult& result) {
-  auto& live = cached("SELECT key FROM posts WHERE source_path = ? AND deleted_at IS NULL");
+  auto& live =
+      cached("SELECT key, updated FROM posts WHERE source_path = ? AND deleted_at IS NULL");
   live.bind(1, path);
-  std::vector<std::string> gone;
+  std::vector<std::pair<std::string, sys_seconds>> gone;  // key, updated
   while (live.executeStep()) {
     auto key = live.getColumn(0).getString();
     if (!keep.contains(key)) {
-      gone.push_back(std::move(key));
+      gone.emplace_back(std::move(key), to_time(live.getColumn(1).getInt64()));
     }
   }
-  for (const auto& key : gone) {
+  for (const auto& [key, updated] : gone) {
     // The commit that removed it, when the history tells (RFC 6721 tombstones show it). A
     // post published until now leaves the feeds then; a draft or a future post that was never
     // shown keeps no tombstone (or the one it has).
@@ -215,8 +217,9 @@ void Index::Impl::delete_posts_of(const std::string& path,
     }
     auto& mark = cached(
         "UPDATE posts SET deleted_at = :when, gone_at = CASE WHEN draft = 0 AND published <= :now "
-        "THEN :when ELSE gone_at END WHERE key = :key");
+        "THEN :gone ELSE gone_at END WHERE key = :key");
     mark.bind(":when", from_time(when));
+    mark.bind(":gone", from_time(tombstone_time(when, updated)));
     mark.bind(":now", from_time(now));
     mark.bind(":key", key);
     mark.exec();

@@ -41,4 +41,8 @@ sys_seconds updated_time(const Post& post, const std::string& hash, Seen seen, s
   return std::max(now, post.published);
 }
 
+sys_seconds tombstone_time(sys_seconds when, sys_seconds updated) {
+  return updated > when && updated <= when + kUpdatedMaxLead ? updated : when;
+}
+
 }  // namespace feedd::storage

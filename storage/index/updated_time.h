@@ -33,4 +33,10 @@ std::chrono::sys_seconds updated_time(const Post& post, const std::string& hash,
                                       std::chrono::sys_seconds stored, std::chrono::sys_seconds now,
                                       ChangeClock* clock);
 
+// The time of the tombstone (RFC 6721 `when`) of a post that leaves the feeds at `when` and
+// last showed `updated`: `when`, or `updated` when a lead put it after `when` (at most
+// kUpdatedMaxLead), so that a tombstone is never older than the entry it removes.
+std::chrono::sys_seconds tombstone_time(std::chrono::sys_seconds when,
+                                        std::chrono::sys_seconds updated);
+
 }  // namespace feedd::storage

@@ -90,6 +90,37 @@ BOOST_AUTO_TEST_CASE(each_way_of_going_away_leaves_a_tombstone_with_its_time) {
   BOOST_TEST(!index.oldest_gone_since(kT0 + 5h).has_value());
 }
 
+// Edits faster than one a second move `updated` a little ahead of the clock
+// (updated_time.h); a tombstone then takes that time, never older than the entry it removes.
+// An author's `updated` beyond that lead is not followed.
+BOOST_AUTO_TEST_CASE(a_tombstone_is_never_older_than_the_entry_it_removes) {
+  Index index(":memory:", "https://blog.example.org/");
+  Post deleted = make_post("deleted");
+  Post draft = make_post("draft");
+  Post later = make_post("later");
+  later.updated = kT0 + 1h;  // the author's
+  scan(index, {deleted, draft, later}, kT0);
+  for (const char* title : {"Edit 1", "Edit 2", "Edit 3"}) {
+    deleted.title = title;
+    draft.title = title;
+    scan(index, {deleted, draft}, kT0);
+  }
+  for (const auto& post : index.newest("", kT0, 5)) {
+    BOOST_TEST_INFO(post.post.key);
+    BOOST_TEST((post.updated == (post.post.key == "later" ? kT0 + 1h : kT0 + 2s)));
+  }
+  scan(index, {}, kT0, {"deleted", "later"});
+  draft.draft = true;
+  scan(index, {draft}, kT0);
+  const auto gone = index.gone_posts("", kT0 + 5h, kLongAgo, 20);
+  BOOST_REQUIRE_EQUAL(gone.size(), 3u);
+  for (const auto& post : gone) {
+    const bool edited = post.entry_id.ends_with(":deleted") || post.entry_id.ends_with(":draft");
+    BOOST_TEST_INFO(post.entry_id);
+    BOOST_TEST((post.gone_at == (edited ? kT0 + 2s : kT0)));
+  }
+}
+
 BOOST_AUTO_TEST_CASE(posts_never_published_leave_none) {
   Index index(":memory:", "https://blog.example.org/");
   Post draft = make_post("draft");
