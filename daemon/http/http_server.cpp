@@ -146,7 +146,6 @@ struct HttpServer::Impl {
   asio::awaitable<void> accept_loop(tcp::acceptor& acceptor, std::size_t home);
   // The context with the fewest connections; `home` (the acceptor's) when it is one of them.
   std::size_t least_loaded(std::size_t home) const;
-  void close_idle_sessions();
 
   const std::size_t max_connections;
   ServerShared shared;
@@ -246,34 +245,6 @@ asio::awaitable<void> HttpServer::Impl::accept_loop(tcp::acceptor& acceptor, std
                        }
                      }
                    });
-  }
-}
-
-void HttpServer::Impl::close_idle_sessions() {
-  std::vector<std::shared_ptr<SessionControl>> sessions;
-  {
-    std::lock_guard lock(shared.sessions_mutex);
-    sessions.assign(shared.sessions.begin(), shared.sessions.end());
-  }
-  for (auto& control : sessions) {
-    asio::post(control->executor, [control] {
-      if (control->socket == nullptr ||
-          control->phase.load(std::memory_order_relaxed) == SessionPhase::busy) {
-        return;
-      }
-      if (!control->fresh) {
-        cancel_unless_request_waiting(*control);
-        return;
-      }
-      // Just connected: its request may be a moment away. Give it that moment.
-      auto grace = std::make_shared<asio::steady_timer>(control->executor, kFreshGrace);
-      grace->async_wait([control, grace](error_code ec) {
-        if (!ec && control->socket != nullptr && control->fresh &&
-            control->phase.load(std::memory_order_relaxed) != SessionPhase::busy) {
-          cancel_unless_request_waiting(*control);
-        }
-      });
-    });
   }
 }
 
@@ -396,9 +367,8 @@ void HttpServer::stop() {
     });
   }
   asio::post(*impl_->contexts.front(), [impl = impl_.get()] {
-    impl->close_idle_sessions();
     impl->shedder.stop();
-    impl->sweeper.stop();
+    impl->sweeper.stop();  // ends the idle sessions
   });
 }
 

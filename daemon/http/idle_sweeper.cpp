@@ -12,26 +12,32 @@ namespace {
 namespace asio = boost::asio;
 using boost::system::error_code;
 
-std::int64_t ticks(std::chrono::milliseconds duration) {
-  return std::chrono::duration_cast<std::chrono::steady_clock::duration>(duration).count();
-}
-
-// When `control`'s current wait is due to end (kNoDeadline: it is not waiting).
-std::int64_t due(const SessionControl& control, bool stopping) {
-  const std::int64_t deadline = control.wait_deadline.load(std::memory_order_relaxed);
-  if (!stopping || deadline == SessionControl::kNoDeadline) {
-    return deadline;
-  }
-  return std::min(deadline,
-                  control.waiting_since.load(std::memory_order_relaxed) + ticks(kFreshGrace));
-}
-
 // On the session's thread: the wait may have ended, and a new one begun, since the scan saw
-// it; only a wait still due is ended.
-void end_due_wait(SessionControl& control, bool stopping) {
-  if (control.socket != nullptr && due(control, stopping) <= steady_ticks()) {
+// it; only a wait still past its deadline is ended.
+void end_overdue_wait(SessionControl& control) {
+  if (control.socket != nullptr &&
+      control.wait_deadline.load(std::memory_order_relaxed) <= steady_ticks()) {
     cancel_unless_request_waiting(control);
   }
+}
+
+// On the session's thread, once the server stops (at `stopped_at`, steady ticks): ends the
+// session's wait for a request, or its slow head, unless it is answering one. A connection
+// that has just connected (before the listening socket closed) gets kFreshGrace, from the
+// stop or from its connect if later, for its first request: a later sweep comes back to it.
+void end_on_stop(SessionControl& control, std::int64_t stopped_at) {
+  if (control.socket == nullptr ||
+      control.phase.load(std::memory_order_relaxed) == SessionPhase::busy) {
+    return;
+  }
+  const auto grace =
+      std::chrono::duration_cast<std::chrono::steady_clock::duration>(kFreshGrace).count();
+  if (control.fresh &&
+      std::max(control.waiting_since.load(std::memory_order_relaxed), stopped_at) + grace >
+          steady_ticks()) {
+    return;
+  }
+  cancel_unless_request_waiting(control);
 }
 
 }  // namespace
@@ -55,6 +61,7 @@ void IdleSweeper::start() {
 void IdleSweeper::stop() {
   asio::post(strand_, [this] {
     stopping_ = true;
+    stopped_at_ = steady_ticks();
     timer_.cancel();  // its handler sweeps now (after start(), one wait is always pending)
   });
 }
@@ -63,7 +70,7 @@ void IdleSweeper::schedule() {
   if (finished_) {
     return;
   }
-  timer_.expires_after(stopping_ ? std::chrono::milliseconds(kStoppingPeriod) : period_);
+  timer_.expires_after(stopping_ ? kStoppingPeriod : period_);
   timer_.async_wait(asio::bind_executor(strand_, [this](error_code) {
     if (!finished_ && !sweep() && stopping_) {
       finished_ = true;  // nothing left to end: the io_context may finish
@@ -75,20 +82,25 @@ void IdleSweeper::schedule() {
 
 bool IdleSweeper::sweep() {
   const std::int64_t now = steady_ticks();
-  std::vector<std::shared_ptr<SessionControl>> due_now;
+  std::vector<std::shared_ptr<SessionControl>> due;
   bool any = false;
   {
     std::lock_guard lock(shared_.sessions_mutex);
     any = !shared_.sessions.empty();
     for (const auto& control : shared_.sessions) {
-      if (due(*control, stopping_) <= now) {
-        due_now.push_back(control);
+      if (stopping_ ? control->phase.load(std::memory_order_relaxed) != SessionPhase::busy
+                    : control->wait_deadline.load(std::memory_order_relaxed) <= now) {
+        due.push_back(control);
       }
     }
   }
-  for (auto& control : due_now) {
-    asio::post(control->executor,
-               [control, stopping = stopping_] { end_due_wait(*control, stopping); });
+  for (auto& control : due) {
+    if (stopping_) {
+      asio::post(control->executor,
+                 [control, stopped_at = stopped_at_] { end_on_stop(*control, stopped_at); });
+    } else {
+      asio::post(control->executor, [control] { end_overdue_wait(*control); });
+    }
   }
   return any;
 }

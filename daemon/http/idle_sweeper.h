@@ -1,6 +1,6 @@
 // Ends connections' waits for their next request (internal to the HTTP server): those past
-// server.timeout, and, once the server stops, every wait (a connection that has just
-// connected gets kFreshGrace for its first request). A keep-alive connection between
+// server.timeout and, once the server stops, every wait and slow head (a connection that has
+// just connected gets kFreshGrace for its first request). A keep-alive connection between
 // requests carries only a deadline (an atomic in its SessionControl, set by the session per
 // wait); one periodic scan of the session registry cancels the waits past theirs. A timer
 // per wait cost every request a timer-queue insert and cancel under the reactor's mutex, a
@@ -37,7 +37,8 @@ class IdleSweeper {
 
  private:
   void schedule();
-  // Ends the waits that are due; whether any session is left.
+  // Ends the waits that are due (once stopping: asks every session not answering a request
+  // to end); whether any session is left.
   bool sweep();
 
   ServerShared& shared_;
@@ -45,6 +46,7 @@ class IdleSweeper {
   boost::asio::strand<boost::asio::io_context::executor_type> strand_;
   boost::asio::steady_timer timer_;  // touched on strand_
   bool stopping_ = false;            // touched on strand_
+  std::int64_t stopped_at_ = 0;      // touched on strand_: steady ticks of stop()
   bool finished_ = false;            // touched on strand_: stopping and no session left
 };
 
