@@ -13,6 +13,7 @@
 #include "feeds/html_pages.h"
 #include "feeds/opml.h"
 #include "feeds/snapshot.h"
+#include "storage/index/fresh_index.h"
 
 namespace feedd::daemon {
 namespace {
@@ -50,7 +51,10 @@ SitePipeline::SitePipeline(const Config& config, IndexHealth* health)
       health_(health != nullptr ? *health : own_health_),
       clock_(open_store_clock(config.store, reader_options_)),
       replay_(clock_ ? std::make_unique<storage::ReplayClock>(*clock_) : nullptr) {
-  auto opened = open_index(config.store.index, config.site.base_url, common::now_seconds());
+  adopt(open_index(config.store.index, config.site.base_url, common::now_seconds()));
+}
+
+void SitePipeline::adopt(OpenedIndex&& opened) {
   index_ = std::move(opened.index);
   not_writable_ = std::move(opened.not_writable);
   temporary_ = opened.temporary;
@@ -100,7 +104,7 @@ storage::ScanReport SitePipeline::scan(std::chrono::sys_seconds now, CatalogsBes
   }
   storage::ScanReport report;
   try {
-    report = run_scan([&](storage::Index& index) { return scan_whole_store(index, now); }, now);
+    report = run_scan([&](storage::Index&) { return fill_index(now); }, now);
   } catch (...) {
     drop_early_catalogs();  // read for this `now` and this scan only
     throw;
@@ -112,6 +116,50 @@ storage::ScanReport SitePipeline::scan(std::chrono::sys_seconds now, CatalogsBes
 storage::ScanReport SitePipeline::scan_whole_store(storage::Index& index,
                                                    std::chrono::sys_seconds now) {
   return storage::scan_store(index, config_.store.path, reader_options_, now, replay_.get());
+}
+
+storage::ScanReport SitePipeline::fill_index(std::chrono::sys_seconds now) {
+  if (!writes_new_file()) {
+    return scan_whole_store(*index_, now);
+  }
+  const auto& path = config_.store.index;
+  storage::FreshIndex fresh(path, config_.site.base_url);
+  auto report = scan_whole_store(fresh.index(), now);
+  index_.reset();  // the new file takes its name: no connection may go on reading the old one
+  try {
+    fresh.publish();
+  } catch (const storage::IndexError&) {
+    reopen_after_fill(now);  // the new index is lost, the old one is as it was
+    throw;
+  }
+  reopen_after_fill(now);
+  return report;
+}
+
+bool SitePipeline::writes_new_file() {
+  const auto& path = config_.store.index;
+  if (on_fallback() || path.empty() || path == ":memory:") {
+    return false;
+  }
+  try {
+    return index_->is_new();
+  } catch (const storage::IndexError&) {
+    return false;  // the scan meets it and deals with it
+  }
+}
+
+void SitePipeline::reopen_after_fill(std::chrono::sys_seconds now) {
+  const auto& path = config_.store.index;
+  try {
+    adopt(open_index(path, config_.site.base_url, now));
+  } catch (const storage::IndexError& error) {
+    // Neither unusable nor unwritable (a lock held too long): serve from a temporary index
+    // meanwhile, as for a state directory that refuses writes; each scan tries the real one
+    // again (reopen()).
+    adopt(temporary_index(path, config_.site.base_url, error.what()));
+    health_.set_not_writable(not_writable_);
+    ++replacements_;
+  }
 }
 
 void SitePipeline::start_early_catalogs(std::chrono::sys_seconds now) {
@@ -194,15 +242,11 @@ storage::ScanReport SitePipeline::rebuild(const storage::IndexError& error,
   drop_early_catalogs();  // its connection too: on closing it could take the new -wal file
   index_.reset();         // close the connection before its files move
   auto opened = replace_unusable_index(config_.store.index, config_.site.base_url, error, now);
-  index_ = std::move(opened.index);
-  not_writable_ = std::move(opened.not_writable);
-  temporary_ = opened.temporary;
+  opened.moved_aside.reset();  // counted here, whether or not it could be moved aside
+  adopt(std::move(opened));
   ++replacements_;
   health_.count_recovery();
-  if (!not_writable_.empty()) {
-    health_.set_not_writable(not_writable_);
-  }
-  return scan_whole_store(*index_, now);
+  return fill_index(now);
 }
 
 bool SitePipeline::holds_nothing() {

@@ -19,6 +19,7 @@
 #include "daemon/config.h"
 #include "daemon/pipeline/entry_query.h"
 #include "daemon/pipeline/index_health.h"
+#include "daemon/pipeline/index_opener.h"
 #include "feeds/archive_catalog.h"
 #include "feeds/feed_set.h"
 #include "feeds/post_catalogs.h"
@@ -169,6 +170,17 @@ class SitePipeline {
   storage::ScanReport finish_scan(storage::ScanReport report, bool follow = true);
   // The catalogs read these posts again at the next render() (when they are kept).
   void follow_keys(const std::vector<std::string>& keys);
+  // Takes over `opened` (see index_opener.h): its index, fallback state and recovery.
+  void adopt(OpenedIndex&& opened);
+  // scan_whole_store() into index_; when index_ is a file that has never been written (see
+  // writes_new_file()), into a new file renamed over it (storage/index/fresh_index.h), which
+  // is then index_.
+  storage::ScanReport fill_index(std::chrono::sys_seconds now);
+  // Whether fill_index() writes a new file: index_ is the real index, and new.
+  bool writes_new_file();
+  // Opens the real index again after fill_index() closed it; on a fault open_index() does
+  // not deal with, a temporary index stands in (reopen() tries the real one at each scan).
+  void reopen_after_fill(std::chrono::sys_seconds now);
   // storage::scan_store() of the whole store into `index`, with this pipeline's options.
   storage::ScanReport scan_whole_store(storage::Index& index, std::chrono::sys_seconds now);
   // Runs one scan with the recovery and health rules of the class contract.

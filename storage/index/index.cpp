@@ -75,19 +75,22 @@ SQLite::Statement& Index::Impl::cached(const std::string& sql) {
 Index::Impl::Impl(const std::filesystem::path& path, std::string url, Index::Mode mode)
     // NOMUTEX: one thread at a time uses an Index (index.h), so the connection's mutex,
     // taken by every sqlite3_column_*() call, was pure cost (~5 % of a cold build's CPU).
-    : db(mode == Index::Mode::read_write ? path.string() : immutable_uri(path),
-         (mode == Index::Mode::read_write ? SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE
-                                          : SQLite::OPEN_READONLY | SQLite::OPEN_URI) |
+    : db(mode != Index::Mode::read_only ? path.string() : immutable_uri(path),
+         (mode != Index::Mode::read_only ? SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE
+                                         : SQLite::OPEN_READONLY | SQLite::OPEN_URI) |
              SQLite::OPEN_NOMUTEX),
       base_url(std::move(url)) {
   db.setBusyTimeout(5000);
-  if (mode == Index::Mode::read_write) {
+  if (mode != Index::Mode::read_only) {
     // Before anything makes the file: a new index gets 16 KiB pages. A post's row (its body
     // with the light columns, about 2 KB at the bench store's average) fills more than half
     // of a 4 KiB page, so SQLite kept one row per page and left the rest empty: 471 MB for
     // 100,000 posts against 300 MB with 16 KiB pages. An existing index keeps its pages.
     db.exec("PRAGMA page_size = 16384");
-    db.exec("PRAGMA journal_mode = WAL");  // reads the header: a non-database fails here
+    // Reads the header: a non-database fails here. A file written once has no journal: its
+    // pages are written once, not to the WAL and then again by the checkpoint.
+    db.exec(mode == Index::Mode::write_once ? "PRAGMA journal_mode = OFF"
+                                            : "PRAGMA journal_mode = WAL");
     db.exec("PRAGMA synchronous = NORMAL");
     // SQLite quietly opens a file it may not write read-only: say so now, not at the
     // first scan that has something to write.

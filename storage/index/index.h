@@ -104,6 +104,9 @@ class Index {
     read_write,  // created if missing, WAL mode, migrated forward
     read_only,   // an existing index read as immutable (no locks, no -shm; -wal ignored),
                  // for a state directory that refuses writes; every write fails not_writable
+    write_once,  // a new file filled by one scan with no journal (see fresh_index.h): a
+                 // failed or interrupted write leaves it damaged, so it is never the index
+                 // in use until complete
   };
   // Opens the index at `path` (":memory:": in memory, for tests; "": a private temporary
   // file SQLite deletes when the index closes, for a one-off scan), sets WAL mode and migrates the
@@ -121,6 +124,9 @@ class Index {
   void visit_file_stamps(const std::function<void(const FileStamp&)>& visit);
   // Whether any file is indexed (false for a new index), without reading them.
   bool holds_files();
+  // Whether no table holds a row: an index that has never been written, with no entry id,
+  // tombstone or built file to keep (an index whose store is empty may still hold those).
+  bool is_new();
   std::optional<FileState> file_state(const std::string& path);
   // Indexed files below the directory `directory` (relative, no trailing '/').
   std::vector<std::string> files_under(const std::string& directory);

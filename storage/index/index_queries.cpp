@@ -117,6 +117,23 @@ bool Index::holds_files() {
   });
 }
 
+bool Index::is_new() {
+  return guard_sqlite("reading the index's tables", [&] {
+    std::vector<std::string> tables;
+    SQLite::Statement list(impl_->db, "SELECT name FROM sqlite_schema WHERE type = 'table'");
+    while (list.executeStep()) {
+      tables.push_back(list.getColumn(0).getString());
+    }
+    return std::none_of(tables.begin(), tables.end(), [&](const std::string& table) {
+      std::string quoted = "\"";
+      for (const char c : table) {
+        quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
+      }
+      return impl_->db.execAndGet("SELECT EXISTS (SELECT 1 FROM " + quoted + "\")").getInt() != 0;
+    });
+  });
+}
+
 std::vector<std::string> Index::files_under(const std::string& directory) {
   return guard_sqlite("listing indexed files", [&]() -> std::vector<std::string> {
     // '/' + 1 is '0': [dir/, dir0) is exactly the paths that start with "dir/".

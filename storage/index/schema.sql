@@ -5,7 +5,9 @@
 -- posts that were deleted. Deleting the file loses no post: the next scan rebuilds it, and
 -- ids are derived from the store (host, first date, key), so they come back the same.
 --
--- Every scan is one transaction; a crash leaves the last complete state. WAL journal mode.
+-- Every scan is one transaction; a crash leaves the last complete state. WAL journal mode;
+-- a new index's first scan writes a file with no journal, renamed into place once complete
+-- (fresh_index.h).
 
 -- One row per post file that was read. Change detection compares (size, mtime_ns) first and
 -- the SHA-256 of the bytes second, so an unchanged store is scanned without a single write.

@@ -2,6 +2,8 @@
 // post bodies that changed.
 #include "daemon/pipeline/site_pipeline.h"
 
+#include <sys/stat.h>
+
 #include <boost/test/unit_test.hpp>
 
 #include "feeds/html_document.h"
@@ -39,7 +41,44 @@ class ParseCount {
   std::uint64_t last_ = feeds::html_bodies_parsed();
 };
 
+// The inode of `path`: a file renamed into its place has another.
+ino_t inode(const std::filesystem::path& path) {
+  struct stat st {};
+  BOOST_REQUIRE(::stat(path.c_str(), &st) == 0);
+  return st.st_ino;
+}
+
 }  // namespace
+
+BOOST_AUTO_TEST_CASE(a_new_index_is_written_beside_it_and_one_with_a_past_in_place) {
+  testing::TempDir dir;
+  testing::write_file(dir / "posts/a.md", post("A", "en"));
+  testing::write_file(dir / "posts/b.md", post("B", "ja"));
+  const auto index = dir / "index.sqlite";
+  auto config = load_config(testing::write_config(dir.path(), dir / "posts", index));
+  ino_t written = 0;
+  {
+    SitePipeline pipeline(config);
+    const ino_t created = inode(index);
+    BOOST_TEST(pipeline.scan(kNow).applied.added == 2);
+    written = inode(index);
+    BOOST_TEST(written != created);  // the new file took the index's place
+    BOOST_TEST(!std::filesystem::exists(dir / "index.sqlite.new"));
+    // The pipeline goes on with the file in place.
+    testing::write_file(dir / "posts/c.md", post("C", "en"));
+    BOOST_TEST(pipeline.scan_paths({"c.md"}, kNow).applied.added == 1);
+    BOOST_TEST(pipeline.index().newest("", kNow, -1).size() == 3u);
+    // The store emptied: the index keeps the posts' ids and tombstones.
+    for (const char* name : {"a.md", "b.md", "c.md"}) {
+      std::filesystem::remove(dir / "posts" / name);
+    }
+    BOOST_TEST(pipeline.scan(kNow + 1h).applied.deleted == 3);
+  }
+  SitePipeline again(config);
+  BOOST_TEST(again.scan(kNow + 2h).applied.wrote() == false);
+  BOOST_TEST(inode(index) == written);  // not new: scanned in place
+  BOOST_TEST(again.index().gone_posts("", kNow + 2h, kNow, -1).size() == 3u);
+}
 
 BOOST_AUTO_TEST_CASE(only_feeds_whose_input_changed_are_rendered_again) {
   testing::TempDir dir;

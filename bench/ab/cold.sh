@@ -1,0 +1,46 @@
+#!/bin/bash
+# bench/ab/cold.sh ROUNDS N BIN... — two (or more) feedd binaries side by side, not a peer
+# comparison: per round, a cold `feedd build` of the N-post bench store (no index, empty
+# output) by each binary, the order reversed every other round (the first of a pair tends to
+# do better on this shared host). Prints wall seconds, CPU seconds (user + sys) and peak RSS
+# per run, then the medians per binary. Needs the store `bench/run.sh build` generates
+# ($BENCH_WORK/store-N, default bench/work), or any directory holding posts/ and feedd.toml.
+set -euo pipefail
+rounds=$1 n=$2
+shift 2
+bins=("$@")
+store=${BENCH_WORK:-$(cd "$(dirname "$0")/.." && pwd)/work}/store-$n
+results=$(mktemp)
+for r in $(seq 1 "$rounds"); do
+  order=("${bins[@]}")
+  if ((r % 2 == 0)); then
+    order=()
+    for ((i = ${#bins[@]} - 1; i >= 0; i--)); do order+=("${bins[i]}"); done
+  fi
+  for b in "${order[@]}"; do
+    d=${TMPDIR:-/tmp}/feedd-ab-cold-$(echo "$b" | md5sum | cut -c1-6)
+    mkdir -p "$d"
+    sed -e "s#index = .*#index = \"$d/store.index\"#" "$store/feedd.toml" >"$d/feedd.toml"
+    rm -rf "$d"/store.index* "$d/out"
+    sync
+    t0=$EPOCHREALTIME
+    /usr/bin/time -o "$d/t" -f "%U %S %M" "$b" build --config "$d/feedd.toml" --out "$d/out" \
+      >/dev/null 2>&1
+    t1=$EPOCHREALTIME
+    read -r user sys rss <"$d/t"
+    line=$(awk -v b="$b" -v t0="$t0" -v t1="$t1" -v u="$user" -v s="$sys" -v m="$rss" \
+      'BEGIN { printf "%s wall %.3f cpu %.2f rss_kb %d", b, t1 - t0, u + s, m }')
+    echo "round $r $line load $(cut -d' ' -f1 /proc/loadavg)"
+    echo "$line" >>"$results"
+  done
+done
+for b in "${bins[@]}"; do
+  grep -F "$b wall" "$results" | awk -v b="$b" '
+    { w[NR] = $3; c[NR] = $5; m[NR] = $7 }
+    function med(a, n,   i, j, t) {
+      for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
+      return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+    }
+    END { printf "median %s wall %.3f s cpu %.3f s rss %.1f MB (%d runs)\n", b, med(w, NR), med(c, NR), med(m, NR) / 1024, NR }'
+done
+rm -f "$results"

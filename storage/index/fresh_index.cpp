@@ -1,0 +1,75 @@
+#include "storage/index/fresh_index.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <system_error>
+
+#include "common/sync_directory.h"
+#include "common/unique_fd.h"
+
+namespace feedd::storage {
+namespace {
+
+// The new file with no journal has no companion; a -journal or -wal beside it is left by a
+// process that opened it some other way, and would be applied to the new file.
+constexpr const char* kCompanions[] = {"", "-journal", "-wal", "-shm"};
+
+void remove_with_companions(const std::filesystem::path& file) {
+  for (const char* companion : kCompanions) {
+    std::error_code ignored;  // absent is the usual case
+    std::filesystem::remove(file.string() + companion, ignored);
+  }
+}
+
+[[noreturn]] void fail(const std::filesystem::path& file, const char* doing, int error) {
+  const std::string cause = std::strerror(error);
+  throw IndexError(file.string() + ": cannot " + doing + " the new index: " + cause,
+                   IndexFault::not_writable, cause);
+}
+
+}  // namespace
+
+std::filesystem::path FreshIndex::staging_path(const std::filesystem::path& path) {
+  return path.string() + ".new";
+}
+
+FreshIndex::FreshIndex(const std::filesystem::path& path, std::string base_url)
+    : path_(path), staging_(staging_path(path)) {
+  remove_with_companions(staging_);
+  index_ = std::make_unique<Index>(staging_, std::move(base_url), Index::Mode::write_once);
+}
+
+FreshIndex::~FreshIndex() {
+  if (!published_) {
+    index_.reset();
+    remove_with_companions(staging_);
+  }
+}
+
+void FreshIndex::publish() {
+  index_.reset();  // its last commit wrote every page
+  // SQLite synced the file at that commit (synchronous = NORMAL); synced here again so that
+  // the rename below can never make a file whose pages are not all on disk the index.
+  const common::UniqueFd file(::open(staging_.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!file || ::fsync(file.get()) != 0) {
+    fail(staging_, "sync", errno);
+  }
+  if (std::rename(staging_.c_str(), path_.c_str()) != 0) {
+    fail(path_, "rename into place", errno);
+  }
+  published_ = true;
+  // A -wal or -shm of the index replaced belonged to the old file: the next open must not
+  // apply it to this one. The last connection to close removes both, so they are gone unless
+  // that connection was killed.
+  for (const char* companion : {"-wal", "-shm"}) {
+    std::error_code ignored;
+    std::filesystem::remove(path_.string() + companion, ignored);
+  }
+  common::sync_directory(path_.parent_path());
+}
+
+}  // namespace feedd::storage
