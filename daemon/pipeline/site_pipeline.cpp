@@ -123,16 +123,32 @@ storage::ScanReport SitePipeline::fill_index(std::chrono::sys_seconds now) {
     return scan_whole_store(*index_, now);
   }
   const auto& path = config_.store.index;
-  storage::FreshIndex fresh(path, config_.site.base_url);
+  // Another process may be writing this index's first scan: wait for it, then look again
+  // (its file may have taken the index's name meanwhile).
+  auto lock = storage::FreshIndex::lock_first_scans(path);
+  if (auto failure = reopen_real_index(now)) {
+    return scan_in_temporary(*failure, now);
+  }
+  if (!writes_new_file()) {
+    return scan_whole_store(*index_, now);
+  }
+  storage::FreshIndex fresh(path, config_.site.base_url, std::move(lock));
   auto report = scan_whole_store(fresh.index(), now);
   index_.reset();  // the new file takes its name: no connection may go on reading the old one
+  std::optional<storage::IndexError> not_published;
   try {
     fresh.publish();
-  } catch (const storage::IndexError&) {
-    reopen_after_fill(now);  // the new index is lost, the old one is as it was
-    throw;
+  } catch (const storage::IndexError& error) {
+    not_published = error;  // the new index is lost, the old one is as it was
   }
-  reopen_after_fill(now);
+  if (auto failure = reopen_real_index(now)) {
+    // The scan's rows are in a file this pipeline cannot open: never serve an empty stand-in
+    // as if it held them.
+    return scan_in_temporary(*failure, now);
+  }
+  if (not_published) {
+    throw *not_published;
+  }
   return report;
 }
 
@@ -148,17 +164,16 @@ bool SitePipeline::writes_new_file() {
   }
 }
 
-void SitePipeline::reopen_after_fill(std::chrono::sys_seconds now) {
-  const auto& path = config_.store.index;
+std::optional<std::string> SitePipeline::reopen_real_index(std::chrono::sys_seconds now) {
+  index_.reset();
   try {
-    adopt(open_index(path, config_.site.base_url, now));
+    adopt(open_index(config_.store.index, config_.site.base_url, now));
+    return std::nullopt;
   } catch (const storage::IndexError& error) {
-    // Neither unusable nor unwritable (a lock held too long): serve from a temporary index
-    // meanwhile, as for a state directory that refuses writes; each scan tries the real one
-    // again (reopen()).
-    adopt(temporary_index(path, config_.site.base_url, error.what()));
-    health_.set_not_writable(not_writable_);
-    ++replacements_;
+    // Neither unusable nor unwritable (a lock held too long): a stand-in meanwhile, as for a
+    // state directory that refuses writes; each scan tries the real one again (reopen()).
+    health_.set_not_writable(error.cause());
+    return error.cause();
   }
 }
 

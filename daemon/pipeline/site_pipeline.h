@@ -178,9 +178,9 @@ class SitePipeline {
   storage::ScanReport fill_index(std::chrono::sys_seconds now);
   // Whether fill_index() writes a new file: index_ is the real index, and new.
   bool writes_new_file();
-  // Opens the real index again after fill_index() closed it; on a fault open_index() does
-  // not deal with, a temporary index stands in (reopen() tries the real one at each scan).
-  void reopen_after_fill(std::chrono::sys_seconds now);
+  // Closes index_ and opens the real index again (see fill_index()); why not, on a fault
+  // open_index() does not deal with: index_ is then null, for the caller to replace.
+  std::optional<std::string> reopen_real_index(std::chrono::sys_seconds now);
   // storage::scan_store() of the whole store into `index`, with this pipeline's options.
   storage::ScanReport scan_whole_store(storage::Index& index, std::chrono::sys_seconds now);
   // Runs one scan with the recovery and health rules of the class contract.

@@ -1,6 +1,7 @@
 #include "storage/index/fresh_index.h"
 
 #include <fcntl.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -31,14 +32,38 @@ void remove_with_companions(const std::filesystem::path& file) {
                    IndexFault::not_writable, cause);
 }
 
+// `path`, or the file it links to: the index lives where the link points.
+std::filesystem::path followed(const std::filesystem::path& path) {
+  std::error_code ec;
+  if (!std::filesystem::is_symlink(path, ec)) {
+    return path;
+  }
+  auto target = std::filesystem::weakly_canonical(path, ec);
+  return ec ? path : target;
+}
+
 }  // namespace
 
 std::filesystem::path FreshIndex::staging_path(const std::filesystem::path& path) {
-  return path.string() + ".new";
+  return followed(path).string() + ".new";
 }
 
-FreshIndex::FreshIndex(const std::filesystem::path& path, std::string base_url)
-    : path_(path), staging_(staging_path(path)) {
+common::UniqueFd FreshIndex::lock_first_scans(const std::filesystem::path& path) {
+  auto directory = followed(path).parent_path();
+  if (directory.empty()) {
+    directory = ".";
+  }
+  common::UniqueFd fd(::open(directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (fd) {
+    while (::flock(fd.get(), LOCK_EX) != 0 && errno == EINTR) {
+    }
+  }
+  return fd;
+}
+
+FreshIndex::FreshIndex(const std::filesystem::path& path, std::string base_url,
+                       common::UniqueFd lock)
+    : lock_(std::move(lock)), path_(followed(path)), staging_(staging_path(path)) {
   remove_with_companions(staging_);
   index_ = std::make_unique<Index>(staging_, std::move(base_url), Index::Mode::write_once);
 }
@@ -58,17 +83,18 @@ void FreshIndex::publish() {
   if (!file || ::fsync(file.get()) != 0) {
     fail(staging_, "sync", errno);
   }
-  if (std::rename(staging_.c_str(), path_.c_str()) != 0) {
-    fail(path_, "rename into place", errno);
-  }
-  published_ = true;
-  // A -wal or -shm of the index replaced belonged to the old file: the next open must not
+  // A -wal or -shm of the index replaced belongs to the old file: the next open must not
   // apply it to this one. The last connection to close removes both, so they are gone unless
-  // that connection was killed.
+  // that connection was killed. Removed before the rename: after it, one could be a live
+  // companion of the new file.
   for (const char* companion : {"-wal", "-shm"}) {
     std::error_code ignored;
     std::filesystem::remove(path_.string() + companion, ignored);
   }
+  if (std::rename(staging_.c_str(), path_.c_str()) != 0) {
+    fail(path_, "rename into place", errno);
+  }
+  published_ = true;
   common::sync_directory(path_.parent_path());
 }
 

@@ -10,15 +10,25 @@
 #include <memory>
 #include <string>
 
+#include "common/unique_fd.h"
 #include "storage/index/index.h"
 
 namespace feedd::storage {
 
 class FreshIndex {
  public:
-  // Creates "<path>.new" (Index::Mode::write_once), removing a stale one first. Throws
-  // IndexError as Index's constructor does.
-  FreshIndex(const std::filesystem::path& path, std::string base_url);
+  // Waits until no other FreshIndex of `path`, in any process, is being written, and keeps
+  // the others waiting while the lock returned is held (flock on the index's directory):
+  // two processes would write the same "<path>.new". Check that the index is still new
+  // after it returns: another process may have published its own meanwhile. An invalid
+  // descriptor when the directory cannot be opened (then creating the file fails too).
+  static common::UniqueFd lock_first_scans(const std::filesystem::path& path);
+
+  // Creates "<path>.new" (Index::Mode::write_once), removing a stale one first; `lock` (from
+  // lock_first_scans) is held until this is gone. A symbolic link at `path` is followed: the
+  // file it names is replaced, in its own directory. Throws IndexError as Index's
+  // constructor does.
+  FreshIndex(const std::filesystem::path& path, std::string base_url, common::UniqueFd lock);
   // Removes the file unless published.
   ~FreshIndex();
   FreshIndex(const FreshIndex&) = delete;
@@ -34,11 +44,12 @@ class FreshIndex {
   // cannot be synced or renamed; the index at `path` is then as it was.
   void publish();
 
-  // "<path>.new".
+  // "<path>.new", `path` a symbolic link followed.
   static std::filesystem::path staging_path(const std::filesystem::path& path);
 
  private:
-  std::filesystem::path path_;
+  common::UniqueFd lock_;
+  std::filesystem::path path_;  // a symbolic link followed
   std::filesystem::path staging_;
   std::unique_ptr<Index> index_;
   bool published_ = false;

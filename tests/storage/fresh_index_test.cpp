@@ -5,6 +5,8 @@
 #include "storage/index/fresh_index.h"
 
 #include <SQLiteCpp/SQLiteCpp.h>
+#include <fcntl.h>
+#include <sys/file.h>
 
 #include <boost/test/unit_test.hpp>
 #include <filesystem>
@@ -47,7 +49,7 @@ BOOST_AUTO_TEST_CASE(a_published_index_takes_the_place_of_the_old_one_in_wal_mod
   }
   // What a killed process leaves beside the index: it must not be applied to the new file.
   testing::write_file(dir / "index.sqlite-wal", std::string(4096, 'w'));
-  FreshIndex fresh(path, kBase);
+  FreshIndex fresh(path, kBase, FreshIndex::lock_first_scans(path));
   const auto staging = FreshIndex::staging_path(path);
   BOOST_TEST(staging == dir / "index.sqlite.new");
   apply_reads(fresh.index(),
@@ -78,7 +80,7 @@ BOOST_AUTO_TEST_CASE(an_index_not_published_leaves_the_old_one_and_no_file) {
     apply_reads(old, {file_read("old.md", {index_post("old", "old.md", "Old", "en")})}, kT0);
   }
   {
-    FreshIndex fresh(path, kBase);
+    FreshIndex fresh(path, kBase, FreshIndex::lock_first_scans(path));
     apply_reads(fresh.index(), {file_read("a.md", {index_post("a", "a.md", "A", "en")})}, kT0);
     BOOST_TEST(file_exists(FreshIndex::staging_path(path)));
   }
@@ -93,11 +95,45 @@ BOOST_AUTO_TEST_CASE(a_new_file_left_by_a_killed_process_is_started_again) {
   const auto staging = FreshIndex::staging_path(path);
   testing::write_file(staging, std::string(20000, 'x'));  // not a database: opening it fails
   testing::write_file(staging.string() + "-journal", std::string(512, 'j'));
-  FreshIndex fresh(path, kBase);
+  FreshIndex fresh(path, kBase, FreshIndex::lock_first_scans(path));
   apply_reads(fresh.index(), {file_read("a.md", {index_post("a", "a.md", "A", "en")})}, kT0);
   BOOST_TEST(!file_exists(staging, "-journal"));
   fresh.publish();
   Index index(path, kBase);
+  BOOST_TEST(titles(index) == (std::vector<std::string>{"A"}), boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_CASE(one_new_index_of_a_directory_is_written_at_a_time) {
+  testing::TempDir dir;
+  const auto path = dir / "index.sqlite";
+  // Another process's view: a lock on the directory of its own open file description.
+  const auto try_lock = [&] {
+    const common::UniqueFd other(::open(dir.path().c_str(), O_RDONLY | O_DIRECTORY));
+    return ::flock(other.get(), LOCK_EX | LOCK_NB) == 0;
+  };
+  {
+    FreshIndex fresh(path, kBase, FreshIndex::lock_first_scans(path));
+    BOOST_TEST(!try_lock());
+    fresh.publish();
+    BOOST_TEST(!try_lock());  // until the index is gone
+  }
+  BOOST_TEST(try_lock());
+}
+
+BOOST_AUTO_TEST_CASE(a_linked_index_is_replaced_where_the_link_points) {
+  testing::TempDir dir;
+  std::filesystem::create_directories(dir / "data");
+  std::filesystem::create_directories(dir / "state");
+  const auto target = dir / "data/index.sqlite";
+  const auto link = dir / "state/index.sqlite";
+  { Index empty(target, kBase); }
+  std::filesystem::create_symlink(target, link);
+  BOOST_TEST(FreshIndex::staging_path(link) == dir / "data/index.sqlite.new");
+  FreshIndex fresh(link, kBase, FreshIndex::lock_first_scans(link));
+  apply_reads(fresh.index(), {file_read("a.md", {index_post("a", "a.md", "A", "en")})}, kT0);
+  fresh.publish();
+  BOOST_TEST(std::filesystem::is_symlink(link));
+  Index index(link, kBase);
   BOOST_TEST(titles(index) == (std::vector<std::string>{"A"}), boost::test_tools::per_element());
 }
 
