@@ -132,12 +132,23 @@ storage::ScanReport SitePipeline::fill_index(std::chrono::sys_seconds now) {
   if (!writes_new_file()) {
     return scan_whole_store(*index_, now);
   }
-  storage::FreshIndex fresh(path, config_.site.base_url, std::move(lock));
-  auto report = scan_whole_store(fresh.index(), now);
+  std::optional<storage::FreshIndex> fresh;
+  storage::ScanReport report;
+  try {
+    fresh.emplace(path, config_.site.base_url, std::move(lock));
+    report = scan_whole_store(fresh->index(), now);
+  } catch (const storage::IndexError& error) {
+    if (error.fault() != storage::IndexFault::unusable) {
+      throw;
+    }
+    // The new file's fault, not the index's (a ".new" that cannot be replaced, a read error):
+    // the index is fine and must not be moved aside; the state directory is what fails.
+    throw storage::IndexError(error.what(), storage::IndexFault::not_writable, error.cause());
+  }
   index_.reset();  // the new file takes its name: no connection may go on reading the old one
   std::optional<storage::IndexError> not_published;
   try {
-    fresh.publish();
+    fresh->publish();
   } catch (const storage::IndexError& error) {
     not_published = error;  // the new index is lost, the old one is as it was
   }

@@ -6,6 +6,7 @@
 
 #include <boost/test/unit_test.hpp>
 
+#include "daemon/pipeline/index_health.h"
 #include "feeds/html_document.h"
 #include "tests/support/test_support.h"
 
@@ -49,6 +50,25 @@ ino_t inode(const std::filesystem::path& path) {
 }
 
 }  // namespace
+
+BOOST_AUTO_TEST_CASE(a_new_file_that_cannot_be_made_is_no_fault_of_the_index) {
+  testing::TempDir dir;
+  testing::write_file(dir / "posts/a.md", post("A", "en"));
+  // In the way of "index.sqlite.new": a directory that holds a file cannot be removed.
+  testing::write_file(dir / "index.sqlite.new/kept", "x");
+  const auto index = dir / "index.sqlite";
+  auto config = load_config(testing::write_config(dir.path(), dir / "posts", index));
+  IndexHealth health;
+  SitePipeline pipeline(config, &health);
+  BOOST_TEST(pipeline.scan(kNow).applied.added == 1);  // into a stand-in
+  BOOST_TEST(health.recoveries() == 0u);
+  BOOST_TEST(!health.writable());
+  BOOST_TEST(std::filesystem::exists(index));
+  for (const auto& entry : std::filesystem::directory_iterator(dir.path())) {
+    BOOST_TEST(!entry.path().filename().string().starts_with("index.sqlite.corrupt-"));
+  }
+  BOOST_TEST(pipeline.index().newest("", kNow, -1).size() == 1u);
+}
 
 BOOST_AUTO_TEST_CASE(a_new_index_is_written_beside_it_and_one_with_a_past_in_place) {
   testing::TempDir dir;
