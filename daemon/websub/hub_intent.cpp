@@ -182,9 +182,10 @@ void WebSubService::arm_expiry() {
     }
     guarded("expiring leases", [&] {
       if (const std::size_t ended = store_->expire(now_s()); ended > 0) {
+        // The gauge first: a reader that sees the expiry counted sees the subscription gone.
+        update_gauges();
         counters_.expired += ended;
         log::info(kHubIntentChannel, std::to_string(ended) + " subscription lease(s) ended");
-        update_gauges();
       }
       arm_expiry();
     });
