@@ -2,6 +2,7 @@
 // editors' save patterns, queue overflow and a store that vanishes and comes back.
 #include "daemon/live/store_watcher.h"
 
+#include <algorithm>
 #include <boost/asio/io_context.hpp>
 #include <boost/test/unit_test.hpp>
 #include <fstream>
@@ -184,7 +185,10 @@ BOOST_FIXTURE_TEST_CASE(queue_overflow_asks_for_a_full_rescan, Fixture) {
   std::filesystem::create_directory(store / "late");
   run_until(1);
   BOOST_REQUIRE(!reports.empty());
-  BOOST_TEST(reports[0].rescan_all);
+  // Not necessarily the first report: a slow run (ASan) may report the writes read before
+  // the overflow on their own first.
+  BOOST_TEST(std::any_of(reports.begin(), reports.end(),
+                         [](const auto& report) { return report.rescan_all; }));
   // The directory made during the overflow is watched after it.
   reports.clear();
   testing::write_file(store / "late/new.md", "x");
