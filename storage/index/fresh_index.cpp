@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <initializer_list>
 #include <system_error>
 
 #include "common/sync_directory.h"
@@ -17,12 +18,15 @@ namespace {
 
 // The new file with no journal has no companion; a -journal or -wal beside it is left by a
 // process that opened it some other way, and would be applied to the new file.
-constexpr const char* kCompanions[] = {"", "-journal", "-wal", "-shm"};
+constexpr std::initializer_list<const char*> kFileAndCompanions = {"", "-journal", "-wal", "-shm"};
+// What SQLite keeps beside a database in WAL mode.
+constexpr std::initializer_list<const char*> kWalCompanions = {"-wal", "-shm"};
 
-void remove_with_companions(const std::filesystem::path& file) {
-  for (const char* companion : kCompanions) {
+// Removes `file` + each of `suffixes` that exists.
+void remove_files(const std::filesystem::path& file, std::initializer_list<const char*> suffixes) {
+  for (const char* suffix : suffixes) {
     std::error_code ignored;  // absent is the usual case
-    std::filesystem::remove(file.string() + companion, ignored);
+    std::filesystem::remove(file.string() + suffix, ignored);
   }
 }
 
@@ -64,14 +68,14 @@ common::UniqueFd FreshIndex::lock_first_scans(const std::filesystem::path& path)
 FreshIndex::FreshIndex(const std::filesystem::path& path, std::string base_url,
                        common::UniqueFd lock)
     : lock_(std::move(lock)), path_(followed(path)), staging_(staging_path(path)) {
-  remove_with_companions(staging_);
+  remove_files(staging_, kFileAndCompanions);
   index_ = std::make_unique<Index>(staging_, std::move(base_url), Index::Mode::write_once);
 }
 
 FreshIndex::~FreshIndex() {
   if (!published_) {
     index_.reset();
-    remove_with_companions(staging_);
+    remove_files(staging_, kFileAndCompanions);
   }
 }
 
@@ -87,10 +91,7 @@ void FreshIndex::publish() {
   // apply it to this one. The last connection to close removes both, so they are gone unless
   // that connection was killed. Removed before the rename: after it, one could be a live
   // companion of the new file.
-  for (const char* companion : {"-wal", "-shm"}) {
-    std::error_code ignored;
-    std::filesystem::remove(path_.string() + companion, ignored);
-  }
+  remove_files(path_, kWalCompanions);
   if (std::rename(staging_.c_str(), path_.c_str()) != 0) {
     fail(path_, "rename into place", errno);
   }
