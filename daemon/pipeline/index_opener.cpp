@@ -38,7 +38,15 @@ OpenedIndex temporary_index(const std::filesystem::path& path, const std::string
              path.string() + ": " + reason +
                  "; serving from a temporary index rebuilt from the store (a file deleted as "
                  "it is made, in $TMPDIR, /var/tmp or /tmp) until the index can be written");
-  return {std::make_unique<Index>("", base_url), std::move(reason), std::nullopt, true};
+  try {
+    return {std::make_unique<Index>("", base_url), std::move(reason), std::nullopt, true};
+  } catch (const IndexError& error) {
+    // Not even a temporary file: memory is what is left, never no index at all (every caller
+    // has given up its connection by now).
+    log::error(kIndexChannel, std::string("the temporary index cannot be made either (") +
+                                  error.what() + "): serving from an in-memory index instead");
+    return {std::make_unique<Index>(":memory:", base_url), std::move(reason), std::nullopt, false};
+  }
 }
 
 OpenedIndex open_index(const std::filesystem::path& path, const std::string& base_url,

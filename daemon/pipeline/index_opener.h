@@ -31,7 +31,8 @@ struct OpenedIndex {
 };
 
 // The stand-in for an index that cannot be written: a private temporary file (""), logged as
-// such with `reason`, why the index at `path` cannot be used.
+// such with `reason`, why the index at `path` cannot be used; an in-memory index (temporary
+// false) when not even that can be made.
 OpenedIndex temporary_index(const std::filesystem::path& path, const std::string& base_url,
                             std::string reason);
 

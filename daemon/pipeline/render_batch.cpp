@@ -5,9 +5,10 @@
 namespace feedd::daemon {
 
 RenderBatch::~RenderBatch() {
-  if (started_) {
+  if (started_ && !handed_) {
     std::unique_lock lock(mutex_);
     finished_.wait(lock, [this] { return done_; });
+    discard_prepared(prepared_);
   }
 }
 
@@ -33,7 +34,7 @@ void RenderBatch::add(feeds::FeedContent content, const std::vector<feeds::FeedF
 
 void RenderBatch::start(TaskPool& pool) {
   started_ = true;
-  rendered_.resize(files_.size());
+  prepared_.resize(files_.size());
   if (to_parse_.empty()) {
     render_all(pool);
     return;
@@ -82,7 +83,8 @@ void RenderBatch::render_all(TaskPool& pool) {
 void RenderBatch::render(std::size_t file) {
   try {
     const File& which = files_[file];
-    rendered_[file] = feeds::render_feed(site_, contents_[which.content], which.format);
+    prepared_[file] =
+        prepare_file(out_, feeds::render_feed(site_, contents_[which.content], which.format));
   } catch (...) {
     fail(std::current_exception());
   }
@@ -104,13 +106,15 @@ void RenderBatch::finish() {
   finished_.notify_all();
 }
 
-std::vector<feeds::RenderedFeed> RenderBatch::wait() {
+std::vector<boost::system::result<PreparedFile>> RenderBatch::wait() {
   std::unique_lock lock(mutex_);
   finished_.wait(lock, [this] { return done_; });
+  handed_ = true;
   if (error_) {
+    discard_prepared(prepared_);
     std::rethrow_exception(error_);
   }
-  return std::move(rendered_);
+  return std::move(prepared_);
 }
 
 }  // namespace feedd::daemon

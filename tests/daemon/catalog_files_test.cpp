@@ -7,6 +7,7 @@
 #include "daemon/pipeline/catalog_files.h"
 
 #include <boost/test/unit_test.hpp>
+#include <cerrno>
 #include <filesystem>
 #include <map>
 #include <string>
@@ -33,21 +34,40 @@ std::string post(int n, const std::string& lang) {
          "\">post</a> " + std::to_string(n) + ".</p>\n";
 }
 
-}  // namespace
-
-BOOST_AUTO_TEST_CASE(files_are_rendered_once_with_each_body_parsed_once) {
-  testing::TempDir dir;
-  constexpr int kPosts = 60;
-  for (int n = 0; n < kPosts; ++n) {
+// `posts` posts in `dir`/posts (every third in Japanese, the rest in English, four tags) and
+// the configuration of their site: 5 entries a feed, 10 posts an archive page,
+// `topic_entries` a topic feed.
+Config write_site(const testing::TempDir& dir, int posts, int topic_entries) {
+  for (int n = 0; n < posts; ++n) {
     testing::write_file(dir / ("posts/p" + std::to_string(n) + ".md"),
                         post(n, n % 3 == 0 ? "ja" : "en"));
   }
-  auto config = load_config(
+  return load_config(
       testing::write_config(dir.path(), dir / "posts", dir / "store.index",
-                            "\n[feeds]\nentries = 5\narchive_size = 10\ntopic_entries = 50\n"));
-  SitePipeline pipeline(config);
-  pipeline.scan(kNow);
-  pipeline.render(kNow);
+                            "\n[feeds]\nentries = 5\narchive_size = 10\ntopic_entries = " +
+                                std::to_string(topic_entries) + "\n"));
+}
+
+// A site of write_site()'s posts, scanned and rendered as `feedd build` does before writing
+// its topic feeds and archive pages.
+struct ScannedSite {
+  ScannedSite(int posts, int topic_entries)
+      : config(write_site(dir, posts, topic_entries)), pipeline(config) {
+    pipeline.scan(kNow);
+    pipeline.render(kNow);
+  }
+  testing::TempDir dir;
+  Config config;
+  SitePipeline pipeline;
+};
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(files_are_rendered_once_with_each_body_parsed_once) {
+  constexpr int kPosts = 60;
+  ScannedSite site(kPosts, 50);
+  const testing::TempDir& dir = site.dir;
+  SitePipeline& pipeline = site.pipeline;
   const auto out = std::filesystem::absolute(dir / "out");
 
   const auto parsed_before = feeds::html_bodies_parsed();
@@ -101,20 +121,12 @@ std::map<std::string, std::string> files_under(const std::filesystem::path& dir)
 // batches collected while the one before renders), the files are byte for byte those of a
 // build on the calling thread alone, and still each body is parsed once for all its files.
 BOOST_AUTO_TEST_CASE(four_threads_write_the_bytes_one_thread_writes) {
-  testing::TempDir dir;
   // 18 + 12 + 6 archive pages and 12 topics: 72 files, five batches; every body fits in
   // what the build keeps (20 pages of 10), so none is parsed twice.
   constexpr int kPosts = 180;
-  for (int n = 0; n < kPosts; ++n) {
-    testing::write_file(dir / ("posts/p" + std::to_string(n) + ".md"),
-                        post(n, n % 3 == 0 ? "ja" : "en"));
-  }
-  auto config = load_config(
-      testing::write_config(dir.path(), dir / "posts", dir / "store.index",
-                            "\n[feeds]\nentries = 5\narchive_size = 10\ntopic_entries = 30\n"));
-  SitePipeline pipeline(config);
-  pipeline.scan(kNow);
-  pipeline.render(kNow);
+  ScannedSite site(kPosts, 30);
+  const testing::TempDir& dir = site.dir;
+  SitePipeline& pipeline = site.pipeline;
 
   std::map<std::string, std::string> built[2];
   const std::size_t threads[2] = {1, 4};
@@ -134,6 +146,29 @@ BOOST_AUTO_TEST_CASE(four_threads_write_the_bytes_one_thread_writes) {
   for (const auto& [path, bytes] : built[0]) {
     BOOST_TEST((built[1].count(path) == 1 && built[1].at(path) == bytes), path);
   }
+}
+
+// A write that fails (here: every English archive page, its directory being a file) fails
+// the build with its error, and leaves no temporary behind: neither those of the failed
+// batch's other files, written beside it by the render threads, nor those of the batch
+// rendering meanwhile, which is never staged.
+BOOST_AUTO_TEST_CASE(a_failed_write_leaves_no_temporary_behind) {
+  constexpr int kPosts = 180;
+  ScannedSite site(kPosts, 30);
+  const testing::TempDir& dir = site.dir;
+  SitePipeline& pipeline = site.pipeline;
+  const auto out = std::filesystem::absolute(dir / "out");
+  testing::write_file(out / "en/archive", "not a directory");
+
+  const auto written = write_catalog_files(pipeline, out, kNow, 4);
+  BOOST_TEST_REQUIRE(!written.has_value());
+  BOOST_TEST(written.error().value() == ENOTDIR, written.error().message());
+  std::size_t files = 0;
+  for (const auto& [path, bytes] : files_under(out)) {
+    ++files;
+    BOOST_TEST(path.find(".tmp-") == std::string::npos, path);
+  }
+  BOOST_TEST(files == 1u);  // the file in the way: nothing was committed
 }
 
 BOOST_AUTO_TEST_SUITE_END()
