@@ -177,7 +177,7 @@ class CatalogWriter {
       if (prepared) {
         prepared->start(pool);  // renders while this thread writes the one before
       }
-      if (auto written = write_batch(std::move(batch), running_units, !prepared); !written) {
+      if (auto written = write_batch(batch, running_units, !prepared); !written) {
         return written.error();
       }
       running = std::move(prepared);
@@ -189,7 +189,7 @@ class CatalogWriter {
  private:
   // The next batch, from unit `next` on (advanced past it): about kBatch files.
   std::unique_ptr<RenderBatch> collect(std::size_t& next) {
-    auto batch = std::make_unique<RenderBatch>(pipeline_.site(), recent_, out_);
+    auto batch = std::make_unique<RenderBatch>(pipeline_.site(), recent_);
     while (next < units_.size() && batch->files() < kBatch) {
       const Unit& unit = units_[next++];
       auto content = unit.page != nullptr ? collect_page(*unit.page)
@@ -218,30 +218,22 @@ class CatalogWriter {
 
   // Stages `batch`, the files of units [first, second); commits (and records) what is staged
   // once kCommitBytes are, or when `last`.
-  boost::system::result<void> write_batch(std::vector<boost::system::result<PreparedFile>> batch,
+  boost::system::result<void> write_batch(const std::vector<feeds::RenderedFeed>& batch,
                                           std::pair<std::size_t, std::size_t> units, bool last) {
-    const std::size_t rendered = batch.size();
-#ifndef NDEBUG
-    std::size_t index = 0;  // the batch holds the units' files, in order
-    for (std::size_t u = units.first; u < units.second; ++u) {
-      for (const File& file : units_[u].files) {
-        const auto& prepared = batch[index++];
-        assert(!prepared || prepared->path == out_ / output_file(file.path));
-      }
-    }
-    assert(index == rendered);
-#endif
-    auto changed = staged_.adopt(std::move(batch));
+    auto changed = staged_.stage(batch);
     if (!changed) {
       return changed.error();
     }
+    written_.changed += *changed;
+    written_.rendered += batch.size();
+    [[maybe_unused]] const std::size_t first_file = unrecorded_.size();  // for the assert
     for (std::size_t u = units.first; u < units.second; ++u) {
       for (const File& file : units_[u].files) {
         unrecorded_.push_back(&file);
+        // The record names the file written.
+        assert(batch[unrecorded_.size() - 1 - first_file].path == file.path);
       }
     }
-    written_.changed += *changed;
-    written_.rendered += rendered;
     return last || staged_.bytes() >= kCommitBytes ? commit() : boost::system::result<void>();
   }
 

@@ -117,54 +117,27 @@ StagedFiles::~StagedFiles() {
   }
 }
 
-boost::system::result<PreparedFile> prepare_file(const std::filesystem::path& dir,
-                                                 const feeds::RenderedFeed& feed) {
-  auto path = dir / output_file(feed.path);
-  auto temporary = write_temporary(path, feed.body);
-  if (!temporary) {
-    return temporary.error();
-  }
-  return PreparedFile{std::move(path), std::move(*temporary), feed.body.size()};
-}
-
-void discard_prepared(const std::vector<boost::system::result<PreparedFile>>& files) {
-  for (const auto& file : files) {
-    if (file && file->temporary) {
-      unlink(file->temporary->c_str());
-    }
-  }
-}
-
 boost::system::result<int> StagedFiles::stage(const std::vector<feeds::RenderedFeed>& feeds) {
-  std::vector<boost::system::result<PreparedFile>> files;
-  files.reserve(feeds.size());
+  const std::size_t before = staged_.size();
+  const std::uint64_t bytes_before = bytes_;
   for (const auto& feed : feeds) {
-    files.push_back(prepare_file(dir_, feed));
-    if (!files.back()) {
-      break;  // adopt() removes the temporaries written before
+    auto path = dir_ / output_file(feed.path);
+    written_in_.insert(path.parent_path());
+    auto written = write_temporary(path, feed.body);
+    if (!written) {
+      for (std::size_t i = before; i < staged_.size(); ++i) {
+        unlink(staged_[i].temporary.c_str());
+      }
+      staged_.resize(before);
+      bytes_ = bytes_before;
+      return {boost::system::in_place_error, written.error()};
+    }
+    if (*written) {
+      staged_.push_back({std::move(**written), std::move(path)});
+      bytes_ += feed.body.size();
     }
   }
-  return adopt(std::move(files));
-}
-
-boost::system::result<int> StagedFiles::adopt(
-    std::vector<boost::system::result<PreparedFile>> files) {
-  for (const auto& file : files) {
-    if (!file) {
-      discard_prepared(files);
-      return file.error();
-    }
-  }
-  int staged = 0;
-  for (auto& file : files) {
-    written_in_.insert(file->path.parent_path());
-    if (file->temporary) {
-      staged_.push_back({std::move(*file->temporary), std::move(file->path)});
-      bytes_ += file->bytes;
-      ++staged;
-    }
-  }
-  return staged;
+  return static_cast<int>(staged_.size() - before);
 }
 
 boost::system::result<void> StagedFiles::commit() {

@@ -12,7 +12,6 @@
 #include <boost/system/result.hpp>
 #include <cstdint>
 #include <filesystem>
-#include <optional>
 #include <set>
 #include <string_view>
 #include <vector>
@@ -26,23 +25,6 @@ namespace feedd::daemon {
 // percent-encoded path ("ja/tags/%E8%8C%B6%E9%81%93/atom.xml") is its decoded name
 // ("ja/tags/茶道/atom.xml"), which a static server serves at the encoded URL.
 std::filesystem::path output_file(std::string_view feed_path);
-
-// One rendered file written to its hidden temporary beside `path`, not yet staged; no
-// temporary when `path` already held its bytes.
-struct PreparedFile {
-  std::filesystem::path path;
-  std::optional<std::filesystem::path> temporary;
-  std::uint64_t bytes = 0;
-};
-
-// Writes `feed` to a temporary beside its output_file() under `dir` (creating directories),
-// unless that file already holds its bytes. Thread-safe for distinct files, so that the
-// threads that render `feedd build`'s files also write them; StagedFiles::adopt() then takes
-// them in. Fails with the errno of the write, leaving no temporary.
-boost::system::result<PreparedFile> prepare_file(const std::filesystem::path& dir,
-                                                 const feeds::RenderedFeed& feed);
-// Removes `files`' temporaries: what becomes of prepared files never adopted.
-void discard_prepared(const std::vector<boost::system::result<PreparedFile>>& files);
 
 // write_feeds() in two steps, for a caller that writes batch after batch (`feedd build`'s
 // topic feeds and archive pages): stage() writes each batch's files to temporaries beside
@@ -62,10 +44,6 @@ class StagedFiles {
   // output_file(), unless that file already holds its bytes. Returns how many were staged;
   // on failure, this call's files are not staged (and their temporaries are removed).
   boost::system::result<int> stage(const std::vector<feeds::RenderedFeed>& feeds);
-  // stage() for files already written by prepare_file() into this directory: when one of
-  // them failed, none is staged, every temporary among them is removed and the first error
-  // is returned.
-  boost::system::result<int> adopt(std::vector<boost::system::result<PreparedFile>> files);
   // Bytes staged since the last commit.
   std::uint64_t bytes() const { return bytes_; }
   // Makes the staged files durable, renames them into place and syncs their directories;

@@ -5,10 +5,9 @@
 namespace feedd::daemon {
 
 RenderBatch::~RenderBatch() {
-  if (started_ && !handed_) {
+  if (started_) {
     std::unique_lock lock(mutex_);
     finished_.wait(lock, [this] { return done_; });
-    discard_prepared(prepared_);
   }
 }
 
@@ -34,7 +33,7 @@ void RenderBatch::add(feeds::FeedContent content, const std::vector<feeds::FeedF
 
 void RenderBatch::start(TaskPool& pool) {
   started_ = true;
-  prepared_.resize(files_.size());
+  rendered_.resize(files_.size());
   if (to_parse_.empty()) {
     render_all(pool);
     return;
@@ -83,8 +82,7 @@ void RenderBatch::render_all(TaskPool& pool) {
 void RenderBatch::render(std::size_t file) {
   try {
     const File& which = files_[file];
-    prepared_[file] =
-        prepare_file(out_, feeds::render_feed(site_, contents_[which.content], which.format));
+    rendered_[file] = feeds::render_feed(site_, contents_[which.content], which.format);
   } catch (...) {
     fail(std::current_exception());
   }
@@ -106,15 +104,13 @@ void RenderBatch::finish() {
   finished_.notify_all();
 }
 
-std::vector<boost::system::result<PreparedFile>> RenderBatch::wait() {
+std::vector<feeds::RenderedFeed> RenderBatch::wait() {
   std::unique_lock lock(mutex_);
   finished_.wait(lock, [this] { return done_; });
-  handed_ = true;
   if (error_) {
-    discard_prepared(prepared_);
     std::rethrow_exception(error_);
   }
-  return std::move(prepared_);
+  return std::move(rendered_);
 }
 
 }  // namespace feedd::daemon

@@ -1,27 +1,21 @@
 // A batch of `feedd build`'s topic feeds and archive pages on its way to disk: add() takes
 // each content as collected from the index (on the caller's thread: the index has one);
 // start() parses on a TaskPool the bodies no earlier rendering parsed (each once, shared
-// through RecentBodies), then renders every file and writes it to its temporary in the
-// output directory (prepare_file(): byte for byte what rendering them one by one gives) on
-// the thread that rendered it, so that the collecting thread, the build's critical path,
-// neither writes nor holds the bytes; wait() hands the prepared files back in the order
-// added, for StagedFiles::adopt(). add() and start() run on one thread, then wait() on it;
-// the destructor waits too (tasks hold the batch), so a batch never outlives its pool, and
-// removes the temporaries wait() did not hand back. Memory: its contents, and each file
-// only while it renders.
+// through RecentBodies) and then renders every file; wait() hands the files back in the
+// order added, byte for byte what rendering them one by one gives. add() and start() run on
+// one thread, then wait() on it; the destructor waits too (tasks hold the batch), so a batch
+// never outlives its pool. Memory: its contents and files.
 #pragma once
 
 #include <atomic>
 #include <condition_variable>
 #include <cstddef>
 #include <exception>
-#include <filesystem>
 #include <memory>
 #include <mutex>
 #include <utility>
 #include <vector>
 
-#include "daemon/pipeline/file_output.h"
 #include "daemon/pipeline/parsed_bodies.h"
 #include "daemon/pipeline/task_pool.h"
 #include "feeds/feed_set.h"
@@ -30,10 +24,8 @@ namespace feedd::daemon {
 
 class RenderBatch {
  public:
-  // `out`: the output directory, which must outlive the batch.
-  RenderBatch(const feeds::SiteOptions& site, RecentBodies& recent,
-              const std::filesystem::path& out)
-      : site_(site), recent_(recent), out_(out) {}
+  RenderBatch(const feeds::SiteOptions& site, RecentBodies& recent)
+      : site_(site), recent_(recent) {}
   ~RenderBatch();
   RenderBatch(const RenderBatch&) = delete;
   RenderBatch& operator=(const RenderBatch&) = delete;
@@ -48,9 +40,8 @@ class RenderBatch {
   // pool has no threads.
   void start(TaskPool& pool);
   // The files, in the order add() was given their contents and formats, once every task
-  // ran, each written to its temporary or the error that write met; rethrows the first
-  // exception a task met (after removing the batch's temporaries).
-  std::vector<boost::system::result<PreparedFile>> wait();
+  // ran; rethrows the first exception a task met.
+  std::vector<feeds::RenderedFeed> wait();
 
  private:
   struct File {
@@ -66,18 +57,16 @@ class RenderBatch {
 
   const feeds::SiteOptions& site_;
   RecentBodies& recent_;
-  const std::filesystem::path& out_;
   // Made by add(), fixed once started (entries' bodies set by the last parse task).
   std::vector<feeds::FeedContent> contents_;
   std::vector<File> files_;
   // Per content: which entries take which slot's body.
   std::vector<std::vector<std::pair<std::size_t, std::shared_ptr<BodySlot>>>> slots_;
-  std::vector<std::shared_ptr<BodySlot>> to_parse_;            // slots new in this batch
-  std::vector<boost::system::result<PreparedFile>> prepared_;  // one per file, set by its task
+  std::vector<std::shared_ptr<BodySlot>> to_parse_;  // slots new in this batch
+  std::vector<feeds::RenderedFeed> rendered_;        // one per file, each set by its task
   std::atomic<std::size_t> parses_left_{0};
   std::atomic<std::size_t> renders_left_{0};
   bool started_ = false;
-  bool handed_ = false;  // wait() returned prepared_
   std::mutex mutex_;
   std::condition_variable finished_;
   bool done_ = false;         // guarded by mutex_

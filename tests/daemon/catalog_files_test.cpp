@@ -150,8 +150,7 @@ BOOST_AUTO_TEST_CASE(four_threads_write_the_bytes_one_thread_writes) {
 
 // A write that fails (here: every English archive page, its directory being a file) fails
 // the build with its error, and leaves no temporary behind: neither those of the failed
-// batch's other files, written beside it by the render threads, nor those of the batch
-// rendering meanwhile, which is never staged.
+// batch's other files nor those of the batches staged before it and never committed.
 BOOST_AUTO_TEST_CASE(a_failed_write_leaves_no_temporary_behind) {
   constexpr int kPosts = 180;
   ScannedSite site(kPosts, 30);

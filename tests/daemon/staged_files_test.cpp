@@ -4,7 +4,6 @@
 // committed is removed, leaving the old bytes.
 #include <algorithm>
 #include <boost/test/unit_test.hpp>
-#include <cerrno>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -72,31 +71,6 @@ BOOST_AUTO_TEST_CASE(what_is_not_committed_is_removed_and_the_old_bytes_stay) {
   }
   BOOST_TEST(testing::read_file(dir / "ja/atom.xml") == "old");
   const std::vector<std::string> expected = {"ja/atom.xml"};
-  BOOST_TEST(names(dir.path()) == expected, boost::test_tools::per_element());
-}
-
-// Files written by other threads (prepare_file()) and adopted as a batch: one failure stages
-// none of them, removes every temporary the others left, and names the failure.
-BOOST_AUTO_TEST_CASE(a_batch_with_a_failed_file_stages_none_and_leaves_no_temporary) {
-  testing::TempDir dir;
-  testing::write_file(dir / "ja/atom.xml", "old");
-  testing::write_file(dir / "en", "a file where a directory should be");
-  std::vector<boost::system::result<PreparedFile>> prepared;
-  prepared.push_back(prepare_file(dir.path(), feed("ja/atom.xml", "new")));
-  prepared.push_back(prepare_file(dir.path(), feed("en/atom.xml", "new en")));
-  prepared.push_back(prepare_file(dir.path(), feed("ja/rss.xml", "new rss")));
-  BOOST_TEST_REQUIRE(prepared[0].has_value());
-  BOOST_TEST_REQUIRE(!prepared[1].has_value());
-  BOOST_TEST(names(dir.path()).size() == 4u);  // two temporaries beside the two files
-
-  StagedFiles files(dir.path());
-  const auto adopted = files.adopt(std::move(prepared));
-  BOOST_TEST_REQUIRE(!adopted.has_value());
-  BOOST_TEST(adopted.error().value() == ENOTDIR, adopted.error().message());
-  BOOST_TEST(files.bytes() == 0u);
-  BOOST_TEST_REQUIRE(files.commit().has_value());
-  BOOST_TEST(testing::read_file(dir / "ja/atom.xml") == "old");
-  const std::vector<std::string> expected = {"en", "ja/atom.xml"};
   BOOST_TEST(names(dir.path()) == expected, boost::test_tools::per_element());
 }
 
