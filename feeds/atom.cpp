@@ -1,5 +1,9 @@
 // render_atom() (declared in feeds/render.h): Atom 1.0 (RFC 4287). Validated by
 // tests/feeds/testdata/atom.rng, the RFC's appendix B schema in RELAX NG XML syntax.
+#include <algorithm>
+#include <cassert>
+#include <mutex>
+#include <string_view>
 #include <vector>
 
 #include "feeds/dates.h"
@@ -34,12 +38,8 @@ void append_author(pugi::xml_node parent, const std::string& name) {
   append_text(parent.append_child("author"), "name", name);
 }
 
-void append_entry(pugi::xml_node feed_node, const SiteOptions& site, const FeedContent& feed,
-                  const Entry& entry) {
-  pugi::xml_node node = feed_node.append_child("entry");
-  if (feed.lang.empty() && !entry.post.lang.empty()) {
-    set_attribute(node, "xml:lang", entry.post.lang);
-  }
+// An entry's children, whatever feed shows it.
+void append_entry_children(pugi::xml_node node, const SiteOptions& site, const Entry& entry) {
   append_text(node, "id", entry.id);
   append_text(node, "title", entry.post.title);
   append_text(node, "published", format_rfc3339(entry.post.published, site.timezone));
@@ -67,6 +67,63 @@ void append_entry(pugi::xml_node feed_node, const SiteOptions& site, const FeedC
     set_attribute(content, "type", "html");
     set_attribute(content, "xml:base", entry.url);
   }
+}
+
+// What an entry whose children are rendered once (Entry::atom) holds until the feed is
+// saved: a comment, the one markup no text or attribute value can produce (their '<' is
+// escaped), on a line of its own at the depth of an entry's children.
+constexpr const char* kSpliceMark = "feedd-entry";
+constexpr std::string_view kSpliceLine = "    <!--feedd-entry-->\n";
+
+void append_entry(pugi::xml_node feed_node, const SiteOptions& site, const FeedContent& feed,
+                  const Entry& entry) {
+  pugi::xml_node node = feed_node.append_child("entry");
+  if (feed.lang.empty() && !entry.post.lang.empty()) {
+    set_attribute(node, "xml:lang", entry.post.lang);
+  }
+  if (entry.atom) {
+    node.append_child(pugi::node_comment).set_value(kSpliceMark);
+  } else {
+    append_entry_children(node, site, entry);
+  }
+}
+
+// `entry`'s children as saved at their depth, rendered by the first feed that needs them.
+const std::string& rendered_children(const SiteOptions& site, const Entry& entry) {
+  std::call_once(entry.atom->rendered, [&] {
+    pugi::xml_document doc;
+    const pugi::xml_node node = doc.append_child("entry");
+    append_entry_children(node, site, entry);
+    entry.atom->text = save_children(node, 2);
+  });
+  return entry.atom->text;
+}
+
+// `saved`, the feed saved with a splice mark in each entry that has Entry::atom, with each
+// mark's line replaced by that entry's children: byte for byte the feed rendered whole.
+std::string splice_entries(const std::string& saved, const SiteOptions& site,
+                           const FeedContent& feed) {
+  // The marks are in the root element, after the prolog's processing instructions (whose
+  // text is not escaped, but cannot hold "?>": see begin_document()).
+  std::size_t from = saved.find("?>", saved.find("<?xml-stylesheet"));
+  std::string out;
+  out.reserve(saved.size() + feed.entries.size() * 4096);
+  out.append(saved, 0, from);
+  for (const Entry& entry : feed.entries) {
+    if (!entry.atom) {
+      continue;
+    }
+    const std::size_t mark = saved.find(kSpliceLine, from);
+    assert(mark != std::string::npos);  // one per such entry, in their order
+    if (mark == std::string::npos) {
+      break;
+    }
+    out.append(saved, from, mark - from);
+    out += rendered_children(site, entry);
+    from = mark + kSpliceLine.size();
+  }
+  out.append(saved, from);
+  return out;
 }
 
 // RFC 5005: fh:complete on a subscription feed that holds every post, else prev-archive to
@@ -141,7 +198,9 @@ std::string render_atom(const SiteOptions& site, const FeedContent& feed) {
     set_attribute(deleted, "ref", tombstone.id);
     set_attribute(deleted, "when", format_rfc3339(tombstone.when, site.timezone));
   }
-  return save_document(doc);
+  const bool splice =
+      std::any_of(feed.entries.begin(), feed.entries.end(), [](const Entry& e) { return e.atom; });
+  return splice ? splice_entries(save_document(doc), site, feed) : save_document(doc);
 }
 
 }  // namespace feedd::feeds

@@ -1,9 +1,10 @@
 // One feed entry: an indexed post plus the facts the index adds (stable id, updated time)
-// and its resolved links. Value type; thread-compatible.
+// and its resolved links. Value type; thread-compatible (its AtomChildren: thread-safe).
 #pragma once
 
 #include <chrono>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -21,6 +22,14 @@ struct Alternate {
   std::string title;  // its title
 };
 
+// An entry's Atom children (<id> to <content>), rendered once by whichever thread renders a
+// feed showing the entry first, and spliced into every Atom feed that shows a copy of it
+// (see Entry::atom). They depend only on the entry and the site, not on the feed.
+struct AtomChildren {
+  std::once_flag rendered;
+  std::string text;  // each child on its own lines, at the depth of an entry's children
+};
+
 struct Entry {
   storage::Post post;
   std::string id;  // stable tag: URI assigned by the index when the post was first seen
@@ -30,6 +39,11 @@ struct Entry {
   // post.content_html parsed once (parse_content) for every feed and page that shows the
   // entry; null: each renderer parses it where needed.
   std::shared_ptr<const HtmlDocument> html;
+  // Set on an entry that several Atom feeds show (`feedd build` shows each post in its
+  // language's archive page and in the all-languages one): its children rendered once for
+  // all its copies. Null: rendered in each feed. Whoever sets it must not change the entry
+  // (nor its copies) afterwards, but for `html`, set before any rendering.
+  std::shared_ptr<AtomChildren> atom;
 };
 
 // A post that was published and went away (deleted, turned draft, dated into the future):

@@ -16,6 +16,10 @@ class StringWriter : public pugi::xml_writer {
   std::string& out_;
 };
 
+// One indent and one set of flags for whole documents and spliced children alike.
+constexpr const char* kIndent = "  ";
+constexpr unsigned kFormat = pugi::format_indent;
+
 }  // namespace
 
 pugi::xml_node begin_document(pugi::xml_document& doc, const SiteOptions& site,
@@ -60,7 +64,16 @@ void set_attribute(pugi::xml_node node, const char* name, std::string_view value
 std::string save_document(const pugi::xml_document& doc) {
   std::string out;
   StringWriter writer(out);
-  doc.save(writer, "  ", pugi::format_indent, pugi::encoding_utf8);
+  doc.save(writer, kIndent, kFormat, pugi::encoding_utf8);
+  return out;
+}
+
+std::string save_children(pugi::xml_node node, unsigned depth) {
+  std::string out;
+  StringWriter writer(out);
+  for (const pugi::xml_node child : node.children()) {
+    child.print(writer, kIndent, kFormat, pugi::encoding_utf8, depth);
+  }
   return out;
 }
 

@@ -24,5 +24,8 @@ void set_attribute(pugi::xml_node node, const char* name, std::string_view value
 
 // The document as UTF-8, indented with two spaces, ending in a newline.
 std::string save_document(const pugi::xml_document& doc);
+// `node`'s children as save_document() writes them when `node` is at `depth` - 1 (the root
+// element at 0): the same bytes, to be spliced into a saved document.
+std::string save_children(pugi::xml_node node, unsigned depth);
 
 }  // namespace feedd::feeds

@@ -159,6 +159,9 @@ feeds::FeedContent collect_archive_page(storage::Index& index, const feeds::Site
   }
   auto posts = index.posts_by_keys(unseen);
   auto made = maker.build_all(posts);
+  for (feeds::Entry& entry : made) {  // shown again in another scope's page: render it once
+    entry.atom = std::make_shared<feeds::AtomChildren>();
+  }
   std::unordered_map<std::string_view, const feeds::Entry*> made_by_key;
   for (const feeds::Entry& entry : made) {
     made_by_key.emplace(entry.post.key, &entry);

@@ -53,7 +53,8 @@ using RecentEntries = RecentMap<feeds::Entry>;
 // are left out) made into entries exactly as collect_feeds() makes them; `parsed` and
 // `parse` likewise. `recent` (may be null): entries made for earlier pages at the same `now`,
 // copied instead of read again (each post is on two pages, its language's and the
-// all-languages one), and this page's new ones added.
+// all-languages one), and this page's new ones added, with their Atom children to be
+// rendered once for both pages (feeds::Entry::atom).
 feeds::FeedContent collect_archive_page(storage::Index& index, const feeds::SiteOptions& site,
                                         const feeds::ArchivePage& page,
                                         std::chrono::sys_seconds now,

@@ -4,6 +4,8 @@
 #include <boost/test/unit_test.hpp>
 #include <cstdlib>
 #include <filesystem>
+#include <map>
+#include <memory>
 #include <string>
 
 #include "feeds/feed_set.h"
@@ -49,6 +51,32 @@ BOOST_AUTO_TEST_CASE(bilingual_feeds_match_their_golden_files) {
   check_case("bilingual_ja", sample.site, sample.feeds[0]);
   check_case("bilingual_en", sample.site, sample.feeds[1]);
   check_case("bilingual_all", sample.site, sample.feeds[2]);
+}
+
+// Entries whose Atom children are rendered once and spliced into every feed showing a copy
+// (Entry::atom, as `feedd build` does for a post's two archive pages) give the same bytes,
+// the all-languages feed's xml:lang included.
+BOOST_AUTO_TEST_CASE(entries_rendered_once_match_the_golden_files) {
+  testing::SampleFeeds sample = testing::sample_feeds();
+  std::map<std::string, std::shared_ptr<AtomChildren>> rendered;  // by post key
+  for (FeedContent& feed : sample.feeds) {
+    for (Entry& entry : feed.entries) {
+      auto& slot = rendered[entry.post.key];
+      if (!slot) {
+        slot = std::make_shared<AtomChildren>();
+      }
+      entry.atom = slot;
+    }
+  }
+  // Each post is in its language's feed and the all-languages one: one slot for both.
+  BOOST_TEST_REQUIRE(rendered.size() == sample.feeds[2].entries.size());
+  check_golden("bilingual_ja", "atom", render_atom(sample.site, sample.feeds[0]));
+  check_golden("bilingual_en", "atom", render_atom(sample.site, sample.feeds[1]));
+  check_golden("bilingual_all", "atom", render_atom(sample.site, sample.feeds[2]));
+  check_golden("bilingual_all", "atom", render_atom(sample.site, sample.feeds[2]));  // again
+  for (const auto& [key, slot] : rendered) {
+    BOOST_TEST(slot->text.find("<id>") != std::string::npos, key);
+  }
 }
 
 BOOST_AUTO_TEST_CASE(empty_feed_matches_its_golden_files) {
