@@ -159,12 +159,13 @@ void WebSubService::on_verified(const HubRequest& request, const std::string& ch
   } else {
     store_->remove(request.topic, request.callback);
   }
+  // The gauge first: a reader that sees the confirmation counted sees its subscription.
+  update_gauges();
   counters_.verified++;
   log::info(
       kHubIntentChannel,
       what + " confirmed" +
           (request.subscribe ? ", lease " + std::to_string(lease.count()) + " s" : std::string()));
-  update_gauges();
   arm_expiry();
 }
 
