@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cassert>
 #include <mutex>
+#include <optional>
 #include <string_view>
 #include <vector>
 
@@ -75,13 +76,14 @@ void append_entry_children(pugi::xml_node node, const SiteOptions& site, const E
 constexpr const char* kSpliceMark = "feedd-entry";
 constexpr std::string_view kSpliceLine = "    <!--feedd-entry-->\n";
 
+// `splice`: a mark for the children of an entry that has Entry::atom (splice_entries()).
 void append_entry(pugi::xml_node feed_node, const SiteOptions& site, const FeedContent& feed,
-                  const Entry& entry) {
+                  const Entry& entry, bool splice) {
   pugi::xml_node node = feed_node.append_child("entry");
   if (feed.lang.empty() && !entry.post.lang.empty()) {
     set_attribute(node, "xml:lang", entry.post.lang);
   }
-  if (entry.atom) {
+  if (splice && entry.atom) {
     node.append_child(pugi::node_comment).set_value(kSpliceMark);
   } else {
     append_entry_children(node, site, entry);
@@ -89,6 +91,7 @@ void append_entry(pugi::xml_node feed_node, const SiteOptions& site, const FeedC
 }
 
 // `entry`'s children as saved at their depth, rendered by the first feed that needs them.
+// (A render that throws, e.g. bad_alloc, leaves the flag unset: the next caller tries again.)
 const std::string& rendered_children(const SiteOptions& site, const Entry& entry) {
   std::call_once(entry.atom->rendered, [&] {
     pugi::xml_document doc;
@@ -101,25 +104,34 @@ const std::string& rendered_children(const SiteOptions& site, const Entry& entry
 
 // `saved`, the feed saved with a splice mark in each entry that has Entry::atom, with each
 // mark's line replaced by that entry's children: byte for byte the feed rendered whole.
-std::string splice_entries(const std::string& saved, const SiteOptions& site,
-                           const FeedContent& feed) {
+// nullopt if the marks are not where they must be (never, unless this file has a bug).
+std::optional<std::string> splice_entries(const std::string& saved, const SiteOptions& site,
+                                          const FeedContent& feed) {
+  std::vector<const std::string*> children;
+  std::size_t size = saved.size();
+  for (const Entry& entry : feed.entries) {
+    if (entry.atom) {
+      children.push_back(&rendered_children(site, entry));
+      size += children.back()->size();
+    }
+  }
   // The marks are in the root element, after the prolog's processing instructions (whose
   // text is not escaped, but cannot hold "?>": see begin_document()).
-  std::size_t from = saved.find("?>", saved.find("<?xml-stylesheet"));
+  const std::size_t prolog = saved.find("<?xml-stylesheet");
+  std::size_t from = prolog == std::string::npos ? prolog : saved.find("?>", prolog);
+  if (from == std::string::npos) {
+    return std::nullopt;
+  }
   std::string out;
-  out.reserve(saved.size() + feed.entries.size() * 4096);
+  out.reserve(size);
   out.append(saved, 0, from);
-  for (const Entry& entry : feed.entries) {
-    if (!entry.atom) {
-      continue;
-    }
+  for (const std::string* text : children) {
     const std::size_t mark = saved.find(kSpliceLine, from);
-    assert(mark != std::string::npos);  // one per such entry, in their order
     if (mark == std::string::npos) {
-      break;
+      return std::nullopt;
     }
     out.append(saved, from, mark - from);
-    out += rendered_children(site, entry);
+    out += *text;
     from = mark + kSpliceLine.size();
   }
   out.append(saved, from);
@@ -150,10 +162,9 @@ void append_history(pugi::xml_node root, const SiteOptions& site, const FeedCont
   }
 }
 
-}  // namespace
-
-std::string render_atom(const SiteOptions& site, const FeedContent& feed) {
-  pugi::xml_document doc;
+// The feed's document in `doc`; `splice`: see append_entry().
+void build_feed(pugi::xml_document& doc, const SiteOptions& site, const FeedContent& feed,
+                bool splice) {
   pugi::xml_node root = begin_document(doc, site, "feed");
   set_attribute(root, "xmlns", kAtomNamespace);
   if (!feed.tombstones.empty()) {
@@ -191,16 +202,32 @@ std::string render_atom(const SiteOptions& site, const FeedContent& feed) {
   append_author(root, site_author(site));
   append_text(root, "generator", kGenerator);
   for (const Entry& entry : feed.entries) {
-    append_entry(root, site, feed, entry);
+    append_entry(root, site, feed, entry, splice);
   }
   for (const Tombstone& tombstone : feed.tombstones) {  // RFC 6721 §2
     pugi::xml_node deleted = root.append_child("at:deleted-entry");
     set_attribute(deleted, "ref", tombstone.id);
     set_attribute(deleted, "when", format_rfc3339(tombstone.when, site.timezone));
   }
+}
+
+}  // namespace
+
+std::string render_atom(const SiteOptions& site, const FeedContent& feed) {
   const bool splice =
       std::any_of(feed.entries.begin(), feed.entries.end(), [](const Entry& e) { return e.atom; });
-  return splice ? splice_entries(save_document(doc), site, feed) : save_document(doc);
+  pugi::xml_document doc;
+  build_feed(doc, site, feed, splice);
+  if (!splice) {
+    return save_document(doc);
+  }
+  if (auto spliced = splice_entries(save_document(doc), site, feed)) {
+    return std::move(*spliced);
+  }
+  assert(false && "a splice mark is missing");
+  pugi::xml_document whole;  // the feed whole rather than one with holes
+  build_feed(whole, site, feed, false);
+  return save_document(whole);
 }
 
 }  // namespace feedd::feeds

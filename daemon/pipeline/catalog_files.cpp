@@ -37,7 +37,8 @@ constexpr std::size_t kRecentPages = 20;
 // Entries kept for the next archive pages (RecentEntries): with order_archive_pages(), a
 // language's page and the all-languages pages of the same posts come within two pages of
 // each other: two pages' entries find every second showing (half of all, as four did on
-// a 10k store; one page finds 38 %), ~0.8 MB at 100 posts of ~4 KB a page.
+// a 10k store; one page finds 38 %), ~0.8 MB at 100 posts of ~4 KB a page, and about as
+// much again once their Atom children are rendered (feeds::Entry::atom).
 constexpr std::size_t kRecentEntryPages = 2;
 // Staged bytes made durable and put in place together (StagedFiles): one syncfs() and one
 // fsync per directory per 64 MB instead of per batch; the temporaries wait on disk, not in
@@ -129,6 +130,7 @@ class CatalogWriter {
         recent_(kRecentPages * static_cast<std::size_t>(pipeline.config().feeds.archive_size)),
         entries_(kRecentEntryPages *
                  static_cast<std::size_t>(pipeline.config().feeds.archive_size)),
+        entries_from_(pipeline.index_replacements()),
         staged_(out_) {
     records_ = pipeline_.read_index(
         [&](storage::Index& index) { return index.built_files(out_.string()); }, now_);
@@ -204,13 +206,20 @@ class CatalogWriter {
   }
 
   // `page`'s content, its entries copied from the last pages where they were made; when the
-  // index was rebuilt meanwhile (SitePipeline::read_index), those came from the old index:
-  // forgotten, and the page collected again from the new one.
+  // index was rebuilt since they were (SitePipeline::read_index: by this read, or by a
+  // record() between two pages), those came from the old index: forgotten, and the page
+  // collected from the new one.
   feeds::FeedContent collect_page(const feeds::ArchivePage& page) {
-    const auto replacements = pipeline_.index_replacements();
+    auto forget_if_rebuilt = [&] {
+      if (const auto replacements = pipeline_.index_replacements(); replacements != entries_from_) {
+        entries_.clear();
+        entries_from_ = replacements;
+      }
+    };
+    forget_if_rebuilt();
     auto content = pipeline_.collect_archive(page, now_, false, &entries_);
-    if (pipeline_.index_replacements() != replacements) {
-      entries_.clear();
+    if (pipeline_.index_replacements() != entries_from_) {
+      forget_if_rebuilt();
       content = pipeline_.collect_archive(page, now_, false, &entries_);
     }
     return content;
@@ -286,6 +295,7 @@ class CatalogWriter {
   std::string identity_;
   RecentBodies recent_;
   RecentEntries entries_;
+  std::uint64_t entries_from_;  // the index's replacements when entries_ were made
   std::unordered_map<std::string, storage::BuiltFile> records_;
   std::vector<Unit> units_;
   StagedFiles staged_;                   // files written, not yet committed

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "feeds/feed_set.h"
+#include "feeds/html_document.h"
 #include "feeds/render.h"
 #include "tests/feeds/sample_feeds.h"
 #include "tests/support/test_support.h"
@@ -72,10 +73,34 @@ BOOST_AUTO_TEST_CASE(entries_rendered_once_match_the_golden_files) {
   BOOST_TEST_REQUIRE(rendered.size() == sample.feeds[2].entries.size());
   check_golden("bilingual_ja", "atom", render_atom(sample.site, sample.feeds[0]));
   check_golden("bilingual_en", "atom", render_atom(sample.site, sample.feeds[1]));
+  // Every entry of the all-languages feed was rendered for its language's: no body is
+  // parsed again (the entries hold no parsed body, so rendering one whole parses it).
+  const auto parsed = html_bodies_parsed();
   check_golden("bilingual_all", "atom", render_atom(sample.site, sample.feeds[2]));
   check_golden("bilingual_all", "atom", render_atom(sample.site, sample.feeds[2]));  // again
+  BOOST_TEST(html_bodies_parsed() == parsed);
   for (const auto& [key, slot] : rendered) {
     BOOST_TEST(slot->text.find("<id>") != std::string::npos, key);
+  }
+}
+
+// With slots on some entries only, the mark's own text in a title and in a body, tombstones
+// after the entries, with and without full content: the bytes of the feed rendered whole.
+BOOST_AUTO_TEST_CASE(entries_rendered_once_give_the_bytes_rendered_whole) {
+  for (const bool full_content : {true, false}) {
+    testing::SampleFeeds sample = testing::sample_feeds();
+    sample.site.full_content = full_content;
+    FeedContent& all = sample.feeds[2];
+    BOOST_TEST_REQUIRE(all.entries.size() >= 3u);
+    all.entries[0].post.title += "<!--feedd-entry-->";
+    all.entries[1].post.content_html += "\n    <!--feedd-entry-->\n<p>after</p>";
+    all.tombstones.push_back({"tag:blog.example.org,2025-04-01:gone", testing::tokyo_time(1)});
+    const std::string whole = render_atom(sample.site, all);
+    for (std::size_t i = 1; i < all.entries.size(); i += 2) {
+      all.entries[i].atom = std::make_shared<AtomChildren>();
+    }
+    BOOST_TEST(render_atom(sample.site, all) == whole, "full content " << full_content);
+    BOOST_TEST(whole.find("&lt;!--feedd-entry--&gt;") != std::string::npos);
   }
 }
 
