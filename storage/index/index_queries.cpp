@@ -237,17 +237,26 @@ std::unordered_map<std::string, std::vector<IndexedPost>> Index::Impl::posts_by_
   in_chunks(keys, [&](const std::string& list, const auto& bind_list) {
     // The `!= ''` lets SQLite use the partial index (it cannot tell that the bound values
     // are not empty). The list comes first: its parameters are ?1 to ?n, :now follows.
-    auto rows = select(
-        "translation_key IN " + list + " AND translation_key != '' AND " + kLive,
-        "ORDER BY lang, key",  // not rowid: an index rebuilt from the store numbers rows anew
-        [&](SQLite::Statement& q) {
-          bind_list(q);
-          q.bind(":now", from_time(now));
-        },
-        Bodies::left_out);
-    for (IndexedPost& row : rows) {
-      by_key[row.post.translation_key].push_back(std::move(row));
+    auto& query = cached(
+        "SELECT key, lang, title, url, slug, published, translation_key FROM posts WHERE "
+        "translation_key IN " +
+        list + " AND translation_key != '' AND " + kLive +
+        " ORDER BY lang, key");  // not rowid: an index rebuilt from the store numbers rows anew
+    bind_list(query);
+    query.bind(":now", from_time(now));
+    while (query.executeStep()) {
+      IndexedPost row;
+      Post& post = row.post;
+      post.key = query.getColumn(0).getString();
+      post.lang = query.getColumn(1).getString();
+      post.title = query.getColumn(2).getString();
+      post.url = query.getColumn(3).getString();
+      post.slug = query.getColumn(4).getString();
+      post.published = to_time(query.getColumn(5).getInt64());
+      post.translation_key = query.getColumn(6).getString();
+      by_key[post.translation_key].push_back(std::move(row));
     }
+    query.reset();
   });
   return by_key;
 }

@@ -283,6 +283,33 @@ BOOST_AUTO_TEST_CASE(translations_by_key_and_by_page_text_neighbours) {
   }
 }
 
+// A translation found by its key carries what shows it (language, title) and what its
+// permalink is made of (feeds::permalink: url, slug, key, published, language), as stored.
+BOOST_AUTO_TEST_CASE(a_translation_carries_what_its_link_is_made_of) {
+  Index index(":memory:", "https://blog.example.org/");
+  auto ja = make_post("j", "j.md", "記事");
+  ja.translation_key = "t1";
+  auto en = make_post("e", "e.md", "Article", "en");
+  en.translation_key = "t1";
+  en.url = "/en/elsewhere.html";
+  en.slug = "an-article";
+  en.published = kT0 - std::chrono::hours(5);
+  apply_reads(index, {read_of("j.md", {ja}), read_of("e.md", {en})}, kT0);
+  const auto posts = index.newest("ja", kT0, 10);
+  BOOST_TEST_REQUIRE(posts.size() == 1u);
+  for (const auto& translations :
+       {index.translations_of(posts[0], kT0), index.translations_of(posts, kT0).front()}) {
+    BOOST_TEST_REQUIRE(translations.size() == 1u);
+    const Post& got = translations[0].post;
+    BOOST_TEST(got.key == "e");
+    BOOST_TEST(got.lang == "en");
+    BOOST_TEST(got.title == "Article");
+    BOOST_TEST(got.url == en.url);
+    BOOST_TEST(got.slug == en.slug);
+    BOOST_TEST((got.published == en.published));
+  }
+}
+
 // A translation_key shared by many posts (a key reused across a series, an import that gave
 // every post the same one) links each post to one post of each other language, the first
 // by key, not to every post of the series: alone and read together alike.
