@@ -32,6 +32,15 @@ std::shared_ptr<const Representation> with_file(Representation representation,
   return std::make_shared<const Representation>(std::move(representation));
 }
 
+// Last-Modified as a function of what the resource shows and when it is built, never of
+// the snapshots before: replicas started at different times serve the same fields.
+void set_last_modified(Resource& resource, std::chrono::sys_seconds last_modified,
+                       std::chrono::sys_seconds built_at) {
+  resource.last_modified = std::min(last_modified, built_at);
+  resource.last_modified_text =
+      last_modified != kUndated ? format_http_date(resource.last_modified) : std::string();
+}
+
 }  // namespace
 
 std::shared_ptr<const Resource> make_resource(
@@ -43,10 +52,7 @@ std::shared_ptr<const Resource> make_resource(
   resource->browser_content_type = std::move(source.browser_content_type);
   resource->link = std::move(source.link);
   const bool browser = !resource->browser_content_type.empty();
-  resource->last_modified = std::min(source.last_modified, built_at);
-  if (source.last_modified != kUndated) {
-    resource->last_modified_text = format_http_date(resource->last_modified);
-  }
+  set_last_modified(*resource, source.last_modified, built_at);
 
   Representation identity;
   identity.etag = make_etag(source.body, Coding::identity);
@@ -183,7 +189,16 @@ std::shared_ptr<const Snapshot> Snapshot::build(
     if (old && old->content_type == source.content_type &&
         old->browser_content_type == source.browser_content_type && old->link == source.link &&
         old->get(Coding::identity)->body == source.body) {
-      snapshot->resources_.emplace(source.path, previous->resources_.find(source.path)->second);
+      if (old->last_modified == std::min(source.last_modified, built_at)) {
+        snapshot->resources_.emplace(source.path, previous->resources_.find(source.path)->second);
+      } else {
+        // The same bytes with another newest date (an edit's time moved from when feedd saw
+        // it to its commit's; an entry gone from a page that does not show dates): the
+        // bodies and their ETags are kept, Last-Modified is this build's.
+        auto moved = std::make_shared<Resource>(*old);
+        set_last_modified(*moved, source.last_modified, built_at);
+        snapshot->resources_.emplace(source.path, std::move(moved));
+      }
       ++snapshot->reused_;
       continue;
     }

@@ -96,8 +96,9 @@ class Snapshot {
 
   // Builds generation `generation` at `built_at`. Last-Modified is each source's
   // last_modified clamped to built_at. A path whose bytes equal those in `previous` keeps
-  // that resource unchanged (bodies, ETags, Last-Modified, versions), without compressing
-  // again; a changed one adds its version to the previous resource's versions.
+  // that resource (bodies, ETags, versions), without compressing again, and takes this
+  // build's Last-Modified (the same as a snapshot built afresh gives: replicas agree); a
+  // changed one adds its version to the previous resource's versions.
   // `posts_by_lang` is carried for /metrics; `topics` says which topic feeds exist (they
   // are rendered on request, outside the snapshot; null: none), `archives` likewise which
   // archive pages exist.
