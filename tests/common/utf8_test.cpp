@@ -2,6 +2,9 @@
 #include "common/utf8.h"
 
 #include <boost/test/unit_test.hpp>
+#include <iterator>
+#include <random>
+#include <string>
 
 namespace feedd::storage {
 
@@ -99,6 +102,40 @@ BOOST_AUTO_TEST_CASE(agrees_with_rfc3629_on_every_lead_and_second_byte) {
     }
   }
   BOOST_TEST(checked == 256u * 256u * 36u * 4u);
+}
+
+// find_invalid() on longer text (ASCII is skipped eight bytes at a time): the first byte
+// where rfc3629_length() finds no sequence, for 20,000 strings that put ASCII runs of every
+// length, valid sequences and each kind of malformed one across the 8-byte steps.
+BOOST_AUTO_TEST_CASE(finds_the_first_invalid_byte_in_long_text) {
+  const std::string_view pieces[] = {
+      "é", "日", "😀", "\xFF", "\x80", "\xE6\x97", "\xC0\xAF", "\xED\xA0\x80", "\xF4\x90\x80\x80"};
+  std::mt19937 random(12);  // fixed: the same strings every run
+  for (int round = 0; round < 20000; ++round) {
+    std::string text;
+    const int parts = 1 + static_cast<int>(random() % 6);
+    for (int part = 0; part < parts; ++part) {
+      text.append(random() % 20, 'a');
+      // Mostly valid pieces, so that the first invalid byte falls anywhere.
+      const std::size_t piece = random() % 4 == 0 ? random() % std::size(pieces) : random() % 3;
+      text += pieces[piece];
+    }
+    text.append(random() % 20, 'z');
+    std::size_t expected = common::utf8::kValid;
+    for (std::size_t pos = 0; pos < text.size();) {
+      const std::size_t length = rfc3629_length(std::string_view(text).substr(pos));
+      if (length == 0) {
+        expected = pos;
+        break;
+      }
+      pos += length;
+    }
+    if (common::utf8::find_invalid(text) != expected) {
+      BOOST_ERROR("round " << round << ": " << common::utf8::find_invalid(text) << " against "
+                           << expected << " in a text of " << text.size() << " bytes");
+      return;
+    }
+  }
 }
 
 BOOST_AUTO_TEST_SUITE_END()
