@@ -205,24 +205,27 @@ class CatalogWriter {
     return batch;
   }
 
-  // `page`'s content, its entries copied from the last pages where they were made; when the
-  // index was rebuilt since they were (SitePipeline::read_index: by this read, or by a
-  // record() between two pages), those came from the old index: forgotten, and the page
-  // collected from the new one.
+  // `page`'s content, its entries copied from the last pages where they were made; entries
+  // made from an index since rebuilt (SitePipeline::read_index: by a record() between two
+  // pages, or by this page's own read) are forgotten, and the page collected from the new one.
   feeds::FeedContent collect_page(const feeds::ArchivePage& page) {
-    auto forget_if_rebuilt = [&] {
-      if (const auto replacements = pipeline_.index_replacements(); replacements != entries_from_) {
-        entries_.clear();
-        entries_from_ = replacements;
-      }
-    };
-    forget_if_rebuilt();
+    forget_entries_of_a_replaced_index();
     auto content = pipeline_.collect_archive(page, now_, false, &entries_);
-    if (pipeline_.index_replacements() != entries_from_) {
-      forget_if_rebuilt();
+    if (forget_entries_of_a_replaced_index()) {
       content = pipeline_.collect_archive(page, now_, false, &entries_);
     }
     return content;
+  }
+
+  // Clears entries_ when the index was replaced since they were made; whether it was.
+  bool forget_entries_of_a_replaced_index() {
+    const auto replacements = pipeline_.index_replacements();
+    if (replacements == entries_from_) {
+      return false;
+    }
+    entries_.clear();
+    entries_from_ = replacements;
+    return true;
   }
 
   // Stages `batch`, the files of units [first, second); commits (and records) what is staged
