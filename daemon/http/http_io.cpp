@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cstring>
 
 namespace feedd::daemon {
 
@@ -9,16 +10,6 @@ namespace asio = boost::asio;
 namespace beast = boost::beast;
 using boost::system::error_code;
 using tcp = asio::ip::tcp;
-
-namespace {
-
-void append_number(std::string& out, std::uint64_t value) {
-  char digits[24];
-  auto result = std::to_chars(digits, digits + sizeof digits, value);
-  out.append(digits, result.ptr);
-}
-
-}  // namespace
 
 std::string_view view_of(const beast::flat_buffer& buffer) {
   const auto bytes = buffer.data();
@@ -62,35 +53,72 @@ error_code read_head_now(tcp::socket& socket, RequestBuffers& b, const ServerOpt
   return take_head(b, *scanned, control);  // the body, if any, is read_body_of()'s
 }
 
-void serialize_head(const Response& response, bool keep_alive, bool http10, std::string& out) {
-  out.clear();
-  out += "HTTP/1.1 ";
-  append_number(out, static_cast<std::uint64_t>(response.status));
-  out += ' ';
-  out += reason_phrase(response.status);
-  out += "\r\n";
-  for (const Header& field : response.headers()) {
-    out += field.name;
-    out += ": ";
-    out += field.value;
-    out += "\r\n";
+namespace {
+
+// A response head's texts that are not in the Response itself: the numbers, written once
+// (the views point into the arrays: not copyable).
+struct HeadNumbers {
+  explicit HeadNumbers(const Response& response)
+      : status_text(status, std::to_chars(status, status + sizeof status, response.status).ptr),
+        length_text(
+            response.status == 304
+                ? std::string_view{}
+                : std::string_view(
+                      length,
+                      std::to_chars(length, length + sizeof length, response.body().size()).ptr)) {}
+  char status[8];
+  char length[24];
+  std::string_view status_text;
+  std::string_view length_text;  // empty: no Content-Length (a 304)
+};
+
+// Gives `sink` the head's pieces in order. serialize_head() runs it twice, to measure and then
+// to copy into one resize of the string (whose capacity the session keeps): a dozen appends
+// cost a third more, and this runs for every response. Inlined, so that the literals' copies
+// are stores of a known size, not calls.
+template <typename Sink>
+inline void put_head(const Response& response, const HeadNumbers& numbers,
+                     std::string_view connection, Sink& sink) {
+  const auto field = [&sink](std::string_view name, std::string_view value) {
+    sink(name);
+    sink(": ");
+    sink(value);
+    sink("\r\n");
+  };
+  sink("HTTP/1.1 ");
+  sink(numbers.status_text);
+  sink(" ");
+  sink(reason_phrase(response.status));
+  sink("\r\n");
+  for (const Header& header : response.headers()) {
+    field(header.name, header.value);
   }
   if (!response.location.empty()) {
-    out += "Location: ";
-    out += response.location;
-    out += "\r\n";
+    field("Location", response.location);
   }
-  if (response.status != 304) {
-    out += "Content-Length: ";
-    append_number(out, response.body().size());
-    out += "\r\n";
+  if (!numbers.length_text.empty()) {
+    field("Content-Length", numbers.length_text);
   }
-  if (!keep_alive) {
-    out += "Connection: close\r\n";
-  } else if (http10) {
-    out += "Connection: keep-alive\r\n";
-  }
-  out += "\r\n";
+  sink(connection);
+  sink("\r\n");
+}
+
+}  // namespace
+
+void serialize_head(const Response& response, bool keep_alive, bool http10, std::string& out) {
+  const HeadNumbers numbers(response);
+  const std::string_view connection =
+      !keep_alive ? "Connection: close\r\n" : (http10 ? "Connection: keep-alive\r\n" : "");
+  std::size_t size = 0;
+  auto measure = [&size](std::string_view part) { size += part.size(); };
+  put_head(response, numbers, connection, measure);
+  out.resize(size);
+  char* at = out.data();
+  auto copy = [&at](std::string_view part) {
+    std::memcpy(at, part.data(), part.size());
+    at += part.size();
+  };
+  put_head(response, numbers, connection, copy);
 }
 
 std::array<asio::const_buffer, 2> parts_of(const RequestBuffers& b) {

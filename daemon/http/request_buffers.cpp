@@ -53,7 +53,7 @@ void RequestBuffers::give(std::unique_ptr<RequestBuffers> buffers) {
     return;  // freed
   }
   buffers->input.clear();
-  buffers->response = Response{};
+  buffers->response.clear();
   free.push_back(std::move(buffers));
 }
 

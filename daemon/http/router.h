@@ -54,6 +54,9 @@ struct Response {
   // building a response (a 304 above all) never allocates.
   static constexpr std::size_t kMaxHeaders = 10;
 
+  // Back to a default-constructed Response (dropping what it points into), without building
+  // one: a pooled RequestBuffers is cleared this way for every request.
+  void clear();
   // Appends a field. Adding past kMaxHeaders is a bug in the router, never a silent drop:
   // it reports the field on stderr and aborts, in every build.
   void add(std::string_view name, std::string_view value);

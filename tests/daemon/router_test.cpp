@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <string>
 
+#include "daemon/http/http_io.h"
 #include "feeds/http_date.h"
 
 namespace feedd::daemon {
@@ -247,6 +248,10 @@ BOOST_AUTO_TEST_CASE(request_path_of_every_target_form) {
     return std::string(request_path(target).value_or("<none>"));
   };
   BOOST_TEST(path("/en/atom.xml?x=/y") == "/en/atom.xml");
+  BOOST_TEST(path("/en/atom.xml#top?x") == "/en/atom.xml");
+  BOOST_TEST(path("/") == "/");
+  BOOST_TEST(path("/?") == "/");
+  BOOST_TEST(path("/en/atom.xml") == "/en/atom.xml");
   BOOST_TEST(path("http://host/en/atom.xml?x=1") == "/en/atom.xml");
   BOOST_TEST(path("http://host") == "/");
   BOOST_TEST(path("http://host?q=/en/atom.xml") == "/");  // a slash in the query is no path
@@ -378,6 +383,66 @@ BOOST_AUTO_TEST_CASE(header_lookup_folds_letters_only) {
   BOOST_TEST(header(r, "x-feed@name") == "at");
   BOOST_TEST(header(r, "X-Feed`Name") == "<absent>");
   BOOST_TEST(header(r, "X-Feed{1}") == "<absent>");
+}
+
+// The head is written in one go from measured parts: every byte in its place, the status
+// line's number and reason, Content-Length except on a 304, Connection as the caller asks.
+BOOST_AUTO_TEST_CASE(serialized_heads_byte_for_byte) {
+  Response ok;
+  ok.add("Date", "Sat, 01 Mar 2025 01:00:00 GMT");
+  ok.add("ETag", "\"e1\"");
+  ok.set_body("hello");
+  std::string out = "left over from the last response, longer than the next head";
+  serialize_head(ok, true, false, out);
+  BOOST_TEST(out ==
+             "HTTP/1.1 200 OK\r\nDate: Sat, 01 Mar 2025 01:00:00 GMT\r\nETag: \"e1\"\r\n"
+             "Content-Length: 5\r\n\r\n");
+  Response unchanged;
+  unchanged.status = 304;
+  unchanged.add("ETag", "\"e1\"");
+  serialize_head(unchanged, true, true, out);
+  BOOST_TEST(out == "HTTP/1.1 304 Not Modified\r\nETag: \"e1\"\r\nConnection: keep-alive\r\n\r\n");
+  Response moved;
+  moved.status = 301;
+  moved.location = "/en/";
+  moved.set_owned_body(std::string(1234567, 'x'));
+  serialize_head(moved, false, false, out);
+  BOOST_TEST(out ==
+             "HTTP/1.1 301 Moved Permanently\r\nLocation: /en/\r\nContent-Length: 1234567\r\n"
+             "Connection: close\r\n\r\n");
+  Response empty;
+  empty.status = 599;
+  serialize_head(empty, true, false, out);
+  BOOST_TEST(out == "HTTP/1.1 599 Unknown\r\nContent-Length: 0\r\n\r\n");
+}
+
+// A pooled Response is cleared, not rebuilt: it must then be a default Response, holding
+// nothing of the last one (its body's owner above all).
+BOOST_AUTO_TEST_CASE(a_cleared_response_is_a_default_one) {
+  auto owner = std::make_shared<const std::string>("cached delta");
+  Response r;
+  r.status = 226;
+  r.route = RouteKind::feed;
+  r.head = true;
+  r.add("IM", "feed");
+  r.location = "/x/";
+  r.set_owned_body("owned");
+  r.set_body(*owner, 7);
+  r.body_owner = owner;
+  r.clear();
+  const Response fresh;
+  BOOST_TEST(r.status == fresh.status);
+  BOOST_TEST((r.route == fresh.route));
+  BOOST_TEST(r.head == fresh.head);
+  BOOST_TEST(r.headers().size() == 0u);
+  BOOST_TEST(r.body().empty());
+  BOOST_TEST(r.location.empty());
+  BOOST_TEST(r.body_file == -1);
+  BOOST_TEST(r.body_owner == nullptr);
+  BOOST_TEST(owner.use_count() == 1);
+  r.set_owned_body("again");
+  r.clear();
+  BOOST_TEST(r.body().empty());  // not the owned body either
 }
 
 BOOST_AUTO_TEST_SUITE_END()
