@@ -74,12 +74,15 @@ std::string resolve_srcset(std::string_view base, std::string_view srcset) {
 }  // namespace
 
 std::string resolve_url(std::string_view base, std::string_view reference) {
+  auto ref = boost::urls::parse_uri_reference(reference);
+  if (ref && ref->has_scheme()) {
+    return std::string(reference);  // absolute already: the base is not even parsed
+  }
   const auto base_url = boost::urls::parse_uri(base);
   if (!base_url) {
     return std::string(reference);
   }
   std::string encoded;
-  auto ref = boost::urls::parse_uri_reference(reference);
   if (!ref) {
     encoded = encode_loose(reference);
     ref = boost::urls::parse_uri_reference(encoded);

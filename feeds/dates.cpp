@@ -2,9 +2,11 @@
 
 #include <date/tz.h>
 
+#include <algorithm>
 #include <array>
-#include <cstdio>
 #include <cstdlib>
+
+#include "common/padded_digits.h"
 
 namespace feedd::feeds {
 namespace {
@@ -28,39 +30,59 @@ LocalTime to_local(std::chrono::sys_seconds instant, const date::time_zone* zone
   return result;
 }
 
-void format_offset(char* buffer, std::size_t size, long offset_minutes, bool colon) {
-  const char sign = offset_minutes < 0 ? '-' : '+';
-  // Zone offsets are under a day; the bound also tells the compiler the digits fit.
+// "+09:00" (colon) or "+0900", at `at`; returns the end.
+char* put_offset(char* at, long offset_minutes, bool colon) {
+  *at++ = offset_minutes < 0 ? '-' : '+';
+  // Zone offsets are under a day.
   const long magnitude = std::labs(offset_minutes) % (24 * 60);
-  std::snprintf(buffer, size, colon ? "%c%02ld:%02ld" : "%c%02ld%02ld", sign, magnitude / 60,
-                magnitude % 60);
+  at = common::put_padded(at, magnitude / 60, 2);
+  if (colon) {
+    *at++ = ':';
+  }
+  return common::put_padded(at, magnitude % 60, 2);
+}
+
+// "hh:mm:ss" of `seconds_of_day`, at `at`; returns the end.
+char* put_time_of_day(char* at, long seconds_of_day) {
+  at = common::put_padded(at, seconds_of_day / 3600, 2);
+  *at++ = ':';
+  at = common::put_padded(at, seconds_of_day / 60 % 60, 2);
+  *at++ = ':';
+  return common::put_padded(at, seconds_of_day % 60, 2);
 }
 
 }  // namespace
 
 std::string format_rfc3339(std::chrono::sys_seconds instant, const date::time_zone* zone) {
   const LocalTime t = to_local(instant, zone);
-  char offset[16];
-  format_offset(offset, sizeof offset, t.offset_minutes, true);
-  char buffer[64];
-  std::snprintf(buffer, sizeof buffer, "%04d-%02u-%02uT%02ld:%02ld:%02ld%s",
-                static_cast<int>(t.day.year()), static_cast<unsigned>(t.day.month()),
-                static_cast<unsigned>(t.day.day()), t.seconds_of_day / 3600,
-                t.seconds_of_day / 60 % 60, t.seconds_of_day % 60, offset);
-  return buffer;
+  char buffer[96];
+  char* at = common::put_padded(buffer, static_cast<int>(t.day.year()), 4);
+  *at++ = '-';
+  at = common::put_padded(at, static_cast<unsigned>(t.day.month()), 2);
+  *at++ = '-';
+  at = common::put_padded(at, static_cast<unsigned>(t.day.day()), 2);
+  *at++ = 'T';
+  at = put_time_of_day(at, t.seconds_of_day);
+  return {buffer, put_offset(at, t.offset_minutes, true)};
 }
 
 std::string format_rfc822(std::chrono::sys_seconds instant, const date::time_zone* zone) {
   const LocalTime t = to_local(instant, zone);
-  char offset[16];
-  format_offset(offset, sizeof offset, t.offset_minutes, false);
-  char buffer[64];
-  std::snprintf(buffer, sizeof buffer, "%s, %02u %s %04d %02ld:%02ld:%02ld %s",
-                kWeekdayNames[t.weekday.c_encoding()].data(), static_cast<unsigned>(t.day.day()),
-                kMonthNames[static_cast<unsigned>(t.day.month()) - 1].data(),
-                static_cast<int>(t.day.year()), t.seconds_of_day / 3600, t.seconds_of_day / 60 % 60,
-                t.seconds_of_day % 60, offset);
-  return buffer;
+  const auto put_text = [](char* at, std::string_view text) {
+    return std::copy(text.begin(), text.end(), at);
+  };
+  char buffer[96];
+  char* at = put_text(buffer, kWeekdayNames[t.weekday.c_encoding()]);
+  at = put_text(at, ", ");
+  at = common::put_padded(at, static_cast<unsigned>(t.day.day()), 2);
+  *at++ = ' ';
+  at = put_text(at, kMonthNames[static_cast<unsigned>(t.day.month()) - 1]);
+  *at++ = ' ';
+  at = common::put_padded(at, static_cast<int>(t.day.year()), 4);
+  *at++ = ' ';
+  at = put_time_of_day(at, t.seconds_of_day);
+  *at++ = ' ';
+  return {buffer, put_offset(at, t.offset_minutes, false)};
 }
 
 LocalDate local_date(std::chrono::sys_seconds instant, const date::time_zone* zone) {

@@ -1,9 +1,9 @@
 // permalink() (declared in feeds/render.h): a post's absolute URL from post.url or the
 // site's template.
-#include <cstdio>
 #include <string_view>
 
 #include "common/encoding.h"
+#include "common/padded_digits.h"
 #include "feeds/absolute_links.h"
 #include "feeds/dates.h"
 #include "feeds/render.h"
@@ -22,10 +22,9 @@ std::string encode_path_part(std::string_view text) {
   return out;
 }
 
-std::string two_digits(unsigned value) {
-  char buffer[8];
-  std::snprintf(buffer, sizeof buffer, "%02u", value % 100);
-  return buffer;
+std::string padded(long value, int width) {
+  char buffer[common::kMaxPaddedDigits];
+  return {buffer, common::put_padded(buffer, value, width)};
 }
 
 }  // namespace
@@ -35,8 +34,7 @@ std::string permalink(const SiteOptions& site, const storage::Post& post) {
     return resolve_url(site.base_url, post.url);
   }
   const LocalDate day = local_date(post.published, site.timezone);
-  char year[8];
-  std::snprintf(year, sizeof year, "%04d", day.year);
+  const std::string year = padded(day.year, 4);
   const std::string_view slug = post.slug.empty() ? post.key : post.slug;
   const std::string_view tmpl = site.post_url_template;
   std::string out;
@@ -55,9 +53,9 @@ std::string permalink(const SiteOptions& site, const storage::Post& post) {
     } else if (name == "yyyy") {
       out.append(year);
     } else if (name == "mm") {
-      out.append(two_digits(day.month));
+      out.append(padded(day.month, 2));
     } else if (name == "dd") {
-      out.append(two_digits(day.day));
+      out.append(padded(day.day, 2));
     } else if (name == "id") {
       out.append(encode_path_part(post.key));
     } else if (name == "slug") {

@@ -1,7 +1,6 @@
 #include "storage/readers/local_time.h"
 
-#include <cstdio>
-
+#include "common/padded_digits.h"
 #include "common/text.h"
 
 namespace feedd::storage {
@@ -171,10 +170,12 @@ std::string format_local_date(const date::time_zone* zone, std::chrono::sys_seco
   const date::local_seconds local =
       zone != nullptr ? zone->to_local(instant) : date::local_seconds{instant.time_since_epoch()};
   const date::year_month_day day{date::floor<date::days>(local)};
-  char buffer[16];
-  std::snprintf(buffer, sizeof buffer, "%04d-%02u-%02u", static_cast<int>(day.year()),
-                static_cast<unsigned>(day.month()), static_cast<unsigned>(day.day()));
-  return buffer;
+  char buffer[3 * common::kMaxPaddedDigits];
+  char* at = common::put_padded(buffer, static_cast<int>(day.year()), 4);
+  *at++ = '-';
+  at = common::put_padded(at, static_cast<unsigned>(day.month()), 2);
+  *at++ = '-';
+  return {buffer, common::put_padded(at, static_cast<unsigned>(day.day()), 2)};
 }
 
 std::optional<std::chrono::sys_seconds> parse_timestamp(std::string_view text,

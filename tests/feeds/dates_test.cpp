@@ -40,6 +40,19 @@ BOOST_AUTO_TEST_CASE(new_york_spring_forward_2025_03_09) {
   BOOST_TEST(format_rfc822(utc(2025, 3, 9, 7, 0, 0), ny) == "Sun, 09 Mar 2025 03:00:00 -0400");
 }
 
+// Offsets with minutes, on both sides of UTC, and a year past 9999 (written whole).
+BOOST_AUTO_TEST_CASE(offsets_with_minutes_and_long_years) {
+  const auto* kolkata = date::locate_zone("Asia/Kolkata");
+  const auto* st_johns = date::locate_zone("America/St_Johns");
+  BOOST_TEST(format_rfc3339(utc(2025, 6, 1, 12, 5, 7), kolkata) == "2025-06-01T17:35:07+05:30");
+  BOOST_TEST(format_rfc822(utc(2025, 6, 1, 12, 5, 7), kolkata) ==
+             "Sun, 01 Jun 2025 17:35:07 +0530");
+  BOOST_TEST(format_rfc3339(utc(2025, 1, 1, 2, 0, 0), st_johns) == "2024-12-31T22:30:00-03:30");
+  BOOST_TEST(format_rfc822(utc(2025, 1, 1, 2, 0, 0), st_johns) ==
+             "Tue, 31 Dec 2024 22:30:00 -0330");
+  BOOST_TEST(format_rfc3339(utc(10000, 1, 2, 3, 4, 5), nullptr) == "10000-01-02T03:04:05+00:00");
+}
+
 BOOST_AUTO_TEST_CASE(new_york_fall_back_2025_11_02) {
   const auto* ny = date::locate_zone("America/New_York");
   // 01:30 happens twice: first in EDT (05:30Z), then in EST (06:30Z).
