@@ -39,8 +39,10 @@ bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 
 template <std::size_t N>
 bool is_one_of(std::string_view name, const std::array<std::string_view, N>& names) {
+  // The length first, inline: most names differ in it, and this runs for every tag of every
+  // post (a call to iequals per candidate was 1.6 % of a cold build's instructions).
   return std::any_of(names.begin(), names.end(), [&](std::string_view candidate) {
-    return common::text::iequals(name, candidate);
+    return candidate.size() == name.size() && common::text::iequals(name, candidate);
   });
 }
 
