@@ -27,6 +27,10 @@ BOOST_AUTO_TEST_CASE(absolute_and_special_references_are_left_alone) {
   BOOST_TEST(resolve_url(kBase, "mailto:me@example.org") == "mailto:me@example.org");
   BOOST_TEST(resolve_url(kBase, "data:image/png;base64,AAAA") == "data:image/png;base64,AAAA");
   BOOST_TEST(resolve_url("not a url", "a.png") == "a.png");
+  // An absolute reference comes back as written whatever the base (the base is not parsed);
+  // with no usable base, nothing is encoded either.
+  BOOST_TEST(resolve_url("not a url", "https://other.example/x") == "https://other.example/x");
+  BOOST_TEST(resolve_url("", "HTTP://Other.example/a b") == "HTTP://Other.example/a b");
 }
 
 BOOST_AUTO_TEST_CASE(html_attributes_are_rewritten) {

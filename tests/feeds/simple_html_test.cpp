@@ -136,6 +136,12 @@ BOOST_AUTO_TEST_CASE(bodies_that_would_not_parse_as_written_are_refused) {
       "<p>a\x7F b</p>",                          // DEL: gumbo makes it U+FFFD (found by fuzzing)
       "<p>\xC2\x85</p>",                         // a C1 control, likewise
       "<p>\xEF\xBF\xBF</p>",                     // a noncharacter, likewise
+      "<",                                       // a tag cut off at the end, each way:
+      "<p>x</p",                                 //   an end tag without its '>'
+      "<p>x</",                                  //   just its "</"
+      "<p>a &am",                                //   a reference's first bytes
+      "<p>x<br /",                               //   a void tag's " /" without '>'
+      "<p><a href=\"",                           //   an attribute's opening quote
   };
   for (const std::string& html : refused) {
     BOOST_TEST(!scanned(html).has_value(), html);
