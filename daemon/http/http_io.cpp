@@ -31,7 +31,6 @@ error_code take_head(RequestBuffers& b, std::size_t size, SessionControl& contro
 
 error_code read_head_now(tcp::socket& socket, RequestBuffers& b, const ServerOptions& options,
                          SessionControl& control) {
-  b.request.clear();
   b.body.clear();
   HeadScanner scanner;
   auto scanned = scanner.scan(view_of(b.input), options.header_limit);
@@ -40,15 +39,14 @@ error_code read_head_now(tcp::socket& socket, RequestBuffers& b, const ServerOpt
     const std::size_t got = socket.read_some(b.input.prepare(head_read_size(b.input)), ec);
     b.input.commit(got);
     if (ec) {
-      return ec;  // would_block included
+      b.request.clear();  // nothing of the last request stays (the access log reads it)
+      return ec;          // would_block included
     }
     scanned = scanner.scan(view_of(b.input), options.header_limit);
   }
-  if (!scanned) {
-    return scanned.error();
-  }
-  if (*scanned == 0) {
-    return asio::error::would_block;
+  if (!scanned || *scanned == 0) {
+    b.request.clear();  // likewise; a head parsed now is cleared by parse_request_head()
+    return scanned ? error_code(asio::error::would_block) : scanned.error();
   }
   return take_head(b, *scanned, control);  // the body, if any, is read_body_of()'s
 }
@@ -66,8 +64,10 @@ struct HeadNumbers {
                 : std::string_view(
                       length,
                       std::to_chars(length, length + sizeof length, response.body().size()).ptr)) {}
-  char status[8];
-  char length[24];
+  HeadNumbers(const HeadNumbers&) = delete;
+  HeadNumbers& operator=(const HeadNumbers&) = delete;
+  char status[12];  // any int
+  char length[24];  // any size_t
   std::string_view status_text;
   std::string_view length_text;  // empty: no Content-Length (a 304)
 };
@@ -115,8 +115,10 @@ void serialize_head(const Response& response, bool keep_alive, bool http10, std:
   out.resize(size);
   char* at = out.data();
   auto copy = [&at](std::string_view part) {
-    std::memcpy(at, part.data(), part.size());
-    at += part.size();
+    if (!part.empty()) {  // an empty view's data() may be null, which memcpy must not get
+      std::memcpy(at, part.data(), part.size());
+      at += part.size();
+    }
   };
   put_head(response, numbers, connection, copy);
 }
