@@ -35,4 +35,14 @@ inline char* put_padded(char* at, long value, int width) {
   return at;
 }
 
+// "YYYY-MM-DD" (RFC 3339's full-date; a year past 9999 or before 0 written whole, as
+// printf's "%04d" does) at `at`; returns the end. At most 3 * kMaxPaddedDigits characters.
+inline char* put_date(char* at, long year, long month, long day) {
+  at = put_padded(at, year, 4);
+  *at++ = '-';
+  at = put_padded(at, month, 2);
+  *at++ = '-';
+  return put_padded(at, day, 2);
+}
+
 }  // namespace feedd::common

@@ -56,11 +56,9 @@ char* put_time_of_day(char* at, long seconds_of_day) {
 std::string format_rfc3339(std::chrono::sys_seconds instant, const date::time_zone* zone) {
   const LocalTime t = to_local(instant, zone);
   char buffer[96];
-  char* at = common::put_padded(buffer, static_cast<int>(t.day.year()), 4);
-  *at++ = '-';
-  at = common::put_padded(at, static_cast<unsigned>(t.day.month()), 2);
-  *at++ = '-';
-  at = common::put_padded(at, static_cast<unsigned>(t.day.day()), 2);
+  char* at =
+      common::put_date(buffer, static_cast<int>(t.day.year()), static_cast<unsigned>(t.day.month()),
+                       static_cast<unsigned>(t.day.day()));
   *at++ = 'T';
   at = put_time_of_day(at, t.seconds_of_day);
   return {buffer, put_offset(at, t.offset_minutes, true)};

@@ -171,11 +171,9 @@ std::string format_local_date(const date::time_zone* zone, std::chrono::sys_seco
       zone != nullptr ? zone->to_local(instant) : date::local_seconds{instant.time_since_epoch()};
   const date::year_month_day day{date::floor<date::days>(local)};
   char buffer[3 * common::kMaxPaddedDigits];
-  char* at = common::put_padded(buffer, static_cast<int>(day.year()), 4);
-  *at++ = '-';
-  at = common::put_padded(at, static_cast<unsigned>(day.month()), 2);
-  *at++ = '-';
-  return {buffer, common::put_padded(at, static_cast<unsigned>(day.day()), 2)};
+  return {buffer,
+          common::put_date(buffer, static_cast<int>(day.year()), static_cast<unsigned>(day.month()),
+                           static_cast<unsigned>(day.day()))};
 }
 
 std::optional<std::chrono::sys_seconds> parse_timestamp(std::string_view text,
