@@ -33,7 +33,7 @@ class TopicIndex {
   TopicIndex(const TopicIndex&) = delete;
   TopicIndex& operator=(const TopicIndex&) = delete;
   TopicIndex(TopicIndex&&) = default;
-  TopicIndex& operator=(TopicIndex&&) = default;
+  TopicIndex& operator=(TopicIndex&&) = delete;  // its settings are const
 
   void add(const storage::PostTopics& post);
   // `post` must be the very object added before.
