@@ -89,6 +89,33 @@ BOOST_AUTO_TEST_CASE(an_index_not_published_leaves_the_old_one_and_no_file) {
   BOOST_TEST(titles(index) == (std::vector<std::string>{"Old"}), boost::test_tools::per_element());
 }
 
+// A rename that fails (here the index's name is taken by a directory, which even root
+// cannot rename a file over) is the state directory's fault: publish() says so, what holds
+// the name is untouched, and the new file goes when the FreshIndex does.
+BOOST_AUTO_TEST_CASE(a_publish_that_cannot_rename_leaves_the_name_as_it_was) {
+  testing::TempDir dir;
+  const auto path = dir / "index.sqlite";
+  std::filesystem::create_directory(path);
+  testing::write_file(path / "kept", "kept");
+  const auto staging = FreshIndex::staging_path(path);
+  {
+    FreshIndex fresh(path, kBase, FreshIndex::lock_first_scans(path));
+    apply_reads(fresh.index(), {file_read("a.md", {index_post("a", "a.md", "A", "en")})}, kT0);
+    try {
+      fresh.publish();
+      BOOST_FAIL("publish() over a directory succeeded");
+    } catch (const IndexError& error) {
+      BOOST_TEST((error.fault() == IndexFault::not_writable));
+      BOOST_TEST(std::string(error.what()).find("rename into place") != std::string::npos,
+                 error.what());
+    }
+    BOOST_TEST(file_exists(staging));
+  }
+  BOOST_TEST(!file_exists(staging));
+  BOOST_TEST(std::filesystem::is_directory(path));
+  BOOST_TEST(testing::read_file(path / "kept") == "kept");
+}
+
 BOOST_AUTO_TEST_CASE(a_new_file_left_by_a_killed_process_is_started_again) {
   testing::TempDir dir;
   const auto path = dir / "index.sqlite";
