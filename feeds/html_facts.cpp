@@ -73,10 +73,9 @@ void HtmlFacts::finish() {
 void HtmlFacts::append_collapsed(std::string_view text) {
   static constexpr auto kEndsRun = [] {
     std::array<bool, 256> table{};
-    for (unsigned char byte : {' ', '\t', '\n', '\f', '\r'}) {
-      table[byte] = true;
+    for (int byte = 0; byte < 256; ++byte) {
+      table[byte] = common::text::is_html_space(static_cast<char>(byte)) || byte == 0xC2;
     }
-    table[0xC2] = true;
     return table;
   }();
   std::string& out = text_out;

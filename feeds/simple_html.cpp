@@ -128,8 +128,9 @@ bool decode(std::string_view raw, std::string& out) {
 // Code points the HTML5 input stream treats as errors, which gumbo replaces with U+FFFD: C0
 // controls but tab, LF and CR (and FF), DEL and the C1 controls, U+FDD0..U+FDEF and every
 // U+xFFFE / U+xFFFF. (`source` is valid UTF-8.) Each byte is first looked up in a table of
-// the bytes that may start one (controls, DEL, C2, EF, F0..F4): ASCII text, continuation
-// bytes and kana or kanji (E3..E9) leads pass with one load instead of five comparisons.
+// the bytes that may start one (those controls, DEL, C2, EF, F0 and up): ASCII text,
+// continuation bytes and kana or kanji (E3..E9) leads pass with one load instead of five
+// comparisons.
 bool has_replaced_code_points(std::string_view source) {
   static constexpr auto kMayStart = [] {
     std::array<bool, 256> table{};
@@ -152,7 +153,9 @@ bool has_replaced_code_points(std::string_view source) {
     const auto next = [&](std::size_t k) {
       return i + k < source.size() ? static_cast<unsigned char>(source[i + k]) : 0u;
     };
-    if (byte < 0x20 || byte == 0x7F || (byte == 0xC2 && next(1) >= 0x80 && next(1) <= 0x9F) ||
+    // The whole rule again: the table only decides which bytes are worth it.
+    if ((byte < 0x20 && byte != '\t' && byte != '\n' && byte != '\r') || byte == 0x7F ||
+        (byte == 0xC2 && next(1) >= 0x80 && next(1) <= 0x9F) ||
         (byte == 0xEF && next(1) == 0xB7 && next(2) >= 0x90 && next(2) <= 0xAF) ||
         (byte == 0xEF && next(1) == 0xBF && (next(2) == 0xBE || next(2) == 0xBF)) ||
         (byte >= 0xF0 && (next(1) & 0x0F) == 0x0F && next(2) == 0xBF &&

@@ -101,6 +101,9 @@ BOOST_AUTO_TEST_CASE(simple_bodies_are_accepted_and_agree) {
       "<tbody>\n<tr>\n<td>c</td>\n<td><del>d</del>e</td>\n</tr>\n</tbody>\n</table>",
       "<p>日本語の<strong>本文</strong>です。\xC2\xA0ok</p>",
       "<p><a href=\"a.html\"><img src=\"b.png\" alt=\"\"></a></p>",
+      "<p>a\tb\r\nc  \n d</p>",                // the spaces the text collapses (FF goes to gumbo)
+      "<p>\xC2\xA9 2025 \xC2\xBF</p>",         // C2 leads that are not U+00A0
+      "<p>\xF0\x9F\x98\x80 \xEF\xBC\x81</p>",  // F0 and EF leads of allowed characters
   };
   for (const std::string& html : simple) {
     BOOST_TEST(scanned(html).has_value(), html);
@@ -136,6 +139,9 @@ BOOST_AUTO_TEST_CASE(bodies_that_would_not_parse_as_written_are_refused) {
       "<p>a\x7F b</p>",                          // DEL: gumbo makes it U+FFFD (found by fuzzing)
       "<p>\xC2\x85</p>",                         // a C1 control, likewise
       "<p>\xEF\xBF\xBF</p>",                     // a noncharacter, likewise
+      "<p>\x01</p>",                             // a C0 control
+      "<p>\xEF\xB7\x90</p>",                     // U+FDD0, a noncharacter
+      "<p>\xF0\x9F\xBF\xBF</p>",                 // U+1FFFF, a plane's last
       "<",                                       // a tag cut off at the end, each way:
       "<p>x</p",                                 //   an end tag without its '>'
       "<p>x</",                                  //   just its "</"
