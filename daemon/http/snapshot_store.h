@@ -1,12 +1,13 @@
 // Holds the snapshot being served. Readers load() once per request and keep the pointer
 // while they write the response; the writer publish()es a new one atomically and the old
-// snapshot dies with its last reader. Thread-safe; load() never blocks on a publish().
+// snapshot dies with its last reader. Thread-safe; a load() waits on a publish() at most for
+// a pointer swap (common/shared_slot.h says why it is a mutex).
 #pragma once
 
-#include <atomic>
 #include <functional>
 #include <memory>
 
+#include "common/shared_slot.h"
 #include "feeds/snapshot.h"
 
 namespace feedd::daemon {
@@ -25,7 +26,7 @@ class SnapshotStore {
   void set_listener(Listener listener) { listener_ = std::move(listener); }
 
  private:
-  std::atomic<std::shared_ptr<const feeds::Snapshot>> current_;
+  common::SharedSlot<feeds::Snapshot> current_;
   Listener listener_;  // fixed before publishing starts
 };
 

@@ -1,5 +1,7 @@
 #include "daemon/pipeline/index_health.h"
 
+#include <memory>
+
 namespace feedd::daemon {
 
 bool IndexHealth::set_not_writable(const std::string& reason) {
@@ -8,7 +10,7 @@ bool IndexHealth::set_not_writable(const std::string& reason) {
   if (previous && *previous == reason) {
     return false;
   }
-  reason_.store(std::make_shared<const std::string>(reason));
+  reason_.exchange(std::make_shared<const std::string>(reason));
   return true;
 }
 
