@@ -61,15 +61,14 @@ const std::vector<const char*> kMigrations = {kSchemaSql,
 
 }  // namespace
 
-SQLite::Statement& Index::Impl::cached(const std::string& sql) {
+LentStatement Index::Impl::cached(const std::string& sql) {
   auto& slot = statements[sql];
   if (!slot) {
     slot = std::make_unique<SQLite::Statement>(db, sql);
   } else {
-    slot->reset();
-    slot->clearBindings();
+    slot->clearBindings();  // reset when its last loan ended
   }
-  return *slot;
+  return LentStatement(*slot);
 }
 
 Index::Impl::Impl(const std::filesystem::path& path, std::string url, Index::Mode mode)
@@ -142,12 +141,11 @@ std::vector<IndexedPost> Index::Impl::select(const std::string& where, const std
                                              const std::function<void(SQLite::Statement&)>& bind,
                                              Bodies bodies) {
   const char* columns = bodies == Bodies::read ? kPostColumns : rows::kPostColumnsWithoutBody;
-  auto& query =
-      cached(std::string("SELECT ") + columns + " FROM posts WHERE " + where + " " + tail);
-  bind(query);
+  auto query = cached(std::string("SELECT ") + columns + " FROM posts WHERE " + where + " " + tail);
+  bind(*query);
   std::vector<IndexedPost> posts;
-  while (query.executeStep()) {
-    posts.push_back(row_to_post(query));
+  while (query->executeStep()) {
+    posts.push_back(row_to_post(*query));
   }
   return posts;
 }
@@ -239,11 +237,11 @@ void Index::ScanWriter::add(const std::vector<FileRead>& reads) {
   guard_sqlite("updating the index (rolled back)", [&] {
     for (const auto& read : reads) {
       if (read.bytes_unchanged) {
-        auto& touch = impl.cached("UPDATE files SET size = ?, mtime_ns = ? WHERE path = ?");
-        touch.bind(1, read.size);
-        touch.bind(2, read.mtime_ns);
-        touch.bind(3, read.path);
-        touch.exec();
+        auto touch = impl.cached("UPDATE files SET size = ?, mtime_ns = ? WHERE path = ?");
+        touch->bind(1, read.size);
+        touch->bind(2, read.mtime_ns);
+        touch->bind(3, read.path);
+        touch->exec();
         continue;
       }
       std::vector<Problem> problems = read.result.problems;
@@ -262,16 +260,16 @@ void Index::ScanWriter::add(const std::vector<FileRead>& reads) {
       }
       std::stable_sort(problems.begin(), problems.end(),
                        [](const auto& a, const auto& b) { return a.line < b.line; });
-      auto& upsert_file = impl.cached(
+      auto upsert_file = impl.cached(
           "INSERT INTO files (path, size, mtime_ns, sha256, problems) VALUES (?, ?, ?, ?, ?) "
           "ON CONFLICT (path) DO UPDATE SET size = excluded.size, mtime_ns = excluded.mtime_ns, "
           "sha256 = excluded.sha256, problems = excluded.problems");
-      upsert_file.bind(1, read.path);
-      upsert_file.bind(2, read.size);
-      upsert_file.bind(3, read.mtime_ns);
-      upsert_file.bind(4, read.sha256);
-      upsert_file.bind(5, encode_problems(problems));
-      upsert_file.exec();
+      upsert_file->bind(1, read.path);
+      upsert_file->bind(2, read.size);
+      upsert_file->bind(3, read.mtime_ns);
+      upsert_file->bind(4, read.sha256);
+      upsert_file->bind(5, encode_problems(problems));
+      upsert_file->exec();
       result.problems.insert(result.problems.end(), problems.begin(), problems.end());
       // A file with problems keeps the last good version of the posts it no longer yields.
       // (A post that moved to a file applied later in this scan is deleted here and restored
@@ -288,9 +286,9 @@ void Index::ScanWriter::remove(const std::vector<std::string>& paths) {
   guard_sqlite("updating the index (rolled back)", [&] {
     for (const auto& path : paths) {
       impl.delete_posts_of(path, {}, state_->now, state_->clock, state_->result);
-      auto& forget = impl.cached("DELETE FROM files WHERE path = ?");
-      forget.bind(1, path);
-      forget.exec();
+      auto forget = impl.cached("DELETE FROM files WHERE path = ?");
+      forget->bind(1, path);
+      forget->exec();
     }
   });
 }

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "storage/index/index.h"
+#include "storage/index/lent_statement.h"
 
 namespace feedd::storage {
 
@@ -32,8 +33,8 @@ struct Index::Impl {
   bool hold_commits = false;
   std::unique_ptr<SQLite::Transaction> held;
 
-  // A prepared statement, reset and with its bindings cleared.
-  SQLite::Statement& cached(const std::string& sql);
+  // A prepared statement lent for one use (lent_statement.h), its bindings cleared.
+  LentStatement cached(const std::string& sql);
 
   // Opening (index.cpp).
   // "file:PATH?immutable=1": read without locks or a -shm file, so that a read-only

@@ -77,17 +77,16 @@ std::vector<IndexedPost> page_text_translations(const Post& post, const PageText
 
 std::optional<FileState> Index::file_state(const std::string& path) {
   return guard_sqlite("reading a file state", [&]() -> std::optional<FileState> {
-    auto& query =
-        impl_->cached("SELECT size, mtime_ns, sha256, problems FROM files WHERE path = ?");
-    query.bind(1, path);
-    if (!query.executeStep()) {
+    auto query = impl_->cached("SELECT size, mtime_ns, sha256, problems FROM files WHERE path = ?");
+    query->bind(1, path);
+    if (!query->executeStep()) {
       return std::nullopt;
     }
     FileState state;
-    state.size = query.getColumn(0).getInt64();
-    state.mtime_ns = query.getColumn(1).getInt64();
-    state.sha256 = query.getColumn(2).getString();
-    state.problems = decode_problems(path, query.getColumn(3).getString());
+    state.size = query->getColumn(0).getInt64();
+    state.mtime_ns = query->getColumn(1).getInt64();
+    state.sha256 = query->getColumn(2).getString();
+    state.problems = decode_problems(path, query->getColumn(3).getString());
     return state;
   });
 }
@@ -110,10 +109,8 @@ void Index::visit_file_stamps(const std::function<void(const FileStamp&)>& visit
 
 bool Index::holds_files() {
   return guard_sqlite("reading file states", [&] {
-    auto& query = impl_->cached("SELECT EXISTS (SELECT 1 FROM files)");
-    const bool any = query.executeStep() && query.getColumn(0).getInt() != 0;
-    query.reset();
-    return any;
+    auto query = impl_->cached("SELECT EXISTS (SELECT 1 FROM files)");
+    return query->executeStep() && query->getColumn(0).getInt() != 0;
   });
 }
 
@@ -137,13 +134,12 @@ bool Index::is_new() {
 std::vector<std::string> Index::files_under(const std::string& directory) {
   return guard_sqlite("listing indexed files", [&]() -> std::vector<std::string> {
     // '/' + 1 is '0': [dir/, dir0) is exactly the paths that start with "dir/".
-    auto& query =
-        impl_->cached("SELECT path FROM files WHERE path >= ? AND path < ? ORDER BY path");
-    query.bind(1, directory + "/");
-    query.bind(2, directory + "0");
+    auto query = impl_->cached("SELECT path FROM files WHERE path >= ? AND path < ? ORDER BY path");
+    query->bind(1, directory + "/");
+    query->bind(2, directory + "0");
     std::vector<std::string> paths;
-    while (query.executeStep()) {
-      paths.push_back(query.getColumn(0).getString());
+    while (query->executeStep()) {
+      paths.push_back(query->getColumn(0).getString());
     }
     return paths;
   });
@@ -151,16 +147,16 @@ std::vector<std::string> Index::files_under(const std::string& directory) {
 
 std::int64_t Index::count_published(const std::string& lang, sys_seconds now) {
   return guard_sqlite("counting posts", [&]() -> std::int64_t {
-    auto& query =
+    auto query =
         impl_->cached(lang.empty() ? std::string("SELECT COUNT(*) FROM posts WHERE ") + kLive
                                    : std::string("SELECT COUNT(*) FROM posts WHERE ") + kLive +
                                          " AND lang = :lang");
-    query.bind(":now", from_time(now));
+    query->bind(":now", from_time(now));
     if (!lang.empty()) {
-      query.bind(":lang", lang);
+      query->bind(":lang", lang);
     }
-    query.executeStep();
-    return query.getColumn(0).getInt64();
+    query->executeStep();
+    return query->getColumn(0).getInt64();
   });
 }
 
@@ -237,26 +233,26 @@ std::unordered_map<std::string, std::vector<IndexedPost>> Index::Impl::posts_by_
   in_chunks(keys, [&](const std::string& list, const auto& bind_list) {
     // The `!= ''` lets SQLite use the partial index (it cannot tell that the bound values
     // are not empty). The list comes first: its parameters are ?1 to ?n, :now follows.
-    auto& query = cached(
+    auto query = cached(
         "SELECT key, lang, title, url, slug, published, translation_key FROM posts WHERE "
         "translation_key IN " +
         list + " AND translation_key != '' AND " + kLive +
         " ORDER BY lang, key");  // not rowid: an index rebuilt from the store numbers rows anew
-    bind_list(query);
-    query.bind(":now", from_time(now));
-    while (query.executeStep()) {
+    bind_list(*query);
+    query->bind(":now", from_time(now));
+    while (query->executeStep()) {
       IndexedPost row;
       Post& post = row.post;
-      post.key = query.getColumn(0).getString();
-      post.lang = query.getColumn(1).getString();
-      post.title = query.getColumn(2).getString();
-      post.url = query.getColumn(3).getString();
-      post.slug = query.getColumn(4).getString();
-      post.published = to_time(query.getColumn(5).getInt64());
-      post.translation_key = query.getColumn(6).getString();
+      post.key = query->getColumn(0).getString();
+      post.lang = query->getColumn(1).getString();
+      post.title = query->getColumn(2).getString();
+      post.url = query->getColumn(3).getString();
+      post.slug = query->getColumn(4).getString();
+      post.published = to_time(query->getColumn(5).getInt64());
+      post.translation_key = query->getColumn(6).getString();
       by_key[post.translation_key].push_back(std::move(row));
     }
-    query.reset();
+    query->reset();
   });
   return by_key;
 }
@@ -470,14 +466,14 @@ std::optional<sys_seconds> Index::next_publication_after(sys_seconds now) {
 
 std::vector<std::string> Index::keys_published_between(sys_seconds after, sys_seconds until) {
   return guard_sqlite("querying scheduled posts", [&]() -> std::vector<std::string> {
-    auto& query = impl_->cached(
+    auto query = impl_->cached(
         "SELECT key FROM posts INDEXED BY posts_by_published WHERE deleted_at IS NULL AND "
         "draft = 0 AND published > ? AND published <= ?");
-    query.bind(1, from_time(after));
-    query.bind(2, from_time(until));
+    query->bind(1, from_time(after));
+    query->bind(2, from_time(until));
     std::vector<std::string> keys;
-    while (query.executeStep()) {
-      keys.push_back(query.getColumn(0).getString());
+    while (query->executeStep()) {
+      keys.push_back(query->getColumn(0).getString());
     }
     return keys;
   });

@@ -20,12 +20,12 @@ using rows::join;
 using rows::to_time;
 
 std::optional<std::string> Index::Impl::live_owner(const std::string& key) {
-  auto& query = cached("SELECT source_path FROM posts WHERE key = ? AND deleted_at IS NULL");
-  query.bind(1, key);
-  if (!query.executeStep()) {
+  auto query = cached("SELECT source_path FROM posts WHERE key = ? AND deleted_at IS NULL");
+  query->bind(1, key);
+  if (!query->executeStep()) {
     return std::nullopt;
   }
-  return query.getColumn(0).getString();
+  return query->getColumn(0).getString();
 }
 
 void Index::Impl::bind_post(SQLite::Statement& statement, const Post& post,
@@ -87,7 +87,7 @@ void Index::Impl::bind_post(SQLite::Statement& statement, const Post& post,
 
 void Index::Impl::insert_post(const Post& post, const std::string& hash, sys_seconds now,
                               sys_seconds updated) {
-  auto& insert = cached(
+  auto insert = cached(
       "INSERT INTO posts (key, entry_id, source_path, source_line, position, format, lang, "
       "title, content_html, summary, url, slug, author, tags, categories, published, "
       "explicit_updated, local_date, draft, translation_key, previous_title, next_title, "
@@ -96,11 +96,11 @@ void Index::Impl::insert_post(const Post& post, const std::string& hash, sys_sec
       ":summary, :url, :slug, :author, :tags, :categories, :published, :explicit_updated, "
       ":local_date, :draft, :translation_key, :previous_title, :next_title, "
       ":visible_sha256, :first_seen, :updated, NULL)");
-  bind_post(insert, post, hash);
-  insert.bind(":entry_id", make_entry_id(base_url, post.local_date, post.key));
-  insert.bind(":first_seen", from_time(now));
-  insert.bind(":updated", from_time(updated));
-  insert.exec();
+  bind_post(*insert, post, hash);
+  insert->bind(":entry_id", make_entry_id(base_url, post.local_date, post.key));
+  insert->bind(":first_seen", from_time(now));
+  insert->bind(":updated", from_time(updated));
+  insert->exec();
 }
 
 void Index::Impl::insert_new(const Post& post, const std::string& hash, sys_seconds now,
@@ -112,15 +112,15 @@ void Index::Impl::insert_new(const Post& post, const std::string& hash, sys_seco
 
 void Index::Impl::upsert(const Post& post, const std::string& hash, sys_seconds now,
                          ChangeClock* clock, ApplyResult& result) {
-  auto& existing = cached(
+  auto existing = cached(
       "SELECT visible_sha256, deleted_at, source_path, source_line, position, "
       "previous_title, next_title, lang, draft, published, updated FROM posts WHERE key = ?");
-  existing.bind(1, post.key);
-  if (!existing.executeStep()) {
+  existing->bind(1, post.key);
+  if (!existing->executeStep()) {
     insert_new(post, hash, now, clock, result);
     return;
   }
-  const StoredChange change = compare_stored(existing, post, hash, now, clock);
+  const StoredChange change = compare_stored(*existing, post, hash, now, clock);
   if (change.reclassified) {
     result.reclassified = true;
   }
@@ -169,7 +169,7 @@ Index::Impl::StoredChange Index::Impl::compare_stored(const SQLite::Statement& r
 
 void Index::Impl::update_post(const Post& post, const std::string& hash,
                               const StoredChange& change) {
-  auto& update = cached(
+  auto update = cached(
       std::string("UPDATE posts SET source_path = :source_path, source_line = :source_line, "
                   "position = :position, format = :format, lang = :lang, title = :title, "
                   "content_html = :content_html, summary = :summary, url = :url, slug = :slug, "
@@ -181,27 +181,26 @@ void Index::Impl::update_post(const Post& post, const std::string& hash,
                   "deleted_at = NULL") +
       (change.updated ? ", updated = :updated" : "") +
       (change.goes_away ? ", gone_at = :gone_at" : "") + " WHERE key = :key");
-  bind_post(update, post, hash);
+  bind_post(*update, post, hash);
   if (change.updated) {
-    update.bind(":updated", from_time(*change.updated));
+    update->bind(":updated", from_time(*change.updated));
   }
   if (change.goes_away) {
-    update.bind(":gone_at", from_time(change.gone_at));
+    update->bind(":gone_at", from_time(change.gone_at));
   }
-  update.exec();
+  update->exec();
 }
 
 void Index::Impl::delete_posts_of(const std::string& path,
                                   const std::unordered_set<std::string>& keep, sys_seconds now,
                                   ChangeClock* clock, ApplyResult& result) {
-  auto& live =
-      cached("SELECT key, updated FROM posts WHERE source_path = ? AND deleted_at IS NULL");
-  live.bind(1, path);
+  auto live = cached("SELECT key, updated FROM posts WHERE source_path = ? AND deleted_at IS NULL");
+  live->bind(1, path);
   std::vector<std::pair<std::string, sys_seconds>> gone;  // key, updated
-  while (live.executeStep()) {
-    auto key = live.getColumn(0).getString();
+  while (live->executeStep()) {
+    auto key = live->getColumn(0).getString();
     if (!keep.contains(key)) {
-      gone.emplace_back(std::move(key), to_time(live.getColumn(1).getInt64()));
+      gone.emplace_back(std::move(key), to_time(live->getColumn(1).getInt64()));
     }
   }
   for (const auto& [key, updated] : gone) {
@@ -215,14 +214,14 @@ void Index::Impl::delete_posts_of(const std::string& path,
         when = time.at;
       }
     }
-    auto& mark = cached(
+    auto mark = cached(
         "UPDATE posts SET deleted_at = :when, gone_at = CASE WHEN draft = 0 AND published <= :now "
         "THEN :gone ELSE gone_at END WHERE key = :key");
-    mark.bind(":when", from_time(when));
-    mark.bind(":gone", from_time(tombstone_time(when, updated)));
-    mark.bind(":now", from_time(now));
-    mark.bind(":key", key);
-    mark.exec();
+    mark->bind(":when", from_time(when));
+    mark->bind(":gone", from_time(tombstone_time(when, updated)));
+    mark->bind(":now", from_time(now));
+    mark->bind(":key", key);
+    mark->exec();
     ++result.deleted;
     result.keys_written.push_back(key);
   }

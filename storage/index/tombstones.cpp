@@ -34,17 +34,17 @@ std::vector<GonePost> Index::gone_posts(const std::string& lang, std::chrono::sy
       sql += " AND lang = :lang";
     }
     sql += " ORDER BY gone_at DESC, key LIMIT :limit";
-    auto& query = impl_->cached(sql);
-    query.bind(":since", from_time(since));
-    query.bind(":now", from_time(now));
+    auto query = impl_->cached(sql);
+    query->bind(":since", from_time(since));
+    query->bind(":now", from_time(now));
     if (!lang.empty()) {
-      query.bind(":lang", lang);
+      query->bind(":lang", lang);
     }
-    query.bind(":limit", limit);
+    query->bind(":limit", limit);
     std::vector<GonePost> gone;
-    while (query.executeStep()) {
+    while (query->executeStep()) {
       gone.push_back(
-          GonePost{query.getColumn(0).getString(), rows::to_time(query.getColumn(1).getInt64())});
+          GonePost{query->getColumn(0).getString(), rows::to_time(query->getColumn(1).getInt64())});
     }
     return gone;
   });
@@ -63,21 +63,21 @@ std::string_view text_of(const SQLite::Column& column) {
 std::vector<PostTopics> Index::gone_topics(std::chrono::sys_seconds now,
                                            std::chrono::sys_seconds since) {
   return index_detail::guard_sqlite("querying deleted posts", [&]() -> std::vector<PostTopics> {
-    auto& query = impl_->cached(
+    auto query = impl_->cached(
         std::string("SELECT key, lang, entry_id, gone_at, tags, categories FROM posts INDEXED BY "
                     "posts_gone WHERE gone_at IS NOT NULL AND gone_at >= :since AND NOT (") +
         index_detail::kLive + ") AND (tags != '' OR categories != '') ORDER BY gone_at DESC, key");
-    query.bind(":since", rows::from_time(since));
-    query.bind(":now", rows::from_time(now));
+    query->bind(":since", rows::from_time(since));
+    query->bind(":now", rows::from_time(now));
     std::vector<PostTopics> gone;
-    while (query.executeStep()) {
-      PostTopics post(PostTopics::Texts{.key = text_of(query.getColumn(0)),
-                                        .lang = text_of(query.getColumn(1)),
-                                        .entry_id = text_of(query.getColumn(2)),
+    while (query->executeStep()) {
+      PostTopics post(PostTopics::Texts{.key = text_of(query->getColumn(0)),
+                                        .lang = text_of(query->getColumn(1)),
+                                        .entry_id = text_of(query->getColumn(2)),
                                         .source_path = {},
-                                        .tags = text_of(query.getColumn(4)),
-                                        .categories = text_of(query.getColumn(5))});
-      post.updated = rows::to_time(query.getColumn(3).getInt64());
+                                        .tags = text_of(query->getColumn(4)),
+                                        .categories = text_of(query->getColumn(5))});
+      post.updated = rows::to_time(query->getColumn(3).getInt64());
       gone.push_back(std::move(post));
     }
     return gone;
@@ -87,12 +87,12 @@ std::vector<PostTopics> Index::gone_topics(std::chrono::sys_seconds now,
 std::optional<std::chrono::sys_seconds> Index::oldest_gone_since(std::chrono::sys_seconds since) {
   return index_detail::guard_sqlite(
       "querying deleted posts", [&]() -> std::optional<std::chrono::sys_seconds> {
-        auto& query = impl_->cached(
+        auto query = impl_->cached(
             "SELECT MIN(gone_at) FROM posts INDEXED BY posts_gone WHERE gone_at IS NOT NULL "
             "AND gone_at >= ?");
-        query.bind(1, rows::from_time(since));
-        if (query.executeStep() && !query.getColumn(0).isNull()) {
-          return rows::to_time(query.getColumn(0).getInt64());
+        query->bind(1, rows::from_time(since));
+        if (query->executeStep() && !query->getColumn(0).isNull()) {
+          return rows::to_time(query->getColumn(0).getInt64());
         }
         return std::nullopt;
       });

@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "storage/index/index_error.h"
+#include "storage/index/lent_statement.h"
 #include "storage/index/websub_schema.h"
 
 namespace feedd::storage {
@@ -62,8 +63,8 @@ struct WebSubStore::Impl {
   std::map<std::string, std::unique_ptr<SQLite::Statement>, std::less<>> statements;
   int depth = 0;  // transactions open (the outermost one is SQLite's, the others join it)
 
-  // The statement of `sql`, reset (its bindings are replaced by the caller's).
-  SQLite::Statement& prepared(std::string_view sql) {
+  // The statement of `sql`, lent for one use (its bindings are replaced by the caller's).
+  LentStatement prepared(std::string_view sql) {
     auto found = statements.find(sql);
     if (found == statements.end()) {
       found =
@@ -71,8 +72,7 @@ struct WebSubStore::Impl {
               .emplace(std::string(sql), std::make_unique<SQLite::Statement>(*db, std::string(sql)))
               .first;
     }
-    found->second->reset();
-    return *found->second;
+    return LentStatement(*found->second);
   }
   // The row counts count() and pending() last read, kept exact by the writes that know their
   // effect (finish) and dropped by the others: /metrics reads them after every delivery, and
@@ -112,12 +112,6 @@ class Scope {
   std::optional<SQLite::Transaction> transaction_;
 };
 
-// Resets a cached statement after use, so that no read stays open between calls.
-struct Done {
-  SQLite::Statement& statement;
-  ~Done() { statement.tryReset(); }
-};
-
 }  // namespace
 
 WebSubStore::WebSubStore(const std::filesystem::path& path, std::string* error)
@@ -143,17 +137,17 @@ bool WebSubStore::persistent() const { return impl_->persistent; }
 
 void WebSubStore::upsert(const Subscription& subscription) {
   guarded("saving a subscription", [&] {
-    SQLite::Statement& statement = impl_->prepared(
+    auto statement = impl_->prepared(
         "INSERT INTO websub_subscriptions (topic, callback, secret, expires_at) VALUES (?,?,?,?) "
         "ON CONFLICT (topic, callback) DO UPDATE SET secret = excluded.secret, "
         "expires_at = excluded.expires_at");
-    statement.bind(1, subscription.topic);
-    statement.bind(2, subscription.callback);
-    statement.bind(3, subscription.secret);
-    statement.bind(4,
-                   static_cast<std::int64_t>(subscription.expires_at.time_since_epoch().count()));
+    statement->bind(1, subscription.topic);
+    statement->bind(2, subscription.callback);
+    statement->bind(3, subscription.secret);
+    statement->bind(4,
+                    static_cast<std::int64_t>(subscription.expires_at.time_since_epoch().count()));
     impl_->subscriptions.reset();  // an insert or a renewal
-    statement.exec();
+    statement->exec();
   });
 }
 
@@ -161,16 +155,16 @@ bool WebSubStore::remove(const std::string& topic, const std::string& callback) 
   return guarded("removing a subscription", [&] {
     impl_->forget_counts();
     Scope transaction(*impl_->db, impl_->depth);
-    SQLite::Statement& statement =
+    auto statement =
         impl_->prepared("DELETE FROM websub_subscriptions WHERE topic = ? AND callback = ?");
-    statement.bind(1, topic);
-    statement.bind(2, callback);
-    const bool removed = statement.exec() > 0;
-    SQLite::Statement& outbox =
+    statement->bind(1, topic);
+    statement->bind(2, callback);
+    const bool removed = statement->exec() > 0;
+    auto outbox =
         impl_->prepared("DELETE FROM websub_outbox WHERE kind = 1 AND topic = ? AND target = ?");
-    outbox.bind(1, topic);
-    outbox.bind(2, callback);
-    outbox.exec();
+    outbox->bind(1, topic);
+    outbox->bind(2, callback);
+    outbox->exec();
     transaction.commit();
     return removed;
   });
@@ -179,35 +173,33 @@ bool WebSubStore::remove(const std::string& topic, const std::string& callback) 
 std::optional<Subscription> WebSubStore::find(const std::string& topic,
                                               const std::string& callback) {
   return guarded("reading a subscription", [&]() -> std::optional<Subscription> {
-    SQLite::Statement& query = impl_->prepared(
+    auto query = impl_->prepared(
         "SELECT secret, expires_at FROM websub_subscriptions "
         "WHERE topic = ? AND callback = ?");
-    const Done done{query};
-    query.bind(1, topic);
-    query.bind(2, callback);
-    if (!query.executeStep()) {
+    query->bind(1, topic);
+    query->bind(2, callback);
+    if (!query->executeStep()) {
       return std::nullopt;
     }
     return Subscription{
-        topic, callback, query.getColumn(0).getString(),
-        std::chrono::sys_seconds(std::chrono::seconds(query.getColumn(1).getInt64()))};
+        topic, callback, query->getColumn(0).getString(),
+        std::chrono::sys_seconds(std::chrono::seconds(query->getColumn(1).getInt64()))};
   });
 }
 
 std::vector<Subscription> WebSubStore::subscribers(const std::string& topic,
                                                    std::chrono::sys_seconds now) {
   return guarded("reading subscriptions", [&] {
-    SQLite::Statement& query = impl_->prepared(
+    auto query = impl_->prepared(
         "SELECT callback, secret, expires_at FROM websub_subscriptions "
         "WHERE topic = ? AND expires_at > ? ORDER BY callback");
-    const Done done{query};
-    query.bind(1, topic);
-    query.bind(2, static_cast<std::int64_t>(now.time_since_epoch().count()));
+    query->bind(1, topic);
+    query->bind(2, static_cast<std::int64_t>(now.time_since_epoch().count()));
     std::vector<Subscription> out;
-    while (query.executeStep()) {
+    while (query->executeStep()) {
       out.push_back(
-          {topic, query.getColumn(0).getString(), query.getColumn(1).getString(),
-           std::chrono::sys_seconds(std::chrono::seconds(query.getColumn(2).getInt64()))});
+          {topic, query->getColumn(0).getString(), query->getColumn(1).getString(),
+           std::chrono::sys_seconds(std::chrono::seconds(query->getColumn(2).getInt64()))});
     }
     return out;
   });
@@ -228,16 +220,15 @@ std::size_t WebSubStore::expire(std::chrono::sys_seconds now) {
     impl_->forget_counts();
     Scope transaction(*impl_->db, impl_->depth);
     const auto at = static_cast<std::int64_t>(now.time_since_epoch().count());
-    SQLite::Statement& outbox = impl_->prepared(
+    auto outbox = impl_->prepared(
         "DELETE FROM websub_outbox WHERE kind = 1 AND EXISTS (SELECT 1 FROM "
         "websub_subscriptions s WHERE s.topic = websub_outbox.topic AND "
         "s.callback = websub_outbox.target AND s.expires_at <= ?)");
-    outbox.bind(1, at);
-    outbox.exec();
-    SQLite::Statement& statement =
-        impl_->prepared("DELETE FROM websub_subscriptions WHERE expires_at <= ?");
-    statement.bind(1, at);
-    const auto removed = static_cast<std::size_t>(statement.exec());
+    outbox->bind(1, at);
+    outbox->exec();
+    auto statement = impl_->prepared("DELETE FROM websub_subscriptions WHERE expires_at <= ?");
+    statement->bind(1, at);
+    const auto removed = static_cast<std::size_t>(statement->exec());
     transaction.commit();
     return removed;
   });
@@ -246,16 +237,16 @@ std::size_t WebSubStore::expire(std::chrono::sys_seconds now) {
 void WebSubStore::add(OutboxKind kind, const std::string& target, const std::string& topic,
                       Millis due) {
   guarded("queueing outgoing work", [&] {
-    SQLite::Statement& statement = impl_->prepared(
+    auto statement = impl_->prepared(
         "INSERT INTO websub_outbox (kind, target, topic, attempts, due_ms, generation) "
         "VALUES (?,?,?,0,?,0) ON CONFLICT (kind, target, topic) DO UPDATE SET attempts = 0, "
         "due_ms = MIN(due_ms, excluded.due_ms), generation = generation + 1");
-    statement.bind(1, static_cast<int>(kind));
-    statement.bind(2, target);
-    statement.bind(3, topic);
-    statement.bind(4, to_ms(due));
+    statement->bind(1, static_cast<int>(kind));
+    statement->bind(2, target);
+    statement->bind(3, topic);
+    statement->bind(4, to_ms(due));
     impl_->outbox.reset();  // a new item or a bumped one
-    statement.exec();
+    statement->exec();
   });
 }
 
@@ -275,33 +266,32 @@ void WebSubStore::in_transaction(const std::function<void()>& work) {
 std::vector<OutboxItem> WebSubStore::claim_due(Millis now, std::size_t limit, Millis lease_until) {
   return guarded("claiming outgoing work", [&] {
     Scope transaction(*impl_->db, impl_->depth);
-    SQLite::Statement& query = impl_->prepared(
+    auto query = impl_->prepared(
         "SELECT o.id, o.kind, o.target, o.topic, o.attempts, o.generation, s.secret, "
         "s.expires_at FROM websub_outbox AS o LEFT JOIN websub_subscriptions AS s "
         "ON o.kind = 1 AND s.topic = o.topic AND s.callback = o.target "
         "WHERE o.due_ms <= ? ORDER BY o.due_ms, o.id LIMIT ?");
-    const Done done{query};
-    query.bind(1, to_ms(now));
-    query.bind(2, static_cast<std::int64_t>(limit));
+    query->bind(1, to_ms(now));
+    query->bind(2, static_cast<std::int64_t>(limit));
     std::vector<OutboxItem> items;
-    while (query.executeStep()) {
+    while (query->executeStep()) {
       OutboxItem& item = items.emplace_back(OutboxItem{
-          query.getColumn(0).getInt64(), static_cast<OutboxKind>(query.getColumn(1).getInt()),
-          query.getColumn(2).getString(), query.getColumn(3).getString(),
-          query.getColumn(4).getInt(), query.getColumn(5).getInt64(), std::nullopt});
-      if (!query.getColumn(7).isNull()) {
+          query->getColumn(0).getInt64(), static_cast<OutboxKind>(query->getColumn(1).getInt()),
+          query->getColumn(2).getString(), query->getColumn(3).getString(),
+          query->getColumn(4).getInt(), query->getColumn(5).getInt64(), std::nullopt});
+      if (!query->getColumn(7).isNull()) {
         item.subscription = Subscription{
-            item.topic, item.target, query.getColumn(6).getString(),
-            std::chrono::sys_seconds(std::chrono::seconds(query.getColumn(7).getInt64()))};
+            item.topic, item.target, query->getColumn(6).getString(),
+            std::chrono::sys_seconds(std::chrono::seconds(query->getColumn(7).getInt64()))};
       }
     }
-    SQLite::Statement& claim = impl_->prepared(
+    auto claim = impl_->prepared(
         "UPDATE websub_outbox SET attempts = attempts + 1, due_ms = ? WHERE id = ?");
     for (const OutboxItem& item : items) {
-      claim.reset();
-      claim.bind(1, to_ms(lease_until));
-      claim.bind(2, item.id);
-      claim.exec();
+      claim->reset();
+      claim->bind(1, to_ms(lease_until));
+      claim->bind(2, item.id);
+      claim->exec();
     }
     transaction.commit();
     return items;
@@ -310,44 +300,41 @@ std::vector<OutboxItem> WebSubStore::claim_due(Millis now, std::size_t limit, Mi
 
 void WebSubStore::retry(const OutboxItem& item, Millis due) {
   guarded("rescheduling outgoing work", [&] {
-    SQLite::Statement& statement =
+    auto statement =
         impl_->prepared("UPDATE websub_outbox SET due_ms = ? WHERE id = ? AND generation = ?");
-    statement.bind(1, to_ms(due));
-    statement.bind(2, item.id);
-    statement.bind(3, item.generation);
-    statement.exec();
+    statement->bind(1, to_ms(due));
+    statement->bind(2, item.id);
+    statement->bind(3, item.generation);
+    statement->exec();
   });
 }
 
 std::optional<std::chrono::sys_seconds> WebSubStore::next_expiry() {
   return guarded("reading subscriptions", [&]() -> std::optional<std::chrono::sys_seconds> {
-    SQLite::Statement& query = impl_->prepared("SELECT MIN(expires_at) FROM websub_subscriptions");
-    const Done done{query};
-    if (!query.executeStep() || query.getColumn(0).isNull()) {
+    auto query = impl_->prepared("SELECT MIN(expires_at) FROM websub_subscriptions");
+    if (!query->executeStep() || query->getColumn(0).isNull()) {
       return std::nullopt;
     }
-    return std::chrono::sys_seconds(std::chrono::seconds(query.getColumn(0).getInt64()));
+    return std::chrono::sys_seconds(std::chrono::seconds(query->getColumn(0).getInt64()));
   });
 }
 
 std::optional<WebSubStore::Millis> WebSubStore::next_due() {
   return guarded("reading outgoing work", [&]() -> std::optional<Millis> {
-    SQLite::Statement& query = impl_->prepared("SELECT MIN(due_ms) FROM websub_outbox");
-    const Done done{query};
-    if (!query.executeStep() || query.getColumn(0).isNull()) {
+    auto query = impl_->prepared("SELECT MIN(due_ms) FROM websub_outbox");
+    if (!query->executeStep() || query->getColumn(0).isNull()) {
       return std::nullopt;
     }
-    return Millis(std::chrono::milliseconds(query.getColumn(0).getInt64()));
+    return Millis(std::chrono::milliseconds(query->getColumn(0).getInt64()));
   });
 }
 
 void WebSubStore::finish(const OutboxItem& item) {
   guarded("ending outgoing work", [&] {
-    SQLite::Statement& statement =
-        impl_->prepared("DELETE FROM websub_outbox WHERE id = ? AND generation = ?");
-    statement.bind(1, item.id);
-    statement.bind(2, item.generation);
-    const int removed = statement.exec();
+    auto statement = impl_->prepared("DELETE FROM websub_outbox WHERE id = ? AND generation = ?");
+    statement->bind(1, item.id);
+    statement->bind(2, item.generation);
+    const int removed = statement->exec();
     if (impl_->outbox) {
       *impl_->outbox -= std::min(*impl_->outbox, static_cast<std::size_t>(removed));
     }

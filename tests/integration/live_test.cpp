@@ -116,6 +116,29 @@ BOOST_FIXTURE_TEST_CASE(create_edit_rename_delete_reach_readers, LiveFixture) {
   BOOST_TEST(etag("/ja/atom.xml") == ja_after_rename);
 }
 
+// `feedd build` with serve's own configuration writes the index serve has open. serve's
+// next writes must still succeed: a read it had left open on the old snapshot made every
+// later scan fail with "database is locked" until a restart, while /healthz said ok.
+BOOST_FIXTURE_TEST_CASE(a_build_beside_serve_on_its_index_leaves_serve_writing, LiveFixture) {
+  // The sample's translated pair: with it, a query of serve's first scan stopped before its
+  // last row (two posts alone left none open).
+  for (const char* name : {"2025-05-05-tea.md", "2025-05-05-tea.en.md"}) {
+    std::filesystem::copy_file(source_dir() / "etc/posts/2025" / name, store / name);
+  }
+  start();
+  write_file(store / "en.md", post("English post, first edit", "en", "2025-01-01"));
+  FEEDD_REQUIRE_AFTER(eventually([&] { return serves("/en/atom.xml", "first edit"); }),
+                      feedd->log());
+
+  const auto built = run_command({feedd_binary().string(), "build", "--config",
+                                  (dir / "feedd.toml").string(), "--out", (dir / "out").string()});
+  BOOST_REQUIRE_MESSAGE(built.exit_status == 0, built.output);
+  write_file(store / "en.md", post("English post, edited after the build", "en", "2025-01-01"));
+  FEEDD_CHECK_AFTER(eventually([&] { return serves("/en/atom.xml", "after the build"); }, 30s),
+                    feedd->log());
+  BOOST_TEST(feedd->log().find("database is locked") == std::string::npos, feedd->log());
+}
+
 BOOST_FIXTURE_TEST_CASE(a_burst_of_500_files_is_one_regeneration, LiveFixture) {
   start();  // the default debounce (50 ms)
   const auto before = publications();

@@ -233,6 +233,25 @@ BOOST_AUTO_TEST_CASE(a_scan_writes_after_another_connection_committed_meanwhile)
   BOOST_TEST(first.newest("", kT0, 10).size() == 2u);
 }
 
+// A query that reads one row (file_state, a post's owner, a count) used to leave its cached
+// statement stepped: its read transaction stayed open on the snapshot of that moment, so once
+// another connection (`feedd build` beside `feedd serve`) committed, every later write of this
+// connection failed with "database is locked" (SQLite's BUSY_SNAPSHOT), forever.
+BOOST_AUTO_TEST_CASE(a_one_row_read_holds_no_snapshot_against_later_writes) {
+  testing::TempDir dir;
+  Index serving(dir / "index.sqlite", "https://blog.example.org/");
+  Index building(dir / "index.sqlite", "https://blog.example.org/");
+  apply_reads(serving, {read_of("a.md", {make_post("a", "a.md", "A")})}, kT0);
+  BOOST_REQUIRE(serving.file_state("a.md").has_value());
+  BOOST_TEST(serving.count_published("", kT0) == 1);
+  apply_reads(building, {read_of("b.md", {make_post("b", "b.md", "B")})}, kT0);
+
+  const auto result =
+      apply_reads(serving, {read_of("a.md", {make_post("a", "a.md", "A, edited")}, "y")}, kT0);
+  BOOST_TEST(result.changed == 1);
+  BOOST_TEST(serving.newest("", kT0, 10).size() == 2u);  // and it sees the other's post
+}
+
 BOOST_AUTO_TEST_CASE(future_and_draft_posts_are_not_published_until_their_time) {
   Index index(":memory:", "https://blog.example.org/");
   auto future = make_post("future", "f.md", "Later");
