@@ -103,6 +103,7 @@ int cmd_check(Config config) {
   // RSS at 100,000 posts).
   config.store.index = "";
   log::set_threshold(log::Level::error);  // the problems are the output, on stdout
+  webhook_secret(config);                 // what else serve would refuse at its start
   SitePipeline pipeline(config);
   auto report = pipeline.scan(common::now_seconds());
   auto problems = pipeline.read_index([](storage::Index& index) { return index.problems(); },

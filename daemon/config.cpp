@@ -10,6 +10,7 @@
 
 #include "daemon/config_table.h"
 #include "daemon/http/client_address.h"
+#include "daemon/http/listen_address.h"
 
 namespace feedd::daemon {
 namespace {
@@ -204,6 +205,15 @@ void read_server(TableReader& top, const std::filesystem::path& path, Config::Se
   std::int64_t max_age_s = config.max_age_s;
   std::int64_t timeout_s = config.timeout.count();
   server.read("listen", config.listen);
+  for (const std::string& entry : config.listen) {
+    try {
+      parse_listen_address(entry);
+    } catch (const std::invalid_argument& error) {
+      if (const auto* node = server.find("listen")) {  // the default is valid
+        server.fail(*node, "listen", "\"" + entry + "\": " + error.what());
+      }
+    }
+  }
   server.read("threads", threads, 0, 256);
   server.read("max_age_s", max_age_s, 0, 86'400 * 365);
   server.read("timeout_s", timeout_s, 1, 3600);

@@ -158,19 +158,6 @@ std::unique_ptr<Pipeline> open_pipeline(const Config& config, IndexHealth& healt
   return pipeline;
 }
 
-// hooks.secret, or hooks.secret_file's contents; an unreadable file is a start-up error.
-std::string read_secret(const Config& config) {
-  auto secret = read_webhook_secret(config.hooks.secret, config.hooks.secret_file);
-  if (!secret) {
-    throw ConfigError(config.source.string() + ": hooks.secret_file " +
-                      config.hooks.secret_file.string() + ": " + secret.error().message());
-  }
-  if (secret->empty()) {
-    log::info(kServeChannel, "no webhook secret (hooks.secret): POST /hooks/rebuild answers 401");
-  }
-  return std::move(*secret);
-}
-
 // The HTTP server's options from the configuration; sockets passed by systemd replace
 // server.listen.
 ServerOptions server_options_for(const Config& config, std::vector<int> inherited_fds,
@@ -275,7 +262,7 @@ class SignalHandler {
   // (listen, threads and timeouts take effect on restart). Throws before anything is swapped.
   void reload() {
     auto next_config = load_config(b_.pipeline->config().source);
-    auto next_secret = read_secret(next_config);
+    auto next_secret = webhook_secret(next_config);
     // A change being prepared holds the index's write lock, which the new pipeline's scan
     // needs; that scan reads the change anyway.
     b_.pipeline->regenerator().drop_prepared();
@@ -374,6 +361,18 @@ void drain(boost::asio::io_context& control, HttpServer& server) {
 
 }  // namespace
 
+std::string webhook_secret(const Config& config) {
+  auto secret = read_webhook_secret(config.hooks.secret, config.hooks.secret_file);
+  if (!secret) {
+    throw ConfigError(config.source.string() + ": hooks.secret_file " +
+                      config.hooks.secret_file.string() + ": " + secret.error().message());
+  }
+  if (secret->empty()) {
+    log::info(kServeChannel, "no webhook secret (hooks.secret): POST /hooks/rebuild answers 401");
+  }
+  return std::move(*secret);
+}
+
 // One straight line of construction in dependency order: each object outlives the ones
 // after it (the steps above build parts, the objects stay here).
 int run_serve(const Config& initial_config, const ServeOptions& options) {
@@ -399,7 +398,7 @@ int run_serve(const Config& initial_config, const ServeOptions& options) {
   // Webhooks: verified on the I/O threads; the command and the rescan request run on the
   // endpoint's worker; the rescan itself on the control thread, in whatever pipeline is
   // current by then.
-  WebhookEndpoint hooks(read_secret(config), config.hooks.command, config.hooks.command_timeout,
+  WebhookEndpoint hooks(webhook_secret(config), config.hooks.command, config.hooks.command_timeout,
                         [&](std::string reason) {
                           boost::asio::post(control, [&pipeline, reason = std::move(reason)] {
                             pipeline->regenerator().rescan_all(reason);

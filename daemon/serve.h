@@ -4,6 +4,8 @@
 // command line reports them and exits non-zero.
 #pragma once
 
+#include <string>
+
 #include "daemon/config.h"
 
 namespace feedd::daemon {
@@ -13,5 +15,10 @@ struct ServeOptions {
 };
 
 int run_serve(const Config& config, const ServeOptions& options);
+
+// hooks.secret, or hooks.secret_file's contents (empty: no secret, every hook refused). A
+// file that cannot be read is a ConfigError naming it: serve refuses to start, and `feedd
+// check` reports it, as it would any other bad value.
+std::string webhook_secret(const Config& config);
 
 }  // namespace feedd::daemon

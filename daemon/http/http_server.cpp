@@ -24,6 +24,7 @@
 #include "daemon/http/connection_shedder.h"
 #include "daemon/http/http_session.h"
 #include "daemon/http/idle_sweeper.h"
+#include "daemon/http/listen_address.h"
 #include "daemon/log.h"
 
 namespace feedd::daemon {
@@ -36,36 +37,13 @@ using boost::system::error_code;
 constexpr std::string_view kHttpChannel = "http";
 // On stop, how long a just-accepted connection may take to send its request.
 
-// "127.0.0.1:8080", "[::1]:8080", "*:8080" / ":8080" (every IPv4 address), "[::]:0".
+// server.listen's entry `text` as an endpoint; throws saying which entry and why not.
 tcp::endpoint parse_listen(const std::string& text) {
-  const std::size_t colon = text.rfind(':');
-  if (colon == std::string::npos) {
-    throw std::runtime_error("server.listen \"" + text + "\": expected host:port");
-  }
-  std::string host = text.substr(0, colon);
-  const std::string port_text = text.substr(colon + 1);
-  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
-    host = host.substr(1, host.size() - 2);
-  }
-  if (host.empty() || host == "*") {
-    host = "0.0.0.0";
-  }
-  unsigned long port = 0;
   try {
-    std::size_t used = 0;
-    port = std::stoul(port_text, &used);
-    if (used != port_text.size() || port > 65535) {
-      throw std::out_of_range("port");
-    }
-  } catch (const std::exception&) {
-    throw std::runtime_error("server.listen \"" + text + "\": bad port");
+    return parse_listen_address(text);
+  } catch (const std::invalid_argument& error) {
+    throw std::runtime_error("server.listen \"" + text + "\": " + error.what());
   }
-  error_code ec;
-  auto address = asio::ip::make_address(host, ec);
-  if (ec) {
-    throw std::runtime_error("server.listen \"" + text + "\": bad address: " + ec.message());
-  }
-  return tcp::endpoint(address, static_cast<unsigned short>(port));
 }
 
 std::string endpoint_text(const tcp::endpoint& endpoint) {

@@ -82,6 +82,17 @@ BOOST_AUTO_TEST_CASE(errors_name_the_key_and_line) {
                  .find("feeds.content") != std::string::npos);
   BOOST_TEST(error_of("[site]\nbase_url = \"https://b/\"\n[server]\ntimeout_s = 0\n") ==
              "/etc/feedd/feedd.toml:4: server.timeout_s: must be between 1 and 3600");
+  // A server.listen entry serve could not bind is refused by every command, with its line.
+  BOOST_TEST(error_of("[site]\nbase_url = \"https://b/\"\n[server]\nlisten = [\"nothost\"]\n") ==
+             "/etc/feedd/feedd.toml:4: server.listen: \"nothost\": expected host:port");
+  BOOST_TEST(error_of("[site]\nbase_url = \"https://b/\"\n[server]\nlisten = [\"[::1]:8080\", "
+                      "\"127.0.0.1:99999\"]\n") ==
+             "/etc/feedd/feedd.toml:4: server.listen: \"127.0.0.1:99999\": bad port");
+  BOOST_TEST(error_of("[site]\nbase_url = \"https://b/\"\n[server]\nlisten = [\"localhost:80\"]\n")
+                 .find("server.listen: \"localhost:80\": bad address") != std::string::npos);
+  BOOST_TEST(error_of("[site]\nbase_url = \"https://b/\"\n[server]\nlisten = [\"*:8080\", "
+                      "\":0\", \"[::]:0\"]\n")
+                 .empty());
   BOOST_TEST(error_of("[site\n").find("/etc/feedd/feedd.toml:1:") == 0u);
   BOOST_TEST(error_of("[site]\nbase_url = \"ftp://b/\"\n").find("http(s)") != std::string::npos);
 }

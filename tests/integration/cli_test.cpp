@@ -116,6 +116,30 @@ BOOST_AUTO_TEST_CASE(broken_post_file_is_reported_with_path_and_line_and_exit_1)
   BOOST_TEST(feedd({"check", "--config", config.string()}).exit_status == 0);
 }
 
+// `feedd check` refuses what `feedd serve` would refuse at its start: a hooks.secret_file
+// that cannot be read (exit 2, the file named), and a server.listen entry it could not bind.
+BOOST_AUTO_TEST_CASE(check_refuses_what_serve_would_refuse_at_its_start) {
+  TempDir dir;
+  write_file(dir / "store/good.md", "---\ntitle: Good\ndate: 2025-01-01\nlang: en\n---\nok\n");
+  auto missing = write_config(dir.path(), dir / "store", dir / "index.sqlite",
+                              "[hooks]\nsecret_file = \"no-such-secret\"\n");
+  auto check = feedd({"check", "--config", missing.string()});
+  BOOST_TEST(check.exit_status == 2, check.output);
+  BOOST_TEST(check.output.find("hooks.secret_file " + (dir / "no-such-secret").string() +
+                               ": No such file or directory") != std::string::npos,
+             check.output);
+
+  write_file(dir / "no-such-secret", "s3cret\n");
+  BOOST_TEST(feedd({"check", "--config", missing.string()}).exit_status == 0);
+
+  auto bad_listen = write_config(dir.path(), dir / "store", dir / "index.sqlite",
+                                 "[server]\nlisten = [\"127.0.0.1:99999\"]\n");
+  check = feedd({"check", "--config", bad_listen.string()});
+  BOOST_TEST(check.exit_status == 2, check.output);
+  BOOST_TEST(check.output.find("server.listen: \"127.0.0.1:99999\": bad port") != std::string::npos,
+             check.output);
+}
+
 // `feedd check` scans into a private temporary index (in TMPDIR, deleted at once), not the
 // configured one and not memory: a store larger than SQLite's page cache (~3.2 MB of
 // bodies here) is checked, the configured index is never created, nothing is left behind.
