@@ -42,9 +42,11 @@ void Regenerator::stop() {
 template <class Scan>
 void Regenerator::attempt(Scan&& scan, std::string_view why) {
   drop_prepared();  // it would see what was prepared, or undo it
+  last_attempt_failed_ = true;
   try {
     auto report = scan();
     publish_if(report.applied, why);
+    last_attempt_failed_ = false;
   } catch (const storage::IndexError& error) {
     // An index that cannot be written is logged by the pipeline, once per change (a read
     // failing while rendering is not a scan: logged here).
@@ -129,7 +131,7 @@ void Regenerator::drop_prepared() {
 }
 
 void Regenerator::arm_retry() {
-  if (stopped_ || pipeline_.health().writable()) {
+  if (stopped_ || (pipeline_.health().writable() && !last_attempt_failed_)) {
     retry_after_ = std::chrono::seconds(0);
     retry_.cancel();
     return;

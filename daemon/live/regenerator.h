@@ -82,6 +82,9 @@ class Regenerator {
   bool publish_prepared(const std::vector<std::string>& paths, std::uint64_t events);
   void arm_periodic();
   void arm_scheduled();
+  // While the index is not writable, or the last attempt failed (a lock another process held
+  // longer than the busy timeout, a read error): a whole rescan after 1, 2, 4 ... 60 s, so
+  // that the change a failed scan carried is not left for the next event or rescan_s.
   void arm_retry();
 
   // Fixed after construction.
@@ -92,7 +95,8 @@ class Regenerator {
   boost::asio::steady_timer periodic_;
   boost::asio::steady_timer scheduled_;
   boost::asio::steady_timer retry_;
-  std::chrono::seconds retry_after_{0};          // 0: no retry pending
+  std::chrono::seconds retry_after_{0};  // 0: no retry pending
+  bool last_attempt_failed_ = false;
   std::uint64_t replacements_seen_ = 0;          // pipeline_.index_replacements() last published
   std::chrono::sys_seconds next_publication_{};  // a scheduled post's time or a tombstone's expiry
   bool stopped_ = false;
