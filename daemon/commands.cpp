@@ -183,6 +183,27 @@ Invocation split_command(int argc, char** argv) {
   return invocation;
 }
 
+// What `command` does, for its --help (the README's "Command line" and feedd(8) say more).
+const char* description_of(const std::string& command) {
+  if (command == "serve") {
+    return "Scans the store into the index, then serves every feed and page over HTTP on\n"
+           "server.listen (or the sockets systemd passes), following the store's changes\n"
+           "and signed webhooks. SIGHUP reloads the configuration; SIGTERM finishes the\n"
+           "responses in flight and exits 0.\n";
+  }
+  if (command == "build") {
+    return "Scans the store once into the index and writes every feed and page to DIR,\n"
+           "rewriting only the files whose bytes changed. Exits 1 when a post file has an\n"
+           "error (the other posts are written).\n";
+  }
+  if (command == "check") {
+    return "Validates the configuration and every post file in a temporary index (the\n"
+           "configured one is not touched); prints path:line: reason for each problem.\n"
+           "Exits 1 on a problem, 2 on a bad configuration.\n";
+  }
+  return "Lists the indexed posts, one per line: id, language, date, title, translations.\n";
+}
+
 // The options `command` takes, the common ones included.
 po::options_description options_for(const std::string& command) {
   po::options_description common("options");
@@ -216,7 +237,9 @@ std::optional<int> answer_without_running(const std::string& command, const po::
     return 2;
   }
   if (vm.contains("help")) {
-    std::cout << "usage: feedd " << command << " [options]\n\n" << specific << '\n';
+    std::cout << "usage: feedd " << command << " [options]\n\n"
+              << description_of(command) << '\n'
+              << specific << '\n';
     return 0;
   }
   if (command == "build" && !vm.contains("out")) {

@@ -178,10 +178,16 @@ BOOST_AUTO_TEST_CASE(posts_lists_by_language) {
 
 BOOST_AUTO_TEST_CASE(command_line_help_version_and_errors) {
   BOOST_TEST(feedd({"--version"}).output.find("feedd ") == 0u);
-  for (std::string command : {"serve", "build", "check", "posts"}) {
+  // Each command's --help says what it does (the usage text points there for serve).
+  const std::pair<std::string, std::string> kHelps[] = {{"serve", "serves every feed"},
+                                                        {"build", "writes every feed"},
+                                                        {"check", "Validates the configuration"},
+                                                        {"posts", "Lists the indexed posts"}};
+  for (const auto& [command, says] : kHelps) {
     auto help = feedd({command, "--help"});
     BOOST_TEST(help.exit_status == 0, command);
     BOOST_TEST(help.output.find("--config") != std::string::npos, command);
+    BOOST_TEST(help.output.find(says) != std::string::npos, help.output);
   }
   BOOST_TEST(feedd({"--help"}).exit_status == 0);
   BOOST_TEST(feedd({}).exit_status == 2);
