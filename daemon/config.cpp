@@ -65,26 +65,25 @@ void read_site(TableReader& top, const std::filesystem::path& path, Config::Site
                       ": site.base_url is required (e.g. \"https://blog.example.org/\")");
   }
   if (!is_http_url(site_config.base_url + "/")) {
-    throw ConfigError(path.string() + ": site.base_url must be an absolute http(s) URL, got \"" +
-                      site_config.base_url + "\"");
+    site.reject("base_url",
+                "must be an absolute http(s) URL, got \"" + site_config.base_url + "\"");
   }
   site_config.base_url = with_trailing_slash(site_config.base_url);
   site_config.feeds_url = with_trailing_slash(
       site_config.feeds_url.empty() ? site_config.base_url : site_config.feeds_url);
   if (!is_http_url(site_config.feeds_url)) {
-    throw ConfigError(path.string() + ": site.feeds_url must be an absolute http(s) URL");
+    site.reject("feeds_url", "must be an absolute http(s) URL");
   }
   try {
     (void)date::locate_zone(site_config.timezone);
   } catch (const std::exception&) {
-    throw ConfigError(path.string() + ": site.timezone: unknown IANA time zone \"" +
-                      site_config.timezone + "\" (e.g. \"Asia/Tokyo\"; is tzdata installed?)");
+    site.reject("timezone", "unknown IANA time zone \"" + site_config.timezone +
+                                "\" (e.g. \"Asia/Tokyo\"; is tzdata installed?)");
   }
   bool ok = false;
   site_config.default_time = parse_time_of_day(default_time, ok);
   if (!ok) {
-    throw ConfigError(path.string() + ": site.default_time must be \"HH:MM\", got \"" +
-                      default_time + "\"");
+    site.reject("default_time", "must be \"HH:MM\", got \"" + default_time + "\"");
   }
 }
 
@@ -153,9 +152,8 @@ void read_store(TableReader& top, const std::filesystem::path& path, Config::Sto
   store.reject_unknown();
   if (config.updated_from != "auto" && config.updated_from != "git" &&
       config.updated_from != "seen") {
-    throw ConfigError(path.string() +
-                      ": store.updated_from must be \"auto\", \"git\" or \"seen\", got \"" +
-                      config.updated_from + "\"");
+    store.reject("updated_from",
+                 "must be \"auto\", \"git\" or \"seen\", got \"" + config.updated_from + "\"");
   }
   config.max_file_bytes = static_cast<std::uint64_t>(max_file_bytes);
   config.path = anchored(path, store_path);
@@ -187,8 +185,7 @@ void read_feeds(TableReader& top, const std::filesystem::path& path, Config::Fee
   config.archive_size = static_cast<int>(archive_size);
   config.archive_max_age_s = static_cast<int>(archive_max_age_s);
   if (content != "full" && content != "summary") {
-    throw ConfigError(path.string() + ": feeds.content must be \"full\" or \"summary\", got \"" +
-                      content + "\"");
+    feeds.reject("content", "must be \"full\" or \"summary\", got \"" + content + "\"");
   }
   config.entries = static_cast<int>(entries);
   config.full_content = content == "full";
@@ -222,8 +219,8 @@ void read_server(TableReader& top, const std::filesystem::path& path, Config::Se
   server.read("min_poll_s", min_poll_s, 0, 86'400);
   server.read("trusted_proxies", config.trusted_proxies);
   if (auto proxies = TrustedProxies::parse(config.trusted_proxies); !proxies) {
-    throw ConfigError(path.string() + ": server.trusted_proxies: \"" + proxies.error() +
-                      "\" is neither an IP address nor a CIDR range");
+    server.reject("trusted_proxies",
+                  "\"" + proxies.error() + "\" is neither an IP address nor a CIDR range");
   }
   server.read("poll_clients", poll_clients, 1, 100'000'000);
   server.reject_unknown();
@@ -284,8 +281,8 @@ void read_cache(TableReader& top, const std::filesystem::path& path, Config::Cac
   cache.reject_unknown();
   for (auto& url : config.purge) {
     if (!url.starts_with("http://") || !is_http_url(url)) {
-      throw ConfigError(path.string() + ": cache.purge: \"" + url +
-                        "\" is not an http:// URL (e.g. \"http://127.0.0.1:6081/\")");
+      cache.reject("purge",
+                   "\"" + url + "\" is not an http:// URL (e.g. \"http://127.0.0.1:6081/\")");
     }
   }
 }

@@ -10,6 +10,13 @@ void TableReader::fail(const toml::node& node, const std::string& key,
                     prefix_ + key + ": " + reason);
 }
 
+void TableReader::reject(const std::string& key, const std::string& reason) const {
+  if (const auto* node = table_.get(key)) {
+    fail(*node, key, reason);
+  }
+  throw ConfigError(file_.string() + ": " + prefix_ + key + ": " + reason);
+}
+
 const toml::node* TableReader::find(const std::string& key) {
   known_.insert(key);
   return table_.get(key);

@@ -21,6 +21,9 @@ class TableReader {
 
   [[noreturn]] void fail(const toml::node& node, const std::string& key,
                          const std::string& reason) const;
+  // A bad value of `key`, checked after reading it: as fail() at the key's line (the file
+  // alone when the key is absent and its default is what fails).
+  [[noreturn]] void reject(const std::string& key, const std::string& reason) const;
 
   // The key's node (nullptr when absent), remembered as known.
   const toml::node* find(const std::string& key);

@@ -93,6 +93,19 @@ BOOST_AUTO_TEST_CASE(errors_name_the_key_and_line) {
   BOOST_TEST(error_of("[site]\nbase_url = \"https://b/\"\n[server]\nlisten = [\"*:8080\", "
                       "\":0\", \"[::]:0\"]\n")
                  .empty());
+  // A bad value names its line, as an unknown key does.
+  BOOST_TEST(error_of("[site]\nbase_url = \"https://b/\"\ntimezone = \"Mars/Olympus\"\n")
+                 .find("/etc/feedd/feedd.toml:3: site.timezone: unknown IANA time zone") == 0u);
+  BOOST_TEST(error_of("[site]\nbase_url = \"https://b/\"\ndefault_time = \"25:00\"\n") ==
+             "/etc/feedd/feedd.toml:3: site.default_time: must be \"HH:MM\", got \"25:00\"");
+  BOOST_TEST(error_of("[site]\nbase_url = \"ftp://b/\"\n")
+                 .find("/etc/feedd/feedd.toml:2: site.base_url: must be an absolute http(s) URL") ==
+             0u);
+  BOOST_TEST(
+      error_of("[site]\nbase_url = \"https://b/\"\n[feeds]\n\ncontent = \"some\"\n") ==
+      "/etc/feedd/feedd.toml:5: feeds.content: must be \"full\" or \"summary\", got \"some\"");
+  BOOST_TEST(error_of("[site]\nbase_url = \"https://b/\"\n[server]\ntrusted_proxies = [\"x\"]\n")
+                 .find("/etc/feedd/feedd.toml:4: server.trusted_proxies: \"x\"") == 0u);
   BOOST_TEST(error_of("[site\n").find("/etc/feedd/feedd.toml:1:") == 0u);
   BOOST_TEST(error_of("[site]\nbase_url = \"ftp://b/\"\n").find("http(s)") != std::string::npos);
 }
@@ -110,10 +123,10 @@ BOOST_AUTO_TEST_CASE(store_updated_from_and_cache_purge) {
   BOOST_TEST(set.cache.purge ==
              (std::vector<std::string>{"http://127.0.0.1:6081/", "http://cache:80/"}));
   BOOST_TEST(error_of(site + "[store]\nupdated_from = \"mtime\"\n") ==
-             "/etc/feedd/feedd.toml: store.updated_from must be \"auto\", \"git\" or \"seen\", "
+             "/etc/feedd/feedd.toml:4: store.updated_from: must be \"auto\", \"git\" or \"seen\", "
              "got \"mtime\"");
   BOOST_TEST(error_of(site + "[cache]\npurge = [\"https://cache/\"]\n") ==
-             "/etc/feedd/feedd.toml: cache.purge: \"https://cache/\" is not an http:// URL (e.g. "
+             "/etc/feedd/feedd.toml:4: cache.purge: \"https://cache/\" is not an http:// URL (e.g. "
              "\"http://127.0.0.1:6081/\")");
   BOOST_TEST(error_of(site + "[cache]\nttl = 1\n").find("cache.ttl") != std::string::npos);
 }
