@@ -11,6 +11,7 @@
 #include "daemon/config_table.h"
 #include "daemon/http/client_address.h"
 #include "daemon/http/listen_address.h"
+#include "feeds/render.h"
 
 namespace feedd::daemon {
 namespace {
@@ -79,6 +80,10 @@ void read_site(TableReader& top, const std::filesystem::path& path, Config::Site
   } catch (const std::exception&) {
     site.reject("timezone", "unknown IANA time zone \"" + site_config.timezone +
                                 "\" (e.g. \"Asia/Tokyo\"; is tzdata installed?)");
+  }
+  if (const auto field = feeds::unknown_permalink_field(site_config.post_url)) {
+    site.reject("post_url", "unknown field {" + *field +
+                                "} (known: {base_url} {yyyy} {mm} {dd} {id} {slug} {lang})");
   }
   bool ok = false;
   site_config.default_time = parse_time_of_day(default_time, ok);

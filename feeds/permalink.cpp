@@ -1,5 +1,7 @@
 // permalink() (declared in feeds/render.h): a post's absolute URL from post.url or the
 // site's template.
+#include <algorithm>
+#include <array>
 #include <string_view>
 
 #include "common/encoding.h"
@@ -27,7 +29,26 @@ std::string padded(long value, int width) {
   return {buffer, common::put_padded(buffer, value, width)};
 }
 
+// The fields a post_url template may name, as permalink() expands them.
+constexpr std::array<std::string_view, 7> kFields = {"base_url", "yyyy", "mm",  "dd",
+                                                     "id",       "slug", "lang"};
+
 }  // namespace
+
+std::optional<std::string> unknown_permalink_field(std::string_view tmpl) {
+  for (std::size_t open = tmpl.find('{'); open != std::string_view::npos;
+       open = tmpl.find('{', open + 1)) {
+    const std::size_t close = tmpl.find('}', open);
+    if (close == std::string_view::npos) {
+      break;  // a lone brace is text, as permalink() keeps it
+    }
+    const std::string_view name = tmpl.substr(open + 1, close - open - 1);
+    if (std::find(kFields.begin(), kFields.end(), name) == kFields.end()) {
+      return std::string(name);
+    }
+  }
+  return std::nullopt;
+}
 
 std::string permalink(const SiteOptions& site, const storage::Post& post) {
   if (!post.url.empty()) {

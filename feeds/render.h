@@ -4,7 +4,9 @@
 // are dropped, relative links in content are made absolute against the entry's URL.
 #pragma once
 
+#include <optional>
 #include <string>
+#include <string_view>
 
 #include "feeds/entry.h"
 #include "feeds/site_options.h"
@@ -19,5 +21,9 @@ std::string render_json(const SiteOptions& site, const FeedContent& feed);
 // else site.post_url_template with {base_url} {yyyy} {mm} {dd} {id} {slug} {lang}
 // expanded (date parts in site.timezone; {slug} falls back to the key).
 std::string permalink(const SiteOptions& site, const storage::Post& post);
+// The first {name} in a post_url template that permalink() does not know (nullopt when every
+// one is known): the configuration refuses it, rather than give every post a link with the
+// braces left in.
+std::optional<std::string> unknown_permalink_field(std::string_view tmpl);
 
 }  // namespace feedd::feeds

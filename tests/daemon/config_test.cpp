@@ -106,6 +106,13 @@ BOOST_AUTO_TEST_CASE(errors_name_the_key_and_line) {
       "/etc/feedd/feedd.toml:5: feeds.content: must be \"full\" or \"summary\", got \"some\"");
   BOOST_TEST(error_of("[site]\nbase_url = \"https://b/\"\n[server]\ntrusted_proxies = [\"x\"]\n")
                  .find("/etc/feedd/feedd.toml:4: server.trusted_proxies: \"x\"") == 0u);
+  BOOST_TEST(
+      error_of("[site]\nbase_url = \"https://b/\"\npost_url = \"{base_url}{year}/{id}\"\n") ==
+      "/etc/feedd/feedd.toml:3: site.post_url: unknown field {year} (known: {base_url} "
+      "{yyyy} {mm} {dd} {id} {slug} {lang})");
+  BOOST_TEST(error_of("[site]\nbase_url = \"https://b/\"\npost_url = "
+                      "\"{base_url}{lang}/{yyyy}/{mm}/{dd}/{slug}-{id}.html\"\n")
+                 .empty());
   BOOST_TEST(error_of("[site\n").find("/etc/feedd/feedd.toml:1:") == 0u);
   BOOST_TEST(error_of("[site]\nbase_url = \"ftp://b/\"\n").find("http(s)") != std::string::npos);
 }

@@ -49,6 +49,16 @@ BOOST_AUTO_TEST_CASE(every_placeholder) {
              "001_abc%7Bunknown%7D");
 }
 
+// What the configuration refuses: the first field permalink() would keep as written.
+BOOST_AUTO_TEST_CASE(unknown_fields_are_found) {
+  using Field = std::optional<std::string>;
+  BOOST_TEST((unknown_permalink_field("{base_url}{lang}/{yyyy}-{mm}-{dd}/{slug}/{id}") == Field()));
+  BOOST_TEST((unknown_permalink_field("{base_url}{yyyy}/{year}/{id}{other}") == Field("year")));
+  BOOST_TEST((unknown_permalink_field("{base_url}{}") == Field("")));
+  BOOST_TEST((unknown_permalink_field("/posts/{id") == Field()));  // a lone brace is text
+  BOOST_TEST((unknown_permalink_field("/p/{ID}") == Field("ID")));
+}
+
 BOOST_AUTO_TEST_CASE(relative_template_resolves_against_base_url) {
   SiteOptions site = tokyo_site();
   site.post_url_template = "/posts/{id}";
