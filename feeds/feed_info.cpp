@@ -125,9 +125,6 @@ std::chrono::sys_seconds newest_updated(const FeedContent& feed) {
   for (const Entry& entry : feed.entries) {
     newest = std::max(newest, entry_updated(entry));
   }
-  for (const Tombstone& tombstone : feed.tombstones) {
-    newest = std::max(newest, tombstone.when);
-  }
   return newest;
 }
 

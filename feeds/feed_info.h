@@ -62,11 +62,7 @@ std::vector<LanguageInfo> alternate_languages(const SiteOptions& site, const Fee
 
 // entry.updated, or post.updated / post.published when the index gave none.
 std::chrono::sys_seconds entry_updated(const Entry& entry);
-// When the feed last changed: the newest entry_updated() of its entries, or the time one of
-// its posts went away when that is later (its tombstone's `when`; a deletion changes the feed
-// too, and Last-Modified, which this is, must not go back while the bytes move on: a client
-// revalidating with If-Modified-Since alone would be told 304). The Unix epoch for a feed
-// with neither.
+// The newest entry_updated() of the feed; the Unix epoch for a feed with no entries.
 std::chrono::sys_seconds newest_updated(const FeedContent& feed);
 
 // site.author, else the all-languages feed title (Atom needs a name).

@@ -19,7 +19,7 @@ struct RenderedFeed {
   std::string path;          // relative to feeds_url: "ja/atom.xml", "rss.xml", "feed.json"
   std::string content_type;  // e.g. "application/atom+xml; charset=utf-8"
   std::string body;
-  std::chrono::sys_seconds last_modified{};  // newest_updated() of its content (feed_info.h)
+  std::chrono::sys_seconds last_modified{};  // newest `updated` among its entries (epoch if none)
   // What an Atom or RSS feed shows (for RFC 3229 deltas); null for JSON Feed and pages.
   std::shared_ptr<const EntrySet> entry_set = nullptr;
 };

@@ -111,16 +111,6 @@ BOOST_FIXTURE_TEST_CASE(every_way_of_going_away_and_coming_back, TombstoneFixtur
   BOOST_TEST(
       entry_ids(after.body) == (std::vector<std::string>{id_of(ids, "stays"), id_of(ids, "kept")}),
       boost::test_tools::per_element());
-  // The deletions changed the feed after its newest entry: Last-Modified moved on with the
-  // bytes (a client revalidating with If-Modified-Since alone gets the new feed, not a 304),
-  // and the feed's own <updated> says the same time.
-  BOOST_TEST(after.last_modified != before.last_modified);
-  BOOST_TEST(fetch(port, "/en/atom.xml", {"If-Modified-Since: " + before.last_modified}).status ==
-             200);
-  BOOST_TEST(fetch(port, "/en/rss.xml", {"If-Modified-Since: " + before.last_modified}).status ==
-             200);
-  BOOST_TEST(fetch(port, "/en/atom.xml", {"If-Modified-Since: " + after.last_modified}).status ==
-             304);
   const auto all = get("/atom.xml").body;
   BOOST_TEST(tombstone_refs(all).size() == 4u, all);
   BOOST_TEST(get("/ja/atom.xml").body.find("deleted-entry") == std::string::npos);

@@ -115,10 +115,6 @@ Fetched fetch(int port, const std::string& path, const std::vector<std::string>&
   if (std::regex_search(head, match, kEtag)) {
     fetched.etag = match[1];
   }
-  static const std::regex kLastModified("\r\n[Ll]ast-[Mm]odified: ([^\r]*)");
-  if (std::regex_search(head, match, kLastModified)) {
-    fetched.last_modified = match[1];
-  }
   fetched.body = text.substr(head_end + 4);
   return fetched;
 }

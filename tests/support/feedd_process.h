@@ -42,8 +42,7 @@ std::string sanitizer_report(const std::string& log);
 
 struct Fetched {
   int status = 0;
-  std::string etag;           // the ETag header's value, quotes included ("" when absent)
-  std::string last_modified;  // the Last-Modified header's value ("" when absent)
+  std::string etag;  // the ETag header's value, quotes included ("" when absent)
   std::string body;
 };
 
