@@ -40,14 +40,19 @@ void Regenerator::stop() {
 }
 
 template <class Scan>
-void Regenerator::attempt(Scan&& scan, std::string_view why) {
+void Regenerator::attempt(Scan&& scan, std::string_view why, Scope scope) {
   drop_prepared();  // it would see what was prepared, or undo it
-  last_attempt_failed_ = true;
+  bool scanned = false;
   try {
     auto report = scan();
+    scanned = true;
+    snapshot_owed_ = snapshot_owed_ || report.applied.wrote();
     publish_if(report.applied, why);
-    last_attempt_failed_ = false;
+    if (scope == Scope::whole_store) {
+      rescan_owed_ = false;
+    }
   } catch (const storage::IndexError& error) {
+    rescan_owed_ = rescan_owed_ || !scanned;
     // An index that cannot be written is logged by the pipeline, once per change (a read
     // failing while rendering is not a scan: logged here).
     if (error.fault() != storage::IndexFault::not_writable || pipeline_.health().writable()) {
@@ -55,6 +60,7 @@ void Regenerator::attempt(Scan&& scan, std::string_view why) {
                  std::string(why) + ": failed, still serving the last snapshot: " + error.what());
     }
   } catch (const std::exception& error) {
+    rescan_owed_ = rescan_owed_ || !scanned;
     log::error(kRegenerateChannel,
                std::string(why) + ": failed, still serving the last snapshot: " + error.what());
   }
@@ -64,7 +70,7 @@ void Regenerator::attempt(Scan&& scan, std::string_view why) {
 void Regenerator::rescan_all(std::string_view reason) {
   stall_indexer_if_asked();
   attempt([&] { return pipeline_.scan(common::now_seconds(), SitePipeline::CatalogsBeside::yes); },
-          reason);
+          reason, Scope::whole_store);
 }
 
 void Regenerator::rescan_paths(const std::vector<std::string>& paths, std::uint64_t events) {
@@ -72,7 +78,8 @@ void Regenerator::rescan_paths(const std::vector<std::string>& paths, std::uint6
   if (publish_prepared(paths, events)) {
     return;
   }
-  attempt([&] { return pipeline_.scan_paths(paths, common::now_seconds()); }, "store changed");
+  attempt([&] { return pipeline_.scan_paths(paths, common::now_seconds()); }, "store changed",
+          Scope::part);
 }
 
 void Regenerator::prepare_paths(const std::vector<std::string>& paths, std::uint64_t events) {
@@ -131,7 +138,7 @@ void Regenerator::drop_prepared() {
 }
 
 void Regenerator::arm_retry() {
-  if (stopped_ || (pipeline_.health().writable() && !last_attempt_failed_)) {
+  if (stopped_ || (pipeline_.health().writable() && !rescan_owed_ && !snapshot_owed_)) {
     retry_after_ = std::chrono::seconds(0);
     retry_.cancel();
     return;
@@ -152,11 +159,11 @@ std::optional<Regenerator::Built> Regenerator::build_if(const storage::ApplyResu
                                                         std::chrono::sys_seconds now) {
   // A replaced index (rebuilt, or reopened after a fallback) may differ from what is served.
   const bool replaced = pipeline_.index_replacements() != replacements_seen_;
-  const bool changed = applied.wrote() || replaced;
+  const bool changed = applied.wrote() || replaced || snapshot_owed_;
   // A scheduled post whose time has come changes the feeds without any file changing.
   const bool due = next_publication_ != std::chrono::sys_seconds{} && next_publication_ <= now;
-  const bool recount =
-      due || replaced || applied.added > 0 || applied.deleted > 0 || applied.reclassified;
+  const bool recount = due || replaced || snapshot_owed_ || applied.added > 0 ||
+                       applied.deleted > 0 || applied.reclassified;
   if (!changed && !due) {
     return std::nullopt;
   }
@@ -176,6 +183,7 @@ void Regenerator::publish(Built built, std::string_view why) {
   const std::size_t changed_resources = total - built.next->reused();
   std::shared_ptr<const feeds::Snapshot> published = built.next;
   store_.publish(std::move(built.next));
+  snapshot_owed_ = false;  // built from the index as it is, every committed scan included
   ++generation_;
   replacements_seen_ = pipeline_.index_replacements();
   auto took = std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -249,7 +257,7 @@ void Regenerator::arm_scheduled() {
     }
     if (next_publication_ <= common::now_seconds()) {
       // Re-arms for the next one.
-      attempt([] { return storage::ScanReport{}; }, "scheduled post due");
+      attempt([] { return storage::ScanReport{}; }, "scheduled post due", Scope::part);
     } else {
       arm_scheduled();
     }

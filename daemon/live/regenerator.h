@@ -3,9 +3,11 @@
 // came, and publishes it. Also owns the timers: the periodic safety rescan and the one that
 // wakes up for the next scheduled post (or RFC 6721 tombstone expiry). Everything runs on the
 // control io_context's single thread, the only one that touches the index. A failed scan or
-// rebuild is logged and the last snapshot keeps being served; while the index cannot be
-// written (see IndexHealth), the whole store is rescanned after 1, 2, 4, ... 60 s until a
-// scan succeeds, so the service recovers by itself when space returns.
+// rebuild is logged and the last snapshot keeps being served; then (and while the index
+// cannot be written, see IndexHealth) the whole store is rescanned after 1, 2, 4, ... 60 s
+// until a whole rescan succeeds and its snapshot is published, so nothing a failed attempt
+// carried waits for the next change: the service recovers by itself when space returns or
+// another process's lock is gone.
 // While the watcher waits for its quiet moment, the change it has seen so far may be
 // prepared (prepare_paths()): scanned with its index writes held and its snapshot built,
 // neither committed nor published; when the quiet moment comes with no event since, that
@@ -73,8 +75,11 @@ class Regenerator {
     std::optional<Built> built;  // none: nothing to publish
   };
 
+  // What an attempt scans: every file (its success settles a failed scan), or a part of the
+  // store (some paths, or none: a scheduled post's time).
+  enum class Scope { whole_store, part };
   template <class Scan>
-  void attempt(Scan&& scan, std::string_view why);
+  void attempt(Scan&& scan, std::string_view why, Scope scope);
   void publish_if(const storage::ApplyResult& applied, std::string_view why);
   std::optional<Built> build_if(const storage::ApplyResult& applied, std::chrono::sys_seconds now);
   void publish(Built built, std::string_view why);
@@ -82,9 +87,8 @@ class Regenerator {
   bool publish_prepared(const std::vector<std::string>& paths, std::uint64_t events);
   void arm_periodic();
   void arm_scheduled();
-  // While the index is not writable, or the last attempt failed (a lock another process held
-  // longer than the busy timeout, a read error): a whole rescan after 1, 2, 4 ... 60 s, so
-  // that the change a failed scan carried is not left for the next event or rescan_s.
+  // While the index is not writable or an attempt's work is owed (below): a whole rescan
+  // after 1, 2, 4 ... 60 s.
   void arm_retry();
 
   // Fixed after construction.
@@ -96,7 +100,13 @@ class Regenerator {
   boost::asio::steady_timer scheduled_;
   boost::asio::steady_timer retry_;
   std::chrono::seconds retry_after_{0};  // 0: no retry pending
-  bool last_attempt_failed_ = false;
+  // A scan failed (a lock another process held, a read error): its rollback forgot which
+  // files it carried, so only a whole rescan that succeeds settles it; a later scan of
+  // other paths does not.
+  bool rescan_owed_ = false;
+  // A scan committed changes that no published snapshot shows (building or publishing it
+  // threw): the next attempt builds one even if its own scan changes nothing.
+  bool snapshot_owed_ = false;
   std::uint64_t replacements_seen_ = 0;          // pipeline_.index_replacements() last published
   std::chrono::sys_seconds next_publication_{};  // a scheduled post's time or a tombstone's expiry
   bool stopped_ = false;

@@ -122,10 +122,11 @@ BOOST_AUTO_TEST_CASE(sigterm_finishes_the_response_in_flight_and_exits_0) {
   BOOST_TEST(child.log().find("stopped") != std::string::npos);
 }
 
-// Another process holding the index's write lock longer than serve's busy timeout (5 s; a
-// long `feedd build` on the same index) fails the scan of an edit. The edit must still be
-// served once the lock is gone: the failed scan is retried, not left for the next change or
-// the periodic rescan (10 minutes by default).
+// Another process holding the index's write lock (a `feedd build` on the same index) fails
+// the scan of an edit. The edit must still be served once the lock is gone, though a scan of
+// another file succeeds first: the failed scan is retried as a whole rescan, which that
+// later success does not cancel; the edit is not left for the periodic rescan (10 minutes
+// by default).
 BOOST_FIXTURE_TEST_CASE(an_edit_met_by_a_lock_held_elsewhere_is_served_after_it, OnePostServer) {
   {
     SQLite::Database holder((dir / "index.sqlite").string(), SQLite::OPEN_READWRITE);
@@ -136,6 +137,9 @@ BOOST_FIXTURE_TEST_CASE(an_edit_met_by_a_lock_held_elsewhere_is_served_after_it,
         child->log());
     holder.exec("ROLLBACK");
   }
+  // Scanned within the debounce, well before the first retry (1 s after the failure).
+  write_file(dir / "posts/b.md", "---\ntitle: Other post\ndate: 2025-01-03\nlang: en\n---\nB.\n");
+  FEEDD_REQUIRE_AFTER(eventually([&] { return serves("Other post"); }, 60s), child->log());
   FEEDD_CHECK_AFTER(eventually([&] { return serves("Second title"); }, 60s), child->log());
 }
 
