@@ -63,12 +63,10 @@ const std::vector<const char*> kMigrations = {kSchemaSql,
 
 LentStatement Index::Impl::cached(const std::string& sql) {
   auto& slot = statements[sql];
-  if (!slot) {
-    slot = std::make_unique<SQLite::Statement>(db, sql);
-  } else {
-    slot->clearBindings();  // reset when its last loan ended
+  if (!slot.statement) {
+    slot.statement = std::make_unique<SQLite::Statement>(db, sql);
   }
-  return LentStatement(*slot);
+  return LentStatement(slot);
 }
 
 Index::Impl::Impl(const std::filesystem::path& path, std::string url, Index::Mode mode)

@@ -28,12 +28,12 @@ struct Index::Impl {
   SQLite::Database db;
   std::string base_url;
   // Prepared statements by SQL text: preparing costs more than running for one-row statements.
-  std::unordered_map<std::string, std::unique_ptr<SQLite::Statement>> statements;
+  std::unordered_map<std::string, CachedStatement> statements;
   // Held scans (Index::hold_commits): whether the next commit is held, and the one held.
   bool hold_commits = false;
   std::unique_ptr<SQLite::Transaction> held;
 
-  // A prepared statement lent for one use (lent_statement.h), its bindings cleared.
+  // The prepared statement of `sql`, lent for one use (lent_statement.h).
   LentStatement cached(const std::string& sql);
 
   // Opening (index.cpp).

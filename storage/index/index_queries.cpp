@@ -252,7 +252,6 @@ std::unordered_map<std::string, std::vector<IndexedPost>> Index::Impl::posts_by_
       post.translation_key = query->getColumn(6).getString();
       by_key[post.translation_key].push_back(std::move(row));
     }
-    query->reset();
   });
   return by_key;
 }

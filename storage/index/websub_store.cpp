@@ -60,19 +60,17 @@ struct WebSubStore::Impl {
   bool persistent = false;
   // Prepared once per SQL text, not per call: a delivery runs several statements, and
   // parsing their SQL again each time was a tenth of the outbound thread's time.
-  std::map<std::string, std::unique_ptr<SQLite::Statement>, std::less<>> statements;
+  std::map<std::string, CachedStatement, std::less<>> statements;
   int depth = 0;  // transactions open (the outermost one is SQLite's, the others join it)
 
-  // The statement of `sql`, lent for one use (its bindings are replaced by the caller's).
+  // The statement of `sql`, lent for one use (its bindings are the caller's to set).
   LentStatement prepared(std::string_view sql) {
     auto found = statements.find(sql);
     if (found == statements.end()) {
-      found =
-          statements
-              .emplace(std::string(sql), std::make_unique<SQLite::Statement>(*db, std::string(sql)))
-              .first;
+      auto statement = std::make_unique<SQLite::Statement>(*db, std::string(sql));
+      found = statements.emplace(std::string(sql), CachedStatement{std::move(statement)}).first;
     }
-    return LentStatement(*found->second);
+    return LentStatement(found->second);
   }
   // The row counts count() and pending() last read, kept exact by the writes that know their
   // effect (finish) and dropped by the others: /metrics reads them after every delivery, and
