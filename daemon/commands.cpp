@@ -4,6 +4,8 @@
 #include <boost/program_options.hpp>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
+#include <filesystem>
 #include <iostream>
 #include <map>
 #include <optional>
@@ -96,6 +98,30 @@ int cmd_build(const Config& config, const std::filesystem::path& out) {
   return problems.empty() ? 0 : 1;
 }
 
+// Whether `file` is a credential systemd gives the running unit only (LoadCredential=, as
+// the shipped unit and the README set hooks.secret_file up): before the unit starts it does
+// not exist, so `feedd check` cannot read it, and serve reads it at its start.
+bool is_unit_credential(const std::filesystem::path& file) {
+  const std::string text = file.string();
+  const char* directory = std::getenv("CREDENTIALS_DIRECTORY");
+  return text.starts_with("/run/credentials/") || (directory != nullptr && *directory != '\0' &&
+                                                   text.starts_with(std::string(directory) + "/"));
+}
+
+// What else serve would refuse at its start: a webhook secret file it cannot read (but a
+// unit credential, said and left to serve).
+void check_webhook_secret(const Config& config) {
+  if (is_unit_credential(config.hooks.secret_file) &&
+      !std::filesystem::exists(config.hooks.secret_file)) {
+    std::cerr << config.source.string()
+              << ": hooks.secret_file " + config.hooks.secret_file.string() +
+                     " is a systemd credential, not there until the unit starts: "
+                     "not checked (serve refuses to start without it)\n";
+    return;
+  }
+  webhook_secret(config);
+}
+
 // Checks every post file from scratch into a throw-away index, so that checking neither
 // needs nor touches the real one.
 int cmd_check(Config config) {
@@ -103,7 +129,7 @@ int cmd_check(Config config) {
   // RSS at 100,000 posts).
   config.store.index = "";
   log::set_threshold(log::Level::error);  // the problems are the output, on stdout
-  webhook_secret(config);                 // what else serve would refuse at its start
+  check_webhook_secret(config);
   SitePipeline pipeline(config);
   auto report = pipeline.scan(common::now_seconds());
   auto problems = pipeline.read_index([](storage::Index& index) { return index.problems(); },
@@ -194,14 +220,16 @@ const char* description_of(const std::string& command) {
   if (command == "build") {
     return "Scans the store once into the index and writes every feed and page to DIR,\n"
            "rewriting only the files whose bytes changed. Exits 1 when a post file has an\n"
-           "error (the other posts are written).\n";
+           "error (the other posts are written) or the build fails (a missing store, an\n"
+           "output directory it cannot write), 2 on a bad configuration.\n";
   }
   if (command == "check") {
     return "Validates the configuration and every post file in a temporary index (the\n"
            "configured one is not touched); prints path:line: reason for each problem.\n"
            "Exits 1 on a problem, 2 on a bad configuration.\n";
   }
-  return "Lists the indexed posts, one per line: id, language, date, title, translations.\n";
+  return "Scans the store into the index, then lists the indexed posts, one per line: id,\n"
+         "language, date, title, translations.\n";
 }
 
 // The options `command` takes, the common ones included.

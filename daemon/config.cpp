@@ -82,8 +82,8 @@ void read_site(TableReader& top, const std::filesystem::path& path, Config::Site
                                 "\" (e.g. \"Asia/Tokyo\"; is tzdata installed?)");
   }
   if (const auto field = feeds::unknown_permalink_field(site_config.post_url)) {
-    site.reject("post_url", "unknown field {" + *field +
-                                "} (known: {base_url} {yyyy} {mm} {dd} {id} {slug} {lang})");
+    site.reject("post_url",
+                "unknown field {" + *field + "} (known: " + feeds::permalink_fields() + ")");
   }
   bool ok = false;
   site_config.default_time = parse_time_of_day(default_time, ok);
@@ -211,11 +211,10 @@ void read_server(TableReader& top, const std::filesystem::path& path, Config::Se
     try {
       parse_listen_address(entry);
     } catch (const std::invalid_argument& error) {
-      if (const auto* node = server.find("listen")) {  // the default is valid
-        server.fail(*node, "listen", "\"" + entry + "\": " + error.what());
-      }
+      server.reject("listen", "\"" + entry + "\": " + error.what());
     }
   }
+
   server.read("threads", threads, 0, 256);
   server.read("max_age_s", max_age_s, 0, 86'400 * 365);
   server.read("timeout_s", timeout_s, 1, 3600);

@@ -35,6 +35,14 @@ constexpr std::array<std::string_view, 7> kFields = {"base_url", "yyyy", "mm",  
 
 }  // namespace
 
+std::string permalink_fields() {
+  std::string out;
+  for (const std::string_view field : kFields) {
+    out.append(out.empty() ? "{" : " {").append(field).append("}");
+  }
+  return out;
+}
+
 std::optional<std::string> unknown_permalink_field(std::string_view tmpl) {
   for (std::size_t open = tmpl.find('{'); open != std::string_view::npos;
        open = tmpl.find('{', open + 1)) {

@@ -25,5 +25,7 @@ std::string permalink(const SiteOptions& site, const storage::Post& post);
 // one is known): the configuration refuses it, rather than give every post a link with the
 // braces left in.
 std::optional<std::string> unknown_permalink_field(std::string_view tmpl);
+// The fields permalink() expands, as "{base_url} {yyyy} ..." for messages.
+std::string permalink_fields();
 
 }  // namespace feedd::feeds

@@ -132,6 +132,15 @@ BOOST_AUTO_TEST_CASE(check_refuses_what_serve_would_refuse_at_its_start) {
   write_file(dir / "no-such-secret", "s3cret\n");
   BOOST_TEST(feedd({"check", "--config", missing.string()}).exit_status == 0);
 
+  // But a systemd credential (the README's set-up) exists only once the unit runs: said, not
+  // refused, so that `feedd check` before `systemctl enable --now` passes.
+  auto credential = write_config(
+      dir.path(), dir / "store", dir / "index.sqlite",
+      "[hooks]\nsecret_file = \"/run/credentials/feedd-test.service/webhook-secret\"\n");
+  check = feedd({"check", "--config", credential.string()});
+  BOOST_TEST(check.exit_status == 0, check.output);
+  BOOST_TEST(check.output.find("is a systemd credential") != std::string::npos, check.output);
+
   auto bad_listen = write_config(dir.path(), dir / "store", dir / "index.sqlite",
                                  "[server]\nlisten = [\"127.0.0.1:99999\"]\n");
   check = feedd({"check", "--config", bad_listen.string()});
@@ -182,7 +191,7 @@ BOOST_AUTO_TEST_CASE(command_line_help_version_and_errors) {
   const std::pair<std::string, std::string> kHelps[] = {{"serve", "serves every feed"},
                                                         {"build", "writes every feed"},
                                                         {"check", "Validates the configuration"},
-                                                        {"posts", "Lists the indexed posts"}};
+                                                        {"posts", "lists the indexed posts"}};
   for (const auto& [command, says] : kHelps) {
     auto help = feedd({command, "--help"});
     BOOST_TEST(help.exit_status == 0, command);
