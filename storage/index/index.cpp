@@ -61,13 +61,7 @@ const std::vector<const char*> kMigrations = {kSchemaSql,
 
 }  // namespace
 
-LentStatement Index::Impl::cached(const std::string& sql) {
-  auto& slot = statements[sql];
-  if (!slot.statement) {
-    slot.statement = std::make_unique<SQLite::Statement>(db, sql);
-  }
-  return LentStatement(slot);
-}
+LentStatement Index::Impl::cached(const std::string& sql) { return statements.lend(sql); }
 
 Index::Impl::Impl(const std::filesystem::path& path, std::string url, Index::Mode mode)
     // NOMUTEX: one thread at a time uses an Index (index.h), so the connection's mutex,

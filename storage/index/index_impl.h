@@ -27,8 +27,7 @@ struct Index::Impl {
 
   SQLite::Database db;
   std::string base_url;
-  // Prepared statements by SQL text: preparing costs more than running for one-row statements.
-  std::unordered_map<std::string, CachedStatement> statements;
+  StatementCache statements{db};
   // Held scans (Index::hold_commits): whether the next commit is held, and the one held.
   bool hold_commits = false;
   std::unique_ptr<SQLite::Transaction> held;

@@ -6,14 +6,22 @@
 // once another connection had committed (`feedd build` beside `feedd serve`), and held back
 // every WAL checkpoint meanwhile. Lend cached statements only this way. A statement is lent
 // once at a time: a second loan (the same SQL asked for inside its own loop) would rebind or
-// reset the first one's rows under it, so it throws std::logic_error instead. Same thread
-// rules as the connection.
+// reset the first one's rows under it, so it throws std::logic_error instead. StatementCache
+// is the one cache that lends them (Index's and WebSubStore's). Same thread rules as the
+// connection.
 #pragma once
 
+#include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Statement.h>
 
+#include <functional>
 #include <memory>
 #include <stdexcept>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+#include "common/string_hash.h"
 
 namespace feedd::storage {
 
@@ -46,6 +54,28 @@ class LentStatement {
 
  private:
   CachedStatement& cached_;
+};
+
+// A connection's prepared statements by SQL text, prepared on first use: preparing costs
+// more than running a one-row statement. Must not outlive `db`.
+class StatementCache {
+ public:
+  explicit StatementCache(SQLite::Database& db) : db_(db) {}
+  StatementCache(const StatementCache&) = delete;
+  StatementCache& operator=(const StatementCache&) = delete;
+
+  LentStatement lend(std::string_view sql) {
+    auto found = statements_.find(sql);
+    if (found == statements_.end()) {
+      auto statement = std::make_unique<SQLite::Statement>(db_, std::string(sql));
+      found = statements_.emplace(std::string(sql), CachedStatement{std::move(statement)}).first;
+    }
+    return LentStatement(found->second);
+  }
+
+ private:
+  SQLite::Database& db_;
+  std::unordered_map<std::string, CachedStatement, common::StringHash, std::equal_to<>> statements_;
 };
 
 }  // namespace feedd::storage

@@ -3,7 +3,6 @@
 #include <SQLiteCpp/SQLiteCpp.h>
 
 #include <algorithm>
-#include <map>
 #include <optional>
 #include <string_view>
 
@@ -59,19 +58,13 @@ struct WebSubStore::Impl {
   std::unique_ptr<SQLite::Database> db;
   bool persistent = false;
   // Prepared once per SQL text, not per call: a delivery runs several statements, and
-  // parsing their SQL again each time was a tenth of the outbound thread's time.
-  std::map<std::string, CachedStatement, std::less<>> statements;
+  // parsing their SQL again each time was a tenth of the outbound thread's time. Made with
+  // `db`, and declared after it: it goes first.
+  std::optional<StatementCache> statements;
   int depth = 0;  // transactions open (the outermost one is SQLite's, the others join it)
 
   // The statement of `sql`, lent for one use (its bindings are the caller's to set).
-  LentStatement prepared(std::string_view sql) {
-    auto found = statements.find(sql);
-    if (found == statements.end()) {
-      auto statement = std::make_unique<SQLite::Statement>(*db, std::string(sql));
-      found = statements.emplace(std::string(sql), CachedStatement{std::move(statement)}).first;
-    }
-    return LentStatement(found->second);
-  }
+  LentStatement prepared(std::string_view sql) { return statements->lend(sql); }
   // The row counts count() and pending() last read, kept exact by the writes that know their
   // effect (finish) and dropped by the others: /metrics reads them after every delivery, and
   // a COUNT(*) there would scan the outbox once per subscriber of a change.
@@ -127,6 +120,7 @@ WebSubStore::WebSubStore(const std::filesystem::path& path, std::string* error)
   if (!impl_->db) {
     impl_->db = open_memory();
   }
+  impl_->statements.emplace(*impl_->db);
 }
 
 WebSubStore::~WebSubStore() = default;
