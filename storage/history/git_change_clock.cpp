@@ -29,6 +29,24 @@ std::string hex(const git_oid& id) {
   return text;
 }
 
+// Whether `folder` or a folder above it holds a `.git` entry (a directory, or the file a
+// linked work tree or submodule has). Without one libgit2 cannot find a work tree either,
+// and starting libgit2 costs ~5 ms per process (Debian's build reads the system CA bundle
+// then), which a one-file rebuild of a small store notices.
+bool has_git_entry_above(std::filesystem::path folder) {
+  std::error_code ec;
+  while (true) {
+    if (std::filesystem::exists(folder / ".git", ec)) {
+      return true;
+    }
+    auto parent = folder.parent_path();
+    if (parent == folder) {
+      return false;
+    }
+    folder = std::move(parent);
+  }
+}
+
 }  // namespace
 
 struct GitChangeClock::Impl {
@@ -214,6 +232,16 @@ GitChangeClock::~GitChangeClock() {
 std::unique_ptr<GitChangeClock> GitChangeClock::open(const std::filesystem::path& store,
                                                      const ReaderOptions& options,
                                                      std::string& why) {
+  std::error_code ec;
+  auto absolute = std::filesystem::canonical(store, ec);
+  if (ec) {
+    why = store.string() + ": " + ec.message();
+    return nullptr;
+  }
+  if (!has_git_entry_above(absolute)) {
+    why = store.string() + ": no .git in it or in a folder above it";
+    return nullptr;
+  }
   git_libgit2_init();
   // Only objects and refs are read (no config-driven command runs), so a work tree owned by
   // another user (the usual /srv/posts under a service user) is fine to read.
@@ -221,10 +249,8 @@ std::unique_ptr<GitChangeClock> GitChangeClock::open(const std::filesystem::path
   auto impl = std::make_unique<Impl>();
   impl->options = options;
   git_repository* raw = nullptr;
-  std::error_code ec;
-  auto absolute = std::filesystem::canonical(store, ec);
-  if (ec || git_repository_open_ext(&raw, absolute.c_str(), 0, nullptr) != 0) {
-    why = ec ? store.string() + ": " + ec.message() : git::failure(store.string());
+  if (git_repository_open_ext(&raw, absolute.c_str(), 0, nullptr) != 0) {
+    why = git::failure(store.string());
     git_libgit2_shutdown();
     return nullptr;
   }
