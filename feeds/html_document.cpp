@@ -10,7 +10,7 @@
 
 #include "common/text.h"
 #include "feeds/html_facts.h"
-#include "feeds/html_nesting.h"
+#include "feeds/html_parse_bound.h"
 #include "feeds/simple_html.h"
 #include "feeds/xml_text.h"
 
@@ -70,7 +70,7 @@ bool is_one_of(GumboTag tag, const std::array<GumboTag, N>& tags) {
 }  // namespace
 
 // Reads the body: by a plain scan when it is simple HTML (simple_html.h), else with gumbo,
-// walking its tree once, without recursion (bodies nest as deep as html_nesting.h allows).
+// walking its tree once, without recursion (bodies nest as deep as html_parse_bound.h allows).
 class HtmlDocumentBuilder {
  public:
   explicit HtmlDocumentBuilder(HtmlDocument& document) : document_(document) {}
@@ -81,8 +81,8 @@ class HtmlDocumentBuilder {
       return;
     }
     bodies_parsed.fetch_add(1, std::memory_order_relaxed);
-    if (!nesting_within_bounds(source)) {
-      document_.too_deep_ = true;
+    document_.unparsed_reason_ = parse_refusal(source);
+    if (!document_.unparsed_reason_.empty()) {
       return;
     }
     HtmlFacts facts;

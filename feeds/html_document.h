@@ -2,8 +2,8 @@
 // Debian's gumbo), kept as the few facts the feeds need: its text, the text of its first
 // paragraph, and where its URL attribute values lie in the source bytes (for in-place link
 // rewriting). Immutable after construction: share it as shared_ptr<const HtmlDocument>
-// across threads. Never fails: a body nested too deeply to parse in bounded time
-// (html_nesting.h) is kept as opaque bytes (too_deep(), no text, no URL values).
+// across threads. Never fails: a body that would take too long to parse (html_parse_bound.h)
+// is kept as opaque bytes (unparsed_reason(), no text, no URL values).
 #pragma once
 
 #include <cstddef>
@@ -42,7 +42,8 @@ class HtmlDocument {
   }
   // href, src, poster, cite, action (and SVG's xlink:href) and srcset values, in source order.
   const std::vector<UrlAttribute>& url_attributes() const { return urls_; }
-  bool too_deep() const { return too_deep_; }
+  // Why the body was not parsed (html_parse_bound.h's parse_refusal); empty: it was.
+  std::string_view unparsed_reason() const { return unparsed_reason_; }
 
  private:
   friend class HtmlDocumentBuilder;
@@ -51,7 +52,7 @@ class HtmlDocument {
   std::string text_;
   std::string first_paragraph_;
   std::vector<UrlAttribute> urls_;
-  bool too_deep_ = false;
+  std::string_view unparsed_reason_;  // a literal
 };
 
 // The post's content_html cleaned of XML-forbidden bytes (clean_xml_text), parsed.

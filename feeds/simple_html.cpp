@@ -10,6 +10,9 @@
 namespace feedd::feeds {
 namespace {
 
+// More attributes on one tag than this: not simple (gumbo reads it, under html_parse_bound.h).
+constexpr std::size_t kMostAttributes = 16;
+
 // What an element may contain, in the subset whose tree is the tags as written.
 enum class Content {
   flow,      // text, phrasing and block elements (the body, li, blockquote, th, td)
@@ -287,6 +290,10 @@ class Scanner {
       if (static_cast<unsigned char>(c) < 0x20 || c == '<') {
         return false;  // the parser would normalise or read these otherwise
       }
+    }
+    // The Markdown converter writes at most three; the bound keeps the check below linear.
+    if (names_.size() == kMostAttributes) {
+      return false;
     }
     for (const std::string_view seen : names_) {
       if (seen == name) {

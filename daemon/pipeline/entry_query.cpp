@@ -80,10 +80,10 @@ class EntryMaker {
 std::shared_ptr<const feeds::HtmlDocument> parse_body(std::string_view content_html,
                                                       std::string_view source_path) {
   auto body = feeds::parse_content(content_html);  // once for all the feeds and pages
-  if (body->too_deep()) {                          // said once per parse, not per use
-    log::warning("feeds", std::string(source_path) +
-                              ": HTML nested too deeply to parse: no summary from it, "
-                              "its links left as written");
+  if (!body->unparsed_reason().empty()) {          // said once per parse, not per use
+    log::warning("feeds", std::string(source_path) + ": HTML " +
+                              std::string(body->unparsed_reason()) +
+                              " to parse: no summary from it, its links left as written");
   }
   return body;
 }

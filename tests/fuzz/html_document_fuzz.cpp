@@ -13,7 +13,7 @@
 #include "feeds/absolute_links.h"
 #include "feeds/html_document.h"
 #include "feeds/html_facts.h"
-#include "feeds/html_nesting.h"
+#include "feeds/html_parse_bound.h"
 #include "feeds/simple_html.h"
 #include "feeds/summary.h"
 #include "feeds/xml_text.h"
@@ -39,7 +39,7 @@ void check_urls(const feedd::feeds::HtmlDocument& document) {
 
 // The scan must read whatever it accepts exactly as gumbo does.
 void check_scan_agrees(const std::string& source) {
-  if (!feedd::feeds::nesting_within_bounds(source)) {
+  if (!feedd::feeds::parse_refusal(source).empty()) {
     return;
   }
   feedd::feeds::HtmlFacts fast;

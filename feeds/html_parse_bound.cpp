@@ -1,4 +1,4 @@
-#include "feeds/html_nesting.h"
+#include "feeds/html_parse_bound.h"
 
 #include <algorithm>
 #include <array>
@@ -35,7 +35,14 @@ constexpr std::array<std::string_view, 14> kFormatting = {
 // How far down an end tag looks for its element: keeps the estimate linear.
 constexpr std::size_t kLookback = 16;
 
+// Elements whose content the tokenizer reads as text up to their end tag (in HTML content;
+// noscript too, as gumbo parses with scripting on).
+constexpr std::array<std::string_view, 9> kRawText = {
+    "iframe", "noembed", "noframes", "noscript", "script", "style", "textarea", "title", "xmp"};
+
 bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+
+bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'; }
 
 template <std::size_t N>
 bool is_one_of(std::string_view name, const std::array<std::string_view, N>& names) {
@@ -91,7 +98,130 @@ class OpenElements {
   std::size_t reopened_ = 0;
 };
 
+// From html[i], just after a tag's name: counts the tag's attributes as the tokenizer reads
+// them into `count`; returns where the tag ends (after its '>', or the end of the body).
+std::size_t read_attributes(std::string_view html, std::size_t i, std::size_t& count) {
+  const std::size_t size = html.size();
+  count = 0;
+  while (true) {
+    while (i < size && (is_space(html[i]) || html[i] == '/')) {
+      ++i;
+    }
+    if (i >= size) {
+      return size;
+    }
+    if (html[i] == '>') {
+      return i + 1;
+    }
+    ++count;
+    ++i;  // a name's first character may be '='
+    while (i < size && !is_space(html[i]) && html[i] != '/' && html[i] != '>' && html[i] != '=') {
+      ++i;
+    }
+    while (i < size && is_space(html[i])) {
+      ++i;
+    }
+    if (i >= size || html[i] != '=') {
+      continue;
+    }
+    ++i;
+    while (i < size && is_space(html[i])) {
+      ++i;
+    }
+    if (i < size && (html[i] == '"' || html[i] == '\'')) {
+      const std::size_t close = html.find(html[i], i + 1);
+      if (close == std::string_view::npos) {
+        return size;
+      }
+      i = close + 1;
+    } else {
+      while (i < size && !is_space(html[i]) && html[i] != '>') {
+        ++i;
+      }
+    }
+  }
+}
+
+// From html[from], inside raw-text element `name`: where its end tag starts (or the end).
+std::size_t raw_text_end(std::string_view html, std::size_t from, std::string_view name) {
+  for (std::size_t at = html.find("</", from); at != std::string_view::npos;
+       at = html.find("</", at + 2)) {
+    const std::size_t after = at + 2 + name.size();
+    if (after <= html.size() && common::text::iequals(html.substr(at + 2, name.size()), name) &&
+        (after == html.size() || is_space(html[after]) || html[after] == '/' ||
+         html[after] == '>')) {
+      return at;
+    }
+  }
+  return html.size();
+}
+
+// From html[from], inside a comment or bogus comment: where it ends.
+std::size_t comment_end(std::string_view html, std::size_t from, bool dashed) {
+  if (!dashed) {
+    const std::size_t gt = html.find('>', from);
+    return gt == std::string_view::npos ? html.size() : gt + 1;
+  }
+  const std::size_t plain = html.find("-->", from);
+  const std::size_t bang = html.find("--!>", from);
+  const std::size_t end = std::min(plain, bang);
+  return end == std::string_view::npos ? html.size() : end + (end == plain ? 3 : 4);
+}
+
 }  // namespace
+
+std::size_t attribute_work(std::string_view html) {
+  std::size_t work = 0;
+  std::size_t i = 0;
+  while (work <= kMaxAttributeWork) {
+    const std::size_t lt = html.find('<', i);
+    if (lt == std::string_view::npos || lt + 1 >= html.size()) {
+      break;
+    }
+    i = lt + 1;
+    if (html.substr(lt, 4) == "<!--") {
+      i = comment_end(html, lt + 2, true);  // "<!-->" ends at once
+      continue;
+    }
+    const bool end_tag = html[i] == '/';
+    const std::size_t name_start = i + (end_tag ? 1 : 0);
+    if (html[i] == '!' || html[i] == '?' ||
+        (end_tag && name_start < html.size() && !is_alpha(html[name_start]) &&
+         html[name_start] != '>')) {
+      i = comment_end(html, i, false);
+      continue;
+    }
+    if (name_start >= html.size() || !is_alpha(html[name_start])) {
+      continue;  // text
+    }
+    const std::string_view name = name_at(html, name_start);
+    std::size_t count = 0;
+    i = read_attributes(html, name_start + name.size(), count);
+    if (count > kFreeAttributes) {
+      work += count * (count - 1) / 2;
+    }
+    if (end_tag) {
+      continue;
+    }
+    if (common::text::iequals(name, "plaintext")) {
+      break;  // the rest is text
+    }
+    if (is_one_of(name, kRawText)) {
+      i = raw_text_end(html, i, name);
+    }
+  }
+  return work;
+}
+
+std::string_view parse_refusal(std::string_view html) {
+  if (nesting_work(html) > kMaxNestingWork) {
+    return "nested too deeply";
+  }
+  if (attribute_work(html) > kMaxAttributeWork) {
+    return "with too many attributes on one tag";
+  }
+  return {};
+}
 
 std::size_t nesting_work(std::string_view html) {
   OpenElements open;
