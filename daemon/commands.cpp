@@ -77,14 +77,16 @@ int cmd_build(const Config& config, const std::filesystem::path& out) {
   const std::size_t files = feeds.size() + catalog_files->files;
   *written += catalog_files->changed;
   auto problems = pipeline.read_index([](storage::Index& index) { return index.problems(); }, now);
+  // Files the scan could not read (already logged by it) are problems too, as check says.
+  const std::size_t problem_count = problems.size() + report.unreadable.size();
   log::info("build", "wrote " + std::to_string(files) + " files to " + out.string() + " (" +
                          std::to_string(*written) + " changed; " +
                          std::to_string(catalog_files->rendered) + " of " +
                          std::to_string(catalog_files->files) +
                          " topic feeds and archive pages rendered, the rest current)" +
-                         (problems.empty() ? ""
-                                           : "; " + std::to_string(problems.size()) +
-                                                 " problems in post files, see `feedd check`"));
+                         (problem_count == 0 ? ""
+                                             : "; " + std::to_string(problem_count) +
+                                                   " problems in post files, see `feedd check`"));
   // Problems found by an earlier scan are still problems: say them again (once).
   std::set<std::string> said;
   for (const auto& problem : report.applied.problems) {
@@ -95,7 +97,7 @@ int cmd_build(const Config& config, const std::filesystem::path& out) {
       log::warning("store", problem.to_string());
     }
   }
-  return problems.empty() ? 0 : 1;
+  return problem_count == 0 ? 0 : 1;
 }
 
 // Whether `file` is a credential systemd gives the running unit only (LoadCredential=, as

@@ -57,13 +57,33 @@ std::string relative_to(const std::filesystem::path& root, const std::filesystem
 }
 
 // Stats one candidate post file; false when it is not a regular post file.
+// Why an entry with a post file's name is no file to read, from the stat of what it names
+// (links followed; `error`: stat's errno, 0 when it succeeded). Empty: a regular file, or
+// nothing there any more (gone since it was listed).
+std::string not_a_post_file(int error, const struct stat& st, bool is_link) {
+  if (error == 0) {
+    return S_ISREG(st.st_mode) ? "" : "cannot read: not a regular file (a FIFO, socket or device)";
+  }
+  if (error == ENOENT && !is_link) {
+    return "";
+  }
+  return "cannot read: " +
+         (error == ENOENT ? std::string("a symbolic link to nothing") : errno_text(error));
+}
+
+// A post file named to scan_paths(): true with `file` filled when it is one to read; else
+// `why` says why it is not (empty when it is not there or not a post file's name).
 bool stat_post_file(const std::filesystem::path& root, const std::filesystem::path& path,
-                    FoundFile& file) {
+                    FoundFile& file, std::string& why) {
   if (is_ignored_file_name(path.filename().string())) {
     return false;
   }
   struct stat st {};
-  if (stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) {
+  const int error = stat(path.c_str(), &st) == 0 ? 0 : errno;
+  struct stat own {};
+  const bool is_link = lstat(path.c_str(), &own) == 0 && S_ISLNK(own.st_mode);
+  why = not_a_post_file(error, st, is_link);
+  if (error != 0 || !S_ISREG(st.st_mode)) {
     return false;
   }
   file.relative = relative_to(root, path);
@@ -85,11 +105,13 @@ struct CloseDir {
 using DirStream = std::unique_ptr<DIR, CloseDir>;
 
 // What a listing does with one directory entry.
-enum class EntryKind { skip, directory, linked_directory, file };
+enum class EntryKind { skip, directory, linked_directory, file, unreadable };
 
 // The kind of `entry` of the directory open as `dir_fd`; for a file, `st` is its stat
-// (symbolic links followed). Only names of post files are stat'ed (d_type tells the rest).
-EntryKind classify(int dir_fd, const dirent& entry, struct stat& st) {
+// (symbolic links followed); for an unreadable one (a post file's name on a link to nothing,
+// a link loop, a FIFO...), `why` says why. Only names of post files are stat'ed (d_type
+// tells the rest).
+EntryKind classify(int dir_fd, const dirent& entry, struct stat& st, std::string& why) {
   unsigned char type = entry.d_type;
   bool stated = false;       // st holds the followed stat
   if (type == DT_UNKNOWN) {  // file systems without d_type
@@ -108,11 +130,15 @@ EntryKind classify(int dir_fd, const dirent& entry, struct stat& st) {
       return EntryKind::linked_directory;
     }
   }
-  if (is_ignored_file_name(entry.d_name) ||
-      (!stated && fstatat(dir_fd, entry.d_name, &st, 0) != 0) || !S_ISREG(st.st_mode)) {
+  if (is_ignored_file_name(entry.d_name)) {
     return EntryKind::skip;
   }
-  return EntryKind::file;
+  const int error = stated || fstatat(dir_fd, entry.d_name, &st, 0) == 0 ? 0 : errno;
+  why = not_a_post_file(error, st, type == DT_LNK);
+  if (!why.empty()) {
+    return EntryKind::unreadable;
+  }
+  return error == 0 ? EntryKind::file : EntryKind::skip;
 }
 
 // One walk of list_tree(): the post files found, and the directories still to list.
@@ -150,9 +176,12 @@ struct TreeListing {
     for (errno = 0; const dirent* entry = readdir(stream.get()); errno = 0) {
       const std::string_view name = entry->d_name;
       struct stat st {};
+      std::string why;
       const EntryKind kind =
-          name == "." || name == ".." ? EntryKind::skip : classify(dir_fd, *entry, st);
-      if (kind == EntryKind::file) {
+          name == "." || name == ".." ? EntryKind::skip : classify(dir_fd, *entry, st, why);
+      if (kind == EntryKind::unreadable) {
+        report.unreadable.push_back({base + dir + entry->d_name, 0, std::move(why)});
+      } else if (kind == EntryKind::file) {
         files.push_back(
             {base + dir + entry->d_name, st.st_size,
              static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec});
@@ -431,12 +460,13 @@ ScanReport scan_store(Index& index, const std::filesystem::path& root, const Rea
       ++next;
       return;
     }
-    // A listing that stopped early knows of nothing gone, and a file under a directory that
-    // could not be listed is not gone, only out of sight.
+    // A listing that stopped early knows of nothing gone, and a file that cannot be read, or
+    // is under a directory that could not be listed, is not gone, only out of sight.
     const bool hidden =
         report.listing_incomplete ||
-        std::any_of(report.unreadable.begin(), report.unreadable.end(),
-                    [&stamp](const Problem& p) { return under(stamp.path, p.path); });
+        std::any_of(report.unreadable.begin(), report.unreadable.end(), [&stamp](const Problem& p) {
+          return p.path == stamp.path || under(stamp.path, p.path);
+        });
     if (!hidden) {
       removed.emplace_back(stamp.path);
     }
@@ -482,16 +512,26 @@ ScanReport scan_paths(Index& index, const std::filesystem::path& root,
     std::error_code ec;
     auto status = std::filesystem::status(absolute, ec);
     if (std::filesystem::is_directory(status)) {
-      // A directory that appeared (created, or moved in): everything in it is new to us.
+      if (std::filesystem::is_symlink(std::filesystem::symlink_status(absolute, ec))) {
+        continue;  // links to directories are not followed (as list_tree() does not)
+      }
+      // A directory that appeared (created, moved in, or made where a post file was):
+      // everything in it is new to us.
+      if (index.file_state(relative)) {
+        removed.insert(relative);
+      }
       for (auto& file : list_tree(root, absolute, report)) {
         consider(std::move(file));
       }
-    } else if (std::filesystem::exists(status)) {
-      FoundFile file;
-      if (stat_post_file(root, absolute, file)) {
-        consider(std::move(file));
-      }
-    } else {
+      continue;
+    }
+    FoundFile file;
+    std::string why;
+    if (stat_post_file(root, absolute, file, why)) {
+      consider(std::move(file));
+    } else if (!why.empty()) {
+      report.unreadable.push_back({relative, 0, std::move(why)});  // its posts are kept
+    } else if (!std::filesystem::exists(status)) {
       // Gone: the file itself, or every indexed file under a directory that went away.
       if (index.file_state(relative)) {
         removed.insert(relative);

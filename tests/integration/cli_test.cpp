@@ -116,6 +116,27 @@ BOOST_AUTO_TEST_CASE(broken_post_file_is_reported_with_path_and_line_and_exit_1)
   BOOST_TEST(feedd({"check", "--config", config.string()}).exit_status == 0);
 }
 
+// A post file feedd cannot read is a problem for build as for check: exit 1, and the summary
+// counts it (as root, which chmod cannot stop, a link to nothing is such a file).
+BOOST_AUTO_TEST_CASE(an_unreadable_post_file_fails_build_as_it_fails_check) {
+  TempDir dir;
+  write_file(dir / "store/good.md", "---\ntitle: Good\ndate: 2025-01-01\nlang: en\n---\nok\n");
+  std::filesystem::create_symlink(dir / "nowhere.md", dir / "store/gone.md");
+  auto config = write_config(dir.path(), dir / "store", dir / "index.sqlite");
+  auto check = feedd({"check", "--config", config.string()});
+  BOOST_TEST(check.exit_status == 1, check.output);
+  BOOST_TEST(
+      check.output.find("gone.md: cannot read: a symbolic link to nothing") != std::string::npos,
+      check.output);
+  auto build = feedd({"build", "--config", config.string(), "--out", (dir / "out").string()});
+  BOOST_TEST(build.exit_status == 1, build.output);
+  BOOST_TEST(
+      build.output.find("gone.md: cannot read: a symbolic link to nothing") != std::string::npos,
+      build.output);
+  BOOST_TEST(build.output.find("; 1 problems in post files") != std::string::npos, build.output);
+  BOOST_TEST(read_file(dir / "out/en/atom.xml").find("Good") != std::string::npos);
+}
+
 // `feedd check` refuses what `feedd serve` would refuse at its start: a hooks.secret_file
 // that cannot be read (exit 2, the file named), and a server.listen entry it could not bind.
 BOOST_AUTO_TEST_CASE(check_refuses_what_serve_would_refuse_at_its_start) {

@@ -256,7 +256,9 @@ BOOST_FIXTURE_TEST_CASE(the_listing_follows_links_to_files_not_to_directories, F
   std::filesystem::create_symlink(dir / "missing.md", store / "dangling.md");
   const auto report = scan();
   BOOST_TEST(report.files_seen == 3);
-  BOOST_TEST(report.unreadable.empty());
+  BOOST_TEST_REQUIRE(report.unreadable.size() == 1u);  // a post file's name: said, not skipped
+  BOOST_TEST(report.unreadable[0].to_string() ==
+             "dangling.md: cannot read: a symbolic link to nothing");
   Index index(db, "https://blog.example.org/");
   BOOST_TEST(indexed_paths(index) ==
                  (std::vector<std::string>{"2025/01/02/b.md", "2025/d-link.md", "a.md"}),
@@ -392,18 +394,69 @@ BOOST_FIXTURE_TEST_CASE(missing_store_changes_nothing, Fixture) {
   BOOST_TEST(posts(kNow + 1h).size() == 1u);
 }
 
-// A FIFO (or socket, or device) in the store is not a post: scanning must neither block on
-// opening it (a FIFO without a writer never opens for reading) nor report it.
-BOOST_FIXTURE_TEST_CASE(fifo_in_the_store_is_skipped_without_blocking, Fixture) {
+// A FIFO (or socket, or device) named like a post file is no post: scanning must not block on
+// opening it (a FIFO without a writer never opens for reading), and says why it is not read.
+BOOST_FIXTURE_TEST_CASE(fifo_in_the_store_is_reported_without_blocking, Fixture) {
   testing::write_file(store / "a.md", markdown("A"));
   BOOST_REQUIRE(mkfifo((store / "pipe.md").c_str(), 0644) == 0);
+  BOOST_REQUIRE(mkfifo((store / "pipe").c_str(), 0644) == 0);  // no post file's name
   auto report = scan();
   BOOST_TEST(report.files_seen == 1);
-  BOOST_TEST(report.unreadable.empty());
+  BOOST_TEST_REQUIRE(report.unreadable.size() == 1u);
+  BOOST_TEST(report.unreadable[0].to_string() ==
+             "pipe.md: cannot read: not a regular file (a FIFO, socket or device)");
   Index index(db, "https://blog.example.org/");
-  auto paths = scan_paths(index, store, {"pipe.md"}, reader, kNow + 1h);
+  auto paths = scan_paths(index, store, {"pipe.md", "pipe"}, reader, kNow + 1h);
   BOOST_TEST(paths.files_seen == 0);
+  BOOST_TEST(paths.unreadable.size() == 1u);
   BOOST_TEST(posts().size() == 1u);
+}
+
+// A post file replaced by a link to nothing or a link loop is a file feedd cannot read: said,
+// with its posts kept (as a file that fails to read), by the full scan and by scan_paths.
+// Only removing the entry deletes them.
+BOOST_FIXTURE_TEST_CASE(a_post_replaced_by_a_broken_link_is_reported_and_kept, Fixture) {
+  testing::write_file(store / "a.md", markdown("A"));
+  testing::write_file(store / "b.md", markdown("B"));
+  scan();
+  std::filesystem::remove(store / "a.md");
+  std::filesystem::create_symlink(dir / "moved-away.md", store / "a.md");
+  std::filesystem::remove(store / "b.md");
+  std::filesystem::create_symlink("b.md", store / "b.md");
+  auto report = scan(kNow + 1h);
+  BOOST_TEST_REQUIRE(report.unreadable.size() == 2u);
+  std::sort(report.unreadable.begin(), report.unreadable.end(),
+            [](const Problem& x, const Problem& y) { return x.path < y.path; });
+  BOOST_TEST(report.unreadable[0].to_string() == "a.md: cannot read: a symbolic link to nothing");
+  BOOST_TEST(report.unreadable[1].to_string() ==
+             "b.md: cannot read: " + std::system_category().message(ELOOP));
+  BOOST_TEST(report.applied.deleted == 0);
+  BOOST_TEST(posts(kNow + 1h).size() == 2u);
+  Index index(db, "https://blog.example.org/");
+  auto paths = scan_paths(index, store, {"a.md", "b.md"}, reader, kNow + 2h);
+  BOOST_TEST(paths.unreadable.size() == 2u);
+  BOOST_TEST(paths.applied.deleted == 0);
+  BOOST_TEST(index.newest("", kNow + 2h, -1).size() == 2u);
+  std::filesystem::remove(store / "a.md");
+  auto gone = scan_paths(index, store, {"a.md"}, reader, kNow + 3h);
+  BOOST_TEST(gone.unreadable.empty());
+  BOOST_TEST(gone.applied.deleted == 1);
+}
+
+// A post file deleted and a directory made under its name (an editor's or a script's doing):
+// the post is gone, as the full scan also finds, and the directory's files are read.
+BOOST_FIXTURE_TEST_CASE(a_post_file_replaced_by_a_directory_is_gone, Fixture) {
+  testing::write_file(store / "a.md", markdown("A"));
+  testing::write_file(store / "b.md", markdown("B"));
+  scan();
+  std::filesystem::remove(store / "a.md");
+  testing::write_file(store / "a.md/c.md", markdown("C"));
+  Index index(db, "https://blog.example.org/");
+  auto report = scan_paths(index, store, {"a.md"}, reader, kNow + 1h);
+  BOOST_TEST(report.applied.deleted == 1);
+  BOOST_TEST(report.applied.added == 1);
+  BOOST_TEST(!index.file_state("a.md").has_value());
+  BOOST_TEST(index.file_state("a.md/c.md").has_value());
 }
 
 BOOST_FIXTURE_TEST_CASE(scan_paths_reads_only_the_named_paths, Fixture) {
