@@ -477,6 +477,82 @@ ScanReport scan_store(Index& index, const std::filesystem::path& root, const Rea
   return report;
 }
 
+namespace {
+
+// What scan_paths() gathers from the paths named to it, one path at a time.
+class PathScan {
+ public:
+  PathScan(Index& index, const std::filesystem::path& root, const ReaderOptions& options,
+           const std::unordered_set<std::string>& forced, ScanReport& report)
+      : index_(index), root_(root), options_(options), forced_(forced), report_(report) {}
+
+  void look_at(const std::string& relative) {
+    auto absolute = root_ / relative;
+    std::error_code ec;
+    auto status = std::filesystem::status(absolute, ec);
+    if (std::filesystem::is_directory(status)) {
+      if (std::filesystem::is_symlink(std::filesystem::symlink_status(absolute, ec))) {
+        return;  // links to directories are not followed (as list_tree() does not)
+      }
+      // A directory that appeared (created, moved in, or made where a post file was):
+      // everything in it is new to us.
+      if (index_.file_state(relative)) {
+        removed.insert(relative);
+      }
+      for (auto& file : list_tree(root_, absolute, report_)) {
+        consider(std::move(file));
+      }
+      return;
+    }
+    FoundFile file;
+    std::string why;
+    if (stat_post_file(root_, absolute, file, why)) {
+      consider(std::move(file));
+    } else if (!why.empty()) {
+      report_.unreadable.push_back({relative, 0, std::move(why)});  // its posts are kept
+    } else if (!std::filesystem::exists(status)) {
+      // Gone: the file itself, or every indexed file under a directory that went away.
+      if (index_.file_state(relative)) {
+        removed.insert(relative);
+      }
+      for (auto& path : index_.files_under(relative)) {
+        removed.insert(std::move(path));
+      }
+    }
+  }
+
+  std::vector<FoundFile> changed;  // new, or whose stat changed
+  std::set<std::string> removed;
+  std::unordered_map<std::string, FileState> states;  // of the changed files the index knew
+
+ private:
+  void consider(FoundFile file) {
+    if (!seen_.insert(file.relative).second) {
+      return;
+    }
+    ++report_.files_seen;
+    auto state = index_.file_state(file.relative);
+    if (state && !forced_.contains(file.relative) &&
+        !stamp_changed(file, {file.relative, state->size, state->mtime_ns, state->sha256},
+                       options_)) {
+      return;
+    }
+    if (state) {
+      states.emplace(file.relative, std::move(*state));
+    }
+    changed.push_back(std::move(file));
+  }
+
+  Index& index_;
+  const std::filesystem::path& root_;
+  const ReaderOptions& options_;
+  const std::unordered_set<std::string>& forced_;
+  ScanReport& report_;
+  std::set<std::string> seen_;
+};
+
+}  // namespace
+
 ScanReport scan_paths(Index& index, const std::filesystem::path& root,
                       const std::vector<std::string>& watched, const ReaderOptions& options,
                       std::chrono::sys_seconds now, ChangeClock* clock) {
@@ -485,66 +561,17 @@ ScanReport scan_paths(Index& index, const std::filesystem::path& root,
     return report;
   }
   const auto forced = moved_history(clock);
-  std::vector<std::string> paths = watched;
-  paths.insert(paths.end(), forced.begin(), forced.end());
-  std::vector<FoundFile> changed;
-  std::set<std::string> removed;
-  std::unordered_map<std::string, FileState> states;
-  std::set<std::string> seen;
-  auto consider = [&](FoundFile file) {
-    if (!seen.insert(file.relative).second) {
-      return;
-    }
-    ++report.files_seen;
-    auto state = index.file_state(file.relative);
-    if (state && !forced.contains(file.relative) &&
-        !stamp_changed(file, {file.relative, state->size, state->mtime_ns, state->sha256},
-                       options)) {
-      return;
-    }
-    if (state) {
-      states.emplace(file.relative, std::move(*state));
-    }
-    changed.push_back(std::move(file));
-  };
-  for (const auto& relative : paths) {
-    auto absolute = root / relative;
-    std::error_code ec;
-    auto status = std::filesystem::status(absolute, ec);
-    if (std::filesystem::is_directory(status)) {
-      if (std::filesystem::is_symlink(std::filesystem::symlink_status(absolute, ec))) {
-        continue;  // links to directories are not followed (as list_tree() does not)
-      }
-      // A directory that appeared (created, moved in, or made where a post file was):
-      // everything in it is new to us.
-      if (index.file_state(relative)) {
-        removed.insert(relative);
-      }
-      for (auto& file : list_tree(root, absolute, report)) {
-        consider(std::move(file));
-      }
-      continue;
-    }
-    FoundFile file;
-    std::string why;
-    if (stat_post_file(root, absolute, file, why)) {
-      consider(std::move(file));
-    } else if (!why.empty()) {
-      report.unreadable.push_back({relative, 0, std::move(why)});  // its posts are kept
-    } else if (!std::filesystem::exists(status)) {
-      // Gone: the file itself, or every indexed file under a directory that went away.
-      if (index.file_state(relative)) {
-        removed.insert(relative);
-      }
-      for (auto& path : index.files_under(relative)) {
-        removed.insert(std::move(path));
-      }
-    }
+  PathScan scan(index, root, options, forced, report);
+  for (const auto& relative : watched) {
+    scan.look_at(relative);
   }
-  std::sort(changed.begin(), changed.end(),
+  for (const auto& relative : forced) {
+    scan.look_at(relative);
+  }
+  std::sort(scan.changed.begin(), scan.changed.end(),
             [](const auto& a, const auto& b) { return a.relative < b.relative; });
-  apply_scan(index, root, changed, {removed.begin(), removed.end()}, states, forced, options, now,
-             clock, report);
+  apply_scan(index, root, scan.changed, {scan.removed.begin(), scan.removed.end()}, scan.states,
+             forced, options, now, clock, report);
   return report;
 }
 
