@@ -380,4 +380,31 @@ feeds::SiteOptions Config::site_options() const {
   return options;
 }
 
+std::vector<std::string> keys_needing_restart(const Config& running, const Config& next) {
+  std::vector<std::string> keys;
+  auto differ = [&keys](const char* key, const auto& a, const auto& b) {
+    if (a != b) {
+      keys.emplace_back(key);
+    }
+  };
+  const auto& a = running;
+  const auto& b = next;
+  differ("server.listen", a.server.listen, b.server.listen);
+  differ("server.threads", a.server.threads, b.server.threads);
+  differ("server.timeout_s", a.server.timeout, b.server.timeout);
+  differ("server.min_poll_s", a.server.min_poll_s, b.server.min_poll_s);
+  differ("server.trusted_proxies", a.server.trusted_proxies, b.server.trusted_proxies);
+  differ("server.poll_clients", a.server.poll_clients, b.server.poll_clients);
+  differ("hooks.max_body", a.hooks.max_body, b.hooks.max_body);
+  differ("websub.builtin_hub", a.websub.builtin_hub, b.websub.builtin_hub);
+  differ("websub.lease_s", a.websub.lease, b.websub.lease);
+  differ("websub.max_attempts", a.websub.max_attempts, b.websub.max_attempts);
+  differ("websub.allow_private_callbacks", a.websub.allow_private_callbacks,
+         b.websub.allow_private_callbacks);
+  differ("websub.max_subscriptions", a.websub.max_subscriptions, b.websub.max_subscriptions);
+  differ("websub.max_deliveries_per_s", a.websub.max_deliveries_per_s,
+         b.websub.max_deliveries_per_s);
+  return keys;
+}
+
 }  // namespace feedd::daemon

@@ -172,8 +172,6 @@ ServerOptions server_options_for(const Config& config, std::vector<int> inherite
   server_options.threads = config.server.threads;
   server_options.timeout = config.server.timeout;
   server_options.max_body = config.hooks.max_body;
-  server_options.max_age_s = config.server.max_age_s;
-  server_options.archive_max_age_s = config.feeds.archive_max_age_s;
   server_options.hooks = &hooks;
   server_options.access_log = options.access_log;
   auto proxies = TrustedProxies::parse(config.server.trusted_proxies);
@@ -223,6 +221,7 @@ class SignalHandler {
     OutboundService& outbound;
     WebhookEndpoint& hooks;
     Watchdog& watchdog;
+    const Config& started;  // what the server was made with
   };
   explicit SignalHandler(Borrowed borrowed) : b_(borrowed) {}
 
@@ -298,6 +297,14 @@ class SignalHandler {
                                  ", snapshot " + std::to_string(next_generation) + " published, " +
                                  std::to_string(changed) + " of " + std::to_string(total) +
                                  " resources changed");
+    if (const auto keys = keys_needing_restart(b_.started, config); !keys.empty()) {
+      std::string names;
+      for (const auto& key : keys) {
+        names += (names.empty() ? "" : ", ") + key;
+      }
+      log::warning(kServeChannel,
+                   "SIGHUP: " + names + " changed: the running values stay until the next start");
+    }
   }
 
   Borrowed b_;
@@ -425,7 +432,8 @@ int run_serve(const Config& initial_config, const ServeOptions& options) {
 
   Watchdog watchdog(control);
   watchdog.start();
-  SignalHandler on_signal({control, signals, pipeline, store, metrics, outbound, hooks, watchdog});
+  SignalHandler on_signal(
+      {control, signals, pipeline, store, metrics, outbound, hooks, watchdog, initial_config});
   on_signal.arm();
   control.run();
 

@@ -89,6 +89,14 @@ struct ResourceSource {
   std::size_t delta_versions = 0;
 };
 
+// How long caches may keep what a snapshot serves: server.max_age_s for feeds and pages,
+// feeds.archive_max_age_s for RFC 5005 archive pages. Part of the snapshot, so that a reload
+// that changes them changes the headers with the bytes (RSS's <ttl>) at once.
+struct CacheLifetimes {
+  int max_age_s = 300;
+  int archive_max_age_s = 86400;
+};
+
 class Snapshot {
  public:
   using ResourceMap = std::unordered_map<std::string, std::shared_ptr<const Resource>,
@@ -107,7 +115,7 @@ class Snapshot {
       std::uint64_t generation, const Snapshot* previous,
       std::vector<std::pair<std::string, std::size_t>> posts_by_lang = {},
       std::shared_ptr<const TopicCatalog> topics = nullptr,
-      std::shared_ptr<const ArchiveCatalog> archives = nullptr);
+      std::shared_ptr<const ArchiveCatalog> archives = nullptr, CacheLifetimes lifetimes = {});
 
   // The resource at `path` (exact match, leading '/'), or null.
   const Resource* find(std::string_view path) const;
@@ -123,6 +131,9 @@ class Snapshot {
   const TopicCatalog& topics() const { return *topics_; }
   // The RFC 5005 archive pages that exist at this snapshot (rendered on request); never null.
   const ArchiveCatalog& archives() const { return *archives_; }
+  // Cache-Control of its feeds and pages, and of archive pages: "public, max-age=N".
+  const std::string& cache_control() const { return cache_control_; }
+  const std::string& archive_cache_control() const { return archive_cache_control_; }
 
  private:
   Snapshot() = default;
@@ -133,6 +144,8 @@ class Snapshot {
   std::size_t reused_ = 0;
   std::vector<std::pair<std::string, std::size_t>> posts_by_lang_;
   std::shared_ptr<const TopicCatalog> topics_;
+  std::string cache_control_;
+  std::string archive_cache_control_;
   std::shared_ptr<const ArchiveCatalog> archives_;
 };
 

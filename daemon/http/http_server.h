@@ -33,8 +33,6 @@ struct ServerOptions {
   std::chrono::seconds timeout = defaults::kServerTimeout;
   std::uint32_t header_limit = defaults::kHeaderLimit;  // request line + fields -> 431
   std::uint64_t max_body = defaults::kMaxBody;          // bytes of request body -> 413
-  int max_age_s = defaults::kMaxAgeSeconds;             // Cache-Control: public, max-age=N
-  int archive_max_age_s = 86400;                        // the same for RFC 5005 archive pages
   WebhookEndpoint* hooks = nullptr;  // POST /hooks/rebuild; null: 401 not configured
   TopicFeeds* topics = nullptr;      // topic feeds and archive pages; null: their paths are 404
   DeltaFeeds* deltas = nullptr;      // RFC 3229 delta feeds; null: never a 226

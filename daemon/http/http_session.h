@@ -59,16 +59,12 @@ struct ServerShared {
       : options(std::move(options_in)),
         store(store_in),
         metrics(metrics_in),
-        cache_control("public, max-age=" + std::to_string(options.max_age_s)),
-        archive_cache_control("public, max-age=" + std::to_string(options.archive_max_age_s)),
         max_connections(max_connections_in) {}
 
   const ServerOptions options;
   SnapshotStore& store;
   Metrics& metrics;
-  const std::string cache_control;          // "public, max-age=N"
-  const std::string archive_cache_control;  // the same for archive pages
-  const std::size_t max_connections;        // the cap; see ConnectionShedder
+  const std::size_t max_connections;  // the cap; see ConnectionShedder
   std::atomic<bool> stopping{false};
   std::atomic<std::size_t> open_connections{0};  // counted at accept, until the session ends
   std::atomic<std::size_t> shedding{0};          // sessions with `shed` set, not ended yet

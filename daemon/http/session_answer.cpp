@@ -26,7 +26,6 @@ RouteContext session_route_context(const ServerShared& shared) {
   RouteContext context;
   context.now = common::now_seconds();
   context.date = t_date_cache.text(context.now);
-  context.cache_control = shared.cache_control;
   context.metrics = &shared.metrics;
   context.hooks = shared.options.hooks;
   context.websub = shared.options.websub;
@@ -71,9 +70,6 @@ bool prepare_answer(RequestBuffers& b, error_code ec, ServerShared& shared, Sess
   control.fresh = false;
   RouteContext context = session_route_context(shared);
   context.topic = topic;
-  if (topic != nullptr && feeds::parse_archive_path(topic->path)) {
-    context.cache_control = shared.archive_cache_control;  // RFC 5005 pages are stable
-  }
   keep_alive = false;
   if (ec) {
     const int status = status_of(ec);
@@ -87,6 +83,10 @@ bool prepare_answer(RequestBuffers& b, error_code ec, ServerShared& shared, Sess
     if (snapshot == nullptr) {
       snapshot = shared.store.load();  // once per request
     }
+    // The snapshot's lifetimes: a reload that changes them changes them here at once.
+    context.cache_control = topic != nullptr && feeds::parse_archive_path(topic->path)
+                                ? snapshot->archive_cache_control()  // RFC 5005 pages are stable
+                                : snapshot->cache_control();
     b.response = route(b.request.to_request(b.body), *snapshot, context);
     refuse_if_too_soon(b, shared, peer, context);
     keep_alive = b.request.keep_alive && !shared.stopping.load(std::memory_order_acquire) &&

@@ -47,7 +47,8 @@ std::shared_ptr<const feeds::Snapshot> build_snapshot(SitePipeline& pipeline, co
     }
   }
   return feeds::Snapshot::build(std::move(sources), now, generation, previous, std::move(posts),
-                                pipeline.topics(), pipeline.archives());
+                                pipeline.topics(), pipeline.archives(),
+                                {config.server.max_age_s, config.feeds.archive_max_age_s});
 }
 
 }  // namespace feedd::daemon

@@ -122,6 +122,34 @@ BOOST_AUTO_TEST_CASE(sigterm_finishes_the_response_in_flight_and_exits_0) {
   BOOST_TEST(child.log().find("stopped") != std::string::npos);
 }
 
+// server.max_age_s is in the RSS <ttl> and in Cache-Control: a SIGHUP that changes it changes
+// both at once (the headers used to keep the value read at start while the bytes changed).
+// A key it cannot apply is named in a warning.
+BOOST_FIXTURE_TEST_CASE(a_reload_changes_max_age_in_the_headers_with_the_ttl, OnePostServer) {
+  auto head = [&](const std::string& path) {
+    return run_command({"curl", "-s", "-D", "-", "-o", "/dev/null",
+                        "http://127.0.0.1:" + std::to_string(port) + path})
+        .output;
+  };
+  BOOST_TEST(head("/en/rss.xml").find("Cache-Control: public, max-age=300\r\n") !=
+             std::string::npos);
+  BOOST_TEST(fetch(port, "/en/rss.xml").body.find("<ttl>5</ttl>") != std::string::npos);
+  write_config(dir.path(), dir / "posts", dir / "index.sqlite",
+               server + "max_age_s = 120\nmin_poll_s = 30\n");
+  child->signal(SIGHUP);
+  FEEDD_REQUIRE_AFTER(eventually([&] { return logged("snapshot 2 published"); }, 120s),
+                      child->log());
+  BOOST_TEST(fetch(port, "/en/rss.xml").body.find("<ttl>2</ttl>") != std::string::npos);
+  // What a reload cannot apply is said, not silently left as it was.
+  BOOST_TEST(logged("SIGHUP: server.min_poll_s changed: the running values stay until the next "
+                    "start"),
+             child->log());
+  for (const char* path : {"/en/rss.xml", "/en/atom.xml", "/"}) {
+    BOOST_TEST(head(path).find("Cache-Control: public, max-age=120\r\n") != std::string::npos,
+               path << ": " << head(path));
+  }
+}
+
 // Another process holding the index's write lock (a `feedd build` on the same index) fails
 // the scan of an edit. The edit must still be served once the lock is gone, though a scan of
 // another file succeeds first: the failed scan is retried as a whole rescan, which that
