@@ -81,9 +81,8 @@ void read_site(TableReader& top, const std::filesystem::path& path, Config::Site
     site.reject("timezone", "unknown IANA time zone \"" + site_config.timezone +
                                 "\" (e.g. \"Asia/Tokyo\"; is tzdata installed?)");
   }
-  if (const auto field = feeds::unknown_permalink_field(site_config.post_url)) {
-    site.reject("post_url",
-                "unknown field {" + *field + "} (known: " + feeds::permalink_fields() + ")");
+  if (const auto problem = feeds::post_url_problem(site_config.post_url)) {
+    site.reject("post_url", *problem);
   }
   bool ok = false;
   site_config.default_time = parse_time_of_day(default_time, ok);

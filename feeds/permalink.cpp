@@ -35,6 +35,7 @@ constexpr std::array<std::string_view, 7> kFields = {"base_url", "yyyy", "mm",  
 
 }  // namespace
 
+// The fields permalink() expands, as "{base_url} {yyyy} ..." for messages.
 std::string permalink_fields() {
   std::string out;
   for (const std::string_view field : kFields) {
@@ -43,17 +44,22 @@ std::string permalink_fields() {
   return out;
 }
 
-std::optional<std::string> unknown_permalink_field(std::string_view tmpl) {
+std::optional<std::string> post_url_problem(std::string_view tmpl) {
+  bool names_the_post = false;
   for (std::size_t open = tmpl.find('{'); open != std::string_view::npos;
        open = tmpl.find('{', open + 1)) {
-    const std::size_t close = tmpl.find('}', open);
-    if (close == std::string_view::npos) {
-      break;  // a lone brace is text, as permalink() keeps it
+    const std::size_t close = tmpl.find_first_of("{}", open + 1);
+    if (close == std::string_view::npos || tmpl[close] == '{') {
+      return "a { without its } at character " + std::to_string(open + 1);
     }
     const std::string_view name = tmpl.substr(open + 1, close - open - 1);
     if (std::find(kFields.begin(), kFields.end(), name) == kFields.end()) {
-      return std::string(name);
+      return "unknown field {" + std::string(name) + "} (known: " + permalink_fields() + ")";
     }
+    names_the_post = names_the_post || name == "id" || name == "slug";
+  }
+  if (!names_the_post) {
+    return std::string("neither {id} nor {slug}: posts would share one link");
   }
   return std::nullopt;
 }

@@ -21,11 +21,9 @@ std::string render_json(const SiteOptions& site, const FeedContent& feed);
 // else site.post_url_template with {base_url} {yyyy} {mm} {dd} {id} {slug} {lang}
 // expanded (date parts in site.timezone; {slug} falls back to the key).
 std::string permalink(const SiteOptions& site, const storage::Post& post);
-// The first {name} in a post_url template that permalink() does not know (nullopt when every
-// one is known): the configuration refuses it, rather than give every post a link with the
-// braces left in.
-std::optional<std::string> unknown_permalink_field(std::string_view tmpl);
-// The fields permalink() expands, as "{base_url} {yyyy} ..." for messages.
-std::string permalink_fields();
+// What is wrong with a post_url template (nullopt: nothing): a {name} permalink() does not
+// know, a '{' without its '}', or neither {id} nor {slug}. The configuration refuses such a
+// template, rather than give posts links with braces left in, or one link to many posts.
+std::optional<std::string> post_url_problem(std::string_view tmpl);
 
 }  // namespace feedd::feeds

@@ -13,18 +13,17 @@ boost::asio::ip::tcp::endpoint parse_listen_address(const std::string& text) {
   const std::string port_text = text.substr(colon + 1);
   if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
     host = host.substr(1, host.size() - 2);
+  } else if (host.find(':') != std::string::npos) {
+    // "::1:8080" is also a whole IPv6 address: which part is the port cannot be told.
+    throw std::invalid_argument("an IPv6 address goes in brackets, as in [::1]:8080");
   }
   if (host.empty() || host == "*") {
     host = "0.0.0.0";
   }
   unsigned long port = 0;
-  try {
-    std::size_t used = 0;
-    port = std::stoul(port_text, &used);
-    if (used != port_text.size() || port > 65535) {
-      throw std::out_of_range("port");
-    }
-  } catch (const std::exception&) {
+  if (port_text.empty() || port_text.size() > 5 ||
+      port_text.find_first_not_of("0123456789") != std::string::npos ||
+      (port = std::stoul(port_text)) > 65535) {
     throw std::invalid_argument("bad port");
   }
   boost::system::error_code ec;

@@ -90,6 +90,15 @@ BOOST_AUTO_TEST_CASE(errors_name_the_key_and_line) {
              "/etc/feedd/feedd.toml:4: server.listen: \"127.0.0.1:99999\": bad port");
   BOOST_TEST(error_of("[site]\nbase_url = \"https://b/\"\n[server]\nlisten = [\"localhost:80\"]\n")
                  .find("server.listen: \"localhost:80\": bad address") != std::string::npos);
+  BOOST_TEST(error_of("[site]\nbase_url = \"https://b/\"\n[server]\nlisten = [\"::1:8080\"]\n") ==
+             "/etc/feedd/feedd.toml:4: server.listen: \"::1:8080\": an IPv6 address goes in "
+             "brackets, as in [::1]:8080");
+  for (const char* port : {"+80", " 80", "", "080800"}) {
+    BOOST_TEST(error_of("[site]\nbase_url = \"https://b/\"\n[server]\nlisten = [\"127.0.0.1:" +
+                        std::string(port) + "\"]\n")
+                       .find("bad port") != std::string::npos,
+               port);
+  }
   BOOST_TEST(error_of("[site]\nbase_url = \"https://b/\"\n[server]\nlisten = [\"*:8080\", "
                       "\":0\", \"[::]:0\"]\n")
                  .empty());
@@ -110,6 +119,8 @@ BOOST_AUTO_TEST_CASE(errors_name_the_key_and_line) {
       error_of("[site]\nbase_url = \"https://b/\"\npost_url = \"{base_url}{year}/{id}\"\n") ==
       "/etc/feedd/feedd.toml:3: site.post_url: unknown field {year} (known: {base_url} "
       "{yyyy} {mm} {dd} {id} {slug} {lang})");
+  BOOST_TEST(error_of("[site]\nbase_url = \"https://b/\"\npost_url = \"{base_url}{id\"\n") ==
+             "/etc/feedd/feedd.toml:3: site.post_url: a { without its } at character 11");
   BOOST_TEST(error_of("[site]\nbase_url = \"https://b/\"\npost_url = "
                       "\"{base_url}{lang}/{yyyy}/{mm}/{dd}/{slug}-{id}.html\"\n")
                  .empty());

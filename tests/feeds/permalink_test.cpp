@@ -49,14 +49,21 @@ BOOST_AUTO_TEST_CASE(every_placeholder) {
              "001_abc%7Bunknown%7D");
 }
 
-// What the configuration refuses: the first field permalink() would keep as written.
-BOOST_AUTO_TEST_CASE(unknown_fields_are_found) {
-  using Field = std::optional<std::string>;
-  BOOST_TEST((unknown_permalink_field("{base_url}{lang}/{yyyy}-{mm}-{dd}/{slug}/{id}") == Field()));
-  BOOST_TEST((unknown_permalink_field("{base_url}{yyyy}/{year}/{id}{other}") == Field("year")));
-  BOOST_TEST((unknown_permalink_field("{base_url}{}") == Field("")));
-  BOOST_TEST((unknown_permalink_field("/posts/{id") == Field()));  // a lone brace is text
-  BOOST_TEST((unknown_permalink_field("/p/{ID}") == Field("ID")));
+// What the configuration refuses: a field permalink() would keep as written, a brace left
+// open, a template that names no post.
+BOOST_AUTO_TEST_CASE(bad_templates_are_found) {
+  using Problem = std::optional<std::string>;
+  BOOST_TEST((post_url_problem("{base_url}{lang}/{yyyy}-{mm}-{dd}/{slug}/{id}") == Problem()));
+  BOOST_TEST((post_url_problem("/{slug}.html") == Problem()));
+  const std::string known = " (known: {base_url} {yyyy} {mm} {dd} {id} {slug} {lang})";
+  BOOST_TEST((post_url_problem("{base_url}{yyyy}/{year}/{id}{other}") ==
+              Problem("unknown field {year}" + known)));
+  BOOST_TEST((post_url_problem("{base_url}{}{id}") == Problem("unknown field {}" + known)));
+  BOOST_TEST((post_url_problem("/p/{ID}") == Problem("unknown field {ID}" + known)));
+  BOOST_TEST((post_url_problem("{base_url}{id") == Problem("a { without its } at character 11")));
+  BOOST_TEST((post_url_problem("{base_url{id}") == Problem("a { without its } at character 1")));
+  BOOST_TEST((post_url_problem("{base_url}{yyyy}/{mm}/{dd}.html") ==
+              Problem("neither {id} nor {slug}: posts would share one link")));
 }
 
 BOOST_AUTO_TEST_CASE(relative_template_resolves_against_base_url) {
