@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "common/utf8.h"
+
 namespace feedd::common::text {
 namespace {
 
@@ -122,6 +124,41 @@ std::string_view path_stem(std::string_view path) {
     name = name.substr(0, dot);
   }
   return name;
+}
+
+std::string printable(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  std::size_t pos = 0;
+  while (pos < s.size()) {
+    const auto c = static_cast<unsigned char>(s[pos]);
+    const std::size_t length = c >= 0x20 && c < 0x7f ? 1
+                               : c >= 0x80           ? utf8::valid_length(s, pos)
+                                                     : 0;
+    if (length > 0) {
+      out.append(s, pos, length);
+      pos += length;
+      continue;
+    }
+    static constexpr char kHex[] = "0123456789abcdef";
+    switch (c) {
+      case '\t':
+        out += "\\t";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      default:
+        out += "\\x";
+        out += kHex[c >> 4];
+        out += kHex[c & 0xf];
+    }
+    ++pos;
+  }
+  return out;
 }
 
 }  // namespace feedd::common::text

@@ -60,6 +60,11 @@ void append_html_escaped(std::string& out, std::string_view s,
                          HtmlEscape what = HtmlEscape::attribute);
 std::string html_escape(std::string_view s, HtmlEscape what = HtmlEscape::attribute);
 
+// `s` made safe for one line of a terminal or one cell of a tab-separated table: control
+// characters (tab and newline too) and bytes that are not UTF-8 written as \t, \n, \r or
+// \xNN, the rest as is. A file name may hold any byte but '/' and NUL.
+std::string printable(std::string_view s);
+
 // ASCII case-insensitive comparisons.
 bool iequals(std::string_view a, std::string_view b);
 bool istarts_with(std::string_view s, std::string_view prefix);

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "common/clock.h"
+#include "common/text.h"
 #include "daemon/config.h"
 #include "daemon/log.h"
 #include "daemon/pipeline/catalog_files.h"
@@ -176,11 +177,12 @@ int cmd_posts(const Config& config, const std::string& lang) {
             std::string translations;
             for (const auto& translation : translations_of[i]) {
               translations += (translations.empty() ? "" : ",") + translation.post.lang + ":" +
-                              translation.post.key;
+                              common::text::printable(translation.post.key);
             }
-            out += post.key + '\t' + post.lang + '\t' + post.local_date +
-                   (post.published > now ? " (scheduled)" : "") + '\t' + post.title + '\t' +
-                   translations + '\n';
+            // One row each, whatever bytes a file name (hence an id) or a title holds.
+            out += common::text::printable(post.key) + '\t' + post.lang + '\t' + post.local_date +
+                   (post.published > now ? " (scheduled)" : "") + '\t' +
+                   common::text::printable(post.title) + '\t' + translations + '\n';
           }
         } while (page.size() == kPage);
         return out;

@@ -4,6 +4,8 @@
 
 #include <string>
 
+#include "common/text.h"
+
 namespace feedd::storage {
 
 struct Problem {
@@ -11,9 +13,11 @@ struct Problem {
   int line = 0;      // 1-based; 0 when the problem concerns the whole file
   std::string reason;
 
-  // "path:line: reason" (or "path: reason" when line is 0), the form editors jump to.
+  // "path:line: reason" (or "path: reason" when line is 0), the form editors jump to, on one
+  // line: a file name's control characters are escaped (common::text::printable).
   std::string to_string() const {
-    return line > 0 ? path + ":" + std::to_string(line) + ": " + reason : path + ": " + reason;
+    return common::text::printable(line > 0 ? path + ":" + std::to_string(line) + ": " + reason
+                                            : path + ": " + reason);
   }
 };
 

@@ -34,6 +34,16 @@ BOOST_AUTO_TEST_CASE(html_escape_replaces_the_set_asked_for) {
   BOOST_TEST(out == "<p>plain");
 }
 
+// A file name may hold any byte but '/' and NUL: printed, it must stay one line (one cell).
+BOOST_AUTO_TEST_CASE(printable_escapes_controls_and_bytes_that_are_not_utf8) {
+  BOOST_TEST(printable("2025/日本語 ok.md") == "2025/日本語 ok.md");
+  BOOST_TEST(printable("a\nerror: forged.md") == "a\\nerror: forged.md");
+  BOOST_TEST(printable("tab\tname\r") == "tab\\tname\\r");
+  BOOST_TEST(printable(std::string_view("\x01\x1b[31m\x7f", 7)) == "\\x01\\x1b[31m\\x7f");
+  BOOST_TEST(printable("bad\xff\xe6\x97.md") == "bad\\xff\\xe6\\x97.md");
+  BOOST_TEST(printable("") == "");
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 }  // namespace

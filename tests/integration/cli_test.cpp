@@ -206,6 +206,23 @@ BOOST_AUTO_TEST_CASE(posts_lists_by_language) {
              unknown.output);
 }
 
+// A file name may hold newlines, tabs and bytes that are not UTF-8: check's problem lines and
+// posts' rows stay one line each (the name escaped), so neither can be forged or broken.
+BOOST_AUTO_TEST_CASE(odd_file_names_stay_on_their_own_line) {
+  TempDir dir;
+  write_file(dir / "store/a\nb\tc\xff.md",
+             "---\ntitle: Odd\ndate: 2025-01-01\nlang: en\n---\nok\n");
+  write_file(dir / "store/x\nerror: forged.md", "---\ntitle: No date\nlang: en\n---\nx\n");
+  auto config = write_config(dir.path(), dir / "store", dir / "index.sqlite");
+  auto check = feedd({"check", "--config", config.string()});
+  BOOST_TEST(check.exit_status == 1, check.output);
+  BOOST_TEST(check.output.find("x\\nerror: forged.md:") == 0u, check.output);
+  BOOST_TEST(check.output.find("\nerror: forged") == std::string::npos, check.output);
+  auto posts = feedd({"posts", "--config", config.string()});
+  BOOST_TEST(posts.output.find("a\\nb\\tc\\xff\ten\t2025-01-01\tOdd\t\n") != std::string::npos,
+             posts.output);
+}
+
 BOOST_AUTO_TEST_CASE(command_line_help_version_and_errors) {
   BOOST_TEST(feedd({"--version"}).output.find("feedd ") == 0u);
   // Each command's --help says what it does (the usage text points there for serve).
