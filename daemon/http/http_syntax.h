@@ -28,8 +28,11 @@ struct ByteClass {
 // tchar: "!#$%&'*+-.^_`|~", DIGIT, ALPHA (RFC 9110 §5.6.2).
 inline constexpr ByteClass is_tchar("!#$%&'*+-.^_`|~", true);
 
-// The bytes of a Host value: uri-host (reg-name, IP-literal) and port (RFC 3986 §3.2).
-inline constexpr ByteClass is_host_char("-._~!$&'()*+,;=%:[]", true);
+// The bytes of a reg-name (RFC 3986 §3.2.2): unreserved, pct-encoded, sub-delims.
+inline constexpr ByteClass is_reg_name_char("-._~!$&'()*+,;=%", true);
+// The bytes inside an IP-literal's brackets: an IPv6 address (with an IPv4 tail), or an
+// IPvFuture ("v1.x", unreserved and sub-delims after the dot).
+inline constexpr ByteClass is_ip_literal_char("-._~!$&'()*+,;=:", true);
 
 constexpr bool is_token(std::string_view text) {
   if (text.empty()) {

@@ -152,9 +152,44 @@ void transfer_encoding(std::string_view value, FieldFacts& facts) {
 }
 
 // Host = uri-host [ ":" port ] (RFC 9110 §7.2); empty is allowed.
+// Host = uri-host [ ":" port ] (RFC 9110 §7.2, RFC 3986 §3.2.2): an IP-literal in brackets,
+// or a reg-name (an IPv4 address is one), then digits after a colon. Empty is allowed.
 bool valid_host(std::string_view value) {
-  for (char c : value) {
-    if (!http_syntax::is_host_char(c)) {
+  std::size_t i = 0;
+  if (!value.empty() && value[0] == '[') {
+    const std::size_t close = value.find(']');
+    if (close == std::string_view::npos || close == 1) {
+      return false;
+    }
+    const std::string_view literal = value.substr(1, close - 1);
+    const bool future = literal[0] == 'v' || literal[0] == 'V';
+    for (char c : literal) {
+      const bool ipv6 = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') ||
+                        (c >= 'A' && c <= 'F') || c == ':' || c == '.';
+      if (!http_syntax::is_ip_literal_char(c) || (!future && !ipv6)) {
+        return false;
+      }
+    }
+    if (!future && literal.find(':') == std::string_view::npos) {
+      return false;  // an IPv6 address has colons
+    }
+    i = close + 1;
+  } else {
+    while (i < value.size() && value[i] != ':') {
+      if (!http_syntax::is_reg_name_char(value[i])) {
+        return false;
+      }
+      ++i;
+    }
+  }
+  if (i == value.size()) {
+    return true;
+  }
+  if (value[i] != ':') {
+    return false;
+  }
+  for (++i; i < value.size(); ++i) {
+    if (value[i] < '0' || value[i] > '9') {
       return false;
     }
   }

@@ -206,6 +206,15 @@ BOOST_AUTO_TEST_CASE(host_rules) {
   BOOST_TEST(status("GET / HTTP/1.1\r\nHost: a b\r\n\r\n") == 400);
   BOOST_TEST(status("GET / HTTP/1.1\r\nHost: a/b\r\n\r\n") == 400);
   BOOST_TEST(status("GET / HTTP/1.1\r\nHost: [::1]:8080\r\n\r\n") == 0);
+  // Its structure, not only its bytes: uri-host [ ":" port ].
+  for (const char* good : {"a.example:8080", "127.0.0.1", "[::1]", "[2001:db8::7]:80",
+                           "[::ffff:192.0.2.1]", "[v1.x]", "a:", "xn--bcher-kva.example"}) {
+    BOOST_TEST(status("GET / HTTP/1.1\r\nHost: " + std::string(good) + "\r\n\r\n") == 0, good);
+  }
+  for (const char* bad : {"[::1", "::1", "[::1]x", "[zz::1]", "x:abc", "[]", "[1.2.3.4]", "a:80:90",
+                          "a]b", "[::1]:8a"}) {
+    BOOST_TEST(status("GET / HTTP/1.1\r\nHost: " + std::string(bad) + "\r\n\r\n") == 400, bad);
+  }
   BOOST_TEST(status("GET / HTTP/1.1\r\nHost:\r\n\r\n") == 0);  // empty is allowed
   BOOST_TEST(status("GET / HTTP/1.0\r\n\r\n") == 0);           // 1.0 may omit it
   BOOST_TEST(status("GET http://a/ HTTP/1.1\r\n\r\n") == 400);
