@@ -123,8 +123,13 @@ void read_languages(TableReader& top, const std::filesystem::path& path, Config&
   bool known = std::any_of(config.languages.begin(), config.languages.end(),
                            [&](const auto& l) { return l.code == config.site.default_language; });
   if (!known) {
-    throw ConfigError(path.string() + ": site.default_language \"" + config.site.default_language +
-                      "\" is not one of [languages.*]");
+    std::string codes;
+    for (const auto& language : config.languages) {
+      codes += (codes.empty() ? "" : ", ") + language.code;
+    }
+    TableReader(subtable(top, "site", path), "site.", path)
+        .reject("default_language", "\"" + config.site.default_language +
+                                        "\" is not one of [languages.*] (" + codes + ")");
   }
 }
 
@@ -242,6 +247,9 @@ void read_hooks(TableReader& top, const std::filesystem::path& path, Config::Hoo
   auto max_body = static_cast<std::int64_t>(config.max_body);
   hooks.read("secret", config.secret);
   hooks.read("secret_file", secret_file);
+  if (const auto* node = hooks.find("secret_file")) {
+    config.secret_file_line = static_cast<int>(node->source().begin.line);
+  }
   hooks.read("command", config.command);
   hooks.read("command_timeout_s", command_timeout_s, 1, 86'400);
   hooks.read("max_body", max_body, 1, std::int64_t{1} << 30);

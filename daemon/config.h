@@ -75,6 +75,7 @@ struct Config {
   struct Hooks {
     std::string secret;
     std::filesystem::path secret_file;
+    int secret_file_line = 0;  // its line in the file, for the error when it cannot be read
     std::vector<std::string> command;
     std::chrono::seconds command_timeout{60};
     std::uint64_t max_body = defaults::kMaxBody;

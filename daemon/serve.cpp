@@ -371,8 +371,10 @@ void drain(boost::asio::io_context& control, HttpServer& server) {
 std::string webhook_secret(const Config& config) {
   auto secret = read_webhook_secret(config.hooks.secret, config.hooks.secret_file);
   if (!secret) {
-    throw ConfigError(config.source.string() + ": hooks.secret_file " +
-                      config.hooks.secret_file.string() + ": " + secret.error().message());
+    const int line = config.hooks.secret_file_line;
+    throw ConfigError(config.source.string() + (line > 0 ? ":" + std::to_string(line) : "") +
+                      ": hooks.secret_file " + config.hooks.secret_file.string() + ": " +
+                      secret.error().message());
   }
   if (secret->empty()) {
     log::info(kServeChannel, "no webhook secret (hooks.secret): POST /hooks/rebuild answers 401");

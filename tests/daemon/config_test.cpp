@@ -105,6 +105,10 @@ BOOST_AUTO_TEST_CASE(errors_name_the_key_and_line) {
   // A bad value names its line, as an unknown key does.
   BOOST_TEST(error_of("[site]\nbase_url = \"https://b/\"\ntimezone = \"Mars/Olympus\"\n")
                  .find("/etc/feedd/feedd.toml:3: site.timezone: unknown IANA time zone") == 0u);
+  BOOST_TEST(error_of("[site]\nbase_url = \"https://b/\"\ndefault_language = \"fr\"\n"
+                      "[languages.ja]\n[languages.en]\n") ==
+             "/etc/feedd/feedd.toml:3: site.default_language: \"fr\" is not one of "
+             "[languages.*] (ja, en)");
   BOOST_TEST(error_of("[site]\nbase_url = \"https://b/\"\ndefault_time = \"25:00\"\n") ==
              "/etc/feedd/feedd.toml:3: site.default_time: must be \"HH:MM\", got \"25:00\"");
   BOOST_TEST(error_of("[site]\nbase_url = \"ftp://b/\"\n")

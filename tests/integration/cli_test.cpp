@@ -146,8 +146,9 @@ BOOST_AUTO_TEST_CASE(check_refuses_what_serve_would_refuse_at_its_start) {
                               "[hooks]\nsecret_file = \"no-such-secret\"\n");
   auto check = feedd({"check", "--config", missing.string()});
   BOOST_TEST(check.exit_status == 2, check.output);
-  BOOST_TEST(check.output.find("hooks.secret_file " + (dir / "no-such-secret").string() +
-                               ": No such file or directory") != std::string::npos,
+  BOOST_TEST(check.output.find(missing.string() + ":20: hooks.secret_file " +
+                               (dir / "no-such-secret").string() + ": No such file or directory") !=
+                 std::string::npos,
              check.output);
 
   write_file(dir / "no-such-secret", "s3cret\n");

@@ -53,7 +53,7 @@ BOOST_AUTO_TEST_CASE(bad_bytes) {
   BOOST_TEST(one_problem(read("e.txt", "")) == "e.txt: empty file");
   BOOST_TEST(one_problem(read("e.txt", " \n\n\t\n")) == "e.txt: empty file");
   BOOST_TEST(one_problem(read("b.txt", std::string_view("2025.04.30\n\0\x01\x02", 14))) ==
-             "b.txt: binary file (contains NUL bytes)");
+             "b.txt:2: binary file (a NUL byte at column 1)");
   BOOST_TEST(one_problem(read("u.txt", "2025.04.30\nTitle\n\nok\nbad \xFF here\n")) ==
              "u.txt:5: invalid UTF-8 (byte 0xFF at column 5)");
   BOOST_TEST(one_problem(read("u.txt", "\xE6\x97")) ==
