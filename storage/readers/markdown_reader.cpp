@@ -127,6 +127,26 @@ class PostBuilder {
     return it->second.items.front();
   }
 
+  // A post's own URL: absolute http or https, or a reference resolved against site.base_url
+  // ("/2025/hello.html"). Another scheme (javascript:, data:) would become the href of the
+  // post's links in the feeds and on feedd's pages: reported, "" returned.
+  std::string url(const std::string& key) {
+    std::string value(common::text::trim(scalar(key).value_or("")));
+    const std::size_t colon = value.find(':');
+    const std::size_t stop = value.find_first_of("/?#");
+    if (colon == std::string::npos || (stop != std::string::npos && stop < colon)) {
+      return value;  // no scheme: a reference
+    }
+    const std::string_view scheme(value.data(), colon);
+    if (common::text::iequals(scheme, "http") || common::text::iequals(scheme, "https")) {
+      return value;
+    }
+    problem(front_.fields.find(key)->second.line,
+            "'" + key + "' must be an http or https URL or a path, not " +
+                common::text::printable(std::string(scheme.substr(0, 20))) + ":");
+    return "";
+  }
+
   // A list, or a scalar split at commas.
   std::vector<std::string> list(const std::string& key) {
     std::vector<std::string> items;
@@ -285,7 +305,7 @@ void read_optional_fields(PostBuilder& in, std::string_view path, Post& post) {
     post.key = std::string(common::text::path_stem(path));
   }
   post.slug = in.scalar("slug").value_or("");
-  post.url = in.scalar("url").value_or("");
+  post.url = in.url("url");
   post.translation_key = in.scalar("translation_key").value_or("");
   post.author = in.scalar("author").value_or("");
   post.summary = std::string(common::text::trim(in.scalar("summary").value_or("")));

@@ -22,6 +22,28 @@ ReadResult read(std::string_view bytes, std::string_view path = "2025/hello-worl
 
 }  // namespace
 
+// A post's url becomes the href of its links in every feed and on feedd's pages: only http,
+// https or a path resolved against site.base_url.
+BOOST_AUTO_TEST_CASE(a_url_of_another_scheme_is_a_problem) {
+  auto with_url = [](std::string_view url) {
+    return read("---\ntitle: T\ndate: 2025-04-30\nurl: " + std::string(url) + "\n---\nx\n");
+  };
+  for (const char* good : {"https://blog.example.org/a.html", "HTTP://b.example/", "/2025/a.html",
+                           "a.html", "a.html?x=1:2", "//cdn.example/a"}) {
+    const ReadResult r = with_url(good);
+    BOOST_TEST(r.problems.empty(), good);
+    BOOST_TEST_REQUIRE(r.posts.size() == 1u);
+    BOOST_TEST(r.posts[0].url == good);
+  }
+  const ReadResult script = with_url("javascript:alert(1)");
+  BOOST_TEST(script.posts.empty());
+  BOOST_TEST_REQUIRE(script.problems.size() == 1u);
+  BOOST_TEST(
+      script.problems[0].to_string() ==
+      "2025/hello-world.md:4: 'url' must be an http or https URL or a path, not javascript:");
+  BOOST_TEST(with_url("data:text/html,x").problems.size() == 1u);
+}
+
 BOOST_AUTO_TEST_CASE(yaml_front_matter_with_every_field) {
   const ReadResult r = read(
       "---\n"
