@@ -126,21 +126,40 @@ std::string_view path_stem(std::string_view path) {
   return name;
 }
 
+namespace {
+
+void append_hex_escape(std::string& out, unsigned char c) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  out += "\\x";
+  out += kHex[c >> 4];
+  out += kHex[c & 0xf];
+}
+
+}  // namespace
+
 std::string printable(std::string_view s) {
   std::string out;
   out.reserve(s.size());
   std::size_t pos = 0;
   while (pos < s.size()) {
     const auto c = static_cast<unsigned char>(s[pos]);
-    const std::size_t length = c >= 0x20 && c < 0x7f ? 1
-                               : c >= 0x80           ? utf8::valid_length(s, pos)
-                                                     : 0;
-    if (length > 0) {
-      out.append(s, pos, length);
-      pos += length;
+    if (c >= 0x80) {
+      char32_t cp = 0;
+      const std::size_t length = utf8::decode_valid(s, pos, cp);
+      // C1 controls (NEL, CSI...) and the line and paragraph separators break lines too.
+      const bool breaks = (cp >= 0x80 && cp <= 0x9f) || cp == 0x2028 || cp == 0x2029;
+      if (length > 0 && !breaks) {
+        out.append(s, pos, length);
+        pos += length;
+        continue;
+      }
+      const std::size_t escaped = length > 0 ? length : 1;  // not UTF-8: one byte at a time
+      for (std::size_t k = 0; k < escaped; ++k) {
+        append_hex_escape(out, static_cast<unsigned char>(s[pos + k]));
+      }
+      pos += escaped;
       continue;
     }
-    static constexpr char kHex[] = "0123456789abcdef";
     switch (c) {
       case '\t':
         out += "\\t";
@@ -151,14 +170,34 @@ std::string printable(std::string_view s) {
       case '\r':
         out += "\\r";
         break;
+      case '\\':
+        out += "\\\\";
+        break;
       default:
-        out += "\\x";
-        out += kHex[c >> 4];
-        out += kHex[c & 0xf];
+        if (c >= 0x20 && c < 0x7f) {
+          out += static_cast<char>(c);
+        } else {
+          append_hex_escape(out, c);
+        }
     }
     ++pos;
   }
   return out;
+}
+
+std::string_view uri_scheme(std::string_view reference) {
+  auto is_alpha = [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); };
+  const std::size_t colon = reference.find(':');
+  if (colon == std::string_view::npos || colon == 0 || !is_alpha(reference[0])) {
+    return {};
+  }
+  for (std::size_t i = 1; i < colon; ++i) {
+    const char c = reference[i];
+    if (!is_alpha(c) && !(c >= '0' && c <= '9') && c != '+' && c != '-' && c != '.') {
+      return {};
+    }
+  }
+  return reference.substr(0, colon);
 }
 
 }  // namespace feedd::common::text

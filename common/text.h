@@ -61,9 +61,14 @@ void append_html_escaped(std::string& out, std::string_view s,
 std::string html_escape(std::string_view s, HtmlEscape what = HtmlEscape::attribute);
 
 // `s` made safe for one line of a terminal or one cell of a tab-separated table: control
-// characters (tab and newline too) and bytes that are not UTF-8 written as \t, \n, \r or
-// \xNN, the rest as is. A file name may hold any byte but '/' and NUL.
+// characters (tab, newline, C1, U+2028 and U+2029 too) and bytes that are not UTF-8 written
+// as \t, \n, \r or \xNN, a backslash as \\, the rest as is. A file name may hold any
+// byte but '/' and NUL.
 std::string printable(std::string_view s);
+
+// The scheme of a URI reference ("https" of "https://b.example/", "javascript" of
+// "javascript:x"), or "" when it has none: a relative reference (RFC 3986 §3.1, §4.2).
+std::string_view uri_scheme(std::string_view reference);
 
 // ASCII case-insensitive comparisons.
 bool iequals(std::string_view a, std::string_view b);

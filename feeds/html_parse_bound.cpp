@@ -35,10 +35,13 @@ constexpr std::array<std::string_view, 14> kFormatting = {
 // How far down an end tag looks for its element: keeps the estimate linear.
 constexpr std::size_t kLookback = 16;
 
-// Elements whose content the tokenizer reads as text up to their end tag (in HTML content;
-// noscript too, as gumbo parses with scripting on).
-constexpr std::array<std::string_view, 9> kRawText = {
-    "iframe", "noembed", "noframes", "noscript", "script", "style", "textarea", "title", "xmp"};
+// Elements whose content the tokenizer reads as text up to their end tag, in HTML content
+// (not noscript: gumbo parses with scripting off, so its content is tags).
+constexpr std::array<std::string_view, 8> kRawText = {"iframe", "noembed",  "noframes", "script",
+                                                      "style",  "textarea", "title",    "xmp"};
+// Start tags after which an element's place decides whether its text is raw (foreign content,
+// a select's content model): past one of them, raw text is no longer skipped.
+constexpr std::array<std::string_view, 3> kPlaceDecides = {"math", "select", "svg"};
 
 bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 
@@ -156,16 +159,23 @@ std::size_t raw_text_end(std::string_view html, std::size_t from, std::string_vi
   return html.size();
 }
 
-// From html[from], inside a comment or bogus comment: where it ends.
+// From html[from], inside a comment or bogus comment: where it ends. One forward pass: a
+// search for each terminator from `from` would read the rest of the body once per comment.
 std::size_t comment_end(std::string_view html, std::size_t from, bool dashed) {
   if (!dashed) {
     const std::size_t gt = html.find('>', from);
     return gt == std::string_view::npos ? html.size() : gt + 1;
   }
-  const std::size_t plain = html.find("-->", from);
-  const std::size_t bang = html.find("--!>", from);
-  const std::size_t end = std::min(plain, bang);
-  return end == std::string_view::npos ? html.size() : end + (end == plain ? 3 : 4);
+  for (std::size_t at = html.find("--", from); at != std::string_view::npos;
+       at = html.find("--", at + 1)) {
+    if (html.substr(at + 2, 1) == ">") {
+      return at + 3;
+    }
+    if (html.substr(at + 2, 2) == "!>") {
+      return at + 4;
+    }
+  }
+  return html.size();
 }
 
 }  // namespace
@@ -173,6 +183,7 @@ std::size_t comment_end(std::string_view html, std::size_t from, bool dashed) {
 std::size_t attribute_work(std::string_view html) {
   std::size_t work = 0;
   std::size_t i = 0;
+  bool raw_text_by_name = true;  // until a start tag whose place decides
   while (work <= kMaxAttributeWork) {
     const std::size_t lt = html.find('<', i);
     if (lt == std::string_view::npos || lt + 1 >= html.size()) {
@@ -201,6 +212,12 @@ std::size_t attribute_work(std::string_view html) {
       work += count * (count - 1) / 2;
     }
     if (end_tag) {
+      continue;
+    }
+    if (is_one_of(name, kPlaceDecides)) {
+      raw_text_by_name = false;
+    }
+    if (!raw_text_by_name) {
       continue;
     }
     if (common::text::iequals(name, "plaintext")) {

@@ -33,10 +33,11 @@ inline constexpr std::size_t kMaxAttributeWork = 10'000'000;
 
 // Over every tag with more than kFreeAttributes attributes, n(n-1)/2 for its n attributes,
 // read as the tokenizer reads tags: quoted values may hold '>' and '<'; comments and the
-// text of raw-text elements (script, style, textarea, title...) hold no tags. A raw-text
-// element's name inside SVG or MathML starts no raw text there, so such a body can hide
-// tags from this estimate; real posts do not do that. Counting stops once past
-// kMaxAttributeWork.
+// text of raw-text elements (script, style, textarea, title...) hold no tags. Whether an
+// element's text is raw depends on where it is (inside <svg> or <math> it is not, inside
+// <select> such elements are dropped but their tags still read), so after the first <svg,
+// <math or <select, raw text is read for tags too: counting more, never less. Linear time;
+// counting stops once past kMaxAttributeWork.
 std::size_t attribute_work(std::string_view html);
 
 // Why parsing `html` would take too long: "nested too deeply" or "with too many attributes

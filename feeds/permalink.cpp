@@ -6,6 +6,7 @@
 
 #include "common/encoding.h"
 #include "common/padded_digits.h"
+#include "common/text.h"
 #include "feeds/absolute_links.h"
 #include "feeds/dates.h"
 #include "feeds/render.h"
@@ -33,8 +34,6 @@ std::string padded(long value, int width) {
 constexpr std::array<std::string_view, 7> kFields = {"base_url", "yyyy", "mm",  "dd",
                                                      "id",       "slug", "lang"};
 
-}  // namespace
-
 // The fields permalink() expands, as "{base_url} {yyyy} ..." for messages.
 std::string permalink_fields() {
   std::string out;
@@ -44,13 +43,15 @@ std::string permalink_fields() {
   return out;
 }
 
+}  // namespace
+
 std::optional<std::string> post_url_problem(std::string_view tmpl) {
   bool names_the_post = false;
   for (std::size_t open = tmpl.find('{'); open != std::string_view::npos;
        open = tmpl.find('{', open + 1)) {
     const std::size_t close = tmpl.find_first_of("{}", open + 1);
     if (close == std::string_view::npos || tmpl[close] == '{') {
-      return "a { without its } at character " + std::to_string(open + 1);
+      return "a { without its } at byte " + std::to_string(open + 1);
     }
     const std::string_view name = tmpl.substr(open + 1, close - open - 1);
     if (std::find(kFields.begin(), kFields.end(), name) == kFields.end()) {
@@ -65,7 +66,11 @@ std::optional<std::string> post_url_problem(std::string_view tmpl) {
 }
 
 std::string permalink(const SiteOptions& site, const storage::Post& post) {
-  if (!post.url.empty()) {
+  // The reader refuses a url of another scheme; an index written before it did may still
+  // hold one (javascript:), which must not become an href: such a post gets the template's.
+  const std::string_view scheme = common::text::uri_scheme(post.url);
+  if (!post.url.empty() && (scheme.empty() || common::text::iequals(scheme, "http") ||
+                            common::text::iequals(scheme, "https"))) {
     return resolve_url(site.base_url, post.url);
   }
   const LocalDate day = local_date(post.published, site.timezone);

@@ -132,13 +132,9 @@ class PostBuilder {
   // post's links in the feeds and on feedd's pages: reported, "" returned.
   std::string url(const std::string& key) {
     std::string value(common::text::trim(scalar(key).value_or("")));
-    const std::size_t colon = value.find(':');
-    const std::size_t stop = value.find_first_of("/?#");
-    if (colon == std::string::npos || (stop != std::string::npos && stop < colon)) {
-      return value;  // no scheme: a reference
-    }
-    const std::string_view scheme(value.data(), colon);
-    if (common::text::iequals(scheme, "http") || common::text::iequals(scheme, "https")) {
+    const std::string_view scheme = common::text::uri_scheme(value);
+    if (scheme.empty() || common::text::iequals(scheme, "http") ||
+        common::text::iequals(scheme, "https")) {
       return value;
     }
     problem(front_.fields.find(key)->second.line,

@@ -34,6 +34,15 @@ BOOST_AUTO_TEST_CASE(html_escape_replaces_the_set_asked_for) {
   BOOST_TEST(out == "<p>plain");
 }
 
+BOOST_AUTO_TEST_CASE(uri_scheme_is_found_only_where_rfc_3986_puts_it) {
+  BOOST_TEST(uri_scheme("https://b.example/") == "https");
+  BOOST_TEST(uri_scheme("javascript:alert(1)") == "javascript");
+  BOOST_TEST(uri_scheme("svn+ssh://x") == "svn+ssh");
+  for (const char* none : {"/a:b", "a.html?x=1:2", "./c:d", "1a:b", ":x", "", "a#b:c"}) {
+    BOOST_TEST(uri_scheme(none).empty(), none);
+  }
+}
+
 // A file name may hold any byte but '/' and NUL: printed, it must stay one line (one cell).
 BOOST_AUTO_TEST_CASE(printable_escapes_controls_and_bytes_that_are_not_utf8) {
   BOOST_TEST(printable("2025/日本語 ok.md") == "2025/日本語 ok.md");
@@ -41,6 +50,8 @@ BOOST_AUTO_TEST_CASE(printable_escapes_controls_and_bytes_that_are_not_utf8) {
   BOOST_TEST(printable("tab\tname\r") == "tab\\tname\\r");
   BOOST_TEST(printable(std::string_view("\x01\x1b[31m\x7f", 7)) == "\\x01\\x1b[31m\\x7f");
   BOOST_TEST(printable("bad\xff\xe6\x97.md") == "bad\\xff\\xe6\\x97.md");
+  BOOST_TEST(printable("a\\nb") == "a\\\\nb");  // a backslash in the name itself
+  BOOST_TEST(printable("nel\xc2\x85 sep\xe2\x80\xa8.md") == "nel\\xc2\\x85 sep\\xe2\\x80\\xa8.md");
   BOOST_TEST(printable("") == "");
 }
 

@@ -124,7 +124,7 @@ BOOST_AUTO_TEST_CASE(errors_name_the_key_and_line) {
       "/etc/feedd/feedd.toml:3: site.post_url: unknown field {year} (known: {base_url} "
       "{yyyy} {mm} {dd} {id} {slug} {lang})");
   BOOST_TEST(error_of("[site]\nbase_url = \"https://b/\"\npost_url = \"{base_url}{id\"\n") ==
-             "/etc/feedd/feedd.toml:3: site.post_url: a { without its } at character 11");
+             "/etc/feedd/feedd.toml:3: site.post_url: a { without its } at byte 11");
   BOOST_TEST(error_of("[site]\nbase_url = \"https://b/\"\npost_url = "
                       "\"{base_url}{lang}/{yyyy}/{mm}/{dd}/{slug}-{id}.html\"\n")
                  .empty());

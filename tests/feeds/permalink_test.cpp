@@ -37,6 +37,19 @@ BOOST_AUTO_TEST_CASE(default_template_uses_local_date) {
              "https://blog.example.org/2026/01/001_abc.html");
 }
 
+// The reader refuses a url of another scheme, but an index written before it did may hold
+// one: it never becomes an href.
+BOOST_AUTO_TEST_CASE(a_url_of_another_scheme_gives_the_template_link) {
+  Post post = post_at_tokyo_new_year();
+  post.url = "/elsewhere/a.html";
+  BOOST_TEST(permalink(tokyo_site(), post) == "https://blog.example.org/elsewhere/a.html");
+  for (const char* bad : {"javascript:alert(1)", "JavaScript:x", "data:text/html,x"}) {
+    post.url = bad;
+    BOOST_TEST(permalink(tokyo_site(), post) == "https://blog.example.org/2026/01/001_abc.html",
+               bad);
+  }
+}
+
 BOOST_AUTO_TEST_CASE(every_placeholder) {
   SiteOptions site = tokyo_site();
   site.post_url_template = "{base_url}{lang}/{yyyy}-{mm}-{dd}/{slug}/{id}{unknown}";
@@ -60,8 +73,8 @@ BOOST_AUTO_TEST_CASE(bad_templates_are_found) {
               Problem("unknown field {year}" + known)));
   BOOST_TEST((post_url_problem("{base_url}{}{id}") == Problem("unknown field {}" + known)));
   BOOST_TEST((post_url_problem("/p/{ID}") == Problem("unknown field {ID}" + known)));
-  BOOST_TEST((post_url_problem("{base_url}{id") == Problem("a { without its } at character 11")));
-  BOOST_TEST((post_url_problem("{base_url{id}") == Problem("a { without its } at character 1")));
+  BOOST_TEST((post_url_problem("{base_url}{id") == Problem("a { without its } at byte 11")));
+  BOOST_TEST((post_url_problem("{base_url{id}") == Problem("a { without its } at byte 1")));
   BOOST_TEST((post_url_problem("{base_url}{yyyy}/{mm}/{dd}.html") ==
               Problem("neither {id} nor {slug}: posts would share one link")));
 }
