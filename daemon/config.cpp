@@ -396,6 +396,11 @@ std::vector<std::string> keys_needing_restart(const Config& running, const Confi
   };
   const auto& a = running;
   const auto& b = next;
+  if (a.websub.builtin_hub) {  // the hub's URLs and its subscriptions' file are fixed at start
+    differ("site.feeds_url", a.site.feeds_url, b.site.feeds_url);
+    differ("store.index", a.store.index, b.store.index);
+  }
+  differ("feeds.topic_cache_mb", a.feeds.topic_cache_mb, b.feeds.topic_cache_mb);
   differ("server.listen", a.server.listen, b.server.listen);
   differ("server.threads", a.server.threads, b.server.threads);
   differ("server.timeout_s", a.server.timeout, b.server.timeout);
@@ -403,6 +408,7 @@ std::vector<std::string> keys_needing_restart(const Config& running, const Confi
   differ("server.trusted_proxies", a.server.trusted_proxies, b.server.trusted_proxies);
   differ("server.poll_clients", a.server.poll_clients, b.server.poll_clients);
   differ("hooks.max_body", a.hooks.max_body, b.hooks.max_body);
+  differ("websub.hubs", a.websub.hubs, b.websub.hubs);  // pinged: the start's; linked: the new
   differ("websub.builtin_hub", a.websub.builtin_hub, b.websub.builtin_hub);
   differ("websub.lease_s", a.websub.lease, b.websub.lease);
   differ("websub.max_attempts", a.websub.max_attempts, b.websub.max_attempts);

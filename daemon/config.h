@@ -117,8 +117,8 @@ Config parse_config(std::string_view toml_text, const std::filesystem::path& pat
 std::filesystem::path default_config_path();
 
 // The keys a SIGHUP cannot apply, because what they shape is made once at start (the
-// listening sockets, the threads, the request limits, polite polling, the built-in WebSub
-// hub), that differ between `running` and `next`; their names, in file order.
+// listening sockets, the threads, the request limits, polite polling, the topic feeds'
+// cache, WebSub), that differ between `running` and `next`; their names, in file order.
 std::vector<std::string> keys_needing_restart(const Config& running, const Config& next);
 
 }  // namespace feedd::daemon

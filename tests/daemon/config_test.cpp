@@ -132,6 +132,29 @@ BOOST_AUTO_TEST_CASE(errors_name_the_key_and_line) {
   BOOST_TEST(error_of("[site]\nbase_url = \"ftp://b/\"\n").find("http(s)") != std::string::npos);
 }
 
+// What a reload cannot apply is named (and only that): a warning, not silence.
+BOOST_AUTO_TEST_CASE(keys_a_reload_cannot_apply_are_named) {
+  const std::string site = "[site]\nbase_url = \"https://b/\"\n";
+  auto config = [&](const std::string& rest) { return parse_config(site + rest, "/f.toml"); };
+  const auto start = config("");
+  BOOST_TEST(keys_needing_restart(start, config("[feeds]\nentries = 5\n[server]\nmax_age_s = 9\n"))
+                 .empty());
+  BOOST_TEST(
+      keys_needing_restart(start, config("[feeds]\ntopic_cache_mb = 8\n[server]\nthreads = 3\n"
+                                         "trusted_proxies = [\"10.0.0.1\"]\n[hooks]\nmax_body = 9\n"
+                                         "[websub]\nhubs = [\"https://hub.example/\"]\n")) ==
+          (std::vector<std::string>{"feeds.topic_cache_mb", "server.threads",
+                                    "server.trusted_proxies", "hooks.max_body", "websub.hubs"}),
+      boost::test_tools::per_element());
+  // The built-in hub's URLs and subscriptions file are fixed at its start.
+  const auto hub = config("[websub]\nbuiltin_hub = true\n");
+  BOOST_TEST(
+      keys_needing_restart(hub, config("feeds_url = \"https://f/\"\n[websub]\nbuiltin_hub = "
+                                       "true\n")) == (std::vector<std::string>{"site.feeds_url"}),
+      boost::test_tools::per_element());
+  BOOST_TEST(keys_needing_restart(start, config("feeds_url = \"https://f/\"\n")).empty());
+}
+
 BOOST_AUTO_TEST_CASE(store_updated_from_and_cache_purge) {
   const std::string site = "[site]\nbase_url = \"https://b/\"\n";
   auto defaults = parse_config(site, "/etc/feedd/feedd.toml");
