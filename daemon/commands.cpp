@@ -43,11 +43,16 @@ constexpr const char* kUsage =
     "  --help           this text; COMMAND --help describes one command\n"
     "  --version        print the version\n";
 
-int print_problems(const std::vector<storage::Problem>& problems) {
-  for (const auto& problem : problems) {
-    std::cout << problem.to_string() << '\n';
+// How many post files `indexed` (the index's problems) and `unreadable` (the scan's) name.
+std::size_t files_with_problems(const std::vector<storage::Problem>& indexed,
+                                const std::vector<storage::Problem>& unreadable) {
+  std::set<std::string_view> paths;
+  for (const auto* problems : {&indexed, &unreadable}) {
+    for (const auto& problem : *problems) {
+      paths.insert(problem.path);
+    }
   }
-  return problems.empty() ? 0 : 1;
+  return paths.size();
 }
 
 int cmd_build(const Config& config, const std::filesystem::path& out) {
@@ -78,16 +83,18 @@ int cmd_build(const Config& config, const std::filesystem::path& out) {
   const std::size_t files = feeds.size() + catalog_files->files;
   *written += catalog_files->changed;
   auto problems = pipeline.read_index([](storage::Index& index) { return index.problems(); }, now);
-  // Files the scan could not read (already logged by it) are problems too, as check says.
-  const std::size_t problem_count = problems.size() + report.unreadable.size();
-  log::info("build", "wrote " + std::to_string(files) + " files to " + out.string() + " (" +
-                         std::to_string(*written) + " changed; " +
-                         std::to_string(catalog_files->rendered) + " of " +
-                         std::to_string(catalog_files->files) +
-                         " topic feeds and archive pages rendered, the rest current)" +
-                         (problem_count == 0 ? ""
-                                             : "; " + std::to_string(problem_count) +
-                                                   " problems in post files, see `feedd check`"));
+  // Files the scan could not read (already logged by it) are problems too, as check says;
+  // a file counts once.
+  const std::size_t problem_count = files_with_problems(problems, report.unreadable);
+  log::info("build",
+            "wrote " + std::to_string(files) + " files to " + out.string() + " (" +
+                std::to_string(*written) + " changed; " + std::to_string(catalog_files->rendered) +
+                " of " + std::to_string(catalog_files->files) +
+                " topic feeds and archive pages rendered, the rest current)" +
+                (problem_count == 0   ? ""
+                 : problem_count == 1 ? "; a post file has a problem, see `feedd check`"
+                                      : "; " + std::to_string(problem_count) +
+                                            " post files have problems, see `feedd check`"));
   // Problems found by an earlier scan are still problems: say them again (once).
   std::set<std::string> said;
   for (const auto& problem : report.applied.problems) {
@@ -138,10 +145,15 @@ int cmd_check(Config config) {
   auto problems = pipeline.read_index([](storage::Index& index) { return index.problems(); },
                                       common::now_seconds());
   problems.insert(problems.end(), report.unreadable.begin(), report.unreadable.end());
-  int status = print_problems(problems);
+  for (const auto* printed : {&problems, &report.skipped_directories}) {
+    for (const auto& problem : *printed) {
+      std::cout << problem.to_string() << '\n';
+    }
+  }
+  // Skipped directories are said, but are no post file's problem.
   std::cerr << config.source.string() << ": configuration is valid; " << report.files_seen
             << " post files, " << problems.size() << " problems\n";
-  return status;
+  return problems.empty() ? 0 : 1;
 }
 
 int cmd_posts(const Config& config, const std::string& lang) {

@@ -56,7 +56,6 @@ std::string relative_to(const std::filesystem::path& root, const std::filesystem
   return path.lexically_relative(root).generic_string();
 }
 
-// Stats one candidate post file; false when it is not a regular post file.
 // Why an entry with a post file's name is no file to read, from the stat of what it names
 // (links followed; `error`: stat's errno, 0 when it succeeded). Empty: a regular file, or
 // nothing there any more (gone since it was listed).
@@ -169,7 +168,8 @@ struct TreeListing {
       }
       // Unreadable, gone or replaced since it was found: out of sight (its indexed files
       // are kept, see scan_store()), the rest is listed.
-      report.unreadable.push_back({base + path, 0, "directory skipped: " + errno_text(error)});
+      report.skipped_directories.push_back(
+          {base + path, 0, "directory skipped: " + errno_text(error)});
       return true;
     }
     const int dir_fd = dirfd(stream.get());
@@ -188,7 +188,7 @@ struct TreeListing {
       } else if (kind != EntryKind::skip && name.front() != '.') {  // hidden: skipped
         if (faccessat(dir_fd, entry->d_name, R_OK | X_OK, 0) != 0) {
           const int error = errno;
-          report.unreadable.push_back(
+          report.skipped_directories.push_back(
               {base + dir + entry->d_name, 0, "directory skipped: " + errno_text(error)});
         } else if (kind == EntryKind::directory) {  // links to directories are not followed
           pending.push_back(dir + entry->d_name + '/');
@@ -462,11 +462,14 @@ ScanReport scan_store(Index& index, const std::filesystem::path& root, const Rea
     }
     // A listing that stopped early knows of nothing gone, and a file that cannot be read, or
     // is under a directory that could not be listed, is not gone, only out of sight.
+    auto out_of_sight = [&stamp](const Problem& p) {
+      return p.path == stamp.path || under(stamp.path, p.path);
+    };
     const bool hidden =
         report.listing_incomplete ||
-        std::any_of(report.unreadable.begin(), report.unreadable.end(), [&stamp](const Problem& p) {
-          return p.path == stamp.path || under(stamp.path, p.path);
-        });
+        std::any_of(report.unreadable.begin(), report.unreadable.end(), out_of_sight) ||
+        std::any_of(report.skipped_directories.begin(), report.skipped_directories.end(),
+                    out_of_sight);
     if (!hidden) {
       removed.emplace_back(stamp.path);
     }
@@ -491,19 +494,19 @@ class PathScan {
     std::error_code ec;
     auto status = std::filesystem::status(absolute, ec);
     if (std::filesystem::is_directory(status)) {
+      forget(relative, false);  // a post file that was here (made a directory) is gone
       if (std::filesystem::is_symlink(std::filesystem::symlink_status(absolute, ec))) {
-        return;  // links to directories are not followed (as list_tree() does not)
+        forget(relative, true);  // a link to a directory is not followed, as list_tree() does not
+        return;
       }
       // A directory that appeared (created, moved in, or made where a post file was):
       // everything in it is new to us.
-      if (index_.file_state(relative)) {
-        removed.insert(relative);
-      }
       for (auto& file : list_tree(root_, absolute, report_)) {
         consider(std::move(file));
       }
       return;
     }
+    forget(relative, true);  // nothing is under what is no directory (any more)
     FoundFile file;
     std::string why;
     if (stat_post_file(root_, absolute, file, why)) {
@@ -511,13 +514,7 @@ class PathScan {
     } else if (!why.empty()) {
       report_.unreadable.push_back({relative, 0, std::move(why)});  // its posts are kept
     } else if (!std::filesystem::exists(status)) {
-      // Gone: the file itself, or every indexed file under a directory that went away.
-      if (index_.file_state(relative)) {
-        removed.insert(relative);
-      }
-      for (auto& path : index_.files_under(relative)) {
-        removed.insert(std::move(path));
-      }
+      forget(relative, false);  // gone
     }
   }
 
@@ -526,6 +523,20 @@ class PathScan {
   std::unordered_map<std::string, FileState> states;  // of the changed files the index knew
 
  private:
+  // Takes the indexed file at `relative` (or, with `under`, the indexed files below it) as
+  // gone, as the full scan does when its listing does not find them.
+  void forget(const std::string& relative, bool under) {
+    if (!under) {
+      if (index_.file_state(relative)) {
+        removed.insert(relative);
+      }
+      return;
+    }
+    for (auto& path : index_.files_under(relative)) {
+      removed.insert(std::move(path));
+    }
+  }
+
   void consider(FoundFile file) {
     if (!seen_.insert(file.relative).second) {
       return;

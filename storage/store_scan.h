@@ -20,8 +20,11 @@ struct ScanReport {
   int files_read = 0;               // of those, read because their stat changed
   int files_parsed = 0;             // of those, parsed because their bytes changed
   ApplyResult applied;              // posts added / changed / deleted, duplicate-key problems
-  std::vector<Problem> unreadable;  // files or directories that could not be read (skipped)
-  bool store_missing = false;       // store.path does not exist or is not a directory
+  std::vector<Problem> unreadable;  // post files that could not be read, listings that failed
+  // Subdirectories that could not be read (skipped: their indexed files are kept). Said, but
+  // no post file's problem: a store on its own file system has a lost+found only root reads.
+  std::vector<Problem> skipped_directories;
+  bool store_missing = false;  // store.path does not exist or is not a directory
   // The listing stopped early (a directory iterator error such as EMFILE or EIO, or a store
   // directory it may not read): no indexed file counts as removed by this scan, since the
   // ones not listed may only be out of sight.

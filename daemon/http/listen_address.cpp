@@ -13,6 +13,8 @@ boost::asio::ip::tcp::endpoint parse_listen_address(const std::string& text) {
   const std::string port_text = text.substr(colon + 1);
   if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
     host = host.substr(1, host.size() - 2);
+  } else if (text.back() == ']') {
+    throw std::invalid_argument("expected host:port, as in [::1]:8080");
   } else if (host.find(':') != std::string::npos) {
     // "::1:8080" is also a whole IPv6 address: which part is the port cannot be told.
     throw std::invalid_argument("an IPv6 address goes in brackets, as in [::1]:8080");

@@ -151,7 +151,6 @@ void transfer_encoding(std::string_view value, FieldFacts& facts) {
   });
 }
 
-// Host = uri-host [ ":" port ] (RFC 9110 §7.2); empty is allowed.
 // Host = uri-host [ ":" port ] (RFC 9110 §7.2, RFC 3986 §3.2.2): an IP-literal in brackets,
 // or a reg-name (an IPv4 address is one), then digits after a colon. Empty is allowed.
 bool valid_host(std::string_view value) {

@@ -97,7 +97,7 @@ struct Response {
 struct RouteContext {
   std::chrono::sys_seconds now{};
   std::string_view date;             // IMF-fixdate of `now` (see DateCache)
-  std::string_view cache_control;    // "public, max-age=300"
+  std::string_view cache_control;    // "public, max-age=300", in the snapshot answered from
   const Metrics* metrics = nullptr;  // null: /metrics is 404
   // Answers POST /hooks/rebuild (the one route with an effect: it queues a rescan and
   // returns at once); null: the route answers 401 "not configured" (nothing can verify).

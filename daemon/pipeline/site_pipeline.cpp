@@ -362,8 +362,10 @@ void SitePipeline::follow_keys(const std::vector<std::string>& keys) {
 }
 
 void SitePipeline::log_report(const storage::ScanReport& report) {
-  for (const auto& problem : report.unreadable) {
-    log::warning("store", problem.to_string());
+  for (const auto* problems : {&report.unreadable, &report.skipped_directories}) {
+    for (const auto& problem : *problems) {
+      log::warning("store", problem.to_string());
+    }
   }
   // Bad post files are data problems, not daemon errors: warnings, once, when first seen.
   for (const auto& problem : report.applied.problems) {

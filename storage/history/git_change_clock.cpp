@@ -31,7 +31,7 @@ std::string hex(const git_oid& id) {
 
 // Whether `folder` or a folder above it holds a `.git` entry (a directory, or the file a
 // linked work tree or submodule has). Without one libgit2 cannot find a work tree either,
-// and starting libgit2 costs ~5 ms per process (Debian's build reads the system CA bundle
+// and starting libgit2 costs ~10 ms per process (Debian's build reads the system CA bundle
 // then), which a one-file rebuild of a small store notices.
 bool has_git_entry_above(std::filesystem::path folder) {
   std::error_code ec;

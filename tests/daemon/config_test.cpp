@@ -93,6 +93,9 @@ BOOST_AUTO_TEST_CASE(errors_name_the_key_and_line) {
   BOOST_TEST(error_of("[site]\nbase_url = \"https://b/\"\n[server]\nlisten = [\"::1:8080\"]\n") ==
              "/etc/feedd/feedd.toml:4: server.listen: \"::1:8080\": an IPv6 address goes in "
              "brackets, as in [::1]:8080");
+  BOOST_TEST(error_of("[site]\nbase_url = \"https://b/\"\n[server]\nlisten = [\"[::1]\"]\n") ==
+             "/etc/feedd/feedd.toml:4: server.listen: \"[::1]\": expected host:port, as in "
+             "[::1]:8080");
   for (const char* port : {"+80", " 80", "", "080800"}) {
     BOOST_TEST(error_of("[site]\nbase_url = \"https://b/\"\n[server]\nlisten = [\"127.0.0.1:" +
                         std::string(port) + "\"]\n")

@@ -133,7 +133,9 @@ BOOST_AUTO_TEST_CASE(an_unreadable_post_file_fails_build_as_it_fails_check) {
   BOOST_TEST(
       build.output.find("gone.md: cannot read: a symbolic link to nothing") != std::string::npos,
       build.output);
-  BOOST_TEST(build.output.find("; 1 problems in post files") != std::string::npos, build.output);
+  BOOST_TEST(
+      build.output.find("; a post file has a problem, see `feedd check`") != std::string::npos,
+      build.output);
   BOOST_TEST(read_file(dir / "out/en/atom.xml").find("Good") != std::string::npos);
 }
 

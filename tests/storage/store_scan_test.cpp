@@ -459,6 +459,32 @@ BOOST_FIXTURE_TEST_CASE(a_post_file_replaced_by_a_directory_is_gone, Fixture) {
   BOOST_TEST(index.file_state("a.md/c.md").has_value());
 }
 
+// scan_paths agrees with the full scan when a path changes kind: a link to a directory is not
+// followed (what was indexed there is gone), and a file where a directory was leaves nothing
+// under it.
+BOOST_FIXTURE_TEST_CASE(scan_paths_follows_a_path_that_changes_kind, Fixture) {
+  testing::write_file(store / "a.md", markdown("A"));
+  testing::write_file(store / "d/b.md", markdown("B"));
+  testing::write_file(store / "d/c.md", markdown("C"));
+  testing::write_file(dir / "elsewhere/e.md", markdown("E"));
+  scan();
+  Index index(db, "https://blog.example.org/");
+  std::filesystem::remove(store / "a.md");
+  std::filesystem::create_symlink(dir / "elsewhere", store / "a.md");
+  auto linked = scan_paths(index, store, {"a.md"}, reader, kNow + 1h);
+  BOOST_TEST(linked.applied.deleted == 1);
+  BOOST_TEST(linked.files_seen == 0);  // not followed
+  std::filesystem::remove_all(store / "d");
+  testing::write_file(store / "d", "notes, not a post");  // a file where the directory was
+  auto replaced = scan_paths(index, store, {"d"}, reader, kNow + 2h);
+  BOOST_TEST(replaced.applied.deleted == 2);
+  BOOST_TEST(index.files_under("d").empty());
+  // The full scan finds the same: nothing left to delete.
+  auto full = scan_store(index, store, reader, kNow + 3h);
+  BOOST_TEST(full.applied.deleted == 0);
+  BOOST_TEST(index.newest("", kNow + 3h, -1).empty());
+}
+
 BOOST_FIXTURE_TEST_CASE(scan_paths_reads_only_the_named_paths, Fixture) {
   testing::write_file(store / "a.md", markdown("A"));
   testing::write_file(store / "b.md", markdown("B"));
