@@ -2,7 +2,11 @@
 // HTML), summaries and link splicing. Invariants: URL values lie inside the source, in order,
 // without overlap; the text is collapsed and trimmed; the summary is clean XML text; a body
 // without URL values comes back from splicing unchanged; a body the scan accepts gives
-// exactly what gumbo gives. The CPU budget catches a parse the nesting bound missed.
+// exactly what gumbo gives; no element gumbo builds has more attributes than the attribute
+// bound counted for some tag. The CPU budget catches a parse the bounds missed.
+#include <gumbo.h>
+
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
@@ -63,6 +67,44 @@ void check_scan_agrees(const std::string& source) {
   }
 }
 
+// The most attributes on one element of gumbo's tree, html and body left out (gumbo merges
+// the attributes of every <html> and <body> tag into one element).
+std::size_t most_attributes(const GumboNode* node) {
+  if (node->type != GUMBO_NODE_ELEMENT && node->type != GUMBO_NODE_TEMPLATE) {
+    return 0;
+  }
+  const GumboElement& element = node->v.element;
+  std::size_t most = element.tag == GUMBO_TAG_HTML || element.tag == GUMBO_TAG_BODY
+                         ? 0
+                         : element.attributes.length;
+  for (unsigned i = 0; i < element.children.length; ++i) {
+    most = std::max(most, most_attributes(static_cast<const GumboNode*>(element.children.data[i])));
+  }
+  return most;
+}
+
+// A body within the bounds has no element whose tag the attribute bound undercounted: each
+// element's attributes came from one tag, which the bound counted as n(n-1)/2 when n is
+// past kFreeAttributes (gumbo drops repeated ones, so it holds at most as many; the legacy
+// <isindex> becomes an <input> with one attribute added, name="isindex").
+void check_attribute_bound(const std::string& source) {
+  if (!feedd::feeds::parse_refusal(source).empty()) {
+    return;
+  }
+  GumboOptions options = kGumboDefaultOptions;
+  options.max_errors = 0;
+  options.fragment_context = GUMBO_TAG_BODY;
+  options.fragment_namespace = GUMBO_NAMESPACE_HTML;
+  GumboOutput* output = gumbo_parse_with_options(&options, source.data(), source.size());
+  const std::size_t most = most_attributes(output->root);
+  gumbo_destroy_output(&options, output);
+  const std::size_t from_one_tag = most > 0 ? most - 1 : 0;  // at least (<isindex>)
+  if (from_one_tag > feedd::feeds::kFreeAttributes) {
+    require(feedd::feeds::attribute_work(source) >= from_one_tag * (from_one_tag - 1) / 2,
+            "an element has more attributes than the attribute bound counted");
+  }
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -72,6 +114,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   post.content_html = std::string(bytes);
   const auto document = feedd::feeds::parse_content(post);
   check_scan_agrees(document->source());
+  check_attribute_bound(document->source());
   check_urls(*document);
   const std::string& text = document->text();
   require(text.empty() || (text.front() != ' ' && text.back() != ' '), "text not trimmed");
