@@ -63,6 +63,11 @@ int line_of_offset(std::string_view bytes, std::size_t offset) {
   return 1 + static_cast<int>(std::count(bytes.begin(), bytes.begin() + offset, '\n'));
 }
 
+std::size_t column_of_offset(std::string_view bytes, std::size_t offset) {
+  const std::size_t line_start = offset == 0 ? 0 : bytes.rfind('\n', offset - 1);
+  return offset - (line_start == std::string_view::npos || offset == 0 ? 0 : line_start + 1) + 1;
+}
+
 void append_html_escaped(std::string& out, std::string_view s, HtmlEscape what) {
   static constexpr std::string_view kSpecial[] = {"&<>", "&<>\"", "&<>\"'"};
   const std::string_view special = kSpecial[static_cast<int>(what)];
@@ -198,6 +203,11 @@ std::string_view uri_scheme(std::string_view reference) {
     }
   }
   return reference.substr(0, colon);
+}
+
+bool is_http_or_relative(std::string_view reference) {
+  const std::string_view scheme = uri_scheme(reference);
+  return scheme.empty() || iequals(scheme, "http") || iequals(scheme, "https");
 }
 
 }  // namespace feedd::common::text

@@ -46,6 +46,8 @@ constexpr std::string_view without_byte_order_mark(std::string_view bytes) {
 
 // 1-based line number of byte `offset` in `bytes`.
 int line_of_offset(std::string_view bytes, std::size_t offset);
+// The 1-based column of `offset` in its line, in bytes.
+std::size_t column_of_offset(std::string_view bytes, std::size_t offset);
 
 // Which characters HTML escaping replaces by character references. Each set is a superset
 // of the one before; callers keep the set their published bytes have always used.
@@ -69,6 +71,9 @@ std::string printable(std::string_view s);
 // The scheme of a URI reference ("https" of "https://b.example/", "javascript" of
 // "javascript:x"), or "" when it has none: a relative reference (RFC 3986 §3.1, §4.2).
 std::string_view uri_scheme(std::string_view reference);
+// Whether `reference` may be a post's link: an http or https URL, or a relative reference.
+// Another scheme (javascript:, data:) must never become an href.
+bool is_http_or_relative(std::string_view reference);
 
 // ASCII case-insensitive comparisons.
 bool iequals(std::string_view a, std::string_view b);

@@ -5,6 +5,8 @@
 #include <cstdint>
 #include <cstdio>
 
+#include "common/text.h"
+
 namespace feedd::common::utf8 {
 
 // utfcpp (Debian's libutfcpp-dev) validates strictly: overlong forms, surrogates and code
@@ -58,9 +60,7 @@ std::size_t count_code_points(std::string_view bytes) {
 }
 
 std::string describe_invalid(std::string_view bytes, std::size_t offset) {
-  const std::size_t line_start = offset == 0 ? 0 : bytes.rfind('\n', offset - 1);
-  const std::size_t column =
-      offset - (line_start == std::string_view::npos || offset == 0 ? 0 : line_start + 1) + 1;
+  const std::size_t column = text::column_of_offset(bytes, offset);
   char reason[96];
   std::snprintf(reason, sizeof reason, "invalid UTF-8 (byte 0x%02X at column %zu)",
                 static_cast<unsigned>(static_cast<unsigned char>(bytes[offset])), column);

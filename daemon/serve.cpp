@@ -35,10 +35,13 @@ namespace {
 
 constexpr std::string_view kServeChannel = "serve";
 
-std::string join(const std::vector<std::string>& parts) {
+std::string join(const std::vector<std::string>& parts, std::string_view separator = " ") {
   std::string out;
   for (const auto& part : parts) {
-    out += (out.empty() ? "" : " ") + part;
+    if (!out.empty()) {
+      out += separator;
+    }
+    out += part;
   }
   return out;
 }
@@ -298,12 +301,8 @@ class SignalHandler {
                                  std::to_string(changed) + " of " + std::to_string(total) +
                                  " resources changed");
     if (const auto keys = keys_needing_restart(b_.started, config); !keys.empty()) {
-      std::string names;
-      for (const auto& key : keys) {
-        names += (names.empty() ? "" : ", ") + key;
-      }
-      log::warning(kServeChannel,
-                   "SIGHUP: " + names + " changed: the running values stay until the next start");
+      log::warning(kServeChannel, "SIGHUP: " + join(keys, ", ") +
+                                      " changed: the running values stay until the next start");
     }
   }
 

@@ -45,8 +45,6 @@ constexpr std::array<std::string_view, 3> kPlaceDecides = {"math", "select", "sv
 
 bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 
-bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'; }
-
 template <std::size_t N>
 bool is_one_of(std::string_view name, const std::array<std::string_view, N>& names) {
   // The length first, inline: most names differ in it, and this runs for every tag of every
@@ -107,7 +105,7 @@ std::size_t read_attributes(std::string_view html, std::size_t i, std::size_t& c
   const std::size_t size = html.size();
   count = 0;
   while (true) {
-    while (i < size && (is_space(html[i]) || html[i] == '/')) {
+    while (i < size && (common::text::is_html_space(html[i]) || html[i] == '/')) {
       ++i;
     }
     if (i >= size) {
@@ -118,17 +116,18 @@ std::size_t read_attributes(std::string_view html, std::size_t i, std::size_t& c
     }
     ++count;
     ++i;  // a name's first character may be '='
-    while (i < size && !is_space(html[i]) && html[i] != '/' && html[i] != '>' && html[i] != '=') {
+    while (i < size && !common::text::is_html_space(html[i]) && html[i] != '/' && html[i] != '>' &&
+           html[i] != '=') {
       ++i;
     }
-    while (i < size && is_space(html[i])) {
+    while (i < size && common::text::is_html_space(html[i])) {
       ++i;
     }
     if (i >= size || html[i] != '=') {
       continue;
     }
     ++i;
-    while (i < size && is_space(html[i])) {
+    while (i < size && common::text::is_html_space(html[i])) {
       ++i;
     }
     if (i < size && (html[i] == '"' || html[i] == '\'')) {
@@ -138,7 +137,7 @@ std::size_t read_attributes(std::string_view html, std::size_t i, std::size_t& c
       }
       i = close + 1;
     } else {
-      while (i < size && !is_space(html[i]) && html[i] != '>') {
+      while (i < size && !common::text::is_html_space(html[i]) && html[i] != '>') {
         ++i;
       }
     }
@@ -151,7 +150,7 @@ std::size_t raw_text_end(std::string_view html, std::size_t from, std::string_vi
        at = html.find("</", at + 2)) {
     const std::size_t after = at + 2 + name.size();
     if (after <= html.size() && common::text::iequals(html.substr(at + 2, name.size()), name) &&
-        (after == html.size() || is_space(html[after]) || html[after] == '/' ||
+        (after == html.size() || common::text::is_html_space(html[after]) || html[after] == '/' ||
          html[after] == '>')) {
       return at;
     }

@@ -68,9 +68,7 @@ std::optional<std::string> post_url_problem(std::string_view tmpl) {
 std::string permalink(const SiteOptions& site, const storage::Post& post) {
   // The reader refuses a url of another scheme; an index written before it did may still
   // hold one (javascript:), which must not become an href: such a post gets the template's.
-  const std::string_view scheme = common::text::uri_scheme(post.url);
-  if (!post.url.empty() && (scheme.empty() || common::text::iequals(scheme, "http") ||
-                            common::text::iequals(scheme, "https"))) {
+  if (!post.url.empty() && common::text::is_http_or_relative(post.url)) {
     return resolve_url(site.base_url, post.url);
   }
   const LocalDate day = local_date(post.published, site.timezone);

@@ -80,7 +80,7 @@ bool stat_post_file(const std::filesystem::path& root, const std::filesystem::pa
   struct stat st {};
   const int error = stat(path.c_str(), &st) == 0 ? 0 : errno;
   struct stat own {};
-  const bool is_link = lstat(path.c_str(), &own) == 0 && S_ISLNK(own.st_mode);
+  const bool is_link = error != 0 && lstat(path.c_str(), &own) == 0 && S_ISLNK(own.st_mode);
   why = not_a_post_file(error, st, is_link);
   if (error != 0 || !S_ISREG(st.st_mode)) {
     return false;
@@ -494,9 +494,9 @@ class PathScan {
     std::error_code ec;
     auto status = std::filesystem::status(absolute, ec);
     if (std::filesystem::is_directory(status)) {
-      forget(relative, false);  // a post file that was here (made a directory) is gone
+      forget_file(relative);  // a post file that was here (made a directory) is gone
       if (std::filesystem::is_symlink(std::filesystem::symlink_status(absolute, ec))) {
-        forget(relative, true);  // a link to a directory is not followed, as list_tree() does not
+        forget_under(relative);  // a link to a directory is not followed, as list_tree() does not
         return;
       }
       // A directory that appeared (created, moved in, or made where a post file was):
@@ -506,7 +506,7 @@ class PathScan {
       }
       return;
     }
-    forget(relative, true);  // nothing is under what is no directory (any more)
+    forget_under(relative);  // nothing is under what is no directory (any more)
     FoundFile file;
     std::string why;
     if (stat_post_file(root_, absolute, file, why)) {
@@ -514,7 +514,7 @@ class PathScan {
     } else if (!why.empty()) {
       report_.unreadable.push_back({relative, 0, std::move(why)});  // its posts are kept
     } else if (!std::filesystem::exists(status)) {
-      forget(relative, false);  // gone
+      forget_file(relative);  // gone
     }
   }
 
@@ -523,15 +523,14 @@ class PathScan {
   std::unordered_map<std::string, FileState> states;  // of the changed files the index knew
 
  private:
-  // Takes the indexed file at `relative` (or, with `under`, the indexed files below it) as
-  // gone, as the full scan does when its listing does not find them.
-  void forget(const std::string& relative, bool under) {
-    if (!under) {
-      if (index_.file_state(relative)) {
-        removed.insert(relative);
-      }
-      return;
+  // Take the indexed file at `relative`, or the indexed files below it, as gone, as the full
+  // scan does when its listing does not find them.
+  void forget_file(const std::string& relative) {
+    if (index_.file_state(relative)) {
+      removed.insert(relative);
     }
+  }
+  void forget_under(const std::string& relative) {
     for (auto& path : index_.files_under(relative)) {
       removed.insert(std::move(path));
     }

@@ -132,14 +132,12 @@ class PostBuilder {
   // post's links in the feeds and on feedd's pages: reported, "" returned.
   std::string url(const std::string& key) {
     std::string value(common::text::trim(scalar(key).value_or("")));
-    const std::string_view scheme = common::text::uri_scheme(value);
-    if (scheme.empty() || common::text::iequals(scheme, "http") ||
-        common::text::iequals(scheme, "https")) {
+    if (common::text::is_http_or_relative(value)) {
       return value;
     }
     problem(front_.fields.find(key)->second.line,
             "'" + key + "' must be an http or https URL or a path, not " +
-                common::text::printable(std::string(scheme.substr(0, 20))) + ":");
+                common::text::printable(common::text::uri_scheme(value).substr(0, 20)) + ":");
     return "";
   }
 

@@ -44,10 +44,9 @@ ReadResult read_post_file(std::string_view path, std::string_view bytes,
   }
   bytes = common::text::without_byte_order_mark(bytes);
   if (const std::size_t nul = bytes.find('\0'); nul != std::string_view::npos) {
-    const std::size_t line_start = bytes.rfind('\n', nul);
-    const std::size_t column = line_start == std::string_view::npos ? nul + 1 : nul - line_start;
     return one_problem(path, common::text::line_of_offset(bytes, nul),
-                       "binary file (a NUL byte at column " + std::to_string(column) + ")");
+                       "binary file (a NUL byte at column " +
+                           std::to_string(common::text::column_of_offset(bytes, nul)) + ")");
   }
   if (const std::size_t bad = common::utf8::find_invalid(bytes); bad != common::utf8::kValid) {
     return one_problem(path, common::text::line_of_offset(bytes, bad),
