@@ -73,10 +73,12 @@ struct ArchiveFixture {
       write_file(store / file_of(n), post(n, "ja"));
     }
   }
-  std::filesystem::path config() {
+  // `feeds`: lines of the [feeds] table.
+  std::filesystem::path config(const std::string& feeds = "") {
     return write_config(dir.path(), store, dir / "index.sqlite",
                         "rescan_s = 0\n[server]\nlisten = [\"127.0.0.1:0\"]\n"
-                        "[websub]\nbuiltin_hub = true\n");
+                        "[websub]\nbuiltin_hub = true\n[feeds]\n" +
+                            feeds);
   }
   void start() {
     feedd = std::make_unique<FeeddProcess>(config(), dir / "serve.log");
@@ -254,6 +256,24 @@ BOOST_FIXTURE_TEST_CASE(prev_archive_reaches_every_post_once_and_pages_are_stabl
   }
   BOOST_TEST(titles(get("/archive/3.xml").body).back() == "Post 400");
   BOOST_TEST(metric_now("feedd_archive_page_renders_total") == renders + 4);
+}
+
+// feeds.archive_max_age_s is applied by a reload (feedd.toml(5)): the archive pages' headers
+// take the new lifetime with the first snapshot of the new configuration, the feeds keep theirs.
+BOOST_FIXTURE_TEST_CASE(a_reload_changes_the_archive_pages_max_age, ArchiveFixture) {
+  write_250();
+  start();
+  BOOST_TEST(contains(head("/en/archive/1.xml"), "Cache-Control: public, max-age=86400\r\n"));
+  config("archive_max_age_s = 3600\n");
+  feedd->signal(SIGHUP);
+  FEEDD_REQUIRE_AFTER(
+      eventually([&] { return contains(feedd->log(), "snapshot 2 published"); }, 120s),
+      feedd->log());
+  for (const char* path : {"/en/archive/1.xml", "/archive/3.xml"}) {
+    const std::string now = head(path);
+    BOOST_TEST(contains(now, "Cache-Control: public, max-age=3600\r\n"), path << ": " << now);
+  }
+  BOOST_TEST(contains(head("/en/atom.xml"), "Cache-Control: public, max-age=300\r\n"));
 }
 
 BOOST_FIXTURE_TEST_CASE(a_site_that_fits_in_its_feeds_is_complete, ArchiveFixture) {

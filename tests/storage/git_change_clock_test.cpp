@@ -141,6 +141,12 @@ BOOST_AUTO_TEST_CASE(times_come_from_the_commits_that_changed_what_readers_see) 
 BOOST_AUTO_TEST_CASE(outside_a_work_tree_there_is_no_clock) {
   testing::TempDir dir;
   std::filesystem::create_directories(dir / "posts");
+  // The case needs a temporary folder outside every work tree: say so, rather than fail on
+  // the reason below, when $TMPDIR is inside one.
+  for (auto folder = dir.path(); folder != folder.root_path(); folder = folder.parent_path()) {
+    BOOST_TEST_REQUIRE(!std::filesystem::exists(folder.parent_path() / ".git"),
+                       "$TMPDIR must be outside git work trees: " << folder.parent_path());
+  }
   std::string why;
   BOOST_TEST(GitChangeClock::open(dir / "posts", options(), why) == nullptr);
   BOOST_TEST(why.find("no .git") != std::string::npos, why);
