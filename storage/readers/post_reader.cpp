@@ -1,6 +1,7 @@
 #include "storage/readers/post_reader.h"
 
 #include <array>
+#include <optional>
 #include <string>
 
 #include "common/text.h"
@@ -8,6 +9,7 @@
 #include "storage/readers/markdown_reader.h"
 #include "storage/readers/mt_export_reader.h"
 #include "storage/readers/page_text_reader.h"
+#include "storage/readers/text_encoding.h"
 
 namespace feedd::storage {
 namespace {
@@ -30,17 +32,33 @@ std::string too_large(std::uint64_t size, std::uint64_t max_file_bytes) {
          std::to_string(max_file_bytes) + "): not read";
 }
 
-ReadResult read_post_file(std::string_view path, std::string_view bytes,
-                          const ReaderOptions& options) {
-  if (bytes.size() > options.max_file_bytes) {
-    return one_problem(path, 0, too_large(bytes.size(), options.max_file_bytes));
-  }
+namespace {
+
+// The file as text: `may_decode` while it has not been decoded from another encoding yet;
+// each check that UTF-8 fails (a NUL byte, a malformed sequence) first asks whether the bytes
+// are text in another encoding (see text_encoding.h), and reads that text if so.
+ReadResult read_text(std::string_view path, std::string_view bytes, const ReaderOptions& options,
+                     bool may_decode) {
+  std::optional<DecodedText> decoded;
+  const auto decode = [&] {
+    decoded = may_decode ? decode_legacy_text(bytes) : std::nullopt;
+    return decoded.has_value();
+  };
   // An export checks its bytes entry by entry: one damaged entry is one problem. The sniffer
   // and the export reader each skip one byte order mark themselves; stripping one here too
   // would let a file of two marks (the second is a U+FEFF character, not a mark) pass as an
-  // export here yet not when sniffed on its own.
+  // export here yet not when sniffed on its own. An export in another encoding is decoded
+  // whole first (a pass over the bytes that each entry's check repeats).
   if (looks_like_mt_export(bytes)) {
+    if (decode()) {
+      return read_text(path, decoded->utf8, options, false);
+    }
     return read_mt_export(path, bytes, options);
+  }
+  if (bytes.starts_with("\xFF\xFE") || bytes.starts_with("\xFE\xFF")) {
+    if (decode()) {  // UTF-16, which an export may be too
+      return read_text(path, decoded->utf8, options, false);
+    }
   }
   bytes = common::text::without_byte_order_mark(bytes);
   if (const std::size_t nul = bytes.find('\0'); nul != std::string_view::npos) {
@@ -49,8 +67,14 @@ ReadResult read_post_file(std::string_view path, std::string_view bytes,
                            std::to_string(common::text::column_of_offset(bytes, nul)) + ")");
   }
   if (const std::size_t bad = common::utf8::find_invalid(bytes); bad != common::utf8::kValid) {
+    if (decode()) {
+      return read_text(path, decoded->utf8, options, false);
+    }
     return one_problem(path, common::text::line_of_offset(bytes, bad),
                        common::utf8::describe_invalid(bytes, bad));
+  }
+  if (bytes.find('\x1B') != std::string_view::npos && decode()) {  // 7-bit ISO-2022-JP
+    return read_text(path, decoded->utf8, options, false);
   }
   if (common::text::is_blank(bytes)) {
     return one_problem(path, 0, "empty file");
@@ -66,6 +90,16 @@ ReadResult read_post_file(std::string_view path, std::string_view bytes,
                        "'+++' (TOML) line, then title and date");
   }
   return read_page_text(path, bytes, options);
+}
+
+}  // namespace
+
+ReadResult read_post_file(std::string_view path, std::string_view bytes,
+                          const ReaderOptions& options) {
+  if (bytes.size() > options.max_file_bytes) {
+    return one_problem(path, 0, too_large(bytes.size(), options.max_file_bytes));
+  }
+  return read_text(path, bytes, options, true);
 }
 
 bool is_ignored_file_name(std::string_view file_name) {

@@ -9,6 +9,7 @@
 #include <map>
 #include <string>
 
+#include "common/encoding.h"
 #include "storage/readers/reader_limits.h"
 #include "tests/support/reader_fixtures.h"
 #include "tests/support/test_support.h"
@@ -60,6 +61,51 @@ BOOST_AUTO_TEST_CASE(bad_bytes) {
              "u.txt:1: invalid UTF-8 (byte 0xE6 at column 1)");
   BOOST_TEST(one_problem(read("l.txt", "latin-1 caf\xE9\n")) ==
              "l.txt:1: invalid UTF-8 (byte 0xE9 at column 12)");
+}
+
+// Files saved in another encoding than UTF-8 (storage/readers/text_encoding.h) are read as
+// their text, whatever the format; the rest of the bad-bytes rules stay as above.
+BOOST_AUTO_TEST_CASE(files_in_japanese_legacy_encodings_are_read_as_their_text) {
+  // 2025.04.30 / 日本の話題 / これは段落です。 in Shift_JIS (code page 932).
+  ReadResult r = read("p.txt", common::hex_decode("323032352E30342E33300A0A93FA967B82CC986291E80A"
+                                                  "0A82B182EA82CD9269978E82C582B781420A")
+                                   .value());
+  BOOST_TEST_REQUIRE(r.posts.size() == 1u);
+  BOOST_TEST(r.problems.empty());
+  BOOST_TEST(r.posts[0].title == "日本の話題");
+  BOOST_TEST(r.posts[0].content_html == "<p>これは段落です。</p>");
+  BOOST_TEST(r.posts[0].lang == "ja");
+  // A Movable Type export in Shift_JIS: both entries (最初の記事, 二番目の記事), not one problem
+  // an entry.
+  r = read("x.mt",
+           common::hex_decode(
+               "5449544C453A208DC58F8982CC8B4C8E960A424153454E414D453A2066697273740A5354415455533A"
+               "205075626C6973680A444154453A2030352F30372F323032352031303A30303A303020414D0A2D2D2D"
+               "2D2D0A424F44593A0A3C703E967B95B682C582B781423C2F703E0A2D2D2D2D2D0A2D2D2D2D2D2D2D2D"
+               "0A5449544C453A2093F194D496DA82CC8B4C8E960A424153454E414D453A207365636F6E640A535441"
+               "5455533A205075626C6973680A444154453A2030352F30382F323032352031303A30303A303020414D"
+               "0A2D2D2D2D2D0A424F44593A0A3C703E82DC82BD967B95B681423C2F703E0A2D2D2D2D2D0A2D2D2D2D"
+               "2D2D2D2D0A")
+               .value());
+  BOOST_TEST(r.problems.empty());
+  BOOST_TEST_REQUIRE(r.posts.size() == 2u);
+  BOOST_TEST(r.posts[0].title == "最初の記事");
+  BOOST_TEST(r.posts[1].title == "二番目の記事");
+  BOOST_TEST((r.posts[1].format == SourceFormat::mt_export));
+  // Markdown in UTF-16 (little-endian, with its mark): ---/title: T/date: 2025-05-01/---/本文
+  std::string utf16 = "\xFF\xFE";
+  for (const char c : std::string_view("---\ntitle: T\ndate: 2025-05-01\n---\n")) {
+    utf16 += c;
+    utf16 += '\0';
+  }
+  utf16 += common::hex_decode("2C678765").value();  // 本文
+  r = read("m.md", utf16);
+  BOOST_TEST(r.problems.empty());
+  BOOST_TEST_REQUIRE(r.posts.size() == 1u);
+  BOOST_TEST(r.posts[0].content_html == "<p>本文</p>");
+  // Damaged UTF-8 is still reported at its byte: not taken for another encoding.
+  BOOST_TEST(one_problem(read("d.txt", "2025.04.30\n日本の話題\n\nこれは\x82段落です。\n")) ==
+             "d.txt:4: invalid UTF-8 (byte 0x82 at column 10)");
 }
 
 BOOST_AUTO_TEST_CASE(ignored_file_names) {

@@ -114,6 +114,14 @@ sandbox() {
     wait_for 15 sh -c "curl -sf $URL/en/atom.xml | grep -q $marker"
   check store-edit-new-etag "ETag $etag changed" \
     test "$(curl -sfI $URL/en/atom.xml | tr -d '\r' | sed -n 's/^[Ee][Tt]ag: //p')" != "$etag"
+  # A post saved in Shift_JIS (試験の記事 / これは本文です。) is read through glibc's iconv,
+  # whose gconv modules the sandbox must leave readable.
+  printf -- '---\ntitle: \x8E\x8E\x8C\xB1\x82\xCC\x8B\x4C\x8E\x96\ndate: 2025-06-04\nlang: ja\nid: sjis-probe\n---\n\x82\xB1\x82\xEA\x82\xCD\x96\x7B\x95\xB6\x82\xC5\x82\xB7\x81\x42\n' \
+    > /srv/posts/2025/sjis-probe.md
+  check store-shift-jis-served "a post file in Shift_JIS is served as its text" \
+    wait_for 15 sh -c "curl -sf $URL/ja/atom.xml | grep -q '<title>試験の記事</title>'"
+  rm /srv/posts/2025/sjis-probe.md
+  wait_for 15 sh -c "! curl -sf $URL/ja/feed.json | grep -q 試験の記事"  # (Atom keeps a tombstone)
   c=$(cursor)
   systemctl restart feedd.service
   newpid=$(prop MainPID)
