@@ -139,6 +139,34 @@ BOOST_AUTO_TEST_CASE(an_unreadable_post_file_fails_build_as_it_fails_check) {
   BOOST_TEST(read_file(dir / "out/en/atom.xml").find("Good") != std::string::npos);
 }
 
+// A directory feedd may not read (the `lost+found` of a store on its own file system, which only
+// root reads) is said and skipped, its posts kept; it is no post file's problem, so build and
+// check exit 0 (README, "The post store"). The tests run as root, who reads every directory:
+// feedd runs as nobody here.
+BOOST_AUTO_TEST_CASE(a_directory_feedd_may_not_read_is_said_and_fails_nothing) {
+  TempDir dir;
+  write_file(dir / "store/good.md", "---\ntitle: Good\ndate: 2025-01-01\nlang: en\n---\nok\n");
+  write_file(dir / "store/lost+found/old.md", "---\ntitle: Old\ndate: 2025-01-02\n---\nx\n");
+  using std::filesystem::perms;
+  std::filesystem::permissions(dir / "store/lost+found", perms::owner_all);
+  std::filesystem::permissions(dir.path(), perms::all);  // nobody writes the index and out/
+  auto config = write_config(dir.path(), dir / "store", dir / "index.sqlite");
+  auto as_nobody = [&](std::vector<std::string> args) {
+    std::vector<std::string> argv{"setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+                                  feedd_binary().string()};
+    argv.insert(argv.end(), args.begin(), args.end());
+    return run_command(argv);
+  };
+  const std::string said = "lost+found: directory skipped: Permission denied";
+  auto build = as_nobody({"build", "--config", config.string(), "--out", (dir / "out").string()});
+  BOOST_TEST(build.exit_status == 0, build.output);
+  BOOST_TEST(build.output.find(said) != std::string::npos, build.output);
+  BOOST_TEST(read_file(dir / "out/en/atom.xml").find("Good") != std::string::npos);
+  auto check = as_nobody({"check", "--config", config.string()});
+  BOOST_TEST(check.exit_status == 0, check.output);
+  BOOST_TEST(check.output.find(said) != std::string::npos, check.output);
+}
+
 // `feedd check` refuses what `feedd serve` would refuse at its start: a hooks.secret_file
 // that cannot be read (exit 2, the file named), and a server.listen entry it could not bind.
 BOOST_AUTO_TEST_CASE(check_refuses_what_serve_would_refuse_at_its_start) {
