@@ -170,10 +170,9 @@ std::string brotli_compress(std::string_view bytes) {
 
 std::shared_ptr<const Snapshot> Snapshot::build(
     std::vector<ResourceSource> sources, std::chrono::sys_seconds built_at,
-    std::uint64_t generation, const Snapshot* previous,
+    std::uint64_t generation, const Snapshot* previous, CacheLifetimes lifetimes,
     std::vector<std::pair<std::string, std::size_t>> posts_by_lang,
-    std::shared_ptr<const TopicCatalog> topics, std::shared_ptr<const ArchiveCatalog> archives,
-    CacheLifetimes lifetimes) {
+    std::shared_ptr<const TopicCatalog> topics, std::shared_ptr<const ArchiveCatalog> archives) {
   std::shared_ptr<Snapshot> snapshot(new Snapshot());
   snapshot->cache_control_ = "public, max-age=" + std::to_string(lifetimes.max_age_s);
   snapshot->archive_cache_control_ =

@@ -92,9 +92,10 @@ struct ResourceSource {
 // How long caches may keep what a snapshot serves: server.max_age_s for feeds and pages,
 // feeds.archive_max_age_s for RFC 5005 archive pages. Part of the snapshot, so that a reload
 // that changes them changes the headers with the bytes (RSS's <ttl>) at once.
+// No defaults of its own: the configuration's (daemon/config.h) are the only ones.
 struct CacheLifetimes {
-  int max_age_s = 300;
-  int archive_max_age_s = 86400;
+  int max_age_s;
+  int archive_max_age_s;
 };
 
 class Snapshot {
@@ -112,10 +113,10 @@ class Snapshot {
   // archive pages exist.
   static std::shared_ptr<const Snapshot> build(
       std::vector<ResourceSource> sources, std::chrono::sys_seconds built_at,
-      std::uint64_t generation, const Snapshot* previous,
+      std::uint64_t generation, const Snapshot* previous, CacheLifetimes lifetimes,
       std::vector<std::pair<std::string, std::size_t>> posts_by_lang = {},
       std::shared_ptr<const TopicCatalog> topics = nullptr,
-      std::shared_ptr<const ArchiveCatalog> archives = nullptr, CacheLifetimes lifetimes = {});
+      std::shared_ptr<const ArchiveCatalog> archives = nullptr);
 
   // The resource at `path` (exact match, leading '/'), or null.
   const Resource* find(std::string_view path) const;

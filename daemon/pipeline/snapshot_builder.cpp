@@ -46,9 +46,9 @@ std::shared_ptr<const feeds::Snapshot> build_snapshot(SitePipeline& pipeline, co
       posts.emplace_back(language.code, static_cast<std::size_t>(count));
     }
   }
-  return feeds::Snapshot::build(std::move(sources), now, generation, previous, std::move(posts),
-                                pipeline.topics(), pipeline.archives(),
-                                {config.server.max_age_s, config.feeds.archive_max_age_s});
+  return feeds::Snapshot::build(std::move(sources), now, generation, previous,
+                                {config.server.max_age_s, config.feeds.archive_max_age_s},
+                                std::move(posts), pipeline.topics(), pipeline.archives());
 }
 
 }  // namespace feedd::daemon

@@ -44,7 +44,7 @@ struct MetricsFixture {
     repeat(11, [&] { metrics.record_delta_render(); });
     repeat(12, [&] { metrics.record_delta_hit(); });
     metrics.set_delta_cache(13000, 13);
-    snapshot = feeds::Snapshot::build({}, kBuiltAt, 3, nullptr, {{"en", 14}, {"ja", 15}});
+    snapshot = feeds::Snapshot::build({}, kBuiltAt, 3, nullptr, {}, {{"en", 14}, {"ja", 15}});
     page = metrics.render(*snapshot, kBuiltAt + seconds(42));
   }
 

@@ -26,7 +26,7 @@ std::shared_ptr<const feeds::Snapshot> snapshot(
   for (const auto& [path, body] : bodies) {
     sources.push_back({path, "text/plain", body, kBuilt, false});
   }
-  return feeds::Snapshot::build(std::move(sources), kBuilt, previous ? 2 : 1, previous, {},
+  return feeds::Snapshot::build(std::move(sources), kBuilt, previous ? 2 : 1, previous, {}, {},
                                 std::move(topics), std::move(archives));
 }
 

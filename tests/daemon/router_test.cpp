@@ -38,7 +38,7 @@ struct Fixture {
     sources.push_back(
         {"/en/atom.xml", "application/atom+xml; charset=utf-8", feed_body(), kUpdated, true});
     sources.push_back({"/en/", "text/html; charset=utf-8", "<p>page</p>", kUpdated, true});
-    snapshot = feeds::Snapshot::build(std::move(sources), kBuilt, 1, nullptr);
+    snapshot = feeds::Snapshot::build(std::move(sources), kBuilt, 1, nullptr, {});
     resource = snapshot->find("/en/atom.xml");
     date_text = feeds::format_http_date(kNow);
     context.now = kNow;
@@ -165,7 +165,7 @@ BOOST_AUTO_TEST_CASE(last_modified_is_never_later_than_date) {
   // A feed whose newest entry claims to be from the future is clamped to the build time.
   std::vector<feeds::ResourceSource> sources;
   sources.push_back({"/f.xml", "application/rss+xml", "x", kNow + days(365), true});
-  auto future = feeds::Snapshot::build(std::move(sources), kBuilt, 1, nullptr);
+  auto future = feeds::Snapshot::build(std::move(sources), kBuilt, 1, nullptr, {});
   Request request;
   request.method = "GET";
   request.target = "/f.xml";
@@ -302,7 +302,7 @@ BOOST_AUTO_TEST_CASE(browsers_get_the_feed_as_xml_with_its_own_etag) {
   std::vector<feeds::ResourceSource> sources;
   sources.push_back({"/rss.xml", "application/rss+xml; charset=utf-8", feed_body(), kUpdated, true,
                      "application/xml; charset=utf-8"});
-  auto negotiated = feeds::Snapshot::build(std::move(sources), kBuilt, 1, nullptr);
+  auto negotiated = feeds::Snapshot::build(std::move(sources), kBuilt, 1, nullptr, {});
   auto fetch = [&](std::optional<std::string_view> accept, std::optional<std::string_view> inm) {
     Request request;
     request.method = "GET";

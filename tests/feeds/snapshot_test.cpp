@@ -32,7 +32,7 @@ std::shared_ptr<const Snapshot> build(std::string body, const Snapshot* previous
   std::vector<ResourceSource> sources;
   sources.push_back(
       {"/rss.xml", "application/rss+xml", std::move(body), sys_days{2025y / 1 / 2}, true});
-  return Snapshot::build(std::move(sources), built, generation, previous);
+  return Snapshot::build(std::move(sources), built, generation, previous, {});
 }
 
 std::string gunzip(std::string_view bytes) {
@@ -122,10 +122,10 @@ BOOST_AUTO_TEST_CASE(unchanged_bytes_take_this_builds_last_modified) {
     sources.push_back({"/ja/", "text/html", big_body("a"), last_modified, true});
     return sources;
   };
-  auto first = Snapshot::build(source(kBuilt + hours(2)), kBuilt + hours(1), 1, nullptr);
+  auto first = Snapshot::build(source(kBuilt + hours(2)), kBuilt + hours(1), 1, nullptr, {});
   BOOST_TEST(first->find("/ja/")->last_modified_text == "Sat, 01 Mar 2025 01:00:00 GMT");
-  auto second = Snapshot::build(source(kBuilt - hours(5)), kBuilt + hours(3), 2, first.get());
-  auto afresh = Snapshot::build(source(kBuilt - hours(5)), kBuilt + hours(3), 2, nullptr);
+  auto second = Snapshot::build(source(kBuilt - hours(5)), kBuilt + hours(3), 2, first.get(), {});
+  auto afresh = Snapshot::build(source(kBuilt - hours(5)), kBuilt + hours(3), 2, nullptr, {});
   const Resource* kept = second->find("/ja/");
   BOOST_TEST(second->reused() == 1u);
   BOOST_TEST(kept->get(Coding::gzip) == first->find("/ja/")->get(Coding::gzip));  // not redone
@@ -137,7 +137,7 @@ BOOST_AUTO_TEST_CASE(unchanged_bytes_take_this_builds_last_modified) {
 BOOST_AUTO_TEST_CASE(last_modified_is_clamped_to_the_build_time) {
   std::vector<ResourceSource> sources;
   sources.push_back({"/x", "text/plain", "x", sys_seconds::max(), false});
-  auto snapshot = Snapshot::build(std::move(sources), kBuilt, 1, nullptr);
+  auto snapshot = Snapshot::build(std::move(sources), kBuilt, 1, nullptr, {});
   BOOST_TEST((snapshot->find("/x")->last_modified == kBuilt));
   BOOST_TEST(snapshot->find("/x")->last_modified_text == "Sat, 01 Mar 2025 00:00:00 GMT");
   BOOST_TEST(snapshot->find("/x")->get(Coding::gzip) == nullptr);

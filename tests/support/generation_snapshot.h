@@ -37,7 +37,7 @@ inline std::shared_ptr<const feeds::Snapshot> generation_snapshot(std::uint64_t 
   sources.push_back({"/g.txt", "text/plain; charset=utf-8", generation_body(generation),
                      sys_seconds(std::chrono::seconds(generation))});
   return feeds::Snapshot::build(std::move(sources), sys_seconds(std::chrono::hours(24 * 365)),
-                                generation, nullptr);
+                                generation, nullptr, {});
 }
 
 }  // namespace feedd::testing
