@@ -3,10 +3,13 @@
 #include <array>
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "common/text.h"
 #include "common/utf8.h"
 #include "storage/readers/markdown_reader.h"
+#include "storage/readers/mt_entry.h"
 #include "storage/readers/mt_export_reader.h"
 #include "storage/readers/page_text_reader.h"
 #include "storage/readers/text_encoding.h"
@@ -34,30 +37,68 @@ std::string too_large(std::uint64_t size, std::uint64_t max_file_bytes) {
 
 namespace {
 
-// The file as text: `may_decode` while it has not been decoded from another encoding yet;
-// each check that UTF-8 fails (a NUL byte, a malformed sequence) first asks whether the bytes
-// are text in another encoding (see text_encoding.h), and reads that text if so.
+// An export's bytes cut after each entry's end line (see text_encoding.h).
+std::vector<std::string_view> export_entries(std::string_view bytes) {
+  std::vector<std::string_view> entries;
+  std::size_t start = 0;
+  for (std::size_t pos = 0; pos < bytes.size();) {
+    const std::size_t newline = bytes.find('\n', pos);
+    const std::size_t end = newline == std::string_view::npos ? bytes.size() : newline + 1;
+    if (mt_export::is_line(bytes.substr(pos, end - pos), mt_export::kEntryEnd)) {
+      entries.push_back(bytes.substr(start, end - start));
+      start = end;
+    }
+    pos = end;
+  }
+  if (start < bytes.size()) {
+    entries.push_back(bytes.substr(start));
+  }
+  return entries;
+}
+
+ReadResult read_text(std::string_view path, std::string_view bytes, const ReaderOptions& options,
+                     bool may_decode);
+
+// The file read as `decoded`'s text, or the problem of a text too large once decoded; nullopt
+// when it was not decoded.
+std::optional<ReadResult> read_decoded(std::string_view path,
+                                       const std::optional<DecodedText>& decoded,
+                                       const ReaderOptions& options) {
+  if (!decoded) {
+    return std::nullopt;
+  }
+  if (decoded->too_large) {
+    return one_problem(path, 0,
+                       "more than store.max_file_bytes (" + std::to_string(options.max_file_bytes) +
+                           ") once read as UTF-8 from " +
+                           std::string(encoding_name(decoded->from)) + ": not read");
+  }
+  return read_text(path, decoded->utf8, options, false);
+}
+
+// The file as text. `may_decode` while it has not been decoded from another encoding yet: a
+// file with a UTF-16 mark, one that fails the UTF-8 check, one with an ESC byte (ISO-2022-JP)
+// and every export are first asked whether they are text in another encoding (see
+// text_encoding.h), and that text is read if so.
 ReadResult read_text(std::string_view path, std::string_view bytes, const ReaderOptions& options,
                      bool may_decode) {
-  std::optional<DecodedText> decoded;
-  const auto decode = [&] {
-    decoded = may_decode ? decode_legacy_text(bytes) : std::nullopt;
-    return decoded.has_value();
-  };
-  // An export checks its bytes entry by entry: one damaged entry is one problem. The sniffer
-  // and the export reader each skip one byte order mark themselves; stripping one here too
-  // would let a file of two marks (the second is a U+FEFF character, not a mark) pass as an
-  // export here yet not when sniffed on its own. An export in another encoding is decoded
-  // whole first (a pass over the bytes that each entry's check repeats).
+  const std::size_t max = options.max_file_bytes;
+  // An export checks its bytes entry by entry: one damaged entry is one problem, so it is
+  // decoded entry by entry too. The sniffer and the export reader each skip one byte order mark
+  // themselves; stripping one here too would let a file of two marks (the second is a U+FEFF
+  // character, not a mark) pass as an export here yet not when sniffed on its own.
   if (looks_like_mt_export(bytes)) {
-    if (decode()) {
-      return read_text(path, decoded->utf8, options, false);
+    if (may_decode) {
+      const auto entries = export_entries(common::text::without_byte_order_mark(bytes));
+      if (auto read = read_decoded(path, decode_legacy_export(entries, max), options)) {
+        return std::move(*read);
+      }
     }
     return read_mt_export(path, bytes, options);
   }
-  if (bytes.starts_with("\xFF\xFE") || bytes.starts_with("\xFE\xFF")) {
-    if (decode()) {  // UTF-16, which an export may be too
-      return read_text(path, decoded->utf8, options, false);
+  if (may_decode && has_utf16_mark(bytes)) {  // UTF-16, which an export may be too
+    if (auto read = read_decoded(path, decode_legacy_text(bytes, max), options)) {
+      return std::move(*read);
     }
   }
   bytes = common::text::without_byte_order_mark(bytes);
@@ -66,15 +107,15 @@ ReadResult read_text(std::string_view path, std::string_view bytes, const Reader
                        "binary file (a NUL byte at column " +
                            std::to_string(common::text::column_of_offset(bytes, nul)) + ")");
   }
-  if (const std::size_t bad = common::utf8::find_invalid(bytes); bad != common::utf8::kValid) {
-    if (decode()) {
-      return read_text(path, decoded->utf8, options, false);
+  const std::size_t bad = common::utf8::find_invalid(bytes);
+  if (may_decode && (bad != common::utf8::kValid || bytes.find('\x1B') != std::string_view::npos)) {
+    if (auto read = read_decoded(path, decode_legacy_text(bytes, max), options)) {
+      return std::move(*read);
     }
+  }
+  if (bad != common::utf8::kValid) {
     return one_problem(path, common::text::line_of_offset(bytes, bad),
                        common::utf8::describe_invalid(bytes, bad));
-  }
-  if (bytes.find('\x1B') != std::string_view::npos && decode()) {  // 7-bit ISO-2022-JP
-    return read_text(path, decoded->utf8, options, false);
   }
   if (common::text::is_blank(bytes)) {
     return one_problem(path, 0, "empty file");

@@ -77,21 +77,53 @@ BOOST_AUTO_TEST_CASE(files_in_japanese_legacy_encodings_are_read_as_their_text) 
   BOOST_TEST(r.posts[0].lang == "ja");
   // A Movable Type export in Shift_JIS: both entries (最初の記事, 二番目の記事), not one problem
   // an entry.
-  r = read("x.mt",
-           common::hex_decode(
-               "5449544C453A208DC58F8982CC8B4C8E960A424153454E414D453A2066697273740A5354415455533A"
-               "205075626C6973680A444154453A2030352F30372F323032352031303A30303A303020414D0A2D2D2D"
-               "2D2D0A424F44593A0A3C703E967B95B682C582B781423C2F703E0A2D2D2D2D2D0A2D2D2D2D2D2D2D2D"
-               "0A5449544C453A2093F194D496DA82CC8B4C8E960A424153454E414D453A207365636F6E640A535441"
-               "5455533A205075626C6973680A444154453A2030352F30382F323032352031303A30303A303020414D"
-               "0A2D2D2D2D2D0A424F44593A0A3C703E82DC82BD967B95B681423C2F703E0A2D2D2D2D2D0A2D2D2D2D"
-               "2D2D2D2D0A")
-               .value());
+  const std::string export_in_shift_jis =
+      common::hex_decode(
+          "5449544C453A208DC58F8982CC8B4C8E960A424153454E414D453A2066697273740A5354415455533A"
+          "205075626C6973680A444154453A2030352F30372F323032352031303A30303A303020414D0A2D2D2D"
+          "2D2D0A424F44593A0A3C703E967B95B682C582B781423C2F703E0A2D2D2D2D2D0A2D2D2D2D2D2D2D2D"
+          "0A5449544C453A2093F194D496DA82CC8B4C8E960A424153454E414D453A207365636F6E640A535441"
+          "5455533A205075626C6973680A444154453A2030352F30382F323032352031303A30303A303020414D"
+          "0A2D2D2D2D2D0A424F44593A0A3C703E82DC82BD967B95B681423C2F703E0A2D2D2D2D2D0A2D2D2D2D"
+          "2D2D2D2D0A")
+          .value();
+  r = read("x.mt", export_in_shift_jis);
   BOOST_TEST(r.problems.empty());
   BOOST_TEST_REQUIRE(r.posts.size() == 2u);
   BOOST_TEST(r.posts[0].title == "最初の記事");
   BOOST_TEST(r.posts[1].title == "二番目の記事");
   BOOST_TEST((r.posts[1].format == SourceFormat::mt_export));
+  // The same with a byte pair code page 932 leaves undefined (85 40) in the second entry's
+  // body: that entry is damaged, the first is published; and with a UTF-8 byte order mark.
+  std::string damaged = export_in_shift_jis;
+  damaged.insert(damaged.rfind("<p>") + 3, common::hex_decode("8540").value());
+  r = read("x.mt", damaged);
+  BOOST_TEST_REQUIRE(r.posts.size() == 1u);
+  BOOST_TEST(r.posts[0].title == "最初の記事");
+  BOOST_TEST_REQUIRE(r.problems.size() == 1u);
+  BOOST_TEST(r.problems[0].to_string().starts_with("x.mt:10: invalid UTF-8"),
+             r.problems[0].to_string());
+  r = read("x.mt", "\xEF\xBB\xBF" + export_in_shift_jis);
+  BOOST_TEST(r.problems.empty());
+  BOOST_TEST(r.posts.size() == 2u);
+  // ISO-2022-JP (7-bit: valid UTF-8 with escapes), read because it designates JIS X 0208.
+  r = read("j.txt", common::hex_decode("323032352E30342E33300A0A1B2442467C4B5C244E4F43426A1B284"
+                                       "20A0A1B24422433246C244F434A4D6E2447243921231B28420A")
+                        .value());
+  BOOST_TEST_REQUIRE(r.posts.size() == 1u);
+  BOOST_TEST(r.posts[0].title == "日本の話題");
+  BOOST_TEST(r.posts[0].content_html == "<p>これは段落です。</p>");
+  // Larger than store.max_file_bytes once decoded (half-width katakana triple in UTF-8).
+  std::string katakana = "2025.04.30\n\n";
+  for (int i = 0; i < 400; ++i) {
+    katakana += common::hex_decode("B6C0B6C5").value();  // ｶﾀｶﾅ
+  }
+  katakana += common::hex_decode("82C582B70A").value();  // です
+  ReaderOptions small = tokyo_options();
+  small.max_file_bytes = 3000;
+  BOOST_TEST(one_problem(read_post_file("k.txt", katakana, small)) ==
+             "k.txt: more than store.max_file_bytes (3000) once read as UTF-8 from Shift_JIS: "
+             "not read");
   // Markdown in UTF-16 (little-endian, with its mark): ---/title: T/date: 2025-05-01/---/本文
   std::string utf16 = "\xFF\xFE";
   for (const char c : std::string_view("---\ntitle: T\ndate: 2025-05-01\n---\n")) {
