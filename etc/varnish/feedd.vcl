@@ -49,6 +49,12 @@ sub vcl_init {
     new feedd = directors.round_robin();
     feedd.add_backend(feedd1);
     feedd.add_backend(feedd2);
+    # The built-in WebSub hub (POST /websub) keeps its subscriptions in its replica's own
+    # database: every request goes to the first healthy replica, so that one replica holds a
+    # subscription and delivers it once, and an unsubscription reaches it.
+    new hub = directors.fallback();
+    hub.add_backend(feedd1);
+    hub.add_backend(feedd2);
 }
 
 sub vcl_recv {
@@ -59,8 +65,19 @@ sub vcl_recv {
         }
         return (purge);
     }
+    if (req.url ~ "^/websub") {
+        set req.backend_hint = hub.backend();
+        return (pass);
+    }
     # Per-replica or side-effect routes are never cached.
     if (req.url ~ "^/(healthz|metrics|hooks/)" || (req.method != "GET" && req.method != "HEAD")) {
+        return (pass);
+    }
+    # A delta (RFC 3229, A-IM: feed) is made against the version the reader holds, which only
+    # its own If-None-Match names: never answered from the cache nor fetched into it (on a miss
+    # Varnish would revalidate with its own copy's ETag and pass the reader a delta against
+    # that, losing what changed in between).
+    if (req.http.A-IM) {
         return (pass);
     }
     # feedd answers the same bytes to everyone: cookies and credentials do not matter.

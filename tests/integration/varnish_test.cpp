@@ -114,13 +114,29 @@ BOOST_AUTO_TEST_CASE(two_replicas_behind_varnish) {
   // An edit: both replicas purge what changed. That it shows at all proves the purge:
   // max-age=300 alone would hide it for 5 minutes, far beyond the wait. (How soon it shows is
   // a speed figure for bench/, not a test assertion: sanitizer builds are many times slower.)
-  BOOST_TEST(cache.get("/en/atom.xml", identity).header("x-cache") == "HIT");
+  const auto before_edit = cache.get("/en/atom.xml", identity);
+  BOOST_TEST(before_edit.header("x-cache") == "HIT");
   write_file(store / "tea.md", post("Tea, edited", "2025-01-04T00:00:00Z"));
   BOOST_REQUIRE(eventually([&] {
     return cache.get("/en/atom.xml", identity).body.find("Tea, edited") != std::string::npos;
   }));
   BOOST_TEST(eventually(
       [&] { return metric(direct, "feedd_cache_purges_total\\{result=\"ok\"\\}") > 0u; }));
+
+  // A delta (A-IM: feed) against the version the reader holds (before the edit) is the
+  // replica's, whatever the cache holds (the edited feed, or nothing after a purge): Varnish
+  // passes it with the reader's own If-None-Match, never answers it from its copy (a 200) nor
+  // revalidates with that copy's ETag (a delta against the wrong version).
+  const std::vector<std::pair<std::string, std::string>> delta = {
+      {"Accept-Encoding", "identity"},
+      {"A-IM", "feed"},
+      {"If-None-Match", before_edit.header("etag")}};
+  const auto through = cache.get("/en/atom.xml", delta);
+  const auto own = direct.get("/en/atom.xml", delta);
+  BOOST_TEST(own.status == 226);
+  BOOST_TEST(through.status == 226, through.status << " " << through.header("x-cache"));
+  BOOST_TEST(through.header("etag") == own.header("etag"));
+  BOOST_TEST((through.body == own.body));
 
   // A killed replica: every request (misses included) is still answered.
   b.signal(SIGKILL);
