@@ -11,6 +11,8 @@
 #include "daemon/outbound/outbound_error.h"
 #include "daemon/websub/websub_service.h"
 #include "feeds/feed_info.h"
+#include "feeds/topic.h"
+#include "feeds/topic_catalog.h"
 
 namespace feedd::daemon {
 
@@ -85,8 +87,16 @@ bool WebSubService::topic_exists(const std::string& topic, const feeds::Snapshot
     return true;
   }
   const auto parsed = parse_topic_path(path);
-  return topics_ != nullptr && parsed &&
-         snapshot.topics().find(parsed->lang, parsed->kind, parsed->segment) != nullptr;
+  if (topics_ == nullptr || !parsed) {
+    return false;
+  }
+  const feeds::CatalogTopic* found =
+      snapshot.topics().find(parsed->lang, parsed->kind, parsed->segment);
+  // Only the URL feedd writes (the feed's rel="self"): deliveries go to subscriptions by it, so
+  // another spelling of the same feed (lower-case hex, raw UTF-8, an escaped letter) would be
+  // confirmed and then never get one.
+  return found != nullptr && path == "/" + feeds::topic_dir(parsed->lang, found->topic) +
+                                         feeds::feed_path("", parsed->format);
 }
 
 // §5.2: an unknown topic (or a full hub) is denied at the callback.
