@@ -358,14 +358,22 @@ void apply_scan(Index& index, const std::filesystem::path& root,
                 const std::unordered_map<std::string, FileState>& states,
                 const std::unordered_set<std::string>& forced, const ReaderOptions& options,
                 std::chrono::sys_seconds now, ChangeClock* clock, ScanReport& report) {
-  if (changed_files.empty() && removed.empty()) {
-    return;  // nothing changed: no transaction, no write
-  }
   std::vector<const FoundFile*> changed;
   std::unordered_set<std::string> touched(removed.begin(), removed.end());
   for (const auto& file : changed_files) {
     changed.push_back(&file);
     touched.insert(file.relative);
+  }
+  // Post files whose history moved that this scan neither reads nor removes: gone before it,
+  // their deletions may have a commit now.
+  std::vector<std::string> redated;
+  for (const auto& path : forced) {
+    if (!touched.contains(path) && !is_ignored_file_name(path)) {
+      redated.push_back(path);
+    }
+  }
+  if (changed.empty() && removed.empty() && redated.empty()) {
+    return;  // nothing changed: no transaction, no write
   }
   auto writer = index.begin_scan(now, std::move(touched), clock);
   auto read_from = [&](std::size_t begin) {
@@ -393,6 +401,7 @@ void apply_scan(Index& index, const std::filesystem::path& root,
     writer.add(chunk.reads);
   }
   writer.remove(removed);
+  writer.redate_deletions(redated);
   report.applied = writer.commit();
 }
 

@@ -285,6 +285,17 @@ void Index::ScanWriter::remove(const std::vector<std::string>& paths) {
   });
 }
 
+void Index::ScanWriter::redate_deletions(const std::vector<std::string>& paths) {
+  if (state_->clock == nullptr) {
+    return;
+  }
+  guard_sqlite("updating the index (rolled back)", [&] {
+    for (const auto& path : paths) {
+      state_->impl.redate_deletions_of(path, *state_->clock, state_->result);
+    }
+  });
+}
+
 ApplyResult Index::ScanWriter::commit() {
   if (state_->impl.hold_commits) {
     state_->impl.held = std::move(state_->transaction);  // see Index::hold_commits

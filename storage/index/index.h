@@ -145,6 +145,9 @@ class Index {
     ~ScanWriter();
     void add(const std::vector<FileRead>& reads);
     void remove(const std::vector<std::string>& paths);
+    // Files gone before this scan whose history moved since: their deletions are dated again
+    // (see ChangeClock; without a clock, nothing happens).
+    void redate_deletions(const std::vector<std::string>& paths);
     ApplyResult commit();
 
    private:

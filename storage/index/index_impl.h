@@ -89,6 +89,12 @@ struct Index::Impl {
   // deletion time comes from `clock` when it can tell (may be null).
   void delete_posts_of(const std::string& path, const std::unordered_set<std::string>& keep,
                        std::chrono::sys_seconds now, ChangeClock* clock, ApplyResult& result);
+  // Gives the deleted posts of `path` (a file gone before this scan) the time `clock` now
+  // tells for their deletion, when it is a commit and differs from the one stored: a deletion
+  // seen before its commit (a pull writes the work tree before it moves HEAD) is dated by the
+  // commit once there is one, as an uncommitted edit is. Counted as changed (the tombstone's
+  // time is in the Atom feeds).
+  void redate_deletions_of(const std::string& path, ChangeClock& clock, ApplyResult& result);
 
   // Reading: the posts WHERE `where` (kLive and others), with `tail` (ORDER BY, LIMIT) and
   // the bindings `bind` sets; with Bodies::left_out their content_html and summary are "".

@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 #include <unordered_set>
+#include <vector>
 
 #include "storage/index/entry_id.h"
 #include "storage/index/index_impl.h"
@@ -224,6 +225,42 @@ void Index::Impl::delete_posts_of(const std::string& path,
     mark->exec();
     ++result.deleted;
     result.keys_written.push_back(key);
+  }
+}
+
+void Index::Impl::redate_deletions_of(const std::string& path, ChangeClock& clock,
+                                      ApplyResult& result) {
+  auto deleted = cached(
+      "SELECT key, updated, deleted_at FROM posts WHERE source_path = ? AND "
+      "deleted_at IS NOT NULL");
+  deleted->bind(1, path);
+  struct Deleted {
+    std::string key;
+    sys_seconds updated;
+    sys_seconds at;
+  };
+  std::vector<Deleted> rows;
+  while (deleted->executeStep()) {
+    rows.push_back({deleted->getColumn(0).getString(), to_time(deleted->getColumn(1).getInt64()),
+                    to_time(deleted->getColumn(2).getInt64())});
+  }
+  for (const auto& row : rows) {
+    const auto time = clock.last_change(path, row.key, std::nullopt);
+    if (time.source != StoreTime::Source::commit || time.at == row.at) {
+      continue;
+    }
+    // The tombstone as delete_posts_of() would have written it then: only for a post that was
+    // in the feeds when it went.
+    auto mark = cached(
+        "UPDATE posts SET deleted_at = :when, gone_at = CASE WHEN draft = 0 AND published <= "
+        ":then THEN :gone ELSE gone_at END WHERE key = :key");
+    mark->bind(":when", from_time(time.at));
+    mark->bind(":gone", from_time(tombstone_time(time.at, row.updated)));
+    mark->bind(":then", from_time(row.at));
+    mark->bind(":key", row.key);
+    mark->exec();
+    ++result.changed;
+    result.keys_written.push_back(row.key);
   }
 }
 

@@ -135,6 +135,19 @@ BOOST_AUTO_TEST_CASE(times_come_from_the_commits_that_changed_what_readers_see) 
   repo.commit(kRemoved);
   scan_store(*index, repo.store, options(), kSeen + 20s, clock.get());
   BOOST_TEST(column_of(db, "deleted_at", "p2") == kRemoved);
+  BOOST_TEST(column_of(db, "gone_at", "p2") == kRemoved);
+
+  // A removal seen before its commit (a pull deletes the file before it moves HEAD): the time
+  // seen, then the commit's once there is one, as a fresh index dates it.
+  std::filesystem::remove(repo.store / "p3.md");
+  scan_store(*index, repo.store, options(), kSeen + 30s, clock.get());
+  BOOST_TEST(column_of(db, "deleted_at", "p3") == (kSeen + 30s).time_since_epoch().count());
+  repo.git({"-C", repo.tree.string(), "rm", "-q", "--cached", "posts/p3.md"});
+  repo.commit(kRemoved + 60);
+  const auto report = scan_store(*index, repo.store, options(), kSeen + 40s, clock.get());
+  BOOST_TEST(report.applied.changed == 1);
+  BOOST_TEST(column_of(db, "deleted_at", "p3") == kRemoved + 60);
+  BOOST_TEST(column_of(db, "gone_at", "p3") == kRemoved + 60);
   BOOST_TEST(clock->take_failure() == "");
 }
 
