@@ -48,11 +48,11 @@ std::variant<FormFields, FormError> parse_form(std::string_view body) {
     const std::size_t end = body.find('&');
     const std::string_view pair = body.substr(0, end);
     body = end == std::string_view::npos ? std::string_view{} : body.substr(end + 1);
+    if (pair.empty()) {
+      continue;  // "a=1&", "&a=1", "a=1&&b=2": the URL Standard's parser skips empty pairs
+    }
     ++number;
     const std::string where = " in field " + std::to_string(number);
-    if (end != std::string_view::npos && body.empty()) {
-      return FormError{"trailing '&'"};
-    }
     const std::size_t equals = pair.find('=');
     if (equals == std::string_view::npos || equals == 0) {
       return FormError{"expected name=value" + where};
