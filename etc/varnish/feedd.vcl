@@ -80,6 +80,9 @@ sub vcl_recv {
     if (req.http.A-IM) {
         return (pass);
     }
+    # feedd answers the same bytes whatever the query (?utm_source=...): one object per path,
+    # the one its purges name.
+    set req.url = regsub(req.url, "\?.*$", "");
     # feedd answers the same bytes to everyone: cookies and credentials do not matter.
     unset req.http.Cookie;
     unset req.http.Authorization;
