@@ -55,10 +55,10 @@ struct ClientOptions {
   std::chrono::milliseconds resolve_connect_timeout{10000};  // DNS and TCP (and TLS) setup
   std::chrono::milliseconds write_timeout{10000};            // the whole request
   std::chrono::milliseconds read_timeout{10000};             // the whole response
-  std::size_t max_response_bytes = 1 << 20;                  // body; headers are 16 KiB
-  std::size_t max_per_host = 4;                              // running at once per host
-  std::size_t max_total = 64;                                // running at once in all
-  std::size_t max_queued = 100000;                           // waiting; more: queue_full
+  std::size_t max_response_bytes = 1 << 20;  // body, else dropped (the status stands); head 16 KiB
+  std::size_t max_per_host = 4;              // running at once per host
+  std::size_t max_total = 64;                // running at once in all
+  std::size_t max_queued = 100000;           // waiting; more: queue_full
   std::size_t max_idle_per_host = 4;  // kept open for reuse per host; 0: none (Connection: close)
   std::size_t max_idle_total = 64;    // kept open for reuse in all
   std::chrono::milliseconds idle_timeout{4000};  // a kept connection unused this long is closed

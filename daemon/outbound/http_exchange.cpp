@@ -150,6 +150,15 @@ asio::awaitable<Attempt> write_and_read(Stream& stream, const OutboundUrl& url,
   lowest.expires_after(options.read_timeout);
   auto [read_ec, read] = co_await http::async_read(stream, buffer, parser, kToken);
   lowest.expires_never();
+  if (read_ec == http::error::body_limit && parser.is_header_done()) {
+    // The status stands: a subscriber that answers a delivery 200 with a large page has
+    // taken it (retrying would deliver it again). Only the body, which no caller needs this
+    // large (a verification echoes a short challenge), is dropped, with the connection.
+    auto message = parser.release();
+    message.body().clear();
+    message.body().shrink_to_fit();
+    co_return Attempt{to_response(std::move(message)), false, false};
+  }
   if (read_ec) {
     const bool unanswered =
         !parser.got_some() && buffer.size() == 0 && read_ec != beast::error::timeout;
