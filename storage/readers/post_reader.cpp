@@ -88,8 +88,9 @@ ReadResult read_text(std::string_view path, std::string_view bytes, const Reader
   // themselves; stripping one here too would let a file of two marks (the second is a U+FEFF
   // character, not a mark) pass as an export here yet not when sniffed on its own.
   if (looks_like_mt_export(bytes)) {
-    if (may_decode) {
-      const auto entries = export_entries(common::text::without_byte_order_mark(bytes));
+    const std::string_view text = common::text::without_byte_order_mark(bytes);
+    if (may_decode && may_be_legacy_text(text)) {  // a UTF-8 export is not cut into entries
+      const auto entries = export_entries(text);
       if (auto read = read_decoded(path, decode_legacy_export(entries, max), options)) {
         return std::move(*read);
       }

@@ -251,6 +251,10 @@ bool has_utf16_mark(std::string_view bytes) {
   return bytes.starts_with("\xFF\xFE") || bytes.starts_with("\xFE\xFF");
 }
 
+bool may_be_legacy_text(std::string_view bytes) {
+  return has_utf16_mark(bytes) || !common::utf8::is_valid(bytes) || has_jis_escape(bytes);
+}
+
 std::string_view encoding_name(TextEncoding encoding) {
   switch (encoding) {
     case TextEncoding::utf16:

@@ -54,6 +54,10 @@ std::optional<DecodedText> decode_legacy_export(std::span<const std::string_view
 // Whether `bytes` begin with a UTF-16 byte order mark (either byte order).
 bool has_utf16_mark(std::string_view bytes);
 
+// Whether the functions above could decode `bytes`: a UTF-16 mark, bytes that are not UTF-8,
+// or a JIS X 0208 escape. False for plain UTF-8 (one pass): the cheap question to ask first.
+bool may_be_legacy_text(std::string_view bytes);
+
 // "UTF-16", "Shift_JIS", "EUC-JP", "ISO-2022-JP".
 std::string_view encoding_name(TextEncoding encoding);
 
