@@ -101,8 +101,15 @@ check remove "apt-get remove: exit $rc; feedd.service $(state), feedd.socket $(s
 mapfile -t removed < <(grep -vx /etc/feedd/feedd.toml $R/package-files.txt)
 check remove-files "remove: of the package's ${#files[@]} files only the conffile /etc/feedd/feedd.toml is left" \
   only_conffile_left "${removed[@]}"
+# A post store kept in the state directory (the unit's comment offers it) is the admin's.
+mkdir -p /var/lib/private/feedd/posts
+echo kept > /var/lib/private/feedd/posts/kept.md
 rc=0
 apt_get purge feedd || rc=$?
+check purge-keeps-foreign-files "purge: /var/lib/feedd/posts/kept.md stays, feedd's index goes: $(ls -A /var/lib/private/feedd 2>&1 | tr '\n' ' ')" \
+  test -f /var/lib/feedd/posts/kept.md -a ! -e /var/lib/private/feedd/index.sqlite \
+  -a "$(ls -A /var/lib/private/feedd)" = posts
+rm -rf /var/lib/private/feedd /var/lib/feedd   # the admin takes the store away
 check purge "apt-get purge: exit $rc; $(dpkg-query -W -f '${Status}' feedd 2>&1 | head -n1)" \
   test "$rc" = 0 -a -z "$(dpkg-query -W -f '${Status}' feedd 2>/dev/null | grep -v not-installed)"
 check purge-files "purge: none of the ${#files[@]} files, /etc/feedd, the state directory, unit links" \
