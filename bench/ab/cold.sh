@@ -35,12 +35,6 @@ for r in $(seq 1 "$rounds"); do
   done
 done
 for b in "${bins[@]}"; do
-  grep -F "$b wall" "$results" | awk -v b="$b" '
-    { w[NR] = $3; c[NR] = $5; m[NR] = $7 }
-    function med(a, n,   i, j, t) {
-      for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
-      return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
-    }
-    END { printf "median %s wall %.3f s cpu %.3f s rss %.1f MB (%d runs)\n", b, med(w, NR), med(c, NR), med(m, NR) / 1024, NR }'
+  awk -v b="$b" -f "$(dirname "$0")/medians.awk" "$results"
 done
 rm -f "$results"

@@ -25,17 +25,12 @@ for r in $(seq 1 "$rounds"); do
     /usr/bin/time -o "$d/t" -f "%e %U %S %M" "$b" build --config "$d/feedd.toml" \
       --out "$d/out" >/dev/null 2>&1 || true
     read -r wall user sys rss <"$d/t"
-    line="round $r $b wall $wall cpu $(echo "$user $sys" | awk '{print $1 + $2}') rss_kb $rss load $(cut -d' ' -f1 /proc/loadavg)"
-    echo "$line"
+    line="$b wall $wall cpu $(echo "$user $sys" | awk '{print $1 + $2}') rss_kb $rss"
+    echo "round $r $line load $(cut -d' ' -f1 /proc/loadavg)"
     echo "$line" >>"$log"
   done
 done
 for b in "$@"; do
-  grep " $b " "$log" | awk -v b="$b" '{w[NR] = $5; c[NR] = $7; m[NR] = $9}
-    function median(a, n,   i, j, t) {
-      for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
-      return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
-    }
-    END { printf "median %s wall %.3f s cpu %.3f s rss %.1f MB (%d runs)\n", b, median(w, NR), median(c, NR), median(m, NR) / 1024, NR }'
+  awk -v b="$b" -f "$(dirname "$0")/medians.awk" "$log"
 done
 rm -f "$log"
