@@ -2,7 +2,8 @@
 // `name=value` pairs joined by '&' (empty ones skipped), '+' for space, "%XX" escapes.
 // Refused with a reason: a bad escape, a pair without '=', an empty name, a name given twice,
 // bytes that are not UTF-8 or are control characters once decoded, more than kMaxFields pairs,
-// a body over kMaxBytes. Pure; thread-safe; never throws except std::bad_alloc. Fuzzed (tests/fuzz).
+// a body over kMaxBytes. Pure; thread-safe; never throws except std::bad_alloc. Fuzzed
+// (tests/fuzz).
 #pragma once
 
 #include <cstddef>
