@@ -1,5 +1,6 @@
 #include "daemon/outbound/http_client.h"
 
+#include <array>
 #include <atomic>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/post.hpp>
@@ -9,6 +10,7 @@
 #include <deque>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <stdexcept>
 #include <unordered_map>
@@ -34,6 +36,11 @@ std::string OutboundResponse::header(std::string_view name) const {
 }
 
 struct HttpClient::Impl : std::enable_shared_from_this<Impl> {
+  // The two lanes: requests to destinations not known to fail, and suspect ones (see the
+  // header). Each has its own limits per host and in all, its own queues and ready set.
+  enum Lane : std::size_t { kNormal = 0, kSuspect = 1 };
+  static constexpr std::size_t kLanes = 2;
+
   struct Pending {
     OutboundRequest request;
     OutboundUrl url;
@@ -41,16 +48,28 @@ struct HttpClient::Impl : std::enable_shared_from_this<Impl> {
     std::string key;          // url.key(), computed once
     std::uint64_t order = 0;  // queued before every Pending with a higher one
   };
-  // The requests waiting for one host, and how many of that host's run.
+  // The requests waiting for one host, and how many of that host's run, by lane.
   struct Host {
-    std::deque<Pending> waiting;
-    std::size_t running = 0;
+    std::array<std::deque<Pending>, kLanes> waiting;
+    std::array<std::size_t, kLanes> running{};
+    bool idle() const {
+      return waiting[kNormal].empty() && waiting[kSuspect].empty() && running[kNormal] == 0 &&
+             running[kSuspect] == 0;
+    }
+  };
+  // A request that runs: what aborts it, its lane now, and the timer that may move it.
+  struct Running {
+    std::function<void()> abort;
+    Lane lane = kNormal;
+    std::unique_ptr<asio::steady_timer> stall;
   };
 
   Impl(asio::io_context& io, ClientOptions o)
       : strand(asio::make_strand(io)),
         tls(asio::ssl::context::tls_client),
         options(std::move(o)),
+        per_host{options.max_per_host, options.max_suspect_per_host},
+        total{options.max_total, options.max_suspect_total},
         pace(options.paced_per_s, options.paced_burst, std::chrono::steady_clock::now()),
         pace_timer(strand),
         pool(std::make_shared<ConnectionPool>(
@@ -98,43 +117,63 @@ struct HttpClient::Impl : std::enable_shared_from_this<Impl> {
       finish(done, OutboundError::queue_full);
       return;
     }
+    const Lane lane = request.suspect ? kSuspect : kNormal;
     std::string key = url->key();
     Host& host = hosts[key];
-    host.waiting.push_back(
-        {std::move(request), std::move(*url), std::move(done), key, next_order++});
+    auto& waiting = host.waiting[lane];
+    waiting.push_back({std::move(request), std::move(*url), std::move(done), key, next_order++});
     ++queued;
-    if (host.waiting.size() == 1 && host.running < options.max_per_host) {
-      ready.emplace(host.waiting.front().order, std::move(key));
+    if (waiting.size() == 1 && host.running[lane] < per_host[lane]) {
+      ready[lane].emplace(waiting.front().order, std::move(key));
     }
     pump();
   }
 
-  // Starts what the concurrency limits and the pace allow, oldest first. `ready` holds the
-  // hosts that have a request waiting and room to run it, by their oldest one: a start costs
-  // O(log n), not a walk past every request of the hosts that are full.
+  // The lane whose oldest ready request may start now, or none.
+  std::optional<Lane> next_lane() const {
+    std::optional<Lane> next;
+    for (const Lane lane : {kNormal, kSuspect}) {
+      if (!ready[lane].empty() && lane_running[lane] < total[lane] &&
+          (!next || ready[lane].begin()->first < ready[*next].begin()->first)) {
+        next = lane;
+      }
+    }
+    return next;
+  }
+
+  // Starts what the concurrency limits and the pace allow, oldest first. `ready` holds, per
+  // lane, the hosts that have a request waiting and room to run it, by their oldest one: a
+  // start costs O(log n), not a walk past every request of the hosts that are full.
   void pump() {
     const auto now = std::chrono::steady_clock::now();
-    while (!ready.empty() && running < options.max_total) {
-      const auto first = ready.begin();
+    while (const auto lane = next_lane()) {
+      const auto first = ready[*lane].begin();
       const std::string key = first->second;
       Host& host = hosts[key];
-      if (host.waiting.front().request.paced) {
+      if (host.running[*lane] >= per_host[*lane]) {
+        // Filled by a request moved here (move_to_suspect_lane); release() puts it back.
+        ready[*lane].erase(first);
+        continue;
+      }
+      auto& waiting = host.waiting[*lane];
+      if (waiting.front().request.paced) {
         if (pace.available(now) == 0) {
           wait_for_pace(now);
           return;
         }
         pace.take(1);
       }
-      ready.erase(first);
-      auto pending = std::make_shared<Pending>(std::move(host.waiting.front()));
-      host.waiting.pop_front();
-      ++host.running;
+      ready[*lane].erase(first);
+      auto pending = std::make_shared<Pending>(std::move(waiting.front()));
+      waiting.pop_front();
+      ++host.running[*lane];
+      ++lane_running[*lane];
       ++running;
       --queued;
-      if (!host.waiting.empty() && host.running < options.max_per_host) {
-        ready.emplace(host.waiting.front().order, key);
+      if (!waiting.empty() && host.running[*lane] < per_host[*lane]) {
+        ready[*lane].emplace(waiting.front().order, key);
       }
-      start(pending);
+      start(pending, *lane);
     }
   }
 
@@ -153,28 +192,71 @@ struct HttpClient::Impl : std::enable_shared_from_this<Impl> {
     });
   }
 
-  // A request of `key` ended: its host may start another one.
-  void release(const std::string& key) {
-    const auto found = hosts.find(key);
-    Host& host = found->second;
-    --host.running;
-    --running;
-    if (host.waiting.empty()) {
-      if (host.running == 0) {
-        hosts.erase(found);
-      }
-    } else if (host.running + 1 == options.max_per_host) {  // it was full: not in `ready`
-      ready.emplace(host.waiting.front().order, key);
+  // One of `host`'s requests in `lane` stopped counting there: its next one may start.
+  void make_room(Host& host, const std::string& key, Lane lane) {
+    --host.running[lane];
+    --lane_running[lane];
+    // It was full, so not in `ready` (or dropped from it by pump()).
+    if (!host.waiting[lane].empty() && host.running[lane] + 1 == per_host[lane]) {
+      ready[lane].emplace(host.waiting[lane].front().order, key);
     }
   }
 
-  void start(const std::shared_ptr<Pending>& pending) {
+  // A request of `key` ended in `lane`: its host may start another one.
+  void release(const std::string& key, Lane lane) {
+    const auto found = hosts.find(key);
+    make_room(found->second, key, lane);
+    --running;
+    if (found->second.idle()) {
+      hosts.erase(found);
+    }
+  }
+
+  // A request still unanswered after stall_after: moved to the suspect lane if that has room
+  // on its host and in all, so that its host's next request starts.
+  void move_to_suspect_lane(const std::string& key, std::uint64_t id) {
+    const auto request = running_requests.find(id);
+    if (request == running_requests.end() || request->second.lane != kNormal) {
+      return;
+    }
+    Host& host = hosts.find(key)->second;
+    if (host.running[kSuspect] >= per_host[kSuspect] || lane_running[kSuspect] >= total[kSuspect]) {
+      return;
+    }
+    request->second.lane = kSuspect;
+    ++host.running[kSuspect];
+    ++lane_running[kSuspect];
+    ++running_suspect_gauge;
+    ++stalled;
+    make_room(host, key, kNormal);
+    pump();
+  }
+
+  void start(const std::shared_ptr<Pending>& pending, Lane lane) {
     const std::uint64_t id = next_id++;
-    asio::co_spawn(strand, run(pending, id),
+    Running& record = running_requests[id];
+    record.lane = lane;
+    if (lane == kSuspect) {
+      ++running_suspect_gauge;
+      ++suspect_started;
+    } else if (options.stall_after.count() > 0) {
+      record.stall = std::make_unique<asio::steady_timer>(strand, options.stall_after);
+      record.stall->async_wait(
+          [self = shared_from_this(), key = pending->key, id](const boost::system::error_code& ec) {
+            if (!ec && !self->stopping) {
+              self->move_to_suspect_lane(key, id);
+            }
+          });
+    }
+    asio::co_spawn(strand, run(pending, record.abort),
                    [self = shared_from_this(), pending, id](const std::exception_ptr& error,
                                                             OutboundResult result) {
-                     self->aborts.erase(id);
-                     self->release(pending->key);
+                     auto ended = self->running_requests.extract(id);
+                     const Lane ended_lane = ended.mapped().lane;
+                     if (ended_lane == kSuspect) {
+                       --self->running_suspect_gauge;
+                     }
+                     self->release(pending->key, ended_lane);
                      if (error) {
                        result = OutboundError::io_failed;
                      } else if (self->stopping && !result) {
@@ -185,23 +267,32 @@ struct HttpClient::Impl : std::enable_shared_from_this<Impl> {
                    });
   }
 
-  asio::awaitable<OutboundResult> run(std::shared_ptr<Pending> pending, std::uint64_t id) {
+  // `abort` lives in running_requests (a node's address is stable) until the exchange ends.
+  asio::awaitable<OutboundResult> run(std::shared_ptr<Pending> pending,
+                                      std::function<void()>& abort) {
     co_return co_await http_exchange(pending->url, pending->request,
-                                     {options, tls, *pool, counters}, aborts[id]);
+                                     {options, tls, *pool, counters}, abort);
   }
 
   void abort_all() {
     pool->shutdown();
     pace_timer.cancel();
     for (auto it = hosts.begin(); it != hosts.end();) {
-      queued -= it->second.waiting.size();
-      it->second.waiting.clear();
-      it = it->second.running == 0 ? hosts.erase(it) : std::next(it);
+      for (auto& waiting : it->second.waiting) {
+        queued -= waiting.size();
+        waiting.clear();
+      }
+      it = it->second.idle() ? hosts.erase(it) : std::next(it);
     }
-    ready.clear();
-    for (auto& [id, abort] : aborts) {
-      if (abort) {
-        abort();
+    for (auto& lane : ready) {
+      lane.clear();
+    }
+    for (auto& [id, request] : running_requests) {
+      if (request.stall) {
+        request.stall->cancel();
+      }
+      if (request.abort) {
+        request.abort();
       }
     }
   }
@@ -209,19 +300,26 @@ struct HttpClient::Impl : std::enable_shared_from_this<Impl> {
   asio::strand<asio::io_context::executor_type> strand;
   asio::ssl::context tls;
   const ClientOptions options;
-  RequestPace pace;               // touched only on the strand
+  const std::array<std::size_t, kLanes> per_host;  // by lane, from the options
+  const std::array<std::size_t, kLanes> total;     // likewise
+  RequestPace pace;                                // touched only on the strand
   asio::steady_timer pace_timer;  // likewise; armed while paced requests wait for the pace
   bool pace_armed = false;        // likewise
   const std::shared_ptr<ConnectionPool> pool;  // touched only on the strand
   ConnectionCounters counters;
   // Touched only on the strand.
-  std::unordered_map<std::string, Host> hosts;            // those with requests waiting or running
-  std::set<std::pair<std::uint64_t, std::string>> ready;  // (oldest waiting's order, key)
+  std::unordered_map<std::string, Host> hosts;  // those with requests waiting or running
+  // By lane: (oldest waiting's order, key) of the hosts with room in that lane.
+  std::array<std::set<std::pair<std::uint64_t, std::string>>, kLanes> ready;
+  std::array<std::size_t, kLanes> lane_running{};
   std::uint64_t next_order = 0;
-  std::map<std::uint64_t, std::function<void()>> aborts;  // of the running exchanges
+  std::map<std::uint64_t, Running> running_requests;  // by id
   std::uint64_t next_id = 0;
   // Read by stats() from any thread.
   std::atomic<std::size_t> running{0};
+  std::atomic<std::size_t> running_suspect_gauge{0};
+  std::atomic<std::uint64_t> suspect_started{0};
+  std::atomic<std::uint64_t> stalled{0};
   std::atomic<std::size_t> queued{0};
   std::atomic<std::uint64_t> sent{0};
   std::atomic<std::uint64_t> failed{0};
@@ -262,6 +360,9 @@ ClientStats HttpClient::stats() const {
   stats.failed = impl_->failed;
   stats.refused = impl_->refused;
   stats.running = impl_->running;
+  stats.running_suspect = impl_->running_suspect_gauge;
+  stats.suspect = impl_->suspect_started;
+  stats.stalled = impl_->stalled;
   stats.queued = impl_->queued;
   stats.opened = impl_->counters.opened;
   stats.reused = impl_->counters.reused;

@@ -1,7 +1,10 @@
 // HttpClient: feedd's outgoing HTTP/1.1 requests (WebSub deliveries and pings, cache purges).
 // send() is thread-safe and never blocks: the request joins a bounded queue and runs on the
 // io_context given at construction (one the daemon owns, never the serving threads), at most
-// `max_per_host` at once per scheme+host+port and `max_total` in all. The callback runs on
+// `max_per_host` at once per scheme+host+port and `max_total` in all. Requests to destinations
+// that failed before (OutboundRequest::suspect) run in a lane of their own with smaller limits,
+// and a request unanswered after `stall_after` moves to that lane when it has room: dead
+// destinations never hold every slot of a host that healthy ones share. The callback runs on
 // that io_context exactly once, with the response (any status) or an OutboundError / system
 // error_code. Every phase has a deadline, responses are size-capped, redirects are returned,
 // never followed, and resolved addresses are checked against address_policy (SSRF) unless the
@@ -38,6 +41,9 @@ struct OutboundRequest {
   std::shared_ptr<const std::string> shared_body;
   bool allow_private = false;  // also connect to loopback/private/... destinations
   bool paced = false;          // background work: started at ClientOptions::paced_per_s
+  // The destination failed its last request (a retry, a callback that did not answer): runs
+  // in the suspect lane (ClientOptions::max_suspect_per_host, max_suspect_total).
+  bool suspect = false;
 };
 
 struct OutboundResponse {
@@ -56,9 +62,15 @@ struct ClientOptions {
   std::chrono::milliseconds write_timeout{10000};            // the whole request
   std::chrono::milliseconds read_timeout{10000};             // the whole response
   std::size_t max_response_bytes = 1 << 20;  // body, else dropped (the status stands); head 16 KiB
-  std::size_t max_per_host = 4;              // running at once per host
-  std::size_t max_total = 64;                // running at once in all
-  std::size_t max_queued = 100000;           // waiting; more: queue_full
+  std::size_t max_per_host = 4;              // running at once per host (requests not suspect)
+  std::size_t max_total = 64;                // running at once in all (likewise)
+  std::size_t max_suspect_per_host = 1;      // suspect requests running at once per host
+  std::size_t max_suspect_total = 16;        // suspect requests running at once in all
+  // A request not suspect and still unanswered after this long moves to the suspect lane when
+  // that has room, and its slot starts the next request: a destination that hangs holds a
+  // healthy one on its host back this long, not for the whole deadline. 0: never.
+  std::chrono::milliseconds stall_after{2000};
+  std::size_t max_queued = 100000;    // waiting; more: queue_full
   std::size_t max_idle_per_host = 4;  // kept open for reuse per host; 0: none (Connection: close)
   std::size_t max_idle_total = 64;    // kept open for reuse in all
   std::chrono::milliseconds idle_timeout{4000};  // a kept connection unused this long is closed
@@ -71,10 +83,13 @@ struct ClientOptions {
 };
 
 struct ClientStats {
-  std::uint64_t sent = 0;     // requests that got a response (any status)
-  std::uint64_t failed = 0;   // requests that ended with an error (refusals included)
-  std::uint64_t refused = 0;  // of which forbidden_address (SSRF)
-  std::size_t running = 0;    // now
+  std::uint64_t sent = 0;           // requests that got a response (any status)
+  std::uint64_t failed = 0;         // requests that ended with an error (refusals included)
+  std::uint64_t refused = 0;        // of which forbidden_address (SSRF)
+  std::size_t running = 0;          // now (both lanes)
+  std::size_t running_suspect = 0;  // of which in the suspect lane
+  std::uint64_t suspect = 0;  // requests started in the suspect lane (OutboundRequest::suspect)
+  std::uint64_t stalled = 0;  // requests moved to the suspect lane after stall_after
   std::size_t queued = 0;     // now
   std::uint64_t opened = 0;   // connections opened (TCP connected; TLS included)
   std::uint64_t reused = 0;   // requests sent on a kept connection

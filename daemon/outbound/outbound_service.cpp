@@ -62,6 +62,14 @@ void OutboundService::render_metrics(std::string& out) const {
   common::append_metric_sample(out, "feedd_outbound_refused_total", "", stats.refused);
   common::append_metric_type(out, "feedd_outbound_running", "gauge");
   common::append_metric_sample(out, "feedd_outbound_running", "", stats.running);
+  // The suspect lane (http_client.h): requests to destinations that failed before, and those
+  // moved there once unanswered for stall_after.
+  common::append_metric_type(out, "feedd_outbound_running_suspect", "gauge");
+  common::append_metric_sample(out, "feedd_outbound_running_suspect", "", stats.running_suspect);
+  common::append_metric_type(out, "feedd_outbound_suspect_total", "counter");
+  common::append_metric_sample(out, "feedd_outbound_suspect_total", "", stats.suspect);
+  common::append_metric_type(out, "feedd_outbound_stalled_total", "counter");
+  common::append_metric_sample(out, "feedd_outbound_stalled_total", "", stats.stalled);
   common::append_metric_type(out, "feedd_outbound_queued", "gauge");
   common::append_metric_sample(out, "feedd_outbound_queued", "", stats.queued);
   // Keep-alive: connections opened, requests sent on a kept one (and of those, resent on a

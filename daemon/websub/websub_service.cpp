@@ -222,6 +222,7 @@ void WebSubService::publish(const OutboxItem& item) {
   request.body = "hub.mode=publish&hub.url=" + form_encoded(item.topic);
   request.allow_private = true;  // hubs are the operator's choice
   request.paced = true;
+  request.suspect = item.attempts > 0;  // a hub that failed holds no slot a fresh ping needs
   outbound_.client().send(std::move(request), [this, item](const OutboundResult& result) {
     const bool ok = attempt_succeeded(result, "publish", item);
     (ok ? counters_.publish_ok : counters_.publish_failed)++;
@@ -269,6 +270,7 @@ void WebSubService::send_delivery(const OutboxItem& item, const storage::Subscri
   request.url = subscription.callback;
   request.allow_private = options_.allow_private_callbacks;
   request.paced = true;
+  request.suspect = item.attempts > 0 || failing_callbacks_.contains(subscription.callback);
   request.shared_body = shared_body(item.topic, resource);
   const std::string& body = *request.shared_body;
   request.headers = {
@@ -283,6 +285,7 @@ void WebSubService::send_delivery(const OutboxItem& item, const storage::Subscri
     guarded("recording a delivery", [&] {
       if (result && result->status == 410) {  // §7: the subscriber wants no more
         store_->remove(item.topic, item.target);
+        failing_callbacks_.erase(item.target);
         log::info(kWebSubChannel,
                   item.target + " answered 410 Gone: unsubscribed from " + item.topic);
         settle(item, true);
@@ -292,6 +295,11 @@ void WebSubService::send_delivery(const OutboxItem& item, const storage::Subscri
       }
       const bool ok = attempt_succeeded(result, "delivery of", item);
       (ok ? counters_.delivered : counters_.delivery_failed)++;
+      if (ok) {
+        failing_callbacks_.erase(item.target);
+      } else if (failing_callbacks_.size() < options_.max_subscriptions) {
+        failing_callbacks_.insert(item.target);
+      }
       settle(item, ok);
     });
   });

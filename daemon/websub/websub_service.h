@@ -19,6 +19,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "daemon/config.h"
@@ -120,6 +121,11 @@ class WebSubService {
     std::shared_ptr<const std::string> bytes;
   };
   std::unordered_map<std::string, SharedBody> bodies_;
+  // Callback URLs whose last delivery failed (any topic), until one succeeds: their
+  // deliveries go out as suspect (http_client.h), so dead subscribers never hold the slots of
+  // healthy ones on the same host, even when a new change starts their attempts again. At most
+  // max_subscriptions of them; beyond that a failing callback is treated as any other.
+  std::unordered_set<std::string> failing_callbacks_;
   // Any thread.
   WebSubCounters counters_;
 };

@@ -4,9 +4,10 @@
 // followed; a stuck host does not hold up another; TLS is really spoken for https: a
 // handshake with a server whose certificate the client trusts succeeds, one with an untrusted
 // certificate or another host's name fails. Queued requests run in order within the per-host
-// and total limits; the outbound thread is named and runs at a lower priority. Connections
-// are kept and reused (plain and TLS) within the limits, closed when idle too long, never
-// used past the SSRF check, and servers that close them still get every request once.
+// and total limits; a stalled request gives its host's slot to the next one, and suspect
+// requests keep to their own lane; the outbound thread is named and runs at a lower priority.
+// Connections are kept and reused (plain and TLS) within the limits, closed when idle too long,
+// never used past the SSRF check, and servers that close them still get every request once.
 #include <pthread.h>
 #include <sys/resource.h>
 #include <unistd.h>
@@ -301,6 +302,77 @@ BOOST_AUTO_TEST_CASE(a_stuck_host_does_not_hold_up_another) {
   BOOST_TEST(service.client().stats().queued == 1u);  // the second stuck one, not sent
   BOOST_TEST(stuck.connections() == 1u);
   service.stop();  // aborts the hung request
+}
+
+// Answers /ok at once, every other path never.
+ScriptedReply ok_or_hang(const ScriptedRequest& request) {
+  return request.target == "/ok" ? ScriptedReply::of(200, "ok") : ScriptedReply::hang();
+}
+
+// Four requests to a host that never answers fill its four slots; the fifth, to a path on
+// the same host that answers at once, starts when the first stuck one has waited stall_after
+// and moved to the suspect lane (which has room for one), long before any deadline.
+BOOST_AUTO_TEST_CASE(a_stalled_request_gives_its_slot_to_the_next_one_on_its_host) {
+  ScriptedServer server(ok_or_hang);
+  auto options = quick_options();
+  options.read_timeout = std::chrono::seconds(60);
+  options.max_per_host = 4;
+  options.max_suspect_per_host = 1;
+  options.stall_after = std::chrono::milliseconds(200);
+  OutboundService service(options);
+  std::vector<std::future<OutboundResult>> stuck;
+  for (int i = 0; i < 4; ++i) {
+    stuck.push_back(
+        send(service.client(), local(http::verb::post, server.url("/hang" + std::to_string(i)))));
+  }
+  BOOST_TEST_REQUIRE(server.wait_for(4));
+  const auto served = send_and_wait(service.client(), local(http::verb::get, server.url("/ok")));
+  BOOST_TEST_REQUIRE(served.has_value());
+  BOOST_TEST(served->status == 200u);
+  for (auto& request : stuck) {  // none ended: the answer did not wait for a deadline
+    BOOST_TEST((request.wait_for(std::chrono::seconds(0)) == std::future_status::timeout));
+  }
+  const auto stats = service.client().stats();
+  BOOST_TEST(stats.stalled == 1u);  // the suspect lane holds one per host
+  BOOST_TEST(stats.running_suspect == 1u);
+  BOOST_TEST(stats.running == 4u);
+  service.stop();
+}
+
+// Suspect requests (destinations that failed before) run in their own lane, one at a time
+// per host here, and never take the slot of a request that is not suspect.
+BOOST_AUTO_TEST_CASE(suspect_requests_never_take_the_slots_of_others) {
+  ScriptedServer server(ok_or_hang);
+  auto options = quick_options();
+  options.read_timeout = std::chrono::seconds(60);
+  options.max_per_host = 1;
+  options.max_suspect_per_host = 1;
+  options.stall_after = std::chrono::milliseconds(0);  // never moved: only the lanes count
+  OutboundService service(options);
+  std::vector<std::future<OutboundResult>> stuck;
+  for (int i = 0; i < 3; ++i) {
+    auto request = local(http::verb::post, server.url("/dead" + std::to_string(i)));
+    request.suspect = true;
+    stuck.push_back(send(service.client(), std::move(request)));
+  }
+  BOOST_TEST_REQUIRE(server.wait_for(1));
+  for (int round = 0; round < 3; ++round) {  // the lane stays free for each in turn
+    const auto served = send_and_wait(service.client(), local(http::verb::get, server.url("/ok")));
+    BOOST_TEST_REQUIRE(served.has_value());
+    BOOST_TEST(served->status == 200u);
+  }
+  const auto stats = service.client().stats();
+  BOOST_TEST(stats.running_suspect == 1u);
+  BOOST_TEST(stats.suspect == 1u);
+  BOOST_TEST(stats.queued == 2u);  // the other suspect ones wait for the first
+  BOOST_TEST(stats.stalled == 0u);
+  const auto seen = server.requests();
+  BOOST_TEST_REQUIRE(seen.size() == 4u);
+  BOOST_TEST(seen[0].target == "/dead0");
+  for (auto& request : stuck) {
+    BOOST_TEST((request.wait_for(std::chrono::seconds(0)) == std::future_status::timeout));
+  }
+  service.stop();
 }
 
 // Many queued requests over two hosts, one at a time per host and two in all: every one is

@@ -3,7 +3,8 @@
 // Feed, topic feeds included); publish pings exactly once per changed feed, retried after a
 // 500; the built-in hub's subscribe -> verify -> deliver with a correct signature; a wrong
 // challenge, an unknown topic, unsubscribe, 410 Gone, lease expiry, a restart that keeps
-// subscriptions, the SSRF refusal, and a callback that never answers delaying nobody.
+// subscriptions, the SSRF refusal, a callback that never answers delaying nobody, and one
+// that failed sent to as suspect after the next change.
 // Every wait is for a positive signal: a request arriving, a /metrics series reaching a value.
 #include <atomic>
 #include <boost/asio/connect.hpp>
@@ -376,6 +377,37 @@ BOOST_FIXTURE_TEST_CASE(hub_subscribe_verify_deliver_and_end, WebSubFixture) {
   BOOST_TEST_REQUIRE(later.size() == after_restart + 1);
   BOOST_TEST(path_of(later.back().target) == "/keep");
   BOOST_TEST(later.back().body.find("edited again") != std::string::npos);
+}
+
+// A callback whose delivery failed is remembered as failing: after the next change its
+// delivery goes out as suspect (in the outbound lane of its own, which holds no slot a
+// healthy subscriber on the same host needs), though the change starts its attempts anew.
+// max_attempts = 1: no retry (itself suspect) can stand in for that delivery.
+BOOST_FIXTURE_TEST_CASE(a_callback_that_failed_is_sent_to_as_suspect_after_the_next_change,
+                        WebSubFixture) {
+  ScriptedServer reader([](const ScriptedRequest& request) {
+    if (request.method == "POST" && path_of(request.target) == "/fail") {
+      return ScriptedReply::of(500u);
+    }
+    return subscriber(request);
+  });
+  start("builtin_hub = true\nallow_private_callbacks = true\nmax_attempts = 1\n");
+  const std::string topic = std::string(kSite) + "/en/atom.xml";
+  BOOST_TEST(subscribe("subscribe", reader.url("/fail"), topic).status == 202u);
+  BOOST_TEST(subscribe("subscribe", reader.url("/ok"), topic).status == 202u);
+  FEEDD_REQUIRE_AFTER(series_reaches(port, "feedd_websub_intents_total{result=\"verified\"}", 2),
+                      feedd->log());
+  for (int edit = 1; edit <= 2; ++edit) {
+    write_file(store / "en.md",
+               post("English post, edit " + std::to_string(edit), "en", "tags: [news]\n"));
+    FEEDD_REQUIRE_AFTER(
+        series_reaches(port, "feedd_websub_deliveries_total{result=\"failed\"}", edit),
+        feedd->log());
+    FEEDD_REQUIRE_AFTER(series_reaches(port, "feedd_websub_deliveries_total{result=\"ok\"}", edit),
+                        feedd->log());
+    // The first failure made it suspect; /ok never was.
+    BOOST_TEST(series(port, "feedd_outbound_suspect_total") == edit - 1);
+  }
 }
 
 BOOST_AUTO_TEST_SUITE_END()
