@@ -21,6 +21,9 @@ struct WebSubCounters {
   std::atomic<std::uint64_t> denied{0};         // unknown topic, too many subscriptions
   std::atomic<std::uint64_t> refused{0};        // callbacks at private addresses
   std::atomic<std::uint64_t> expired{0};        // leases that ended
+  // Pings and deliveries made due again by a change while the previous attempt to the same
+  // hub or callback and topic was running: started when it ended, never beside it.
+  std::atomic<std::uint64_t> waited{0};
   std::atomic<std::uint64_t> subscriptions{0};  // gauge
   std::atomic<std::uint64_t> outbox{0};         // gauge: pending pings and deliveries
 

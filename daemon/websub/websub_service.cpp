@@ -173,16 +173,41 @@ std::vector<OutboxItem> WebSubService::claim() {
   return items;
 }
 
-void WebSubService::start_claimed(const std::vector<OutboxItem>& items) {
-  for (const OutboxItem& item : items) {
+void WebSubService::start_claimed(std::vector<OutboxItem> items) {
+  for (OutboxItem& item : items) {
+    if (const auto running = running_rows_.find(item.id); running != running_rows_.end()) {
+      if (running->second) {
+        --in_flight_;  // an earlier waiting claim, superseded by this one (a later change)
+      } else {
+        counters_.waited++;
+      }
+      running->second = std::move(item);
+      continue;
+    }
+    running_rows_.emplace(item.id, std::nullopt);
     // Each on its own: a failure before the send leaves the item claimed in the store (tried
     // again when its claim runs out) and frees its slot, so the others still start and the
     // window does not fill up with slots nothing will free.
     if (!guarded("sending notifications", [&] { dispatch(item); })) {
-      --in_flight_;
+      release(item);
     }
   }
   arm_outbox();
+}
+
+void WebSubService::release(const OutboxItem& item) {
+  --in_flight_;
+  const auto running = running_rows_.find(item.id);
+  if (running == running_rows_.end()) {
+    return;
+  }
+  std::optional<OutboxItem> waiting = std::move(running->second);
+  running_rows_.erase(running);
+  if (waiting) {
+    std::vector<OutboxItem> next;
+    next.push_back(std::move(*waiting));
+    start_claimed(std::move(next));
+  }
 }
 
 void WebSubService::arm_outbox() {
@@ -237,7 +262,7 @@ void WebSubService::deliver(const OutboxItem& item) {
   auto snapshot = snapshots_.load();
   if (!subscription || subscription->expires_at <= now || path.empty()) {
     store_->finish(item);  // unsubscribed or expired meanwhile
-    --in_flight_;
+    release(item);
     return;
   }
   if (const feeds::Resource* resource = snapshot->find(path)) {
@@ -246,7 +271,7 @@ void WebSubService::deliver(const OutboxItem& item) {
   }
   if (topics_ == nullptr || !parse_topic_path(path)) {
     store_->finish(item);
-    --in_flight_;
+    release(item);
     return;
   }
   asio::co_spawn(outbound_.context(), topics_->find(path, snapshot),
@@ -317,20 +342,19 @@ std::shared_ptr<const std::string> WebSubService::shared_body(const std::string&
 
 // Queued until the settle timer writes the batch (or the destructor does, at shutdown).
 void WebSubService::settle(const OutboxItem& item, bool ok) {
-  --in_flight_;
   settled_.push_back({item, ok});
-  if (settled_.size() > 1) {
-    return;  // the timer is armed
-  }
-  settle_timer_.expires_after(kSettleDelay);
-  settle_timer_.async_wait([this](const boost::system::error_code& ec) {
-    if (!ec) {
-      if (!guarded("recording sent notifications", [&] { write_settled(); })) {
-        // Rolled back: the work due meanwhile was not claimed and needs its timer.
-        guarded("sending notifications", [&] { arm_outbox(); });
+  if (settled_.size() == 1) {  // else the timer is armed
+    settle_timer_.expires_after(kSettleDelay);
+    settle_timer_.async_wait([this](const boost::system::error_code& ec) {
+      if (!ec) {
+        if (!guarded("recording sent notifications", [&] { write_settled(); })) {
+          // Rolled back: the work due meanwhile was not claimed and needs its timer.
+          guarded("sending notifications", [&] { arm_outbox(); });
+        }
       }
-    }
-  });
+    });
+  }
+  release(item);
 }
 
 // One transaction: the batch's outcomes and the claim of the work that may start next.
@@ -356,7 +380,7 @@ void WebSubService::write_settled() {
   for (const OutboxKind kind : dropped) {  // after the gauges, as they were written
     (kind == OutboxKind::publish ? counters_.publish_dropped : counters_.delivery_dropped)++;
   }
-  start_claimed(claimed);
+  start_claimed(std::move(claimed));
 }
 
 // Writes one attempt's outcome: done, retried later, or (false) given up.

@@ -16,6 +16,7 @@
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -74,7 +75,11 @@ class WebSubService {
   void queue_changes(const std::vector<std::string>& paths);
   void pump();  // claims what is due (as much as kMaxInFlight allows) and starts it
   std::vector<storage::OutboxItem> claim();
-  void start_claimed(const std::vector<storage::OutboxItem>& items);
+  // Starts each item, or keeps it until the running attempt of its row ends (running_rows_).
+  void start_claimed(std::vector<storage::OutboxItem> items);
+  // An attempt of `item` ended or never started: its slot is free, and the newer claim of its
+  // row that waited for it starts.
+  void release(const storage::OutboxItem& item);
   void arm_outbox();
   void arm_expiry();
   // Starts one claimed item; a storage error is thrown only before anything was sent.
@@ -109,6 +114,10 @@ class WebSubService {
   boost::asio::steady_timer expiry_timer_;
   boost::asio::steady_timer settle_timer_;
   std::size_t in_flight_ = 0;
+  // The outbox rows with an attempt running, each with the newer claim of the row (made due
+  // again by a change meanwhile) that waits for it: one attempt per hub or callback and topic
+  // at a time, so a subscriber never gets an older feed after a newer one.
+  std::unordered_map<std::int64_t, std::optional<storage::OutboxItem>> running_rows_;
   struct Settled {
     storage::OutboxItem item;
     bool ok = false;

@@ -1,5 +1,5 @@
 // WebSubCounters::render writes the series /metrics has always shown for WebSub, byte for
-// byte (TYPE lines, result labels, unlabelled gauges).
+// byte (TYPE lines, result labels, unlabelled gauges), and the ones added since.
 #include "daemon/websub/websub_counters.h"
 
 #include <boost/test/unit_test.hpp>
@@ -15,6 +15,7 @@ BOOST_AUTO_TEST_CASE(renders_every_series) {
   counters.gone = 4;
   counters.refused = 5;
   counters.expired = 6;
+  counters.waited = 9;
   counters.subscriptions = 7;
   counters.outbox = 8;
   std::string out;
@@ -36,6 +37,8 @@ BOOST_AUTO_TEST_CASE(renders_every_series) {
              "feedd_websub_intents_total{result=\"refused\"} 5\n"
              "# TYPE feedd_websub_expired_total counter\n"
              "feedd_websub_expired_total 6\n"
+             "# TYPE feedd_websub_waited_total counter\n"
+             "feedd_websub_waited_total 9\n"
              "# TYPE feedd_websub_subscriptions gauge\n"
              "feedd_websub_subscriptions 7\n"
              "# TYPE feedd_websub_outbox gauge\n"

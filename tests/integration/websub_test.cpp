@@ -3,14 +3,15 @@
 // Feed, topic feeds included); publish pings exactly once per changed feed, retried after a
 // 500; the built-in hub's subscribe -> verify -> deliver with a correct signature; a wrong
 // challenge, an unknown topic, unsubscribe, 410 Gone, lease expiry, a restart that keeps
-// subscriptions, the SSRF refusal, a callback that never answers delaying nobody, and one
-// that failed sent to as suspect after the next change.
+// subscriptions, the SSRF refusal, a callback that never answers delaying nobody, one that
+// failed sent to as suspect after the next change, and one delivery of a topic at a time.
 // Every wait is for a positive signal: a request arriving, a /metrics series reaching a value.
 #include <atomic>
 #include <boost/asio/connect.hpp>
 #include <boost/beast/http/write.hpp>
 #include <boost/test/unit_test.hpp>
 #include <chrono>
+#include <condition_variable>
 #include <csignal>
 #include <map>
 #include <mutex>
@@ -408,6 +409,67 @@ BOOST_FIXTURE_TEST_CASE(a_callback_that_failed_is_sent_to_as_suspect_after_the_n
     // The first failure made it suspect; /ok never was.
     BOOST_TEST(series(port, "feedd_outbound_suspect_total") == edit - 1);
   }
+}
+
+// A change while a delivery to a callback is still running: the next delivery of that topic
+// to that callback waits for the first to end (feedd_websub_waited_total), so the subscriber
+// never has two at once and the newer feed arrives last.
+BOOST_FIXTURE_TEST_CASE(a_callback_gets_one_delivery_of_a_topic_at_a_time, WebSubFixture) {
+  struct Gate {
+    std::mutex mutex;
+    std::condition_variable changed;
+    bool open = false;
+    int arrived = 0, running = 0, most = 0;
+    void release() {
+      {
+        std::lock_guard lock(mutex);
+        open = true;
+      }
+      changed.notify_all();
+    }
+  } gate;
+  ScriptedServer reader([&gate](const ScriptedRequest& request) {
+    if (request.method == "POST") {  // held until the gate opens
+      std::unique_lock lock(gate.mutex);
+      ++gate.arrived;
+      gate.most = std::max(gate.most, ++gate.running);
+      gate.changed.notify_all();
+      gate.changed.wait_for(lock, std::chrono::seconds(20), [&] { return gate.open; });
+      --gate.running;
+    }
+    return subscriber(request);
+  });
+  struct OpenAtEnd {  // a failing check must not leave a handler waiting
+    Gate& gate;
+    ~OpenAtEnd() { gate.release(); }
+  } open_at_end{gate};
+  start("builtin_hub = true\nallow_private_callbacks = true\n");
+  const std::string topic = std::string(kSite) + "/en/atom.xml";
+  BOOST_TEST(subscribe("subscribe", reader.url("/slow"), topic).status == 202u);
+  FEEDD_REQUIRE_AFTER(series_reaches(port, "feedd_websub_intents_total{result=\"verified\"}", 1),
+                      feedd->log());
+  write_file(store / "en.md", post("English post, first edit", "en", "tags: [news]\n"));
+  {
+    std::unique_lock lock(gate.mutex);
+    BOOST_TEST_REQUIRE(
+        gate.changed.wait_for(lock, std::chrono::seconds(20), [&] { return gate.arrived == 1; }));
+  }
+  write_file(store / "en.md", post("English post, second edit", "en", "tags: [news]\n"));
+  FEEDD_REQUIRE_AFTER(series_reaches(port, "feedd_websub_waited_total", 1), feedd->log());
+  gate.release();
+  FEEDD_REQUIRE_AFTER(series_reaches(port, "feedd_websub_deliveries_total{result=\"ok\"}", 2),
+                      feedd->log());
+  std::vector<std::string> bodies;
+  for (const auto& seen : reader.requests()) {
+    if (seen.method == "POST") {
+      bodies.push_back(seen.body);
+    }
+  }
+  BOOST_TEST_REQUIRE(bodies.size() == 2u);
+  BOOST_TEST(bodies[0].find("first edit") != std::string::npos);
+  BOOST_TEST(bodies[1].find("second edit") != std::string::npos);
+  std::lock_guard lock(gate.mutex);
+  BOOST_TEST(gate.most == 1);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
