@@ -1,5 +1,6 @@
 #include "daemon/outbound/http_client.h"
 
+#include <algorithm>
 #include <array>
 #include <atomic>
 #include <boost/asio/co_spawn.hpp>
@@ -8,6 +9,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <deque>
+#include <list>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -68,8 +70,9 @@ struct HttpClient::Impl : std::enable_shared_from_this<Impl> {
       : strand(asio::make_strand(io)),
         tls(asio::ssl::context::tls_client),
         options(std::move(o)),
-        per_host{options.max_per_host, options.max_suspect_per_host},
-        total{options.max_total, options.max_suspect_total},
+        // At least one suspect request at a time: none would leave them queued for good.
+        per_host{options.max_per_host, std::max<std::size_t>(1, options.max_suspect_per_host)},
+        total{options.max_total, std::max<std::size_t>(1, options.max_suspect_total)},
         pace(options.paced_per_s, options.paced_burst, std::chrono::steady_clock::now()),
         pace_timer(strand),
         pool(std::make_shared<ConnectionPool>(
@@ -151,7 +154,7 @@ struct HttpClient::Impl : std::enable_shared_from_this<Impl> {
       const std::string key = first->second;
       Host& host = hosts[key];
       if (host.running[*lane] >= per_host[*lane]) {
-        // Filled by a request moved here (move_to_suspect_lane); release() puts it back.
+        // Filled by a request moved here (move_stalled); release() puts it back.
         ready[*lane].erase(first);
         continue;
       }
@@ -210,26 +213,48 @@ struct HttpClient::Impl : std::enable_shared_from_this<Impl> {
     if (found->second.idle()) {
       hosts.erase(found);
     }
+    if (lane == kSuspect && !stalled_waiting.empty()) {
+      move_stalled();  // a suspect slot is free, on this host and in all
+    }
   }
 
-  // A request still unanswered after stall_after: moved to the suspect lane if that has room
-  // on its host and in all, so that its host's next request starts.
-  void move_to_suspect_lane(const std::string& key, std::uint64_t id) {
-    const auto request = running_requests.find(id);
-    if (request == running_requests.end() || request->second.lane != kNormal) {
-      return;
+  // A request still unanswered after stall_after: moved to the suspect lane now if that has
+  // room on its host and in all, else as soon as it has (oldest stalled first), so that its
+  // host's next request starts.
+  void stall(const std::string& key, std::uint64_t id) {
+    stalled_waiting.emplace_back(id, key);
+    move_stalled();
+  }
+
+  // Moves what stalled_waiting allows, oldest first; drops the entries of requests that ended.
+  void move_stalled() {
+    bool moved = false;
+    for (auto it = stalled_waiting.begin(); it != stalled_waiting.end();) {
+      const auto request = running_requests.find(it->first);
+      if (request == running_requests.end() || request->second.lane != kNormal) {
+        it = stalled_waiting.erase(it);
+        continue;
+      }
+      if (lane_running[kSuspect] >= total[kSuspect]) {
+        break;
+      }
+      Host& host = hosts.find(it->second)->second;
+      if (host.running[kSuspect] >= per_host[kSuspect]) {
+        ++it;  // its host's suspect slot is taken: another host's may be free
+        continue;
+      }
+      request->second.lane = kSuspect;
+      ++host.running[kSuspect];
+      ++lane_running[kSuspect];
+      ++running_suspect_gauge;
+      ++stalled;
+      make_room(host, it->second, kNormal);
+      it = stalled_waiting.erase(it);
+      moved = true;
     }
-    Host& host = hosts.find(key)->second;
-    if (host.running[kSuspect] >= per_host[kSuspect] || lane_running[kSuspect] >= total[kSuspect]) {
-      return;
+    if (moved) {
+      pump();
     }
-    request->second.lane = kSuspect;
-    ++host.running[kSuspect];
-    ++lane_running[kSuspect];
-    ++running_suspect_gauge;
-    ++stalled;
-    make_room(host, key, kNormal);
-    pump();
   }
 
   void start(const std::shared_ptr<Pending>& pending, Lane lane) {
@@ -244,7 +269,7 @@ struct HttpClient::Impl : std::enable_shared_from_this<Impl> {
       record.stall->async_wait(
           [self = shared_from_this(), key = pending->key, id](const boost::system::error_code& ec) {
             if (!ec && !self->stopping) {
-              self->move_to_suspect_lane(key, id);
+              self->stall(key, id);
             }
           });
     }
@@ -287,6 +312,7 @@ struct HttpClient::Impl : std::enable_shared_from_this<Impl> {
     for (auto& lane : ready) {
       lane.clear();
     }
+    stalled_waiting.clear();
     for (auto& [id, request] : running_requests) {
       if (request.stall) {
         request.stall->cancel();
@@ -314,6 +340,8 @@ struct HttpClient::Impl : std::enable_shared_from_this<Impl> {
   std::array<std::size_t, kLanes> lane_running{};
   std::uint64_t next_order = 0;
   std::map<std::uint64_t, Running> running_requests;  // by id
+  // (id, key) of requests past stall_after still in the normal lane, oldest first.
+  std::list<std::pair<std::uint64_t, std::string>> stalled_waiting;
   std::uint64_t next_id = 0;
   // Read by stats() from any thread.
   std::atomic<std::size_t> running{0};

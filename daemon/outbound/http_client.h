@@ -3,7 +3,7 @@
 // io_context given at construction (one the daemon owns, never the serving threads), at most
 // `max_per_host` at once per scheme+host+port and `max_total` in all. Requests to destinations
 // that failed before (OutboundRequest::suspect) run in a lane of their own with smaller limits,
-// and a request unanswered after `stall_after` moves to that lane when it has room: dead
+// and a request unanswered after `stall_after` moves to that lane as soon as it has room: dead
 // destinations never hold every slot of a host that healthy ones share. The callback runs on
 // that io_context exactly once, with the response (any status) or an OutboundError / system
 // error_code. Every phase has a deadline, responses are size-capped, redirects are returned,
@@ -66,9 +66,8 @@ struct ClientOptions {
   std::size_t max_total = 64;                // running at once in all (likewise)
   std::size_t max_suspect_per_host = 1;      // suspect requests running at once per host
   std::size_t max_suspect_total = 16;        // suspect requests running at once in all
-  // A request not suspect and still unanswered after this long moves to the suspect lane when
-  // that has room, and its slot starts the next request: a destination that hangs holds a
-  // healthy one on its host back this long, not for the whole deadline. 0: never.
+  // A request not suspect and still unanswered after this long moves to the suspect lane as
+  // soon as that has room (oldest first), and its slot starts the next request. 0: never.
   std::chrono::milliseconds stall_after{2000};
   std::size_t max_queued = 100000;    // waiting; more: queue_full
   std::size_t max_idle_per_host = 4;  // kept open for reuse per host; 0: none (Connection: close)

@@ -168,6 +168,7 @@ void WebSubService::on_verified(const HubRequest& request, const std::string& ch
     store_->upsert({request.topic, request.callback, request.secret, now_s() + lease});
   } else {
     store_->remove(request.topic, request.callback);
+    failing_callbacks_.erase(request.callback);  // it may fail or not for its other topics
   }
   // The gauge first: a reader that sees the confirmation counted sees its subscription.
   update_gauges();

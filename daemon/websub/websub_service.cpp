@@ -176,15 +176,19 @@ std::vector<OutboxItem> WebSubService::claim() {
 void WebSubService::start_claimed(std::vector<OutboxItem> items) {
   for (OutboxItem& item : items) {
     if (const auto running = running_rows_.find(item.id); running != running_rows_.end()) {
-      if (running->second) {
+      if (item.generation == running->second.first) {
+        --in_flight_;  // its claim ran out while queued: the running attempt stands for it
+        continue;
+      }
+      if (running->second.second) {
         --in_flight_;  // an earlier waiting claim, superseded by this one (a later change)
       } else {
         counters_.waited++;
       }
-      running->second = std::move(item);
+      running->second.second = std::move(item);
       continue;
     }
-    running_rows_.emplace(item.id, std::nullopt);
+    running_rows_.emplace(item.id, std::make_pair(item.generation, std::nullopt));
     // Each on its own: a failure before the send leaves the item claimed in the store (tried
     // again when its claim runs out) and frees its slot, so the others still start and the
     // window does not fill up with slots nothing will free.
@@ -195,13 +199,21 @@ void WebSubService::start_claimed(std::vector<OutboxItem> items) {
   arm_outbox();
 }
 
+void WebSubService::drop_waiting_claim(const OutboxItem& item) {
+  const auto running = running_rows_.find(item.id);
+  if (running != running_rows_.end() && running->second.second) {
+    running->second.second.reset();
+    --in_flight_;  // its row is ended with this attempt (claimed again after its lease if not)
+  }
+}
+
 void WebSubService::release(const OutboxItem& item) {
   --in_flight_;
   const auto running = running_rows_.find(item.id);
   if (running == running_rows_.end()) {
     return;
   }
-  std::optional<OutboxItem> waiting = std::move(running->second);
+  std::optional<OutboxItem> waiting = std::move(running->second.second);
   running_rows_.erase(running);
   if (waiting) {
     std::vector<OutboxItem> next;
@@ -309,11 +321,12 @@ void WebSubService::send_delivery(const OutboxItem& item, const storage::Subscri
   outbound_.client().send(std::move(request), [this, item](const OutboundResult& result) {
     guarded("recording a delivery", [&] {
       if (result && result->status == 410) {  // §7: the subscriber wants no more
-        store_->remove(item.topic, item.target);
+        drop_waiting_claim(item);             // a change's delivery queued behind this one
         failing_callbacks_.erase(item.target);
+        settle(item, true);  // first: a failing removal must not keep the row running
+        store_->remove(item.topic, item.target);
         log::info(kWebSubChannel,
                   item.target + " answered 410 Gone: unsubscribed from " + item.topic);
-        settle(item, true);
         update_gauges();
         counters_.gone++;  // after the gauges: whoever sees it counted sees it unsubscribed
         return;

@@ -80,6 +80,7 @@ class WebSubService {
   // An attempt of `item` ended or never started: its slot is free, and the newer claim of its
   // row that waited for it starts.
   void release(const storage::OutboxItem& item);
+  void drop_waiting_claim(const storage::OutboxItem& item);  // e.g. after 410 Gone
   void arm_outbox();
   void arm_expiry();
   // Starts one claimed item; a storage error is thrown only before anything was sent.
@@ -114,10 +115,13 @@ class WebSubService {
   boost::asio::steady_timer expiry_timer_;
   boost::asio::steady_timer settle_timer_;
   std::size_t in_flight_ = 0;
-  // The outbox rows with an attempt running, each with the newer claim of the row (made due
-  // again by a change meanwhile) that waits for it: one attempt per hub or callback and topic
-  // at a time, so a subscriber never gets an older feed after a newer one.
-  std::unordered_map<std::int64_t, std::optional<storage::OutboxItem>> running_rows_;
+  // The outbox rows with an attempt running, by id: the running attempt's generation and the
+  // newer claim of the row (made due again by a change meanwhile) that waits for it. One
+  // attempt per hub or callback and topic at a time, so a subscriber never gets an older feed
+  // after a newer one; a claim of the same generation (its lease ran out while the attempt
+  // waited in the client's queue) is dropped, the running attempt stands for it.
+  std::unordered_map<std::int64_t, std::pair<std::int64_t, std::optional<storage::OutboxItem>>>
+      running_rows_;
   struct Settled {
     storage::OutboxItem item;
     bool ok = false;
@@ -130,10 +134,11 @@ class WebSubService {
     std::shared_ptr<const std::string> bytes;
   };
   std::unordered_map<std::string, SharedBody> bodies_;
-  // Callback URLs whose last delivery failed (any topic), until one succeeds: their
-  // deliveries go out as suspect (http_client.h), so dead subscribers never hold the slots of
-  // healthy ones on the same host, even when a new change starts their attempts again. At most
-  // max_subscriptions of them; beyond that a failing callback is treated as any other.
+  // Callback URLs whose last delivery failed (any topic), until one succeeds, it answers 410
+  // or unsubscribes: their deliveries go out as suspect (http_client.h), so dead subscribers
+  // never hold the slots of healthy ones on the same host, even when a new change starts their
+  // attempts again. At most max_subscriptions of them; beyond that a failing callback is
+  // treated as any other.
   std::unordered_set<std::string> failing_callbacks_;
   // Any thread.
   WebSubCounters counters_;

@@ -19,7 +19,10 @@
 #include <boost/asio/streambuf.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/test/unit_test.hpp>
+#include <condition_variable>
+#include <functional>
 #include <future>
+#include <mutex>
 #include <thread>
 
 #include "daemon/outbound/address_policy.h"
@@ -48,6 +51,7 @@ ClientOptions quick_options() {
   options.write_timeout = std::chrono::milliseconds(10000);
   options.read_timeout = std::chrono::milliseconds(300);
   options.max_response_bytes = 1 << 20;
+  options.stall_after = std::chrono::milliseconds(0);  // no request moves unless a test asks
   return options;
 }
 
@@ -309,17 +313,22 @@ ScriptedReply ok_or_hang(const ScriptedRequest& request) {
   return request.target == "/ok" ? ScriptedReply::of(200, "ok") : ScriptedReply::hang();
 }
 
-// Four requests to a host that never answers fill its four slots; the fifth, to a path on
-// the same host that answers at once, starts when the first stuck one has waited stall_after
-// and moved to the suspect lane (which has room for one), long before any deadline.
-BOOST_AUTO_TEST_CASE(a_stalled_request_gives_its_slot_to_the_next_one_on_its_host) {
-  ScriptedServer server(ok_or_hang);
+// Four slots per host, one suspect; a request moves after 200 ms; no deadline is reached.
+ClientOptions stalling_options() {
   auto options = quick_options();
   options.read_timeout = std::chrono::seconds(60);
   options.max_per_host = 4;
   options.max_suspect_per_host = 1;
   options.stall_after = std::chrono::milliseconds(200);
-  OutboundService service(options);
+  return options;
+}
+
+// Four requests to a host that never answers fill its four slots; the fifth, to a path on
+// the same host that answers at once, starts when the first stuck one has waited stall_after
+// and moved to the suspect lane (which has room for one), long before any deadline.
+BOOST_AUTO_TEST_CASE(a_stalled_request_gives_its_slot_to_the_next_one_on_its_host) {
+  ScriptedServer server(ok_or_hang);
+  OutboundService service(stalling_options());
   std::vector<std::future<OutboundResult>> stuck;
   for (int i = 0; i < 4; ++i) {
     stuck.push_back(
@@ -336,6 +345,53 @@ BOOST_AUTO_TEST_CASE(a_stalled_request_gives_its_slot_to_the_next_one_on_its_hos
   BOOST_TEST(stats.stalled == 1u);  // the suspect lane holds one per host
   BOOST_TEST(stats.running_suspect == 1u);
   BOOST_TEST(stats.running == 4u);
+  service.stop();
+}
+
+// Stalled requests that find the suspect lane full move, oldest first, as soon as it has room:
+// when the moved request (held at the server by a gate) ends, the next stalled one moves.
+BOOST_AUTO_TEST_CASE(a_stalled_request_moves_when_the_suspect_lane_has_room) {
+  std::mutex mutex;
+  std::condition_variable changed;
+  bool open = false;
+  ScriptedServer server([&](const ScriptedRequest& request) {
+    if (request.target != "/gate") {
+      return ScriptedReply::hang();
+    }
+    std::unique_lock lock(mutex);
+    changed.wait_for(lock, std::chrono::seconds(20), [&] { return open; });
+    return ScriptedReply::of(200, "ok");
+  });
+  const auto open_gate = [&] {
+    {
+      std::lock_guard lock(mutex);
+      open = true;
+    }
+    changed.notify_all();
+  };
+  struct OpenAtEnd {  // a failing check must not leave the handler waiting
+    std::function<void()> open;
+    ~OpenAtEnd() { open(); }
+  } open_at_end{open_gate};
+  OutboundService service(stalling_options());
+  auto gated = send(service.client(), local(http::verb::post, server.url("/gate")));
+  std::vector<std::future<OutboundResult>> stuck;
+  for (int i = 0; i < 3; ++i) {
+    stuck.push_back(
+        send(service.client(), local(http::verb::post, server.url("/hang" + std::to_string(i)))));
+  }
+  const auto stalled_reaches = [&](std::uint64_t count) {
+    for (int i = 0; i < 400 && service.client().stats().stalled < count; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return service.client().stats().stalled >= count;
+  };
+  BOOST_TEST_REQUIRE(stalled_reaches(1));  // the oldest, /gate, took the suspect slot
+  open_gate();
+  BOOST_TEST_REQUIRE((gated.wait_for(std::chrono::seconds(20)) == std::future_status::ready));
+  BOOST_TEST(gated.get().has_value());
+  BOOST_TEST(stalled_reaches(2));  // a stalled /hang took the slot /gate left
+  BOOST_TEST(service.client().stats().running_suspect == 1u);
   service.stop();
 }
 
