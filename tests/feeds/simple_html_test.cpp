@@ -69,14 +69,14 @@ BOOST_AUTO_TEST_CASE(the_converters_output_reads_as_gumbo_reads_it) {
   std::size_t accepted = 0;
   for (const char* folder : {"etc/posts", "tests"}) {
     for (const auto& entry :
-         std::filesystem::recursive_directory_iterator(testing::source_dir() / folder)) {
+         std::filesystem::recursive_directory_iterator(feedd::testing::source_dir() / folder)) {
       const auto extension = entry.path().extension();
       if (!entry.is_regular_file() || (extension != ".md" && extension != ".markdown" &&
                                        entry.path().parent_path().filename() != "markdown")) {
         continue;
       }
       const std::string html =
-          clean_xml_text(storage::markdown_to_html(testing::read_file(entry.path())));
+          clean_xml_text(storage::markdown_to_html(feedd::testing::read_file(entry.path())));
       ++bodies;
       accepted += scanned(html) ? 1 : 0;
       agrees(html, entry.path().string());
