@@ -17,9 +17,10 @@ class HtmlDocument;
 std::string resolve_url(std::string_view base, std::string_view reference);
 
 // The document's source with its URL attributes (HtmlDocument::url_attributes: href, src,
-// poster, cite, action, SVG's xlink:href and every URL of srcset) resolved against `base`.
-// Only the values that change are spliced in, double-quoted, at the parser's source
-// offsets; every other byte (comments, script text, values already absolute) is copied.
+// poster, cite, action, formaction, data, background, SVG's xlink:href and every URL of srcset)
+// resolved against `base`. Only the values that change are spliced in, double-quoted, at the
+// parser's source offsets; every other byte (comments, script text, values already absolute) is
+// copied.
 std::string absolutize_links(const HtmlDocument& document, std::string_view base);
 // The same for an HTML fragment not parsed yet.
 std::string absolutize_links(std::string_view html, std::string_view base);

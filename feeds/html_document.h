@@ -40,7 +40,8 @@ class HtmlDocument {
   const std::string& first_paragraph_text() const {
     return first_paragraph_.empty() ? text_ : first_paragraph_;
   }
-  // href, src, poster, cite, action (and SVG's xlink:href) and srcset values, in source order.
+  // href, src, poster, cite, action, formaction, data, background (and SVG's
+  // xlink:href) and srcset values, in source order.
   const std::vector<UrlAttribute>& url_attributes() const { return urls_; }
   // Why the body was not parsed (html_parse_bound.h's parse_refusal); empty: it was.
   std::string_view unparsed_reason() const { return unparsed_reason_; }

@@ -17,8 +17,10 @@ void trim_end(std::string& text) {
 }  // namespace
 
 bool holds_one_url(std::string_view attribute) {
-  static constexpr std::array<std::string_view, 5> kUrlAttributes = {"href", "src", "poster",
-                                                                     "cite", "action"};
+  // `data` is <object>'s, `background` the table cells' and body's of old blogs' HTML (the
+  // names hold a URL on every element that has them).
+  static constexpr std::array<std::string_view, 8> kUrlAttributes = {
+      "href", "src", "poster", "cite", "action", "formaction", "data", "background"};
   return std::find(kUrlAttributes.begin(), kUrlAttributes.end(), attribute) != kUrlAttributes.end();
 }
 

@@ -41,7 +41,8 @@ class HtmlFacts {
   std::size_t paragraph_start_ = 0;
 };
 
-// Whether an attribute of no namespace holds one URL (href, src, poster, cite, action); srcset
+// Whether an attribute of no namespace holds one URL (href, src, poster, cite, action,
+// formaction, data, background); srcset
 // holds a list of them.
 bool holds_one_url(std::string_view attribute);
 

@@ -45,6 +45,14 @@ BOOST_AUTO_TEST_CASE(html_attributes_are_rewritten) {
   BOOST_TEST(absolutize_links(R"(<img srcset="a.png 1x, /b.png 2x" src="a.png">)", kBase) ==
              R"(<img srcset="https://blog.example.org/2025/04/a.png 1x, )"
              R"(https://blog.example.org/b.png 2x" src="https://blog.example.org/2025/04/a.png">)");
+  // <object data>, the cells' and body's background of older HTML, a button's formaction.
+  BOOST_TEST(absolutize_links(R"(<object data="movie.swf"></object>)", kBase) ==
+             R"(<object data="https://blog.example.org/2025/04/movie.swf"></object>)");
+  BOOST_TEST(absolutize_links("<table><tr><td background=bg.gif>x</td></tr></table>", kBase) ==
+             R"(<table><tr><td background="https://blog.example.org/2025/04/bg.gif">x</td>)"
+             "</tr></table>");
+  BOOST_TEST(absolutize_links("<form><button formaction=go>b</button></form>", kBase) ==
+             R"(<form><button formaction="https://blog.example.org/2025/04/go">b</button></form>)");
 }
 
 BOOST_AUTO_TEST_CASE(everything_else_is_copied_byte_for_byte) {
