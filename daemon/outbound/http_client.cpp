@@ -171,7 +171,6 @@ struct HttpClient::Impl : std::enable_shared_from_this<Impl> {
       waiting.pop_front();
       ++host.running[*lane];
       ++lane_running[*lane];
-      ++running;
       --queued;
       if (!waiting.empty() && host.running[*lane] < per_host[*lane]) {
         ready[*lane].emplace(waiting.front().order, key);
@@ -209,7 +208,6 @@ struct HttpClient::Impl : std::enable_shared_from_this<Impl> {
   void release(const std::string& key, Lane lane) {
     const auto found = hosts.find(key);
     make_room(found->second, key, lane);
-    --running;
     if (found->second.idle()) {
       hosts.erase(found);
     }
@@ -246,7 +244,6 @@ struct HttpClient::Impl : std::enable_shared_from_this<Impl> {
       request->second.lane = kSuspect;
       ++host.running[kSuspect];
       ++lane_running[kSuspect];
-      ++running_suspect_gauge;
       ++stalled;
       make_room(host, it->second, kNormal);
       it = stalled_waiting.erase(it);
@@ -262,7 +259,6 @@ struct HttpClient::Impl : std::enable_shared_from_this<Impl> {
     Running& record = running_requests[id];
     record.lane = lane;
     if (lane == kSuspect) {
-      ++running_suspect_gauge;
       ++suspect_started;
     } else if (options.stall_after.count() > 0) {
       record.stall = std::make_unique<asio::steady_timer>(strand, options.stall_after);
@@ -277,11 +273,7 @@ struct HttpClient::Impl : std::enable_shared_from_this<Impl> {
                    [self = shared_from_this(), pending, id](const std::exception_ptr& error,
                                                             OutboundResult result) {
                      auto ended = self->running_requests.extract(id);
-                     const Lane ended_lane = ended.mapped().lane;
-                     if (ended_lane == kSuspect) {
-                       --self->running_suspect_gauge;
-                     }
-                     self->release(pending->key, ended_lane);
+                     self->release(pending->key, ended.mapped().lane);
                      if (error) {
                        result = OutboundError::io_failed;
                      } else if (self->stopping && !result) {
@@ -337,15 +329,13 @@ struct HttpClient::Impl : std::enable_shared_from_this<Impl> {
   std::unordered_map<std::string, Host> hosts;  // those with requests waiting or running
   // By lane: (oldest waiting's order, key) of the hosts with room in that lane.
   std::array<std::set<std::pair<std::uint64_t, std::string>>, kLanes> ready;
-  std::array<std::size_t, kLanes> lane_running{};
   std::uint64_t next_order = 0;
   std::map<std::uint64_t, Running> running_requests;  // by id
   // (id, key) of requests past stall_after still in the normal lane, oldest first.
   std::list<std::pair<std::uint64_t, std::string>> stalled_waiting;
   std::uint64_t next_id = 0;
   // Read by stats() from any thread.
-  std::atomic<std::size_t> running{0};
-  std::atomic<std::size_t> running_suspect_gauge{0};
+  std::array<std::atomic<std::size_t>, kLanes> lane_running{};  // running now, by lane
   std::atomic<std::uint64_t> suspect_started{0};
   std::atomic<std::uint64_t> stalled{0};
   std::atomic<std::size_t> queued{0};
@@ -387,8 +377,8 @@ ClientStats HttpClient::stats() const {
   stats.sent = impl_->sent;
   stats.failed = impl_->failed;
   stats.refused = impl_->refused;
-  stats.running = impl_->running;
-  stats.running_suspect = impl_->running_suspect_gauge;
+  stats.running_suspect = impl_->lane_running[Impl::kSuspect];
+  stats.running = impl_->lane_running[Impl::kNormal] + stats.running_suspect;
   stats.suspect = impl_->suspect_started;
   stats.stalled = impl_->stalled;
   stats.queued = impl_->queued;
