@@ -32,6 +32,9 @@ std::size_t decode_valid(std::string_view bytes, std::size_t pos, char32_t& cp);
 // sequence returns U+FFFD and advances by one byte. Precondition: pos < bytes.size().
 char32_t decode(std::string_view bytes, std::size_t& pos);
 
+// Appends `cp` to `out` as UTF-8 (`cp` must be a Unicode scalar value).
+void append(std::string& out, char32_t cp);
+
 // Number of code points (malformed bytes count one each).
 std::size_t count_code_points(std::string_view bytes);
 

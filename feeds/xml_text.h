@@ -19,7 +19,4 @@ std::string clean_xml_text(std::string_view text);
 // cleaned copy, held in `storage` (overwritten; must not hold `text`).
 std::string_view clean_xml_view(std::string_view text, std::string& storage);
 
-// Appends `cp` to `out` as UTF-8 (`cp` must be a valid scalar value).
-void append_utf8(std::string& out, char32_t cp);
-
 }  // namespace feedd::feeds

@@ -2,9 +2,11 @@
 
 #include <md4c-html.h>
 
+#include <array>
 #include <optional>
 
 #include "common/text.h"
+#include "common/utf8.h"
 #include "storage/readers/front_matter.h"
 #include "storage/readers/language.h"
 #include "storage/readers/local_time.h"
@@ -13,8 +15,31 @@
 namespace feedd::storage {
 namespace {
 
+// What HTML5 makes of a numeric character reference to U+0080-U+009F: the Windows-1252
+// character of that byte (blogs of the Movable Type era wrote "&#150;" for an en dash), or
+// the C1 control itself for the five bytes Windows-1252 leaves undefined (0 here).
+constexpr std::array<char16_t, 32> kWindows1252C1 = {
+    u'\u20AC', 0,         u'\u201A', u'\u0192', u'\u201E', u'\u2026', u'\u2020', u'\u2021',
+    u'\u02C6', u'\u2030', u'\u0160', u'\u2039', u'\u0152', 0,         u'\u017D', 0,
+    0,         u'\u2018', u'\u2019', u'\u201C', u'\u201D', u'\u2022', u'\u2013', u'\u2014',
+    u'\u02DC', u'\u2122', u'\u0161', u'\u203A', u'\u0153', 0,         u'\u017E', u'\u0178'};
+
+// md4c's renderer decodes a numeric reference as Unicode says (&#150; is U+0096, a control
+// character feed validators and readers show as nothing), and writes each decoded reference
+// as an output chunk of its own. A chunk that is exactly one C1 control is therefore such a
+// reference (or, rarely, a lone C1 control in the text, which is Windows-1252 misread as
+// Latin-1 just as often): it gets HTML5's character instead.
 void append_output(const MD_CHAR* data, MD_SIZE size, void* userdata) {
-  static_cast<std::string*>(userdata)->append(data, size);
+  auto& html = *static_cast<std::string*>(userdata);
+  if (size == 2 && static_cast<unsigned char>(data[0]) == 0xC2 &&
+      static_cast<unsigned char>(data[1]) >= 0x80 && static_cast<unsigned char>(data[1]) <= 0x9F) {
+    const char16_t replacement = kWindows1252C1[static_cast<unsigned char>(data[1]) - 0x80];
+    if (replacement != 0) {
+      common::utf8::append(html, replacement);
+      return;
+    }
+  }
+  html.append(data, size);
 }
 
 struct Split {

@@ -2,6 +2,7 @@
 #include "common/utf8.h"
 
 #include <boost/test/unit_test.hpp>
+#include <cstdint>
 #include <iterator>
 #include <random>
 #include <string>
@@ -102,6 +103,23 @@ BOOST_AUTO_TEST_CASE(agrees_with_rfc3629_on_every_lead_and_second_byte) {
     }
   }
   BOOST_TEST(checked == 256u * 256u * 36u * 4u);
+}
+
+// append() writes what decode() reads back, at every length's first and last code point.
+BOOST_AUTO_TEST_CASE(append_writes_what_decode_reads) {
+  for (const char32_t cp :
+       {0x0U, 0x7FU, 0x80U, 0x7FFU, 0x800U, 0xD7FFU, 0xE000U, 0xFFFFU, 0x10000U, 0x10FFFFU}) {
+    std::string text;
+    common::utf8::append(text, cp);
+    std::size_t pos = 0;
+    BOOST_TEST(common::utf8::valid_length(text, 0) == text.size());
+    BOOST_TEST(static_cast<std::uint32_t>(common::utf8::decode(text, pos)) ==
+               static_cast<std::uint32_t>(cp));
+    BOOST_TEST(pos == text.size());
+  }
+  std::string dash;
+  common::utf8::append(dash, U'\u2013');
+  BOOST_TEST(dash == "\xE2\x80\x93");
 }
 
 // find_invalid() on longer text (ASCII is skipped eight bytes at a time): the first byte

@@ -303,6 +303,26 @@ BOOST_AUTO_TEST_CASE(relative_links_are_kept) {
              "<p><a href=\"other.html\">next</a> <img src=\"images/x.png\" alt=\"\"></p>");
 }
 
+// HTML5 reads &#128;-&#159; as the Windows-1252 characters of those bytes (an old blog's
+// "&#150;" is an en dash), not as C1 controls, which feed readers show as nothing.
+BOOST_AUTO_TEST_CASE(references_to_c1_controls_are_windows_1252_characters) {
+  auto body = [](std::string_view markdown) {
+    return read("---\ntitle: T\ndate: 2025-04-30\n---\n" + std::string(markdown) + "\n")
+        .posts.at(0)
+        .content_html;
+  };
+  BOOST_TEST(body("1990&#150;1999 &#x93;quoted&#X94; &#128;5 &#0153;") ==
+             "<p>1990\u20131999 \u201Cquoted\u201D \u20AC5 \u2122</p>");
+  BOOST_TEST(body("*&#151;*") == "<p><em>\u2014</em></p>");
+  // The five bytes Windows-1252 leaves undefined stay what HTML5 makes them: the control.
+  BOOST_TEST(body("a&#129;b") == "<p>a\u0081b</p>");
+  // Code is text, not references; raw HTML goes out as written, for the reader's parser.
+  BOOST_TEST(body("`&#150;`") == "<p><code>&amp;#150;</code></p>");
+  BOOST_TEST(body("<div>\n&#150;\n</div>") == "<div>\n&#150;\n</div>");
+  // Other references are decoded as before.
+  BOOST_TEST(body("&#233;&amp;&hellip;&#160;") == "<p>\u00E9&amp;\u2026\u00A0</p>");
+}
+
 BOOST_AUTO_TEST_CASE(tags_as_a_comma_separated_string) {
   const ReadResult r = read("---\ntitle: T\ndate: 2025-04-30\ntags: a, b ,c\n---\n");
   BOOST_TEST((r.posts.at(0).tags == std::vector<std::string>{"a", "b", "c"}));
