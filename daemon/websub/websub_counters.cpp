@@ -34,6 +34,8 @@ void WebSubCounters::render(std::string& out) const {
   line(out, "feedd_websub_expired_total", "", expired);
   common::append_metric_type(out, "feedd_websub_waited_total", "counter");
   line(out, "feedd_websub_waited_total", "", waited);
+  common::append_metric_type(out, "feedd_websub_deferred_total", "counter");
+  line(out, "feedd_websub_deferred_total", "", deferred);
   common::append_metric_type(out, "feedd_websub_subscriptions", "gauge");
   line(out, "feedd_websub_subscriptions", "", subscriptions);
   common::append_metric_type(out, "feedd_websub_outbox", "gauge");

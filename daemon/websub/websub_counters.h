@@ -24,6 +24,8 @@ struct WebSubCounters {
   // Pings and deliveries made due again by a change while the previous attempt to the same
   // hub or callback and topic was running: started when it ended, never beside it.
   std::atomic<std::uint64_t> waited{0};
+  // Suspect items claimed over their share of the sending window, given back for later.
+  std::atomic<std::uint64_t> deferred{0};
   std::atomic<std::uint64_t> subscriptions{0};  // gauge
   std::atomic<std::uint64_t> outbox{0};         // gauge: pending pings and deliveries
 

@@ -22,7 +22,17 @@ using storage::OutboxKind;
 namespace {
 
 constexpr std::string_view kWebSubChannel = "websub";
-constexpr std::size_t kMaxInFlight = 256;         // outbox items being sent at once
+constexpr std::size_t kMaxInFlight = 256;  // outbox items being sent at once
+// Of those, at most this many suspect (for a destination that failed before). They run 1 per
+// host and 16 in all in the client's suspect lane, up to its 10 s deadlines: without a share
+// of their own, 256 deliveries to a reader service that went away would fill the window, and
+// no healthy subscriber would be claimed until they ended. 32 keeps that lane busy.
+constexpr std::size_t kMaxSuspectInFlight = 32;
+// A suspect item over its share goes back to the outbox, due again this much later.
+constexpr std::chrono::seconds kSuspectDefer{5};
+// Claims of one pump: each gives back the suspect items over the share and claims again, so a
+// long run of them ahead of a healthy item does not hold it back past a few rounds.
+constexpr int kMaxClaimRounds = 4;
 constexpr std::chrono::seconds kClaimLease{120};  // when an item sent at a crash is retried
 constexpr std::chrono::milliseconds kMaxBackoff{3600 * 1000};
 // Ended attempts are written this long after the first of them, together: one commit for a
@@ -163,25 +173,62 @@ void WebSubService::queue_changes(const std::vector<std::string>& paths) {
 
 void WebSubService::pump() { start_claimed(claim()); }
 
+bool WebSubService::is_suspect(const OutboxItem& item) const {
+  return item.attempts > 0 ||
+         (item.kind == OutboxKind::deliver && failing_callbacks_.contains(item.target));
+}
+
 std::vector<OutboxItem> WebSubService::claim() {
-  if (in_flight_ >= kMaxInFlight) {
-    return {};
-  }
+  std::vector<OutboxItem> claimed;
+  std::size_t suspect = 0;
+  std::size_t gave_back = 0;
   const auto now = now_ms();
-  auto items = store_->claim_due(now, kMaxInFlight - in_flight_, now + kClaimLease);
-  in_flight_ += items.size();
-  return items;
+  // One transaction (joined by write_settled's): counted only once it is written.
+  store_->in_transaction([&] {
+    for (int round = 0; round < kMaxClaimRounds; ++round) {
+      const std::size_t taken = in_flight_ + claimed.size();
+      if (taken >= kMaxInFlight) {
+        break;
+      }
+      auto items = store_->claim_due(now, kMaxInFlight - taken, now + kClaimLease);
+      const std::size_t gave_back_before = gave_back;
+      for (OutboxItem& item : items) {
+        item.suspect = is_suspect(item);
+        if (item.suspect && suspect_in_flight_ + suspect >= kMaxSuspectInFlight) {
+          store_->unclaim(item, now + kSuspectDefer);
+          ++gave_back;
+          continue;
+        }
+        suspect += item.suspect ? 1 : 0;
+        claimed.push_back(std::move(item));
+      }
+      if (gave_back == gave_back_before) {  // nothing more due, or the window is full
+        break;
+      }
+    }
+  });
+  in_flight_ += claimed.size();
+  suspect_in_flight_ += suspect;
+  counters_.deferred += gave_back;
+  return claimed;
+}
+
+void WebSubService::forget(const OutboxItem& item) {
+  --in_flight_;
+  if (item.suspect) {
+    --suspect_in_flight_;
+  }
 }
 
 void WebSubService::start_claimed(std::vector<OutboxItem> items) {
   for (OutboxItem& item : items) {
     if (const auto running = running_rows_.find(item.id); running != running_rows_.end()) {
       if (item.generation == running->second.first) {
-        --in_flight_;  // its claim ran out while queued: the running attempt stands for it
+        forget(item);  // its claim ran out while queued: the running attempt stands for it
         continue;
       }
       if (running->second.second) {
-        --in_flight_;  // an earlier waiting claim, superseded by this one (a later change)
+        forget(*running->second.second);  // an earlier waiting claim, superseded by this one
       } else {
         counters_.waited++;
       }
@@ -202,13 +249,13 @@ void WebSubService::start_claimed(std::vector<OutboxItem> items) {
 void WebSubService::drop_waiting_claim(const OutboxItem& item) {
   const auto running = running_rows_.find(item.id);
   if (running != running_rows_.end() && running->second.second) {
+    forget(*running->second.second);  // its row ends with this attempt (else claimed again)
     running->second.second.reset();
-    --in_flight_;  // its row is ended with this attempt (claimed again after its lease if not)
   }
 }
 
 void WebSubService::release(const OutboxItem& item) {
-  --in_flight_;
+  forget(item);
   const auto running = running_rows_.find(item.id);
   if (running == running_rows_.end()) {
     return;
@@ -259,7 +306,7 @@ void WebSubService::publish(const OutboxItem& item) {
   request.body = "hub.mode=publish&hub.url=" + form_encoded(item.topic);
   request.allow_private = true;  // hubs are the operator's choice
   request.paced = true;
-  request.suspect = item.attempts > 0;  // a hub that failed holds no slot a fresh ping needs
+  request.suspect = item.suspect;  // a hub that failed holds no slot a fresh ping needs
   outbound_.client().send(std::move(request), [this, item](const OutboundResult& result) {
     const bool ok = attempt_succeeded(result, "publish", item);
     (ok ? counters_.publish_ok : counters_.publish_failed)++;
@@ -307,7 +354,7 @@ void WebSubService::send_delivery(const OutboxItem& item, const storage::Subscri
   request.url = subscription.callback;
   request.allow_private = options_.allow_private_callbacks;
   request.paced = true;
-  request.suspect = item.attempts > 0 || failing_callbacks_.contains(subscription.callback);
+  request.suspect = item.suspect;
   request.shared_body = shared_body(item.topic, resource);
   const std::string& body = *request.shared_body;
   request.headers = {
@@ -386,7 +433,9 @@ void WebSubService::write_settled() {
       claimed = claim();
     });
   } catch (...) {
-    in_flight_ -= claimed.size();  // rolled back: claimed again later
+    for (const OutboxItem& item : claimed) {
+      forget(item);  // rolled back: claimed again later
+    }
     throw;
   }
   update_gauges();

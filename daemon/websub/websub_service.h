@@ -74,7 +74,12 @@ class WebSubService {
   using Millis = storage::WebSubStore::Millis;
   void queue_changes(const std::vector<std::string>& paths);
   void pump();  // claims what is due (as much as kMaxInFlight allows) and starts it
+  // The due items the window has room for, suspect ones within their share (the rest given
+  // back to the outbox for later), marked and counted as in flight.
   std::vector<storage::OutboxItem> claim();
+  // Retries, and deliveries to a callback whose last delivery failed (failing_callbacks_).
+  bool is_suspect(const storage::OutboxItem& item) const;
+  void forget(const storage::OutboxItem& item);  // a claim ended: out of the window's counts
   // Starts each item, or keeps it until the running attempt of its row ends (running_rows_).
   void start_claimed(std::vector<storage::OutboxItem> items);
   // An attempt of `item` ended or never started: its slot is free, and the newer claim of its
@@ -114,7 +119,8 @@ class WebSubService {
   boost::asio::steady_timer outbox_timer_;
   boost::asio::steady_timer expiry_timer_;
   boost::asio::steady_timer settle_timer_;
-  std::size_t in_flight_ = 0;
+  std::size_t in_flight_ = 0;          // claimed items not yet ended (kMaxInFlight)
+  std::size_t suspect_in_flight_ = 0;  // of those, suspect ones (kMaxSuspectInFlight)
   // The outbox rows with an attempt running, by id: the running attempt's generation and the
   // newer claim of the row (made due again by a change meanwhile) that waits for it. One
   // attempt per hub or callback and topic at a time, so a subscriber never gets an older feed

@@ -290,6 +290,18 @@ std::vector<OutboxItem> WebSubStore::claim_due(Millis now, std::size_t limit, Mi
   });
 }
 
+void WebSubStore::unclaim(const OutboxItem& item, Millis due) {
+  guarded("giving back outgoing work", [&] {
+    auto statement = impl_->prepared(
+        "UPDATE websub_outbox SET attempts = ?, due_ms = ? WHERE id = ? AND generation = ?");
+    statement->bind(1, item.attempts);
+    statement->bind(2, to_ms(due));
+    statement->bind(3, item.id);
+    statement->bind(4, item.generation);
+    statement->exec();
+  });
+}
+
 void WebSubStore::retry(const OutboxItem& item, Millis due) {
   guarded("rescheduling outgoing work", [&] {
     auto statement =

@@ -38,6 +38,9 @@ struct OutboxItem {
   // a delivery needs no query of its own); none for a publish ping, or when the subscription
   // is gone.
   std::optional<Subscription> subscription;
+  // Not stored: the sender's mark of an item for a destination that failed before (sent in
+  // the outbound client's suspect lane, counted in a share of the sending window of its own).
+  bool suspect = false;
 };
 
 // "index-websub.sqlite" beside "index.sqlite" ("" for an empty index path).
@@ -78,6 +81,9 @@ class WebSubStore {
   // its next attempt moved to `lease_until` (after a crash it is retried then). A delivery
   // comes with its subscription (OutboxItem::subscription), whatever its lease.
   std::vector<OutboxItem> claim_due(Millis now, std::size_t limit, Millis lease_until);
+  // Gives back an item claim_due() returned, untried: its attempts as before the claim, due
+  // again at `due` (unless a new change made it due already).
+  void unclaim(const OutboxItem& item, Millis due);
   // After a failed attempt: the next one at `due` (unless a new change made it due already).
   void retry(const OutboxItem& item, Millis due);
   // Ends an item: removed unless a new change bumped its generation meanwhile.

@@ -16,6 +16,7 @@ BOOST_AUTO_TEST_CASE(renders_every_series) {
   counters.refused = 5;
   counters.expired = 6;
   counters.waited = 9;
+  counters.deferred = 10;
   counters.subscriptions = 7;
   counters.outbox = 8;
   std::string out;
@@ -39,6 +40,8 @@ BOOST_AUTO_TEST_CASE(renders_every_series) {
              "feedd_websub_expired_total 6\n"
              "# TYPE feedd_websub_waited_total counter\n"
              "feedd_websub_waited_total 9\n"
+             "# TYPE feedd_websub_deferred_total counter\n"
+             "feedd_websub_deferred_total 10\n"
              "# TYPE feedd_websub_subscriptions gauge\n"
              "feedd_websub_subscriptions 7\n"
              "# TYPE feedd_websub_outbox gauge\n"

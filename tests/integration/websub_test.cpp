@@ -4,7 +4,8 @@
 // 500; the built-in hub's subscribe -> verify -> deliver with a correct signature; a wrong
 // challenge, an unknown topic, unsubscribe, 410 Gone, lease expiry, a restart that keeps
 // subscriptions, the SSRF refusal, a callback that never answers delaying nobody, one that
-// failed sent to as suspect after the next change, and one delivery of a topic at a time.
+// failed sent to as suspect after the next change, one delivery of a topic at a time, and
+// dead callbacks holding only a share of the sending window.
 // Every wait is for a positive signal: a request arriving, a /metrics series reaching a value.
 #include <atomic>
 #include <boost/asio/connect.hpp>
@@ -481,6 +482,46 @@ BOOST_FIXTURE_TEST_CASE(a_callback_gets_one_delivery_of_a_topic_at_a_time, WebSu
   BOOST_TEST(series(port, "feedd_websub_waited_total") == 1);
   std::lock_guard lock(gate.mutex);
   BOOST_TEST(gate.most == 1);
+}
+
+// Callbacks known to fail hold only a share of the hub's sending window (256 claimed items):
+// 300 of them on one host, answering 500 once and then never, are each sent to one at a time
+// (up to 10 s each) after the next change. Without the share they would fill the window and a
+// healthy subscriber after them would wait for the first of them to time out; with it, the
+// healthy one is delivered while every dead one still hangs, and the rest are given back
+// (feedd_websub_deferred_total).
+BOOST_FIXTURE_TEST_CASE(dead_callbacks_do_not_fill_the_sending_window, WebSubFixture) {
+  constexpr int kDead = 300;
+  std::atomic<bool> hang{false};
+  ScriptedServer reader([&hang](const ScriptedRequest& request) {
+    if (request.method == "POST" && path_of(request.target).starts_with("/dead")) {
+      return hang ? ScriptedReply::hang() : ScriptedReply::of(500u);
+    }
+    return subscriber(request);
+  });
+  start("builtin_hub = true\nallow_private_callbacks = true\nmax_attempts = 1\n");
+  const std::string topic = std::string(kSite) + "/en/atom.xml";
+  for (int i = 0; i < kDead; ++i) {  // "/dead..." sorts before "/ok": claimed first
+    const std::string callback = reader.url("/dead" + std::to_string(1000 + i));
+    BOOST_TEST_REQUIRE(subscribe("subscribe", callback, topic).status == 202u);
+  }
+  BOOST_TEST_REQUIRE(subscribe("subscribe", reader.url("/ok"), topic).status == 202u);
+  FEEDD_REQUIRE_AFTER(
+      series_reaches(port, "feedd_websub_intents_total{result=\"verified\"}", kDead + 1),
+      feedd->log());
+  write_file(store / "en.md", post("English post, first edit", "en", "tags: [news]\n"));
+  FEEDD_REQUIRE_AFTER(
+      series_reaches(port, "feedd_websub_deliveries_total{result=\"failed\"}", kDead),
+      feedd->log());
+  FEEDD_REQUIRE_AFTER(series_reaches(port, "feedd_websub_deliveries_total{result=\"ok\"}", 1),
+                      feedd->log());
+  hang = true;
+  write_file(store / "en.md", post("English post, second edit", "en", "tags: [news]\n"));
+  FEEDD_REQUIRE_AFTER(series_reaches(port, "feedd_websub_deliveries_total{result=\"ok\"}", 2),
+                      feedd->log());
+  // No dead delivery of the second change has ended: the healthy one did not wait for them.
+  BOOST_TEST(series(port, "feedd_websub_deliveries_total{result=\"failed\"}") == kDead);
+  BOOST_TEST(series(port, "feedd_websub_deferred_total") >= 1);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -75,6 +75,31 @@ BOOST_AUTO_TEST_CASE(outbox_claims_retries_and_keeps_new_changes) {
   BOOST_TEST(!store.next_due());
 }
 
+// An item given back untried (a suspect one over its share of the sending window) keeps its
+// attempts and is due when said; a change made meanwhile is not pushed back by it.
+BOOST_AUTO_TEST_CASE(an_unclaimed_item_keeps_its_attempts_and_waits) {
+  WebSubStore store("");
+  store.add(OutboxKind::deliver, "http://cb/", "t", at(10));
+  auto items = store.claim_due(at(10), 10, at(9000));
+  BOOST_TEST_REQUIRE(items.size() == 1u);
+  store.retry(items[0], at(20));
+  items = store.claim_due(at(20), 10, at(9000));
+  BOOST_TEST_REQUIRE(items.size() == 1u);
+  BOOST_TEST(items[0].attempts == 1);
+  store.unclaim(items[0], at(500));
+  BOOST_TEST((*store.next_due() == at(500)));
+  BOOST_TEST(store.claim_due(at(499), 10, at(9000)).empty());
+  items = store.claim_due(at(500), 10, at(9000));
+  BOOST_TEST_REQUIRE(items.size() == 1u);
+  BOOST_TEST(items[0].attempts == 1);                          // the give-back was no attempt
+  store.add(OutboxKind::deliver, "http://cb/", "t", at(600));  // a change meanwhile
+  store.unclaim(items[0], at(5000));
+  BOOST_TEST((*store.next_due() == at(600)));
+  items = store.claim_due(at(600), 10, at(9000));
+  BOOST_TEST_REQUIRE(items.size() == 1u);
+  BOOST_TEST(items[0].attempts == 0);
+}
+
 // A delivery is claimed with its subscription (so sending it reads nothing more): the
 // callback's secret and lease as they are at the claim; a publish ping has none, nor a
 // delivery whose subscription went away.
