@@ -24,14 +24,31 @@ constexpr std::array<char16_t, 32> kWindows1252C1 = {
     0,         u'\u2018', u'\u2019', u'\u201C', u'\u201D', u'\u2022', u'\u2013', u'\u2014',
     u'\u02DC', u'\u2122', u'\u0161', u'\u203A', u'\u0153', 0,         u'\u017E', u'\u0178'};
 
+struct Output {
+  std::string html;
+  bool map_c1 = false;  // the source holds no C1 control of its own (has_c1_control)
+};
+
+// Whether `text` holds a C1 control (U+0080-U+009F) as a character, not as a reference.
+bool has_c1_control(std::string_view text) {
+  for (std::size_t at = text.find('\xC2'); at != std::string_view::npos && at + 1 < text.size();
+       at = text.find('\xC2', at + 1)) {
+    if (static_cast<unsigned char>(text[at + 1]) <= 0x9F) {
+      return true;
+    }
+  }
+  return false;
+}
+
 // md4c's renderer decodes a numeric reference as Unicode says (&#150; is U+0096, a control
 // character feed validators and readers show as nothing), and writes each decoded reference
-// as an output chunk of its own. A chunk that is exactly one C1 control is therefore such a
-// reference (or, rarely, a lone C1 control in the text, which is Windows-1252 misread as
-// Latin-1 just as often): it gets HTML5's character instead.
+// as an output chunk of its own. When the source holds no C1 control as a character (which
+// HTML5 keeps as written, and md4c may also write as a chunk of its own), a chunk that is
+// exactly one C1 control is therefore such a reference: it gets HTML5's character instead.
 void append_output(const MD_CHAR* data, MD_SIZE size, void* userdata) {
-  auto& html = *static_cast<std::string*>(userdata);
-  if (size == 2 && static_cast<unsigned char>(data[0]) == 0xC2 &&
+  auto& out = *static_cast<Output*>(userdata);
+  std::string& html = out.html;
+  if (out.map_c1 && size == 2 && static_cast<unsigned char>(data[0]) == 0xC2 &&
       static_cast<unsigned char>(data[1]) >= 0x80 && static_cast<unsigned char>(data[1]) <= 0x9F) {
     const char16_t replacement = kWindows1252C1[static_cast<unsigned char>(data[1]) - 0x80];
     if (replacement != 0) {
@@ -268,14 +285,16 @@ std::string markdown_to_html(std::string_view markdown) {
   padded.reserve(markdown.size() + kPadding);
   padded.append(markdown);
   padded.append(kPadding, '\0');
-  std::string html;
+  Output out;
+  out.map_c1 = !has_c1_control(markdown);
+  std::string& html = out.html;
   html.reserve(markdown.size() + markdown.size() / 4);
-  md_html(padded.data(), static_cast<MD_SIZE>(markdown.size()), append_output, &html,
+  md_html(padded.data(), static_cast<MD_SIZE>(markdown.size()), append_output, &out,
           MD_DIALECT_GITHUB, 0);
   while (!html.empty() && html.back() == '\n') {
     html.pop_back();
   }
-  return html;
+  return std::move(html);
 }
 
 std::optional<BoundsError> markdown_bounds_error(std::string_view markdown) {

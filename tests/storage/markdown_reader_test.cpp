@@ -319,6 +319,11 @@ BOOST_AUTO_TEST_CASE(references_to_c1_controls_are_windows_1252_characters) {
   // Code is text, not references; raw HTML goes out as written, for the reader's parser.
   BOOST_TEST(body("`&#150;`") == "<p><code>&amp;#150;</code></p>");
   BOOST_TEST(body("<div>\n&#150;\n</div>") == "<div>\n&#150;\n</div>");
+  // A C1 control written as a character stays as written (HTML5 maps only references),
+  // also where md4c writes it as a chunk of its own: in code, raw HTML, between spans.
+  BOOST_TEST(body("`\u0096` *a*\u0096*b*") ==
+             "<p><code>\u0096</code> <em>a</em>\u0096<em>b</em></p>");
+  BOOST_TEST(body("<div>\n\u0096\n</div>") == "<div>\n\u0096\n</div>");
   // Other references are decoded as before.
   BOOST_TEST(body("&#233;&amp;&hellip;&#160;") == "<p>\u00E9&amp;\u2026\u00A0</p>");
 }
