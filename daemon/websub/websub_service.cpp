@@ -183,7 +183,8 @@ std::vector<OutboxItem> WebSubService::claim() {
   std::size_t suspect = 0;
   std::size_t gave_back = 0;
   const auto now = now_ms();
-  // One transaction (joined by write_settled's): counted only once it is written.
+  // One transaction of its own, or part of write_settled's (which forgets the claims when it
+  // is rolled back): counted only when no storage error came.
   store_->in_transaction([&] {
     for (int round = 0; round < kMaxClaimRounds; ++round) {
       const std::size_t taken = in_flight_ + claimed.size();
@@ -243,7 +244,10 @@ void WebSubService::start_claimed(std::vector<OutboxItem> items) {
       release(item);
     }
   }
-  arm_outbox();
+  // Guarded here, not by the caller: a throw from it must not reach a dispatch() that has
+  // released its item already (release() starts waiting claims through here), which would
+  // release it twice, nor skip the items after it.
+  guarded("sending notifications", [&] { arm_outbox(); });
 }
 
 void WebSubService::drop_waiting_claim(const OutboxItem& item) {
@@ -354,7 +358,9 @@ void WebSubService::send_delivery(const OutboxItem& item, const storage::Subscri
   request.url = subscription.callback;
   request.allow_private = options_.allow_private_callbacks;
   request.paced = true;
-  request.suspect = item.suspect;
+  // The callback may have failed since the claim (while an earlier attempt ran): its lane is
+  // decided now; the window's share counts the claim's mark.
+  request.suspect = item.suspect || failing_callbacks_.contains(item.target);
   request.shared_body = shared_body(item.topic, resource);
   const std::string& body = *request.shared_body;
   request.headers = {
@@ -438,7 +444,7 @@ void WebSubService::write_settled() {
     }
     throw;
   }
-  update_gauges();
+  guarded("counting outgoing work", [&] { update_gauges(); });  // the claims must still start
   for (const OutboxKind kind : dropped) {  // after the gauges, as they were written
     (kind == OutboxKind::publish ? counters_.publish_dropped : counters_.delivery_dropped)++;
   }
