@@ -42,8 +42,7 @@ class HtmlFacts {
 };
 
 // Whether an attribute of no namespace holds one URL (href, src, poster, cite, action,
-// formaction, data, background); srcset
-// holds a list of them.
+// formaction, data, background); srcset holds a list of them.
 bool holds_one_url(std::string_view attribute);
 
 // The walk of `source` as gumbo parses it (an HTML5 fragment in <body>), whatever it holds

@@ -360,7 +360,7 @@ void WebSubService::send_delivery(const OutboxItem& item, const storage::Subscri
   request.paced = true;
   // The callback may have failed since the claim (while an earlier attempt ran): its lane is
   // decided now; the window's share counts the claim's mark.
-  request.suspect = item.suspect || failing_callbacks_.contains(item.target);
+  request.suspect = item.suspect || is_suspect(item);
   request.shared_body = shared_body(item.topic, resource);
   const std::string& body = *request.shared_body;
   request.headers = {

@@ -29,11 +29,17 @@ struct Output {
   bool map_c1 = false;  // the source holds no C1 control of its own (has_c1_control)
 };
 
-// Whether `text` holds a C1 control (U+0080-U+009F) as a character, not as a reference.
+// Whether the UTF-8 sequence at `at` in `text` is a C1 control (U+0080-U+009F: C2 80-C2 9F).
+bool is_c1_control_at(std::string_view text, std::size_t at) {
+  return at + 1 < text.size() && static_cast<unsigned char>(text[at]) == 0xC2 &&
+         static_cast<unsigned char>(text[at + 1]) <= 0x9F;  // a continuation byte: >= 0x80
+}
+
+// Whether `text` holds a C1 control as a character, not as a reference.
 bool has_c1_control(std::string_view text) {
-  for (std::size_t at = text.find('\xC2'); at != std::string_view::npos && at + 1 < text.size();
+  for (std::size_t at = text.find('\xC2'); at != std::string_view::npos;
        at = text.find('\xC2', at + 1)) {
-    if (static_cast<unsigned char>(text[at + 1]) <= 0x9F) {
+    if (is_c1_control_at(text, at)) {
       return true;
     }
   }
@@ -47,16 +53,15 @@ bool has_c1_control(std::string_view text) {
 // exactly one C1 control is therefore such a reference: it gets HTML5's character instead.
 void append_output(const MD_CHAR* data, MD_SIZE size, void* userdata) {
   auto& out = *static_cast<Output*>(userdata);
-  std::string& html = out.html;
-  if (out.map_c1 && size == 2 && static_cast<unsigned char>(data[0]) == 0xC2 &&
-      static_cast<unsigned char>(data[1]) >= 0x80 && static_cast<unsigned char>(data[1]) <= 0x9F) {
-    const char16_t replacement = kWindows1252C1[static_cast<unsigned char>(data[1]) - 0x80];
+  const std::string_view chunk(data, size);
+  if (out.map_c1 && size == 2 && is_c1_control_at(chunk, 0)) {
+    const char16_t replacement = kWindows1252C1[static_cast<unsigned char>(chunk[1]) - 0x80];
     if (replacement != 0) {
-      common::utf8::append(html, replacement);
+      common::utf8::append(out.html, replacement);
       return;
     }
   }
-  html.append(data, size);
+  out.html.append(chunk);
 }
 
 struct Split {
