@@ -23,6 +23,7 @@
 #include "common/unique_fd.h"
 #include "storage/index/post_rows.h"
 #include "storage/readers/post_reader.h"
+#include "storage/readers/reader_fingerprint.h"
 
 namespace feedd::storage {
 namespace {
@@ -287,11 +288,19 @@ struct ChunkRead {
   std::vector<Problem> unreadable;  // the others
 };
 
-// Reads, hashes and (when the bytes changed) parses one chunk of files on every core.
-// `forced`: files parsed even when their bytes are as indexed (their history moved).
+// What a scan reads with: the readers' options and their fingerprint.
+struct Reading {
+  const ReaderOptions& options;
+  std::string fingerprint = reader_fingerprint(options);
+};
+
+// Reads, hashes and (when the bytes changed, or were read with another fingerprint) parses one
+// chunk of files on every core. `forced`: files parsed even when their bytes are as indexed
+// (their history moved).
 ChunkRead read_chunk(const std::filesystem::path& root, std::span<const FoundFile* const> files,
                      const std::unordered_map<std::string, FileState>& states,
-                     const std::unordered_set<std::string>& forced, const ReaderOptions& options) {
+                     const std::unordered_set<std::string>& forced, const Reading& reading) {
+  const ReaderOptions& options = reading.options;
   std::vector<FileRead> reads(files.size());
   std::vector<std::string> failures(files.size());
   auto work = [&](std::size_t first, std::size_t step) {
@@ -302,6 +311,7 @@ ChunkRead read_chunk(const std::filesystem::path& root, std::span<const FoundFil
       read.path = file.relative;
       read.size = file.size;
       read.mtime_ns = file.mtime_ns;
+      read.reader = reading.fingerprint;
       if (static_cast<std::uint64_t>(file.size) > options.max_file_bytes) {
         // Not read at all: a problem of its own; its last good posts stay in the index.
         read.sha256 = too_large_mark(options.max_file_bytes);
@@ -316,7 +326,7 @@ ChunkRead read_chunk(const std::filesystem::path& root, std::span<const FoundFil
       read.sha256 = common::sha256_hex(bytes);
       auto it = states.find(file.relative);
       if (it != states.end() && it->second.sha256 == read.sha256 &&
-          !forced.contains(file.relative)) {
+          it->second.reader == reading.fingerprint && !forced.contains(file.relative)) {
         read.bytes_unchanged = true;
         continue;
       }
@@ -356,7 +366,7 @@ void apply_scan(Index& index, const std::filesystem::path& root,
                 const std::vector<FoundFile>& changed_files,
                 const std::vector<std::string>& removed,
                 const std::unordered_map<std::string, FileState>& states,
-                const std::unordered_set<std::string>& forced, const ReaderOptions& options,
+                const std::unordered_set<std::string>& forced, const Reading& reading,
                 std::chrono::sys_seconds now, ChangeClock* clock, ScanReport& report) {
   std::vector<const FoundFile*> changed;
   std::unordered_set<std::string> touched(removed.begin(), removed.end());
@@ -380,7 +390,7 @@ void apply_scan(Index& index, const std::filesystem::path& root,
     std::span<const FoundFile* const> chunk(changed.data() + begin,
                                             std::min(kChunkFiles, changed.size() - begin));
     return std::async(std::launch::async, read_chunk, std::cref(root), chunk, std::cref(states),
-                      std::cref(forced), std::cref(options));
+                      std::cref(forced), std::cref(reading));
   };
   std::future<ChunkRead> next;
   if (!changed.empty()) {
@@ -410,12 +420,13 @@ bool under(std::string_view path, std::string_view directory) {
          path[directory.size()] == '/';
 }
 
-// True when the indexed file `stamp` must be read again: its stat changed, or it was too
-// large for a bound that has changed since.
-bool stamp_changed(const FoundFile& file, const FileStamp& stamp, const ReaderOptions& options) {
+// True when the indexed file `stamp` must be read again: its stat changed, it was read with
+// another reader fingerprint, or it was too large for a bound that has changed since.
+bool stamp_changed(const FoundFile& file, const FileStamp& stamp, const Reading& reading) {
   return stamp.size != file.size || stamp.mtime_ns != file.mtime_ns ||
+         stamp.reader != reading.fingerprint ||
          (stamp.sha256.starts_with("too-large:") &&
-          stamp.sha256 != too_large_mark(options.max_file_bytes));
+          stamp.sha256 != too_large_mark(reading.options.max_file_bytes));
 }
 
 bool store_is_there(const std::filesystem::path& root, ScanReport& report) {
@@ -446,6 +457,7 @@ ScanReport scan_store(Index& index, const std::filesystem::path& root, const Rea
     return report;
   }
   const auto forced = moved_history(clock);
+  const Reading reading{options};
   auto files = list_tree(root, root, report);
   report.files_seen = static_cast<int>(files.size());
 
@@ -461,9 +473,12 @@ ScanReport scan_store(Index& index, const std::filesystem::path& root, const Rea
       changed.push_back(std::move(*next));
     }
     if (next != files.end() && next->relative == stamp.path) {
-      if (forced.contains(next->relative) || stamp_changed(*next, stamp, options)) {
-        states.emplace(next->relative,
-                       FileState{stamp.size, stamp.mtime_ns, std::string(stamp.sha256), {}});
+      if (forced.contains(next->relative) || stamp_changed(*next, stamp, reading)) {
+        states.emplace(next->relative, FileState{stamp.size,
+                                                 stamp.mtime_ns,
+                                                 std::string(stamp.sha256),
+                                                 {},
+                                                 std::string(stamp.reader)});
         changed.push_back(std::move(*next));
       }
       ++next;
@@ -485,7 +500,7 @@ ScanReport scan_store(Index& index, const std::filesystem::path& root, const Rea
   });
   std::move(next, files.end(), std::back_inserter(changed));
   files = {};
-  apply_scan(index, root, changed, removed, states, forced, options, now, clock, report);
+  apply_scan(index, root, changed, removed, states, forced, reading, now, clock, report);
   return report;
 }
 
@@ -494,9 +509,9 @@ namespace {
 // What scan_paths() gathers from the paths named to it, one path at a time.
 class PathScan {
  public:
-  PathScan(Index& index, const std::filesystem::path& root, const ReaderOptions& options,
+  PathScan(Index& index, const std::filesystem::path& root, const Reading& reading,
            const std::unordered_set<std::string>& forced, ScanReport& report)
-      : index_(index), root_(root), options_(options), forced_(forced), report_(report) {}
+      : index_(index), root_(root), reading_(reading), forced_(forced), report_(report) {}
 
   void look_at(const std::string& relative) {
     auto absolute = root_ / relative;
@@ -552,8 +567,9 @@ class PathScan {
     ++report_.files_seen;
     auto state = index_.file_state(file.relative);
     if (state && !forced_.contains(file.relative) &&
-        !stamp_changed(file, {file.relative, state->size, state->mtime_ns, state->sha256},
-                       options_)) {
+        !stamp_changed(file,
+                       {file.relative, state->size, state->mtime_ns, state->sha256, state->reader},
+                       reading_)) {
       return;
     }
     if (state) {
@@ -564,7 +580,7 @@ class PathScan {
 
   Index& index_;
   const std::filesystem::path& root_;
-  const ReaderOptions& options_;
+  const Reading& reading_;
   const std::unordered_set<std::string>& forced_;
   ScanReport& report_;
   std::set<std::string> seen_;
@@ -580,7 +596,8 @@ ScanReport scan_paths(Index& index, const std::filesystem::path& root,
     return report;
   }
   const auto forced = moved_history(clock);
-  PathScan scan(index, root, options, forced, report);
+  const Reading reading{options};
+  PathScan scan(index, root, reading, forced, report);
   for (const auto& relative : watched) {
     scan.look_at(relative);
   }
@@ -590,7 +607,7 @@ ScanReport scan_paths(Index& index, const std::filesystem::path& root,
   std::sort(scan.changed.begin(), scan.changed.end(),
             [](const auto& a, const auto& b) { return a.relative < b.relative; });
   apply_scan(index, root, scan.changed, {scan.removed.begin(), scan.removed.end()}, scan.states,
-             forced, options, now, clock, report);
+             forced, reading, now, clock, report);
   return report;
 }
 

@@ -51,13 +51,19 @@ constexpr const char* kTopicIndexWithTranslationsSql =
     "lang, entry_id, updated, tags, categories, visible_sha256, translation_key, local_date, "
     "format, previous_title, next_title) WHERE deleted_at IS NULL AND draft = 0";
 
+// Version 7: each file's reader fingerprint (storage/readers/reader_fingerprint.h). The files
+// indexed before it have none, so the first scan after the upgrade reads every file again.
+constexpr const char* kFileReaderSql =
+    "ALTER TABLE files ADD COLUMN reader TEXT NOT NULL DEFAULT ''";
+
 // Forward migrations: kMigrations[v] takes the schema from version v to v + 1.
 const std::vector<const char*> kMigrations = {kSchemaSql,
                                               kTopicIndexSql,
                                               index_detail::kTombstonesSql,
                                               index_detail::kBuiltFilesSql,
                                               kTopicIndexWithHashSql,
-                                              kTopicIndexWithTranslationsSql};
+                                              kTopicIndexWithTranslationsSql,
+                                              kFileReaderSql};
 
 }  // namespace
 
@@ -253,14 +259,16 @@ void Index::ScanWriter::add(const std::vector<FileRead>& reads) {
       std::stable_sort(problems.begin(), problems.end(),
                        [](const auto& a, const auto& b) { return a.line < b.line; });
       auto upsert_file = impl.cached(
-          "INSERT INTO files (path, size, mtime_ns, sha256, problems) VALUES (?, ?, ?, ?, ?) "
+          "INSERT INTO files (path, size, mtime_ns, sha256, problems, reader) "
+          "VALUES (?, ?, ?, ?, ?, ?) "
           "ON CONFLICT (path) DO UPDATE SET size = excluded.size, mtime_ns = excluded.mtime_ns, "
-          "sha256 = excluded.sha256, problems = excluded.problems");
+          "sha256 = excluded.sha256, problems = excluded.problems, reader = excluded.reader");
       upsert_file->bind(1, read.path);
       upsert_file->bind(2, read.size);
       upsert_file->bind(3, read.mtime_ns);
       upsert_file->bind(4, read.sha256);
       upsert_file->bind(5, encode_problems(problems));
+      upsert_file->bind(6, read.reader);
       upsert_file->exec();
       result.problems.insert(result.problems.end(), problems.begin(), problems.end());
       // A file with problems keeps the last good version of the posts it no longer yields.

@@ -33,6 +33,7 @@ struct FileState {
   std::int64_t mtime_ns = 0;
   std::string sha256;
   std::vector<Problem> problems;  // from the last read
+  std::string reader;             // reader_fingerprint() it was read with ("": before schema 7)
 };
 
 // A file as indexed, seen through a visit: the views live only during the visitor's call.
@@ -41,6 +42,7 @@ struct FileStamp {
   std::int64_t size = 0;
   std::int64_t mtime_ns = 0;
   std::string_view sha256;
+  std::string_view reader;  // see FileState::reader
 };
 
 // The result of reading one changed file during a scan.
@@ -49,7 +51,8 @@ struct FileRead {
   std::int64_t size = 0;
   std::int64_t mtime_ns = 0;
   std::string sha256;
-  bool bytes_unchanged = false;  // same sha256 as indexed: only size/mtime are updated
+  std::string reader;            // reader_fingerprint() of the options it was read with
+  bool bytes_unchanged = false;  // same sha256 and reader as indexed: only size/mtime updated
   ReadResult result;             // empty when bytes_unchanged
   // rows::visible_hash() of each of result.posts when the reader computed them (on its own
   // thread, off the one writing the index), else empty (the index computes them).
@@ -251,7 +254,7 @@ class Index {
   void record_built_files(const std::string& out_dir,
                           const std::vector<std::pair<std::string, BuiltFile>>& files);
 
-  static constexpr int kSchemaVersion = 6;
+  static constexpr int kSchemaVersion = 7;
 
  private:
   struct Impl;

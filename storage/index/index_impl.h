@@ -74,7 +74,9 @@ struct Index::Impl {
   struct StoredChange {
     bool visible_same = false;  // same visible content (visible_sha256)
     bool was_deleted = false;   // the row is a deleted post's
-    bool place_same = false;    // same file, line, position and neighbours' titles
+    // Same file, line, position, neighbours' titles and day (site.timezone's date, which
+    // pairs translations: it moves with the time zone, the visible content need not).
+    bool place_same = false;
     bool goes_away = false;     // published until this scan and not after it (RFC 6721)
     bool reclassified = false;  // another language, draft state or publication time
     std::optional<std::chrono::sys_seconds> updated;  // a new updated time to store

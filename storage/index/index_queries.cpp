@@ -77,7 +77,8 @@ std::vector<IndexedPost> page_text_translations(const Post& post, const PageText
 
 std::optional<FileState> Index::file_state(const std::string& path) {
   return guard_sqlite("reading a file state", [&]() -> std::optional<FileState> {
-    auto query = impl_->cached("SELECT size, mtime_ns, sha256, problems FROM files WHERE path = ?");
+    auto query =
+        impl_->cached("SELECT size, mtime_ns, sha256, problems, reader FROM files WHERE path = ?");
     query->bind(1, path);
     if (!query->executeStep()) {
       return std::nullopt;
@@ -87,6 +88,7 @@ std::optional<FileState> Index::file_state(const std::string& path) {
     state.mtime_ns = query->getColumn(1).getInt64();
     state.sha256 = query->getColumn(2).getString();
     state.problems = decode_problems(path, query->getColumn(3).getString());
+    state.reader = query->getColumn(4).getString();
     return state;
   });
 }
@@ -95,14 +97,15 @@ void Index::visit_file_stamps(const std::function<void(const FileStamp&)>& visit
   guard_sqlite("reading file states", [&] {
     // BINARY collation compares bytes as memcmp does, then lengths: std::string's order.
     SQLite::Statement query(impl_->db,
-                            "SELECT path, size, mtime_ns, sha256 FROM files ORDER BY path");
+                            "SELECT path, size, mtime_ns, sha256, reader FROM files ORDER BY path");
     while (query.executeStep()) {
       const auto text = [&query](int column) {
         auto value = query.getColumn(column);
         return std::string_view(static_cast<const char*>(value.getBlob()),
                                 static_cast<std::size_t>(value.getBytes()));
       };
-      visit({text(0), query.getColumn(1).getInt64(), query.getColumn(2).getInt64(), text(3)});
+      visit({text(0), query.getColumn(1).getInt64(), query.getColumn(2).getInt64(), text(3),
+             text(4)});
     }
   });
 }
@@ -482,7 +485,8 @@ std::unordered_map<std::string, FileState> Index::file_states() {
   using States = std::unordered_map<std::string, FileState>;
   return guard_sqlite("reading file states", [&]() -> States {
     States states;
-    SQLite::Statement query(impl_->db, "SELECT path, size, mtime_ns, sha256, problems FROM files");
+    SQLite::Statement query(impl_->db,
+                            "SELECT path, size, mtime_ns, sha256, problems, reader FROM files");
     while (query.executeStep()) {
       auto path = query.getColumn(0).getString();
       FileState state;
@@ -490,6 +494,7 @@ std::unordered_map<std::string, FileState> Index::file_states() {
       state.mtime_ns = query.getColumn(2).getInt64();
       state.sha256 = query.getColumn(3).getString();
       state.problems = decode_problems(path, query.getColumn(4).getString());
+      state.reader = query.getColumn(5).getString();
       states.emplace(std::move(path), std::move(state));
     }
     return states;

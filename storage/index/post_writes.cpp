@@ -115,7 +115,8 @@ void Index::Impl::upsert(const Post& post, const std::string& hash, sys_seconds 
                          ChangeClock* clock, ApplyResult& result) {
   auto existing = cached(
       "SELECT visible_sha256, deleted_at, source_path, source_line, position, "
-      "previous_title, next_title, lang, draft, published, updated FROM posts WHERE key = ?");
+      "previous_title, next_title, lang, draft, published, updated, local_date FROM posts "
+      "WHERE key = ?");
   existing->bind(1, post.key);
   if (!existing->executeStep()) {
     insert_new(post, hash, now, clock, result);
@@ -154,7 +155,8 @@ Index::Impl::StoredChange Index::Impl::compare_stored(const SQLite::Statement& r
                       row.getColumn(3).getInt() == post.source_line &&
                       row.getColumn(4).getInt() == post.position &&
                       row.getColumn(5).getString() == post.previous_title &&
-                      row.getColumn(6).getString() == post.next_title;
+                      row.getColumn(6).getString() == post.next_title &&
+                      row.getColumn(11).getString() == post.local_date;
   // A history may tell a new time for the same content (an edit seen before its commit).
   const sys_seconds stored = to_time(row.getColumn(10).getInt64());
   change.gone_at = tombstone_time(now, stored);

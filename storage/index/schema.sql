@@ -1,4 +1,4 @@
--- The feedd index, version 1 (PRAGMA user_version = 1); versions 2 to 6 are below.
+-- The feedd index, version 1 (PRAGMA user_version = 1); versions 2 to 7 are below.
 --
 -- The index is a cache of the post store plus the facts the store cannot hold: when each
 -- post was first seen, when what a reader sees last changed, the stable entry id, and the
@@ -86,3 +86,10 @@ CREATE INDEX posts_by_source ON posts (source_path);
 --   translation_key, local_date, format, previous_title and next_title too: which posts may be
 --   each other's translations (PostTopics::translation_group) and what pairs page-text posts,
 --   so the digests follow the titles and links of each entry's translations.
+-- Version 7 (index.cpp, kFileReaderSql) adds
+--   files.reader TEXT NOT NULL DEFAULT ''  -- storage/readers/reader_fingerprint.h of the
+--                                          -- readers and options the file was last read with
+-- A file whose fingerprint is not the scan's own is read again even when its bytes are as
+-- indexed: a fixed reader, or a changed site.timezone, default_time, default_language or
+-- language marker, reaches the posts already indexed. Files of older indexes have '', so the
+-- first scan after the upgrade reads them all.

@@ -57,6 +57,50 @@ BOOST_AUTO_TEST_CASE(same_index_and_fresh_index_give_byte_identical_feeds) {
   }
 }
 
+// The index is a cache of the store as read with the configuration: after site.timezone
+// changes, a build over the same index dates every post as a build over a new index does
+// (the sample's date-only posts move to the new zone's midnight), though no post file changed.
+BOOST_AUTO_TEST_CASE(a_changed_time_zone_reaches_posts_already_indexed) {
+  TempDir dir;
+  auto config = write_config(dir.path(), sample_store(), dir / "index.sqlite");
+  BOOST_REQUIRE(
+      feedd({"build", "--config", config.string(), "--out", (dir / "a").string()}).exit_status ==
+      0);
+  const auto to_new_york = [](const std::filesystem::path& file) {
+    auto toml = read_file(file);
+    const std::string tokyo = "timezone = \"Asia/Tokyo\"";
+    BOOST_REQUIRE(toml.find(tokyo) != std::string::npos);
+    toml.replace(toml.find(tokyo), tokyo.size(), "timezone = \"America/New_York\"");
+    write_file(file, toml);
+  };
+  to_new_york(config);
+  BOOST_REQUIRE(
+      feedd({"build", "--config", config.string(), "--out", (dir / "b").string()}).exit_status ==
+      0);
+  TempDir other;
+  auto fresh = write_config(other.path(), sample_store(), other / "index.sqlite");
+  to_new_york(fresh);  // the same settings, a new index
+  BOOST_REQUIRE(
+      feedd({"build", "--config", fresh.string(), "--out", (other / "c").string()}).exit_status ==
+      0);
+  // Each entry's id and publication date, in feed order.
+  const auto published = [](const std::string& feed) {
+    std::vector<std::string> lines;
+    for (std::size_t at = feed.find("<published>"); at != std::string::npos;
+         at = feed.find("<published>", at + 1)) {
+      lines.push_back(feed.substr(at, feed.find('<', at + 1) - at));
+    }
+    return lines;
+  };
+  for (const auto* file : {"atom.xml", "ja/atom.xml", "en/atom.xml"}) {
+    const auto before = published(read_file(dir / "a" / file));
+    const auto after = published(read_file(dir / "b" / file));
+    BOOST_TEST(!after.empty(), file);
+    BOOST_TEST(after == published(read_file(other / "c" / file)), file);
+    BOOST_TEST(after != before, file);
+  }
+}
+
 BOOST_AUTO_TEST_CASE(generated_thousand_post_store_is_valid) {
   TempDir dir;
   for (int i = 0; i < 1000; ++i) {

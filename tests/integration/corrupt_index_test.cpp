@@ -40,7 +40,7 @@ const std::vector<Damage> kDamages = {
     {"not a database", [](const auto& path) { write_file(path, std::string(9000, '#')); }},
     {"future schema",
      [](const auto& path) {
-       SQLite::Database(path.string(), SQLite::OPEN_READWRITE).exec("PRAGMA user_version = 7");
+       SQLite::Database(path.string(), SQLite::OPEN_READWRITE).exec("PRAGMA user_version = 99");
      }},
     {"unreadable (a directory in its place)",
      [](const auto& path) {
@@ -105,7 +105,7 @@ BOOST_AUTO_TEST_CASE(posts_and_build_rebuild_a_bad_index_and_succeed) {
   BOOST_TEST(listed.output.find(indexed.listing) != std::string::npos, listed.output);
   BOOST_TEST(moved_aside(indexed.index).size() == 1u);
 
-  SQLite::Database(indexed.index.string(), SQLite::OPEN_READWRITE).exec("PRAGMA user_version = 9");
+  SQLite::Database(indexed.index.string(), SQLite::OPEN_READWRITE).exec("PRAGMA user_version = 99");
   auto built = run_command({feedd_binary().string(), "--config", indexed.config.string(), "build",
                             "--out", (indexed.dir / "out").string()});
   BOOST_TEST(built.exit_status == 0, built.output);

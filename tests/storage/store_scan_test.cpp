@@ -2,6 +2,7 @@
 // files, ignored names, unreadable files, and rebuilding a deleted index.
 #include "storage/store_scan.h"
 
+#include <SQLiteCpp/SQLiteCpp.h>
 #include <date/tz.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -227,6 +228,93 @@ BOOST_FIXTURE_TEST_CASE(raising_the_size_bound_reads_a_file_too_large_before, Fi
   BOOST_TEST(raised.applied.added == 1);
   BOOST_TEST(posts(kNow + 2h).size() == 2u);
   BOOST_TEST(scan(kNow + 3h).files_read == 0);
+}
+
+// The index is a cache of the store *as read*: a post file read with other reader options
+// (here site.timezone, for a date without a time, and a title marker) is read again though its
+// bytes are the same, by a full scan as by a scan of named paths, and gives what a new index
+// gives; a scan with the same options reads nothing again.
+BOOST_FIXTURE_TEST_CASE(changed_reader_options_read_indexed_files_again, Fixture) {
+  testing::write_file(store / "a.md", markdown("A"));  // date: 2025-04-30, no time
+  testing::write_file(store / "b.md",
+                      "---\ntitle: \"[Eng] B\"\ndate: 2025-04-29T12:00:00+09:00\n---\n"
+                      "日本語で書いた本文です。\n");
+  scan();
+  const auto by_key = [](const std::vector<IndexedPost>& posts) {
+    std::map<std::string, const IndexedPost*> keyed;
+    for (const auto& post : posts) {
+      keyed[post.post.key] = &post;
+    }
+    return keyed;
+  };
+  const auto tokyo = posts();
+  BOOST_REQUIRE(tokyo.size() == 2u);
+  BOOST_TEST(by_key(tokyo).at("a")->post.local_date == "2025-04-30");
+  BOOST_TEST((by_key(tokyo).at("a")->post.published ==
+              std::chrono::sys_days{std::chrono::year{2025} / 4 / 29} + 15h));
+  BOOST_TEST(by_key(tokyo).at("b")->post.lang == "en");
+
+  reader.timezone = date::locate_zone("America/New_York");
+  const auto moved = scan(kNow + 1h);
+  BOOST_TEST(moved.files_read == 2);
+  BOOST_TEST(moved.files_parsed == 2);
+  const auto new_york = posts(kNow + 1h);
+  BOOST_REQUIRE(new_york.size() == 2u);
+  BOOST_TEST((by_key(new_york).at("a")->post.published ==
+              std::chrono::sys_days{std::chrono::year{2025} / 4 / 30} + 4h));
+  BOOST_TEST(by_key(new_york).at("a")->post.local_date == "2025-04-30");
+  BOOST_TEST(by_key(new_york).at("b")->post.local_date == "2025-04-28");
+  BOOST_TEST(by_key(new_york).at("a")->entry_id == by_key(tokyo).at("a")->entry_id);
+  BOOST_TEST(scan(kNow + 2h).files_read == 0);
+
+  // What a new index makes of the same store with the same options.
+  testing::TempDir other;
+  {
+    Index fresh(other / "index.sqlite", "https://blog.example.org/");
+    scan_store(fresh, store, reader, kNow + 1h);
+    const auto made = fresh.newest("", kNow + 1h, -1);
+    BOOST_REQUIRE(made.size() == 2u);
+    for (const auto& [key, post] : by_key(new_york)) {
+      const auto& expected = by_key(made).at(key)->post;
+      BOOST_TEST((post->post.published == expected.published), key);
+      BOOST_TEST(post->post.local_date == expected.local_date, key);
+      BOOST_TEST(post->post.lang == expected.lang, key);
+    }
+  }
+
+  // The marker [Eng] no longer names English: a scan of named paths reads b.md again too.
+  reader.markers.clear();
+  Index index(db, "https://blog.example.org/");
+  const auto named = scan_paths(index, store, {"b.md"}, reader, kNow + 3h);
+  BOOST_TEST(named.files_parsed == 1);
+  const auto unmarked = index.newest("", kNow + 3h, -1);
+  BOOST_REQUIRE(unmarked.size() == 2u);
+  BOOST_TEST(by_key(unmarked).at("b")->post.lang == "ja");
+  BOOST_TEST(by_key(unmarked).at("b")->post.title == "[Eng] B");
+}
+
+// An index written before files had a reader fingerprint (schema 6), or by an older revision
+// of the readers, has files read with something else: the next scan reads them all again, once;
+// posts it reads as before keep their `updated` and write nothing a reader sees.
+BOOST_FIXTURE_TEST_CASE(files_read_by_older_readers_are_read_again_once, Fixture) {
+  testing::write_file(store / "a.md", markdown("A"));
+  testing::write_file(store / "sub/b.md", markdown("B"));
+  scan();
+  const auto before = posts();
+  {
+    SQLite::Database raw(db.string(), SQLite::OPEN_READWRITE);
+    raw.exec("UPDATE files SET reader = ''");
+  }
+  const auto again = scan(kNow + 1h);
+  BOOST_TEST(again.files_read == 2);
+  BOOST_TEST(again.files_parsed == 2);
+  BOOST_TEST(again.applied.changed == 0);
+  const auto after = posts(kNow + 1h);
+  BOOST_REQUIRE(after.size() == before.size());
+  for (std::size_t i = 0; i < after.size(); ++i) {
+    BOOST_TEST((after[i].updated == before[i].updated));
+  }
+  BOOST_TEST(scan(kNow + 2h).files_read == 0);
 }
 
 BOOST_FIXTURE_TEST_CASE(ignored_names_are_skipped, Fixture) {

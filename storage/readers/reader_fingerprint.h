@@ -1,0 +1,23 @@
+// What turns a post file's bytes into posts, besides the bytes: the readers' own revision and
+// the options they read with (site.timezone, site.default_time, site.default_language, the
+// languages and their title markers). The index keeps, for each file, the fingerprint it was
+// read with; a file read with another one is read again, so that a fixed reader or a changed
+// setting reaches posts already indexed, as a new index would have them. Pure functions.
+#pragma once
+
+#include <string>
+
+#include "storage/readers/reader_options.h"
+
+namespace feedd::storage {
+
+// Raise it with every change that makes a reader give other posts (another title, content,
+// date, language, problem...) for the same bytes and options. 1: every change before the
+// fingerprint existed (legacy encodings, 28e17e1; Markdown's &#128;-&#159;, 1a89b19).
+inline constexpr int kReaderRevision = 1;
+
+// 16 hex digits of the SHA-256 of kReaderRevision and every option above. store.max_file_bytes
+// is left out: a file over the bound is marked as such on its own (store_scan.cpp).
+std::string reader_fingerprint(const ReaderOptions& options);
+
+}  // namespace feedd::storage
