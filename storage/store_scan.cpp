@@ -261,10 +261,15 @@ bool read_whole(const std::filesystem::path& path, std::size_t limit, std::strin
     reason = "not a regular file";
     return false;
   }
-  bytes.clear();
-  char buffer[65536];
+  // Straight into `bytes`, sized by the fstat plus one byte: a read that reaches the size and
+  // comes back short of the extra byte is at the end, so a file that did not grow since takes
+  // one read() instead of two. (A read short of the size is read on: a network or FUSE file
+  // system may cut reads.)
+  const auto expected = static_cast<std::size_t>(std::max<off_t>(st.st_size, 0));
+  std::size_t filled = 0;
+  bytes.resize(std::min(expected, limit) + 1);
   while (true) {
-    ssize_t n = read(fd.get(), buffer, sizeof buffer);
+    const ssize_t n = read(fd.get(), bytes.data() + filled, bytes.size() - filled);
     if (n < 0 && errno == EINTR) {
       continue;
     }
@@ -272,14 +277,19 @@ bool read_whole(const std::filesystem::path& path, std::size_t limit, std::strin
       reason = errno_text(errno);
       return false;
     }
-    if (n == 0) {
+    filled += static_cast<std::size_t>(n);
+    if (n == 0 || (filled >= expected && filled < bytes.size())) {
       break;
     }
-    bytes.append(buffer, static_cast<std::size_t>(n));
-    if (bytes.size() > limit) {
+    if (filled < bytes.size()) {
+      continue;
+    }
+    if (filled > limit) {
       break;  // grew since it was stat'ed: enough to say it is too large
     }
+    bytes.resize(std::min(bytes.size() * 2, limit + 1));
   }
+  bytes.resize(filled);
   return true;
 }
 
