@@ -91,15 +91,20 @@ void append_entry(pugi::xml_node feed_node, const SiteOptions& site, const FeedC
 }
 
 // `entry`'s children as saved at their depth, rendered by the first feed that needs them.
-// (A render that throws, e.g. bad_alloc, leaves the flag unset: the next caller tries again.)
+// (A render that throws, e.g. bad_alloc, leaves `ready` unset: the next caller tries again.)
 const std::string& rendered_children(const SiteOptions& site, const Entry& entry) {
-  std::call_once(entry.atom->rendered, [&] {
-    pugi::xml_document doc;
-    const pugi::xml_node node = doc.append_child("entry");
-    append_entry_children(node, site, entry);
-    entry.atom->text = save_children(node, 2);
-  });
-  return entry.atom->text;
+  AtomChildren& children = *entry.atom;
+  if (!children.ready.load(std::memory_order_acquire)) {
+    const std::lock_guard lock(children.rendering);
+    if (!children.ready.load(std::memory_order_relaxed)) {
+      pugi::xml_document doc;
+      const pugi::xml_node node = doc.append_child("entry");
+      append_entry_children(node, site, entry);
+      children.text = save_children(node, 2);
+      children.ready.store(true, std::memory_order_release);
+    }
+  }
+  return children.text;
 }
 
 // `saved`, the feed saved with a splice mark in each entry that has Entry::atom, with each

@@ -2,6 +2,7 @@
 // and its resolved links. Value type; thread-compatible (its AtomChildren: thread-safe).
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <memory>
 #include <mutex>
@@ -25,8 +26,12 @@ struct Alternate {
 // An entry's Atom children (<id> to <content>), rendered once by whichever thread renders a
 // feed showing the entry first, and spliced into every Atom feed that shows a copy of it
 // (see Entry::atom). They depend only on the entry and the site, not on the feed.
+// Not a std::once_flag: glibc's pthread_once, under std::call_once, wakes its futex after every
+// first call, waiter or not: a syscall per entry, half of a cold build's futex calls. A mutex
+// taken only until `ready` is set costs no syscall unless two threads meet on one entry.
 struct AtomChildren {
-  std::once_flag rendered;
+  std::atomic<bool> ready{false};  // `text` is rendered (acquire, then read it)
+  std::mutex rendering;            // held by the thread rendering `text`
   std::string text;  // each child on its own lines, at the depth of an entry's children
 };
 
