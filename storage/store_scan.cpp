@@ -240,8 +240,9 @@ std::vector<FoundFile> list_tree(const std::filesystem::path& root,
   return std::move(listing.files);
 }
 
-// What the index keeps as the "hash" of a file too large to read: the bound it was checked
-// against, so that raising store.max_file_bytes reads it at the next scan.
+// What the index keeps as the "hash" of a file too large to read (never read): the bound it
+// was checked against. (A changed bound reads every file again: it is in the reader
+// fingerprint.)
 std::string too_large_mark(std::size_t max_file_bytes) {
   return "too-large:" + std::to_string(max_file_bytes);
 }
@@ -335,11 +336,13 @@ ChunkRead read_chunk(const std::filesystem::path& root, std::span<const FoundFil
       }
       read.sha256 = common::sha256_hex(bytes);
       auto it = states.find(file.relative);
-      if (it != states.end() && it->second.sha256 == read.sha256 &&
-          it->second.reader == reading.fingerprint && !forced.contains(file.relative)) {
+      const bool same_bytes =
+          it != states.end() && it->second.sha256 == read.sha256 && !forced.contains(file.relative);
+      if (same_bytes && it->second.reader == reading.fingerprint) {
         read.bytes_unchanged = true;
         continue;
       }
+      read.reread = same_bytes;
       read.result = read_post_file(file.relative, bytes, options);
       for (const Post& post : read.result.posts) {  // here, not on the index's one thread
         read.visible_hashes.push_back(rows::visible_hash(post));
@@ -430,13 +433,12 @@ bool under(std::string_view path, std::string_view directory) {
          path[directory.size()] == '/';
 }
 
-// True when the indexed file `stamp` must be read again: its stat changed, it was read with
-// another reader fingerprint, or it was too large for a bound that has changed since.
+// True when the indexed file `stamp` must be read again: its stat changed, or it was read with
+// another reader fingerprint (which holds store.max_file_bytes: a file too large for one bound
+// is read again under another).
 bool stamp_changed(const FoundFile& file, const FileStamp& stamp, const Reading& reading) {
   return stamp.size != file.size || stamp.mtime_ns != file.mtime_ns ||
-         stamp.reader != reading.fingerprint ||
-         (stamp.sha256.starts_with("too-large:") &&
-          stamp.sha256 != too_large_mark(reading.options.max_file_bytes));
+         stamp.reader != reading.fingerprint;
 }
 
 bool store_is_there(const std::filesystem::path& root, ScanReport& report) {

@@ -208,12 +208,13 @@ struct Index::ScanWriter::State {
     return std::nullopt;
   }
 
-  // Writes a post claim() gave to its file (`hash`: its rows::visible_hash()).
-  void write(const Post& post, const std::string& hash) {
+  // Writes a post claim() gave to its file (`hash`: its rows::visible_hash(); `reread`: see
+  // FileRead::reread).
+  void write(const Post& post, const std::string& hash, bool reread) {
     if (empty_at_first_claim()) {  // and claimed just now: it has no row
       impl.insert_new(post, hash, now, clock, result);
     } else {
-      impl.upsert(post, hash, now, clock, result);
+      impl.upsert(post, hash, now, clock, reread, result);
     }
   }
 };
@@ -253,7 +254,8 @@ void Index::ScanWriter::add(const std::vector<FileRead>& reads) {
                                   "); this post is left out: give it its own id"});
           continue;
         }
-        state_->write(post, hashed ? read.visible_hashes[i] : rows::visible_hash(post));
+        state_->write(post, hashed ? read.visible_hashes[i] : rows::visible_hash(post),
+                      read.reread);
         keys.insert(post.key);
       }
       std::stable_sort(problems.begin(), problems.end(),

@@ -53,7 +53,10 @@ struct FileRead {
   std::string sha256;
   std::string reader;            // reader_fingerprint() of the options it was read with
   bool bytes_unchanged = false;  // same sha256 and reader as indexed: only size/mtime updated
-  ReadResult result;             // empty when bytes_unchanged
+  // Same sha256 as indexed, parsed again for another reader fingerprint: nothing was edited
+  // (see Index::Impl::compare_stored for the `updated` it keeps).
+  bool reread = false;
+  ReadResult result;  // empty when bytes_unchanged
   // rows::visible_hash() of each of result.posts when the reader computed them (on its own
   // thread, off the one writing the index), else empty (the index computes them).
   std::vector<std::string> visible_hashes;

@@ -67,9 +67,10 @@ struct Index::Impl {
                   ChangeClock* clock, ApplyResult& result);
   // Inserts or updates one post (`hash`: its rows::visible_hash()); returns what happened to
   // the result counters. With a clock, the post's updated time is derived from the store's
-  // history (see change_clock.h).
+  // history (see change_clock.h). `reread`: read from the bytes indexed, with other reader
+  // settings (FileRead::reread).
   void upsert(const Post& post, const std::string& hash, std::chrono::sys_seconds now,
-              ChangeClock* clock, ApplyResult& result);
+              ChangeClock* clock, bool reread, ApplyResult& result);
   // How a post read now differs from its stored row (upsert's SELECT).
   struct StoredChange {
     bool visible_same = false;  // same visible content (visible_sha256)
@@ -84,7 +85,7 @@ struct Index::Impl {
   };
   static StoredChange compare_stored(const SQLite::Statement& row, const Post& post,
                                      const std::string& hash, std::chrono::sys_seconds now,
-                                     ChangeClock* clock);
+                                     ChangeClock* clock, bool reread);
   // Writes `post` over its stored row as `change` found it (a deleted row comes back).
   void update_post(const Post& post, const std::string& hash, const StoredChange& change);
   // Marks the live posts of `path` deleted, except those whose keys are in `keep`; the

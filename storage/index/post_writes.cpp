@@ -112,7 +112,7 @@ void Index::Impl::insert_new(const Post& post, const std::string& hash, sys_seco
 }
 
 void Index::Impl::upsert(const Post& post, const std::string& hash, sys_seconds now,
-                         ChangeClock* clock, ApplyResult& result) {
+                         ChangeClock* clock, bool reread, ApplyResult& result) {
   auto existing = cached(
       "SELECT visible_sha256, deleted_at, source_path, source_line, position, "
       "previous_title, next_title, lang, draft, published, updated, local_date FROM posts "
@@ -122,7 +122,7 @@ void Index::Impl::upsert(const Post& post, const std::string& hash, sys_seconds 
     insert_new(post, hash, now, clock, result);
     return;
   }
-  const StoredChange change = compare_stored(*existing, post, hash, now, clock);
+  const StoredChange change = compare_stored(*existing, post, hash, now, clock, reread);
   if (change.reclassified) {
     result.reclassified = true;
   }
@@ -140,7 +140,8 @@ void Index::Impl::upsert(const Post& post, const std::string& hash, sys_seconds 
 
 Index::Impl::StoredChange Index::Impl::compare_stored(const SQLite::Statement& row,
                                                       const Post& post, const std::string& hash,
-                                                      sys_seconds now, ChangeClock* clock) {
+                                                      sys_seconds now, ChangeClock* clock,
+                                                      bool reread) {
   StoredChange change;
   change.visible_same = row.getColumn(0).getString() == hash;
   change.was_deleted = !row.getColumn(1).isNull();
@@ -160,7 +161,18 @@ Index::Impl::StoredChange Index::Impl::compare_stored(const SQLite::Statement& r
   // A history may tell a new time for the same content (an edit seen before its commit).
   const sys_seconds stored = to_time(row.getColumn(10).getInt64());
   change.gone_at = tombstone_time(now, stored);
-  if (!change.visible_same || clock != nullptr) {
+  if (!change.visible_same && reread) {
+    // The bytes indexed, read with other settings (a new time zone moved a date-only post):
+    // nothing was edited, so no edit time. An `updated` that was the post's own date follows
+    // the date as a new index gives it; a later one (an edit seen) stays, but never before the
+    // post's new date.
+    const auto fresh = updated_time(post, hash, Seen::fresh, {}, now, clock);
+    const bool was_its_date = stored == to_time(row.getColumn(9).getInt64());
+    const auto time = post.updated || was_its_date ? fresh : std::max(stored, fresh);
+    if (time != stored) {
+      change.updated = time;
+    }
+  } else if (!change.visible_same || clock != nullptr) {
     auto time = updated_time(post, hash, change.visible_same ? Seen::same : Seen::changed, stored,
                              now, clock);
     if (time != stored) {

@@ -12,6 +12,7 @@ std::string reader_fingerprint(const ReaderOptions& options) {
   hash.field(options.timezone != nullptr ? options.timezone->name() : "");
   hash.field(std::to_string(options.default_time.count()));
   hash.field(options.default_language);
+  hash.field(std::to_string(options.max_file_bytes));
   hash.field(std::to_string(options.languages.size()));
   for (const auto& language : options.languages) {
     hash.field(language);

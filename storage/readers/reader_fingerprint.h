@@ -1,8 +1,9 @@
 // What turns a post file's bytes into posts, besides the bytes: the readers' own revision and
 // the options they read with (site.timezone, site.default_time, site.default_language, the
-// languages and their title markers). The index keeps, for each file, the fingerprint it was
-// read with; a file read with another one is read again, so that a fixed reader or a changed
-// setting reaches posts already indexed, as a new index would have them. Pure functions.
+// languages and their title markers, store.max_file_bytes). The index keeps, for each file, the
+// fingerprint it was read with; a file read with another one is read again, so that a fixed reader
+// or a changed setting reaches posts already indexed, as a new index would have them. Pure
+// functions.
 #pragma once
 
 #include <string>
@@ -16,8 +17,9 @@ namespace feedd::storage {
 // fingerprint existed (legacy encodings, 28e17e1; Markdown's &#128;-&#159;, 1a89b19).
 inline constexpr int kReaderRevision = 1;
 
-// 16 hex digits of the SHA-256 of kReaderRevision and every option above. store.max_file_bytes
-// is left out: a file over the bound is marked as such on its own (store_scan.cpp).
+// 16 hex digits of the SHA-256 of kReaderRevision and every option above. (The bound is in
+// it as the readers apply it to decoded text too: a Shift_JIS file may pass it and its UTF-8
+// not.) Not in it: the system's tzdata and md4c versions.
 std::string reader_fingerprint(const ReaderOptions& options);
 
 }  // namespace feedd::storage

@@ -224,21 +224,32 @@ BOOST_FIXTURE_TEST_CASE(raising_the_size_bound_reads_a_file_too_large_before, Fi
   BOOST_TEST(same.files_read == 0);
   reader.max_file_bytes = 8192;
   auto raised = scan(kNow + 2h);
-  BOOST_TEST(raised.files_read == 1);
+  BOOST_TEST(raised.files_read == 2);  // the bound is in the reader fingerprint
   BOOST_TEST(raised.applied.added == 1);
+  BOOST_TEST(raised.applied.problems.empty());
   BOOST_TEST(posts(kNow + 2h).size() == 2u);
   BOOST_TEST(scan(kNow + 3h).files_read == 0);
+  // Lowered again: the large file is a problem again, its last good post kept.
+  reader.max_file_bytes = 4096;
+  auto lowered = scan(kNow + 4h);
+  BOOST_TEST(lowered.files_read == 2);
+  BOOST_TEST(lowered.applied.problems.size() == 1u);
+  BOOST_TEST(posts(kNow + 4h).size() == 2u);
 }
 
 // The index is a cache of the store *as read*: a post file read with other reader options
 // (here site.timezone, for a date without a time, and a title marker) is read again though its
 // bytes are the same, by a full scan as by a scan of named paths, and gives what a new index
-// gives; a scan with the same options reads nothing again.
+// gives (dates, days, languages, and an `updated` that was the post's date), keeping what only
+// the index knows (entry ids, an edit's time); a scan with the same options reads nothing again.
 BOOST_FIXTURE_TEST_CASE(changed_reader_options_read_indexed_files_again, Fixture) {
   testing::write_file(store / "a.md", markdown("A"));  // date: 2025-04-30, no time
   testing::write_file(store / "b.md",
                       "---\ntitle: \"[Eng] B\"\ndate: 2025-04-29T12:00:00+09:00\n---\n"
                       "日本語で書いた本文です。\n");
+  testing::write_file(store / "c.md", markdown("C", "id: c\n"));
+  scan(kNow - 2h);
+  testing::write_file(store / "c.md", markdown("C", "id: c\n", "Edited."));  // an edit seen
   scan();
   const auto by_key = [](const std::vector<IndexedPost>& posts) {
     std::map<std::string, const IndexedPost*> keyed;
@@ -248,7 +259,8 @@ BOOST_FIXTURE_TEST_CASE(changed_reader_options_read_indexed_files_again, Fixture
     return keyed;
   };
   const auto tokyo = posts();
-  BOOST_REQUIRE(tokyo.size() == 2u);
+  BOOST_REQUIRE(tokyo.size() == 3u);
+  BOOST_TEST((by_key(tokyo).at("c")->updated == kNow));
   BOOST_TEST(by_key(tokyo).at("a")->post.local_date == "2025-04-30");
   BOOST_TEST((by_key(tokyo).at("a")->post.published ==
               std::chrono::sys_days{std::chrono::year{2025} / 4 / 29} + 15h));
@@ -256,10 +268,11 @@ BOOST_FIXTURE_TEST_CASE(changed_reader_options_read_indexed_files_again, Fixture
 
   reader.timezone = date::locate_zone("America/New_York");
   const auto moved = scan(kNow + 1h);
-  BOOST_TEST(moved.files_read == 2);
-  BOOST_TEST(moved.files_parsed == 2);
+  BOOST_TEST(moved.files_read == 3);
+  BOOST_TEST(moved.files_parsed == 3);
   const auto new_york = posts(kNow + 1h);
-  BOOST_REQUIRE(new_york.size() == 2u);
+  BOOST_REQUIRE(new_york.size() == 3u);
+  BOOST_TEST((by_key(new_york).at("c")->updated == kNow));  // the edit's time stays
   BOOST_TEST((by_key(new_york).at("a")->post.published ==
               std::chrono::sys_days{std::chrono::year{2025} / 4 / 30} + 4h));
   BOOST_TEST(by_key(new_york).at("a")->post.local_date == "2025-04-30");
@@ -273,12 +286,15 @@ BOOST_FIXTURE_TEST_CASE(changed_reader_options_read_indexed_files_again, Fixture
     Index fresh(other / "index.sqlite", "https://blog.example.org/");
     scan_store(fresh, store, reader, kNow + 1h);
     const auto made = fresh.newest("", kNow + 1h, -1);
-    BOOST_REQUIRE(made.size() == 2u);
+    BOOST_REQUIRE(made.size() == 3u);
     for (const auto& [key, post] : by_key(new_york)) {
-      const auto& expected = by_key(made).at(key)->post;
-      BOOST_TEST((post->post.published == expected.published), key);
-      BOOST_TEST(post->post.local_date == expected.local_date, key);
-      BOOST_TEST(post->post.lang == expected.lang, key);
+      const auto& expected = *by_key(made).at(key);
+      BOOST_TEST((post->post.published == expected.post.published), key);
+      BOOST_TEST(post->post.local_date == expected.post.local_date, key);
+      BOOST_TEST(post->post.lang == expected.post.lang, key);
+      if (key != "c") {
+        BOOST_TEST((post->updated == expected.updated), key);
+      }
     }
   }
 
@@ -288,7 +304,7 @@ BOOST_FIXTURE_TEST_CASE(changed_reader_options_read_indexed_files_again, Fixture
   const auto named = scan_paths(index, store, {"b.md"}, reader, kNow + 3h);
   BOOST_TEST(named.files_parsed == 1);
   const auto unmarked = index.newest("", kNow + 3h, -1);
-  BOOST_REQUIRE(unmarked.size() == 2u);
+  BOOST_REQUIRE(unmarked.size() == 3u);
   BOOST_TEST(by_key(unmarked).at("b")->post.lang == "ja");
   BOOST_TEST(by_key(unmarked).at("b")->post.title == "[Eng] B");
 }
