@@ -3,6 +3,10 @@
 #include "daemon/http/request_parser.h"
 
 #include <boost/test/unit_test.hpp>
+#include <cctype>
+#include <string>
+#include <utility>
+#include <vector>
 
 namespace feedd::daemon {
 BOOST_AUTO_TEST_SUITE(request_parser_test)
@@ -174,6 +178,49 @@ BOOST_AUTO_TEST_CASE(field_syntax) {
   BOOST_TEST(status(get("X-A: caf\xc3\xa9\r\n")) == 0);  // obs-text in a value is fine
   BOOST_TEST(status(get("X-A:\r\n")) == 0);              // an empty value too
   BOOST_TEST(parse(get("Accept:  \t text/html \t \r\n")).head.accept.text == "text/html");
+}
+
+BOOST_AUTO_TEST_CASE(field_names_match_ignoring_ascii_case_only) {
+  // Each name whose value the parser keeps, and Host, with one byte changed to each token
+  // character: taken exactly when the change is that letter's other case (the comparison in
+  // request_fields.cpp works a word at a time; this pins the set it accepts).
+  const std::string_view token_chars =
+      "!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
+  std::vector<std::pair<std::string, const FieldValue RequestHead::*>> kept = {
+      {"if-none-match", &RequestHead::if_none_match},
+      {"if-modified-since", &RequestHead::if_modified_since},
+      {"accept-encoding", &RequestHead::accept_encoding},
+      {"accept", &RequestHead::accept},
+      {"a-im", &RequestHead::a_im},
+      {"x-forwarded-for", &RequestHead::x_forwarded_for}};
+  for (std::size_t i = 0; i < kWebhookFields.size(); ++i) {
+    kept.emplace_back(std::string(kWebhookFields[i].name), nullptr);
+  }
+  for (std::size_t field = 0; field < kept.size(); ++field) {
+    const auto& [name, member] = kept[field];
+    const auto taken = [&](const RequestHead& head) {
+      return (member != nullptr ? head.*member : head.webhook[field - 6]).text == "v";
+    };
+    for (std::size_t at = 0; at < name.size(); ++at) {
+      for (char c : token_chars) {
+        std::string variant = name;
+        variant[at] = c;
+        const Parsed p = parse(get(variant + ": v\r\n"));
+        BOOST_TEST(!p.error);
+        BOOST_TEST(taken(p.head) == (std::tolower(c) == name[at]), variant);
+      }
+    }
+  }
+  for (std::size_t at = 0; at < 4; ++at) {
+    for (char c : token_chars) {
+      std::string variant = "host";
+      variant[at] = c;
+      const bool same = std::tolower(c) == "host"[at];
+      BOOST_TEST(
+          status("GET / HTTP/1.1\r\n" + variant + ": example.org\r\n\r\n") == (same ? 0 : 400),
+          variant);
+    }
+  }
 }
 
 BOOST_AUTO_TEST_CASE(only_crlf_ends_a_line) {
