@@ -7,6 +7,8 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <chrono>
+#include <optional>
+#include <string_view>
 
 #include "daemon/http/http_io.h"
 #include "daemon/http/request_buffers.h"
@@ -141,15 +143,19 @@ asio::awaitable<void> run_session(asio::ip::tcp::socket socket, ServerShared& sh
     }
     std::shared_ptr<const feeds::Snapshot> snapshot;  // until the write completes
     std::shared_ptr<const feeds::Resource> topic;     // likewise
+    std::optional<std::string_view> path;             // the target's, taken once
+    if (!ec) {
+      path = request_path(buffers->request.target);
+    }
     if (!ec && shared.options.topics != nullptr) {
       snapshot = shared.store.load();  // once per request
-      if (auto path = request_path(buffers->request.target); path && TopicFeeds::serves(*path)) {
+      if (path && TopicFeeds::serves(*path)) {
         topic = co_await shared.options.topics->find(*path, snapshot);
       }
     }
     bool keep_alive = false;
-    if (!prepare_answer(*buffers, ec, shared, *control, stream.socket(), snapshot, topic.get(),
-                        peer, keep_alive)) {
+    if (!prepare_answer(*buffers, ec, shared, *control, stream.socket(), path, snapshot,
+                        topic.get(), peer, keep_alive)) {
       break;
     }
     std::size_t written = 0;

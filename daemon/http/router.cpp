@@ -362,7 +362,11 @@ std::string_view DateCache::text(std::chrono::sys_seconds now) {
 
 Response route(const Request& request, const feeds::Snapshot& snapshot,
                const RouteContext& context) {
-  const std::optional<std::string_view> target_path = request_path(request.target);
+  return route(request, request_path(request.target), snapshot, context);
+}
+
+Response route(const Request& request, std::optional<std::string_view> target_path,
+               const feeds::Snapshot& snapshot, const RouteContext& context) {
   if (!target_path) {
     return simple(400, RouteKind::other, "bad request target\n", context);
   }

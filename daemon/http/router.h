@@ -114,6 +114,10 @@ struct RouteContext {
 
 Response route(const Request& request, const feeds::Snapshot& snapshot,
                const RouteContext& context);
+// The same for a request whose target's path the caller has taken already (`path`:
+// request_path(request.target)); the server takes it once per request.
+Response route(const Request& request, std::optional<std::string_view> path,
+               const feeds::Snapshot& snapshot, const RouteContext& context);
 
 // The path of a request target, for routing: origin-form "/a/b?q" and absolute-form
 // "http://host/a/b?q" give "/a/b" (a view into `target`; "/" for "http://host");

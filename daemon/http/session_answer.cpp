@@ -36,7 +36,7 @@ RouteContext session_route_context(const ServerShared& shared) {
 // Polite polling: after routing (a 304 never gets here), an unconditional GET of a feed that
 // comes too soon after the client's last one becomes a 429. Allocates nothing.
 void refuse_if_too_soon(RequestBuffers& b, ServerShared& shared, const ClientAddress& peer,
-                        const RouteContext& context) {
+                        std::optional<std::string_view> path, const RouteContext& context) {
   PollLimiter* limiter = shared.options.poll_limiter;
   const RequestHead& request = b.request;
   if (limiter == nullptr || b.response.status != 200 || b.response.route != RouteKind::feed ||
@@ -44,7 +44,6 @@ void refuse_if_too_soon(RequestBuffers& b, ServerShared& shared, const ClientAdd
       request.method != "GET") {
     return;
   }
-  const auto path = request_path(request.target);
   const ClientAddress client =
       shared.options.trusted_proxies.client_of(peer, request.x_forwarded_for.view());
   const std::uint32_t wait =
@@ -64,8 +63,9 @@ void refuse_if_too_soon(RequestBuffers& b, ServerShared& shared, const ClientAdd
 }  // namespace
 
 bool prepare_answer(RequestBuffers& b, error_code ec, ServerShared& shared, SessionControl& control,
-                    const tcp::socket& socket, std::shared_ptr<const feeds::Snapshot>& snapshot,
-                    const feeds::Resource* topic, const ClientAddress& peer, bool& keep_alive) {
+                    const tcp::socket& socket, std::optional<std::string_view> path,
+                    std::shared_ptr<const feeds::Snapshot>& snapshot, const feeds::Resource* topic,
+                    const ClientAddress& peer, bool& keep_alive) {
   control.phase.store(SessionPhase::busy, std::memory_order_relaxed);
   control.fresh = false;
   RouteContext context = session_route_context(shared);
@@ -87,8 +87,8 @@ bool prepare_answer(RequestBuffers& b, error_code ec, ServerShared& shared, Sess
     context.cache_control = topic != nullptr && feeds::parse_archive_path(topic->path)
                                 ? snapshot->archive_cache_control()  // RFC 5005 pages are stable
                                 : snapshot->cache_control();
-    b.response = route(b.request.to_request(b.body), *snapshot, context);
-    refuse_if_too_soon(b, shared, peer, context);
+    b.response = route(b.request.to_request(b.body), path, *snapshot, context);
+    refuse_if_too_soon(b, shared, peer, path, context);
     keep_alive = b.request.keep_alive && !shared.stopping.load(std::memory_order_acquire) &&
                  !control.shed.load(std::memory_order_relaxed);
   }

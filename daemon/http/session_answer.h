@@ -8,7 +8,9 @@
 #include <boost/system/error_code.hpp>
 #include <cstddef>
 #include <memory>
+#include <optional>
 #include <string>
+#include <string_view>
 
 #include "daemon/http/client_address.h"
 #include "daemon/http/http_session.h"
@@ -18,12 +20,14 @@
 namespace feedd::daemon {
 
 // Routes the request read into `b`, or the error `ec` that refused it, into `b.response`
-// and `b.head` (`snapshot`, loaded here when null, keeps the body alive; `topic`: the topic
-// feed or archive page the request names, if any); false when there is nothing to answer
+// and `b.head` (`path`: request_path() of its target, taken once by the caller; `snapshot`,
+// loaded here when null, keeps the body alive; `topic`: the topic feed or archive page the
+// request names, if any); false when there is nothing to answer
 // (end of stream, timeout, reset, shed or stopping). `keep_alive`: another may follow.
 // The session is busy from here on.
 bool prepare_answer(RequestBuffers& b, boost::system::error_code ec, ServerShared& shared,
                     SessionControl& control, const boost::asio::ip::tcp::socket& socket,
+                    std::optional<std::string_view> path,
                     std::shared_ptr<const feeds::Snapshot>& snapshot, const feeds::Resource* topic,
                     const ClientAddress& peer, bool& keep_alive);
 
