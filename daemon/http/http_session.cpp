@@ -143,19 +143,27 @@ asio::awaitable<void> run_session(asio::ip::tcp::socket socket, ServerShared& sh
     }
     std::shared_ptr<const feeds::Snapshot> snapshot;  // until the write completes
     std::shared_ptr<const feeds::Resource> topic;     // likewise
-    std::optional<std::string_view> path;             // the target's, taken once
+    Lookup lookup;
     if (!ec) {
-      path = request_path(buffers->request.target);
-    }
-    if (!ec && shared.options.topics != nullptr) {
       snapshot = shared.store.load();  // once per request
-      if (path && TopicFeeds::serves(*path)) {
-        topic = co_await shared.options.topics->find(*path, snapshot);
+      lookup.path = request_path(buffers->request.target);
+    }
+    if (lookup.path) {
+      // The snapshot first: its paths are no topic feed's or archive page's, bar a language
+      // code with a '/' in it ("/tags/x/atom.xml"), where the topic feed wins as before.
+      lookup.resource = snapshot->find(*lookup.path);
+      if (shared.options.topics != nullptr &&
+          (lookup.resource == nullptr || TopicFeeds::may_serve(*lookup.path)) &&
+          TopicFeeds::serves(*lookup.path)) {
+        topic = co_await shared.options.topics->find(*lookup.path, snapshot);
+      }
+      if (topic != nullptr) {
+        lookup.resource = lookup.topic = topic.get();
       }
     }
     bool keep_alive = false;
-    if (!prepare_answer(*buffers, ec, shared, *control, stream.socket(), path, snapshot,
-                        topic.get(), peer, keep_alive)) {
+    if (!prepare_answer(*buffers, ec, shared, *control, stream.socket(), lookup, snapshot, peer,
+                        keep_alive)) {
       break;
     }
     std::size_t written = 0;

@@ -382,7 +382,7 @@ Response route(const Request& request, std::optional<std::string_view> target_pa
   if (path == "/healthz" || (path == "/metrics" && context.metrics != nullptr)) {
     return health_or_metrics(request, path == "/healthz", snapshot, context);
   }
-  if (const feeds::Resource* resource = context.topic ? context.topic : snapshot.find(path)) {
+  if (const feeds::Resource* resource = context.resource ? context.resource : snapshot.find(path)) {
     if (!get_or_head) {
       return method_not_allowed(kind_of(path), kAllowGetHead, context);
     }

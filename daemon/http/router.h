@@ -102,9 +102,10 @@ struct RouteContext {
   // Answers POST /hooks/rebuild (the one route with an effect: it queues a rescan and
   // returns at once); null: the route answers 401 "not configured" (nothing can verify).
   WebhookEndpoint* hooks = nullptr;
-  // The topic feed the request path names (see topic_feeds.h), found before routing; null:
-  // none. Served like a snapshot resource; must live until the response is written.
-  const feeds::Resource* topic = nullptr;
+  // The resource at the request's path, found before routing: the snapshot's, or the topic
+  // feed or archive page the path names (see topic_feeds.h); null: the router looks in the
+  // snapshot. Must live until the response is written.
+  const feeds::Resource* resource = nullptr;
   // The built-in WebSub hub (POST /websub, queues a verification and returns at once);
   // null: no hub, the path is 404.
   WebSubService* websub = nullptr;

@@ -63,13 +63,13 @@ void refuse_if_too_soon(RequestBuffers& b, ServerShared& shared, const ClientAdd
 }  // namespace
 
 bool prepare_answer(RequestBuffers& b, error_code ec, ServerShared& shared, SessionControl& control,
-                    const tcp::socket& socket, std::optional<std::string_view> path,
-                    std::shared_ptr<const feeds::Snapshot>& snapshot, const feeds::Resource* topic,
-                    const ClientAddress& peer, bool& keep_alive) {
+                    const tcp::socket& socket, const Lookup& lookup,
+                    std::shared_ptr<const feeds::Snapshot>& snapshot, const ClientAddress& peer,
+                    bool& keep_alive) {
   control.phase.store(SessionPhase::busy, std::memory_order_relaxed);
   control.fresh = false;
   RouteContext context = session_route_context(shared);
-  context.topic = topic;
+  context.resource = lookup.resource;
   keep_alive = false;
   if (ec) {
     const int status = status_of(ec);
@@ -84,11 +84,11 @@ bool prepare_answer(RequestBuffers& b, error_code ec, ServerShared& shared, Sess
       snapshot = shared.store.load();  // once per request
     }
     // The snapshot's lifetimes: a reload that changes them changes them here at once.
-    context.cache_control = topic != nullptr && feeds::parse_archive_path(topic->path)
+    context.cache_control = lookup.topic != nullptr && feeds::parse_archive_path(lookup.topic->path)
                                 ? snapshot->archive_cache_control()  // RFC 5005 pages are stable
                                 : snapshot->cache_control();
-    b.response = route(b.request.to_request(b.body), path, *snapshot, context);
-    refuse_if_too_soon(b, shared, peer, path, context);
+    b.response = route(b.request.to_request(b.body), lookup.path, *snapshot, context);
+    refuse_if_too_soon(b, shared, peer, lookup.path, context);
     keep_alive = b.request.keep_alive && !shared.stopping.load(std::memory_order_acquire) &&
                  !control.shed.load(std::memory_order_relaxed);
   }

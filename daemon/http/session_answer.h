@@ -19,16 +19,21 @@
 
 namespace feedd::daemon {
 
+// What the session found for a request before answering it.
+struct Lookup {
+  std::optional<std::string_view> path;       // request_path() of its target, taken once
+  const feeds::Resource* resource = nullptr;  // at `path`: the snapshot's or `topic`; null: none
+  const feeds::Resource* topic = nullptr;     // the topic feed or archive page at `path`, if any
+};
+
 // Routes the request read into `b`, or the error `ec` that refused it, into `b.response`
-// and `b.head` (`path`: request_path() of its target, taken once by the caller; `snapshot`,
-// loaded here when null, keeps the body alive; `topic`: the topic feed or archive page the
-// request names, if any); false when there is nothing to answer
+// and `b.head` (`lookup`: what the caller found at its path; `snapshot`, loaded here when
+// null, keeps the body alive); false when there is nothing to answer
 // (end of stream, timeout, reset, shed or stopping). `keep_alive`: another may follow.
 // The session is busy from here on.
 bool prepare_answer(RequestBuffers& b, boost::system::error_code ec, ServerShared& shared,
                     SessionControl& control, const boost::asio::ip::tcp::socket& socket,
-                    std::optional<std::string_view> path,
-                    std::shared_ptr<const feeds::Snapshot>& snapshot, const feeds::Resource* topic,
+                    const Lookup& lookup, std::shared_ptr<const feeds::Snapshot>& snapshot,
                     const ClientAddress& peer, bool& keep_alive);
 
 // The answer in `b`, `written` bytes of it sent: counted in /metrics, and an access log line

@@ -21,6 +21,19 @@ bool TopicFeeds::serves(std::string_view path) {
   return feeds::parse_archive_path(path).has_value() || parse_topic_path(path).has_value();
 }
 
+bool TopicFeeds::may_serve(std::string_view path) {
+  if (path.starts_with("/archive/")) {
+    return true;
+  }
+  int slashes = 0;
+  for (char c : path) {
+    if (c == '/' && ++slashes == 3) {
+      return true;
+    }
+  }
+  return false;
+}
+
 boost::asio::awaitable<std::shared_ptr<const feeds::Resource>> TopicFeeds::find(
     std::string_view path, std::shared_ptr<const feeds::Snapshot> snapshot) {
   const auto parsed = parse_topic_path(path);

@@ -39,6 +39,10 @@ class TopicFeeds {
 
   // Whether `path` has the shape of a feed served here (a topic feed or an archive page).
   static bool serves(std::string_view path);
+  // False when serves(`path`) is, told without parsing: a topic feed's path has three or
+  // four '/', an archive page's three or starts "/archive/". For the paths the snapshot
+  // serves, looked up first ("/en/atom.xml" has two): a topic feed wins over them.
+  static bool may_serve(std::string_view path);
 
   // The feed at request path `path` as of `snapshot`; null when `path` names no topic feed
   // or archive page of it (the caller answers 404) or its render failed.
