@@ -197,6 +197,33 @@ BOOST_AUTO_TEST_CASE(accept_encoding_honours_q_values) {
   BOOST_TEST((choose_coding(res, "identity;q=0, deflate") == Coding::identity));
 }
 
+BOOST_AUTO_TEST_CASE(coding_names_match_ignoring_ascii_case_only) {
+  // Each of "br", "gzip" and "identity" with one byte changed to any other byte (bar the
+  // list's and parameters' delimiters): named exactly when the change is the letter's
+  // other case (content_coding.cpp compares them a word at a time; this pins what it takes).
+  const auto& res = *resource;
+  for (std::string_view name : {"br", "gzip", "identity"}) {
+    for (std::size_t at = 0; at < name.size(); ++at) {
+      for (int byte = 0; byte < 256; ++byte) {
+        const char c = static_cast<char>(byte);
+        if (c == ',' || c == ';' || c == ' ' || c == '\t') {
+          continue;
+        }
+        std::string variant(name);
+        variant[at] = c;
+        const bool same = c == name[at] || c == static_cast<char>(name[at] - 0x20);
+        if (name == "identity") {  // preferred over br only when named
+          BOOST_TEST((choose_coding(res, "br;q=0.5, " + variant) ==
+                      (same ? Coding::identity : Coding::br)));
+        } else {
+          const Coding coding = name == "br" ? Coding::br : Coding::gzip;
+          BOOST_TEST((choose_coding(res, variant) == (same ? coding : Coding::identity)));
+        }
+      }
+    }
+  }
+}
+
 BOOST_AUTO_TEST_CASE(small_bodies_are_not_compressed) {
   const feeds::Resource* page = snapshot->find("/en/");
   BOOST_REQUIRE(page != nullptr);
