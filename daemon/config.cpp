@@ -91,6 +91,31 @@ void read_site(TableReader& top, const std::filesystem::path& path, Config::Site
   }
 }
 
+// Whether `code` has a language tag's shape (RFC 5646 §2.1: subtags of letters and digits
+// joined by '-', the first of letters): "ja", "en", "pt-BR", "zh-Hant-TW". It names the
+// language's directory of feeds (/CODE/atom.xml, DIR/CODE/ of `feedd build`) and its xml:lang
+// and hreflang, so "../x" or "tags/x" must not pass.
+bool is_language_tag(std::string_view code) {
+  const auto alpha = [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); };
+  const auto digit = [](char c) { return c >= '0' && c <= '9'; };
+  std::size_t subtag = 0;  // length of the subtag being read
+  bool first = true;
+  for (char c : code) {
+    if (c == '-') {
+      if (subtag == 0) {
+        return false;
+      }
+      subtag = 0;
+      first = false;
+      continue;
+    }
+    if (!(alpha(c) || (!first && digit(c))) || ++subtag > 8) {
+      return false;
+    }
+  }
+  return subtag > 0;
+}
+
 // [languages.*], in the order of the file; settles site.default_language.
 void read_languages(TableReader& top, const std::filesystem::path& path, Config& config) {
   const auto& languages = subtable(top, "languages", path);
@@ -99,6 +124,12 @@ void read_languages(TableReader& top, const std::filesystem::path& path, Config&
     if (!table) {
       throw ConfigError(path.string() + ":" + std::to_string(node.source().begin.line) +
                         ": languages." + std::string(code.str()) + ": expected a table");
+    }
+    if (!is_language_tag(code.str())) {
+      throw ConfigError(path.string() + ":" + std::to_string(node.source().begin.line) +
+                        ": languages.\"" + std::string(code.str()) +
+                        "\": not a language tag (letters, then subtags of letters and digits "
+                        "after '-', e.g. \"en\" or \"pt-BR\")");
     }
     LanguageConfig language;
     language.code = std::string(code.str());

@@ -112,6 +112,20 @@ BOOST_AUTO_TEST_CASE(errors_name_the_key_and_line) {
                       "[languages.ja]\n[languages.en]\n") ==
              "/etc/feedd/feedd.toml:3: site.default_language: \"fr\" is not one of "
              "[languages.*] (ja, en)");
+  // A language code names a directory of feeds: a language tag's shape only.
+  for (const char* bad : {"../evil", "tags/x", "en_US", "", "-en", "en-", "en--us", "e n", "1en",
+                          "abcdefghi", "en-abcdefghi", "ja\\u00e9"}) {
+    BOOST_TEST(error_of("[site]\nbase_url = \"https://b/\"\n[languages.ja]\n[languages.\"" +
+                        std::string(bad) + "\"]\n")
+                       .find("/etc/feedd/feedd.toml:4: languages.\"") == 0u,
+               bad);
+  }
+  for (const char* good : {"en", "pt-BR", "zh-Hant-TW", "x-klingon", "de-1996", "EN"}) {
+    BOOST_TEST(error_of("[site]\nbase_url = \"https://b/\"\n[languages.ja]\n[languages.\"" +
+                        std::string(good) + "\"]\n")
+                   .empty(),
+               good);
+  }
   BOOST_TEST(error_of("[site]\nbase_url = \"https://b/\"\ndefault_time = \"25:00\"\n") ==
              "/etc/feedd/feedd.toml:3: site.default_time: must be \"HH:MM\", got \"25:00\"");
   BOOST_TEST(error_of("[site]\nbase_url = \"ftp://b/\"\n")
