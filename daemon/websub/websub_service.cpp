@@ -179,19 +179,37 @@ bool WebSubService::is_suspect(const OutboxItem& item) const {
 }
 
 std::vector<OutboxItem> WebSubService::claim() {
+  using Attempts = storage::WebSubStore::Attempts;
   std::vector<OutboxItem> claimed;
   std::size_t suspect = 0;
   std::size_t gave_back = 0;
   const auto now = now_ms();
+  const auto room = [&] {
+    return kMaxInFlight - std::min(kMaxInFlight, in_flight_ + claimed.size());
+  };
   // One transaction of its own, or part of write_settled's (which forgets the claims when it
   // is rolled back): counted only when no storage error came.
   store_->in_transaction([&] {
+    // Retries (all suspect) first, only as many as the suspect share has room for: the others
+    // stay in the outbox until an attempt of the share ends. Claimed and given back instead,
+    // a backlog of dead callbacks' retries cost two writes each every few seconds.
+    const std::size_t share =
+        kMaxSuspectInFlight - std::min(kMaxSuspectInFlight, suspect_in_flight_);
+    if (std::min(share, room()) > 0) {
+      for (OutboxItem& item :
+           store_->claim_due(now, std::min(share, room()), now + kClaimLease, Attempts::retries)) {
+        item.suspect = true;
+        ++suspect;
+        claimed.push_back(std::move(item));
+      }
+    }
+    // First attempts: those to a callback that failed before are suspect too, given back
+    // (due kSuspectDefer later) when over the share.
     for (int round = 0; round < kMaxClaimRounds; ++round) {
-      const std::size_t taken = in_flight_ + claimed.size();
-      if (taken >= kMaxInFlight) {
+      if (room() == 0) {
         break;
       }
-      auto items = store_->claim_due(now, kMaxInFlight - taken, now + kClaimLease);
+      auto items = store_->claim_due(now, room(), now + kClaimLease, Attempts::first);
       const std::size_t gave_back_before = gave_back;
       for (OutboxItem& item : items) {
         item.suspect = is_suspect(item);
@@ -281,7 +299,11 @@ void WebSubService::arm_outbox() {
   if (in_flight_ >= kMaxInFlight) {
     return;
   }
-  const auto next = store_->next_due();
+  // Likewise while the suspect share is full: the retries due wait for one of its attempts to
+  // end, and only first attempts need the timer.
+  const auto next = store_->next_due(suspect_in_flight_ >= kMaxSuspectInFlight
+                                         ? storage::WebSubStore::Attempts::first
+                                         : storage::WebSubStore::Attempts::any);
   if (!next) {
     return;
   }

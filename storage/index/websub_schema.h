@@ -28,6 +28,9 @@ CREATE TABLE IF NOT EXISTS websub_outbox (
   UNIQUE (kind, target, topic)
 );
 CREATE INDEX IF NOT EXISTS websub_outbox_due ON websub_outbox (due_ms);
+-- Claims of first attempts and of retries apart (the sender gives retries a share of its
+-- window of their own), each in due order without a sort.
+CREATE INDEX IF NOT EXISTS websub_outbox_lane ON websub_outbox (attempts > 0, due_ms);
 )sql";
 
 }  // namespace feedd::storage

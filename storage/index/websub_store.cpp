@@ -255,16 +255,27 @@ void WebSubStore::in_transaction(const std::function<void()>& work) {
   });
 }
 
-std::vector<OutboxItem> WebSubStore::claim_due(Millis now, std::size_t limit, Millis lease_until) {
+std::vector<OutboxItem> WebSubStore::claim_due(Millis now, std::size_t limit, Millis lease_until,
+                                               Attempts which) {
   return guarded("claiming outgoing work", [&] {
     Scope transaction(*impl_->db, impl_->depth);
+    // One lane's form matches the websub_outbox_lane index's expression.
     auto query = impl_->prepared(
-        "SELECT o.id, o.kind, o.target, o.topic, o.attempts, o.generation, s.secret, "
-        "s.expires_at FROM websub_outbox AS o LEFT JOIN websub_subscriptions AS s "
-        "ON o.kind = 1 AND s.topic = o.topic AND s.callback = o.target "
-        "WHERE o.due_ms <= ? ORDER BY o.due_ms, o.id LIMIT ?");
-    query->bind(1, to_ms(now));
-    query->bind(2, static_cast<std::int64_t>(limit));
+        which == Attempts::any
+            ? "SELECT o.id, o.kind, o.target, o.topic, o.attempts, o.generation, s.secret, "
+              "s.expires_at FROM websub_outbox AS o LEFT JOIN websub_subscriptions AS s "
+              "ON o.kind = 1 AND s.topic = o.topic AND s.callback = o.target "
+              "WHERE o.due_ms <= ? ORDER BY o.due_ms, o.id LIMIT ?"
+            : "SELECT o.id, o.kind, o.target, o.topic, o.attempts, o.generation, s.secret, "
+              "s.expires_at FROM websub_outbox AS o LEFT JOIN websub_subscriptions AS s "
+              "ON o.kind = 1 AND s.topic = o.topic AND s.callback = o.target "
+              "WHERE (o.attempts > 0) = ? AND o.due_ms <= ? ORDER BY o.due_ms, o.id LIMIT ?");
+    int column = 1;
+    if (which != Attempts::any) {
+      query->bind(column++, which == Attempts::retries ? 1 : 0);
+    }
+    query->bind(column++, to_ms(now));
+    query->bind(column, static_cast<std::int64_t>(limit));
     std::vector<OutboxItem> items;
     while (query->executeStep()) {
       OutboxItem& item = items.emplace_back(OutboxItem{
@@ -323,9 +334,15 @@ std::optional<std::chrono::sys_seconds> WebSubStore::next_expiry() {
   });
 }
 
-std::optional<WebSubStore::Millis> WebSubStore::next_due() {
+std::optional<WebSubStore::Millis> WebSubStore::next_due(Attempts which) {
   return guarded("reading outgoing work", [&]() -> std::optional<Millis> {
-    auto query = impl_->prepared("SELECT MIN(due_ms) FROM websub_outbox");
+    auto query =
+        impl_->prepared(which == Attempts::any ? "SELECT MIN(due_ms) FROM websub_outbox"
+                                               : "SELECT MIN(due_ms) FROM websub_outbox WHERE "
+                                                 "(attempts > 0) = ?");
+    if (which != Attempts::any) {
+      query->bind(1, which == Attempts::retries ? 1 : 0);
+    }
     if (!query->executeStep() || query->getColumn(0).isNull()) {
       return std::nullopt;
     }

@@ -77,10 +77,14 @@ class WebSubStore {
   // expire, claim_due, a nested in_transaction) join it. Rolled back, and the exception
   // passed on, if it throws.
   void in_transaction(const std::function<void()>& work);
-  // Up to `limit` items due at `now`, oldest due first, each claimed: its attempts + 1 and
-  // its next attempt moved to `lease_until` (after a crash it is retried then). A delivery
-  // comes with its subscription (OutboxItem::subscription), whatever its lease.
-  std::vector<OutboxItem> claim_due(Millis now, std::size_t limit, Millis lease_until);
+  // Which items a claim or next_due() looks at: all, those never tried, or retries.
+  enum class Attempts { any, first, retries };
+  // Up to `limit` items due at `now` (of `which`), oldest due first, each claimed: its
+  // attempts + 1 and its next attempt moved to `lease_until` (after a crash it is retried
+  // then). A delivery comes with its subscription (OutboxItem::subscription), whatever its
+  // lease.
+  std::vector<OutboxItem> claim_due(Millis now, std::size_t limit, Millis lease_until,
+                                    Attempts which = Attempts::any);
   // Gives back an item claim_due() returned, untried: its attempts as before the claim, due
   // again at `due` (unless a new change made it due already).
   void unclaim(const OutboxItem& item, Millis due);
@@ -88,8 +92,8 @@ class WebSubStore {
   void retry(const OutboxItem& item, Millis due);
   // Ends an item: removed unless a new change bumped its generation meanwhile.
   void finish(const OutboxItem& item);
-  // The earliest due time, if anything is pending.
-  std::optional<Millis> next_due();
+  // The earliest due time of `which`, if any of them is pending.
+  std::optional<Millis> next_due(Attempts which = Attempts::any);
   std::size_t pending();  // likewise: no COUNT(*) per finished item
   // The earliest end of a lease, if there is a subscription.
   std::optional<std::chrono::sys_seconds> next_expiry();

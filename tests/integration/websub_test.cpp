@@ -528,6 +528,35 @@ BOOST_FIXTURE_TEST_CASE(dead_callbacks_do_not_fill_the_sending_window, WebSubFix
   BOOST_TEST(series(port, "feedd_websub_deferred_total") >= 1);
 }
 
+// Retries (suspect) over their share of the sending window wait in the outbox until an attempt
+// of the share ends: never claimed and given back, which cost two writes per retry every few
+// seconds while a backlog of dead callbacks lasted.
+BOOST_FIXTURE_TEST_CASE(retries_over_their_share_wait_unclaimed, WebSubFixture) {
+  constexpr int kDead = 100;  // more than the suspect share (32)
+  ScriptedServer reader([](const ScriptedRequest& request) {
+    if (request.method == "POST" && path_of(request.target).starts_with("/dead")) {
+      return ScriptedReply::of(500u);
+    }
+    return subscriber(request);
+  });
+  start("builtin_hub = true\nallow_private_callbacks = true\nmax_attempts = 3\n");
+  const std::string topic = std::string(kSite) + "/en/atom.xml";
+  for (int i = 0; i < kDead; ++i) {
+    BOOST_TEST_REQUIRE(
+        subscribe("subscribe", reader.url("/dead" + std::to_string(1000 + i)), topic).status ==
+        202u);
+  }
+  FEEDD_REQUIRE_AFTER(
+      series_reaches(port, "feedd_websub_intents_total{result=\"verified\"}", kDead), feedd->log());
+  write_file(store / "en.md", post("English post, first edit", "en", "tags: [news]\n"));
+  // Each delivery tried three times (two retries), then dropped.
+  FEEDD_REQUIRE_AFTER(
+      series_reaches(port, "feedd_websub_deliveries_total{result=\"dropped\"}", kDead),
+      feedd->log());
+  BOOST_TEST(series(port, "feedd_websub_deliveries_total{result=\"failed\"}") >= 3 * kDead);
+  BOOST_TEST(series(port, "feedd_websub_deferred_total") == 0);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 }  // namespace feedd::testing

@@ -75,6 +75,39 @@ BOOST_AUTO_TEST_CASE(outbox_claims_retries_and_keeps_new_changes) {
   BOOST_TEST(!store.next_due());
 }
 
+// First attempts and retries are claimed (and their next due time read) apart, each lane in
+// due order, so that the sender can leave retries in the outbox while their share is full.
+BOOST_AUTO_TEST_CASE(first_attempts_and_retries_are_claimed_apart) {
+  using Attempts = WebSubStore::Attempts;
+  WebSubStore store("");
+  store.add(OutboxKind::deliver, "http://a/", "t", at(10));
+  store.add(OutboxKind::deliver, "http://b/", "t", at(10));
+  auto items = store.claim_due(at(10), 10, at(9000));
+  BOOST_TEST_REQUIRE(items.size() == 2u);
+  store.retry(items[0], at(30));  // a/ failed: a retry due at 30
+  store.retry(items[1], at(20));  // b/ too, due at 20
+  store.add(OutboxKind::deliver, "http://c/", "t", at(40));
+  store.add(OutboxKind::publish, "http://hub/", "t", at(50));
+  BOOST_TEST((*store.next_due(Attempts::first) == at(40)));
+  BOOST_TEST((*store.next_due(Attempts::retries) == at(20)));
+  BOOST_TEST((*store.next_due() == at(20)));
+  BOOST_TEST(store.claim_due(at(35), 10, at(9000), Attempts::first).empty());
+  items = store.claim_due(at(100), 1, at(9000), Attempts::retries);
+  BOOST_TEST_REQUIRE(items.size() == 1u);
+  BOOST_TEST(items[0].target == "http://b/");  // the earlier due first
+  BOOST_TEST(items[0].attempts == 1);
+  items = store.claim_due(at(100), 10, at(9000), Attempts::first);
+  BOOST_TEST_REQUIRE(items.size() == 2u);
+  BOOST_TEST(items[0].target == "http://c/");
+  BOOST_TEST(items[1].target == "http://hub/");
+  BOOST_TEST(items[1].attempts == 0);
+  items = store.claim_due(at(100), 10, at(9000), Attempts::retries);
+  BOOST_TEST_REQUIRE(items.size() == 1u);
+  BOOST_TEST(items[0].target == "http://a/");
+  // A claim is an attempt: nothing is left that was never tried.
+  BOOST_TEST(!store.next_due(Attempts::first).has_value());
+}
+
 // An item given back untried (a suspect one over its share of the sending window) keeps its
 // attempts and is due when said; a change made meanwhile is not pushed back by it.
 BOOST_AUTO_TEST_CASE(an_unclaimed_item_keeps_its_attempts_and_waits) {
