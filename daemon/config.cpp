@@ -8,6 +8,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "common/text.h"
 #include "daemon/config_table.h"
 #include "daemon/http/client_address.h"
 #include "daemon/http/listen_address.h"
@@ -91,29 +92,37 @@ void read_site(TableReader& top, const std::filesystem::path& path, Config::Site
   }
 }
 
-// Whether `code` has a language tag's shape (RFC 5646 §2.1: subtags of letters and digits
-// joined by '-', the first of letters): "ja", "en", "pt-BR", "zh-Hant-TW". It names the
+// Whether `code` has a language tag's shape (RFC 5646 §2.1): a language subtag of 2 or 3
+// letters (or "x"/"i" for private and grandfathered tags), then subtags of 1 to 8 letters and
+// digits joined by '-': "ja", "en", "pt-BR", "zh-Hant-TW", "x-klingon". It names the
 // language's directory of feeds (/CODE/atom.xml, DIR/CODE/ of `feedd build`) and its xml:lang
-// and hreflang, so "../x" or "tags/x" must not pass.
+// and hreflang, so "../x" or "tags/x" must not pass, nor a first subtag that is one of
+// feedd's own paths ("tags", "archive", "websub", "healthz", "metrics": 4 letters or more).
 bool is_language_tag(std::string_view code) {
   const auto alpha = [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); };
   const auto digit = [](char c) { return c >= '0' && c <= '9'; };
-  std::size_t subtag = 0;  // length of the subtag being read
-  bool first = true;
-  for (char c : code) {
-    if (c == '-') {
-      if (subtag == 0) {
-        return false;
-      }
-      subtag = 0;
-      first = false;
-      continue;
-    }
-    if (!(alpha(c) || (!first && digit(c))) || ++subtag > 8) {
+  const std::size_t first_end = std::min(code.find('-'), code.size());
+  const std::string_view language = code.substr(0, first_end);
+  const bool singleton = language == "x" || language == "X" || language == "i" || language == "I";
+  if (!(singleton || (language.size() >= 2 && language.size() <= 3)) ||
+      !std::all_of(language.begin(), language.end(), alpha)) {
+    return false;
+  }
+  if (singleton && first_end == code.size()) {
+    return false;  // "x" alone is no tag
+  }
+  const auto alnum = [&](char c) { return alpha(c) || digit(c); };
+  std::string_view rest = code.substr(first_end);  // "" or "-..."
+  while (!rest.empty()) {
+    rest.remove_prefix(1);  // the '-'
+    const std::size_t end = std::min(rest.find('-'), rest.size());
+    const std::string_view subtag = rest.substr(0, end);
+    if (subtag.empty() || subtag.size() > 8 || !std::all_of(subtag.begin(), subtag.end(), alnum)) {
       return false;
     }
+    rest.remove_prefix(end);
   }
-  return subtag > 0;
+  return true;
 }
 
 // [languages.*], in the order of the file; settles site.default_language.
@@ -145,6 +154,18 @@ void read_languages(TableReader& top, const std::filesystem::path& path, Config&
   std::sort(config.languages.begin(), config.languages.end(), [&](const auto& a, const auto& b) {
     return languages.get(a.code)->source().begin < languages.get(b.code)->source().begin;
   });
+  // Tags ignore case (RFC 5646 §2.1.1): "en" and "EN" would be one language in two feeds (and
+  // one directory on a file system that ignores case too).
+  for (auto later = config.languages.begin(); later != config.languages.end(); ++later) {
+    for (auto earlier = config.languages.begin(); earlier != later; ++earlier) {
+      if (common::text::iequals(earlier->code, later->code)) {
+        throw ConfigError(path.string() + ":" +
+                          std::to_string(languages.get(later->code)->source().begin.line) +
+                          ": languages.\"" + later->code + "\": the same language as languages.\"" +
+                          earlier->code + "\" (tags ignore case)");
+      }
+    }
+  }
   if (config.languages.empty()) {
     config.languages.push_back({"ja", "ja", "", {}});
   }

@@ -113,19 +113,26 @@ BOOST_AUTO_TEST_CASE(errors_name_the_key_and_line) {
              "/etc/feedd/feedd.toml:3: site.default_language: \"fr\" is not one of "
              "[languages.*] (ja, en)");
   // A language code names a directory of feeds: a language tag's shape only.
-  for (const char* bad : {"../evil", "tags/x", "en_US", "", "-en", "en-", "en--us", "e n", "1en",
-                          "abcdefghi", "en-abcdefghi", "ja\\u00e9"}) {
+  for (const char* bad : {"../evil",      "tags/x",    "en_US", "",        "-en",
+                          "en-",          "en--us",    "e n",   "1en",     "abcdefghi",
+                          "en-abcdefghi", "ja\\u00e9", "tags",  "archive", "websub",
+                          "healthz",      "metrics",   "e",     "x",       "english"}) {
     BOOST_TEST(error_of("[site]\nbase_url = \"https://b/\"\n[languages.ja]\n[languages.\"" +
                         std::string(bad) + "\"]\n")
                        .find("/etc/feedd/feedd.toml:4: languages.\"") == 0u,
                bad);
   }
-  for (const char* good : {"en", "pt-BR", "zh-Hant-TW", "x-klingon", "de-1996", "EN"}) {
+  for (const char* good :
+       {"en", "pt-BR", "zh-Hant-TW", "x-klingon", "de-1996", "EN", "i-default", "gsw", "es-419"}) {
     BOOST_TEST(error_of("[site]\nbase_url = \"https://b/\"\n[languages.ja]\n[languages.\"" +
                         std::string(good) + "\"]\n")
                    .empty(),
                good);
   }
+  // Tags ignore case: "en" and "EN" are one language (one directory on some file systems).
+  BOOST_TEST(error_of("[site]\nbase_url = \"https://b/\"\n[languages.en]\n[languages.EN]\n") ==
+             "/etc/feedd/feedd.toml:4: languages.\"EN\": the same language as languages.\"en\" "
+             "(tags ignore case)");
   BOOST_TEST(error_of("[site]\nbase_url = \"https://b/\"\ndefault_time = \"25:00\"\n") ==
              "/etc/feedd/feedd.toml:3: site.default_time: must be \"HH:MM\", got \"25:00\"");
   BOOST_TEST(error_of("[site]\nbase_url = \"ftp://b/\"\n")
