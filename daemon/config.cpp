@@ -135,10 +135,11 @@ void read_languages(TableReader& top, const std::filesystem::path& path, Config&
                         ": languages." + std::string(code.str()) + ": expected a table");
     }
     if (!is_language_tag(code.str())) {
-      throw ConfigError(path.string() + ":" + std::to_string(node.source().begin.line) +
-                        ": languages.\"" + std::string(code.str()) +
-                        "\": not a language tag (letters, then subtags of letters and digits "
-                        "after '-', e.g. \"en\" or \"pt-BR\")");
+      throw ConfigError(
+          path.string() + ":" + std::to_string(node.source().begin.line) + ": languages.\"" +
+          std::string(code.str()) +
+          "\": not a language tag (2 or 3 letters, or x or i, then subtags of letters "
+          "and digits after '-', e.g. \"en\" or \"pt-BR\")");
     }
     LanguageConfig language;
     language.code = std::string(code.str());

@@ -1,7 +1,4 @@
 // choose_coding() (declared in router.h): Accept-Encoding negotiation, RFC 9110 §12.5.3.
-#include <cstddef>
-#include <cstdint>
-#include <cstring>
 #include <string_view>
 
 #include "common/text.h"
@@ -13,27 +10,8 @@ namespace {
 
 using common::text::iequals;
 using feeds::Coding;
+using http_syntax::equals_folded;  // the coding names are letters: exact for any byte
 using http_syntax::trim_ows;
-
-// `name` equals `lower` (lower-case ASCII letters, one to eight) ignoring ASCII case, as
-// iequals() says for any bytes: setting bit 0x20 (a space's bits) maps an upper-case letter
-// to its lower case and no other byte onto a lower-case letter. One word of a known size
-// compared, not a call comparing byte by byte (~70 instructions of a request naming gzip).
-template <std::size_t N>
-bool is_coding(std::string_view name, const char (&lower)[N]) {
-  constexpr std::size_t kSize = N - 1;  // without the terminating NUL
-  static_assert(kSize > 0 && kSize <= sizeof(std::uint64_t));
-  if (name.size() != kSize) {
-    return false;
-  }
-  std::uint64_t got = 0;
-  std::uint64_t want = 0;
-  std::uint64_t case_bits = 0;
-  std::memcpy(&got, name.data(), kSize);
-  std::memcpy(&want, lower, kSize);
-  std::memcpy(&case_bits, "        ", kSize);
-  return (got | case_bits) == want;
-}
 
 // A qvalue (RFC 9110 §12.4.2) in thousandths: "0", "0.5", "1.000"; -1 when malformed.
 int parse_qvalue(std::string_view text) {
@@ -85,11 +63,11 @@ feeds::Coding choose_coding(const feeds::Resource& resource,
         continue;
       }
     }
-    if (is_coding(name, "br")) {
+    if (equals_folded(name, "br")) {
       q_br = q;
-    } else if (is_coding(name, "gzip") || iequals(name, "x-gzip")) {
+    } else if (equals_folded(name, "gzip") || iequals(name, "x-gzip")) {
       q_gzip = q;
-    } else if (is_coding(name, "identity")) {
+    } else if (equals_folded(name, "identity")) {
       q_identity = q;
     } else if (name == "*") {
       q_any = q;

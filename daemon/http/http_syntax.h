@@ -49,6 +49,49 @@ constexpr bool is_token(std::string_view text) {
 using common::text::is_ows;
 using common::text::trim_ows;
 
+namespace detail {
+// The `Word`-sized bytes of `name` at `at`, bit 0x20 set in each, equal those of `lower`.
+template <typename Word>
+bool word_is_folded(std::string_view name, std::string_view lower, std::size_t at) {
+  constexpr auto kCaseBits = static_cast<Word>(0x2020202020202020ULL);
+  Word got;
+  Word want;
+  std::memcpy(&got, name.data() + at, sizeof got);
+  std::memcpy(&want, lower.data() + at, sizeof want);
+  return (got | kCaseBits) == want;
+}
+}  // namespace detail
+
+// `name` equals `lower` (as long; lower-case letters, digits and '-') ignoring ASCII case,
+// where `name` is a token or `lower` holds letters only: setting bit 0x20 maps an upper-case
+// letter to its lower case and changes no other such byte into one of them (for any byte,
+// onto a letter). Eight bytes at a time (the last word overlapping the one before), four for
+// 4 to 7: byte by byte cost a 304 ~220 instructions for its three field names.
+inline bool equals_folded(std::string_view name, std::string_view lower) {
+  const std::size_t size = lower.size();
+  if (name.size() != size) {
+    return false;
+  }
+  if (size < 4) {
+    for (std::size_t i = 0; i < size; ++i) {
+      if (static_cast<char>(name[i] | 0x20) != lower[i]) {
+        return false;
+      }
+    }
+    return true;
+  }
+  if (size < 8) {
+    return detail::word_is_folded<std::uint32_t>(name, lower, 0) &&
+           detail::word_is_folded<std::uint32_t>(name, lower, size - 4);
+  }
+  for (std::size_t at = 0; at + 8 < size; at += 8) {
+    if (!detail::word_is_folded<std::uint64_t>(name, lower, at)) {
+      return false;
+    }
+  }
+  return detail::word_is_folded<std::uint64_t>(name, lower, size - 8);
+}
+
 // field-value bytes (RFC 9110 §5.5): VCHAR, obs-text, SP and HTAB; no NUL, CR, LF or other
 // control character.
 struct FieldValueBytes {

@@ -1,8 +1,6 @@
 #include "daemon/http/request_fields.h"
 
 #include <charconv>
-#include <cstdint>
-#include <cstring>
 
 #include "common/text.h"
 #include "daemon/http/http_syntax.h"
@@ -12,6 +10,7 @@ namespace {
 
 using boost::system::result;
 using common::text::iequals;
+using http_syntax::equals_folded;
 using http_syntax::is_token;
 using http_syntax::trim_ows;
 
@@ -37,78 +36,42 @@ struct KnownField {
   std::size_t index = 0;  // into kWebhookFields
 };
 
-// The `Word`-sized bytes of `name` at `at`, bit 0x20 set in each, equal those of `lower`.
-template <typename Word>
-bool word_is_name(std::string_view name, std::string_view lower, std::size_t at) {
-  constexpr auto kCaseBits = static_cast<Word>(0x2020202020202020ULL);
-  Word got;
-  Word want;
-  std::memcpy(&got, name.data() + at, sizeof got);
-  std::memcpy(&want, lower.data() + at, sizeof want);
-  return (got | kCaseBits) == want;
-}
-
-// `name` (a token of `lower`'s length) equals `lower` (lower-case letters, digits and '-')
-// ignoring case. For those, setting bit 0x20 maps an upper-case letter to its lower case and
-// changes no other token character into one of them. Eight bytes at a time (the last word
-// overlapping the one before), four for names of 4 to 7: a byte at a time cost a 304 ~220
-// instructions for its three field names.
-bool is_name(std::string_view name, std::string_view lower) {
-  const std::size_t size = lower.size();
-  if (size < 4) {
-    for (std::size_t i = 0; i < size; ++i) {
-      if (static_cast<char>(name[i] | 0x20) != lower[i]) {
-        return false;
-      }
-    }
-    return true;
-  }
-  if (size < 8) {
-    return word_is_name<std::uint32_t>(name, lower, 0) &&
-           word_is_name<std::uint32_t>(name, lower, size - 4);
-  }
-  for (std::size_t at = 0; at + 8 < size; at += 8) {
-    if (!word_is_name<std::uint64_t>(name, lower, at)) {
-      return false;
-    }
-  }
-  return word_is_name<std::uint64_t>(name, lower, size - 8);
-}
-
 // Dispatches on the length first: most names are compared with one candidate or none.
 KnownField classify(std::string_view name) {
   const auto webhook = [&](std::initializer_list<std::size_t> candidates) -> KnownField {
     for (std::size_t index : candidates) {
-      if (is_name(name, kWebhookFields[index].name)) {
+      if (equals_folded(name, kWebhookFields[index].name)) {
         return {Known::webhook, index};
       }
     }
     return {};
   };
   const auto known = [&](std::string_view lower, Known kind) {
-    return is_name(name, lower) ? KnownField{kind, 0} : KnownField{};
+    return equals_folded(name, lower) ? KnownField{kind, 0} : KnownField{};
   };
   switch (name.size()) {
     case 4:
-      return is_name(name, "host") ? KnownField{Known::host, 0} : known("a-im", Known::a_im);
+      return equals_folded(name, "host") ? KnownField{Known::host, 0} : known("a-im", Known::a_im);
     case 6:
-      return is_name(name, "accept") ? KnownField{Known::accept, 0}
-                                     : known("expect", Known::expect);
+      return equals_folded(name, "accept") ? KnownField{Known::accept, 0}
+                                           : known("expect", Known::expect);
     case 10:
-      return is_name(name, "connection") ? KnownField{Known::connection, 0} : webhook({3});
+      return equals_folded(name, "connection") ? KnownField{Known::connection, 0} : webhook({3});
     case 13:
       return known("if-none-match", Known::if_none_match);
     case 14:
-      return is_name(name, "content-length") ? KnownField{Known::content_length, 0} : webhook({1});
+      return equals_folded(name, "content-length") ? KnownField{Known::content_length, 0}
+                                                   : webhook({1});
     case 15:
-      return is_name(name, "accept-encoding") ? KnownField{Known::accept_encoding, 0}
-                                              : known("x-forwarded-for", Known::x_forwarded_for);
+      return equals_folded(name, "accept-encoding")
+                 ? KnownField{Known::accept_encoding, 0}
+                 : known("x-forwarded-for", Known::x_forwarded_for);
     case 17:
-      if (is_name(name, "transfer-encoding")) {
+      if (equals_folded(name, "transfer-encoding")) {
         return {Known::transfer_encoding, 0};
       }
-      return is_name(name, "if-modified-since") ? KnownField{Known::if_modified_since, 0}
-                                                : webhook({2, 4, 5});
+      return equals_folded(name, "if-modified-since") ? KnownField{Known::if_modified_since, 0}
+                                                      : webhook({2, 4, 5});
     case 19:
       return webhook({0});
     default:

@@ -193,11 +193,11 @@ std::vector<OutboxItem> WebSubService::claim() {
     // Retries (all suspect) first, only as many as the suspect share has room for: the others
     // stay in the outbox until an attempt of the share ends. Claimed and given back instead,
     // a backlog of dead callbacks' retries cost two writes each every few seconds.
-    const std::size_t share =
-        kMaxSuspectInFlight - std::min(kMaxSuspectInFlight, suspect_in_flight_);
-    if (std::min(share, room()) > 0) {
+    const std::size_t retries =
+        std::min(kMaxSuspectInFlight - std::min(kMaxSuspectInFlight, suspect_in_flight_), room());
+    if (retries > 0) {
       for (OutboxItem& item :
-           store_->claim_due(now, std::min(share, room()), now + kClaimLease, Attempts::retries)) {
+           store_->claim_due(now, retries, now + kClaimLease, Attempts::retries)) {
         item.suspect = true;
         ++suspect;
         claimed.push_back(std::move(item));

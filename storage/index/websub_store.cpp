@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <optional>
+#include <string>
 #include <string_view>
 
 #include "storage/index/index_error.h"
@@ -33,6 +34,29 @@ std::unique_ptr<SQLite::Database> open_memory() {
       std::make_unique<SQLite::Database>(":memory:", SQLite::OPEN_READWRITE | SQLite::OPEN_NOMUTEX);
   db->exec(kWebSubTablesSql);
   return db;
+}
+
+// Which of the outbox's lanes (WebSubStore::Attempts) a query looks at: this term, bound by
+// bind_lane(), matches the websub_outbox_lane index's expression (websub_schema.h).
+constexpr std::string_view kLaneTerm = "(attempts > 0) = ?";
+
+// Binds the lane term's parameter (first) unless `which` is any; the next parameter's number.
+int bind_lane(SQLite::Statement& query, WebSubStore::Attempts which) {
+  if (which == WebSubStore::Attempts::any) {
+    return 1;
+  }
+  query.bind(1, which == WebSubStore::Attempts::retries ? 1 : 0);
+  return 2;
+}
+
+// claim_due()'s query: due items, oldest first, with a delivery's subscription.
+std::string claim_sql(WebSubStore::Attempts which) {
+  return std::string(
+             "SELECT o.id, o.kind, o.target, o.topic, o.attempts, o.generation, s.secret, "
+             "s.expires_at FROM websub_outbox AS o LEFT JOIN websub_subscriptions AS s "
+             "ON o.kind = 1 AND s.topic = o.topic AND s.callback = o.target WHERE ") +
+         (which == WebSubStore::Attempts::any ? std::string() : std::string(kLaneTerm) + " AND ") +
+         "o.due_ms <= ? ORDER BY o.due_ms, o.id LIMIT ?";
 }
 
 template <typename Work>
@@ -259,21 +283,10 @@ std::vector<OutboxItem> WebSubStore::claim_due(Millis now, std::size_t limit, Mi
                                                Attempts which) {
   return guarded("claiming outgoing work", [&] {
     Scope transaction(*impl_->db, impl_->depth);
-    // One lane's form matches the websub_outbox_lane index's expression.
-    auto query = impl_->prepared(
-        which == Attempts::any
-            ? "SELECT o.id, o.kind, o.target, o.topic, o.attempts, o.generation, s.secret, "
-              "s.expires_at FROM websub_outbox AS o LEFT JOIN websub_subscriptions AS s "
-              "ON o.kind = 1 AND s.topic = o.topic AND s.callback = o.target "
-              "WHERE o.due_ms <= ? ORDER BY o.due_ms, o.id LIMIT ?"
-            : "SELECT o.id, o.kind, o.target, o.topic, o.attempts, o.generation, s.secret, "
-              "s.expires_at FROM websub_outbox AS o LEFT JOIN websub_subscriptions AS s "
-              "ON o.kind = 1 AND s.topic = o.topic AND s.callback = o.target "
-              "WHERE (o.attempts > 0) = ? AND o.due_ms <= ? ORDER BY o.due_ms, o.id LIMIT ?");
-    int column = 1;
-    if (which != Attempts::any) {
-      query->bind(column++, which == Attempts::retries ? 1 : 0);
-    }
+    static const std::string kAny = claim_sql(Attempts::any);
+    static const std::string kLane = claim_sql(Attempts::first);  // the retries' too
+    auto query = impl_->prepared(which == Attempts::any ? kAny : kLane);
+    int column = bind_lane(*query, which);
     query->bind(column++, to_ms(now));
     query->bind(column, static_cast<std::int64_t>(limit));
     std::vector<OutboxItem> items;
@@ -336,13 +349,10 @@ std::optional<std::chrono::sys_seconds> WebSubStore::next_expiry() {
 
 std::optional<WebSubStore::Millis> WebSubStore::next_due(Attempts which) {
   return guarded("reading outgoing work", [&]() -> std::optional<Millis> {
-    auto query =
-        impl_->prepared(which == Attempts::any ? "SELECT MIN(due_ms) FROM websub_outbox"
-                                               : "SELECT MIN(due_ms) FROM websub_outbox WHERE "
-                                                 "(attempts > 0) = ?");
-    if (which != Attempts::any) {
-      query->bind(1, which == Attempts::retries ? 1 : 0);
-    }
+    static const std::string kAny = "SELECT MIN(due_ms) FROM websub_outbox";
+    static const std::string kLane = kAny + " WHERE " + std::string(kLaneTerm);
+    auto query = impl_->prepared(which == Attempts::any ? kAny : kLane);
+    bind_lane(*query, which);
     if (!query->executeStep() || query->getColumn(0).isNull()) {
       return std::nullopt;
     }
