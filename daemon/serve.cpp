@@ -138,10 +138,34 @@ class Pipeline {
 };
 
 // Scans and renders for `config` into a new pipeline; throws on start-up errors.
+// A scan on the control thread keeps its watchdog timer from firing, and one that reads the
+// whole store again (a first start, a changed site.timezone, a new reader) takes minutes at a
+// million posts: past WatchdogSec=, and past TimeoutStartSec= for a start or a reload. So
+// each chunk of files read is the control thread's sign of life: WATCHDOG=1 (when systemd
+// watches), and while starting or reloading also the progress as STATUS= with more time
+// (EXTEND_TIMEOUT_USEC=). A scan stuck on one chunk still meets both time-outs.
+enum class ScanStage { starting, serving };
+constexpr std::chrono::minutes kMoreTimePerChunk{2};
+
+storage::ScanProgress scan_progress(ScanStage stage) {
+  const bool watchdog = systemd::watchdog_interval().has_value();
+  return [watchdog, stage](std::size_t read, std::size_t to_read) {
+    if (stage == ScanStage::starting) {
+      systemd::notify_progress("scanning the store: " + std::to_string(read) + " of " +
+                                   std::to_string(to_read) + " files read",
+                               kMoreTimePerChunk);
+    }
+    if (watchdog) {
+      systemd::notify_watchdog();
+    }
+  };
+}
+
 std::unique_ptr<Pipeline> open_pipeline(const Config& config, IndexHealth& health,
                                         boost::asio::io_context& io, std::chrono::sys_seconds now) {
   auto pipeline = std::make_unique<Pipeline>(config, health);
   pipeline->watch(io);
+  pipeline->pipeline().on_scan_progress(scan_progress(ScanStage::starting));
   storage::ScanReport report;
   try {
     report = pipeline->pipeline().scan(now, SitePipeline::CatalogsBeside::yes);
@@ -152,6 +176,7 @@ std::unique_ptr<Pipeline> open_pipeline(const Config& config, IndexHealth& healt
     // Logged by the pipeline; the regenerator retries until the scan can be saved.
     log::warning(kServeChannel, "serving what the index holds until the scan can be saved");
   }
+  pipeline->pipeline().on_scan_progress(scan_progress(ScanStage::serving));
   if (report.store_missing) {
     // Not fatal: the store may be a mount that comes later; the watcher waits for it.
     log::warning(kServeChannel, config.store.path.string() +

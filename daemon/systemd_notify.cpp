@@ -37,6 +37,10 @@ bool notify_ready(std::string_view status) {
 
 bool notify_status(std::string_view text) { return send(status_line(text)); }
 
+bool notify_progress(std::string_view text, std::chrono::microseconds more) {
+  return send(status_line(text) + "\nEXTEND_TIMEOUT_USEC=" + std::to_string(more.count()));
+}
+
 bool notify_reloading() {
   return send("RELOADING=1\nMONOTONIC_USEC=" + std::to_string(monotonic_usec()));
 }

@@ -18,6 +18,9 @@ namespace feedd::daemon::systemd {
 // given: `systemctl start` then never returns before the status is there.
 bool notify_ready(std::string_view status = {});
 bool notify_status(std::string_view text);  // STATUS=<text> (line breaks become spaces)
+// STATUS=<text> and EXTEND_TIMEOUT_USEC=<more>: a start-up or reload that is making progress
+// gets `more` time from now, if that ends later than its time-out (TimeoutStartSec=).
+bool notify_progress(std::string_view text, std::chrono::microseconds more);
 bool notify_reloading();  // RELOADING=1 + MONOTONIC_USEC=<now> (systemd ≥ 253 wants both)
 bool notify_stopping();   // STOPPING=1
 bool notify_watchdog();   // WATCHDOG=1

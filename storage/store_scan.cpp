@@ -374,13 +374,14 @@ ChunkRead read_chunk(const std::filesystem::path& root, std::span<const FoundFil
 
 // Reads `changed` (a chunk at a time, on every core, while the index applies the previous
 // chunk) and removes `removed`, all in one transaction. `states` holds what the index knows
-// of (at least) the changed paths.
+// of (at least) the changed paths. `progress` hears of each chunk applied.
 void apply_scan(Index& index, const std::filesystem::path& root,
                 const std::vector<FoundFile>& changed_files,
                 const std::vector<std::string>& removed,
                 const std::unordered_map<std::string, FileState>& states,
                 const std::unordered_set<std::string>& forced, const Reading& reading,
-                std::chrono::sys_seconds now, ChangeClock* clock, ScanReport& report) {
+                std::chrono::sys_seconds now, ChangeClock* clock, const ScanProgress& progress,
+                ScanReport& report) {
   std::vector<const FoundFile*> changed;
   std::unordered_set<std::string> touched(removed.begin(), removed.end());
   for (const auto& file : changed_files) {
@@ -422,6 +423,9 @@ void apply_scan(Index& index, const std::filesystem::path& root,
       report.files_parsed += read.bytes_unchanged ? 0 : 1;
     }
     writer.add(chunk.reads);
+    if (progress) {
+      progress(std::min(begin + kChunkFiles, changed.size()), changed.size());
+    }
   }
   writer.remove(removed);
   writer.redate_deletions(redated);
@@ -463,7 +467,8 @@ std::unordered_set<std::string> moved_history(ChangeClock* clock) {
 }  // namespace
 
 ScanReport scan_store(Index& index, const std::filesystem::path& root, const ReaderOptions& options,
-                      std::chrono::sys_seconds now, ChangeClock* clock) {
+                      std::chrono::sys_seconds now, ChangeClock* clock,
+                      const ScanProgress& progress) {
   ScanReport report;
   if (!store_is_there(root, report)) {
     return report;
@@ -512,7 +517,7 @@ ScanReport scan_store(Index& index, const std::filesystem::path& root, const Rea
   });
   std::move(next, files.end(), std::back_inserter(changed));
   files = {};
-  apply_scan(index, root, changed, removed, states, forced, reading, now, clock, report);
+  apply_scan(index, root, changed, removed, states, forced, reading, now, clock, progress, report);
   return report;
 }
 
@@ -602,7 +607,8 @@ class PathScan {
 
 ScanReport scan_paths(Index& index, const std::filesystem::path& root,
                       const std::vector<std::string>& watched, const ReaderOptions& options,
-                      std::chrono::sys_seconds now, ChangeClock* clock) {
+                      std::chrono::sys_seconds now, ChangeClock* clock,
+                      const ScanProgress& progress) {
   ScanReport report;
   if (!store_is_there(root, report)) {
     return report;
@@ -619,7 +625,7 @@ ScanReport scan_paths(Index& index, const std::filesystem::path& root,
   std::sort(scan.changed.begin(), scan.changed.end(),
             [](const auto& a, const auto& b) { return a.relative < b.relative; });
   apply_scan(index, root, scan.changed, {scan.removed.begin(), scan.removed.end()}, scan.states,
-             forced, reading, now, clock, report);
+             forced, reading, now, clock, progress, report);
   return report;
 }
 

@@ -6,7 +6,9 @@
 #pragma once
 
 #include <chrono>
+#include <cstddef>
 #include <filesystem>
+#include <functional>
 #include <vector>
 
 #include "storage/index/index.h"
@@ -31,12 +33,19 @@ struct ScanReport {
   bool listing_incomplete = false;
 };
 
+// Called on the scanning thread each time a chunk of the files to read (1,024) is read and
+// applied: `read` of `to_read` so far. A scan that reads many files (a first scan, a reader
+// option changed, a large pull into the store) takes minutes at a million posts; this is its
+// sign of life for whoever watches the thread (systemd's watchdog, a start-up status line).
+using ScanProgress = std::function<void(std::size_t read, std::size_t to_read)>;
+
 // Scans the whole store. A missing store changes nothing in the index (nothing is deleted
 // because a mount went away) and sets store_missing.
 // `clock` (borrowed, may be null) dates changes from the store's history (index.h apply());
 // the files whose history moved since its last scan are parsed again even if unchanged.
 ScanReport scan_store(Index& index, const std::filesystem::path& root, const ReaderOptions& options,
-                      std::chrono::sys_seconds now, ChangeClock* clock = nullptr);
+                      std::chrono::sys_seconds now, ChangeClock* clock = nullptr,
+                      const ScanProgress& progress = {});
 
 // Scans only `watched` (relative to root; files or directories, as a watcher reports them): a
 // file that exists is read if its stat changed; a directory that exists is scanned whole (it
@@ -44,6 +53,7 @@ ScanReport scan_store(Index& index, const std::filesystem::path& root, const Rea
 // file under it. Same transaction and problem rules as scan_store.
 ScanReport scan_paths(Index& index, const std::filesystem::path& root,
                       const std::vector<std::string>& watched, const ReaderOptions& options,
-                      std::chrono::sys_seconds now, ChangeClock* clock = nullptr);
+                      std::chrono::sys_seconds now, ChangeClock* clock = nullptr,
+                      const ScanProgress& progress = {});
 
 }  // namespace feedd::storage

@@ -115,7 +115,8 @@ storage::ScanReport SitePipeline::scan(std::chrono::sys_seconds now, CatalogsBes
 
 storage::ScanReport SitePipeline::scan_whole_store(storage::Index& index,
                                                    std::chrono::sys_seconds now) {
-  return storage::scan_store(index, config_.store.path, reader_options_, now, replay_.get());
+  return storage::scan_store(index, config_.store.path, reader_options_, now, replay_.get(),
+                             scan_progress_);
 }
 
 storage::ScanReport SitePipeline::fill_index(std::chrono::sys_seconds now) {
@@ -249,7 +250,7 @@ storage::ScanReport SitePipeline::scan_paths(const std::vector<std::string>& pat
   return run_scan(
       [&](storage::Index& index) {
         return storage::scan_paths(index, config_.store.path, paths, reader_options_, now,
-                                   replay_.get());
+                                   replay_.get(), scan_progress_);
       },
       now);
 }

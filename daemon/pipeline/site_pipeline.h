@@ -49,6 +49,9 @@ class SitePipeline {
   // store when the index was just replaced.
   storage::ScanReport scan_paths(const std::vector<std::string>& paths,
                                  std::chrono::sys_seconds now);
+  // What every later scan (whole store, named paths, held) reports after each chunk of files
+  // read (see storage::ScanProgress); none by default.
+  void on_scan_progress(storage::ScanProgress progress) { scan_progress_ = std::move(progress); }
   // Held scans: a change prepared while the watcher waits for its quiet moment (see
   // daemon/live/regenerator.h). Scans `paths` as scan_paths() does, but its writes are held
   // (storage::Index::hold_commits): render() and read_index() see them, no one else does.
@@ -211,8 +214,9 @@ class SitePipeline {
   std::unique_ptr<storage::ReplayClock> replay_;    // clock_ as the scans use it (or null)
   std::optional<storage::ScanReport> held_;         // the held scan's report, if one is held
   std::unique_ptr<storage::Index> index_;
-  std::string not_writable_;  // why a fallback stands in for the index; empty: none
-  bool temporary_ = false;    // the fallback is a temporary index
+  storage::ScanProgress scan_progress_;  // see on_scan_progress()
+  std::string not_writable_;             // why a fallback stands in for the index; empty: none
+  bool temporary_ = false;               // the fallback is a temporary index
   std::map<std::string, Rendered> rendered_feeds_;  // by language ("" for all)
   Rendered pages_;
   ParsedBodies parsed_;  // the bodies of the last collect_feeds(); topic feeds reuse them too

@@ -12,7 +12,7 @@ std::optional<storage::ScanReport> SitePipeline::scan_paths_held(
   index_->hold_commits(true);
   try {
     auto report = storage::scan_paths(*index_, config_.store.path, paths, reader_options_, now,
-                                      replay_.get());
+                                      replay_.get(), scan_progress_);
     index_->hold_commits(false);
     if (!index_->holds_writes()) {
       return std::nullopt;  // nothing written: nothing to hold

@@ -88,6 +88,65 @@ std::vector<std::string> standard_headers(const std::string& id, std::time_t tim
           "webhook-signature: v1," + common::base64_encode(common::as_bytes(mac))};
 }
 
+// systemd's side of NOTIFY_SOCKET: a datagram socket bound in a test directory; drain()
+// collects the messages that have arrived, one per datagram, in order.
+struct NotifyListener {
+  std::filesystem::path path;
+  int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  std::vector<std::string> messages;
+
+  explicit NotifyListener(std::filesystem::path where) : path(std::move(where)) {
+    sockaddr_un address{};
+    address.sun_family = AF_UNIX;
+    std::strncpy(address.sun_path, path.c_str(), sizeof address.sun_path - 1);
+    BOOST_REQUIRE(bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
+  }
+  ~NotifyListener() { close(fd); }
+  NotifyListener(const NotifyListener&) = delete;
+  NotifyListener& operator=(const NotifyListener&) = delete;
+
+  // feedd serving `config`, told to notify here, with WATCHDOG_USEC=`watchdog_usec`.
+  std::unique_ptr<FeeddProcess> start(const std::filesystem::path& config,
+                                      const std::filesystem::path& log, const char* watchdog_usec) {
+    setenv("NOTIFY_SOCKET", path.c_str(), 1);
+    setenv("WATCHDOG_USEC", watchdog_usec, 1);
+    auto feedd = std::make_unique<FeeddProcess>(config, log);
+    unsetenv("NOTIFY_SOCKET");
+    unsetenv("WATCHDOG_USEC");
+    return feedd;
+  }
+  void drain() {
+    char buffer[4096];
+    ssize_t n;
+    while ((n = recv(fd, buffer, sizeof buffer, MSG_DONTWAIT)) > 0) {
+      messages.emplace_back(buffer, static_cast<std::size_t>(n));
+    }
+  }
+  // The index of the first message from `from` on that contains `text`; size() if none.
+  std::size_t find(std::string_view text, std::size_t from = 0) const {
+    for (std::size_t i = from; i < messages.size(); ++i) {
+      if (messages[i].find(text) != std::string::npos) {
+        return i;
+      }
+    }
+    return messages.size();
+  }
+  // Waits for a message from `from` on that contains `text`.
+  bool wait_for(std::string_view text, std::size_t from = 0) {
+    return eventually([&] {
+      drain();
+      return find(text, from) < messages.size();
+    });
+  }
+  std::string all() const {
+    std::string text;
+    for (const auto& message : messages) {
+      text += message + " | ";
+    }
+    return text;
+  }
+};
+
 }  // namespace
 
 BOOST_AUTO_TEST_CASE(webhook_matrix_against_the_running_daemon) {
@@ -193,55 +252,68 @@ BOOST_AUTO_TEST_CASE(notify_socket_receives_ready_reloading_stopping_watchdog) {
   write_file(dir / "posts/a.md", "---\ntitle: A\ndate: 2025-01-01\nlang: en\n---\nx\n");
   auto config = write_config(dir.path(), dir / "posts", dir / "index.sqlite",
                              "[server]\nlisten = [\"127.0.0.1:0\"]\n");
-  auto socket_path = dir / "notify.sock";
-  int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-  sockaddr_un address{};
-  address.sun_family = AF_UNIX;
-  std::strncpy(address.sun_path, socket_path.c_str(), sizeof address.sun_path - 1);
-  BOOST_REQUIRE(bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
-  timeval timeout{0, 200'000};
-  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+  NotifyListener notify(dir / "notify.sock");
+  auto feedd = notify.start(config, dir / "serve.log", "400000");  // 0.4 s: pings every 0.2 s
 
-  setenv("NOTIFY_SOCKET", socket_path.c_str(), 1);
-  setenv("WATCHDOG_USEC", "400000", 1);  // 0.4 s: pings every 0.2 s
-  FeeddProcess feedd(config, dir / "serve.log");
-  unsetenv("NOTIFY_SOCKET");
-  unsetenv("WATCHDOG_USEC");
+  BOOST_REQUIRE(feedd->wait_for_port() > 0);
+  FEEDD_CHECK_AFTER(notify.wait_for("READY=1"), notify.all());
+  FEEDD_CHECK_AFTER(notify.wait_for("WATCHDOG=1"), notify.all());
+  feedd->signal(SIGHUP);
+  FEEDD_CHECK_AFTER(notify.wait_for("RELOADING=1"), notify.all());
+  feedd->signal(SIGTERM);
+  FEEDD_CHECK_AFTER(notify.wait_for("STOPPING=1"), notify.all());
+  BOOST_TEST(feedd->wait_exit(5s) == 0);
+  BOOST_TEST(notify.find("STATUS=") < notify.messages.size(), notify.all());
+}
 
-  std::string received;
-  auto drain = [&] {
-    char buffer[4096];
-    ssize_t n;
-    while ((n = recv(fd, buffer, sizeof buffer, MSG_DONTWAIT)) > 0) {  // what has arrived
-      received.append(buffer, static_cast<std::size_t>(n)).push_back('\n');
-    }
-  };
-  BOOST_REQUIRE(feedd.wait_for_port() > 0);
-  FEEDD_CHECK_AFTER(eventually([&] {
-                      drain();
-                      return received.find("READY=1") != std::string::npos;
-                    }),
-                    received);
-  FEEDD_CHECK_AFTER(eventually([&] {
-                      drain();
-                      return received.find("WATCHDOG=1") != std::string::npos;
-                    }),
-                    received);
-  feedd.signal(SIGHUP);
-  FEEDD_CHECK_AFTER(eventually([&] {
-                      drain();
-                      return received.find("RELOADING=1") != std::string::npos;
-                    }),
-                    received);
-  feedd.signal(SIGTERM);
-  FEEDD_CHECK_AFTER(eventually([&] {
-                      drain();
-                      return received.find("STOPPING=1") != std::string::npos;
-                    }),
-                    received);
-  BOOST_TEST(feedd.wait_exit(5s) == 0);
-  BOOST_TEST(received.find("STATUS=") != std::string::npos, received);
-  close(fd);
+// A scan that reads the whole store keeps the control thread, and so its watchdog timer,
+// busy for minutes at a million posts: each chunk of 1,024 files read says how far it is
+// (STATUS=, with more start/reload time) and pings the watchdog. Here 2,100 files are read
+// at start-up and again by a reload that changes site.timezone (every file is read anew).
+BOOST_AUTO_TEST_CASE(long_scans_at_start_and_reload_report_progress_and_ping_the_watchdog) {
+  TempDir dir;
+  for (int i = 0; i < 2100; ++i) {
+    write_file(dir / "posts" / ("p" + std::to_string(i) + ".md"),
+               "---\ntitle: P" + std::to_string(i) + "\ndate: 2025-01-01\nlang: en\n---\nx\n");
+  }
+  auto config = write_config(dir.path(), dir / "posts", dir / "index.sqlite",
+                             "[server]\nlisten = [\"127.0.0.1:0\"]\n");
+  NotifyListener notify(dir / "notify.sock");
+  // The unit's 30 s: the timer pings every 15 s, so a ping right after a chunk is the scan's.
+  auto feedd = notify.start(config, dir / "serve.log", "30000000");
+  const auto& messages = notify.messages;
+
+  BOOST_REQUIRE(feedd->wait_for_port() > 0);
+  FEEDD_CHECK_AFTER(notify.wait_for("READY=1"), notify.all());
+  const std::size_t ready = notify.find("READY=1");
+  // Each chunk before READY=1, each followed by its watchdog ping.
+  const std::size_t first = notify.find("STATUS=scanning the store: 1024 of 2100 files read");
+  const std::size_t second = notify.find("STATUS=scanning the store: 2048 of 2100 files read");
+  const std::size_t last = notify.find("STATUS=scanning the store: 2100 of 2100 files read");
+  BOOST_TEST(first < second, notify.all());
+  BOOST_TEST(second < last, notify.all());
+  BOOST_TEST(last < ready, notify.all());
+  for (const std::size_t chunk : {first, second, last}) {
+    BOOST_REQUIRE(chunk + 1 < messages.size());
+    BOOST_TEST(messages[chunk].find("EXTEND_TIMEOUT_USEC=120000000") != std::string::npos,
+               notify.all());
+    BOOST_TEST(messages[chunk + 1] == "WATCHDOG=1", notify.all());
+  }
+
+  auto text = read_file(config);
+  text.replace(text.find("Asia/Tokyo"), std::string_view("Asia/Tokyo").size(), "America/New_York");
+  write_file(config, text);
+  feedd->signal(SIGHUP);
+  FEEDD_CHECK_AFTER(notify.wait_for("READY=1", ready + 1), notify.all());
+  const std::size_t reloading = notify.find("RELOADING=1", ready + 1);
+  const std::size_t reread = notify.find("STATUS=scanning the store: 2100 of 2100", ready + 1);
+  const std::size_t reloaded = notify.find("READY=1", ready + 1);
+  BOOST_TEST(reloading < reread, notify.all());
+  BOOST_TEST(reread < reloaded, notify.all());
+  BOOST_REQUIRE(reread + 1 < messages.size());
+  BOOST_TEST(messages[reread + 1] == "WATCHDOG=1", notify.all());
+  feedd->signal(SIGTERM);
+  BOOST_TEST(feedd->wait_exit(5s) == 0);
 }
 
 BOOST_AUTO_TEST_CASE(socket_activation_serves_on_the_passed_socket) {

@@ -547,6 +547,30 @@ BOOST_FIXTURE_TEST_CASE(a_post_replaced_by_a_broken_link_is_reported_and_kept, F
   BOOST_TEST(gone.applied.deleted == 1);
 }
 
+// Progress is reported after each chunk of files read (1,024), by full and named-path scans,
+// with how many of how many; a scan that reads nothing reports nothing.
+BOOST_FIXTURE_TEST_CASE(scans_report_progress_per_chunk_of_files_read, Fixture) {
+  std::vector<std::string> names;
+  for (int i = 0; i < 1030; ++i) {
+    names.push_back("p" + std::to_string(i) + ".md");
+    testing::write_file(store / names.back(), markdown("P" + std::to_string(i)));
+  }
+  std::vector<std::string> heard;  // "read/to_read"
+  const ScanProgress progress = [&](std::size_t read, std::size_t to_read) {
+    heard.push_back(std::to_string(read) + "/" + std::to_string(to_read));
+  };
+  Index index(db, "https://blog.example.org/");
+  scan_store(index, store, reader, kNow, nullptr, progress);
+  const std::vector<std::string> chunks{"1024/1030", "1030/1030"};
+  BOOST_TEST(heard == chunks, boost::test_tools::per_element());
+  heard.clear();
+  scan_store(index, store, reader, kNow + 1h, nullptr, progress);  // nothing changed
+  BOOST_TEST(heard.empty());
+  reader.timezone = date::locate_zone("America/New_York");  // every file is read again
+  scan_paths(index, store, names, reader, kNow + 2h, nullptr, progress);
+  BOOST_TEST(heard == chunks, boost::test_tools::per_element());
+}
+
 // A post file deleted and a directory made under its name (an editor's or a script's doing):
 // the post is gone, as the full scan also finds, and the directory's files are read.
 BOOST_FIXTURE_TEST_CASE(a_post_file_replaced_by_a_directory_is_gone, Fixture) {
