@@ -315,6 +315,29 @@ store_empty() {
     test "$(posts_total)" = 0 -a "$(curl -s -o /dev/null -w '%{http_code}' $URL/atom.xml)" = 200
 }
 
+# The store on a file system of its own (here a tmpfs mount unit at /srv/posts): the unit's
+# RequiresMountsFor= mounts it before feedd starts and stops feedd when it is unmounted, so
+# feedd never scans the empty mount point (which would publish every post as deleted).
+store_mount() {
+  local rc=0 mounted
+  restore_sample_store
+  printf '[Mount]\nWhat=tmpfs\nWhere=/srv/posts\nType=tmpfs\nOptions=mode=0755\n' \
+    > /etc/systemd/system/srv-posts.mount
+  systemctl daemon-reload
+  check mount-required "feedd.service Requires=$(prop Requires)" \
+    grep -q 'srv-posts.mount' <<< "$(prop Requires)"
+  timeout 60 systemctl start feedd.service || rc=$?
+  mounted=$(prop ActiveState srv-posts.mount)
+  check mount-before-start "start: exit $rc, $(state), srv-posts.mount $mounted" \
+    test "$rc" = 0 -a "$(state)" = active/running -a "$mounted" = active
+  systemctl stop srv-posts.mount
+  check mount-gone-stops-feedd "feedd.service $(state) once /srv/posts is unmounted" \
+    test "$(prop ActiveState)" = inactive
+  rm /etc/systemd/system/srv-posts.mount
+  systemctl daemon-reload
+  restore_sample_store
+}
+
 # 20,000 posts and a FIFO, no index: READY=1 only once all are served.
 store_huge() {
   local c rc=0 seen_activating=no early posts order
@@ -500,7 +523,7 @@ stop_and_activate() {
 }
 
 for section in readme_commands sandbox cache_purge websub_delivery restart_under_load reload_under_load store_missing store_empty \
-  store_huge watchdog hooks stop_and_activate; do
+  store_mount store_huge watchdog hooks stop_and_activate; do
   started=$SECONDS
   $section
   echo "# $section: $((SECONDS - started)) s" >> "$REPORT"
