@@ -1,5 +1,8 @@
 // What the WebSub publisher and hub did, for /metrics: relaxed atomics, recorded on the
-// outbound thread, read from any thread. render() appends Prometheus text.
+// outbound thread, read from any thread. render() appends Prometheus text. Each counts once:
+// an attempt's result (ok, failed, gone) when its answer comes, whether or not its outcome's
+// write then succeeds (a write that fails is made again, not counted again); a drop or a
+// deferral only once the write or claim it stands for is committed.
 #pragma once
 
 #include <atomic>

@@ -40,6 +40,10 @@ constexpr std::chrono::milliseconds kMaxBackoff{3600 * 1000};
 // deliveries a second, ~125 per commit; the 256 claimed keep the sends busy for ~100 ms, so
 // the next claim (made with the commit) comes before they run dry.
 constexpr std::chrono::milliseconds kSettleDelay{50};
+// After a storage error (SQLite busy beyond its timeout, a full disk, an I/O error), the
+// write or claim that failed is tried again this much later, not at once (the error would
+// come again, logged each time) and not at the next event only (there may be none).
+constexpr std::chrono::seconds kStorageRetry{3};
 
 storage::WebSubStore::Millis now_ms() {
   return std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
@@ -112,13 +116,12 @@ WebSubService::WebSubService(WebSubOptions options, const std::filesystem::path&
 // After the outbound thread stopped: what ended but was not written yet is written now, so a
 // clean restart does not send it again.
 WebSubService::~WebSubService() {
-  guarded("recording sent notifications", [&] {
-    store_->in_transaction([&] {
-      for (const Settled& settled : settled_) {
-        record(settled.item, settled.ok);  // a drop is not counted: nobody reads it any more
-      }
-    });
-  });
+  std::vector<OutboxItem> dropped;
+  guarded("recording sent notifications",
+          [&] { store_->in_transaction([&] { dropped = record_settled(); }); });
+  for (const OutboxItem& item : dropped) {  // empty unless written
+    note_dropped(item);
+  }
 }
 
 bool WebSubService::guarded(std::string_view doing, const std::function<void()>& work) {
@@ -171,24 +174,23 @@ void WebSubService::queue_changes(const std::vector<std::string>& paths) {
   pump();
 }
 
-void WebSubService::pump() { start_claimed(claim()); }
+void WebSubService::pump() { start_claimed(take(claim())); }
 
 bool WebSubService::is_suspect(const OutboxItem& item) const {
   return item.attempts > 0 ||
          (item.kind == OutboxKind::deliver && failing_callbacks_.contains(item.target));
 }
 
-std::vector<OutboxItem> WebSubService::claim() {
+WebSubService::Claimed WebSubService::claim() {
   using Attempts = storage::WebSubStore::Attempts;
-  std::vector<OutboxItem> claimed;
+  Claimed claimed;
   std::size_t suspect = 0;
-  std::size_t gave_back = 0;
   const auto now = now_ms();
   const auto room = [&] {
-    return kMaxInFlight - std::min(kMaxInFlight, in_flight_ + claimed.size());
+    return kMaxInFlight - std::min(kMaxInFlight, in_flight_ + claimed.items.size());
   };
-  // One transaction of its own, or part of write_settled's (which forgets the claims when it
-  // is rolled back): counted only when no storage error came.
+  // One transaction of its own, or part of write_settled's: the caller counts the claim
+  // (take()) only once that commits, as a rollback undoes it.
   store_->in_transaction([&] {
     // Retries (all suspect) first, only as many as the suspect share has room for: the others
     // stay in the outbox until an attempt of the share ends. Claimed and given back instead,
@@ -200,7 +202,7 @@ std::vector<OutboxItem> WebSubService::claim() {
            store_->claim_due(now, retries, now + kClaimLease, Attempts::retries)) {
         item.suspect = true;
         ++suspect;
-        claimed.push_back(std::move(item));
+        claimed.items.push_back(std::move(item));
       }
     }
     // First attempts: those to a callback that failed before are suspect too, given back
@@ -210,26 +212,32 @@ std::vector<OutboxItem> WebSubService::claim() {
         break;
       }
       auto items = store_->claim_due(now, room(), now + kClaimLease, Attempts::first);
-      const std::size_t gave_back_before = gave_back;
+      const std::size_t gave_back_before = claimed.gave_back;
       for (OutboxItem& item : items) {
         item.suspect = is_suspect(item);
         if (item.suspect && suspect_in_flight_ + suspect >= kMaxSuspectInFlight) {
           store_->unclaim(item, now + kSuspectDefer);
-          ++gave_back;
+          ++claimed.gave_back;
           continue;
         }
         suspect += item.suspect ? 1 : 0;
-        claimed.push_back(std::move(item));
+        claimed.items.push_back(std::move(item));
       }
-      if (gave_back == gave_back_before) {  // nothing more due, or the window is full
+      if (claimed.gave_back == gave_back_before) {  // nothing more due, or the window is full
         break;
       }
     }
   });
-  in_flight_ += claimed.size();
-  suspect_in_flight_ += suspect;
-  counters_.deferred += gave_back;
   return claimed;
+}
+
+std::vector<OutboxItem> WebSubService::take(Claimed claimed) {
+  in_flight_ += claimed.items.size();
+  suspect_in_flight_ +=
+      static_cast<std::size_t>(std::count_if(claimed.items.begin(), claimed.items.end(),
+                                             [](const OutboxItem& item) { return item.suspect; }));
+  counters_.deferred += claimed.gave_back;
+  return std::move(claimed.items);
 }
 
 void WebSubService::forget(const OutboxItem& item) {
@@ -432,45 +440,63 @@ std::shared_ptr<const std::string> WebSubService::shared_body(const std::string&
 void WebSubService::settle(const OutboxItem& item, bool ok) {
   settled_.push_back({item, ok});
   if (settled_.size() == 1) {  // else the timer is armed
-    settle_timer_.expires_after(kSettleDelay);
-    settle_timer_.async_wait([this](const boost::system::error_code& ec) {
-      if (!ec) {
-        if (!guarded("recording sent notifications", [&] { write_settled(); })) {
-          // Rolled back: the work due meanwhile was not claimed and needs its timer.
-          guarded("sending notifications", [&] { arm_outbox(); });
-        }
-      }
-    });
+    arm_settle(kSettleDelay);
   }
   release(item);
 }
 
-// One transaction: the batch's outcomes and the claim of the work that may start next.
+void WebSubService::arm_settle(std::chrono::milliseconds delay) {
+  settle_timer_.expires_after(delay);
+  settle_timer_.async_wait([this](const boost::system::error_code& ec) {
+    if (!ec) {
+      write_settled();
+    }
+  });
+}
+
+// One transaction: the batch's outcomes and the claim of the work that may start next. Rolled
+// back, the batch stays in settled_ to be written again: an outcome lost was a delivery sent
+// again after its claim's lease, or a failure retried only then. Its attempts were counted
+// when they ended, once; drops and claims count only once written.
 void WebSubService::write_settled() {
-  std::vector<OutboxItem> claimed;
-  std::vector<OutboxKind> dropped;
-  const auto batch = std::move(settled_);
-  settled_.clear();
+  Claimed claimed;
+  std::vector<OutboxItem> dropped;
   try {
     store_->in_transaction([&] {
-      for (const Settled& settled : batch) {
-        if (!record(settled.item, settled.ok)) {
-          dropped.push_back(settled.item.kind);
-        }
-      }
+      dropped = record_settled();
       claimed = claim();
     });
-  } catch (...) {
-    for (const OutboxItem& item : claimed) {
-      forget(item);  // rolled back: claimed again later
-    }
-    throw;
+  } catch (const storage::IndexError& error) {
+    log::error(kWebSubChannel, std::string("recording sent notifications: ") + error.what() + " (" +
+                                   std::to_string(settled_.size()) + " kept, written again in " +
+                                   std::to_string(kStorageRetry.count()) + " s)");
+    arm_settle(kStorageRetry);
+    // The work due meanwhile was not claimed and needs its timer.
+    guarded("sending notifications", [&] { arm_outbox(); });
+    return;
   }
+  settled_.clear();
   guarded("counting outgoing work", [&] { update_gauges(); });  // the claims must still start
-  for (const OutboxKind kind : dropped) {  // after the gauges, as they were written
-    (kind == OutboxKind::publish ? counters_.publish_dropped : counters_.delivery_dropped)++;
+  for (const OutboxItem& item : dropped) {  // after the gauges, as they were written
+    note_dropped(item);
   }
-  start_claimed(std::move(claimed));
+  start_claimed(take(std::move(claimed)));
+}
+
+std::vector<OutboxItem> WebSubService::record_settled() {
+  std::vector<OutboxItem> dropped;
+  for (const Settled& settled : settled_) {
+    if (!record(settled.item, settled.ok)) {
+      dropped.push_back(settled.item);
+    }
+  }
+  return dropped;
+}
+
+void WebSubService::note_dropped(const OutboxItem& item) {
+  log::error(kWebSubChannel, "giving up on " + item.topic + " to " + item.target + " after " +
+                                 std::to_string(item.attempts + 1) + " attempts");
+  (item.kind == OutboxKind::publish ? counters_.publish_dropped : counters_.delivery_dropped)++;
 }
 
 // Writes one attempt's outcome: done, retried later, or (false) given up.
@@ -478,8 +504,6 @@ bool WebSubService::record(const OutboxItem& item, bool ok) {
   if (ok) {
     store_->finish(item);
   } else if (item.attempts + 1 >= options_.max_attempts) {
-    log::error(kWebSubChannel, "giving up on " + item.topic + " to " + item.target + " after " +
-                                   std::to_string(item.attempts + 1) + " attempts");
     store_->finish(item);
     return false;
   } else {

@@ -74,9 +74,16 @@ class WebSubService {
   using Millis = storage::WebSubStore::Millis;
   void queue_changes(const std::vector<std::string>& paths);
   void pump();  // claims what is due (as much as kMaxInFlight allows) and starts it
+  // What one claim() took from the outbox: counted (take()) only once its transaction commits.
+  struct Claimed {
+    std::vector<storage::OutboxItem> items;  // each marked suspect or not
+    std::size_t gave_back = 0;               // suspect items over their share, given back
+  };
   // The due items the window has room for, suspect ones within their share (the rest given
-  // back to the outbox for later), marked and counted as in flight.
-  std::vector<storage::OutboxItem> claim();
+  // back to the outbox for later), claimed in the store; nothing counted yet.
+  Claimed claim();
+  // A committed claim: its items counted as in flight, its give-backs as deferred.
+  std::vector<storage::OutboxItem> take(Claimed claimed);
   // Retries, and deliveries to a callback whose last delivery failed (failing_callbacks_).
   bool is_suspect(const storage::OutboxItem& item) const;
   void forget(const storage::OutboxItem& item);  // a claim ended: out of the window's counts
@@ -97,8 +104,14 @@ class WebSubService {
   std::shared_ptr<const std::string> shared_body(const std::string& topic,
                                                  const feeds::Resource& resource);
   void settle(const storage::OutboxItem& item, bool ok);  // an attempt ended
+  void arm_settle(std::chrono::milliseconds delay);       // write_settled() after `delay`
+  // Writes settled_ and claims what may start next, in one transaction; when that fails,
+  // settled_ is kept and written again after kStorageRetry.
   void write_settled();
   bool record(const storage::OutboxItem& item, bool ok);
+  // Records settled_ (in the caller's transaction); the items given up, for note_dropped().
+  std::vector<storage::OutboxItem> record_settled();
+  void note_dropped(const storage::OutboxItem& item);  // logs and counts a written give-up
   void verify(HubRequest request);
   void on_verified(const HubRequest& request, const std::string& challenge,
                    std::chrono::seconds lease, const OutboundResult& result);
@@ -132,7 +145,9 @@ class WebSubService {
     storage::OutboxItem item;
     bool ok = false;
   };
-  std::vector<Settled> settled_;  // ended attempts not yet written (settle_timer_ is armed)
+  // Ended attempts not yet written, or whose write failed (to be written again): whenever it
+  // is not empty, settle_timer_ is armed.
+  std::vector<Settled> settled_;
   // The identity bytes last delivered per topic, by ETag: one copy shared by all of a
   // change's deliveries (a thousand subscribers must not mean a thousand copies of the feed).
   struct SharedBody {

@@ -5,8 +5,11 @@
 // challenge, an unknown topic, unsubscribe, 410 Gone, lease expiry, a restart that keeps
 // subscriptions, the SSRF refusal, a callback that never answers delaying nobody, one that
 // failed sent to as suspect after the next change, one delivery of a topic at a time, and
-// dead callbacks holding only a share of the sending window.
+// dead callbacks holding only a share of the sending window, and outcomes whose write met a
+// storage error written again, not sent again.
 // Every wait is for a positive signal: a request arriving, a /metrics series reaching a value.
+#include <SQLiteCpp/SQLiteCpp.h>
+
 #include <atomic>
 #include <boost/asio/connect.hpp>
 #include <boost/beast/http/write.hpp>
@@ -555,6 +558,55 @@ BOOST_FIXTURE_TEST_CASE(retries_over_their_share_wait_unclaimed, WebSubFixture) 
       feedd->log());
   BOOST_TEST(series(port, "feedd_websub_deliveries_total{result=\"failed\"}") >= 3 * kDead);
   BOOST_TEST(series(port, "feedd_websub_deferred_total") == 0);
+}
+
+// The write of an ended delivery's outcome meets a storage error: another process holds the
+// state file's write lock (taken by the subscriber as it answers) past feedd's busy timeout.
+// The outcome is kept and written once the lock is gone, so the row leaves the outbox then:
+// not sent again when its claim's lease (2 minutes) ends, and counted once.
+BOOST_FIXTURE_TEST_CASE(an_outcome_whose_write_fails_is_written_later, WebSubFixture) {
+  std::mutex mutex;
+  std::unique_ptr<SQLite::Database> holder;  // guarded by mutex
+  bool held = false;
+  ScriptedServer reader([&](const ScriptedRequest& request) {
+    if (request.method == "POST") {
+      const std::lock_guard lock(mutex);
+      if (!held) {
+        holder->exec("BEGIN IMMEDIATE");
+        held = true;
+      }
+    }
+    return subscriber(request);
+  });
+  start("builtin_hub = true\nallow_private_callbacks = true\n");
+  const std::string topic = std::string(kSite) + "/en/atom.xml";
+  BOOST_TEST(subscribe("subscribe", reader.url("/cb"), topic).status == 202u);
+  FEEDD_REQUIRE_AFTER(series_reaches(port, "feedd_websub_intents_total{result=\"verified\"}", 1),
+                      feedd->log());
+  {
+    const std::lock_guard lock(mutex);
+    holder = std::make_unique<SQLite::Database>((dir / "index-websub.sqlite").string(),
+                                                SQLite::OPEN_READWRITE);
+    holder->setBusyTimeout(20000);
+  }
+  write_file(store / "en.md", post("English post, edited", "en", "tags: [news]\n"));
+  FEEDD_REQUIRE_AFTER(eventually([&] {
+                        return feedd->log().find("recording sent notifications") !=
+                               std::string::npos;
+                      }),
+                      feedd->log());
+  {
+    const std::lock_guard lock(mutex);
+    holder->exec("ROLLBACK");
+  }
+  FEEDD_REQUIRE_AFTER(eventually([&] { return series(port, "feedd_websub_outbox") == 0; }),
+                      feedd->log());
+  BOOST_TEST(series(port, "feedd_websub_deliveries_total{result=\"ok\"}") == 1);
+  std::size_t posts = 0;
+  for (const auto& seen : reader.requests()) {
+    posts += seen.method == "POST" ? 1 : 0;
+  }
+  BOOST_TEST(posts == 1u);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
