@@ -136,11 +136,11 @@ bool WebSubService::guarded(std::string_view doing, const std::function<void()>&
 
 void WebSubService::start() {
   asio::post(outbound_.context(), [this] {
-    guarded("resuming", [&] {
-      update_gauges();
-      pump();
-      arm_expiry();
-    });
+    // Each on its own: the outbox resumes whatever the others meet (a claim that fails is
+    // tried again later; a failed read before it would have left it idle).
+    guarded("resuming", [&] { update_gauges(); });
+    guarded("resuming", [&] { pump(); });
+    guarded("resuming", [&] { arm_expiry(); });
   });
 }
 
@@ -174,7 +174,18 @@ void WebSubService::queue_changes(const std::vector<std::string>& paths) {
   pump();
 }
 
-void WebSubService::pump() { start_claimed(take(claim())); }
+void WebSubService::pump() {
+  Claimed claimed;
+  try {
+    claimed = claim();
+  } catch (const storage::IndexError& error) {
+    // Nothing else may come to claim the work due (no change, no attempt running): the timer
+    // must, once the storage has recovered.
+    pump_later("claiming notifications", error);
+    return;
+  }
+  start_claimed(take(std::move(claimed)));
+}
 
 bool WebSubService::is_suspect(const OutboxItem& item) const {
   return item.attempts > 0 ||
@@ -270,10 +281,7 @@ void WebSubService::start_claimed(std::vector<OutboxItem> items) {
       release(item);
     }
   }
-  // Guarded here, not by the caller: a throw from it must not reach a dispatch() that has
-  // released its item already (release() starts waiting claims through here), which would
-  // release it twice, nor skip the items after it.
-  guarded("sending notifications", [&] { arm_outbox(); });
+  arm_outbox();
 }
 
 void WebSubService::drop_waiting_claim(const OutboxItem& item) {
@@ -309,13 +317,28 @@ void WebSubService::arm_outbox() {
   }
   // Likewise while the suspect share is full: the retries due wait for one of its attempts to
   // end, and only first attempts need the timer.
-  const auto next = store_->next_due(suspect_in_flight_ >= kMaxSuspectInFlight
-                                         ? storage::WebSubStore::Attempts::first
-                                         : storage::WebSubStore::Attempts::any);
-  if (!next) {
+  std::optional<Millis> next;
+  try {
+    next = store_->next_due(suspect_in_flight_ >= kMaxSuspectInFlight
+                                ? storage::WebSubStore::Attempts::first
+                                : storage::WebSubStore::Attempts::any);
+  } catch (const storage::IndexError& error) {
+    pump_later("reading outgoing work", error);
     return;
   }
-  outbox_timer_.expires_at(steady_at(*next));
+  if (next) {
+    wake_outbox_at(steady_at(*next));
+  }
+}
+
+void WebSubService::pump_later(std::string_view doing, const storage::IndexError& error) {
+  log::error(kWebSubChannel, std::string(doing) + ": " + error.what() + " (tried again in " +
+                                 std::to_string(kStorageRetry.count()) + " s)");
+  wake_outbox_at(std::chrono::steady_clock::now() + kStorageRetry);
+}
+
+void WebSubService::wake_outbox_at(std::chrono::steady_clock::time_point when) {
+  outbox_timer_.expires_at(when);
   outbox_timer_.async_wait([this](const boost::system::error_code& ec) {
     if (!ec) {
       guarded("sending notifications", [&] { pump(); });
@@ -471,8 +494,7 @@ void WebSubService::write_settled() {
                                    std::to_string(settled_.size()) + " kept, written again in " +
                                    std::to_string(kStorageRetry.count()) + " s)");
     arm_settle(kStorageRetry);
-    // The work due meanwhile was not claimed and needs its timer.
-    guarded("sending notifications", [&] { arm_outbox(); });
+    arm_outbox();  // the work due meanwhile was not claimed and needs its timer
     return;
   }
   settled_.clear();

@@ -30,6 +30,10 @@
 #include "daemon/websub/websub_counters.h"
 #include "storage/index/websub_store.h"
 
+namespace feedd::storage {
+class IndexError;
+}
+
 namespace feedd::daemon {
 
 class TopicFeeds;
@@ -73,7 +77,9 @@ class WebSubService {
  private:
   using Millis = storage::WebSubStore::Millis;
   void queue_changes(const std::vector<std::string>& paths);
-  void pump();  // claims what is due (as much as kMaxInFlight allows) and starts it
+  // Claims what is due (as much as kMaxInFlight allows) and starts it; a claim that fails is
+  // logged and tried again kStorageRetry later.
+  void pump();
   // What one claim() took from the outbox: counted (take()) only once its transaction commits.
   struct Claimed {
     std::vector<storage::OutboxItem> items;  // each marked suspect or not
@@ -93,7 +99,12 @@ class WebSubService {
   // row that waited for it starts.
   void release(const storage::OutboxItem& item);
   void drop_waiting_claim(const storage::OutboxItem& item);  // e.g. after 410 Gone
+  // The outbox timer, for the next work due; never throws: when the storage fails, for a
+  // claim kStorageRetry later.
   void arm_outbox();
+  void wake_outbox_at(std::chrono::steady_clock::time_point when);  // then pump()
+  // After a storage error in `doing`: logged, and pump() again kStorageRetry later.
+  void pump_later(std::string_view doing, const storage::IndexError& error);
   void arm_expiry();
   // Starts one claimed item; a storage error is thrown only before anything was sent.
   void dispatch(const storage::OutboxItem& item);

@@ -169,6 +169,19 @@ struct WebSubFixture {
         port, http::verb::post, "/websub",
         form({{"hub.mode", mode}, {"hub.topic", topic}, {"hub.callback", callback}}) + extra);
   }
+  // Starts the built-in hub (private callbacks allowed) with `callback` subscribed to the
+  // English Atom feed and verified; that feed's URL.
+  std::string start_with_subscriber(const std::string& callback) {
+    start("builtin_hub = true\nallow_private_callbacks = true\n");
+    const std::string topic = std::string(kSite) + "/en/atom.xml";
+    BOOST_TEST(subscribe("subscribe", callback, topic).status == 202u);
+    FEEDD_REQUIRE_AFTER(series_reaches(port, "feedd_websub_intents_total{result=\"verified\"}", 1),
+                        feedd->log());
+    return topic;
+  }
+  bool logs_eventually(const std::string& text) {
+    return eventually([&] { return feedd->log().find(text) != std::string::npos; });
+  }
 };
 
 const std::set<std::string> kEnglishChanges = {"/en/atom.xml",
@@ -578,11 +591,7 @@ BOOST_FIXTURE_TEST_CASE(an_outcome_whose_write_fails_is_written_later, WebSubFix
     }
     return subscriber(request);
   });
-  start("builtin_hub = true\nallow_private_callbacks = true\n");
-  const std::string topic = std::string(kSite) + "/en/atom.xml";
-  BOOST_TEST(subscribe("subscribe", reader.url("/cb"), topic).status == 202u);
-  FEEDD_REQUIRE_AFTER(series_reaches(port, "feedd_websub_intents_total{result=\"verified\"}", 1),
-                      feedd->log());
+  start_with_subscriber(reader.url("/cb"));
   {
     const std::lock_guard lock(mutex);
     holder = std::make_unique<SQLite::Database>((dir / "index-websub.sqlite").string(),
@@ -590,11 +599,7 @@ BOOST_FIXTURE_TEST_CASE(an_outcome_whose_write_fails_is_written_later, WebSubFix
     holder->setBusyTimeout(20000);
   }
   write_file(store / "en.md", post("English post, edited", "en", "tags: [news]\n"));
-  FEEDD_REQUIRE_AFTER(eventually([&] {
-                        return feedd->log().find("recording sent notifications") !=
-                               std::string::npos;
-                      }),
-                      feedd->log());
+  FEEDD_REQUIRE_AFTER(logs_eventually("recording sent notifications"), feedd->log());
   {
     const std::lock_guard lock(mutex);
     holder->exec("ROLLBACK");
@@ -607,6 +612,33 @@ BOOST_FIXTURE_TEST_CASE(an_outcome_whose_write_fails_is_written_later, WebSubFix
     posts += seen.method == "POST" ? 1 : 0;
   }
   BOOST_TEST(posts == 1u);
+}
+
+// A claim that meets a storage error (the state file's write lock held elsewhere past feedd's
+// busy timeout; here at a start, with a delivery left pending by the last run) is tried again
+// a few seconds later: the delivery goes out once the lock is gone, though no change and no
+// ending attempt comes to wake the outbox.
+BOOST_FIXTURE_TEST_CASE(a_claim_that_fails_is_tried_again, WebSubFixture) {
+  ScriptedServer reader(subscriber);
+  const std::string topic = start_with_subscriber(reader.url("/cb"));
+  stop();
+  SQLite::Database holder((dir / "index-websub.sqlite").string(), SQLite::OPEN_READWRITE);
+  SQLite::Statement pending(holder,
+                            "INSERT INTO websub_outbox (kind, target, topic, attempts, due_ms, "
+                            "generation) VALUES (1, ?, ?, 0, 0, 0)");  // a delivery due long ago
+  pending.bind(1, reader.url("/cb"));
+  pending.bind(2, topic);
+  BOOST_TEST_REQUIRE(pending.exec() == 1);
+  holder.exec("BEGIN IMMEDIATE");
+  restart();
+  FEEDD_REQUIRE_AFTER(logs_eventually("database is locked"), feedd->log());
+  holder.exec("ROLLBACK");
+  FEEDD_REQUIRE_AFTER(series_reaches(port, "feedd_websub_deliveries_total{result=\"ok\"}", 1),
+                      feedd->log());
+  const auto seen = reader.requests();
+  BOOST_TEST_REQUIRE(!seen.empty());
+  BOOST_TEST(seen.back().method == "POST");
+  BOOST_TEST(seen.back().body.find("English post") != std::string::npos);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
