@@ -169,6 +169,7 @@ void WebSubService::on_verified(const HubRequest& request, const std::string& ch
   } else {
     store_->remove(request.topic, request.callback);
     failing_callbacks_.erase(request.callback);  // it may fail or not for its other topics
+    store_->mark_callback(request.callback, false);
   }
   // The gauge first: a reader that sees the confirmation counted sees its subscription.
   update_gauges();

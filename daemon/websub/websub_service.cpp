@@ -28,8 +28,6 @@ constexpr std::size_t kMaxInFlight = 256;  // outbox items being sent at once
 // of their own, 256 deliveries to a reader service that went away would fill the window, and
 // no healthy subscriber would be claimed until they ended. 32 keeps that lane busy.
 constexpr std::size_t kMaxSuspectInFlight = 32;
-// A suspect item over its share goes back to the outbox, due again this much later.
-constexpr std::chrono::seconds kSuspectDefer{5};
 // Claims of one pump: each gives back the suspect items over the share and claims again, so a
 // long run of them ahead of a healthy item does not hold it back past a few rounds.
 constexpr int kMaxClaimRounds = 4;
@@ -165,7 +163,10 @@ void WebSubService::queue_changes(const std::vector<std::string>& paths) {
       }
       if (options_.builtin_hub) {
         for (const auto& subscription : store_->subscribers(topic, seconds)) {
-          store_->add(OutboxKind::deliver, subscription.callback, topic, now);
+          // Marked when its callback failed before: it waits in the suspect lane, unclaimed
+          // while that lane's share of the window is full.
+          store_->add(OutboxKind::deliver, subscription.callback, topic, now,
+                      failing_callbacks_.contains(subscription.callback));
         }
       }
     }
@@ -188,12 +189,12 @@ void WebSubService::pump() {
 }
 
 bool WebSubService::is_suspect(const OutboxItem& item) const {
-  return item.attempts > 0 ||
+  return item.attempts > 0 || item.callback_failed ||
          (item.kind == OutboxKind::deliver && failing_callbacks_.contains(item.target));
 }
 
 WebSubService::Claimed WebSubService::claim() {
-  using Attempts = storage::WebSubStore::Attempts;
+  using Lane = storage::WebSubStore::Lane;
   Claimed claimed;
   std::size_t suspect = 0;
   const auto now = now_ms();
@@ -203,31 +204,32 @@ WebSubService::Claimed WebSubService::claim() {
   // One transaction of its own, or part of write_settled's: the caller counts the claim
   // (take()) only once that commits, as a rollback undoes it.
   store_->in_transaction([&] {
-    // Retries (all suspect) first, only as many as the suspect share has room for: the others
-    // stay in the outbox until an attempt of the share ends. Claimed and given back instead,
-    // a backlog of dead callbacks' retries cost two writes each every few seconds.
-    const std::size_t retries =
+    // The suspect lane first (retries, and deliveries marked as to a callback that failed),
+    // only as many as the suspect share has room for: the others stay in the outbox until an
+    // attempt of the share ends. Claimed and given back instead, a backlog of dead callbacks'
+    // deliveries cost two writes each every few seconds.
+    const std::size_t suspect_room =
         std::min(kMaxSuspectInFlight - std::min(kMaxSuspectInFlight, suspect_in_flight_), room());
-    if (retries > 0) {
+    if (suspect_room > 0) {
       for (OutboxItem& item :
-           store_->claim_due(now, retries, now + kClaimLease, Attempts::retries)) {
+           store_->claim_due(now, suspect_room, now + kClaimLease, Lane::suspect)) {
         item.suspect = true;
         ++suspect;
         claimed.items.push_back(std::move(item));
       }
     }
-    // First attempts: those to a callback that failed before are suspect too, given back
-    // (due kSuspectDefer later) when over the share.
+    // Fresh items. One to a callback that failed after it was queued (its mark not written
+    // yet) is suspect too: over the share, it is given back into the suspect lane, marked.
     for (int round = 0; round < kMaxClaimRounds; ++round) {
       if (room() == 0) {
         break;
       }
-      auto items = store_->claim_due(now, room(), now + kClaimLease, Attempts::first);
+      auto items = store_->claim_due(now, room(), now + kClaimLease, Lane::fresh);
       const std::size_t gave_back_before = claimed.gave_back;
       for (OutboxItem& item : items) {
         item.suspect = is_suspect(item);
         if (item.suspect && suspect_in_flight_ + suspect >= kMaxSuspectInFlight) {
-          store_->unclaim(item, now + kSuspectDefer);
+          store_->unclaim(item, now);
           ++claimed.gave_back;
           continue;
         }
@@ -315,13 +317,13 @@ void WebSubService::arm_outbox() {
   if (in_flight_ >= kMaxInFlight) {
     return;
   }
-  // Likewise while the suspect share is full: the retries due wait for one of its attempts to
-  // end, and only first attempts need the timer.
+  // Likewise while the suspect share is full: the suspect items due wait for one of its
+  // attempts to end, and only fresh ones need the timer.
   std::optional<Millis> next;
   try {
     next = store_->next_due(suspect_in_flight_ >= kMaxSuspectInFlight
-                                ? storage::WebSubStore::Attempts::first
-                                : storage::WebSubStore::Attempts::any);
+                                ? storage::WebSubStore::Lane::fresh
+                                : storage::WebSubStore::Lane::any);
   } catch (const storage::IndexError& error) {
     pump_later("reading outgoing work", error);
     return;
@@ -523,6 +525,11 @@ void WebSubService::note_dropped(const OutboxItem& item) {
 
 // Writes one attempt's outcome: done, retried later, or (false) given up.
 bool WebSubService::record(const OutboxItem& item, bool ok) {
+  if (item.kind == OutboxKind::deliver) {
+    // The callback's other pending deliveries (other topics') join the lane its outcome calls
+    // for, and stay there after a restart, which forgets failing_callbacks_.
+    store_->mark_callback(item.target, failing_callbacks_.contains(item.target));
+  }
   if (ok) {
     store_->finish(item);
   } else if (item.attempts + 1 >= options_.max_attempts) {

@@ -85,12 +85,13 @@ class WebSubService {
     std::vector<storage::OutboxItem> items;  // each marked suspect or not
     std::size_t gave_back = 0;               // suspect items over their share, given back
   };
-  // The due items the window has room for, suspect ones within their share (the rest given
-  // back to the outbox for later), claimed in the store; nothing counted yet.
+  // The due items the window has room for, suspect ones within their share (the rest left
+  // unclaimed, or given back to the suspect lane), claimed in the store; nothing counted yet.
   Claimed claim();
   // A committed claim: its items counted as in flight, its give-backs as deferred.
   std::vector<storage::OutboxItem> take(Claimed claimed);
-  // Retries, and deliveries to a callback whose last delivery failed (failing_callbacks_).
+  // Retries, and deliveries to a callback whose last delivery failed (failing_callbacks_, or
+  // marked so in the outbox).
   bool is_suspect(const storage::OutboxItem& item) const;
   void forget(const storage::OutboxItem& item);  // a claim ended: out of the window's counts
   // Starts each item, or keeps it until the running attempt of its row ends (running_rows_).
@@ -169,7 +170,9 @@ class WebSubService {
   // Callback URLs whose last delivery failed (any topic), until one succeeds, it answers 410
   // or unsubscribes: their deliveries go out as suspect (http_client.h), so dead subscribers
   // never hold the slots of healthy ones on the same host, even when a new change starts their
-  // attempts again. At most max_subscriptions of them; beyond that a failing callback is
+  // attempts again. Their pending deliveries are marked so in the outbox (add(), record()),
+  // so a change's deliveries to them wait in the suspect lane, not claimed while its share of
+  // the window is full. At most max_subscriptions of them; beyond that a failing callback is
   // treated as any other.
   std::unordered_set<std::string> failing_callbacks_;
   // Any thread.

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 
@@ -16,6 +17,26 @@ namespace {
 
 std::int64_t to_ms(WebSubStore::Millis time) { return time.time_since_epoch().count(); }
 
+// Brings the tables to kWebSubSchemaVersion (websub_schema.h), in one transaction; a file
+// already there is only read. A file of a newer feedd throws: it is not ours to change.
+void migrate(SQLite::Database& db) {
+  int version = db.execAndGet("PRAGMA user_version").getInt();
+  if (version == kWebSubSchemaVersion) {
+    return;
+  }
+  if (version > kWebSubSchemaVersion) {
+    throw std::runtime_error("written by a newer feedd (schema " + std::to_string(version) +
+                             ", this feedd knows " + std::to_string(kWebSubSchemaVersion) + ")");
+  }
+  SQLite::Transaction transaction(db, SQLite::TransactionBehavior::IMMEDIATE);
+  db.exec(kWebSubTablesSql);
+  for (; version < kWebSubSchemaVersion; ++version) {
+    db.exec(kWebSubMigrations[static_cast<std::size_t>(version)]);
+  }
+  db.exec("PRAGMA user_version = " + std::to_string(kWebSubSchemaVersion));
+  transaction.commit();
+}
+
 std::unique_ptr<SQLite::Database> open_file(const std::filesystem::path& path) {
   // NOMUTEX: one thread at a time (websub_store.h), as for the index.
   auto db = std::make_unique<SQLite::Database>(
@@ -25,37 +46,38 @@ std::unique_ptr<SQLite::Database> open_file(const std::filesystem::path& path) {
   // As for the index: a commit survives a killed process without an fsync of its own; only
   // a power cut may lose the last ones (a subscriber then polls, as without WebSub).
   db->exec("PRAGMA synchronous = NORMAL");
-  db->exec(kWebSubTablesSql);
+  migrate(*db);
   return db;
 }
 
 std::unique_ptr<SQLite::Database> open_memory() {
   auto db =
       std::make_unique<SQLite::Database>(":memory:", SQLite::OPEN_READWRITE | SQLite::OPEN_NOMUTEX);
-  db->exec(kWebSubTablesSql);
+  migrate(*db);
   return db;
 }
 
-// Which of the outbox's lanes (WebSubStore::Attempts) a query looks at: this term, bound by
-// bind_lane(), matches the websub_outbox_lane index's expression (websub_schema.h).
-constexpr std::string_view kLaneTerm = "(attempts > 0) = ?";
+// Which of the outbox's lanes (WebSubStore::Lane) a query looks at: this term, bound by
+// bind_lane(), matches the websub_outbox_lane index's expression (websub_schema.h) exactly,
+// as SQLite uses an index on an expression only for that expression.
+constexpr std::string_view kLaneTerm = "(attempts > 0 OR suspect) = ?";
 
 // Binds the lane term's parameter (first) unless `which` is any; the next parameter's number.
-int bind_lane(SQLite::Statement& query, WebSubStore::Attempts which) {
-  if (which == WebSubStore::Attempts::any) {
+int bind_lane(SQLite::Statement& query, WebSubStore::Lane which) {
+  if (which == WebSubStore::Lane::any) {
     return 1;
   }
-  query.bind(1, which == WebSubStore::Attempts::retries ? 1 : 0);
+  query.bind(1, which == WebSubStore::Lane::suspect ? 1 : 0);
   return 2;
 }
 
 // claim_due()'s query: due items, oldest first, with a delivery's subscription.
-std::string claim_sql(WebSubStore::Attempts which) {
+std::string claim_sql(WebSubStore::Lane which) {
   return std::string(
-             "SELECT o.id, o.kind, o.target, o.topic, o.attempts, o.generation, s.secret, "
-             "s.expires_at FROM websub_outbox AS o LEFT JOIN websub_subscriptions AS s "
+             "SELECT o.id, o.kind, o.target, o.topic, o.attempts, o.generation, o.suspect, "
+             "s.secret, s.expires_at FROM websub_outbox AS o LEFT JOIN websub_subscriptions AS s "
              "ON o.kind = 1 AND s.topic = o.topic AND s.callback = o.target WHERE ") +
-         (which == WebSubStore::Attempts::any ? std::string() : std::string(kLaneTerm) + " AND ") +
+         (which == WebSubStore::Lane::any ? std::string() : std::string(kLaneTerm) + " AND ") +
          "o.due_ms <= ? ORDER BY o.due_ms, o.id LIMIT ?";
 }
 
@@ -251,16 +273,18 @@ std::size_t WebSubStore::expire(std::chrono::sys_seconds now) {
 }
 
 void WebSubStore::add(OutboxKind kind, const std::string& target, const std::string& topic,
-                      Millis due) {
+                      Millis due, bool suspect) {
   guarded("queueing outgoing work", [&] {
     auto statement = impl_->prepared(
-        "INSERT INTO websub_outbox (kind, target, topic, attempts, due_ms, generation) "
-        "VALUES (?,?,?,0,?,0) ON CONFLICT (kind, target, topic) DO UPDATE SET attempts = 0, "
-        "due_ms = MIN(due_ms, excluded.due_ms), generation = generation + 1");
+        "INSERT INTO websub_outbox (kind, target, topic, attempts, due_ms, generation, suspect) "
+        "VALUES (?,?,?,0,?,0,?) ON CONFLICT (kind, target, topic) DO UPDATE SET attempts = 0, "
+        "due_ms = MIN(due_ms, excluded.due_ms), generation = generation + 1, "
+        "suspect = MAX(suspect, excluded.suspect)");
     statement->bind(1, static_cast<int>(kind));
     statement->bind(2, target);
     statement->bind(3, topic);
     statement->bind(4, to_ms(due));
+    statement->bind(5, suspect ? 1 : 0);
     impl_->outbox.reset();  // a new item or a bumped one
     statement->exec();
   });
@@ -280,12 +304,12 @@ void WebSubStore::in_transaction(const std::function<void()>& work) {
 }
 
 std::vector<OutboxItem> WebSubStore::claim_due(Millis now, std::size_t limit, Millis lease_until,
-                                               Attempts which) {
+                                               Lane which) {
   return guarded("claiming outgoing work", [&] {
     Scope transaction(*impl_->db, impl_->depth);
-    static const std::string kAny = claim_sql(Attempts::any);
-    static const std::string kLane = claim_sql(Attempts::first);  // the retries' too
-    auto query = impl_->prepared(which == Attempts::any ? kAny : kLane);
+    static const std::string kAny = claim_sql(Lane::any);
+    static const std::string kLane = claim_sql(Lane::fresh);  // the suspect lane's too
+    auto query = impl_->prepared(which == Lane::any ? kAny : kLane);
     int column = bind_lane(*query, which);
     query->bind(column++, to_ms(now));
     query->bind(column, static_cast<std::int64_t>(limit));
@@ -295,10 +319,11 @@ std::vector<OutboxItem> WebSubStore::claim_due(Millis now, std::size_t limit, Mi
           query->getColumn(0).getInt64(), static_cast<OutboxKind>(query->getColumn(1).getInt()),
           query->getColumn(2).getString(), query->getColumn(3).getString(),
           query->getColumn(4).getInt(), query->getColumn(5).getInt64(), std::nullopt});
-      if (!query->getColumn(7).isNull()) {
+      item.callback_failed = query->getColumn(6).getInt() != 0;
+      if (!query->getColumn(8).isNull()) {
         item.subscription = Subscription{
-            item.topic, item.target, query->getColumn(6).getString(),
-            std::chrono::sys_seconds(std::chrono::seconds(query->getColumn(7).getInt64()))};
+            item.topic, item.target, query->getColumn(7).getString(),
+            std::chrono::sys_seconds(std::chrono::seconds(query->getColumn(8).getInt64()))};
       }
     }
     auto claim = impl_->prepared(
@@ -317,7 +342,8 @@ std::vector<OutboxItem> WebSubStore::claim_due(Millis now, std::size_t limit, Mi
 void WebSubStore::unclaim(const OutboxItem& item, Millis due) {
   guarded("giving back outgoing work", [&] {
     auto statement = impl_->prepared(
-        "UPDATE websub_outbox SET attempts = ?, due_ms = ? WHERE id = ? AND generation = ?");
+        "UPDATE websub_outbox SET attempts = ?, due_ms = ?, suspect = 1 "
+        "WHERE id = ? AND generation = ?");
     statement->bind(1, item.attempts);
     statement->bind(2, to_ms(due));
     statement->bind(3, item.id);
@@ -337,6 +363,17 @@ void WebSubStore::retry(const OutboxItem& item, Millis due) {
   });
 }
 
+void WebSubStore::mark_callback(const std::string& callback, bool failed) {
+  guarded("marking deliveries", [&] {
+    auto statement = impl_->prepared(
+        "UPDATE websub_outbox SET suspect = ? WHERE kind = 1 AND target = ? AND suspect <> ?");
+    statement->bind(1, failed ? 1 : 0);
+    statement->bind(2, callback);
+    statement->bind(3, failed ? 1 : 0);
+    statement->exec();
+  });
+}
+
 std::optional<std::chrono::sys_seconds> WebSubStore::next_expiry() {
   return guarded("reading subscriptions", [&]() -> std::optional<std::chrono::sys_seconds> {
     auto query = impl_->prepared("SELECT MIN(expires_at) FROM websub_subscriptions");
@@ -347,11 +384,11 @@ std::optional<std::chrono::sys_seconds> WebSubStore::next_expiry() {
   });
 }
 
-std::optional<WebSubStore::Millis> WebSubStore::next_due(Attempts which) {
+std::optional<WebSubStore::Millis> WebSubStore::next_due(Lane which) {
   return guarded("reading outgoing work", [&]() -> std::optional<Millis> {
     static const std::string kAny = "SELECT MIN(due_ms) FROM websub_outbox";
     static const std::string kLane = kAny + " WHERE " + std::string(kLaneTerm);
-    auto query = impl_->prepared(which == Attempts::any ? kAny : kLane);
+    auto query = impl_->prepared(which == Lane::any ? kAny : kLane);
     bind_lane(*query, which);
     if (!query->executeStep() || query->getColumn(0).isNull()) {
       return std::nullopt;

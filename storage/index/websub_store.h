@@ -38,6 +38,9 @@ struct OutboxItem {
   // a delivery needs no query of its own); none for a publish ping, or when the subscription
   // is gone.
   std::optional<Subscription> subscription;
+  // Stored: a delivery marked as one to a callback whose last delivery failed (add(),
+  // mark_callback(), unclaim()); it is in the suspect lane.
+  bool callback_failed = false;
   // Not stored: the sender's mark of an item for a destination that failed before (sent in
   // the outbound client's suspect lane, counted in a share of the sending window of its own).
   bool suspect = false;
@@ -70,30 +73,36 @@ class WebSubStore {
   std::size_t expire(std::chrono::sys_seconds now);
 
   // Outbox. add: a new item due at `due`, or the pending one of (kind, target, topic) made
-  // due at `due` with its attempts reset and its generation bumped.
-  void add(OutboxKind kind, const std::string& target, const std::string& topic, Millis due);
+  // due at `due` with its attempts reset and its generation bumped; `suspect` marks it as a
+  // delivery to a callback that failed (a mark it had stays).
+  void add(OutboxKind kind, const std::string& target, const std::string& topic, Millis due,
+           bool suspect = false);
   // Runs `work` (calls of this store) as one transaction: one commit for a change's thousand
   // deliveries instead of a thousand; calls that open a transaction of their own (remove,
   // expire, claim_due, a nested in_transaction) join it. Rolled back, and the exception
   // passed on, if it throws.
   void in_transaction(const std::function<void()>& work);
-  // Which items a claim or next_due() looks at: all, those never tried, or retries.
-  enum class Attempts { any, first, retries };
+  // Which items a claim or next_due() looks at: all; fresh ones (never tried, and not marked
+  // as for a callback that failed); or suspect ones (retries, and the marked ones).
+  enum class Lane { any, fresh, suspect };
   // Up to `limit` items due at `now` (of `which`), oldest due first, each claimed: its
   // attempts + 1 and its next attempt moved to `lease_until` (after a crash it is retried
   // then). A delivery comes with its subscription (OutboxItem::subscription), whatever its
   // lease.
   std::vector<OutboxItem> claim_due(Millis now, std::size_t limit, Millis lease_until,
-                                    Attempts which = Attempts::any);
+                                    Lane which = Lane::any);
   // Gives back an item claim_due() returned, untried: its attempts as before the claim, due
-  // again at `due` (unless a new change made it due already).
+  // again at `due`, marked suspect (unless a new change made it due already).
   void unclaim(const OutboxItem& item, Millis due);
+  // Marks the pending deliveries to `callback` (of any topic) as to a callback that failed,
+  // or clears their mark.
+  void mark_callback(const std::string& callback, bool failed);
   // After a failed attempt: the next one at `due` (unless a new change made it due already).
   void retry(const OutboxItem& item, Millis due);
   // Ends an item: removed unless a new change bumped its generation meanwhile.
   void finish(const OutboxItem& item);
   // The earliest due time of `which`, if any of them is pending.
-  std::optional<Millis> next_due(Attempts which = Attempts::any);
+  std::optional<Millis> next_due(Lane which = Lane::any);
   std::size_t pending();  // likewise: no COUNT(*) per finished item
   // The earliest end of a lease, if there is a subscription.
   std::optional<std::chrono::sys_seconds> next_expiry();

@@ -1,5 +1,6 @@
 // WebSubStore over a real index file: subscriptions and the outbox survive reopening,
-// leases end, a change during a send is not lost (generation), claims are leased.
+// leases end, a change during a send is not lost (generation), claims are leased, deliveries
+// to failing callbacks wait in the suspect lane, and old files are migrated.
 #include "storage/index/websub_store.h"
 
 #include <SQLiteCpp/SQLiteCpp.h>
@@ -7,6 +8,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include "storage/index/index_error.h"
+#include "storage/index/websub_schema.h"
 #include "tests/support/test_support.h"
 
 namespace feedd::storage {
@@ -78,7 +80,7 @@ BOOST_AUTO_TEST_CASE(outbox_claims_retries_and_keeps_new_changes) {
 // First attempts and retries are claimed (and their next due time read) apart, each lane in
 // due order, so that the sender can leave retries in the outbox while their share is full.
 BOOST_AUTO_TEST_CASE(first_attempts_and_retries_are_claimed_apart) {
-  using Attempts = WebSubStore::Attempts;
+  using Lane = WebSubStore::Lane;
   WebSubStore store("");
   store.add(OutboxKind::deliver, "http://a/", "t", at(10));
   store.add(OutboxKind::deliver, "http://b/", "t", at(10));
@@ -88,24 +90,24 @@ BOOST_AUTO_TEST_CASE(first_attempts_and_retries_are_claimed_apart) {
   store.retry(items[1], at(20));  // b/ too, due at 20
   store.add(OutboxKind::deliver, "http://c/", "t", at(40));
   store.add(OutboxKind::publish, "http://hub/", "t", at(50));
-  BOOST_TEST((*store.next_due(Attempts::first) == at(40)));
-  BOOST_TEST((*store.next_due(Attempts::retries) == at(20)));
+  BOOST_TEST((*store.next_due(Lane::fresh) == at(40)));
+  BOOST_TEST((*store.next_due(Lane::suspect) == at(20)));
   BOOST_TEST((*store.next_due() == at(20)));
-  BOOST_TEST(store.claim_due(at(35), 10, at(9000), Attempts::first).empty());
-  items = store.claim_due(at(100), 1, at(9000), Attempts::retries);
+  BOOST_TEST(store.claim_due(at(35), 10, at(9000), Lane::fresh).empty());
+  items = store.claim_due(at(100), 1, at(9000), Lane::suspect);
   BOOST_TEST_REQUIRE(items.size() == 1u);
   BOOST_TEST(items[0].target == "http://b/");  // the earlier due first
   BOOST_TEST(items[0].attempts == 1);
-  items = store.claim_due(at(100), 10, at(9000), Attempts::first);
+  items = store.claim_due(at(100), 10, at(9000), Lane::fresh);
   BOOST_TEST_REQUIRE(items.size() == 2u);
   BOOST_TEST(items[0].target == "http://c/");
   BOOST_TEST(items[1].target == "http://hub/");
   BOOST_TEST(items[1].attempts == 0);
-  items = store.claim_due(at(100), 10, at(9000), Attempts::retries);
+  items = store.claim_due(at(100), 10, at(9000), Lane::suspect);
   BOOST_TEST_REQUIRE(items.size() == 1u);
   BOOST_TEST(items[0].target == "http://a/");
   // A claim is an attempt: nothing is left that was never tried.
-  BOOST_TEST(!store.next_due(Attempts::first).has_value());
+  BOOST_TEST(!store.next_due(Lane::fresh).has_value());
 }
 
 // An item given back untried (a suspect one over its share of the sending window) keeps its
@@ -243,6 +245,87 @@ BOOST_AUTO_TEST_CASE(counts_kept_in_memory_stay_exact) {
   BOOST_TEST(exact(2, 2));
   BOOST_TEST(store.expire(at_s(103)) == 2u);  // a and c, and c's delivery
   BOOST_TEST(exact(0, 1));
+}
+
+// Deliveries marked as to a callback that failed (by add(), mark_callback(), or unclaim()) are
+// claimed in the suspect lane with the retries, not among the fresh items; the mark covers
+// the callback's pending deliveries of every topic, not a publish ping to the same URL, and a
+// new change does not clear it: a success does.
+BOOST_AUTO_TEST_CASE(marked_deliveries_wait_in_the_suspect_lane) {
+  using Lane = WebSubStore::Lane;
+  WebSubStore store("");
+  store.add(OutboxKind::deliver, "http://dead/", "t", at(10), true);
+  store.add(OutboxKind::deliver, "http://dead/", "u", at(20));
+  store.add(OutboxKind::publish, "http://dead/", "t", at(30));  // a hub at the same URL
+  store.add(OutboxKind::deliver, "http://ok/", "t", at(40));
+  BOOST_TEST((*store.next_due(Lane::suspect) == at(10)));
+  BOOST_TEST((*store.next_due(Lane::fresh) == at(20)));
+  store.mark_callback("http://dead/", true);  // its delivery of "u" too
+  BOOST_TEST((*store.next_due(Lane::fresh) == at(30)));
+  store.add(OutboxKind::deliver, "http://dead/", "u", at(50));  // a new change keeps the mark
+  auto items = store.claim_due(at(100), 10, at(9000), Lane::suspect);
+  BOOST_TEST_REQUIRE(items.size() == 2u);
+  BOOST_TEST(items[0].topic == "t");
+  BOOST_TEST(items[0].callback_failed);
+  BOOST_TEST(items[0].attempts == 0);
+  BOOST_TEST(items[1].topic == "u");
+  store.unclaim(items[1], at(100));  // given back: still suspect
+  store.mark_callback("http://ok/", true);
+  store.mark_callback("http://ok/", false);  // a success clears it
+  items = store.claim_due(at(100), 10, at(9000), Lane::fresh);
+  BOOST_TEST_REQUIRE(items.size() == 2u);
+  BOOST_TEST((items[0].kind == OutboxKind::publish));
+  BOOST_TEST(!items[0].callback_failed);
+  BOOST_TEST(items[1].target == "http://ok/");
+  items = store.claim_due(at(100), 10, at(9000), Lane::suspect);
+  BOOST_TEST_REQUIRE(items.size() == 1u);
+  BOOST_TEST(items[0].topic == "u");
+  BOOST_TEST(items[0].callback_failed);
+}
+
+// A file of the tables as they were before versions (0) is migrated at its opening: its rows
+// kept, unmarked, and the lane index made again on the new lane term, so that a lane's claim
+// still reads in due order from the index, with no sort. A file of a newer feedd is left
+// alone: the store keeps its state in memory and says why.
+BOOST_AUTO_TEST_CASE(an_old_file_is_migrated_and_a_newer_one_left_alone) {
+  testing::TempDir dir;
+  const auto path = websub_path(dir / "index.sqlite");
+  {
+    SQLite::Database old(path.string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    old.exec(kWebSubTablesSql);
+    old.exec(
+        "INSERT INTO websub_outbox (kind, target, topic, attempts, due_ms, generation) "
+        "VALUES (1, 'http://cb/', 't', 0, 10, 0)");
+  }
+  {
+    std::string error;
+    WebSubStore store(path, &error);
+    BOOST_TEST_REQUIRE(store.persistent(), error);
+    BOOST_TEST(store.pending() == 1u);
+    const auto items = store.claim_due(at(10), 10, at(9000), WebSubStore::Lane::fresh);
+    BOOST_TEST_REQUIRE(items.size() == 1u);
+    BOOST_TEST(!items[0].callback_failed);
+  }
+  SQLite::Database db(path.string(), SQLite::OPEN_READWRITE);
+  BOOST_TEST(db.execAndGet("PRAGMA user_version").getInt() == kWebSubSchemaVersion);
+  BOOST_TEST(db.execAndGet("SELECT sql FROM sqlite_schema WHERE name = 'websub_outbox_lane'")
+                 .getString()
+                 .find("suspect") != std::string::npos);
+  SQLite::Statement plan(db,
+                         "EXPLAIN QUERY PLAN SELECT id FROM websub_outbox WHERE "
+                         "(attempts > 0 OR suspect) = 1 AND due_ms <= 5 ORDER BY due_ms, id");
+  std::string steps;
+  while (plan.executeStep()) {
+    steps += plan.getColumn(3).getString() + "\n";
+  }
+  BOOST_TEST(steps.find("USING INDEX websub_outbox_lane") != std::string::npos, steps);
+  BOOST_TEST(steps.find("TEMP B-TREE") == std::string::npos, steps);
+
+  db.exec("PRAGMA user_version = 99");
+  std::string error;
+  WebSubStore newer(path, &error);
+  BOOST_TEST(!newer.persistent());
+  BOOST_TEST(error.find("newer feedd") != std::string::npos, error);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
