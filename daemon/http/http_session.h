@@ -68,6 +68,7 @@ struct ServerShared {
   std::atomic<bool> stopping{false};
   std::atomic<std::size_t> open_connections{0};  // counted at accept, until the session ends
   std::atomic<std::size_t> shedding{0};          // sessions with `shed` set, not ended yet
+  std::atomic<std::size_t> accept_loops{0};      // running (HttpServer::start() to their end)
 
   std::mutex sessions_mutex;
   std::unordered_set<std::shared_ptr<SessionControl>> sessions;  // guarded by sessions_mutex

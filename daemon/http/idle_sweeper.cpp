@@ -86,7 +86,10 @@ bool IdleSweeper::sweep() {
   bool any = false;
   {
     std::lock_guard lock(shared_.sessions_mutex);
-    any = !shared_.sessions.empty();
+    // A connection accepted but not yet registered, or one an accept loop may still hand
+    // over, is a session to come: one that never sends its request needs ending too.
+    any = !shared_.sessions.empty() || shared_.open_connections.load() > 0 ||
+          shared_.accept_loops.load() > 0;
     for (const auto& control : shared_.sessions) {
       if (stopping_ ? control->phase.load(std::memory_order_relaxed) != SessionPhase::busy
                     : control->wait_deadline.load(std::memory_order_relaxed) <= now) {

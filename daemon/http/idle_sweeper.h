@@ -38,7 +38,7 @@ class IdleSweeper {
  private:
   void schedule();
   // Ends the waits that are due (once stopping: asks every session not answering a request
-  // to end); whether any session is left.
+  // to end); whether any session is left or may yet start (accepted, or accept loops running).
   bool sweep();
 
   ServerShared& shared_;
