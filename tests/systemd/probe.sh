@@ -315,26 +315,39 @@ store_empty() {
     test "$(posts_total)" = 0 -a "$(curl -s -o /dev/null -w '%{http_code}' $URL/atom.xml)" = 200
 }
 
-# The store on a file system of its own (here a tmpfs mount unit at /srv/posts): the unit's
-# RequiresMountsFor= mounts it before feedd starts and stops feedd when it is unmounted, so
-# feedd never scans the empty mount point (which would publish every post as deleted).
+# The store on a file system of its own: a mount unit binds /srv/posts.real (the sample posts)
+# onto an empty /srv/posts. The unit's RequiresMountsFor= mounts it before feedd starts, so
+# feedd reads the posts, never the empty mount point (which would publish every post as
+# deleted), and stopping the mount stops feedd first; started again, feedd mounts it again.
 store_mount() {
-  local rc=0 mounted
+  local rc=0 expected mounted
   restore_sample_store
-  printf '[Mount]\nWhat=tmpfs\nWhere=/srv/posts\nType=tmpfs\nOptions=mode=0755\n' \
+  systemctl start feedd.service
+  expected=$(posts_total)
+  restore_sample_store
+  rm -rf /srv/posts.real
+  mv /srv/posts /srv/posts.real
+  mkdir /srv/posts
+  printf '[Mount]\nWhat=/srv/posts.real\nWhere=/srv/posts\nType=none\nOptions=bind\n' \
     > /etc/systemd/system/srv-posts.mount
   systemctl daemon-reload
   check mount-required "feedd.service Requires=$(prop Requires)" \
     grep -q 'srv-posts.mount' <<< "$(prop Requires)"
   timeout 60 systemctl start feedd.service || rc=$?
   mounted=$(prop ActiveState srv-posts.mount)
-  check mount-before-start "start: exit $rc, $(state), srv-posts.mount $mounted" \
-    test "$rc" = 0 -a "$(state)" = active/running -a "$mounted" = active
+  check mount-before-start "start: exit $rc, $(state), srv-posts.mount $mounted, posts $(posts_total) of $expected" \
+    test "$rc" = 0 -a "$(state)" = active/running -a "$mounted" = active -a "$(posts_total)" = "$expected" -a "$expected" -gt 0
   systemctl stop srv-posts.mount
-  check mount-gone-stops-feedd "feedd.service $(state) once /srv/posts is unmounted" \
-    test "$(prop ActiveState)" = inactive
+  check mount-gone-stops-feedd "feedd.service $(state) after systemctl stop srv-posts.mount; /srv/posts mounted: $(mountpoint -q /srv/posts && echo yes || echo no)" \
+    test "$(prop ActiveState)" = inactive -a "$(prop ActiveState srv-posts.mount)" = inactive
+  rc=0
+  timeout 60 systemctl start feedd.service || rc=$?
+  check mount-again-keeps-posts "start: exit $rc, srv-posts.mount $(prop ActiveState srv-posts.mount), posts $(posts_total) of $expected" \
+    test "$rc" = 0 -a "$(prop ActiveState srv-posts.mount)" = active -a "$(posts_total)" = "$expected"
+  systemctl stop feedd.service srv-posts.mount
   rm /etc/systemd/system/srv-posts.mount
   systemctl daemon-reload
+  rm -rf /srv/posts.real
   restore_sample_store
 }
 
