@@ -30,6 +30,21 @@ bool is_configured(std::string_view lang, const ReaderOptions& options) {
          options.languages.end();
 }
 
+// Whether the last subtag of `range` is a single character ("x" of "en-x", "a" of "en-a").
+bool ends_in_singleton(std::string_view range) {
+  return range.size() == 1 || (range.size() >= 2 && range[range.size() - 2] == '-');
+}
+
+// `range` without its last subtag, and without the singletons (an extension's "a", private
+// use's "x") that would then end it: a range that ends in one is never looked up.
+std::string_view truncated(std::string_view range) {
+  do {
+    const std::size_t cut = range.rfind('-');
+    range = range.substr(0, cut == std::string_view::npos ? 0 : cut);
+  } while (ends_in_singleton(range));
+  return range;
+}
+
 }  // namespace
 
 std::string strip_language_marker(std::string& title, const ReaderOptions& options) {
@@ -87,12 +102,27 @@ std::string language_of_script(std::string_view text, const ReaderOptions& optio
   return {};
 }
 
+std::string_view lookup_language(std::string_view tag, const ReaderOptions& options) {
+  std::string written(tag);
+  std::replace(written.begin(), written.end(), '_', '-');
+  std::string_view range = written;
+  while (!range.empty()) {
+    for (const std::string& language : options.languages) {
+      if (common::text::iequals(range, language)) {
+        return language;
+      }
+    }
+    range = truncated(range);
+  }
+  return {};
+}
+
 void assign_language(Post& post, const ReaderOptions& options) {
   std::string marker_lang = strip_language_marker(post.title, options);
   if (!post.lang.empty()) {
-    const std::string primary = post.lang.substr(0, post.lang.find_first_of("-_"));
-    if (!is_configured(post.lang, options) && is_configured(primary, options)) {
-      post.lang = primary;
+    const std::string_view configured = lookup_language(post.lang, options);
+    if (!configured.empty()) {
+      post.lang = std::string(configured);
     }
     return;
   }

@@ -22,9 +22,18 @@ std::string strip_language_marker(std::string& title, const ReaderOptions& optio
 // "ja" if "ja" is configured; Latin wins -> the first configured language that is not "ja".
 std::string language_of_script(std::string_view text, const ReaderOptions& options);
 
+// The configured language that front matter `lang` names, by RFC 4647 §3.4 "lookup": the
+// tag, ASCII case-insensitive and with '_' read as '-', then the tag with its last subtag
+// dropped (and any single-character subtag that would then end it, "en-a-foo" -> "en"), and
+// so on. "EN_us" -> "en"; "en-GB-oed" -> "en-GB" when both "en" and "en-GB" are configured.
+// Returns the language as configured (a view into options.languages), or "" when none
+// matches ("x-foo", "de", "").
+std::string_view lookup_language(std::string_view tag, const ReaderOptions& options);
+
 // Sets post.lang and strips a marker from post.title, in the SPEC's order. A front-matter
-// `lang` already in post.lang is kept (reduced to its primary subtag, "en-US" -> "en", when
-// only that is configured); a marker is stripped from the title even then.
+// `lang` already in post.lang wins: it becomes lookup_language() of it, or stays exactly as
+// written when no configured language matches (in no language's feeds); a marker is stripped
+// from the title even then.
 void assign_language(Post& post, const ReaderOptions& options);
 
 }  // namespace feedd::storage

@@ -14,8 +14,10 @@ namespace feedd::storage {
 
 // Raise it with every change that makes a reader give other posts (another title, content,
 // date, language, problem...) for the same bytes and options. 1: every change before the
-// fingerprint existed (legacy encodings, 28e17e1; Markdown's &#128;-&#159;, 1a89b19).
-inline constexpr int kReaderRevision = 1;
+// fingerprint existed (legacy encodings, 28e17e1; Markdown's &#128;-&#159;, 1a89b19). 2: front
+// matter `lang` matched to the languages by RFC 4647 lookup ("EN_us", "en-Latn-US" -> "en"),
+// so that posts indexed with the old rule (kept as written) get the configured language.
+inline constexpr int kReaderRevision = 2;
 
 // 16 hex digits of the SHA-256 of kReaderRevision and every option above. (The bound is in
 // it as the readers apply it to decoded text too: a Shift_JIS file may pass it and its UTF-8

@@ -94,6 +94,56 @@ BOOST_AUTO_TEST_CASE(front_matter_region_subtag) {
   BOOST_TEST(p.lang == "de");  // kept as given: the index reports unknown languages
 }
 
+// RFC 4647 §3.4 lookup of front matter `lang` among the configured languages.
+BOOST_AUTO_TEST_CASE(front_matter_lookup_table) {
+  const ReaderOptions en_ja = bilingual();  // ja, en
+  ReaderOptions british = bilingual();
+  british.languages = {"en", "en-GB", "ja"};
+  // Not a valid tag, but a code the configuration accepts: a lookup never stops at it.
+  ReaderOptions singleton = bilingual();
+  singleton.languages = {"en", "en-a", "ja"};
+  struct Case {
+    const ReaderOptions& options;
+    std::string written;
+    std::string lang;  // post.lang afterwards
+  };
+  const Case cases[] = {
+      {en_ja, "en", "en"},
+      {en_ja, "EN", "en"},              // case
+      {en_ja, "EN-us", "en"},           // case, then a region dropped
+      {en_ja, "ja_JP", "ja"},           // '_' read as '-'
+      {en_ja, "Ja_jp_Osaka", "ja"},     // two subtags dropped
+      {en_ja, "en-Latn-US", "en"},      // script and region dropped
+      {en_ja, "en-a-foo", "en"},        // the singleton "a" goes with "foo"
+      {en_ja, "en-US-x-twain", "en"},   // private use, then the region
+      {en_ja, "en-x-a", "en"},          // two singletons in a row
+      {en_ja, "x-en", "x-en"},          // private use only: no language
+      {en_ja, "zh-Hant", "zh-Hant"},    // unmatched: kept as written
+      {en_ja, "DE_at", "DE_at"},        // kept exactly as written, case and '_'
+      {en_ja, "e", "e"},                // a prefix of a language is not it
+      {en_ja, "eng", "eng"},            // nor is a longer code
+      {en_ja, "", "ja"},                // empty: no front matter lang (the script)
+      {british, "en-GB-oed", "en-GB"},  // the longest configured prefix
+      {british, "EN_gb", "en-GB"},      // the language as configured
+      {british, "en-US", "en"},         // another region: the language
+      {british, "en-GBx", "en"},        // subtags are whole: not en-GB
+      {british, "en-GB-a-b", "en-GB"},  // an extension on a regional tag
+      {singleton, "en-a-foo", "en"},    // "en-a" is never looked up...
+      {singleton, "en-a-b-c", "en"},    // ...nor are two singletons in a row
+      {singleton, "EN-A", "en-a"},      // ...but the whole tag is
+  };
+  for (const Case& c : cases) {
+    BOOST_TEST_CONTEXT("lang = \"" << c.written << "\"") {
+      Post p = post("日本語", "", c.written);
+      assign_language(p, c.options);
+      BOOST_TEST(p.lang == c.lang);
+    }
+  }
+  BOOST_TEST(lookup_language("x-en", en_ja).empty());
+  BOOST_TEST(lookup_language("", en_ja).empty());
+  BOOST_TEST(lookup_language("en-GB-oed", british) == "en-GB");
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 }  // namespace feedd::storage
