@@ -22,6 +22,7 @@
 #include "common/sha256.h"
 #include "common/unique_fd.h"
 #include "storage/index/post_rows.h"
+#include "storage/readers/library_versions.h"
 #include "storage/readers/post_reader.h"
 #include "storage/readers/reader_fingerprint.h"
 
@@ -302,7 +303,7 @@ struct ChunkRead {
 // What a scan reads with: the readers' options and their fingerprint.
 struct Reading {
   const ReaderOptions& options;
-  std::string fingerprint = reader_fingerprint(options);
+  std::string fingerprint = reader_fingerprint(options, library_versions());
 };
 
 // Reads, hashes and (when the bytes changed, or were read with another fingerprint) parses one

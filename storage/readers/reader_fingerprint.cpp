@@ -6,7 +6,7 @@
 
 namespace feedd::storage {
 
-std::string reader_fingerprint(const ReaderOptions& options) {
+std::string reader_fingerprint(const ReaderOptions& options, const LibraryVersions& versions) {
   common::Sha256 hash;
   hash.field(std::to_string(kReaderRevision));
   hash.field(options.timezone != nullptr ? options.timezone->name() : "");
@@ -22,6 +22,7 @@ std::string reader_fingerprint(const ReaderOptions& options) {
   for (const auto& marker : options.markers) {
     hash.field(marker.marker).field(marker.lang);
   }
+  hash.field(versions.tzdata).field(versions.md4c).field(versions.md4c_html);
   return hash.hex().substr(0, 16);
 }
 

@@ -15,6 +15,7 @@
 #include <random>
 #include <system_error>
 
+#include "storage/readers/reader_fingerprint.h"
 #include "tests/support/test_support.h"
 
 namespace feedd::storage {
@@ -316,6 +317,11 @@ BOOST_FIXTURE_TEST_CASE(files_read_by_older_readers_are_read_again_once, Fixture
   testing::write_file(store / "a.md", markdown("A"));
   testing::write_file(store / "sub/b.md", markdown("B"));
   scan();
+  // What each file was read with: the options and this process's tzdata and md4c.
+  {
+    Index index(db, "https://blog.example.org/");
+    BOOST_TEST(index.file_state("a.md")->reader == reader_fingerprint(reader, library_versions()));
+  }
   const auto before = posts();
   {
     SQLite::Database raw(db.string(), SQLite::OPEN_READWRITE);
