@@ -137,30 +137,41 @@ class Pipeline {
   std::unique_ptr<StoreWatcher> watcher_;
 };
 
-// Scans and renders for `config` into a new pipeline; throws on start-up errors.
 // A scan on the control thread keeps its watchdog timer from firing, and one that reads the
 // whole store again (a first start, a changed site.timezone, a new reader) takes minutes at a
-// million posts: past WatchdogSec=, and past TimeoutStartSec= for a start or a reload. So
-// each chunk of files read is the control thread's sign of life: WATCHDOG=1 (when systemd
-// watches), and while starting or reloading also the progress as STATUS= with more time
-// (EXTEND_TIMEOUT_USEC=). A scan stuck on one chunk still meets both time-outs.
+// million posts: past WatchdogSec=, and past TimeoutStartSec= for a start or a reload. So the
+// control thread gives a sign of life as it goes: WATCHDOG=1 (when systemd watches), and
+// while starting or reloading also what it is doing as STATUS= with more time
+// (EXTEND_TIMEOUT_USEC=, which systemd applies to the watchdog's deadline too). The scan
+// gives one every 4,096 entries listed and every 1,024 files read; the steps around it
+// (a reload's start, the feeds rendered after the scan) give their own. A scan stuck on one
+// chunk still meets both time-outs.
 enum class ScanStage { starting, serving };
-constexpr std::chrono::minutes kMoreTimePerChunk{2};
+constexpr std::chrono::minutes kMoreTimePerStep{2};
+
+void sign_of_life(ScanStage stage, const std::string& status) {
+  if (stage == ScanStage::starting) {
+    systemd::notify_progress(status, kMoreTimePerStep);
+  }
+  if (systemd::watchdog_interval()) {
+    systemd::notify_watchdog();
+  }
+}
 
 storage::ScanProgress scan_progress(ScanStage stage) {
-  const bool watchdog = systemd::watchdog_interval().has_value();
-  return [watchdog, stage](std::size_t read, std::size_t to_read) {
-    if (stage == ScanStage::starting) {
-      systemd::notify_progress("scanning the store: " + std::to_string(read) + " of " +
-                                   std::to_string(to_read) + " files read",
-                               kMoreTimePerChunk);
-    }
-    if (watchdog) {
-      systemd::notify_watchdog();
+  return [stage](const storage::ScanStep& step) {
+    if (stage == ScanStage::serving) {
+      sign_of_life(stage, {});
+    } else if (step.phase == storage::ScanStep::Phase::listing) {
+      sign_of_life(stage, "listing the store: " + std::to_string(step.done) + " files found");
+    } else {
+      sign_of_life(stage, "scanning the store: " + std::to_string(step.done) + " of " +
+                              std::to_string(step.total) + " files read");
     }
   };
 }
 
+// Scans for `config` into a new pipeline; throws on start-up errors.
 std::unique_ptr<Pipeline> open_pipeline(const Config& config, IndexHealth& health,
                                         boost::asio::io_context& io, std::chrono::sys_seconds now) {
   auto pipeline = std::make_unique<Pipeline>(config, health);
@@ -177,6 +188,8 @@ std::unique_ptr<Pipeline> open_pipeline(const Config& config, IndexHealth& healt
     log::warning(kServeChannel, "serving what the index holds until the scan can be saved");
   }
   pipeline->pipeline().on_scan_progress(scan_progress(ScanStage::serving));
+  sign_of_life(ScanStage::starting,
+               "rendering the feeds: " + std::to_string(report.files_seen) + " post files scanned");
   if (report.store_missing) {
     // Not fatal: the store may be a mount that comes later; the watcher waits for it.
     log::warning(kServeChannel, config.store.path.string() +
@@ -274,6 +287,7 @@ class SignalHandler {
       return;
     }
     systemd::notify_reloading();
+    sign_of_life(ScanStage::starting, "reloading " + b_.pipeline->config().source.string());
     try {
       reload();
     } catch (const std::exception& error) {

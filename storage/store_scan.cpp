@@ -148,8 +148,10 @@ struct TreeListing {
   int anchor;        // `start` open
   std::string base;  // `start` relative to the store root: "" or ending in '/'
   ScanReport& report;
+  const ScanProgress& progress;
   std::vector<FoundFile> files;
   std::vector<std::string> pending;  // to list, relative to `start`: "" or ending in '/'
+  std::size_t entries = 0;           // directory entries seen, for `progress`
 
   // Lists directory `dir`: its files into `files`, its subdirectories into `pending`; false
   // when the listing must stop (ScanReport::listing_incomplete).
@@ -177,6 +179,9 @@ struct TreeListing {
     const int dir_fd = dirfd(stream.get());
     for (errno = 0; const dirent* entry = readdir(stream.get()); errno = 0) {
       const std::string_view name = entry->d_name;
+      if (++entries % kListingStep == 0 && progress) {
+        progress({ScanStep::Phase::listing, files.size(), 0});
+      }
       struct stat st {};
       std::string why;
       const EntryKind kind =
@@ -212,7 +217,8 @@ struct TreeListing {
 // rebuild's listing walking each file's whole path again (std::filesystem's iterator and
 // stat()).
 std::vector<FoundFile> list_tree(const std::filesystem::path& root,
-                                 const std::filesystem::path& start, ScanReport& report) {
+                                 const std::filesystem::path& start, ScanReport& report,
+                                 const ScanProgress& progress) {
   // A directory it may not read is reported, not listed as empty: ask first.
   if (access(start.c_str(), R_OK | X_OK) != 0) {
     listing_failed(report, start, errno_text(errno));
@@ -228,7 +234,8 @@ std::vector<FoundFile> list_tree(const std::filesystem::path& root,
     base.pop_back();
   }
   TreeListing listing{start,  anchor.get(), base == "." || base.empty() ? "" : base + '/',
-                      report, {},           {""}};
+                      report, progress,     {},
+                      {""}};
   while (!listing.pending.empty()) {
     const std::string dir = std::move(listing.pending.back());
     listing.pending.pop_back();
@@ -425,7 +432,8 @@ void apply_scan(Index& index, const std::filesystem::path& root,
     }
     writer.add(chunk.reads);
     if (progress) {
-      progress(std::min(begin + kChunkFiles, changed.size()), changed.size());
+      progress({ScanStep::Phase::reading, std::min(begin + kChunkFiles, changed.size()),
+                changed.size()});
     }
   }
   writer.remove(removed);
@@ -476,8 +484,9 @@ ScanReport scan_store(Index& index, const std::filesystem::path& root, const Rea
   }
   const auto forced = moved_history(clock);
   const Reading reading{options};
-  auto files = list_tree(root, root, report);
+  auto files = list_tree(root, root, report, progress);
   report.files_seen = static_cast<int>(files.size());
+  std::size_t compared = 0;
 
   // The listing and the index's files, both in path order, merged: listed files not
   // indexed are new; indexed files not listed are gone. Files new or whose stat changed are
@@ -487,6 +496,9 @@ ScanReport scan_store(Index& index, const std::filesystem::path& root, const Rea
   std::unordered_map<std::string, FileState> states;  // of the changed files only
   auto next = files.begin();
   index.visit_file_stamps([&](const FileStamp& stamp) {
+    if (++compared % kListingStep == 0 && progress) {
+      progress({ScanStep::Phase::listing, files.size(), 0});
+    }
     for (; next != files.end() && std::string_view(next->relative) < stamp.path; ++next) {
       changed.push_back(std::move(*next));
     }
@@ -528,8 +540,14 @@ namespace {
 class PathScan {
  public:
   PathScan(Index& index, const std::filesystem::path& root, const Reading& reading,
-           const std::unordered_set<std::string>& forced, ScanReport& report)
-      : index_(index), root_(root), reading_(reading), forced_(forced), report_(report) {}
+           const std::unordered_set<std::string>& forced, const ScanProgress& progress,
+           ScanReport& report)
+      : index_(index),
+        root_(root),
+        reading_(reading),
+        forced_(forced),
+        progress_(progress),
+        report_(report) {}
 
   void look_at(const std::string& relative) {
     auto absolute = root_ / relative;
@@ -543,7 +561,7 @@ class PathScan {
       }
       // A directory that appeared (created, moved in, or made where a post file was):
       // everything in it is new to us.
-      for (auto& file : list_tree(root_, absolute, report_)) {
+      for (auto& file : list_tree(root_, absolute, report_, progress_)) {
         consider(std::move(file));
       }
       return;
@@ -600,6 +618,7 @@ class PathScan {
   const std::filesystem::path& root_;
   const Reading& reading_;
   const std::unordered_set<std::string>& forced_;
+  const ScanProgress& progress_;
   ScanReport& report_;
   std::set<std::string> seen_;
 };
@@ -616,7 +635,7 @@ ScanReport scan_paths(Index& index, const std::filesystem::path& root,
   }
   const auto forced = moved_history(clock);
   const Reading reading{options};
-  PathScan scan(index, root, reading, forced, report);
+  PathScan scan(index, root, reading, forced, progress, report);
   for (const auto& relative : watched) {
     scan.look_at(relative);
   }

@@ -33,11 +33,21 @@ struct ScanReport {
   bool listing_incomplete = false;
 };
 
-// Called on the scanning thread each time a chunk of the files to read (1,024) is read and
-// applied: `read` of `to_read` so far. A scan that reads many files (a first scan, a reader
-// option changed, a large pull into the store) takes minutes at a million posts; this is its
-// sign of life for whoever watches the thread (systemd's watchdog, a start-up status line).
-using ScanProgress = std::function<void(std::size_t read, std::size_t to_read)>;
+// Where a scan is, as its ScanProgress hears it.
+struct ScanStep {
+  enum class Phase { listing, reading };
+  Phase phase = Phase::listing;
+  std::size_t done = 0;   // listing: post files found so far; reading: files read and applied
+  std::size_t total = 0;  // reading: the files to read; listing: 0 (not known yet)
+};
+
+// Called on the scanning thread every kListingStep directory entries listed (and as many
+// index rows compared with the listing), and each time a chunk of the files to read (1,024)
+// is read and applied. A scan of a million files takes minutes: listing them alone takes
+// seconds, longer on a cold or remote disk. This is its sign of life for whoever watches the
+// thread (systemd's watchdog, a start-up status line).
+using ScanProgress = std::function<void(const ScanStep&)>;
+inline constexpr std::size_t kListingStep = 4096;
 
 // Scans the whole store. A missing store changes nothing in the index (nothing is deleted
 // because a mount went away) and sets store_missing.

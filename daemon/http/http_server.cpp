@@ -122,6 +122,24 @@ struct HttpServer::Impl {
   void accept_on(int fd, const tcp::endpoint& endpoint);
 
   asio::awaitable<void> accept_loop(tcp::acceptor& acceptor, std::size_t home);
+  // Held by each accept loop for its whole life, however it ends: the last one to end lets
+  // every context finish (until_accepts_end).
+  class AcceptLoopRunning {
+   public:
+    explicit AcceptLoopRunning(Impl& impl) : impl_(impl) {}
+    AcceptLoopRunning(const AcceptLoopRunning&) = delete;
+    AcceptLoopRunning& operator=(const AcceptLoopRunning&) = delete;
+    ~AcceptLoopRunning() {
+      if (impl_.shared.accept_loops.fetch_sub(1) == 1) {
+        for (auto& guard : impl_.until_accepts_end) {
+          guard.reset();
+        }
+      }
+    }
+
+   private:
+    Impl& impl_;
+  };
   // The context with the fewest connections; `home` (the acceptor's) when it is one of them.
   std::size_t least_loaded(std::size_t home) const;
 
@@ -179,20 +197,7 @@ std::size_t HttpServer::Impl::least_loaded(std::size_t home) const {
 }
 
 asio::awaitable<void> HttpServer::Impl::accept_loop(tcp::acceptor& acceptor, std::size_t home) {
-  // However the loop ends; the last one lets every context finish.
-  struct Ended {
-    Impl& impl;
-    explicit Ended(Impl& owner) : impl(owner) {}
-    Ended(const Ended&) = delete;
-    Ended& operator=(const Ended&) = delete;
-    ~Ended() {
-      if (impl.shared.accept_loops.fetch_sub(1) == 1) {
-        for (auto& guard : impl.until_accepts_end) {
-          guard.reset();
-        }
-      }
-    }
-  } ended(*this);
+  const AcceptLoopRunning running(*this);
   const auto token = asio::as_tuple(asio::use_awaitable);
   asio::steady_timer backoff(acceptor.get_executor());
   auto last_warning = std::chrono::steady_clock::time_point{};

@@ -10,8 +10,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <boost/test/unit_test.hpp>
 #include <ctime>
+#include <mutex>
 #include <thread>
 
 #include "common/encoding.h"
@@ -90,6 +92,10 @@ std::vector<std::string> standard_headers(const std::string& id, std::time_t tim
 
 // systemd's side of NOTIFY_SOCKET: a datagram socket bound in a test directory; drain()
 // collects the messages that have arrived, one per datagram, in order.
+// The service manager's end of NOTIFY_SOCKET. A thread receives all the time, as systemd
+// does: sd_notify() blocks once net.unix.max_dgram_qlen (10) datagrams wait, and feedd sends
+// one per 1,024 files read before the test looks. `messages` is the test thread's copy, as of
+// its last drain().
 struct NotifyListener {
   std::filesystem::path path;
   int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
@@ -100,8 +106,15 @@ struct NotifyListener {
     address.sun_family = AF_UNIX;
     std::strncpy(address.sun_path, path.c_str(), sizeof address.sun_path - 1);
     BOOST_REQUIRE(bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
+    const timeval tick{0, 50'000};  // how soon the receiving thread sees `done`
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tick, sizeof tick);
+    receiver = std::thread([this] { receive(); });
   }
-  ~NotifyListener() { close(fd); }
+  ~NotifyListener() {
+    done = true;
+    receiver.join();
+    close(fd);
+  }
   NotifyListener(const NotifyListener&) = delete;
   NotifyListener& operator=(const NotifyListener&) = delete;
 
@@ -116,11 +129,9 @@ struct NotifyListener {
     return feedd;
   }
   void drain() {
-    char buffer[4096];
-    ssize_t n;
-    while ((n = recv(fd, buffer, sizeof buffer, MSG_DONTWAIT)) > 0) {
-      messages.emplace_back(buffer, static_cast<std::size_t>(n));
-    }
+    const std::lock_guard lock(mutex);
+    messages.insert(messages.end(), received.begin(), received.end());
+    received.clear();
   }
   // The index of the first message from `from` on that contains `text`; size() if none.
   std::size_t find(std::string_view text, std::size_t from = 0) const {
@@ -145,6 +156,23 @@ struct NotifyListener {
     }
     return text;
   }
+
+ private:
+  void receive() {
+    char buffer[4096];
+    while (!done) {
+      const ssize_t n = recv(fd, buffer, sizeof buffer, 0);
+      if (n > 0) {
+        const std::lock_guard lock(mutex);
+        received.emplace_back(buffer, static_cast<std::size_t>(n));
+      }
+    }
+  }
+
+  std::atomic<bool> done{false};
+  std::mutex mutex;
+  std::vector<std::string> received;  // guarded by mutex
+  std::thread receiver;
 };
 
 }  // namespace
@@ -293,6 +321,8 @@ BOOST_AUTO_TEST_CASE(long_scans_at_start_and_reload_report_progress_and_ping_the
   BOOST_TEST(first < second, notify.all());
   BOOST_TEST(second < last, notify.all());
   BOOST_TEST(last < ready, notify.all());
+  BOOST_TEST(notify.find("STATUS=rendering the feeds: 2100 post files", last) < ready,
+             notify.all());
   for (const std::size_t chunk : {first, second, last}) {
     BOOST_REQUIRE(chunk + 1 < messages.size());
     BOOST_TEST(messages[chunk].find("EXTEND_TIMEOUT_USEC=120000000") != std::string::npos,
@@ -310,6 +340,14 @@ BOOST_AUTO_TEST_CASE(long_scans_at_start_and_reload_report_progress_and_ping_the
   const std::size_t reloaded = notify.find("READY=1", ready + 1);
   BOOST_TEST(reloading < reread, notify.all());
   BOOST_TEST(reread < reloaded, notify.all());
+  // The reload's first sign of life comes before it reads the configuration, with more time.
+  BOOST_REQUIRE(reloading + 1 < messages.size());
+  BOOST_TEST(messages[reloading + 1].starts_with("STATUS=reloading "), notify.all());
+  BOOST_TEST(messages[reloading + 1].find("EXTEND_TIMEOUT_USEC=120000000") != std::string::npos,
+             notify.all());
+  // After the scan, the feeds are rendered: said before the reload is done.
+  const std::size_t rendering = notify.find("STATUS=rendering the feeds: 2100 post files", reread);
+  BOOST_TEST(rendering < reloaded, notify.all());
   BOOST_REQUIRE(reread + 1 < messages.size());
   BOOST_TEST(messages[reread + 1] == "WATCHDOG=1", notify.all());
   feedd->signal(SIGTERM);

@@ -562,8 +562,10 @@ BOOST_FIXTURE_TEST_CASE(scans_report_progress_per_chunk_of_files_read, Fixture) 
     testing::write_file(store / names.back(), markdown("P" + std::to_string(i)));
   }
   std::vector<std::string> heard;  // "read/to_read"
-  const ScanProgress progress = [&](std::size_t read, std::size_t to_read) {
-    heard.push_back(std::to_string(read) + "/" + std::to_string(to_read));
+  const ScanProgress progress = [&](const ScanStep& step) {
+    if (step.phase == ScanStep::Phase::reading) {
+      heard.push_back(std::to_string(step.done) + "/" + std::to_string(step.total));
+    }
   };
   Index index(db, "https://blog.example.org/");
   scan_store(index, store, reader, kNow, nullptr, progress);
@@ -575,6 +577,39 @@ BOOST_FIXTURE_TEST_CASE(scans_report_progress_per_chunk_of_files_read, Fixture) 
   reader.timezone = date::locate_zone("America/New_York");  // every file is read again
   scan_paths(index, store, names, reader, kNow + 2h, nullptr, progress);
   BOOST_TEST(heard == chunks, boost::test_tools::per_element());
+}
+
+// Listing a large store is a sign of life too: every kListingStep directory entries listed,
+// and as many index rows compared with the listing (a rescan that reads nothing still lists
+// and compares a million files).
+BOOST_FIXTURE_TEST_CASE(scans_report_progress_while_listing_the_store, Fixture) {
+  const std::size_t posts = kListingStep + 10;
+  for (std::size_t i = 0; i < posts; ++i) {
+    testing::write_file(store / ("p" + std::to_string(i) + ".md"), markdown("P"));
+  }
+  std::vector<ScanStep> listing;
+  std::size_t chunks = 0;
+  const ScanProgress progress = [&](const ScanStep& step) {
+    if (step.phase == ScanStep::Phase::listing) {
+      listing.push_back(step);
+    } else {
+      ++chunks;
+    }
+  };
+  Index index(db, "https://blog.example.org/");
+  scan_store(index, store, reader, kNow, nullptr, progress);
+  // The 4,096th entry (of the files and "." and ".."); nothing indexed yet to compare.
+  BOOST_TEST_REQUIRE(listing.size() == 1u);
+  BOOST_TEST(listing[0].done <= kListingStep);
+  BOOST_TEST(listing[0].done + 2 >= kListingStep - 1);
+  BOOST_TEST(listing[0].total == 0u);
+  BOOST_TEST(chunks == (posts + 1023) / 1024);
+  listing.clear();
+  chunks = 0;
+  scan_store(index, store, reader, kNow + 1h, nullptr, progress);  // nothing changed
+  BOOST_TEST_REQUIRE(listing.size() == 2u);  // listed, then compared with the index
+  BOOST_TEST(listing[1].done == posts);
+  BOOST_TEST(chunks == 0u);
 }
 
 // A post file deleted and a directory made under its name (an editor's or a script's doing):
