@@ -264,6 +264,12 @@ void read_server(TableReader& top, const std::filesystem::path& path, Config::Se
   std::int64_t max_age_s = config.max_age_s;
   std::int64_t timeout_s = config.timeout.count();
   server.read("listen", config.listen);
+  if (config.listen.empty()) {
+    // Refused by every command (`check` included), not only by a serve without sockets.
+    server.reject("listen",
+                  "empty: name at least one address (sockets passed by systemd are "
+                  "used instead when there are any)");
+  }
   for (const std::string& entry : config.listen) {
     try {
       parse_listen_address(entry);

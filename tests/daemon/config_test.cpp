@@ -88,6 +88,9 @@ BOOST_AUTO_TEST_CASE(errors_name_the_key_and_line) {
   BOOST_TEST(error_of("[site]\nbase_url = \"https://b/\"\n[server]\nlisten = [\"[::1]:8080\", "
                       "\"127.0.0.1:99999\"]\n") ==
              "/etc/feedd/feedd.toml:4: server.listen: \"127.0.0.1:99999\": bad port");
+  BOOST_TEST(error_of("[site]\nbase_url = \"https://b/\"\n[server]\nlisten = []\n") ==
+             "/etc/feedd/feedd.toml:4: server.listen: empty: name at least one address (sockets "
+             "passed by systemd are used instead when there are any)");
   BOOST_TEST(error_of("[site]\nbase_url = \"https://b/\"\n[server]\nlisten = [\"localhost:80\"]\n")
                  .find("server.listen: \"localhost:80\": bad address") != std::string::npos);
   BOOST_TEST(error_of("[site]\nbase_url = \"https://b/\"\n[server]\nlisten = [\"::1:8080\"]\n") ==
