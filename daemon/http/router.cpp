@@ -393,6 +393,11 @@ Response route(const Request& request, std::optional<std::string_view> target_pa
     redirect.location.reserve(path.size() + 1);
     redirect.location.append(path).push_back('/');
     if (snapshot.find(redirect.location) != nullptr) {  // "/ja" -> "/ja/"
+      // The query goes along ("/ja?utm=x" -> "/ja/?utm=x"), as a client would expect; the
+      // parser has refused any target with bytes that could not be a header's.
+      if (const auto query = request.target.find('?'); query != std::string_view::npos) {
+        redirect.location.append(request.target.substr(query));
+      }
       redirect.head = request.method == "HEAD";
       return redirect;  // Location: see Response::location
     }

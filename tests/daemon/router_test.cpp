@@ -292,6 +292,8 @@ BOOST_AUTO_TEST_CASE(language_without_slash_redirects) {
   Response r = get("/en");
   BOOST_TEST(r.status == 301);
   BOOST_TEST(header(r, "Location") == "/en/");
+  BOOST_TEST(header(get("/en?utm_source=x&a=%20"), "Location") == "/en/?utm_source=x&a=%20");
+  BOOST_TEST(header(get("http://blog.example.org/en?x=1"), "Location") == "/en/?x=1");
   BOOST_TEST(get("/de").status == 404);
 }
 
