@@ -153,7 +153,8 @@ void sign_of_life(ScanStage stage, const std::string& status) {
   if (stage == ScanStage::starting) {
     systemd::notify_progress(status, kMoreTimePerStep);
   }
-  if (systemd::watchdog_interval()) {
+  static const bool watched = systemd::watchdog_interval().has_value();  // fixed at exec
+  if (watched) {
     systemd::notify_watchdog();
   }
 }

@@ -8,18 +8,15 @@
 #include <string>
 #include <vector>
 
+#include "tests/support/reader_fixtures.h"
+
 namespace feedd::storage {
 BOOST_AUTO_TEST_SUITE(reader_fingerprint_test)
 
 namespace {
 
-ReaderOptions options() {
-  ReaderOptions o;
-  o.default_language = "ja";
-  o.languages = {"ja", "en"};
-  o.markers = {{"[Eng]", "en"}};
-  return o;
-}
+// The bilingual test blog's options (tests/support/reader_fixtures.h).
+ReaderOptions options() { return testing::tokyo_options(); }
 
 LibraryVersions versions() {
   return {"2024a", "da235275f1a2756cfe828293436dbc574770f7a6",
