@@ -103,9 +103,9 @@ class Metrics {
 
  private:
   // 226 last: the 304 path looks its slot up first.
-  static constexpr std::array<int, 20> kStatuses = {200, 202, 301, 304, 400, 401, 404,
-                                                    405, 406, 408, 409, 413, 429, 431,
-                                                    500, 501, 503, 505, 226, 0};  // 0: other
+  static constexpr std::array<int, 21> kStatuses = {200, 202, 301, 304, 400, 401, 404,
+                                                    405, 406, 408, 409, 412, 413, 429,
+                                                    431, 500, 501, 503, 505, 226, 0};  // 0: other
   static std::size_t status_slot(int status);
   void render_connections(std::string& out) const;
   void render_topics(std::string& out, const feeds::Snapshot& snapshot) const;

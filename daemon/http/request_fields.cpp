@@ -21,8 +21,10 @@ enum class Known {
   transfer_encoding,
   connection,
   expect,
+  if_match,
   if_none_match,
   if_modified_since,
+  if_unmodified_since,
   accept_encoding,
   accept,
   a_im,  // RFC 3229
@@ -55,6 +57,8 @@ KnownField classify(std::string_view name) {
     case 6:
       return equals_folded(name, "accept") ? KnownField{Known::accept, 0}
                                            : known("expect", Known::expect);
+    case 8:
+      return known("if-match", Known::if_match);
     case 10:
       return equals_folded(name, "connection") ? KnownField{Known::connection, 0} : webhook({3});
     case 13:
@@ -73,7 +77,8 @@ KnownField classify(std::string_view name) {
       return equals_folded(name, "if-modified-since") ? KnownField{Known::if_modified_since, 0}
                                                       : webhook({2, 4, 5});
     case 19:
-      return webhook({0});
+      return equals_folded(name, "if-unmodified-since") ? KnownField{Known::if_unmodified_since, 0}
+                                                        : webhook({0});
     default:
       return {};
   }
@@ -213,12 +218,18 @@ result<void> take_field(std::string_view name, std::string_view value, RequestHe
     case Known::expect:
       out.expect_continue = iequals(value, "100-continue");
       break;
+    case Known::if_match:
+      append_value(out.if_match, value);
+      break;
     case Known::if_none_match:
       append_value(out.if_none_match, value);
       break;
     case Known::if_modified_since:
       // More than one member makes it invalid (RFC 9110 §13.1.3): the join won't parse.
       append_value(out.if_modified_since, value);
+      break;
+    case Known::if_unmodified_since:  // likewise (§13.1.4)
+      append_value(out.if_unmodified_since, value);
       break;
     case Known::x_forwarded_for:
       append_value(out.x_forwarded_for, value);

@@ -53,8 +53,8 @@ void RequestHead::clear() {
   content_length = 0;
   keep_alive = true;
   expect_continue = false;
-  for (FieldValue* value :
-       {&if_none_match, &if_modified_since, &accept_encoding, &accept, &a_im, &x_forwarded_for}) {
+  for (FieldValue* value : {&if_none_match, &if_modified_since, &accept_encoding, &accept, &a_im,
+                            &if_match, &if_unmodified_since, &x_forwarded_for}) {
     value->text.clear();
     value->present = false;
   }
@@ -70,6 +70,8 @@ Request RequestHead::to_request(std::string_view body_bytes) const {
   request.target = target;
   request.if_none_match = if_none_match.view();
   request.if_modified_since = if_modified_since.view();
+  request.if_match = if_match.view();
+  request.if_unmodified_since = if_unmodified_since.view();
   request.accept_encoding = accept_encoding.view();
   request.accept = accept.view();
   request.a_im = a_im.view();

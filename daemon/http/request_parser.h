@@ -40,6 +40,7 @@ struct RequestHead {
   bool keep_alive = true;            // 1.1 unless "Connection: close"; 1.0 only with "keep-alive"
   bool expect_continue = false;
   FieldValue if_none_match, if_modified_since, accept_encoding, accept, a_im;
+  FieldValue if_match, if_unmodified_since;  // RFC 9110 §13.1.1, §13.1.4: rare, 412 when false
   FieldValue x_forwarded_for;  // believed only from server.trusted_proxies (poll_limiter.h)
   std::array<FieldValue, kWebhookFields.size()> webhook;  // by kWebhookFields (webhook_auth.h)
 

@@ -61,6 +61,21 @@ RouteKind kind_of(std::string_view path) {
   return RouteKind::asset;
 }
 
+// RFC 9110 §13.2.2 steps 1-2, for a resource that exists: If-Match, else If-Unmodified-Since
+// (ignored when it does not parse or the resource has no date). True: answer 412.
+bool precondition_failed(const Request& request, const feeds::Resource& resource,
+                         std::string_view etag, std::chrono::sys_seconds now) {
+  if (request.if_match) {
+    return !if_match_matches(*request.if_match, etag);
+  }
+  if (request.if_unmodified_since && !resource.last_modified_text.empty()) {
+    auto since = feeds::parse_http_date(*request.if_unmodified_since, now);
+    return since && resource.last_modified > *since;
+  }
+  return false;
+}
+
+// Steps 3-4 (for GET and HEAD, the only methods a resource answers).
 bool not_modified(const Request& request, const feeds::Resource& resource, std::string_view etag,
                   std::chrono::sys_seconds now) {
   // RFC 9110 §13.2.2: If-None-Match first; If-Modified-Since only when it is absent.
@@ -100,6 +115,14 @@ Response serve_resource(const Request& request, const feeds::Resource& resource,
   response.add("ETag", etag);
   if (!resource.last_modified_text.empty()) {
     response.add("Last-Modified", resource.last_modified_text);
+  }
+  // Rare fields: one test each of a null pointer on the 304 path.
+  if ((request.if_match || request.if_unmodified_since) &&
+      precondition_failed(request, resource, etag, context.now)) {
+    Response failed = simple(412, response.route, "precondition failed\n", context);
+    failed.head = response.head;
+    failed.add("ETag", etag);  // what the condition was tested against
+    return failed;
   }
   const bool unchanged = not_modified(request, resource, etag, context.now);
   // Only after the 304 decision, so that a 304 costs what it did before deltas existed.
@@ -228,8 +251,11 @@ bool wants_browser_view(std::optional<std::string_view> accept) {
   return true;
 }
 
-bool if_none_match_matches(std::string_view field, std::string_view etag) {
-  // Weak comparison: opaque-tags equal, W/ prefixes ignored. `etag` is "\"...\"".
+namespace {
+
+// A list of entity-tags (RFC 9110 §8.8.3, §13.1.1-§13.1.2) against `etag` ("\"...\"", strong):
+// "*" matches; a weak member matches only when `weak_members` (weak comparison).
+bool etag_list_matches(std::string_view field, std::string_view etag, bool weak_members) {
   std::size_t i = 0;
   while (i < field.size()) {
     while (i < field.size() && (is_ows(field[i]) || field[i] == ',')) {
@@ -241,7 +267,9 @@ bool if_none_match_matches(std::string_view field, std::string_view etag) {
     if (field[i] == '*') {
       return true;
     }
+    bool weak = false;
     if (field.compare(i, 2, "W/") == 0) {
+      weak = true;
       i += 2;
     }
     if (i >= field.size() || field[i] != '"') {
@@ -251,12 +279,22 @@ bool if_none_match_matches(std::string_view field, std::string_view etag) {
     if (close == std::string_view::npos) {
       return false;
     }
-    if (field.substr(i, close + 1 - i) == etag) {
+    if ((weak_members || !weak) && field.substr(i, close + 1 - i) == etag) {
       return true;
     }
     i = close + 1;
   }
   return false;
+}
+
+}  // namespace
+
+bool if_none_match_matches(std::string_view field, std::string_view etag) {
+  return etag_list_matches(field, etag, true);
+}
+
+bool if_match_matches(std::string_view field, std::string_view etag) {
+  return etag_list_matches(field, etag, false);
 }
 
 std::optional<std::string_view> request_path(std::string_view target) {
@@ -333,6 +371,8 @@ std::string_view reason_phrase(int status) {
       return "Not Acceptable";
     case 408:
       return "Request Timeout";
+    case 412:
+      return "Precondition Failed";
     case 413:
       return "Content Too Large";
     case 429:
@@ -368,7 +408,12 @@ Response route(const Request& request, const feeds::Snapshot& snapshot,
 Response route(const Request& request, std::optional<std::string_view> target_path,
                const feeds::Snapshot& snapshot, const RouteContext& context) {
   if (!target_path) {
-    return simple(400, RouteKind::other, "bad request target\n", context);
+    if (request.target == "*" && request.method == "OPTIONS") {       // the server as a whole
+      Response options = simple(200, RouteKind::other, "", context);  // RFC 9110 §9.3.7
+      options.add("Allow", "GET, HEAD, POST");
+      return options;
+    }
+    return simple(400, RouteKind::other, "bad request target\n", context);  // `GET *` too
   }
   const std::string_view path = *target_path;
   const bool get_or_head = request.method == "GET" || request.method == "HEAD";

@@ -32,6 +32,8 @@ struct Request {
   // Header field values (several fields of one name joined with ", "); nullopt: absent.
   std::optional<std::string_view> if_none_match;
   std::optional<std::string_view> if_modified_since;
+  std::optional<std::string_view> if_match;             // RFC 9110 §13.1.1
+  std::optional<std::string_view> if_unmodified_since;  // RFC 9110 §13.1.4
   std::optional<std::string_view> accept_encoding;
   std::optional<std::string_view> accept;
   std::optional<std::string_view> a_im;             // RFC 3229 A-IM ("feed" asks for a delta feed)
@@ -149,6 +151,9 @@ feeds::Coding choose_coding(const feeds::Resource& resource,
 bool wants_browser_view(std::optional<std::string_view> accept);
 // RFC 9110 §13.1.2 weak comparison of `etag` with an If-None-Match value ("*" matches).
 bool if_none_match_matches(std::string_view field, std::string_view etag);
+// RFC 9110 §13.1.1 strong comparison of `etag` with an If-Match value ("*" matches; a weak
+// member never does).
+bool if_match_matches(std::string_view field, std::string_view etag);
 
 // Formats the Date header value at most once per second per thread.
 class DateCache {

@@ -65,6 +65,23 @@ BOOST_AUTO_TEST_CASE(a_plain_request_parses_with_its_fields) {
   BOOST_TEST(!p.head.if_modified_since.present);
   BOOST_TEST(p.head.webhook[0].text == "sha256=1");  // the first signature line wins
   BOOST_TEST((p.head.body == RequestHead::Body::none));
+  BOOST_TEST(!p.head.if_match.present);
+  BOOST_TEST(!p.head.if_unmodified_since.present);
+
+  // The preconditions (RFC 9110 §13.1.1, §13.1.4), beside a webhook field of the same length.
+  Parsed q =
+      parse(get("if-match: \"a\"\r\nIf-Unmodified-Since: Sun, 01 Jan 2000 00:00:00 GMT\r\n"
+                "IF-MATCH: \"b\"\r\nX-Hub-Signature-256: sha256=3\r\n"));
+  BOOST_TEST(!q.error);
+  BOOST_TEST(q.head.if_match.text == "\"a\", \"b\"");
+  BOOST_TEST(q.head.if_unmodified_since.text == "Sun, 01 Jan 2000 00:00:00 GMT");
+  BOOST_TEST(q.head.webhook[0].text == "sha256=3");
+  const Request request = q.head.to_request("");
+  BOOST_TEST(request.if_match.value_or("<none>") == "\"a\", \"b\"");
+  BOOST_TEST(request.if_unmodified_since.value_or("<none>") == "Sun, 01 Jan 2000 00:00:00 GMT");
+  q.head.clear();
+  BOOST_TEST(!q.head.if_match.present);
+  BOOST_TEST(!q.head.if_unmodified_since.present);
 }
 
 BOOST_AUTO_TEST_CASE(transfer_encoding_must_end_with_one_chunked) {

@@ -139,6 +139,63 @@ BOOST_AUTO_TEST_CASE(invalid_if_modified_since_is_ignored) {
   BOOST_TEST(get("/en/atom.xml", {}, "2025-01-02T00:00:00Z").status == 200);
 }
 
+// RFC 9110 §13.2.2: If-Match (strong comparison) first, If-Unmodified-Since only without it;
+// either false gives 412 before If-None-Match or If-Modified-Since are looked at.
+BOOST_AUTO_TEST_CASE(if_match_and_if_unmodified_since_give_412_when_false) {
+  const auto with = [&](std::optional<std::string_view> if_match,
+                        std::optional<std::string_view> ius,
+                        std::optional<std::string_view> inm = {}, std::string_view method = "GET",
+                        std::optional<std::string_view> accept_encoding = {}) {
+    Request request;
+    request.method = method;
+    request.target = "/en/atom.xml";
+    request.if_match = if_match;
+    request.if_unmodified_since = ius;
+    request.if_none_match = inm;
+    request.accept_encoding = accept_encoding;
+    return route(request, *snapshot, context);
+  };
+  const std::string current = etag(Coding::identity);
+  BOOST_TEST(with(current, {}).status == 200);
+  BOOST_TEST(with("*", {}).status == 200);
+  BOOST_TEST(with("\"a\", " + current, {}).status == 200);
+  BOOST_TEST(with(current, {}, current).status == 304);  // then If-None-Match as usual
+  Response stale = with("\"stale\"", {});
+  BOOST_TEST(stale.status == 412);
+  BOOST_TEST(header(stale, "ETag") == current);
+  BOOST_TEST(header(stale, "Date") == date_text);
+  BOOST_TEST(stale.body() == "precondition failed\n");
+  BOOST_TEST(with(weak(Coding::identity), {}).status == 412);      // strong comparison
+  BOOST_TEST(with(current, {}, {}, "GET", "gzip").status == 412);  // gzip has its own ETag
+  BOOST_TEST(with(etag(Coding::gzip), {}, {}, "GET", "gzip").status == 200);
+  BOOST_TEST(with("garbage", {}).status == 412);
+  Response head = with("\"stale\"", {}, {}, "HEAD");
+  BOOST_TEST(head.status == 412);
+  BOOST_TEST(head.head);
+  // A failed If-Match wins over a matching If-None-Match.
+  BOOST_TEST(with("\"stale\"", {}, current).status == 412);
+
+  // Last-Modified is Thu, 02 Jan 2025 00:00:00 GMT.
+  BOOST_TEST(with({}, "Thu, 02 Jan 2025 00:00:00 GMT").status == 200);
+  BOOST_TEST(with({}, "Sat, 01 Mar 2025 00:00:00 GMT").status == 200);
+  BOOST_TEST(with({}, "Wed, 01 Jan 2025 23:59:59 GMT").status == 412);
+  BOOST_TEST(with({}, "Wednesday, 01-Jan-25 23:59:59 GMT").status == 412);
+  BOOST_TEST(with({}, "not a date").status == 200);                          // ignored
+  BOOST_TEST(with(current, "Wed, 01 Jan 2025 23:59:59 GMT").status == 200);  // If-Match wins
+  BOOST_TEST(with({}, "Thu, 02 Jan 2025 00:00:00 GMT", current).status == 304);
+}
+
+BOOST_AUTO_TEST_CASE(if_match_comparison_is_strong) {
+  const std::string tag = "\"abc\"";
+  BOOST_TEST(if_match_matches(tag, tag));
+  BOOST_TEST(if_match_matches("*", tag));
+  BOOST_TEST(if_match_matches("W/\"x\", " + tag, tag));
+  BOOST_TEST(!if_match_matches("W/" + tag, tag));
+  BOOST_TEST(!if_match_matches("\"abcd\"", tag));
+  BOOST_TEST(!if_match_matches("", tag));
+  BOOST_TEST(if_none_match_matches("W/" + tag, tag));  // the same list, compared weakly
+}
+
 BOOST_AUTO_TEST_CASE(identity_etag_does_not_match_the_gzip_representation) {
   BOOST_REQUIRE(resource->get(Coding::gzip) != nullptr);
   Response r = get("/en/atom.xml", etag(Coding::identity), {}, "gzip");
@@ -264,7 +321,12 @@ BOOST_AUTO_TEST_CASE(other_methods_are_405_with_allow) {
 BOOST_AUTO_TEST_CASE(query_strings_are_ignored_and_absolute_form_is_accepted) {
   BOOST_TEST(get("/en/atom.xml?utm_source=x").status == 200);
   BOOST_TEST(get("http://feeds.example/en/atom.xml").status == 200);
-  BOOST_TEST(get("*", {}, {}, {}, "OPTIONS").status == 400);
+  Response options = get("*", {}, {}, {}, "OPTIONS");  // RFC 9110 §9.3.7: the server
+  BOOST_TEST(options.status == 200);
+  BOOST_TEST(header(options, "Allow") == "GET, HEAD, POST");
+  BOOST_TEST(options.body().empty());
+  BOOST_TEST(get("*").status == 400);  // asterisk-form is for OPTIONS only
+  BOOST_TEST(get("*", {}, {}, {}, "HEAD").status == 400);
   BOOST_TEST(get("en/atom.xml").status == 400);
   BOOST_TEST(get("HTTPS://feeds.example/en/atom.xml#top").status == 200);
   BOOST_TEST(get("ftp://feeds.example/en/atom.xml").status == 400);

@@ -121,10 +121,19 @@ BOOST_AUTO_TEST_CASE(conditional_get_table_over_the_wire) {
       {"If-Modified-Since: Sun, 01 Jan 2000 00:00:00 GMT\r\n", 200},
       {"If-Modified-Since: not a date\r\n", 200},
       {"Accept-Encoding: gzip\r\nIf-None-Match: " + etag + "\r\n", 200},  // gzip's own ETag
+      {"If-Match: " + etag + "\r\n", 200},
+      {"If-Match: \"stale\"\r\n", 412},
+      {"If-Match: \"stale\"\r\nIf-None-Match: " + etag + "\r\n", 412},  // checked first
+      {"If-Unmodified-Since: " + last_modified + "\r\n", 200},
+      {"IF-UNMODIFIED-SINCE: Sat, 01 Jan 2000 00:00:00 GMT\r\n", 412},
   };
   for (const Case& c : cases) {
     Reply reply = client.get("/en/atom.xml", c.headers);
     BOOST_TEST(reply.result_int() == c.status, c.headers);
+    if (reply.result_int() == 412) {
+      BOOST_TEST(reply.reason() == "Precondition Failed");
+      BOOST_TEST(field(reply, "ETag") == etag);
+    }
     if (reply.result_int() == 304) {
       BOOST_TEST(reply.body().empty());
       BOOST_TEST(field(reply, "ETag") == etag);
