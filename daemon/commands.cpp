@@ -60,9 +60,8 @@ int cmd_build(const Config& config, const std::filesystem::path& out) {
   auto now = common::now_seconds();
   auto report = pipeline.scan(now, SitePipeline::CatalogsBeside::yes);
   if (report.store_missing) {
-    log::error("build", config.store.path.string() +
-                            ": the store directory does not exist (set store.path in " +
-                            config.source.string() + ")");
+    log::error("build", config.store.path.string() + ": " + report.unreadable.front().reason +
+                            " (store.path in " + config.source.string() + ")");
     return 1;
   }
   // The feeds and pages, then every topic feed and archive page (rendered as `serve` renders

@@ -193,8 +193,8 @@ std::unique_ptr<Pipeline> open_pipeline(const Config& config, IndexHealth& healt
                "rendering the feeds: " + std::to_string(report.files_seen) + " post files scanned");
   if (report.store_missing) {
     // Not fatal: the store may be a mount that comes later; the watcher waits for it.
-    log::warning(kServeChannel, config.store.path.string() +
-                                    ": the store directory does not exist (store.path in " +
+    log::warning(kServeChannel, config.store.path.string() + ": " +
+                                    report.unreadable.front().reason + " (store.path in " +
                                     config.source.string() + "); serving what the index holds");
   }
   return pipeline;

@@ -11,6 +11,7 @@
 #include <future>
 #include <iterator>
 #include <memory>
+#include <optional>
 #include <set>
 #include <span>
 #include <string>
@@ -25,6 +26,7 @@
 #include "storage/readers/library_versions.h"
 #include "storage/readers/post_reader.h"
 #include "storage/readers/reader_fingerprint.h"
+#include "storage/store_root.h"
 
 namespace feedd::storage {
 namespace {
@@ -389,7 +391,7 @@ void apply_scan(Index& index, const std::filesystem::path& root,
                 const std::unordered_map<std::string, FileState>& states,
                 const std::unordered_set<std::string>& forced, const Reading& reading,
                 std::chrono::sys_seconds now, ChangeClock* clock, const ScanProgress& progress,
-                ScanReport& report) {
+                const std::optional<StoreRoot>& record_root, ScanReport& report) {
   std::vector<const FoundFile*> changed;
   std::unordered_set<std::string> touched(removed.begin(), removed.end());
   for (const auto& file : changed_files) {
@@ -404,10 +406,13 @@ void apply_scan(Index& index, const std::filesystem::path& root,
       redated.push_back(path);
     }
   }
-  if (changed.empty() && removed.empty() && redated.empty()) {
+  if (changed.empty() && removed.empty() && redated.empty() && !record_root) {
     return;  // nothing changed: no transaction, no write
   }
   auto writer = index.begin_scan(now, std::move(touched), clock);
+  if (record_root) {
+    writer.record_store_root(*record_root);
+  }
   auto read_from = [&](std::size_t begin) {
     std::span<const FoundFile* const> chunk(changed.data() + begin,
                                             std::min(kChunkFiles, changed.size() - begin));
@@ -454,14 +459,34 @@ bool stamp_changed(const FoundFile& file, const FileStamp& stamp, const Reading&
          stamp.reader != reading.fingerprint;
 }
 
-bool store_is_there(const std::filesystem::path& root, ScanReport& report) {
+// Whether the store is there to scan: store.path is a directory, and not an empty one other
+// than the directory the index last recorded (what an unmounted file system leaves). Sets
+// `record` to the root when the scan must record it (the first to, or the root changed).
+bool store_is_there(Index& index, const std::filesystem::path& root, ScanReport& report,
+                    std::optional<StoreRoot>& record) {
   std::error_code ec;
-  if (std::filesystem::is_directory(root, ec)) {
+  if (!std::filesystem::is_directory(root, ec)) {
+    report.store_missing = true;
+    report.unreadable.push_back({root.string(), 0, "the store directory does not exist"});
+    return false;
+  }
+  const auto found = store_root_of(root);
+  const auto recorded = found ? index.store_root() : std::nullopt;
+  if (!found || recorded == found) {
     return true;
   }
-  report.store_missing = true;
-  report.unreadable.push_back({root.string(), 0, "the store directory does not exist"});
-  return false;
+  if (recorded && holds_nothing(root) && index.holds_files()) {
+    report.store_missing = true;
+    report.unreadable.push_back(
+        {root.string(), 0,
+         "the store directory is empty and not the one indexed (" + describe(*found) + ", was " +
+             describe(*recorded) +
+             "): is its file system unmounted? Nothing is taken out of the feeds until "
+             "post files are there again"});
+    return false;
+  }
+  record = found;
+  return true;
 }
 
 // The files whose history moved since the last scan (none without a clock).
@@ -479,7 +504,8 @@ ScanReport scan_store(Index& index, const std::filesystem::path& root, const Rea
                       std::chrono::sys_seconds now, ChangeClock* clock,
                       const ScanProgress& progress) {
   ScanReport report;
-  if (!store_is_there(root, report)) {
+  std::optional<StoreRoot> record_root;
+  if (!store_is_there(index, root, report, record_root)) {
     return report;
   }
   const auto forced = moved_history(clock);
@@ -530,7 +556,8 @@ ScanReport scan_store(Index& index, const std::filesystem::path& root, const Rea
   });
   std::move(next, files.end(), std::back_inserter(changed));
   files = {};
-  apply_scan(index, root, changed, removed, states, forced, reading, now, clock, progress, report);
+  apply_scan(index, root, changed, removed, states, forced, reading, now, clock, progress,
+             record_root, report);
   return report;
 }
 
@@ -630,7 +657,8 @@ ScanReport scan_paths(Index& index, const std::filesystem::path& root,
                       std::chrono::sys_seconds now, ChangeClock* clock,
                       const ScanProgress& progress) {
   ScanReport report;
-  if (!store_is_there(root, report)) {
+  std::optional<StoreRoot> record_root;
+  if (!store_is_there(index, root, report, record_root)) {
     return report;
   }
   const auto forced = moved_history(clock);
@@ -645,7 +673,7 @@ ScanReport scan_paths(Index& index, const std::filesystem::path& root,
   std::sort(scan.changed.begin(), scan.changed.end(),
             [](const auto& a, const auto& b) { return a.relative < b.relative; });
   apply_scan(index, root, scan.changed, {scan.removed.begin(), scan.removed.end()}, scan.states,
-             forced, reading, now, clock, progress, report);
+             forced, reading, now, clock, progress, record_root, report);
   return report;
 }
 

@@ -26,7 +26,10 @@ struct ScanReport {
   // Subdirectories that could not be read (skipped: their indexed files are kept). Said, but
   // no post file's problem: a store on its own file system has a lost+found only root reads.
   std::vector<Problem> skipped_directories;
-  bool store_missing = false;  // store.path does not exist or is not a directory
+  // store.path does not exist or is not a directory, or is an empty directory other than the
+  // one the index recorded (an unmounted file system's mount point, see store_root.h). The
+  // reason is the first of `unreadable`.
+  bool store_missing = false;
   // The listing stopped early (a directory iterator error such as EMFILE or EIO, or a store
   // directory it may not read): no indexed file counts as removed by this scan, since the
   // ones not listed may only be out of sight.
@@ -50,7 +53,8 @@ using ScanProgress = std::function<void(const ScanStep&)>;
 inline constexpr std::size_t kListingStep = 4096;
 
 // Scans the whole store. A missing store changes nothing in the index (nothing is deleted
-// because a mount went away) and sets store_missing.
+// because a mount went away) and sets store_missing. Records the store's root directory in
+// the index when it is new or changed (Index::store_root).
 // `clock` (borrowed, may be null) dates changes from the store's history (index.h apply());
 // the files whose history moved since its last scan are parsed again even if unchanged.
 ScanReport scan_store(Index& index, const std::filesystem::path& root, const ReaderOptions& options,

@@ -10,6 +10,7 @@
 
 #include "daemon/log.h"
 #include "storage/readers/post_reader.h"
+#include "storage/store_root.h"
 
 namespace feedd::daemon {
 namespace asio = boost::asio;
@@ -170,6 +171,10 @@ class StoreWatcher::Impl : public std::enable_shared_from_this<Impl> {
       return false;
     }
     const std::string directory = it->second;
+    if ((event.mask & IN_UNMOUNT) && directory.empty()) {
+      store_unmounted();
+      return true;  // a rescan: the scan says what it finds (store.path empty, or gone)
+    }
     if (event.mask & IN_IGNORED) {
       directories_.erase(it);
       return false;
@@ -243,10 +248,32 @@ class StoreWatcher::Impl : public std::enable_shared_from_this<Impl> {
     handler_(std::move(changes));
   }
 
-  void poll_for_root() {
+  // The file system holding store.path was unmounted (umount behind systemd's back: see
+  // RequiresMountsFor= in the README): every watch is gone with it, and what is at store.path
+  // now (the mount point, or nothing) is not the store. Waits for another directory there.
+  void store_unmounted() {
+    log::warning(kWatchChannel, root_.string() +
+                                    ": the store's file system was unmounted; waiting for it "
+                                    "to be mounted again");
+    for (const auto& [wd, path] : directories_) {
+      inotify_rm_watch(stream_.native_handle(), wd);
+    }
+    directories_.clear();
+    rescan_all_ = true;
+    poll_for_root(storage::store_root_of(root_));
+  }
+
+  // Watches store.path again once it is a directory, other than `left_behind` (the mount
+  // point an unmount left) when given; looks every kRootPoll until then.
+  void poll_for_root(std::optional<storage::StoreRoot> left_behind = std::nullopt) {
     root_timer_.expires_after(kRootPoll);
-    root_timer_.async_wait([self = shared_from_this()](boost::system::error_code ec) {
+    root_timer_.async_wait([self = shared_from_this(), left_behind](boost::system::error_code ec) {
       if (ec || self->stopped_) {
+        return;
+      }
+      if (left_behind &&
+          storage::store_root_of(self->root_).value_or(*left_behind) == *left_behind) {
+        self->poll_for_root(left_behind);  // not mounted again yet (or not there at all)
         return;
       }
       if (self->watch_tree("")) {
@@ -255,7 +282,7 @@ class StoreWatcher::Impl : public std::enable_shared_from_this<Impl> {
         self->rescan_all_ = true;
         self->arm_quiet_timer();
       } else {
-        self->poll_for_root();
+        self->poll_for_root(left_behind);
       }
     });
   }

@@ -56,6 +56,12 @@ constexpr const char* kTopicIndexWithTranslationsSql =
 constexpr const char* kFileReaderSql =
     "ALTER TABLE files ADD COLUMN reader TEXT NOT NULL DEFAULT ''";
 
+// Version 8: the store's root directory as of the last scan (storage/store_root.h): a scan
+// that finds another directory there, and it empty, takes the store as gone, not emptied.
+constexpr const char* kStoreRootSql =
+    "CREATE TABLE store_root (id INTEGER PRIMARY KEY CHECK (id = 1), device INTEGER NOT NULL, "
+    "inode INTEGER NOT NULL)";
+
 // Forward migrations: kMigrations[v] takes the schema from version v to v + 1.
 const std::vector<const char*> kMigrations = {kSchemaSql,
                                               kTopicIndexSql,
@@ -63,7 +69,8 @@ const std::vector<const char*> kMigrations = {kSchemaSql,
                                               index_detail::kBuiltFilesSql,
                                               kTopicIndexWithHashSql,
                                               kTopicIndexWithTranslationsSql,
-                                              kFileReaderSql};
+                                              kFileReaderSql,
+                                              kStoreRootSql};
 
 }  // namespace
 
@@ -303,6 +310,18 @@ void Index::ScanWriter::redate_deletions(const std::vector<std::string>& paths) 
     for (const auto& path : paths) {
       state_->impl.redate_deletions_of(path, *state_->clock, state_->result);
     }
+  });
+}
+
+void Index::ScanWriter::record_store_root(const StoreRoot& root) {
+  guard_sqlite("updating the index (rolled back)", [&] {
+    auto record = state_->impl.cached(
+        "INSERT INTO store_root (id, device, inode) VALUES (1, ?, ?) "
+        "ON CONFLICT (id) DO UPDATE SET device = excluded.device, inode = excluded.inode");
+    // SQLite's integers are signed: the bits are kept, read back by store_root().
+    record->bind(1, static_cast<std::int64_t>(root.device));
+    record->bind(2, static_cast<std::int64_t>(root.inode));
+    record->exec();
   });
 }
 

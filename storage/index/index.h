@@ -24,6 +24,7 @@
 #include "storage/post.h"
 #include "storage/problem.h"
 #include "storage/readers/post_reader.h"
+#include "storage/store_root.h"
 
 namespace feedd::storage {
 
@@ -134,6 +135,9 @@ class Index {
   // tombstone or built file to keep (an index whose store is empty may still hold those).
   bool is_new();
   std::optional<FileState> file_state(const std::string& path);
+  // The store's root directory as the last scan that recorded it found it (nullopt: none
+  // has, as in an index from before schema 8), see storage/store_root.h.
+  std::optional<StoreRoot> store_root();
   // Indexed files below the directory `directory` (relative, no trailing '/').
   std::vector<std::string> files_under(const std::string& directory);
 
@@ -154,6 +158,8 @@ class Index {
     // Files gone before this scan whose history moved since: their deletions are dated again
     // (see ChangeClock; without a clock, nothing happens).
     void redate_deletions(const std::vector<std::string>& paths);
+    // The store's root directory as this scan found it (see store_root()).
+    void record_store_root(const StoreRoot& root);
     ApplyResult commit();
 
    private:
@@ -257,7 +263,7 @@ class Index {
   void record_built_files(const std::string& out_dir,
                           const std::vector<std::pair<std::string, BuiltFile>>& files);
 
-  static constexpr int kSchemaVersion = 7;
+  static constexpr int kSchemaVersion = 8;
 
  private:
   struct Impl;

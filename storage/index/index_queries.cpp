@@ -117,6 +117,17 @@ bool Index::holds_files() {
   });
 }
 
+std::optional<StoreRoot> Index::store_root() {
+  return guard_sqlite("reading the store's root", [&]() -> std::optional<StoreRoot> {
+    auto query = impl_->cached("SELECT device, inode FROM store_root WHERE id = 1");
+    if (!query->executeStep()) {
+      return std::nullopt;
+    }
+    return StoreRoot{static_cast<std::uint64_t>(query->getColumn(0).getInt64()),
+                     static_cast<std::uint64_t>(query->getColumn(1).getInt64())};
+  });
+}
+
 bool Index::is_new() {
   return guard_sqlite("reading the index's tables", [&] {
     std::vector<std::string> tables;

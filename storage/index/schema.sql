@@ -1,4 +1,4 @@
--- The feedd index, version 1 (PRAGMA user_version = 1); versions 2 to 7 are below.
+-- The feedd index, version 1 (PRAGMA user_version = 1); versions 2 to 8 are below.
 --
 -- The index is a cache of the post store plus the facts the store cannot hold: when each
 -- post was first seen, when what a reader sees last changed, the stable entry id, and the
@@ -93,3 +93,8 @@ CREATE INDEX posts_by_source ON posts (source_path);
 -- indexed: a fixed reader, or a changed site.timezone, default_time, default_language or
 -- language marker, reaches the posts already indexed. Files of older indexes have '', so the
 -- first scan after the upgrade reads them all.
+-- Version 8 (index.cpp, kStoreRootSql) adds
+--   store_root (id = 1, device, inode)  -- st_dev and st_ino of store.path's directory at the
+--                                       -- last scan (storage/store_root.h), bits as signed
+-- A scan that finds another directory at store.path, and it empty (a mount point whose file
+-- system was unmounted), changes nothing: the store is missing, not emptied.

@@ -199,6 +199,60 @@ BOOST_FIXTURE_TEST_CASE(store_removed_and_recreated_is_recovered, LiveFixture) {
   BOOST_TEST(eventually([&] { return serves("/en/atom.xml", "After the return"); }));
 }
 
+// The store on a file system of its own, unmounted under a running feedd (as `umount`
+// behind systemd's back does): every post stays served, not deleted; once a file system is
+// mounted there again, feedd watches it and serves what it holds. feedd runs in a mount
+// namespace of its own (`unshare -rm`: root in a user namespace, for any user), its store a
+// tmpfs mounted in it.
+BOOST_FIXTURE_TEST_CASE(a_store_unmounted_under_serve_keeps_its_posts, LiveFixture) {
+  const auto copy = dir / "copy";
+  std::filesystem::rename(store, copy);
+  std::filesystem::create_directory(store);
+  const std::string mount = "mount -t tmpfs feedd-test-store '" + store.string() + "' && cp -a '" +
+                            copy.string() + "/.' '" + store.string() + "/'";
+  auto config = write_config(dir.path(), store, dir / "index.sqlite",
+                             "rescan_s = 0\n[server]\nlisten = [\"127.0.0.1:0\"]\n");
+  feedd = std::make_unique<FeeddProcess>(
+      config, dir / "serve.log", 0,
+      std::vector<std::string>{"unshare", "-rm", "--propagation", "private", "sh", "-c",
+                               mount + " && exec \"$@\"", "sh"});
+  port = feedd->wait_for_port();
+  BOOST_REQUIRE_MESSAGE(port > 0, feedd->log());
+  BOOST_REQUIRE(serves("/en/atom.xml", "English post"));
+  // Run in feedd's namespaces.
+  const auto in_feedd = [&](const std::string& command) {
+    return run_command({"nsenter", "-t", std::to_string(feedd->pid()), "-U", "-m",
+                        "--preserve-credentials", "sh", "-c", command});
+  };
+  const auto unmounted = in_feedd("umount '" + store.string() + "'");
+  BOOST_REQUIRE_MESSAGE(unmounted.exit_status == 0, unmounted.output);
+  FEEDD_REQUIRE_AFTER(eventually([&] {
+                        return feedd->log().find(
+                                   "the store directory is empty and not the one "
+                                   "indexed") != std::string::npos;
+                      }),
+                      feedd->log());
+  BOOST_TEST(feedd->log().find("the store's file system was unmounted") != std::string::npos);
+  BOOST_TEST(serves("/en/atom.xml", "English post"));
+  BOOST_TEST(serves("/ja/atom.xml", "日本語の記事"));
+  BOOST_TEST(fetch(port, "/en/atom.xml").body.find("deleted-entry") == std::string::npos);
+
+  write_file(copy / "back.md", post("Back again", "en", "2025-05-01"));
+  const auto mounted = in_feedd(mount);
+  BOOST_REQUIRE_MESSAGE(mounted.exit_status == 0, mounted.output);
+  FEEDD_CHECK_AFTER(eventually([&] { return serves("/en/atom.xml", "Back again"); }, 8000ms),
+                    feedd->log());
+  // And watched again.
+  const auto edited = in_feedd(
+      "printf -- '---\\ntitle: After the mount\\ndate: 2025-05-02\\nlang: en\\n---\\nText.\\n' > "
+      "'" +
+      store.string() + "/after.md'");
+  BOOST_REQUIRE_MESSAGE(edited.exit_status == 0, edited.output);
+  FEEDD_CHECK_AFTER(eventually([&] { return serves("/en/atom.xml", "After the mount"); }),
+                    feedd->log());
+  BOOST_TEST(serves("/ja/atom.xml", "日本語の記事"));
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 }  // namespace feedd::testing

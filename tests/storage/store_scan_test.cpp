@@ -16,6 +16,7 @@
 #include <system_error>
 
 #include "storage/readers/reader_fingerprint.h"
+#include "storage/store_root.h"
 #include "tests/support/test_support.h"
 
 namespace feedd::storage {
@@ -502,6 +503,86 @@ BOOST_FIXTURE_TEST_CASE(missing_store_changes_nothing, Fixture) {
   auto report = scan(kNow + 1h);
   BOOST_TEST(report.store_missing);
   BOOST_TEST(posts(kNow + 1h).size() == 1u);
+}
+
+// What an unmounted file system leaves at store.path, another directory and an empty one,
+// is a missing store, not one whose posts were all deleted (store_root.h). Here store.path is
+// a symbolic link (followed, as a mount is) moved from one directory to another.
+BOOST_FIXTURE_TEST_CASE(an_empty_directory_in_the_store_place_is_a_missing_store, Fixture) {
+  const auto mounted = dir / "mounted";
+  const auto mount_point = dir / "mount-point";
+  testing::write_file(mounted / "a.md", markdown("A"));
+  testing::write_file(mounted / "b.md", markdown("B"));
+  std::filesystem::create_directories(mount_point / "lost+found");
+  testing::write_file(mount_point / ".hidden", "");
+  std::filesystem::create_directory_symlink(mounted, store);
+  BOOST_TEST(scan().applied.added == 2);
+  {
+    Index index(db, "https://blog.example.org/");
+    BOOST_TEST((index.store_root() == store_root_of(mounted)));
+  }
+  BOOST_TEST(holds_nothing(mount_point));
+  BOOST_TEST(!holds_nothing(mounted));
+
+  std::filesystem::remove(store);
+  std::filesystem::create_directory_symlink(mount_point, store);
+  for (bool full : {true, false}) {
+    BOOST_TEST_CONTEXT((full ? "scan_store" : "scan_paths")) {
+      Index index(db, "https://blog.example.org/");
+      const auto report = full ? scan_store(index, store, reader, kNow + 1h)
+                               : scan_paths(index, store, {"a.md"}, reader, kNow + 1h);
+      BOOST_TEST(report.store_missing);
+      BOOST_TEST_REQUIRE(report.unreadable.size() == 1u);
+      BOOST_TEST(report.unreadable[0].reason.starts_with(
+          "the store directory is empty and not the one indexed (" +
+          describe(*store_root_of(mount_point)) + ", was " + describe(*store_root_of(mounted))));
+      BOOST_TEST(report.applied.deleted == 0);
+      BOOST_TEST((index.store_root() == store_root_of(mounted)));  // still the store's
+    }
+  }
+  BOOST_TEST(posts(kNow + 1h).size() == 2u);
+
+  // Mounted again: the same directory, nothing to do.
+  std::filesystem::remove(store);
+  std::filesystem::create_directory_symlink(mounted, store);
+  auto again = scan(kNow + 2h);
+  BOOST_TEST(!again.store_missing);
+  BOOST_TEST(again.applied.added + again.applied.changed + again.applied.deleted == 0);
+
+  // Another directory that holds post files is the store now: its posts replace the others,
+  // and it is the root recorded.
+  const auto other = dir / "other";
+  testing::write_file(other / "c.md", markdown("C"));
+  std::filesystem::remove(store);
+  std::filesystem::create_directory_symlink(other, store);
+  auto moved = scan(kNow + 3h);
+  BOOST_TEST(!moved.store_missing);
+  BOOST_TEST(moved.applied.added == 1);
+  BOOST_TEST(moved.applied.deleted == 2);
+  {
+    Index index(db, "https://blog.example.org/");
+    BOOST_TEST((index.store_root() == store_root_of(other)));
+  }
+
+  // The store's own directory emptied: its posts were deleted.
+  std::filesystem::remove(other / "c.md");
+  auto emptied = scan(kNow + 4h);
+  BOOST_TEST(!emptied.store_missing);
+  BOOST_TEST(emptied.applied.deleted == 1);
+  BOOST_TEST(posts(kNow + 4h).empty());
+}
+
+// An index that holds no file takes any directory as its store, empty or not (a new store),
+// and records it even when the scan changes nothing else.
+BOOST_FIXTURE_TEST_CASE(a_first_scan_records_the_store_root, Fixture) {
+  std::filesystem::create_directories(store);
+  BOOST_TEST(!scan().store_missing);
+  Index index(db, "https://blog.example.org/");
+  BOOST_TEST((index.store_root() == store_root_of(store)));
+  const auto elsewhere = dir / "elsewhere";
+  std::filesystem::create_directories(elsewhere);
+  BOOST_TEST(!scan_store(index, elsewhere, reader, kNow).store_missing);
+  BOOST_TEST((index.store_root() == store_root_of(elsewhere)));
 }
 
 // A FIFO (or socket, or device) named like a post file is no post: scanning must not block on

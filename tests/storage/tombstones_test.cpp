@@ -183,7 +183,7 @@ BOOST_AUTO_TEST_CASE(tombstones_survive_reopening_and_schema_2_is_migrated) {
     SQLite::Database db(path.string(), SQLite::OPEN_READWRITE);
     db.exec(
         "DROP TABLE built_files; DROP INDEX posts_gone; ALTER TABLE posts DROP COLUMN gone_at; "
-        "ALTER TABLE files DROP COLUMN reader; "
+        "ALTER TABLE files DROP COLUMN reader; DROP TABLE store_root; "
         "UPDATE posts SET deleted_at = " +
         std::to_string((kT0 + 3h).time_since_epoch().count()) +
         " WHERE key = 'b'; PRAGMA user_version = 2");

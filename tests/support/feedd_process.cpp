@@ -18,8 +18,18 @@ namespace feedd::testing {
 using namespace std::chrono_literals;
 
 FeeddProcess::FeeddProcess(const std::filesystem::path& config, const std::filesystem::path& log,
-                           int open_files)
+                           int open_files, const std::vector<std::string>& under)
     : log_(log) {
+  std::vector<std::string> args = under;  // made before fork(): the child only execs
+  for (std::string arg :
+       {feedd_binary().string(), std::string("--config"), config.string(), std::string("serve")}) {
+    args.push_back(std::move(arg));
+  }
+  std::vector<char*> argv;
+  for (std::string& arg : args) {
+    argv.push_back(arg.data());
+  }
+  argv.push_back(nullptr);
   pid_ = fork();
   if (pid_ == 0) {
     if (open_files > 0) {
@@ -31,8 +41,7 @@ FeeddProcess::FeeddProcess(const std::filesystem::path& config, const std::files
     const int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     dup2(fd, 1);
     dup2(fd, 2);
-    const std::string binary = feedd_binary().string();
-    execl(binary.c_str(), binary.c_str(), "--config", config.c_str(), "serve", nullptr);
+    execvp(argv[0], argv.data());
     _exit(127);
   }
 }

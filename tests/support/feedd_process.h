@@ -16,9 +16,11 @@ namespace feedd::testing {
 
 class FeeddProcess {
  public:
-  // `open_files` > 0: the child's soft and hard RLIMIT_NOFILE, set before exec.
+  // `open_files` > 0: the child's soft and hard RLIMIT_NOFILE, set before exec. `under`: a
+  // command that runs feedd, which it is given as its last arguments (`unshare ... sh -c
+  // '... exec "$@"' sh`), and which execs it, so that pid() is feedd's.
   FeeddProcess(const std::filesystem::path& config, const std::filesystem::path& log,
-               int open_files = 0);
+               int open_files = 0, const std::vector<std::string>& under = {});
   ~FeeddProcess();
   FeeddProcess(const FeeddProcess&) = delete;
   FeeddProcess& operator=(const FeeddProcess&) = delete;
