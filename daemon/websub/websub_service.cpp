@@ -334,9 +334,22 @@ void WebSubService::arm_outbox() {
 }
 
 void WebSubService::pump_later(std::string_view doing, const storage::IndexError& error) {
-  log::error(kWebSubChannel, std::string(doing) + ": " + error.what() + " (tried again in " +
+  retry_later(outbox_timer_, doing, error, {},
+              [this] { guarded("sending notifications", [&] { pump(); }); });
+}
+
+void WebSubService::retry_later(asio::steady_timer& timer, std::string_view doing,
+                                const storage::IndexError& error, const std::string& kept,
+                                std::function<void()> retry) {
+  log::error(kWebSubChannel, std::string(doing) + ": " + error.what() + " (" +
+                                 (kept.empty() ? "" : kept + ", ") + "tried again in " +
                                  std::to_string(kStorageRetry.count()) + " s)");
-  wake_outbox_at(std::chrono::steady_clock::now() + kStorageRetry);
+  timer.expires_after(kStorageRetry);
+  timer.async_wait([retry = std::move(retry)](const boost::system::error_code& ec) {
+    if (!ec) {
+      retry();
+    }
+  });
 }
 
 void WebSubService::wake_outbox_at(std::chrono::steady_clock::time_point when) {
@@ -492,10 +505,8 @@ void WebSubService::write_settled() {
       claimed = claim();
     });
   } catch (const storage::IndexError& error) {
-    log::error(kWebSubChannel, std::string("recording sent notifications: ") + error.what() + " (" +
-                                   std::to_string(settled_.size()) + " kept, written again in " +
-                                   std::to_string(kStorageRetry.count()) + " s)");
-    arm_settle(kStorageRetry);
+    retry_later(settle_timer_, "recording sent notifications", error,
+                std::to_string(settled_.size()) + " outcome(s) kept", [this] { write_settled(); });
     arm_outbox();  // the work due meanwhile was not claimed and needs its timer
     return;
   }

@@ -106,6 +106,13 @@ class WebSubService {
   void wake_outbox_at(std::chrono::steady_clock::time_point when);  // then pump()
   // After a storage error in `doing`: logged, and pump() again kStorageRetry later.
   void pump_later(std::string_view doing, const storage::IndexError& error);
+  // After a storage error in `doing`: logged as an error with `kept` (what waits, "" for
+  // nothing) and the delay, and `retry` run on `timer` kStorageRetry later (the timer's
+  // earlier wait cancelled). Every timer of this class retries its work so: with no event to
+  // come (no change, no attempt running), nothing else would.
+  void retry_later(boost::asio::steady_timer& timer, std::string_view doing,
+                   const storage::IndexError& error, const std::string& kept,
+                   std::function<void()> retry);
   void arm_expiry();
   // Starts one claimed item; a storage error is thrown only before anything was sent.
   void dispatch(const storage::OutboxItem& item);
