@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/post.hpp>
+#include <iterator>
 
 #include "common/encoding.h"
 #include "common/hmac.h"
@@ -99,7 +100,8 @@ WebSubService::WebSubService(WebSubOptions options, const std::filesystem::path&
       topics_(topics),
       outbox_timer_(outbound.context()),
       expiry_timer_(outbound.context()),
-      settle_timer_(outbound.context()) {
+      settle_timer_(outbound.context()),
+      changes_timer_(outbound.context()) {
   std::string error;
   store_ = std::make_unique<storage::WebSubStore>(storage::websub_path(index), &error);
   if (!store_->persistent()) {
@@ -112,13 +114,18 @@ WebSubService::WebSubService(WebSubOptions options, const std::filesystem::path&
 }
 
 // After the outbound thread stopped: what ended but was not written yet is written now, so a
-// clean restart does not send it again.
+// clean restart does not send it again; changes not queued yet are queued, so it sends them.
 WebSubService::~WebSubService() {
   std::vector<OutboxItem> dropped;
   guarded("recording sent notifications",
           [&] { store_->in_transaction([&] { dropped = record_settled(); }); });
   for (const OutboxItem& item : dropped) {  // empty unless written
     note_dropped(item);
+  }
+  if (!unqueued_.empty()) {
+    guarded(
+        "queueing notifications (" + std::to_string(unqueued_.size()) + " changed feed(s) lost)",
+        [&] { store_->in_transaction([&] { add_changes(unqueued_); }); });
   }
 }
 
@@ -147,32 +154,55 @@ void WebSubService::snapshot_changed(const feeds::Snapshot& previous, const feed
   if (paths.empty()) {
     return;
   }
-  asio::post(outbound_.context(), [this, paths = std::move(paths)] {
-    guarded("queueing notifications", [&] { queue_changes(paths); });
-  });
+  asio::post(outbound_.context(),
+             [this, paths = std::move(paths)]() mutable { queue_changes(std::move(paths)); });
 }
 
-void WebSubService::queue_changes(const std::vector<std::string>& paths) {
+// Dropped after a storage error, a change's pings and deliveries were never sent: no later
+// event brings back the paths it changed (a later change queues its own).
+void WebSubService::queue_changes(std::vector<std::string> paths) {
+  const bool waiting = !unqueued_.empty();  // changes_timer_ is armed to queue them
+  unqueued_.insert(std::make_move_iterator(paths.begin()), std::make_move_iterator(paths.end()));
+  if (!waiting) {  // else with that retry, not now: the storage failed a moment ago
+    queue_unqueued(false);
+  }
+}
+
+void WebSubService::queue_unqueued(bool retrying) {
+  try {
+    store_->in_transaction([&] { add_changes(unqueued_); });
+  } catch (const storage::IndexError& error) {
+    retry_later(changes_timer_, "queueing notifications", error,
+                std::to_string(unqueued_.size()) + " changed feed(s) kept",
+                [this] { queue_unqueued(true); });
+    return;
+  }
+  if (retrying) {
+    log::info(kWebSubChannel, "queued the notifications of " + std::to_string(unqueued_.size()) +
+                                  " changed feed(s) kept after a storage error");
+  }
+  unqueued_.clear();
+  guarded("counting outgoing work", [&] { update_gauges(); });  // the queued work must start
+  pump();
+}
+
+void WebSubService::add_changes(const std::set<std::string>& paths) {
   const auto now = now_ms();
   const auto seconds = std::chrono::time_point_cast<std::chrono::seconds>(now);
-  store_->in_transaction([&] {
-    for (const std::string& path : paths) {
-      const std::string topic = options_.feeds_url.substr(0, options_.feeds_url.size() - 1) + path;
-      for (const std::string& hub : options_.hubs) {
-        store_->add(OutboxKind::publish, hub, topic, now);
-      }
-      if (options_.builtin_hub) {
-        for (const auto& subscription : store_->subscribers(topic, seconds)) {
-          // Marked when its callback failed before: it waits in the suspect lane, unclaimed
-          // while that lane's share of the window is full.
-          store_->add(OutboxKind::deliver, subscription.callback, topic, now,
-                      failing_callbacks_.contains(subscription.callback));
-        }
+  for (const std::string& path : paths) {
+    const std::string topic = options_.feeds_url.substr(0, options_.feeds_url.size() - 1) + path;
+    for (const std::string& hub : options_.hubs) {
+      store_->add(OutboxKind::publish, hub, topic, now);
+    }
+    if (options_.builtin_hub) {
+      for (const auto& subscription : store_->subscribers(topic, seconds)) {
+        // Marked when its callback failed before: it waits in the suspect lane, unclaimed
+        // while that lane's share of the window is full.
+        store_->add(OutboxKind::deliver, subscription.callback, topic, now,
+                    failing_callbacks_.contains(subscription.callback));
       }
     }
-  });
-  update_gauges();
-  pump();
+  }
 }
 
 void WebSubService::pump() {

@@ -17,6 +17,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -76,7 +77,13 @@ class WebSubService {
 
  private:
   using Millis = storage::WebSubStore::Millis;
-  void queue_changes(const std::vector<std::string>& paths);
+  // Queues pings and deliveries for the changed feeds `paths`: at once, or, while paths kept
+  // after a storage error wait for their retry, with them then (unqueued_).
+  void queue_changes(std::vector<std::string> paths);
+  // Queues unqueued_ in one transaction; when that fails, it is kept and queued again
+  // kStorageRetry later. `retrying`: after such a failure (logged when it succeeds).
+  void queue_unqueued(bool retrying);
+  void add_changes(const std::set<std::string>& paths);  // in the caller's transaction
   // Claims what is due (as much as kMaxInFlight allows) and starts it; a claim that fails is
   // logged and tried again kStorageRetry later.
   void pump();
@@ -151,6 +158,7 @@ class WebSubService {
   boost::asio::steady_timer outbox_timer_;
   boost::asio::steady_timer expiry_timer_;
   boost::asio::steady_timer settle_timer_;
+  boost::asio::steady_timer changes_timer_;
   std::size_t in_flight_ = 0;          // claimed items not yet ended (kMaxInFlight)
   std::size_t suspect_in_flight_ = 0;  // of those, suspect ones (kMaxSuspectInFlight)
   // The outbox rows with an attempt running, by id: the running attempt's generation and the
@@ -167,6 +175,10 @@ class WebSubService {
   // Ended attempts not yet written, or whose write failed (to be written again): whenever it
   // is not empty, settle_timer_ is armed.
   std::vector<Settled> settled_;
+  // Changed feed paths whose pings and deliveries could not be queued (a storage error):
+  // whenever it is not empty, changes_timer_ is armed to queue them again. Kept in memory
+  // only; the destructor makes a last attempt to queue them.
+  std::set<std::string> unqueued_;
   // The identity bytes last delivered per topic, by ETag: one copy shared by all of a
   // change's deliveries (a thousand subscribers must not mean a thousand copies of the feed).
   struct SharedBody {

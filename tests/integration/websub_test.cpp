@@ -5,8 +5,9 @@
 // challenge, an unknown topic, unsubscribe, 410 Gone, lease expiry, a restart that keeps
 // subscriptions, the SSRF refusal, a callback that never answers delaying nobody, one that
 // failed sent to as suspect after the next change, one delivery of a topic at a time, and
-// dead callbacks holding only a share of the sending window, and outcomes whose write met a
-// storage error written again, not sent again.
+// dead callbacks holding only a share of the sending window, outcomes whose write met a
+// storage error written again, not sent again, and changes that met one queued a few seconds
+// later.
 // Every wait is for a positive signal: a request arriving, a /metrics series reaching a value.
 #include <SQLiteCpp/SQLiteCpp.h>
 
@@ -648,6 +649,50 @@ BOOST_FIXTURE_TEST_CASE(a_claim_that_fails_is_tried_again, WebSubFixture) {
   BOOST_TEST_REQUIRE(!seen.empty());
   BOOST_TEST(seen.back().method == "POST");
   BOOST_TEST(seen.back().body.find("English post") != std::string::npos);
+}
+
+// A change whose pings and deliveries cannot be queued (the state file's write lock held
+// elsewhere past feedd's busy timeout) is kept and queued again a few seconds later, together
+// with a change made meanwhile: once the lock is gone the hub gets a ping for every feed
+// either change touched, and the subscriber the edited feed, with no further change to wake
+// them.
+BOOST_FIXTURE_TEST_CASE(a_change_that_cannot_be_queued_is_queued_later, WebSubFixture) {
+  ScriptedServer hub([](const ScriptedRequest&) { return ScriptedReply::of(204u); });
+  ScriptedServer reader(subscriber);
+  start("hubs = [\"" + hub.url("/hub") +
+        "\"]\nbuiltin_hub = true\nallow_private_callbacks = true\n");
+  const std::string topic = std::string(kSite) + "/en/atom.xml";
+  BOOST_TEST_REQUIRE(subscribe("subscribe", reader.url("/cb"), topic).status == 202u);
+  FEEDD_REQUIRE_AFTER(series_reaches(port, "feedd_websub_intents_total{result=\"verified\"}", 1),
+                      feedd->log());
+  SQLite::Database holder((dir / "index-websub.sqlite").string(), SQLite::OPEN_READWRITE);
+  holder.exec("BEGIN IMMEDIATE");
+  write_file(store / "en.md", post("English post, edited", "en", "tags: [news]\n"));
+  FEEDD_REQUIRE_AFTER(logs_eventually("queueing notifications"), feedd->log());
+  write_file(store / "ja.md", post("日本語の記事、編集", "ja"));
+  FEEDD_REQUIRE_AFTER(eventually([&] {
+                        return request(port, http::verb::get, "/ja/atom.xml").body.find("編集") !=
+                               std::string::npos;
+                      }),
+                      feedd->log());
+  holder.exec("ROLLBACK");
+  std::set<std::string> changed = kEnglishChanges;
+  // The Japanese edit changes the root feeds too, which the English one did already.
+  changed.insert({"/ja/atom.xml", "/ja/rss.xml", "/ja/feed.json"});
+  FEEDD_REQUIRE_AFTER(series_reaches(port, "feedd_websub_publish_total{result=\"ok\"}",
+                                     static_cast<long>(changed.size())),
+                      feedd->log());
+  FEEDD_REQUIRE_AFTER(series_reaches(port, "feedd_websub_deliveries_total{result=\"ok\"}", 1),
+                      feedd->log());
+  std::set<std::string> pinged;
+  for (const auto& ping : hub.requests()) {
+    pinged.insert(query_param("?" + ping.body, "hub.url").substr(kSite.size()));
+  }
+  BOOST_TEST(pinged == changed);
+  const auto seen = reader.requests();
+  BOOST_TEST_REQUIRE(!seen.empty());
+  BOOST_TEST(seen.back().method == "POST");
+  BOOST_TEST(seen.back().body.find("English post, edited") != std::string::npos);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
