@@ -13,6 +13,7 @@
 #include "feeds/feed_info.h"
 #include "feeds/topic.h"
 #include "feeds/topic_catalog.h"
+#include "storage/index/index_error.h"
 
 namespace feedd::daemon {
 
@@ -181,28 +182,46 @@ void WebSubService::on_verified(const HubRequest& request, const std::string& ch
   arm_expiry();
 }
 
+// A failed read or expiry once left the timer unarmed: ended leases stayed active (and
+// delivered to) until a subscription's confirmation or a restart armed it again.
 void WebSubService::arm_expiry() {
-  expiry_timer_.cancel();
-  const auto next = store_->next_expiry();
+  std::optional<std::chrono::sys_seconds> next;
+  try {
+    next = store_->next_expiry();
+  } catch (const storage::IndexError& error) {
+    retry_later(expiry_timer_, "reading the next end of a lease", error, {},
+                [this] { arm_expiry(); });
+    return;
+  }
   if (!next) {
+    expiry_timer_.cancel();
     return;
   }
   const auto wait = std::max(std::chrono::seconds(0), *next - now_s());
   expiry_timer_.expires_after(wait);
   expiry_timer_.async_wait([this](const boost::system::error_code& ec) {
-    if (ec) {
-      return;
+    if (!ec) {
+      expire_leases();
     }
-    guarded("expiring leases", [&] {
-      if (const std::size_t ended = store_->expire(now_s()); ended > 0) {
-        // The gauge first: a reader that sees the expiry counted sees the subscription gone.
-        update_gauges();
-        counters_.expired += ended;
-        log::info(kHubIntentChannel, std::to_string(ended) + " subscription lease(s) ended");
-      }
-      arm_expiry();
-    });
   });
+}
+
+void WebSubService::expire_leases() {
+  std::size_t ended = 0;
+  try {
+    ended = store_->expire(now_s());
+  } catch (const storage::IndexError& error) {
+    // arm_expiry(), not this: the lease may have been renewed meanwhile.
+    retry_later(expiry_timer_, "expiring leases", error, {}, [this] { arm_expiry(); });
+    return;
+  }
+  if (ended > 0) {
+    // The gauge first: a reader that sees the expiry counted sees the subscription gone.
+    guarded("counting subscriptions", [&] { update_gauges(); });
+    counters_.expired += ended;
+    log::info(kHubIntentChannel, std::to_string(ended) + " subscription lease(s) ended");
+  }
+  arm_expiry();
 }
 
 }  // namespace feedd::daemon

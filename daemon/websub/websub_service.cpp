@@ -145,7 +145,7 @@ void WebSubService::start() {
     // tried again later; a failed read before it would have left it idle).
     guarded("resuming", [&] { update_gauges(); });
     guarded("resuming", [&] { pump(); });
-    guarded("resuming", [&] { arm_expiry(); });
+    arm_expiry();
   });
 }
 

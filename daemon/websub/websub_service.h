@@ -120,7 +120,10 @@ class WebSubService {
   void retry_later(boost::asio::steady_timer& timer, std::string_view doing,
                    const storage::IndexError& error, const std::string& kept,
                    std::function<void()> retry);
+  // The lease timer, for the next end of a lease; never throws: when the storage fails, it
+  // is armed again kStorageRetry later.
   void arm_expiry();
+  void expire_leases();  // ends the leases due, then arm_expiry()
   // Starts one claimed item; a storage error is thrown only before anything was sent.
   void dispatch(const storage::OutboxItem& item);
   void publish(const storage::OutboxItem& item);

@@ -6,8 +6,8 @@
 // subscriptions, the SSRF refusal, a callback that never answers delaying nobody, one that
 // failed sent to as suspect after the next change, one delivery of a topic at a time, and
 // dead callbacks holding only a share of the sending window, outcomes whose write met a
-// storage error written again, not sent again, and changes that met one queued a few seconds
-// later.
+// storage error written again, not sent again, and changes and lease ends that met one done
+// a few seconds later.
 // Every wait is for a positive signal: a request arriving, a /metrics series reaching a value.
 #include <SQLiteCpp/SQLiteCpp.h>
 
@@ -693,6 +693,27 @@ BOOST_FIXTURE_TEST_CASE(a_change_that_cannot_be_queued_is_queued_later, WebSubFi
   BOOST_TEST_REQUIRE(!seen.empty());
   BOOST_TEST(seen.back().method == "POST");
   BOOST_TEST(seen.back().body.find("English post, edited") != std::string::npos);
+}
+
+// The end of a lease whose expiry meets a storage error (the state file's write lock held
+// elsewhere past feedd's busy timeout) is tried again a few seconds later: the subscription
+// ends once the lock is gone, with no other subscription or change to arm the lease timer.
+BOOST_FIXTURE_TEST_CASE(a_lease_whose_expiry_fails_ends_later, WebSubFixture) {
+  ScriptedServer reader(subscriber);
+  start("builtin_hub = true\nallow_private_callbacks = true\n");
+  const std::string topic = std::string(kSite) + "/en/atom.xml";
+  // Long enough for the lock to be taken before it ends, even in a sanitizer build.
+  BOOST_TEST_REQUIRE(
+      subscribe("subscribe", reader.url("/short"), topic, "&hub.lease_seconds=6").status == 202u);
+  FEEDD_REQUIRE_AFTER(series_reaches(port, "feedd_websub_intents_total{result=\"verified\"}", 1),
+                      feedd->log());
+  SQLite::Database holder((dir / "index-websub.sqlite").string(), SQLite::OPEN_READWRITE);
+  holder.exec("BEGIN IMMEDIATE");
+  FEEDD_REQUIRE_AFTER(logs_eventually("expiring leases"), feedd->log());
+  BOOST_TEST(series(port, "feedd_websub_expired_total") == 0);
+  holder.exec("ROLLBACK");
+  FEEDD_REQUIRE_AFTER(series_reaches(port, "feedd_websub_expired_total", 1), feedd->log());
+  BOOST_TEST(series(port, "feedd_websub_subscriptions") == 0);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
