@@ -64,7 +64,7 @@ HubAnswer WebSubService::handle(std::string_view body) {
     return {400, "bad request: " + error->reason + "\n"};
   }
   asio::post(outbound_.context(), [this, request = std::move(std::get<HubRequest>(request))] {
-    guarded("verifying a subscription", [&] { verify(request); });
+    run_intent("verifying a subscription", [this, request] { verify(request); });
   });
   return {202, "accepted: the callback will be asked to confirm\n"};
 }
@@ -139,10 +139,39 @@ void WebSubService::verify(HubRequest request) {
                                                                 {"hub.topic", request.topic},
                                                                 {"hub.challenge", challenge}});
   check.allow_private = options_.allow_private_callbacks;
-  outbound_.client().send(std::move(check), [this, request, challenge,
-                                             lease](OutboundResult result) {
-    guarded("recording a subscription", [&] { on_verified(request, challenge, lease, result); });
-  });
+  outbound_.client().send(
+      std::move(check), [this, request, challenge, lease](const OutboundResult& result) {
+        run_intent("recording a subscription", [this, request, challenge, lease, result] {
+          on_verified(request, challenge, lease, result);
+        });
+      });
+}
+
+// Dropped after a storage error, as they once were, a verification or the write of a confirmed
+// intent left a subscriber told 202, or one that confirmed, with no subscription (or with the
+// one it ended): nothing asks again.
+void WebSubService::run_intent(std::string doing, std::function<void()> step) {
+  kept_intents_.push_back({std::move(doing), std::move(step)});
+  if (kept_intents_.size() == 1) {  // else with those before it, when intents_timer_ fires
+    run_kept_intents();
+  }
+}
+
+void WebSubService::run_kept_intents() {
+  while (!kept_intents_.empty()) {
+    const IntentStep& step = kept_intents_.front();
+    try {
+      step.run();
+    } catch (const storage::IndexError& error) {
+      retry_later(intents_timer_, step.doing, error,
+                  std::to_string(kept_intents_.size()) + " subscription step(s) kept",
+                  [this] { run_kept_intents(); });
+      return;
+    } catch (const std::exception& error) {  // not the storage: dropped, the others still run
+      log::error(kHubIntentChannel, step.doing + ": " + error.what());
+    }
+    kept_intents_.pop_front();
+  }
 }
 
 void WebSubService::on_verified(const HubRequest& request, const std::string& challenge,

@@ -101,7 +101,8 @@ WebSubService::WebSubService(WebSubOptions options, const std::filesystem::path&
       outbox_timer_(outbound.context()),
       expiry_timer_(outbound.context()),
       settle_timer_(outbound.context()),
-      changes_timer_(outbound.context()) {
+      changes_timer_(outbound.context()),
+      intents_timer_(outbound.context()) {
   std::string error;
   store_ = std::make_unique<storage::WebSubStore>(storage::websub_path(index), &error);
   if (!store_->persistent()) {
@@ -475,11 +476,15 @@ void WebSubService::send_delivery(const OutboxItem& item, const storage::Subscri
         drop_waiting_claim(item);             // a change's delivery queued behind this one
         failing_callbacks_.erase(item.target);
         settle(item, true);  // first: a failing removal must not keep the row running
-        store_->remove(item.topic, item.target);
-        log::info(kWebSubChannel,
-                  item.target + " answered 410 Gone: unsubscribed from " + item.topic);
-        update_gauges();
-        counters_.gone++;  // after the gauges: whoever sees it counted sees it unsubscribed
+        run_intent("recording a 410 Gone", [this, item] {
+          if (!store_->remove(item.topic, item.target)) {
+            return;  // ended meanwhile: its lease, or a 410 whose removal waited
+          }
+          log::info(kWebSubChannel,
+                    item.target + " answered 410 Gone: unsubscribed from " + item.topic);
+          guarded("counting subscriptions", [&] { update_gauges(); });
+          counters_.gone++;  // after the gauges: whoever sees it counted sees it unsubscribed
+        });
         return;
       }
       const bool ok = attempt_succeeded(result, "delivery of", item);

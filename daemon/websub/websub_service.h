@@ -13,6 +13,7 @@
 
 #include <boost/asio/steady_timer.hpp>
 #include <chrono>
+#include <deque>
 #include <filesystem>
 #include <functional>
 #include <memory>
@@ -141,6 +142,13 @@ class WebSubService {
   // Records settled_ (in the caller's transaction); the items given up, for note_dropped().
   std::vector<storage::OutboxItem> record_settled();
   void note_dropped(const storage::OutboxItem& item);  // logs and counts a written give-up
+  // Runs `step` of a subscription's life that reads or writes the store (its verification,
+  // the write of its confirmed intent, its end by 410 Gone): at once, or after the steps kept
+  // before it, in order; when the storage fails, it is kept and run again kStorageRetry later
+  // (kept_intents_). A step runs again whole: nothing sent before what may throw, and its
+  // writes such that doing them twice does no harm.
+  void run_intent(std::string doing, std::function<void()> step);
+  void run_kept_intents();
   void verify(HubRequest request);
   void on_verified(const HubRequest& request, const std::string& challenge,
                    std::chrono::seconds lease, const OutboundResult& result);
@@ -162,6 +170,7 @@ class WebSubService {
   boost::asio::steady_timer expiry_timer_;
   boost::asio::steady_timer settle_timer_;
   boost::asio::steady_timer changes_timer_;
+  boost::asio::steady_timer intents_timer_;
   std::size_t in_flight_ = 0;          // claimed items not yet ended (kMaxInFlight)
   std::size_t suspect_in_flight_ = 0;  // of those, suspect ones (kMaxSuspectInFlight)
   // The outbox rows with an attempt running, by id: the running attempt's generation and the
@@ -182,6 +191,14 @@ class WebSubService {
   // whenever it is not empty, changes_timer_ is armed to queue them again. Kept in memory
   // only; the destructor makes a last attempt to queue them.
   std::set<std::string> unqueued_;
+  // Steps of subscriptions that met a storage error, and the steps that came after them, in
+  // order (a subscription confirmed and then ended by 410 stays ended): whenever it is not
+  // empty, intents_timer_ is armed to run them. Kept in memory only.
+  struct IntentStep {
+    std::string doing;
+    std::function<void()> run;
+  };
+  std::deque<IntentStep> kept_intents_;
   // The identity bytes last delivered per topic, by ETag: one copy shared by all of a
   // change's deliveries (a thousand subscribers must not mean a thousand copies of the feed).
   struct SharedBody {

@@ -6,8 +6,8 @@
 // subscriptions, the SSRF refusal, a callback that never answers delaying nobody, one that
 // failed sent to as suspect after the next change, one delivery of a topic at a time, and
 // dead callbacks holding only a share of the sending window, outcomes whose write met a
-// storage error written again, not sent again, and changes and lease ends that met one done
-// a few seconds later.
+// storage error written again, not sent again, and changes, lease ends and confirmed
+// subscriptions that met one done a few seconds later.
 // Every wait is for a positive signal: a request arriving, a /metrics series reaching a value.
 #include <SQLiteCpp/SQLiteCpp.h>
 
@@ -714,6 +714,32 @@ BOOST_FIXTURE_TEST_CASE(a_lease_whose_expiry_fails_ends_later, WebSubFixture) {
   holder.exec("ROLLBACK");
   FEEDD_REQUIRE_AFTER(series_reaches(port, "feedd_websub_expired_total", 1), feedd->log());
   BOOST_TEST(series(port, "feedd_websub_subscriptions") == 0);
+}
+
+// The write of a confirmed subscription meets a storage error (the state file's write lock held
+// elsewhere past feedd's busy timeout): it is kept and written a few seconds later, so the
+// subscriber, which answered the challenge, is subscribed and gets the next change.
+BOOST_FIXTURE_TEST_CASE(a_confirmed_subscription_whose_write_fails_is_written_later,
+                        WebSubFixture) {
+  ScriptedServer reader(subscriber);
+  start("builtin_hub = true\nallow_private_callbacks = true\n");
+  const std::string topic = std::string(kSite) + "/en/atom.xml";
+  SQLite::Database holder((dir / "index-websub.sqlite").string(), SQLite::OPEN_READWRITE);
+  holder.exec("BEGIN IMMEDIATE");
+  BOOST_TEST_REQUIRE(subscribe("subscribe", reader.url("/cb"), topic).status == 202u);
+  FEEDD_REQUIRE_AFTER(logs_eventually("recording a subscription"), feedd->log());
+  BOOST_TEST(series(port, "feedd_websub_intents_total{result=\"verified\"}") == 0);
+  holder.exec("ROLLBACK");
+  FEEDD_REQUIRE_AFTER(series_reaches(port, "feedd_websub_intents_total{result=\"verified\"}", 1),
+                      feedd->log());
+  BOOST_TEST(series(port, "feedd_websub_subscriptions") == 1);
+  write_file(store / "en.md", post("English post, edited", "en", "tags: [news]\n"));
+  FEEDD_REQUIRE_AFTER(series_reaches(port, "feedd_websub_deliveries_total{result=\"ok\"}", 1),
+                      feedd->log());
+  const auto seen = reader.requests();
+  BOOST_TEST_REQUIRE(seen.size() == 2u);  // the challenge (once), the delivery
+  BOOST_TEST(seen.back().method == "POST");
+  BOOST_TEST(seen.back().body.find("English post, edited") != std::string::npos);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
