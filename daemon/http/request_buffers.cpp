@@ -14,14 +14,9 @@ constexpr std::size_t kPooledBytes = 24 * 1024;
 std::size_t heap_bytes(const RequestBuffers& buffers) {
   const RequestHead& request = buffers.request;
   std::size_t bytes = buffers.input.capacity() + buffers.body.capacity() + buffers.head.capacity() +
-                      request.method.capacity() + request.target.capacity() +
-                      request.if_none_match.text.capacity() +
-                      request.if_modified_since.text.capacity() +
-                      request.accept_encoding.text.capacity() + request.accept.text.capacity() +
-                      request.a_im.text.capacity() + request.x_forwarded_for.text.capacity();
-  for (const FieldValue& field : request.webhook) {
-    bytes += field.text.capacity();
-  }
+                      request.method.capacity() + request.target.capacity();
+  RequestHead::for_each_field(request,
+                              [&](const FieldValue& field) { bytes += field.text.capacity(); });
   return bytes;
 }
 

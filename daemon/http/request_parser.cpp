@@ -53,15 +53,10 @@ void RequestHead::clear() {
   content_length = 0;
   keep_alive = true;
   expect_continue = false;
-  for (FieldValue* value : {&if_none_match, &if_modified_since, &accept_encoding, &accept, &a_im,
-                            &if_match, &if_unmodified_since, &x_forwarded_for}) {
-    value->text.clear();
-    value->present = false;
-  }
-  for (FieldValue& value : webhook) {
+  for_each_field(*this, [](FieldValue& value) {
     value.text.clear();
     value.present = false;
-  }
+  });
 }
 
 Request RequestHead::to_request(std::string_view body_bytes) const {

@@ -45,6 +45,19 @@ struct RequestHead {
   std::array<FieldValue, kWebhookFields.size()> webhook;  // by kWebhookFields (webhook_auth.h)
 
   void clear();
+  // Calls `each` with every FieldValue of `head` (a RequestHead, const or not), the
+  // webhook's included: one list for clearing them and for counting their memory.
+  template <typename Head, typename Each>
+  static void for_each_field(Head& head, Each each) {
+    for (auto* value :
+         {&head.if_none_match, &head.if_modified_since, &head.accept_encoding, &head.accept,
+          &head.a_im, &head.if_match, &head.if_unmodified_since, &head.x_forwarded_for}) {
+      each(*value);
+    }
+    for (auto& value : head.webhook) {
+      each(value);
+    }
+  }
   // The router's view; it points into this head and `body`.
   Request to_request(std::string_view body) const;
 };

@@ -121,7 +121,12 @@ Response serve_resource(const Request& request, const feeds::Resource& resource,
       precondition_failed(request, resource, etag, context.now)) {
     Response failed = simple(412, response.route, "precondition failed\n", context);
     failed.head = response.head;
-    failed.add("ETag", etag);  // what the condition was tested against
+    // The validators the conditions were tested against, and what they depend on.
+    failed.add("ETag", etag);
+    if (!resource.last_modified_text.empty()) {
+      failed.add("Last-Modified", resource.last_modified_text);
+    }
+    failed.add("Vary", negotiates_type ? "Accept-Encoding, Accept" : "Accept-Encoding");
     return failed;
   }
   const bool unchanged = not_modified(request, resource, etag, context.now);
@@ -408,8 +413,9 @@ Response route(const Request& request, const feeds::Snapshot& snapshot,
 Response route(const Request& request, std::optional<std::string_view> target_path,
                const feeds::Snapshot& snapshot, const RouteContext& context) {
   if (!target_path) {
-    if (request.target == "*" && request.method == "OPTIONS") {       // the server as a whole
-      Response options = simple(200, RouteKind::other, "", context);  // RFC 9110 §9.3.7
+    if (request.target == "*" && request.method == "OPTIONS") {  // RFC 9110 §9.3.7
+      Response options;  // the server as a whole; no body, so no Content-Type
+      options.add("Date", context.date);
       options.add("Allow", "GET, HEAD, POST");
       return options;
     }
