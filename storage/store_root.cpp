@@ -13,21 +13,6 @@ std::optional<StoreRoot> store_root_of(const std::filesystem::path& root) {
   return StoreRoot{static_cast<std::uint64_t>(st.st_dev), static_cast<std::uint64_t>(st.st_ino)};
 }
 
-bool holds_nothing(const std::filesystem::path& root) {
-  std::error_code ec;
-  std::filesystem::directory_iterator it(root, ec);
-  if (ec) {
-    return false;
-  }
-  for (; it != std::filesystem::directory_iterator(); it.increment(ec)) {
-    const std::string name = it->path().filename().string();
-    if (!name.starts_with('.') && name != "lost+found") {
-      return false;
-    }
-  }
-  return !ec;
-}
-
 std::string describe(const StoreRoot& root) {
   const auto device = static_cast<dev_t>(root.device);
   return "device " + std::to_string(major(device)) + ":" + std::to_string(minor(device)) +

@@ -25,11 +25,6 @@ struct StoreRoot {
 // it cannot be stat'ed.
 std::optional<StoreRoot> store_root_of(const std::filesystem::path& root);
 
-// Whether the directory `root` holds nothing a store would: no entry but hidden ones and
-// lost+found (an unmounted mount point, or a file system just made). False when it cannot
-// be read: what is there is then unknown, and the scan says why.
-bool holds_nothing(const std::filesystem::path& root);
-
 // "device 8:17, inode 2", for messages.
 std::string describe(const StoreRoot& root);
 

@@ -459,33 +459,50 @@ bool stamp_changed(const FoundFile& file, const FileStamp& stamp, const Reading&
          stamp.reader != reading.fingerprint;
 }
 
-// Whether the store is there to scan: store.path is a directory, and not an empty one other
-// than the directory the index last recorded (what an unmounted file system leaves). Sets
-// `record` to the root when the scan must record it (the first to, or the root changed).
-bool store_is_there(Index& index, const std::filesystem::path& root, ScanReport& report,
-                    std::optional<StoreRoot>& record) {
+// store.path's directory, or nullopt (and store_missing, with the reason) when it is not one.
+std::optional<StoreRoot> store_root_there(const std::filesystem::path& root, ScanReport& report) {
   std::error_code ec;
-  if (!std::filesystem::is_directory(root, ec)) {
-    report.store_missing = true;
-    report.unreadable.push_back({root.string(), 0, "the store directory does not exist"});
-    return false;
+  if (std::filesystem::is_directory(root, ec)) {
+    if (auto found = store_root_of(root)) {
+      return found;
+    }
   }
-  const auto found = store_root_of(root);
-  const auto recorded = found ? index.store_root() : std::nullopt;
-  if (!found || recorded == found) {
+  report.store_missing = true;
+  report.unreadable.push_back({root.string(), 0, "the store directory does not exist"});
+  return std::nullopt;
+}
+
+// After a full listing of the store at `found`: whether it is the store to apply (else
+// store_missing, with the reason), and in `record` the root to write with this scan (its
+// first, or the root changed). A root that changed while it was listed (an unmount, a link
+// moved) makes the listing incomplete: nothing is taken as gone, nothing recorded, and the
+// next scan decides. Another directory than the one recorded, in which the listing found no
+// post file (an unmounted file system's mount point, a marker file in it or not), is a
+// missing store, not an emptied one.
+bool store_listed(Index& index, const std::filesystem::path& root, const StoreRoot& found,
+                  bool no_post_file, ScanReport& report, std::optional<StoreRoot>& record) {
+  if (store_root_of(root) != found) {
+    report.listing_incomplete = true;
     return true;
   }
-  if (recorded && holds_nothing(root) && index.holds_files()) {
+  const auto recorded = index.store_root();
+  if (recorded == found) {
+    return true;
+  }
+  if (recorded && no_post_file && !report.listing_incomplete && index.holds_files()) {
     report.store_missing = true;
     report.unreadable.push_back(
         {root.string(), 0,
-         "the store directory is empty and not the one indexed (" + describe(*found) + ", was " +
-             describe(*recorded) +
-             "): is its file system unmounted? Nothing is taken out of the feeds until "
-             "post files are there again"});
+         "the store directory holds no post file and is not the one indexed (" + describe(found) +
+             ", was " + describe(*recorded) +
+             "): is its file system unmounted? Nothing is taken out of the feeds until post "
+             "files are there again"});
     return false;
   }
-  record = found;
+  if (!report.listing_incomplete) {
+    report.root_changed = recorded.has_value();
+    record = found;
+  }
   return true;
 }
 
@@ -498,28 +515,23 @@ std::unordered_set<std::string> moved_history(ChangeClock* clock) {
   return {moved.begin(), moved.end()};
 }
 
-}  // namespace
-
-ScanReport scan_store(Index& index, const std::filesystem::path& root, const ReaderOptions& options,
-                      std::chrono::sys_seconds now, ChangeClock* clock,
-                      const ScanProgress& progress) {
-  ScanReport report;
-  std::optional<StoreRoot> record_root;
-  if (!store_is_there(index, root, report, record_root)) {
-    return report;
-  }
-  const auto forced = moved_history(clock);
-  const Reading reading{options};
-  auto files = list_tree(root, root, report, progress);
-  report.files_seen = static_cast<int>(files.size());
-  std::size_t compared = 0;
-
-  // The listing and the index's files, both in path order, merged: listed files not
-  // indexed are new; indexed files not listed are gone. Files new or whose stat changed are
-  // read and hashed (their index state kept for that); those whose bytes changed are parsed.
+// The listing (`files`, in path order) and the index's files, merged: listed files not
+// indexed are new; indexed files not listed are gone. Files new or whose stat changed are to
+// be read and hashed (their index state kept for that); those whose bytes changed, parsed.
+struct MergedListing {
   std::vector<FoundFile> changed;
   std::vector<std::string> removed;
   std::unordered_map<std::string, FileState> states;  // of the changed files only
+};
+
+MergedListing merge_listing(Index& index, std::vector<FoundFile> files,
+                            const std::unordered_set<std::string>& forced, const Reading& reading,
+                            const ScanProgress& progress, const ScanReport& report) {
+  MergedListing merged;
+  auto& changed = merged.changed;  // not a structured binding: clang 14 lambdas capture none
+  auto& removed = merged.removed;
+  auto& states = merged.states;
+  std::size_t compared = 0;
   auto next = files.begin();
   index.visit_file_stamps([&](const FileStamp& stamp) {
     if (++compared % kListingStep == 0 && progress) {
@@ -555,9 +567,30 @@ ScanReport scan_store(Index& index, const std::filesystem::path& root, const Rea
     }
   });
   std::move(next, files.end(), std::back_inserter(changed));
-  files = {};
-  apply_scan(index, root, changed, removed, states, forced, reading, now, clock, progress,
-             record_root, report);
+  return merged;
+}
+
+}  // namespace
+
+ScanReport scan_store(Index& index, const std::filesystem::path& root, const ReaderOptions& options,
+                      std::chrono::sys_seconds now, ChangeClock* clock,
+                      const ScanProgress& progress) {
+  ScanReport report;
+  const auto found = store_root_there(root, report);
+  if (!found) {
+    return report;
+  }
+  const auto forced = moved_history(clock);
+  const Reading reading{options};
+  auto files = list_tree(root, root, report, progress);
+  report.files_seen = static_cast<int>(files.size());
+  std::optional<StoreRoot> record_root;
+  if (!store_listed(index, root, *found, files.empty(), report, record_root)) {
+    return report;
+  }
+  auto merged = merge_listing(index, std::move(files), forced, reading, progress, report);
+  apply_scan(index, root, merged.changed, merged.removed, merged.states, forced, reading, now,
+             clock, progress, record_root, report);
   return report;
 }
 
@@ -657,9 +690,12 @@ ScanReport scan_paths(Index& index, const std::filesystem::path& root,
                       std::chrono::sys_seconds now, ChangeClock* clock,
                       const ScanProgress& progress) {
   ScanReport report;
-  std::optional<StoreRoot> record_root;
-  if (!store_is_there(index, root, report, record_root)) {
+  const auto found = store_root_there(root, report);
+  if (!found) {
     return report;
+  }
+  if (index.store_root() != found) {  // another directory: all of it is to be read, or none
+    return scan_store(index, root, options, now, clock, progress);
   }
   const auto forced = moved_history(clock);
   const Reading reading{options};
@@ -673,7 +709,7 @@ ScanReport scan_paths(Index& index, const std::filesystem::path& root,
   std::sort(scan.changed.begin(), scan.changed.end(),
             [](const auto& a, const auto& b) { return a.relative < b.relative; });
   apply_scan(index, root, scan.changed, {scan.removed.begin(), scan.removed.end()}, scan.states,
-             forced, reading, now, clock, progress, record_root, report);
+             forced, reading, now, clock, progress, std::nullopt, report);
   return report;
 }
 

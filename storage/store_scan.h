@@ -26,10 +26,13 @@ struct ScanReport {
   // Subdirectories that could not be read (skipped: their indexed files are kept). Said, but
   // no post file's problem: a store on its own file system has a lost+found only root reads.
   std::vector<Problem> skipped_directories;
-  // store.path does not exist or is not a directory, or is an empty directory other than the
-  // one the index recorded (an unmounted file system's mount point, see store_root.h). The
-  // reason is the first of `unreadable`.
+  // store.path does not exist or is not a directory, or is a directory other than the one the
+  // index recorded and holds no post file (an unmounted file system's mount point, see
+  // store_root.h). The reason is the first of `unreadable`.
   bool store_missing = false;
+  // The scan found store.path another directory than the index recorded, holding post files,
+  // and took it as the store (recorded it).
+  bool root_changed = false;
   // The listing stopped early (a directory iterator error such as EMFILE or EIO, or a store
   // directory it may not read): no indexed file counts as removed by this scan, since the
   // ones not listed may only be out of sight.
@@ -64,7 +67,9 @@ ScanReport scan_store(Index& index, const std::filesystem::path& root, const Rea
 // Scans only `watched` (relative to root; files or directories, as a watcher reports them): a
 // file that exists is read if its stat changed; a directory that exists is scanned whole (it
 // may have been moved in); a path that no longer exists removes the file, or every indexed
-// file under it. Same transaction and problem rules as scan_store.
+// file under it. Same transaction and problem rules as scan_store. When store.path is not
+// the directory the index recorded, this is scan_store: what the paths named was another
+// tree's.
 ScanReport scan_paths(Index& index, const std::filesystem::path& root,
                       const std::vector<std::string>& watched, const ReaderOptions& options,
                       std::chrono::sys_seconds now, ChangeClock* clock = nullptr,

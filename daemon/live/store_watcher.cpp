@@ -5,6 +5,7 @@
 
 #include <boost/asio/posix/stream_descriptor.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <optional>
 #include <set>
 #include <unordered_map>
 
@@ -39,7 +40,8 @@ class StoreWatcher::Impl : public std::enable_shared_from_this<Impl> {
         handler_(std::move(handler)),
         stream_(executor),
         quiet_timer_(executor),
-        root_timer_(executor) {}
+        root_timer_(executor),
+        root_check_timer_(executor) {}
 
   boost::system::error_code start() {
     int fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
@@ -52,6 +54,7 @@ class StoreWatcher::Impl : public std::enable_shared_from_this<Impl> {
                    root_.string() + ": the store directory is missing; waiting for it");
       poll_for_root();
     }
+    check_root();
     read_events();
     return {};
   }
@@ -63,6 +66,7 @@ class StoreWatcher::Impl : public std::enable_shared_from_this<Impl> {
     boost::system::error_code ignored;
     quiet_timer_.cancel();
     root_timer_.cancel();
+    root_check_timer_.cancel();
     stream_.close(ignored);
   }
 
@@ -75,7 +79,12 @@ class StoreWatcher::Impl : public std::enable_shared_from_this<Impl> {
     // root, symlinked directories are not walked (the scan does not follow them either).
     const std::uint32_t mask =
         relative.empty() ? kDirectoryEvents & ~IN_DONT_FOLLOW : kDirectoryEvents;
+    // Before the watch: a directory put there in between is seen as a change by check_root().
+    const auto root = relative.empty() ? storage::store_root_of(root_) : std::nullopt;
     int wd = inotify_add_watch(stream_.native_handle(), absolute.c_str(), mask);
+    if (wd >= 0 && relative.empty()) {
+      watched_root_ = root;
+    }
     if (wd < 0) {
       if (errno == ENOSPC) {
         log::error(kWatchChannel,
@@ -171,25 +180,14 @@ class StoreWatcher::Impl : public std::enable_shared_from_this<Impl> {
       return false;
     }
     const std::string directory = it->second;
-    if ((event.mask & IN_UNMOUNT) && directory.empty()) {
-      store_unmounted();
-      return true;  // a rescan: the scan says what it finds (store.path empty, or gone)
+    if (directory.empty() && (event.mask & (IN_UNMOUNT | IN_DELETE_SELF | IN_MOVE_SELF))) {
+      return store_directory_lost(event.mask);
     }
     if (event.mask & IN_IGNORED) {
       directories_.erase(it);
       return false;
     }
     if (event.mask & (IN_DELETE_SELF | IN_MOVE_SELF)) {
-      if (directory.empty()) {
-        log::warning(kWatchChannel,
-                     root_.string() + ": the store directory went away; waiting for it");
-        // Moved away, the tree is still watched where it went: drop every watch.
-        for (const auto& [wd, path] : directories_) {
-          inotify_rm_watch(stream_.native_handle(), wd);
-        }
-        directories_.clear();
-        poll_for_root();
-      }
       return false;  // the parent's event names the directory itself
     }
     std::string name = event.len > 0 ? std::string(event.name) : std::string();
@@ -248,32 +246,69 @@ class StoreWatcher::Impl : public std::enable_shared_from_this<Impl> {
     handler_(std::move(changes));
   }
 
-  // The file system holding store.path was unmounted (umount behind systemd's back: see
-  // RequiresMountsFor= in the README): every watch is gone with it, and what is at store.path
-  // now (the mount point, or nothing) is not the store. Waits for another directory there.
-  void store_unmounted() {
-    log::warning(kWatchChannel, root_.string() +
-                                    ": the store's file system was unmounted; waiting for it "
-                                    "to be mounted again");
+  // The store directory's own event `mask`: its file system unmounted, or it was deleted or
+  // moved away. Returns whether a rescan follows at once.
+  bool store_directory_lost(std::uint32_t mask) {
+    if (mask & IN_UNMOUNT) {
+      // Every watch went with the file system (umount behind systemd's back, see
+      // RequiresMountsFor= in the README): whatever is at store.path now is watched instead
+      // and rescanned, and the scan says what it finds (a mount point holding no post file
+      // is a missing store). check_root() follows when a file system is mounted there again.
+      log::warning(kWatchChannel, root_.string() + ": the store's file system was unmounted");
+      watch_again();
+      return rescan_all_;
+    }
+    log::warning(kWatchChannel, root_.string() + ": the store directory went away; waiting for it");
+    drop_watches();  // moved away, the tree is still watched where it went
+    poll_for_root();
+    return false;
+  }
+
+  void drop_watches() {
     for (const auto& [wd, path] : directories_) {
       inotify_rm_watch(stream_.native_handle(), wd);
     }
     directories_.clear();
-    rescan_all_ = true;
-    poll_for_root(storage::store_root_of(root_));
+    watched_root_.reset();
   }
 
-  // Watches store.path again once it is a directory, other than `left_behind` (the mount
-  // point an unmount left) when given; looks every kRootPoll until then.
-  void poll_for_root(std::optional<storage::StoreRoot> left_behind = std::nullopt) {
-    root_timer_.expires_after(kRootPoll);
-    root_timer_.async_wait([self = shared_from_this(), left_behind](boost::system::error_code ec) {
+  // Drops every watch and watches store.path anew, with a rescan; waits for it when it is not
+  // there.
+  void watch_again() {
+    drop_watches();
+    if (watch_tree("")) {
+      rescan_all_ = true;
+      arm_quiet_timer();
+    } else {
+      poll_for_root();
+    }
+  }
+
+  // Every kRootPoll: whether store.path is still the directory watched. Another one there (a
+  // file system unmounted or mounted again, a bind mount, a symbolic link moved) has none of
+  // the watches: it is watched instead and rescanned. A stat a second, nothing more.
+  void check_root() {
+    root_check_timer_.expires_after(kRootPoll);
+    root_check_timer_.async_wait([self = shared_from_this()](boost::system::error_code ec) {
       if (ec || self->stopped_) {
         return;
       }
-      if (left_behind &&
-          storage::store_root_of(self->root_).value_or(*left_behind) == *left_behind) {
-        self->poll_for_root(left_behind);  // not mounted again yet (or not there at all)
+      const auto now = storage::store_root_of(self->root_);
+      if (self->watched_root_ && now && *now != *self->watched_root_) {
+        log::info(kWatchChannel, self->root_.string() + ": now another directory (" +
+                                     storage::describe(*now) + ", was " +
+                                     storage::describe(*self->watched_root_) +
+                                     "): watching it and rescanning");
+        self->watch_again();
+      }
+      self->check_root();
+    });
+  }
+
+  void poll_for_root() {
+    root_timer_.expires_after(kRootPoll);
+    root_timer_.async_wait([self = shared_from_this()](boost::system::error_code ec) {
+      if (ec || self->stopped_) {
         return;
       }
       if (self->watch_tree("")) {
@@ -282,7 +317,7 @@ class StoreWatcher::Impl : public std::enable_shared_from_this<Impl> {
         self->rescan_all_ = true;
         self->arm_quiet_timer();
       } else {
-        self->poll_for_root(left_behind);
+        self->poll_for_root();
       }
     });
   }
@@ -296,6 +331,8 @@ class StoreWatcher::Impl : public std::enable_shared_from_this<Impl> {
   asio::posix::stream_descriptor stream_;
   asio::steady_timer quiet_timer_;
   asio::steady_timer root_timer_;
+  asio::steady_timer root_check_timer_;
+  std::optional<storage::StoreRoot> watched_root_;  // store.path's directory as watched
   std::array<char, 64 * 1024> buffer_{};
   std::unordered_map<int, std::string> directories_;  // watch descriptor -> relative dir
   std::array<char, 16 * 1024> queued_{};  // for take_queued_events(), beside buffer_'s read

@@ -2,7 +2,9 @@
 // included, hidden directories (.git) and editor files ignored. After a quiet period (the
 // debounce, so an editor's save or a `git pull` of 500 files is one change) it reports the
 // changed paths, or that everything must be rescanned (the kernel queue overflowed, the store
-// directory came back after vanishing). Runs on the executor it is given, which must be
+// directory came back after vanishing, or store.path became another directory: its file
+// system was unmounted, mounted again, a link moved; looked at every second, and at once on
+// an unmount's IN_UNMOUNT). Runs on the executor it is given, which must be
 // single-threaded (or a strand); not thread-safe otherwise. start() fails with an error code
 // when inotify cannot be set up; later trouble is logged and recovered from.
 // Before the quiet moment, an optional second handler hears the changes as soon as they have

@@ -228,8 +228,8 @@ BOOST_FIXTURE_TEST_CASE(a_store_unmounted_under_serve_keeps_its_posts, LiveFixtu
   BOOST_REQUIRE_MESSAGE(unmounted.exit_status == 0, unmounted.output);
   FEEDD_REQUIRE_AFTER(eventually([&] {
                         return feedd->log().find(
-                                   "the store directory is empty and not the one "
-                                   "indexed") != std::string::npos;
+                                   "the store directory holds no post file and is not "
+                                   "the one indexed") != std::string::npos;
                       }),
                       feedd->log());
   BOOST_TEST(feedd->log().find("the store's file system was unmounted") != std::string::npos);
@@ -242,6 +242,7 @@ BOOST_FIXTURE_TEST_CASE(a_store_unmounted_under_serve_keeps_its_posts, LiveFixtu
   BOOST_REQUIRE_MESSAGE(mounted.exit_status == 0, mounted.output);
   FEEDD_CHECK_AFTER(eventually([&] { return serves("/en/atom.xml", "Back again"); }, 8000ms),
                     feedd->log());
+  BOOST_TEST(feedd->log().find(": now another directory (") != std::string::npos);
   // And watched again.
   const auto edited = in_feedd(
       "printf -- '---\\ntitle: After the mount\\ndate: 2025-05-02\\nlang: en\\n---\\nText.\\n' > "
