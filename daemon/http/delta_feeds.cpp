@@ -34,13 +34,29 @@ std::string encode(std::string identity, Coding coding) {
 }  // namespace
 
 bool asks_for_feed_delta(std::string_view a_im) {
-  // A-IM = #( instance-manipulation [ ";" ext ] ), RFC 3229 §10.5.3.
+  // A-IM = #( instance-manipulation [ ";" "q" "=" qvalue ] ), RFC 3229 §10.5.3 (other
+  // parameters ignored); "feed;q=0" is "not acceptable".
+  using http_syntax::trim_ows;
   while (!a_im.empty()) {
     const std::size_t comma = a_im.find(',');
     std::string_view element = a_im.substr(0, comma);
     a_im = comma == std::string_view::npos ? std::string_view{} : a_im.substr(comma + 1);
-    element = http_syntax::trim_ows(element.substr(0, element.find(';')));
-    if (common::text::iequals(element, "feed")) {
+    const std::size_t semi = element.find(';');
+    if (!common::text::iequals(trim_ows(element.substr(0, semi)), "feed")) {
+      continue;
+    }
+    int q = 1000;
+    for (std::string_view params = semi == std::string_view::npos ? std::string_view{}
+                                                                  : element.substr(semi + 1);
+         !params.empty();) {
+      const std::size_t next = params.find(';');
+      const std::string_view param = trim_ows(params.substr(0, next));
+      params = next == std::string_view::npos ? std::string_view{} : params.substr(next + 1);
+      if (param.size() >= 2 && (param[0] == 'q' || param[0] == 'Q') && param[1] == '=') {
+        q = http_syntax::parse_qvalue(trim_ows(param.substr(2)));
+      }
+    }
+    if (q > 0) {  // a malformed q (-1) is no acceptance either
       return true;
     }
   }

@@ -124,4 +124,27 @@ inline bool is_field_value(std::string_view text) {
   return ok;
 }
 
+// A qvalue (RFC 9110 §12.4.2) in thousandths: "0", "0.5", "1.000"; -1 when malformed.
+constexpr int parse_qvalue(std::string_view text) {
+  if (text.empty() || (text[0] != '0' && text[0] != '1')) {
+    return -1;
+  }
+  int value = (text[0] - '0') * 1000;
+  if (text.size() == 1) {
+    return value;
+  }
+  if (text[1] != '.' || text.size() > 5) {
+    return -1;
+  }
+  int scale = 100;
+  for (char c : text.substr(2)) {
+    if (c < '0' || c > '9' || (value == 1000 && c != '0')) {
+      return -1;
+    }
+    value += (c - '0') * scale;
+    scale /= 10;
+  }
+  return value;
+}
+
 }  // namespace feedd::daemon::http_syntax
