@@ -47,9 +47,40 @@ std::optional<Navigation> parse_navigation(std::string_view line) {
 
 bool is_lone_bar(std::string_view line) { return common::text::trim(line) == "|"; }
 
-bool is_not_content(std::string_view line) {
-  return is_lone_bar(line) || parse_navigation(line).has_value();
-}
+// The lines that are no content: lone '|' lines, navigation lines, and a page's navigation
+// line that names no neighbour (only the top page's link: a blog's only post), told by where
+// it is: before the date line, and again as the file's last line, as navigation is repeated.
+class NotContent {
+ public:
+  explicit NotContent(const std::vector<std::string_view>& lines) {
+    std::size_t first = 0;
+    std::size_t last = lines.size();
+    while (first < lines.size() && common::text::is_blank(lines[first])) {
+      ++first;
+    }
+    while (last > first && common::text::is_blank(lines[last - 1])) {
+      --last;
+    }
+    if (last - first < 2) {
+      return;
+    }
+    const std::string_view line = common::text::trim(lines[first]);
+    if (line == common::text::trim(lines[last - 1]) && !is_lone_bar(line) &&
+        !parse_navigation(line) && !parse_date_line(line)) {
+      bare_navigation_ = line;
+    }
+  }
+
+  bool bare_navigation(std::string_view line) const {
+    return !bare_navigation_.empty() && common::text::trim(line) == bare_navigation_;
+  }
+  bool operator()(std::string_view line) const {
+    return is_lone_bar(line) || parse_navigation(line).has_value() || bare_navigation(line);
+  }
+
+ private:
+  std::string_view bare_navigation_;  // empty: none
+};
 
 bool has_sentence_punctuation(std::string_view line) {
   static constexpr std::string_view kMarks[] = {".",
@@ -109,7 +140,8 @@ void append_block(std::string& html, const std::vector<std::string_view>& lines)
 }
 
 // Blocks of consecutive non-blank content lines, each line trimmed, as HTML.
-std::string render_body(const std::vector<std::string_view>& lines, std::size_t from) {
+std::string render_body(const std::vector<std::string_view>& lines, std::size_t from,
+                        const NotContent& is_not_content) {
   std::string html;
   std::vector<std::string_view> block;
   for (std::size_t i = from; i <= lines.size(); ++i) {
@@ -160,9 +192,10 @@ std::string quoted_excerpt(std::string_view line) {
 // problem.
 std::variant<date::year_month_day, Problem> read_date_line(
     const std::vector<std::string_view>& lines, std::string_view path, std::size_t& i,
-    std::optional<Navigation>& nav) {
+    std::optional<Navigation>& nav, const NotContent& not_content) {
   for (; i < lines.size(); ++i) {
-    if (common::text::is_blank(lines[i]) || is_lone_bar(lines[i])) {
+    if (common::text::is_blank(lines[i]) || is_lone_bar(lines[i]) ||
+        not_content.bare_navigation(lines[i])) {
       continue;
     }
     if (auto n = parse_navigation(lines[i])) {
@@ -211,7 +244,8 @@ ReadResult read_page_text(std::string_view path, std::string_view bytes,
   Post post;
   std::optional<Navigation> nav;
   std::size_t i = 0;
-  auto day = read_date_line(lines, path, i, nav);
+  const NotContent is_not_content(lines);
+  auto day = read_date_line(lines, path, i, nav, is_not_content);
   if (auto* problem = std::get_if<Problem>(&day)) {
     result.problems.push_back(std::move(*problem));
     return result;
@@ -239,7 +273,7 @@ ReadResult read_page_text(std::string_view path, std::string_view bytes,
     post.previous_title = std::move(nav->previous_title);
     post.next_title = std::move(nav->next_title);
   }
-  post.content_html = render_body(lines, i);
+  post.content_html = render_body(lines, i, is_not_content);
   set_source(post, path, std::get<date::year_month_day>(day), options);
   assign_language(post, options);
   if (post.title.empty()) {

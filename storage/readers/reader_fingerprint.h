@@ -19,8 +19,10 @@ namespace feedd::storage {
 // fingerprint existed (legacy encodings, 28e17e1; Markdown's &#128;-&#159;, 1a89b19). 2: front
 // matter `lang` matched to the languages by RFC 4647 lookup ("EN_us", "en-Latn-US" -> "en"),
 // so that posts indexed with the old rule (kept as written) get the configured language.
+// 3: page text whose navigation line names no neighbour ("Top page" alone, before the date
+// line and again last) is read, not refused for a missing date line.
 // An upgrade of tzdata or md4c needs no new revision: their versions are inputs of their own.
-inline constexpr int kReaderRevision = 2;
+inline constexpr int kReaderRevision = 3;
 
 // 16 hex digits of the SHA-256 of kReaderRevision, every option above and `versions`
 // (library_versions() in feedd; the versions are a parameter so that tests can vary them).

@@ -126,6 +126,31 @@ BOOST_AUTO_TEST_CASE(navigation_with_one_neighbour) {
   BOOST_TEST(last.posts[0].content_html == "<p>Text</p>");
 }
 
+// A blog's only post has no neighbour: its navigation line is the top page's link alone, at
+// the top and again at the bottom, as every navigation line is.
+BOOST_AUTO_TEST_CASE(navigation_with_no_neighbour) {
+  const ReadResult only = read_page_text(
+      "a.txt", "Top page\n\n2025.04.30\n\n[Eng] The only post\n\nText.\n\n|\n\nTop page\n",
+      tokyo_options());
+  BOOST_REQUIRE(only.problems.empty());
+  BOOST_REQUIRE_EQUAL(only.posts.size(), 1u);
+  BOOST_TEST(only.posts[0].title == "The only post");
+  BOOST_TEST(only.posts[0].content_html == "<p>Text.</p>");
+  BOOST_TEST(only.posts[0].previous_title.empty());
+  BOOST_TEST(only.posts[0].next_title.empty());
+  // Only a line repeated last is taken so: a first line that is not is still no date line.
+  const ReadResult other =
+      read_page_text("a.txt", "Top page\n\n2025.04.30\n\nTitle\n\nText.\n", tokyo_options());
+  BOOST_TEST(other.posts.empty());
+  BOOST_REQUIRE_EQUAL(other.problems.size(), 1u);
+  BOOST_TEST(other.problems[0].reason.find("expected a date line") != std::string::npos);
+  // A text that ends with its own first line, a date, is no such navigation line.
+  const ReadResult dated =
+      read_page_text("a.txt", "2025.04.30\n\nTitle\n\n2025.04.30\n", tokyo_options());
+  BOOST_REQUIRE(dated.problems.empty());
+  BOOST_TEST(dated.posts[0].content_html == "<p>2025.04.30</p>");
+}
+
 BOOST_AUTO_TEST_CASE(only_the_first_navigation_line_names_neighbours) {
   const ReadResult r = read_page_text(
       "a.txt", "« One | Top page | Two »\n2025.04.30\nT\n\n« Three | Top page | Four »\n",
