@@ -147,6 +147,9 @@ asio::awaitable<void> run_session(asio::ip::tcp::socket socket, ServerShared& sh
     if (!ec) {
       snapshot = shared.store.load();  // once per request
       lookup.path = request_path(buffers->request.target);
+      if (lookup.path) {
+        lookup.path = normalize_path(*lookup.path, buffers->path);
+      }
     }
     if (lookup.path) {
       // The snapshot first: its paths are no topic feed's or archive page's, bar a language

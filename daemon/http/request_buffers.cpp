@@ -14,7 +14,8 @@ constexpr std::size_t kPooledBytes = 24 * 1024;
 std::size_t heap_bytes(const RequestBuffers& buffers) {
   const RequestHead& request = buffers.request;
   std::size_t bytes = buffers.input.capacity() + buffers.body.capacity() + buffers.head.capacity() +
-                      request.method.capacity() + request.target.capacity();
+                      buffers.path.capacity() + request.method.capacity() +
+                      request.target.capacity();
   RequestHead::for_each_field(request,
                               [&](const FieldValue& field) { bytes += field.text.capacity(); });
   return bytes;

@@ -23,6 +23,7 @@ struct RequestBuffers {
   Response response;
   std::string head;                    // the response's status line and fields
   std::array<char, 16> retry_after{};  // a 429's Retry-After value (the response points here)
+  std::string path;  // the request's path when normalize_path() decoded an escape in it
 
   // One from this thread's pool, or a new one.
   static std::unique_ptr<RequestBuffers> take();

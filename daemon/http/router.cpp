@@ -325,6 +325,47 @@ std::optional<std::string_view> request_path(std::string_view target) {
   return target.substr(0, before_query(target));
 }
 
+std::string_view normalize_path(std::string_view path, std::string& buffer) {
+  const auto hex = [](char c) {
+    return c >= '0' && c <= '9'   ? c - '0'
+           : c >= 'A' && c <= 'F' ? c - 'A' + 10
+           : c >= 'a' && c <= 'f' ? c - 'a' + 10
+                                  : -1;
+  };
+  const auto unreserved = [](int c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+           c == '.' || c == '_' || c == '~';
+  };
+  // The byte an escape at `i` stands for when it is an unreserved one, else -1.
+  const auto decodable = [&](std::size_t i) {
+    if (i + 2 >= path.size()) {
+      return -1;
+    }
+    const int high = hex(path[i + 1]);
+    const int low = hex(path[i + 2]);
+    const int byte = high < 0 || low < 0 ? -1 : high * 16 + low;
+    return unreserved(byte) ? byte : -1;
+  };
+  std::size_t i = path.find('%');
+  while (i != std::string_view::npos && decodable(i) < 0) {
+    i = path.find('%', i + 1);
+  }
+  if (i == std::string_view::npos) {
+    return path;  // nearly every request: no escape, or none to decode
+  }
+  buffer.assign(path.substr(0, i));
+  for (; i < path.size(); ++i) {
+    const int byte = path[i] == '%' ? decodable(i) : -1;
+    if (byte >= 0) {
+      buffer.push_back(static_cast<char>(byte));
+      i += 2;
+    } else {
+      buffer.push_back(path[i]);
+    }
+  }
+  return buffer;
+}
+
 Response error_response(int status, const RouteContext& context) {
   switch (status) {
     case 501:
@@ -407,7 +448,12 @@ std::string_view DateCache::text(std::chrono::sys_seconds now) {
 
 Response route(const Request& request, const feeds::Snapshot& snapshot,
                const RouteContext& context) {
-  return route(request, request_path(request.target), snapshot, context);
+  std::string buffer;  // a Response points into no path: it may go with this frame
+  auto path = request_path(request.target);
+  if (path) {
+    path = normalize_path(*path, buffer);
+  }
+  return route(request, path, snapshot, context);
 }
 
 Response route(const Request& request, std::optional<std::string_view> target_path,

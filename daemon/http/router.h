@@ -127,6 +127,12 @@ Response route(const Request& request, std::optional<std::string_view> path,
 // nullopt for any other form.
 std::optional<std::string_view> request_path(std::string_view target);
 
+// RFC 3986 §6.2.2.2: `path` with its percent-encoded unreserved characters (ALPHA, DIGIT,
+// "-", ".", "_", "~") decoded, as caches and clients normalise it ("/en/%61tom.xml" is
+// "/en/atom.xml"); every other escape ("%2F", "%E8") stays as sent. `path` itself when there
+// is nothing to decode (no copy), else a view into `buffer`.
+std::string_view normalize_path(std::string_view path, std::string& buffer);
+
 // The answer to a request the server could not parse or accept (the statuses status_of() in
 // request_error.h gives: 400, 413, 431, 501, 505): a short text body and Date; the caller
 // closes the connection after it.

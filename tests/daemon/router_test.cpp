@@ -310,6 +310,24 @@ BOOST_AUTO_TEST_CASE(unknown_paths_are_404) {
   BOOST_TEST(get("/EN/ATOM.XML").status == 404);
 }
 
+// RFC 3986 §6.2.2.2: an escaped unreserved character is the character itself.
+BOOST_AUTO_TEST_CASE(escaped_unreserved_characters_are_the_characters) {
+  BOOST_TEST(get("/en/%61tom.xml").status == 200);
+  BOOST_TEST(get("/%65%6E/atom%2Exml?x=%61").status == 200);
+  BOOST_TEST(get("/en/atom%2exml").status == 200);  // either case of hex
+  BOOST_TEST(get("/en%2Fatom.xml").status == 404);  // a reserved one stays escaped
+  BOOST_TEST(get("/en/atom.xml%").status == 404);   // a stray '%'
+  BOOST_TEST(get("/en/atom.xm%6").status == 404);   // a cut escape
+  BOOST_TEST(header(get("/%65n"), "Location") == "/en/");
+  std::string buffer;
+  const std::string_view plain = "/en/atom.xml";
+  BOOST_TEST(normalize_path(plain, buffer).data() == plain.data());  // nothing copied
+  BOOST_TEST(normalize_path("/ja/tags/%E8%8C%B6/%7Eatom.xml", buffer) ==
+             "/ja/tags/%E8%8C%B6/~atom.xml");
+  BOOST_TEST(normalize_path("/a%2D%5F%7e%30", buffer) == "/a-_~0");
+  BOOST_TEST(normalize_path("/%25%41", buffer) == "/%25A");  // "%25" is '%': reserved-like
+}
+
 BOOST_AUTO_TEST_CASE(other_methods_are_405_with_allow) {
   Response r = get("/en/atom.xml", {}, {}, {}, "POST");
   BOOST_TEST(r.status == 405);

@@ -145,6 +145,18 @@ BOOST_AUTO_TEST_CASE(conditional_get_table_over_the_wire) {
   }
 }
 
+// The server normalises the path as the router does (RFC 3986 §6.2.2.2), before it looks
+// in the snapshot and in the topic feeds.
+BOOST_AUTO_TEST_CASE(escaped_unreserved_characters_reach_the_same_feed) {
+  Server server;
+  Client client(server.port);
+  const Reply plain = client.get("/en/atom.xml");
+  const Reply escaped = client.get("/en/%61tom%2Exml");
+  BOOST_TEST(escaped.result_int() == 200);
+  BOOST_TEST(field(escaped, "ETag") == field(plain, "ETag"));
+  BOOST_TEST(client.get("/en%2Fatom.xml").result_int() == 404);
+}
+
 BOOST_AUTO_TEST_CASE(curl_sees_gzip_brotli_and_304) {
   Server server;
   auto fetch = [&](std::vector<std::string> extra) {
