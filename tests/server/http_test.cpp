@@ -157,6 +157,20 @@ BOOST_AUTO_TEST_CASE(escaped_unreserved_characters_reach_the_same_feed) {
   BOOST_TEST(client.get("/en%2Fatom.xml").result_int() == 404);
 }
 
+// OPTIONS * (RFC 9110 §9.3.7) over the wire: 200, the methods, an empty body, and the
+// connection kept for the next request.
+BOOST_AUTO_TEST_CASE(options_asterisk_names_the_methods) {
+  Server server;
+  Client client(server.port);
+  const Reply options = client.get("*", "", "OPTIONS");
+  BOOST_TEST(options.result_int() == 200);
+  BOOST_TEST(field(options, "Allow") == "GET, HEAD, POST");
+  BOOST_TEST(field(options, "Content-Length") == "0");
+  BOOST_TEST(options.body().empty());
+  BOOST_TEST(client.get("/en/atom.xml").result_int() == 200);
+  BOOST_TEST(client.get("*").result_int() == 400);
+}
+
 BOOST_AUTO_TEST_CASE(curl_sees_gzip_brotli_and_304) {
   Server server;
   auto fetch = [&](std::vector<std::string> extra) {
