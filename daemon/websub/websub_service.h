@@ -25,11 +25,11 @@
 #include <unordered_set>
 #include <vector>
 
-#include "daemon/config.h"
 #include "daemon/http/snapshot_store.h"
 #include "daemon/outbound/outbound_service.h"
 #include "daemon/websub/hub_request.h"
 #include "daemon/websub/websub_counters.h"
+#include "daemon/websub/websub_options.h"
 #include "storage/index/websub_store.h"
 
 namespace feedd::storage {
@@ -39,21 +39,6 @@ class IndexError;
 namespace feedd::daemon {
 
 class TopicFeeds;
-
-struct WebSubOptions {
-  std::vector<std::string> hubs;  // external hubs to ping
-  bool builtin_hub = false;
-  std::string hub_url;    // the built-in hub's URL (feeds_url + "websub")
-  std::string feeds_url;  // topics are feeds_url + path
-  std::chrono::seconds lease{864000};
-  int max_attempts = 8;
-  bool allow_private_callbacks = false;
-  std::size_t max_subscriptions = 10000;
-  std::chrono::milliseconds first_retry{1000};  // then doubled per attempt, at most an hour
-
-  static WebSubOptions from(const Config& config);
-  bool enabled() const { return builtin_hub || !hubs.empty(); }
-};
 
 struct HubAnswer {
   int status = 202;  // 202 accepted, 400 malformed
@@ -78,6 +63,9 @@ class WebSubService {
 
  private:
   using Millis = storage::WebSubStore::Millis;
+  static Millis now_ms();  // the outbox's clock: the system clock, to the millisecond
+
+  // The change queue (change_queue.cpp).
   // Queues pings and deliveries for the changed feeds `paths`: at once, or, while paths kept
   // after a storage error wait for their retry, with them then (unqueued_).
   void queue_changes(std::vector<std::string> paths);
@@ -85,6 +73,8 @@ class WebSubService {
   // kStorageRetry later. `retrying`: after such a failure (logged when it succeeds).
   void queue_unqueued(bool retrying);
   void add_changes(const std::set<std::string>& paths);  // in the caller's transaction
+
+  // The outbox (outbox.cpp).
   // Claims what is due (as much as kMaxInFlight allows) and starts it; a claim that fails is
   // logged and tried again kStorageRetry later.
   void pump();
@@ -114,25 +104,6 @@ class WebSubService {
   void wake_outbox_at(std::chrono::steady_clock::time_point when);  // then pump()
   // After a storage error in `doing`: logged, and pump() again kStorageRetry later.
   void pump_later(std::string_view doing, const storage::IndexError& error);
-  // After a storage error in `doing`: logged as an error with `kept` (what waits, "" for
-  // nothing) and the delay, and `retry` run on `timer` kStorageRetry later (the timer's
-  // earlier wait cancelled). Every timer of this class retries its work so: with no event to
-  // come (no change, no attempt running), nothing else would.
-  void retry_later(boost::asio::steady_timer& timer, std::string_view doing,
-                   const storage::IndexError& error, const std::string& kept,
-                   std::function<void()> retry);
-  // The lease timer, for the next end of a lease; never throws: when the storage fails, it
-  // is armed again kStorageRetry later.
-  void arm_expiry();
-  void expire_leases();  // ends the leases due, then arm_expiry()
-  // Starts one claimed item; a storage error is thrown only before anything was sent.
-  void dispatch(const storage::OutboxItem& item);
-  void publish(const storage::OutboxItem& item);
-  void deliver(const storage::OutboxItem& item);
-  void send_delivery(const storage::OutboxItem& item, const storage::Subscription& subscription,
-                     const feeds::Resource& resource);
-  std::shared_ptr<const std::string> shared_body(const std::string& topic,
-                                                 const feeds::Resource& resource);
   void settle(const storage::OutboxItem& item, bool ok);  // an attempt ended
   void arm_settle(std::chrono::milliseconds delay);       // write_settled() after `delay`
   // Writes settled_ and claims what may start next, in one transaction; when that fails,
@@ -142,6 +113,18 @@ class WebSubService {
   // Records settled_ (in the caller's transaction); the items given up, for note_dropped().
   std::vector<storage::OutboxItem> record_settled();
   void note_dropped(const storage::OutboxItem& item);  // logs and counts a written give-up
+
+  // Sending one claimed item (notifications.cpp); a storage error is thrown only before
+  // anything was sent.
+  void dispatch(const storage::OutboxItem& item);
+  void publish(const storage::OutboxItem& item);
+  void deliver(const storage::OutboxItem& item);
+  void send_delivery(const storage::OutboxItem& item, const storage::Subscription& subscription,
+                     const feeds::Resource& resource);
+  std::shared_ptr<const std::string> shared_body(const std::string& topic,
+                                                 const feeds::Resource& resource);
+
+  // Subscriptions (hub_intent.cpp).
   // Runs `step` of a subscription's life that reads or writes the store (its verification,
   // the write of its confirmed intent, its end by 410 Gone): at once, or after the steps kept
   // before it, in order; when the storage fails, it is kept and run again kStorageRetry later
@@ -155,9 +138,22 @@ class WebSubService {
   void deny(const HubRequest& request, std::string_view reason);
   bool topic_exists(const std::string& topic, const feeds::Snapshot& snapshot) const;
   std::string path_of(const std::string& topic) const;  // "" when not one of feedd's URLs
-  void update_gauges();
+  // The lease timer, for the next end of a lease; never throws: when the storage fails, it
+  // is armed again kStorageRetry later.
+  void arm_expiry();
+  void expire_leases();  // ends the leases due, then arm_expiry()
+
+  // Storage errors and gauges (websub_service.cpp).
+  // After a storage error in `doing`: logged as an error with `kept` (what waits, "" for
+  // nothing) and the delay, and `retry` run on `timer` kStorageRetry later (the timer's
+  // earlier wait cancelled). Every timer of this class retries its work so: with no event to
+  // come (no change, no attempt running), nothing else would.
+  void retry_later(boost::asio::steady_timer& timer, std::string_view doing,
+                   const storage::IndexError& error, const std::string& kept,
+                   std::function<void()> retry);
   // Runs `work`; a storage::IndexError is logged as the failure of `doing` (false).
   bool guarded(std::string_view doing, const std::function<void()>& work);
+  void update_gauges();
 
   // Fixed after construction.
   const WebSubOptions options_;
