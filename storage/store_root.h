@@ -1,8 +1,8 @@
 // Which directory the post store's root is. A file system unmounted behind feedd's back
 // leaves its mount point behind: an empty directory at store.path, on the file system
 // beneath. Read as the store, it says every post was deleted. The index remembers the root
-// it last scanned (Index::store_root), so a scan can tell "the store went away" (another,
-// empty directory) from "its posts were deleted" (the same directory, emptied).
+// it last scanned (Index::store_root), so a scan can tell "the store went away" (another
+// directory, holding no post file) from "its posts were deleted" (the same one, emptied).
 #pragma once
 
 #include <cstdint>

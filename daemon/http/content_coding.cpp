@@ -11,7 +11,7 @@ namespace {
 using common::text::iequals;
 using feeds::Coding;
 using http_syntax::equals_folded;  // the coding names are letters: exact for any byte
-using http_syntax::parse_qvalue;
+using http_syntax::q_parameter;
 using http_syntax::trim_ows;
 
 }  // namespace
@@ -32,14 +32,11 @@ feeds::Coding choose_coding(const feeds::Resource& resource,
     const std::string_view name = trim_ows(element.substr(0, semi));
     int q = 1000;
     if (semi != std::string_view::npos) {
-      std::string_view params = trim_ows(element.substr(semi + 1));
-      if (params.size() < 2 || (params[0] != 'q' && params[0] != 'Q') || params[1] != '=') {
-        continue;  // unknown parameter: ignore the element
+      const auto weight = q_parameter(trim_ows(element.substr(semi + 1)));
+      if (!weight || *weight < 0) {
+        continue;  // an unknown parameter or a malformed q: ignore the element
       }
-      q = parse_qvalue(trim_ows(params.substr(2)));
-      if (q < 0) {
-        continue;
-      }
+      q = *weight;
     }
     if (equals_folded(name, "br")) {
       q_br = q;

@@ -50,11 +50,8 @@ bool asks_for_feed_delta(std::string_view a_im) {
                                                                   : element.substr(semi + 1);
          !params.empty();) {
       const std::size_t next = params.find(';');
-      const std::string_view param = trim_ows(params.substr(0, next));
+      q = http_syntax::q_parameter(trim_ows(params.substr(0, next))).value_or(q);
       params = next == std::string_view::npos ? std::string_view{} : params.substr(next + 1);
-      if (param.size() >= 2 && (param[0] == 'q' || param[0] == 'Q') && param[1] == '=') {
-        q = http_syntax::parse_qvalue(trim_ows(param.substr(2)));
-      }
     }
     if (q > 0) {  // a malformed q (-1) is no acceptance either
       return true;

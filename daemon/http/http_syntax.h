@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <cstring>
+#include <optional>
 #include <string_view>
 
 #include "common/text.h"
@@ -145,6 +146,15 @@ constexpr int parse_qvalue(std::string_view text) {
     scale /= 10;
   }
   return value;
+}
+
+// A list element's parameter (already trimmed): its qvalue in thousandths (-1 when malformed)
+// when it is "q=..." (either case of q), nullopt for any other parameter.
+inline std::optional<int> q_parameter(std::string_view param) {
+  if (param.size() < 2 || (param[0] != 'q' && param[0] != 'Q') || param[1] != '=') {
+    return std::nullopt;
+  }
+  return parse_qvalue(trim_ows(param.substr(2)));
 }
 
 }  // namespace feedd::daemon::http_syntax

@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "common/encoding.h"
 #include "common/text.h"
 #include "daemon/hooks/webhook_endpoint.h"
 #include "daemon/http/delta_feeds.h"
@@ -332,10 +333,6 @@ std::string_view normalize_path(std::string_view path, std::string& buffer) {
            : c >= 'a' && c <= 'f' ? c - 'a' + 10
                                   : -1;
   };
-  const auto unreserved = [](int c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
-           c == '.' || c == '_' || c == '~';
-  };
   // The byte an escape at `i` stands for when it is an unreserved one, else -1.
   const auto decodable = [&](std::size_t i) {
     if (i + 2 >= path.size()) {
@@ -344,7 +341,7 @@ std::string_view normalize_path(std::string_view path, std::string& buffer) {
     const int high = hex(path[i + 1]);
     const int low = hex(path[i + 2]);
     const int byte = high < 0 || low < 0 ? -1 : high * 16 + low;
-    return unreserved(byte) ? byte : -1;
+    return byte >= 0 && common::is_unreserved(static_cast<unsigned char>(byte)) ? byte : -1;
   };
   std::size_t i = path.find('%');
   while (i != std::string_view::npos && decodable(i) < 0) {

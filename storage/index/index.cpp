@@ -57,7 +57,7 @@ constexpr const char* kFileReaderSql =
     "ALTER TABLE files ADD COLUMN reader TEXT NOT NULL DEFAULT ''";
 
 // Version 8: the store's root directory as of the last scan (storage/store_root.h): a scan
-// that finds another directory there, and it empty, takes the store as gone, not emptied.
+// that finds another directory there, holding no post file, takes the store as gone.
 constexpr const char* kStoreRootSql =
     "CREATE TABLE store_root (id INTEGER PRIMARY KEY CHECK (id = 1), device INTEGER NOT NULL, "
     "inode INTEGER NOT NULL)";

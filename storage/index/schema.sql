@@ -96,5 +96,5 @@ CREATE INDEX posts_by_source ON posts (source_path);
 -- Version 8 (index.cpp, kStoreRootSql) adds
 --   store_root (id = 1, device, inode)  -- st_dev and st_ino of store.path's directory at the
 --                                       -- last scan (storage/store_root.h), bits as signed
--- A scan that finds another directory at store.path, and it empty (a mount point whose file
--- system was unmounted), changes nothing: the store is missing, not emptied.
+-- A scan that finds another directory at store.path, holding no post file (a mount point whose
+-- file system was unmounted), changes nothing: the store is missing, not emptied.
